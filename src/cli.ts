@@ -1,0 +1,118 @@
+// The `logwarden` command: run, check, replay, schema. The edge where arguments, the environment, stdout/stderr and
+// exit codes are handled; the work is done by the modules it calls.
+import { Command, Option } from 'commander';
+import { pino } from 'pino';
+import { readConfig } from './config/load.js';
+import { renderJsonSchema } from './config/schema.js';
+import { checkSourcesOnHost, renderCheckSummary } from './commands/check.js';
+import { renderReplayReport, replayFiles } from './commands/replay.js';
+import { ErrorCode, LogwardenError } from './core/errors.js';
+import { renderIncidentJson } from './incidents/render-json.js';
+import { createLogwarden } from './main.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+const EXIT_CONFIG = 2;
+const EXIT_FAILURE = 1;
+
+function fail(error: unknown): never {
+  if (error instanceof LogwardenError) {
+    process.stderr.write(`logwarden: ${error.message}\n`);
+    const config = error.code === ErrorCode.ConfigInvalid || error.code === ErrorCode.ConfigUnreadable;
+    process.exit(config ? EXIT_CONFIG : EXIT_FAILURE);
+  }
+  process.stderr.write(`logwarden: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(EXIT_FAILURE);
+}
+
+const configOption = () =>
+  new Option('-c, --config <file>', 'the config file').default('logwarden.yml').env('LOGWARDEN_CONFIG');
+
+const program = new Command('logwarden')
+  .description('Tails logs, matches rules and keeps incidents; puts a human in the loop.')
+  .version('0.1.0')
+  .showHelpAfterError('(add --help for usage)');
+
+program
+  .command('run')
+  .description('Watch the configured sources and report incidents (as JSON lines on stdout until Slack is set up).')
+  .addOption(configOption())
+  .option('--stdout', 'print one JSON line per incident event on stdout', true)
+  .addHelpText(
+    'after',
+    '\nEach stdout line: {"event":"opened"|"updated"|"closed","incident":{...}}. Logs go to stderr.\nStops cleanly on SIGTERM or SIGINT.',
+  )
+  .action(async (options: { config: string }) => {
+    const loaded = readConfig(options.config);
+    const logger = pino(
+      { level: process.env.LOG_LEVEL || 'info', base: undefined },
+      pino.destination({ fd: 2, sync: true }),
+    );
+    const store = new SqliteStore(loaded.config.store.path);
+    const app = createLogwarden(loaded, {
+      store,
+      clock: Date.now,
+      logger,
+      onEvent: (event) => process.stdout.write(`${renderIncidentJson(event)}\n`),
+      env: process.env,
+    });
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      await app.stop();
+      store.close();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    await app.start();
+    logger.info(
+      { config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length },
+      'watching',
+    );
+  });
+
+program
+  .command('check')
+  .description('Validate a config file and summarise it; exit 0 when valid, 2 when not.')
+  .addOption(configOption())
+  .action((options: { config: string }) => {
+    const loaded = readConfig(options.config);
+    process.stdout.write(renderCheckSummary(loaded, checkSourcesOnHost(loaded.config.sources, process.env)));
+  });
+
+program
+  .command('replay')
+  .description('Run the rules over log files from the start, without touching the store (like fail2ban-regex).')
+  .addOption(configOption())
+  .option('--rule <id>', 'only this rule')
+  .option('--json', 'print one JSON line per match: {"file","line","text","rule","fields"}')
+  .argument('<logfile...>', 'files to read; - reads standard input')
+  .action(async (files: string[], options: { config: string; rule?: string; json?: boolean }) => {
+    const loaded = readConfig(options.config);
+    const rules = options.rule ? loaded.rules.filter((r) => r.id === options.rule) : loaded.rules;
+    if (rules.length === 0) {
+      process.stderr.write(
+        `logwarden: no rule has id "${options.rule}". Rules: ${loaded.rules.map((r) => r.id).join(', ')}\n`,
+      );
+      process.exit(EXIT_CONFIG);
+    }
+    const maxLineBytes = Math.max(...loaded.config.sources.map((s) => s.maxLineBytes));
+    const report = await replayFiles(files, {
+      rules,
+      maxLineBytes,
+      json: options.json === true,
+      write: (text) => process.stdout.write(text),
+    });
+    (options.json ? process.stderr : process.stdout).write(renderReplayReport(report));
+  });
+
+program
+  .command('schema')
+  .description("Print the config file's JSON Schema, for editors (e.g. yaml-language-server).")
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(renderJsonSchema(), null, 2)}\n`);
+  });
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,70 @@
+// `logwarden check`: the config's problems (or a summary of what it will watch), plus what only the running
+// machine can tell — are the files there and readable, is journalctl on PATH — as warnings.
+import { accessSync, constants, readdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import picomatch from 'picomatch';
+import { formatDuration } from '../config/duration.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { SourceConfig } from '../config/schema.js';
+import { describeSystemError, formatProblemLocation } from '../core/errors.js';
+
+/** What the machine says about each source, as warning texts. */
+export function checkSourcesOnHost(sources: readonly SourceConfig[], env: NodeJS.ProcessEnv): string[] {
+  const warnings: string[] = [];
+  for (const s of sources) {
+    if (s.type === 'journald') {
+      const found =
+        s.journalctl.includes('/') ||
+        (env.PATH ?? '').split(delimiter).some((dir) => {
+          try {
+            accessSync(join(dir, s.journalctl), constants.X_OK);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+      if (!found) warnings.push(`source ${s.id}: ${s.journalctl} is not on PATH; install systemd or set journalctl:`);
+      continue;
+    }
+    const scan = picomatch.scan(s.path);
+    if (scan.isGlob) {
+      try {
+        readdirSync(scan.base || '.');
+      } catch (error) {
+        warnings.push(`source ${s.id}: cannot list ${scan.base}: ${describeSystemError(error)}; logwarden will retry`);
+      }
+      continue;
+    }
+    try {
+      accessSync(s.path, constants.R_OK);
+    } catch (error) {
+      warnings.push(`source ${s.id}: ${s.path}: ${describeSystemError(error)}; logwarden will wait for it and retry`);
+    }
+  }
+  return warnings;
+}
+
+export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly string[]): string {
+  const { config, rules } = loaded;
+  const packs = [...new Set(rules.flatMap((r) => (r.pack ? [r.pack] : [])))];
+  const lines = [
+    `${loaded.file} is valid: ${config.sources.length} ${config.sources.length === 1 ? 'source' : 'sources'}, ${rules.length} ${rules.length === 1 ? 'rule' : 'rules'}${packs.length ? ` (packs: ${packs.join(', ')})` : ''}.`,
+    '',
+    'sources:',
+    ...config.sources.map((s) =>
+      s.type === 'journald'
+        ? `  ${s.id}  journald ${[...(s.unit ?? []).map((u) => `unit=${u}`), ...s.matches].join(' ') || '(all entries)'} (from ${s.from})`
+        : `  ${s.id}  ${s.path} (from ${s.from})`,
+    ),
+    'rules:',
+    ...rules.map((r) => {
+      const t = r.threshold;
+      const when = `${t.count} within ${formatDuration(t.within)}${t.by.length ? ` by ${t.by.join(', ')}` : ''}`;
+      return `  ${r.id}  ${r.severity}, ${when}, ${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}`;
+    }),
+    `store: ${config.store.path}`,
+  ];
+  const warnings = [...loaded.warnings.map((w) => `${formatProblemLocation(loaded.file, w)}: ${w.message}`), ...hostWarnings];
+  if (warnings.length) lines.push('', 'warnings:', ...warnings.map((w) => `  ${w}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,162 @@
+// Reads logwarden.yml once at start-up: YAML → zod → rule compilation, every problem reported together with the
+// file, line, config path and a fix. What comes out is frozen and complete (all defaults filled in).
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ConfigInvalidError, type ConfigProblem, ConfigUnreadableError, describeSystemError } from '../core/errors.js';
+import { type CompiledRule, compileRules } from '../rules/compile.js';
+import { type Config, configSchema } from './schema.js';
+
+export interface LoadedConfig {
+  file: string;
+  config: Config;
+  rules: CompiledRule[];
+  /** Problems that do not stop logwarden (slow patterns); `check` prints them. */
+  warnings: ConfigProblem[];
+}
+
+export function readConfig(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const hint =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? '. Create it (see examples/logwarden.yml) or pass another file with -c'
+        : '';
+    throw new ConfigUnreadableError(file, `${describeSystemError(error)}${hint}`, { cause: error });
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigInvalidError(
+      file,
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return {
+          path: '',
+          message: `is not valid YAML: ${e.message.split('\n')[0]}`,
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        };
+      }),
+    );
+  }
+  const locate = (path: readonly PropertyKey[], problem: ConfigProblem): ConfigProblem => {
+    const offset = findOffset(doc, path);
+    if (offset === undefined) return problem;
+    const { line, col } = lineCounter.linePos(offset);
+    return { ...problem, line, column: col };
+  };
+  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const problems = flattenIssues(parsed.error.issues, doc.toJS()).map(({ path, message }) =>
+      locate(path, { path: renderPath(path), message }),
+    );
+    throw new ConfigInvalidError(file, problems, { cause: parsed.error });
+  }
+  const config = parsed.data;
+  const sourceIds = config.sources.map((s) => s.id);
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  config.sources.forEach((s, i) => {
+    if (seen.has(s.id)) {
+      problems.push({ path: `sources[${i}].id`, message: `source id "${s.id}" is used twice. Give each source its own id.` });
+    }
+    seen.add(s.id);
+  });
+  const compiled = compileRules(config.rules, sourceIds);
+  problems.push(...compiled.problems);
+  const withLines = (list: ConfigProblem[]) => list.map((p) => locate(parsePath(p.path), p));
+  if (problems.length > 0) throw new ConfigInvalidError(file, withLines(problems));
+  return {
+    file,
+    config: deepFreeze(config),
+    rules: compiled.rules,
+    warnings: withLines(compiled.warnings),
+  };
+}
+
+interface FlatIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+// A union (a pack entry or a custom rule; a file or a journald source) reports the issues of the branch it came
+// closest to matching, rather than of every branch.
+function flattenIssues(issues: readonly z.core.$ZodIssue[], input: unknown, prefix: PropertyKey[] = []): FlatIssue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+      return flattenIssues(best, input, path);
+    }
+    return [{ path, message: describeIssue(issue, valueAt(input, path)) }];
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `has unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}. Check the spelling, or run \`logwarden schema\` for the keys allowed here.`;
+    case 'invalid_type':
+      return value === undefined
+        ? `is required (${issue.expected}).`
+        : `must be ${article(issue.expected)}, not ${JSON.stringify(value)}.`;
+    default:
+      return `${value === undefined || typeof value === 'object' ? '' : `${JSON.stringify(value)} `}${issue.message}.`
+        .replace(/\.\.$/, '.')
+        .replace(/^Too small: expected array to have >=1 items\.$/, 'must not be empty.');
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** `rules[2].threshold.within` for ['rules', 2, 'threshold', 'within']. */
+export function renderPath(path: readonly PropertyKey[]): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
+}
+
+function parsePath(path: string): PropertyKey[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+}
+
+// The source offset of the deepest node on the path that exists, so problems point at a line.
+function findOffset(doc: Document, path: readonly PropertyKey[]): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = (node as { range?: number[] } | null)?.range?.[0];
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      offset = (pair.key as { range?: number[] } | null)?.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+      offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset;
+    } else break;
+  }
+  return offset;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,154 @@
+// The one place logwarden's configuration is described: shapes, defaults and the help text editors show.
+import { z } from 'zod';
+import { FIELD_TYPES, SEVERITIES } from '../core/types.js';
+import { PACK_NAMES } from '../rules/packs/index.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+
+const duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN), { message: 'is not a duration. Write a number and a unit, like 45s, 10m or 1h30m' })
+  .transform((text) => parseDuration(text) as number)
+  .meta({ description: 'A duration such as 45s, 10m, 1h30m or 1d.' });
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+    message: 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  });
+
+const captureName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a capture name: letters, digits and "_"' });
+
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+const severity = z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` });
+
+const threshold = z
+  .strictObject({
+    count: z.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Matches needed to open an incident.' }),
+    within: duration.default(600_000).meta({ description: 'The sliding window the matches must fall in.' }),
+    by: z.array(captureName).default([]).meta({ description: 'Captures that key the count, e.g. [ip].' }),
+  })
+  .meta({ description: 'Open an incident once `count` matches with the same `by` values fall within `within`.' });
+
+const dedupe = z
+  .strictObject({
+    by: z.array(captureName).min(1),
+    within: duration,
+  })
+  .meta({
+    description:
+      'Count matches with equal `by` values within `within` of each other once (one attempt that logs two lines).',
+  });
+
+const fileSource = z.strictObject({
+  id,
+  type: z.literal('file').default('file'),
+  path: z.string().min(1).meta({ description: 'A file path or a glob like /var/log/nginx/*.log.' }),
+  from: z
+    .enum(['end', 'start'], { message: 'must be end or start' })
+    .default('end')
+    .meta({ description: 'Where to begin a file seen for the first time at start-up.' }),
+  maxLineBytes: z
+    .number()
+    .int()
+    .min(256)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024)
+    .meta({ description: 'Longer lines are cut to this many bytes and flagged.' }),
+});
+
+const journaldSource = z.strictObject({
+  id,
+  type: z.literal('journald'),
+  unit: oneOrMany(z.string().min(1)).optional().meta({ description: 'systemd units to follow, e.g. ssh.service.' }),
+  matches: z
+    .array(z.string().regex(/^[A-Z0-9_]+=.*$/, { message: 'must be a journal match like SYSLOG_IDENTIFIER=sshd' }))
+    .default([])
+    .meta({ description: 'journalctl match expressions, e.g. SYSLOG_IDENTIFIER=sshd.' }),
+  from: z.enum(['end', 'start'], { message: 'must be end or start' }).default('end'),
+  journalctl: z.string().min(1).default('journalctl').meta({ description: 'The journalctl executable.' }),
+  maxLineBytes: z
+    .number()
+    .int()
+    .min(256)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
+});
+
+const source = z.union([fileSource, journaldSource]);
+
+const customRule = z.strictObject({
+  id,
+  source: oneOrMany(id).meta({ description: 'The id of the source (or sources) this rule reads.' }),
+  pattern: oneOrMany(z.string().min(1)).meta({
+    description: 'A JavaScript regular expression with named captures, or a list of them (any may match).',
+  }),
+  ignore: z.array(z.string().min(1)).default([]).meta({ description: 'Lines matching any of these are ignored.' }),
+  caseInsensitive: z.boolean().default(false),
+  severity: severity.default('medium'),
+  fields: z
+    .record(captureName, z.enum(FIELD_TYPES, { message: `must be one of ${FIELD_TYPES.join(', ')}` }))
+    .default({})
+    .meta({ description: 'Types of the named captures; a capture that fails its type rejects the line.' }),
+  threshold: threshold.prefault({}),
+  dedupe: dedupe.optional(),
+  title: z.string().min(1).optional().meta({ description: 'Incident title with {capture} placeholders.' }),
+});
+
+const packRule = z.strictObject({
+  use: z.enum(PACK_NAMES, { message: `must name a built-in pack: ${PACK_NAMES.join(', ')}` }),
+  id: id.optional().meta({ description: 'Prefix for the pack’s rule ids (default: the pack name).' }),
+  source: oneOrMany(id),
+  ignore: z.array(z.string().min(1)).default([]),
+  severity: severity.optional(),
+  threshold: threshold.partial().optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    store: z
+      .strictObject({
+        path: z
+          .string()
+          .min(1)
+          .default('./data/logwarden.db')
+          .meta({ description: 'SQLite file for offsets, incidents and the audit log (":memory:" keeps nothing).' }),
+      })
+      .prefault({}),
+    sources: z.array(source).min(1, { message: 'needs at least one source' }),
+    rules: z.array(z.union([packRule, customRule])).min(1, { message: 'needs at least one rule' }),
+    incidents: z
+      .strictObject({
+        reopenAfter: duration.default(3_600_000).meta({ description: 'Close an incident after this long quiet.' }),
+        samples: z.number().int().min(1).max(50).default(5).meta({ description: 'Sample lines kept per incident.' }),
+      })
+      .prefault({}),
+    tail: z
+      .strictObject({
+        pollInterval: duration
+          .default(1000)
+          .meta({ description: 'How often files are checked even without a change event.' }),
+        rotateQuiet: duration
+          .default(5000)
+          .meta({ description: 'Keep reading a rotated-away file until it has been quiet this long.' }),
+      })
+      .prefault({}),
+  })
+  .meta({ title: 'logwarden configuration' });
+
+export type Config = z.output<typeof configSchema>;
+export type SourceConfig = Config['sources'][number];
+export type FileSourceConfig = Extract<SourceConfig, { type: 'file' }>;
+export type JournaldSourceConfig = Extract<SourceConfig, { type: 'journald' }>;
+export type RuleEntry = Config['rules'][number];
+export type CustomRuleConfig = Extract<RuleEntry, { pattern: unknown }>;
+export type PackRuleConfig = Extract<RuleEntry, { use: unknown }>;
+export type ThresholdConfig = CustomRuleConfig['threshold'];
+
+/** The JSON Schema of the file people write (durations as text), for editors. */
+export function renderJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,65 @@
+// Types shared by every stage of the pipeline: sources → rules → incidents → outputs.
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const FIELD_TYPES = ['ip', 'cidr', 'user', 'host', 'port', 'int', 'word', 'text'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Where a chunk of lines came from, precise enough to resume there after a restart. */
+export type SourcePosition =
+  | { kind: 'file'; path: string; dev: number; ino: number; offset: number }
+  | { kind: 'journal'; cursor: string };
+
+/** Complete lines read from one source, as raw bytes (every line ends with "\n"). */
+export interface LineChunk {
+  sourceId: string;
+  /** The file the lines came from, or `journal` for journald sources. */
+  origin: string;
+  data: Buffer;
+  /** Where reading resumes once this chunk is processed. */
+  position: SourcePosition;
+}
+
+/** One line that a rule matched, with its typed captures. */
+export interface LogEvent {
+  sourceId: string;
+  origin: string;
+  text: string;
+  /** The line was longer than maxLineBytes and was cut. */
+  truncated: boolean;
+}
+
+export interface Match {
+  ruleId: string;
+  event: LogEvent;
+  fields: Record<string, string>;
+}
+
+export type IncidentStatus = 'open' | 'closed' | 'resolved';
+
+export interface Incident {
+  id: number;
+  rule: string;
+  severity: Severity;
+  title: string;
+  key: Record<string, string>;
+  fields: Record<string, string>;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  source: string;
+  sample: string[];
+  status: IncidentStatus;
+}
+
+export const INCIDENT_EVENTS = ['opened', 'updated', 'closed'] as const;
+export type IncidentEventName = (typeof INCIDENT_EVENTS)[number];
+
+export interface IncidentEvent {
+  event: IncidentEventName;
+  incident: Incident;
+}
+
+/** Time as milliseconds since the epoch; passed in so windows and timers are testable. */
+export type Clock = () => number;

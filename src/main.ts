@@ -1,0 +1,130 @@
+// The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
+// outputs. Nothing else reads the clock, the environment or opens the store.
+import type { LoadedConfig } from './config/load.js';
+import type { SourceConfig } from './config/schema.js';
+import { describeSystemError, type JournalFailedError, SourceUnreadableError } from './core/errors.js';
+import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
+import { IncidentTracker } from './incidents/incident-tracker.js';
+import { parseLogTimestamp } from './rules/log-timestamp.js';
+import { createSourceMatchers, matchChunk } from './rules/match.js';
+import { createFileSource, type RunningSource } from './sources/file-source.js';
+import { createJournaldSource } from './sources/journald-source.js';
+import type { SqliteStore } from './store/sqlite-store.js';
+
+export interface Logger {
+  info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export interface LogwardenDeps {
+  store: SqliteStore;
+  clock: Clock;
+  logger: Logger;
+  onEvent(event: IncidentEvent): void;
+  env?: NodeJS.ProcessEnv;
+  /** How often quiet incidents are closed; defaults to a tenth of reopenAfter, at most 10 s. */
+  sweepInterval?: number;
+}
+
+export interface RuleCounts {
+  matched: number;
+  ignored: number;
+  rejected: number;
+}
+
+export interface Logwarden {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Reads everything new in every source now. */
+  syncNow(): void;
+  /** Closes incidents that have been quiet long enough, now. */
+  sweep(): void;
+  readonly counts: ReadonlyMap<string, RuleCounts>;
+}
+
+export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logwarden {
+  const { config, rules } = loaded;
+  const { store, clock, logger } = deps;
+  const matchers = createSourceMatchers(rules, config.sources);
+  const tracker = new IncidentTracker(rules, config.incidents, store.readTrackerState(clock()));
+  const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
+
+  const processChunk = (chunk: LineChunk) => {
+    const matcher = matchers.get(chunk.sourceId);
+    const now = clock();
+    const matches: { match: Match; at: number }[] = [];
+    if (matcher) {
+      matchChunk(matcher, chunk.data, (line, verdicts) => {
+        for (const v of verdicts) {
+          counts.get(v.rule.id)![v.outcome]++;
+          if (v.outcome === 'rejected') {
+            logger.warn(
+              { rule: v.rule.id, field: v.field, type: v.type, value: v.value.slice(0, 200) },
+              'capture failed its type; line not counted',
+            );
+          }
+          if (v.outcome !== 'matched') continue;
+          const event = { sourceId: chunk.sourceId, origin: chunk.origin, text: line.text, truncated: line.truncated };
+          if (line.truncated) logger.warn({ source: chunk.sourceId, origin: chunk.origin }, 'line was cut at maxLineBytes');
+          matches.push({ match: { ruleId: v.rule.id, event, fields: v.fields }, at: parseLogTimestamp(line.text, now) ?? now });
+        }
+      });
+    }
+    const changes = tracker.record(matches, now);
+    store.commit(chunk.sourceId, chunk.position, changes, now);
+    for (const event of changes.events) deps.onEvent(event);
+  };
+
+  const sweep = () => {
+    const now = clock();
+    const changes = tracker.sweep(now);
+    store.commitSweep(changes, now);
+    for (const event of changes.events) deps.onEvent(event);
+  };
+
+  const sources: RunningSource[] = config.sources.map((source) => createSource(source));
+  let sweepTimer: NodeJS.Timeout | undefined;
+
+  function createSource(source: SourceConfig): RunningSource {
+    if (source.type === 'journald') {
+      return createJournaldSource(source, {
+        readCursor: () => store.readCursor(source.id),
+        onChunk: processChunk,
+        onProblem: (error: JournalFailedError) => logger.error({ source: source.id, err: error }, error.message),
+        onRecovered: () => logger.info({ source: source.id }, 'journal is readable again'),
+        ...(deps.env ? { env: deps.env } : {}),
+      });
+    }
+    return createFileSource(source, config.tail, {
+      clock,
+      readOffset: (dev, ino) => store.readOffset(dev, ino)?.offset,
+      onChunk: processChunk,
+      onFileDone: (_path, dev, ino) => store.forgetOffset(dev, ino),
+      onProblem: (path, error) => {
+        const problem = new SourceUnreadableError(source.id, path, describeSystemError(error), { cause: error });
+        logger.warn({ source: source.id, path, code: problem.code }, problem.message);
+      },
+      onRecovered: (path) => logger.info({ source: source.id, path }, 'source file is readable again'),
+      onNotice: (message, details) => logger.info({ source: source.id, ...details }, message),
+    });
+  }
+
+  return {
+    counts,
+    async start() {
+      for (const source of sources) await source.start();
+      const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
+      sweepTimer = setInterval(sweep, interval);
+    },
+    async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      for (const source of sources) source.syncNow();
+      for (const source of sources) await source.stop();
+    },
+    syncNow() {
+      for (const source of sources) source.syncNow();
+    },
+    sweep,
+  };
+}

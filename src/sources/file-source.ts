@@ -1,0 +1,87 @@
+// A file source: one path or a glob. chokidar reports files appearing, changing and going; each path gets a FileTail
+// that does the reading. A timer syncs every tail as well, so a missed event only ever delays lines.
+import { dirname } from 'node:path';
+import { watch as watchPaths, type FSWatcher } from 'chokidar';
+import picomatch from 'picomatch';
+import type { FileSourceConfig } from '../config/schema.js';
+import { FileTail, OpenFiles, type TailDeps } from './file-tail.js';
+
+export interface FileSourceOptions {
+  pollInterval: number;
+  rotateQuiet: number;
+}
+
+export interface RunningSource {
+  /** Resolves once the files present at start-up are being followed. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Reads everything new now (tests and shutdown use it). */
+  syncNow(): void;
+}
+
+export function createFileSource(config: FileSourceConfig, options: FileSourceOptions, deps: TailDeps): RunningSource {
+  const scan = picomatch.scan(config.path);
+  const isGlob = scan.isGlob;
+  const root = isGlob ? scan.base || '.' : dirname(config.path);
+  const isMatch = isGlob ? picomatch(config.path, { dot: true }) : (p: string) => p === config.path;
+  const deep = isGlob && scan.glob.includes('/');
+  const tails = new Map<string, FileTail>();
+  const openFiles = new OpenFiles();
+  const tailOptions = { from: config.from, maxLineBytes: config.maxLineBytes, rotateQuiet: options.rotateQuiet };
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let ready = false;
+
+  const tailFor = (path: string) => {
+    let tail = tails.get(path);
+    if (!tail) {
+      tail = new FileTail(config.id, path, tailOptions, deps, openFiles);
+      tails.set(path, tail);
+    }
+    return tail;
+  };
+
+  const syncAll = () => {
+    for (const [path, tail] of tails) {
+      tail.sync(false);
+      // A glob's file that is gone and fully read needs no tail; a plain path keeps its tail to see it come back.
+      if (isGlob && tail.isIdle) tails.delete(path);
+    }
+  };
+
+  return {
+    async start() {
+      if (!isGlob) tailFor(config.path).sync(true);
+      watcher = watchPaths(root, {
+        persistent: false,
+        ignoreInitial: false,
+        atomic: false,
+        depth: deep ? undefined : 0,
+        ignored: (path, stats) => {
+          if (path === root || stats === undefined) return false;
+          if (stats.isDirectory()) return !deep;
+          return !isMatch(path);
+        },
+      });
+      const onFile = (path: string) => {
+        if (!isMatch(path)) return;
+        const tail = tailFor(path);
+        if (ready) tail.requestSync();
+        else tail.sync(true);
+      };
+      watcher.on('add', onFile).on('change', onFile).on('unlink', onFile);
+      watcher.on('error', (error) => deps.onProblem(root, error));
+      await new Promise<void>((resolve) => watcher?.once('ready', () => resolve()));
+      ready = true;
+      timer = setInterval(syncAll, options.pollInterval);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await watcher?.close();
+      for (const tail of tails.values()) tail.close();
+      tails.clear();
+    },
+    syncNow: syncAll,
+  };
+}

@@ -1,0 +1,326 @@
+// Follows one path the way log files really behave: the writer appends; logrotate renames it away and a new file
+// takes its place (and the writer may keep appending to the old one until told to reopen), or copies it and
+// truncates it in place, or it is deleted and recreated. The file is held open by descriptor, so a renamed or deleted
+// file is drained to its end; offsets count only complete lines and are keyed by device + inode.
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Clock, LineChunk } from '../core/types.js';
+import { LineSplitter } from './line-splitter.js';
+
+const READ_BLOCK = 1 << 20;
+/** How much one sync reads before yielding to the event loop (and continuing on the next turn). */
+const READ_PER_SYNC = 16 << 20;
+/** Bytes at the head of a file that identify its content, to see truncation and to find a copy of it. */
+const HEAD_BYTES = 64;
+
+export interface TailOptions {
+  from: 'start' | 'end';
+  maxLineBytes: number;
+  rotateQuiet: number;
+}
+
+export interface TailDeps {
+  clock: Clock;
+  /** Where a file (by device + inode) was committed up to, if it was seen before. */
+  readOffset(dev: number, ino: number): number | undefined;
+  /** Receives complete lines; must process and commit them before returning. */
+  onChunk(chunk: LineChunk): void;
+  /** A rotated-away file was read to its end and closed. */
+  onFileDone(path: string, dev: number, ino: number): void;
+  onProblem(path: string, error: unknown): void;
+  onRecovered(path: string): void;
+  onNotice(message: string, details: Record<string, unknown>): void;
+}
+
+interface OpenFile {
+  fd: number;
+  dev: number;
+  ino: number;
+  /** The path the file had when it was opened. */
+  path: string;
+  /** Bytes read so far (some may still be held by the splitter as a partial line). */
+  readOffset: number;
+  splitter: LineSplitter;
+  head: Buffer;
+  lastGrowthAt: number;
+  watcher?: FSWatcher;
+}
+
+/** Open files of one source by identity, so a file reached by a second path (a glob, a rotation) is read once. */
+export class OpenFiles {
+  private readonly files = new Map<string, { file: OpenFile; owner: FileTail }>();
+  get(dev: number, ino: number) {
+    return this.files.get(`${dev}:${ino}`);
+  }
+  set(file: OpenFile, owner: FileTail): void {
+    this.files.set(`${file.dev}:${file.ino}`, { file, owner });
+  }
+  delete(file: OpenFile): void {
+    this.files.delete(`${file.dev}:${file.ino}`);
+  }
+}
+
+export class FileTail {
+  readonly path: string;
+  private readonly sourceId: string;
+  private readonly options: TailOptions;
+  private readonly deps: TailDeps;
+  private readonly openFiles: OpenFiles;
+  private readonly buffer = Buffer.allocUnsafe(READ_BLOCK);
+  private current: OpenFile | undefined;
+  private draining: OpenFile[] = [];
+  private problem: string | undefined;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(sourceId: string, path: string, options: TailOptions, deps: TailDeps, openFiles: OpenFiles) {
+    this.sourceId = sourceId;
+    this.path = path;
+    this.options = options;
+    this.deps = deps;
+    this.openFiles = openFiles;
+  }
+
+  get isIdle(): boolean {
+    return this.current === undefined && this.draining.length === 0;
+  }
+
+  /** Asks for a sync on the next turn of the event loop; many change events make one read. */
+  requestSync(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.sync(false);
+    });
+  }
+
+  /** Reads whatever is new. `startup` says the file was found when logwarden started (then `from` applies). */
+  sync(startup: boolean): void {
+    if (this.closed) return;
+    let budget = READ_PER_SYNC;
+    const stats = this.statPath();
+    if (this.current && (!stats || stats.ino !== this.current.ino || stats.dev !== this.current.dev)) {
+      this.retire(this.current);
+      this.current = undefined;
+    }
+    if (!this.current && stats?.isFile()) this.current = this.openCurrent(startup);
+    if (this.current) budget = this.readCurrent(this.current, budget);
+    for (const file of [...this.draining]) {
+      budget = this.read(file, budget);
+      if (this.deps.clock() - file.lastGrowthAt >= this.options.rotateQuiet) this.finish(file);
+    }
+    if (budget <= 0) this.requestSync();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const file of [this.current, ...this.draining]) if (file) this.closeFile(file);
+    this.current = undefined;
+    this.draining = [];
+  }
+
+  /** Hands a rotated-away file over to the tail of its new path (a glob that matches rotated files too). */
+  release(file: OpenFile): boolean {
+    if (!this.draining.includes(file)) return false;
+    this.draining = this.draining.filter((f) => f !== file);
+    return true;
+  }
+
+  private statPath() {
+    try {
+      const stats = statSync(this.path);
+      if (this.problem) {
+        this.problem = undefined;
+        this.deps.onRecovered(this.path);
+      }
+      return stats;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      if (this.problem !== code) {
+        this.problem = code;
+        this.deps.onProblem(this.path, error);
+      }
+      return undefined;
+    }
+  }
+
+  private openCurrent(startup: boolean): OpenFile | undefined {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      if (this.problem !== code) {
+        this.problem = code;
+        this.deps.onProblem(this.path, error);
+      }
+      return undefined;
+    }
+    const stats = fstatSync(fd);
+    const known = this.openFiles.get(stats.dev, stats.ino);
+    if (known) {
+      closeSync(fd);
+      // Another path of this source reads the file already; take it over only once that path moved on.
+      if (!known.owner.release(known.file)) return undefined;
+      known.file.path = this.path;
+      this.openFiles.set(known.file, this);
+      return known.file;
+    }
+    const stored = this.deps.readOffset(stats.dev, stats.ino);
+    let offset = stored ?? (startup && this.options.from === 'end' ? stats.size : 0);
+    if (offset > stats.size) {
+      this.deps.onNotice('file is shorter than where reading stopped; reading it from the start', {
+        path: this.path,
+        offset,
+        size: stats.size,
+      });
+      offset = 0;
+    }
+    const file: OpenFile = {
+      fd,
+      dev: stats.dev,
+      ino: stats.ino,
+      path: this.path,
+      readOffset: offset,
+      splitter: new LineSplitter(this.options.maxLineBytes),
+      head: readHead(fd, Math.min(stats.size, HEAD_BYTES)),
+      lastGrowthAt: this.deps.clock(),
+    };
+    try {
+      // inotify on the inode: changes arrive at once, and keep arriving after a rename.
+      file.watcher = watch(this.path, { persistent: false }, () => this.requestSync());
+      file.watcher.on('error', () => file.watcher?.close());
+    } catch {
+      // Polling still reads the file; watches can run out (fs.inotify.max_user_watches).
+    }
+    this.openFiles.set(file, this);
+    return file;
+  }
+
+  private readCurrent(file: OpenFile, budget: number): number {
+    const size = fstatSync(file.fd).size;
+    if (size < file.readOffset || !headMatches(file)) this.recoverTruncated(file);
+    const left = this.read(file, budget);
+    if (file.head.length < HEAD_BYTES && size > file.head.length) file.head = readHead(file.fd, Math.min(size, HEAD_BYTES));
+    return left;
+  }
+
+  // copytruncate: the lines between the last read and the truncation are in the copy logrotate just made.
+  private recoverTruncated(file: OpenFile): void {
+    const copy = this.findCopy(file);
+    if (copy) {
+      const fd = openSync(copy, 'r');
+      try {
+        // Same splitter, so a line cut in two by the last read is completed from the copy.
+        this.read({ ...file, fd }, Number.POSITIVE_INFINITY);
+      } finally {
+        closeSync(fd);
+      }
+    } else if (file.readOffset > 0) {
+      this.deps.onNotice('file was truncated and no copy of it was found; lines written just before may be lost', {
+        path: this.path,
+        offset: file.readOffset,
+      });
+    }
+    file.splitter.reset();
+    file.readOffset = 0;
+    file.head = Buffer.alloc(0);
+  }
+
+  private findCopy(file: OpenFile): string | undefined {
+    if (file.head.length === 0) return undefined;
+    const dir = dirname(this.path);
+    const name = basename(this.path);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+    for (const other of names) {
+      if (other === name || !other.startsWith(name)) continue;
+      const candidate = join(dir, other);
+      try {
+        const stats = statSync(candidate);
+        if (!stats.isFile() || stats.size < file.readOffset || (stats.ino === file.ino && stats.dev === file.dev))
+          continue;
+        const fd = openSync(candidate, 'r');
+        const head = readHead(fd, file.head.length);
+        closeSync(fd);
+        if (head.equals(file.head)) return candidate;
+      } catch {
+        // A file that vanished or cannot be read is not the copy.
+      }
+    }
+    return undefined;
+  }
+
+  /** Reads file from its offset to its end (or until the budget is spent), passing complete lines on. */
+  private read(file: OpenFile, budget: number): number {
+    let left = budget;
+    while (left > 0) {
+      const n = readSync(file.fd, this.buffer, 0, READ_BLOCK, file.readOffset);
+      if (n === 0) break;
+      file.readOffset += n;
+      file.lastGrowthAt = this.deps.clock();
+      left -= n;
+      const lines = file.splitter.push(this.buffer.subarray(0, n));
+      if (lines) this.emit(file, lines);
+    }
+    return left;
+  }
+
+  private emit(file: OpenFile, data: Buffer): void {
+    this.deps.onChunk({
+      sourceId: this.sourceId,
+      origin: file.path,
+      data,
+      position: {
+        kind: 'file',
+        path: file.path,
+        dev: file.dev,
+        ino: file.ino,
+        offset: file.readOffset - file.splitter.heldBytes,
+      },
+    });
+  }
+
+  private retire(file: OpenFile): void {
+    file.lastGrowthAt = this.deps.clock();
+    this.draining.push(file);
+    this.deps.onNotice('file was rotated; reading the old one until it has been quiet', {
+      path: this.path,
+      ino: file.ino,
+    });
+  }
+
+  private finish(file: OpenFile): void {
+    const last = file.splitter.flush();
+    if (last) this.emit(file, last);
+    this.closeFile(file);
+    this.draining = this.draining.filter((f) => f !== file);
+    this.deps.onFileDone(file.path, file.dev, file.ino);
+  }
+
+  private closeFile(file: OpenFile): void {
+    file.watcher?.close();
+    this.openFiles.delete(file);
+    try {
+      closeSync(file.fd);
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+function readHead(fd: number, length: number): Buffer {
+  const head = Buffer.alloc(length);
+  const n = length > 0 ? readSync(fd, head, 0, length, 0) : 0;
+  return head.subarray(0, n);
+}
+
+function headMatches(file: OpenFile): boolean {
+  if (file.head.length === 0) return true;
+  return readHead(file.fd, file.head.length).equals(file.head);
+}

@@ -1,0 +1,140 @@
+// A journald source: follows `journalctl -o json` from the last committed cursor and renders each entry as the syslog
+// line it would have been (`2026-11-23T10:15:01.123456+00:00 host sshd[123]: message`), so the same rules and
+// packs match files and the journal alike.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { JournaldSourceConfig } from '../config/schema.js';
+import { JournalFailedError } from '../core/errors.js';
+import type { LineChunk } from '../core/types.js';
+import type { RunningSource } from './file-source.js';
+
+export interface JournaldDeps {
+  readCursor(): string | undefined;
+  onChunk(chunk: LineChunk): void;
+  onProblem(error: JournalFailedError): void;
+  onRecovered(): void;
+  env?: NodeJS.ProcessEnv;
+}
+
+const RESTART_DELAYS = [250, 1000, 5000, 15_000, 60_000];
+/** Entries are passed on in batches: at most this many, or whatever arrived within one turn of the event loop. */
+const BATCH = 1000;
+
+/** The argv for journalctl: never a shell string. */
+export function createJournalctlArgs(config: JournaldSourceConfig, cursor: string | undefined): string[] {
+  const args = ['--output=json', '--follow', '--no-pager'];
+  if (cursor) args.push(`--after-cursor=${cursor}`);
+  else args.push(config.from === 'start' ? '--lines=all' : '--lines=0');
+  for (const unit of config.unit ?? []) args.push(`--unit=${unit}`);
+  args.push(...config.matches);
+  return args;
+}
+
+interface JournalEntry {
+  __CURSOR?: string;
+  __REALTIME_TIMESTAMP?: string;
+  _HOSTNAME?: string;
+  SYSLOG_IDENTIFIER?: string;
+  _COMM?: string;
+  _PID?: string;
+  SYSLOG_PID?: string;
+  MESSAGE?: string | number[] | null;
+}
+
+/** The syslog-style line for a journal entry, or undefined when it has no message. */
+export function renderJournalLine(entry: JournalEntry): string | undefined {
+  const raw = entry.MESSAGE;
+  if (raw === undefined || raw === null) return undefined;
+  // Binary messages come as byte arrays; decode them the way file lines are decoded.
+  const message = typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
+  const micros = Number(entry.__REALTIME_TIMESTAMP ?? Number.NaN);
+  const stamp = Number.isFinite(micros)
+    ? `${new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19)}.${String(micros % 1_000_000).padStart(6, '0')}+00:00`
+    : new Date().toISOString();
+  const ident = entry.SYSLOG_IDENTIFIER ?? entry._COMM ?? 'unknown';
+  const pid = entry.SYSLOG_PID ?? entry._PID;
+  return `${stamp} ${entry._HOSTNAME ?? 'localhost'} ${ident}${pid ? `[${pid}]` : ''}: ${message.replace(/\n/g, ' ')}`;
+}
+
+export function createJournaldSource(config: JournaldSourceConfig, deps: JournaldDeps): RunningSource {
+  let child: ChildProcess | undefined;
+  let stopped = false;
+  let failures = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let failing = false;
+  let lines: string[] = [];
+  let cursor: string | undefined;
+  let flushScheduled = false;
+
+  const flush = () => {
+    flushScheduled = false;
+    if (lines.length === 0 || !cursor) return;
+    const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    lines = [];
+    deps.onChunk({ sourceId: config.id, origin: 'journal', data, position: { kind: 'journal', cursor } });
+  };
+
+  const fail = (reason: string, cause?: unknown) => {
+    if (!failing) deps.onProblem(new JournalFailedError(config.id, reason, { cause }));
+    failing = true;
+  };
+
+  const launch = () => {
+    if (stopped) return;
+    const args = createJournalctlArgs(config, deps.readCursor());
+    const proc = spawn(config.journalctl, args, { stdio: ['ignore', 'pipe', 'pipe'], env: deps.env ?? process.env });
+    child = proc;
+    let stderr = '';
+    proc.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      stderr = (stderr + s).slice(-2000);
+    });
+    const reader = createInterface({ input: proc.stdout!, crlfDelay: Number.POSITIVE_INFINITY });
+    reader.on('line', (text) => {
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(text) as JournalEntry;
+      } catch {
+        return;
+      }
+      if (failing) {
+        failing = false;
+        deps.onRecovered();
+      }
+      failures = 0;
+      const line = renderJournalLine(entry);
+      if (entry.__CURSOR) cursor = entry.__CURSOR;
+      if (line !== undefined) lines.push(line.length > config.maxLineBytes * 4 ? line.slice(0, config.maxLineBytes * 4) : line);
+      if (lines.length >= BATCH) flush();
+      else if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    });
+    proc.on('error', (error) => fail(`cannot run ${config.journalctl} (${(error as Error).message})`, error));
+    proc.on('close', (code, signal) => {
+      flush();
+      child = undefined;
+      if (stopped) return;
+      fail(`${config.journalctl} exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`);
+      const delay = RESTART_DELAYS[Math.min(failures++, RESTART_DELAYS.length - 1)]!;
+      restartTimer = setTimeout(launch, delay);
+    });
+  };
+
+  return {
+    async start() {
+      launch();
+    },
+    async stop() {
+      stopped = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      const proc = child;
+      if (proc && proc.exitCode === null) {
+        const closed = new Promise((resolve) => proc.once('close', resolve));
+        proc.kill('SIGTERM');
+        await closed;
+      }
+    },
+    syncNow: flush,
+  };
+}

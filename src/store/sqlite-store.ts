@@ -1,0 +1,237 @@
+// Everything logwarden must not forget, in one SQLite file (WAL): where each source was read up to, the incidents and
+// threshold counts those lines produced — committed together, so a crash never splits them — and the audit log.
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreFailedError } from '../core/errors.js';
+import type { Incident, Severity, SourcePosition } from '../core/types.js';
+import type { Hit, TrackerChanges, TrackerState } from '../incidents/incident-tracker.js';
+import { keyHashOf } from '../incidents/incident-tracker.js';
+import { MIGRATIONS } from './migrations.js';
+
+export interface StoredOffset {
+  dev: number;
+  ino: number;
+  path: string;
+  offset: number;
+}
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: string;
+  incidentId?: number;
+  data: Record<string, unknown>;
+}
+
+interface IncidentRow {
+  id: number;
+  rule: string;
+  key_json: string;
+  severity: string;
+  title: string;
+  fields_json: string;
+  count: number;
+  first_seen: number;
+  last_seen: number;
+  last_activity_at: number;
+  source: string;
+  sample_json: string;
+  status: string;
+}
+
+export class SqliteStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(path: string) {
+    this.path = path;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+    } catch (error) {
+      throw new StoreFailedError(
+        path,
+        `${(error as Error).message}. Check that the directory is writable, or set store.path in the config`,
+        { cause: error },
+      );
+    }
+    const db = this.db;
+    this.statements = {
+      offsetByIdentity: db.prepare<[number, number], StoredOffset>(
+        'SELECT dev, ino, path, offset FROM offsets WHERE dev = ? AND ino = ?',
+      ),
+      upsertOffset: db.prepare(
+        `INSERT INTO offsets (dev, ino, source_id, path, offset, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dev, ino) DO UPDATE SET source_id = excluded.source_id, path = excluded.path,
+           offset = excluded.offset, updated_at = excluded.updated_at`,
+      ),
+      deleteOffset: db.prepare('DELETE FROM offsets WHERE dev = ? AND ino = ?'),
+      offsetsByPath: db.prepare<[string], StoredOffset>('SELECT dev, ino, path, offset FROM offsets WHERE path = ?'),
+      cursor: db.prepare<[string], { cursor: string }>('SELECT cursor FROM cursors WHERE source_id = ?'),
+      upsertCursor: db.prepare(
+        `INSERT INTO cursors (source_id, cursor, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+      ),
+      insertIncident: db.prepare(
+        `INSERT INTO incidents (rule, key_hash, key_json, severity, title, fields_json, count, first_seen, last_seen,
+           last_activity_at, source, sample_json, status)
+         VALUES (@rule, @key_hash, @key_json, @severity, @title, @fields_json, @count, @first_seen, @last_seen,
+           @last_activity_at, @source, @sample_json, @status)`,
+      ),
+      updateIncident: db.prepare(
+        `UPDATE incidents SET title = @title, fields_json = @fields_json, count = @count, last_seen = @last_seen,
+           last_activity_at = @last_activity_at, sample_json = @sample_json, status = @status WHERE id = @id`,
+      ),
+      openIncidents: db.prepare<[], IncidentRow>("SELECT * FROM incidents WHERE status = 'open' ORDER BY id"),
+      allIncidents: db.prepare<[], IncidentRow>('SELECT * FROM incidents ORDER BY id'),
+      insertHit: db.prepare('INSERT INTO hits (rule, key_hash, at, expires_at) VALUES (?, ?, ?, ?)'),
+      clearHits: db.prepare('DELETE FROM hits WHERE rule = ? AND key_hash = ?'),
+      liveHits: db.prepare<[number], Hit>(
+        'SELECT rule, key_hash AS keyHash, at, expires_at AS expiresAt FROM hits WHERE expires_at > ?',
+      ),
+      expireHits: db.prepare('DELETE FROM hits WHERE expires_at <= ?'),
+      lastAudit: db.prepare<[], { hash: string }>('SELECT hash FROM audit ORDER BY id DESC LIMIT 1'),
+      insertAudit: db.prepare(
+        'INSERT INTO audit (at, actor, action, incident_id, data_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`the database is from a newer logwarden (schema ${version}, this one knows ${MIGRATIONS.length})`);
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  readOffset(dev: number, ino: number): StoredOffset | undefined {
+    return this.statements.offsetByIdentity.get(dev, ino);
+  }
+
+  readOffsetsForPath(path: string): StoredOffset[] {
+    return this.statements.offsetsByPath.all(path);
+  }
+
+  forgetOffset(dev: number, ino: number): void {
+    this.statements.deleteOffset.run(dev, ino);
+  }
+
+  readCursor(sourceId: string): string | undefined {
+    return this.statements.cursor.get(sourceId)?.cursor;
+  }
+
+  /** Open incidents and live threshold counts, to carry on where the last run stopped. */
+  readTrackerState(now: number): TrackerState {
+    return {
+      open: this.statements.openIncidents.all().map((row) => ({
+        incident: incidentFromRow(row),
+        lastActivityAt: row.last_activity_at,
+      })),
+      hits: this.statements.liveHits.all(now),
+    };
+  }
+
+  readIncidents(): Incident[] {
+    return this.statements.allIncidents.all().map(incidentFromRow);
+  }
+
+  /** Writes what one chunk of lines changed, and where its source resumes, in one transaction. */
+  commit(sourceId: string, position: SourcePosition | undefined, changes: TrackerChanges, now: number): void {
+    this.transaction(() => {
+      this.applyChanges(changes, now);
+      if (position?.kind === 'file') {
+        this.statements.upsertOffset.run(position.dev, position.ino, sourceId, position.path, position.offset, now);
+      } else if (position?.kind === 'journal') {
+        this.statements.upsertCursor.run(sourceId, position.cursor, now);
+      }
+    });
+  }
+
+  /** Writes incident changes that no source position goes with (closing after quiet), and drops expired counts. */
+  commitSweep(changes: TrackerChanges, now: number): void {
+    this.transaction(() => {
+      this.applyChanges(changes, now);
+      this.statements.expireHits.run(now);
+    });
+  }
+
+  /** Appends a hash-chained audit row: each row's hash covers the previous row's hash. */
+  appendAudit(entry: AuditEntry): void {
+    this.transaction(() => {
+      const prev = this.statements.lastAudit.get()?.hash ?? '';
+      const data = JSON.stringify(entry.data);
+      const hash = createHash('sha256')
+        .update(JSON.stringify([prev, entry.at, entry.actor, entry.action, entry.incidentId ?? null, data]))
+        .digest('hex');
+      this.statements.insertAudit.run(entry.at, entry.actor, entry.action, entry.incidentId ?? null, data, prev, hash);
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private transaction(fn: () => void): void {
+    this.db.transaction(fn)();
+  }
+
+  private applyChanges(changes: TrackerChanges, now: number): void {
+    for (const h of changes.hits) this.statements.insertHit.run(h.rule, h.keyHash, h.at, h.expiresAt);
+    for (const c of changes.cleared) this.statements.clearHits.run(c.rule, c.keyHash);
+    for (const incident of changes.incidents) {
+      const row = {
+        title: incident.title,
+        fields_json: JSON.stringify(incident.fields),
+        count: incident.count,
+        last_seen: incident.lastSeen,
+        last_activity_at: now,
+        sample_json: JSON.stringify(incident.sample),
+        status: incident.status,
+      };
+      if (incident.id === 0) {
+        const result = this.statements.insertIncident.run({
+          ...row,
+          rule: incident.rule,
+          key_hash: keyHashOf(Object.values(incident.key)),
+          key_json: JSON.stringify(incident.key),
+          severity: incident.severity,
+          first_seen: incident.firstSeen,
+          source: incident.source,
+        });
+        incident.id = Number(result.lastInsertRowid);
+      } else {
+        this.statements.updateIncident.run({ ...row, id: incident.id });
+      }
+    }
+  }
+}
+
+function incidentFromRow(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    rule: row.rule,
+    severity: row.severity as Severity,
+    title: row.title,
+    key: JSON.parse(row.key_json),
+    fields: JSON.parse(row.fields_json),
+    count: row.count,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    source: row.source,
+    sample: JSON.parse(row.sample_json),
+    status: row.status as Incident['status'],
+  };
+}
