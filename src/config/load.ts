@@ -31,7 +31,7 @@ export function readConfig(file: string): LoadedConfig {
 
 export function parseConfig(text: string, file: string): LoadedConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigInvalidError(
       file,
@@ -39,7 +39,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
         const pos = e.linePos?.[0];
         return {
           path: '',
-          message: `is not valid YAML: ${e.message.split('\n')[0]}`,
+          message: `is not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`,
           ...(pos ? { line: pos.line, column: pos.col } : {}),
         };
       }),
@@ -80,6 +80,16 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   };
 }
 
+// How far input is from a union branch: its issue count, and much more when the branch's own tag (`use:` for a pack
+// entry, `type:` for a source) is what it lacks.
+function branchScore(issues: readonly z.core.$ZodIssue[], input: unknown, at: PropertyKey[]): number {
+  return issues.reduce((score, issue) => {
+    const key = issue.path[issue.path.length - 1];
+    const tagged = issue.path.length === 1 && (key === 'use' || key === 'type');
+    return score + (tagged && valueAt(input, [...at, ...issue.path]) === undefined ? 10 : 1);
+  }, 0);
+}
+
 interface FlatIssue {
   path: PropertyKey[];
   message: string;
@@ -91,8 +101,14 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], input: unknown, pref
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+      const best = issue.errors.reduce((a, b) => (branchScore(b, input, path) < branchScore(a, input, path) ? b : a));
       return flattenIssues(best, input, path);
+    }
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        message: `is not a known key. Check the spelling, or run \`logwarden schema\` for the keys allowed here.`,
+      }));
     }
     return [{ path, message: describeIssue(issue, valueAt(input, path)) }];
   });
@@ -100,11 +116,9 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], input: unknown, pref
 
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `has unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}. Check the spelling, or run \`logwarden schema\` for the keys allowed here.`;
     case 'invalid_type':
       return value === undefined
-        ? `is required (${issue.expected}).`
+        ? "is required."
         : `must be ${article(issue.expected)}, not ${JSON.stringify(value)}.`;
     default:
       return `${value === undefined || typeof value === 'object' ? '' : `${JSON.stringify(value)} `}${issue.message}.`

@@ -25,13 +25,22 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
 
 const severity = z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` });
 
+const thresholdCount = z.number().int().min(1).max(1_000_000).meta({ description: 'Matches needed to open an incident.' });
+const thresholdWithin = duration.meta({ description: 'The sliding window the matches must fall in.' });
+const thresholdBy = z.array(captureName).meta({ description: 'Captures that key the count, e.g. [ip].' });
+
 const threshold = z
   .strictObject({
-    count: z.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Matches needed to open an incident.' }),
-    within: duration.default(600_000).meta({ description: 'The sliding window the matches must fall in.' }),
-    by: z.array(captureName).default([]).meta({ description: 'Captures that key the count, e.g. [ip].' }),
+    count: thresholdCount.default(1),
+    within: thresholdWithin.default(600_000),
+    by: thresholdBy.default([]),
   })
   .meta({ description: 'Open an incident once `count` matches with the same `by` values fall within `within`.' });
+
+/** A pack entry's changes to the pack's thresholds: only what is given replaces the pack's value. */
+const thresholdOverride = z
+  .strictObject({ count: thresholdCount.optional(), within: thresholdWithin.optional(), by: thresholdBy.optional() })
+  .meta({ description: "Replaces parts of the pack's thresholds." });
 
 const dedupe = z
   .strictObject({
@@ -104,7 +113,7 @@ const packRule = z.strictObject({
   source: oneOrMany(id),
   ignore: z.array(z.string().min(1)).default([]),
   severity: severity.optional(),
-  threshold: threshold.partial().optional(),
+  threshold: thresholdOverride.optional(),
 });
 
 export const configSchema = z

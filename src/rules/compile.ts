@@ -63,11 +63,15 @@ function expandPack(entry: PackRuleConfig, path: string): ExpandedRule[] {
       caseInsensitive: false,
       severity: entry.severity ?? p.severity,
       fields: p.fields,
-      threshold: { ...p.threshold, ...entry.threshold },
+      threshold: { ...p.threshold, ...definedOnly(entry.threshold ?? {}) },
       ...(p.dedupe ? { dedupe: p.dedupe } : {}),
       title: p.title,
     },
   }));
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
