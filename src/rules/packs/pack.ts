@@ -12,8 +12,8 @@ export interface PackRule {
   title: string;
 }
 
-/** An IPv4 or IPv6 address as logs print it; the `ip` field type checks it for real. */
-export const IP = '[0-9A-Fa-f:.]{2,45}';
+/** An IPv4 or IPv6 address as logs print it (ending in a digit, so a trailing ":" stays out); the `ip` type checks it. */
+export const IP = '[0-9A-Fa-f:.]{1,44}[0-9A-Fa-f]';
 /** The program tag of a syslog or journal line: `sshd[123]: ` or, since OpenSSH 9.8, `sshd-session[123]: `. */
 export const SSHD = '\\bsshd(?:-session)?\\[(?<pid>\\d{1,10})\\]: ';
 

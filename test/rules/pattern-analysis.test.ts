@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { analyzePattern } from '../../src/rules/pattern-analysis.js';
+import { PACKS } from '../../src/rules/packs/index.js';
+
+describe('analyzePattern', () => {
+  it.each([
+    { pattern: '^(a+)+$', reason: /nests a repeated part/ },
+    { pattern: '(\\w+\\s?)*x', reason: /nests a repeated part/ },
+    { pattern: '(?:x|x)+y', reason: /repeats alternatives/ },
+    { pattern: '(a|ab)*c', reason: /repeats alternatives/ },
+    { pattern: '((ab)*)+', reason: /nests a repeated part/ },
+  ])('rejects $pattern', ({ pattern, reason }) => {
+    expect(analyzePattern(pattern).catastrophic).toMatch(reason);
+  });
+
+  it.each([
+    '(\\d{1,3}\\.){3}\\d{1,3}',
+    '(?:foo|bar)+',
+    'Failed password for (?<user>\\S+) from (?<ip>\\S+)',
+    '(?:[^ "/]{1,256}/){0,8}',
+  ])('accepts %s', (pattern) => {
+    expect(analyzePattern(pattern).catastrophic).toBeUndefined();
+  });
+
+  it.each([
+    { pattern: 'sshd\\[(?<pid>\\d+)\\]: Failed password for', anchors: [']: Failed password for'] },
+    { pattern: 'a(?:-session)?b', anchors: [] },
+    { pattern: '(?:alpha|beta) gamma?', anchors: [' gamm'] },
+    { pattern: 'x (?:alpha|beta)', anchors: ['alpha', 'beta'] },
+    { pattern: 'user=(?<u>\\S+) uid', anchors: ['user='] },
+    { pattern: 'err(or)?: disk', anchors: [': disk'] },
+  ])('finds the literals every match of $pattern contains', ({ pattern, anchors }) => {
+    expect(analyzePattern(pattern).anchors).toEqual(anchors);
+  });
+
+  it('finds no literals for case-insensitive patterns', () => {
+    expect(analyzePattern('Failed password', true).anchors).toEqual([]);
+  });
+
+  it('lists named captures', () => {
+    expect(analyzePattern('(?<a>x)(?:(?<b>y)|z)(w)').captures).toEqual(['a', 'b']);
+  });
+
+  it('warns about several unbounded wildcards', () => {
+    expect(analyzePattern('foo.*bar.*baz').warnings).toHaveLength(1);
+    expect(analyzePattern('foo \\S+ bar \\S+').warnings).toEqual([]);
+  });
+
+  it('finds every built-in pattern safe, and able to skip lines by literal', () => {
+    for (const rule of Object.values(PACKS).flat()) {
+      for (const pattern of rule.patterns) {
+        const analysis = analyzePattern(pattern);
+        expect(analysis.catastrophic, pattern).toBeUndefined();
+        expect(analysis.warnings, pattern).toEqual([]);
+        expect(analysis.anchors.length, pattern).toBeGreaterThan(0);
+      }
+    }
+  });
+});
