@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { Match } from '../../src/core/types.js';
+import { IncidentTracker } from '../../src/incidents/incident-tracker.js';
+import type { CompiledRule } from '../../src/rules/compile.js';
+
+const MIN = 60_000;
+
+function rule(overrides: Partial<CompiledRule> = {}): CompiledRule {
+  return {
+    id: 'ssh',
+    severity: 'high',
+    title: 'SSH brute force from {ip}',
+    sources: ['auth'],
+    patterns: [],
+    ignore: [],
+    fields: { ip: 'ip', pid: 'int' },
+    threshold: { count: 3, within: 10 * MIN, by: ['ip'] },
+    ...overrides,
+  };
+}
+
+function match(ip: string, text = `failure from ${ip}`, extra: Record<string, string> = {}): Match {
+  return { ruleId: 'ssh', event: { sourceId: 'auth', origin: '/var/log/auth.log', text, truncated: false }, fields: { ip, ...extra } };
+}
+
+const options = { reopenAfter: 60 * MIN, samples: 2 };
+
+describe('IncidentTracker.record', () => {
+  it.each([
+    { name: 'under the count', times: [0, 1], opened: false },
+    { name: 'at the count within the window', times: [0, 4 * MIN, 9 * MIN], opened: true },
+    { name: 'at the count but spread wider than the window', times: [0, 6 * MIN, 11 * MIN], opened: false },
+    { name: 'sliding: the oldest falls out, later ones fill in', times: [0, 6 * MIN, 11 * MIN, 12 * MIN], opened: true },
+  ])('opens an incident only when the threshold is met ($name)', ({ times, opened }) => {
+    const tracker = new IncidentTracker([rule()], options);
+    const events = times.flatMap((t) => tracker.record([{ match: match('203.0.113.7'), at: t }], t).events);
+    expect(events.some((e) => e.event === 'opened')).toBe(opened);
+  });
+
+  it('counts each key apart', () => {
+    const tracker = new IncidentTracker([rule()], options);
+    const changes = tracker.record(
+      [0, 1, 2, 3, 4].map((i) => ({ match: match(i % 2 ? '198.51.100.1' : '203.0.113.7'), at: i })),
+      10,
+    );
+    expect(changes.events.map((e) => [e.event, e.incident.key])).toEqual([['opened', { ip: '203.0.113.7' }]]);
+    expect(changes.events[0]!.incident).toMatchObject({ count: 3, firstSeen: 0, lastSeen: 4, title: 'SSH brute force from 203.0.113.7' });
+  });
+
+  it('folds later matches into the open incident, keeping the last samples', () => {
+    const tracker = new IncidentTracker([rule({ threshold: { count: 1, within: MIN, by: ['ip'] } })], options);
+    tracker.record([{ match: match('203.0.113.7', 'a'), at: 0 }], 0);
+    const changes = tracker.record(
+      [
+        { match: match('203.0.113.7', 'b'), at: 1000 },
+        { match: match('203.0.113.7', 'c'), at: 2000 },
+      ],
+      2000,
+    );
+    expect(changes.events).toHaveLength(1);
+    expect(changes.events[0]).toMatchObject({ event: 'updated', incident: { count: 3, lastSeen: 2000, sample: ['b', 'c'] } });
+    expect(changes.hits).toEqual([]);
+  });
+
+  it('persists hits below the threshold, and clears them when the incident opens', () => {
+    const tracker = new IncidentTracker([rule()], options);
+    const first = tracker.record([{ match: match('203.0.113.7'), at: 5 }], 5);
+    expect(first.hits).toEqual([{ rule: 'ssh', keyHash: '["203.0.113.7"]', at: 5, expiresAt: 5 + 10 * MIN }]);
+    tracker.record([{ match: match('203.0.113.7'), at: 6 }], 6);
+    const third = tracker.record([{ match: match('203.0.113.7'), at: 7 }], 7);
+    expect(third.cleared).toEqual([{ rule: 'ssh', keyHash: '["203.0.113.7"]' }]);
+  });
+
+  it('resumes counting from persisted hits after a restart', () => {
+    const before = new IncidentTracker([rule()], options);
+    const hits = [1, 2].flatMap((t) => before.record([{ match: match('203.0.113.7'), at: t }], t).hits);
+    const after = new IncidentTracker([rule()], options, { open: [], hits });
+    expect(after.record([{ match: match('203.0.113.7'), at: 3 }], 3).events[0]?.event).toBe('opened');
+  });
+
+  it('counts lines of one attempt once with dedupe', () => {
+    const tracker = new IncidentTracker(
+      [rule({ threshold: { count: 2, within: MIN, by: ['ip'] }, dedupe: { by: ['pid'], within: 1000 } })],
+      options,
+    );
+    const pam = (t: number) => ({ match: match('203.0.113.7', 'pam', { pid: '7' }), at: t });
+    const failed = (t: number) => ({ match: match('203.0.113.7', 'failed', { pid: '7' }), at: t });
+    expect(tracker.record([pam(0), failed(0)], 0).events).toEqual([]);
+    // The next attempt on the connection comes after PAM's delay.
+    expect(tracker.record([pam(2500), failed(2500)], 2500).events[0]?.event).toBe('opened');
+  });
+});
+
+describe('IncidentTracker.sweep', () => {
+  it('closes an incident after reopenAfter of quiet, and a new match then needs the threshold again', () => {
+    const tracker = new IncidentTracker([rule({ threshold: { count: 2, within: 10 * MIN, by: ['ip'] } })], options);
+    tracker.record([0, 1].map((t) => ({ match: match('203.0.113.7'), at: t })), 0);
+    expect(tracker.sweep(59 * MIN).events).toEqual([]);
+    tracker.record([{ match: match('203.0.113.7'), at: 30 * MIN }], 30 * MIN);
+    expect(tracker.sweep(89 * MIN).events).toEqual([]);
+    const closed = tracker.sweep(90 * MIN).events;
+    expect(closed.map((e) => [e.event, e.incident.status])).toEqual([['closed', 'closed']]);
+    expect(tracker.record([{ match: match('203.0.113.7'), at: 91 * MIN }], 91 * MIN).events).toEqual([]);
+  });
+});
