@@ -49,11 +49,14 @@ export function* generateAuthLog({ count = 1_000_000, seed = 42, attackShare = 0
         () => `${sshd}: Invalid user ${bad} from ${ip} port ${port}`,
         () =>
           `${sshd}: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=root`,
-        () => `${sshd}: Disconnecting invalid user ${bad} ${ip} port ${port}: Too many authentication failures [preauth]`,
+        () =>
+          `${sshd}: Disconnecting invalid user ${bad} ${ip} port ${port}: Too many authentication failures [preauth]`,
         () => `${sshd}: User ${bad} from ${ip} not allowed because not listed in AllowUsers`,
         () => `${sshd}: Failed keyboard-interactive/pam for invalid user ${bad} from ${ip} port ${port} ssh2`,
-        () => `sudo[${pid}]:    ${pick(users)} : user NOT in sudoers ; TTY=pts/${int(5)} ; PWD=/home/x ; USER=root ; COMMAND=/bin/bash`,
-        () => `sudo[${pid}]:    ${pick(users)} : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/id`,
+        () =>
+          `sudo[${pid}]:    ${pick(users)} : user NOT in sudoers ; TTY=pts/${int(5)} ; PWD=/home/x ; USER=root ; COMMAND=/bin/bash`,
+        () =>
+          `sudo[${pid}]:    ${pick(users)} : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/id`,
         () =>
           `sudo[${pid}]: pam_unix(sudo:auth): authentication failure; logname=${pick(users)} uid=1000 euid=0 tty=/dev/pts/1 ruser=${pick(users)} rhost=  user=${pick(users)}`,
       ])();
@@ -72,7 +75,8 @@ export function* generateAuthLog({ count = 1_000_000, seed = 42, attackShare = 0
         () => `systemd-logind[812]: New session ${int(9999)} of user ${u}.`,
         () => `systemd-logind[812]: Session ${int(9999)} logged out. Waiting for processes to exit.`,
         () => `systemd[1]: Started session-${int(9999)}.scope - Session ${int(9999)} of User ${u}.`,
-        () => `sudo[${pid}]:   ${u} : TTY=pts/0 ; PWD=/home/${u} ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx`,
+        () =>
+          `sudo[${pid}]:   ${u} : TTY=pts/0 ; PWD=/home/${u} ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx`,
         () => `sudo[${pid}]: pam_unix(sudo:session): session opened for user root(uid=0) by ${u}(uid=1000)`,
         () => `sudo[${pid}]: pam_unix(sudo:session): session closed for user root`,
       ])();

@@ -2,10 +2,10 @@
 // exit codes are handled; the work is done by the modules it calls.
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
-import { readConfig } from './config/load.js';
-import { renderJsonSchema } from './config/schema.js';
 import { checkSourcesOnHost, renderCheckSummary } from './commands/check.js';
 import { renderReplayReport, replayFiles } from './commands/replay.js';
+import { readConfig } from './config/load.js';
+import { renderJsonSchema } from './config/schema.js';
 import { ErrorCode, LogwardenError } from './core/errors.js';
 import { renderIncidentJson } from './incidents/render-json.js';
 import { createLogwarden } from './main.js';
@@ -67,10 +67,7 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     await app.start();
-    logger.info(
-      { config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length },
-      'watching',
-    );
+    logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');
   });
 
 program

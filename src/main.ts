@@ -66,8 +66,12 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
           }
           if (v.outcome !== 'matched') continue;
           const event = { sourceId: chunk.sourceId, origin: chunk.origin, text: line.text, truncated: line.truncated };
-          if (line.truncated) logger.warn({ source: chunk.sourceId, origin: chunk.origin }, 'line was cut at maxLineBytes');
-          matches.push({ match: { ruleId: v.rule.id, event, fields: v.fields }, at: parseLogTimestamp(line.text, now) ?? now });
+          if (line.truncated)
+            logger.warn({ source: chunk.sourceId, origin: chunk.origin }, 'line was cut at maxLineBytes');
+          matches.push({
+            match: { ruleId: v.rule.id, event, fields: v.fields },
+            at: parseLogTimestamp(line.text, now) ?? now,
+          });
         }
       });
     }
@@ -99,6 +103,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     return createFileSource(source, config.tail, {
       clock,
       readOffset: (dev, ino) => store.readOffset(dev, ino)?.offset,
+      readOffsetsForPath: (path) => store.readOffsetsForPath(path),
       onChunk: processChunk,
       onFileDone: (_path, dev, ino) => store.forgetOffset(dev, ino),
       onProblem: (path, error) => {

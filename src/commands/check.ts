@@ -64,7 +64,10 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
     }),
     `store: ${config.store.path}`,
   ];
-  const warnings = [...loaded.warnings.map((w) => `${formatProblemLocation(loaded.file, w)}: ${w.message}`), ...hostWarnings];
+  const warnings = [
+    ...loaded.warnings.map((w) => `${formatProblemLocation(loaded.file, w)}: ${w.message}`),
+    ...hostWarnings,
+  ];
   if (warnings.length) lines.push('', 'warnings:', ...warnings.map((w) => `  ${w}`));
   return `${lines.join('\n')}\n`;
 }

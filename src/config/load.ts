@@ -1,7 +1,7 @@
 // Reads logwarden.yml once at start-up: YAML → zod → rule compilation, every problem reported together with the
 // file, line, config path and a fix. What comes out is frozen and complete (all defaults filled in).
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigInvalidError, type ConfigProblem, ConfigUnreadableError, describeSystemError } from '../core/errors.js';
 import { type CompiledRule, compileRules } from '../rules/compile.js';
@@ -64,7 +64,10 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const seen = new Set<string>();
   config.sources.forEach((s, i) => {
     if (seen.has(s.id)) {
-      problems.push({ path: `sources[${i}].id`, message: `source id "${s.id}" is used twice. Give each source its own id.` });
+      problems.push({
+        path: `sources[${i}].id`,
+        message: `source id "${s.id}" is used twice. Give each source its own id.`,
+      });
     }
     seen.add(s.id);
   });
@@ -117,9 +120,7 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], input: unknown, pref
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return value === undefined
-        ? "is required."
-        : `must be ${article(issue.expected)}, not ${JSON.stringify(value)}.`;
+      return value === undefined ? 'is required.' : `must be ${article(issue.expected)}, not ${JSON.stringify(value)}.`;
     default:
       return `${value === undefined || typeof value === 'object' ? '' : `${JSON.stringify(value)} `}${issue.message}.`
         .replace(/\.\.$/, '.')

@@ -6,15 +6,15 @@ import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 const duration = z
   .string()
-  .regex(new RegExp(DURATION_PATTERN), { message: 'is not a duration. Write a number and a unit, like 45s, 10m or 1h30m' })
+  .regex(new RegExp(DURATION_PATTERN), {
+    message: 'is not a duration. Write a number and a unit, like 45s, 10m or 1h30m',
+  })
   .transform((text) => parseDuration(text) as number)
   .meta({ description: 'A duration such as 45s, 10m, 1h30m or 1d.' });
 
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
-    message: 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
-  });
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+  message: 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+});
 
 const captureName = z
   .string()
@@ -25,7 +25,12 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
 
 const severity = z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` });
 
-const thresholdCount = z.number().int().min(1).max(1_000_000).meta({ description: 'Matches needed to open an incident.' });
+const thresholdCount = z
+  .number()
+  .int()
+  .min(1)
+  .max(1_000_000)
+  .meta({ description: 'Matches needed to open an incident.' });
 const thresholdWithin = duration.meta({ description: 'The sliding window the matches must fall in.' });
 const thresholdBy = z.array(captureName).meta({ description: 'Captures that key the count, e.g. [ip].' });
 

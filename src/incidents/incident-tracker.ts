@@ -1,8 +1,9 @@
 // Decides what matches mean: counts them in sliding windows per (rule, key), opens an incident when a threshold is
 // reached, folds later matches into it, and closes it after a quiet period. Pure: time is passed in, and every
 // change is returned so the store can commit it in the same transaction as the offsets that caused it.
-import type { CompiledRule } from '../rules/compile.js';
+
 import type { Incident, IncidentEvent, Match } from '../core/types.js';
+import type { CompiledRule } from '../rules/compile.js';
 
 /** A match counted towards a threshold that has not been reached yet; persisted so restarts keep the count. */
 export interface Hit {
@@ -144,7 +145,8 @@ export class IncidentTracker {
     incident.lastSeen = Math.max(incident.lastSeen, at);
     incident.fields = { ...match.fields };
     incident.sample.push(match.event.text);
-    if (incident.sample.length > this.options.samples) incident.sample.splice(0, incident.sample.length - this.options.samples);
+    if (incident.sample.length > this.options.samples)
+      incident.sample.splice(0, incident.sample.length - this.options.samples);
   }
 
   // One event that logs several lines (a password failure: pam_unix and sshd) counts once.

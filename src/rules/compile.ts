@@ -103,7 +103,9 @@ export function compileRules(entries: readonly RuleEntry[], sourceIds: readonly 
     const flags = rule.caseInsensitive ? 'i' : '';
     const patterns: CompiledPattern[] = [];
     rule.pattern.forEach((source, j) => {
-      const at = pack ? `${path} (pack ${pack}, rule ${rule.id})` : `${path}.pattern${rule.pattern.length > 1 ? `[${j}]` : ''}`;
+      const at = pack
+        ? `${path} (pack ${pack}, rule ${rule.id})`
+        : `${path}.pattern${rule.pattern.length > 1 ? `[${j}]` : ''}`;
       const compiled = compilePattern(source, flags, at, problems, warnings);
       if (compiled) patterns.push(compiled);
     });

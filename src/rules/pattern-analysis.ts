@@ -176,7 +176,7 @@ function alternativesAreExclusive(alts: Node[][]): boolean {
   const firsts = new Set<string>();
   for (const seq of alts) {
     const first = seq[0];
-    if (!first || first.t !== 'char' || first.min === 0 || firsts.has(first.c)) return false;
+    if (first?.t !== 'char' || first.min === 0 || firsts.has(first.c)) return false;
     firsts.add(first.c);
   }
   return true;

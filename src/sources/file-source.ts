@@ -1,7 +1,7 @@
 // A file source: one path or a glob. chokidar reports files appearing, changing and going; each path gets a FileTail
 // that does the reading. A timer syncs every tail as well, so a missed event only ever delays lines.
 import { dirname } from 'node:path';
-import { watch as watchPaths, type FSWatcher } from 'chokidar';
+import { type FSWatcher, watch as watchPaths } from 'chokidar';
 import picomatch from 'picomatch';
 import type { FileSourceConfig } from '../config/schema.js';
 import { FileTail, OpenFiles, type TailDeps } from './file-tail.js';

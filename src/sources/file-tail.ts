@@ -2,7 +2,7 @@
 // takes its place (and the writer may keep appending to the old one until told to reopen), or copies it and
 // truncates it in place, or it is deleted and recreated. The file is held open by descriptor, so a renamed or deleted
 // file is drained to its end; offsets count only complete lines and are keyed by device + inode.
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, type FSWatcher, fstatSync, openSync, readdirSync, readSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Clock, LineChunk } from '../core/types.js';
 import { LineSplitter } from './line-splitter.js';
@@ -23,6 +23,8 @@ export interface TailDeps {
   clock: Clock;
   /** Where a file (by device + inode) was committed up to, if it was seen before. */
   readOffset(dev: number, ino: number): number | undefined;
+  /** Every file (by device + inode) last read under this path, to find ones rotated away while logwarden was down. */
+  readOffsetsForPath(path: string): { dev: number; ino: number; offset: number }[];
   /** Receives complete lines; must process and commit them before returning. */
   onChunk(chunk: LineChunk): void;
   /** A rotated-away file was read to its end and closed. */
@@ -72,6 +74,7 @@ export class FileTail {
   private problem: string | undefined;
   private scheduled = false;
   private closed = false;
+  private resumed = false;
 
   constructor(sourceId: string, path: string, options: TailOptions, deps: TailDeps, openFiles: OpenFiles) {
     this.sourceId = sourceId;
@@ -99,6 +102,10 @@ export class FileTail {
   sync(startup: boolean): void {
     if (this.closed) return;
     let budget = READ_PER_SYNC;
+    if (!this.resumed) {
+      this.resumed = true;
+      this.resumeRotatedWhileDown();
+    }
     const stats = this.statPath();
     if (this.current && (!stats || stats.ino !== this.current.ino || stats.dev !== this.current.dev)) {
       this.retire(this.current);
@@ -177,6 +184,10 @@ export class FileTail {
       });
       offset = 0;
     }
+    return this.track(fd, stats, this.path, offset);
+  }
+
+  private track(fd: number, stats: { dev: number; ino: number; size: number }, watchPath: string, offset: number) {
     const file: OpenFile = {
       fd,
       dev: stats.dev,
@@ -189,7 +200,7 @@ export class FileTail {
     };
     try {
       // inotify on the inode: changes arrive at once, and keep arriving after a rename.
-      file.watcher = watch(this.path, { persistent: false }, () => this.requestSync());
+      file.watcher = watch(watchPath, { persistent: false }, () => this.requestSync());
       file.watcher.on('error', () => file.watcher?.close());
     } catch {
       // Polling still reads the file; watches can run out (fs.inotify.max_user_watches).
@@ -198,11 +209,57 @@ export class FileTail {
     return file;
   }
 
+  // Files read under this path before a restart that now have another name (rotated while logwarden was down) are
+  // found by inode in the same directory and read from where they were left.
+  private resumeRotatedWhileDown(): void {
+    const rows = this.deps.readOffsetsForPath(this.path);
+    if (rows.length === 0) return;
+    let now: { dev: number; ino: number } | undefined;
+    try {
+      now = statSync(this.path);
+    } catch {
+      now = undefined;
+    }
+    const dir = dirname(this.path);
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      // The directory is gone; nothing to resume.
+    }
+    for (const row of rows) {
+      if ((now && row.dev === now.dev && row.ino === now.ino) || this.openFiles.get(row.dev, row.ino)) continue;
+      const found = names
+        .map((name) => join(dir, name))
+        .find((p) => {
+          try {
+            const st = statSync(p);
+            return st.isFile() && st.dev === row.dev && st.ino === row.ino && st.size >= row.offset;
+          } catch {
+            return false;
+          }
+        });
+      if (!found) {
+        this.deps.onFileDone(this.path, row.dev, row.ino);
+        continue;
+      }
+      const fd = openSync(found, 'r');
+      const file = this.track(fd, fstatSync(fd), found, row.offset);
+      this.draining.push(file);
+      this.deps.onNotice('file was rotated while logwarden was stopped; reading the rest of it', {
+        path: this.path,
+        rotatedTo: found,
+        offset: row.offset,
+      });
+    }
+  }
+
   private readCurrent(file: OpenFile, budget: number): number {
     const size = fstatSync(file.fd).size;
     if (size < file.readOffset || !headMatches(file)) this.recoverTruncated(file);
     const left = this.read(file, budget);
-    if (file.head.length < HEAD_BYTES && size > file.head.length) file.head = readHead(file.fd, Math.min(size, HEAD_BYTES));
+    if (file.head.length < HEAD_BYTES && size > file.head.length)
+      file.head = readHead(file.fd, Math.min(size, HEAD_BYTES));
     return left;
   }
 

@@ -1,7 +1,7 @@
 // A journald source: follows `journalctl -o json` from the last committed cursor and renders each entry as the syslog
 // line it would have been (`2026-11-23T10:15:01.123456+00:00 host sshd[123]: message`), so the same rules and
 // packs match files and the journal alike.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { JournaldSourceConfig } from '../config/schema.js';
 import { JournalFailedError } from '../core/errors.js';
@@ -103,7 +103,8 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
       failures = 0;
       const line = renderJournalLine(entry);
       if (entry.__CURSOR) cursor = entry.__CURSOR;
-      if (line !== undefined) lines.push(line.length > config.maxLineBytes * 4 ? line.slice(0, config.maxLineBytes * 4) : line);
+      if (line !== undefined)
+        lines.push(line.length > config.maxLineBytes * 4 ? line.slice(0, config.maxLineBytes * 4) : line);
       if (lines.length >= BATCH) flush();
       else if (!flushScheduled) {
         flushScheduled = true;

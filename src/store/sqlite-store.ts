@@ -107,7 +107,9 @@ export class SqliteStore {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
-      throw new Error(`the database is from a newer logwarden (schema ${version}, this one knows ${MIGRATIONS.length})`);
+      throw new Error(
+        `the database is from a newer logwarden (schema ${version}, this one knows ${MIGRATIONS.length})`,
+      );
     }
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.db.transaction(() => {

@@ -64,7 +64,11 @@ rules:
     expect(config.sources[0]).toEqual({ id: 'auth', type: 'file', path: '/x', from: 'end', maxLineBytes: 65536 });
     expect(config.incidents).toEqual({ reopenAfter: 3_600_000, samples: 5 });
     expect(config.tail).toEqual({ pollInterval: 1000, rotateQuiet: 5000 });
-    expect(rules[0]).toMatchObject({ severity: 'medium', threshold: { count: 1, within: 600_000, by: [] }, title: 'r' });
+    expect(rules[0]).toMatchObject({
+      severity: 'medium',
+      threshold: { count: 1, within: 600_000, by: [] },
+      title: 'r',
+    });
     expect(Object.isFrozen(config.sources[0])).toBe(true);
   });
 

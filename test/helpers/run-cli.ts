@@ -12,7 +12,10 @@ export interface CliResult {
 }
 
 /** Runs `logwarden ARGS` to completion. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<CliResult> {
   try {
     const child = execFileAsync(process.execPath, [CLI, ...args], {
       cwd: options.cwd,

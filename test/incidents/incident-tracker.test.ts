@@ -20,7 +20,11 @@ function rule(overrides: Partial<CompiledRule> = {}): CompiledRule {
 }
 
 function match(ip: string, text = `failure from ${ip}`, extra: Record<string, string> = {}): Match {
-  return { ruleId: 'ssh', event: { sourceId: 'auth', origin: '/var/log/auth.log', text, truncated: false }, fields: { ip, ...extra } };
+  return {
+    ruleId: 'ssh',
+    event: { sourceId: 'auth', origin: '/var/log/auth.log', text, truncated: false },
+    fields: { ip, ...extra },
+  };
 }
 
 const options = { reopenAfter: 60 * MIN, samples: 2 };
@@ -30,7 +34,11 @@ describe('IncidentTracker.record', () => {
     { name: 'under the count', times: [0, 1], opened: false },
     { name: 'at the count within the window', times: [0, 4 * MIN, 9 * MIN], opened: true },
     { name: 'at the count but spread wider than the window', times: [0, 6 * MIN, 11 * MIN], opened: false },
-    { name: 'sliding: the oldest falls out, later ones fill in', times: [0, 6 * MIN, 11 * MIN, 12 * MIN], opened: true },
+    {
+      name: 'sliding: the oldest falls out, later ones fill in',
+      times: [0, 6 * MIN, 11 * MIN, 12 * MIN],
+      opened: true,
+    },
   ])('opens an incident only when the threshold is met ($name)', ({ times, opened }) => {
     const tracker = new IncidentTracker([rule()], options);
     const events = times.flatMap((t) => tracker.record([{ match: match('203.0.113.7'), at: t }], t).events);
@@ -44,7 +52,12 @@ describe('IncidentTracker.record', () => {
       10,
     );
     expect(changes.events.map((e) => [e.event, e.incident.key])).toEqual([['opened', { ip: '203.0.113.7' }]]);
-    expect(changes.events[0]!.incident).toMatchObject({ count: 3, firstSeen: 0, lastSeen: 4, title: 'SSH brute force from 203.0.113.7' });
+    expect(changes.events[0]!.incident).toMatchObject({
+      count: 3,
+      firstSeen: 0,
+      lastSeen: 4,
+      title: 'SSH brute force from 203.0.113.7',
+    });
   });
 
   it('folds later matches into the open incident, keeping the last samples', () => {
@@ -58,7 +71,10 @@ describe('IncidentTracker.record', () => {
       2000,
     );
     expect(changes.events).toHaveLength(1);
-    expect(changes.events[0]).toMatchObject({ event: 'updated', incident: { count: 3, lastSeen: 2000, sample: ['b', 'c'] } });
+    expect(changes.events[0]).toMatchObject({
+      event: 'updated',
+      incident: { count: 3, lastSeen: 2000, sample: ['b', 'c'] },
+    });
     expect(changes.hits).toEqual([]);
   });
 
@@ -94,7 +110,10 @@ describe('IncidentTracker.record', () => {
 describe('IncidentTracker.sweep', () => {
   it('closes an incident after reopenAfter of quiet, and a new match then needs the threshold again', () => {
     const tracker = new IncidentTracker([rule({ threshold: { count: 2, within: 10 * MIN, by: ['ip'] } })], options);
-    tracker.record([0, 1].map((t) => ({ match: match('203.0.113.7'), at: t })), 0);
+    tracker.record(
+      [0, 1].map((t) => ({ match: match('203.0.113.7'), at: t })),
+      0,
+    );
     expect(tracker.sweep(59 * MIN).events).toEqual([]);
     tracker.record([{ match: match('203.0.113.7'), at: 30 * MIN }], 30 * MIN);
     expect(tracker.sweep(89 * MIN).events).toEqual([]);

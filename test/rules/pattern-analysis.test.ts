@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzePattern } from '../../src/rules/pattern-analysis.js';
 import { PACKS } from '../../src/rules/packs/index.js';
+import { analyzePattern } from '../../src/rules/pattern-analysis.js';
 
 describe('analyzePattern', () => {
   it.each([

@@ -39,6 +39,7 @@ describe.each([
       {
         clock: Date.now,
         readOffset: () => undefined,
+        readOffsetsForPath: () => [],
         onChunk,
         onFileDone: () => {},
         onProblem: () => {},
@@ -48,7 +49,14 @@ describe.each([
     );
     await source.start();
     try {
-      const { stdout } = await run(process.execPath, [join(FIXTURE_BIN, 'rotating-writer.mjs'), file, mode, '10000', '3.2', '1000']);
+      const { stdout } = await run(process.execPath, [
+        join(FIXTURE_BIN, 'rotating-writer.mjs'),
+        file,
+        mode,
+        '10000',
+        '3.2',
+        '1000',
+      ]);
       const { total, rotations } = JSON.parse(stdout) as { total: number; rotations: number };
       expect(rotations).toBeGreaterThanOrEqual(3);
       await expect.poll(() => seqs.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(total);
@@ -56,7 +64,10 @@ describe.each([
       expect(unique.size).toBe(seqs.length);
       expect(seqs.length).toBe(total);
       expect(Math.max(...seqs)).toBe(total - 1);
-      if (mode === 'copytruncate') expect(notices).not.toContain('file was truncated and no copy of it was found; lines written just before may be lost');
+      if (mode === 'copytruncate')
+        expect(notices).not.toContain(
+          'file was truncated and no copy of it was found; lines written just before may be lost',
+        );
     } finally {
       await source.stop();
     }

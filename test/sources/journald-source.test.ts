@@ -51,7 +51,12 @@ rules:
     clock: Date.now,
     logger: { ...silentLogger, error: (_d, message) => problems.push(message) },
     onEvent: (e) => events.push(structuredClone(e)),
-    env: { ...process.env, PATH: `${FIXTURE_BIN}:${process.env.PATH}`, JOURNAL_FIXTURE: journal, JOURNAL_ARGV_LOG: argvLog },
+    env: {
+      ...process.env,
+      PATH: `${FIXTURE_BIN}:${process.env.PATH}`,
+      JOURNAL_FIXTURE: journal,
+      JOURNAL_ARGV_LOG: argvLog,
+    },
   });
   running.push({ app, store });
   return { app, store, events, problems };
@@ -78,7 +83,10 @@ describe('a journald source', () => {
     const second = start(dir, journal, argvLog);
     await second.app.start();
     await expect.poll(() => second.events.map((e) => [e.event, e.incident.count])).toEqual([['updated', 4]]);
-    const argvs = readFileSync(argvLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const argvs = readFileSync(argvLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     expect(argvs[0]).toEqual(['--output=json', '--follow', '--no-pager', '--lines=all', '--unit=ssh.service']);
     expect(argvs[1]).toContain(`--after-cursor=${lastCursor}`);
   });
@@ -103,14 +111,22 @@ rules: [{ use: sshd, source: j }]
     running.push({ app, store });
     await app.start();
     await expect.poll(() => problems.length).toBe(1);
-    expect(problems[0]).toMatch(/^Source j cannot follow the journal: cannot run .*no-such-journalctl \(spawn .* ENOENT\)\. logwarden restarts journalctl/);
+    expect(problems[0]).toMatch(
+      /^Source j cannot follow the journal: cannot run .*no-such-journalctl \(spawn .* ENOENT\)\. logwarden restarts journalctl/,
+    );
   });
 });
 
 describe('renderJournalLine', () => {
   it.each([
     {
-      entry: { __REALTIME_TIMESTAMP: '1795477501123456', _HOSTNAME: 'web1', SYSLOG_IDENTIFIER: 'sshd', _PID: '7', MESSAGE: 'hello' },
+      entry: {
+        __REALTIME_TIMESTAMP: '1795477501123456',
+        _HOSTNAME: 'web1',
+        SYSLOG_IDENTIFIER: 'sshd',
+        _PID: '7',
+        MESSAGE: 'hello',
+      },
       line: '2026-11-23T23:45:01.123456+00:00 web1 sshd[7]: hello',
     },
     {

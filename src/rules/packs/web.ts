@@ -35,7 +35,9 @@ export function webAccessRules(): PackRule[] {
     },
     {
       suffix: 'traversal',
-      patterns: [`${REQUEST_START}(?<path>[^ "]{0,2048}(?:${TRAVERSAL.join('|')})[^ "]{0,2048}) HTTP/[0-9.]{1,3}" (?<status>\\d{3}) `],
+      patterns: [
+        `${REQUEST_START}(?<path>[^ "]{0,2048}(?:${TRAVERSAL.join('|')})[^ "]{0,2048}) HTTP/[0-9.]{1,3}" (?<status>\\d{3}) `,
+      ],
       fields: { ...webFields },
       severity: 'high',
       threshold: { count: 1, within: 10 * MINUTE, by: ['ip'] },

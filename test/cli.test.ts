@@ -1,0 +1,128 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT } from './helpers/fixtures.js';
+import { runCli, startRun } from './helpers/run-cli.js';
+import { useTempDir } from './helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+const example = join(ROOT, 'examples/logwarden.yml');
+const sample = join(ROOT, 'examples/sample-auth.log');
+
+describe('logwarden --help', () => {
+  it.each([[], ['run'], ['check'], ['replay'], ['schema']])('works for %s', async (...command) => {
+    const { code, stdout } = await runCli([...command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: logwarden/);
+  });
+});
+
+describe('logwarden check', () => {
+  it('summarises a valid config and exits 0', async () => {
+    const { code, stdout } = await runCli(['check', '-c', example], { cwd: ROOT });
+    expect(code).toBe(0);
+    expect(stdout).toContain('examples/logwarden.yml is valid: 1 source, 5 rules (packs: sshd, sudo).');
+  });
+
+  it('lists every problem with file, line and path, and exits 2', async () => {
+    const { code, stderr } = await runCli(['check', '-c', join(FIXTURES, 'configs/invalid/unknown-key.yml')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown-key\.yml:7:5 rules\[0\]\.treshold: is not a known key/);
+  });
+
+  it('exits 2 for a missing file', async () => {
+    const { code, stderr } = await runCli(['check', '-c', '/nonexistent.yml']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Cannot read config file /nonexistent.yml: no such file or directory (ENOENT)');
+  });
+
+  it('warns about sources it cannot read yet', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'c.yml');
+    writeFileSync(config, `sources: [{ id: a, path: ${dir}/missing.log }]\nrules: [{ use: sshd, source: a }]\n`);
+    const { code, stdout } = await runCli(['check', '-c', config]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      `source a: ${dir}/missing.log: no such file or directory (ENOENT); logwarden will wait for it and retry`,
+    );
+  });
+});
+
+describe('logwarden schema', () => {
+  it('prints a JSON Schema that rejects unknown keys', async () => {
+    const { code, stdout } = await runCli(['schema']);
+    expect(code).toBe(0);
+    const schema = JSON.parse(stdout);
+    expect(schema.$schema).toMatch(/json-schema/);
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties)).toEqual(['store', 'sources', 'rules', 'incidents', 'tail']);
+  });
+});
+
+describe('logwarden replay', () => {
+  it('prints per-rule counts and speed', async () => {
+    const { code, stdout } = await runCli(['replay', '-c', example, sample], { cwd: ROOT });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Replayed 22 lines \(\d+\.\d MB\) from 1 file in \d+\.\d\d s: [\d,]+ lines\/s/);
+    expect(stdout).toMatch(/\nsshd\s+13\s+0\s+0\n/);
+    expect(stdout).toMatch(/\napp-login\s+3\s+1\s+0\n/);
+  });
+
+  it('prints one JSON line per match with --json, reading stdin for -', async () => {
+    const { code, stdout, stderr } = await runCli(['replay', '-c', example, '--rule', 'app-login', '--json', '-'], {
+      cwd: ROOT,
+      input: 'noise\n2026-11-23T10:04:02Z web1 myapp[1]: login failed for user bob from 198.51.100.23\n',
+    });
+    expect(code).toBe(0);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      {
+        file: '-',
+        line: 2,
+        text: '2026-11-23T10:04:02Z web1 myapp[1]: login failed for user bob from 198.51.100.23',
+        rule: 'app-login',
+        fields: { user: 'bob', ip: '198.51.100.23' },
+      },
+    ]);
+    expect(stderr).toContain('Replayed 2 lines');
+  });
+
+  it('names the rules when --rule matches none', async () => {
+    const { code, stderr } = await runCli(['replay', '-c', example, '--rule', 'nope', sample], { cwd: ROOT });
+    expect(code).toBe(2);
+    expect(stderr).toContain('no rule has id "nope". Rules: sshd, sudo-auth');
+  });
+});
+
+describe('logwarden run', () => {
+  it('prints incidents of the bundled example as JSON lines and stops cleanly on SIGTERM', async () => {
+    const run = startRun(['-c', example], { cwd: ROOT });
+    await expect.poll(() => run.lines.length, { timeout: 10_000 }).toBe(3);
+    const events = run.lines.map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.event, e.incident.title])).toEqual([
+      ['opened', 'SSH brute force from 203.0.113.7'],
+      ['opened', 'sudo refused for alice: not allowed to run as root'],
+      ['opened', 'Failed app logins from 198.51.100.23'],
+    ]);
+    expect(Object.keys(events[0].incident)).toEqual([
+      'id',
+      'rule',
+      'severity',
+      'title',
+      'key',
+      'fields',
+      'count',
+      'firstSeen',
+      'lastSeen',
+      'source',
+      'sample',
+    ]);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.stderr()).toContain('"msg":"stopping"');
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseLogTimestamp } from '../../src/rules/log-timestamp.js';
+
+const now = Date.parse('2026-11-23T12:00:00Z');
+
+describe('parseLogTimestamp', () => {
+  it.each([
+    { line: '2026-11-23T10:15:01.123456+00:00 web1 sshd[1]: x', at: '2026-11-23T10:15:01.123Z' },
+    { line: '2026-11-23T11:15:01+01:00 web1 sshd[1]: x', at: '2026-11-23T10:15:01.000Z' },
+    { line: '2026-11-23T10:15:01Z x', at: '2026-11-23T10:15:01.000Z' },
+    { line: '1.2.3.4 - - [23/Nov/2026:10:15:01 -0200] "GET / HTTP/1.1" 200 1', at: '2026-11-23T12:15:01.000Z' },
+  ])('reads $line', ({ line, at }) => {
+    expect(new Date(parseLogTimestamp(line, now + 3 * 3_600_000)!).toISOString()).toBe(at);
+  });
+
+  it('reads syslog time as local time of this year, or last year for a December line in January', () => {
+    expect(parseLogTimestamp('Nov 23 10:15:01 web1 x', now)).toBe(new Date(2026, 10, 23, 10, 15, 1).getTime());
+    const january = new Date(2027, 0, 2).getTime();
+    expect(parseLogTimestamp('Dec 31 23:59:59 web1 x', january)).toBe(new Date(2026, 11, 31, 23, 59, 59).getTime());
+  });
+
+  it.each(['no time here', '2026-11-24T12:00:00Z in the future', 'Foo 23 10:15:01 web1'])('gives up on %s', (line) => {
+    expect(parseLogTimestamp(line, now)).toBeUndefined();
+  });
+});
