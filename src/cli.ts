@@ -1,15 +1,9 @@
 // The `logwarden` command: run, check, replay, schema. The edge where arguments, the environment, stdout/stderr and
-// exit codes are handled; the work is done by the modules it calls.
+// exit codes are handled; the work is done by the modules it calls. Each command imports what only it needs when it
+// runs, so `replay` and `check` start fast.
 import { Command, Option } from 'commander';
-import { pino } from 'pino';
-import { checkSourcesOnHost, renderCheckSummary } from './commands/check.js';
-import { renderReplayReport, replayFiles } from './commands/replay.js';
 import { readConfig } from './config/load.js';
-import { renderJsonSchema } from './config/schema.js';
 import { ErrorCode, LogwardenError } from './core/errors.js';
-import { renderIncidentJson } from './incidents/render-json.js';
-import { createLogwarden } from './main.js';
-import { SqliteStore } from './store/sqlite-store.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_FAILURE = 1;
@@ -43,6 +37,12 @@ program
   )
   .action(async (options: { config: string }) => {
     const loaded = readConfig(options.config);
+    const [{ pino }, { SqliteStore }, { createLogwarden }, { renderIncidentJson }] = await Promise.all([
+      import('pino'),
+      import('./store/sqlite-store.js'),
+      import('./main.js'),
+      import('./incidents/render-json.js'),
+    ]);
     const logger = pino(
       { level: process.env.LOG_LEVEL || 'info', base: undefined },
       pino.destination({ fd: 2, sync: true }),
@@ -74,8 +74,9 @@ program
   .command('check')
   .description('Validate a config file and summarise it; exit 0 when valid, 2 when not.')
   .addOption(configOption())
-  .action((options: { config: string }) => {
+  .action(async (options: { config: string }) => {
     const loaded = readConfig(options.config);
+    const { checkSourcesOnHost, renderCheckSummary } = await import('./commands/check.js');
     process.stdout.write(renderCheckSummary(loaded, checkSourcesOnHost(loaded.config.sources, process.env)));
   });
 
@@ -95,6 +96,7 @@ program
       );
       process.exit(EXIT_CONFIG);
     }
+    const { renderReplayReport, replayFiles } = await import('./commands/replay.js');
     const maxLineBytes = Math.max(...loaded.config.sources.map((s) => s.maxLineBytes));
     const report = await replayFiles(files, {
       rules,
@@ -108,7 +110,8 @@ program
 program
   .command('schema')
   .description("Print the config file's JSON Schema, for editors (e.g. yaml-language-server).")
-  .action(() => {
+  .action(async () => {
+    const { renderJsonSchema } = await import('./config/schema.js');
     process.stdout.write(`${JSON.stringify(renderJsonSchema(), null, 2)}\n`);
   });
 

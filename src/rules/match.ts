@@ -45,75 +45,105 @@ export function decodeLine(data: Buffer, start: number, end: number, maxLineByte
 }
 
 const WINDOW = 7;
+/** Characters by how rarely they start a word in logs, rarest first; anything not listed counts as common. */
+const RARITY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ(!#$%&*+?@^`|~{}zqjxkvbwygpfmucdlhrsniotae';
 
 // Searching a Buffer for fewer than 8 bytes runs at memchr speed on the first byte, several times faster than the
-// Boyer-Moore path longer needles take, when that byte is rare: upper-case letters and "(" are, in logs. A line the
-// window finds is still checked against the whole regex.
+// Boyer-Moore path longer needles take, when that byte is rare in the text (upper-case letters, "(", "x"). A line
+// the window finds is still checked against the whole regex.
 function searchWindow(literal: string): string {
   if (literal.length <= WINDOW) return literal;
+  let best = 0;
+  let bestRank = Number.POSITIVE_INFINITY;
   for (let i = 0; i + WINDOW <= literal.length; i++) {
-    if (/[A-Z(]/.test(literal[i]!)) return literal.slice(i, i + WINDOW);
+    const rank = RARITY.indexOf(literal[i]!);
+    if (rank !== -1 && rank < bestRank) {
+      best = i;
+      bestRank = rank;
+    }
   }
-  return literal;
+  return bestRank === Number.POSITIVE_INFINITY ? literal : literal.slice(best, best + WINDOW);
 }
 
 /** The rules that read one source, ready to scan chunks of it. */
+const MAX_WINDOWS = 64;
+const MAX_MASKED_RULES = 30;
+
 export class SourceMatcher {
   readonly rules: readonly CompiledRule[];
   readonly maxLineBytes: number;
-  /** Literals as UTF-8 bytes, or null when some rule can match lines without any literal. */
-  private readonly anchors: Buffer[] | null;
+  /** Literal windows as UTF-8 bytes, or null when some rule can match lines without any literal. */
+  private readonly windows: Buffer[] | null;
+  /** For each window, the bit mask of the rules that need it (all bits when there are too many rules to mask). */
+  private readonly windowRules: number[];
+  private readonly allRules: number;
 
   constructor(rules: readonly CompiledRule[], maxLineBytes: number) {
     this.rules = rules;
     this.maxLineBytes = maxLineBytes;
-    const patterns = rules.flatMap((r) => r.patterns);
-    this.anchors = patterns.some((p) => p.anchors.length === 0)
-      ? null
-      : [...new Set(patterns.flatMap((p) => p.anchors).map(searchWindow))].map((a) => Buffer.from(a, 'utf8'));
+    this.allRules = rules.length > MAX_MASKED_RULES ? -1 : 2 ** rules.length - 1;
+    const byWindow = new Map<string, number>();
+    rules.forEach((rule, i) => {
+      for (const anchor of rule.patterns.flatMap((p) => p.anchors)) {
+        const window = searchWindow(anchor);
+        byWindow.set(window, (byWindow.get(window) ?? 0) | (this.allRules === -1 ? -1 : 1 << i));
+      }
+    });
+    const unanchored = rules.some((r) => r.patterns.some((p) => p.anchors.length === 0));
+    this.windows =
+      unanchored || byWindow.size > MAX_WINDOWS ? null : [...byWindow.keys()].map((w) => Buffer.from(w, 'utf8'));
+    this.windowRules = [...byWindow.values()];
   }
 
-  /** Calls visit(start, end) for each line of data that may match, in order; end excludes the "\n". */
-  scan(data: Buffer, visit: (start: number, end: number) => void): void {
+  /**
+   * Calls visit(start, end, rules) for each line of data that may match, in order; end excludes the "\n" and rules
+   * is the bit mask of the rules worth running on it.
+   */
+  scan(data: Buffer, visit: (start: number, end: number, rules: number) => void): void {
     const length = data.length;
     if (this.rules.length === 0 || length === 0) return;
-    if (this.anchors === null) {
+    if (this.windows === null) {
       let start = 0;
       while (start < length) {
         let end = data.indexOf(10, start);
         if (end === -1) end = length;
-        visit(start, end);
+        visit(start, end, this.allRules);
         start = end + 1;
       }
       return;
     }
-    const starts: number[] = [];
-    for (const anchor of this.anchors) {
-      let at = data.indexOf(anchor);
+    // Each hit as one number, line start × 64 + window, so one numeric sort orders lines and groups their windows.
+    const hits: number[] = [];
+    this.windows.forEach((window, w) => {
+      let at = data.indexOf(window);
       while (at !== -1) {
-        starts.push(data.lastIndexOf(10, at) + 1);
+        hits.push((data.lastIndexOf(10, at) + 1) * MAX_WINDOWS + w);
         const end = data.indexOf(10, at);
         if (end === -1) break;
-        at = data.indexOf(anchor, end + 1);
+        at = data.indexOf(window, end + 1);
       }
-    }
-    if (starts.length === 0) return;
-    starts.sort((a, b) => a - b);
-    let previous = -1;
-    for (const start of starts) {
-      if (start === previous) continue;
-      previous = start;
+    });
+    if (hits.length === 0) return;
+    hits.sort((a, b) => a - b);
+    let i = 0;
+    while (i < hits.length) {
+      const start = Math.floor(hits[i]! / MAX_WINDOWS);
+      let rules = 0;
+      for (; i < hits.length && Math.floor(hits[i]! / MAX_WINDOWS) === start; i++) {
+        rules |= this.windowRules[hits[i]! % MAX_WINDOWS]!;
+      }
       let end = data.indexOf(10, start);
       if (end === -1) end = length;
-      visit(start, end);
+      visit(start, end, rules);
     }
   }
 
-  /** The verdict of every rule on one line that matched, was ignored or rejected. */
-  matchLine(line: string): RuleVerdict[] {
+  /** The verdicts of the rules in the mask (default: all) on one line: matched, ignored or rejected. */
+  matchLine(line: string, rules = this.allRules): RuleVerdict[] {
     const verdicts: RuleVerdict[] = [];
-    for (const rule of this.rules) {
-      const v = matchRule(rule, line);
+    for (let i = 0; i < this.rules.length; i++) {
+      if (rules !== -1 && (rules & (1 << i)) === 0) continue;
+      const v = matchRule(this.rules[i]!, line);
       if (v) verdicts.push(v);
     }
     return verdicts;
@@ -142,9 +172,9 @@ export function matchChunk(
   data: Buffer,
   onLine: (line: DecodedLine, verdicts: RuleVerdict[], start: number) => void,
 ): void {
-  matcher.scan(data, (start, end) => {
+  matcher.scan(data, (start, end, rules) => {
     const line = decodeLine(data, start, end, matcher.maxLineBytes);
-    const verdicts = matcher.matchLine(line.text);
+    const verdicts = matcher.matchLine(line.text, rules);
     if (verdicts.length > 0) onLine(line, verdicts, start);
   });
 }
