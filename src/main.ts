@@ -1,5 +1,5 @@
 // The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
-// outputs. Nothing else reads the clock, the environment or opens the store.
+// outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
 import type { LoadedConfig } from './config/load.js';
 import type { SourceConfig } from './config/schema.js';
 import { describeSystemError, type JournalFailedError, SourceUnreadableError } from './core/errors.js';
@@ -22,7 +22,8 @@ export interface LogwardenDeps {
   clock: Clock;
   logger: Logger;
   onEvent(event: IncidentEvent): void;
-  env?: NodeJS.ProcessEnv;
+  /** The environment child processes (journalctl) get. */
+  env: NodeJS.ProcessEnv;
   /** How often quiet incidents are closed; defaults to a tenth of reopenAfter, at most 10 s. */
   sweepInterval?: number;
 }
@@ -43,12 +44,29 @@ export interface Logwarden {
   readonly counts: ReadonlyMap<string, RuleCounts>;
 }
 
+// Attackers can write lines that trip a warning by the thousand: each kind is logged at most once a minute, with the
+// number left unsaid since.
+function createThrottledWarn(logger: Logger, clock: Clock, interval = 60_000) {
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (kind: string, details: Record<string, unknown>, message: string) => {
+    const now = clock();
+    const seen = last.get(kind);
+    if (seen && now - seen.at < interval) {
+      seen.suppressed++;
+      return;
+    }
+    logger.warn(seen?.suppressed ? { ...details, suppressed: seen.suppressed } : details, message);
+    last.set(kind, { at: now, suppressed: 0 });
+  };
+}
+
 export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logwarden {
   const { config, rules } = loaded;
   const { store, clock, logger } = deps;
   const matchers = createSourceMatchers(rules, config.sources);
   const tracker = new IncidentTracker(rules, config.incidents, store.readTrackerState(clock()));
   const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
+  const warnOften = createThrottledWarn(logger, clock);
 
   const processChunk = (chunk: LineChunk) => {
     const matcher = matchers.get(chunk.sourceId);
@@ -59,15 +77,21 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         for (const v of verdicts) {
           counts.get(v.rule.id)![v.outcome]++;
           if (v.outcome === 'rejected') {
-            logger.warn(
+            warnOften(
+              `rejected:${v.rule.id}`,
               { rule: v.rule.id, field: v.field, type: v.type, value: v.value.slice(0, 200) },
               'capture failed its type; line not counted',
             );
           }
           if (v.outcome !== 'matched') continue;
           const event = { sourceId: chunk.sourceId, origin: chunk.origin, text: line.text, truncated: line.truncated };
-          if (line.truncated)
-            logger.warn({ source: chunk.sourceId, origin: chunk.origin }, 'line was cut at maxLineBytes');
+          if (line.truncated) {
+            warnOften(
+              `cut:${chunk.sourceId}`,
+              { source: chunk.sourceId, origin: chunk.origin },
+              'line was cut at maxLineBytes',
+            );
+          }
           matches.push({
             match: { ruleId: v.rule.id, event, fields: v.fields },
             at: parseLogTimestamp(line.text, now) ?? now,
@@ -97,7 +121,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         onChunk: processChunk,
         onProblem: (error: JournalFailedError) => logger.error({ source: source.id, err: error }, error.message),
         onRecovered: () => logger.info({ source: source.id }, 'journal is readable again'),
-        ...(deps.env ? { env: deps.env } : {}),
+        env: deps.env,
       });
     }
     return createFileSource(source, config.tail, {

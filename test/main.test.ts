@@ -46,6 +46,7 @@ tail: { pollInterval: 50ms, rotateQuiet: 200ms }
     clock: options.clock ?? Date.now,
     logger: { info: record('info'), warn: record('warn'), error: record('error') },
     onEvent: (e) => events.push(structuredClone(e)),
+    env: process.env,
   });
   const handle = { app, store };
   running.push(handle);
@@ -82,17 +83,19 @@ describe('createLogwarden with a file source', () => {
   it('resumes after a restart where it stopped, also in a file rotated away meanwhile', async () => {
     const dir = tempDir();
     const log = join(dir, 'app.log');
-    writeFileSync(log, line('203.0.113.1', 1));
-    const first = start(dir, log, { from: 'start' });
+    writeFileSync(log, line('203.0.113.1', 0));
+    const first = start(dir, log);
     await first.app.start();
+    appendFileSync(log, line('203.0.113.1', 1));
     await expect.poll(first.seqs).toEqual([1]);
     await first.stop();
 
-    // While logwarden is down: more lines, a rotation, and lines in the new file.
+    // While logwarden is down: more lines, a rotation, and lines in the new file (read from its start, although
+    // `from: end` applies to files seen for the first time).
     appendFileSync(log, line('203.0.113.1', 2));
     renameSync(log, `${log}.1`);
     writeFileSync(log, line('203.0.113.1', 3));
-    const second = start(dir, log, { from: 'start' });
+    const second = start(dir, log);
     await second.app.start();
     await expect.poll(() => second.seqs().sort()).toEqual([2, 3]);
     expect(second.logs.map((l) => l.message)).toContain(

@@ -75,6 +75,8 @@ export class FileTail {
   private scheduled = false;
   private closed = false;
   private resumed = false;
+  /** This path was read before a restart: whatever file is there now appeared since, and is read from its start. */
+  private seenBefore = false;
 
   constructor(sourceId: string, path: string, options: TailOptions, deps: TailDeps, openFiles: OpenFiles) {
     this.sourceId = sourceId;
@@ -175,7 +177,7 @@ export class FileTail {
       return known.file;
     }
     const stored = this.deps.readOffset(stats.dev, stats.ino);
-    let offset = stored ?? (startup && this.options.from === 'end' ? stats.size : 0);
+    let offset = stored ?? (startup && this.options.from === 'end' && !this.seenBefore ? stats.size : 0);
     if (offset > stats.size) {
       this.deps.onNotice('file is shorter than where reading stopped; reading it from the start', {
         path: this.path,
@@ -214,6 +216,7 @@ export class FileTail {
   private resumeRotatedWhileDown(): void {
     const rows = this.deps.readOffsetsForPath(this.path);
     if (rows.length === 0) return;
+    this.seenBefore = true;
     let now: { dev: number; ino: number } | undefined;
     try {
       now = statSync(this.path);

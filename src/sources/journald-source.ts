@@ -13,7 +13,7 @@ export interface JournaldDeps {
   onChunk(chunk: LineChunk): void;
   onProblem(error: JournalFailedError): void;
   onRecovered(): void;
-  env?: NodeJS.ProcessEnv;
+  env: NodeJS.ProcessEnv;
 }
 
 const RESTART_DELAYS = [250, 1000, 5000, 15_000, 60_000];
@@ -48,12 +48,13 @@ export function renderJournalLine(entry: JournalEntry): string | undefined {
   // Binary messages come as byte arrays; decode them the way file lines are decoded.
   const message = typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
   const micros = Number(entry.__REALTIME_TIMESTAMP ?? Number.NaN);
+  // Without a timestamp the line has none, and the engine counts it as arriving now.
   const stamp = Number.isFinite(micros)
-    ? `${new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19)}.${String(micros % 1_000_000).padStart(6, '0')}+00:00`
-    : new Date().toISOString();
+    ? `${new Date(Math.floor(micros / 1000)).toISOString().slice(0, 19)}.${String(micros % 1_000_000).padStart(6, '0')}+00:00 `
+    : '';
   const ident = entry.SYSLOG_IDENTIFIER ?? entry._COMM ?? 'unknown';
   const pid = entry.SYSLOG_PID ?? entry._PID;
-  return `${stamp} ${entry._HOSTNAME ?? 'localhost'} ${ident}${pid ? `[${pid}]` : ''}: ${message.replace(/\n/g, ' ')}`;
+  return `${stamp}${entry._HOSTNAME ?? 'localhost'} ${ident}${pid ? `[${pid}]` : ''}: ${message.replace(/\n/g, ' ')}`;
 }
 
 export function createJournaldSource(config: JournaldSourceConfig, deps: JournaldDeps): RunningSource {
@@ -82,7 +83,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
   const launch = () => {
     if (stopped) return;
     const args = createJournalctlArgs(config, deps.readCursor());
-    const proc = spawn(config.journalctl, args, { stdio: ['ignore', 'pipe', 'pipe'], env: deps.env ?? process.env });
+    const proc = spawn(config.journalctl, args, { stdio: ['ignore', 'pipe', 'pipe'], env: deps.env });
     child = proc;
     let stderr = '';
     proc.stderr?.setEncoding('utf8').on('data', (s: string) => {

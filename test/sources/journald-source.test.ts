@@ -107,6 +107,7 @@ rules: [{ use: sshd, source: j }]
       clock: Date.now,
       logger: { ...silentLogger, error: (_d, m) => problems.push(m) },
       onEvent: () => {},
+      env: process.env,
     });
     running.push({ app, store });
     await app.start();
