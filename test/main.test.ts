@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
@@ -138,5 +138,23 @@ describe('createLogwarden with a file source', () => {
     lw.app.sweep();
     expect(lw.events.map((e) => e.event)).toEqual(['opened', 'closed']);
     expect(lw.store.readIncidents()[0]!.status).toBe('closed');
+  });
+});
+
+describe('createLogwarden with a glob source', () => {
+  it('waits for a directory that does not exist yet and reads the files that appear in it', async () => {
+    const dir = tempDir();
+    const logs = join(dir, 'later');
+    const lw = start(dir, join(logs, '*.log'));
+    await lw.app.start();
+    expect(lw.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      `Source app cannot read ${logs}: no such file or directory (ENOENT). logwarden retries until it can; check the path and that this user may read it.`,
+    ]);
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'a.log'), line('203.0.113.1', 1));
+    writeFileSync(join(logs, 'b.txt'), line('203.0.113.1', 2));
+    await expect.poll(lw.seqs).toEqual([1]);
+    appendFileSync(join(logs, 'a.log'), line('203.0.113.1', 3));
+    await expect.poll(lw.seqs).toEqual([1, 3]);
   });
 });

@@ -1,5 +1,6 @@
 // A file source: one path or a glob. chokidar reports files appearing, changing and going; each path gets a FileTail
 // that does the reading. A timer syncs every tail as well, so a missed event only ever delays lines.
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type FSWatcher, watch as watchPaths } from 'chokidar';
 import picomatch from 'picomatch';
@@ -27,10 +28,15 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
   const deep = isGlob && scan.glob.includes('/');
   const tails = new Map<string, FileTail>();
   const openFiles = new OpenFiles();
-  const tailOptions = { from: config.from, maxLineBytes: config.maxLineBytes, rotateQuiet: options.rotateQuiet };
+  const tailOptions = {
+    from: config.from,
+    maxLineBytes: config.maxLineBytes,
+    rotateQuiet: options.rotateQuiet,
+    reportMissing: !isGlob,
+  };
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let ready = false;
+  let rootMissing = false;
 
   const tailFor = (path: string) => {
     let tail = tails.get(path);
@@ -41,7 +47,43 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
     return tail;
   };
 
+  // Watches the directory once it exists; files found by the first watch at start-up are "seen at start-up" (where
+  // `from` applies), any found later are new and read from their start.
+  const watch = async (atStartup: boolean) => {
+    if (!existsSync(root)) {
+      if (isGlob && !rootMissing) deps.onProblem(root, Object.assign(new Error(root), { code: 'ENOENT' }));
+      rootMissing = true;
+      return;
+    }
+    if (rootMissing && isGlob) deps.onRecovered(root);
+    rootMissing = false;
+    let ready = false;
+    const current = watchPaths(root, {
+      persistent: false,
+      ignoreInitial: false,
+      atomic: false,
+      depth: deep ? undefined : 0,
+      ignored: (path, stats) => {
+        if (path === root || stats === undefined) return false;
+        if (stats.isDirectory()) return !deep;
+        return !isMatch(path);
+      },
+    });
+    watcher = current;
+    const onFile = (path: string) => {
+      if (!isMatch(path)) return;
+      const tail = tailFor(path);
+      if (ready || !atStartup) tail.requestSync();
+      else tail.sync(true);
+    };
+    current.on('add', onFile).on('change', onFile).on('unlink', onFile);
+    current.on('error', (error) => deps.onProblem(root, error));
+    await new Promise<void>((resolve) => current.once('ready', () => resolve()));
+    ready = true;
+  };
+
   const syncAll = () => {
+    if (!watcher) void watch(false);
     for (const [path, tail] of tails) {
       tail.sync(false);
       // A glob's file that is gone and fully read needs no tail; a plain path keeps its tail to see it come back.
@@ -52,27 +94,7 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
   return {
     async start() {
       if (!isGlob) tailFor(config.path).sync(true);
-      watcher = watchPaths(root, {
-        persistent: false,
-        ignoreInitial: false,
-        atomic: false,
-        depth: deep ? undefined : 0,
-        ignored: (path, stats) => {
-          if (path === root || stats === undefined) return false;
-          if (stats.isDirectory()) return !deep;
-          return !isMatch(path);
-        },
-      });
-      const onFile = (path: string) => {
-        if (!isMatch(path)) return;
-        const tail = tailFor(path);
-        if (ready) tail.requestSync();
-        else tail.sync(true);
-      };
-      watcher.on('add', onFile).on('change', onFile).on('unlink', onFile);
-      watcher.on('error', (error) => deps.onProblem(root, error));
-      await new Promise<void>((resolve) => watcher?.once('ready', () => resolve()));
-      ready = true;
+      await watch(true);
       timer = setInterval(syncAll, options.pollInterval);
       timer.unref();
     },

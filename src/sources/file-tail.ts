@@ -15,6 +15,8 @@ const HEAD_BYTES = 64;
 
 export interface TailOptions {
   from: 'start' | 'end';
+  /** Say that the path is missing (a configured file) or not (one a glob found, which may come and go). */
+  reportMissing: boolean;
   maxLineBytes: number;
   rotateQuiet: number;
 }
@@ -114,6 +116,7 @@ export class FileTail {
       this.current = undefined;
     }
     if (!this.current && stats?.isFile()) this.current = this.openCurrent(startup);
+    if (this.current) this.clearProblem();
     if (this.current) budget = this.readCurrent(this.current, budget);
     for (const file of [...this.draining]) {
       budget = this.read(file, budget);
@@ -138,20 +141,26 @@ export class FileTail {
 
   private statPath() {
     try {
-      const stats = statSync(this.path);
-      if (this.problem) {
-        this.problem = undefined;
-        this.deps.onRecovered(this.path);
-      }
-      return stats;
+      return statSync(this.path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-      if (this.problem !== code) {
-        this.problem = code;
-        this.deps.onProblem(this.path, error);
-      }
+      // A glob's file that went away (an old rotation, deleted) is nothing to report.
+      if (this.options.reportMissing || (error as NodeJS.ErrnoException).code !== 'ENOENT') this.reportProblem(error);
       return undefined;
     }
+  }
+
+  // Said once per kind of problem, not on every retry; and once more when the file is readable again.
+  private reportProblem(error: unknown): void {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    if (this.problem === code) return;
+    this.problem = code;
+    this.deps.onProblem(this.path, error);
+  }
+
+  private clearProblem(): void {
+    if (this.problem === undefined) return;
+    this.problem = undefined;
+    this.deps.onRecovered(this.path);
   }
 
   private openCurrent(startup: boolean): OpenFile | undefined {
@@ -159,11 +168,7 @@ export class FileTail {
     try {
       fd = openSync(this.path, 'r');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-      if (this.problem !== code) {
-        this.problem = code;
-        this.deps.onProblem(this.path, error);
-      }
+      this.reportProblem(error);
       return undefined;
     }
     const stats = fstatSync(fd);

@@ -35,7 +35,7 @@ describe.each([
     const notices: string[] = [];
     const source = createFileSource(
       { id: 'app', type: 'file', path: glob ? `${file}*` : file, from: 'start', maxLineBytes: 65536 },
-      { pollInterval: 50, rotateQuiet: 1000 },
+      { pollInterval: 50, rotateQuiet: 3000 },
       {
         clock: Date.now,
         readOffset: () => undefined,

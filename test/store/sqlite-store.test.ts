@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { StoreFailedError } from '../../src/core/errors.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+
+describe('SqliteStore', () => {
+  it('creates its directory, uses WAL, and reopens an existing file without migrating twice', () => {
+    const path = join(tempDir(), 'nested/dir/store.db');
+    const first = new SqliteStore(path);
+    first.commit('auth', { kind: 'file', path: '/var/log/auth.log', dev: 1, ino: 2, offset: 30 }, emptyChanges(), 5);
+    first.close();
+    const second = new SqliteStore(path);
+    expect(second.readOffset(1, 2)).toEqual({ dev: 1, ino: 2, path: '/var/log/auth.log', offset: 30 });
+    second.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('chains audit rows by hash and refuses to change them', () => {
+    const path = join(tempDir(), 'store.db');
+    const store = new SqliteStore(path);
+    store.appendAudit({ at: 1, actor: 'U1', action: 'incident:ack', incidentId: 7, data: { note: 'first' } });
+    store.appendAudit({ at: 2, actor: 'U2', action: 'action:block-ip', data: { argv: ['nft', 'add'] } });
+    store.close();
+    const db = new Database(path);
+    const rows = db.prepare('SELECT prev_hash, hash FROM audit ORDER BY id').all() as {
+      prev_hash: string;
+      hash: string;
+    }[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.prev_hash).toBe('');
+    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+    expect(() => db.prepare("UPDATE audit SET actor = 'x'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('says which file failed and how to fix it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    let error: unknown;
+    try {
+      new SqliteStore(join(dir, 'not-a-dir/store.db'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StoreFailedError);
+    expect((error as Error).message).toMatch(
+      /^The store at .*not-a-dir\/store\.db failed: .*set store\.path in the config$/,
+    );
+  });
+});
+
+function emptyChanges() {
+  return { hits: [], cleared: [], incidents: [], events: [] };
+}
