@@ -53,6 +53,10 @@ program
       clock: Date.now,
       logger,
       onEvent: (event) => process.stdout.write(`${renderIncidentJson(event)}\n`),
+      onFatal: (error) => {
+        logger.fatal({ code: error.code }, error.message);
+        process.exit(1);
+      },
       env: process.env,
     });
     let stopping = false;

@@ -2,7 +2,12 @@
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
 import type { LoadedConfig } from './config/load.js';
 import type { SourceConfig } from './config/schema.js';
-import { describeSystemError, type JournalFailedError, SourceUnreadableError } from './core/errors.js';
+import {
+  describeSystemError,
+  type JournalFailedError,
+  SourceUnreadableError,
+  StoreFailedError,
+} from './core/errors.js';
 import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
 import { IncidentTracker } from './incidents/incident-tracker.js';
 import { parseLogTimestamp } from './rules/log-timestamp.js';
@@ -22,6 +27,11 @@ export interface LogwardenDeps {
   clock: Clock;
   logger: Logger;
   onEvent(event: IncidentEvent): void;
+  /**
+   * The store could not commit: memory and disk now disagree, so the process must stop (and a restart resumes from
+   * what was committed). The CLI exits; by default the error is thrown.
+   */
+  onFatal?(error: StoreFailedError): never;
   /** The environment child processes (journalctl) get. */
   env: NodeJS.ProcessEnv;
   /** How often quiet incidents are closed; defaults to a tenth of reopenAfter, at most 10 s. */
@@ -68,6 +78,16 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const warnOften = createThrottledWarn(logger, clock);
 
+  const commit = (write: () => void) => {
+    try {
+      write();
+    } catch (error) {
+      const failure = new StoreFailedError(store.path, `cannot commit (${(error as Error).message})`, { cause: error });
+      if (deps.onFatal) deps.onFatal(failure);
+      throw failure;
+    }
+  };
+
   const processChunk = (chunk: LineChunk) => {
     const matcher = matchers.get(chunk.sourceId);
     const now = clock();
@@ -100,14 +120,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       });
     }
     const changes = tracker.record(matches, now);
-    store.commit(chunk.sourceId, chunk.position, changes, now);
+    commit(() => store.commit(chunk.sourceId, chunk.position, changes, now));
     for (const event of changes.events) deps.onEvent(event);
   };
 
   const sweep = () => {
     const now = clock();
     const changes = tracker.sweep(now);
-    store.commitSweep(changes, now);
+    commit(() => store.commitSweep(changes, now));
     for (const event of changes.events) deps.onEvent(event);
   };
 

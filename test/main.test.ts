@@ -158,3 +158,35 @@ describe('createLogwarden with a glob source', () => {
     await expect.poll(lw.seqs).toEqual([1, 3]);
   });
 });
+
+describe('createLogwarden when the store cannot commit', () => {
+  it('stops through onFatal instead of reading on with memory and disk out of step', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'app.log');
+    writeFileSync(log, '');
+    const loaded = parseConfig(
+      `store: { path: ":memory:" }\nsources: [{ id: app, path: ${JSON.stringify(log)} }]\nrules: [{ id: r, source: app, pattern: 'denied ip=(?<ip>\\S+)' }]\n`,
+      'fatal.yml',
+    );
+    const store = new SqliteStore(':memory:');
+    const fatal: Error[] = [];
+    const app = createLogwarden(loaded, {
+      store,
+      clock: Date.now,
+      logger: { info() {}, warn() {}, error() {} },
+      onEvent: () => {},
+      onFatal: (error) => {
+        fatal.push(error);
+        throw error;
+      },
+      env: process.env,
+    });
+    await app.start();
+    store.close();
+    appendFileSync(log, line('203.0.113.1', 1));
+    await expect.poll(() => fatal.map((e) => e.message)).toEqual([
+      'The store at :memory: failed: cannot commit (The database connection is not open)',
+    ]);
+    await app.stop();
+  });
+});

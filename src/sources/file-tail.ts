@@ -105,6 +105,16 @@ export class FileTail {
   /** Reads whatever is new. `startup` says the file was found when logwarden started (then `from` applies). */
   sync(startup: boolean): void {
     if (this.closed) return;
+    try {
+      this.syncOnce(startup);
+    } catch (error) {
+      // A read that fails (EIO, a file replaced by a directory) is reported and retried on the next sync; a store
+      // that cannot commit has already stopped the process by now.
+      this.reportProblem(error);
+    }
+  }
+
+  private syncOnce(startup: boolean): void {
     let budget = READ_PER_SYNC;
     if (!this.resumed) {
       this.resumed = true;
