@@ -2,6 +2,7 @@
 // exit codes are handled; the work is done by the modules it calls. Each command imports what only it needs when it
 // runs, so `replay` and `check` start fast.
 import { Command, Option } from 'commander';
+import type { ReplayProgress } from './commands/replay.js';
 import { readConfig } from './config/load.js';
 import { ErrorCode, LogwardenError } from './core/errors.js';
 
@@ -107,7 +108,20 @@ program
       maxLineBytes,
       json: options.json === true,
       write: (text) => process.stdout.write(text),
+      // A progress line for people watching a terminal; never in pipes or files.
+      ...(process.stderr.isTTY
+        ? {
+            onProgress: (p: ReplayProgress) => {
+              const share = p.fileSize ? ` ${Math.floor((100 * p.fileBytes) / p.fileSize)}%` : '';
+              const rate = Math.round(p.lines / p.seconds).toLocaleString('en-US');
+              process.stderr.write(
+                `\r\x1b[Kreplaying ${p.file}${share}: ${p.lines.toLocaleString('en-US')} lines, ${rate} lines/s`,
+              );
+            },
+          }
+        : {}),
     });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     (options.json ? process.stderr : process.stdout).write(renderReplayReport(report));
   });
 

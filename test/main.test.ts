@@ -184,9 +184,9 @@ describe('createLogwarden when the store cannot commit', () => {
     await app.start();
     store.close();
     appendFileSync(log, line('203.0.113.1', 1));
-    await expect.poll(() => fatal.map((e) => e.message)).toEqual([
-      'The store at :memory: failed: cannot commit (The database connection is not open)',
-    ]);
+    await expect
+      .poll(() => fatal.map((e) => e.message))
+      .toEqual(['The store at :memory: failed: cannot commit (The database connection is not open)']);
     await app.stop();
   });
 });

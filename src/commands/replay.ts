@@ -1,6 +1,6 @@
 // `logwarden replay`: runs the rules over whole files, from the start, touching nothing — to try rules on real logs
 // (like fail2ban-regex) and to measure matching speed.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
 import type { CompiledRule } from '../rules/compile.js';
 import { matchChunk, SourceMatcher } from '../rules/match.js';
@@ -11,7 +11,20 @@ export interface ReplayOptions {
   maxLineBytes: number;
   json: boolean;
   write: (text: string) => void;
+  /** Called at most every quarter second on long replays, for a progress line. */
+  onProgress?: (progress: ReplayProgress) => void;
 }
+
+export interface ReplayProgress {
+  file: string;
+  lines: number;
+  /** Bytes of this file read so far, and its size (0 for standard input). */
+  fileBytes: number;
+  fileSize: number;
+  seconds: number;
+}
+
+const PROGRESS_EVERY_MS = 250;
 
 export interface ReplayReport {
   files: number;
@@ -33,10 +46,22 @@ function countLines(data: Buffer): number {
   return n;
 }
 
+function statSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 // Reads a file in large blocks into one reused buffer and hands on views of its complete lines: no copies, no
 // garbage, which is most of what replay costs besides matching. A line longer than the buffer is cut, as matching
 // would cut it anyway. Returns the bytes read.
-function readLineBlocks(file: string, maxLineBytes: number, handle: (lines: Buffer) => void): number {
+function readLineBlocks(
+  file: string,
+  maxLineBytes: number,
+  handle: (lines: Buffer, readSoFar: number) => void,
+): number {
   const buffer = Buffer.allocUnsafe(Math.max(BLOCK, 2 * maxLineBytes + 2));
   const fd = openSync(file, 'r');
   let filled = 0;
@@ -50,7 +75,7 @@ function readLineBlocks(file: string, maxLineBytes: number, handle: (lines: Buff
       if (n === 0) {
         if (filled > 0 && !skipping) {
           buffer[filled] = 10;
-          handle(buffer.subarray(0, filled + 1));
+          handle(buffer.subarray(0, filled + 1), total);
         }
         return total;
       }
@@ -73,12 +98,12 @@ function readLineBlocks(file: string, maxLineBytes: number, handle: (lines: Buff
         }
         // No newline in a full buffer: pass the line on cut (with a newline), drop the rest of it.
         buffer[maxLineBytes + 1] = 10;
-        handle(buffer.subarray(0, maxLineBytes + 2));
+        handle(buffer.subarray(0, maxLineBytes + 2), total);
         skipping = true;
         filled = 0;
         continue;
       }
-      handle(buffer.subarray(from, last + 1));
+      handle(buffer.subarray(from, last + 1), total);
       buffer.copyWithin(0, last + 1, end);
       filled = end - last - 1;
     }
@@ -93,9 +118,12 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   const started = performance.now();
   let lines = 0;
   let bytes = 0;
+  let reported = started;
   for (const file of files) {
+    const fileSize = file === '-' ? 0 : statSize(file);
+    const fileStart = bytes;
     let out: string[] = [];
-    const handle = (data: Buffer) => {
+    const handle = (data: Buffer, readSoFar: number) => {
       let lineNumber = lines;
       let counted = 0;
       matchChunk(matcher, data, (line, verdicts, start) => {
@@ -118,6 +146,11 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
         options.write(`${out.join('\n')}\n`);
         out = [];
       }
+      const now = performance.now();
+      if (options.onProgress && now - reported >= PROGRESS_EVERY_MS) {
+        reported = now;
+        options.onProgress({ file, lines, fileBytes: readSoFar, fileSize, seconds: (now - started) / 1000 });
+      }
     };
     try {
       if (file === '-') {
@@ -125,10 +158,10 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
         for await (const block of process.stdin) {
           bytes += (block as Buffer).length;
           const data = splitter.push(block as Buffer);
-          if (data) handle(data);
+          if (data) handle(data, bytes - fileStart);
         }
         const last = splitter.flush();
-        if (last) handle(last);
+        if (last) handle(last, bytes - fileStart);
       } else {
         bytes += readLineBlocks(file, options.maxLineBytes, handle);
       }
