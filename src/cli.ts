@@ -1,6 +1,7 @@
 // The `logwarden` command: run, check, replay, schema. The edge where arguments, the environment, stdout/stderr and
 // exit codes are handled; the work is done by the modules it calls. Each command imports what only it needs when it
 // runs, so `replay` and `check` start fast.
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ReplayProgress } from './commands/replay.js';
 import { readConfig } from './config/load.js';
@@ -91,8 +92,14 @@ program
   .addOption(configOption())
   .option('--rule <id>', 'only this rule')
   .option('--json', 'print one JSON line per match: {"file","line","text","rule","fields"}')
+  .option(
+    '-j, --jobs <n>',
+    'threads for large files (--json uses one)',
+    (v) => Number.parseInt(v, 10),
+    Math.min(4, availableParallelism()),
+  )
   .argument('<logfile...>', 'files to read; - reads standard input')
-  .action(async (files: string[], options: { config: string; rule?: string; json?: boolean }) => {
+  .action(async (files: string[], options: { config: string; rule?: string; json?: boolean; jobs: number }) => {
     const loaded = readConfig(options.config);
     const rules = options.rule ? loaded.rules.filter((r) => r.id === options.rule) : loaded.rules;
     if (rules.length === 0) {
@@ -107,6 +114,7 @@ program
       rules,
       maxLineBytes,
       json: options.json === true,
+      jobs: options.jobs,
       write: (text) => process.stdout.write(text),
       // A progress line for people watching a terminal; never in pipes or files.
       ...(process.stderr.isTTY

@@ -91,6 +91,25 @@ describe('logwarden replay', () => {
     expect(stderr).toContain('Replayed 2 lines');
   });
 
+  it('counts the same with worker threads as without', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'big.log');
+    const lines = Array.from({ length: 250_000 }, (_, i) =>
+      i % 7 === 0
+        ? `Nov 23 10:00:00 web1 sshd[${i}]: Failed password for root from 203.0.113.${i % 250} port 22 ssh2`
+        : `Nov 23 10:00:00 web1 CRON[${i}]: pam_unix(cron:session): session closed for user root`,
+    );
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const one = await runCli(['replay', '-c', example, '--jobs', '1', log], { cwd: ROOT });
+    const three = await runCli(['replay', '-c', example, '--jobs', '3', log], { cwd: ROOT });
+    const table = (out: string) => out.slice(out.indexOf('\n\n'));
+    expect(three.code).toBe(0);
+    expect(table(three.stdout)).toBe(table(one.stdout));
+    expect(one.stdout).toContain('Replayed 250,000 lines');
+    expect(three.stdout).toContain('Replayed 250,000 lines');
+    expect(one.stdout).toMatch(/\nsshd\s+35,715\s+0\s+0\n/);
+  });
+
   it('names the rules when --rule matches none', async () => {
     const { code, stderr } = await runCli(['replay', '-c', example, '--rule', 'nope', sample], { cwd: ROOT });
     expect(code).toBe(2);

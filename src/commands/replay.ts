@@ -1,16 +1,21 @@
 // `logwarden replay`: runs the rules over whole files, from the start, touching nothing — to try rules on real logs
 // (like fail2ban-regex) and to measure matching speed.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
 import type { CompiledRule } from '../rules/compile.js';
-import { matchChunk, SourceMatcher } from '../rules/match.js';
+import { SourceMatcher } from '../rules/match.js';
 import { LineSplitter } from '../sources/line-splitter.js';
+import { readLineBlocks, splitAtLines, tallyChunk } from './replay-segment.js';
+import type { ReplayWorkerInput, ReplayWorkerOutput } from './replay-worker.js';
 
 export interface ReplayOptions {
   rules: readonly CompiledRule[];
   maxLineBytes: number;
   json: boolean;
   write: (text: string) => void;
+  /** Threads to read a large file with (default 1). */
+  jobs?: number;
   /** Called at most every quarter second on long replays, for a progress line. */
   onProgress?: (progress: ReplayProgress) => void;
 }
@@ -34,83 +39,8 @@ export interface ReplayReport {
   counts: Map<string, { matched: number; ignored: number; rejected: number }>;
 }
 
-const BLOCK = 4 << 20;
-
-function countLines(data: Buffer): number {
-  let n = 0;
-  let at = data.indexOf(10);
-  while (at !== -1) {
-    n++;
-    at = data.indexOf(10, at + 1);
-  }
-  return n;
-}
-
-function statSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-// Reads a file in large blocks into one reused buffer and hands on views of its complete lines: no copies, no
-// garbage, which is most of what replay costs besides matching. A line longer than the buffer is cut, as matching
-// would cut it anyway. Returns the bytes read.
-function readLineBlocks(
-  file: string,
-  maxLineBytes: number,
-  handle: (lines: Buffer, readSoFar: number) => void,
-): number {
-  const buffer = Buffer.allocUnsafe(Math.max(BLOCK, 2 * maxLineBytes + 2));
-  const fd = openSync(file, 'r');
-  let filled = 0;
-  let total = 0;
-  let skipping = false;
-  try {
-    for (;;) {
-      const n = readSync(fd, buffer, filled, buffer.length - filled, null);
-      total += n;
-      const end = filled + n;
-      if (n === 0) {
-        if (filled > 0 && !skipping) {
-          buffer[filled] = 10;
-          handle(buffer.subarray(0, filled + 1), total);
-        }
-        return total;
-      }
-      let from = 0;
-      if (skipping) {
-        const nl = buffer.indexOf(10, filled);
-        if (nl === -1 || nl >= end) {
-          filled = 0;
-          continue;
-        }
-        skipping = false;
-        from = nl + 1;
-      }
-      const last = buffer.lastIndexOf(10, end - 1);
-      if (last < from) {
-        if (from > 0 || end < buffer.length) {
-          buffer.copyWithin(0, from, end);
-          filled = end - from;
-          continue;
-        }
-        // No newline in a full buffer: pass the line on cut (with a newline), drop the rest of it.
-        buffer[maxLineBytes + 1] = 10;
-        handle(buffer.subarray(0, maxLineBytes + 2), total);
-        skipping = true;
-        filled = 0;
-        continue;
-      }
-      handle(buffer.subarray(from, last + 1), total);
-      buffer.copyWithin(0, last + 1, end);
-      filled = end - last - 1;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
+/** Files at least this large are cut into ranges read by worker threads. */
+const PARALLEL_MIN_BYTES = 8 << 20;
 
 export async function replayFiles(files: readonly string[], options: ReplayOptions): Promise<ReplayReport> {
   const matcher = new SourceMatcher(options.rules, options.maxLineBytes);
@@ -120,56 +50,78 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   let bytes = 0;
   let reported = started;
   for (const file of files) {
-    const fileSize = file === '-' ? 0 : statSize(file);
-    const fileStart = bytes;
     let out: string[] = [];
-    const handle = (data: Buffer, readSoFar: number) => {
-      let lineNumber = lines;
-      let counted = 0;
-      matchChunk(matcher, data, (line, verdicts, start) => {
-        if (options.json) {
-          // Line numbers are only needed for --json: count the newlines up to this line.
-          lineNumber += countLines(data.subarray(counted, start));
-          counted = start;
+    const onMatch = options.json
+      ? (line: number, text: string, rule: string, fields: Record<string, string>) => {
+          out.push(JSON.stringify({ file, line, text, rule, fields }));
         }
-        for (const v of verdicts) {
-          counts.get(v.rule.id)![v.outcome]++;
-          if (options.json && v.outcome === 'matched') {
-            out.push(
-              JSON.stringify({ file, line: lineNumber + 1, text: line.text, rule: v.rule.id, fields: v.fields }),
-            );
-          }
-        }
-      });
-      lines += countLines(data);
+      : undefined;
+    const progress = (fileBytes: number, fileSize: number) => {
+      const now = performance.now();
+      if (!options.onProgress || now - reported < PROGRESS_EVERY_MS) return;
+      reported = now;
+      options.onProgress({ file, lines, fileBytes, fileSize, seconds: (now - started) / 1000 });
+    };
+    const handle = (data: Buffer) => {
+      lines += tallyChunk(matcher, data, counts, onMatch, lines);
       if (out.length > 0) {
         options.write(`${out.join('\n')}\n`);
         out = [];
-      }
-      const now = performance.now();
-      if (options.onProgress && now - reported >= PROGRESS_EVERY_MS) {
-        reported = now;
-        options.onProgress({ file, lines, fileBytes: readSoFar, fileSize, seconds: (now - started) / 1000 });
       }
     };
     try {
       if (file === '-') {
         const splitter = new LineSplitter(options.maxLineBytes);
+        let read = 0;
         for await (const block of process.stdin) {
-          bytes += (block as Buffer).length;
+          read += (block as Buffer).length;
           const data = splitter.push(block as Buffer);
-          if (data) handle(data, bytes - fileStart);
+          if (data) handle(data);
+          progress(read, 0);
         }
         const last = splitter.flush();
-        if (last) handle(last, bytes - fileStart);
-      } else {
-        bytes += readLineBlocks(file, options.maxLineBytes, handle);
+        if (last) handle(last);
+        bytes += read;
+        continue;
       }
+      const size = statSync(file).size;
+      // Line numbers for --json come from reading in order, so it reads on one thread.
+      const jobs = options.json ? 1 : Math.max(1, Math.min(options.jobs ?? 1, Math.floor(size / PARALLEL_MIN_BYTES)));
+      const [mine, ...theirs] = jobs > 1 ? splitAtLines(file, size, jobs) : [{ start: 0, end: size }];
+      const workers = theirs.map((range) =>
+        runWorker({ file, range, rules: [...options.rules], maxLineBytes: options.maxLineBytes }),
+      );
+      // This thread reads the first range meanwhile; its share of it stands for the whole file's progress.
+      bytes += readLineBlocks(file, mine!, options.maxLineBytes, (data, read) => {
+        handle(data);
+        progress(Math.round((read / (mine!.end - mine!.start || 1)) * size), size);
+      });
+      for (const result of await Promise.all(workers)) {
+        lines += result.lines;
+        for (const [rule, c] of result.counts) {
+          const total = counts.get(rule)!;
+          total.matched += c.matched;
+          total.ignored += c.ignored;
+          total.rejected += c.rejected;
+        }
+      }
+      bytes += theirs.reduce((sum, r) => sum + (r.end - r.start), 0);
     } catch (error) {
       throw new ReplayInputUnreadableError(file, describeSystemError(error), { cause: error });
     }
   }
   return { files: files.length, lines, bytes, seconds: (performance.now() - started) / 1000, counts };
+}
+
+function runWorker(input: ReplayWorkerInput): Promise<ReplayWorkerOutput> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./replay-worker.js', import.meta.url), { workerData: input });
+    worker.once('message', (output: ReplayWorkerOutput) => resolve(output));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`replay worker exited with code ${code}`));
+    });
+  });
 }
 
 export function renderReplayReport(report: ReplayReport): string {

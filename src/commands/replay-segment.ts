@@ -1,0 +1,136 @@
+// The part of replay that one thread does: read a byte range of a file (or all of it) and run the rules over it.
+// Used by replay itself and by its worker threads.
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { RuleVerdict, SourceMatcher } from '../rules/match.js';
+import { matchChunk } from '../rules/match.js';
+
+export type RuleCounts = Record<RuleVerdict['outcome'], number>;
+
+const BLOCK = 4 << 20;
+
+export function countLines(data: Buffer): number {
+  let n = 0;
+  let at = data.indexOf(10);
+  while (at !== -1) {
+    n++;
+    at = data.indexOf(10, at + 1);
+  }
+  return n;
+}
+
+/** Counts each verdict on a chunk of complete lines; calls onMatch with line numbers (counted from lineBase). */
+export function tallyChunk(
+  matcher: SourceMatcher,
+  data: Buffer,
+  counts: Map<string, RuleCounts>,
+  onMatch?: (lineNumber: number, text: string, rule: string, fields: Record<string, string>) => void,
+  lineBase = 0,
+): number {
+  let lineNumber = lineBase;
+  let counted = 0;
+  matchChunk(matcher, data, (line, verdicts, start) => {
+    if (onMatch) {
+      // Line numbers are only needed for matches reported one by one: count the newlines up to this line.
+      lineNumber += countLines(data.subarray(counted, start));
+      counted = start;
+    }
+    for (const v of verdicts) {
+      counts.get(v.rule.id)![v.outcome]++;
+      if (onMatch && v.outcome === 'matched') onMatch(lineNumber + 1, line.text, v.rule.id, v.fields);
+    }
+  });
+  return countLines(data);
+}
+
+// Reads [start, end) of a file in large blocks into one reused buffer and hands on views of its complete lines: no
+// copies, no garbage, which is most of what replay costs besides matching. A line longer than the buffer is cut, as
+// matching would cut it anyway. Ranges start at line starts and end at line ends (or the end of the file), so every
+// line is read by exactly one range. Returns the bytes read.
+export function readLineBlocks(
+  file: string,
+  range: { start: number; end: number },
+  maxLineBytes: number,
+  handle: (lines: Buffer, readSoFar: number) => void,
+): number {
+  const buffer = Buffer.allocUnsafe(Math.max(BLOCK, 2 * maxLineBytes + 2));
+  const fd = openSync(file, 'r');
+  let position = range.start;
+  let filled = 0;
+  let skipping = false;
+  try {
+    for (;;) {
+      const want = Math.min(buffer.length - filled, range.end - position);
+      const n = want > 0 ? readSync(fd, buffer, filled, want, position) : 0;
+      position += n;
+      const read = position - range.start;
+      const end = filled + n;
+      if (n === 0) {
+        if (filled > 0 && !skipping) {
+          buffer[filled] = 10;
+          handle(buffer.subarray(0, filled + 1), read);
+        }
+        return read;
+      }
+      let from = 0;
+      if (skipping) {
+        const nl = buffer.indexOf(10, filled);
+        if (nl === -1 || nl >= end) {
+          filled = 0;
+          continue;
+        }
+        skipping = false;
+        from = nl + 1;
+      }
+      const last = buffer.lastIndexOf(10, end - 1);
+      if (last < from) {
+        if (from > 0 || end < buffer.length) {
+          buffer.copyWithin(0, from, end);
+          filled = end - from;
+          continue;
+        }
+        // No newline in a full buffer: pass the line on cut (with a newline), drop the rest of it.
+        buffer[maxLineBytes + 1] = 10;
+        handle(buffer.subarray(0, maxLineBytes + 2), read);
+        skipping = true;
+        filled = 0;
+        continue;
+      }
+      handle(buffer.subarray(from, last + 1), read);
+      buffer.copyWithin(0, last + 1, end);
+      filled = end - last - 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Line starts that cut a file into about `parts` ranges of whole lines. */
+export function splitAtLines(file: string, size: number, parts: number): { start: number; end: number }[] {
+  const fd = openSync(file, 'r');
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  const starts = [0];
+  try {
+    for (let i = 1; i < parts; i++) {
+      let at = Math.max(Math.floor((size * i) / parts), starts[starts.length - 1]!);
+      // The first line start after the cut; a line longer than the probe just moves the cut further.
+      for (;;) {
+        const n = readSync(fd, probe, 0, probe.length, at);
+        if (n === 0) {
+          at = size;
+          break;
+        }
+        const nl = probe.subarray(0, n).indexOf(10);
+        if (nl !== -1) {
+          at += nl + 1;
+          break;
+        }
+        at += n;
+      }
+      if (at >= size) break;
+      starts.push(at);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size }));
+}
