@@ -1,0 +1,140 @@
+// The one Slack message an incident has, as Block Kit: rendered from the incident and what people did to it, so
+// updating the message is rendering it again. Pure.
+import type { Incident, Severity } from '../core/types.js';
+import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
+
+/** Namespaced action ids, parsed back by the listeners. */
+export const INCIDENT_ACTIONS = {
+  ack: 'incident:ack',
+  resolve: 'incident:resolve',
+  snooze: 'incident:snooze',
+  falsePositive: 'incident:false-positive',
+} as const;
+
+export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
+
+/** Who did what to an incident, as the message shows it. Slack user ids come from Slack, not from logs. */
+export interface IncidentStatusView {
+  acknowledgedBy?: { user: string; at: number };
+  resolvedBy?: { user: string; at: number };
+  snoozed?: { user: string; until: number };
+  falsePositiveBy?: { user: string; at: number };
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
+const SEVERITY_LABEL: Record<Severity, string> = {
+  info: 'INFO',
+  low: 'LOW',
+  medium: 'MEDIUM',
+  high: 'HIGH',
+  critical: 'CRITICAL',
+};
+
+// Slack's limits: header text 150, section text 3000, a field 2000, at most 10 fields, button text 75.
+const LIMITS = { header: 150, field: 2000, fields: 10, section: 3000, fallback: 3000 } as const;
+
+const slackDate = (ms: number) => {
+  const seconds = Math.floor(ms / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time_secs}|${new Date(ms).toISOString()}>`;
+};
+
+function statusLine(incident: Incident, view: IncidentStatusView): string {
+  if (view.falsePositiveBy)
+    return `:no_entry_sign: Marked false positive by <@${view.falsePositiveBy.user}> ${slackDate(view.falsePositiveBy.at)}`;
+  if (view.resolvedBy)
+    return `:white_check_mark: Resolved by <@${view.resolvedBy.user}> ${slackDate(view.resolvedBy.at)}`;
+  if (incident.status === 'closed') return ':zzz: Closed after a quiet period';
+  const parts = [':rotating_light: Open'];
+  if (view.acknowledgedBy)
+    parts.push(`acknowledged by <@${view.acknowledgedBy.user}> ${slackDate(view.acknowledgedBy.at)}`);
+  if (view.snoozed) parts.push(`snoozed by <@${view.snoozed.user}> until ${slackDate(view.snoozed.until)}`);
+  return parts.join(' · ');
+}
+
+export function renderIncidentMessage(incident: Incident, view: IncidentStatusView = {}): SlackMessage {
+  const severity = SEVERITY_LABEL[incident.severity];
+  const header = escapePlainText(`${severity} · ${incident.title}`, LIMITS.header);
+  const captured = Object.entries(incident.fields).filter(([name]) => name !== 'pid');
+  const fields = [
+    `*Rule*\n${escapeInlineCode(incident.rule, 200)}`,
+    `*Source*\n${escapeInlineCode(incident.source, 200)}`,
+    `*Count*\n${incident.count}`,
+    `*Incident*\n#${incident.id}`,
+    `*First seen*\n${slackDate(incident.firstSeen)}`,
+    `*Last seen*\n${slackDate(incident.lastSeen)}`,
+    ...captured.map(([name, value]) => `*${escapeMrkdwn(name, 50)}*\n${escapeInlineCode(value, 500)}`),
+  ]
+    .slice(0, LIMITS.fields)
+    .map((text) => mrkdwn(cut(text, LIMITS.field)));
+  const sample = incident.sample.map((line) => escapeCodeBlock(line, 1000)).join('\n');
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: header, emoji: false } },
+    { type: 'context', elements: [mrkdwn(statusLine(incident, view))] },
+    { type: 'section', fields },
+  ];
+  if (sample) {
+    blocks.push({ type: 'section', text: mrkdwn(`\`\`\`${cut(sample, LIMITS.section - 6)}\`\`\``) });
+  }
+  if (incident.status === 'open' && !view.resolvedBy && !view.falsePositiveBy) {
+    blocks.push(renderButtons(incident, view));
+  }
+  const fallback = escapeMrkdwn(
+    `${severity} · ${incident.title} (${incident.count}×, ${incident.rule})`,
+    LIMITS.fallback,
+  );
+  return { text: fallback, blocks };
+}
+
+function renderButtons(incident: Incident, view: IncidentStatusView): Record<string, unknown> {
+  const value = String(incident.id);
+  const elements: Record<string, unknown>[] = [];
+  if (!view.acknowledgedBy) {
+    elements.push({
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.ack,
+      text: plain('Acknowledge'),
+      style: 'primary',
+      value,
+    });
+  }
+  elements.push(
+    { type: 'button', action_id: INCIDENT_ACTIONS.resolve, text: plain('Resolve'), value },
+    {
+      type: 'static_select',
+      action_id: INCIDENT_ACTIONS.snooze,
+      placeholder: plain('Snooze…'),
+      options: SNOOZE_CHOICES.map((d) => ({ text: plain(`Snooze ${d}`), value: `${incident.id}:${d}` })),
+    },
+    {
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.falsePositive,
+      text: plain('False positive'),
+      style: 'danger',
+      value,
+      confirm: {
+        title: plain('Mark as false positive?'),
+        text: plain(
+          `This closes incident #${incident.id} and suppresses rule ${cut(incident.rule, 60)} for this key until someone lifts it.`,
+          300,
+        ),
+        confirm: plain('Mark false positive'),
+        deny: plain('Cancel'),
+        style: 'danger',
+      },
+    },
+  );
+  return { type: 'actions', block_id: `incident:${incident.id}`, elements };
+}
+
+// verbatim: Slack links nothing by itself (URLs, #channels); only the <…> we write ourselves are special.
+function mrkdwn(text: string) {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+function plain(text: string, max = 75) {
+  return { type: 'plain_text', text: cut(text, max), emoji: false };
+}
