@@ -3,8 +3,10 @@
 // block, carry control characters or ANSI sequences, or exceed Slack's size limits. One module does all of it.
 
 // ANSI/VT escape sequences (CSI, OSC and two-character ones), as terminals would interpret them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for.
 const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
 // C0 and C1 controls, DEL, and the Unicode controls that reorder or hide text (bidi overrides, zero-width marks).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for.
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 const MENTION_WORDS = /@(channel|here|everyone)\b/gi;
 // What Slack would turn into a link if it saw it: a scheme, or something with a dot before a TLD-looking ending.

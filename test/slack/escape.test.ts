@@ -47,6 +47,7 @@ describe('escapeMrkdwn', () => {
     expect(out).not.toMatch(/[<>]/);
     expect(out).not.toMatch(/@(channel|here|everyone)\b/i);
     expect(out).not.toMatch(/[a-z]+:\/\//i);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters.
     expect(out).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
     expect(out.length).toBeLessThanOrEqual(3000 * 5);
   });
@@ -101,6 +102,7 @@ describe('renderIncidentMessage', () => {
     const specials = [...json.matchAll(/<([^>]*)>/g)].map((m) => m[1]!);
     expect(specials.every((s) => s.startsWith('!date^'))).toBe(true);
     expect(json).not.toMatch(/@(channel|here|everyone)\b/i);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters.
     expect(json).not.toMatch(/\\u00(0[0-8bcef]|1[0-9a-f])|\\u001b/);
     const header = message.blocks[0] as { text: { text: string } };
     expect(header.text.text.length).toBeLessThanOrEqual(150);
