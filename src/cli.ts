@@ -13,7 +13,11 @@ const EXIT_FAILURE = 1;
 function fail(error: unknown): never {
   if (error instanceof LogwardenError) {
     process.stderr.write(`logwarden: ${error.message}\n`);
-    const config = error.code === ErrorCode.ConfigInvalid || error.code === ErrorCode.ConfigUnreadable;
+    // Exit 2 is "fix the configuration first" (systemd can be told not to restart on it): the file or the tokens.
+    const config =
+      error.code === ErrorCode.ConfigInvalid ||
+      error.code === ErrorCode.ConfigUnreadable ||
+      error.code === ErrorCode.SlackAuthFailed;
     process.exit(config ? EXIT_CONFIG : EXIT_FAILURE);
   }
   process.stderr.write(`logwarden: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -32,29 +36,38 @@ program
   .command('run')
   .description('Watch the configured sources and report incidents (as JSON lines on stdout until Slack is set up).')
   .addOption(configOption())
-  .option('--stdout', 'print one JSON line per incident event on stdout', true)
+  .option('--stdout', 'print one JSON line per incident event on stdout (always, while Slack is not configured)')
   .addHelpText(
     'after',
     '\nEach stdout line: {"event":"opened"|"updated"|"closed","incident":{...}}. Logs go to stderr.\nStops cleanly on SIGTERM or SIGINT.',
   )
-  .action(async (options: { config: string }) => {
+  .action(async (options: { config: string; stdout?: boolean }) => {
     const loaded = readConfig(options.config);
-    const [{ pino }, { SqliteStore }, { createLogwarden }, { renderIncidentJson }] = await Promise.all([
-      import('pino'),
-      import('./store/sqlite-store.js'),
-      import('./main.js'),
-      import('./incidents/render-json.js'),
-    ]);
+    const [{ pino }, { SqliteStore }, { createLogwarden }, { renderIncidentJson }, { connectSlack }] =
+      await Promise.all([
+        import('pino'),
+        import('./store/sqlite-store.js'),
+        import('./main.js'),
+        import('./incidents/render-json.js'),
+        import('./slack/connect-slack.js'),
+      ]);
     const logger = pino(
       { level: process.env.LOG_LEVEL || 'info', base: undefined },
       pino.destination({ fd: 2, sync: true }),
     );
     const store = new SqliteStore(loaded.config.store.path);
+    const slack = loaded.config.slack
+      ? await connectSlack(loaded.config.slack, { store, clock: Date.now, logger, env: process.env })
+      : undefined;
+    const printEvents = options.stdout === true || slack === undefined;
     const app = createLogwarden(loaded, {
       store,
       clock: Date.now,
       logger,
-      onEvent: (event) => process.stdout.write(`${renderIncidentJson(event)}\n`),
+      ...(slack ? { slack } : {}),
+      onEvent: (event) => {
+        if (printEvents) process.stdout.write(`${renderIncidentJson(event)}\n`);
+      },
       onFatal: (error) => {
         logger.fatal({ code: error.code }, error.message);
         process.exit(1);

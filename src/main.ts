@@ -12,9 +12,10 @@ import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
 import { IncidentTracker } from './incidents/incident-tracker.js';
 import { parseLogTimestamp } from './rules/log-timestamp.js';
 import { createSourceMatchers, matchChunk } from './rules/match.js';
+import type { SlackDelivery } from './slack/slack-delivery.js';
 import { createFileSource, type RunningSource } from './sources/file-source.js';
 import { createJournaldSource } from './sources/journald-source.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import type { CommitOptions, SqliteStore } from './store/sqlite-store.js';
 
 export interface Logger {
   info(details: Record<string, unknown>, message: string): void;
@@ -34,6 +35,8 @@ export interface LogwardenDeps {
   onFatal?(error: StoreFailedError): never;
   /** The environment child processes (journalctl) get. */
   env: NodeJS.ProcessEnv;
+  /** Slack delivery, when Slack is configured: commits then queue a sync of each incident they touch. */
+  slack?: SlackDelivery;
   /** How often quiet incidents are closed; defaults to a tenth of reopenAfter, at most 10 s. */
   sweepInterval?: number;
 }
@@ -78,9 +81,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const warnOften = createThrottledWarn(logger, clock);
 
-  const commit = (write: () => void) => {
+  const commitOptions = deps.slack && config.slack ? { slackSync: { minInterval: config.slack.updateInterval } } : {};
+  const commit = (write: (options: CommitOptions) => void, touched: number) => {
     try {
-      write();
+      write(commitOptions);
+      if (touched > 0) deps.slack?.wake();
     } catch (error) {
       const failure = new StoreFailedError(store.path, `cannot commit (${(error as Error).message})`, { cause: error });
       if (deps.onFatal) deps.onFatal(failure);
@@ -120,14 +125,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       });
     }
     const changes = tracker.record(matches, now);
-    commit(() => store.commit(chunk.sourceId, chunk.position, changes, now));
+    commit((options) => store.commit(chunk.sourceId, chunk.position, changes, now, options), changes.incidents.length);
     for (const event of changes.events) deps.onEvent(event);
   };
 
   const sweep = () => {
     const now = clock();
     const changes = tracker.sweep(now);
-    commit(() => store.commitSweep(changes, now));
+    commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
     for (const event of changes.events) deps.onEvent(event);
   };
 
@@ -162,6 +167,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   return {
     counts,
     async start() {
+      deps.slack?.start();
       for (const source of sources) await source.start();
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
       sweepTimer = setInterval(sweep, interval);
@@ -170,6 +176,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       if (sweepTimer) clearInterval(sweepTimer);
       for (const source of sources) source.syncNow();
       for (const source of sources) await source.stop();
+      await deps.slack?.stop();
     },
     syncNow() {
       for (const source of sources) source.syncNow();

@@ -55,7 +55,7 @@ describe('logwarden schema', () => {
     const schema = JSON.parse(stdout);
     expect(schema.$schema).toMatch(/json-schema/);
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual(['store', 'sources', 'rules', 'incidents', 'tail']);
+    expect(Object.keys(schema.properties)).toEqual(['store', 'sources', 'rules', 'incidents', 'slack', 'tail']);
   });
 });
 
@@ -143,5 +143,53 @@ describe('logwarden run', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toEqual({ code: 0, signal: null });
     expect(run.stderr()).toContain('"msg":"stopping"');
+  });
+});
+
+describe('logwarden run with Slack configured', () => {
+  async function slackRun(env: Record<string, string>) {
+    const { startSlackApi } = await import('./helpers/slack-api-server.js');
+    const slack = await startSlackApi();
+    const dir = tempDir();
+    const log = join(dir, 'auth.log');
+    writeFileSync(log, '');
+    const config = join(dir, 'c.yml');
+    writeFileSync(
+      config,
+      `store: { path: ":memory:" }\nsources: [{ id: auth, path: ${log} }]\nrules: [{ use: sshd, source: auth, threshold: { count: 1 } }]\nslack: { channel: C0SECURITY }\n`,
+    );
+    return { slack, log, config, env: { SLACK_API_URL: slack.url, ...env } };
+  }
+
+  it('posts incidents to the channel, and prints nothing on stdout without --stdout', async () => {
+    const { slack, log, config, env } = await slackRun({ SLACK_BOT_TOKEN: 'xoxb-test' });
+    const run = startRun(['-c', config], { env });
+    try {
+      await expect.poll(() => run.stderr(), { timeout: 10_000 }).toContain('"msg":"watching"');
+      writeFileSync(log, 'Nov 23 10:00:00 web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n', {
+        flag: 'a',
+      });
+      await expect.poll(() => slack.callsOf('chat.postMessage').length, { timeout: 10_000 }).toBe(1);
+      expect(slack.callsOf('chat.postMessage')[0]!.params.channel).toBe('C0SECURITY');
+      expect(run.lines).toEqual([]);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await slack.close();
+    }
+  });
+
+  it.each([
+    { env: { SLACK_BOT_TOKEN: 'xoxb-wrong' }, message: 'Slack rejected SLACK_BOT_TOKEN (invalid_auth).' },
+    { env: { SLACK_BOT_TOKEN: '' }, message: 'SLACK_BOT_TOKEN is not set.' },
+  ])('refuses to start with a bad token: $message', async ({ env: extra, message }) => {
+    const { slack, config, env } = await slackRun(extra);
+    try {
+      const { code, stderr } = await runCli(['run', '-c', config], { env });
+      expect(code).toBe(2);
+      expect(stderr).toContain(message);
+    } finally {
+      await slack.close();
+    }
   });
 });

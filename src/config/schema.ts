@@ -140,6 +140,18 @@ export const configSchema = z
         samples: z.number().int().min(1).max(50).default(5).meta({ description: 'Sample lines kept per incident.' }),
       })
       .prefault({}),
+    slack: z
+      .strictObject({
+        channel: z
+          .string()
+          .min(1)
+          .meta({ description: 'The channel incidents are posted to: its id (C0123ABCD) or name (#security).' }),
+        updateInterval: duration
+          .default(3000)
+          .meta({ description: "At most one update of an incident's message per this long, however fast it counts." }),
+      })
+      .optional()
+      .meta({ description: 'Post incidents to Slack. Tokens come from SLACK_BOT_TOKEN (and SLACK_APP_TOKEN).' }),
     tail: z
       .strictObject({
         pollInterval: duration

@@ -8,6 +8,7 @@ export const ErrorCode = {
   SourceUnreadable: 'logwarden_source_unreadable',
   JournalFailed: 'logwarden_journal_failed',
   ReplayInputUnreadable: 'logwarden_replay_input_unreadable',
+  SlackAuthFailed: 'logwarden_slack_auth_failed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -92,6 +93,20 @@ export class ReplayInputUnreadableError extends LogwardenError {
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
     super(ErrorCode.ReplayInputUnreadable, `Cannot read ${file} for replay: ${reason}`, options);
     this.file = file;
+  }
+}
+
+export class SlackAuthFailedError extends LogwardenError {
+  readonly reason: string;
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(
+      ErrorCode.SlackAuthFailed,
+      reason === 'missing'
+        ? 'The config has a slack: section but SLACK_BOT_TOKEN is not set. To resolve, set SLACK_BOT_TOKEN to the Bot User OAuth Token (it starts with xoxb-), or remove slack: from the config.'
+        : `Slack rejected SLACK_BOT_TOKEN (${reason}). To resolve, copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page, and check SLACK_API_URL if you set it.`,
+      options,
+    );
+    this.reason = reason;
   }
 }
 

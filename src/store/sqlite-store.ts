@@ -17,6 +17,25 @@ export interface StoredOffset {
   offset: number;
 }
 
+/** Slack writes waiting in the durable outbox. */
+export interface OutboxJob {
+  id: number;
+  kind: 'slack.sync';
+  incidentId: number;
+  attempts: number;
+}
+
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+  version: number;
+}
+
+export interface CommitOptions {
+  /** Queue a Slack sync for every incident written, at most one update per incident per this many ms. */
+  slackSync?: { minInterval: number };
+}
+
 export interface AuditEntry {
   at: number;
   actor: string;
@@ -87,7 +106,37 @@ export class SqliteStore {
       ),
       updateIncident: db.prepare(
         `UPDATE incidents SET title = @title, fields_json = @fields_json, count = @count, last_seen = @last_seen,
-           last_activity_at = @last_activity_at, sample_json = @sample_json, status = @status WHERE id = @id`,
+           last_activity_at = @last_activity_at, sample_json = @sample_json, status = @status, version = version + 1
+         WHERE id = @id`,
+      ),
+      incidentById: db.prepare<[number], IncidentRow & { version: number }>('SELECT * FROM incidents WHERE id = ?'),
+      enqueueSync: db.prepare(
+        `INSERT INTO outbox (kind, incident_id, next_attempt_at)
+         VALUES ('slack.sync', @incident_id, max(@now, coalesce(
+           (SELECT updated_at + @min_interval FROM slack_messages WHERE incident_id = @incident_id), 0)))
+         ON CONFLICT (incident_id) WHERE kind = 'slack.sync' AND state = 'pending' DO NOTHING`,
+      ),
+      dueOutbox: db.prepare<[number, number], OutboxJob>(
+        `SELECT id, kind, incident_id AS incidentId, attempts FROM outbox
+         WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+      ),
+      nextOutboxAt: db.prepare<[], { at: number | null }>(
+        "SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending'",
+      ),
+      deleteOutbox: db.prepare('DELETE FROM outbox WHERE id = ?'),
+      retryOutbox: db.prepare(
+        'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
+      ),
+      failOutbox: db.prepare(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+      ),
+      deferOutbox: db.prepare("UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE state = 'pending'"),
+      slackMessage: db.prepare<[number], SlackMessageRef>(
+        'SELECT channel, ts, version FROM slack_messages WHERE incident_id = ?',
+      ),
+      upsertSlackMessage: db.prepare(
+        `INSERT INTO slack_messages (incident_id, channel, ts, version, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (incident_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
       ),
       openIncidents: db.prepare<[], IncidentRow>("SELECT * FROM incidents WHERE status = 'open' ORDER BY id"),
       allIncidents: db.prepare<[], IncidentRow>('SELECT * FROM incidents ORDER BY id'),
@@ -151,9 +200,15 @@ export class SqliteStore {
   }
 
   /** Writes what one chunk of lines changed, and where its source resumes, in one transaction. */
-  commit(sourceId: string, position: SourcePosition | undefined, changes: TrackerChanges, now: number): void {
+  commit(
+    sourceId: string,
+    position: SourcePosition | undefined,
+    changes: TrackerChanges,
+    now: number,
+    options: CommitOptions = {},
+  ): void {
     this.transaction(() => {
-      this.applyChanges(changes, now);
+      this.applyChanges(changes, now, options);
       if (position?.kind === 'file') {
         this.statements.upsertOffset.run(position.dev, position.ino, sourceId, position.path, position.offset, now);
       } else if (position?.kind === 'journal') {
@@ -163,9 +218,9 @@ export class SqliteStore {
   }
 
   /** Writes incident changes that no source position goes with (closing after quiet), and drops expired counts. */
-  commitSweep(changes: TrackerChanges, now: number): void {
+  commitSweep(changes: TrackerChanges, now: number, options: CommitOptions = {}): void {
     this.transaction(() => {
-      this.applyChanges(changes, now);
+      this.applyChanges(changes, now, options);
       this.statements.expireHits.run(now);
     });
   }
@@ -190,7 +245,7 @@ export class SqliteStore {
     this.db.transaction(fn)();
   }
 
-  private applyChanges(changes: TrackerChanges, now: number): void {
+  private applyChanges(changes: TrackerChanges, now: number, options: CommitOptions): void {
     for (const h of changes.hits) this.statements.insertHit.run(h.rule, h.keyHash, h.at, h.expiresAt);
     for (const c of changes.cleared) this.statements.clearHits.run(c.rule, c.keyHash);
     for (const incident of changes.incidents) {
@@ -217,7 +272,50 @@ export class SqliteStore {
       } else {
         this.statements.updateIncident.run({ ...row, id: incident.id });
       }
+      if (options.slackSync) {
+        this.statements.enqueueSync.run({ incident_id: incident.id, now, min_interval: options.slackSync.minInterval });
+      }
     }
+  }
+
+  /** The incident with its version (bumped by every write), for rendering. */
+  readIncident(id: number): { incident: Incident; version: number } | undefined {
+    const row = this.statements.incidentById.get(id);
+    return row ? { incident: incidentFromRow(row), version: row.version } : undefined;
+  }
+
+  readDueOutbox(now: number, limit = 50): OutboxJob[] {
+    return this.statements.dueOutbox.all(now, limit);
+  }
+
+  /** When the next pending outbox job is due, if any is pending. */
+  readNextOutboxAt(): number | undefined {
+    return this.statements.nextOutboxAt.get()?.at ?? undefined;
+  }
+
+  completeOutbox(id: number): void {
+    this.statements.deleteOutbox.run(id);
+  }
+
+  retryOutbox(id: number, at: number, error: string): void {
+    this.statements.retryOutbox.run(at, error, id);
+  }
+
+  failOutbox(id: number, error: string): void {
+    this.statements.failOutbox.run(error, id);
+  }
+
+  /** Holds every pending job until `until` (Slack said to slow down). */
+  deferOutbox(until: number): void {
+    this.statements.deferOutbox.run(until);
+  }
+
+  readSlackMessage(incidentId: number): SlackMessageRef | undefined {
+    return this.statements.slackMessage.get(incidentId);
+  }
+
+  writeSlackMessage(incidentId: number, ref: SlackMessageRef, now: number): void {
+    this.statements.upsertSlackMessage.run(incidentId, ref.channel, ref.ts, ref.version, now);
   }
 }
 

@@ -14,6 +14,7 @@ describe('core/errors', () => {
       new errors.SourceUnreadableError('auth', '/var/log/auth.log', 'denied'),
       new errors.JournalFailedError('j', 'exited'),
       new errors.ReplayInputUnreadableError('x.log', 'gone'),
+      new errors.SlackAuthFailedError('invalid_auth'),
     ];
     expect(instances.map((e) => e.constructor)).toEqual(expect.arrayContaining(classes));
     expect(classes).toHaveLength(instances.length);

@@ -1,0 +1,25 @@
+// Secrets and endpoints from the environment, read in one place; an empty variable counts as unset.
+
+export interface SlackEnv {
+  botToken?: string;
+  appToken?: string;
+  apiUrl: string;
+}
+
+export const SLACK_API_URL = 'https://slack.com/api/';
+
+function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export function readSlackEnv(env: NodeJS.ProcessEnv): SlackEnv {
+  const botToken = read(env, 'SLACK_BOT_TOKEN');
+  const appToken = read(env, 'SLACK_APP_TOKEN');
+  const apiUrl = read(env, 'SLACK_API_URL') ?? SLACK_API_URL;
+  return {
+    ...(botToken ? { botToken } : {}),
+    ...(appToken ? { appToken } : {}),
+    apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+  };
+}

@@ -1,0 +1,43 @@
+// Builds the Slack side of `logwarden run` from the config's slack: slice and the environment: a Web API client
+// whose own retries are off (the outbox retries, and honours Retry-After), checked with auth.test at start-up so a
+// bad token is an error at once rather than a silent outbox.
+import { LogLevel, WebClient } from '@slack/web-api';
+import { readSlackEnv } from '../config/env.js';
+import type { Config } from '../config/schema.js';
+import { SlackAuthFailedError } from '../core/errors.js';
+import type { Clock } from '../core/types.js';
+import type { Logger } from '../main.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
+
+// Answers that mean the token itself is wrong; anything else (Slack unreachable) is left to the outbox's retries.
+const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+export async function connectSlack(
+  config: NonNullable<Config['slack']>,
+  deps: { store: SqliteStore; clock: Clock; logger: Logger; env: NodeJS.ProcessEnv },
+): Promise<SlackDelivery> {
+  const env = readSlackEnv(deps.env);
+  if (!env.botToken) throw new SlackAuthFailedError('missing');
+  const client = new WebClient(env.botToken, {
+    slackApiUrl: env.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+  });
+  try {
+    const auth = await client.auth.test();
+    deps.logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
+  } catch (error) {
+    const reason = (error as { data?: { error?: string } }).data?.error;
+    if (reason && BAD_TOKEN.has(reason)) throw new SlackAuthFailedError(reason, { cause: error });
+    deps.logger.warn(
+      { err: (error as Error).message },
+      'cannot reach Slack; incidents wait in the outbox until it answers',
+    );
+  }
+  return createSlackDelivery(
+    { store: deps.store, client, clock: deps.clock, logger: deps.logger },
+    { channel: config.channel, updateInterval: config.updateInterval },
+  );
+}

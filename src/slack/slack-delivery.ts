@@ -1,0 +1,170 @@
+// Delivers incidents to Slack from the durable outbox: one message per incident, posted once and then updated in
+// place. A job says "make incident N's message current", so a storm of matches becomes at most one write per
+// incident per updateInterval, and nothing is lost while Slack is down: jobs wait in SQLite, are retried with
+// backoff on network errors and 5xx, and wait as long as a 429's Retry-After says.
+import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
+import type { Clock } from '../core/types.js';
+import type { Logger } from '../main.js';
+import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
+import { renderIncidentMessage, type SlackMessage } from './render-incident.js';
+
+/** The Web API calls delivery makes: a @slack/web-api WebClient, or Bolt's app.client. */
+export type SlackChatClient = Pick<WebClient, 'chat'>;
+
+// Our renderer builds plain objects; the client's types want its Block Kit unions.
+const blocksOf = (message: SlackMessage) => message.blocks as unknown as KnownBlock[];
+
+export interface SlackDeliveryOptions {
+  channel: string;
+  /** At most one update of an incident's message per this many ms. */
+  updateInterval: number;
+  /** Delay before the nth retry of a network error or 5xx (n from 1). */
+  backoff?: (attempt: number) => number;
+}
+
+export interface SlackDelivery {
+  start(): void;
+  /** Looks for due jobs now (after a commit queued some). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+// Errors Slack reports with ok:false that are worth trying again; any other (channel_not_found, invalid_auth, …)
+// will not fix itself.
+const RETRYABLE = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+const defaultBackoff = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 9));
+
+type Outcome =
+  | { done: true }
+  | { retryAt: number; error: string }
+  | { failed: string }
+  | { deferAll: number; error: string };
+
+export function createSlackDelivery(
+  deps: { store: SqliteStore; client: SlackChatClient; clock: Clock; logger: Logger },
+  options: SlackDeliveryOptions,
+): SlackDelivery {
+  const { store, client, clock, logger } = deps;
+  const backoff = options.backoff ?? defaultBackoff;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+
+  const schedule = () => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    const next = store.readNextOutboxAt();
+    if (next === undefined) return;
+    timer = setTimeout(wake, Math.max(0, next - clock()));
+  };
+
+  const deliver = async (job: OutboxJob): Promise<Outcome> => {
+    const found = store.readIncident(job.incidentId);
+    if (!found) return { done: true };
+    const message = renderIncidentMessage(found.incident);
+    const ref = store.readSlackMessage(job.incidentId);
+    try {
+      if (ref) {
+        await client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: blocksOf(message) });
+        store.writeSlackMessage(job.incidentId, { ...ref, version: found.version }, clock());
+      } else {
+        const posted = await client.chat.postMessage({
+          channel: options.channel,
+          text: message.text,
+          blocks: blocksOf(message),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!posted.ts || !posted.channel) return { failed: 'chat.postMessage answered without channel and ts' };
+        store.writeSlackMessage(
+          job.incidentId,
+          { channel: posted.channel, ts: posted.ts, version: found.version },
+          clock(),
+        );
+      }
+    } catch (error) {
+      return classify(error, job);
+    }
+    // A match that arrived while the call was in flight changed the incident: write it again, after the interval.
+    const latest = store.readIncident(job.incidentId)?.version ?? found.version;
+    return latest > found.version
+      ? { retryAt: clock() + options.updateInterval, error: 'changed while sending' }
+      : { done: true };
+  };
+
+  const classify = (error: unknown, job: OutboxJob): Outcome => {
+    const e = error as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
+    const now = clock();
+    if (e.code === SlackErrorCode.RateLimitedError) {
+      return { deferAll: now + (e.retryAfter ?? 1) * 1000, error: `rate limited for ${e.retryAfter ?? 1}s` };
+    }
+    if (e.code === SlackErrorCode.PlatformError) {
+      const slackError = e.data?.error ?? 'unknown_error';
+      if (!RETRYABLE.has(slackError)) return { failed: slackError };
+      return { retryAt: now + backoff(job.attempts + 1), error: slackError };
+    }
+    return { retryAt: now + backoff(job.attempts + 1), error: e.message ?? String(error) };
+  };
+
+  const runOnce = async () => {
+    for (;;) {
+      const jobs = store.readDueOutbox(clock());
+      if (jobs.length === 0 || stopped) return;
+      for (const job of jobs) {
+        if (stopped) return;
+        const outcome = await deliver(job);
+        if ('done' in outcome) store.completeOutbox(job.id);
+        else if ('failed' in outcome) {
+          store.failOutbox(job.id, outcome.failed);
+          logger.error(
+            { incident: job.incidentId, error: outcome.failed },
+            `Slack refused the message for incident ${job.incidentId} (${outcome.failed}); it will not be retried. Check slack.channel and the bot's scopes and channel membership.`,
+          );
+        } else if ('deferAll' in outcome) {
+          store.retryOutbox(job.id, outcome.deferAll, outcome.error);
+          store.deferOutbox(outcome.deferAll);
+          logger.warn({ until: new Date(outcome.deferAll).toISOString() }, 'Slack asked to slow down; waiting');
+          return;
+        } else {
+          store.retryOutbox(job.id, outcome.retryAt, outcome.error);
+          logger.warn(
+            { incident: job.incidentId, error: outcome.error, attempt: job.attempts + 1 },
+            'Slack write failed; will retry',
+          );
+        }
+      }
+    }
+  };
+
+  function wake(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runOnce()
+      .catch((error: unknown) => logger.error({ err: error }, 'Slack delivery failed unexpectedly'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          wake();
+        } else schedule();
+      });
+  }
+
+  return {
+    start() {
+      stopped = false;
+      wake();
+    },
+    wake,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

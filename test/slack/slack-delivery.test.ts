@@ -1,0 +1,154 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { createLogwarden, type Logwarden } from '../../src/main.js';
+import { createSlackDelivery } from '../../src/slack/slack-delivery.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { type SlackApiServer, startSlackApi } from '../helpers/slack-api-server.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+const failed = (ip: string, n: number) =>
+  `2026-11-23T10:00:${String(n % 60).padStart(2, '0')}Z web1 sshd[${1000 + n}]: Failed password for root from ${ip} port 22 ssh2\n`;
+
+async function setup(options: { updateInterval?: string; count?: number } = {}) {
+  const dir = tempDir();
+  const log = join(dir, 'auth.log');
+  writeFileSync(log, '');
+  const slack = await startSlackApi();
+  cleanup.push(() => slack.close());
+  const loaded = parseConfig(
+    `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: auth, path: ${JSON.stringify(log)} }]
+rules: [{ use: sshd, source: auth, threshold: { count: ${options.count ?? 2} } }]
+slack: { channel: "#security", updateInterval: ${options.updateInterval ?? '200ms'} }
+tail: { pollInterval: 50ms }
+`,
+    'slack.yml',
+  );
+  const store = new SqliteStore(loaded.config.store.path);
+  const client = new WebClient('xoxb-test', {
+    slackApiUrl: slack.url,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const logs: string[] = [];
+  const logger = {
+    info() {},
+    warn: (_d: Record<string, unknown>, m: string) => logs.push(m),
+    error: (_d: Record<string, unknown>, m: string) => logs.push(m),
+  };
+  const delivery = createSlackDelivery(
+    { store, client, clock: Date.now, logger },
+    { channel: loaded.config.slack!.channel, updateInterval: loaded.config.slack!.updateInterval, backoff: () => 100 },
+  );
+  const app: Logwarden = createLogwarden(loaded, {
+    store,
+    clock: Date.now,
+    logger,
+    onEvent: () => {},
+    slack: delivery,
+    env: process.env,
+  });
+  cleanup.push(async () => {
+    await app.stop();
+    store.close();
+  });
+  await app.start();
+  return { log, slack, store, app, logs };
+}
+
+const lastCount = (slack: SlackApiServer) => {
+  const writes = slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
+  const fields = JSON.stringify(writes.at(-1)?.params.blocks ?? []);
+  return Number(/\*Count\*\\n(\d+)/.exec(fields)?.[1]);
+};
+
+describe('Slack delivery through the real WebClient', () => {
+  it('posts one message per incident and updates it in place as the count grows', async () => {
+    const { log, slack } = await setup();
+    appendFileSync(log, failed('203.0.113.7', 1) + failed('203.0.113.7', 4));
+    await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
+    const post = slack.callsOf('chat.postMessage')[0]!;
+    expect(post.token).toBe('xoxb-test');
+    expect(post.params).toMatchObject({ channel: '#security', unfurl_links: 'false' });
+    expect(post.params.text).toBe('HIGH · SSH brute force from 203.0.113.7 (2×, sshd)');
+    appendFileSync(log, failed('203.0.113.7', 9));
+    await expect.poll(() => slack.callsOf('chat.update').length).toBe(1);
+    expect(slack.callsOf('chat.update')[0]!.params).toMatchObject({ channel: 'C0SECURITY', ts: expect.any(String) });
+    expect(lastCount(slack)).toBe(3);
+  });
+
+  it('writes a storm of matches as a bounded number of updates, and the last shows every match', async () => {
+    const { log, slack } = await setup({ updateInterval: '300ms' });
+    for (let burst = 0; burst < 10; burst++) {
+      appendFileSync(
+        log,
+        Array.from({ length: 100 }, (_, i) => failed(`198.51.100.${i % 5}`, burst * 100 + i * 3)).join(''),
+      );
+      await new Promise((r) => setImmediate(r));
+    }
+    await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(5);
+    await expect
+      .poll(() => {
+        const counts = new Map<string, number>();
+        for (const c of slack.calls.filter((x) => x.method.startsWith('chat.'))) {
+          const ip = /from (\S+) \(/.exec(String(c.params.text))?.[1];
+          const n = Number(/\((\d+)×/.exec(String(c.params.text))?.[1]);
+          if (ip) counts.set(ip, n);
+        }
+        return [...counts.values()].reduce((a, b) => a + b, 0);
+      })
+      .toBe(1000);
+    expect(slack.callsOf('chat.update').length).toBeLessThan(100);
+  });
+
+  it('waits as long as a 429 says, then delivers', async () => {
+    const { log, slack, logs } = await setup();
+    slack.failNext('chat.postMessage', {
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      body: { ok: false, error: 'ratelimited' },
+    });
+    appendFileSync(log, failed('203.0.113.8', 1) + failed('203.0.113.8', 5));
+    await expect.poll(() => slack.callsOf('chat.postMessage').length, { timeout: 5000 }).toBe(2);
+    const [first, second] = slack.callsOf('chat.postMessage');
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+    expect(logs).toContain('Slack asked to slow down; waiting');
+  });
+
+  it('retries 5xx and network failures until Slack is back, losing nothing', async () => {
+    const { log, slack } = await setup();
+    slack.failNext('chat.postMessage', { status: 503 }, { status: 500 }, { status: 502 });
+    appendFileSync(log, failed('203.0.113.9', 1) + failed('203.0.113.9', 5));
+    await expect.poll(() => slack.callsOf('chat.postMessage').length, { timeout: 5000 }).toBe(4);
+    expect(lastCount(slack)).toBe(2);
+  });
+
+  it('remembers each message in the store, so a restart updates it rather than posting again', async () => {
+    const { log, slack, store } = await setup();
+    appendFileSync(log, failed('203.0.113.10', 1) + failed('203.0.113.10', 5));
+    await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
+    await expect.poll(() => store.readSlackMessage(1)).toMatchObject({ channel: 'C0SECURITY', version: 1 });
+    expect(store.readSlackMessage(1)!.ts).toBe('1795000000.000001');
+  });
+
+  it('stops retrying what Slack refuses for good, and says why', async () => {
+    const { log, slack, store, logs } = await setup();
+    slack.failNext('chat.postMessage', { status: 200, body: { ok: false, error: 'channel_not_found' } });
+    appendFileSync(log, failed('203.0.113.11', 1) + failed('203.0.113.11', 5));
+    await expect
+      .poll(() => logs.find((l) => l.includes('channel_not_found')))
+      .toBe(
+        "Slack refused the message for incident 1 (channel_not_found); it will not be retried. Check slack.channel and the bot's scopes and channel membership.",
+      );
+    expect(store.readDueOutbox(Date.now() + 3_600_000)).toEqual([]);
+  });
+});
