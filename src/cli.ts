@@ -57,14 +57,19 @@ program
     );
     const store = new SqliteStore(loaded.config.store.path);
     const slack = loaded.config.slack
-      ? await connectSlack(loaded.config.slack, { store, clock: Date.now, logger, env: process.env })
+      ? await connectSlack(loaded.config.slack, loaded.config.roles, {
+          store,
+          clock: Date.now,
+          logger,
+          env: process.env,
+        })
       : undefined;
     const printEvents = options.stdout === true || slack === undefined;
     const app = createLogwarden(loaded, {
       store,
       clock: Date.now,
       logger,
-      ...(slack ? { slack } : {}),
+      ...(slack ? { slack: slack.delivery } : {}),
       onEvent: (event) => {
         if (printEvents) process.stdout.write(`${renderIncidentJson(event)}\n`);
       },
@@ -75,10 +80,12 @@ program
       env: process.env,
     });
     let stopping = false;
+    let listener: { stop(): Promise<void> } | undefined;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping');
+      await listener?.stop();
       await app.stop();
       store.close();
       process.exit(0);
@@ -86,6 +93,11 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     await app.start();
+    listener = await slack?.listen({
+      logger,
+      decide: (decision, incidentId, actor) => app.decide(decision, incidentId, actor),
+      audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
+    });
     logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');
   });
 

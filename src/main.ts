@@ -15,7 +15,7 @@ import { createSourceMatchers, matchChunk } from './rules/match.js';
 import type { SlackDelivery } from './slack/slack-delivery.js';
 import { createFileSource, type RunningSource } from './sources/file-source.js';
 import { createJournaldSource } from './sources/journald-source.js';
-import type { CommitOptions, SqliteStore } from './store/sqlite-store.js';
+import type { CommitOptions, Decision, SqliteStore } from './store/sqlite-store.js';
 
 export interface Logger {
   info(details: Record<string, unknown>, message: string): void;
@@ -54,6 +54,8 @@ export interface Logwarden {
   syncNow(): void;
   /** Closes incidents that have been quiet long enough, now. */
   sweep(): void;
+  /** A person acknowledged or resolved an incident (already authorised); false when it changed nothing. */
+  decide(decision: Decision, incidentId: number, actor: string): boolean;
   readonly counts: ReadonlyMap<string, RuleCounts>;
 }
 
@@ -182,5 +184,17 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) source.syncNow();
     },
     sweep,
+    decide(decision, incidentId, actor) {
+      let changed = false;
+      commit((options) => {
+        changed = store.decide(decision, incidentId, actor, clock(), options);
+      }, 1);
+      if (changed && decision === 'resolve') {
+        tracker.forget(incidentId);
+        const resolved = store.readIncident(incidentId)?.incident;
+        if (resolved) deps.onEvent({ event: 'closed', incident: resolved });
+      }
+      return changed;
+    },
   };
 }

@@ -71,16 +71,32 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     }
     seen.add(s.id);
   });
+  const roleNames = Object.keys(config.roles);
+  if (config.slack && roleNames.length > 0) {
+    for (const [button, roles] of Object.entries(config.slack.allow)) {
+      roles.forEach((role, i) => {
+        if (!roleNames.includes(role)) {
+          problems.push({
+            path: `slack.allow.${button}[${i}]`,
+            message: `no role named "${role}". Roles: ${roleNames.join(', ')}. Add it under roles: or name another.`,
+          });
+        }
+      });
+    }
+  }
   const compiled = compileRules(config.rules, sourceIds);
   problems.push(...compiled.problems);
   const withLines = (list: ConfigProblem[]) => list.map((p) => locate(parsePath(p.path), p));
   if (problems.length > 0) throw new ConfigInvalidError(file, withLines(problems));
-  return {
-    file,
-    config: deepFreeze(config),
-    rules: compiled.rules,
-    warnings: withLines(compiled.warnings),
-  };
+  const warnings = withLines(compiled.warnings);
+  if (config.slack && roleNames.length === 0) {
+    warnings.push({
+      path: 'roles',
+      message:
+        'no roles are configured, so every button click will be refused. Add roles: { responders: { users: [U…] } }.',
+    });
+  }
+  return { file, config: deepFreeze(config), rules: compiled.rules, warnings };
 }
 
 // How far input is from a union branch: its issue count, and much more when the branch's own tag (`use:` for a pack

@@ -140,8 +140,31 @@ export const configSchema = z
         samples: z.number().int().min(1).max(50).default(5).meta({ description: 'Sample lines kept per incident.' }),
       })
       .prefault({}),
+    roles: z
+      .record(
+        id,
+        z.strictObject({
+          users: z
+            .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must be a Slack user id like U024BE7LH' }))
+            .default([]),
+          groups: z
+            .array(z.string().regex(/^S[A-Z0-9]{2,}$/, { message: 'must be a Slack user group id like S0614TZR7' }))
+            .default([]),
+        }),
+      )
+      .default({})
+      .meta({ description: 'Who may do what: role name → Slack user ids and user-group ids.' }),
     slack: z
       .strictObject({
+        allow: z
+          .strictObject({
+            acknowledge: z.array(id).default(['responders']),
+            resolve: z.array(id).default(['responders']),
+            snooze: z.array(id).default(['responders']),
+            falsePositive: z.array(id).default(['responders']),
+          })
+          .prefault({})
+          .meta({ description: 'The roles allowed to press each button (default: responders).' }),
         channel: z
           .string()
           .min(1)

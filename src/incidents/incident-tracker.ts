@@ -140,6 +140,16 @@ export class IncidentTracker {
     return changes;
   }
 
+  /** Stops folding matches into an incident a person resolved: the next ones count towards a new incident. */
+  forget(incidentId: number): Incident | undefined {
+    for (const [s, o] of this.open) {
+      if (o.incident.id !== incidentId) continue;
+      this.open.delete(s);
+      return o.incident;
+    }
+    return undefined;
+  }
+
   private fold(incident: Incident, match: Match, at: number): void {
     incident.count++;
     incident.lastSeen = Math.max(incident.lastSeen, at);

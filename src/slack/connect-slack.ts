@@ -8,15 +8,23 @@ import { SlackAuthFailedError } from '../core/errors.js';
 import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
+import { type SlackAppDeps, startSlackApp } from './slack-app.js';
 import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
+
+export interface SlackConnection {
+  delivery: SlackDelivery;
+  /** Starts listening for clicks (Socket Mode), when SLACK_APP_TOKEN is set. */
+  listen(deps: SlackAppDeps): Promise<{ stop(): Promise<void> } | undefined>;
+}
 
 // Answers that mean the token itself is wrong; anything else (Slack unreachable) is left to the outbox's retries.
 const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
 export async function connectSlack(
   config: NonNullable<Config['slack']>,
+  roles: Config['roles'],
   deps: { store: SqliteStore; clock: Clock; logger: Logger; env: NodeJS.ProcessEnv },
-): Promise<SlackDelivery> {
+): Promise<SlackConnection> {
   const env = readSlackEnv(deps.env);
   if (!env.botToken) throw new SlackAuthFailedError('missing');
   const client = new WebClient(env.botToken, {
@@ -25,8 +33,10 @@ export async function connectSlack(
     rejectRateLimitedCalls: true,
     logLevel: LogLevel.ERROR,
   });
+  let bot: { botId: string; botUserId: string } | undefined;
   try {
     const auth = await client.auth.test();
+    bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
     deps.logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
   } catch (error) {
     const reason = (error as { data?: { error?: string } }).data?.error;
@@ -36,8 +46,25 @@ export async function connectSlack(
       'cannot reach Slack; incidents wait in the outbox until it answers',
     );
   }
-  return createSlackDelivery(
+  const delivery = createSlackDelivery(
     { store: deps.store, client, clock: deps.clock, logger: deps.logger },
     { channel: config.channel, updateInterval: config.updateInterval },
   );
+  return {
+    delivery,
+    async listen(appDeps) {
+      if (!env.appToken) {
+        deps.logger.warn({}, 'SLACK_APP_TOKEN is not set: incidents are posted, but button clicks are not received');
+        return undefined;
+      }
+      if (!bot) {
+        deps.logger.warn({}, 'Slack was not reachable at start-up: button clicks are not received until a restart');
+        return undefined;
+      }
+      return startSlackApp(
+        { botToken: env.botToken!, appToken: env.appToken, apiUrl: env.apiUrl, ...bot, roles, allow: config.allow },
+        appDeps,
+      );
+    },
+  };
 }

@@ -5,20 +5,14 @@ import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText }
 
 /** Namespaced action ids, parsed back by the listeners. */
 export const INCIDENT_ACTIONS = {
-  ack: 'incident:ack',
+  acknowledge: 'incident:acknowledge',
   resolve: 'incident:resolve',
-  snooze: 'incident:snooze',
-  falsePositive: 'incident:false-positive',
 } as const;
-
-export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
 
 /** Who did what to an incident, as the message shows it. Slack user ids come from Slack, not from logs. */
 export interface IncidentStatusView {
   acknowledgedBy?: { user: string; at: number };
   resolvedBy?: { user: string; at: number };
-  snoozed?: { user: string; until: number };
-  falsePositiveBy?: { user: string; at: number };
 }
 
 export interface SlackMessage {
@@ -43,15 +37,12 @@ const slackDate = (ms: number) => {
 };
 
 function statusLine(incident: Incident, view: IncidentStatusView): string {
-  if (view.falsePositiveBy)
-    return `:no_entry_sign: Marked false positive by <@${view.falsePositiveBy.user}> ${slackDate(view.falsePositiveBy.at)}`;
   if (view.resolvedBy)
     return `:white_check_mark: Resolved by <@${view.resolvedBy.user}> ${slackDate(view.resolvedBy.at)}`;
   if (incident.status === 'closed') return ':zzz: Closed after a quiet period';
   const parts = [':rotating_light: Open'];
   if (view.acknowledgedBy)
     parts.push(`acknowledged by <@${view.acknowledgedBy.user}> ${slackDate(view.acknowledgedBy.at)}`);
-  if (view.snoozed) parts.push(`snoozed by <@${view.snoozed.user}> until ${slackDate(view.snoozed.until)}`);
   return parts.join(' · ');
 }
 
@@ -79,7 +70,7 @@ export function renderIncidentMessage(incident: Incident, view: IncidentStatusVi
   if (sample) {
     blocks.push({ type: 'section', text: mrkdwn(`\`\`\`${cut(sample, LIMITS.section - 6)}\`\`\``) });
   }
-  if (incident.status === 'open' && !view.resolvedBy && !view.falsePositiveBy) {
+  if (incident.status === 'open' && !view.resolvedBy) {
     blocks.push(renderButtons(incident, view));
   }
   const fallback = escapeMrkdwn(
@@ -95,38 +86,24 @@ function renderButtons(incident: Incident, view: IncidentStatusView): Record<str
   if (!view.acknowledgedBy) {
     elements.push({
       type: 'button',
-      action_id: INCIDENT_ACTIONS.ack,
+      action_id: INCIDENT_ACTIONS.acknowledge,
       text: plain('Acknowledge'),
       style: 'primary',
       value,
     });
   }
-  elements.push(
-    { type: 'button', action_id: INCIDENT_ACTIONS.resolve, text: plain('Resolve'), value },
-    {
-      type: 'static_select',
-      action_id: INCIDENT_ACTIONS.snooze,
-      placeholder: plain('Snooze…'),
-      options: SNOOZE_CHOICES.map((d) => ({ text: plain(`Snooze ${d}`), value: `${incident.id}:${d}` })),
+  elements.push({
+    type: 'button',
+    action_id: INCIDENT_ACTIONS.resolve,
+    text: plain('Resolve'),
+    value,
+    confirm: {
+      title: plain('Resolve this incident?'),
+      text: plain(`Incident #${incident.id} closes; new matches open a new incident.`, 300),
+      confirm: plain('Resolve'),
+      deny: plain('Cancel'),
     },
-    {
-      type: 'button',
-      action_id: INCIDENT_ACTIONS.falsePositive,
-      text: plain('False positive'),
-      style: 'danger',
-      value,
-      confirm: {
-        title: plain('Mark as false positive?'),
-        text: plain(
-          `This closes incident #${incident.id} and suppresses rule ${cut(incident.rule, 60)} for this key until someone lifts it.`,
-          300,
-        ),
-        confirm: plain('Mark false positive'),
-        deny: plain('Cancel'),
-        style: 'danger',
-      },
-    },
-  );
+  });
   return { type: 'actions', block_id: `incident:${incident.id}`, elements };
 }
 

@@ -63,7 +63,7 @@ export function createSlackDelivery(
   const deliver = async (job: OutboxJob): Promise<Outcome> => {
     const found = store.readIncident(job.incidentId);
     if (!found) return { done: true };
-    const message = renderIncidentMessage(found.incident);
+    const message = renderIncidentMessage(found.incident, found.decisions);
     const ref = store.readSlackMessage(job.incidentId);
     try {
       if (ref) {

@@ -79,4 +79,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id);
   CREATE UNIQUE INDEX outbox_one_pending_sync ON outbox (incident_id) WHERE kind = 'slack.sync' AND state = 'pending';
   `,
+  `
+  ALTER TABLE incidents ADD COLUMN acknowledged_by TEXT;
+  ALTER TABLE incidents ADD COLUMN acknowledged_at INTEGER;
+  ALTER TABLE incidents ADD COLUMN resolved_by TEXT;
+  ALTER TABLE incidents ADD COLUMN resolved_at INTEGER;
+  `,
 ];

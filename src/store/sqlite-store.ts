@@ -44,6 +44,14 @@ export interface AuditEntry {
   data: Record<string, unknown>;
 }
 
+export type Decision = 'acknowledge' | 'resolve';
+
+/** What people did to an incident, as the Slack message shows it. */
+export interface IncidentDecisions {
+  acknowledgedBy?: { user: string; at: number };
+  resolvedBy?: { user: string; at: number };
+}
+
 interface IncidentRow {
   id: number;
   rule: string;
@@ -58,6 +66,10 @@ interface IncidentRow {
   source: string;
   sample_json: string;
   status: string;
+  acknowledged_by?: string | null;
+  acknowledged_at?: number | null;
+  resolved_by?: string | null;
+  resolved_at?: number | null;
 }
 
 export class SqliteStore {
@@ -110,6 +122,14 @@ export class SqliteStore {
          WHERE id = @id`,
       ),
       incidentById: db.prepare<[number], IncidentRow & { version: number }>('SELECT * FROM incidents WHERE id = ?'),
+      acknowledge: db.prepare(
+        `UPDATE incidents SET acknowledged_by = ?, acknowledged_at = ?, version = version + 1
+         WHERE id = ? AND status = 'open' AND acknowledged_at IS NULL`,
+      ),
+      resolve: db.prepare(
+        `UPDATE incidents SET status = 'resolved', resolved_by = ?, resolved_at = ?, version = version + 1
+         WHERE id = ? AND status = 'open'`,
+      ),
       enqueueSync: db.prepare(
         `INSERT INTO outbox (kind, incident_id, next_attempt_at)
          VALUES ('slack.sync', @incident_id, max(@now, coalesce(
@@ -278,10 +298,33 @@ export class SqliteStore {
     }
   }
 
-  /** The incident with its version (bumped by every write), for rendering. */
-  readIncident(id: number): { incident: Incident; version: number } | undefined {
+  /** The incident with its version (bumped by every write) and what people did to it, for rendering. */
+  readIncident(id: number): { incident: Incident; version: number; decisions: IncidentDecisions } | undefined {
     const row = this.statements.incidentById.get(id);
-    return row ? { incident: incidentFromRow(row), version: row.version } : undefined;
+    if (!row) return undefined;
+    const decisions: IncidentDecisions = {};
+    if (row.acknowledged_by && row.acknowledged_at) {
+      decisions.acknowledgedBy = { user: row.acknowledged_by, at: row.acknowledged_at };
+    }
+    if (row.resolved_by && row.resolved_at) decisions.resolvedBy = { user: row.resolved_by, at: row.resolved_at };
+    return { incident: incidentFromRow(row), version: row.version, decisions };
+  }
+
+  /**
+   * Applies a person's decision once, with its audit row and a Slack sync, in one transaction. A repeat (a click
+   * delivered twice, two people at once) changes nothing and is audited as such. Returns whether it changed.
+   */
+  decide(decision: Decision, incidentId: number, actor: string, now: number, options: CommitOptions = {}): boolean {
+    let changed = false;
+    this.transaction(() => {
+      const statement = decision === 'acknowledge' ? this.statements.acknowledge : this.statements.resolve;
+      changed = statement.run(actor, now, incidentId).changes === 1;
+      this.appendAudit({ at: now, actor, action: `incident:${decision}`, incidentId, data: { changed } });
+      if (changed && options.slackSync) {
+        this.statements.enqueueSync.run({ incident_id: incidentId, now, min_interval: 0 });
+      }
+    });
+    return changed;
   }
 
   readDueOutbox(now: number, limit = 50): OutboxJob[] {

@@ -72,7 +72,7 @@ describe('renderIncidentMessage', () => {
     });
     const json = JSON.stringify(message.blocks);
     expect(json).toContain('acknowledged by <@U123> <!date^1795435380^');
-    expect(json).not.toContain('incident:ack');
+    expect(json).not.toContain('incident:acknowledge');
   });
 
   it.each(HOSTILE)('keeps hostile log text inert and within limits (%#)', (text) => {

@@ -1,0 +1,90 @@
+// The Bolt app: Socket Mode, so no public URL. It only translates Slack payloads into calls on logwarden and back;
+// what a click does lives in main.ts and the store.
+import { App } from '@slack/bolt';
+import { LogLevel } from '@slack/web-api';
+import type { Logger } from '../main.js';
+import type { Decision } from '../store/sqlite-store.js';
+import { groupsNamedBy, type Roles, rolesGranting } from './authorize.js';
+import { INCIDENT_ACTIONS } from './render-incident.js';
+
+export interface SlackAppOptions {
+  botToken: string;
+  appToken: string;
+  apiUrl: string;
+  botId: string;
+  botUserId: string;
+  roles: Roles;
+  allow: Record<'acknowledge' | 'resolve', readonly string[]>;
+}
+
+export interface SlackAppDeps {
+  logger: Logger;
+  decide(decision: Decision, incidentId: number, actor: string): boolean;
+  audit(entry: { actor: string; action: string; incidentId?: number; data: Record<string, unknown> }): void;
+}
+
+const GROUP_CACHE_MS = 5 * 60_000;
+
+export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Promise<{ stop(): Promise<void> }> {
+  const app = new App({
+    token: options.botToken,
+    appToken: options.appToken,
+    socketMode: true,
+    // Known from auth.test already: no background call that could outlive a stop.
+    botId: options.botId,
+    botUserId: options.botUserId,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 2, factor: 1, minTimeout: 200 } },
+  });
+
+  // Members of the user groups roles name, fetched at most every five minutes.
+  let groups: { at: number; members: Map<string, string[]> } | undefined;
+  const groupsOf = async (user: string): Promise<string[]> => {
+    const named = groupsNamedBy(options.roles);
+    if (named.length === 0) return [];
+    if (!groups || Date.now() - groups.at > GROUP_CACHE_MS) {
+      const members = new Map<string, string[]>();
+      for (const group of named) {
+        const answer = await app.client.usergroups.users.list({ usergroup: group });
+        members.set(group, answer.users ?? []);
+      }
+      groups = { at: Date.now(), members };
+    }
+    return named.filter((g) => groups?.members.get(g)?.includes(user));
+  };
+
+  for (const decision of ['acknowledge', 'resolve'] as const) {
+    app.action(INCIDENT_ACTIONS[decision], async ({ ack, body, action, client }) => {
+      await ack();
+      const user = body.user.id;
+      const incidentId = Number((action as { value?: string }).value);
+      const channel = body.channel?.id;
+      if (!Number.isInteger(incidentId)) return;
+      const allowed = options.allow[decision];
+      const granted = rolesGranting(user, await groupsOf(user), options.roles, allowed);
+      if (granted.length === 0) {
+        deps.audit({ actor: user, action: `incident:${decision}`, incidentId, data: { refused: true, allowed } });
+        if (channel) {
+          await client.chat.postEphemeral({
+            channel,
+            user,
+            text: `You are not allowed to ${decision} incidents. Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`,
+          });
+        }
+        return;
+      }
+      deps.decide(decision, incidentId, user);
+    });
+  }
+
+  app.error(async (error) => {
+    deps.logger.error({ err: error.message }, 'a Slack listener failed');
+  });
+  await app.start();
+  deps.logger.info({}, 'listening to Slack (Socket Mode)');
+  return {
+    async stop() {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import type { IncidentEvent } from '../../src/core/types.js';
+import { createLogwarden } from '../../src/main.js';
+import { connectSlack } from '../../src/slack/connect-slack.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { silentLogger } from '../helpers/fixtures.js';
+import { startSlackApi } from '../helpers/slack-api-server.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function setup() {
+  const dir = tempDir();
+  const log = join(dir, 'auth.log');
+  writeFileSync(log, '');
+  const slack = await startSlackApi();
+  cleanup.push(() => slack.close());
+  slack.groups.set('S0LEADS', ['U0LEAD']);
+  const loaded = parseConfig(
+    `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: auth, path: ${JSON.stringify(log)} }]
+rules: [{ use: sshd, source: auth, threshold: { count: 1 } }]
+roles:
+  responders: { users: [U0ALICE] }
+  leads: { groups: [S0LEADS] }
+slack:
+  channel: C0SECURITY
+  updateInterval: 100ms
+  allow: { acknowledge: [responders, leads], resolve: [leads] }
+`,
+    'app.yml',
+  );
+  const store = new SqliteStore(loaded.config.store.path);
+  const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.url };
+  const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, {
+    store,
+    clock: Date.now,
+    logger: silentLogger,
+    env,
+  });
+  const events: IncidentEvent[] = [];
+  const app = createLogwarden(loaded, {
+    store,
+    clock: Date.now,
+    logger: silentLogger,
+    onEvent: (e) => events.push(structuredClone(e)),
+    slack: connection.delivery,
+    env: process.env,
+  });
+  await app.start();
+  const listener = await connection.listen({
+    logger: silentLogger,
+    decide: (d, id, actor) => app.decide(d, id, actor),
+    audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
+  });
+  cleanup.push(async () => {
+    await listener?.stop();
+    await app.stop();
+    store.close();
+  });
+  await slack.connected();
+  appendFileSync(log, 'Nov 23 10:00:00 web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n');
+  await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
+  const posted = slack.callsOf('chat.postMessage')[0]!;
+  const click = (user: string, actionId: string, actionTs = `${Date.now() / 1000}`) => ({
+    type: 'block_actions',
+    user: { id: user, name: user.toLowerCase() },
+    team: { id: 'T1' },
+    channel: { id: 'C0SECURITY' },
+    container: { type: 'message', message_ts: '1795000000.000001', channel_id: 'C0SECURITY' },
+    message: { ts: '1795000000.000001', text: posted.params.text, blocks: posted.params.blocks },
+    response_url: `${slack.url.replace('/api/', '')}/respond`,
+    trigger_id: 'trigger',
+    actions: [{ action_id: actionId, block_id: 'incident:1', value: '1', type: 'button', action_ts: actionTs }],
+  });
+  const audit = () => {
+    const db = new Database(join(dir, 'store.db'), { readonly: true });
+    try {
+      return db.prepare('SELECT actor, action, data_json FROM audit ORDER BY id').all() as {
+        actor: string;
+        action: string;
+        data_json: string;
+      }[];
+    } finally {
+      db.close();
+    }
+  };
+  return { slack, click, audit, events, store };
+}
+
+const lastBlocks = (calls: { params: Record<string, unknown> }[]) => JSON.stringify(calls.at(-1)?.params.blocks);
+
+describe('the Slack app (Socket Mode, real Bolt)', () => {
+  it('acknowledges for a responder: the message says who, once, however often the click arrives', async () => {
+    const { slack, click, audit } = await setup();
+    const payload = click('U0ALICE', 'incident:acknowledge');
+    expect(await slack.send('interactive', payload, 'env-1')).toBeDefined();
+    await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain('acknowledged by <@U0ALICE>');
+    // Slack redelivers an envelope it thinks was not acked; people double-click.
+    await slack.send('interactive', payload, 'env-1');
+    await slack.send('interactive', click('U0ALICE', 'incident:acknowledge'));
+    await expect.poll(() => audit().length).toBe(3);
+    expect(audit().map((a) => [a.actor, a.action, JSON.parse(a.data_json).changed])).toEqual([
+      ['U0ALICE', 'incident:acknowledge', true],
+      ['U0ALICE', 'incident:acknowledge', false],
+      ['U0ALICE', 'incident:acknowledge', false],
+    ]);
+    expect(lastBlocks(slack.callsOf('chat.update'))).not.toContain('incident:acknowledge');
+  });
+
+  it('refuses someone outside the allowed roles: ephemeral answer, audit row, nothing changes', async () => {
+    const { slack, click, audit, store } = await setup();
+    await slack.send('interactive', click('U0ALICE', 'incident:resolve'));
+    await expect.poll(() => slack.callsOf('chat.postEphemeral').length).toBe(1);
+    expect(slack.callsOf('chat.postEphemeral')[0]!.params).toMatchObject({
+      user: 'U0ALICE',
+      text: 'You are not allowed to resolve incidents. Ask whoever runs logwarden to add you to one of these roles: leads.',
+    });
+    expect(JSON.parse(audit()[0]!.data_json)).toEqual({ refused: true, allowed: ['leads'] });
+    expect(store.readIncident(1)!.incident.status).toBe('open');
+  });
+
+  it('resolves for a member of an allowed user group: closed, and the buttons are gone', async () => {
+    const { slack, click, events, store } = await setup();
+    await slack.send('interactive', click('U0LEAD', 'incident:resolve'));
+    await expect.poll(() => events.map((e) => e.event)).toEqual(['opened', 'closed']);
+    expect(store.readIncident(1)!.incident.status).toBe('resolved');
+    await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain('Resolved by <@U0LEAD>');
+    expect(lastBlocks(slack.callsOf('chat.update'))).not.toContain('"actions"');
+  });
+});
