@@ -53,8 +53,7 @@ export interface Incident {
   status: IncidentStatus;
 }
 
-export const INCIDENT_EVENTS = ['opened', 'updated', 'closed'] as const;
-export type IncidentEventName = (typeof INCIDENT_EVENTS)[number];
+export type IncidentEventName = 'opened' | 'updated' | 'closed';
 
 export interface IncidentEvent {
   event: IncidentEventName;

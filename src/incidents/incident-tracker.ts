@@ -63,10 +63,6 @@ export class IncidentTracker {
     }
   }
 
-  get openIncidents(): Incident[] {
-    return [...this.open.values()].map((o) => o.incident);
-  }
-
   /** Folds matches (with the time each happened) into windows and incidents; `now` is the arrival time. */
   record(matches: readonly { match: Match; at: number }[], now: number): TrackerChanges {
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
