@@ -55,7 +55,15 @@ describe('logwarden schema', () => {
     const schema = JSON.parse(stdout);
     expect(schema.$schema).toMatch(/json-schema/);
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual(['store', 'sources', 'rules', 'incidents', 'roles', 'slack', 'tail']);
+    expect(Object.keys(schema.properties)).toEqual([
+      'store',
+      'sources',
+      'rules',
+      'incidents',
+      'roles',
+      'slack',
+      'tail',
+    ]);
   });
 });
 

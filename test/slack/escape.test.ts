@@ -82,7 +82,6 @@ describe('renderIncidentMessage', () => {
     const specials = [...json.matchAll(/<([^>]*)>/g)].map((m) => m[1]!);
     expect(specials.every((s) => s.startsWith('!date^'))).toBe(true);
     expect(json).not.toMatch(/@(channel|here|everyone)\b/i);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters.
     expect(json).not.toMatch(/\\u00(0[0-8bcef]|1[0-9a-f])|\\u001b/);
     const header = message.blocks[0] as { text: { text: string } };
     expect(header.text.text.length).toBeLessThanOrEqual(150);
