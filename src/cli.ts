@@ -95,7 +95,7 @@ program
     await app.start();
     listener = await slack?.listen({
       logger,
-      decide: (decision, incidentId, actor) => app.decide(decision, incidentId, actor),
+      decide: (...args) => app.decide(...args),
       audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
     });
     logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');

@@ -9,7 +9,7 @@ import {
   StoreFailedError,
 } from './core/errors.js';
 import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
-import { IncidentTracker } from './incidents/incident-tracker.js';
+import { IncidentTracker, keyHashOf } from './incidents/incident-tracker.js';
 import { parseLogTimestamp } from './rules/log-timestamp.js';
 import { createSourceMatchers, matchChunk } from './rules/match.js';
 import type { SlackDelivery } from './slack/slack-delivery.js';
@@ -54,8 +54,11 @@ export interface Logwarden {
   syncNow(): void;
   /** Closes incidents that have been quiet long enough, now. */
   sweep(): void;
-  /** A person acknowledged or resolved an incident (already authorised); false when it changed nothing. */
-  decide(decision: Decision, incidentId: number, actor: string): boolean;
+  /**
+   * A person (already authorised) acknowledged, resolved, snoozed (for `snoozeFor` ms) or marked an incident a
+   * false positive; false when it changed nothing. Snoozing and false positives also silence the rule and key.
+   */
+  decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
   readonly counts: ReadonlyMap<string, RuleCounts>;
 }
 
@@ -184,16 +187,19 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) source.syncNow();
     },
     sweep,
-    decide(decision, incidentId, actor) {
+    decide(decision, incidentId, actor, snoozeFor) {
+      const now = clock();
+      const silenceUntil = decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : null;
       let changed = false;
       commit((options) => {
-        changed = store.decide(decision, incidentId, actor, clock(), options);
+        changed = store.decide(decision, incidentId, actor, now, { ...options, silenceUntil });
       }, 1);
-      if (changed && decision === 'resolve') {
-        tracker.forget(incidentId);
-        const resolved = store.readIncident(incidentId)?.incident;
-        if (resolved) deps.onEvent({ event: 'closed', incident: resolved });
-      }
+      if (!changed || decision === 'acknowledge') return changed;
+      tracker.forget(incidentId);
+      const closed = store.readIncident(incidentId)?.incident;
+      if (!closed) return changed;
+      if (decision !== 'resolve') tracker.silence(closed.rule, keyHashOf(Object.values(closed.key)), silenceUntil);
+      deps.onEvent({ event: 'closed', incident: closed });
       return changed;
     },
   };

@@ -30,6 +30,8 @@ export interface TrackerOptions {
 export interface TrackerState {
   open: { incident: Incident; lastActivityAt: number }[];
   hits: Hit[];
+  /** Rule + key pairs whose matches open nothing, until a time (or null: until lifted). */
+  silences?: { rule: string; keyHash: string; until: number | null }[];
 }
 
 /** Joins key values into one string for maps and the store. */
@@ -48,6 +50,7 @@ export class IncidentTracker {
   private readonly windows = new Map<string, { at: number; text?: string }[]>();
   private readonly open = new Map<string, { incident: Incident; lastActivityAt: number }>();
   private readonly lastCounted = new Map<string, number>();
+  private readonly silences = new Map<string, number | null>();
 
   constructor(rules: readonly CompiledRule[], options: TrackerOptions, state: TrackerState = { open: [], hits: [] }) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
@@ -55,6 +58,7 @@ export class IncidentTracker {
     for (const o of state.open) {
       this.open.set(slot(o.incident.rule, keyHashOf(Object.values(o.incident.key))), { ...o });
     }
+    for (const s of state.silences ?? []) this.silence(s.rule, s.keyHash, s.until);
     for (const h of [...state.hits].sort((a, b) => a.at - b.at)) {
       const s = slot(h.rule, h.keyHash);
       const w = this.windows.get(s) ?? [];
@@ -73,6 +77,7 @@ export class IncidentTracker {
       const keyValues = rule.threshold.by.map((f) => match.fields[f] ?? '');
       const keyHash = keyHashOf(keyValues);
       const s = slot(rule.id, keyHash);
+      if (this.isSilenced(s, now)) continue;
       const open = this.open.get(s);
       if (open) {
         this.fold(open.incident, match, at);
@@ -134,6 +139,23 @@ export class IncidentTracker {
       if (!rule?.dedupe || at < now - rule.dedupe.within) this.lastCounted.delete(s);
     }
     return changes;
+  }
+
+  /** Matches of this rule and key open no incident until `until` (null: until lifted). */
+  silence(rule: string, keyHash: string, until: number | null): void {
+    const s = slot(rule, keyHash);
+    const current = this.silences.get(s);
+    if (current === null) return;
+    this.silences.set(s, until === null || current === undefined ? until : Math.max(until, current));
+    this.windows.delete(s);
+  }
+
+  private isSilenced(s: string, now: number): boolean {
+    const until = this.silences.get(s);
+    if (until === undefined) return false;
+    if (until === null || until > now) return true;
+    this.silences.delete(s);
+    return false;
   }
 
   /** Stops folding matches into an incident a person resolved: the next ones count towards a new incident. */

@@ -7,12 +7,18 @@ import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText }
 export const INCIDENT_ACTIONS = {
   acknowledge: 'incident:acknowledge',
   resolve: 'incident:resolve',
+  snooze: 'incident:snooze',
+  'false-positive': 'incident:false-positive',
 } as const;
+
+export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
 
 /** Who did what to an incident, as the message shows it. Slack user ids come from Slack, not from logs. */
 export interface IncidentStatusView {
   acknowledgedBy?: { user: string; at: number };
   resolvedBy?: { user: string; at: number };
+  resolution?: 'resolved' | 'snoozed' | 'false-positive';
+  silencedUntil?: number;
 }
 
 export interface SlackMessage {
@@ -37,8 +43,17 @@ const slackDate = (ms: number) => {
 };
 
 function statusLine(incident: Incident, view: IncidentStatusView): string {
-  if (view.resolvedBy)
-    return `:white_check_mark: Resolved by <@${view.resolvedBy.user}> ${slackDate(view.resolvedBy.at)}`;
+  if (view.resolvedBy) {
+    const by = `<@${view.resolvedBy.user}> ${slackDate(view.resolvedBy.at)}`;
+    if (view.resolution === 'snoozed') {
+      const until = view.silencedUntil ? ` until ${slackDate(view.silencedUntil)}` : '';
+      return `:zzz: Snoozed by ${by}: matches of this rule and key open no incident${until}`;
+    }
+    if (view.resolution === 'false-positive') {
+      return `:no_entry_sign: Marked a false positive by ${by}: this rule and key open no more incidents`;
+    }
+    return `:white_check_mark: Resolved by ${by}`;
+  }
   if (incident.status === 'closed') return ':zzz: Closed after a quiet period';
   const parts = [':rotating_light: Open'];
   if (view.acknowledgedBy)
@@ -104,6 +119,31 @@ function renderButtons(incident: Incident, view: IncidentStatusView): Record<str
       deny: plain('Cancel'),
     },
   });
+  elements.push(
+    {
+      type: 'static_select',
+      action_id: INCIDENT_ACTIONS.snooze,
+      placeholder: plain('Snooze…'),
+      options: SNOOZE_CHOICES.map((d) => ({ text: plain(`Snooze ${d}`), value: `${incident.id}:${d}` })),
+    },
+    {
+      type: 'button',
+      action_id: INCIDENT_ACTIONS['false-positive'],
+      text: plain('False positive'),
+      style: 'danger',
+      value,
+      confirm: {
+        title: plain('Mark as a false positive?'),
+        text: plain(
+          `Incident #${incident.id} closes, and rule ${cut(incident.rule, 60)} opens no more incidents for this key until the silence is lifted.`,
+          300,
+        ),
+        confirm: plain('False positive'),
+        deny: plain('Cancel'),
+        style: 'danger',
+      },
+    },
+  );
   return { type: 'actions', block_id: `incident:${incident.id}`, elements };
 }
 

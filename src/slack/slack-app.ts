@@ -2,6 +2,7 @@
 // what a click does lives in main.ts and the store.
 import { App } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
+import { parseDuration } from '../config/duration.js';
 import type { Logger } from '../main.js';
 import type { Decision } from '../store/sqlite-store.js';
 import { groupsNamedBy, type Roles, rolesGranting } from './authorize.js';
@@ -14,12 +15,12 @@ export interface SlackAppOptions {
   botId: string;
   botUserId: string;
   roles: Roles;
-  allow: Record<'acknowledge' | 'resolve', readonly string[]>;
+  allow: Record<'acknowledge' | 'resolve' | 'snooze' | 'falsePositive', readonly string[]>;
 }
 
 export interface SlackAppDeps {
   logger: Logger;
-  decide(decision: Decision, incidentId: number, actor: string): boolean;
+  decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
   audit(entry: { actor: string; action: string; incidentId?: number; data: Record<string, unknown> }): void;
 }
 
@@ -53,14 +54,18 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     return named.filter((g) => groups?.members.get(g)?.includes(user));
   };
 
-  for (const decision of ['acknowledge', 'resolve'] as const) {
+  for (const decision of ['acknowledge', 'resolve', 'snooze', 'false-positive'] as const) {
     app.action(INCIDENT_ACTIONS[decision], async ({ ack, body, action, client }) => {
       await ack();
       const user = body.user.id;
-      const incidentId = Number((action as { value?: string }).value);
+      // Buttons carry "42"; the snooze menu carries "42:4h".
+      const a = action as { value?: string; selected_option?: { value?: string } };
+      const [idText, duration] = (a.selected_option?.value ?? a.value ?? '').split(':');
+      const incidentId = Number(idText);
+      const snoozeFor = duration ? parseDuration(duration) : undefined;
       const channel = body.channel?.id;
-      if (!Number.isInteger(incidentId)) return;
-      const allowed = options.allow[decision];
+      if (!Number.isInteger(incidentId) || (decision === 'snooze' && snoozeFor === undefined)) return;
+      const allowed = options.allow[decision === 'false-positive' ? 'falsePositive' : decision];
       const granted = rolesGranting(user, await groupsOf(user), options.roles, allowed);
       if (granted.length === 0) {
         deps.audit({ actor: user, action: `incident:${decision}`, incidentId, data: { refused: true, allowed } });
@@ -68,12 +73,12 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
           await client.chat.postEphemeral({
             channel,
             user,
-            text: `You are not allowed to ${decision} incidents. Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`,
+            text: `You are not allowed to ${decision === 'false-positive' ? 'mark false positives on' : decision} incidents. Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`,
           });
         }
         return;
       }
-      deps.decide(decision, incidentId, user);
+      deps.decide(decision, incidentId, user, snoozeFor);
     });
   }
 

@@ -44,12 +44,22 @@ export interface AuditEntry {
   data: Record<string, unknown>;
 }
 
-export type Decision = 'acknowledge' | 'resolve';
+export type Decision = 'acknowledge' | 'resolve' | 'snooze' | 'false-positive';
 
 /** What people did to an incident, as the Slack message shows it. */
 export interface IncidentDecisions {
   acknowledgedBy?: { user: string; at: number };
   resolvedBy?: { user: string; at: number };
+  /** How it was closed by a person: resolved, snoozed (silenced until `silencedUntil`) or a false positive. */
+  resolution?: 'resolved' | 'snoozed' | 'false-positive';
+  silencedUntil?: number;
+}
+
+/** Matches of a rule and key that open no incident, until a time or until lifted (until null). */
+export interface Silence {
+  rule: string;
+  keyHash: string;
+  until: number | null;
 }
 
 interface IncidentRow {
@@ -70,6 +80,7 @@ interface IncidentRow {
   acknowledged_at?: number | null;
   resolved_by?: string | null;
   resolved_at?: number | null;
+  resolution?: string | null;
 }
 
 export class SqliteStore {
@@ -127,8 +138,19 @@ export class SqliteStore {
          WHERE id = ? AND status = 'open' AND acknowledged_at IS NULL`,
       ),
       resolve: db.prepare(
-        `UPDATE incidents SET status = 'resolved', resolved_by = ?, resolved_at = ?, version = version + 1
+        `UPDATE incidents SET status = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ?,
+           version = version + 1
          WHERE id = ? AND status = 'open'`,
+      ),
+      insertSilence: db.prepare(
+        `INSERT INTO silences (rule, key_hash, key_json, until, reason, incident_id, created_by, created_at)
+         SELECT rule, key_hash, key_json, ?, ?, id, ?, ? FROM incidents WHERE id = ?`,
+      ),
+      silenceOf: db.prepare<[number], { until: number | null }>(
+        'SELECT until FROM silences WHERE incident_id = ? ORDER BY id DESC LIMIT 1',
+      ),
+      liveSilences: db.prepare<[number], Silence>(
+        'SELECT rule, key_hash AS keyHash, until FROM silences WHERE until IS NULL OR until > ?',
       ),
       enqueueSync: db.prepare(
         `INSERT INTO outbox (kind, incident_id, next_attempt_at)
@@ -212,6 +234,7 @@ export class SqliteStore {
         lastActivityAt: row.last_activity_at,
       })),
       hits: this.statements.liveHits.all(now),
+      silences: this.statements.liveSilences.all(now),
     };
   }
 
@@ -307,6 +330,11 @@ export class SqliteStore {
       decisions.acknowledgedBy = { user: row.acknowledged_by, at: row.acknowledged_at };
     }
     if (row.resolved_by && row.resolved_at) decisions.resolvedBy = { user: row.resolved_by, at: row.resolved_at };
+    if (row.resolution) {
+      decisions.resolution = row.resolution as NonNullable<IncidentDecisions['resolution']>;
+      const until = this.statements.silenceOf.get(row.id)?.until;
+      if (until) decisions.silencedUntil = until;
+    }
     return { incident: incidentFromRow(row), version: row.version, decisions };
   }
 
@@ -314,12 +342,26 @@ export class SqliteStore {
    * Applies a person's decision once, with its audit row and a Slack sync, in one transaction. A repeat (a click
    * delivered twice, two people at once) changes nothing and is audited as such. Returns whether it changed.
    */
-  decide(decision: Decision, incidentId: number, actor: string, now: number, options: CommitOptions = {}): boolean {
+  decide(
+    decision: Decision,
+    incidentId: number,
+    actor: string,
+    now: number,
+    options: CommitOptions & { silenceUntil?: number | null } = {},
+  ): boolean {
     let changed = false;
     this.transaction(() => {
-      const statement = decision === 'acknowledge' ? this.statements.acknowledge : this.statements.resolve;
-      changed = statement.run(actor, now, incidentId).changes === 1;
-      this.appendAudit({ at: now, actor, action: `incident:${decision}`, incidentId, data: { changed } });
+      if (decision === 'acknowledge') {
+        changed = this.statements.acknowledge.run(actor, now, incidentId).changes === 1;
+      } else {
+        const resolution = decision === 'resolve' ? 'resolved' : decision === 'snooze' ? 'snoozed' : decision;
+        changed = this.statements.resolve.run(resolution, actor, now, incidentId).changes === 1;
+        if (changed && decision !== 'resolve') {
+          this.statements.insertSilence.run(options.silenceUntil ?? null, decision, actor, now, incidentId);
+        }
+      }
+      const data = decision === 'snooze' ? { changed, until: options.silenceUntil } : { changed };
+      this.appendAudit({ at: now, actor, action: `incident:${decision}`, incidentId, data });
       if (changed && options.slackSync) {
         this.statements.enqueueSync.run({ incident_id: incidentId, now, min_interval: 0 });
       }

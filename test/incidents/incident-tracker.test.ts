@@ -107,6 +107,25 @@ describe('IncidentTracker.record', () => {
   });
 });
 
+describe('IncidentTracker.silence', () => {
+  it('opens nothing for a silenced rule and key until the silence ends', () => {
+    const tracker = new IncidentTracker([rule({ threshold: { count: 1, within: MIN, by: ['ip'] } })], options);
+    tracker.silence('ssh', '["203.0.113.7"]', 10 * MIN);
+    expect(tracker.record([{ match: match('203.0.113.7'), at: MIN }], MIN).events).toEqual([]);
+    expect(tracker.record([{ match: match('198.51.100.1'), at: MIN }], MIN).events[0]?.event).toBe('opened');
+    expect(tracker.record([{ match: match('203.0.113.7'), at: 11 * MIN }], 11 * MIN).events[0]?.event).toBe('opened');
+  });
+
+  it('keeps silences from the store across a restart, forever ones included', () => {
+    const tracker = new IncidentTracker([rule({ threshold: { count: 1, within: MIN, by: ['ip'] } })], options, {
+      open: [],
+      hits: [],
+      silences: [{ rule: 'ssh', keyHash: '["203.0.113.7"]', until: null }],
+    });
+    expect(tracker.record([{ match: match('203.0.113.7'), at: 999 * MIN }], 999 * MIN).events).toEqual([]);
+  });
+});
+
 describe('IncidentTracker.sweep', () => {
   it('closes an incident after reopenAfter of quiet, and a new match then needs the threshold again', () => {
     const tracker = new IncidentTracker([rule({ threshold: { count: 2, within: 10 * MIN, by: ['ip'] } })], options);

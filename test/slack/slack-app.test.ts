@@ -58,7 +58,7 @@ slack:
   await app.start();
   const listener = await connection.listen({
     logger: silentLogger,
-    decide: (d, id, actor) => app.decide(d, id, actor),
+    decide: (...args) => app.decide(...args),
     audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
   });
   cleanup.push(async () => {
@@ -93,12 +93,53 @@ slack:
       db.close();
     }
   };
-  return { slack, click, audit, events, store };
+  const select = (user: string, value: string) => ({
+    ...click(user, 'incident:snooze'),
+    actions: [
+      {
+        action_id: 'incident:snooze',
+        block_id: 'incident:1',
+        type: 'static_select',
+        selected_option: { text: { type: 'plain_text', text: 'Snooze' }, value },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  });
+  return { slack, click, select, audit, events, store, log };
 }
 
 const lastBlocks = (calls: { params: Record<string, unknown> }[]) => JSON.stringify(calls.at(-1)?.params.blocks);
 
+let pid = 100;
+const line = (ip: string) => `Nov 23 10:00:00 web1 sshd[${pid++}]: Failed password for root from ${ip} port 22 ssh2\n`;
+
 describe('the Slack app (Socket Mode, real Bolt)', () => {
+  it.each([
+    { name: 'snoozed for 4h', decision: 'snooze', status: 'Snoozed by <@U0ALICE>' },
+    { name: 'marked a false positive', decision: 'false-positive', status: 'Marked a false positive by <@U0ALICE>' },
+  ])('closes an incident $name and keeps its rule and key quiet', async ({ decision, status }) => {
+    const { slack, click, select, events, store, log, audit } = await setup();
+    await slack.send(
+      'interactive',
+      decision === 'snooze' ? select('U0ALICE', '1:4h') : click('U0ALICE', 'incident:false-positive'),
+    );
+    await expect.poll(() => events.map((e) => e.event)).toEqual(['opened', 'closed']);
+    expect(store.readIncident(1)!.decisions.resolution).toBe(decision === 'snooze' ? 'snoozed' : 'false-positive');
+    await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain(status);
+    if (decision === 'snooze') {
+      const until = JSON.parse(audit().at(-1)!.data_json).until;
+      expect(until - Date.now()).toBeGreaterThan(4 * 3_600_000 - 60_000);
+    }
+    appendFileSync(log, line('203.0.113.7') + line('198.51.100.1'));
+    await expect
+      .poll(() => events.map((e) => [e.event, e.incident.key.ip]))
+      .toEqual([
+        ['opened', '203.0.113.7'],
+        ['closed', '203.0.113.7'],
+        ['opened', '198.51.100.1'],
+      ]);
+  });
+
   it('acknowledges for a responder: the message says who, once, however often the click arrives', async () => {
     const { slack, click, audit } = await setup();
     const payload = click('U0ALICE', 'incident:acknowledge');
