@@ -57,7 +57,7 @@ program
     );
     const store = new SqliteStore(loaded.config.store.path);
     const slack = loaded.config.slack
-      ? await connectSlack(loaded.config.slack, loaded.config.roles, {
+      ? await connectSlack(loaded.config.slack, loaded.config.roles, loaded.config.sources, {
           store,
           clock: Date.now,
           logger,
@@ -97,6 +97,8 @@ program
       logger,
       decide: (...args) => app.decide(...args),
       audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
+      readIncidents: () => store.readIncidents(),
+      clock: Date.now,
     });
     logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');
   });

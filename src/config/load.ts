@@ -84,6 +84,16 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       });
     }
   }
+  for (const [name, role] of Object.entries(config.roles)) {
+    (role.sources ?? []).forEach((source, i) => {
+      if (!sourceIds.includes(source)) {
+        problems.push({
+          path: `roles.${name}.sources[${i}]`,
+          message: `no source has id "${source}". Known sources: ${sourceIds.join(', ')}.`,
+        });
+      }
+    });
+  }
   const compiled = compileRules(config.rules, sourceIds);
   problems.push(...compiled.problems);
   const withLines = (list: ConfigProblem[]) => list.map((p) => locate(parsePath(p.path), p));

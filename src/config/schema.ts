@@ -150,6 +150,10 @@ export const configSchema = z
           groups: z
             .array(z.string().regex(/^S[A-Z0-9]{2,}$/, { message: 'must be a Slack user group id like S0614TZR7' }))
             .default([]),
+          sources: z
+            .array(id)
+            .optional()
+            .meta({ description: 'The sources this role may query with /logs (default: all).' }),
         }),
       )
       .default({})
@@ -162,6 +166,7 @@ export const configSchema = z
             resolve: z.array(id).default(['responders']),
             snooze: z.array(id).default(['responders']),
             falsePositive: z.array(id).default(['responders']),
+            logs: z.array(id).default(['responders']),
           })
           .prefault({})
           .meta({ description: 'The roles allowed to press each button (default: responders).' }),

@@ -23,6 +23,7 @@ const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'to
 export async function connectSlack(
   config: NonNullable<Config['slack']>,
   roles: Config['roles'],
+  sources: Config['sources'],
   deps: { store: SqliteStore; clock: Clock; logger: Logger; env: NodeJS.ProcessEnv },
 ): Promise<SlackConnection> {
   const env = readSlackEnv(deps.env);
@@ -62,7 +63,15 @@ export async function connectSlack(
         return undefined;
       }
       return startSlackApp(
-        { botToken: env.botToken!, appToken: env.appToken, apiUrl: env.apiUrl, ...bot, roles, allow: config.allow },
+        {
+          botToken: env.botToken!,
+          appToken: env.appToken,
+          apiUrl: env.apiUrl,
+          ...bot,
+          roles,
+          allow: config.allow,
+          sources,
+        },
         appDeps,
       );
     },

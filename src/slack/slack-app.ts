@@ -3,9 +3,13 @@
 import { App } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
 import { parseDuration } from '../config/duration.js';
+import type { SourceConfig } from '../config/schema.js';
+import type { Clock, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
 import type { Decision } from '../store/sqlite-store.js';
 import { groupsNamedBy, type Roles, rolesGranting } from './authorize.js';
+import { answerLogsQuery } from './logs-command.js';
+import { parseLogsQuery } from './logs-query.js';
 import { INCIDENT_ACTIONS } from './render-incident.js';
 
 export interface SlackAppOptions {
@@ -15,13 +19,16 @@ export interface SlackAppOptions {
   botId: string;
   botUserId: string;
   roles: Roles;
-  allow: Record<'acknowledge' | 'resolve' | 'snooze' | 'falsePositive', readonly string[]>;
+  allow: Record<'acknowledge' | 'resolve' | 'snooze' | 'falsePositive' | 'logs', readonly string[]>;
+  sources: readonly SourceConfig[];
 }
 
 export interface SlackAppDeps {
   logger: Logger;
   decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
   audit(entry: { actor: string; action: string; incidentId?: number; data: Record<string, unknown> }): void;
+  readIncidents(): Incident[];
+  clock: Clock;
 }
 
 const GROUP_CACHE_MS = 5 * 60_000;
@@ -81,6 +88,28 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       deps.decide(decision, incidentId, user, snoozeFor);
     });
   }
+
+  app.command('/logs', async ({ ack, command, respond }) => {
+    await ack();
+    const user = command.user_id;
+    const granted = rolesGranting(user, await groupsOf(user), options.roles, options.allow.logs);
+    const query = parseLogsQuery(command.text ?? '');
+    deps.audit({ actor: user, action: 'logs:query', data: { query: query.kind, refused: granted.length === 0 } });
+    if (granted.length === 0) {
+      await respond({
+        response_type: 'ephemeral',
+        text: `You are not allowed to use /logs. Ask whoever runs logwarden to add you to one of these roles: ${options.allow.logs.join(', ')}.`,
+      });
+      return;
+    }
+    // A role limited to some sources sees only those; any unlimited role sees all.
+    const limits = granted.map((r) => options.roles[r]?.sources);
+    const sources = limits.some((l) => l === undefined)
+      ? options.sources
+      : options.sources.filter((s) => limits.some((l) => l?.includes(s.id)));
+    const answer = answerLogsQuery(query, { sources, readIncidents: deps.readIncidents, now: deps.clock() });
+    await respond({ response_type: 'ephemeral', text: answer.text, blocks: answer.blocks as never });
+  });
 
   app.error(async (error) => {
     deps.logger.error({ err: error.message }, 'a Slack listener failed');

@@ -66,6 +66,8 @@ export async function startSlackApi(token = 'xoxb-test', appToken = 'xapp-test')
     const params = await readParams(req);
     const auth = req.headers.authorization?.replace(/^Bearer /, '');
     calls.push({ method, token: auth, params, at: Date.now() });
+    // respond() posts to the payload's response_url, which tests point here.
+    if (method === '/respond') return answer(res, 200, { ok: true });
     const next = scripted.get(method)?.shift();
     if (next) return answer(res, next.status, next.body ?? { ok: false, error: 'scripted' }, next.headers);
     if (method === 'apps.connections.open') {

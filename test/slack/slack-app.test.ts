@@ -26,21 +26,22 @@ async function setup() {
   slack.groups.set('S0LEADS', ['U0LEAD']);
   const loaded = parseConfig(
     `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
-sources: [{ id: auth, path: ${JSON.stringify(log)} }]
+sources: [{ id: auth, path: ${JSON.stringify(log)} }, { id: web, path: ${JSON.stringify(join(dir, 'web.log'))} }]
 rules: [{ use: sshd, source: auth, threshold: { count: 1 } }]
 roles:
   responders: { users: [U0ALICE] }
   leads: { groups: [S0LEADS] }
+  web-only: { users: [U0WEB], sources: [web] }
 slack:
   channel: C0SECURITY
   updateInterval: 100ms
-  allow: { acknowledge: [responders, leads], resolve: [leads] }
+  allow: { acknowledge: [responders, leads], resolve: [leads], logs: [responders, web-only] }
 `,
     'app.yml',
   );
   const store = new SqliteStore(loaded.config.store.path);
   const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.url };
-  const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, {
+  const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
     store,
     clock: Date.now,
     logger: silentLogger,
@@ -60,6 +61,8 @@ slack:
     logger: silentLogger,
     decide: (...args) => app.decide(...args),
     audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
+    readIncidents: () => store.readIncidents(),
+    clock: Date.now,
   });
   cleanup.push(async () => {
     await listener?.stop();
@@ -105,7 +108,19 @@ slack:
       },
     ],
   });
-  return { slack, click, select, audit, events, store, log };
+  const logs = (user: string, text: string) => ({
+    command: '/logs',
+    text,
+    user_id: user,
+    user_name: user.toLowerCase(),
+    channel_id: 'C0SECURITY',
+    team_id: 'T1',
+    response_url: `${slack.url.replace(/\/api\/$/, '')}/respond`,
+    trigger_id: 'trigger',
+  });
+  const replies = () =>
+    slack.callsOf('/respond').map((c) => `${c.params.text} ${JSON.stringify(c.params.blocks ?? '')}`);
+  return { slack, click, select, logs, replies, audit, events, store, log };
 }
 
 const lastBlocks = (calls: { params: Record<string, unknown> }[]) => JSON.stringify(calls.at(-1)?.params.blocks);
@@ -176,5 +191,31 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
     expect(store.readIncident(1)!.incident.status).toBe('resolved');
     await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain('Resolved by <@U0LEAD>');
     expect(lastBlocks(slack.callsOf('chat.update'))).not.toContain('"actions"');
+  });
+
+  it('answers /logs search with the matching lines, escaped, only to the asker', async () => {
+    const { slack, logs, replies, log } = await setup();
+    appendFileSync(log, 'Nov 23 10:00:01 web1 sshd[77]: Invalid user <!channel> from 198.51.100.9 port 1\n');
+    await slack.send('slash_commands', logs('U0ALICE', 'search Invalid user'));
+    await expect.poll(() => replies().length).toBe(1);
+    const [answer] = replies();
+    expect(answer).toContain('1 line with `Invalid user` in 1 file, newest first:');
+    expect(answer).toContain('Invalid user &lt;!channel&gt; from 198.51.100.9');
+    expect(answer).not.toContain('<!channel>');
+    expect(slack.callsOf('/respond')[0]!.params.response_type).toBe('ephemeral');
+  });
+
+  it('keeps /logs to the sources of the asker roles, and from people without one', async () => {
+    const { slack, logs, replies } = await setup();
+    await slack.send('slash_commands', logs('U0WEB', 'tail auth'));
+    await slack.send('slash_commands', logs('U0NOBODY', 'incidents'));
+    await slack.send('slash_commands', logs('U0ALICE', 'incidents'));
+    await expect.poll(() => replies().length).toBe(3);
+    // The three are answered concurrently: find each by what it says.
+    const answers = replies().join('\n');
+    expect(answers).toContain('No file source `auth` you may read.');
+    expect(answers).toContain('You are not allowed to use /logs.');
+    expect(answers).toContain('1 open incident, newest first:');
+    expect(answers).toContain('#1 HIGH SSH brute force from 203.0.113.7');
   });
 });

@@ -1,0 +1,112 @@
+// /logs: answers a parsed query from the log files and the store, as an ephemeral Slack message. Everything shown
+// that came from a log is escaped and the reply is capped to Slack's limits.
+import type { FileSourceConfig, SourceConfig } from '../config/schema.js';
+import type { Incident } from '../core/types.js';
+import { searchLogs, tailSource, validateSearch } from '../queries/search-logs.js';
+import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
+import { LOGS_HELP, type LogsQuery } from './logs-query.js';
+import type { SlackMessage } from './render-incident.js';
+
+export interface LogsContext {
+  /** The sources this user may query. */
+  sources: readonly SourceConfig[];
+  readIncidents(): Incident[];
+  now: number;
+}
+
+const SECTION = 2900;
+
+const section = (text: string) => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: cut(text, 3000), verbatim: true },
+});
+
+function codeBlock(lines: readonly string[]): string {
+  const body = lines.map((l) => escapeCodeBlock(l, 500)).join('\n');
+  return `\`\`\`${cut(body || ' ', SECTION - 6)}\`\`\``;
+}
+
+function reply(title: string, ...parts: string[]): SlackMessage {
+  const blocks = [section(title), ...parts.filter(Boolean).map(section)];
+  return { text: cut(title, 3000), blocks };
+}
+
+const fileSources = (sources: readonly SourceConfig[]) =>
+  sources.filter((s): s is FileSourceConfig => s.type === 'file');
+
+function incidentLine(i: Incident): string {
+  return `#${i.id} ${i.severity.toUpperCase()} ${escapeMrkdwn(i.title, 150)} · ${i.count}× · ${i.status} · last ${new Date(i.lastSeen).toISOString()}`;
+}
+
+export function answerLogsQuery(query: LogsQuery, ctx: LogsContext): SlackMessage {
+  const visible = fileSources(ctx.sources);
+  switch (query.kind) {
+    case 'help':
+      return reply('*/logs* answers only you. Commands:', LOGS_HELP.join('\n'));
+    case 'invalid':
+      return reply(escapeMrkdwn(query.message, 500));
+    case 'search': {
+      const problem = validateSearch(query);
+      if (problem) return reply(escapeMrkdwn(problem, 500));
+      const allowed = query.source ? visible.filter((s) => s.id === query.source) : visible;
+      if (query.source && allowed.length === 0)
+        return reply(`No source ${escapeInlineCode(query.source, 80)} you may search.`);
+      const { lines, files } = searchLogs(allowed, query, ctx.now);
+      const what = query.regex ? `/${query.text}/` : query.text;
+      return reply(
+        `${lines.length} ${lines.length === 1 ? 'line' : 'lines'} with ${escapeInlineCode(what, 200)} in ${files} ${files === 1 ? 'file' : 'files'}, newest first:`,
+        lines.length ? codeBlock(lines.map((l) => `${l.source}: ${l.text}`)) : '',
+      );
+    }
+    case 'tail': {
+      const source = visible.find((s) => s.id === query.source);
+      if (!source) return reply(`No file source ${escapeInlineCode(query.source, 80)} you may read.`);
+      const lines = tailSource(source, query.count);
+      return reply(`The last ${lines.length} lines of ${escapeInlineCode(source.id, 80)}:`, codeBlock(lines));
+    }
+    case 'incidents': {
+      const since = query.since === undefined ? undefined : ctx.now - query.since;
+      const list = ctx
+        .readIncidents()
+        .filter((i) => (query.which === 'all' || i.status === 'open') && (since === undefined || i.lastSeen >= since))
+        .reverse()
+        .slice(0, 20);
+      const noun = `${query.which === 'open' ? 'open ' : ''}${list.length === 1 ? 'incident' : 'incidents'}`;
+      return reply(`${list.length} ${noun}, newest first:`, list.map(incidentLine).join('\n'));
+    }
+    case 'ip': {
+      const incidents = ctx
+        .readIncidents()
+        .filter((i) => Object.values(i.key).includes(query.address) || Object.values(i.fields).includes(query.address))
+        .reverse();
+      const { lines } = searchLogs(visible, { text: query.address, regex: false, limit: 10 }, ctx.now);
+      return reply(
+        `What logwarden knows of ${escapeInlineCode(query.address, 100)}: ${incidents.length} incidents, ${lines.length} recent lines.`,
+        incidents.slice(0, 10).map(incidentLine).join('\n'),
+        lines.length ? codeBlock(lines.map((l) => `${l.source}: ${l.text}`)) : '',
+      );
+    }
+    case 'stats': {
+      const since = query.since === undefined ? undefined : ctx.now - query.since;
+      const recent = ctx.readIncidents().filter((i) => since === undefined || i.lastSeen >= since);
+      const top = (entries: Map<string, number>) =>
+        [...entries]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 10)
+          .map(([k, n]) => `${escapeInlineCode(k, 200)} ${n}`)
+          .join('\n');
+      const byRule = new Map<string, number>();
+      const byKey = new Map<string, number>();
+      for (const i of recent) {
+        byRule.set(i.rule, (byRule.get(i.rule) ?? 0) + i.count);
+        const key = Object.values(i.key).join(' ');
+        if (key) byKey.set(key, (byKey.get(key) ?? 0) + i.count);
+      }
+      return reply(
+        `${recent.length} incidents${since === undefined ? '' : ' in that time'}.`,
+        `*Top rules* (matches)\n${top(byRule) || '–'}`,
+        `*Top keys* (matches)\n${top(byKey) || '–'}`,
+      );
+    }
+  }
+}

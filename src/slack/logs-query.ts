@@ -1,0 +1,77 @@
+// What a responder typed after /logs, as a query. Pure; everything typed is untrusted.
+import { parseDuration } from '../config/duration.js';
+
+export type LogsQuery =
+  | { kind: 'help' }
+  | { kind: 'search'; text: string; regex: boolean; source?: string; since?: number; limit: number }
+  | { kind: 'tail'; source: string; count: number }
+  | { kind: 'incidents'; which: 'open' | 'all'; since?: number }
+  | { kind: 'ip'; address: string }
+  | { kind: 'stats'; since?: number }
+  | { kind: 'invalid'; message: string };
+
+export const LOGS_HELP = [
+  '`/logs search <text or /regex/> [source:<id>] [since:15m|2h|1d] [limit:<n>]` lines that contain it, newest first',
+  '`/logs tail <source> [n]` the last lines of a source',
+  '`/logs incidents [open|all] [since:…]` incidents, newest first',
+  '`/logs ip <address>` everything known about an address',
+  '`/logs stats [since:…]` top rules and keys',
+];
+
+const MAX_LIMIT = 50;
+
+export function parseLogsQuery(input: string): LogsQuery {
+  const words = input.trim().split(/\s+/).filter(Boolean);
+  const [command = 'help', ...rest] = words;
+  const options = new Map<string, string>();
+  const args: string[] = [];
+  for (const word of rest) {
+    const m = /^(source|since|limit):(.+)$/.exec(word);
+    if (m) options.set(m[1]!, m[2]!);
+    else args.push(word);
+  }
+  const since = options.has('since') ? parseDuration(options.get('since')!) : undefined;
+  if (options.has('since') && since === undefined) {
+    return {
+      kind: 'invalid',
+      message: `since:${options.get('since')} is not a duration. Write e.g. since:15m, since:2h or since:1d.`,
+    };
+  }
+  const withSince = since === undefined ? {} : { since };
+  switch (command.toLowerCase()) {
+    case 'help':
+      return { kind: 'help' };
+    case 'search': {
+      const text = args.join(' ');
+      if (!text)
+        return { kind: 'invalid', message: 'search needs something to look for: `/logs search Failed password`.' };
+      const limit = Math.min(MAX_LIMIT, Math.max(1, Number(options.get('limit') ?? 20) || 20));
+      const regex = text.length > 2 && text.startsWith('/') && text.endsWith('/');
+      const source = options.get('source');
+      return {
+        kind: 'search',
+        text: regex ? text.slice(1, -1) : text,
+        regex,
+        limit,
+        ...withSince,
+        ...(source ? { source } : {}),
+      };
+    }
+    case 'tail': {
+      const [source, n] = args;
+      if (!source) return { kind: 'invalid', message: 'tail needs a source: `/logs tail auth 20`.' };
+      return { kind: 'tail', source, count: Math.min(MAX_LIMIT, Math.max(1, Number(n ?? 20) || 20)) };
+    }
+    case 'incidents':
+      return { kind: 'incidents', which: args[0] === 'all' ? 'all' : 'open', ...withSince };
+    case 'ip': {
+      const [address] = args;
+      if (!address) return { kind: 'invalid', message: 'ip needs an address: `/logs ip 203.0.113.7`.' };
+      return { kind: 'ip', address };
+    }
+    case 'stats':
+      return { kind: 'stats', ...withSince };
+    default:
+      return { kind: 'invalid', message: `There is no /logs ${command.slice(0, 40)}. Try \`/logs help\`.` };
+  }
+}
