@@ -88,6 +88,8 @@ program
       await listener?.stop();
       await app.stop();
       store.close();
+      // Writes to a pipe are asynchronous: let the last incident lines out before exiting.
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -3,6 +3,7 @@
 export interface SlackEnv {
   botToken?: string;
   appToken?: string;
+  signingSecret?: string;
   apiUrl: string;
 }
 
@@ -16,10 +17,12 @@ function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
 export function readSlackEnv(env: NodeJS.ProcessEnv): SlackEnv {
   const botToken = read(env, 'SLACK_BOT_TOKEN');
   const appToken = read(env, 'SLACK_APP_TOKEN');
+  const signingSecret = read(env, 'SLACK_SIGNING_SECRET');
   const apiUrl = read(env, 'SLACK_API_URL') ?? SLACK_API_URL;
   return {
     ...(botToken ? { botToken } : {}),
     ...(appToken ? { appToken } : {}),
+    ...(signingSecret ? { signingSecret } : {}),
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
   };
 }

@@ -174,6 +174,11 @@ export const configSchema = z
           .string()
           .min(1)
           .meta({ description: 'The channel incidents are posted to: its id (C0123ABCD) or name (#security).' }),
+        mode: z.enum(['socket', 'http'], { message: 'must be socket or http' }).default('socket').meta({
+          description: 'socket: Socket Mode (SLACK_APP_TOKEN); http: signed requests (SLACK_SIGNING_SECRET).',
+        }),
+        port: z.number().int().min(1).max(65_535).default(3000).meta({ description: 'The port for mode: http.' }),
+        host: z.string().min(1).default('0.0.0.0').meta({ description: 'The address to listen on for mode: http.' }),
         updateInterval: duration
           .default(3000)
           .meta({ description: "At most one update of an incident's message per this long, however fast it counts." }),

@@ -8,7 +8,7 @@ import { SlackAuthFailedError } from '../core/errors.js';
 import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import { type SlackAppDeps, startSlackApp } from './slack-app.js';
+import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
 import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
 
 export interface SlackConnection {
@@ -54,8 +54,17 @@ export async function connectSlack(
   return {
     delivery,
     async listen(appDeps) {
-      if (!env.appToken) {
-        deps.logger.warn({}, 'SLACK_APP_TOKEN is not set: incidents are posted, but button clicks are not received');
+      const needed = config.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET';
+      const transport: SlackTransport | undefined =
+        config.mode === 'socket'
+          ? env.appToken
+            ? { mode: 'socket', appToken: env.appToken }
+            : undefined
+          : env.signingSecret
+            ? { mode: 'http', signingSecret: env.signingSecret, port: config.port, host: config.host }
+            : undefined;
+      if (!transport) {
+        deps.logger.warn({}, `${needed} is not set: incidents are posted, but clicks and /logs are not received`);
         return undefined;
       }
       if (!bot) {
@@ -65,7 +74,7 @@ export async function connectSlack(
       return startSlackApp(
         {
           botToken: env.botToken!,
-          appToken: env.appToken,
+          transport,
           apiUrl: env.apiUrl,
           ...bot,
           roles,

@@ -1,6 +1,7 @@
 // The Bolt app: Socket Mode, so no public URL. It only translates Slack payloads into calls on logwarden and back;
 // what a click does lives in main.ts and the store.
-import { App } from '@slack/bolt';
+import { createServer, type Server } from 'node:http';
+import { App, HTTPReceiver } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
 import { parseDuration } from '../config/duration.js';
 import type { SourceConfig } from '../config/schema.js';
@@ -12,9 +13,14 @@ import { answerLogsQuery } from './logs-command.js';
 import { parseLogsQuery } from './logs-query.js';
 import { INCIDENT_ACTIONS } from './render-incident.js';
 
+/** How Slack reaches logwarden: a Socket Mode connection (no public URL) or signed HTTP requests to a port. */
+export type SlackTransport =
+  | { mode: 'socket'; appToken: string }
+  | { mode: 'http'; signingSecret: string; port: number; host: string };
+
 export interface SlackAppOptions {
   botToken: string;
-  appToken: string;
+  transport: SlackTransport;
   apiUrl: string;
   botId: string;
   botUserId: string;
@@ -34,10 +40,18 @@ export interface SlackAppDeps {
 const GROUP_CACHE_MS = 5 * 60_000;
 
 export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Promise<{ stop(): Promise<void> }> {
+  const { transport } = options;
+  const receiver =
+    transport.mode === 'http'
+      ? new HTTPReceiver({
+          signingSecret: transport.signingSecret,
+          endpoints: '/slack/events',
+          logLevel: LogLevel.ERROR,
+        })
+      : undefined;
   const app = new App({
     token: options.botToken,
-    appToken: options.appToken,
-    socketMode: true,
+    ...(transport.mode === 'socket' ? { appToken: transport.appToken, socketMode: true } : { receiver }),
     // Known from auth.test already: no background call that could outlive a stop.
     botId: options.botId,
     botUserId: options.botUserId,
@@ -114,6 +128,16 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
   app.error(async (error) => {
     deps.logger.error({ err: error.message }, 'a Slack listener failed');
   });
+  if (transport.mode === 'http' && receiver) {
+    const server = await listenSigned(receiver, transport, deps.clock);
+    deps.logger.info({ port: transport.port }, 'listening to Slack (HTTP)');
+    return {
+      async stop() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
   await app.start();
   deps.logger.info({}, 'listening to Slack (Socket Mode)');
   return {
@@ -121,4 +145,29 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       await app.stop();
     },
   };
+}
+
+const MAX_SKEW_SECONDS = 5 * 60;
+
+// Bolt checks the signature and refuses stale timestamps, but accepts ones from the future, which would let a
+// captured request be replayed later. This server refuses both before Bolt sees the request.
+async function listenSigned(
+  receiver: InstanceType<typeof HTTPReceiver>,
+  transport: Extract<SlackTransport, { mode: 'http' }>,
+  clock: Clock,
+): Promise<Server> {
+  const server = createServer((req, res) => {
+    const stamp = Number(req.headers['x-slack-request-timestamp']);
+    if (!Number.isFinite(stamp) || Math.abs(clock() / 1000 - stamp) > MAX_SKEW_SECONDS) {
+      res.writeHead(401, { 'content-type': 'text/plain' });
+      res.end('request timestamp missing or more than 5 minutes off');
+      return;
+    }
+    receiver.requestListener(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(transport.port, transport.host, () => resolve());
+  });
+  return server;
 }

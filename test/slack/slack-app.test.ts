@@ -1,4 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,8 +20,17 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-async function setup() {
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+async function setup(options: { http?: boolean } = {}) {
   const dir = tempDir();
+  const port = options.http ? await freePort() : 0;
   const log = join(dir, 'auth.log');
   writeFileSync(log, '');
   const slack = await startSlackApi();
@@ -36,11 +48,16 @@ slack:
   channel: C0SECURITY
   updateInterval: 100ms
   allow: { acknowledge: [responders, leads], resolve: [leads], logs: [responders, web-only] }
-`,
+${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}`,
     'app.yml',
   );
   const store = new SqliteStore(loaded.config.store.path);
-  const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.url };
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_APP_TOKEN: 'xapp-test',
+    SLACK_SIGNING_SECRET: 'signing-secret',
+    SLACK_API_URL: slack.url,
+  };
   const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
     store,
     clock: Date.now,
@@ -69,7 +86,7 @@ slack:
     await app.stop();
     store.close();
   });
-  await slack.connected();
+  if (!options.http) await slack.connected();
   appendFileSync(log, 'Nov 23 10:00:00 web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n');
   await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
   const posted = slack.callsOf('chat.postMessage')[0]!;
@@ -120,7 +137,26 @@ slack:
   });
   const replies = () =>
     slack.callsOf('/respond').map((c) => `${c.params.text} ${JSON.stringify(c.params.blocks ?? '')}`);
-  return { slack, click, select, logs, replies, audit, events, store, log };
+  // HTTP mode: Slack's signed POST to /slack/events.
+  const post = async (
+    payload: Record<string, unknown>,
+    stamp = Math.floor(Date.now() / 1000),
+    secret = 'signing-secret',
+  ) => {
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const signature = `v0=${createHmac('sha256', secret).update(`v0:${stamp}:${body}`).digest('hex')}`;
+    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(stamp),
+        'x-slack-signature': signature,
+      },
+      body,
+    });
+    return res.status;
+  };
+  return { slack, click, select, logs, replies, audit, events, store, log, post };
 }
 
 const lastBlocks = (calls: { params: Record<string, unknown> }[]) => JSON.stringify(calls.at(-1)?.params.blocks);
@@ -217,5 +253,25 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
     expect(answers).toContain('You are not allowed to use /logs.');
     expect(answers).toContain('1 open incident, newest first:');
     expect(answers).toContain('#1 HIGH SSH brute force from 203.0.113.7');
+  });
+});
+
+describe('the Slack app in HTTP mode (real Bolt)', () => {
+  it('accepts a correctly signed click and applies it', async () => {
+    const { post, click, slack } = await setup({ http: true });
+    expect(await post(click('U0ALICE', 'incident:acknowledge'))).toBe(200);
+    await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain('acknowledged by <@U0ALICE>');
+  });
+
+  it.each([
+    { name: 'a wrong signature', skew: 0, secret: 'wrong-secret' },
+    { name: 'a timestamp 10 minutes old', skew: -600, secret: 'signing-secret' },
+    { name: 'a timestamp 10 minutes ahead', skew: 600, secret: 'signing-secret' },
+  ])('refuses $name with 401 and changes nothing', async ({ skew, secret }) => {
+    const { post, click, store, audit } = await setup({ http: true });
+    const stamp = Math.floor(Date.now() / 1000) + skew;
+    expect(await post(click('U0ALICE', 'incident:acknowledge'), stamp, secret)).toBe(401);
+    expect(store.readIncident(1)!.decisions.acknowledgedBy).toBeUndefined();
+    expect(audit()).toEqual([]);
   });
 });
