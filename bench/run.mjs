@@ -6,6 +6,7 @@
 // Options: --lines N (default 1000000), --runs N (default 5), --samples N (default 200).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -73,6 +74,7 @@ async function throughput() {
   }
   const summary = (r) => ({ wall: median(r.wall), matching: median(r.matching) });
   return {
+    log,
     lines,
     jobs,
     grepCount,
@@ -118,6 +120,112 @@ async function measureLatency(file, reader, samples) {
     await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
   }
   return out;
+}
+
+// A Slack Web API on loopback that notes when each incident's chat.postMessage arrives.
+async function startSlackStub() {
+  const arrived = new Map();
+  const waiting = new Map();
+  let ts = 0;
+  const server = createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const params = new URLSearchParams(body);
+    const method = req.url.replace('/api/', '');
+    const reply = (o) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(o));
+    };
+    if (method === 'auth.test') return reply({ ok: true, team: 'bench', user_id: 'UBOT', bot_id: 'BBOT' });
+    if (method === 'chat.postMessage') {
+      const seq = /line (\d+)/.exec(params.get('text') ?? '')?.[1];
+      if (seq) {
+        arrived.set(seq, performance.now());
+        waiting.get(seq)?.();
+      }
+      ts++;
+      return reply({ ok: true, channel: 'C1', ts: `1.${ts}` });
+    }
+    return reply({ ok: true });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/api/`,
+    next: (seq) =>
+      new Promise((resolve) => {
+        const seen = arrived.get(String(seq));
+        if (seen) resolve(seen);
+        else waiting.set(String(seq), () => resolve(arrived.get(String(seq))));
+      }),
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+async function slackLatency() {
+  const samples = Number(values.samples);
+  const dir = join(work, 'slack');
+  mkdirSync(dir);
+  const log = join(dir, 'auth.log');
+  writeFileSync(log, '');
+  const config = join(dir, 'slack.yml');
+  writeFileSync(
+    config,
+    `store: { path: ":memory:" }\nsources: [{ id: auth, path: ${JSON.stringify(log)} }]\nrules:\n  - id: each\n    source: auth\n    pattern: 'Failed password for (?<user>\\S+) from (?<ip>\\S+) port \\d+ ssh2 seq=(?<seq>\\d+)$'\n    fields: { ip: ip, seq: int }\n    threshold: { count: 1, by: [seq] }\n    title: 'line {seq}'\nslack: { channel: C1 }\n`,
+  );
+  const slack = await startSlackStub();
+  const child = spawn(process.execPath, [CLI, 'run', '-c', config], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.url },
+  });
+  try {
+    const line = (seq) =>
+      `Nov 23 10:00:00 web1 sshd[1]: Failed password for root from 203.0.113.7 port 22 ssh2 seq=${seq}\n`;
+    let ready = false;
+    const warm = slack.next(WARMUP).then(() => {
+      ready = true;
+    });
+    for (let i = 0; i < 100 && !ready; i++) {
+      appendFileSync(log, line(WARMUP));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await warm;
+    const times = [];
+    for (let i = 0; i < samples; i++) {
+      const seen = slack.next(i);
+      const t0 = performance.now();
+      appendFileSync(log, line(i));
+      times.push((await seen) - t0);
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+    }
+    return times;
+  } finally {
+    child.kill('SIGTERM');
+    await slack.close();
+  }
+}
+
+async function searchSpeed(log) {
+  const { searchLogs } = await import('../dist/queries/search-logs.js');
+  const source = { id: 'auth', type: 'file', path: log, from: 'end', maxLineBytes: 65536 };
+  const runs = Number(values.runs);
+  const measure = (request) => {
+    const times = [];
+    let found = 0;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      found = searchLogs([source], request, Date.now()).lines.length;
+      times.push((performance.now() - started) / 1000);
+    }
+    return { seconds: median(times), found };
+  };
+  const grepTimes = [];
+  for (let i = 0; i < runs; i++)
+    grepTimes.push(timed('grep', ['-F', '-c', 'Invalid user admin', log], { ...process.env, LC_ALL: 'C' }).seconds);
+  return {
+    grep: median(grepTimes),
+    text: measure({ text: 'Invalid user admin', regex: false, limit: 50 }),
+    regex: measure({ text: 'Failed password for (root|invalid user admin)', regex: true, limit: 50 }),
+  };
 }
 
 const TAIL_SEQ = /seq=(\d+)/;
@@ -192,6 +300,20 @@ try {
     `  logwarden run → incident JSON      p50 ${p(l.lw, 0.5)} ms   p99 ${p(l.lw, 0.99)} ms   (target p99 ≤ 20 ms)`,
   );
   console.log(`  ratio p99 logwarden / tail -F: ${(quantile(l.lw, 0.99) / quantile(l.tail, 0.99)).toFixed(2)}`);
+
+  const search = await searchSpeed(t.log);
+  console.log(
+    '\n/logs search over the same %s-line file (median of %d runs, limit 50)',
+    fmt(t.lines),
+    Number(values.runs),
+  );
+  console.log(`  grep -F -c (baseline)              ${search.grep.toFixed(3)} s`);
+  console.log(`  search "Invalid user admin"        ${search.text.seconds.toFixed(3)} s   (target < 1 s)`);
+  console.log(`  search /Failed password for (root|invalid user admin)/  ${search.regex.seconds.toFixed(3)} s`);
+
+  const slackTimes = await slackLatency();
+  console.log('\nlatency, line appended → chat.postMessage at a loopback Slack API (%d samples)', slackTimes.length);
+  console.log(`  p50 ${p(slackTimes, 0.5)} ms   p99 ${p(slackTimes, 0.99)} ms   (target p99 ≤ 50 ms)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
