@@ -1,5 +1,5 @@
-// The Bolt app: Socket Mode, so no public URL. It only translates Slack payloads into calls on logwarden and back;
-// what a click does lives in main.ts and the store.
+// The Bolt app, over Socket Mode (no public URL) or signed HTTP. It only translates Slack payloads into calls on
+// logwarden and back; what a click does lives in main.ts and the store.
 import { createServer, type Server } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
@@ -64,13 +64,13 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
   const groupsOf = async (user: string): Promise<string[]> => {
     const named = groupsNamedBy(options.roles);
     if (named.length === 0) return [];
-    if (!groups || Date.now() - groups.at > GROUP_CACHE_MS) {
+    if (!groups || deps.clock() - groups.at > GROUP_CACHE_MS) {
       const members = new Map<string, string[]>();
       for (const group of named) {
         const answer = await app.client.usergroups.users.list({ usergroup: group });
         members.set(group, answer.users ?? []);
       }
-      groups = { at: Date.now(), members };
+      groups = { at: deps.clock(), members };
     }
     return named.filter((g) => groups?.members.get(g)?.includes(user));
   };
