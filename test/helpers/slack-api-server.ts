@@ -28,6 +28,8 @@ export interface SlackApiServer {
   groups: Map<string, string[]>;
   /** Resolves once a Socket Mode client is connected and greeted. */
   connected(): Promise<void>;
+  /** Asks the connected client to reconnect, as Slack does every few hours; resolves once it is back. */
+  refresh(): Promise<void>;
   /** Sends a Socket Mode envelope (the same id twice is a redelivery) and resolves with the client's ack. */
   send(type: 'interactive' | 'slash_commands', payload: Record<string, unknown>, envelopeId?: string): Promise<unknown>;
   close(): Promise<void>;
@@ -125,8 +127,16 @@ export async function startSlackApi(token = 'xoxb-test', appToken = 'xapp-test')
   return {
     groups,
     connected: () => greetedPromise,
+    async refresh() {
+      const before = [...sockets];
+      greetedPromise = new Promise<void>((r) => {
+        greeted = r;
+      });
+      for (const ws of before) ws.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' }));
+      await greetedPromise;
+    },
     send(type, payload, envelopeId = `e${++envelopes}`) {
-      const socket = [...sockets][0];
+      const socket = [...sockets].filter((ws) => ws.readyState === ws.OPEN).at(-1);
       if (!socket) throw new Error('no Socket Mode client is connected');
       const acked = new Promise<unknown>((resolve) => acks.set(envelopeId, resolve));
       socket.send(JSON.stringify({ envelope_id: envelopeId, type, accepts_response_payload: true, payload }));

@@ -208,6 +208,14 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
     expect(lastBlocks(slack.callsOf('chat.update'))).not.toContain('incident:acknowledge');
   });
 
+  it('reconnects when Slack asks it to, and keeps answering', async () => {
+    const { slack, click } = await setup();
+    await slack.refresh();
+    expect(slack.callsOf('apps.connections.open').length).toBe(2);
+    await slack.send('interactive', click('U0ALICE', 'incident:acknowledge'));
+    await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain('acknowledged by <@U0ALICE>');
+  });
+
   it('refuses someone outside the allowed roles: ephemeral answer, audit row, nothing changes', async () => {
     const { slack, click, audit, store } = await setup();
     await slack.send('interactive', click('U0ALICE', 'incident:resolve'));
