@@ -60,7 +60,20 @@ export function createSlackDelivery(
     timer = setTimeout(wake, Math.max(0, next - clock()));
   };
 
+  // A note goes into the thread of the incident's message, once that message exists.
+  const deliverNote = async (job: OutboxJob): Promise<Outcome> => {
+    const ref = store.readSlackMessage(job.incidentId);
+    if (!ref) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
+    try {
+      await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: job.text ?? '' });
+    } catch (error) {
+      return classify(error, job);
+    }
+    return { done: true };
+  };
+
   const deliver = async (job: OutboxJob): Promise<Outcome> => {
+    if (job.kind === 'slack.note') return deliverNote(job);
     const found = store.readIncident(job.incidentId);
     if (!found) return { done: true };
     const message = renderIncidentMessage(found.incident, found.decisions);

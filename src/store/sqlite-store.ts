@@ -20,9 +20,11 @@ export interface StoredOffset {
 /** Slack writes waiting in the durable outbox. */
 export interface OutboxJob {
   id: number;
-  kind: 'slack.sync';
+  /** slack.sync: make the incident's message current; slack.note: post `text` in its thread. */
+  kind: 'slack.sync' | 'slack.note';
   incidentId: number;
   attempts: number;
+  text?: string;
 }
 
 export interface SlackMessageRef {
@@ -159,8 +161,11 @@ export class SqliteStore {
          ON CONFLICT (incident_id) WHERE kind = 'slack.sync' AND state = 'pending' DO NOTHING`,
       ),
       dueOutbox: db.prepare<[number, number], OutboxJob>(
-        `SELECT id, kind, incident_id AS incidentId, attempts FROM outbox
-         WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+        `SELECT id, kind, incident_id AS incidentId, attempts, json_extract(payload_json, '$.text') AS text
+         FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+      ),
+      enqueueNote: db.prepare(
+        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at) VALUES ('slack.note', ?, ?, ?)`,
       ),
       nextOutboxAt: db.prepare<[], { at: number | null }>(
         "SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending'",
@@ -364,6 +369,8 @@ export class SqliteStore {
       this.appendAudit({ at: now, actor, action: `incident:${decision}`, incidentId, data });
       if (changed && options.slackSync) {
         this.statements.enqueueSync.run({ incident_id: incidentId, now, min_interval: 0 });
+        const note = renderDecisionNote(decision, actor, options.silenceUntil);
+        this.statements.enqueueNote.run(incidentId, JSON.stringify({ text: note }), now);
       }
     });
     return changed;
@@ -401,6 +408,20 @@ export class SqliteStore {
 
   writeSlackMessage(incidentId: number, ref: SlackMessageRef, now: number): void {
     this.statements.upsertSlackMessage.run(incidentId, ref.channel, ref.ts, ref.version, now);
+  }
+}
+
+// The thread reply that records who did what; Slack user ids come from Slack, never from logs.
+function renderDecisionNote(decision: Decision, actor: string, until: number | null | undefined): string {
+  switch (decision) {
+    case 'acknowledge':
+      return `<@${actor}> acknowledged this incident.`;
+    case 'resolve':
+      return `<@${actor}> resolved this incident.`;
+    case 'snooze':
+      return `<@${actor}> snoozed this rule and key until <!date^${Math.floor((until ?? 0) / 1000)}^{date_short_pretty} {time}|${new Date(until ?? 0).toISOString()}>.`;
+    case 'false-positive':
+      return `<@${actor}> marked this incident a false positive: this rule and key open no more incidents.`;
   }
 }
 

@@ -206,6 +206,11 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
       ['U0ALICE', 'incident:acknowledge', false],
     ]);
     expect(lastBlocks(slack.callsOf('chat.update'))).not.toContain('incident:acknowledge');
+    // Who did what is also written into the message's thread, once.
+    const notes = () => slack.callsOf('chat.postMessage').filter((c) => c.params.thread_ts);
+    await expect
+      .poll(() => notes().map((c) => [c.params.thread_ts, c.params.text]))
+      .toEqual([['1795000000.000001', '<@U0ALICE> acknowledged this incident.']]);
   });
 
   it('reconnects when Slack asks it to, and keeps answering', async () => {
