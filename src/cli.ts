@@ -100,6 +100,8 @@ program
       decide: (...args) => app.decide(...args),
       audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
       readIncidents: () => store.readIncidents(),
+      readSilences: () => store.readSilences(Date.now()),
+      liftSilence: (id, actor) => app.liftSilence(id, actor),
       clock: Date.now,
     });
     logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');

@@ -59,6 +59,8 @@ export interface Logwarden {
    * false positive; false when it changed nothing. Snoozing and false positives also silence the rule and key.
    */
   decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
+  /** Lifts a silence (already authorised): its rule and key open incidents again. */
+  liftSilence(id: number, actor: string): boolean;
   readonly counts: ReadonlyMap<string, RuleCounts>;
 }
 
@@ -187,6 +189,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) source.syncNow();
     },
     sweep,
+    liftSilence(id, actor) {
+      let lifted: ReturnType<SqliteStore['liftSilence']>;
+      commit(() => {
+        lifted = store.liftSilence(id, actor, clock());
+      }, 0);
+      if (lifted) tracker.unsilence(lifted.rule, lifted.keyHash);
+      return lifted !== undefined;
+    },
     decide(decision, incidentId, actor, snoozeFor) {
       const now = clock();
       const silenceUntil = decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : null;

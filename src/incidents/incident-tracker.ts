@@ -150,6 +150,10 @@ export class IncidentTracker {
     this.windows.delete(s);
   }
 
+  unsilence(rule: string, keyHash: string): void {
+    this.silences.delete(slot(rule, keyHash));
+  }
+
   private isSilenced(s: string, now: number): boolean {
     const until = this.silences.get(s);
     if (until === undefined) return false;

@@ -3,6 +3,7 @@
 import type { FileSourceConfig, SourceConfig } from '../config/schema.js';
 import type { Incident } from '../core/types.js';
 import { searchLogs, tailSource, validateSearch } from '../queries/search-logs.js';
+import type { SilenceRow } from '../store/sqlite-store.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
 import { LOGS_HELP, type LogsQuery } from './logs-query.js';
 import type { SlackMessage } from './render-incident.js';
@@ -11,6 +12,9 @@ export interface LogsContext {
   /** The sources this user may query. */
   sources: readonly SourceConfig[];
   readIncidents(): Incident[];
+  readSilences(): SilenceRow[];
+  /** Lifts a silence; undefined when this user may not. */
+  liftSilence?: (id: number) => boolean;
   now: number;
 }
 
@@ -85,6 +89,16 @@ export function answerLogsQuery(query: LogsQuery, ctx: LogsContext): SlackMessag
         incidents.slice(0, 10).map(incidentLine).join('\n'),
         lines.length ? codeBlock(lines.map((l) => `${l.source}: ${l.text}`)) : '',
       );
+    }
+    case 'silences': {
+      const list = ctx.readSilences();
+      const line = (x: SilenceRow) =>
+        `#${x.id} ${escapeInlineCode(`${x.rule} ${Object.values(x.key).join(' ')}`, 200)} ${x.reason} by <@${x.createdBy}>, ${x.until === null ? 'until lifted' : `until ${new Date(x.until).toISOString()}`}`;
+      return reply(`${list.length} ${list.length === 1 ? 'silence' : 'silences'} in force:`, list.map(line).join('\n'));
+    }
+    case 'unsilence': {
+      if (!ctx.liftSilence) return reply('You are not allowed to lift silences (the falsePositive roles may).');
+      return reply(ctx.liftSilence(query.id) ? `Silence #${query.id} lifted.` : `No silence #${query.id} is in force.`);
     }
     case 'stats': {
       const since = query.since === undefined ? undefined : ctx.now - query.since;

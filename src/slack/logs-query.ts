@@ -8,6 +8,8 @@ export type LogsQuery =
   | { kind: 'incidents'; which: 'open' | 'all'; since?: number }
   | { kind: 'ip'; address: string }
   | { kind: 'stats'; since?: number }
+  | { kind: 'silences' }
+  | { kind: 'unsilence'; id: number }
   | { kind: 'invalid'; message: string };
 
 export const LOGS_HELP = [
@@ -16,6 +18,7 @@ export const LOGS_HELP = [
   '`/logs incidents [open|all] [since:…]` incidents, newest first',
   '`/logs ip <address>` everything known about an address',
   '`/logs stats [since:…]` top rules and keys',
+  '`/logs silences` snoozes and false positives in force; `/logs unsilence <id>` lifts one',
 ];
 
 const MAX_LIMIT = 50;
@@ -71,6 +74,14 @@ export function parseLogsQuery(input: string): LogsQuery {
     }
     case 'stats':
       return { kind: 'stats', ...withSince };
+    case 'silences':
+      return { kind: 'silences' };
+    case 'unsilence': {
+      const id = Number(args[0]);
+      if (!Number.isInteger(id) || id < 1)
+        return { kind: 'invalid', message: 'unsilence needs an id from `/logs silences`.' };
+      return { kind: 'unsilence', id };
+    }
     default:
       return { kind: 'invalid', message: `There is no /logs ${command.slice(0, 40)}. Try \`/logs help\`.` };
   }

@@ -7,7 +7,7 @@ import { parseDuration } from '../config/duration.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { Clock, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
-import type { Decision } from '../store/sqlite-store.js';
+import type { Decision, SilenceRow } from '../store/sqlite-store.js';
 import { groupsNamedBy, type Roles, rolesGranting } from './authorize.js';
 import { answerLogsQuery } from './logs-command.js';
 import { parseLogsQuery } from './logs-query.js';
@@ -34,6 +34,8 @@ export interface SlackAppDeps {
   decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
   audit(entry: { actor: string; action: string; incidentId?: number; data: Record<string, unknown> }): void;
   readIncidents(): Incident[];
+  readSilences(): SilenceRow[];
+  liftSilence(id: number, actor: string): boolean;
   clock: Clock;
 }
 
@@ -121,7 +123,14 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     const sources = limits.some((l) => l === undefined)
       ? options.sources
       : options.sources.filter((s) => limits.some((l) => l?.includes(s.id)));
-    const answer = answerLogsQuery(query, { sources, readIncidents: deps.readIncidents, now: deps.clock() });
+    const mayLift = rolesGranting(user, await groupsOf(user), options.roles, options.allow.falsePositive).length > 0;
+    const answer = answerLogsQuery(query, {
+      sources,
+      readIncidents: deps.readIncidents,
+      readSilences: () => deps.readSilences(),
+      ...(mayLift ? { liftSilence: (id: number) => deps.liftSilence(id, user) } : {}),
+      now: deps.clock(),
+    });
     await respond({ response_type: 'ephemeral', text: answer.text, blocks: answer.blocks as never });
   });
 

@@ -64,6 +64,14 @@ export interface Silence {
   until: number | null;
 }
 
+export interface SilenceRow extends Silence {
+  id: number;
+  key: Record<string, string>;
+  reason: 'snooze' | 'false-positive';
+  createdBy: string;
+  createdAt: number;
+}
+
 interface IncidentRow {
   id: number;
   rule: string;
@@ -151,6 +159,12 @@ export class SqliteStore {
       silenceOf: db.prepare<[number], { until: number | null }>(
         'SELECT until FROM silences WHERE incident_id = ? ORDER BY id DESC LIMIT 1',
       ),
+      activeSilences: db.prepare<[number], Omit<SilenceRow, 'key'> & { key_json: string }>(
+        `SELECT id, rule, key_hash AS keyHash, key_json, until, reason, created_by AS createdBy, created_at AS createdAt
+         FROM silences WHERE until IS NULL OR until > ? ORDER BY id`,
+      ),
+      liftSilence: db.prepare('UPDATE silences SET until = ? WHERE id = ? AND (until IS NULL OR until > ?)'),
+      silenceById: db.prepare<[number], Silence>('SELECT rule, key_hash AS keyHash, until FROM silences WHERE id = ?'),
       liveSilences: db.prepare<[number], Silence>(
         'SELECT rule, key_hash AS keyHash, until FROM silences WHERE until IS NULL OR until > ?',
       ),
@@ -324,6 +338,24 @@ export class SqliteStore {
         this.statements.enqueueSync.run({ incident_id: incident.id, now, min_interval: options.slackSync.minInterval });
       }
     }
+  }
+
+  /** Silences in force now, oldest first. */
+  readSilences(now: number): SilenceRow[] {
+    return this.statements.activeSilences
+      .all(now)
+      .map(({ key_json, ...row }) => ({ ...row, key: JSON.parse(key_json) }));
+  }
+
+  /** Ends a silence now, with its audit row; returns the silence when one in force was lifted. */
+  liftSilence(id: number, actor: string, now: number): Silence | undefined {
+    let lifted: Silence | undefined;
+    this.transaction(() => {
+      const changed = this.statements.liftSilence.run(now, id, now).changes === 1;
+      this.appendAudit({ at: now, actor, action: 'silence:lift', data: { silence: id, changed } });
+      if (changed) lifted = this.statements.silenceById.get(id);
+    });
+    return lifted;
   }
 
   /** The incident with its version (bumped by every write) and what people did to it, for rendering. */

@@ -79,6 +79,8 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}`,
     decide: (...args) => app.decide(...args),
     audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
     readIncidents: () => store.readIncidents(),
+    readSilences: () => store.readSilences(Date.now()),
+    liftSilence: (id, actor) => app.liftSilence(id, actor),
     clock: Date.now,
   });
   cleanup.push(async () => {
@@ -240,6 +242,23 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
     expect(store.readIncident(1)!.incident.status).toBe('resolved');
     await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain('Resolved by <@U0LEAD>');
     expect(lastBlocks(slack.callsOf('chat.update'))).not.toContain('"actions"');
+  });
+
+  it('lists silences with /logs silences and lifts one with /logs unsilence', async () => {
+    const { slack, click, logs, replies, events, log } = await setup();
+    await slack.send('interactive', click('U0ALICE', 'incident:false-positive'));
+    await expect.poll(() => events.map((e) => e.event)).toEqual(['opened', 'closed']);
+    await slack.send('slash_commands', logs('U0ALICE', 'silences'));
+    await expect.poll(() => replies().length).toBe(1);
+    expect(replies()[0]).toContain('#1 `sshd 203.0.113.7` false-positive by <@U0ALICE>, until lifted');
+    await slack.send('slash_commands', logs('U0WEB', 'unsilence 1'));
+    await expect.poll(() => replies().length).toBe(2);
+    expect(replies()[1]).toContain('You are not allowed to lift silences');
+    await slack.send('slash_commands', logs('U0ALICE', 'unsilence 1'));
+    await expect.poll(() => replies().length).toBe(3);
+    expect(replies()[2]).toContain('Silence #1 lifted.');
+    appendFileSync(log, line('203.0.113.7'));
+    await expect.poll(() => events.map((e) => e.event)).toEqual(['opened', 'closed', 'opened']);
   });
 
   it('answers /logs search with the matching lines, escaped, only to the asker', async () => {
