@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT } from './helpers/fixtures.js';
@@ -180,6 +180,34 @@ describe('logwarden run with Slack configured', () => {
       await expect.poll(() => slack.callsOf('chat.postMessage').length, { timeout: 10_000 }).toBe(1);
       expect(slack.callsOf('chat.postMessage')[0]!.params.channel).toBe('C0SECURITY');
       expect(run.lines).toEqual([]);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await slack.close();
+    }
+  });
+
+  it('answers /logs search over a large file (read in a worker thread) through Socket Mode', async () => {
+    const { slack, log, config, env } = await slackRun({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test' });
+    writeFileSync(config, `${readFileSync(config, 'utf8')}roles: { responders: { users: [U0ALICE] } }\n`);
+    const filler = 'Nov 23 10:00:00 web1 CRON[1]: pam_unix(cron:session): session closed for user root\n'.repeat(
+      250_000,
+    );
+    writeFileSync(log, `${filler}Nov 23 10:00:01 web1 app[2]: needle in a haystack\n${filler}`);
+    const run = startRun(['-c', config], { env });
+    try {
+      await slack.connected();
+      await slack.send('slash_commands', {
+        command: '/logs',
+        text: 'search needle',
+        user_id: 'U0ALICE',
+        channel_id: 'C0SECURITY',
+        team_id: 'T1',
+        response_url: `${slack.url.replace(/\/api\/$/, '')}/respond`,
+        trigger_id: 't',
+      });
+      await expect.poll(() => slack.callsOf('/respond').length, { timeout: 10_000 }).toBe(1);
+      expect(JSON.stringify(slack.callsOf('/respond')[0]!.params)).toContain('needle in a haystack');
     } finally {
       run.child.kill('SIGTERM');
       await run.exited;

@@ -1,7 +1,8 @@
 // /logs search and tail: reading the configured log files (and their .1 rotations) on demand. A substring is found
 // with Buffer.indexOf over whole blocks, as grep would; a regex is first narrowed by a literal it must contain.
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import { readLineBlocks } from '../commands/replay-segment.js';
 import type { FileSourceConfig } from '../config/schema.js';
@@ -86,6 +87,34 @@ export function searchLogs(
     }
   }
   return { lines: found.slice(0, request.limit), files };
+}
+
+/** Searches of more than this many bytes run in a worker thread. */
+const WORKER_MIN_BYTES = 16 << 20;
+
+/** searchLogs, in a worker thread when the files are large, so tailing on this thread goes on meanwhile. */
+export function searchLogsAsync(
+  sources: readonly FileSourceConfig[],
+  request: SearchRequest,
+  now: number,
+): Promise<{ lines: FoundLine[]; files: number }> {
+  const bytes = sources
+    .flatMap((s) => listSourceFiles(s))
+    .reduce((sum, f) => {
+      try {
+        return sum + statSync(f).size;
+      } catch {
+        return sum;
+      }
+    }, 0);
+  if (bytes < WORKER_MIN_BYTES) return Promise.resolve(searchLogs(sources, request, now));
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./search-worker.js', import.meta.url), {
+      workerData: { sources, request, now },
+    });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
 }
 
 function forEachCandidate(data: Buffer, literals: Buffer[], maxLineBytes: number, visit: (text: string) => void): void {

@@ -2,7 +2,7 @@
 // that came from a log is escaped and the reply is capped to Slack's limits.
 import type { FileSourceConfig, SourceConfig } from '../config/schema.js';
 import type { Incident } from '../core/types.js';
-import { searchLogs, tailSource, validateSearch } from '../queries/search-logs.js';
+import { searchLogsAsync, tailSource, validateSearch } from '../queries/search-logs.js';
 import type { SilenceRow } from '../store/sqlite-store.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
 import { LOGS_HELP, type LogsQuery } from './logs-query.js';
@@ -42,7 +42,7 @@ function incidentLine(i: Incident): string {
   return `#${i.id} ${i.severity.toUpperCase()} ${escapeMrkdwn(i.title, 150)} · ${i.count}× · ${i.status} · last ${new Date(i.lastSeen).toISOString()}`;
 }
 
-export function answerLogsQuery(query: LogsQuery, ctx: LogsContext): SlackMessage {
+export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promise<SlackMessage> {
   const visible = fileSources(ctx.sources);
   switch (query.kind) {
     case 'help':
@@ -55,7 +55,7 @@ export function answerLogsQuery(query: LogsQuery, ctx: LogsContext): SlackMessag
       const allowed = query.source ? visible.filter((s) => s.id === query.source) : visible;
       if (query.source && allowed.length === 0)
         return reply(`No source ${escapeInlineCode(query.source, 80)} you may search.`);
-      const { lines, files } = searchLogs(allowed, query, ctx.now);
+      const { lines, files } = await searchLogsAsync(allowed, query, ctx.now);
       const what = query.regex ? `/${query.text}/` : query.text;
       return reply(
         `${lines.length} ${lines.length === 1 ? 'line' : 'lines'} with ${escapeInlineCode(what, 200)} in ${files} ${files === 1 ? 'file' : 'files'}, newest first:`,
@@ -83,7 +83,7 @@ export function answerLogsQuery(query: LogsQuery, ctx: LogsContext): SlackMessag
         .readIncidents()
         .filter((i) => Object.values(i.key).includes(query.address) || Object.values(i.fields).includes(query.address))
         .reverse();
-      const { lines } = searchLogs(visible, { text: query.address, regex: false, limit: 10 }, ctx.now);
+      const { lines } = await searchLogsAsync(visible, { text: query.address, regex: false, limit: 10 }, ctx.now);
       return reply(
         `What logwarden knows of ${escapeInlineCode(query.address, 100)}: ${incidents.length} incidents, ${lines.length} recent lines.`,
         incidents.slice(0, 10).map(incidentLine).join('\n'),

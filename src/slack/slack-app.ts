@@ -124,7 +124,7 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       ? options.sources
       : options.sources.filter((s) => limits.some((l) => l?.includes(s.id)));
     const mayLift = rolesGranting(user, await groupsOf(user), options.roles, options.allow.falsePositive).length > 0;
-    const answer = answerLogsQuery(query, {
+    const answer = await answerLogsQuery(query, {
       sources,
       readIncidents: deps.readIncidents,
       readSilences: () => deps.readSilences(),
