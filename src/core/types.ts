@@ -53,6 +53,15 @@ export interface Incident {
   status: IncidentStatus;
 }
 
+/** What people did to an incident. Slack user ids come from Slack, never from logs. */
+export interface IncidentDecisions {
+  acknowledgedBy?: { user: string; at: number };
+  resolvedBy?: { user: string; at: number };
+  /** How a person closed it: resolved, snoozed (silenced until `silencedUntil`) or a false positive. */
+  resolution?: 'resolved' | 'snoozed' | 'false-positive';
+  silencedUntil?: number;
+}
+
 export type IncidentEventName = 'opened' | 'updated' | 'closed';
 
 export interface IncidentEvent {

@@ -1,6 +1,6 @@
 // The one Slack message an incident has, as Block Kit: rendered from the incident and what people did to it, so
 // updating the message is rendering it again. Pure.
-import type { Incident, Severity } from '../core/types.js';
+import type { Incident, IncidentDecisions, Severity } from '../core/types.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
 
 /** Namespaced action ids, parsed back by the listeners. */
@@ -12,14 +12,6 @@ export const INCIDENT_ACTIONS = {
 } as const;
 
 export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
-
-/** Who did what to an incident, as the message shows it. Slack user ids come from Slack, not from logs. */
-export interface IncidentStatusView {
-  acknowledgedBy?: { user: string; at: number };
-  resolvedBy?: { user: string; at: number };
-  resolution?: 'resolved' | 'snoozed' | 'false-positive';
-  silencedUntil?: number;
-}
 
 export interface SlackMessage {
   text: string;
@@ -42,7 +34,7 @@ const slackDate = (ms: number) => {
   return `<!date^${seconds}^{date_short_pretty} {time_secs}|${new Date(ms).toISOString()}>`;
 };
 
-function statusLine(incident: Incident, view: IncidentStatusView): string {
+function statusLine(incident: Incident, view: IncidentDecisions): string {
   if (view.resolvedBy) {
     const by = `<@${view.resolvedBy.user}> ${slackDate(view.resolvedBy.at)}`;
     if (view.resolution === 'snoozed') {
@@ -61,7 +53,7 @@ function statusLine(incident: Incident, view: IncidentStatusView): string {
   return parts.join(' · ');
 }
 
-export function renderIncidentMessage(incident: Incident, view: IncidentStatusView = {}): SlackMessage {
+export function renderIncidentMessage(incident: Incident, view: IncidentDecisions = {}): SlackMessage {
   const severity = SEVERITY_LABEL[incident.severity];
   const header = escapePlainText(`${severity} · ${incident.title}`, LIMITS.header);
   const captured = Object.entries(incident.fields).filter(([name]) => name !== 'pid');
@@ -95,7 +87,7 @@ export function renderIncidentMessage(incident: Incident, view: IncidentStatusVi
   return { text: fallback, blocks };
 }
 
-function renderButtons(incident: Incident, view: IncidentStatusView): Record<string, unknown> {
+function renderButtons(incident: Incident, view: IncidentDecisions): Record<string, unknown> {
   const value = String(incident.id);
   const elements: Record<string, unknown>[] = [];
   if (!view.acknowledgedBy) {

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreFailedError } from '../core/errors.js';
-import type { Incident, Severity, SourcePosition } from '../core/types.js';
+import type { Incident, IncidentDecisions, Severity, SourcePosition } from '../core/types.js';
 import type { Hit, TrackerChanges, TrackerState } from '../incidents/incident-tracker.js';
 import { keyHashOf } from '../incidents/incident-tracker.js';
 import { MIGRATIONS } from './migrations.js';
@@ -47,15 +47,6 @@ export interface AuditEntry {
 }
 
 export type Decision = 'acknowledge' | 'resolve' | 'snooze' | 'false-positive';
-
-/** What people did to an incident, as the Slack message shows it. */
-export interface IncidentDecisions {
-  acknowledgedBy?: { user: string; at: number };
-  resolvedBy?: { user: string; at: number };
-  /** How it was closed by a person: resolved, snoozed (silenced until `silencedUntil`) or a false positive. */
-  resolution?: 'resolved' | 'snoozed' | 'false-positive';
-  silencedUntil?: number;
-}
 
 /** Matches of a rule and key that open no incident, until a time or until lifted (until null). */
 export interface Silence {
