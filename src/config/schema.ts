@@ -182,6 +182,9 @@ export const configSchema = z
         updateInterval: duration
           .default(3000)
           .meta({ description: "At most one update of an incident's message per this long, however fast it counts." }),
+        threadInterval: duration
+          .default(600_000)
+          .meta({ description: 'At most one thread reply about new matches per incident per this long.' }),
       })
       .optional()
       .meta({ description: 'Post incidents to Slack. Tokens come from SLACK_BOT_TOKEN (and SLACK_APP_TOKEN).' }),

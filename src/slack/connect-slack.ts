@@ -49,7 +49,7 @@ export async function connectSlack(
   }
   const delivery = createSlackDelivery(
     { store: deps.store, client, clock: deps.clock, logger: deps.logger },
-    { channel: config.channel, updateInterval: config.updateInterval },
+    { channel: config.channel, updateInterval: config.updateInterval, threadInterval: config.threadInterval },
   );
   return {
     delivery,

@@ -147,3 +147,11 @@ function mrkdwn(text: string) {
 function plain(text: string, max = 75) {
   return { type: 'plain_text', text: cut(text, max), emoji: false };
 }
+
+/** The thread reply about matches since the last one: how many, and the latest line. */
+export function renderOccurrenceNote(incident: Incident, previousCount: number, since: number): string {
+  const latest = incident.sample.at(-1);
+  const more = incident.count - previousCount;
+  const head = `+${more} ${more === 1 ? 'match' : 'matches'} since ${slackDate(since)} (${incident.count} in all).`;
+  return latest ? `${head} Latest:\n\`\`\`${escapeCodeBlock(latest, 1000)}\`\`\`` : head;
+}

@@ -6,7 +6,7 @@ import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@s
 import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
 import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
-import { renderIncidentMessage, type SlackMessage } from './render-incident.js';
+import { renderIncidentMessage, renderOccurrenceNote, type SlackMessage } from './render-incident.js';
 
 /** The Web API calls delivery makes: a @slack/web-api WebClient, or Bolt's app.client. */
 export type SlackChatClient = Pick<WebClient, 'chat'>;
@@ -18,6 +18,8 @@ export interface SlackDeliveryOptions {
   channel: string;
   /** At most one update of an incident's message per this many ms. */
   updateInterval: number;
+  /** At most one thread reply about new matches per incident per this many ms. */
+  threadInterval: number;
   /** Delay before the nth retry of a network error or 5xx (n from 1). */
   backoff?: (attempt: number) => number;
 }
@@ -81,7 +83,14 @@ export function createSlackDelivery(
     try {
       if (ref) {
         await client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: blocksOf(message) });
-        store.writeSlackMessage(job.incidentId, { ...ref, version: found.version }, clock());
+        const now = clock();
+        let noted = { notedCount: ref.notedCount, notedAt: ref.notedAt };
+        if (found.incident.count > ref.notedCount && now - ref.notedAt >= options.threadInterval) {
+          const text = renderOccurrenceNote(found.incident, ref.notedCount, ref.notedAt);
+          await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
+          noted = { notedCount: found.incident.count, notedAt: now };
+        }
+        store.writeSlackMessage(job.incidentId, { ...ref, ...noted, version: found.version }, now);
       } else {
         const posted = await client.chat.postMessage({
           channel: options.channel,
@@ -91,11 +100,9 @@ export function createSlackDelivery(
           unfurl_media: false,
         });
         if (!posted.ts || !posted.channel) return { failed: 'chat.postMessage answered without channel and ts' };
-        store.writeSlackMessage(
-          job.incidentId,
-          { channel: posted.channel, ts: posted.ts, version: found.version },
-          clock(),
-        );
+        const now = clock();
+        const ref = { channel: posted.channel, ts: posted.ts, version: found.version };
+        store.writeSlackMessage(job.incidentId, { ...ref, notedCount: found.incident.count, notedAt: now }, now);
       }
     } catch (error) {
       return classify(error, job);

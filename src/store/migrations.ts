@@ -101,4 +101,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX silences_by_key ON silences (rule, key_hash);
   `,
+  `
+  ALTER TABLE slack_messages ADD COLUMN noted_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE slack_messages ADD COLUMN noted_at INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -31,6 +31,9 @@ export interface SlackMessageRef {
   channel: string;
   ts: string;
   version: number;
+  /** The count the thread last heard of, and when. */
+  notedCount: number;
+  notedAt: number;
 }
 
 export interface CommitOptions {
@@ -184,11 +187,14 @@ export class SqliteStore {
       ),
       deferOutbox: db.prepare("UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE state = 'pending'"),
       slackMessage: db.prepare<[number], SlackMessageRef>(
-        'SELECT channel, ts, version FROM slack_messages WHERE incident_id = ?',
+        `SELECT channel, ts, version, noted_count AS notedCount, noted_at AS notedAt
+         FROM slack_messages WHERE incident_id = ?`,
       ),
       upsertSlackMessage: db.prepare(
-        `INSERT INTO slack_messages (incident_id, channel, ts, version, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (incident_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
+        `INSERT INTO slack_messages (incident_id, channel, ts, version, noted_count, noted_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (incident_id) DO UPDATE SET version = excluded.version, noted_count = excluded.noted_count,
+           noted_at = excluded.noted_at, updated_at = excluded.updated_at`,
       ),
       openIncidents: db.prepare<[], IncidentRow>("SELECT * FROM incidents WHERE status = 'open' ORDER BY id"),
       allIncidents: db.prepare<[], IncidentRow>('SELECT * FROM incidents ORDER BY id'),
@@ -430,7 +436,15 @@ export class SqliteStore {
   }
 
   writeSlackMessage(incidentId: number, ref: SlackMessageRef, now: number): void {
-    this.statements.upsertSlackMessage.run(incidentId, ref.channel, ref.ts, ref.version, now);
+    this.statements.upsertSlackMessage.run(
+      incidentId,
+      ref.channel,
+      ref.ts,
+      ref.version,
+      ref.notedCount,
+      ref.notedAt,
+      now,
+    );
   }
 }
 

@@ -18,7 +18,7 @@ afterEach(async () => {
 const failed = (ip: string, n: number) =>
   `2026-11-23T10:00:${String(n % 60).padStart(2, '0')}Z web1 sshd[${1000 + n}]: Failed password for root from ${ip} port 22 ssh2\n`;
 
-async function setup(options: { updateInterval?: string; count?: number } = {}) {
+async function setup(options: { updateInterval?: string; count?: number; threadInterval?: string } = {}) {
   const dir = tempDir();
   const log = join(dir, 'auth.log');
   writeFileSync(log, '');
@@ -28,7 +28,7 @@ async function setup(options: { updateInterval?: string; count?: number } = {}) 
     `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
 sources: [{ id: auth, path: ${JSON.stringify(log)} }]
 rules: [{ use: sshd, source: auth, threshold: { count: ${options.count ?? 2} } }]
-slack: { channel: "#security", updateInterval: ${options.updateInterval ?? '200ms'} }
+slack: { channel: "#security", updateInterval: ${options.updateInterval ?? '200ms'}, threadInterval: ${options.threadInterval ?? '1h'} }
 tail: { pollInterval: 50ms }
 `,
     'slack.yml',
@@ -45,9 +45,16 @@ tail: { pollInterval: 50ms }
     warn: (_d: Record<string, unknown>, m: string) => logs.push(m),
     error: (_d: Record<string, unknown>, m: string) => logs.push(m),
   };
+  // Delivery's clock can be moved forward, to pass intervals without waiting.
+  const time = { offset: 0 };
   const delivery = createSlackDelivery(
-    { store, client, clock: Date.now, logger },
-    { channel: loaded.config.slack!.channel, updateInterval: loaded.config.slack!.updateInterval, backoff: () => 100 },
+    { store, client, clock: () => Date.now() + time.offset, logger },
+    {
+      channel: loaded.config.slack!.channel,
+      updateInterval: loaded.config.slack!.updateInterval,
+      threadInterval: loaded.config.slack!.threadInterval,
+      backoff: () => 100,
+    },
   );
   const app: Logwarden = createLogwarden(loaded, {
     store,
@@ -62,7 +69,7 @@ tail: { pollInterval: 50ms }
     store.close();
   });
   await app.start();
-  return { log, slack, store, app, logs };
+  return { log, slack, store, app, logs, time };
 }
 
 const lastCount = (slack: SlackApiServer) => {
@@ -105,6 +112,22 @@ describe('Slack delivery through the real WebClient', () => {
     await expect.poll(total, { timeout: 10_000 }).toBe(10_000);
     // At most one update per incident per second, plus the last one.
     expect(slack.callsOf('chat.update').length).toBeLessThanOrEqual(50 * 4);
+  });
+
+  it('tells the thread about new matches, at most once per threadInterval', async () => {
+    const { log, slack, time } = await setup({ threadInterval: '10m' });
+    appendFileSync(log, failed('203.0.113.12', 1) + failed('203.0.113.12', 5));
+    await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
+    time.offset = 11 * 60_000;
+    appendFileSync(log, failed('203.0.113.12', 9) + failed('203.0.113.12', 13));
+    const notes = () => slack.callsOf('chat.postMessage').filter((c) => c.params.thread_ts);
+    await expect.poll(() => notes().length).toBe(1);
+    expect(String(notes()[0]!.params.text)).toMatch(
+      /^\+2 matches since <!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[^>]+> \(4 in all\)\. Latest:\n```.*Failed password for root from 203\.0\.113\.12 port 22 ssh2```$/,
+    );
+    appendFileSync(log, failed('203.0.113.12', 17));
+    await expect.poll(() => slack.callsOf('chat.update').length).toBeGreaterThanOrEqual(2);
+    expect(notes()).toHaveLength(1);
   });
 
   it('waits as long as a 429 says, then delivers', async () => {
