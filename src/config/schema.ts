@@ -94,6 +94,11 @@ const journaldSource = z.strictObject({
 
 const source = z.union([fileSource, journaldSource]);
 
+const ruleActions = z
+  .array(id)
+  .default([])
+  .meta({ description: 'Response actions offered as buttons on this rule’s incidents (ids of actions:).' });
+
 const customRule = z.strictObject({
   id,
   source: oneOrMany(id).meta({ description: 'The id of the source (or sources) this rule reads.' }),
@@ -110,6 +115,7 @@ const customRule = z.strictObject({
   threshold: threshold.prefault({}),
   dedupe: dedupe.optional(),
   title: z.string().min(1).optional().meta({ description: 'Incident title with {capture} placeholders.' }),
+  actions: ruleActions,
 });
 
 const packRule = z.strictObject({
@@ -119,6 +125,7 @@ const packRule = z.strictObject({
   ignore: z.array(z.string().min(1)).default([]),
   severity: severity.optional(),
   threshold: thresholdOverride.optional(),
+  actions: ruleActions,
 });
 
 export const configSchema = z

@@ -28,6 +28,8 @@ export interface CompiledRule {
   dedupe?: { by: string[]; within: number };
   /** The pack this rule came from, if any. */
   pack?: string;
+  /** Response actions its incidents offer. */
+  actions: string[];
 }
 
 export interface CompileResult {
@@ -66,6 +68,7 @@ function expandPack(entry: PackRuleConfig, path: string): ExpandedRule[] {
       threshold: { ...p.threshold, ...definedOnly(entry.threshold ?? {}) },
       ...(p.dedupe ? { dedupe: p.dedupe } : {}),
       title: p.title,
+      actions: entry.actions,
     },
   }));
 }
@@ -124,6 +127,7 @@ export function compileRules(entries: readonly RuleEntry[], sourceIds: readonly 
       id: rule.id,
       severity: rule.severity,
       title: rule.title ?? defaultTitle(rule),
+      actions: rule.actions,
       sources: rule.source,
       patterns,
       ignore,

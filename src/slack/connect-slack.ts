@@ -24,7 +24,13 @@ export async function connectSlack(
   config: NonNullable<Config['slack']>,
   roles: Config['roles'],
   sources: Config['sources'],
-  deps: { store: SqliteStore; clock: Clock; logger: Logger; env: NodeJS.ProcessEnv },
+  deps: {
+    store: SqliteStore;
+    clock: Clock;
+    logger: Logger;
+    env: NodeJS.ProcessEnv;
+    ruleActions?: Readonly<Record<string, readonly string[]>>;
+  },
 ): Promise<SlackConnection> {
   const env = readSlackEnv(deps.env);
   if (!env.botToken) throw new SlackAuthFailedError('missing');
@@ -49,7 +55,12 @@ export async function connectSlack(
   }
   const delivery = createSlackDelivery(
     { store: deps.store, client, clock: deps.clock, logger: deps.logger },
-    { channel: config.channel, updateInterval: config.updateInterval, threadInterval: config.threadInterval },
+    {
+      channel: config.channel,
+      updateInterval: config.updateInterval,
+      threadInterval: config.threadInterval,
+      ...(deps.ruleActions ? { ruleActions: deps.ruleActions } : {}),
+    },
   );
   return {
     delivery,

@@ -48,7 +48,7 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
     case 'help':
       return reply('*/logs* answers only you. Commands:', LOGS_HELP.join('\n'));
     case 'invalid':
-      return reply(escapeMrkdwn(query.message, 500));
+      return reply(query.message);
     case 'search': {
       const problem = validateSearch(query);
       if (problem) return reply(escapeMrkdwn(problem, 500));

@@ -1,5 +1,6 @@
 // What a responder typed after /logs, as a query. Pure; everything typed is untrusted.
 import { parseDuration } from '../config/duration.js';
+import { escapeInlineCode } from './escape.js';
 
 export type LogsQuery =
   | { kind: 'help' }
@@ -10,6 +11,7 @@ export type LogsQuery =
   | { kind: 'stats'; since?: number }
   | { kind: 'silences' }
   | { kind: 'unsilence'; id: number }
+  /** message is mrkdwn, with what the person typed already escaped. */
   | { kind: 'invalid'; message: string };
 
 export const LOGS_HELP = [
@@ -83,6 +85,6 @@ export function parseLogsQuery(input: string): LogsQuery {
       return { kind: 'unsilence', id };
     }
     default:
-      return { kind: 'invalid', message: `There is no /logs ${command.slice(0, 40)}. Try \`/logs help\`.` };
+      return { kind: 'invalid', message: `There is no /logs ${escapeInlineCode(command, 40)}. Try \`/logs help\`.` };
   }
 }

@@ -11,6 +11,9 @@ export const INCIDENT_ACTIONS = {
   'false-positive': 'incident:false-positive',
 } as const;
 
+/** Buttons of the response actions a rule offers: `action:block-ip`. */
+export const RESPONSE_ACTION_PREFIX = 'action:';
+
 export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
 
 export interface SlackMessage {
@@ -53,7 +56,11 @@ function statusLine(incident: Incident, view: IncidentDecisions): string {
   return parts.join(' · ');
 }
 
-export function renderIncidentMessage(incident: Incident, view: IncidentDecisions = {}): SlackMessage {
+export function renderIncidentMessage(
+  incident: Incident,
+  view: IncidentDecisions = {},
+  actions: readonly string[] = [],
+): SlackMessage {
   const severity = SEVERITY_LABEL[incident.severity];
   const header = escapePlainText(`${severity} · ${incident.title}`, LIMITS.header);
   const captured = Object.entries(incident.fields).filter(([name]) => name !== 'pid');
@@ -79,6 +86,19 @@ export function renderIncidentMessage(incident: Incident, view: IncidentDecision
   }
   if (incident.status === 'open' && !view.resolvedBy) {
     blocks.push(renderButtons(incident, view));
+    if (actions.length > 0) {
+      blocks.push({
+        type: 'actions',
+        block_id: `actions:${incident.id}`,
+        // At most 25 elements in an actions block.
+        elements: actions.slice(0, 25).map((action) => ({
+          type: 'button',
+          action_id: `${RESPONSE_ACTION_PREFIX}${action}`,
+          text: plain(action),
+          value: String(incident.id),
+        })),
+      });
+    }
   }
   const fallback = escapeMrkdwn(
     `${severity} · ${incident.title} (${incident.count}×, ${incident.rule})`,

@@ -11,7 +11,7 @@ import type { Decision, SilenceRow } from '../store/sqlite-store.js';
 import { groupsNamedBy, type Roles, rolesGranting } from './authorize.js';
 import { answerLogsQuery } from './logs-command.js';
 import { parseLogsQuery } from './logs-query.js';
-import { INCIDENT_ACTIONS } from './render-incident.js';
+import { INCIDENT_ACTIONS, RESPONSE_ACTION_PREFIX } from './render-incident.js';
 
 /** How Slack reaches logwarden: a Socket Mode connection (no public URL) or signed HTTP requests to a port. */
 export type SlackTransport =
@@ -104,6 +104,24 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       deps.decide(decision, incidentId, user, snoozeFor);
     });
   }
+
+  // Response actions run in a later release; until then their buttons say so, and the click is on record.
+  app.action(new RegExp(`^${RESPONSE_ACTION_PREFIX}`), async ({ ack, body, action, respond }) => {
+    await ack();
+    const a = action as { action_id?: string; value?: string };
+    const name = (a.action_id ?? '').slice(RESPONSE_ACTION_PREFIX.length);
+    deps.audit({
+      actor: body.user.id,
+      action: a.action_id ?? 'action:?',
+      incidentId: Number(a.value),
+      data: { refused: true, reason: 'response actions are not available yet' },
+    });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: `The response action ${name.slice(0, 64)} cannot run yet: this logwarden does not run response actions. Nothing was done.`,
+    });
+  });
 
   app.command('/logs', async ({ ack, command, respond }) => {
     await ack();

@@ -20,6 +20,8 @@ export interface SlackDeliveryOptions {
   updateInterval: number;
   /** At most one thread reply about new matches per incident per this many ms. */
   threadInterval: number;
+  /** The response actions each rule offers, as buttons. */
+  ruleActions?: Readonly<Record<string, readonly string[]>>;
   /** Delay before the nth retry of a network error or 5xx (n from 1). */
   backoff?: (attempt: number) => number;
 }
@@ -78,7 +80,11 @@ export function createSlackDelivery(
     if (job.kind === 'slack.note') return deliverNote(job);
     const found = store.readIncident(job.incidentId);
     if (!found) return { done: true };
-    const message = renderIncidentMessage(found.incident, found.decisions);
+    const message = renderIncidentMessage(
+      found.incident,
+      found.decisions,
+      options.ruleActions?.[found.incident.rule] ?? [],
+    );
     const ref = store.readSlackMessage(job.incidentId);
     try {
       if (ref) {

@@ -15,6 +15,7 @@ function rule(overrides: Partial<CompiledRule> = {}): CompiledRule {
     ignore: [],
     fields: { ip: 'ip', pid: 'int' },
     threshold: { count: 3, within: 10 * MIN, by: ['ip'] },
+    actions: [],
     ...overrides,
   };
 }

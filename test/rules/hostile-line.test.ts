@@ -6,7 +6,9 @@ import { PACK_NAMES } from '../../src/rules/packs/index.js';
 
 const MAX = 64 * 1024;
 const { rules } = compileRules(
-  PACK_NAMES.filter((p) => p !== 'sshd-aggressive').map((use) => ({ use, source: ['s'], ignore: [] }) as RuleEntry),
+  PACK_NAMES.filter((p) => p !== 'sshd-aggressive').map(
+    (use) => ({ use, source: ['s'], ignore: [], actions: [] }) as RuleEntry,
+  ),
   ['s'],
 );
 const matcher = new SourceMatcher(rules, MAX);

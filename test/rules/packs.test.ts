@@ -5,7 +5,7 @@ import { matchChunk, SourceMatcher } from '../../src/rules/match.js';
 import type { PackName } from '../../src/rules/packs/index.js';
 
 function packMatcher(use: PackName): SourceMatcher {
-  const { rules, problems } = compileRules([{ use, source: ['s'], ignore: [] } as RuleEntry], ['s']);
+  const { rules, problems } = compileRules([{ use, source: ['s'], ignore: [], actions: [] } as RuleEntry], ['s']);
   expect(problems).toEqual([]);
   return new SourceMatcher(rules, 65536);
 }

@@ -38,7 +38,11 @@ describe('parseLogsQuery', () => {
       text: 'stats since:soon',
       query: { kind: 'invalid', message: expect.stringContaining('since:soon is not a duration') },
     },
-    { text: 'rm -rf /', query: { kind: 'invalid', message: 'There is no /logs rm. Try `/logs help`.' } },
+    { text: 'rm -rf /', query: { kind: 'invalid', message: 'There is no /logs `rm`. Try `/logs help`.' } },
+    {
+      text: '<!channel>',
+      query: { kind: 'invalid', message: 'There is no /logs `&lt;!channel&gt;`. Try `/logs help`.' },
+    },
   ])('reads "$text"', ({ text, query }) => {
     expect(parseLogsQuery(text)).toEqual(query);
   });

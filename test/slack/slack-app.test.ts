@@ -39,7 +39,7 @@ async function setup(options: { http?: boolean } = {}) {
   const loaded = parseConfig(
     `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
 sources: [{ id: auth, path: ${JSON.stringify(log)} }, { id: web, path: ${JSON.stringify(join(dir, 'web.log'))} }]
-rules: [{ use: sshd, source: auth, threshold: { count: 1 } }]
+rules: [{ use: sshd, source: auth, threshold: { count: 1 }, actions: [block-ip] }]
 roles:
   responders: { users: [U0ALICE] }
   leads: { groups: [S0LEADS] }
@@ -63,6 +63,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}`,
     clock: Date.now,
     logger: silentLogger,
     env,
+    ruleActions: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])),
   });
   const events: IncidentEvent[] = [];
   const app = createLogwarden(loaded, {
@@ -223,6 +224,23 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
     await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain('acknowledged by <@U0ALICE>');
   });
 
+  it('offers the response actions of the rule as buttons that say they cannot run yet', async () => {
+    const { slack, click, audit } = await setup();
+    expect(JSON.stringify(slack.callsOf('chat.postMessage')[0]!.params.blocks)).toContain(
+      '"action_id":"action:block-ip"',
+    );
+    await slack.send('interactive', {
+      ...click('U0ALICE', 'action:block-ip'),
+      response_url: `${slack.url.replace(/\/api\/$/, '')}/respond`,
+    });
+    await expect.poll(() => slack.callsOf('/respond').length).toBe(1);
+    expect(slack.callsOf('/respond')[0]!.params).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'The response action block-ip cannot run yet: this logwarden does not run response actions. Nothing was done.',
+    });
+    expect(audit().map((a) => a.action)).toEqual(['action:block-ip']);
+  });
+
   it('refuses someone outside the allowed roles: ephemeral answer, audit row, nothing changes', async () => {
     const { slack, click, audit, store } = await setup();
     await slack.send('interactive', click('U0ALICE', 'incident:resolve'));
@@ -271,6 +289,21 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
     expect(answer).toContain('Invalid user &lt;!channel&gt; from 198.51.100.9');
     expect(answer).not.toContain('<!channel>');
     expect(slack.callsOf('/respond')[0]!.params.response_type).toBe('ephemeral');
+  });
+
+  it.each([
+    { text: 'help', answer: '*/logs* answers only you. Commands:' },
+    { text: 'tail auth 1', answer: 'The last 1 lines of `auth`:' },
+    { text: 'ip 203.0.113.7', answer: 'What logwarden knows of `203.0.113.7`: 1 incidents, 1 recent lines.' },
+    { text: 'stats', answer: '1 incidents.' },
+    { text: 'incidents all since:1d', answer: '1 incident, newest first:' },
+    { text: 'search /(a+)+$/', answer: 'is refused: it nests a repeated part' },
+    { text: 'frobnicate', answer: 'There is no /logs `frobnicate`. Try `/logs help`.' },
+  ])('answers /logs $text', async ({ text, answer }) => {
+    const { slack, logs, replies } = await setup();
+    await slack.send('slash_commands', logs('U0ALICE', text));
+    await expect.poll(() => replies().length).toBe(1);
+    expect(replies()[0]).toContain(answer);
   });
 
   it('keeps /logs to the sources of the asker roles, and from people without one', async () => {

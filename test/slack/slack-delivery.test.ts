@@ -18,10 +18,12 @@ afterEach(async () => {
 const failed = (ip: string, n: number) =>
   `2026-11-23T10:00:${String(n % 60).padStart(2, '0')}Z web1 sshd[${1000 + n}]: Failed password for root from ${ip} port 22 ssh2\n`;
 
-async function setup(options: { updateInterval?: string; count?: number; threadInterval?: string } = {}) {
-  const dir = tempDir();
+async function setup(
+  options: { updateInterval?: string; count?: number; threadInterval?: string; dir?: string; apiUrl?: string } = {},
+) {
+  const dir = options.dir ?? tempDir();
   const log = join(dir, 'auth.log');
-  writeFileSync(log, '');
+  if (!options.dir) writeFileSync(log, '');
   const slack = await startSlackApi();
   cleanup.push(() => slack.close());
   const loaded = parseConfig(
@@ -35,7 +37,7 @@ tail: { pollInterval: 50ms }
   );
   const store = new SqliteStore(loaded.config.store.path);
   const client = new WebClient('xoxb-test', {
-    slackApiUrl: slack.url,
+    slackApiUrl: options.apiUrl ?? slack.url,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
@@ -69,7 +71,11 @@ tail: { pollInterval: 50ms }
     store.close();
   });
   await app.start();
-  return { log, slack, store, app, logs, time };
+  const stop = async () => {
+    await app.stop();
+    store.close();
+  };
+  return { log, slack, store, app, logs, time, dir, stop };
 }
 
 const lastCount = (slack: SlackApiServer) => {
@@ -128,6 +134,24 @@ describe('Slack delivery through the real WebClient', () => {
     appendFileSync(log, failed('203.0.113.12', 17));
     await expect.poll(() => slack.callsOf('chat.update').length).toBeGreaterThanOrEqual(2);
     expect(notes()).toHaveLength(1);
+  });
+
+  it('keeps what Slack could not take while it was unreachable, and delivers it after a restart', async () => {
+    const { createServer } = await import('node:net');
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    // Nothing listens on that port: every call fails to connect.
+    const down = await setup({ apiUrl: `http://127.0.0.1:${port}/api/` });
+    appendFileSync(down.log, failed('203.0.113.13', 1) + failed('203.0.113.13', 5));
+    await expect.poll(() => down.store.readDueOutbox(Date.now() + 3_600_000)[0]?.attempts ?? 0).toBeGreaterThan(0);
+    await down.stop();
+    const up = await setup({ dir: down.dir });
+    await expect.poll(() => up.slack.callsOf('chat.postMessage').length).toBe(1);
+    expect(up.slack.callsOf('chat.postMessage')[0]!.params.text).toBe(
+      'HIGH · SSH brute force from 203.0.113.13 (2×, sshd)',
+    );
   });
 
   it('waits as long as a 429 says, then delivers', async () => {
