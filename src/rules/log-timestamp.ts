@@ -64,3 +64,12 @@ function parseCommonLog(line: string): number | undefined {
   const offset = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) * 60_000;
   return Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - offset;
 }
+
+// The host name a syslog-style line names after its timestamp: `Nov 23 10:15:01 web1 sshd[1]: …`.
+const SYSLOG_HOST =
+  /^(?:[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S{8,32}) ([A-Za-z0-9][A-Za-z0-9._-]{0,252}) \S{1,128}:/;
+
+/** The host a syslog or journal line was written on, when it says. */
+export function parseLogHost(line: string): string | undefined {
+  return SYSLOG_HOST.exec(line)?.[1];
+}

@@ -1,6 +1,7 @@
 // The one Slack message an incident has, as Block Kit: rendered from the incident and what people did to it, so
 // updating the message is rendering it again. Pure.
 import type { Incident, IncidentDecisions, Severity } from '../core/types.js';
+import { parseLogHost } from '../rules/log-timestamp.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
 
 /** Namespaced action ids, parsed back by the listeners. */
@@ -64,9 +65,10 @@ export function renderIncidentMessage(
   const severity = SEVERITY_LABEL[incident.severity];
   const header = escapePlainText(`${severity} · ${incident.title}`, LIMITS.header);
   const captured = Object.entries(incident.fields).filter(([name]) => name !== 'pid');
+  const host = incident.sample.map(parseLogHost).find((h) => h !== undefined);
   const fields = [
     `*Rule*\n${escapeInlineCode(incident.rule, 200)}`,
-    `*Source*\n${escapeInlineCode(incident.source, 200)}`,
+    `*Source*\n${escapeInlineCode(host ? `${incident.source} · ${host}` : incident.source, 200)}`,
     `*Count*\n${incident.count}`,
     `*Incident*\n#${incident.id}`,
     `*First seen*\n${slackDate(incident.firstSeen)}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogTimestamp } from '../../src/rules/log-timestamp.js';
+import { parseLogHost, parseLogTimestamp } from '../../src/rules/log-timestamp.js';
 
 const now = Date.parse('2026-11-23T12:00:00Z');
 
@@ -21,5 +21,16 @@ describe('parseLogTimestamp', () => {
 
   it.each(['no time here', '2026-11-24T12:00:00Z in the future', 'Foo 23 10:15:01 web1'])('gives up on %s', (line) => {
     expect(parseLogTimestamp(line, now)).toBeUndefined();
+  });
+});
+
+describe('parseLogHost', () => {
+  it.each([
+    { line: 'Nov 23 10:15:01 web1 sshd[1]: Failed password', host: 'web1' },
+    { line: 'Nov  3 10:15:01 db-2.example.com sudo: alice : x', host: 'db-2.example.com' },
+    { line: '2026-11-23T10:15:01.123456+00:00 bastion sshd-session[9]: Invalid user', host: 'bastion' },
+    { line: '203.0.113.7 - - [23/Nov/2026:10:15:01 +0000] "GET / HTTP/1.1" 200 1', host: undefined },
+  ])('reads $host from $line', ({ line, host }) => {
+    expect(parseLogHost(line)).toBe(host);
   });
 });

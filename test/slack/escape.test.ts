@@ -66,6 +66,11 @@ describe('renderIncidentMessage', () => {
     expect(renderIncidentMessage(incident)).toMatchSnapshot();
   });
 
+  it('names the host the sample lines come from', () => {
+    const incident = { ...incidentWith('203.0.113.7'), sample: ['Nov 23 10:00:00 web1 sshd[1]: Failed password'] };
+    expect(JSON.stringify(renderIncidentMessage(incident).blocks)).toContain('*Source*\\n`auth · web1`');
+  });
+
   it('shows who acknowledged and drops the Acknowledge button', () => {
     const message = renderIncidentMessage(incidentWith('203.0.113.7'), {
       acknowledgedBy: { user: 'U123', at: Date.parse('2026-11-23T12:03:00Z') },
