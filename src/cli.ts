@@ -96,15 +96,7 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     await app.start();
-    listener = await slack?.listen({
-      logger,
-      decide: (...args) => app.decide(...args),
-      audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
-      readIncidents: () => store.readIncidents(),
-      readSilences: () => store.readSilences(Date.now()),
-      liftSilence: (id, actor) => app.liftSilence(id, actor),
-      clock: Date.now,
-    });
+    listener = await slack?.listen(app);
     logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');
   });
 

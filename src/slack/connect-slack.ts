@@ -6,15 +6,15 @@ import { readSlackEnv } from '../config/env.js';
 import type { Config } from '../config/schema.js';
 import { SlackAuthFailedError } from '../core/errors.js';
 import type { Clock } from '../core/types.js';
-import type { Logger } from '../main.js';
+import type { Logger, Logwarden } from '../main.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
 import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
 
 export interface SlackConnection {
   delivery: SlackDelivery;
-  /** Starts listening for clicks (Socket Mode), when SLACK_APP_TOKEN is set. */
-  listen(deps: SlackAppDeps): Promise<{ stop(): Promise<void> } | undefined>;
+  /** Starts listening for clicks and /logs (Socket Mode or HTTP), when the token or secret for it is set. */
+  listen(logwarden: Logwarden): Promise<{ stop(): Promise<void> } | undefined>;
 }
 
 // Answers that mean the token itself is wrong; anything else (Slack unreachable) is left to the outbox's retries.
@@ -64,7 +64,17 @@ export async function connectSlack(
   );
   return {
     delivery,
-    async listen(appDeps) {
+    async listen(logwarden) {
+      const { store, clock, logger } = deps;
+      const appDeps: SlackAppDeps = {
+        logger,
+        clock,
+        decide: (...args) => logwarden.decide(...args),
+        liftSilence: (id, actor) => logwarden.liftSilence(id, actor),
+        audit: (entry) => store.appendAudit({ ...entry, at: clock() }),
+        readIncidents: () => store.readIncidents(),
+        readSilences: () => store.readSilences(clock()),
+      };
       const needed = config.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET';
       const transport: SlackTransport | undefined =
         config.mode === 'socket'

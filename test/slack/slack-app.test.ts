@@ -75,15 +75,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}`,
     env: process.env,
   });
   await app.start();
-  const listener = await connection.listen({
-    logger: silentLogger,
-    decide: (...args) => app.decide(...args),
-    audit: (entry) => store.appendAudit({ ...entry, at: Date.now() }),
-    readIncidents: () => store.readIncidents(),
-    readSilences: () => store.readSilences(Date.now()),
-    liftSilence: (id, actor) => app.liftSilence(id, actor),
-    clock: Date.now,
-  });
+  const listener = await connection.listen(app);
   cleanup.push(async () => {
     await listener?.stop();
     await app.stop();
