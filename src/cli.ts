@@ -158,6 +158,44 @@ program
   });
 
 program
+  .command('audit')
+  .description('Print the audit log and verify its hash chain; exit 1 when a row was changed, removed or added.')
+  .addOption(configOption())
+  .option('--since <duration>', 'only rows from the last 15m, 2h, 1d …')
+  .option('--json', 'one JSON object per row')
+  .action(async (options: { config: string; since?: string; json?: boolean }) => {
+    const loaded = readConfig(options.config);
+    const [{ SqliteStore }, { findBrokenLink }, { parseDuration }] = await Promise.all([
+      import('./store/sqlite-store.js'),
+      import('./store/audit-chain.js'),
+      import('./config/duration.js'),
+    ]);
+    const since = options.since === undefined ? 0 : parseDuration(options.since);
+    if (since === undefined) {
+      process.stderr.write(`logwarden: --since ${options.since} is not a duration. Write e.g. 15m, 2h or 1d.\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    const store = new SqliteStore(loaded.config.store.path);
+    const rows = store.readAudit();
+    store.close();
+    const from = since ? Date.now() - since : 0;
+    for (const row of rows.filter((r) => r.at >= from)) {
+      const data = JSON.parse(row.dataJson) as Record<string, unknown>;
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify({ id: row.id, at: new Date(row.at).toISOString(), actor: row.actor, action: row.action, incident: row.incidentId, data, hash: row.hash })}\n`
+          : `${row.id}\t${new Date(row.at).toISOString()}\t${row.actor}\t${row.action}\t${row.incidentId ?? '-'}\t${row.dataJson}\n`,
+      );
+    }
+    const broken = findBrokenLink(rows);
+    if (broken) {
+      process.stderr.write(`logwarden: the audit chain is broken at row ${broken.id}: ${broken.reason}.\n`);
+      process.exit(EXIT_FAILURE);
+    }
+    process.stderr.write(`audit chain verified: ${rows.length} rows\n`);
+  });
+
+program
   .command('schema')
   .description("Print the config file's JSON Schema, for editors (e.g. yaml-language-server).")
   .action(async () => {

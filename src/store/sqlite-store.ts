@@ -1,6 +1,5 @@
 // Everything logwarden must not forget, in one SQLite file (WAL): where each source was read up to, the incidents and
 // threshold counts those lines produced — committed together, so a crash never splits them — and the audit log.
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +7,7 @@ import { StoreFailedError } from '../core/errors.js';
 import type { Incident, IncidentDecisions, Severity, SourcePosition } from '../core/types.js';
 import type { Hit, TrackerChanges, TrackerState } from '../incidents/incident-tracker.js';
 import { keyHashOf } from '../incidents/incident-tracker.js';
+import { type AuditRow, hashAuditRow } from './audit-chain.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface StoredOffset {
@@ -205,6 +205,10 @@ export class SqliteStore {
       ),
       expireHits: db.prepare('DELETE FROM hits WHERE expires_at <= ?'),
       lastAudit: db.prepare<[], { hash: string }>('SELECT hash FROM audit ORDER BY id DESC LIMIT 1'),
+      allAudit: db.prepare<[], AuditRow>(
+        `SELECT id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash
+         FROM audit ORDER BY id`,
+      ),
       insertAudit: db.prepare(
         'INSERT INTO audit (at, actor, action, incident_id, data_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -288,12 +292,21 @@ export class SqliteStore {
   appendAudit(entry: AuditEntry): void {
     this.transaction(() => {
       const prev = this.statements.lastAudit.get()?.hash ?? '';
-      const data = JSON.stringify(entry.data);
-      const hash = createHash('sha256')
-        .update(JSON.stringify([prev, entry.at, entry.actor, entry.action, entry.incidentId ?? null, data]))
-        .digest('hex');
-      this.statements.insertAudit.run(entry.at, entry.actor, entry.action, entry.incidentId ?? null, data, prev, hash);
+      const row = {
+        at: entry.at,
+        actor: entry.actor,
+        action: entry.action,
+        incidentId: entry.incidentId ?? null,
+        dataJson: JSON.stringify(entry.data),
+      };
+      const hash = hashAuditRow(prev, row);
+      this.statements.insertAudit.run(row.at, row.actor, row.action, row.incidentId, row.dataJson, prev, hash);
     });
+  }
+
+  /** Every audit row, oldest first. */
+  readAudit(): AuditRow[] {
+    return this.statements.allAudit.all();
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreFailedError } from '../../src/core/errors.js';
+import { findBrokenLink } from '../../src/store/audit-chain.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -41,6 +42,18 @@ describe('SqliteStore', () => {
     expect(() => db.prepare("UPDATE audit SET actor = 'x'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
     db.close();
+  });
+
+  it('verifies its chain, and finds a row removed from the middle', () => {
+    const store = new SqliteStore(join(tempDir(), 'store.db'));
+    for (let i = 1; i <= 3; i++) store.appendAudit({ at: i, actor: `U${i}`, action: 'x', data: { i } });
+    const rows = store.readAudit();
+    store.close();
+    expect(findBrokenLink(rows)).toBeUndefined();
+    expect(findBrokenLink([rows[0]!, rows[2]!])).toEqual({
+      id: 3,
+      reason: 'it does not follow the row before it (one was removed or added)',
+    });
   });
 
   it('says which file failed and how to fix it', () => {
