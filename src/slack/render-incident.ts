@@ -2,6 +2,7 @@
 // updating the message is rendering it again. Pure.
 import type { Incident, IncidentDecisions, Severity } from '../core/types.js';
 import { parseLogHost } from '../rules/log-timestamp.js';
+import type { DecisionNote } from '../store/sqlite-store.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
 
 /** Namespaced action ids, parsed back by the listeners. */
@@ -176,4 +177,18 @@ export function renderOccurrenceNote(incident: Incident, previousCount: number, 
   const more = incident.count - previousCount;
   const head = `+${more} ${more === 1 ? 'match' : 'matches'} since ${slackDate(since)} (${incident.count} in all).`;
   return latest ? `${head} Latest:\n\`\`\`${escapeCodeBlock(latest, 1000)}\`\`\`` : head;
+}
+
+/** The thread reply that records who did what; Slack user ids come from Slack, never from logs. */
+export function renderDecisionNote({ decision, actor, until }: DecisionNote): string {
+  switch (decision) {
+    case 'acknowledge':
+      return `<@${actor}> acknowledged this incident.`;
+    case 'resolve':
+      return `<@${actor}> resolved this incident.`;
+    case 'snooze':
+      return `<@${actor}> snoozed this rule and key until ${slackDate(until ?? 0)}.`;
+    case 'false-positive':
+      return `<@${actor}> marked this incident a false positive: this rule and key open no more incidents.`;
+  }
 }

@@ -6,7 +6,12 @@ import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@s
 import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
 import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
-import { renderIncidentMessage, renderOccurrenceNote, type SlackMessage } from './render-incident.js';
+import {
+  renderDecisionNote,
+  renderIncidentMessage,
+  renderOccurrenceNote,
+  type SlackMessage,
+} from './render-incident.js';
 
 /** The Web API calls delivery makes: a @slack/web-api WebClient, or Bolt's app.client. */
 export type SlackChatClient = Pick<WebClient, 'chat'>;
@@ -69,7 +74,8 @@ export function createSlackDelivery(
     const ref = store.readSlackMessage(job.incidentId);
     if (!ref) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
     try {
-      await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: job.text ?? '' });
+      if (!job.note) return { failed: 'a thread note without content' };
+      await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: renderDecisionNote(job.note) });
     } catch (error) {
       return classify(error, job);
     }

@@ -20,11 +20,18 @@ export interface StoredOffset {
 /** Slack writes waiting in the durable outbox. */
 export interface OutboxJob {
   id: number;
-  /** slack.sync: make the incident's message current; slack.note: post `text` in its thread. */
+  /** slack.sync: make the incident's message current; slack.note: tell its thread about a person's decision. */
   kind: 'slack.sync' | 'slack.note';
   incidentId: number;
   attempts: number;
-  text?: string;
+  note?: DecisionNote;
+}
+
+/** Who decided what, for the thread; rendered by the Slack side. */
+export interface DecisionNote {
+  decision: Decision;
+  actor: string;
+  until: number | null;
 }
 
 export interface SlackMessageRef {
@@ -168,8 +175,8 @@ export class SqliteStore {
            (SELECT updated_at + @min_interval FROM slack_messages WHERE incident_id = @incident_id), 0)))
          ON CONFLICT (incident_id) WHERE kind = 'slack.sync' AND state = 'pending' DO NOTHING`,
       ),
-      dueOutbox: db.prepare<[number, number], OutboxJob>(
-        `SELECT id, kind, incident_id AS incidentId, attempts, json_extract(payload_json, '$.text') AS text
+      dueOutbox: db.prepare<[number, number], Omit<OutboxJob, 'note'> & { payloadJson: string }>(
+        `SELECT id, kind, incident_id AS incidentId, attempts, payload_json AS payloadJson
          FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
       ),
       enqueueNote: db.prepare(
@@ -411,15 +418,19 @@ export class SqliteStore {
       this.appendAudit({ at: now, actor, action: `incident:${decision}`, incidentId, data });
       if (changed && options.slackSync) {
         this.statements.enqueueSync.run({ incident_id: incidentId, now, min_interval: 0 });
-        const note = renderDecisionNote(decision, actor, options.silenceUntil);
-        this.statements.enqueueNote.run(incidentId, JSON.stringify({ text: note }), now);
+        const note: DecisionNote = { decision, actor, until: options.silenceUntil ?? null };
+        this.statements.enqueueNote.run(incidentId, JSON.stringify(note), now);
       }
     });
     return changed;
   }
 
   readDueOutbox(now: number, limit = 50): OutboxJob[] {
-    return this.statements.dueOutbox.all(now, limit);
+    return this.statements.dueOutbox
+      .all(now, limit)
+      .map(({ payloadJson, ...job }) =>
+        job.kind === 'slack.note' ? { ...job, note: JSON.parse(payloadJson) as DecisionNote } : job,
+      );
   }
 
   /** When the next pending outbox job is due, if any is pending. */
@@ -458,20 +469,6 @@ export class SqliteStore {
       ref.notedAt,
       now,
     );
-  }
-}
-
-// The thread reply that records who did what; Slack user ids come from Slack, never from logs.
-function renderDecisionNote(decision: Decision, actor: string, until: number | null | undefined): string {
-  switch (decision) {
-    case 'acknowledge':
-      return `<@${actor}> acknowledged this incident.`;
-    case 'resolve':
-      return `<@${actor}> resolved this incident.`;
-    case 'snooze':
-      return `<@${actor}> snoozed this rule and key until <!date^${Math.floor((until ?? 0) / 1000)}^{date_short_pretty} {time}|${new Date(until ?? 0).toISOString()}>.`;
-    case 'false-positive':
-      return `<@${actor}> marked this incident a false positive: this rule and key open no more incidents.`;
   }
 }
 
