@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 import { readLineBlocks } from '../commands/replay-segment.js';
 import type { FileSourceConfig } from '../config/schema.js';
 import { parseLogTimestamp } from '../rules/log-timestamp.js';
-import { decodeLine } from '../rules/match.js';
+import { decodeLine, scanLines } from '../rules/match.js';
 import { analyzePattern } from '../rules/pattern-analysis.js';
 
 export interface FoundLine {
@@ -117,31 +117,12 @@ export function searchLogsAsync(
   });
 }
 
+// Lines that contain one of the literals (every line when there is none to look for), decoded.
 function forEachCandidate(data: Buffer, literals: Buffer[], maxLineBytes: number, visit: (text: string) => void): void {
-  if (literals.length === 0) {
-    let start = 0;
-    while (start < data.length) {
-      const end = data.indexOf(10, start);
-      visit(decodeLine(data, start, end === -1 ? data.length : end, maxLineBytes).text);
-      if (end === -1) break;
-      start = end + 1;
-    }
-    return;
-  }
-  const starts = new Set<number>();
-  for (const literal of literals) {
-    let at = data.indexOf(literal);
-    while (at !== -1) {
-      starts.add(data.lastIndexOf(10, at) + 1);
-      const end = data.indexOf(10, at);
-      if (end === -1) break;
-      at = data.indexOf(literal, end + 1);
-    }
-  }
-  for (const start of [...starts].sort((a, b) => a - b)) {
-    const end = data.indexOf(10, start);
-    visit(decodeLine(data, start, end === -1 ? data.length : end, maxLineBytes).text);
-  }
+  // scanLines tells apart at most 64 literals; with more, every line is a candidate.
+  scanLines(data, literals.length > 0 && literals.length <= 64 ? literals : null, (start, end) => {
+    visit(decodeLine(data, start, end, maxLineBytes).text);
+  });
 }
 
 /** The last count lines of a source's newest file. */

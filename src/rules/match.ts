@@ -100,42 +100,12 @@ export class SourceMatcher {
    * is the bit mask of the rules worth running on it.
    */
   scan(data: Buffer, visit: (start: number, end: number, rules: number) => void): void {
-    const length = data.length;
-    if (this.rules.length === 0 || length === 0) return;
-    if (this.windows === null) {
-      let start = 0;
-      while (start < length) {
-        let end = data.indexOf(10, start);
-        if (end === -1) end = length;
-        visit(start, end, this.allRules);
-        start = end + 1;
-      }
-      return;
-    }
-    // Each hit as one number, line start × 64 + window, so one numeric sort orders lines and groups their windows.
-    const hits: number[] = [];
-    this.windows.forEach((window, w) => {
-      let at = data.indexOf(window);
-      while (at !== -1) {
-        hits.push((data.lastIndexOf(10, at) + 1) * MAX_WINDOWS + w);
-        const end = data.indexOf(10, at);
-        if (end === -1) break;
-        at = data.indexOf(window, end + 1);
-      }
-    });
-    if (hits.length === 0) return;
-    hits.sort((a, b) => a - b);
-    let i = 0;
-    while (i < hits.length) {
-      const start = Math.floor(hits[i]! / MAX_WINDOWS);
-      let rules = 0;
-      for (; i < hits.length && Math.floor(hits[i]! / MAX_WINDOWS) === start; i++) {
-        rules |= this.windowRules[hits[i]! % MAX_WINDOWS]!;
-      }
-      let end = data.indexOf(10, start);
-      if (end === -1) end = length;
+    if (this.rules.length === 0) return;
+    scanLines(data, this.windows, (start, end, found) => {
+      let rules = found.length === 0 ? this.allRules : 0;
+      for (const w of found) rules |= this.windowRules[w]!;
       visit(start, end, rules);
-    }
+    });
   }
 
   /** The verdicts of the rules in the mask (default: all) on one line: matched, ignored or rejected. */
@@ -147,6 +117,50 @@ export class SourceMatcher {
       if (v) verdicts.push(v);
     }
     return verdicts;
+  }
+}
+
+/**
+ * Calls visit(start, end, found) for each line of data (end excludes the "\n"), in order: every line when literals is
+ * null, else each line containing one of them, with the indices of those it contains.
+ */
+export function scanLines(
+  data: Buffer,
+  literals: readonly Buffer[] | null,
+  visit: (start: number, end: number, found: readonly number[]) => void,
+): void {
+  const length = data.length;
+  if (length === 0) return;
+  if (literals === null) {
+    let start = 0;
+    while (start < length) {
+      let end = data.indexOf(10, start);
+      if (end === -1) end = length;
+      visit(start, end, []);
+      start = end + 1;
+    }
+    return;
+  }
+  // Each hit as one number, line start × 64 + literal, so one numeric sort orders lines and groups their literals.
+  const hits: number[] = [];
+  literals.forEach((literal, w) => {
+    let at = data.indexOf(literal);
+    while (at !== -1) {
+      hits.push((data.lastIndexOf(10, at) + 1) * MAX_WINDOWS + w);
+      const end = data.indexOf(10, at);
+      if (end === -1) break;
+      at = data.indexOf(literal, end + 1);
+    }
+  });
+  hits.sort((a, b) => a - b);
+  let i = 0;
+  while (i < hits.length) {
+    const start = Math.floor(hits[i]! / MAX_WINDOWS);
+    const found: number[] = [];
+    for (; i < hits.length && Math.floor(hits[i]! / MAX_WINDOWS) === start; i++) found.push(hits[i]! % MAX_WINDOWS);
+    let end = data.indexOf(10, start);
+    if (end === -1) end = length;
+    visit(start, end, found);
   }
 }
 
