@@ -6,8 +6,6 @@ import { matchChunk } from '../rules/match.js';
 
 export type RuleCounts = Record<RuleVerdict['outcome'], number>;
 
-const BLOCK = 4 << 20;
-
 export function countLines(data: Buffer): number {
   let n = 0;
   let at = data.indexOf(10);
@@ -40,68 +38,6 @@ export function tallyChunk(
     }
   });
   return countLines(data);
-}
-
-// Reads [start, end) of a file in large blocks into one reused buffer and hands on views of its complete lines: no
-// copies, no garbage, which is most of what replay costs besides matching. A line longer than the buffer is cut, as
-// matching would cut it anyway. Ranges start at line starts and end at line ends (or the end of the file), so every
-// line is read by exactly one range. Returns the bytes read.
-export function readLineBlocks(
-  file: string,
-  range: { start: number; end: number },
-  maxLineBytes: number,
-  handle: (lines: Buffer, readSoFar: number) => void,
-): number {
-  const buffer = Buffer.allocUnsafe(Math.max(BLOCK, 2 * maxLineBytes + 2));
-  const fd = openSync(file, 'r');
-  let position = range.start;
-  let filled = 0;
-  let skipping = false;
-  try {
-    for (;;) {
-      const want = Math.min(buffer.length - filled, range.end - position);
-      const n = want > 0 ? readSync(fd, buffer, filled, want, position) : 0;
-      position += n;
-      const read = position - range.start;
-      const end = filled + n;
-      if (n === 0) {
-        if (filled > 0 && !skipping) {
-          buffer[filled] = 10;
-          handle(buffer.subarray(0, filled + 1), read);
-        }
-        return read;
-      }
-      let from = 0;
-      if (skipping) {
-        const nl = buffer.indexOf(10, filled);
-        if (nl === -1 || nl >= end) {
-          filled = 0;
-          continue;
-        }
-        skipping = false;
-        from = nl + 1;
-      }
-      const last = buffer.lastIndexOf(10, end - 1);
-      if (last < from) {
-        if (from > 0 || end < buffer.length) {
-          buffer.copyWithin(0, from, end);
-          filled = end - from;
-          continue;
-        }
-        // No newline in a full buffer: pass the line on cut (with a newline), drop the rest of it.
-        buffer[maxLineBytes + 1] = 10;
-        handle(buffer.subarray(0, maxLineBytes + 2), read);
-        skipping = true;
-        filled = 0;
-        continue;
-      }
-      handle(buffer.subarray(from, last + 1), read);
-      buffer.copyWithin(0, last + 1, end);
-      filled = end - last - 1;
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Line starts that cut a file into about `parts` ranges of whole lines. */

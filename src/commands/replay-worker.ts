@@ -2,7 +2,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CompiledRule } from '../rules/compile.js';
 import { SourceMatcher } from '../rules/match.js';
-import { type RuleCounts, readLineBlocks, tallyChunk } from './replay-segment.js';
+import { readLineBlocks } from '../sources/read-line-blocks.js';
+import { type RuleCounts, tallyChunk } from './replay-segment.js';
 
 export interface ReplayWorkerInput {
   file: string;

@@ -6,7 +6,8 @@ import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.
 import type { CompiledRule } from '../rules/compile.js';
 import { SourceMatcher } from '../rules/match.js';
 import { LineSplitter } from '../sources/line-splitter.js';
-import { readLineBlocks, splitAtLines, tallyChunk } from './replay-segment.js';
+import { readLineBlocks } from '../sources/read-line-blocks.js';
+import { splitAtLines, tallyChunk } from './replay-segment.js';
 import type { ReplayWorkerInput, ReplayWorkerOutput } from './replay-worker.js';
 
 export interface ReplayOptions {

@@ -57,21 +57,25 @@ const dedupe = z
       'Count matches with equal `by` values within `within` of each other once (one attempt that logs two lines).',
   });
 
+const from = z
+  .enum(['end', 'start'], { message: 'must be end or start' })
+  .default('end')
+  .meta({ description: 'Where to begin a source seen for the first time at start-up.' });
+
+const maxLineBytes = z
+  .number()
+  .int()
+  .min(256)
+  .max(16 * 1024 * 1024)
+  .default(64 * 1024)
+  .meta({ description: 'Longer lines are cut to this many bytes and flagged.' });
+
 const fileSource = z.strictObject({
   id,
   type: z.literal('file').default('file'),
   path: z.string().min(1).meta({ description: 'A file path or a glob like /var/log/nginx/*.log.' }),
-  from: z
-    .enum(['end', 'start'], { message: 'must be end or start' })
-    .default('end')
-    .meta({ description: 'Where to begin a file seen for the first time at start-up.' }),
-  maxLineBytes: z
-    .number()
-    .int()
-    .min(256)
-    .max(16 * 1024 * 1024)
-    .default(64 * 1024)
-    .meta({ description: 'Longer lines are cut to this many bytes and flagged.' }),
+  from,
+  maxLineBytes,
 });
 
 const journaldSource = z.strictObject({
@@ -82,14 +86,9 @@ const journaldSource = z.strictObject({
     .array(z.string().regex(/^[A-Z0-9_]+=.*$/, { message: 'must be a journal match like SYSLOG_IDENTIFIER=sshd' }))
     .default([])
     .meta({ description: 'journalctl match expressions, e.g. SYSLOG_IDENTIFIER=sshd.' }),
-  from: z.enum(['end', 'start'], { message: 'must be end or start' }).default('end'),
+  from,
   journalctl: z.string().min(1).default('journalctl').meta({ description: 'The journalctl executable.' }),
-  maxLineBytes: z
-    .number()
-    .int()
-    .min(256)
-    .max(16 * 1024 * 1024)
-    .default(64 * 1024),
+  maxLineBytes,
 });
 
 const source = z.union([fileSource, journaldSource]);

@@ -4,11 +4,11 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, stat
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
-import { readLineBlocks } from '../commands/replay-segment.js';
 import type { FileSourceConfig } from '../config/schema.js';
 import { parseLogTimestamp } from '../rules/log-timestamp.js';
 import { decodeLine, scanLines } from '../rules/match.js';
 import { analyzePattern } from '../rules/pattern-analysis.js';
+import { readLineBlocks } from '../sources/read-line-blocks.js';
 
 export interface FoundLine {
   source: string;
