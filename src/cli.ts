@@ -62,7 +62,7 @@ program
           clock: Date.now,
           logger,
           env: process.env,
-          ruleActions: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])),
+          actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
         })
       : undefined;
     const printEvents = options.stdout === true || slack === undefined;

@@ -1,5 +1,7 @@
 // The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
+import { type ActionClick, createResponder } from './actions/responder.js';
+import { type CommandResult, type RunCommandOptions, runCommand } from './actions/run-command.js';
 import type { LoadedConfig } from './config/load.js';
 import type { SourceConfig } from './config/schema.js';
 import {
@@ -37,8 +39,12 @@ export interface LogwardenDeps {
   env: NodeJS.ProcessEnv;
   /** Slack delivery, when Slack is configured: commits then queue a sync of each incident they touch. */
   slack?: SlackDelivery;
-  /** How often quiet incidents are closed; defaults to a tenth of reopenAfter, at most 10 s. */
+  /** How often quiet incidents are closed and due undos run; defaults to a tenth of reopenAfter, at most 10 s. */
   sweepInterval?: number;
+  /** Runs response commands; the real runner unless a test passes another. */
+  runCommand?(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult>;
+  /** Record what response actions would run, run nothing. */
+  dryRun?: boolean;
 }
 
 export interface RuleCounts {
@@ -61,6 +67,12 @@ export interface Logwarden {
   decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
   /** Lifts a silence (already authorised): its rule and key open incidents again. */
   liftSilence(id: number, actor: string): boolean;
+  /** Runs, requests or approves a response action (already authorised); resolves with a reply for the clicker. */
+  respond(click: ActionClick): Promise<string | undefined>;
+  /** Undoes a response action's run (already authorised). */
+  undo(click: ActionClick): Promise<string | undefined>;
+  /** Undoes every run whose ttl has passed, now. */
+  undoDue(): Promise<void>;
   readonly counts: ReadonlyMap<string, RuleCounts>;
 }
 
@@ -100,6 +112,20 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     }
   };
 
+  const responder = createResponder({
+    store,
+    clock,
+    logger,
+    catalog: loaded.actions,
+    rules: new Map(rules.map((r) => [r.id, r])),
+    commands: config.commands,
+    env: deps.env,
+    run: deps.runCommand ?? runCommand,
+    ...(deps.dryRun ? { dryRun: true } : {}),
+    commitOptions,
+    onChange: () => deps.slack?.wake(),
+  });
+
   const processChunk = (chunk: LineChunk) => {
     const matcher = matchers.get(chunk.sourceId);
     const now = clock();
@@ -136,11 +162,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     for (const event of changes.events) deps.onEvent(event);
   };
 
+  const undoDue = () =>
+    responder.undoDue().catch((error: unknown) => logger.error({ err: error }, 'undoing expired actions failed'));
   const sweep = () => {
     const now = clock();
     const changes = tracker.sweep(now);
     commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
     for (const event of changes.events) deps.onEvent(event);
+    void undoDue();
   };
 
   const sources: RunningSource[] = config.sources.map((source) => createSource(source));
@@ -174,6 +203,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   return {
     counts,
     async start() {
+      responder.recover();
       deps.slack?.start();
       for (const source of sources) await source.start();
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
@@ -183,12 +213,16 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       if (sweepTimer) clearInterval(sweepTimer);
       for (const source of sources) source.syncNow();
       for (const source of sources) await source.stop();
+      await responder.settle();
       await deps.slack?.stop();
     },
     syncNow() {
       for (const source of sources) source.syncNow();
     },
     sweep,
+    respond: (click) => responder.request(click),
+    undo: (click) => responder.undo(click),
+    undoDue,
     liftSilence(id, actor) {
       let lifted: ReturnType<SqliteStore['liftSilence']>;
       commit(() => {

@@ -107,6 +107,8 @@ describe('logwarden schema', () => {
       'store',
       'sources',
       'rules',
+      'actions',
+      'commands',
       'incidents',
       'roles',
       'slack',

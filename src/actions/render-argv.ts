@@ -8,7 +8,7 @@ export type ArgvResult = { ok: true; argv: string[] } | { ok: false; reason: str
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 // Only these types may reach a command; `text` is for reading, never for running.
-const RUNNABLE: ReadonlySet<FieldType> = new Set(['ip', 'cidr', 'user', 'host', 'port', 'int', 'word']);
+export const RUNNABLE_TYPES: ReadonlySet<FieldType> = new Set(['ip', 'cidr', 'user', 'host', 'port', 'int', 'word']);
 
 /** The placeholders a command template uses, to check against a rule's captures when the config is read. */
 export function placeholdersOf(template: readonly string[]): string[] {
@@ -24,7 +24,7 @@ export function renderArgv(
     const type = types[name];
     const value = fields[name];
     if (type === undefined || value === undefined) return { ok: false, reason: `the incident has no ${name}` };
-    if (!RUNNABLE.has(type)) {
+    if (!RUNNABLE_TYPES.has(type)) {
       return { ok: false, reason: `${name} is free text (type text), which never goes into a command` };
     }
     if (!isValidField(type, value)) {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { type ActionCatalog, createActionCatalog } from '../actions/action-catalog.js';
 import { ConfigInvalidError, type ConfigProblem, ConfigUnreadableError, describeSystemError } from '../core/errors.js';
 import { type CompiledRule, compileRules } from '../rules/compile.js';
 import { type Config, configSchema } from './schema.js';
@@ -11,6 +12,8 @@ export interface LoadedConfig {
   file: string;
   config: Config;
   rules: CompiledRule[];
+  /** The response actions, presets filled in. */
+  actions: ActionCatalog;
   /** Problems that do not stop logwarden (slow patterns); `check` prints them. */
   warnings: ConfigProblem[];
 }
@@ -94,7 +97,9 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       }
     });
   }
-  const compiled = compileRules(config.rules, sourceIds);
+  const actions = createActionCatalog(config.actions, roleNames);
+  problems.push(...actions.problems);
+  const compiled = compileRules(config.rules, sourceIds, actions.catalog);
   problems.push(...compiled.problems);
   const withLines = (list: ConfigProblem[]) => list.map((p) => locate(parsePath(p.path), p));
   if (problems.length > 0) throw new ConfigInvalidError(file, withLines(problems));
@@ -106,7 +111,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
         'no roles are configured, so every button click will be refused. Add roles: { responders: { users: [U…] } }.',
     });
   }
-  return { file, config: deepFreeze(config), rules: compiled.rules, warnings };
+  return { file, config: deepFreeze(config), rules: compiled.rules, actions: actions.catalog, warnings };
 }
 
 // How far input is from a union branch: its issue count, and much more when the branch's own tag (`use:` for a pack

@@ -1,5 +1,6 @@
 // The one place logwarden's configuration is described: shapes, defaults and the help text editors show.
 import { z } from 'zod';
+import { PRESET_NAMES } from '../actions/presets.js';
 import { FIELD_TYPES, SEVERITIES } from '../core/types.js';
 import { PACK_NAMES } from '../rules/packs/index.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
@@ -127,6 +128,47 @@ const packRule = z.strictObject({
   actions: ruleActions,
 });
 
+const argv = z
+  .array(z.string())
+  .min(1, { message: 'must name a program: [program, arg, …]' })
+  .refine((a) => a[0] !== undefined && (a[0].startsWith('/') || /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(a[0])), {
+    message: 'must start with an absolute path or a program name on PATH (no shell: no spaces, quotes or pipes)',
+  })
+  .meta({ description: 'A command as an argv array; {field} fills in a typed capture as one whole argument.' });
+
+const action = z
+  .strictObject({
+    id,
+    preset: z
+      .enum(PRESET_NAMES, { message: `must name a preset: ${PRESET_NAMES.join(', ')}` })
+      .optional()
+      .meta({ description: 'A built-in command (with its undo) to start from; keys given here replace its parts.' }),
+    label: z.string().min(1).max(40).optional().meta({ description: 'The button text (default: the preset’s or id).' }),
+    command: argv.optional(),
+    undo: argv.optional().meta({ description: 'The command that reverses this one (an Undo button, and ttl).' }),
+    verify: argv
+      .optional()
+      .meta({ description: 'Run after the command succeeds: exit 0 means the action took effect.' }),
+    ttl: duration.optional().meta({ description: 'Undo automatically this long after the command succeeded.' }),
+    timeout: duration.default(30_000).meta({ description: 'Kill the command after this long.' }),
+    confirm: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .meta({ description: 'The question asked before it runs; {field} placeholders are filled in.' }),
+    roles: z.array(id).default(['responders']).meta({ description: 'The roles allowed to run it.' }),
+    approvals: z
+      .number()
+      .int()
+      .min(1)
+      .max(2)
+      .default(1)
+      .meta({ description: '2: the first click requests, a second authorised person approves and it runs.' }),
+    dryRun: z.boolean().default(false).meta({ description: 'Record and show what would run; run nothing.' }),
+  })
+  .meta({ description: 'A response a button runs: an argv command (never a shell) with typed {field} values.' });
+
 export const configSchema = z
   .strictObject({
     store: z
@@ -140,6 +182,22 @@ export const configSchema = z
       .prefault({}),
     sources: z.array(source).min(1, { message: 'needs at least one source' }),
     rules: z.array(z.union([packRule, customRule])).min(1, { message: 'needs at least one rule' }),
+    actions: z.array(action).default([]).meta({ description: 'Response actions rules can offer as buttons.' }),
+    commands: z
+      .strictObject({
+        env: z
+          .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }))
+          .default(['PATH', 'LANG', 'LC_ALL', 'TZ'])
+          .meta({ description: 'The only environment variables commands get (from logwarden’s own).' }),
+        maxOutput: z
+          .number()
+          .int()
+          .min(256)
+          .max(1_000_000)
+          .default(64 * 1024)
+          .meta({ description: 'Bytes of stdout and stderr kept (each); the rest is cut, its hash is kept.' }),
+      })
+      .prefault({}),
     incidents: z
       .strictObject({
         reopenAfter: duration.default(3_600_000).meta({ description: 'Close an incident after this long quiet.' }),
@@ -215,6 +273,8 @@ export type RuleEntry = Config['rules'][number];
 export type CustomRuleConfig = Extract<RuleEntry, { pattern: unknown }>;
 export type PackRuleConfig = Extract<RuleEntry, { use: unknown }>;
 export type ThresholdConfig = CustomRuleConfig['threshold'];
+export type ActionConfig = Config['actions'][number];
+export type CommandsConfig = Config['commands'];
 
 /** The JSON Schema of the file people write (durations as text), for editors. */
 export function renderJsonSchema(): Record<string, unknown> {

@@ -60,6 +60,8 @@ export interface IncidentDecisions {
   /** How a person closed it: resolved, snoozed (silenced until `silencedUntil`) or a false positive. */
   resolution?: 'resolved' | 'snoozed' | 'false-positive';
   silencedUntil?: number;
+  /** The latest run of each response action. */
+  actions?: ActionRun[];
 }
 
 export type IncidentEventName = 'opened' | 'updated' | 'closed';
@@ -71,3 +73,54 @@ export interface IncidentEvent {
 
 /** Time as milliseconds since the epoch; passed in so windows and timers are testable. */
 export type Clock = () => number;
+
+/** The state of one run (attempt) of a response action on an incident. */
+export type ActionRunState =
+  | 'awaiting-approval'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'refused'
+  | 'dry-run'
+  | 'interrupted';
+
+/** Whether a run can still be, is being, or was undone. */
+export type UndoState = 'available' | 'running' | 'done' | 'failed';
+
+/** One attempt at a response action, as the store keeps it. Slack user ids come from Slack, never from logs. */
+export interface ActionRun {
+  id: number;
+  incidentId: number;
+  actionId: string;
+  /** 1, then one more for each "Run again". */
+  attempt: number;
+  state: ActionRunState;
+  requestedBy: string;
+  requestedAt: number;
+  approvedBy?: string;
+  argv?: string[];
+  exitCode?: number;
+  durationMs?: number;
+  outputHash?: string;
+  /** stdout then stderr, cut. */
+  output?: string;
+  /** The verify command's verdict, when there is one. */
+  verified?: boolean;
+  /** Why it was refused or failed to start. */
+  detail?: string;
+  finishedAt?: number;
+  undoState?: UndoState;
+  /** When the ttl undoes it by itself. */
+  undoAt?: number;
+  undoBy?: string;
+  undoExitCode?: number;
+  undoDetail?: string;
+}
+
+/** What one action thread reply says: a snapshot of the run when it was written. */
+export interface ActionNote {
+  kind: 'action';
+  event: 'requested' | 'finished' | 'undone' | 'undo-failed' | 'interrupted';
+  actor: string;
+  run: ActionRun;
+}

@@ -1,6 +1,8 @@
 // Turns the rules of a parsed config (and the packs they use) into ready-to-run rules, collecting every problem a
 // config can have that its schema cannot see: regexes that do not compile or backtrack catastrophically, fields
 // named but never captured, sources that do not exist.
+import type { ActionCatalog } from '../actions/action-catalog.js';
+import { RUNNABLE_TYPES } from '../actions/render-argv.js';
 import type { CustomRuleConfig, PackRuleConfig, RuleEntry } from '../config/schema.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { FieldType, Severity } from '../core/types.js';
@@ -79,11 +81,17 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-export function compileRules(entries: readonly RuleEntry[], sourceIds: readonly string[]): CompileResult {
+export function compileRules(
+  entries: readonly RuleEntry[],
+  sourceIds: readonly string[],
+  catalog: ActionCatalog = new Map(),
+): CompileResult {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const rules: CompiledRule[] = [];
   const seen = new Map<string, string>();
+  // A pack entry's action needs only one of the pack's rules to capture its fields; the others do not offer it.
+  const offered = new Map<string, Set<string>>();
   for (const { rule, path, pack } of expandRuleEntries(entries)) {
     const before = problems.length;
     const idPath = pack ? path : `${path}.id`;
@@ -123,11 +131,19 @@ export function compileRules(entries: readonly RuleEntry[], sourceIds: readonly 
     if (problems.length > before) continue;
     const fields: Record<string, FieldType> = {};
     for (const p of patterns) for (const c of p.captures) fields[c] = rule.fields[c] ?? 'text';
+    const actions = rule.actions.filter((actionId, j) => {
+      const problem = checkAction(actionId, catalog, rule.id, fields, patterns);
+      if (problem && !(pack && catalog.has(actionId)))
+        problems.push({ path: `${path}.actions[${j}]`, message: problem });
+      if (problem) return false;
+      offered.set(path, (offered.get(path) ?? new Set()).add(actionId));
+      return true;
+    });
     rules.push({
       id: rule.id,
       severity: rule.severity,
       title: rule.title ?? defaultTitle(rule),
-      actions: rule.actions,
+      actions,
       sources: rule.source,
       patterns,
       ignore,
@@ -137,7 +153,42 @@ export function compileRules(entries: readonly RuleEntry[], sourceIds: readonly 
       ...(pack ? { pack } : {}),
     });
   }
+  entries.forEach((entry, i) => {
+    if (!('use' in entry)) return;
+    entry.actions.forEach((actionId, j) => {
+      const action = catalog.get(actionId);
+      if (!action || offered.get(`rules[${i}]`)?.has(actionId)) return;
+      problems.push({
+        path: `rules[${i}].actions[${j}]`,
+        message: `no rule of pack ${entry.use} captures every field action "${actionId}" uses (${action.fields.map((f) => `{${f}}`).join(', ')}), so no incident could offer it. Pick an action that uses the pack's fields.`,
+      });
+    });
+  });
   return { rules, problems, warnings };
+}
+
+// Why a rule cannot offer an action: unknown, or its command needs a field the rule does not capture with a type.
+function checkAction(
+  actionId: string,
+  catalog: ActionCatalog,
+  ruleId: string,
+  fields: Record<string, FieldType>,
+  patterns: CompiledPattern[],
+): string | undefined {
+  const action = catalog.get(actionId);
+  if (!action) {
+    const known = [...catalog.keys()].join(', ') || '(none)';
+    return `no action has id "${actionId}". Actions: ${known}. Define it under actions: or remove it here.`;
+  }
+  for (const field of action.fields) {
+    if (!patterns.every((p) => p.captures.includes(field))) {
+      return `action "${actionId}" uses {${field}}, which rule ${ruleId} does not capture in every pattern. Add (?<${field}>…) or offer another action.`;
+    }
+    if (!RUNNABLE_TYPES.has(fields[field]!)) {
+      return `action "${actionId}" uses {${field}}, which rule ${ruleId} captures as free text; text never goes into a command. Give it a type under fields: (ip, cidr, user, host, port, int or word).`;
+    }
+  }
+  return undefined;
 }
 
 function defaultTitle(rule: CustomRuleConfig): string {

@@ -2,6 +2,7 @@
 // whose own retries are off (the outbox retries, and honours Retry-After), checked with auth.test at start-up so a
 // bad token is an error at once rather than a silent outbox.
 import { LogLevel, WebClient } from '@slack/web-api';
+import type { ActionCatalog } from '../actions/action-catalog.js';
 import { readSlackEnv } from '../config/env.js';
 import type { Config } from '../config/schema.js';
 import { SlackAuthFailedError } from '../core/errors.js';
@@ -29,9 +30,14 @@ export async function connectSlack(
     clock: Clock;
     logger: Logger;
     env: NodeJS.ProcessEnv;
-    ruleActions?: Readonly<Record<string, readonly string[]>>;
+    /** The response actions, and which each rule offers as buttons. */
+    actions?: { catalog: ActionCatalog; byRule: Readonly<Record<string, readonly string[]>> };
   },
 ): Promise<SlackConnection> {
+  const catalog: ActionCatalog = deps.actions?.catalog ?? new Map();
+  const ruleActions = Object.fromEntries(
+    Object.entries(deps.actions?.byRule ?? {}).map(([rule, ids]) => [rule, ids.flatMap((id) => catalog.get(id) ?? [])]),
+  );
   const env = readSlackEnv(deps.env);
   if (!env.botToken) throw new SlackAuthFailedError('missing');
   const client = new WebClient(env.botToken, {
@@ -59,7 +65,7 @@ export async function connectSlack(
       channel: config.channel,
       updateInterval: config.updateInterval,
       threadInterval: config.threadInterval,
-      ...(deps.ruleActions ? { ruleActions: deps.ruleActions } : {}),
+      ruleActions,
     },
   );
   return {
@@ -71,6 +77,8 @@ export async function connectSlack(
         clock,
         decide: (...args) => logwarden.decide(...args),
         liftSilence: (id, actor) => logwarden.liftSilence(id, actor),
+        respond: (click) => logwarden.respond(click),
+        undo: (click) => logwarden.undo(click),
         audit: (entry) => store.appendAudit({ ...entry, at: clock() }),
         readIncidents: () => store.readIncidents(),
         readSilences: () => store.readSilences(clock()),
@@ -101,6 +109,7 @@ export async function connectSlack(
           roles,
           allow: config.allow,
           sources,
+          actions: catalog,
         },
         appDeps,
       );

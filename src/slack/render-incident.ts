@@ -1,8 +1,9 @@
 // The one Slack message an incident has, as Block Kit: rendered from the incident and what people did to it, so
 // updating the message is rendering it again. Pure.
-import type { Incident, IncidentDecisions, Severity } from '../core/types.js';
+import type { ResolvedAction } from '../actions/action-catalog.js';
+import type { ActionNote, ActionRun, Incident, IncidentDecisions, Severity } from '../core/types.js';
 import { parseLogHost } from '../rules/log-timestamp.js';
-import type { DecisionNote } from '../store/sqlite-store.js';
+import type { DecisionNote, ThreadNote } from '../store/sqlite-store.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
 
 /** Namespaced action ids, parsed back by the listeners. */
@@ -13,8 +14,13 @@ export const INCIDENT_ACTIONS = {
   'false-positive': 'incident:false-positive',
 } as const;
 
-/** Buttons of the response actions a rule offers: `action:block-ip`. */
+/** Buttons of the response actions a rule offers: `action:block-ip`, valued `<incident>:<attempt>`. */
 export const RESPONSE_ACTION_PREFIX = 'action:';
+/** Undo buttons: `undo:block-ip`, valued `<incident>:<attempt>`. */
+export const UNDO_ACTION_PREFIX = 'undo:';
+
+/** What a response action's button needs to know; a config's ResolvedAction is one. */
+export type ActionButton = Pick<ResolvedAction, 'id' | 'label' | 'confirm' | 'approvals'>;
 
 export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
 
@@ -61,7 +67,7 @@ function statusLine(incident: Incident, view: IncidentDecisions): string {
 export function renderIncidentMessage(
   incident: Incident,
   view: IncidentDecisions = {},
-  actions: readonly string[] = [],
+  actions: readonly ActionButton[] = [],
 ): SlackMessage {
   const severity = SEVERITY_LABEL[incident.severity];
   const header = escapePlainText(`${severity} · ${incident.title}`, LIMITS.header);
@@ -79,6 +85,8 @@ export function renderIncidentMessage(
     .slice(0, LIMITS.fields)
     .map((text) => mrkdwn(cut(text, LIMITS.field)));
   const sample = incident.sample.map((line) => escapeCodeBlock(line, 1000)).join('\n');
+  const runs = new Map((view.actions ?? []).map((run) => [run.actionId, run]));
+  const labelOf = (id: string) => actions.find((a) => a.id === id)?.label ?? id;
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: header, emoji: false } },
     { type: 'context', elements: [mrkdwn(statusLine(incident, view))] },
@@ -87,21 +95,23 @@ export function renderIncidentMessage(
   if (sample) {
     blocks.push({ type: 'section', text: mrkdwn(`\`\`\`${cut(sample, LIMITS.section - 6)}\`\`\``) });
   }
-  if (incident.status === 'open' && !view.resolvedBy) {
-    blocks.push(renderButtons(incident, view));
-    if (actions.length > 0) {
-      blocks.push({
-        type: 'actions',
-        block_id: `actions:${incident.id}`,
-        // At most 25 elements in an actions block.
-        elements: actions.slice(0, 25).map((action) => ({
-          type: 'button',
-          action_id: `${RESPONSE_ACTION_PREFIX}${action}`,
-          text: plain(action),
-          value: String(incident.id),
-        })),
-      });
-    }
+  if (runs.size > 0) {
+    // At most 10 elements in a context block.
+    const lines = [...runs.values()]
+      .slice(0, 10)
+      .map((run) => mrkdwn(cut(renderRunStatus(run, labelOf(run.actionId)), 2000)));
+    blocks.push({ type: 'context', block_id: `runs:${incident.id}`, elements: lines });
+  }
+  const open = incident.status === 'open' && !view.resolvedBy;
+  if (open) blocks.push(renderButtons(incident, view));
+  // Undo stays on offer after the incident closes: a block outlives the incident that caused it.
+  const responses = [
+    ...(open ? actions.flatMap((a) => renderActionButton(incident, a, runs.get(a.id))) : []),
+    ...actions.flatMap((a) => renderUndoButton(incident, a, runs.get(a.id))),
+  ];
+  if (responses.length > 0) {
+    // At most 25 elements in an actions block.
+    blocks.push({ type: 'actions', block_id: `actions:${incident.id}`, elements: responses.slice(0, 25) });
   }
   const fallback = escapeMrkdwn(
     `${severity} · ${incident.title} (${incident.count}×, ${incident.rule})`,
@@ -162,6 +172,102 @@ function renderButtons(incident: Incident, view: IncidentDecisions): Record<stri
   return { type: 'actions', block_id: `incident:${incident.id}`, elements };
 }
 
+function renderActionButton(incident: Incident, action: ActionButton, run: ActionRun | undefined) {
+  if (run?.state === 'running') return [];
+  const awaiting = run?.state === 'awaiting-approval';
+  const attempt = run === undefined ? 1 : awaiting ? run.attempt : run.attempt + 1;
+  const verb = awaiting ? 'Approve: ' : run ? 'Run again: ' : '';
+  const question = action.confirm ? fillConfirm(action.confirm, incident.fields) : `Run ${action.label}?`;
+  const consequence = awaiting
+    ? `Requested by someone else; approving runs it now (incident #${incident.id}).`
+    : action.approvals > 1
+      ? `It runs once a second authorised person approves (incident #${incident.id}).`
+      : `It runs now (incident #${incident.id}).`;
+  return [
+    {
+      type: 'button',
+      action_id: `${RESPONSE_ACTION_PREFIX}${action.id}`,
+      text: plain(`${verb}${action.label}`),
+      value: `${incident.id}:${attempt}`,
+      ...(awaiting ? { style: 'primary' } : {}),
+      confirm: {
+        title: plain(awaiting ? 'Approve?' : 'Run this action?', 100),
+        text: plain(`${question} ${consequence}`, 300),
+        confirm: plain(awaiting ? 'Approve' : 'Run'),
+        deny: plain('Cancel'),
+      },
+    },
+  ];
+}
+
+function renderUndoButton(incident: Incident, action: ActionButton, run: ActionRun | undefined) {
+  if (run?.undoState !== 'available') return [];
+  return [
+    {
+      type: 'button',
+      action_id: `${UNDO_ACTION_PREFIX}${action.id}`,
+      text: plain(`Undo: ${action.label}`),
+      value: `${incident.id}:${run.attempt}`,
+      confirm: {
+        title: plain('Undo this action?', 100),
+        text: plain(`Runs the undo command of ${action.label} for incident #${incident.id}.`, 300),
+        confirm: plain('Undo'),
+        deny: plain('Cancel'),
+      },
+    },
+  ];
+}
+
+// Confirm dialogs are plain text: captures are shown as they are (typed values), with nothing to interpret.
+function fillConfirm(template: string, fields: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => fields[name] ?? whole);
+}
+
+const showArgv = (argv: readonly string[]) => escapeInlineCode(argv.join(' '), 300);
+
+/** One line per response action on the message: what ran, who ran it, how it ended, and its undo. */
+export function renderRunStatus(run: ActionRun, label: string): string {
+  const name = `*${escapeMrkdwn(label, 40)}*`;
+  const who = run.approvedBy ? `<@${run.requestedBy}> + <@${run.approvedBy}>` : `<@${run.requestedBy}>`;
+  const exit = renderExit(run);
+  let line: string;
+  switch (run.state) {
+    case 'awaiting-approval':
+      line = `:hourglass: ${name} requested by ${who}: waiting for a second person to approve`;
+      break;
+    case 'running':
+      line = `:gear: ${name} running (${who})`;
+      break;
+    case 'succeeded':
+      line = `:white_check_mark: ${name} ${run.argv ? showArgv(run.argv) : ''} — ${who}, ${exit}`;
+      break;
+    case 'failed':
+      line = `:x: ${name} failed — ${who}, ${exit}`;
+      break;
+    case 'refused':
+      line = `:no_entry: ${name} refused (${escapeMrkdwn(run.detail ?? '', 300)}); nothing ran — ${who}`;
+      break;
+    case 'dry-run':
+      line = `:test_tube: ${name} dry run: would run ${run.argv ? showArgv(run.argv) : ''} — ${who}`;
+      break;
+    case 'interrupted':
+      line = `:warning: ${name} was interrupted by a restart; its outcome is unknown — ${who}`;
+      break;
+  }
+  if (run.undoState === 'done') line += ` · undone by ${run.undoBy === 'logwarden' ? 'its ttl' : `<@${run.undoBy}>`}`;
+  else if (run.undoState === 'available' && run.undoDetail) {
+    line += ` · undo failed (${escapeMrkdwn(run.undoDetail, 200)})`;
+  } else if (run.undoState === 'available' && run.undoAt) line += ` · undo at ${slackDate(run.undoAt)}`;
+  return line;
+}
+
+function renderExit(run: ActionRun): string {
+  const took = run.durationMs === undefined ? '' : ` in ${run.durationMs} ms`;
+  const verified = run.verified === undefined ? '' : run.verified ? ' · verified' : ' · *verify failed*';
+  if (run.exitCode === undefined) return `${escapeMrkdwn(run.detail ?? 'did not run', 300)}${took}`;
+  return `exit ${run.exitCode}${took}${verified}`;
+}
+
 // verbatim: Slack links nothing by itself (URLs, #channels); only the <…> we write ourselves are special.
 function mrkdwn(text: string) {
   return { type: 'mrkdwn', text, verbatim: true };
@@ -177,6 +283,39 @@ export function renderOccurrenceNote(incident: Incident, previousCount: number, 
   const more = incident.count - previousCount;
   const head = `+${more} ${more === 1 ? 'match' : 'matches'} since ${slackDate(since)} (${incident.count} in all).`;
   return latest ? `${head} Latest:\n\`\`\`${escapeCodeBlock(latest, 1000)}\`\`\`` : head;
+}
+
+/** A thread reply from the outbox: a decision, or what a response action did. */
+export function renderThreadNote(note: ThreadNote, labelOf: (actionId: string) => string): string {
+  return 'kind' in note ? renderActionNote(note, labelOf(note.run.actionId)) : renderDecisionNote(note);
+}
+
+/** The thread record of a response action: the argv after substitution, exit code, duration, output and its hash. */
+export function renderActionNote({ event, actor, run }: ActionNote, label: string): string {
+  const name = `*${escapeMrkdwn(label, 40)}*`;
+  const by = actor === 'logwarden' ? 'logwarden' : `<@${actor}>`;
+  switch (event) {
+    case 'requested':
+      return `${by} asks to run ${name}. A second person allowed to run it must press Approve on the message.`;
+    case 'interrupted':
+      return `:warning: logwarden stopped while ${name} ${run.state === 'interrupted' ? 'was running: whether it took effect is unknown. Check, then press Run again if needed.' : 'was being undone; the undo will be tried again.'}`;
+    case 'undone':
+      return `${by === 'logwarden' ? `${name} reached its ttl and was undone` : `${by} undid ${name}`} (exit ${run.undoExitCode ?? 0}).`;
+    case 'undo-failed':
+      return `:x: Undoing ${name} failed: ${escapeMrkdwn(run.undoDetail ?? 'unknown error', 500)}. It is still in force; press Undo to try again.`;
+    case 'finished':
+      break;
+  }
+  const argv = run.argv ? ` ${showArgv(run.argv)}` : '';
+  if (run.state === 'refused') {
+    return `:no_entry: ${name} was refused: ${escapeMrkdwn(run.detail ?? '', 500)}. Nothing was run.`;
+  }
+  if (run.state === 'dry-run') return `:test_tube: Dry run of ${name} for ${by}: would run${argv}. Nothing was run.`;
+  const head = `${run.state === 'succeeded' ? ':white_check_mark:' : ':x:'} ${by} ran ${name}:${argv} → ${renderExit(run)}`;
+  const undo = run.undoAt ? ` · undo at ${slackDate(run.undoAt)}` : '';
+  const hash = run.outputHash ? ` · output sha256 \`${run.outputHash.slice(0, 16)}\`` : '';
+  const output = run.output ? `\n\`\`\`${escapeCodeBlock(run.output, 2500)}\`\`\`` : '';
+  return `${head}${undo}${hash}${output}`;
 }
 
 /** The thread reply that records who did what; Slack user ids come from Slack, never from logs. */

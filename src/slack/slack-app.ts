@@ -3,6 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
+import type { ActionCatalog } from '../actions/action-catalog.js';
+import type { ActionClick } from '../actions/responder.js';
 import { parseDuration } from '../config/duration.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { Clock, Incident } from '../core/types.js';
@@ -11,7 +13,7 @@ import type { Decision, SilenceRow } from '../store/sqlite-store.js';
 import { groupsNamedBy, type Roles, rolesGranting } from './authorize.js';
 import { answerLogsQuery } from './logs-command.js';
 import { parseLogsQuery } from './logs-query.js';
-import { INCIDENT_ACTIONS, RESPONSE_ACTION_PREFIX } from './render-incident.js';
+import { INCIDENT_ACTIONS, RESPONSE_ACTION_PREFIX, UNDO_ACTION_PREFIX } from './render-incident.js';
 
 /** How Slack reaches logwarden: a Socket Mode connection (no public URL) or signed HTTP requests to a port. */
 export type SlackTransport =
@@ -27,6 +29,8 @@ export interface SlackAppOptions {
   roles: Roles;
   allow: Record<'acknowledge' | 'resolve' | 'snooze' | 'falsePositive' | 'logs', readonly string[]>;
   sources: readonly SourceConfig[];
+  /** The response actions, for the roles allowed to run each. */
+  actions: ActionCatalog;
 }
 
 export interface SlackAppDeps {
@@ -36,6 +40,8 @@ export interface SlackAppDeps {
   readIncidents(): Incident[];
   readSilences(): SilenceRow[];
   liftSilence(id: number, actor: string): boolean;
+  respond(click: ActionClick): Promise<string | undefined>;
+  undo(click: ActionClick): Promise<string | undefined>;
   clock: Clock;
 }
 
@@ -105,23 +111,45 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     });
   }
 
-  // Response actions run in a later release; until then their buttons say so, and the click is on record.
-  app.action(new RegExp(`^${RESPONSE_ACTION_PREFIX}`), async ({ ack, body, action, respond }) => {
-    await ack();
-    const a = action as { action_id?: string; value?: string };
-    const name = (a.action_id ?? '').slice(RESPONSE_ACTION_PREFIX.length);
-    deps.audit({
-      actor: body.user.id,
-      action: a.action_id ?? 'action:?',
-      incidentId: Number(a.value),
-      data: { refused: true, reason: 'response actions are not available yet' },
+  // Response actions and their undo: the action's roles decide who may press; the store makes each attempt run once.
+  for (const [prefix, verb] of [
+    [RESPONSE_ACTION_PREFIX, 'run'],
+    [UNDO_ACTION_PREFIX, 'undo'],
+  ] as const) {
+    app.action(new RegExp(`^${prefix}`), async ({ ack, body, action, respond }) => {
+      await ack();
+      const a = action as { action_id?: string; value?: string };
+      const actionId = (a.action_id ?? '').slice(prefix.length);
+      // "42:1": incident 42, attempt 1 (a bare "42" from older messages is attempt 1).
+      const [incidentText, attemptText = '1'] = (a.value ?? '').split(':');
+      const click: ActionClick = {
+        incidentId: Number(incidentText),
+        actionId,
+        attempt: Number(attemptText),
+        actor: body.user.id,
+      };
+      if (!Number.isInteger(click.incidentId) || !Number.isInteger(click.attempt) || click.attempt < 1) return;
+      const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+      const allowed = options.actions.get(actionId)?.roles ?? [];
+      const granted = rolesGranting(click.actor, await groupsOf(click.actor), options.roles, allowed);
+      if (granted.length === 0) {
+        deps.audit({
+          actor: click.actor,
+          action: verb === 'run' ? 'action:refused' : 'action:undo-refused',
+          incidentId: click.incidentId,
+          data: { action: actionId.slice(0, 64), attempt: click.attempt, reason: 'not in its roles', allowed },
+        });
+        await reply(
+          allowed.length === 0
+            ? `There is no response action ${actionId.slice(0, 64)}. Nothing was done.`
+            : `You are not allowed to ${verb} ${options.actions.get(actionId)?.label ?? actionId}. Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`,
+        );
+        return;
+      }
+      const answer = await (verb === 'run' ? deps.respond(click) : deps.undo(click));
+      if (answer) await reply(answer);
     });
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: false,
-      text: `The response action ${name.slice(0, 64)} cannot run yet: this logwarden does not run response actions. Nothing was done.`,
-    });
-  });
+  }
 
   app.command('/logs', async ({ ack, command, respond }) => {
     await ack();

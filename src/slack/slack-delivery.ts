@@ -7,9 +7,10 @@ import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
 import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
 import {
-  renderDecisionNote,
+  type ActionButton,
   renderIncidentMessage,
   renderOccurrenceNote,
+  renderThreadNote,
   type SlackMessage,
 } from './render-incident.js';
 
@@ -26,7 +27,7 @@ export interface SlackDeliveryOptions {
   /** At most one thread reply about new matches per incident per this many ms. */
   threadInterval: number;
   /** The response actions each rule offers, as buttons. */
-  ruleActions?: Readonly<Record<string, readonly string[]>>;
+  ruleActions?: Readonly<Record<string, readonly ActionButton[]>>;
   /** Delay before the nth retry of a network error or 5xx (n from 1). */
   backoff?: (attempt: number) => number;
 }
@@ -56,6 +57,7 @@ export function createSlackDelivery(
 ): SlackDelivery {
   const { store, client, clock, logger } = deps;
   const backoff = options.backoff ?? defaultBackoff;
+  const labels = new Map(Object.values(options.ruleActions ?? {}).flatMap((list) => list.map((a) => [a.id, a.label])));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -75,7 +77,8 @@ export function createSlackDelivery(
     if (!ref) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
     try {
       if (!job.note) return { failed: 'a thread note without content' };
-      await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: renderDecisionNote(job.note) });
+      const text = renderThreadNote(job.note, (id) => labels.get(id) ?? id);
+      await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
     } catch (error) {
       return classify(error, job);
     }

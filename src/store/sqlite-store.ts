@@ -4,7 +4,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreFailedError } from '../core/errors.js';
-import type { Incident, IncidentDecisions, Severity, SourcePosition } from '../core/types.js';
+import type {
+  ActionNote,
+  ActionRun,
+  ActionRunState,
+  Incident,
+  IncidentDecisions,
+  Severity,
+  SourcePosition,
+} from '../core/types.js';
 import type { Hit, TrackerChanges, TrackerState } from '../incidents/incident-tracker.js';
 import { keyHashOf } from '../incidents/incident-tracker.js';
 import { type AuditRow, hashAuditRow } from './audit-chain.js';
@@ -24,8 +32,11 @@ export interface OutboxJob {
   kind: 'slack.sync' | 'slack.note';
   incidentId: number;
   attempts: number;
-  note?: DecisionNote;
+  note?: ThreadNote;
 }
+
+/** A thread reply waiting in the outbox: a person's decision, or what a response action did. */
+export type ThreadNote = DecisionNote | ActionNote;
 
 /** Who decided what, for the thread; rendered by the Slack side. */
 export interface DecisionNote {
@@ -57,6 +68,52 @@ export interface AuditEntry {
 }
 
 export type Decision = 'acknowledge' | 'resolve' | 'snooze' | 'false-positive';
+
+/** What a click on a response action's button came to. */
+export type ActionClaim =
+  | { outcome: 'run'; run: ActionRun }
+  | { outcome: 'requested'; run: ActionRun }
+  | { outcome: 'same-person'; run: ActionRun }
+  | { outcome: 'taken'; run: ActionRun }
+  | { outcome: 'no-incident' };
+
+/** How a run ended, to record. */
+export interface ActionOutcome {
+  state: Extract<ActionRunState, 'succeeded' | 'failed' | 'refused' | 'dry-run'>;
+  argv?: string[];
+  exitCode?: number;
+  durationMs?: number;
+  outputHash?: string;
+  output?: string;
+  verified?: boolean;
+  detail?: string;
+  /** The run can be undone (and by itself at undoAt, when set). */
+  undo?: { at?: number };
+}
+
+interface ActionRunRow {
+  id: number;
+  incident_id: number;
+  action_id: string;
+  attempt: number;
+  state: ActionRunState;
+  requested_by: string;
+  requested_at: number;
+  approved_by: string | null;
+  argv_json: string | null;
+  exit_code: number | null;
+  duration_ms: number | null;
+  output_hash: string | null;
+  output: string | null;
+  verified: number | null;
+  detail: string | null;
+  finished_at: number | null;
+  undo_state: ActionRun['undoState'] | null;
+  undo_at: number | null;
+  undo_by: string | null;
+  undo_exit_code: number | null;
+  undo_detail: string | null;
+}
 
 /** Matches of a rule and key that open no incident, until a time or until lifted (until null). */
 export interface Silence {
@@ -215,6 +272,51 @@ export class SqliteStore {
       allAudit: db.prepare<[], AuditRow>(
         `SELECT id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash
          FROM audit ORDER BY id`,
+      ),
+      actionRun: db.prepare<[number, string, number], ActionRunRow>(
+        'SELECT * FROM action_runs WHERE incident_id = ? AND action_id = ? AND attempt = ?',
+      ),
+      actionRunById: db.prepare<[number], ActionRunRow>('SELECT * FROM action_runs WHERE id = ?'),
+      latestActionRuns: db.prepare<[number], ActionRunRow>(
+        `SELECT * FROM action_runs r WHERE incident_id = ? AND attempt =
+           (SELECT max(attempt) FROM action_runs WHERE incident_id = r.incident_id AND action_id = r.action_id)
+         ORDER BY id`,
+      ),
+      insertActionRun: db.prepare(
+        `INSERT INTO action_runs (incident_id, action_id, attempt, state, requested_by, requested_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      approveActionRun: db.prepare(
+        `UPDATE action_runs SET state = 'running', approved_by = ?
+         WHERE id = ? AND state = 'awaiting-approval' AND requested_by != ?`,
+      ),
+      finishActionRun: db.prepare(
+        `UPDATE action_runs SET state = @state, argv_json = @argv_json, exit_code = @exit_code,
+           duration_ms = @duration_ms, output_hash = @output_hash, output = @output, verified = @verified,
+           detail = @detail, finished_at = @finished_at, undo_state = @undo_state, undo_at = @undo_at
+         WHERE id = @id AND state = 'running'`,
+      ),
+      claimUndo: db.prepare(
+        "UPDATE action_runs SET undo_state = 'running', undo_by = ? WHERE id = ? AND undo_state = 'available'",
+      ),
+      finishUndo: db.prepare(
+        `UPDATE action_runs SET undo_state = ?, undo_at = NULL, undo_exit_code = ?, undo_detail = ?
+         WHERE id = ? AND undo_state = 'running'`,
+      ),
+      dueUndos: db.prepare<[number], ActionRunRow>(
+        "SELECT * FROM action_runs WHERE undo_state = 'available' AND undo_at <= ? ORDER BY undo_at",
+      ),
+      nextUndoAt: db.prepare<[], { at: number | null }>(
+        "SELECT min(undo_at) AS at FROM action_runs WHERE undo_state = 'available'",
+      ),
+      interruptedRuns: db.prepare<[], ActionRunRow>(
+        "SELECT * FROM action_runs WHERE state = 'running' OR undo_state = 'running' ORDER BY id",
+      ),
+      interruptRun: db.prepare(
+        "UPDATE action_runs SET state = 'interrupted', finished_at = ?, detail = ? WHERE id = ? AND state = 'running'",
+      ),
+      interruptUndo: db.prepare(
+        "UPDATE action_runs SET undo_state = 'available', undo_detail = ? WHERE id = ? AND undo_state = 'running'",
       ),
       insertAudit: db.prepare(
         'INSERT INTO audit (at, actor, action, incident_id, data_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -389,6 +491,8 @@ export class SqliteStore {
       const until = this.statements.silenceOf.get(row.id)?.until;
       if (until) decisions.silencedUntil = until;
     }
+    const actions = this.statements.latestActionRuns.all(id).map(actionRunFromRow);
+    if (actions.length > 0) decisions.actions = actions;
     return { incident: incidentFromRow(row), version: row.version, decisions };
   }
 
@@ -429,8 +533,184 @@ export class SqliteStore {
     return this.statements.dueOutbox
       .all(now, limit)
       .map(({ payloadJson, ...job }) =>
-        job.kind === 'slack.note' ? { ...job, note: JSON.parse(payloadJson) as DecisionNote } : job,
+        job.kind === 'slack.note' ? { ...job, note: JSON.parse(payloadJson) as ThreadNote } : job,
       );
+  }
+
+  /**
+   * Takes a click on a response action's button, once: the first click of an attempt claims it (to run, or with
+   * approvals: 2 to await a second person); a second authorised person's click approves; any other click finds it
+   * taken. A click delivered twice, or two people at the same moment, therefore start one run. Audited.
+   */
+  claimAction(
+    click: { incidentId: number; actionId: string; attempt: number; actor: string; approvals: number },
+    now: number,
+    options: CommitOptions = {},
+  ): ActionClaim {
+    const { incidentId, actionId, attempt, actor } = click;
+    let claim: ActionClaim = { outcome: 'no-incident' };
+    this.transaction(() => {
+      if (!this.statements.incidentById.get(incidentId)) return;
+      const existing = this.statements.actionRun.get(incidentId, actionId, attempt);
+      if (!existing) {
+        const state = click.approvals > 1 ? 'awaiting-approval' : 'running';
+        const id = Number(
+          this.statements.insertActionRun.run(incidentId, actionId, attempt, state, actor, now).lastInsertRowid,
+        );
+        const run = actionRunFromRow(this.statements.actionRunById.get(id)!);
+        claim = { outcome: state === 'running' ? 'run' : 'requested', run };
+      } else if (existing.state === 'awaiting-approval') {
+        const approved = this.statements.approveActionRun.run(actor, existing.id, actor).changes === 1;
+        const run = actionRunFromRow(this.statements.actionRunById.get(existing.id)!);
+        claim = { outcome: approved ? 'run' : 'same-person', run };
+      } else {
+        claim = { outcome: 'taken', run: actionRunFromRow(existing) };
+      }
+      const outcome = claim.outcome;
+      this.appendAudit({
+        at: now,
+        actor,
+        action: `action:${outcome}`,
+        incidentId,
+        data: { action: actionId, attempt },
+      });
+      if (outcome === 'requested' && options.slackSync) this.enqueueActionNote(claim.run, 'requested', actor, now);
+    });
+    return claim;
+  }
+
+  /** Records how a claimed run ended, with its audit row (argv, exit code, duration, output hash) and Slack notes. */
+  finishAction(runId: number, outcome: ActionOutcome, now: number, options: CommitOptions = {}): ActionRun {
+    let run: ActionRun | undefined;
+    this.transaction(() => {
+      this.statements.finishActionRun.run({
+        id: runId,
+        state: outcome.state,
+        argv_json: outcome.argv ? JSON.stringify(outcome.argv) : null,
+        exit_code: outcome.exitCode ?? null,
+        duration_ms: outcome.durationMs ?? null,
+        output_hash: outcome.outputHash ?? null,
+        output: outcome.output ?? null,
+        verified: outcome.verified === undefined ? null : Number(outcome.verified),
+        detail: outcome.detail ?? null,
+        finished_at: now,
+        undo_state: outcome.undo ? 'available' : null,
+        undo_at: outcome.undo?.at ?? null,
+      });
+      run = actionRunFromRow(this.statements.actionRunById.get(runId)!);
+      const { output: _output, ...recorded } = run;
+      this.appendAudit({
+        at: now,
+        actor: run.approvedBy ?? run.requestedBy,
+        action: `action:${outcome.state}`,
+        incidentId: run.incidentId,
+        data: { ...recorded },
+      });
+      if (options.slackSync) this.enqueueActionNote(run, 'finished', run.approvedBy ?? run.requestedBy, now);
+    });
+    return run!;
+  }
+
+  /** Takes an undo (a click or the ttl), once; false when it is not available (done, running, never possible). */
+  claimUndo(runId: number, actor: string, now: number): boolean {
+    let claimed = false;
+    this.transaction(() => {
+      claimed = this.statements.claimUndo.run(actor, runId).changes === 1;
+      const run = this.statements.actionRunById.get(runId);
+      this.appendAudit({
+        at: now,
+        actor,
+        action: claimed ? 'action:undo' : 'action:undo-taken',
+        ...(run ? { incidentId: run.incident_id } : {}),
+        data: { run: runId, action: run?.action_id },
+      });
+    });
+    return claimed;
+  }
+
+  finishUndo(
+    runId: number,
+    result: {
+      ok: boolean;
+      argv?: string[];
+      exitCode?: number;
+      durationMs?: number;
+      outputHash?: string;
+      detail?: string;
+    },
+    now: number,
+    options: CommitOptions = {},
+  ): ActionRun {
+    let run: ActionRun | undefined;
+    this.transaction(() => {
+      // A failed undo stays available for a person to retry; the ttl does not loop on it.
+      const state = result.ok ? 'done' : 'available';
+      this.statements.finishUndo.run(state, result.exitCode ?? null, result.detail ?? null, runId);
+      run = actionRunFromRow(this.statements.actionRunById.get(runId)!);
+      this.appendAudit({
+        at: now,
+        actor: run.undoBy ?? 'logwarden',
+        action: result.ok ? 'action:undone' : 'action:undo-failed',
+        incidentId: run.incidentId,
+        data: { run: runId, action: run.actionId, ...result },
+      });
+      if (options.slackSync) {
+        this.enqueueActionNote(run, result.ok ? 'undone' : 'undo-failed', run.undoBy ?? 'logwarden', now);
+      }
+    });
+    return run!;
+  }
+
+  /** Runs whose ttl has passed, to undo now. */
+  readDueUndos(now: number): ActionRun[] {
+    return this.statements.dueUndos.all(now).map(actionRunFromRow);
+  }
+
+  readNextUndoAt(): number | undefined {
+    return this.statements.nextUndoAt.get()?.at ?? undefined;
+  }
+
+  /**
+   * After a crash: a command that was running may or may not have taken effect, so it is marked interrupted (never
+   * run again by itself); an undo that was running becomes available again, so its ttl or a person retries it.
+   */
+  recoverActions(now: number, options: CommitOptions = {}): ActionRun[] {
+    const found: ActionRun[] = [];
+    this.transaction(() => {
+      for (const row of this.statements.interruptedRuns.all()) {
+        if (row.state === 'running') {
+          this.statements.interruptRun.run(now, 'logwarden stopped while it ran; its outcome is unknown', row.id);
+        }
+        if (row.undo_state === 'running') this.statements.interruptUndo.run('interrupted by a restart', row.id);
+        const run = actionRunFromRow(this.statements.actionRunById.get(row.id)!);
+        this.appendAudit({
+          at: now,
+          actor: 'logwarden',
+          action: 'action:interrupted',
+          incidentId: run.incidentId,
+          data: { run: run.id, action: run.actionId },
+        });
+        if (options.slackSync) this.enqueueActionNote(run, 'interrupted', 'logwarden', now);
+        found.push(run);
+      }
+    });
+    return found;
+  }
+
+  readActionRun(runId: number): ActionRun | undefined {
+    const row = this.statements.actionRunById.get(runId);
+    return row ? actionRunFromRow(row) : undefined;
+  }
+
+  readActionRunFor(incidentId: number, actionId: string, attempt: number): ActionRun | undefined {
+    const row = this.statements.actionRun.get(incidentId, actionId, attempt);
+    return row ? actionRunFromRow(row) : undefined;
+  }
+
+  private enqueueActionNote(run: ActionRun, event: ActionNote['event'], actor: string, now: number): void {
+    this.statements.enqueueSync.run({ incident_id: run.incidentId, now, min_interval: 0 });
+    const note: ActionNote = { kind: 'action', event, actor, run };
+    this.statements.enqueueNote.run(run.incidentId, JSON.stringify(note), now);
   }
 
   /** When the next pending outbox job is due, if any is pending. */
@@ -486,5 +766,34 @@ function incidentFromRow(row: IncidentRow): Incident {
     source: row.source,
     sample: JSON.parse(row.sample_json),
     status: row.status as Incident['status'],
+  };
+}
+
+function actionRunFromRow(row: ActionRunRow): ActionRun {
+  const optional = {
+    approvedBy: row.approved_by,
+    argv: row.argv_json === null ? null : (JSON.parse(row.argv_json) as string[]),
+    exitCode: row.exit_code,
+    durationMs: row.duration_ms,
+    outputHash: row.output_hash,
+    output: row.output,
+    verified: row.verified === null ? null : row.verified === 1,
+    detail: row.detail,
+    finishedAt: row.finished_at,
+    undoState: row.undo_state,
+    undoAt: row.undo_at,
+    undoBy: row.undo_by,
+    undoExitCode: row.undo_exit_code,
+    undoDetail: row.undo_detail,
+  };
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    actionId: row.action_id,
+    attempt: row.attempt,
+    state: row.state,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
   };
 }

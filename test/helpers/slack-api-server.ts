@@ -51,7 +51,7 @@ export async function startSlackApi(token = 'xoxb-test', appToken = 'xapp-test')
   const calls: SlackCall[] = [];
   const groups = new Map<string, string[]>();
   const sockets = new Set<WebSocket>();
-  const acks = new Map<string, (payload: unknown) => void>();
+  const acks = new Map<string, ((payload: unknown) => void)[]>();
   let greeted: (() => void) | undefined;
   let greetedPromise = new Promise<void>((r) => {
     greeted = r;
@@ -116,7 +116,9 @@ export async function startSlackApi(token = 'xoxb-test', appToken = 'xapp-test')
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
         const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
-        if (message.envelope_id) acks.get(message.envelope_id)?.(message.payload ?? null);
+        if (!message.envelope_id) return;
+        for (const resolve of acks.get(message.envelope_id) ?? []) resolve(message.payload ?? null);
+        acks.delete(message.envelope_id);
       });
       ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' } }));
       greeted?.();
@@ -138,7 +140,8 @@ export async function startSlackApi(token = 'xoxb-test', appToken = 'xapp-test')
     send(type, payload, envelopeId = `e${++envelopes}`) {
       const socket = [...sockets].filter((ws) => ws.readyState === ws.OPEN).at(-1);
       if (!socket) throw new Error('no Socket Mode client is connected');
-      const acked = new Promise<unknown>((resolve) => acks.set(envelopeId, resolve));
+      // A redelivery waits for an ack like the first delivery does.
+      const acked = new Promise<unknown>((resolve) => acks.set(envelopeId, [...(acks.get(envelopeId) ?? []), resolve]));
       socket.send(JSON.stringify({ envelope_id: envelopeId, type, accepts_response_payload: true, payload }));
       return acked;
     },

@@ -1,0 +1,86 @@
+// The one place logwarden starts a response command: execa with an argv array (never a shell), an environment
+// limited to an allowlist, a timeout, stdout and stderr kept up to a limit and hashed in full, and every way of
+// failing (not found, non-zero exit, killed, timed out) returned as a result rather than thrown.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+
+export interface RunCommandOptions {
+  /** Kill the command (SIGTERM, then SIGKILL 2 s later) after this many ms. */
+  timeout: number;
+  /** The environment logwarden itself has; only `envAllowlist` names are passed on. */
+  env: NodeJS.ProcessEnv;
+  envAllowlist: readonly string[];
+  /** Bytes of stdout and of stderr kept; the rest is counted in the hash only. */
+  maxOutput: number;
+}
+
+export interface CommandResult {
+  argv: string[];
+  /** Undefined when the command did not start or was killed. */
+  exitCode?: number;
+  durationMs: number;
+  /** stdout then stderr, cut to maxOutput each. */
+  output: string;
+  /** sha256 over the sha256 of all of stdout and of all of stderr. */
+  outputHash: string;
+  /** Why it did not exit with a code: not found, timed out, killed by a signal. */
+  detail?: string;
+}
+
+export async function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
+  const [file, ...args] = argv;
+  const env = Object.fromEntries(
+    options.envAllowlist.flatMap((name) => (options.env[name] === undefined ? [] : [[name, options.env[name]]])),
+  );
+  const started = performance.now();
+  const subprocess = execa(file!, args, {
+    shell: false,
+    reject: false,
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+    buffer: false,
+    timeout: options.timeout,
+    forceKillAfterDelay: 2000,
+    windowsHide: true,
+  });
+  const [stdout, stderr, result] = await Promise.all([
+    collect(subprocess.stdout, options.maxOutput),
+    collect(subprocess.stderr, options.maxOutput),
+    subprocess,
+  ]);
+  const durationMs = Math.round(performance.now() - started);
+  const outputHash = createHash('sha256').update(stdout.hash).update(stderr.hash).digest('hex');
+  const output = [stdout.text, stderr.text].filter(Boolean).join('\n');
+  const base = { argv: [...argv], durationMs, output, outputHash };
+  if (result.timedOut) return { ...base, detail: `timed out after ${options.timeout} ms and was killed` };
+  if (result.exitCode !== undefined) return { ...base, exitCode: result.exitCode };
+  if (result.signal) return { ...base, detail: `killed by ${result.signal}` };
+  const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
+  const reason =
+    code === 'ENOENT'
+      ? `${file} was not found (ENOENT): give an absolute path or put it on PATH`
+      : code === 'EACCES'
+        ? `${file} is not executable by this user (EACCES)`
+        : result.shortMessage;
+  return { ...base, detail: `could not start: ${reason}` };
+}
+
+// Keeps the first `max` bytes as text and hashes every byte; a command cannot flood memory.
+async function collect(stream: Readable | null, max: number): Promise<{ text: string; hash: string }> {
+  const hash = createHash('sha256');
+  const kept: Buffer[] = [];
+  let size = 0;
+  let cut = false;
+  if (stream) {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      if (size < max) kept.push(chunk.subarray(0, max - size));
+      if (size + chunk.length > max) cut = true;
+      size += chunk.length;
+    }
+  }
+  const text = Buffer.concat(kept).toString('utf8');
+  return { text: cut ? `${text}… (cut at ${max} bytes of ${size})` : text, hash: hash.digest('hex') };
+}

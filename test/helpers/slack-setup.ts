@@ -1,0 +1,166 @@
+// logwarden wired to a Slack-compatible server on loopback, as `logwarden run` wires it: the real Bolt app over
+// Socket Mode (or signed HTTP), the real Web API client, a real SQLite file; one incident already posted.
+import { createHmac } from 'node:crypto';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import type { IncidentEvent } from '../../src/core/types.js';
+import { createLogwarden } from '../../src/main.js';
+import { connectSlack } from '../../src/slack/connect-slack.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { silentLogger } from './fixtures.js';
+import { startSlackApi } from './slack-api-server.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export interface SlackSetupOptions {
+  http?: boolean;
+  /** Replaces the rules: line. */
+  rules?: string;
+  /** More top-level YAML: actions:, commands: … */
+  extra?: string;
+  /** The environment commands are started from (PATH with fixture executables). */
+  env?: NodeJS.ProcessEnv;
+  clock?: () => number;
+}
+
+/** logwarden with a Slack-compatible server on loopback, a Socket Mode (or HTTP) Bolt app, and one incident posted. */
+export async function startSlackSetup(
+  dir: string,
+  cleanup: (() => Promise<void> | void)[],
+  options: SlackSetupOptions = {},
+) {
+  const clock = options.clock ?? Date.now;
+  const port = options.http ? await freePort() : 0;
+  const log = join(dir, 'auth.log');
+  writeFileSync(log, '');
+  const slack = await startSlackApi();
+  cleanup.push(() => slack.close());
+  slack.groups.set('S0LEADS', ['U0LEAD']);
+  const loaded = parseConfig(
+    `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: auth, path: ${JSON.stringify(log)} }, { id: web, path: ${JSON.stringify(join(dir, 'web.log'))} }]
+${options.rules ?? 'rules: [{ use: sshd, source: auth, threshold: { count: 1 } }]'}
+roles:
+  responders: { users: [U0ALICE] }
+  leads: { groups: [S0LEADS] }
+  web-only: { users: [U0WEB], sources: [web] }
+slack:
+  channel: C0SECURITY
+  updateInterval: 100ms
+  allow: { acknowledge: [responders, leads], resolve: [leads], logs: [responders, web-only] }
+${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${options.extra ?? ''}`,
+    'app.yml',
+  );
+  const store = new SqliteStore(loaded.config.store.path);
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_APP_TOKEN: 'xapp-test',
+    SLACK_SIGNING_SECRET: 'signing-secret',
+    SLACK_API_URL: slack.url,
+  };
+  const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
+    store,
+    clock,
+    logger: silentLogger,
+    env,
+    actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
+  });
+  const events: IncidentEvent[] = [];
+  const app = createLogwarden(loaded, {
+    store,
+    clock,
+    logger: silentLogger,
+    onEvent: (e) => events.push(structuredClone(e)),
+    slack: connection.delivery,
+    env: options.env ?? process.env,
+  });
+  await app.start();
+  const listener = await connection.listen(app);
+  cleanup.push(async () => {
+    await listener?.stop();
+    await app.stop();
+    store.close();
+  });
+  if (!options.http) await slack.connected();
+  appendFileSync(log, 'Nov 23 10:00:00 web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n');
+  await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
+  const posted = slack.callsOf('chat.postMessage')[0]!;
+  const click = (user: string, actionId: string, value = '1', actionTs = `${Date.now() / 1000}`) => ({
+    type: 'block_actions',
+    user: { id: user, name: user.toLowerCase() },
+    team: { id: 'T1' },
+    channel: { id: 'C0SECURITY' },
+    container: { type: 'message', message_ts: '1795000000.000001', channel_id: 'C0SECURITY' },
+    message: { ts: '1795000000.000001', text: posted.params.text, blocks: posted.params.blocks },
+    response_url: `${slack.url.replace('/api/', '')}/respond`,
+    trigger_id: 'trigger',
+    actions: [{ action_id: actionId, block_id: 'incident:1', value, type: 'button', action_ts: actionTs }],
+  });
+  const audit = () => {
+    const db = new Database(join(dir, 'store.db'), { readonly: true });
+    try {
+      return db.prepare('SELECT actor, action, data_json FROM audit ORDER BY id').all() as {
+        actor: string;
+        action: string;
+        data_json: string;
+      }[];
+    } finally {
+      db.close();
+    }
+  };
+  const select = (user: string, value: string) => ({
+    ...click(user, 'incident:snooze'),
+    actions: [
+      {
+        action_id: 'incident:snooze',
+        block_id: 'incident:1',
+        type: 'static_select',
+        selected_option: { text: { type: 'plain_text', text: 'Snooze' }, value },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  });
+  const logs = (user: string, text: string) => ({
+    command: '/logs',
+    text,
+    user_id: user,
+    user_name: user.toLowerCase(),
+    channel_id: 'C0SECURITY',
+    team_id: 'T1',
+    response_url: `${slack.url.replace(/\/api\/$/, '')}/respond`,
+    trigger_id: 'trigger',
+  });
+  const replies = () =>
+    slack.callsOf('/respond').map((c) => `${c.params.text} ${JSON.stringify(c.params.blocks ?? '')}`);
+  // HTTP mode: Slack's signed POST to /slack/events.
+  const post = async (
+    payload: Record<string, unknown>,
+    stamp = Math.floor(Date.now() / 1000),
+    secret = 'signing-secret',
+  ) => {
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const signature = `v0=${createHmac('sha256', secret).update(`v0:${stamp}:${body}`).digest('hex')}`;
+    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(stamp),
+        'x-slack-signature': signature,
+      },
+      body,
+    });
+    return res.status;
+  };
+  return { slack, click, select, logs, replies, audit, events, store, log, post, app, loaded, dir };
+}
