@@ -37,11 +37,12 @@ program
   .description('Watch the configured sources and report incidents (as JSON lines on stdout until Slack is set up).')
   .addOption(configOption())
   .option('--stdout', 'print one JSON line per incident event on stdout (always, while Slack is not configured)')
+  .option('--dry-run', 'response actions record and show the argv they would run, and run nothing')
   .addHelpText(
     'after',
     '\nEach stdout line: {"event":"opened"|"updated"|"closed","incident":{...}}. Logs go to stderr.\nStops cleanly on SIGTERM or SIGINT.',
   )
-  .action(async (options: { config: string; stdout?: boolean }) => {
+  .action(async (options: { config: string; stdout?: boolean; dryRun?: boolean }) => {
     const loaded = readConfig(options.config);
     const [{ pino }, { SqliteStore }, { createLogwarden }, { renderIncidentJson }, { connectSlack }] =
       await Promise.all([
@@ -79,7 +80,9 @@ program
         process.exit(1);
       },
       env: process.env,
+      ...(options.dryRun ? { dryRun: true } : {}),
     });
+    if (options.dryRun) logger.info({}, 'dry run: response actions show what they would run and run nothing');
     let stopping = false;
     let listener: { stop(): Promise<void> } | undefined;
     const stop = async (signal: string) => {

@@ -22,6 +22,10 @@ describe('logwarden check', () => {
     const { code, stdout } = await runCli(['check', '-c', example], { cwd: ROOT });
     expect(code).toBe(0);
     expect(stdout).toContain('examples/logwarden.yml is valid: 1 source, 5 rules (packs: sshd, sudo).');
+    expect(stdout).toContain('  block-ip  "Block IP" (dry run), roles responders, timeout 30s\n');
+    expect(stdout).toContain(
+      '    undo:   sudo -n /usr/sbin/nft delete element inet logwarden blocklist { {ip} } (by itself after 1d)\n',
+    );
   });
 
   it('lists every problem with file, line and path, and exits 2', async () => {

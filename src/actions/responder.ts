@@ -108,7 +108,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       },
       'response action finished',
     );
-    if (run.state === 'refused') return `${action.label} was not run: ${run.detail}.`;
+    if (run.state === 'refused') return `${action.label}: ${run.detail}.`;
     return undefined;
   };
 

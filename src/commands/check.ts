@@ -60,8 +60,18 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
     ...rules.map((r) => {
       const t = r.threshold;
       const when = `${t.count} within ${formatDuration(t.within)}${t.by.length ? ` by ${t.by.join(', ')}` : ''}`;
-      return `  ${r.id}  ${r.severity}, ${when}, ${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}`;
+      const offers = r.actions.length ? `, offers ${r.actions.join(', ')}` : '';
+      return `  ${r.id}  ${r.severity}, ${when}, ${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${offers}`;
     }),
+    ...(loaded.actions.size ? ['actions:'] : []),
+    ...[...loaded.actions.values()].flatMap((a) => [
+      `  ${a.id}  "${a.label}"${a.dryRun ? ' (dry run)' : ''}, roles ${a.roles.join(', ')}${a.approvals > 1 ? ', two-person' : ''}, timeout ${formatDuration(a.timeout)}`,
+      `    run:    ${a.command.join(' ')}`,
+      ...(a.verify ? [`    verify: ${a.verify.join(' ')}`] : []),
+      ...(a.undo
+        ? [`    undo:   ${a.undo.join(' ')}${a.ttl ? ` (by itself after ${formatDuration(a.ttl)})` : ''}`]
+        : []),
+    ]),
     `store: ${config.store.path}`,
   ];
   const warnings = [

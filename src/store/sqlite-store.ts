@@ -599,12 +599,13 @@ export class SqliteStore {
       });
       run = actionRunFromRow(this.statements.actionRunById.get(runId)!);
       const { output: _output, ...recorded } = run;
+      const message = this.statements.slackMessage.get(run.incidentId);
       this.appendAudit({
         at: now,
         actor: run.approvedBy ?? run.requestedBy,
         action: `action:${outcome.state}`,
         incidentId: run.incidentId,
-        data: { ...recorded },
+        data: { ...recorded, ...(message ? { slackMessage: { channel: message.channel, ts: message.ts } } : {}) },
       });
       if (options.slackSync) this.enqueueActionNote(run, 'finished', run.approvedBy ?? run.requestedBy, now);
     });

@@ -1,0 +1,76 @@
+// The presets and the sudoers example that grants them: every preset argv, filled with typed values, is allowed by
+// the example; the same programs with anything else are not.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../src/actions/presets.js';
+import { renderArgv } from '../../src/actions/render-argv.js';
+import { ROOT } from '../helpers/fixtures.js';
+
+const SUDOERS = join(ROOT, 'examples/sudoers-logwarden');
+
+// program → the regexes its arguments must match, read from the example (sudoers escapes ":" as "\:").
+function readGrants(): Map<string, RegExp[]> {
+  const grants = new Map<string, RegExp[]>();
+  for (const line of readFileSync(SUDOERS, 'utf8').split('\n')) {
+    const alias = /^Cmnd_Alias \w+ = (.*)$/.exec(line);
+    if (!alias) continue;
+    for (const command of alias[1]!.split(/, (?=\/)/)) {
+      const [, program, args] = /^(\S+) (\^.*\$)$/.exec(command)!;
+      grants.set(program!, [...(grants.get(program!) ?? []), new RegExp(args!.replaceAll('\\:', ':'))]);
+    }
+  }
+  return grants;
+}
+
+const allowed = (argv: readonly string[]) => {
+  const [sudo, flag, program, ...args] = argv;
+  expect([sudo, flag]).toEqual(['sudo', '-n']);
+  return (readGrants().get(program!) ?? []).some((re) => re.test(args.join(' ')));
+};
+
+const TYPES = { ip: 'ip', user: 'user' } as const;
+const VALUES = [
+  { ip: '203.0.113.7', user: 'mallory' },
+  { ip: '2001:db8::7', user: 'svc_backup.2' },
+];
+
+describe('presets and examples/sudoers-logwarden', () => {
+  it('is valid sudoers syntax', () => {
+    expect(execFileSync('visudo', ['-cf', SUDOERS], { encoding: 'utf8' })).toContain('parsed OK');
+  });
+
+  it.each(Object.entries(PRESETS))('allows every command of %s with typed values', (_name, preset) => {
+    for (const template of [
+      preset.command,
+      'undo' in preset ? preset.undo : [],
+      'verify' in preset ? preset.verify : [],
+    ]) {
+      if (template.length === 0) continue;
+      for (const fields of VALUES) {
+        const argv = renderArgv(template, fields, TYPES);
+        if (!argv.ok) throw new Error(argv.reason);
+        expect(argv.argv[2], 'an absolute path, so sudoers can name it').toMatch(/^\//);
+        expect(allowed(argv.argv), argv.argv.join(' ')).toBe(true);
+      }
+    }
+  });
+
+  it('allows nothing else of those programs', () => {
+    const denied = [
+      ['/usr/sbin/nft', 'flush', 'ruleset'],
+      ['/usr/sbin/nft', 'add', 'element', 'inet', 'logwarden', 'blocklist', '{ 1.2.3.4 }', ';', 'flush', 'ruleset'],
+      ['/usr/sbin/iptables', '-I', 'INPUT', '-s', '203.0.113.7', '-j', 'ACCEPT'],
+      ['/usr/sbin/iptables', '-I', 'INPUT', '-s', '1.2.3.4', '-j', 'ACCEPT', '-j', 'DROP'],
+      ['/usr/sbin/iptables', '-F'],
+      ['/usr/sbin/ufw', 'allow', 'from', '1.2.3.4'],
+      ['/usr/sbin/ufw', 'disable'],
+      ['/usr/sbin/usermod', '-L', '-G', 'root', 'mallory'],
+      ['/usr/sbin/usermod', '-aG', 'sudo', 'mallory'],
+      ['/usr/bin/pkill', '-KILL', '-u', 'mallory', 'sshd'],
+      ['/usr/bin/pkill', '-KILL', 'sshd'],
+    ];
+    for (const argv of denied) expect(allowed(['sudo', '-n', ...argv]), argv.join(' ')).toBe(false);
+  });
+});
