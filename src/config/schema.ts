@@ -169,6 +169,89 @@ const action = z
   })
   .meta({ description: 'A response a button runs: an argv command (never a shell) with typed {field} values.' });
 
+const email = z.string().regex(/^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, {
+  message: 'must be a plain email address like alice@example.com',
+});
+
+const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must be a Slack user id like U024BE7LH' });
+
+const person = z.strictObject({
+  name: z.string().min(1).max(100),
+  email,
+  slack: slackUser.optional(),
+});
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time like 09:00 (24-hour)' });
+const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d)?$/, {
+  message: 'must be a date, or a date and time, like 2026-12-24 or 2026-12-24T18:00 (in the schedule’s time zone)',
+});
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not a time zone. Use an IANA name like Europe/Berlin or UTC' },
+);
+
+const oncall = z
+  .strictObject({
+    timezone: timeZone.default('UTC'),
+    handoff: z
+      .strictObject({
+        weekday: z.enum(WEEKDAYS, { message: `must be one of ${WEEKDAYS.join(', ')}` }).default('monday'),
+        time: localTime.default('09:00'),
+      })
+      .prefault({})
+      .meta({ description: 'When one person hands over to the next, every week.' }),
+    start: localDateTime.meta({
+      description: 'A handoff day on which the first person of the rotation was on call, like 2026-11-02.',
+    }),
+    rotation: z.array(person).min(1, { message: 'needs at least one person' }),
+    overrides: z
+      .array(z.strictObject({ from: localDateTime, to: localDateTime, person }))
+      .default([])
+      .meta({ description: 'Someone else is primary from `from` until `to` (holidays, swaps).' }),
+  })
+  .meta({ description: 'Who is on call: a weekly rotation in a time zone, with dated overrides.' });
+
+const escalationLevel = z.strictObject({
+  after: duration.meta({ description: 'How long after the incident opened (or the cycle began) to send.' }),
+  notify: z
+    .array(z.union([z.enum(['primary', 'secondary']), email]))
+    .min(1)
+    .meta({ description: 'primary, secondary (from the on-call schedule) or an email address.' }),
+});
+
+const escalationPolicy = z.strictObject({
+  levels: z.array(escalationLevel).min(1, { message: 'needs at least one level' }),
+  repeat: z.number().int().min(0).max(10).default(0).meta({ description: 'Run the levels again this many times.' }),
+  repeatAfter: duration.default(900_000).meta({ description: 'How long after the last level a repeat begins.' }),
+});
+
+const escalation = z
+  .strictObject({
+    from: z
+      .string()
+      .min(3)
+      .max(200)
+      .refine((v) => !/[\r\n]/.test(v), { message: 'must be one line' })
+      .meta({ description: 'The From of escalation mail, like "logwarden <logwarden@example.com>".' }),
+    policies: z
+      .partialRecord(severity, escalationPolicy)
+      .default({})
+      .meta({ description: 'Per severity: whom to mail, and when, while an incident stays unacknowledged.' }),
+    oncall: oncall.optional(),
+    retries: z.number().int().min(0).max(20).default(5).meta({ description: 'Retries of a mail the server refused.' }),
+  })
+  .meta({ description: 'Escalation by email (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASS, SMTP_SECURE).' });
+
 export const configSchema = z
   .strictObject({
     store: z
@@ -231,6 +314,7 @@ export const configSchema = z
             snooze: z.array(id).default(['responders']),
             falsePositive: z.array(id).default(['responders']),
             logs: z.array(id).default(['responders']),
+            escalate: z.array(id).default(['responders']),
           })
           .prefault({})
           .meta({ description: 'The roles allowed to press each button (default: responders).' }),
@@ -252,6 +336,7 @@ export const configSchema = z
       })
       .optional()
       .meta({ description: 'Post incidents to Slack. Tokens come from SLACK_BOT_TOKEN (and SLACK_APP_TOKEN).' }),
+    escalation: escalation.optional(),
     tail: z
       .strictObject({
         pollInterval: duration
@@ -275,6 +360,10 @@ export type PackRuleConfig = Extract<RuleEntry, { use: unknown }>;
 export type ThresholdConfig = CustomRuleConfig['threshold'];
 export type ActionConfig = Config['actions'][number];
 export type CommandsConfig = Config['commands'];
+export type EscalationConfig = NonNullable<Config['escalation']>;
+export type OncallConfig = NonNullable<EscalationConfig['oncall']>;
+export type EscalationPolicy = NonNullable<EscalationConfig['policies'][keyof EscalationConfig['policies']]>;
+export type Person = OncallConfig['rotation'][number];
 
 /** The JSON Schema of the file people write (durations as text), for editors. */
 export function renderJsonSchema(): Record<string, unknown> {

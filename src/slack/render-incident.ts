@@ -3,7 +3,7 @@
 import type { ResolvedAction } from '../actions/action-catalog.js';
 import type { ActionNote, ActionRun, Incident, IncidentDecisions, Severity } from '../core/types.js';
 import { parseLogHost } from '../rules/log-timestamp.js';
-import type { DecisionNote, ThreadNote } from '../store/sqlite-store.js';
+import type { DecisionNote, MailNote, ThreadNote } from '../store/sqlite-store.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
 
 /** Namespaced action ids, parsed back by the listeners. */
@@ -287,7 +287,15 @@ export function renderOccurrenceNote(incident: Incident, previousCount: number, 
 
 /** A thread reply from the outbox: a decision, or what a response action did. */
 export function renderThreadNote(note: ThreadNote, labelOf: (actionId: string) => string): string {
-  return 'kind' in note ? renderActionNote(note, labelOf(note.run.actionId)) : renderDecisionNote(note);
+  if (!('kind' in note)) return renderDecisionNote(note);
+  return note.kind === 'mail' ? renderMailNote(note) : renderActionNote(note, labelOf(note.run.actionId));
+}
+
+/** The thread record of an escalation mail; addresses come from the config, a server's error from the network. */
+export function renderMailNote({ to, reason, error }: MailNote): string {
+  const whom = to.map((address) => escapeInlineCode(address, 200)).join(', ');
+  if (!error) return `:email: Escalation mailed to ${whom} (${escapeMrkdwn(reason, 300)}).`;
+  return `:x: The escalation mail to ${whom} (${escapeMrkdwn(reason, 300)}) could not be sent: ${escapeInlineCode(error, 500)}. Check SMTP_HOST, SMTP_PORT, SMTP_USER and SMTP_PASS, and the mail server's log.`;
 }
 
 /** The thread record of a response action: the argv after substitution, exit code, duration, output and its hash. */

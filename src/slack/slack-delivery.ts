@@ -5,6 +5,7 @@
 import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
+import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
 import {
   type ActionButton,
@@ -32,24 +33,13 @@ export interface SlackDeliveryOptions {
   backoff?: (attempt: number) => number;
 }
 
-export interface SlackDelivery {
-  start(): void;
-  /** Looks for due jobs now (after a commit queued some). */
-  wake(): void;
-  stop(): Promise<void>;
-}
+export type SlackDelivery = OutboxWorker;
 
 // Errors Slack reports with ok:false that are worth trying again; any other (channel_not_found, invalid_auth, …)
 // will not fix itself.
 const RETRYABLE = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 const defaultBackoff = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 9));
-
-type Outcome =
-  | { done: true }
-  | { retryAt: number; error: string }
-  | { failed: string }
-  | { deferAll: number; error: string };
 
 export function createSlackDelivery(
   deps: { store: SqliteStore; client: SlackChatClient; clock: Clock; logger: Logger },
@@ -58,21 +48,8 @@ export function createSlackDelivery(
   const { store, client, clock, logger } = deps;
   const backoff = options.backoff ?? defaultBackoff;
   const labels = new Map(Object.values(options.ruleActions ?? {}).flatMap((list) => list.map((a) => [a.id, a.label])));
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = true;
-
-  const schedule = () => {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    const next = store.readNextOutboxAt();
-    if (next === undefined) return;
-    timer = setTimeout(wake, Math.max(0, next - clock()));
-  };
-
   // A note goes into the thread of the incident's message, once that message exists.
-  const deliverNote = async (job: OutboxJob): Promise<Outcome> => {
+  const deliverNote = async (job: OutboxJob): Promise<JobOutcome> => {
     const ref = store.readSlackMessage(job.incidentId);
     if (!ref) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
     try {
@@ -85,7 +62,7 @@ export function createSlackDelivery(
     return { done: true };
   };
 
-  const deliver = async (job: OutboxJob): Promise<Outcome> => {
+  const deliver = async (job: OutboxJob): Promise<JobOutcome> => {
     if (job.kind === 'slack.note') return deliverNote(job);
     const found = store.readIncident(job.incidentId);
     if (!found) return { done: true };
@@ -129,7 +106,7 @@ export function createSlackDelivery(
       : { done: true };
   };
 
-  const classify = (error: unknown, job: OutboxJob): Outcome => {
+  const classify = (error: unknown, job: OutboxJob): JobOutcome => {
     const e = error as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
     const now = clock();
     if (e.code === SlackErrorCode.RateLimitedError) {
@@ -143,63 +120,19 @@ export function createSlackDelivery(
     return { retryAt: now + backoff(job.attempts + 1), error: e.message ?? String(error) };
   };
 
-  const runOnce = async () => {
-    for (;;) {
-      const jobs = store.readDueOutbox(clock());
-      if (jobs.length === 0 || stopped) return;
-      for (const job of jobs) {
-        if (stopped) return;
-        const outcome = await deliver(job);
-        if ('done' in outcome) store.completeOutbox(job.id);
-        else if ('failed' in outcome) {
-          store.failOutbox(job.id, outcome.failed);
-          logger.error(
-            { incident: job.incidentId, error: outcome.failed },
-            `Slack refused the message for incident ${job.incidentId} (${outcome.failed}); it will not be retried. Check slack.channel and the bot's scopes and channel membership.`,
-          );
-        } else if ('deferAll' in outcome) {
-          store.retryOutbox(job.id, outcome.deferAll, outcome.error);
-          store.deferOutbox(outcome.deferAll);
-          logger.warn({ until: new Date(outcome.deferAll).toISOString() }, 'Slack asked to slow down; waiting');
-          return;
-        } else {
-          store.retryOutbox(job.id, outcome.retryAt, outcome.error);
-          logger.warn(
-            { incident: job.incidentId, error: outcome.error, attempt: job.attempts + 1 },
-            'Slack write failed; will retry',
-          );
-        }
-      }
-    }
-  };
-
-  function wake(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = runOnce()
-      .catch((error: unknown) => logger.error({ err: error }, 'Slack delivery failed unexpectedly'))
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          wake();
-        } else schedule();
-      });
-  }
-
-  return {
-    start() {
-      stopped = false;
-      wake();
+  return createOutboxWorker({
+    store,
+    clock,
+    logger,
+    channel: 'slack',
+    peer: 'Slack',
+    handle: deliver,
+    fail(job, error) {
+      store.failOutbox(job.id, error);
+      logger.error(
+        { incident: job.incidentId, error },
+        `Slack refused the message for incident ${job.incidentId} (${error}); it will not be retried. Check slack.channel and the bot's scopes and channel membership.`,
+      );
     },
-    wake,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }

@@ -134,4 +134,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX action_runs_undo_due ON action_runs (undo_at) WHERE undo_state = 'available';
   `,
+  `
+  CREATE TABLE escalations (
+    incident_id INTEGER PRIMARY KEY,
+    severity TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    -- The next step to take: level (step mod levels) of cycle (step div levels).
+    step INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('active', 'stopped', 'done'))
+  );
+  CREATE INDEX escalations_due ON escalations (next_at) WHERE state = 'active';
+  `,
 ];

@@ -25,18 +25,48 @@ export interface StoredOffset {
   offset: number;
 }
 
-/** Slack writes waiting in the durable outbox. */
+/** Slack writes and mails waiting in the durable outbox. */
 export interface OutboxJob {
   id: number;
-  /** slack.sync: make the incident's message current; slack.note: tell its thread about a person's decision. */
-  kind: 'slack.sync' | 'slack.note';
+  /**
+   * slack.sync: make the incident's message current; slack.note: tell its thread something; email.send: mail an
+   * escalation.
+   */
+  kind: 'slack.sync' | 'slack.note' | 'email.send';
   incidentId: number;
   attempts: number;
   note?: ThreadNote;
+  email?: EmailJob;
 }
 
-/** A thread reply waiting in the outbox: a person's decision, or what a response action did. */
-export type ThreadNote = DecisionNote | ActionNote;
+/** The workers that take jobs from the outbox. */
+export type OutboxChannel = 'slack' | 'email';
+
+/** An escalation mail to send: to whom and why; its body is rendered when it is sent, so it is current. */
+export interface EmailJob {
+  to: string[];
+  /** "level 1 of the critical policy", "escalated by <user>". */
+  reason: string;
+}
+
+/** The thread reply about an escalation mail. */
+export interface MailNote {
+  kind: 'mail';
+  to: string[];
+  reason: string;
+  error?: string;
+}
+
+/** A thread reply waiting in the outbox: a person's decision, what a response action did, or a mail. */
+export type ThreadNote = DecisionNote | ActionNote | MailNote;
+
+export interface EscalationRow {
+  incidentId: number;
+  severity: Severity;
+  startedAt: number;
+  step: number;
+  nextAt: number;
+}
 
 /** Who decided what, for the thread; rendered by the Slack side. */
 export interface DecisionNote {
@@ -57,6 +87,8 @@ export interface SlackMessageRef {
 export interface CommitOptions {
   /** Queue a Slack sync for every incident written, at most one update per incident per this many ms. */
   slackSync?: { minInterval: number };
+  /** Start escalating each new incident of these severities, its first step this many ms after it opens. */
+  escalate?: Partial<Record<Severity, number>>;
 }
 
 export interface AuditEntry {
@@ -232,15 +264,31 @@ export class SqliteStore {
            (SELECT updated_at + @min_interval FROM slack_messages WHERE incident_id = @incident_id), 0)))
          ON CONFLICT (incident_id) WHERE kind = 'slack.sync' AND state = 'pending' DO NOTHING`,
       ),
-      dueOutbox: db.prepare<[number, number], Omit<OutboxJob, 'note'> & { payloadJson: string }>(
+      dueOutbox: db.prepare<[number, string, number], Omit<OutboxJob, 'note'> & { payloadJson: string }>(
         `SELECT id, kind, incident_id AS incidentId, attempts, payload_json AS payloadJson
-         FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+         FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND kind LIKE ? ORDER BY id LIMIT ?`,
       ),
       enqueueNote: db.prepare(
         `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at) VALUES ('slack.note', ?, ?, ?)`,
       ),
-      nextOutboxAt: db.prepare<[], { at: number | null }>(
-        "SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending'",
+      nextOutboxAt: db.prepare<[string], { at: number | null }>(
+        "SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending' AND kind LIKE ?",
+      ),
+      enqueueEmail: db.prepare(
+        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at) VALUES ('email.send', ?, ?, ?)`,
+      ),
+      insertEscalation: db.prepare(
+        `INSERT INTO escalations (incident_id, severity, started_at, next_at, state) VALUES (?, ?, ?, ?, 'active')
+         ON CONFLICT (incident_id) DO NOTHING`,
+      ),
+      stopEscalation: db.prepare("UPDATE escalations SET state = 'stopped' WHERE incident_id = ? AND state = 'active'"),
+      dueEscalations: db.prepare<[number], EscalationRow>(
+        `SELECT incident_id AS incidentId, severity, started_at AS startedAt, step, next_at AS nextAt
+         FROM escalations WHERE state = 'active' AND next_at <= ? ORDER BY next_at`,
+      ),
+      advanceEscalation: db.prepare(
+        `UPDATE escalations SET step = step + 1, next_at = ?, state = ?
+         WHERE incident_id = ? AND step = ? AND state = 'active'`,
       ),
       deleteOutbox: db.prepare('DELETE FROM outbox WHERE id = ?'),
       retryOutbox: db.prepare(
@@ -249,7 +297,9 @@ export class SqliteStore {
       failOutbox: db.prepare(
         "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
       ),
-      deferOutbox: db.prepare("UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE state = 'pending'"),
+      deferOutbox: db.prepare(
+        "UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE state = 'pending' AND kind LIKE ?",
+      ),
       slackMessage: db.prepare<[number], SlackMessageRef>(
         `SELECT channel, ts, version, noted_count AS notedCount, noted_at AS notedAt
          FROM slack_messages WHERE incident_id = ?`,
@@ -450,6 +500,10 @@ export class SqliteStore {
           source: incident.source,
         });
         incident.id = Number(result.lastInsertRowid);
+        const firstAfter = options.escalate?.[incident.severity];
+        if (firstAfter !== undefined) {
+          this.statements.insertEscalation.run(incident.id, incident.severity, now, now + firstAfter);
+        }
       } else {
         this.statements.updateIncident.run({ ...row, id: incident.id });
       }
@@ -518,6 +572,8 @@ export class SqliteStore {
           this.statements.insertSilence.run(options.silenceUntil ?? null, decision, actor, now, incidentId);
         }
       }
+      // A person has it now: escalation stops.
+      if (changed) this.statements.stopEscalation.run(incidentId);
       const data = decision === 'snooze' ? { changed, until: options.silenceUntil } : { changed };
       this.appendAudit({ at: now, actor, action: `incident:${decision}`, incidentId, data });
       if (changed && options.slackSync) {
@@ -529,12 +585,91 @@ export class SqliteStore {
     return changed;
   }
 
-  readDueOutbox(now: number, limit = 50): OutboxJob[] {
+  /** Due jobs of one worker: `slack` (sync, note) or `email` (send). */
+  readDueOutbox(now: number, channel: OutboxChannel, limit = 50): OutboxJob[] {
     return this.statements.dueOutbox
-      .all(now, limit)
+      .all(now, `${channel}.%`, limit)
       .map(({ payloadJson, ...job }) =>
-        job.kind === 'slack.note' ? { ...job, note: JSON.parse(payloadJson) as ThreadNote } : job,
+        job.kind === 'slack.note'
+          ? { ...job, note: JSON.parse(payloadJson) as ThreadNote }
+          : job.kind === 'email.send'
+            ? { ...job, email: JSON.parse(payloadJson) as EmailJob }
+            : job,
       );
+  }
+
+  /** An escalation mail to send through the outbox, with its audit row. */
+  enqueueEmail(incidentId: number, email: EmailJob, actor: string, now: number): void {
+    this.transaction(() => {
+      this.statements.enqueueEmail.run(incidentId, JSON.stringify(email), now);
+      this.appendAudit({ at: now, actor, action: 'escalation:queued', incidentId, data: { ...email } });
+    });
+  }
+
+  /** Escalations whose next step is due. */
+  readDueEscalations(now: number): EscalationRow[] {
+    return this.statements.dueEscalations.all(now);
+  }
+
+  /**
+   * Takes one escalation step once: moves it on (to `nextAt`, or done) and queues its mails in one transaction, so a
+   * restart neither repeats nor skips a step. False when another tick took it, or it was stopped.
+   */
+  advanceEscalation(
+    step: { incidentId: number; step: number; nextAt: number | null; mails: EmailJob[] },
+    now: number,
+  ): boolean {
+    let taken = false;
+    this.transaction(() => {
+      const state = step.nextAt === null ? 'done' : 'active';
+      taken =
+        this.statements.advanceEscalation.run(step.nextAt ?? now, state, step.incidentId, step.step).changes === 1;
+      if (!taken) return;
+      for (const mail of step.mails) {
+        this.statements.enqueueEmail.run(step.incidentId, JSON.stringify(mail), now);
+      }
+      this.appendAudit({
+        at: now,
+        actor: 'logwarden',
+        action: 'escalation:step',
+        incidentId: step.incidentId,
+        data: { step: step.step, mails: step.mails, next: step.nextAt },
+      });
+    });
+    return taken;
+  }
+
+  stopEscalation(incidentId: number, reason: string, now: number): void {
+    this.transaction(() => {
+      if (this.statements.stopEscalation.run(incidentId).changes === 1) {
+        this.appendAudit({ at: now, actor: 'logwarden', action: 'escalation:stopped', incidentId, data: { reason } });
+      }
+    });
+  }
+
+  /** A mail went out or failed for good: the job goes, the thread hears of it, the audit log records it. */
+  finishEmail(job: OutboxJob, result: { error?: string }, now: number, options: CommitOptions = {}): void {
+    this.transaction(() => {
+      if (result.error) this.statements.failOutbox.run(result.error, job.id);
+      else this.statements.deleteOutbox.run(job.id);
+      const mail = job.email!;
+      this.appendAudit({
+        at: now,
+        actor: 'logwarden',
+        action: result.error ? 'escalation:mail-failed' : 'escalation:mail-sent',
+        incidentId: job.incidentId,
+        data: { to: mail.to, reason: mail.reason, attempts: job.attempts + 1, ...result },
+      });
+      if (options.slackSync) {
+        const note: MailNote = {
+          kind: 'mail',
+          to: mail.to,
+          reason: mail.reason,
+          ...(result.error ? { error: result.error } : {}),
+        };
+        this.statements.enqueueNote.run(job.incidentId, JSON.stringify(note), now);
+      }
+    });
   }
 
   /**
@@ -715,8 +850,8 @@ export class SqliteStore {
   }
 
   /** When the next pending outbox job is due, if any is pending. */
-  readNextOutboxAt(): number | undefined {
-    return this.statements.nextOutboxAt.get()?.at ?? undefined;
+  readNextOutboxAt(channel: OutboxChannel): number | undefined {
+    return this.statements.nextOutboxAt.get(`${channel}.%`)?.at ?? undefined;
   }
 
   completeOutbox(id: number): void {
@@ -731,9 +866,9 @@ export class SqliteStore {
     this.statements.failOutbox.run(error, id);
   }
 
-  /** Holds every pending job until `until` (Slack said to slow down). */
-  deferOutbox(until: number): void {
-    this.statements.deferOutbox.run(until);
+  /** Holds every pending job of a worker until `until` (Slack said to slow down). */
+  deferOutbox(until: number, channel: OutboxChannel): void {
+    this.statements.deferOutbox.run(until, `${channel}.%`);
   }
 
   readSlackMessage(incidentId: number): SlackMessageRef | undefined {

@@ -145,7 +145,7 @@ describe('Slack delivery through the real WebClient', () => {
     // Nothing listens on that port: every call fails to connect.
     const down = await setup({ apiUrl: `http://127.0.0.1:${port}/api/` });
     appendFileSync(down.log, failed('203.0.113.13', 1) + failed('203.0.113.13', 5));
-    await expect.poll(() => down.store.readDueOutbox(Date.now() + 3_600_000)[0]?.attempts ?? 0).toBeGreaterThan(0);
+    await expect.poll(() => down.store.readDueOutbox(Date.now() + 3_600_000, 'slack')[0]?.attempts ?? 0).toBeGreaterThan(0);
     await down.stop();
     const up = await setup({ dir: down.dir });
     await expect.poll(() => up.slack.callsOf('chat.postMessage').length).toBe(1);
@@ -193,6 +193,6 @@ describe('Slack delivery through the real WebClient', () => {
       .toBe(
         "Slack refused the message for incident 1 (channel_not_found); it will not be retried. Check slack.channel and the bot's scopes and channel membership.",
       );
-    expect(store.readDueOutbox(Date.now() + 3_600_000)).toEqual([]);
+    expect(store.readDueOutbox(Date.now() + 3_600_000, 'slack')).toEqual([]);
   });
 });

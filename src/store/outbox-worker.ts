@@ -1,0 +1,110 @@
+// Works one channel of the durable outbox (Slack writes, or mail): takes due jobs in order, hands each to `handle`,
+// and records what came of it — done, retry at a time, failed for good, or "everything waits until" (a 429) — then
+// sleeps until the next job is due. Jobs live in SQLite, so a restart loses none.
+import type { Clock } from '../core/types.js';
+import type { Logger } from '../main.js';
+import type { OutboxChannel, OutboxJob, SqliteStore } from './sqlite-store.js';
+
+export type JobOutcome =
+  | { done: true }
+  | { retryAt: number; error: string }
+  | { failed: string }
+  | { deferAll: number; error: string };
+
+export interface OutboxWorker {
+  start(): void;
+  /** Looks for due jobs now (after a commit queued some). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export interface OutboxWorkerDeps {
+  store: SqliteStore;
+  clock: Clock;
+  logger: Logger;
+  channel: OutboxChannel;
+  /** Who the jobs go to, for log messages: "Slack", "The mail server". */
+  peer: string;
+  handle(job: OutboxJob): Promise<JobOutcome>;
+  /** Records a job done (default: deletes it). */
+  complete?(job: OutboxJob): void;
+  /** Records a job failed for good (default: marks it failed); the worker has no one else to tell. */
+  fail(job: OutboxJob, error: string): void;
+}
+
+export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
+  const { store, clock, logger, channel } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+
+  const schedule = () => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    const next = store.readNextOutboxAt(channel);
+    if (next === undefined) return;
+    timer = setTimeout(wake, Math.max(0, next - clock()));
+  };
+
+  const runOnce = async () => {
+    for (;;) {
+      const jobs = store.readDueOutbox(clock(), channel);
+      if (jobs.length === 0 || stopped) return;
+      for (const job of jobs) {
+        if (stopped) return;
+        const outcome = await deps.handle(job);
+        if ('done' in outcome) {
+          if (deps.complete) deps.complete(job);
+          else store.completeOutbox(job.id);
+        } else if ('failed' in outcome) {
+          deps.fail(job, outcome.failed);
+        } else if ('deferAll' in outcome) {
+          store.retryOutbox(job.id, outcome.deferAll, outcome.error);
+          store.deferOutbox(outcome.deferAll, channel);
+          logger.warn(
+            { channel, until: new Date(outcome.deferAll).toISOString() },
+            `${deps.peer} asked to slow down; waiting`,
+          );
+          return;
+        } else {
+          store.retryOutbox(job.id, outcome.retryAt, outcome.error);
+          logger.warn(
+            { channel, incident: job.incidentId, error: outcome.error, attempt: job.attempts + 1 },
+            `${deps.peer} did not take a job; will retry`,
+          );
+        }
+      }
+    }
+  };
+
+  function wake(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runOnce()
+      .catch((error: unknown) => logger.error({ channel, err: error }, 'outbox delivery failed unexpectedly'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          wake();
+        } else schedule();
+      });
+  }
+
+  return {
+    start() {
+      stopped = false;
+      wake();
+    },
+    wake,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
