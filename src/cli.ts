@@ -10,6 +10,18 @@ import { ErrorCode, LogwardenError } from './core/errors.js';
 const EXIT_CONFIG = 2;
 const EXIT_FAILURE = 1;
 
+// SMTP from the environment; escalation without a server to send through is a configuration error.
+async function connectMail(env: NodeJS.ProcessEnv) {
+  const [{ readSmtpEnv }, { createSmtpTransport }, { SmtpUnconfiguredError }] = await Promise.all([
+    import('./config/env.js'),
+    import('./email/email-delivery.js'),
+    import('./core/errors.js'),
+  ]);
+  const smtp = readSmtpEnv(env);
+  if (!smtp.host) throw new SmtpUnconfiguredError();
+  return createSmtpTransport(smtp);
+}
+
 function fail(error: unknown): never {
   if (error instanceof LogwardenError) {
     process.stderr.write(`logwarden: ${error.message}\n`);
@@ -17,7 +29,8 @@ function fail(error: unknown): never {
     const config =
       error.code === ErrorCode.ConfigInvalid ||
       error.code === ErrorCode.ConfigUnreadable ||
-      error.code === ErrorCode.SlackAuthFailed;
+      error.code === ErrorCode.SlackAuthFailed ||
+      error.code === ErrorCode.SmtpUnconfigured;
     process.exit(config ? EXIT_CONFIG : EXIT_FAILURE);
   }
   process.stderr.write(`logwarden: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -64,8 +77,10 @@ program
           logger,
           env: process.env,
           actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
+          ...(loaded.config.escalation ? { escalation: loaded.config.escalation } : {}),
         })
       : undefined;
+    const mail = loaded.config.escalation ? await connectMail(process.env) : undefined;
     const printEvents = options.stdout === true || slack === undefined;
     const app = createLogwarden(loaded, {
       store,
@@ -81,6 +96,7 @@ program
       },
       env: process.env,
       ...(options.dryRun ? { dryRun: true } : {}),
+      ...(mail ? { mail: { transport: mail, ...(slack ? { permalinkOf: slack.permalinkOf } : {}) } } : {}),
     });
     if (options.dryRun) logger.info({}, 'dry run: response actions show what they would run and run nothing');
     let stopping = false;

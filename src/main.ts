@@ -11,6 +11,8 @@ import {
   StoreFailedError,
 } from './core/errors.js';
 import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
+import { createEmailDelivery, type MailTransport } from './email/email-delivery.js';
+import { createEscalator } from './escalation/escalator.js';
 import { IncidentTracker, keyHashOf } from './incidents/incident-tracker.js';
 import { parseLogTimestamp } from './rules/log-timestamp.js';
 import { createSourceMatchers, matchChunk } from './rules/match.js';
@@ -45,6 +47,13 @@ export interface LogwardenDeps {
   runCommand?(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult>;
   /** Record what response actions would run, run nothing. */
   dryRun?: boolean;
+  /** Escalation mail, when the config has escalation: an SMTP transport, and links to incidents' Slack messages. */
+  mail?: {
+    transport: MailTransport;
+    permalinkOf?(incidentId: number): string | undefined;
+    /** Delay before the nth retry of a refused mail (tests shorten it). */
+    backoff?: (attempt: number) => number;
+  };
 }
 
 export interface RuleCounts {
@@ -73,6 +82,8 @@ export interface Logwarden {
   undo(click: ActionClick): Promise<string | undefined>;
   /** Undoes every run whose ttl has passed, now. */
   undoDue(): Promise<void>;
+  /** Mails an incident to the primary on call now (already authorised); returns a reply for the person. */
+  escalate(incidentId: number, actor: string): string;
   readonly counts: ReadonlyMap<string, RuleCounts>;
 }
 
@@ -100,7 +111,33 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const warnOften = createThrottledWarn(logger, clock);
 
-  const commitOptions = deps.slack && config.slack ? { slackSync: { minInterval: config.slack.updateInterval } } : {};
+  const escalator = config.escalation
+    ? createEscalator({ store, clock, logger, config: config.escalation, onQueued: () => email?.wake() })
+    : undefined;
+  const commitOptions: CommitOptions = {
+    ...(deps.slack && config.slack ? { slackSync: { minInterval: config.slack.updateInterval } } : {}),
+    ...(escalator ? { escalate: escalator.firstAfter } : {}),
+  };
+  const email =
+    config.escalation && deps.mail
+      ? createEmailDelivery(
+          {
+            store,
+            clock,
+            logger,
+            transport: deps.mail.transport,
+            ...(deps.mail.permalinkOf ? { permalinkOf: deps.mail.permalinkOf } : {}),
+            labelOf: (id) => loaded.actions.get(id)?.label ?? id,
+            commitOptions,
+            onNote: () => deps.slack?.wake(),
+          },
+          {
+            from: config.escalation.from,
+            retries: config.escalation.retries,
+            ...(deps.mail.backoff ? { backoff: deps.mail.backoff } : {}),
+          },
+        )
+      : undefined;
   const commit = (write: (options: CommitOptions) => void, touched: number) => {
     try {
       write(commitOptions);
@@ -160,6 +197,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     const changes = tracker.record(matches, now);
     commit((options) => store.commit(chunk.sourceId, chunk.position, changes, now, options), changes.incidents.length);
     for (const event of changes.events) deps.onEvent(event);
+    // A level due at once goes out with the commit that opened the incident, not at the next sweep.
+    if (changes.events.some((e) => e.event === 'opened')) escalator?.tick();
   };
 
   const undoDue = () =>
@@ -169,6 +208,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     const changes = tracker.sweep(now);
     commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
     for (const event of changes.events) deps.onEvent(event);
+    escalator?.tick();
     void undoDue();
   };
 
@@ -205,6 +245,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     async start() {
       responder.recover();
       deps.slack?.start();
+      email?.start();
       for (const source of sources) await source.start();
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
       sweepTimer = setInterval(sweep, interval);
@@ -214,6 +255,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) source.syncNow();
       for (const source of sources) await source.stop();
       await responder.settle();
+      await email?.stop();
       await deps.slack?.stop();
     },
     syncNow() {
@@ -223,6 +265,10 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     respond: (click) => responder.request(click),
     undo: (click) => responder.undo(click),
     undoDue,
+    escalate(incidentId, actor) {
+      if (!escalator) return 'Escalation is not configured: add escalation: to the config.';
+      return escalator.escalateNow(incidentId, actor);
+    },
     liftSilence(id, actor) {
       let lifted: ReturnType<SqliteStore['liftSilence']>;
       commit(() => {

@@ -116,6 +116,7 @@ describe('logwarden schema', () => {
       'incidents',
       'roles',
       'slack',
+      'escalation',
       'tail',
     ]);
   });

@@ -26,3 +26,27 @@ export function readSlackEnv(env: NodeJS.ProcessEnv): SlackEnv {
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
   };
 }
+
+export interface SmtpEnv {
+  host?: string;
+  port: number;
+  /** Implicit TLS (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  user?: string;
+  pass?: string;
+}
+
+export function readSmtpEnv(env: NodeJS.ProcessEnv): SmtpEnv {
+  const host = read(env, 'SMTP_HOST');
+  const secure = /^(1|true|yes)$/i.test(read(env, 'SMTP_SECURE') ?? '');
+  const port = Number(read(env, 'SMTP_PORT') ?? (secure ? 465 : 587));
+  const user = read(env, 'SMTP_USER');
+  const pass = read(env, 'SMTP_PASS');
+  return {
+    ...(host ? { host } : {}),
+    port: Number.isInteger(port) && port > 0 && port < 65_536 ? port : secure ? 465 : 587,
+    secure,
+    ...(user ? { user } : {}),
+    ...(pass ? { pass } : {}),
+  };
+}

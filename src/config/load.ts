@@ -97,6 +97,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       }
     });
   }
+  if (config.escalation) problems.push(...checkEscalation(config.escalation));
   const actions = createActionCatalog(config.actions, roleNames);
   problems.push(...actions.problems);
   const compiled = compileRules(config.rules, sourceIds, actions.catalog);
@@ -112,6 +113,32 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     });
   }
   return { file, config: deepFreeze(config), rules: compiled.rules, actions: actions.catalog, warnings };
+}
+
+// Policies that name the on-call people need a schedule; overrides must end after they begin.
+function checkEscalation(escalation: NonNullable<Config['escalation']>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [severity, policy] of Object.entries(escalation.policies)) {
+    policy.levels.forEach((level, i) => {
+      level.notify.forEach((target, j) => {
+        if ((target === 'primary' || target === 'secondary') && !escalation.oncall) {
+          problems.push({
+            path: `escalation.policies.${severity}.levels[${i}].notify[${j}]`,
+            message: `${target} means the ${target} on call, but there is no escalation.oncall schedule. Add one, or name an email address.`,
+          });
+        }
+      });
+    });
+  }
+  escalation.oncall?.overrides.forEach((o, i) => {
+    if (o.to <= o.from) {
+      problems.push({
+        path: `escalation.oncall.overrides[${i}].to`,
+        message: `"${o.to}" is not after from ("${o.from}"). An override ends after it begins.`,
+      });
+    }
+  });
+  return problems;
 }
 
 // How far input is from a union branch: its issue count, and much more when the branch's own tag (`use:` for a pack

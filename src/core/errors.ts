@@ -9,6 +9,7 @@ export const ErrorCode = {
   JournalFailed: 'logwarden_journal_failed',
   ReplayInputUnreadable: 'logwarden_replay_input_unreadable',
   SlackAuthFailed: 'logwarden_slack_auth_failed',
+  SmtpUnconfigured: 'logwarden_smtp_unconfigured',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -107,6 +108,15 @@ export class SlackAuthFailedError extends LogwardenError {
       options,
     );
     this.reason = reason;
+  }
+}
+
+export class SmtpUnconfiguredError extends LogwardenError {
+  constructor() {
+    super(
+      ErrorCode.SmtpUnconfigured,
+      'The config has an escalation: section but SMTP_HOST is not set. To resolve, set SMTP_HOST (and SMTP_PORT, SMTP_USER, SMTP_PASS, SMTP_SECURE as your mail server needs), or remove escalation: from the config.',
+    );
   }
 }
 

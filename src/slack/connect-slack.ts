@@ -4,9 +4,10 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import type { ActionCatalog } from '../actions/action-catalog.js';
 import { readSlackEnv } from '../config/env.js';
-import type { Config } from '../config/schema.js';
+import type { Config, EscalationConfig } from '../config/schema.js';
 import { SlackAuthFailedError } from '../core/errors.js';
 import type { Clock } from '../core/types.js';
+import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 import type { Logger, Logwarden } from '../main.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
@@ -14,6 +15,8 @@ import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
 
 export interface SlackConnection {
   delivery: SlackDelivery;
+  /** The link to an incident's message, once it is posted (and Slack told its workspace URL). */
+  permalinkOf(incidentId: number): string | undefined;
   /** Starts listening for clicks and /logs (Socket Mode or HTTP), when the token or secret for it is set. */
   listen(logwarden: Logwarden): Promise<{ stop(): Promise<void> } | undefined>;
 }
@@ -32,6 +35,7 @@ export async function connectSlack(
     env: NodeJS.ProcessEnv;
     /** The response actions, and which each rule offers as buttons. */
     actions?: { catalog: ActionCatalog; byRule: Readonly<Record<string, readonly string[]>> };
+    escalation?: EscalationConfig;
   },
 ): Promise<SlackConnection> {
   const catalog: ActionCatalog = deps.actions?.catalog ?? new Map();
@@ -47,9 +51,11 @@ export async function connectSlack(
     logLevel: LogLevel.ERROR,
   });
   let bot: { botId: string; botUserId: string } | undefined;
+  let teamUrl: string | undefined;
   try {
     const auth = await client.auth.test();
     bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
+    teamUrl = auth.url;
     deps.logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
   } catch (error) {
     const reason = (error as { data?: { error?: string } }).data?.error;
@@ -66,10 +72,17 @@ export async function connectSlack(
       updateInterval: config.updateInterval,
       threadInterval: config.threadInterval,
       ruleActions,
+      escalate: deps.escalation !== undefined,
     },
   );
+  const oncall = deps.escalation?.oncall;
   return {
     delivery,
+    permalinkOf(incidentId) {
+      const ref = deps.store.readSlackMessage(incidentId);
+      if (!ref || !teamUrl) return undefined;
+      return `${teamUrl.endsWith('/') ? teamUrl : `${teamUrl}/`}archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
+    },
     async listen(logwarden) {
       const { store, clock, logger } = deps;
       const appDeps: SlackAppDeps = {
@@ -79,6 +92,8 @@ export async function connectSlack(
         liftSilence: (id, actor) => logwarden.liftSilence(id, actor),
         respond: (click) => logwarden.respond(click),
         undo: (click) => logwarden.undo(click),
+        escalate: (incidentId, actor) => logwarden.escalate(incidentId, actor),
+        ...(oncall ? { oncall: () => whoIsOnCall(oncall, clock()) } : {}),
         audit: (entry) => store.appendAudit({ ...entry, at: clock() }),
         readIncidents: () => store.readIncidents(),
         readSilences: () => store.readSilences(clock()),

@@ -1,7 +1,8 @@
 // /logs: answers a parsed query from the log files and the store, as an ephemeral Slack message. Everything shown
 // that came from a log is escaped and the reply is capped to Slack's limits.
-import type { FileSourceConfig, SourceConfig } from '../config/schema.js';
+import type { FileSourceConfig, Person, SourceConfig } from '../config/schema.js';
 import type { Incident } from '../core/types.js';
+import type { OnCall } from '../escalation/oncall-schedule.js';
 import { searchLogsAsync, tailSource, validateSearch } from '../queries/search-logs.js';
 import type { SilenceRow } from '../store/sqlite-store.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
@@ -15,7 +16,17 @@ export interface LogsContext {
   readSilences(): SilenceRow[];
   /** Lifts a silence; undefined when this user may not. */
   liftSilence?: (id: number) => boolean;
+  /** Who is on call; undefined without a schedule. */
+  oncall?: () => OnCall;
   now: number;
+}
+
+const slackTime = (ms: number) =>
+  `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
+
+// Names and addresses come from the config, not from logs; escaped all the same.
+function personLine(p: Person): string {
+  return `*${escapeMrkdwn(p.name, 100)}* ${escapeInlineCode(p.email, 200)}${p.slack ? ` <@${p.slack}>` : ''}`;
 }
 
 const SECTION = 2900;
@@ -49,6 +60,14 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       return reply('*/logs* answers only you. Commands:', LOGS_HELP.join('\n'));
     case 'invalid':
       return reply(query.message);
+    case 'oncall': {
+      if (!ctx.oncall) return reply('No on-call schedule is configured (escalation.oncall in the config).');
+      const who = ctx.oncall();
+      return reply(
+        `On call now${who.override ? ' (override)' : ''}: ${personLine(who.primary)}${who.secondary ? `, secondary ${personLine(who.secondary)}` : ''}`,
+        `Until ${slackTime(who.until)}; then ${personLine(who.next)}.`,
+      );
+    }
     case 'search': {
       const problem = validateSearch(query);
       if (problem) return reply(escapeMrkdwn(problem, 500));

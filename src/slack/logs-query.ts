@@ -11,6 +11,7 @@ export type LogsQuery =
   | { kind: 'stats'; since?: number }
   | { kind: 'silences' }
   | { kind: 'unsilence'; id: number }
+  | { kind: 'oncall' }
   /** message is mrkdwn, with what the person typed already escaped. */
   | { kind: 'invalid'; message: string };
 
@@ -21,6 +22,7 @@ export const LOGS_HELP = [
   '`/logs ip <address>` everything known about an address',
   '`/logs stats [since:…]` top rules and keys',
   '`/logs silences` snoozes and false positives in force; `/logs unsilence <id>` lifts one',
+  '`/logs oncall` who is on call now, and next',
 ];
 
 const MAX_LIMIT = 50;
@@ -78,6 +80,8 @@ export function parseLogsQuery(input: string): LogsQuery {
       return { kind: 'stats', ...withSince };
     case 'silences':
       return { kind: 'silences' };
+    case 'oncall':
+      return { kind: 'oncall' };
     case 'unsilence': {
       const id = Number(args[0]);
       if (!Number.isInteger(id) || id < 1)

@@ -12,6 +12,7 @@ export const INCIDENT_ACTIONS = {
   resolve: 'incident:resolve',
   snooze: 'incident:snooze',
   'false-positive': 'incident:false-positive',
+  escalate: 'incident:escalate',
 } as const;
 
 /** Buttons of the response actions a rule offers: `action:block-ip`, valued `<incident>:<attempt>`. */
@@ -68,6 +69,7 @@ export function renderIncidentMessage(
   incident: Incident,
   view: IncidentDecisions = {},
   actions: readonly ActionButton[] = [],
+  options: { escalate?: boolean } = {},
 ): SlackMessage {
   const severity = SEVERITY_LABEL[incident.severity];
   const header = escapePlainText(`${severity} · ${incident.title}`, LIMITS.header);
@@ -103,7 +105,7 @@ export function renderIncidentMessage(
     blocks.push({ type: 'context', block_id: `runs:${incident.id}`, elements: lines });
   }
   const open = incident.status === 'open' && !view.resolvedBy;
-  if (open) blocks.push(renderButtons(incident, view));
+  if (open) blocks.push(renderButtons(incident, view, options.escalate === true));
   // Undo stays on offer after the incident closes: a block outlives the incident that caused it.
   const responses = [
     ...(open ? actions.flatMap((a) => renderActionButton(incident, a, runs.get(a.id))) : []),
@@ -120,7 +122,7 @@ export function renderIncidentMessage(
   return { text: fallback, blocks };
 }
 
-function renderButtons(incident: Incident, view: IncidentDecisions): Record<string, unknown> {
+function renderButtons(incident: Incident, view: IncidentDecisions, escalate: boolean): Record<string, unknown> {
   const value = String(incident.id);
   const elements: Record<string, unknown>[] = [];
   if (!view.acknowledgedBy) {
@@ -169,6 +171,20 @@ function renderButtons(incident: Incident, view: IncidentDecisions): Record<stri
       },
     },
   );
+  if (escalate) {
+    elements.push({
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.escalate,
+      text: plain('Escalate'),
+      value,
+      confirm: {
+        title: plain('Escalate by email?'),
+        text: plain(`Incident #${incident.id} is mailed to the primary on call now.`, 300),
+        confirm: plain('Escalate'),
+        deny: plain('Cancel'),
+      },
+    });
+  }
   return { type: 'actions', block_id: `incident:${incident.id}`, elements };
 }
 

@@ -8,6 +8,7 @@ import type { ActionClick } from '../actions/responder.js';
 import { parseDuration } from '../config/duration.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { Clock, Incident } from '../core/types.js';
+import type { OnCall } from '../escalation/oncall-schedule.js';
 import type { Logger } from '../main.js';
 import type { Decision, SilenceRow } from '../store/sqlite-store.js';
 import { groupsNamedBy, type Roles, rolesGranting } from './authorize.js';
@@ -27,7 +28,7 @@ export interface SlackAppOptions {
   botId: string;
   botUserId: string;
   roles: Roles;
-  allow: Record<'acknowledge' | 'resolve' | 'snooze' | 'falsePositive' | 'logs', readonly string[]>;
+  allow: Record<'acknowledge' | 'resolve' | 'snooze' | 'falsePositive' | 'logs' | 'escalate', readonly string[]>;
   sources: readonly SourceConfig[];
   /** The response actions, for the roles allowed to run each. */
   actions: ActionCatalog;
@@ -42,6 +43,9 @@ export interface SlackAppDeps {
   liftSilence(id: number, actor: string): boolean;
   respond(click: ActionClick): Promise<string | undefined>;
   undo(click: ActionClick): Promise<string | undefined>;
+  escalate(incidentId: number, actor: string): string;
+  /** Who is on call now and next, when a schedule is configured. */
+  oncall?(): OnCall;
   clock: Clock;
 }
 
@@ -111,6 +115,28 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     });
   }
 
+  app.action(INCIDENT_ACTIONS.escalate, async ({ ack, body, action, respond }) => {
+    await ack();
+    const user = body.user.id;
+    const incidentId = Number((action as { value?: string }).value);
+    if (!Number.isInteger(incidentId)) return;
+    const granted = rolesGranting(user, await groupsOf(user), options.roles, options.allow.escalate);
+    const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    if (granted.length === 0) {
+      deps.audit({
+        actor: user,
+        action: 'incident:escalate',
+        incidentId,
+        data: { refused: true, allowed: options.allow.escalate },
+      });
+      await reply(
+        `You are not allowed to escalate incidents. Ask whoever runs logwarden to add you to one of these roles: ${options.allow.escalate.join(', ')}.`,
+      );
+      return;
+    }
+    await reply(deps.escalate(incidentId, user));
+  });
+
   // Response actions and their undo: the action's roles decide who may press; the store makes each attempt run once.
   for (const [prefix, verb] of [
     [RESPONSE_ACTION_PREFIX, 'run'],
@@ -175,6 +201,7 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       readIncidents: deps.readIncidents,
       readSilences: () => deps.readSilences(),
       ...(mayLift ? { liftSilence: (id: number) => deps.liftSilence(id, user) } : {}),
+      ...(deps.oncall ? { oncall: deps.oncall } : {}),
       now: deps.clock(),
     });
     await respond({ response_type: 'ephemeral', text: answer.text, blocks: answer.blocks as never });

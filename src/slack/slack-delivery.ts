@@ -29,6 +29,8 @@ export interface SlackDeliveryOptions {
   threadInterval: number;
   /** The response actions each rule offers, as buttons. */
   ruleActions?: Readonly<Record<string, readonly ActionButton[]>>;
+  /** Offer an Escalate button (escalation is configured). */
+  escalate?: boolean;
   /** Delay before the nth retry of a network error or 5xx (n from 1). */
   backoff?: (attempt: number) => number;
 }
@@ -70,6 +72,7 @@ export function createSlackDelivery(
       found.incident,
       found.decisions,
       options.ruleActions?.[found.incident.rule] ?? [],
+      { escalate: options.escalate === true },
     );
     const ref = store.readSlackMessage(job.incidentId);
     try {

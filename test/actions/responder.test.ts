@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { Incident } from '../../src/core/types.js';
-import { createLogwarden } from '../../src/main.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
 import { createFakeCommands } from '../helpers/fake-commands.js';
-import { silentLogger } from '../helpers/fixtures.js';
 import { HOSTILE_CAPTURES } from '../helpers/hostile-text.js';
+import { type RunningLogwarden, startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -36,27 +35,13 @@ commands: { env: [PATH] }
   );
   let now = Date.UTC(2026, 10, 24, 12);
   const clock = () => now;
-  const open: { store: SqliteStore; stop(): Promise<void> }[] = [];
+  const open: RunningLogwarden[] = [];
   const start = async () => {
-    const store = new SqliteStore(loaded.config.store.path);
-    const app = createLogwarden(loaded, {
-      store,
+    const running = await startLogwarden(loaded, {
       clock,
-      logger: silentLogger,
-      onEvent() {},
       env: fakes.env,
-      sweepInterval: 3_600_000,
       ...(options.dryRun ? { dryRun: true } : {}),
     });
-    await app.start();
-    const running = {
-      app,
-      store,
-      async stop() {
-        await app.stop();
-        store.close();
-      },
-    };
     open.push(running);
     return running;
   };

@@ -15,6 +15,7 @@ describe('core/errors', () => {
       new errors.JournalFailedError('j', 'exited'),
       new errors.ReplayInputUnreadableError('x.log', 'gone'),
       new errors.SlackAuthFailedError('invalid_auth'),
+      new errors.SmtpUnconfiguredError(),
     ];
     expect(instances.map((e) => e.constructor)).toEqual(expect.arrayContaining(classes));
     expect(classes).toHaveLength(instances.length);

@@ -50,11 +50,13 @@ describe('whoIsOnCall', () => {
   });
 
   it('has no secondary with a rotation of one', () => {
-    expect(whoIsOnCall({ ...SCHEDULE, rotation: [person('Solo')], overrides: [] }, at('2026-11-24T12:00:00Z'))).toEqual({
-      primary: person('Solo'),
-      until: at('2026-11-30T08:00:00Z'),
-      next: person('Solo'),
-      override: false,
-    });
+    expect(whoIsOnCall({ ...SCHEDULE, rotation: [person('Solo')], overrides: [] }, at('2026-11-24T12:00:00Z'))).toEqual(
+      {
+        primary: person('Solo'),
+        until: at('2026-11-30T08:00:00Z'),
+        next: person('Solo'),
+        override: false,
+      },
+    );
   });
 });

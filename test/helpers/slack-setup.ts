@@ -1,5 +1,6 @@
 // logwarden wired to a Slack-compatible server on loopback, as `logwarden run` wires it: the real Bolt app over
 // Socket Mode (or signed HTTP), the real Web API client, a real SQLite file; one incident already posted.
+
 import { createHmac } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -9,11 +10,13 @@ import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { IncidentEvent } from '../../src/core/types.js';
+import type { MailTransport } from '../../src/email/email-delivery.js';
 import { createLogwarden } from '../../src/main.js';
 import { connectSlack } from '../../src/slack/connect-slack.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { silentLogger } from './fixtures.js';
 import { startSlackApi } from './slack-api-server.js';
+import { syslogStamp } from './syslog-stamp.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -32,6 +35,8 @@ export interface SlackSetupOptions {
   /** The environment commands are started from (PATH with fixture executables). */
   env?: NodeJS.ProcessEnv;
   clock?: () => number;
+  /** Escalation mail goes through this transport (the config needs escalation:). */
+  mail?: MailTransport;
 }
 
 /** logwarden with a Slack-compatible server on loopback, a Socket Mode (or HTTP) Bolt app, and one incident posted. */
@@ -75,6 +80,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     logger: silentLogger,
     env,
     actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
+    ...(loaded.config.escalation ? { escalation: loaded.config.escalation } : {}),
   });
   const events: IncidentEvent[] = [];
   const app = createLogwarden(loaded, {
@@ -84,6 +90,9 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     onEvent: (e) => events.push(structuredClone(e)),
     slack: connection.delivery,
     env: options.env ?? process.env,
+    ...(options.mail
+      ? { mail: { transport: options.mail, permalinkOf: connection.permalinkOf, backoff: () => 50 } }
+      : {}),
   });
   await app.start();
   const listener = await connection.listen(app);
@@ -93,7 +102,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     store.close();
   });
   if (!options.http) await slack.connected();
-  appendFileSync(log, 'Nov 23 10:00:00 web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n');
+  appendFileSync(log, `${syslogStamp()} web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n`);
   await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
   const posted = slack.callsOf('chat.postMessage')[0]!;
   const click = (user: string, actionId: string, value = '1', actionTs = `${Date.now() / 1000}`) => ({

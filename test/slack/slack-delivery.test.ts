@@ -145,7 +145,9 @@ describe('Slack delivery through the real WebClient', () => {
     // Nothing listens on that port: every call fails to connect.
     const down = await setup({ apiUrl: `http://127.0.0.1:${port}/api/` });
     appendFileSync(down.log, failed('203.0.113.13', 1) + failed('203.0.113.13', 5));
-    await expect.poll(() => down.store.readDueOutbox(Date.now() + 3_600_000, 'slack')[0]?.attempts ?? 0).toBeGreaterThan(0);
+    await expect
+      .poll(() => down.store.readDueOutbox(Date.now() + 3_600_000, 'slack')[0]?.attempts ?? 0)
+      .toBeGreaterThan(0);
     await down.stop();
     const up = await setup({ dir: down.dir });
     await expect.poll(() => up.slack.callsOf('chat.postMessage').length).toBe(1);

@@ -1,0 +1,123 @@
+// Sends escalation mail from the durable outbox through SMTP (nodemailer): the body is rendered when it is sent, so
+// it tells the latest; a refused mail is retried with backoff, and when the last retry fails — or the server says
+// the credentials are wrong — the incident's thread is told. Every mail, sent or failed, is an audit row.
+import { createTransport } from 'nodemailer';
+import type { SmtpEnv } from '../config/env.js';
+import type { Clock } from '../core/types.js';
+import type { Logger } from '../main.js';
+import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
+import type { CommitOptions, OutboxJob, SqliteStore } from '../store/sqlite-store.js';
+import { renderEscalationEmail } from './render-email.js';
+
+/** What sending needs of nodemailer: a Transporter, or a stand-in. */
+export interface MailTransport {
+  sendMail(mail: {
+    from: string;
+    to: string[];
+    subject: string;
+    text: string;
+    html: string;
+    messageId: string;
+    headers: Record<string, string>;
+  }): Promise<unknown>;
+  close?(): void;
+}
+
+export interface EmailDeliveryOptions {
+  from: string;
+  /** Retries of a refused mail before it is given up and the thread told. */
+  retries: number;
+  backoff?: (attempt: number) => number;
+}
+
+export interface EmailDeliveryDeps {
+  store: SqliteStore;
+  clock: Clock;
+  logger: Logger;
+  transport: MailTransport;
+  /** The incident's Slack message, for the mail's link. */
+  permalinkOf?(incidentId: number): string | undefined;
+  labelOf(actionId: string): string;
+  /** Thread notes about mail go through Slack's outbox when Slack is configured. */
+  commitOptions: CommitOptions;
+  onNote(): void;
+}
+
+const defaultBackoff = (attempt: number) => Math.min(600_000, 5000 * 2 ** Math.min(attempt - 1, 7));
+
+// 535: authentication failed; 5xx answers to a message are permanent; EAUTH: nodemailer's own auth failure.
+function isPermanent(error: { code?: string; responseCode?: number }): boolean {
+  return error.code === 'EAUTH' || (error.responseCode !== undefined && error.responseCode >= 500);
+}
+
+export function createSmtpTransport(env: SmtpEnv): MailTransport {
+  return createTransport({
+    host: env.host,
+    port: env.port,
+    secure: env.secure,
+    ...(env.user ? { auth: { user: env.user, pass: env.pass ?? '' } } : {}),
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+}
+
+export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliveryOptions): OutboxWorker {
+  const { store, clock, logger, transport } = deps;
+  const backoff = options.backoff ?? defaultBackoff;
+  const host = options.from.match(/@([A-Za-z0-9.-]+)/)?.[1] ?? 'logwarden.invalid';
+
+  const send = async (job: OutboxJob): Promise<JobOutcome> => {
+    const found = store.readIncident(job.incidentId);
+    if (!job.email || !found) return { failed: 'the mail or its incident is gone' };
+    const permalink = deps.permalinkOf?.(job.incidentId);
+    const mail = renderEscalationEmail({
+      incident: found.incident,
+      decisions: found.decisions,
+      reason: job.email.reason,
+      ...(permalink ? { permalink } : {}),
+      labelOf: deps.labelOf,
+    });
+    try {
+      await transport.sendMail({
+        from: options.from,
+        to: job.email.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        // The same id on every retry: a mail that did arrive before a failure reads as the same message.
+        messageId: `<logwarden.${job.id}.${job.incidentId}@${host}>`,
+        headers: { 'X-Logwarden-Incident': String(job.incidentId) },
+      });
+      return { done: true };
+    } catch (error) {
+      const e = error as { code?: string; responseCode?: number; message?: string };
+      const reason = `${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`;
+      if (isPermanent(e) || job.attempts >= options.retries) return { failed: reason };
+      return { retryAt: clock() + backoff(job.attempts + 1), error: reason };
+    }
+  };
+
+  return createOutboxWorker({
+    store,
+    clock,
+    logger,
+    channel: 'email',
+    peer: 'The mail server',
+    handle: send,
+    complete(job) {
+      store.finishEmail(job, {}, clock(), deps.commitOptions);
+      deps.onNote();
+    },
+    fail(job, error) {
+      store.finishEmail(job, { error }, clock(), deps.commitOptions);
+      logger.error(
+        { incident: job.incidentId, to: job.email?.to, error },
+        `The escalation mail for incident ${job.incidentId} could not be sent: ${error}. Check SMTP_HOST, SMTP_PORT, SMTP_USER and SMTP_PASS.`,
+      );
+      deps.onNote();
+    },
+  });
+}

@@ -1,0 +1,101 @@
+// Escalation by itself and on request: while an incident of a severity with a policy stays open and
+// unacknowledged, each level's mail goes out at its time (level 1 at once, level 2 after 15 min, …, then the levels
+// again `repeat` times). Steps live in the store and are taken once, in the same transaction that queues their
+// mail, so a restart neither loses nor doubles one. Acknowledging (or closing) stops it.
+import { formatDuration } from '../config/duration.js';
+import type { EscalationConfig, EscalationPolicy } from '../config/schema.js';
+import type { Clock, Severity } from '../core/types.js';
+import type { Logger } from '../main.js';
+import type { EscalationRow, SqliteStore } from '../store/sqlite-store.js';
+import { whoIsOnCall } from './oncall-schedule.js';
+
+export interface Escalator {
+  /** Takes every due step now. */
+  tick(): void;
+  /** The Escalate button (already authorised): mails the primary on call now; returns a reply for the clicker. */
+  escalateNow(incidentId: number, actor: string): string;
+  /** When each severity's first step comes after an incident opens, for the store to start escalations. */
+  readonly firstAfter: Partial<Record<Severity, number>>;
+}
+
+/** When step `step` of a policy is due, counted from when the escalation started; null after the last. */
+export function stepDueAt(policy: EscalationPolicy, startedAt: number, step: number): number | null {
+  const levels = policy.levels.length;
+  if (step >= levels * (policy.repeat + 1)) return null;
+  const cycle = Math.floor(step / levels);
+  const cycleLength = policy.levels.at(-1)!.after + policy.repeatAfter;
+  return startedAt + cycle * cycleLength + policy.levels[step % levels]!.after;
+}
+
+export function createEscalator(deps: {
+  store: SqliteStore;
+  clock: Clock;
+  logger: Logger;
+  config: EscalationConfig;
+  onQueued(): void;
+}): Escalator {
+  const { store, clock, config } = deps;
+  const targets = (notify: readonly string[], now: number): string[] => {
+    const oncall = config.oncall ? whoIsOnCall(config.oncall, now) : undefined;
+    const emails = notify.flatMap((n) =>
+      n === 'primary'
+        ? oncall
+          ? [oncall.primary.email]
+          : []
+        : n === 'secondary'
+          ? oncall?.secondary
+            ? [oncall.secondary.email]
+            : []
+          : [n],
+    );
+    return [...new Set(emails)];
+  };
+
+  const takeStep = (row: EscalationRow, now: number) => {
+    const found = store.readIncident(row.incidentId);
+    const policy = config.policies[row.severity];
+    if (!found || !policy || found.incident.status !== 'open' || found.decisions.acknowledgedBy) {
+      store.stopEscalation(row.incidentId, found?.decisions.acknowledgedBy ? 'acknowledged' : 'closed', now);
+      return;
+    }
+    const levels = policy.levels.length;
+    const level = row.step % levels;
+    const cycle = Math.floor(row.step / levels);
+    const to = targets(policy.levels[level]!.notify, now);
+    const reason = `level ${level + 1}${cycle > 0 ? `, repeat ${cycle},` : ''} of the ${row.severity} policy: unacknowledged for ${formatDuration(Math.max(0, now - row.startedAt))}`;
+    const nextAt = stepDueAt(policy, row.startedAt, row.step + 1);
+    if (
+      store.advanceEscalation(
+        { incidentId: row.incidentId, step: row.step, nextAt, mails: to.length ? [{ to, reason }] : [] },
+        now,
+      )
+    ) {
+      if (to.length === 0)
+        deps.logger.warn({ incident: row.incidentId, level: level + 1 }, 'escalation level has nobody to mail');
+      deps.onQueued();
+    }
+  };
+
+  return {
+    firstAfter: Object.fromEntries(
+      Object.entries(config.policies).map(([severity, policy]) => [severity, policy.levels[0]!.after]),
+    ) as Partial<Record<Severity, number>>,
+    tick() {
+      const now = clock();
+      for (const row of store.readDueEscalations(now)) takeStep(row, now);
+    },
+    escalateNow(incidentId, actor) {
+      const now = clock();
+      const found = store.readIncident(incidentId);
+      if (!found) return `Incident #${incidentId} does not exist.`;
+      const policy = config.policies[found.incident.severity];
+      const to = config.oncall ? targets(['primary'], now) : targets(policy?.levels[0]?.notify ?? [], now);
+      if (to.length === 0) {
+        return 'There is nobody to escalate to: add escalation.oncall (or a policy for this severity) to the config.';
+      }
+      store.enqueueEmail(incidentId, { to, reason: `escalated by Slack user ${actor}` }, actor, now);
+      deps.onQueued();
+      return `Escalation mail queued for ${to.join(', ')}.`;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Escalation seen from Slack: the Escalate button (for its roles only) mails the primary on call with a link to the
+// message, the thread hears of every mail and of a mail server that refuses the login, and /logs oncall answers.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { readSmtpEnv } from '../../src/config/env.js';
+import { createSmtpTransport } from '../../src/email/email-delivery.js';
+import { startSlackSetup } from '../helpers/slack-setup.js';
+import { smtpEnv, startSmtpServer } from '../helpers/smtp-server.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+const ESCALATION = `escalation:
+  from: logwarden@example.com
+  policies:
+    critical:
+      levels: [{ after: 1h, notify: [secondary] }]
+  oncall:
+    timezone: UTC
+    start: '2026-11-23'
+    rotation:
+      - { name: Alice, email: alice@example.com, slack: U0ALICE }
+      - { name: Bob, email: bob@example.com }
+`;
+
+async function setup(pass?: string) {
+  const smtp = await startSmtpServer();
+  cleanup.push(() => smtp.stop());
+  const s = await startSlackSetup(tempDir(), cleanup, {
+    extra: ESCALATION,
+    mail: createSmtpTransport(readSmtpEnv(smtpEnv(smtp.port, pass))),
+  });
+  const threads = () =>
+    s.slack
+      .callsOf('chat.postMessage')
+      .filter((c) => c.params.thread_ts)
+      .map((c) => String(c.params.text));
+  const replies = () => s.slack.callsOf('/respond').map((c) => String(c.params.text));
+  return { ...s, smtp, threads, replies };
+}
+
+describe('escalation through Slack', () => {
+  it('mails the primary on call from the Escalate button, and says so in the thread', async () => {
+    const { slack, click, smtp, threads, replies } = await setup();
+    const blocks = JSON.stringify(slack.callsOf('chat.postMessage')[0]!.params.blocks);
+    expect(blocks).toContain('"action_id":"incident:escalate"');
+    await slack.send('interactive', click('U0ALICE', 'incident:escalate'));
+    await expect.poll(() => smtp.recipients).toEqual([['alice@example.com']]);
+    expect(smtp.messages[0]!.text).toContain('escalated by Slack user U0ALICE');
+    expect(smtp.messages[0]!.text).toMatch(/In Slack: https:\/\/test\.slack\.com\/archives\/C0SECURITY\/p\d+/);
+    expect(replies()).toEqual(['Escalation mail queued for alice@example.com.']);
+    await expect
+      .poll(() => threads().join('\n'))
+      .toContain(':email: Escalation mailed to `alice@example.com` (escalated by Slack user U0ALICE).');
+  });
+
+  it('refuses the Escalate button to someone outside its roles', async () => {
+    const { slack, click, smtp, replies, audit } = await setup();
+    await slack.send('interactive', click('U0WEB', 'incident:escalate'));
+    await expect
+      .poll(replies)
+      .toEqual([
+        'You are not allowed to escalate incidents. Ask whoever runs logwarden to add you to one of these roles: responders.',
+      ]);
+    expect(audit().at(-1)).toMatchObject({ actor: 'U0WEB', action: 'incident:escalate' });
+    expect(smtp.messages).toEqual([]);
+  });
+
+  it('reports a mail server that refuses the login in the thread', async () => {
+    const { slack, click, threads } = await setup('wrong-password');
+    await slack.send('interactive', click('U0ALICE', 'incident:escalate'));
+    await expect
+      .poll(() => threads().join('\n'))
+      .toMatch(
+        /:x: The escalation mail to `alice@example\.com` \(escalated by Slack user U0ALICE\) could not be sent: `.*Invalid login.*EAUTH.*`\. Check SMTP_HOST/,
+      );
+  });
+
+  it('says who is on call now and next with /logs oncall', async () => {
+    const { slack, logs, replies } = await setup();
+    await slack.send('slash_commands', logs('U0ALICE', 'oncall'));
+    await expect
+      .poll(() => replies().join('\n'))
+      .toContain('On call now: *Alice* `alice@example.com` <@U0ALICE>, secondary *Bob* `bob@example.com`');
+  });
+});

@@ -1,0 +1,174 @@
+// Escalation by email without Slack, on an injected clock, through a real SMTP server on loopback: levels in time,
+// a restart in the middle that neither loses nor doubles a step, acknowledging stops it, an outage of the mail
+// server delays a mail but loses nothing, and log text cannot add a header.
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readSmtpEnv } from '../../src/config/env.js';
+import { parseConfig } from '../../src/config/load.js';
+import { createSmtpTransport } from '../../src/email/email-delivery.js';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import { smtpEnv, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
+import { startLogwarden } from '../helpers/start-logwarden.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+const MINUTE = 60_000;
+
+async function setup(options: { smtp?: TestSmtpServer; pass?: string } = {}) {
+  const dir = tempDir();
+  const log = join(dir, 'app.log');
+  writeFileSync(log, '');
+  const smtp = options.smtp ?? (await startSmtpServer());
+  cleanup.push(() => smtp.stop());
+  const loaded = parseConfig(
+    `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: app, path: ${JSON.stringify(log)} }]
+rules:
+  - id: breach
+    source: app
+    pattern: 'breach (?<note>[\\s\\S]*)$'
+    severity: critical
+    title: 'Breach: {note}'
+escalation:
+  from: 'logwarden <logwarden@example.com>'
+  policies:
+    critical:
+      levels:
+        - { after: 0s, notify: [primary] }
+        - { after: 15m, notify: [secondary, security@example.com] }
+      repeat: 1
+      repeatAfter: 15m
+  oncall:
+    timezone: Europe/Berlin
+    start: '2026-11-23'
+    rotation:
+      - { name: Alice, email: alice@example.com, slack: U0ALICE }
+      - { name: Bob, email: bob@example.com }
+`,
+    'escalation.yml',
+  );
+  // Real time flows (retries are due after real milliseconds); advance() jumps ahead.
+  const realStart = Date.now();
+  let offset = Date.UTC(2026, 10, 24, 12) - realStart;
+  const clock = () => Date.now() + offset;
+  const transport = createSmtpTransport(readSmtpEnv(smtpEnv(smtp.port, options.pass)));
+  const start = async () => {
+    const running = await startLogwarden(loaded, { clock, mail: { transport, backoff: () => 50 } });
+    cleanup.push(() => running.stop());
+    return running;
+  };
+  const sentTo = () => smtp.recipients.map((r) => r.join(','));
+  return {
+    smtp,
+    start,
+    sentTo,
+    write: (text: string) => appendFileSync(log, `${text}\n`),
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
+}
+
+const pendingMail = (store: SqliteStore) => store.readDueOutbox(Number.MAX_SAFE_INTEGER, 'email');
+
+describe('escalation by email', () => {
+  it('mails each level at its time, survives a restart mid-way without repeating a step, and stops on acknowledge', async () => {
+    const t = await setup();
+    const first = await t.start();
+    t.write('breach of the vault');
+    first.app.syncNow();
+    await expect.poll(t.sentTo).toEqual(['alice@example.com']);
+    const mail = t.smtp.messages[0]!;
+    expect(mail.subject).toBe('[logwarden] CRITICAL: Breach: of the vault (incident #1)');
+    expect(mail.from?.value).toEqual([{ name: 'logwarden', address: 'logwarden@example.com' }]);
+    expect(mail.text).toContain('logwarden escalates incident #1 to you: level 1 of the critical policy');
+    expect(mail.text).toContain('  breach of the vault');
+    expect(mail.text).toContain('Nobody has acknowledged it yet.');
+    expect(mail.html).toContain('<pre>breach of the vault</pre>');
+
+    t.advance(14 * MINUTE);
+    first.app.sweep();
+    expect(pendingMail(first.store)).toEqual([]);
+    await first.stop();
+
+    t.advance(2 * MINUTE);
+    const second = await t.start();
+    second.app.sweep();
+    second.app.sweep();
+    await expect.poll(t.sentTo).toEqual(['alice@example.com', 'bob@example.com,security@example.com']);
+    expect(t.smtp.messages[1]!.text).toContain('level 2 of the critical policy: unacknowledged for 16m');
+
+    expect(second.app.decide('acknowledge', 1, 'U0ALICE')).toBe(true);
+    t.advance(20 * MINUTE);
+    second.app.sweep();
+    expect(pendingMail(second.store)).toEqual([]);
+    expect(second.store.readAudit().map((r) => r.action)).toEqual(
+      expect.arrayContaining(['escalation:step', 'escalation:mail-sent', 'incident:acknowledge']),
+    );
+    expect(t.sentTo()).toHaveLength(2);
+  });
+
+  it('repeats the levels while nobody acknowledges, then stops', async () => {
+    const t = await setup();
+    const { app } = await t.start();
+    t.write('breach again');
+    app.syncNow();
+    for (const minutes of [15, 15, 15, 15, 60]) {
+      t.advance(minutes * MINUTE);
+      app.sweep();
+    }
+    await expect.poll(() => t.sentTo().length).toBe(4);
+    expect(t.smtp.messages.map((m) => /level \d(, repeat \d,)?/.exec(m.text ?? '')?.[0])).toEqual([
+      'level 1',
+      'level 2',
+      'level 1, repeat 1,',
+      'level 2, repeat 1,',
+    ]);
+  });
+
+  it('keeps a mail through an outage of the mail server and delivers it once when it is back', async () => {
+    const smtp = await startSmtpServer();
+    await smtp.stop();
+    const t = await setup({ smtp });
+    const { app, store } = await t.start();
+    t.write('breach while mail is down');
+    app.syncNow();
+    await expect.poll(() => pendingMail(store)[0]?.attempts ?? 0).toBeGreaterThan(1);
+    await smtp.start();
+    await expect.poll(t.sentTo).toEqual(['alice@example.com']);
+    await expect.poll(() => pendingMail(store)).toEqual([]);
+    expect(t.sentTo()).toEqual(['alice@example.com']);
+  });
+
+  it('gives up at once when the server refuses the login, and records why', async () => {
+    const t = await setup({ pass: 'wrong' });
+    const { app, store } = await t.start();
+    t.write('breach with a bad password');
+    app.syncNow();
+    await expect
+      .poll(() => store.readAudit().find((r) => r.action === 'escalation:mail-failed')?.dataJson)
+      .toMatch(/EAUTH/);
+    expect(pendingMail(store)).toEqual([]);
+    expect(t.sentTo()).toEqual([]);
+  });
+
+  it('keeps log text out of the headers', async () => {
+    const t = await setup();
+    const { app } = await t.start();
+    t.write('breach x\rBcc: mallory@evil.example\rSubject: pwned\r\u2028X-Injected: 1');
+    app.syncNow();
+    await expect.poll(t.sentTo).toEqual(['alice@example.com']);
+    const mail = t.smtp.messages[0]!;
+    expect(mail.subject).toBe(
+      '[logwarden] CRITICAL: Breach: x Bcc: mallory@evil.example Subject: pwned X-Injected: 1 (incident #1)',
+    );
+    expect(mail.bcc).toBeUndefined();
+    expect(mail.headers.has('x-injected')).toBe(false);
+    expect(t.smtp.recipients).toEqual([['alice@example.com']]);
+  });
+});

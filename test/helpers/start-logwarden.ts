@@ -1,0 +1,31 @@
+import type { LoadedConfig } from '../../src/config/load.js';
+import { createLogwarden, type LogwardenDeps } from '../../src/main.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { silentLogger } from './fixtures.js';
+
+export type RunningLogwarden = Awaited<ReturnType<typeof startLogwarden>>;
+
+// A started app on its own store file, quiet unless asked; stop() also closes the store, as a process exit would.
+export async function startLogwarden(
+  loaded: LoadedConfig,
+  deps: Omit<LogwardenDeps, 'store' | 'logger' | 'onEvent' | 'env'> & Partial<LogwardenDeps>,
+) {
+  const store = new SqliteStore(loaded.config.store.path);
+  const app = createLogwarden(loaded, {
+    store,
+    logger: silentLogger,
+    onEvent() {},
+    env: {},
+    sweepInterval: 3_600_000,
+    ...deps,
+  });
+  await app.start();
+  return {
+    app,
+    store,
+    async stop() {
+      await app.stop();
+      store.close();
+    },
+  };
+}
