@@ -19,6 +19,7 @@ async function connectMail(env: NodeJS.ProcessEnv) {
   ]);
   const smtp = readSmtpEnv(env);
   if (!smtp.host) throw new SmtpUnconfiguredError();
+  if (smtp.badPort !== undefined) throw new SmtpUnconfiguredError(smtp.badPort);
   return createSmtpTransport(smtp);
 }
 
@@ -125,8 +126,12 @@ program
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     const loaded = readConfig(options.config);
-    const { checkSourcesOnHost, renderCheckSummary } = await import('./commands/check.js');
-    process.stdout.write(renderCheckSummary(loaded, checkSourcesOnHost(loaded.config.sources, process.env)));
+    const { checkMailOnHost, checkSourcesOnHost, renderCheckSummary } = await import('./commands/check.js');
+    const warnings = [
+      ...checkSourcesOnHost(loaded.config.sources, process.env),
+      ...checkMailOnHost(loaded, process.env),
+    ];
+    process.stdout.write(renderCheckSummary(loaded, warnings, Date.now()));
   });
 
 program

@@ -17,6 +17,27 @@ describe('logwarden --help', () => {
   });
 });
 
+// A config that escalates by mail: two levels, a repeat, and a rotation of two.
+function writeEscalationConfig(dir: string): string {
+  const config = join(dir, 'logwarden.yml');
+  writeFileSync(
+    config,
+    `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: auth, path: ${JSON.stringify(join(dir, 'auth.log'))} }]
+rules: [{ use: sshd, source: auth }]
+escalation:
+  from: logwarden <logwarden@example.com>
+  policies:
+    high: { levels: [{ after: 0s, notify: [primary] }, { after: 15m, notify: [secondary, lead@example.com] }], repeat: 2 }
+  oncall:
+    timezone: Europe/Berlin
+    start: 2026-11-02
+    rotation: [{ name: Alice, email: alice@example.com }, { name: Bob, email: bob@example.com }]
+`,
+  );
+  return config;
+}
+
 describe('logwarden check', () => {
   it('summarises a valid config and exits 0', async () => {
     const { code, stdout } = await runCli(['check', '-c', example], { cwd: ROOT });
@@ -26,6 +47,18 @@ describe('logwarden check', () => {
     expect(stdout).toContain(
       '    undo:   sudo -n /usr/sbin/nft delete element inet logwarden blocklist { {ip} } (by itself after 1d)\n',
     );
+  });
+
+  it('summarises escalation: the levels, the rotation, who is on call now; and warns when SMTP_HOST is not set', async () => {
+    const { code, stdout } = await runCli(['check', '-c', writeEscalationConfig(tempDir())], {
+      env: { SMTP_HOST: '' },
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('escalation: mail from logwarden <logwarden@example.com>, 5 retries\n');
+    expect(stdout).toContain('  high  0s primary; then 15m secondary, lead@example.com; 2× more, 15m apart\n');
+    expect(stdout).toContain('  on call: Alice → Bob, handing over mondays at 09:00 Europe/Berlin\n');
+    expect(stdout).toMatch(/ {2}now: (Alice|Bob) <\S+> until \d{4}-\d\d-\d\dT\d\d:\d\dZ, then (Alice|Bob) </);
+    expect(stdout).toContain('escalation: SMTP_HOST is not set; logwarden run will refuse to start until it is');
   });
 
   it('lists every problem with file, line and path, and exits 2', async () => {
@@ -268,6 +301,16 @@ describe('logwarden run with Slack configured', () => {
       await run.exited;
       await slack.close();
     }
+  });
+
+  it.each([
+    { env: { SMTP_HOST: '' }, message: 'The config has an escalation: section but SMTP_HOST is not set.' },
+    { env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: '25x' }, message: 'SMTP_PORT is "25x", which is not a port.' },
+  ])('refuses to start an escalation config: $message', async ({ env, message }) => {
+    const config = writeEscalationConfig(tempDir());
+    const { code, stderr } = await runCli(['run', '-c', config], { env });
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
   });
 
   it.each([

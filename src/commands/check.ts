@@ -4,9 +4,11 @@ import { accessSync, constants, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import picomatch from 'picomatch';
 import { formatDuration } from '../config/duration.js';
+import { readSmtpEnv } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { SourceConfig } from '../config/schema.js';
+import type { EscalationConfig, Person, SourceConfig } from '../config/schema.js';
 import { describeSystemError, formatProblemLocation } from '../core/errors.js';
+import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 
 /** What the machine says about each source, as warning texts. */
 export function checkSourcesOnHost(sources: readonly SourceConfig[], env: NodeJS.ProcessEnv): string[] {
@@ -44,7 +46,38 @@ export function checkSourcesOnHost(sources: readonly SourceConfig[], env: NodeJS
   return warnings;
 }
 
-export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly string[]): string {
+/** Escalation needs a mail server from the environment; `run` refuses to start without one. */
+export function checkMailOnHost(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
+  if (!loaded.config.escalation) return [];
+  const smtp = readSmtpEnv(env);
+  return [
+    ...(smtp.host ? [] : ['escalation: SMTP_HOST is not set; logwarden run will refuse to start until it is']),
+    ...(smtp.badPort === undefined
+      ? []
+      : [`escalation: SMTP_PORT "${smtp.badPort}" is not a port; run will refuse it`]),
+  ];
+}
+
+function renderEscalation(escalation: EscalationConfig, now: number): string[] {
+  const person = (p: Person) => `${p.name} <${p.email}>`;
+  const lines = [`escalation: mail from ${escalation.from}, ${escalation.retries} retries`];
+  for (const [severity, policy] of Object.entries(escalation.policies)) {
+    const levels = policy.levels.map((l) => `${formatDuration(l.after)} ${l.notify.join(', ')}`).join('; then ');
+    const repeat = policy.repeat ? `; ${policy.repeat}× more, ${formatDuration(policy.repeatAfter)} apart` : '';
+    lines.push(`  ${severity}  ${levels}${repeat}`);
+  }
+  if (escalation.oncall) {
+    const { timezone, rotation, handoff } = escalation.oncall;
+    const who = whoIsOnCall(escalation.oncall, now);
+    lines.push(
+      `  on call: ${rotation.map((p) => p.name).join(' → ')}, handing over ${handoff.weekday}s at ${handoff.time} ${timezone}`,
+      `  now: ${person(who.primary)}${who.override ? ' (override)' : ''} until ${new Date(who.until).toISOString().slice(0, 16)}Z, then ${person(who.next)}`,
+    );
+  }
+  return lines;
+}
+
+export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly string[], now: number): string {
   const { config, rules } = loaded;
   const packs = [...new Set(rules.flatMap((r) => (r.pack ? [r.pack] : [])))];
   const lines = [
@@ -72,6 +105,7 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
         ? [`    undo:   ${a.undo.join(' ')}${a.ttl ? ` (by itself after ${formatDuration(a.ttl)})` : ''}`]
         : []),
     ]),
+    ...(config.escalation ? renderEscalation(config.escalation, now) : []),
     `store: ${config.store.path}`,
   ];
   const warnings = [

@@ -34,17 +34,22 @@ export interface SmtpEnv {
   secure: boolean;
   user?: string;
   pass?: string;
+  /** SMTP_PORT when it is set but not a port number. */
+  badPort?: string;
 }
 
 export function readSmtpEnv(env: NodeJS.ProcessEnv): SmtpEnv {
   const host = read(env, 'SMTP_HOST');
   const secure = /^(1|true|yes)$/i.test(read(env, 'SMTP_SECURE') ?? '');
-  const port = Number(read(env, 'SMTP_PORT') ?? (secure ? 465 : 587));
+  const portText = read(env, 'SMTP_PORT');
+  const port = portText === undefined ? Number.NaN : Number(portText);
+  const valid = /^\d+$/.test(portText ?? '') && port > 0 && port < 65_536;
   const user = read(env, 'SMTP_USER');
   const pass = read(env, 'SMTP_PASS');
   return {
     ...(host ? { host } : {}),
-    port: Number.isInteger(port) && port > 0 && port < 65_536 ? port : secure ? 465 : 587,
+    port: valid ? port : secure ? 465 : 587,
+    ...(portText !== undefined && !valid ? { badPort: portText } : {}),
     secure,
     ...(user ? { user } : {}),
     ...(pass ? { pass } : {}),

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { type ActionCatalog, createActionCatalog } from '../actions/action-catalog.js';
 import { ConfigInvalidError, type ConfigProblem, ConfigUnreadableError, describeSystemError } from '../core/errors.js';
 import { type CompiledRule, compileRules } from '../rules/compile.js';
+import { formatDuration } from './duration.js';
 import { type Config, configSchema } from './schema.js';
 
 export interface LoadedConfig {
@@ -120,6 +121,13 @@ function checkEscalation(escalation: NonNullable<Config['escalation']>): ConfigP
   const problems: ConfigProblem[] = [];
   for (const [severity, policy] of Object.entries(escalation.policies)) {
     policy.levels.forEach((level, i) => {
+      const previous = policy.levels[i - 1];
+      if (previous && level.after < previous.after) {
+        problems.push({
+          path: `escalation.policies.${severity}.levels[${i}].after`,
+          message: `${formatDuration(level.after)} comes before the previous level's ${formatDuration(previous.after)}. Levels run in order: give each an after at least as long as the one before.`,
+        });
+      }
       level.notify.forEach((target, j) => {
         if ((target === 'primary' || target === 'secondary') && !escalation.oncall) {
           problems.push({

@@ -169,9 +169,8 @@ const action = z
   })
   .meta({ description: 'A response a button runs: an argv command (never a shell) with typed {field} values.' });
 
-const email = z.string().regex(/^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, {
-  message: 'must be a plain email address like alice@example.com',
-});
+const EMAIL = /^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+const email = z.string().regex(EMAIL, { message: 'must be a plain email address like alice@example.com' });
 
 const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must be a Slack user id like U024BE7LH' });
 
@@ -224,7 +223,11 @@ const oncall = z
 const escalationLevel = z.strictObject({
   after: duration.meta({ description: 'How long after the incident opened (or the cycle began) to send.' }),
   notify: z
-    .array(z.union([z.enum(['primary', 'secondary']), email]))
+    .array(
+      z.string().refine((v) => v === 'primary' || v === 'secondary' || EMAIL.test(v), {
+        message: 'must be primary, secondary (from escalation.oncall) or a plain email address like alice@example.com',
+      }),
+    )
     .min(1)
     .meta({ description: 'primary, secondary (from the on-call schedule) or an email address.' }),
 });

@@ -112,10 +112,13 @@ export class SlackAuthFailedError extends LogwardenError {
 }
 
 export class SmtpUnconfiguredError extends LogwardenError {
-  constructor() {
+  /** Without a port, SMTP_HOST is missing; with one, SMTP_PORT holds that value, which is not a port. */
+  constructor(badPort?: string) {
     super(
       ErrorCode.SmtpUnconfigured,
-      'The config has an escalation: section but SMTP_HOST is not set. To resolve, set SMTP_HOST (and SMTP_PORT, SMTP_USER, SMTP_PASS, SMTP_SECURE as your mail server needs), or remove escalation: from the config.',
+      badPort === undefined
+        ? 'The config has an escalation: section but SMTP_HOST is not set. To resolve, set SMTP_HOST (and SMTP_PORT, SMTP_USER, SMTP_PASS, SMTP_SECURE as your mail server needs), or remove escalation: from the config.'
+        : `SMTP_PORT is "${badPort}", which is not a port. Set it to a number from 1 to 65535 (587 for STARTTLS, 465 with SMTP_SECURE=true), or unset it.`,
     );
   }
 }

@@ -1,11 +1,13 @@
 // Builds the Slack side of `logwarden run` from the config's slack: slice and the environment: a Web API client
 // whose own retries are off (the outbox retries, and honours Retry-After), checked with auth.test at start-up so a
 // bad token is an error at once rather than a silent outbox.
+
 import { LogLevel, WebClient } from '@slack/web-api';
 import type { ActionCatalog } from '../actions/action-catalog.js';
 import { readSlackEnv } from '../config/env.js';
 import type { Config, EscalationConfig } from '../config/schema.js';
 import { SlackAuthFailedError } from '../core/errors.js';
+import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type { Clock } from '../core/types.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 import type { Logger, Logwarden } from '../main.js';
@@ -51,11 +53,10 @@ export async function connectSlack(
     logLevel: LogLevel.ERROR,
   });
   let bot: { botId: string; botUserId: string } | undefined;
-  let teamUrl: string | undefined;
   try {
     const auth = await client.auth.test();
     bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
-    teamUrl = auth.url;
+    if (auth.url) deps.store.writeSlackWorkspaceUrl(auth.url);
     deps.logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
   } catch (error) {
     const reason = (error as { data?: { error?: string } }).data?.error;
@@ -80,8 +81,8 @@ export async function connectSlack(
     delivery,
     permalinkOf(incidentId) {
       const ref = deps.store.readSlackMessage(incidentId);
-      if (!ref || !teamUrl) return undefined;
-      return `${teamUrl.endsWith('/') ? teamUrl : `${teamUrl}/`}archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
+      const workspace = deps.store.readSlackWorkspaceUrl();
+      return ref && workspace ? renderSlackPermalink(workspace, ref.channel, ref.ts) : undefined;
     },
     async listen(logwarden) {
       const { store, clock, logger } = deps;

@@ -146,4 +146,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX escalations_due ON escalations (next_at) WHERE state = 'active';
   `,
+  `
+  -- Facts learned at run time that later commands need offline (the Slack workspace URL, for permalinks).
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreFailedError } from '../core/errors.js';
+import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type {
   ActionNote,
   ActionRun,
@@ -17,6 +18,8 @@ import type { Hit, TrackerChanges, TrackerState } from '../incidents/incident-tr
 import { keyHashOf } from '../incidents/incident-tracker.js';
 import { type AuditRow, hashAuditRow } from './audit-chain.js';
 import { MIGRATIONS } from './migrations.js';
+
+const SLACK_WORKSPACE_URL = 'slack.workspaceUrl';
 
 export interface StoredOffset {
   dev: number;
@@ -300,6 +303,10 @@ export class SqliteStore {
       deferOutbox: db.prepare(
         "UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE state = 'pending' AND kind LIKE ?",
       ),
+      readSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      writeSetting: db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       slackMessage: db.prepare<[number], SlackMessageRef>(
         `SELECT channel, ts, version, noted_count AS notedCount, noted_at AS notedAt
          FROM slack_messages WHERE incident_id = ?`,
@@ -447,16 +454,26 @@ export class SqliteStore {
     });
   }
 
-  /** Appends a hash-chained audit row: each row's hash covers the previous row's hash. */
+  /**
+   * Appends a hash-chained audit row: each row's hash covers the previous row's hash. A row about an incident names
+   * its Slack message, with a permalink once the workspace is known, so the record leads back to the conversation.
+   */
   appendAudit(entry: AuditEntry): void {
     this.transaction(() => {
       const prev = this.statements.lastAudit.get()?.hash ?? '';
+      const message = entry.incidentId === undefined ? undefined : this.statements.slackMessage.get(entry.incidentId);
+      const workspace = message && this.statements.readSetting.get(SLACK_WORKSPACE_URL)?.value;
+      const slack = message && {
+        channel: message.channel,
+        ts: message.ts,
+        ...(workspace ? { permalink: renderSlackPermalink(workspace, message.channel, message.ts) } : {}),
+      };
       const row = {
         at: entry.at,
         actor: entry.actor,
         action: entry.action,
         incidentId: entry.incidentId ?? null,
-        dataJson: JSON.stringify(entry.data),
+        dataJson: JSON.stringify(slack ? { ...entry.data, slack } : entry.data),
       };
       const hash = hashAuditRow(prev, row);
       this.statements.insertAudit.run(row.at, row.actor, row.action, row.incidentId, row.dataJson, prev, hash);
@@ -734,13 +751,12 @@ export class SqliteStore {
       });
       run = actionRunFromRow(this.statements.actionRunById.get(runId)!);
       const { output: _output, ...recorded } = run;
-      const message = this.statements.slackMessage.get(run.incidentId);
       this.appendAudit({
         at: now,
         actor: run.approvedBy ?? run.requestedBy,
         action: `action:${outcome.state}`,
         incidentId: run.incidentId,
-        data: { ...recorded, ...(message ? { slackMessage: { channel: message.channel, ts: message.ts } } : {}) },
+        data: recorded,
       });
       if (options.slackSync) this.enqueueActionNote(run, 'finished', run.approvedBy ?? run.requestedBy, now);
     });
@@ -869,6 +885,15 @@ export class SqliteStore {
   /** Holds every pending job of a worker until `until` (Slack said to slow down). */
   deferOutbox(until: number, channel: OutboxChannel): void {
     this.statements.deferOutbox.run(until, `${channel}.%`);
+  }
+
+  /** The Slack workspace URL (from auth.test), which audit rows' permalinks start with. */
+  writeSlackWorkspaceUrl(url: string): void {
+    this.statements.writeSetting.run(SLACK_WORKSPACE_URL, url);
+  }
+
+  readSlackWorkspaceUrl(): string | undefined {
+    return this.statements.readSetting.get(SLACK_WORKSPACE_URL)?.value;
   }
 
   readSlackMessage(incidentId: number): SlackMessageRef | undefined {

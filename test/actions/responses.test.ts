@@ -59,7 +59,7 @@ describe('response actions through Slack', () => {
   });
 
   it('runs the command once with the capture as one argv element, verifies it, and reports it', async () => {
-    const { slack, click, fakes, threads, message, audit } = await setup();
+    const { slack, click, fakes, threads, message, audit, store } = await setup();
     await slack.send('interactive', click('U0ALICE', 'action:block-ip', '1:1'));
     await expect.poll(() => threads().join('\n')).toContain('ran *Block IP*');
     expect(fakes.calls().map((c) => [c.name, c.args])).toEqual([
@@ -80,6 +80,12 @@ describe('response actions through Slack', () => {
     expect(row.actor).toBe('U0ALICE');
     expect(JSON.parse(row.data_json)).toMatchObject({ argv: ['block', '203.0.113.7'], exitCode: 0, verified: true });
     expect(JSON.parse(row.data_json).outputHash).toMatch(/^[0-9a-f]{64}$/);
+    const { ts } = store.readSlackMessage(1)!;
+    expect(JSON.parse(row.data_json).slack).toEqual({
+      channel: 'C0SECURITY',
+      ts,
+      permalink: `https://test.slack.com/archives/C0SECURITY/p${ts.replace('.', '')}`,
+    });
   });
 
   it('runs once when the click is delivered twice and when two people click at the same moment', async () => {
