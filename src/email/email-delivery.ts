@@ -95,7 +95,8 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
     } catch (error) {
       const e = error as { code?: string; responseCode?: number; message?: string };
       const reason = `${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`;
-      if (isPermanent(e) || job.attempts >= options.retries) return { failed: reason };
+      if (isPermanent(e)) return { failed: reason };
+      if (job.attempts >= options.retries) return { failed: `${reason}, ${job.attempts + 1} attempts` };
       return { retryAt: clock() + backoff(job.attempts + 1), error: reason };
     }
   };

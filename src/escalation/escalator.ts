@@ -9,6 +9,9 @@ import type { Logger } from '../main.js';
 import type { EscalationRow, SqliteStore } from '../store/sqlite-store.js';
 import { whoIsOnCall } from './oncall-schedule.js';
 
+/** An Escalate click within this long of the last one for the incident mails nobody again. */
+const MANUAL_QUIET = 5 * 60_000;
+
 export interface Escalator {
   /** Takes every due step now. */
   tick(): void;
@@ -93,7 +96,16 @@ export function createEscalator(deps: {
       if (to.length === 0) {
         return 'There is nobody to escalate to: add escalation.oncall (or a policy for this severity) to the config.';
       }
-      store.enqueueEmail(incidentId, { to, reason: `escalated by Slack user ${actor}` }, actor, now);
+      const earlier = store.enqueueManualEscalation(
+        incidentId,
+        { to, reason: `escalated by Slack user ${actor}` },
+        actor,
+        now,
+        MANUAL_QUIET,
+      );
+      if (earlier) {
+        return `Incident #${incidentId} was escalated ${formatDuration(Math.max(0, Math.round((now - earlier.at) / 1000) * 1000))} ago by <@${earlier.actor}>; no second mail. Press again after ${formatDuration(MANUAL_QUIET)} to mail once more.`;
+      }
       deps.onQueued();
       return `Escalation mail queued for ${to.join(', ')}.`;
     },

@@ -280,6 +280,13 @@ export class SqliteStore {
       enqueueEmail: db.prepare(
         `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at) VALUES ('email.send', ?, ?, ?)`,
       ),
+      lastManualEscalation: db.prepare<[number], { actor: string; at: number }>(
+        'SELECT actor, at FROM manual_escalations WHERE incident_id = ?',
+      ),
+      writeManualEscalation: db.prepare(
+        `INSERT INTO manual_escalations (incident_id, actor, at) VALUES (?, ?, ?)
+         ON CONFLICT (incident_id) DO UPDATE SET actor = excluded.actor, at = excluded.at`,
+      ),
       insertEscalation: db.prepare(
         `INSERT INTO escalations (incident_id, severity, started_at, next_at, state) VALUES (?, ?, ?, ?, 'active')
          ON CONFLICT (incident_id) DO NOTHING`,
@@ -616,11 +623,35 @@ export class SqliteStore {
   }
 
   /** An escalation mail to send through the outbox, with its audit row. */
-  enqueueEmail(incidentId: number, email: EmailJob, actor: string, now: number): void {
+  private enqueueEmail(incidentId: number, email: EmailJob, actor: string, now: number): void {
     this.transaction(() => {
       this.statements.enqueueEmail.run(incidentId, JSON.stringify(email), now);
       this.appendAudit({ at: now, actor, action: 'escalation:queued', incidentId, data: { ...email } });
     });
+  }
+
+  /**
+   * Queues the mail of an Escalate click, unless another was queued for the incident within `quiet` ms (a redelivered
+   * click, two people pressing at once); then returns who pressed, and when.
+   */
+  enqueueManualEscalation(
+    incidentId: number,
+    email: EmailJob,
+    actor: string,
+    now: number,
+    quiet: number,
+  ): { actor: string; at: number } | undefined {
+    let earlier: { actor: string; at: number } | undefined;
+    this.transaction(() => {
+      const last = this.statements.lastManualEscalation.get(incidentId);
+      if (last && now - last.at < quiet) {
+        earlier = last;
+        return;
+      }
+      this.statements.writeManualEscalation.run(incidentId, actor, now);
+      this.enqueueEmail(incidentId, email, actor, now);
+    });
+    return earlier;
   }
 
   /** Escalations whose next step is due. */

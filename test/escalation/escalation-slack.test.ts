@@ -16,6 +16,7 @@ afterEach(async () => {
 
 const ESCALATION = `escalation:
   from: logwarden@example.com
+  retries: 2
   policies:
     critical:
       levels: [{ after: 1h, notify: [secondary] }]
@@ -58,13 +59,30 @@ describe('escalation through Slack', () => {
       .toContain(':email: Escalation mailed to `alice@example.com` (escalated by Slack user U0ALICE).');
   });
 
+  it('mails once when the click is delivered twice and another responder presses at the same moment', async () => {
+    const { slack, click, smtp, replies, threads } = await setup();
+    const first = click('U0ALICE', 'incident:escalate');
+    await Promise.all([
+      slack.send('interactive', first, 'envelope-1'),
+      slack.send('interactive', first, 'envelope-1'),
+      slack.send('interactive', click('U0LEAD', 'incident:escalate')),
+    ]);
+    await expect.poll(() => threads().filter((t) => t.includes('Escalation mailed')).length).toBe(1);
+    await expect.poll(() => replies().length).toBe(3);
+    expect(replies().filter((r) => r.startsWith('Escalation mail queued'))).toHaveLength(1);
+    expect(replies().filter((r) => /was escalated \d+s ago by <@U0(ALICE|LEAD)>; no second mail/.test(r))).toHaveLength(
+      2,
+    );
+    expect(smtp.recipients).toEqual([['alice@example.com']]);
+  });
+
   it('refuses the Escalate button to someone outside its roles', async () => {
     const { slack, click, smtp, replies, audit } = await setup();
     await slack.send('interactive', click('U0WEB', 'incident:escalate'));
     await expect
       .poll(replies)
       .toEqual([
-        'You are not allowed to escalate incidents. Ask whoever runs logwarden to add you to one of these roles: responders.',
+        'You are not allowed to escalate incidents. Ask whoever runs logwarden to add you to one of these roles: responders, leads.',
       ]);
     expect(audit().at(-1)).toMatchObject({ actor: 'U0WEB', action: 'incident:escalate' });
     expect(smtp.messages).toEqual([]);
@@ -78,6 +96,18 @@ describe('escalation through Slack', () => {
       .toMatch(
         /:x: The escalation mail to `alice@example\.com` \(escalated by Slack user U0ALICE\) could not be sent: `.*Invalid login.*EAUTH.*`\. Check SMTP_HOST/,
       );
+  });
+
+  it('reports a mail server that stays down past the last retry in the thread', async () => {
+    const { slack, click, smtp, threads, audit } = await setup();
+    await smtp.stop();
+    await slack.send('interactive', click('U0ALICE', 'incident:escalate'));
+    await expect
+      .poll(() => threads().join('\n'))
+      .toMatch(
+        /:x: The escalation mail to `alice@example\.com` .* could not be sent: `.*ECONNREFUSED.*, 3 attempts`\./,
+      );
+    expect(audit().filter((a) => a.action === 'escalation:mail-failed')).toHaveLength(1);
   });
 
   it('says who is on call now and next with /logs oncall', async () => {

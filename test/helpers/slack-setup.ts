@@ -63,7 +63,7 @@ roles:
 slack:
   channel: C0SECURITY
   updateInterval: 100ms
-  allow: { acknowledge: [responders, leads], resolve: [leads], logs: [responders, web-only] }
+  allow: { acknowledge: [responders, leads], resolve: [leads], logs: [responders, web-only], escalate: [responders, leads] }
 ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${options.extra ?? ''}`,
     'app.yml',
   );

@@ -82,7 +82,15 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
       user: 'U0ALICE',
       text: 'You are not allowed to resolve incidents. Ask whoever runs logwarden to add you to one of these roles: leads.',
     });
-    expect(JSON.parse(audit()[0]!.data_json)).toEqual({ refused: true, allowed: ['leads'] });
+    expect(JSON.parse(audit()[0]!.data_json)).toEqual({
+      refused: true,
+      allowed: ['leads'],
+      slack: {
+        channel: 'C0SECURITY',
+        ts: '1795000000.000001',
+        permalink: 'https://test.slack.com/archives/C0SECURITY/p1795000000000001',
+      },
+    });
     expect(store.readIncident(1)!.incident.status).toBe('open');
   });
 
