@@ -12,10 +12,11 @@ import { parseConfig } from '../../src/config/load.js';
 import type { IncidentEvent } from '../../src/core/types.js';
 import type { MailTransport } from '../../src/email/email-delivery.js';
 import { createLogwarden } from '../../src/main.js';
+import { createClickPayload, createCommandPayload } from '../../src/sandbox/slack-sandbox.js';
 import { connectSlack } from '../../src/slack/connect-slack.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { silentLogger } from './fixtures.js';
-import { startSlackApi } from './slack-api-server.js';
+import { FIRST_TS, startSlackApi } from './slack-api-server.js';
 import { syslogStamp } from './syslog-stamp.js';
 
 async function freePort(): Promise<number> {
@@ -105,17 +106,10 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
   appendFileSync(log, `${syslogStamp()} web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n`);
   await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
   const posted = slack.callsOf('chat.postMessage')[0]!;
-  const click = (user: string, actionId: string, value = '1', actionTs = `${Date.now() / 1000}`) => ({
-    type: 'block_actions',
-    user: { id: user, name: user.toLowerCase() },
-    team: { id: 'T1' },
-    channel: { id: 'C0SECURITY' },
-    container: { type: 'message', message_ts: '1795000000.000001', channel_id: 'C0SECURITY' },
-    message: { ts: '1795000000.000001', text: posted.params.text, blocks: posted.params.blocks },
-    response_url: `${slack.url.replace('/api/', '')}/respond`,
-    trigger_id: 'trigger',
-    actions: [{ action_id: actionId, block_id: 'incident:1', value, type: 'button', action_ts: actionTs }],
-  });
+  const userOf = (id: string) => ({ id, name: id.toLowerCase() });
+  const message = { ts: FIRST_TS, text: String(posted.params.text), blocks: posted.params.blocks as unknown[] };
+  const click = (user: string, actionId: string, value = '1', actionTs?: string) =>
+    createClickPayload(slack, userOf(user), message, { actionId, blockId: 'incident:1', value }, actionTs);
   const audit = () => {
     const db = new Database(join(dir, 'store.db'), { readonly: true });
     try {
@@ -128,28 +122,13 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
       db.close();
     }
   };
-  const select = (user: string, value: string) => ({
-    ...click(user, 'incident:snooze'),
-    actions: [
-      {
-        action_id: 'incident:snooze',
-        block_id: 'incident:1',
-        type: 'static_select',
-        selected_option: { text: { type: 'plain_text', text: 'Snooze' }, value },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-  });
-  const logs = (user: string, text: string) => ({
-    command: '/logs',
-    text,
-    user_id: user,
-    user_name: user.toLowerCase(),
-    channel_id: 'C0SECURITY',
-    team_id: 'T1',
-    response_url: `${slack.url.replace(/\/api\/$/, '')}/respond`,
-    trigger_id: 'trigger',
-  });
+  const select = (user: string, value: string) =>
+    createClickPayload(slack, userOf(user), message, {
+      actionId: 'incident:snooze',
+      blockId: 'incident:1',
+      selected: value,
+    });
+  const logs = (user: string, text: string) => createCommandPayload(slack, userOf(user), '/logs', text);
   const replies = () =>
     slack.callsOf('/respond').map((c) => `${c.params.text} ${JSON.stringify(c.params.blocks ?? '')}`);
   // HTTP mode: Slack's signed POST to /slack/events.
