@@ -1,4 +1,4 @@
-// The `logwarden` command: run, check, replay, schema. The edge where arguments, the environment, stdout/stderr and
+// The `logwarden` command: run, demo, check, replay, audit, schema. The edge where arguments, the environment, stdout/stderr and
 // exit codes are handled; the work is done by the modules it calls. Each command imports what only it needs when it
 // runs, so `replay` and `check` start fast.
 import { availableParallelism } from 'node:os';
@@ -9,19 +9,6 @@ import { ErrorCode, LogwardenError } from './core/errors.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_FAILURE = 1;
-
-// SMTP from the environment; escalation without a server to send through is a configuration error.
-async function connectMail(env: NodeJS.ProcessEnv) {
-  const [{ readSmtpEnv }, { createSmtpTransport }, { SmtpUnconfiguredError }] = await Promise.all([
-    import('./config/env.js'),
-    import('./email/email-delivery.js'),
-    import('./core/errors.js'),
-  ]);
-  const smtp = readSmtpEnv(env);
-  if (!smtp.host) throw new SmtpUnconfiguredError();
-  if (smtp.badPort !== undefined) throw new SmtpUnconfiguredError(smtp.badPort);
-  return createSmtpTransport(smtp);
-}
 
 function fail(error: unknown): never {
   if (error instanceof LogwardenError) {
@@ -36,6 +23,21 @@ function fail(error: unknown): never {
   }
   process.stderr.write(`logwarden: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(EXIT_FAILURE);
+}
+
+// Stops cleanly on SIGTERM and SIGINT (once), then exits 0 after stdout has drained.
+function onSignals(stop: (signal: string) => Promise<void>) {
+  let stopping = false;
+  const handle = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    await stop(signal);
+    // Writes to a pipe are asynchronous: let the last lines out before exiting.
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void handle('SIGTERM'));
+  process.on('SIGINT', () => void handle('SIGINT'));
 }
 
 const configOption = () =>
@@ -58,66 +60,81 @@ program
   )
   .action(async (options: { config: string; stdout?: boolean; dryRun?: boolean }) => {
     const loaded = readConfig(options.config);
-    const [{ pino }, { SqliteStore }, { createLogwarden }, { renderIncidentJson }, { connectSlack }] =
-      await Promise.all([
-        import('pino'),
-        import('./store/sqlite-store.js'),
-        import('./main.js'),
-        import('./incidents/render-json.js'),
-        import('./slack/connect-slack.js'),
-      ]);
+    const [{ pino }, { startRun }] = await Promise.all([import('pino'), import('./commands/run.js')]);
     const logger = pino(
       { level: process.env.LOG_LEVEL || 'info', base: undefined },
       pino.destination({ fd: 2, sync: true }),
     );
-    const store = new SqliteStore(loaded.config.store.path);
-    const slack = loaded.config.slack
-      ? await connectSlack(loaded.config.slack, loaded.config.roles, loaded.config.sources, {
-          store,
-          clock: Date.now,
-          logger,
-          env: process.env,
-          actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
-          ...(loaded.config.escalation ? { escalation: loaded.config.escalation } : {}),
-        })
-      : undefined;
-    const mail = loaded.config.escalation ? await connectMail(process.env) : undefined;
-    const printEvents = options.stdout === true || slack === undefined;
-    const app = createLogwarden(loaded, {
-      store,
-      clock: Date.now,
+    const running = startRun(loaded, {
+      env: process.env,
       logger,
-      ...(slack ? { slack: slack.delivery } : {}),
-      onEvent: (event) => {
-        if (printEvents) process.stdout.write(`${renderIncidentJson(event)}\n`);
-      },
+      ...(options.stdout ? { stdout: true } : {}),
+      ...(options.dryRun ? { dryRun: true } : {}),
+      write: (text) => process.stdout.write(text),
       onFatal: (error) => {
         logger.fatal({ code: error.code }, error.message);
         process.exit(1);
       },
-      env: process.env,
-      ...(options.dryRun ? { dryRun: true } : {}),
-      ...(mail ? { mail: { transport: mail, ...(slack ? { permalinkOf: slack.permalinkOf } : {}) } } : {}),
     });
-    if (options.dryRun) logger.info({}, 'dry run: response actions show what they would run and run nothing');
-    let stopping = false;
-    let listener: { stop(): Promise<void> } | undefined;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
+    // Registered before the start completes, so a signal during it still stops cleanly.
+    onSignals(async (signal) => {
       logger.info({ signal }, 'stopping');
-      await listener?.stop();
-      await app.stop();
-      store.close();
-      // Writes to a pipe are asynchronous: let the last incident lines out before exiting.
-      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-      process.exit(0);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
-    await app.start();
-    listener = await slack?.listen(app);
-    logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');
+      await (await running.catch(() => undefined))?.stop();
+    });
+    await running;
+  });
+
+program
+  .command('demo')
+  .description(
+    'Try logwarden with nothing to set up: a local Slack-compatible workspace, a mailbox and generated attacks, in the browser.',
+  )
+  .option('-p, --port <port>', 'the web page port (0: any free port)', (v) => Number.parseInt(v, 10), 8025)
+  .option('--dir <dir>', 'keep the demo data (config, logs, store) in this directory instead of a temporary one')
+  .option('--interval <ms>', 'milliseconds between generated log lines', (v) => Number.parseInt(v, 10), 1500)
+  .addHelpText(
+    'after',
+    '\nEverything listens on 127.0.0.1 only. The block-IP button runs a harmless script that writes to a file in the\ndemo directory; lock-user is a dry run. Ctrl-C stops it.',
+  )
+  .action(async (options: { port: number; dir?: string; interval: number }) => {
+    if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) {
+      process.stderr.write(`logwarden: --port ${options.port} is not a port. Give 1-65535, or 0 for any free port.\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    const [{ pino }, { startDemo }] = await Promise.all([import('pino'), import('./commands/demo.js')]);
+    const logger = pino(
+      { level: process.env.LOG_LEVEL || 'warn', base: undefined },
+      pino.destination({ fd: 2, sync: true }),
+    );
+    const start = (port: number) =>
+      startDemo({
+        port,
+        ...(options.dir ? { dir: options.dir } : {}),
+        interval: options.interval,
+        logger,
+        onFatal: (error) => {
+          logger.fatal({ code: error.code }, error.message);
+          process.exit(1);
+        },
+      });
+    const demo = start(options.port).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      process.stderr.write(`logwarden: port ${options.port} is in use; taking a free one (choose with --port).\n`);
+      return start(0);
+    });
+    onSignals(async () => {
+      await (await demo.catch(() => undefined))?.stop();
+    });
+    const { url, dir } = await demo;
+    process.stdout.write(
+      [
+        `logwarden demo: open ${url}`,
+        `  the #security channel, the on-call mailbox, and attacks written to the demo logs every few seconds`,
+        `  config, logs and store: ${dir}${options.dir ? '' : ' (removed on exit; --dir keeps them)'}`,
+        '  Ctrl-C stops it.',
+        '',
+      ].join('\n'),
+    );
   });
 
 program

@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSmtpEnv } from '../../src/config/env.js';
 import { createSmtpTransport } from '../../src/email/email-delivery.js';
+import { mailSandboxEnv, startMailSandbox } from '../../src/sandbox/mail-sandbox.js';
 import { startSlackSetup } from '../helpers/slack-setup.js';
-import { smtpEnv, startSmtpServer } from '../helpers/smtp-server.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -29,11 +29,11 @@ const ESCALATION = `escalation:
 `;
 
 async function setup(pass?: string) {
-  const smtp = await startSmtpServer();
+  const smtp = await startMailSandbox();
   cleanup.push(() => smtp.stop());
   const s = await startSlackSetup(tempDir(), cleanup, {
     extra: ESCALATION,
-    mail: createSmtpTransport(readSmtpEnv(smtpEnv(smtp.port, pass))),
+    mail: createSmtpTransport(readSmtpEnv(mailSandboxEnv(smtp.port, pass))),
   });
   const threads = () =>
     s.slack

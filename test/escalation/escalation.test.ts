@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readSmtpEnv } from '../../src/config/env.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createSmtpTransport } from '../../src/email/email-delivery.js';
+import { type MailSandbox, mailSandboxEnv, startMailSandbox } from '../../src/sandbox/mail-sandbox.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
-import { smtpEnv, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -19,11 +19,11 @@ afterEach(async () => {
 });
 const MINUTE = 60_000;
 
-async function setup(options: { smtp?: TestSmtpServer; pass?: string } = {}) {
+async function setup(options: { smtp?: MailSandbox; pass?: string } = {}) {
   const dir = tempDir();
   const log = join(dir, 'app.log');
   writeFileSync(log, '');
-  const smtp = options.smtp ?? (await startSmtpServer());
+  const smtp = options.smtp ?? (await startMailSandbox());
   cleanup.push(() => smtp.stop());
   const loaded = parseConfig(
     `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
@@ -56,7 +56,7 @@ escalation:
   const realStart = Date.now();
   let offset = Date.UTC(2026, 10, 24, 12) - realStart;
   const clock = () => Date.now() + offset;
-  const transport = createSmtpTransport(readSmtpEnv(smtpEnv(smtp.port, options.pass)));
+  const transport = createSmtpTransport(readSmtpEnv(mailSandboxEnv(smtp.port, options.pass)));
   const start = async () => {
     const running = await startLogwarden(loaded, { clock, mail: { transport, backoff: () => 50 } });
     cleanup.push(() => running.stop());
@@ -132,7 +132,7 @@ describe('escalation by email', () => {
   });
 
   it('keeps a mail through an outage of the mail server and delivers it once when it is back', async () => {
-    const smtp = await startSmtpServer();
+    const smtp = await startMailSandbox();
     await smtp.stop();
     const t = await setup({ smtp });
     const { app, store } = await t.start();

@@ -34,8 +34,12 @@ export async function runCli(
 }
 
 /** Starts `logwarden run` and collects its stdout lines as they come. */
-export function startRun(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'run', ...args], {
+export const startRun = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  startCli(['run', ...args], options);
+
+/** Starts `logwarden ARGS` and collects its stdout lines as they come. */
+export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

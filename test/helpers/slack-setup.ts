@@ -12,12 +12,12 @@ import { parseConfig } from '../../src/config/load.js';
 import type { IncidentEvent } from '../../src/core/types.js';
 import type { MailTransport } from '../../src/email/email-delivery.js';
 import { createLogwarden } from '../../src/main.js';
+import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { createClickPayload, createCommandPayload } from '../../src/sandbox/slack-sandbox.js';
 import { connectSlack } from '../../src/slack/connect-slack.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { silentLogger } from './fixtures.js';
 import { FIRST_TS, startSlackApi } from './slack-api-server.js';
-import { syslogStamp } from './syslog-stamp.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -103,7 +103,10 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     store.close();
   });
   if (!options.http) await slack.connected();
-  appendFileSync(log, `${syslogStamp()} web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n`);
+  appendFileSync(
+    log,
+    `${formatSyslogTime(new Date())} web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n`,
+  );
   await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
   const posted = slack.callsOf('chat.postMessage')[0]!;
   const userOf = (id: string) => ({ id, name: id.toLowerCase() });

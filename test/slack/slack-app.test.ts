@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { type SlackSetupOptions, startSlackSetup } from '../helpers/slack-setup.js';
-import { syslogStamp } from '../helpers/syslog-stamp.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -15,7 +15,8 @@ const setup = (options: SlackSetupOptions = {}) => startSlackSetup(tempDir(), cl
 const lastBlocks = (calls: { params: Record<string, unknown> }[]) => JSON.stringify(calls.at(-1)?.params.blocks);
 
 let pid = 100;
-const line = (ip: string) => `${syslogStamp()} web1 sshd[${pid++}]: Failed password for root from ${ip} port 22 ssh2\n`;
+const line = (ip: string) =>
+  `${formatSyslogTime(new Date())} web1 sshd[${pid++}]: Failed password for root from ${ip} port 22 ssh2\n`;
 
 describe('the Slack app (Socket Mode, real Bolt)', () => {
   it.each([
@@ -122,7 +123,10 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
 
   it('answers /logs search with the matching lines, escaped, only to the asker', async () => {
     const { slack, logs, replies, log } = await setup();
-    appendFileSync(log, `${syslogStamp()} web1 sshd[77]: Invalid user <!channel> from 198.51.100.9 port 1\n`);
+    appendFileSync(
+      log,
+      `${formatSyslogTime(new Date())} web1 sshd[77]: Invalid user <!channel> from 198.51.100.9 port 1\n`,
+    );
     await slack.send('slash_commands', logs('U0ALICE', 'search Invalid user'));
     await expect.poll(() => replies().length).toBe(1);
     const [answer] = replies();

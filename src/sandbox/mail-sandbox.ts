@@ -1,24 +1,28 @@
-// A real SMTP server on loopback (smtp-server) that requires a login and keeps every message, parsed by mailparser;
-// it can be stopped and started again on the same port, to play an outage.
+// A mailbox on 127.0.0.1: an SMTP server (smtp-server) that asks for a login and keeps every message, parsed by
+// mailparser. The demo shows it as the on-call person's inbox; the tests read it back, and stop and start it again on
+// the same port to play an outage.
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export const SMTP_USER = 'logwarden';
-export const SMTP_PASS = 'mail-secret';
+export const SANDBOX_SMTP_USER = 'logwarden';
+export const SANDBOX_SMTP_PASS = 'mail-secret';
 
-export interface TestSmtpServer {
+export interface MailSandbox {
   port: number;
   messages: ParsedMail[];
-  /** The raw envelope recipients of each message (what the server was asked to deliver to). */
+  /** The envelope recipients of each message (whom the server was asked to deliver to). */
   recipients: string[][];
+  /** Called after each message arrives. */
+  onMessage(listener: () => void): void;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
 
-export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
+export async function startMailSandbox(port = 0): Promise<MailSandbox> {
   const messages: ParsedMail[] = [];
   const recipients: string[][] = [];
+  const listeners: (() => void)[] = [];
   let server: SMTPServer | undefined;
   let boundPort = port;
   const start = async () => {
@@ -27,8 +31,9 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
       allowInsecureAuth: true,
       logger: false,
       onAuth(auth, _session, callback) {
-        if (auth.username === SMTP_USER && auth.password === SMTP_PASS) callback(null, { user: auth.username });
-        else callback(new Error('Invalid username or password'));
+        if (auth.username === SANDBOX_SMTP_USER && auth.password === SANDBOX_SMTP_PASS) {
+          callback(null, { user: auth.username });
+        } else callback(new Error('Invalid username or password'));
       },
       onData(stream, session, callback) {
         simpleParser(stream)
@@ -36,6 +41,7 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
             messages.push(mail);
             recipients.push(session.envelope.rcptTo.map((r) => r.address));
             callback();
+            for (const listener of listeners) listener();
           })
           .catch(callback);
       },
@@ -54,12 +60,13 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
     },
     messages,
     recipients,
+    onMessage: (listener) => listeners.push(listener),
     start,
     stop: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
   };
 }
 
-/** What `logwarden run` reads from the environment to reach this server. */
-export function smtpEnv(port: number, pass = SMTP_PASS): NodeJS.ProcessEnv {
-  return { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_USER: SMTP_USER, SMTP_PASS: pass };
+/** The SMTP_* environment that reaches this mailbox. */
+export function mailSandboxEnv(port: number, pass = SANDBOX_SMTP_PASS): NodeJS.ProcessEnv {
+  return { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_USER: SANDBOX_SMTP_USER, SMTP_PASS: pass };
 }
