@@ -53,8 +53,7 @@ export async function startDemoWeb(deps: {
   const notify = () => {
     for (const res of streams) res.write('data: changed\n\n');
   };
-  const unsubscribe = slack.onChange(notify);
-  mail.onMessage(notify);
+  const unsubscribe = [slack.onChange(notify), mail.onMessage(notify)];
 
   const state = () => ({
     channel: slack.channel,
@@ -150,7 +149,7 @@ export async function startDemoWeb(deps: {
   return {
     url: `http://127.0.0.1:${port}/`,
     async close() {
-      unsubscribe();
+      for (const f of unsubscribe) f();
       for (const res of streams) res.end();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -13,8 +13,8 @@ export interface MailSandbox {
   messages: ParsedMail[];
   /** The envelope recipients of each message (whom the server was asked to deliver to). */
   recipients: string[][];
-  /** Called after each message arrives. */
-  onMessage(listener: () => void): void;
+  /** Called after each message arrives; returns the way to stop. */
+  onMessage(listener: () => void): () => void;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -22,7 +22,7 @@ export interface MailSandbox {
 export async function startMailSandbox(port = 0): Promise<MailSandbox> {
   const messages: ParsedMail[] = [];
   const recipients: string[][] = [];
-  const listeners: (() => void)[] = [];
+  const listeners = new Set<() => void>();
   let server: SMTPServer | undefined;
   let boundPort = port;
   const start = async () => {
@@ -60,7 +60,10 @@ export async function startMailSandbox(port = 0): Promise<MailSandbox> {
     },
     messages,
     recipients,
-    onMessage: (listener) => listeners.push(listener),
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     start,
     stop: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
   };

@@ -119,6 +119,26 @@ describe('logwarden demo in the browser', () => {
     expect(await page.locator('#ephemerals').textContent()).not.toContain('not allowed');
   });
 
+  it('lets the on-call lead dry-run Lock user on a sudo refusal; a responder may not', async () => {
+    appendFileSync(
+      join(dir, 'auth.log'),
+      `${formatSyslogTime(new Date())} web1 sudo[7001]:  mallory : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/mallory ; USER=root ; COMMAND=/usr/bin/id\n`,
+    );
+    const sudo = page.locator('article.message', { hasText: 'mallory' }).first();
+    await sudo.waitFor({ timeout: 20_000 });
+    await sudo.getByRole('button', { name: 'Lock user' }).click();
+    await page.locator('#confirm-ok').click();
+    await eventually(() => page.locator('#ephemerals').textContent()).toContain('You are not allowed to run Lock user');
+    await page.locator('#user').selectOption('U0LEE');
+    await sudo.getByRole('button', { name: 'Lock user' }).click();
+    await eventually(() => page.locator('#confirm-text').textContent()).toContain("Lock mallory's password?");
+    await page.locator('#confirm-ok').click();
+    await eventually(() => sudo.locator('details.thread').textContent()).toContain(
+      'Dry run of Lock user for @lee: would run sudo -n /usr/sbin/usermod -L mallory. Nothing was run.',
+    );
+    await page.locator('#user').selectOption('U0ALICE');
+  });
+
   it('shows hostile log text as text: no element, no link, no mention forms from it', async () => {
     const user = '<img src=x onerror="document.title=1">@channel<!here>`';
     const lines = [1, 2, 3, 4, 5].map(
