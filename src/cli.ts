@@ -18,7 +18,8 @@ function fail(error: unknown): never {
       error.code === ErrorCode.ConfigInvalid ||
       error.code === ErrorCode.ConfigUnreadable ||
       error.code === ErrorCode.SlackAuthFailed ||
-      error.code === ErrorCode.SmtpUnconfigured;
+      error.code === ErrorCode.SmtpUnconfigured ||
+      error.code === ErrorCode.Fail2banFilterInvalid;
     process.exit(config ? EXIT_CONFIG : EXIT_FAILURE);
   }
   process.stderr.write(`logwarden: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -38,6 +39,47 @@ function onSignals(stop: (signal: string) => Promise<void>) {
   };
   process.on('SIGTERM', () => void handle('SIGTERM'));
   process.on('SIGINT', () => void handle('SIGINT'));
+}
+
+interface ReplayCommandOptions {
+  config: string;
+  rule?: string;
+  json?: boolean;
+  jobs: number;
+  fail2banFilter?: string;
+  mode?: string;
+  set: string[];
+}
+
+// replay --fail2ban-filter: the filter read from the user's system, no config needed.
+async function replayFail2ban(files: string[], options: ReplayCommandOptions) {
+  const vars: Record<string, string> = {};
+  for (const pair of options.set) {
+    const m = /^([\w-]+)=([\s\S]*)$/.exec(pair);
+    if (!m) {
+      process.stderr.write(`logwarden: --set ${pair} is not key=value. Write e.g. --set publickey=any.\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    vars[m[1]!] = m[2]!;
+  }
+  const [{ readFail2banFilter }, { compileFail2banFilter }, { replayFail2banFilter, renderFail2banReport }] =
+    await Promise.all([
+      import('./rules/fail2ban/read-filter.js'),
+      import('./rules/fail2ban/fail2ban-filter.js'),
+      import('./commands/replay-fail2ban.js'),
+    ]);
+  const filter = readFail2banFilter(options.fail2banFilter!, {
+    vars,
+    ...(options.mode ? { mode: options.mode } : {}),
+  });
+  const compiled = compileFail2banFilter(filter);
+  const report = await replayFail2banFilter(files, {
+    compiled,
+    maxLineBytes: 64 * 1024,
+    json: options.json === true,
+    write: (text) => process.stdout.write(text),
+  });
+  (options.json ? process.stderr : process.stdout).write(renderFail2banReport(report, filter.failregex));
 }
 
 const configOption = () =>
@@ -163,8 +205,20 @@ program
     (v) => Number.parseInt(v, 10),
     Math.min(4, availableParallelism()),
   )
+  .option(
+    '--fail2ban-filter <path>',
+    "run a fail2ban filter.d file instead of the config's rules, counted as fail2ban-regex counts",
+  )
+  .option('--mode <mode>', "the fail2ban filter's mode, e.g. aggressive (as filter = sshd[mode=aggressive])")
+  .option(
+    '--set <key=value>',
+    "a fail2ban filter option, as a jail's filter = name[key=value] sets it (repeatable)",
+    (v: string, all: string[]) => [...all, v],
+    [] as string[],
+  )
   .argument('<logfile...>', 'files to read; - reads standard input')
-  .action(async (files: string[], options: { config: string; rule?: string; json?: boolean; jobs: number }) => {
+  .action(async (files: string[], options: ReplayCommandOptions) => {
+    if (options.fail2banFilter) return replayFail2ban(files, options);
     const loaded = readConfig(options.config);
     const rules = options.rule ? loaded.rules.filter((r) => r.id === options.rule) : loaded.rules;
     if (rules.length === 0) {

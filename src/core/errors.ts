@@ -10,6 +10,7 @@ export const ErrorCode = {
   ReplayInputUnreadable: 'logwarden_replay_input_unreadable',
   SlackAuthFailed: 'logwarden_slack_auth_failed',
   SmtpUnconfigured: 'logwarden_smtp_unconfigured',
+  Fail2banFilterInvalid: 'logwarden_fail2ban_filter_invalid',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -94,6 +95,17 @@ export class ReplayInputUnreadableError extends LogwardenError {
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
     super(ErrorCode.ReplayInputUnreadable, `Cannot read ${file} for replay: ${reason}`, options);
     this.file = file;
+  }
+}
+
+/** A fail2ban filter that cannot be used as written: which file, and what in it. */
+export class Fail2banFilterInvalidError extends LogwardenError {
+  readonly file: string;
+  readonly reason: string;
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Fail2banFilterInvalid, `The fail2ban filter ${file} cannot be used: ${reason}`, options);
+    this.file = file;
+    this.reason = reason;
   }
 }
 

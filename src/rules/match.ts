@@ -51,7 +51,7 @@ const RARITY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ(!#$%&*+?@^`|~{}zqjxkvbwygpfmucdlhrsni
 // Searching a Buffer for fewer than 8 bytes runs at memchr speed on the first byte, several times faster than the
 // Boyer-Moore path longer needles take, when that byte is rare in the text (upper-case letters, "(", "x"). A line
 // the window finds is still checked against the whole regex.
-function searchWindow(literal: string): string {
+export function searchWindow(literal: string): string {
   if (literal.length <= WINDOW) return literal;
   let best = 0;
   let bestRank = Number.POSITIVE_INFINITY;

@@ -16,6 +16,7 @@ describe('core/errors', () => {
       new errors.ReplayInputUnreadableError('x.log', 'gone'),
       new errors.SlackAuthFailedError('invalid_auth'),
       new errors.SmtpUnconfiguredError(),
+      new errors.Fail2banFilterInvalidError('sshd.conf', 'bad'),
     ];
     expect(instances.map((e) => e.constructor)).toEqual(expect.arrayContaining(classes));
     expect(classes).toHaveLength(instances.length);

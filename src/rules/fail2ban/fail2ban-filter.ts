@@ -1,0 +1,247 @@
+// A fail2ban filter compiled for logwarden, and what it makes of one line — in fail2ban-regex's terms: matched (a
+// failure, with its host and user), ignored (an ignoreregex, or a failregex marking <F-NOFAIL>), or missed. The date
+// is found and cut out first, prefregex narrows the line to its <F-CONTENT>, then every failregex is tried. Pure.
+import { Fail2banFilterInvalidError } from '../../core/errors.js';
+import { analyzePattern } from '../pattern-analysis.js';
+import { createDateDetector, type DateDetector } from './date-detector.js';
+import { translatePythonRegex, UnsupportedRegexError } from './python-regex.js';
+import type { Fail2banFilter } from './read-filter.js';
+import { groupNameOfTag, resolveFail2banTags } from './resolve-tags.js';
+
+/** One fail2ban regex as JavaScript: variants tried together, the leftmost match winning. */
+interface CompiledRegex {
+  source: string;
+  variants: RegExp[];
+  /** Literals one of which every match contains (empty: none known); a text without any cannot match. */
+  anchors: string[];
+  /** Its <F-ALT_…> groups, which stand in for the group they name. */
+  alternates: [alt: string, name: string][];
+}
+
+export interface CompiledFail2banFilter {
+  filter: Fail2banFilter;
+  prefregex?: CompiledRegex;
+  failregex: CompiledRegex[];
+  ignoreregex: CompiledRegex[];
+  date: DateDetector;
+  /**
+   * Literals one of which every line a failregex (or an ignoreregex checked first) can match contains; null when
+   * some regex needs none. A line with none of them is missed without running anything.
+   */
+  literals: string[] | null;
+}
+
+export type LineOutcome = 'matched' | 'ignored' | 'missed';
+
+export interface LineResult {
+  outcome: LineOutcome;
+  /** When the line has a date fail2ban would find. */
+  time?: number;
+  /** For a match: the failregex (index) and its groups (host, user, and the filter's own <F-…> names). */
+  regex?: number;
+  host?: string;
+  groups?: Record<string, string>;
+}
+
+function compileRegex(file: string, what: string, source: string, multiline: boolean): CompiledRegex {
+  // <HOST> matches addresses only: logwarden never looks up a name an attacker wrote into a log (fail2ban's usedns=no).
+  const python = resolveFail2banTags(source, { useDns: 'no' });
+  try {
+    const { sources, flags } = translatePythonRegex(python, { multiline });
+    const variants = sources.map((s) => new RegExp(s, flags));
+    const analyses = variants.map((v) => analyzePattern(v.source, v.flags.includes('i')));
+    const anchors =
+      flags.includes('i') || analyses.some((a) => a.anchors.length === 0) ? [] : analyses.flatMap((a) => a.anchors);
+    const alternates = [...new Set(analyses.flatMap((a) => a.captures))].sort().flatMap((key): [string, string][] => {
+      const alt = /^alt_(.*?)(?:_\d+)?$/.exec(key);
+      return alt ? [[key, groupNameOfTag(alt[1]!)]] : [];
+    });
+    return { source, variants, anchors: [...new Set(anchors)], alternates };
+  } catch (error) {
+    const reason =
+      error instanceof UnsupportedRegexError || error instanceof SyntaxError ? error.message : String(error);
+    throw new Fail2banFilterInvalidError(file, `${what} is not supported: ${reason}`, { cause: error });
+  }
+}
+
+export function compileFail2banFilter(filter: Fail2banFilter): CompiledFail2banFilter {
+  const multiline = filter.maxlines > 1;
+  if (multiline) {
+    throw new Fail2banFilterInvalidError(
+      filter.file,
+      `maxlines = ${filter.maxlines}: multi-line filters are not supported yet; only maxlines = 1`,
+    );
+  }
+  if (filter.failregex.length === 0) {
+    throw new Fail2banFilterInvalidError(
+      filter.file,
+      'it has no failregex (is it a filter.d file, and is mode right?)',
+    );
+  }
+  const failregex = filter.failregex.map((r, i) => compileRegex(filter.file, `failregex line ${i + 1}`, r, multiline));
+  const ignoreregex = filter.ignoreregex.map((r, i) =>
+    compileRegex(filter.file, `ignoreregex line ${i + 1}`, r, multiline),
+  );
+  const screened = [...failregex, ...(ignoresFirst(ignoreregex.length, failregex.length) ? ignoreregex : [])];
+  return {
+    filter,
+    ...(filter.prefregex ? { prefregex: compileRegex(filter.file, 'prefregex', filter.prefregex, multiline) } : {}),
+    failregex,
+    ignoreregex,
+    date: createDateDetector(filter.datepattern),
+    literals: literalsOf(screened),
+  };
+}
+
+// fail2ban checks ignoreregex before failregex when there are few of them compared to failregex.
+const ignoresFirst = (ignores: number, fails: number) => ignores > 0 && ignores < fails - 2;
+
+// Searching a block for more literals than this costs more than it saves (and scanLines takes at most 64).
+const MAX_LITERALS = 64;
+
+function literalsOf(regexes: readonly CompiledRegex[]): string[] | null {
+  if (regexes.some((r) => r.anchors.length === 0)) return null;
+  const literals = [...new Set(regexes.flatMap((r) => r.anchors))];
+  return literals.length > MAX_LITERALS ? null : literals;
+}
+
+function search(regex: CompiledRegex, text: string): RegExpExecArray | undefined {
+  if (regex.anchors.length > 0 && !regex.anchors.some((a) => text.includes(a))) return undefined;
+  let best: RegExpExecArray | undefined;
+  for (const variant of regex.variants) {
+    const m = variant.exec(text);
+    if (m && (!best || m.index < best.index)) best = m;
+  }
+  return best;
+}
+
+// The groups that took part; an <F-ALT_NAME> group stands in for an empty or missing <F-NAME> (alt_user for user).
+function definedGroups(regex: CompiledRegex, m: RegExpExecArray): Record<string, string> {
+  const groups: Record<string, string> = {};
+  const all = m.groups;
+  for (const key in all) if (all[key] !== undefined) groups[key] = all[key];
+  for (const [alt, name] of regex.alternates) if (groups[alt] && !groups[name]) groups[name] = groups[alt];
+  return groups;
+}
+
+type Groups = Record<string, unknown> & { users?: Set<string> };
+
+/**
+ * What fail2ban remembers across lines of one connection (the <F-MLFID> part of prefregex, like "sshd[1234]:"): a
+ * failure seen before its address, an accepted login that clears earlier failures. Bounded like fail2ban's cache.
+ */
+export class MlfidMemory {
+  private readonly entries = new Map<string, Groups>();
+  private readonly limit: number;
+  constructor(limit = 100) {
+    this.limit = limit;
+  }
+  get(id: string) {
+    return this.entries.get(id);
+  }
+  set(id: string, groups: Groups) {
+    this.entries.delete(id);
+    this.entries.set(id, groups);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  }
+  delete(id: string) {
+    this.entries.delete(id);
+  }
+}
+
+const addUser = (fail: Groups, user: unknown) => {
+  if (typeof user === 'string' && user) {
+    fail.users ??= new Set();
+    fail.users.add(user);
+  }
+  return fail.users;
+};
+
+// fail2ban's failure merge for one connection id: nofail and gained flags, forgetting, pending failures.
+function mergeFailure(memory: MlfidMemory, mlfid: string, current: Groups): Groups {
+  let fail = current;
+  const previous = memory.get(mlfid);
+  let flags = 0;
+  if (fail.mlfgained) {
+    flags |= 8 | 1;
+    if (!fail.nofail) fail.nofail = fail.mlfgained;
+  } else if (fail.nofail) flags |= 1;
+  if (fail.mlfforget) {
+    delete fail.mlfforget;
+    flags |= 2;
+  }
+  let users: Set<string> | undefined;
+  if (previous) {
+    users = addUser(previous, fail.user);
+    if (previous.nofail) {
+      delete previous.nofail;
+      flags |= 4;
+    }
+    if (previous.mlfgained) {
+      delete previous.mlfgained;
+      flags |= 4;
+    }
+    if (flags & 8) delete previous.mlfpending;
+    for (const [k, v] of Object.entries(fail)) if (v !== undefined) previous[k] = v;
+    fail = previous;
+    if (flags & 2) memory.delete(mlfid);
+  } else if (!(flags & 2)) {
+    users = addUser(fail, fail.user);
+    memory.set(mlfid, fail);
+  }
+  const pending = fail.mlfpending;
+  delete fail.mlfpending;
+  if (pending || (users && users.size > 1)) {
+    delete fail.nofail;
+    delete fail.mlfgained;
+  }
+  return fail;
+}
+
+const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function classifyFail2banLine(
+  compiled: CompiledFail2banFilter,
+  line: string,
+  now: number,
+  memory: MlfidMemory = new MlfidMemory(),
+): LineResult {
+  const found = compiled.date.find(line, now);
+  const time = found === undefined ? {} : { time: found.time };
+  let buf = found?.rest ?? line;
+  const ignored = (t: string) => compiled.ignoreregex.some((r) => search(r, t));
+  if (ignoresFirst(compiled.ignoreregex.length, compiled.failregex.length) && ignored(buf)) {
+    return { outcome: 'ignored', ...time };
+  }
+  let pre: Record<string, string> = {};
+  if (compiled.prefregex) {
+    const m = search(compiled.prefregex, buf);
+    if (!m) return { outcome: 'missed', ...time };
+    const { content, ...rest } = definedGroups(compiled.prefregex, m);
+    pre = rest;
+    if (content) buf = content;
+  }
+  let nofail = false;
+  let first: LineResult | undefined;
+  // Every failregex is tried, as fail2ban-regex does: one marking <F-NOFAIL> makes the line ignored.
+  for (const [index, regex] of compiled.failregex.entries()) {
+    const m = search(regex, buf);
+    if (!m) continue;
+    if (compiled.ignoreregex.length && ignored(buf)) return { outcome: 'ignored', ...time };
+    let fail: Groups = { ...pre, ...definedGroups(regex, m) };
+    const mlfid = text(fail.mlfid);
+    if (mlfid !== undefined) fail = mergeFailure(memory, mlfid, fail);
+    const host = text(fail.ip4) ?? text(fail.ip6) ?? text(fail.dns) ?? text(fail.fid);
+    if (host === undefined && mlfid !== undefined) fail.mlfpending = 1;
+    if (fail.nofail || (mlfid === undefined && fail.mlfgained)) {
+      nofail = true;
+      continue;
+    }
+    const groups = Object.fromEntries(
+      Object.entries(fail).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    first ??= { outcome: 'matched', ...time, regex: index, ...(host ? { host } : {}), groups };
+  }
+  if (nofail) return { outcome: 'ignored', ...time };
+  return first ?? { outcome: 'missed', ...time };
+}
