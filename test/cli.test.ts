@@ -213,6 +213,64 @@ describe('logwarden replay', () => {
   });
 });
 
+describe('logwarden replay --fail2ban-filter', () => {
+  const filter = (dir: string, text: string) => {
+    const file = join(dir, 'app.conf');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('counts as fail2ban-regex does, and prints each match with --json', async () => {
+    const dir = tempDir();
+    const conf = filter(
+      dir,
+      '[Definition]\nfailregex = ^\\s*\\S+ app\\[\\d+\\]: login failed for <F-USER>\\S+</F-USER> from <HOST>$\n            ^<F-NOFAIL>\\s*\\S+ app\\[\\d+\\]: login ok</F-NOFAIL> from <HOST>$\nignoreregex = from 10\\.\n',
+    );
+    const log = join(dir, 'app.log');
+    writeFileSync(
+      log,
+      [
+        'Nov 23 10:00:01 web1 app[7]: login failed for root from 203.0.113.7',
+        'Nov 23 10:00:02 web1 app[7]: login failed for bob from 10.0.0.5',
+        'Nov 23 10:00:03 web1 app[7]: login ok from 203.0.113.8',
+        '# a comment',
+        'Nov 23 10:00:04 web1 app[7]: something else',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCli(['replay', '--fail2ban-filter', conf, log]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Lines: 4 lines, 2 ignored, 1 matched, 1 missed');
+    const json = await runCli(['replay', '--fail2ban-filter', conf, '--json', log]);
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      {
+        file: log,
+        line: 1,
+        text: 'Nov 23 10:00:01 web1 app[7]: login failed for root from 203.0.113.7',
+        time: expect.stringMatching(/-11-23T/),
+        host: '203.0.113.7',
+        user: 'root',
+        regex: 1,
+      },
+    ]);
+  });
+
+  it('exits 2 naming the file and what in it cannot be used', async () => {
+    const dir = tempDir();
+    const conf = filter(dir, '[Definition]\nfailregex = ^(?>atomic) <HOST>\n');
+    const { code, stderr } = await runCli(['replay', '--fail2ban-filter', conf, conf]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `The fail2ban filter ${conf} cannot be used: failregex line 1 is not supported: an atomic group`,
+    );
+  });
+});
+
 describe('logwarden run', () => {
   it('prints incidents of the bundled example as JSON lines and stops cleanly on SIGTERM', async () => {
     const run = startRun(['-c', example], { cwd: ROOT });

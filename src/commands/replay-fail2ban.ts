@@ -60,7 +60,8 @@ export async function replayFail2banFilter(
   const { compiled } = options;
   const clock = options.clock ?? Date.now;
   const memory = new MlfidMemory();
-  const literals = compiled.literals && compiled.literals.map((l) => Buffer.from(searchWindow(l), 'utf8'));
+  const literals =
+    compiled.literals === null ? null : compiled.literals.map((l) => Buffer.from(searchWindow(l), 'utf8'));
   const report: Fail2banReplayReport = {
     filter: compiled.filter.file,
     lines: 0,

@@ -45,7 +45,7 @@ const DIRECTIVES: Record<string, string> = {
   ExH: String.raw`(?<H>[0-1]\d|2[0-3])`,
   k: String.raw` ?(?<H>[0-2]?\d)`,
   Exk: String.raw` ?(?<H>[0-1]?\d|2[0-3])`,
-  I: String.raw`(?<I>1[0-2]|0?[1-9])`,
+  I: '(?<I>1[0-2]|0?[1-9])',
   l: String.raw` ?(?<I>1?\d)`,
   Exl: String.raw` ?(?<I>1[0-2]|\d)`,
   M: String.raw`(?<M>[0-5]?\d)`,

@@ -43,9 +43,22 @@ export interface LineResult {
   groups?: Record<string, string>;
 }
 
-function compileRegex(file: string, what: string, source: string, multiline: boolean): CompiledRegex {
-  // <HOST> matches addresses only: logwarden never looks up a name an attacker wrote into a log (fail2ban's usedns=no).
-  const python = resolveFail2banTags(source, { useDns: 'no' });
+export interface CompileOptions {
+  /**
+   * What <HOST> matches: `no` (default), addresses only — logwarden never looks up a name an attacker wrote into a
+   * log, like fail2ban's usedns=no; `raw`, host names too, kept as text (for trying filters, not for blocking).
+   */
+  useDns?: 'no' | 'raw';
+}
+
+function compileRegex(
+  file: string,
+  what: string,
+  source: string,
+  multiline: boolean,
+  options: CompileOptions = {},
+): CompiledRegex {
+  const python = resolveFail2banTags(source, { useDns: options.useDns === 'raw' ? 'raw' : 'no' });
   try {
     const { sources, flags } = translatePythonRegex(python, { multiline });
     const variants = sources.map((s) => new RegExp(s, flags));
@@ -64,7 +77,7 @@ function compileRegex(file: string, what: string, source: string, multiline: boo
   }
 }
 
-export function compileFail2banFilter(filter: Fail2banFilter): CompiledFail2banFilter {
+export function compileFail2banFilter(filter: Fail2banFilter, options: CompileOptions = {}): CompiledFail2banFilter {
   const multiline = filter.maxlines > 1;
   if (multiline) {
     throw new Fail2banFilterInvalidError(
@@ -78,14 +91,18 @@ export function compileFail2banFilter(filter: Fail2banFilter): CompiledFail2banF
       'it has no failregex (is it a filter.d file, and is mode right?)',
     );
   }
-  const failregex = filter.failregex.map((r, i) => compileRegex(filter.file, `failregex line ${i + 1}`, r, multiline));
+  const failregex = filter.failregex.map((r, i) =>
+    compileRegex(filter.file, `failregex line ${i + 1}`, r, multiline, options),
+  );
   const ignoreregex = filter.ignoreregex.map((r, i) =>
-    compileRegex(filter.file, `ignoreregex line ${i + 1}`, r, multiline),
+    compileRegex(filter.file, `ignoreregex line ${i + 1}`, r, multiline, options),
   );
   const screened = [...failregex, ...(ignoresFirst(ignoreregex.length, failregex.length) ? ignoreregex : [])];
   return {
     filter,
-    ...(filter.prefregex ? { prefregex: compileRegex(filter.file, 'prefregex', filter.prefregex, multiline) } : {}),
+    ...(filter.prefregex
+      ? { prefregex: compileRegex(filter.file, 'prefregex', filter.prefregex, multiline, options) }
+      : {}),
     failregex,
     ignoreregex,
     date: createDateDetector(filter.datepattern),

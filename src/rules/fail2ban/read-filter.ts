@@ -83,7 +83,8 @@ export function readFail2banFilter(file: string, options: FilterOptions = {}): F
       return [...resolve('before'), p, ...resolve('after')];
     });
   };
-  const files = expand(file, []);
+  // A .local beside an include can also be named by its [INCLUDES] after =; reading it once is enough.
+  const files = [...new Set(expand(file, []))];
 
   const merged: Merged = { defaults: new Map(), sections: new Map() };
   for (const path of files) {

@@ -3,8 +3,8 @@
 // (lower-cased: <F-USER> is the group `user`, <F-ID> is `fid`). The result is still Python syntax. Pure.
 
 const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
-const IP6 = String.raw`(?:[0-9a-fA-F]{1,4}::?|::){1,7}(?:[0-9a-fA-F]{1,4}|(?<=:):)`;
-const HOST_IP4 = String.raw`(?:::f{4,6}:)?(?P<ip4>${IP4})`;
+const IP6 = '(?:[0-9a-fA-F]{1,4}::?|::){1,7}(?:[0-9a-fA-F]{1,4}|(?<=:):)';
+const HOST_IP4 = `(?:::f{4,6}:)?(?P<ip4>${IP4})`;
 const HOST_IP6 = `(?P<ip6>${IP6})`;
 const HOST_DNS = String.raw`(?P<dns>[\w\-.^_]*\w)`;
 const HOST_CIDR = String.raw`(?P<cidr>\d+)`;
