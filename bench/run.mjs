@@ -3,7 +3,9 @@
 //               same deterministic 1,000,000-line auth.log;
 //   latency:    a line appended to a watched file → its incident JSON on logwarden's stdout, vs the same line on the
 //               stdout of `tail -F`, p50/p99 over 200 samples.
-// Options: --lines N (default 1000000), --runs N (default 5), --samples N (default 200).
+//   fail2ban:   `logwarden replay --fail2ban-filter` vs fail2ban-regex, Debian's sshd filter, the first 200,000 lines
+//               of the same file (fail2ban-regex takes seconds per 100,000 lines); target ≥ 20× its lines/s.
+// Options: --lines N (default 1000000), --runs N (default 5), --samples N (default 200), --f2b-lines N.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '5' },
     samples: { type: 'string', default: '200' },
+    'f2b-lines': { type: 'string', default: '200000' },
   },
 });
 const CLI = fileURLToPath(new URL('../bin/logwarden.js', import.meta.url));
@@ -273,6 +276,39 @@ async function appendWarmup(log, ready) {
   }
 }
 
+// Debian's sshd filter over the head of the bench log, by fail2ban-regex and by logwarden, median of 3 runs each.
+function fail2banSpeed(log) {
+  const filter = '/etc/fail2ban/filter.d/sshd.conf';
+  if (spawnSync('fail2ban-regex', ['--version']).status !== 0) return undefined;
+  const lines = Number(values['f2b-lines']);
+  const head = join(work, 'f2b.log');
+  const text = spawnSync('head', ['-n', String(lines), log], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
+  writeFileSync(head, text);
+  const inner = (out) => Number(/\[processed in ([\d.]+) s/.exec(out)?.[1]);
+  const counts = (out) => /^Lines: .*$/m.exec(out)?.[0];
+  const theirs = [];
+  const ours = [];
+  let theirCounts;
+  let ourCounts;
+  for (let i = 0; i < 3; i++) {
+    const f = timed('fail2ban-regex', ['--usedns=no', head, filter]);
+    theirs.push({ wall: f.seconds, inner: inner(f.stdout.replace(' sec]', ' s]')) });
+    theirCounts = counts(f.stdout);
+    const o = timed(process.execPath, [CLI, 'replay', '--fail2ban-filter', filter, head]);
+    ours.push({ wall: o.seconds, inner: inner(o.stdout) });
+    ourCounts = counts(o.stdout);
+  }
+  const med = (xs, k) => median(xs.map((x) => x[k]));
+  return {
+    lines,
+    theirs: { wall: med(theirs, 'wall'), inner: med(theirs, 'inner') },
+    ours: { wall: med(ours, 'wall'), inner: med(ours, 'inner') },
+    same: theirCounts === ourCounts,
+    theirCounts,
+    ourCounts,
+  };
+}
+
 try {
   const t = await throughput();
   console.log('\nthroughput (median of %d runs, same file, side by side)', Number(values.runs));
@@ -291,6 +327,26 @@ try {
   if (t.all) row(`logwarden replay --jobs ${t.jobs}`, t.all);
   console.log('  (wall clock includes Node.js start-up and loading the config, ~0.3-0.4 s here)');
   if (t.grepCount !== t.lwCount) console.log(`  WARNING: grep counted ${t.grepCount} lines, logwarden ${t.lwCount}`);
+
+  const f2b = fail2banSpeed(t.log);
+  if (f2b) {
+    console.log('\nfail2ban filter sshd.conf over the first %s lines (median of 3 runs, side by side)', fmt(f2b.lines));
+    const rate = (s) => fmt(f2b.lines / s);
+    console.log(
+      `  fail2ban-regex (baseline)    ${f2b.theirs.wall.toFixed(3)} s wall   processing ${f2b.theirs.inner.toFixed(3)} s   ${rate(f2b.theirs.inner)} lines/s`,
+    );
+    console.log(
+      `  logwarden --fail2ban-filter  ${f2b.ours.wall.toFixed(3)} s wall   processing ${f2b.ours.inner.toFixed(3)} s   ${rate(f2b.ours.inner)} lines/s`,
+    );
+    console.log(
+      `  ratio: ${(f2b.theirs.wall / f2b.ours.wall).toFixed(1)}× wall clock, ${(f2b.theirs.inner / f2b.ours.inner).toFixed(1)}× processing   (target ≥ 20× lines/s)`,
+    );
+    console.log(
+      f2b.same
+        ? `  same counts: ${f2b.ourCounts}`
+        : `  WARNING: fail2ban-regex ${f2b.theirCounts}; logwarden ${f2b.ourCounts}`,
+    );
+  } else console.log('\nfail2ban: fail2ban-regex is not installed (apt-get install fail2ban); skipped');
 
   const l = await latency();
   const p = (xs, q) => quantile(xs, q).toFixed(1);

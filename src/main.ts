@@ -168,31 +168,41 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     const now = clock();
     const matches: { match: Match; at: number }[] = [];
     if (matcher) {
-      matchChunk(matcher, chunk.data, (line, verdicts) => {
-        for (const v of verdicts) {
-          counts.get(v.rule.id)![v.outcome]++;
-          if (v.outcome === 'rejected') {
-            warnOften(
-              `rejected:${v.rule.id}`,
-              { rule: v.rule.id, field: v.field, type: v.type, value: v.value.slice(0, 200) },
-              'capture failed its type; line not counted',
-            );
+      matchChunk(
+        matcher,
+        chunk.data,
+        (line, verdicts) => {
+          for (const v of verdicts) {
+            counts.get(v.rule.id)![v.outcome]++;
+            if (v.outcome === 'rejected') {
+              warnOften(
+                `rejected:${v.rule.id}`,
+                { rule: v.rule.id, field: v.field, type: v.type, value: v.value.slice(0, 200) },
+                'capture failed its type; line not counted',
+              );
+            }
+            if (v.outcome !== 'matched') continue;
+            const event = {
+              sourceId: chunk.sourceId,
+              origin: chunk.origin,
+              text: line.text,
+              truncated: line.truncated,
+            };
+            if (line.truncated) {
+              warnOften(
+                `cut:${chunk.sourceId}`,
+                { source: chunk.sourceId, origin: chunk.origin },
+                'line was cut at maxLineBytes',
+              );
+            }
+            matches.push({
+              match: { ruleId: v.rule.id, event, fields: v.fields },
+              at: v.time ?? parseLogTimestamp(line.text, now) ?? now,
+            });
           }
-          if (v.outcome !== 'matched') continue;
-          const event = { sourceId: chunk.sourceId, origin: chunk.origin, text: line.text, truncated: line.truncated };
-          if (line.truncated) {
-            warnOften(
-              `cut:${chunk.sourceId}`,
-              { source: chunk.sourceId, origin: chunk.origin },
-              'line was cut at maxLineBytes',
-            );
-          }
-          matches.push({
-            match: { ruleId: v.rule.id, event, fields: v.fields },
-            at: parseLogTimestamp(line.text, now) ?? now,
-          });
-        }
-      });
+        },
+        now,
+      );
     }
     const changes = tracker.record(matches, now);
     commit((options) => store.commit(chunk.sourceId, chunk.position, changes, now, options), changes.incidents.length);

@@ -94,6 +94,15 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
       const t = r.threshold;
       const when = `${t.count} within ${formatDuration(t.within)}${t.by.length ? ` by ${t.by.join(', ')}` : ''}`;
       const offers = r.actions.length ? `, offers ${r.actions.join(', ')}` : '';
+      if (r.fail2ban) {
+        const { compiled, mode } = r.fail2ban;
+        const f = compiled.filter;
+        return [
+          `  ${r.id}  ${r.severity}, ${when}, reads ${r.sources.join(', ')} [fail2ban ${f.file}${mode ? `, mode ${mode}` : ''}]${offers}`,
+          `    loaded: ${f.files.join(', ')}`,
+          `    ${f.failregex.length} failregex, ${f.ignoreregex.length} ignoreregex${f.prefregex ? ', prefregex' : ''}, dates: ${f.datepattern?.replace(/\n/g, ' | ') ?? "fail2ban's default templates"}${compiled.literals ? '' : ' (no literal prefilter: every line is tried)'}`,
+        ].join('\n');
+      }
       return `  ${r.id}  ${r.severity}, ${when}, ${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${offers}`;
     }),
     ...(loaded.actions.size ? ['actions:'] : []),

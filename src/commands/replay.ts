@@ -86,8 +86,10 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
         continue;
       }
       const size = statSync(file).size;
-      // Line numbers for --json come from reading in order, so it reads on one thread.
-      const jobs = options.json ? 1 : Math.max(1, Math.min(options.jobs ?? 1, Math.floor(size / PARALLEL_MIN_BYTES)));
+      // Line numbers for --json come from reading in order, and fail2ban rules remember earlier lines of a
+      // connection, so either reads on one thread.
+      const serial = options.json || options.rules.some((r) => r.fail2ban);
+      const jobs = serial ? 1 : Math.max(1, Math.min(options.jobs ?? 1, Math.floor(size / PARALLEL_MIN_BYTES)));
       const [mine, ...theirs] = jobs > 1 ? splitAtLines(file, size, jobs) : [{ start: 0, end: size }];
       const workers = theirs.map((range) =>
         runWorker({ file, range, rules: [...options.rules], maxLineBytes: options.maxLineBytes }),

@@ -154,7 +154,7 @@ function checkEscalation(escalation: NonNullable<Config['escalation']>): ConfigP
 function branchScore(issues: readonly z.core.$ZodIssue[], input: unknown, at: PropertyKey[]): number {
   return issues.reduce((score, issue) => {
     const key = issue.path[issue.path.length - 1];
-    const tagged = issue.path.length === 1 && (key === 'use' || key === 'type');
+    const tagged = issue.path.length === 1 && (key === 'use' || key === 'type' || key === 'fail2ban');
     return score + (tagged && valueAt(input, [...at, ...issue.path]) === undefined ? 10 : 1);
   }, 0);
 }

@@ -128,6 +128,30 @@ const packRule = z.strictObject({
   actions: ruleActions,
 });
 
+const fail2banRule = z
+  .strictObject({
+    fail2ban: z.string().min(1).meta({
+      description: 'A fail2ban filter file, read from this system at start, e.g. /etc/fail2ban/filter.d/sshd.conf.',
+    }),
+    id: id.optional().meta({ description: 'The rule id (default: the filter name, e.g. sshd).' }),
+    source: oneOrMany(id),
+    mode: z.string().min(1).optional().meta({ description: "The filter's mode, as filter = sshd[mode=aggressive]." }),
+    options: z
+      .record(z.string().regex(/^[\w-]+$/, { message: 'must be a filter option name' }), z.string())
+      .default({})
+      .meta({ description: "Filter options, as a jail's filter = name[key=value] gives them." }),
+    maxretry: thresholdCount.default(5).meta({ description: "fail2ban's maxretry: failures that open an incident." }),
+    findtime: thresholdWithin.default(600_000).meta({ description: "fail2ban's findtime: the window they fall in." }),
+    ignoreip: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "fail2ban's ignoreip: addresses and CIDR ranges whose failures are ignored." }),
+    severity: severity.default('medium'),
+    title: z.string().min(1).optional().meta({ description: 'Incident title with {ip}, {user} placeholders.' }),
+    actions: ruleActions,
+  })
+  .meta({ description: 'A fail2ban filter run as it is, with jail settings as the threshold.' });
+
 const argv = z
   .array(z.string())
   .min(1, { message: 'must name a program: [program, arg, …]' })
@@ -267,7 +291,7 @@ export const configSchema = z
       })
       .prefault({}),
     sources: z.array(source).min(1, { message: 'needs at least one source' }),
-    rules: z.array(z.union([packRule, customRule])).min(1, { message: 'needs at least one rule' }),
+    rules: z.array(z.union([packRule, fail2banRule, customRule])).min(1, { message: 'needs at least one rule' }),
     actions: z.array(action).default([]).meta({ description: 'Response actions rules can offer as buttons.' }),
     commands: z
       .strictObject({
@@ -360,6 +384,7 @@ export type JournaldSourceConfig = Extract<SourceConfig, { type: 'journald' }>;
 export type RuleEntry = Config['rules'][number];
 export type CustomRuleConfig = Extract<RuleEntry, { pattern: unknown }>;
 export type PackRuleConfig = Extract<RuleEntry, { use: unknown }>;
+export type Fail2banRuleConfig = Extract<RuleEntry, { fail2ban: unknown }>;
 export type ThresholdConfig = CustomRuleConfig['threshold'];
 export type ActionConfig = Config['actions'][number];
 export type CommandsConfig = Config['commands'];

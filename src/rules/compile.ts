@@ -6,6 +6,7 @@ import { RUNNABLE_TYPES } from '../actions/render-argv.js';
 import type { CustomRuleConfig, PackRuleConfig, RuleEntry } from '../config/schema.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { FieldType, Severity } from '../core/types.js';
+import { compileFail2banRule, type Fail2banRuleState, fail2banRuleId } from './fail2ban/fail2ban-rule.js';
 import { FIELD_TYPE_HELP } from './field-types.js';
 import { PACKS } from './packs/index.js';
 import { analyzePattern } from './pattern-analysis.js';
@@ -32,6 +33,8 @@ export interface CompiledRule {
   pack?: string;
   /** Response actions its incidents offer. */
   actions: string[];
+  /** A fail2ban filter run as it is (its patterns are a stand-in for the prefilter). */
+  fail2ban?: Fail2banRuleState;
 }
 
 export interface CompileResult {
@@ -50,7 +53,11 @@ interface ExpandedRule {
 /** Rule configs with every `use:` entry replaced by the pack's rules. */
 export function expandRuleEntries(entries: readonly RuleEntry[]): ExpandedRule[] {
   return entries.flatMap((entry, i) =>
-    'use' in entry ? expandPack(entry, `rules[${i}]`) : [{ rule: entry, path: `rules[${i}]` }],
+    'use' in entry
+      ? expandPack(entry, `rules[${i}]`)
+      : 'fail2ban' in entry
+        ? []
+        : [{ rule: entry, path: `rules[${i}]` }],
   );
 }
 
@@ -153,6 +160,36 @@ export function compileRules(
       ...(pack ? { pack } : {}),
     });
   }
+  entries.forEach((entry, i) => {
+    if (!('fail2ban' in entry)) return;
+    const path = `rules[${i}]`;
+    const before = problems.length;
+    const id = fail2banRuleId(entry);
+    const other = seen.get(id);
+    if (other !== undefined) {
+      problems.push({
+        path: `${path}.id`,
+        message: `rule id "${id}" is used twice (also by ${other}). Give this fail2ban entry an id:.`,
+      });
+    }
+    seen.set(id, path);
+    entry.source.forEach((s, j) => {
+      if (!sourceIds.includes(s)) {
+        problems.push({
+          path: `${path}.source${entry.source.length > 1 ? `[${j}]` : ''}`,
+          message: `no source has id "${s}". Known sources: ${sourceIds.join(', ') || '(none)'}.`,
+        });
+      }
+    });
+    const rule = compileFail2banRule(entry, path, problems);
+    if (!rule || problems.length > before) return;
+    rule.actions = rule.actions.filter((actionId, j) => {
+      const problem = checkAction(actionId, catalog, rule.id, rule.fields, rule.patterns);
+      if (problem) problems.push({ path: `${path}.actions[${j}]`, message: problem });
+      return problem === undefined;
+    });
+    rules.push(rule);
+  });
   entries.forEach((entry, i) => {
     if (!('use' in entry)) return;
     entry.actions.forEach((actionId, j) => {

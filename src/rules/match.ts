@@ -2,15 +2,18 @@
 // are decoded as UTF-8 and run through the regexes.
 import type { FieldType } from '../core/types.js';
 import type { CompiledRule } from './compile.js';
+import { matchFail2banRule } from './fail2ban/fail2ban-rule.js';
 import { isValidField } from './field-types.js';
 
 export type RuleVerdict =
-  | { outcome: 'matched'; rule: CompiledRule; fields: Record<string, string> }
+  /** time: when the rule found the line's date itself (fail2ban rules). */
+  | { outcome: 'matched'; rule: CompiledRule; fields: Record<string, string>; time?: number }
   | { outcome: 'ignored'; rule: CompiledRule }
   | { outcome: 'rejected'; rule: CompiledRule; field: string; type: FieldType; value: string };
 
 /** What one rule says of one line; undefined when no pattern matched. */
-export function matchRule(rule: CompiledRule, line: string): RuleVerdict | undefined {
+export function matchRule(rule: CompiledRule, line: string, now = Date.now()): RuleVerdict | undefined {
+  if (rule.fail2ban) return matchFail2banRule(rule, rule.fail2ban, line, now);
   for (const pattern of rule.patterns) {
     if (pattern.anchors.length > 0 && !pattern.anchors.some((a) => line.includes(a))) continue;
     const m = pattern.regex.exec(line);
@@ -109,11 +112,11 @@ export class SourceMatcher {
   }
 
   /** The verdicts of the rules in the mask (default: all) on one line: matched, ignored or rejected. */
-  matchLine(line: string, rules = this.allRules): RuleVerdict[] {
+  matchLine(line: string, rules = this.allRules, now = Date.now()): RuleVerdict[] {
     const verdicts: RuleVerdict[] = [];
     for (let i = 0; i < this.rules.length; i++) {
       if (rules !== -1 && (rules & (1 << i)) === 0) continue;
-      const v = matchRule(this.rules[i]!, line);
+      const v = matchRule(this.rules[i]!, line, now);
       if (v) verdicts.push(v);
     }
     return verdicts;
@@ -185,10 +188,11 @@ export function matchChunk(
   matcher: SourceMatcher,
   data: Buffer,
   onLine: (line: DecodedLine, verdicts: RuleVerdict[], start: number) => void,
+  now = Date.now(),
 ): void {
   matcher.scan(data, (start, end, rules) => {
     const line = decodeLine(data, start, end, matcher.maxLineBytes);
-    const verdicts = matcher.matchLine(line.text, rules);
+    const verdicts = matcher.matchLine(line.text, rules, now);
     if (verdicts.length > 0) onLine(line, verdicts, start);
   });
 }

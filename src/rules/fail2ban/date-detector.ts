@@ -137,7 +137,7 @@ function compile(pattern: string, anchored: boolean): Template[] {
     );
   }
   const source = templateSource(pattern, anchored);
-  return [{ regex: new RegExp(source, /%[aAbBp]/.test(pattern) ? 'di' : 'd') }];
+  return [{ regex: new RegExp(source, /%[aAbBp]/.test(pattern) ? 'i' : '') }];
 }
 
 function timeOf(g: Record<string, string | undefined>, now: number): number | undefined {
@@ -186,17 +186,31 @@ export function createDateDetector(datepattern?: string): DateDetector {
     ? patterns.flatMap((p) => (p === '{^LN-BEG}' ? defaults(true) : compile(p, false)))
     : [...defaults(true), ...defaults(false)];
   let last: Template | undefined;
+  // Log lines come in runs with the same second: the last date text and its time are kept.
+  let lastDate = '';
+  let lastTime = 0;
+  const attempt = (template: Template, line: string, now: number): FoundDate | undefined => {
+    const m = template.regex.exec(line);
+    if (!m) return undefined;
+    const groups = m.groups ?? {};
+    const date = groups.date ?? m[0];
+    const time = date === lastDate ? lastTime : timeOf(groups, now);
+    if (time === undefined) return undefined;
+    last = template;
+    lastDate = date;
+    lastTime = time;
+    // The date is usually the end of the match (what follows is a lookahead); else find it inside the match.
+    const start = m[0].endsWith(date) ? m.index + m[0].length - date.length : m.index + m[0].indexOf(date);
+    return { time, rest: line.slice(0, start) + line.slice(start + date.length) };
+  };
   return {
     find(line, now) {
-      for (const template of last ? [last, ...templates] : templates) {
-        const m = template.regex.exec(line);
-        if (!m) continue;
-        const groups = m.groups ?? {};
-        const time = timeOf(groups, now);
-        if (time === undefined) continue;
-        last = template;
-        const [start, end] = m.indices?.groups?.date ?? m.indices![0]!;
-        return { time, rest: line.slice(0, start) + line.slice(end) };
+      // The template that found the last date usually finds the next one.
+      const hit = last && attempt(last, line, now);
+      if (hit) return hit;
+      for (const template of templates) {
+        const found = template === last ? undefined : attempt(template, line, now);
+        if (found) return found;
       }
       return undefined;
     },

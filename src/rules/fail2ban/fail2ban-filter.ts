@@ -123,9 +123,15 @@ function literalsOf(regexes: readonly CompiledRegex[]): string[] | null {
 }
 
 function search(regex: CompiledRegex, text: string): RegExpExecArray | undefined {
-  if (regex.anchors.length > 0 && !regex.anchors.some((a) => text.includes(a))) return undefined;
+  const { anchors, variants } = regex;
+  if (anchors.length > 0) {
+    let found = false;
+    for (let i = 0; i < anchors.length && !found; i++) found = text.includes(anchors[i]!);
+    if (!found) return undefined;
+  }
+  if (variants.length === 1) return variants[0]!.exec(text) ?? undefined;
   let best: RegExpExecArray | undefined;
-  for (const variant of regex.variants) {
+  for (const variant of variants) {
     const m = variant.exec(text);
     if (m && (!best || m.index < best.index)) best = m;
   }
@@ -133,8 +139,12 @@ function search(regex: CompiledRegex, text: string): RegExpExecArray | undefined
 }
 
 // The groups that took part; an <F-ALT_NAME> group stands in for an empty or missing <F-NAME> (alt_user for user).
-function definedGroups(regex: CompiledRegex, m: RegExpExecArray): Record<string, string> {
-  const groups: Record<string, string> = {};
+function definedGroups(
+  regex: CompiledRegex,
+  m: RegExpExecArray,
+  base: Record<string, string> = {},
+): Record<string, string> {
+  const groups: Record<string, string> = { ...base };
   const all = m.groups;
   for (const key in all) if (all[key] !== undefined) groups[key] = all[key];
   for (const [alt, name] of regex.alternates) if (groups[alt] && !groups[name]) groups[name] = groups[alt];
@@ -245,7 +255,7 @@ export function classifyFail2banLine(
     const m = search(regex, buf);
     if (!m) continue;
     if (compiled.ignoreregex.length && ignored(buf)) return { outcome: 'ignored', ...time };
-    let fail: Groups = { ...pre, ...definedGroups(regex, m) };
+    let fail: Groups = definedGroups(regex, m, pre);
     const mlfid = text(fail.mlfid);
     if (mlfid !== undefined) fail = mergeFailure(memory, mlfid, fail);
     const host = text(fail.ip4) ?? text(fail.ip6) ?? text(fail.dns) ?? text(fail.fid);
@@ -254,10 +264,11 @@ export function classifyFail2banLine(
       nofail = true;
       continue;
     }
+    if (first) continue;
     const groups = Object.fromEntries(
       Object.entries(fail).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
-    first ??= { outcome: 'matched', ...time, regex: index, ...(host ? { host } : {}), groups };
+    first = { outcome: 'matched', ...time, regex: index, ...(host ? { host } : {}), groups };
   }
   if (nofail) return { outcome: 'ignored', ...time };
   return first ?? { outcome: 'missed', ...time };
