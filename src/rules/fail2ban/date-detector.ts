@@ -140,6 +140,20 @@ function compile(pattern: string, anchored: boolean): Template[] {
   return [{ regex: new RegExp(source, /%[aAbBp]/.test(pattern) ? 'i' : '') }];
 }
 
+// The local time zone's start of an hour, remembered: turning local dates into instants is the slow part of reading
+// dates, and log lines come hour after hour (offsets change on whole hours in all but a few zones).
+const hourStarts = new Map<string, number>();
+function localHourStart(y: number, month: number, day: number, hour: number): number {
+  const key = `${y}-${month}-${day}-${hour}`;
+  let start = hourStarts.get(key);
+  if (start === undefined) {
+    if (hourStarts.size > 10_000) hourStarts.clear();
+    start = new Date(y, month, day, hour).getTime();
+    hourStarts.set(key, start);
+  }
+  return start;
+}
+
 function timeOf(g: Record<string, string | undefined>, now: number): number | undefined {
   if (g.epoch) return Number(g.epoch) * 1000 + (g.frac ? Number(`0.${g.frac}`) * 1000 : 0);
   if (g.tai) return Number(BigInt(`0x${g.tai.slice(0, 16)}`) - 0x400000000000000an) * 1000;
@@ -166,7 +180,7 @@ function timeOf(g: Record<string, string | undefined>, now: number): number | un
       return Date.UTC(y, month, day, hour, minute, second, ms) - offset * 60_000;
     }
     if (g.z) return Date.UTC(y, month, day, hour, minute, second, ms);
-    return new Date(y, month, day, hour, minute, second, ms).getTime();
+    return localHourStart(y, month, day, hour) + minute * 60_000 + second * 1000 + ms;
   };
   let t = build(year);
   // A year-less date later than tomorrow is from last year (a December line read in January).

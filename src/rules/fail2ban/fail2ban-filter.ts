@@ -14,6 +14,8 @@ interface CompiledRegex {
   variants: RegExp[];
   /** Literals one of which every match contains (empty: none known); a text without any cannot match. */
   anchors: string[];
+  /** Its named groups and their numbers. */
+  groups: [name: string, index: number][];
   /** Its <F-ALT_…> groups, which stand in for the group they name. */
   alternates: [alt: string, name: string][];
 }
@@ -60,16 +62,18 @@ function compileRegex(
 ): CompiledRegex {
   const python = resolveFail2banTags(source, { useDns: options.useDns === 'raw' ? 'raw' : 'no' });
   try {
-    const { sources, flags } = translatePythonRegex(python, { multiline });
+    const { sources, flags, groups } = translatePythonRegex(python, { multiline });
     const variants = sources.map((s) => new RegExp(s, flags));
     const analyses = variants.map((v) => analyzePattern(v.source, v.flags.includes('i')));
     const anchors =
       flags.includes('i') || analyses.some((a) => a.anchors.length === 0) ? [] : analyses.flatMap((a) => a.anchors);
-    const alternates = [...new Set(analyses.flatMap((a) => a.captures))].sort().flatMap((key): [string, string][] => {
-      const alt = /^alt_(.*?)(?:_\d+)?$/.exec(key);
-      return alt ? [[key, groupNameOfTag(alt[1]!)]] : [];
-    });
-    return { source, variants, anchors: [...new Set(anchors)], alternates };
+    const alternates = Object.keys(groups)
+      .sort()
+      .flatMap((key): [string, string][] => {
+        const alt = /^alt_(.*?)(?:_\d+)?$/.exec(key);
+        return alt ? [[key, groupNameOfTag(alt[1]!)]] : [];
+      });
+    return { source, variants, anchors: [...new Set(anchors)], groups: Object.entries(groups), alternates };
   } catch (error) {
     const reason =
       error instanceof UnsupportedRegexError || error instanceof SyntaxError ? error.message : String(error);
@@ -144,9 +148,13 @@ function definedGroups(
   m: RegExpExecArray,
   base: Record<string, string> = {},
 ): Record<string, string> {
-  const groups: Record<string, string> = { ...base };
-  const all = m.groups;
-  for (const key in all) if (all[key] !== undefined) groups[key] = all[key];
+  const groups: Record<string, string> = {};
+  for (const key in base) groups[key] = base[key]!;
+  const names = regex.groups;
+  for (let i = 0; i < names.length; i++) {
+    const value = m[names[i]![1]];
+    if (value !== undefined) groups[names[i]![0]] = value;
+  }
   for (const [alt, name] of regex.alternates) if (groups[alt] && !groups[name]) groups[name] = groups[alt];
   return groups;
 }
@@ -227,34 +235,46 @@ function mergeFailure(memory: MlfidMemory, mlfid: string, current: Groups): Grou
 
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
+function anyMatches(regexes: readonly CompiledRegex[], text: string): boolean {
+  for (let i = 0; i < regexes.length; i++) if (search(regexes[i]!, text)) return true;
+  return false;
+}
+
+const outcome = (kind: LineOutcome, time: number | undefined): LineResult =>
+  time === undefined ? { outcome: kind } : { outcome: kind, time };
+
 export function classifyFail2banLine(
   compiled: CompiledFail2banFilter,
   line: string,
   now: number,
   memory: MlfidMemory = new MlfidMemory(),
 ): LineResult {
+  const { failregex, ignoreregex, prefregex } = compiled;
   const found = compiled.date.find(line, now);
-  const time = found === undefined ? {} : { time: found.time };
-  let buf = found?.rest ?? line;
-  const ignored = (t: string) => compiled.ignoreregex.some((r) => search(r, t));
-  if (ignoresFirst(compiled.ignoreregex.length, compiled.failregex.length) && ignored(buf)) {
-    return { outcome: 'ignored', ...time };
+  const time = found?.time;
+  let buf = found === undefined ? line : found.rest;
+  if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) {
+    return outcome('ignored', time);
   }
   let pre: Record<string, string> = {};
-  if (compiled.prefregex) {
-    const m = search(compiled.prefregex, buf);
-    if (!m) return { outcome: 'missed', ...time };
-    const { content, ...rest } = definedGroups(compiled.prefregex, m);
-    pre = rest;
-    if (content) buf = content;
+  if (prefregex) {
+    const m = search(prefregex, buf);
+    if (!m) return outcome('missed', time);
+    pre = definedGroups(prefregex, m);
+    const content = pre.content;
+    if (content !== undefined) {
+      delete pre.content;
+      if (content) buf = content;
+    }
   }
   let nofail = false;
   let first: LineResult | undefined;
   // Every failregex is tried, as fail2ban-regex does: one marking <F-NOFAIL> makes the line ignored.
-  for (const [index, regex] of compiled.failregex.entries()) {
+  for (let index = 0; index < failregex.length; index++) {
+    const regex = failregex[index]!;
     const m = search(regex, buf);
     if (!m) continue;
-    if (compiled.ignoreregex.length && ignored(buf)) return { outcome: 'ignored', ...time };
+    if (ignoreregex.length && anyMatches(ignoreregex, buf)) return outcome('ignored', time);
     let fail: Groups = definedGroups(regex, m, pre);
     const mlfid = text(fail.mlfid);
     if (mlfid !== undefined) fail = mergeFailure(memory, mlfid, fail);
@@ -265,11 +285,10 @@ export function classifyFail2banLine(
       continue;
     }
     if (first) continue;
-    const groups = Object.fromEntries(
-      Object.entries(fail).filter((e): e is [string, string] => typeof e[1] === 'string'),
-    );
-    first = { outcome: 'matched', ...time, regex: index, ...(host ? { host } : {}), groups };
+    const groups: Record<string, string> = {};
+    for (const key in fail) if (typeof fail[key] === 'string') groups[key] = fail[key] as string;
+    first = { ...outcome('matched', time), regex: index, ...(host ? { host } : {}), groups };
   }
-  if (nofail) return { outcome: 'ignored', ...time };
-  return first ?? { outcome: 'missed', ...time };
+  if (nofail) return outcome('ignored', time);
+  return first ?? outcome('missed', time);
 }

@@ -4,12 +4,13 @@ import { translatePythonRegex, UnsupportedRegexError } from '../../../src/rules/
 
 // Whether any variant matches, and the groups of the leftmost match.
 function run(pattern: string, text: string) {
-  const { sources, flags } = translatePythonRegex(pattern);
+  const { sources, flags, groups } = translatePythonRegex(pattern);
   const matches = sources
     .map((s) => new RegExp(s, flags).exec(text))
     .filter((m): m is RegExpExecArray => m !== null)
     .sort((a, b) => a.index - b.index);
-  return matches[0] ? { ...matches[0].groups } : undefined;
+  const m = matches[0];
+  return m ? Object.fromEntries(Object.entries(groups).map(([name, i]) => [name, m[i]])) : undefined;
 }
 
 describe('translatePythonRegex', () => {
