@@ -91,6 +91,51 @@ const TAI64N = '@(?<tai>[0-9a-fA-F]{24})';
 
 interface Template {
   regex: RegExp;
+  /** Group numbers by name (the regex's groups are unnamed: matching builds no groups object). */
+  names: [name: string, index: number][];
+  /** The number of the group holding the date to cut out. */
+  date: number;
+}
+
+// Named groups to numbered ones, \k<name> to \N: returns the source and each name's number.
+function unname(source: string): { source: string; names: [string, number][] } {
+  const names: [string, number][] = [];
+  let out = '';
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (ch === '\\') {
+      const k = /^\\k<(\w+)>/.exec(source.slice(i));
+      if (k && !inClass) {
+        const index = names.find(([n]) => n === k[1])?.[1];
+        out += `(?:\\${index})`;
+        i += k[0].length - 1;
+        continue;
+      }
+      out += source.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      out += ch;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    if (ch === '(') {
+      const named = /^\(\?<(\w+)>/.exec(source.slice(i));
+      if (named) {
+        names.push([named[1]!, ++count]);
+        out += '(';
+        i += named[0].length - 1;
+        continue;
+      }
+      if (source[i + 1] !== '?') count++;
+    }
+    out += ch;
+  }
+  return { source: out, names };
 }
 
 // A strftime-like pattern to a JS regex source whose group "date" is the part to cut out of the line.
@@ -136,8 +181,9 @@ function compile(pattern: string, anchored: boolean): Template[] {
       compile(pattern.replace('{DATE}', t), anchored),
     );
   }
-  const source = templateSource(pattern, anchored);
-  return [{ regex: new RegExp(source, /%[aAbBp]/.test(pattern) ? 'i' : '') }];
+  const { source, names } = unname(templateSource(pattern, anchored));
+  const date = names.find(([n]) => n === 'date')?.[1] ?? 0;
+  return [{ regex: new RegExp(source, /%[aAbBp]/.test(pattern) ? 'i' : ''), names, date }];
 }
 
 // The local time zone's start of an hour, remembered: turning local dates into instants is the slow part of reading
@@ -206,10 +252,15 @@ export function createDateDetector(datepattern?: string): DateDetector {
   const attempt = (template: Template, line: string, now: number): FoundDate | undefined => {
     const m = template.regex.exec(line);
     if (!m) return undefined;
-    const groups = m.groups ?? {};
-    const date = groups.date ?? m[0];
-    const time = date === lastDate ? lastTime : timeOf(groups, now);
-    if (time === undefined) return undefined;
+    const date = m[template.date] ?? m[0];
+    let time = lastTime;
+    if (date !== lastDate) {
+      const groups: Record<string, string> = {};
+      for (const [name, index] of template.names) if (m[index] !== undefined) groups[name] = m[index];
+      const t = timeOf(groups, now);
+      if (t === undefined) return undefined;
+      time = t;
+    }
     last = template;
     lastDate = date;
     lastTime = time;

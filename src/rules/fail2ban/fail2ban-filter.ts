@@ -122,7 +122,9 @@ const MAX_LITERALS = 64;
 
 function literalsOf(regexes: readonly CompiledRegex[]): string[] | null {
   if (regexes.some((r) => r.anchors.length === 0)) return null;
-  const literals = [...new Set(regexes.flatMap((r) => r.anchors))];
+  const all = [...new Set(regexes.flatMap((r) => r.anchors))];
+  // A line holding "Connection from " holds "Connection ": searching for the shorter one finds both.
+  const literals = all.filter((l) => !all.some((other) => other !== l && l.includes(other)));
   return literals.length > MAX_LITERALS ? null : literals;
 }
 
