@@ -112,19 +112,15 @@ export type ActionClaim =
   | { outcome: 'taken'; run: ActionRun }
   | { outcome: 'no-incident' };
 
-/** How a run ended, to record. */
-export interface ActionOutcome {
+/** How a run ended, to record: the result fields of an ActionRun, and whether (and when) it can be undone. */
+export type ActionOutcome = Pick<
+  ActionRun,
+  'argv' | 'exitCode' | 'durationMs' | 'outputHash' | 'output' | 'verified' | 'detail'
+> & {
   state: Extract<ActionRunState, 'succeeded' | 'failed' | 'refused' | 'dry-run'>;
-  argv?: string[];
-  exitCode?: number;
-  durationMs?: number;
-  outputHash?: string;
-  output?: string;
-  verified?: boolean;
-  detail?: string;
   /** The run can be undone (and by itself at undoAt, when set). */
   undo?: { at?: number };
-}
+};
 
 interface ActionRunRow {
   id: number;
