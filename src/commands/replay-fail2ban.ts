@@ -4,7 +4,7 @@
 // without being decoded.
 import { statSync } from 'node:fs';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
-import { type CompiledFail2banFilter, classifyFail2banLine, MlfidMemory } from '../rules/fail2ban/fail2ban-filter.js';
+import { type CompiledFail2banFilter, classifyFail2banLine, FilterMemory } from '../rules/fail2ban/fail2ban-filter.js';
 import { decodeLine, scanLines, searchWindow } from '../rules/match.js';
 import { LineSplitter } from '../sources/line-splitter.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
@@ -59,7 +59,7 @@ export async function replayFail2banFilter(
 ): Promise<Fail2banReplayReport> {
   const { compiled } = options;
   const clock = options.clock ?? Date.now;
-  const memory = new MlfidMemory();
+  const memory = new FilterMemory();
   const literals =
     compiled.literals === null ? null : compiled.literals.map((l) => Buffer.from(searchWindow(l), 'utf8'));
   const report: Fail2banReplayReport = {
@@ -89,6 +89,7 @@ export async function replayFail2banFilter(
         if (end === start || data[start] === HASH) return;
         const line = decodeLine(data, start, end, options.maxLineBytes).text;
         const result = classifyFail2banLine(compiled, line, clock(), memory);
+        report.matched += result.consumed ?? 0;
         if (result.outcome === 'missed') return;
         report[result.outcome]++;
         if (result.outcome !== 'matched') return;

@@ -151,6 +151,17 @@ function templateSource(pattern: string, anchored: boolean): string {
     p = p.slice(5);
     unbound = true;
   }
+  // ** at either end: no word boundary there.
+  let noBegin = false;
+  let noEnd = false;
+  if (/^\(*(?:\(\?\w+\))?\(*\*\*/.test(p)) {
+    p = p.replace('**', '');
+    noBegin = true;
+  }
+  if (/(?<!\\)\*\*\)*$/.test(p)) {
+    p = p.replace(/\*\*(\)*)$/, '$1');
+    noEnd = true;
+  }
   const upper = p.toUpperCase();
   let body: string;
   if (upper === 'EPOCH' || upper === '{EPOCH}' || upper === 'LEPOCH') body = EPOCH;
@@ -170,9 +181,10 @@ function templateSource(pattern: string, anchored: boolean): string {
     // The first plain group is the date (fail2ban's convention); name it.
     body = body.replace(/(?<!\\)\((?!\?)/, '(?<date>');
   }
-  if (unbound || explicitStart) return body;
-  const begin = lineBegin ? String.raw`^(?:\W{0,2})?` : String.raw`(?<=^|\b|\W)`;
-  return `${begin}${body}(?=\\b|\\W|$)`;
+  if (unbound) return body;
+  const begin = explicitStart || noBegin ? '' : lineBegin ? String.raw`^(?:\W{0,2})?` : String.raw`(?<=^|\b|\W)`;
+  const end = noEnd || /(?<!\\)(?:\$\)?|\\b|\\s)$/.test(body) ? '' : String.raw`(?=\b|\W|$)`;
+  return `${begin}${body}${end}`;
 }
 
 function compile(pattern: string, anchored: boolean): Template[] {
@@ -253,6 +265,8 @@ export function createDateDetector(datepattern?: string): DateDetector {
     const m = template.regex.exec(line);
     if (!m) return undefined;
     const date = m[template.date] ?? m[0];
+    // An empty date (a continuation line's template, like ^WARNING:()**) keeps the time of the line before.
+    if (date === '') return lastDate ? { time: lastTime, rest: line } : undefined;
     let time = lastTime;
     if (date !== lastDate) {
       const groups: Record<string, string> = {};

@@ -37,6 +37,8 @@ export type LineOutcome = 'matched' | 'ignored' | 'missed';
 
 export interface LineResult {
   outcome: LineOutcome;
+  /** Multi-line filters: earlier lines (counted missed when they came) that this line's match took in. */
+  consumed?: number;
   /** When the line has a date fail2ban would find. */
   time?: number;
   /** For a match: the failregex (index) and its groups (host, user, and the filter's own <F-…> names). */
@@ -83,12 +85,6 @@ function compileRegex(
 
 export function compileFail2banFilter(filter: Fail2banFilter, options: CompileOptions = {}): CompiledFail2banFilter {
   const multiline = filter.maxlines > 1;
-  if (multiline) {
-    throw new Fail2banFilterInvalidError(
-      filter.file,
-      `maxlines = ${filter.maxlines}: multi-line filters are not supported yet; only maxlines = 1`,
-    );
-  }
   if (filter.failregex.length === 0) {
     throw new Fail2banFilterInvalidError(
       filter.file,
@@ -110,7 +106,8 @@ export function compileFail2banFilter(filter: Fail2banFilter, options: CompileOp
     failregex,
     ignoreregex,
     date: createDateDetector(filter.datepattern),
-    literals: literalsOf(screened),
+    // A multi-line filter must see every line (each may become part of a later match): no prefilter.
+    literals: multiline ? null : literalsOf(screened),
   };
 }
 
@@ -164,10 +161,12 @@ function definedGroups(
 type Groups = Record<string, unknown> & { users?: Set<string> };
 
 /**
- * What fail2ban remembers across lines of one connection (the <F-MLFID> part of prefregex, like "sshd[1234]:"): a
- * failure seen before its address, an accepted login that clears earlier failures. Bounded like fail2ban's cache.
+ * What fail2ban remembers across lines: per connection (the <F-MLFID> part of prefregex, like "sshd[1234]:"), a
+ * failure seen before its address or an accepted login that clears earlier failures, bounded like fail2ban's cache;
+ * and for a multi-line filter, the last maxlines lines (dates cut out) not yet part of a match.
  */
-export class MlfidMemory {
+export class FilterMemory {
+  lines: string[] = [];
   private readonly entries = new Map<string, Groups>();
   private readonly limit: number;
   constructor(limit = 100) {
@@ -195,7 +194,7 @@ const addUser = (fail: Groups, user: unknown) => {
 };
 
 // fail2ban's failure merge for one connection id: nofail and gained flags, forgetting, pending failures.
-function mergeFailure(memory: MlfidMemory, mlfid: string, current: Groups): Groups {
+function mergeFailure(memory: FilterMemory, mlfid: string, current: Groups): Groups {
   let fail = current;
   const previous = memory.get(mlfid);
   let flags = 0;
@@ -245,16 +244,25 @@ function anyMatches(regexes: readonly CompiledRegex[], text: string): boolean {
 const outcome = (kind: LineOutcome, time: number | undefined): LineResult =>
   time === undefined ? { outcome: kind } : { outcome: kind, time };
 
-export function classifyFail2banLine(
+function classifyLine(
   compiled: CompiledFail2banFilter,
   line: string,
   now: number,
-  memory: MlfidMemory = new MlfidMemory(),
+  memory: FilterMemory = new FilterMemory(),
 ): LineResult {
   const { failregex, ignoreregex, prefregex } = compiled;
   const found = compiled.date.find(line, now);
   const time = found?.time;
   let buf = found === undefined ? line : found.rest;
+  // A multi-line filter sees the last maxlines lines, joined, each ending in "\n" (as fail2ban's buffer).
+  const maxlines = compiled.filter.maxlines;
+  let window: string[] = [];
+  if (maxlines > 1) {
+    memory.lines.push(buf);
+    if (memory.lines.length > maxlines) memory.lines.shift();
+    window = memory.lines.slice();
+    buf = `${window.join('\n')}\n`;
+  }
   if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) {
     return outcome('ignored', time);
   }
@@ -266,7 +274,10 @@ export function classifyFail2banLine(
     const content = pre.content;
     if (content !== undefined) {
       delete pre.content;
-      if (content) buf = content;
+      if (content) {
+        buf = maxlines > 1 ? `${content}\n` : content;
+        if (maxlines > 1) window = memory.lines = [content];
+      }
     }
   }
   let nofail = false;
@@ -278,6 +289,11 @@ export function classifyFail2banLine(
     if (!m) continue;
     if (ignoreregex.length && anyMatches(ignoreregex, buf)) return outcome('ignored', time);
     let fail: Groups = definedGroups(regex, m, pre);
+    // The lines the match spans leave the buffer (but for lines <SKIPLINES> passed over), so they match once.
+    if (maxlines > 1) {
+      window = memory.lines = unmatchedLines(window, buf, m, fail);
+      buf = window.length ? `${window.join('\n')}\n` : '';
+    }
     const mlfid = text(fail.mlfid);
     if (mlfid !== undefined) fail = mergeFailure(memory, mlfid, fail);
     const host = text(fail.ip4) ?? text(fail.ip6) ?? text(fail.dns) ?? text(fail.fid);
@@ -293,4 +309,56 @@ export function classifyFail2banLine(
   }
   if (nofail) return outcome('ignored', time);
   return first ?? outcome('missed', time);
+}
+
+// The buffered lines a multi-line match leaves: those before and after the lines it spans, and any it passed over
+// with <SKIPLINES> (fail2ban's unmatched lines).
+function unmatchedLines(window: string[], buf: string, m: RegExpExecArray, groups: Groups): string[] {
+  if (window.length <= 1) return [];
+  const end = m.index + m[0].length;
+  const lineStart = buf.lastIndexOf('\n', m.index) + 1;
+  const newline = buf.indexOf('\n', Math.max(0, end - 1));
+  const lineEnd = newline === -1 ? buf.length : newline + 1;
+  const count = (to: number) => {
+    let n = 0;
+    for (let at = buf.indexOf('\n'); at !== -1 && at < to; at = buf.indexOf('\n', at + 1)) n++;
+    return n;
+  };
+  const first = count(lineStart);
+  const last = count(lineEnd);
+  const matched = window.slice(first, last);
+  const unmatched = window.slice(0, first);
+  const skipped = Object.keys(groups)
+    .filter((k) => /^skiplines\d+$/.test(k))
+    .sort()
+    .map((k) => String(groups[k]))
+    .join('')
+    .split('\n')
+    .filter(Boolean);
+  let from = 0;
+  for (const line of skipped) {
+    const at = matched.indexOf(line, from);
+    if (at === -1) continue;
+    unmatched.push(...matched.splice(at, 1));
+    from = at;
+  }
+  return [...unmatched, ...window.slice(last)];
+}
+
+export function classifyFail2banLine(
+  compiled: CompiledFail2banFilter,
+  line: string,
+  now: number,
+  memory: FilterMemory = new FilterMemory(),
+): LineResult {
+  const maxlines = compiled.filter.maxlines;
+  if (maxlines <= 1) return classifyLine(compiled, line, now, memory);
+  const previous = memory.lines.slice();
+  const result = classifyLine(compiled, line, now, memory);
+  // fail2ban-regex counts the earlier lines a match took out of the buffer as matched (they were missed before).
+  let consumed = 0;
+  for (const earlier of previous.slice(previous.length >= maxlines ? 1 : 0)) {
+    if (!memory.lines.includes(earlier)) consumed++;
+  }
+  return consumed ? { ...result, consumed } : result;
 }

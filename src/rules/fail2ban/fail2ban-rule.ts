@@ -11,14 +11,14 @@ import {
   type CompiledFail2banFilter,
   classifyFail2banLine,
   compileFail2banFilter,
-  MlfidMemory,
+  FilterMemory,
 } from './fail2ban-filter.js';
 import { readFail2banFilter } from './read-filter.js';
 
 export interface Fail2banRuleState {
   compiled: CompiledFail2banFilter;
   /** Failures of one connection seen over several lines (fail2ban's mlfid cache). */
-  memory: MlfidMemory;
+  memory: FilterMemory;
   ignoreIp?: BlockList;
   mode?: string;
 }
@@ -78,7 +78,7 @@ export function compileFail2banRule(
     actions: entry.actions,
     fail2ban: {
       compiled,
-      memory: new MlfidMemory(),
+      memory: new FilterMemory(),
       ...(ignoreIp ? { ignoreIp } : {}),
       ...(entry.mode ? { mode: entry.mode } : {}),
     },
