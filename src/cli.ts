@@ -49,6 +49,8 @@ interface ReplayCommandOptions {
   fail2banFilter?: string;
   mode?: string;
   set: string[];
+  maxretry: number;
+  findtime: string;
 }
 
 // replay --fail2ban-filter: the filter read from the user's system, no config needed.
@@ -62,12 +64,24 @@ async function replayFail2ban(files: string[], options: ReplayCommandOptions) {
     }
     vars[m[1]!] = m[2]!;
   }
-  const [{ readFail2banFilter }, { compileFail2banFilter }, { replayFail2banFilter, renderFail2banReport }] =
-    await Promise.all([
-      import('./rules/fail2ban/read-filter.js'),
-      import('./rules/fail2ban/fail2ban-filter.js'),
-      import('./commands/replay-fail2ban.js'),
-    ]);
+  const [
+    { readFail2banFilter },
+    { compileFail2banFilter },
+    { replayFail2banFilter, renderFail2banReport },
+    { parseDuration },
+  ] = await Promise.all([
+    import('./rules/fail2ban/read-filter.js'),
+    import('./rules/fail2ban/fail2ban-filter.js'),
+    import('./commands/replay-fail2ban.js'),
+    import('./config/duration.js'),
+  ]);
+  const findtime = parseDuration(options.findtime);
+  if (findtime === undefined || !Number.isInteger(options.maxretry) || options.maxretry < 1) {
+    process.stderr.write(
+      `logwarden: --maxretry ${options.maxretry} --findtime ${options.findtime}: give a count of 1 or more and a duration like 10m.\n`,
+    );
+    process.exit(EXIT_CONFIG);
+  }
   const filter = readFail2banFilter(options.fail2banFilter!, {
     vars,
     ...(options.mode ? { mode: options.mode } : {}),
@@ -75,6 +89,7 @@ async function replayFail2ban(files: string[], options: ReplayCommandOptions) {
   const compiled = compileFail2banFilter(filter);
   const report = await replayFail2banFilter(files, {
     compiled,
+    jail: { maxretry: options.maxretry, findtime },
     maxLineBytes: 64 * 1024,
     json: options.json === true,
     write: (text) => process.stdout.write(text),
@@ -210,6 +225,8 @@ program
     "run a fail2ban filter.d file instead of the config's rules, counted as fail2ban-regex counts",
   )
   .option('--mode <mode>', "the fail2ban filter's mode, e.g. aggressive (as filter = sshd[mode=aggressive])")
+  .option('--maxretry <n>', 'with --fail2ban-filter: failures that make a ban', (v) => Number.parseInt(v, 10), 5)
+  .option('--findtime <duration>', 'with --fail2ban-filter: the window they fall in', '10m')
   .option(
     '--set <key=value>',
     "a fail2ban filter option, as a jail's filter = name[key=value] sets it (repeatable)",

@@ -241,6 +241,9 @@ describe('logwarden replay --fail2ban-filter', () => {
     const { code, stdout } = await runCli(['replay', '--fail2ban-filter', conf, log]);
     expect(code).toBe(0);
     expect(stdout).toContain('Lines: 4 lines, 2 ignored, 1 matched, 1 missed');
+    expect(stdout).toContain("With maxretry 5 and findtime 10m, on the log's own times: 0 bans of 0 addresses.");
+    const strict = await runCli(['replay', '--fail2ban-filter', conf, '--maxretry', '1', log]);
+    expect(strict.stdout).toContain('1 ban of 1 address (most: 203.0.113.7 1×).');
     const json = await runCli(['replay', '--fail2ban-filter', conf, '--json', log]);
     expect(
       json.stdout

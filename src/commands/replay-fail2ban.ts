@@ -3,14 +3,23 @@
 // lines and lines starting with # are not counted. Lines holding none of the literals the regexes need are missed
 // without being decoded.
 import { statSync } from 'node:fs';
+import { formatDuration } from '../config/duration.js';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
-import { type CompiledFail2banFilter, classifyFail2banLine, FilterMemory } from '../rules/fail2ban/fail2ban-filter.js';
+import {
+  type BanSummary,
+  type CompiledFail2banFilter,
+  classifyFail2banLine,
+  FilterMemory,
+  summariseBans,
+} from '../rules/fail2ban/fail2ban-filter.js';
 import { decodeLine, scanLines, searchWindow } from '../rules/match.js';
 import { LineSplitter } from '../sources/line-splitter.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 
 export interface Fail2banReplayOptions {
   compiled: CompiledFail2banFilter;
+  /** The jail's settings, to say what it would have banned. */
+  jail: { maxretry: number; findtime: number };
   maxLineBytes: number;
   json: boolean;
   write: (text: string) => void;
@@ -27,6 +36,7 @@ export interface Fail2banReplayReport {
   hits: number[];
   /** Matched lines fail2ban would find no date in (it then cannot apply findtime). */
   undated: number;
+  jail: { maxretry: number; findtime: number } & BanSummary;
   bytes: number;
   seconds: number;
 }
@@ -70,9 +80,11 @@ export async function replayFail2banFilter(
     missed: 0,
     hits: compiled.failregex.map(() => 0),
     undated: 0,
+    jail: { ...options.jail, bans: 0, byHost: [] },
     bytes: 0,
     seconds: 0,
   };
+  const failures: { host: string; time: number }[] = [];
   const started = performance.now();
   for (const file of files) {
     let lineNo = 0;
@@ -95,6 +107,7 @@ export async function replayFail2banFilter(
         if (result.outcome !== 'matched') return;
         report.hits[result.regex!]!++;
         if (result.time === undefined) report.undated++;
+        else if (result.host !== undefined) failures.push({ host: result.host, time: result.time });
         if (options.json) {
           out.push(
             JSON.stringify({
@@ -133,6 +146,7 @@ export async function replayFail2banFilter(
     }
   }
   report.missed = report.lines - report.matched - report.ignored;
+  report.jail = { ...options.jail, ...summariseBans(failures, options.jail.maxretry, options.jail.findtime) };
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }
@@ -148,6 +162,14 @@ export function renderFail2banReport(report: Fail2banReplayReport, regexes: read
     '',
     `Lines: ${report.lines} lines, ${report.ignored} ignored, ${report.matched} matched, ${report.missed} missed`,
     ...(report.undated ? [`${report.undated} matched lines have no date fail2ban would find (see datepattern).`] : []),
+    `With maxretry ${report.jail.maxretry} and findtime ${formatDuration(report.jail.findtime)}, on the log's own times: ${report.jail.bans} ${report.jail.bans === 1 ? 'ban' : 'bans'} of ${report.jail.byHost.length} ${report.jail.byHost.length === 1 ? 'address' : 'addresses'}${
+      report.jail.byHost.length
+        ? ` (most: ${report.jail.byHost
+            .slice(0, 5)
+            .map(([h, n]) => `${h} ${n}×`)
+            .join(', ')})`
+        : ''
+    }.`,
     `[processed in ${report.seconds.toFixed(2)} s: ${rate} lines/s]`,
     '',
   ].join('\n');
