@@ -4,7 +4,7 @@
 // left that names an option. What remains in angle brackets (<HOST>, <F-USER>…) is for the regex translator.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { Fail2banFilterInvalidError } from '../../core/errors.js';
+import { describeSystemError, Fail2banFilterInvalidError } from '../../core/errors.js';
 import { type IniFile, parseIni } from './parse-ini.js';
 
 export interface Fail2banFilter {
@@ -37,7 +37,7 @@ const readIfExists = (path: string): string | undefined => {
     return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw new Fail2banFilterInvalidError(path, `cannot be read: ${describeSystemError(error)}`, { cause: error });
   }
 };
 

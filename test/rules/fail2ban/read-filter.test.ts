@@ -1,7 +1,7 @@
 // Reading a filter.d file as fail2ban does: includes and .local files in order, [DEFAULT], [Init] and the jail's
 // options, %(x)s and %(section/x)s interpolation, and <tag> substitution from the inside out.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Fail2banFilterInvalidError } from '../../../src/core/errors.js';
 import { parseIni } from '../../../src/rules/fail2ban/parse-ini.js';
@@ -13,7 +13,10 @@ const tempDir = useTempDir();
 function filterDir(files: Record<string, string>) {
   const dir = join(tempDir(), 'filter.d');
   mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
 }
 
@@ -98,6 +101,7 @@ maxlines = 1
 
   it.each([
     ['missing.conf', {}, 'no such file'],
+    ['dir.conf', { 'dir.conf/.keep': '' }, 'cannot be read: it is a directory (EISDIR)'],
     ['self.conf', { 'self.conf': '[Definition]\nfailregex = <failregex>\n' }, 'refers to itself'],
     ['loop.conf', { 'loop.conf': '[Definition]\na = <b>\nb = <a>\nfailregex = <a>\n' }, 'cannot be resolved'],
     ['pct.conf', { 'pct.conf': '[Definition]\nfailregex = 100% <HOST>\n' }, 'write %% for a percent sign'],
