@@ -263,6 +263,30 @@ describe('logwarden replay --fail2ban-filter', () => {
     ]);
   });
 
+  it('runs a fail2ban rule from a config: check shows what it loaded, replay counts it like any rule', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'app.log');
+    writeFileSync(
+      log,
+      'Nov 23 10:00:01 web1 app[7]: login failed for root from 203.0.113.7\nNov 23 10:00:02 web1 app[7]: login ok for bob from 203.0.113.8\n',
+    );
+    const config = join(dir, 'c.yml');
+    writeFileSync(
+      config,
+      `sources: [{ id: app, path: ${JSON.stringify(log)} }]\nrules:\n  - { fail2ban: test/fixtures/fail2ban/app.conf, source: app, maxretry: 2 }\n`,
+    );
+    const check = await runCli(['check', '-c', config], { cwd: ROOT });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain(
+      '  app  medium, 2 within 10m by ip, reads app [fail2ban test/fixtures/fail2ban/app.conf]',
+    );
+    expect(check.stdout).toContain(
+      '    loaded: test/fixtures/fail2ban/app-common.conf, test/fixtures/fail2ban/app.conf',
+    );
+    const replay = await runCli(['replay', '-c', config, log], { cwd: ROOT });
+    expect(replay.stdout).toMatch(/\napp\s+1\s+1\s+0\n/);
+  });
+
   it('exits 2 naming the file and what in it cannot be used', async () => {
     const dir = tempDir();
     const conf = filter(dir, '[Definition]\nfailregex = ^(?>atomic) <HOST>\n');
