@@ -14,6 +14,9 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
+// Bolt's clicks run on the real clock, so Alice's week starts at midnight today (UTC) and lasts the whole test.
+const today = new Date();
+const WEEKDAY = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][today.getUTCDay()];
 const ESCALATION = `escalation:
   from: logwarden@example.com
   retries: 2
@@ -22,7 +25,8 @@ const ESCALATION = `escalation:
       levels: [{ after: 1h, notify: [secondary] }]
   oncall:
     timezone: UTC
-    start: '2026-11-23'
+    handoff: { weekday: ${WEEKDAY}, time: '00:00' }
+    start: '${today.toISOString().slice(0, 10)}'
     rotation:
       - { name: Alice, email: alice@example.com, slack: U0ALICE }
       - { name: Bob, email: bob@example.com }
