@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import type { ReplayProgress } from './commands/replay.js';
 import { readConfig } from './config/load.js';
 import { ErrorCode, LogwardenError } from './core/errors.js';
+import { formatCount } from './core/format-count.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_FAILURE = 1;
@@ -257,9 +258,9 @@ program
         ? {
             onProgress: (p: ReplayProgress) => {
               const share = p.fileSize ? ` ${Math.floor((100 * p.fileBytes) / p.fileSize)}%` : '';
-              const rate = Math.round(p.lines / p.seconds).toLocaleString('en-US');
+              const rate = formatCount(p.lines / p.seconds);
               process.stderr.write(
-                `\r\x1b[Kreplaying ${p.file}${share}: ${p.lines.toLocaleString('en-US')} lines, ${rate} lines/s`,
+                `\r\x1b[Kreplaying ${p.file}${share}: ${formatCount(p.lines)} lines, ${rate} lines/s`,
               );
             },
           }

@@ -5,14 +5,17 @@
 import { statSync } from 'node:fs';
 import { formatDuration } from '../config/duration.js';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
+import { formatCount } from '../core/format-count.js';
 import {
   type BanSummary,
   type CompiledFail2banFilter,
   classifyFail2banLine,
+  createLiteralScreen,
   FilterMemory,
   summariseBans,
 } from '../rules/fail2ban/fail2ban-filter.js';
-import { decodeLine, scanLines, searchWindow } from '../rules/match.js';
+import { decodeLine, scanLines } from '../rules/match.js';
+import { countBytes, searchWindow } from '../rules/search-window.js';
 import { LineSplitter } from '../sources/line-splitter.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 
@@ -41,6 +44,8 @@ export interface Fail2banReplayReport {
   seconds: number;
 }
 
+// How much of the first block read chooses the words and windows searched for.
+const SAMPLE_BYTES = 256 << 10;
 const HASH = 35;
 const NL = 10;
 const CR = 13;
@@ -63,6 +68,42 @@ function countNewlines(data: Buffer, start: number, end: number): number {
   return n;
 }
 
+// The words the filter's lines hold (those rarest in the sample) and the short windows of them that scanLines
+// searches a block for (one per distinct window, each starting at a byte rare in the sample), and from the windows
+// a line holds, the failregexes worth trying on it.
+function createWindowScreen(compiled: CompiledFail2banFilter, sample: Buffer) {
+  const { literals, screen } = createLiteralScreen(compiled, sample);
+  if (literals === null) return { windows: null, tryOnly: () => undefined };
+  const counts = countBytes(sample);
+  const texts: string[] = [];
+  const regexes: Set<number>[] = [];
+  literals.forEach((literal, l) => {
+    const text = searchWindow(literal, counts);
+    let w = texts.indexOf(text);
+    if (w === -1) w = texts.push(text) - 1;
+    regexes[w] ??= new Set();
+    for (const r of screen[l]!) regexes[w]!.add(r);
+  });
+  const byWindow = regexes.map((set) => [...set].sort((a, b) => a - b));
+  // Lines holding several windows come in few combinations: each one's list is made once (keyed by a bit mask).
+  const combined = new Map<number, number[]>();
+  return {
+    windows: texts.map((t) => Buffer.from(t, 'utf8')),
+    tryOnly: (found: readonly number[]): readonly number[] => {
+      if (found.length === 1) return byWindow[found[0]!]!;
+      let mask = 0;
+      for (const w of found) mask += 2 ** w;
+      const exact = mask <= Number.MAX_SAFE_INTEGER;
+      let list = exact ? combined.get(mask) : undefined;
+      if (list === undefined) {
+        list = [...new Set(found.flatMap((w) => byWindow[w]!))].sort((a, b) => a - b);
+        if (exact) combined.set(mask, list);
+      }
+      return list;
+    },
+  };
+}
+
 export async function replayFail2banFilter(
   files: readonly string[],
   options: Fail2banReplayOptions,
@@ -70,8 +111,8 @@ export async function replayFail2banFilter(
   const { compiled } = options;
   const clock = options.clock ?? Date.now;
   const memory = new FilterMemory();
-  const literals =
-    compiled.literals === null ? null : compiled.literals.map((l) => Buffer.from(searchWindow(l), 'utf8'));
+  // Chosen on the first block read.
+  let screen: ReturnType<typeof createWindowScreen> | undefined;
   const report: Fail2banReplayReport = {
     filter: compiled.filter.file,
     lines: 0,
@@ -93,14 +134,16 @@ export async function replayFail2banFilter(
       report.lines += countLines(data, 0, data.length);
       // Line numbers (for --json) count every line of the file, as an editor does.
       let numbered = 0;
-      scanLines(data, literals, (start, end) => {
+      screen ??= createWindowScreen(compiled, data.subarray(0, SAMPLE_BYTES));
+      const { windows, tryOnly } = screen;
+      scanLines(data, windows, (start, end, found) => {
         if (options.json) {
           lineNo += countNewlines(data, numbered, start);
           numbered = start;
         }
         if (end === start || data[start] === HASH) return;
         const line = decodeLine(data, start, end, options.maxLineBytes).text;
-        const result = classifyFail2banLine(compiled, line, clock(), memory);
+        const result = classifyFail2banLine(compiled, line, clock(), memory, tryOnly(found));
         report.matched += result.consumed ?? 0;
         if (result.outcome === 'missed') return;
         report[result.outcome]++;
@@ -152,7 +195,7 @@ export async function replayFail2banFilter(
 }
 
 export function renderFail2banReport(report: Fail2banReplayReport, regexes: readonly string[]): string {
-  const rate = report.seconds > 0 ? Math.round(report.lines / report.seconds).toLocaleString('en-US') : '–';
+  const rate = report.seconds > 0 ? formatCount(report.lines / report.seconds) : '–';
   const rows = regexes.map((r, i) => `  ${String(i + 1).padStart(3)}) [${report.hits[i]}] ${r}`);
   return [
     `Filter: ${report.filter}`,

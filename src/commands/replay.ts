@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
+import { formatCount } from '../core/format-count.js';
 import type { CompiledRule } from '../rules/compile.js';
 import { SourceMatcher } from '../rules/match.js';
 import { LineSplitter } from '../sources/line-splitter.js';
@@ -128,7 +129,7 @@ function runWorker(input: ReplayWorkerInput): Promise<ReplayWorkerOutput> {
 }
 
 export function renderReplayReport(report: ReplayReport): string {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = formatCount;
   const rate = report.seconds > 0 ? Math.round(report.lines / report.seconds) : 0;
   const width = Math.max(4, ...[...report.counts.keys()].map((k) => k.length));
   const rows = [...report.counts].map(

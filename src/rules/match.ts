@@ -4,6 +4,7 @@ import type { FieldType } from '../core/types.js';
 import type { CompiledRule } from './compile.js';
 import { matchFail2banRule } from './fail2ban/fail2ban-rule.js';
 import { isValidField } from './field-types.js';
+import { searchWindow } from './search-window.js';
 
 export type RuleVerdict =
   /** time: when the rule found the line's date itself (fail2ban rules). */
@@ -45,27 +46,6 @@ export function decodeLine(data: Buffer, start: number, end: number, maxLineByte
   const truncated = stop - start > maxLineBytes;
   if (truncated) stop = start + maxLineBytes;
   return { text: data.toString('utf8', start, stop), truncated };
-}
-
-const WINDOW = 7;
-/** Characters by how rarely they start a word in logs, rarest first; anything not listed counts as common. */
-const RARITY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ(!#$%&*+?@^`|~{}zqjxkvbwygpfmucdlhrsniotae';
-
-// Searching a Buffer for fewer than 8 bytes runs at memchr speed on the first byte, several times faster than the
-// Boyer-Moore path longer needles take, when that byte is rare in the text (upper-case letters, "(", "x"). A line
-// the window finds is still checked against the whole regex.
-export function searchWindow(literal: string): string {
-  if (literal.length <= WINDOW) return literal;
-  let best = 0;
-  let bestRank = Number.POSITIVE_INFINITY;
-  for (let i = 0; i + WINDOW <= literal.length; i++) {
-    const rank = RARITY.indexOf(literal[i]!);
-    if (rank !== -1 && rank < bestRank) {
-      best = i;
-      bestRank = rank;
-    }
-  }
-  return bestRank === Number.POSITIVE_INFINITY ? literal : literal.slice(best, best + WINDOW);
 }
 
 /** The rules that read one source, ready to scan chunks of it. */

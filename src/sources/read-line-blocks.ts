@@ -2,7 +2,7 @@
 // buffer, complete lines handed on as views.
 import { closeSync, openSync, readSync } from 'node:fs';
 
-const BLOCK = 4 << 20;
+const BLOCK = 256 << 10;
 
 // Reads [start, end) of a file in large blocks into one reused buffer and hands on views of its complete lines: no
 // copies, no garbage, which is most of what replay costs besides matching. A line longer than the buffer is cut, as

@@ -4,14 +4,20 @@
 // that maxretry/findtime windows count in. Pure (the clock is passed in for year-less dates).
 
 export interface FoundDate {
-  /** Epoch ms. */
-  time: number;
   /** The line without the date (what fail2ban's regexes are matched against). */
-  rest: string;
+  readonly rest: string;
+  /** Epoch ms; worked out on the first call, as most lines match no regex and never need it. */
+  time(): number | undefined;
 }
 
 export interface DateDetector {
   find(line: string, now: number): FoundDate | undefined;
+  /**
+   * Whether cutting a found date out can only join the text around it in front of a non-word character (or at the
+   * line's start): true for fail2ban's default templates, whose dates end in a word character and a boundary. Text
+   * the regexes see is then in the line as read, but for the joins: see fail2ban-filter's literal screen.
+   */
+  readonly joinsBeforeNonWord: boolean;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -89,10 +95,14 @@ const DEFAULT_TEMPLATES = [
 const EPOCH = String.raw`(?<epoch>\d{10,11})(?:\.(?<frac>\d{3,6}))?`;
 const TAI64N = '@(?<tai>[0-9a-fA-F]{24})';
 
+// The fields a date can have; a template's regex holds each in a numbered group (0: it has none).
+const FIELDS = ['Y', 'y', 'm', 'b', 'B', 'd', 'H', 'I', 'p', 'M', 'S', 'f', 'z', 'epoch', 'frac', 'tai'] as const;
+type Fields = Record<(typeof FIELDS)[number], number>;
+
 interface Template {
   regex: RegExp;
-  /** Group numbers by name (the regex's groups are unnamed: matching builds no groups object). */
-  names: [name: string, index: number][];
+  /** Group numbers by field (the regex's groups are unnamed: matching builds no groups object). */
+  fields: Fields;
   /** The number of the group holding the date to cut out. */
   date: number;
 }
@@ -194,15 +204,16 @@ function compile(pattern: string, anchored: boolean): Template[] {
     );
   }
   const { source, names } = unname(templateSource(pattern, anchored));
-  const date = names.find(([n]) => n === 'date')?.[1] ?? 0;
-  return [{ regex: new RegExp(source, /%[aAbBp]/.test(pattern) ? 'i' : ''), names, date }];
+  const number = (name: string) => names.find(([n]) => n === name)?.[1] ?? 0;
+  const fields = Object.fromEntries(FIELDS.map((f) => [f, number(f)])) as Fields;
+  return [{ regex: new RegExp(source, /%[aAbBp]/.test(pattern) ? 'i' : ''), fields, date: number('date') }];
 }
 
 // The local time zone's start of an hour, remembered: turning local dates into instants is the slow part of reading
 // dates, and log lines come hour after hour (offsets change on whole hours in all but a few zones).
-const hourStarts = new Map<string, number>();
+const hourStarts = new Map<number, number>();
 function localHourStart(y: number, month: number, day: number, hour: number): number {
-  const key = `${y}-${month}-${day}-${hour}`;
+  const key = ((y * 12 + month) * 32 + day) * 24 + hour;
   let start = hourStarts.get(key);
   if (start === undefined) {
     if (hourStarts.size > 10_000) hourStarts.clear();
@@ -212,38 +223,133 @@ function localHourStart(y: number, month: number, day: number, hour: number): nu
   return start;
 }
 
-function timeOf(g: Record<string, string | undefined>, now: number): number | undefined {
-  if (g.epoch) return Number(g.epoch) * 1000 + (g.frac ? Number(`0.${g.frac}`) * 1000 : 0);
-  if (g.tai) return Number(BigInt(`0x${g.tai.slice(0, 16)}`) - 0x400000000000000an) * 1000;
-  const nowDate = new Date(now);
-  const month = g.m
-    ? Number(g.m) - 1
-    : g.b
-      ? MONTHS.indexOf(g.b.toLowerCase().slice(0, 3))
-      : g.B
-        ? MONTH_NAMES.indexOf(g.B.toLowerCase())
-        : nowDate.getMonth();
-  const day = g.d ? Number(g.d.trim()) : nowDate.getDate();
-  let hour = Number((g.H ?? g.I ?? '0').trim());
-  if (g.I && g.p) hour = (hour % 12) + (g.p.toLowerCase() === 'pm' ? 12 : 0);
-  const minute = Number(g.M ?? 0);
-  const second = Number(g.S ?? 0);
-  const ms = g.f ? Math.floor(Number(`0.${g.f}`) * 1000) : 0;
-  const explicitYear = g.Y ? Number(g.Y) : g.y ? 2000 + Number(g.y) : undefined;
-  let year = explicitYear ?? nowDate.getFullYear();
-  const build = (y: number) => {
-    if (g.z && g.z !== 'Z' && g.z !== 'UTC' && g.z !== 'GMT') {
-      const z = /([+-])(\d\d):?(\d\d)?$/.exec(g.z);
-      const offset = z ? (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3] ?? 0)) : 0;
-      return Date.UTC(y, month, day, hour, minute, second, ms) - offset * 60_000;
-    }
-    if (g.z) return Date.UTC(y, month, day, hour, minute, second, ms);
-    return localHourStart(y, month, day, hour) + minute * 60_000 + second * 1000 + ms;
-  };
+// "+02:00", "-0530", "+01" (after an optional zone name) to minutes east of UTC; Z, UTC, GMT and bare names are 0.
+function offsetMinutes(z: string): number {
+  const at = Math.max(z.lastIndexOf('+'), z.lastIndexOf('-'));
+  if (at === -1) return 0;
+  let hours = 0;
+  let minutes = 0;
+  let digits = 0;
+  for (let i = at + 1; i < z.length; i++) {
+    const c = z.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) continue;
+    if (digits++ < 2) hours = hours * 10 + c;
+    else minutes = minutes * 10 + c;
+  }
+  return (z[at] === '-' ? -1 : 1) * (hours * 60 + minutes);
+}
+
+// A one- or two-digit field (possibly space-padded, as %k and %d allow) without allocating.
+function small(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c >= 0 && c <= 9) n = n * 10 + c;
+  }
+  return n;
+}
+
+// Fractional seconds ("5", "054852") to whole milliseconds, exactly (no floating point).
+function millis(frac: string): number {
+  let ms = 0;
+  for (let i = 0; i < 3; i++) ms = ms * 10 + (i < frac.length ? frac.charCodeAt(i) - 48 : 0);
+  return ms;
+}
+
+// The local year at an instant, remembered with the instants it spans: year-less dates (syslog's) need it per line.
+let year = { value: 0, from: 0, to: -1 };
+function localYear(now: number): number {
+  if (now < year.from || now >= year.to) {
+    const value = new Date(now).getFullYear();
+    year = { value, from: new Date(value, 0, 1).getTime(), to: new Date(value + 1, 0, 1).getTime() };
+  }
+  return year.value;
+}
+
+const pick = (m: RegExpExecArray, group: number): string | undefined => (group ? m[group] : undefined);
+
+function timeOf(m: RegExpExecArray, f: Fields, now: number): number | undefined {
+  const epoch = pick(m, f.epoch);
+  if (epoch) {
+    const frac = pick(m, f.frac);
+    return Number(epoch) * 1000 + (frac ? Number(`0.${frac}`) * 1000 : 0);
+  }
+  const tai = pick(m, f.tai);
+  if (tai) return Number(BigInt(`0x${tai.slice(0, 16)}`) - 0x400000000000000an) * 1000;
+  const mm = pick(m, f.m);
+  const b = pick(m, f.b);
+  const B = pick(m, f.B);
+  const month = mm
+    ? small(mm) - 1
+    : b
+      ? MONTHS.indexOf(b.toLowerCase().slice(0, 3))
+      : B
+        ? MONTH_NAMES.indexOf(B.toLowerCase())
+        : new Date(now).getMonth();
+  const d = pick(m, f.d);
+  const day = d ? small(d) : new Date(now).getDate();
+  const H = pick(m, f.H);
+  const I = pick(m, f.I);
+  let hour = H ? small(H) : I ? small(I) : 0;
+  const p = pick(m, f.p);
+  if (I && p) hour = (hour % 12) + (p.toLowerCase() === 'pm' ? 12 : 0);
+  const M = pick(m, f.M);
+  const S = pick(m, f.S);
+  const frac = pick(m, f.f);
+  const withinHour = (M ? small(M) : 0) * 60_000 + (S ? small(S) : 0) * 1000 + (frac ? millis(frac) : 0);
+  const Y = pick(m, f.Y);
+  const y = pick(m, f.y);
+  const explicitYear = Y ? Number(Y) : y ? 2000 + small(y) : undefined;
+  let year = explicitYear ?? localYear(now);
+  const z = pick(m, f.z);
+  const offset = z ? offsetMinutes(z) * 60_000 : 0;
+  const build = (y: number) =>
+    (z ? Date.UTC(y, month, day, hour) - offset : localHourStart(y, month, day, hour)) + withinHour;
   let t = build(year);
   // A year-less date later than tomorrow is from last year (a December line read in January).
   if (explicitYear === undefined && t > now + 86_400_000) t = build(--year);
   return Number.isFinite(t) ? t : undefined;
+}
+
+// A date found by a template's regex; its time is read from the match when first asked for.
+class DateMatch implements FoundDate {
+  readonly rest: string;
+  private readonly match: RegExpExecArray;
+  private readonly fields: Fields;
+  private readonly now: number;
+  private value: number | undefined | null = null;
+  constructor(rest: string, match: RegExpExecArray, fields: Fields, now: number) {
+    this.rest = rest;
+    this.match = match;
+    this.fields = fields;
+    this.now = now;
+  }
+  time(): number | undefined {
+    if (this.value === null) this.value = timeOf(this.match, this.fields, this.now);
+    return this.value;
+  }
+}
+
+// A date with the same text as the one before (or none, on a continuation line): that one's time.
+class SameDate implements FoundDate {
+  readonly rest: string;
+  private readonly same: FoundDate;
+  constructor(rest: string, same: FoundDate) {
+    this.rest = rest;
+    this.same = same;
+  }
+  time(): number | undefined {
+    return this.same.time();
+  }
+}
+
+// A datepattern line whose date ends in a directive (a word character) with the usual boundary after it, or at the
+// line's end; {^LN-BEG} and {DATE} stand for default templates. Anything else (**, {UNB}, a literal or \s at the
+// end) may join words: no literal screen then.
+function joinsBeforeNonWord(pattern: string): boolean {
+  if (pattern === '{^LN-BEG}') return true;
+  if (pattern.includes('{UNB}') || /\*\*\)*$/.test(pattern)) return false;
+  return /(?:%(?:Ex)?[A-Za-z]|EPOCH|TAI64N|\{DATE\}|\$)\)*$/i.test(pattern);
 }
 
 export function createDateDetector(datepattern?: string): DateDetector {
@@ -258,31 +364,27 @@ export function createDateDetector(datepattern?: string): DateDetector {
     ? patterns.flatMap((p) => (p === '{^LN-BEG}' ? defaults(true) : compile(p, false)))
     : [...defaults(true), ...defaults(false)];
   let last: Template | undefined;
-  // Log lines come in runs with the same second: the last date text and its time are kept.
+  // Log lines come in runs with the same second: the last date text is kept, with the date that holds its time.
   let lastDate = '';
-  let lastTime = 0;
+  let lastFound: FoundDate | undefined;
   const attempt = (template: Template, line: string, now: number): FoundDate | undefined => {
     const m = template.regex.exec(line);
     if (!m) return undefined;
     const date = m[template.date] ?? m[0];
     // An empty date (a continuation line's template, like ^WARNING:()**) keeps the time of the line before.
-    if (date === '') return lastDate ? { time: lastTime, rest: line } : undefined;
-    let time = lastTime;
-    if (date !== lastDate) {
-      const groups: Record<string, string> = {};
-      for (const [name, index] of template.names) if (m[index] !== undefined) groups[name] = m[index];
-      const t = timeOf(groups, now);
-      if (t === undefined) return undefined;
-      time = t;
-    }
-    last = template;
-    lastDate = date;
-    lastTime = time;
+    if (date === '') return lastFound ? new SameDate(line, lastFound) : undefined;
     // The date is usually the end of the match (what follows is a lookahead); else find it inside the match.
     const start = m[0].endsWith(date) ? m.index + m[0].length - date.length : m.index + m[0].indexOf(date);
-    return { time, rest: line.slice(0, start) + line.slice(start + date.length) };
+    // Most dates begin the line: a slice of it, not a joined copy, is what the regexes then read.
+    const rest = start === 0 ? line.slice(date.length) : line.slice(0, start) + line.slice(start + date.length);
+    last = template;
+    if (date === lastDate && lastFound) return new SameDate(rest, lastFound);
+    lastDate = date;
+    lastFound = new DateMatch(rest, m, template.fields, now);
+    return lastFound;
   };
   return {
+    joinsBeforeNonWord: patterns.every(joinsBeforeNonWord),
     find(line, now) {
       // The template that found the last date usually finds the next one.
       const hit = last && attempt(last, line, now);

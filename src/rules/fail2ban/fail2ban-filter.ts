@@ -3,7 +3,8 @@
 // is found and cut out first, prefregex narrows the line to its <F-CONTENT>, then every failregex is tried. Pure.
 import { Fail2banFilterInvalidError } from '../../core/errors.js';
 import { analyzePattern } from '../pattern-analysis.js';
-import { createDateDetector, type DateDetector } from './date-detector.js';
+import { countBytes, rarityRank, searchWindow } from '../search-window.js';
+import { createDateDetector, type DateDetector, type FoundDate } from './date-detector.js';
 import { translatePythonRegex, UnsupportedRegexError } from './python-regex.js';
 import type { Fail2banFilter } from './read-filter.js';
 import { groupNameOfTag, resolveFail2banTags } from './resolve-tags.js';
@@ -27,10 +28,21 @@ export interface CompiledFail2banFilter {
   ignoreregex: CompiledRegex[];
   date: DateDetector;
   /**
-   * Literals one of which every line a failregex (or an ignoreregex checked first) can match contains; null when
-   * some regex needs none. A line with none of them is missed without running anything.
+   * For each regex a line must match to count (failregexes, and ignoreregexes when checked first), for each literal
+   * one of which is in all it matches, the words of that literal that are sure to be in the line as read; null when
+   * some regex has no such word (or the filter is multi-line): every line must then be tried.
    */
+  words: string[][][] | null;
+  /** The screen chosen without a sample of the text (what the rule engine's prefilter uses). */
   literals: string[] | null;
+}
+
+/** Words to search lines for before anything else runs, and what finding each means. */
+export interface LiteralScreen {
+  /** A line holding none of these is missed without running anything; null: every line is tried. */
+  literals: string[] | null;
+  /** For each of literals, the failregexes (indices, ascending) that can match a line holding it. */
+  screen: number[][];
 }
 
 export type LineOutcome = 'matched' | 'ignored' | 'missed';
@@ -39,7 +51,7 @@ export interface LineResult {
   outcome: LineOutcome;
   /** Multi-line filters: earlier lines (counted missed when they came) that this line's match took in. */
   consumed?: number;
-  /** When the line has a date fail2ban would find. */
+  /** For a matched or ignored line with a date fail2ban would find: that time. */
   time?: number;
   /** For a match: the failregex (index) and its groups (host, user, and the filter's own <F-…> names). */
   regex?: number;
@@ -98,17 +110,21 @@ export function compileFail2banFilter(filter: Fail2banFilter, options: CompileOp
     compileRegex(filter.file, `ignoreregex line ${i + 1}`, r, multiline, options),
   );
   const screened = [...failregex, ...(ignoresFirst(ignoreregex.length, failregex.length) ? ignoreregex : [])];
-  return {
+  const date = createDateDetector(filter.datepattern);
+  // A multi-line filter must see every line (each may become part of a later match): no prefilter; nor when a
+  // date cut out of a line may join two words into one that a regex then reads.
+  const words = multiline || !date.joinsBeforeNonWord ? null : wordsOf(screened);
+  const compiled = {
     filter,
     ...(filter.prefregex
       ? { prefregex: compileRegex(filter.file, 'prefregex', filter.prefregex, multiline, options) }
       : {}),
     failregex,
     ignoreregex,
-    date: createDateDetector(filter.datepattern),
-    // A multi-line filter must see every line (each may become part of a later match): no prefilter.
-    literals: multiline ? null : literalsOf(screened),
+    date,
+    words,
   };
+  return { ...compiled, literals: createLiteralScreen(compiled).literals };
 }
 
 // fail2ban checks ignoreregex before failregex when there are few of them compared to failregex.
@@ -116,13 +132,63 @@ const ignoresFirst = (ignores: number, fails: number) => ignores > 0 && ignores 
 
 // Searching a block for more literals than this costs more than it saves (and scanLines takes at most 64).
 const MAX_LITERALS = 64;
+const PASS_COST = 1400;
+const LINE_COST = 220;
 
-function literalsOf(regexes: readonly CompiledRegex[]): string[] | null {
-  if (regexes.some((r) => r.anchors.length === 0)) return null;
-  const all = [...new Set(regexes.flatMap((r) => r.anchors))];
-  // A line holding "Connection from " holds "Connection ": searching for the shorter one finds both.
-  const literals = all.filter((l) => !all.some((other) => other !== l && l.includes(other)));
-  return literals.length > MAX_LITERALS ? null : literals;
+// The regexes read the line without its date, and cutting the date out joins the text around it: "[" and "]" of
+// "[27/Jun/2013:11:55:44]" become the "[]" a filter then writes. As the join comes in front of a non-word character
+// (see DateDetector), a literal is only sure to be in the line as read within one of its words (3 or more long).
+function wordsOf(regexes: readonly CompiledRegex[]): string[][][] | null {
+  const words = regexes.map((r) => r.anchors.map((a) => [...a.matchAll(/[A-Za-z0-9_]{3,}/g)].map((m) => m[0])));
+  return words.some((w) => w.length === 0 || w.some((candidates) => candidates.length === 0)) ? null : words;
+}
+
+/**
+ * Which words to search lines for, so that each literal of each regex has one of its words searched for: few, and
+ * cheap to search. Each search costs a pass over the text (about as much as stopping at 1,400 bytes of a 256 KiB
+ * sample), plus a stop at each byte there like its window's first, plus each line it brings in (about 220 stops).
+ * With a sample of the text to be read those are counted; without one, capitals count as rare. The cheapest word per
+ * literal it settles goes first (a greedy set cover): " not allowed because …" six ways over is one search for
+ * "because", not six.
+ */
+export function createLiteralScreen(
+  compiled: Pick<CompiledFail2banFilter, 'words' | 'failregex'>,
+  sample?: Buffer,
+): LiteralScreen {
+  if (compiled.words === null) return { literals: null, screen: [] };
+  const counts = sample && countBytes(sample);
+  const cost = (word: string): number => {
+    // Without a sample, short words stand for common ones.
+    if (!sample || !counts) return PASS_COST + 100 * rarityRank(searchWindow(word)) + 20_000 / word.length;
+    let lines = 0;
+    for (let at = sample.indexOf(word); at !== -1; at = sample.indexOf(word, at + word.length)) lines++;
+    return PASS_COST + counts[searchWindow(word, counts).charCodeAt(0)]! + LINE_COST * lines;
+  };
+  let uncovered = [...new Map(compiled.words.flat().map((words) => [words.join(' '), words])).values()];
+  const candidates = new Map([...new Set(uncovered.flat())].map((w) => [w, cost(w)]));
+  const chosen: string[] = [];
+  while (uncovered.length > 0) {
+    let best = '';
+    let bestRatio = Number.POSITIVE_INFINITY;
+    for (const [word, price] of candidates) {
+      const settles = uncovered.filter((words) => words.some((w) => w.includes(word))).length;
+      if (settles > 0 && price / settles < bestRatio) {
+        best = word;
+        bestRatio = price / settles;
+      }
+    }
+    chosen.push(best);
+    uncovered = uncovered.filter((words) => !words.some((w) => w.includes(best)));
+  }
+  // A line holding "Connection" holds "Connect": searching for the shorter of nested words finds both.
+  const literals = chosen.filter((l) => !chosen.some((other) => other !== l && l.includes(other)));
+  if (literals.length > MAX_LITERALS) return { literals: null, screen: [] };
+  return {
+    literals,
+    screen: literals.map((l) =>
+      compiled.failregex.flatMap((r, i) => (r.anchors.some((a) => a.includes(l)) ? [i] : [])),
+    ),
+  };
 }
 
 function search(regex: CompiledRegex, text: string): RegExpExecArray | undefined {
@@ -139,6 +205,12 @@ function search(regex: CompiledRegex, text: string): RegExpExecArray | undefined
     if (m && (!best || m.index < best.index)) best = m;
   }
   return best;
+}
+
+// A named group's number; -1 when the regex has none (a match's [-1] is undefined).
+function groupNumber(regex: CompiledRegex, name: string): number {
+  for (const [n, index] of regex.groups) if (n === name) return index;
+  return -1;
 }
 
 // The groups that took part; an <F-ALT_NAME> group stands in for an empty or missing <F-NAME> (alt_user for user).
@@ -241,18 +313,24 @@ function anyMatches(regexes: readonly CompiledRegex[], text: string): boolean {
   return false;
 }
 
-const outcome = (kind: LineOutcome, time: number | undefined): LineResult =>
-  time === undefined ? { outcome: kind } : { outcome: kind, time };
+const MISSED: LineResult = Object.freeze({ outcome: 'missed' });
+
+// A missed line's date is never read: working it out is a good part of what a line costs.
+function outcome(kind: LineOutcome, found: FoundDate | undefined): LineResult {
+  if (kind === 'missed') return MISSED;
+  const time = found?.time();
+  return time === undefined ? { outcome: kind } : { outcome: kind, time };
+}
 
 function classifyLine(
   compiled: CompiledFail2banFilter,
   line: string,
   now: number,
-  memory: FilterMemory = new FilterMemory(),
+  memory: FilterMemory,
+  tryOnly: readonly number[] | undefined,
 ): LineResult {
   const { failregex, ignoreregex, prefregex } = compiled;
   const found = compiled.date.find(line, now);
-  const time = found?.time;
   let buf = found === undefined ? line : found.rest;
   // A multi-line filter sees the last maxlines lines, joined, each ending in "\n" (as fail2ban's buffer).
   const maxlines = compiled.filter.maxlines;
@@ -264,30 +342,34 @@ function classifyLine(
     buf = `${window.join('\n')}\n`;
   }
   if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) {
-    return outcome('ignored', time);
+    return outcome('ignored', found);
   }
-  let pre: Record<string, string> = {};
+  // prefregex's own groups (like mlfid) join a failregex's; they are read only once one matches.
+  let preMatch: RegExpExecArray | undefined;
+  let pre: Record<string, string> | undefined;
   if (prefregex) {
-    const m = search(prefregex, buf);
-    if (!m) return outcome('missed', time);
-    pre = definedGroups(prefregex, m);
-    const content = pre.content;
-    if (content !== undefined) {
-      delete pre.content;
-      if (content) {
-        buf = maxlines > 1 ? `${content}\n` : content;
-        if (maxlines > 1) window = memory.lines = [content];
-      }
+    preMatch = search(prefregex, buf);
+    if (!preMatch) return outcome('missed', found);
+    const content = preMatch[groupNumber(prefregex, 'content')];
+    if (content) {
+      buf = maxlines > 1 ? `${content}\n` : content;
+      if (maxlines > 1) window = memory.lines = [content];
     }
   }
   let nofail = false;
   let first: LineResult | undefined;
   // Every failregex is tried, as fail2ban-regex does: one marking <F-NOFAIL> makes the line ignored.
-  for (let index = 0; index < failregex.length; index++) {
+  const count = tryOnly ? tryOnly.length : failregex.length;
+  for (let k = 0; k < count; k++) {
+    const index = tryOnly ? tryOnly[k]! : k;
     const regex = failregex[index]!;
     const m = search(regex, buf);
     if (!m) continue;
-    if (ignoreregex.length && anyMatches(ignoreregex, buf)) return outcome('ignored', time);
+    if (ignoreregex.length && anyMatches(ignoreregex, buf)) return outcome('ignored', found);
+    if (pre === undefined) {
+      pre = prefregex && preMatch ? definedGroups(prefregex, preMatch) : {};
+      delete pre.content;
+    }
     let fail: Groups = definedGroups(regex, m, pre);
     // The lines the match spans leave the buffer (but for lines <SKIPLINES> passed over), so they match once.
     if (maxlines > 1) {
@@ -305,10 +387,10 @@ function classifyLine(
     if (first) continue;
     const groups: Record<string, string> = {};
     for (const key in fail) if (typeof fail[key] === 'string') groups[key] = fail[key] as string;
-    first = { ...outcome('matched', time), regex: index, ...(host ? { host } : {}), groups };
+    first = { ...outcome('matched', found), regex: index, ...(host ? { host } : {}), groups };
   }
-  if (nofail) return outcome('ignored', time);
-  return first ?? outcome('missed', time);
+  if (nofail) return outcome('ignored', found);
+  return first ?? outcome('missed', found);
 }
 
 // The buffered lines a multi-line match leaves: those before and after the lines it spans, and any it passed over
@@ -345,16 +427,21 @@ function unmatchedLines(window: string[], buf: string, m: RegExpExecArray, group
   return [...unmatched, ...window.slice(last)];
 }
 
+/**
+ * What the filter makes of one line. tryOnly: the failregexes worth trying, ascending (those the literals a prefilter
+ * found in the line can match, from screen); all of them when omitted.
+ */
 export function classifyFail2banLine(
   compiled: CompiledFail2banFilter,
   line: string,
   now: number,
   memory: FilterMemory = new FilterMemory(),
+  tryOnly?: readonly number[],
 ): LineResult {
   const maxlines = compiled.filter.maxlines;
-  if (maxlines <= 1) return classifyLine(compiled, line, now, memory);
+  if (maxlines <= 1) return classifyLine(compiled, line, now, memory, tryOnly);
   const previous = memory.lines.slice();
-  const result = classifyLine(compiled, line, now, memory);
+  const result = classifyLine(compiled, line, now, memory, undefined);
   // fail2ban-regex counts the earlier lines a match took out of the buffer as matched (they were missed before).
   let consumed = 0;
   for (const earlier of previous.slice(previous.length >= maxlines ? 1 : 0)) {

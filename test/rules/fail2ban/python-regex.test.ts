@@ -82,4 +82,27 @@ describe('translatePythonRegex', () => {
     expect(() => translatePythonRegex(pattern)).toThrow(UnsupportedRegexError);
     expect(() => translatePythonRegex(pattern)).toThrow(words);
   });
+  // What Python 3's re says \s matches in a str (every such code point; the rest of Unicode is not space).
+  const PYTHON_SPACES = [
+    0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
+    0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+  ];
+  it.each(['\\s', '[\\s]', '[x\\s]'])(
+    '%s matches exactly the code points Python calls space, and \\S the rest',
+    (pattern) => {
+      const space = translatePythonRegex(`^${pattern}$`);
+      const nonSpace = translatePythonRegex('^\\S$');
+      const isSpace = new RegExp(space.sources[0]!, space.flags);
+      const isNonSpace = new RegExp(nonSpace.sources[0]!, nonSpace.flags);
+      const spaces: number[] = [];
+      const nonSpaces: number[] = [];
+      for (let c = 0; c < 0x110000; c++) {
+        const ch = String.fromCodePoint(c);
+        if (isSpace.test(ch) && ch !== 'x') spaces.push(c);
+        if (!isNonSpace.test(ch)) nonSpaces.push(c);
+      }
+      expect(nonSpaces).toEqual(PYTHON_SPACES);
+      expect(spaces).toEqual(PYTHON_SPACES);
+    },
+  );
 });
