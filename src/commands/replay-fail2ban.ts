@@ -45,7 +45,7 @@ export interface Fail2banReplayReport {
 }
 
 // How much of the first block read chooses the words and windows searched for.
-const SAMPLE_BYTES = 256 << 10;
+const SAMPLE_BYTES = 64 << 10;
 const HASH = 35;
 const NL = 10;
 const CR = 13;

@@ -224,7 +224,17 @@ function localHourStart(y: number, month: number, day: number, hour: number): nu
 }
 
 // "+02:00", "-0530", "+01" (after an optional zone name) to minutes east of UTC; Z, UTC, GMT and bare names are 0.
+// A log's lines mostly share one offset: the last one read is remembered.
+let lastZone = '';
+let lastOffset = 0;
 function offsetMinutes(z: string): number {
+  if (z === lastZone) return lastOffset;
+  lastZone = z;
+  lastOffset = readOffset(z);
+  return lastOffset;
+}
+
+function readOffset(z: string): number {
   const at = Math.max(z.lastIndexOf('+'), z.lastIndexOf('-'));
   if (at === -1) return 0;
   let hours = 0;

@@ -4,7 +4,7 @@
 import { Fail2banFilterInvalidError } from '../../core/errors.js';
 import { analyzePattern } from '../pattern-analysis.js';
 import { countBytes, rarityRank, searchWindow } from '../search-window.js';
-import { createDateDetector, type DateDetector, type FoundDate } from './date-detector.js';
+import { createDateDetector, type DateDetector } from './date-detector.js';
 import { translatePythonRegex, UnsupportedRegexError } from './python-regex.js';
 import type { Fail2banFilter } from './read-filter.js';
 import { groupNameOfTag, resolveFail2banTags } from './resolve-tags.js';
@@ -213,18 +213,20 @@ function groupNumber(regex: CompiledRegex, name: string): number {
   return -1;
 }
 
-// The groups that took part; an <F-ALT_NAME> group stands in for an empty or missing <F-NAME> (alt_user for user).
+// The groups that took part (but except); an <F-ALT_NAME> group stands in for an empty or missing <F-NAME> (alt_user for
+// user).
 function definedGroups(
   regex: CompiledRegex,
   m: RegExpExecArray,
   base: Record<string, string> = {},
+  except?: string,
 ): Record<string, string> {
   const groups: Record<string, string> = {};
   for (const key in base) groups[key] = base[key]!;
   const names = regex.groups;
   for (let i = 0; i < names.length; i++) {
     const value = m[names[i]![1]];
-    if (value !== undefined) groups[names[i]![0]] = value;
+    if (value !== undefined && names[i]![0] !== except) groups[names[i]![0]] = value;
   }
   for (const [alt, name] of regex.alternates) if (groups[alt] && !groups[name]) groups[name] = groups[alt];
   return groups;
@@ -265,7 +267,8 @@ const addUser = (fail: Groups, user: unknown) => {
   return fail.users;
 };
 
-// fail2ban's failure merge for one connection id: nofail and gained flags, forgetting, pending failures.
+// fail2ban's failure merge for one connection id: nofail and gained flags, forgetting, pending failures. A key
+// fail2ban deletes is set to undefined here (deleting turns objects slow), which every reader takes as absent.
 function mergeFailure(memory: FilterMemory, mlfid: string, current: Groups): Groups {
   let fail = current;
   const previous = memory.get(mlfid);
@@ -275,21 +278,21 @@ function mergeFailure(memory: FilterMemory, mlfid: string, current: Groups): Gro
     if (!fail.nofail) fail.nofail = fail.mlfgained;
   } else if (fail.nofail) flags |= 1;
   if (fail.mlfforget) {
-    delete fail.mlfforget;
+    fail.mlfforget = undefined;
     flags |= 2;
   }
   let users: Set<string> | undefined;
   if (previous) {
     users = addUser(previous, fail.user);
     if (previous.nofail) {
-      delete previous.nofail;
+      previous.nofail = undefined;
       flags |= 4;
     }
     if (previous.mlfgained) {
-      delete previous.mlfgained;
+      previous.mlfgained = undefined;
       flags |= 4;
     }
-    if (flags & 8) delete previous.mlfpending;
+    if (flags & 8) previous.mlfpending = undefined;
     for (const [k, v] of Object.entries(fail)) if (v !== undefined) previous[k] = v;
     fail = previous;
     if (flags & 2) memory.delete(mlfid);
@@ -298,10 +301,10 @@ function mergeFailure(memory: FilterMemory, mlfid: string, current: Groups): Gro
     memory.set(mlfid, fail);
   }
   const pending = fail.mlfpending;
-  delete fail.mlfpending;
+  fail.mlfpending = undefined;
   if (pending || (users && users.size > 1)) {
-    delete fail.nofail;
-    delete fail.mlfgained;
+    fail.nofail = undefined;
+    fail.mlfgained = undefined;
   }
   return fail;
 }
@@ -315,49 +318,49 @@ function anyMatches(regexes: readonly CompiledRegex[], text: string): boolean {
 
 const MISSED: LineResult = Object.freeze({ outcome: 'missed' });
 
-// A missed line's date is never read: working it out is a good part of what a line costs.
-function outcome(kind: LineOutcome, found: FoundDate | undefined): LineResult {
-  if (kind === 'missed') return MISSED;
-  const time = found?.time();
-  return time === undefined ? { outcome: kind } : { outcome: kind, time };
+const timed = (kind: LineOutcome, time: number | undefined): LineResult =>
+  time === undefined ? { outcome: kind } : { outcome: kind, time };
+
+/**
+ * What one line of a single-line filter holds before anything remembered from earlier lines applies: its date, and
+ * each failregex that matched with its groups (prefregex's joined) — or that an ignoreregex matched. Plain data, so
+ * that a worker thread can find them and the thread reading in order settle them.
+ */
+export interface LineFindings {
+  ignored: boolean;
+  time?: number;
+  fails: [regex: number, groups: Record<string, string>][];
 }
 
-function classifyLine(
+/**
+ * The first half of classifying a line (single-line filters): undefined when the line is missed. Pure, but for the
+ * date detector's memory of the last date. tryOnly: as for classifyFail2banLine.
+ */
+export function findFailures(
   compiled: CompiledFail2banFilter,
   line: string,
   now: number,
-  memory: FilterMemory,
-  tryOnly: readonly number[] | undefined,
-): LineResult {
+  tryOnly?: readonly number[],
+): LineFindings | undefined {
   const { failregex, ignoreregex, prefregex } = compiled;
   const found = compiled.date.find(line, now);
   let buf = found === undefined ? line : found.rest;
-  // A multi-line filter sees the last maxlines lines, joined, each ending in "\n" (as fail2ban's buffer).
-  const maxlines = compiled.filter.maxlines;
-  let window: string[] = [];
-  if (maxlines > 1) {
-    memory.lines.push(buf);
-    if (memory.lines.length > maxlines) memory.lines.shift();
-    window = memory.lines.slice();
-    buf = `${window.join('\n')}\n`;
-  }
-  if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) {
-    return outcome('ignored', found);
-  }
-  // prefregex's own groups (like mlfid) join a failregex's; they are read only once one matches.
+  // A missed line's date is never read: working it out is a good part of what a line costs.
+  const done = (ignored: boolean, fails: LineFindings['fails']): LineFindings => {
+    const time = found?.time();
+    return time === undefined ? { ignored, fails } : { ignored, time, fails };
+  };
+  if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) return done(true, []);
   let preMatch: RegExpExecArray | undefined;
-  let pre: Record<string, string> | undefined;
   if (prefregex) {
     preMatch = search(prefregex, buf);
-    if (!preMatch) return outcome('missed', found);
+    if (!preMatch) return undefined;
     const content = preMatch[groupNumber(prefregex, 'content')];
-    if (content) {
-      buf = maxlines > 1 ? `${content}\n` : content;
-      if (maxlines > 1) window = memory.lines = [content];
-    }
+    if (content) buf = content;
   }
-  let nofail = false;
-  let first: LineResult | undefined;
+  // prefregex's own groups (like mlfid) join a failregex's; they are read only once one matches.
+  let pre: Record<string, string> | undefined;
+  let fails: LineFindings['fails'] | undefined;
   // Every failregex is tried, as fail2ban-regex does: one marking <F-NOFAIL> makes the line ignored.
   const count = tryOnly ? tryOnly.length : failregex.length;
   for (let k = 0; k < count; k++) {
@@ -365,32 +368,92 @@ function classifyLine(
     const regex = failregex[index]!;
     const m = search(regex, buf);
     if (!m) continue;
-    if (ignoreregex.length && anyMatches(ignoreregex, buf)) return outcome('ignored', found);
-    if (pre === undefined) {
-      pre = prefregex && preMatch ? definedGroups(prefregex, preMatch) : {};
-      delete pre.content;
+    if (fails === undefined) {
+      if (ignoreregex.length && anyMatches(ignoreregex, buf)) return done(true, []);
+      pre = prefregex && preMatch ? definedGroups(prefregex, preMatch, {}, 'content') : {};
+      fails = [];
     }
-    let fail: Groups = definedGroups(regex, m, pre);
-    // The lines the match spans leave the buffer (but for lines <SKIPLINES> passed over), so they match once.
-    if (maxlines > 1) {
-      window = memory.lines = unmatchedLines(window, buf, m, fail);
-      buf = window.length ? `${window.join('\n')}\n` : '';
-    }
-    const mlfid = text(fail.mlfid);
-    if (mlfid !== undefined) fail = mergeFailure(memory, mlfid, fail);
-    const host = text(fail.ip4) ?? text(fail.ip6) ?? text(fail.dns) ?? text(fail.fid);
-    if (host === undefined && mlfid !== undefined) fail.mlfpending = 1;
-    if (fail.nofail || (mlfid === undefined && fail.mlfgained)) {
-      nofail = true;
-      continue;
-    }
-    if (first) continue;
-    const groups: Record<string, string> = {};
-    for (const key in fail) if (typeof fail[key] === 'string') groups[key] = fail[key] as string;
-    first = { ...outcome('matched', found), regex: index, ...(host ? { host } : {}), groups };
+    fails.push([index, definedGroups(regex, m, pre)]);
   }
-  if (nofail) return outcome('ignored', found);
-  return first ?? outcome('missed', found);
+  return fails && done(false, fails);
+}
+
+/** The second half (single-line filters): the findings of one line, in order, against what is remembered. */
+export function settleFailures(findings: LineFindings, memory: FilterMemory): LineResult {
+  if (findings.ignored) return timed('ignored', findings.time);
+  let nofail = false;
+  let first: LineResult | undefined;
+  for (const [index, groups] of findings.fails) {
+    const settled = settleFailure(memory, groups);
+    if (settled.nofail) nofail = true;
+    else first ??= matchedResult(index, settled, findings.time);
+  }
+  if (nofail) return timed('ignored', findings.time);
+  return first ?? MISSED;
+}
+
+// One failregex match against what fail2ban remembers of its connection (mlfid): merged with it, and whether it is
+// a failure (a <F-NOFAIL> or an accepted login is not).
+function settleFailure(memory: FilterMemory, groups: Groups): { fail: Groups; host?: string; nofail: boolean } {
+  let fail = groups;
+  const mlfid = text(fail.mlfid);
+  if (mlfid !== undefined) fail = mergeFailure(memory, mlfid, fail);
+  const host = text(fail.ip4) ?? text(fail.ip6) ?? text(fail.dns) ?? text(fail.fid);
+  if (host === undefined && mlfid !== undefined) fail.mlfpending = 1;
+  const nofail = Boolean(fail.nofail || (mlfid === undefined && fail.mlfgained));
+  return host === undefined ? { fail, nofail } : { fail, host, nofail };
+}
+
+function matchedResult(
+  index: number,
+  { fail, host }: { fail: Groups; host?: string },
+  time: number | undefined,
+): LineResult {
+  const groups: Record<string, string> = {};
+  for (const key in fail) if (typeof fail[key] === 'string') groups[key] = fail[key] as string;
+  return { ...timed('matched', time), regex: index, ...(host ? { host } : {}), groups };
+}
+
+// A multi-line filter sees the last maxlines lines, joined, each ending in "\n" (as fail2ban's buffer); a match
+// takes the lines it spans out of it.
+function classifyBufferedLine(compiled: CompiledFail2banFilter, line: string, now: number, memory: FilterMemory) {
+  const { failregex, ignoreregex, prefregex } = compiled;
+  const found = compiled.date.find(line, now);
+  const time = () => found?.time();
+  memory.lines.push(found === undefined ? line : found.rest);
+  if (memory.lines.length > compiled.filter.maxlines) memory.lines.shift();
+  let window = memory.lines.slice();
+  let buf = `${window.join('\n')}\n`;
+  if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) {
+    return timed('ignored', time());
+  }
+  let pre: Record<string, string> = {};
+  if (prefregex) {
+    const preMatch = search(prefregex, buf);
+    if (!preMatch) return MISSED;
+    pre = definedGroups(prefregex, preMatch, {}, 'content');
+    const content = preMatch[groupNumber(prefregex, 'content')];
+    if (content) {
+      buf = `${content}\n`;
+      window = memory.lines = [content];
+    }
+  }
+  let nofail = false;
+  let first: LineResult | undefined;
+  for (let index = 0; index < failregex.length; index++) {
+    const m = search(failregex[index]!, buf);
+    if (!m) continue;
+    if (ignoreregex.length && anyMatches(ignoreregex, buf)) return timed('ignored', time());
+    const groups: Groups = definedGroups(failregex[index]!, m, pre);
+    // The lines the match spans leave the buffer (but for lines <SKIPLINES> passed over), so they match once.
+    window = memory.lines = unmatchedLines(window, buf, m, groups);
+    buf = window.length ? `${window.join('\n')}\n` : '';
+    const settled = settleFailure(memory, groups);
+    if (settled.nofail) nofail = true;
+    else first ??= matchedResult(index, settled, time());
+  }
+  if (nofail) return timed('ignored', time());
+  return first ?? MISSED;
 }
 
 // The buffered lines a multi-line match leaves: those before and after the lines it spans, and any it passed over
@@ -429,7 +492,7 @@ function unmatchedLines(window: string[], buf: string, m: RegExpExecArray, group
 
 /**
  * What the filter makes of one line. tryOnly: the failregexes worth trying, ascending (those the literals a prefilter
- * found in the line can match, from screen); all of them when omitted.
+ * found in the line can match, from a LiteralScreen); all of them when omitted.
  */
 export function classifyFail2banLine(
   compiled: CompiledFail2banFilter,
@@ -439,9 +502,12 @@ export function classifyFail2banLine(
   tryOnly?: readonly number[],
 ): LineResult {
   const maxlines = compiled.filter.maxlines;
-  if (maxlines <= 1) return classifyLine(compiled, line, now, memory, tryOnly);
+  if (maxlines <= 1) {
+    const findings = findFailures(compiled, line, now, tryOnly);
+    return findings ? settleFailures(findings, memory) : MISSED;
+  }
   const previous = memory.lines.slice();
-  const result = classifyLine(compiled, line, now, memory, undefined);
+  const result = classifyBufferedLine(compiled, line, now, memory);
   // fail2ban-regex counts the earlier lines a match took out of the buffer as matched (they were missed before).
   let consumed = 0;
   for (const earlier of previous.slice(previous.length >= maxlines ? 1 : 0)) {
