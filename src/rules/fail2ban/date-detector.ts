@@ -105,6 +105,8 @@ interface Template {
   fields: Fields;
   /** The number of the group holding the date to cut out. */
   date: number;
+  /** The last date this template found (log lines come in runs with the same second, formats interleaved). */
+  last?: { text: string; found: DateMatch };
 }
 
 // Named groups to numbered ones, \k<name> to \N: returns the source and each name's number.
@@ -374,9 +376,8 @@ export function createDateDetector(datepattern?: string): DateDetector {
     ? patterns.flatMap((p) => (p === '{^LN-BEG}' ? defaults(true) : compile(p, false)))
     : [...defaults(true), ...defaults(false)];
   let last: Template | undefined;
-  // Log lines come in runs with the same second: the last date text is kept, with the date that holds its time.
-  let lastDate = '';
-  let lastFound: FoundDate | undefined;
+  // A continuation line (see below) takes the last date found.
+  let lastFound: DateMatch | undefined;
   const attempt = (template: Template, line: string, now: number): FoundDate | undefined => {
     const m = template.regex.exec(line);
     if (!m) return undefined;
@@ -388,9 +389,12 @@ export function createDateDetector(datepattern?: string): DateDetector {
     // Most dates begin the line: a slice of it, not a joined copy, is what the regexes then read.
     const rest = start === 0 ? line.slice(date.length) : line.slice(0, start) + line.slice(start + date.length);
     last = template;
-    if (date === lastDate && lastFound) return new SameDate(rest, lastFound);
-    lastDate = date;
+    if (template.last?.text === date) {
+      lastFound = template.last.found;
+      return new SameDate(rest, lastFound);
+    }
     lastFound = new DateMatch(rest, m, template.fields, now);
+    template.last = { text: date, found: lastFound };
     return lastFound;
   };
   return {

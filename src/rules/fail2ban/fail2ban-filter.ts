@@ -4,7 +4,7 @@
 import { Fail2banFilterInvalidError } from '../../core/errors.js';
 import { analyzePattern } from '../pattern-analysis.js';
 import { countBytes, rarityRank, searchWindow } from '../search-window.js';
-import { createDateDetector, type DateDetector } from './date-detector.js';
+import { createDateDetector, type DateDetector, type FoundDate } from './date-detector.js';
 import { translatePythonRegex, UnsupportedRegexError } from './python-regex.js';
 import type { Fail2banFilter } from './read-filter.js';
 import { groupNameOfTag, resolveFail2banTags } from './resolve-tags.js';
@@ -51,7 +51,7 @@ export interface LineResult {
   outcome: LineOutcome;
   /** Multi-line filters: earlier lines (counted missed when they came) that this line's match took in. */
   consumed?: number;
-  /** For a matched or ignored line with a date fail2ban would find: that time. */
+  /** For a matched line with a date fail2ban would find: that time. */
   time?: number;
   /** For a match: the failregex (index) and its groups (host, user, and the filter's own <F-…> names). */
   regex?: number;
@@ -232,7 +232,7 @@ function definedGroups(
   return groups;
 }
 
-type Groups = Record<string, unknown> & { users?: Set<string> };
+type Groups = Record<string, unknown> & { users?: string[] };
 
 /**
  * What fail2ban remembers across lines: per connection (the <F-MLFID> part of prefregex, like "sshd[1234]:"), a
@@ -259,10 +259,11 @@ export class FilterMemory {
   }
 }
 
+// The distinct users a connection's lines named (a short array: connections name one or two).
 const addUser = (fail: Groups, user: unknown) => {
   if (typeof user === 'string' && user) {
-    fail.users ??= new Set();
-    fail.users.add(user);
+    if (!fail.users) fail.users = [user];
+    else if (!fail.users.includes(user)) fail.users.push(user);
   }
   return fail.users;
 };
@@ -281,7 +282,7 @@ function mergeFailure(memory: FilterMemory, mlfid: string, current: Groups): Gro
     fail.mlfforget = undefined;
     flags |= 2;
   }
-  let users: Set<string> | undefined;
+  let users: string[] | undefined;
   if (previous) {
     users = addUser(previous, fail.user);
     if (previous.nofail) {
@@ -293,7 +294,7 @@ function mergeFailure(memory: FilterMemory, mlfid: string, current: Groups): Gro
       flags |= 4;
     }
     if (flags & 8) previous.mlfpending = undefined;
-    for (const [k, v] of Object.entries(fail)) if (v !== undefined) previous[k] = v;
+    for (const k in fail) if (fail[k] !== undefined) previous[k] = fail[k];
     fail = previous;
     if (flags & 2) memory.delete(mlfid);
   } else if (!(flags & 2)) {
@@ -302,7 +303,7 @@ function mergeFailure(memory: FilterMemory, mlfid: string, current: Groups): Gro
   }
   const pending = fail.mlfpending;
   fail.mlfpending = undefined;
-  if (pending || (users && users.size > 1)) {
+  if (pending || (users && users.length > 1)) {
     fail.nofail = undefined;
     fail.mlfgained = undefined;
   }
@@ -318,39 +319,32 @@ function anyMatches(regexes: readonly CompiledRegex[], text: string): boolean {
 
 const MISSED: LineResult = Object.freeze({ outcome: 'missed' });
 
-const timed = (kind: LineOutcome, time: number | undefined): LineResult =>
-  time === undefined ? { outcome: kind } : { outcome: kind, time };
+const IGNORED: LineResult = Object.freeze({ outcome: 'ignored' });
 
 /**
  * What one line of a single-line filter holds before anything remembered from earlier lines applies: its date, and
- * each failregex that matched with its groups (prefregex's joined) — or that an ignoreregex matched. Plain data, so
- * that a worker thread can find them and the thread reading in order settle them.
+ * each failregex that matched with its groups (prefregex's joined) — or that an ignoreregex matched.
  */
-export interface LineFindings {
+interface LineFindings {
   ignored: boolean;
-  time?: number;
+  date: FoundDate | undefined;
   fails: [regex: number, groups: Record<string, string>][];
 }
 
-/**
- * The first half of classifying a line (single-line filters): undefined when the line is missed. Pure, but for the
- * date detector's memory of the last date. tryOnly: as for classifyFail2banLine.
- */
-export function findFailures(
+// The first half of classifying a line (single-line filters): undefined when the line is missed. Pure, but for the
+// date detector's memory of the last date.
+function findFailures(
   compiled: CompiledFail2banFilter,
   line: string,
   now: number,
-  tryOnly?: readonly number[],
+  tryOnly: readonly number[] | undefined,
 ): LineFindings | undefined {
   const { failregex, ignoreregex, prefregex } = compiled;
-  const found = compiled.date.find(line, now);
-  let buf = found === undefined ? line : found.rest;
-  // A missed line's date is never read: working it out is a good part of what a line costs.
-  const done = (ignored: boolean, fails: LineFindings['fails']): LineFindings => {
-    const time = found?.time();
-    return time === undefined ? { ignored, fails } : { ignored, time, fails };
-  };
-  if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) return done(true, []);
+  const date = compiled.date.find(line, now);
+  let buf = date === undefined ? line : date.rest;
+  if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) {
+    return { ignored: true, date, fails: [] };
+  }
   let preMatch: RegExpExecArray | undefined;
   if (prefregex) {
     preMatch = search(prefregex, buf);
@@ -369,26 +363,27 @@ export function findFailures(
     const m = search(regex, buf);
     if (!m) continue;
     if (fails === undefined) {
-      if (ignoreregex.length && anyMatches(ignoreregex, buf)) return done(true, []);
+      if (ignoreregex.length && anyMatches(ignoreregex, buf)) return { ignored: true, date, fails: [] };
       pre = prefregex && preMatch ? definedGroups(prefregex, preMatch, {}, 'content') : {};
       fails = [];
     }
     fails.push([index, definedGroups(regex, m, pre)]);
   }
-  return fails && done(false, fails);
+  return fails && { ignored: false, date, fails };
 }
 
-/** The second half (single-line filters): the findings of one line, in order, against what is remembered. */
-export function settleFailures(findings: LineFindings, memory: FilterMemory): LineResult {
-  if (findings.ignored) return timed('ignored', findings.time);
+// The second half: the findings of one line, in order, against what is remembered. Only a failure's date is read:
+// working a date out is a good part of what a line costs.
+function settleFailures(findings: LineFindings, memory: FilterMemory): LineResult {
+  if (findings.ignored) return IGNORED;
   let nofail = false;
   let first: LineResult | undefined;
   for (const [index, groups] of findings.fails) {
     const settled = settleFailure(memory, groups);
     if (settled.nofail) nofail = true;
-    else first ??= matchedResult(index, settled, findings.time);
+    else first ??= matchedResult(index, settled, findings.date?.time());
   }
-  if (nofail) return timed('ignored', findings.time);
+  if (nofail) return IGNORED;
   return first ?? MISSED;
 }
 
@@ -411,7 +406,13 @@ function matchedResult(
 ): LineResult {
   const groups: Record<string, string> = {};
   for (const key in fail) if (typeof fail[key] === 'string') groups[key] = fail[key] as string;
-  return { ...timed('matched', time), regex: index, ...(host ? { host } : {}), groups };
+  return {
+    outcome: 'matched',
+    ...(time === undefined ? {} : { time }),
+    regex: index,
+    ...(host ? { host } : {}),
+    groups,
+  };
 }
 
 // A multi-line filter sees the last maxlines lines, joined, each ending in "\n" (as fail2ban's buffer); a match
@@ -425,7 +426,7 @@ function classifyBufferedLine(compiled: CompiledFail2banFilter, line: string, no
   let window = memory.lines.slice();
   let buf = `${window.join('\n')}\n`;
   if (ignoresFirst(ignoreregex.length, failregex.length) && anyMatches(ignoreregex, buf)) {
-    return timed('ignored', time());
+    return IGNORED;
   }
   let pre: Record<string, string> = {};
   if (prefregex) {
@@ -443,7 +444,7 @@ function classifyBufferedLine(compiled: CompiledFail2banFilter, line: string, no
   for (let index = 0; index < failregex.length; index++) {
     const m = search(failregex[index]!, buf);
     if (!m) continue;
-    if (ignoreregex.length && anyMatches(ignoreregex, buf)) return timed('ignored', time());
+    if (ignoreregex.length && anyMatches(ignoreregex, buf)) return IGNORED;
     const groups: Groups = definedGroups(failregex[index]!, m, pre);
     // The lines the match spans leave the buffer (but for lines <SKIPLINES> passed over), so they match once.
     window = memory.lines = unmatchedLines(window, buf, m, groups);
@@ -452,7 +453,7 @@ function classifyBufferedLine(compiled: CompiledFail2banFilter, line: string, no
     if (settled.nofail) nofail = true;
     else first ??= matchedResult(index, settled, time());
   }
-  if (nofail) return timed('ignored', time());
+  if (nofail) return IGNORED;
   return first ?? MISSED;
 }
 
