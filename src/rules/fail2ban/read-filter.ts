@@ -29,6 +29,8 @@ export interface FilterOptions {
 }
 
 const MAX_INTERPOLATION_DEPTH = 10;
+// What fail2ban's FilterReader reads of a filter.
+const FILTER_OPTIONS = ['prefregex', 'failregex', 'ignoreregex', 'maxlines', 'datepattern', 'journalmatch'];
 const MAX_TAG_REPLACE_COUNT = 25;
 const TAG = /<([^ <>]+)>/g;
 
@@ -93,9 +95,13 @@ export function readFail2banFilter(file: string, options: FilterOptions = {}): F
     for (const [name, section] of ini.sections) {
       const previous = merged.sections.get(name);
       const target = previous ?? new Map<string, string>();
+      // The values a later file overrides stay readable as %(known/option)s (fail2ban keeps just those).
       if (previous) {
         const known = merged.sections.get(`KNOWN/${name}`) ?? new Map<string, string>();
-        for (const [k, v] of previous) known.set(k, v);
+        for (const k of section.keys()) {
+          const earlier = previous.get(k.toLowerCase());
+          if (earlier !== undefined) known.set(k.toLowerCase(), earlier);
+        }
         merged.sections.set(`KNOWN/${name}`, known);
       }
       for (const [k, v] of section) target.set(k.toLowerCase(), v);
@@ -111,19 +117,20 @@ export function readFail2banFilter(file: string, options: FilterOptions = {}): F
   );
   const problem = (reason: string) => new Fail2banFilterInvalidError(file, reason);
 
-  // `sec/opt`: an option of another section (`known/opt`: the value an earlier file gave; `default/opt`).
+  // `sec/opt`: an option of another section (`known/opt`: the value an earlier file gave; `default/opt`); as in
+  // fail2ban, an option the section lacks is looked for in [DEFAULT].
   const rawOf = (section: string, option: string, withVars: boolean): string | undefined => {
     const opt = option.toLowerCase();
     const slash = /^([\w-]+)\/([^\s>]+)$/.exec(option);
     if (slash) {
       const [, sec, name] = slash as unknown as [string, string, string];
       const lower = sec.toLowerCase();
+      const key = name.toLowerCase();
+      const from = lower === 'known' ? merged.sections.get(`KNOWN/${section}`) : merged.sections.get(sec);
       const value =
-        lower === 'known'
-          ? merged.sections.get(`KNOWN/${section}`)?.get(name.toLowerCase())
-          : lower === 'default'
-            ? merged.defaults.get(name.toLowerCase())
-            : merged.sections.get(sec)?.get(name.toLowerCase());
+        lower === 'default' || (lower === 'known' && !from?.has(key))
+          ? merged.defaults.get(key)
+          : from && (from.get(key) ?? merged.defaults.get(key));
       if (value !== undefined) return value;
     }
     if (withVars && vars.has(opt)) return vars.get(opt);
@@ -157,6 +164,13 @@ export function readFail2banFilter(file: string, options: FilterOptions = {}): F
   for (const [k, v] of vars) init.set(k, v);
   if (!combined.has('logtype') && !init.has('logtype')) init.set('logtype', 'file');
   for (const [k, v] of init) combined.set(k, v);
+  // The options fail2ban reads from a filter come from [DEFAULT] when [Definition] lacks them (common.conf's
+  // datepattern = {^LN-BEG}: dates only at the start of a line).
+  for (const name of FILTER_OPTIONS) {
+    if (combined.has(name)) continue;
+    const value = get('Definition', name);
+    if (value !== undefined) combined.set(name, value);
+  }
 
   const lookup = (name: string): string | undefined => {
     try {

@@ -90,6 +90,18 @@ maxlines = 1
     expect(journal.failregex[0]).toContain('journal-pre login failed');
   });
 
+  it('takes the options fail2ban reads from [DEFAULT] when [Definition] lacks them, and %(known/x)s too', () => {
+    const dir = filterDir({
+      'common.conf':
+        '[DEFAULT]\nlogtype = file\ndatepattern = <lt_<logtype>/datepattern>\n__prefix_line = \\s*\n[lt_file]\ndatepattern = {^LN-BEG}\n',
+      'mail.conf':
+        '[INCLUDES]\nbefore = common.conf\n[Definition]\n__prefix_line = %(known/__prefix_line)s(?:\\w{14}: )?\nfailregex = ^%(__prefix_line)sAUTH failure from <HOST>$\n',
+    });
+    const filter = readFail2banFilter(join(dir, 'mail.conf'));
+    expect(filter.datepattern).toBe('{^LN-BEG}');
+    expect(filter.failregex).toEqual(['^\\s*(?:\\w{14}: )?AUTH failure from <HOST>$']);
+  });
+
   it('uses the mode a jail gives, e.g. sshd[mode=aggressive]', () => {
     const dir = filterDir({
       'm.conf':
