@@ -9,5 +9,8 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     setupFiles: ['test/helpers/fail-on-warnings.ts'],
+    // What a test waits for (a mail through the outbox, a Slack post) can take seconds on a loaded CI machine; a
+    // poll returns as soon as it holds, so a long ceiling costs nothing when all is well.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
