@@ -72,9 +72,9 @@ function countNewlines(data: Buffer, start: number, end: number): number {
 // searches a block for (one per distinct window, each starting at a byte rare in the sample), and from the windows
 // a line holds, the failregexes worth trying on it.
 function createWindowScreen(compiled: CompiledFail2banFilter, sample: Buffer) {
-  const { literals, screen } = createLiteralScreen(compiled, sample);
-  if (literals === null) return { windows: null, tryOnly: () => undefined };
   const counts = countBytes(sample);
+  const { literals, screen } = createLiteralScreen(compiled, sample, counts);
+  if (literals === null) return { windows: null, tryOnly: () => undefined };
   const texts: string[] = [];
   const regexes: Set<number>[] = [];
   literals.forEach((literal, l) => {

@@ -24,6 +24,8 @@ interface CompiledRegex {
 export interface CompiledFail2banFilter {
   filter: Fail2banFilter;
   prefregex?: CompiledRegex;
+  /** The number of prefregex's <F-CONTENT> group; -1 when it has none. */
+  contentGroup: number;
   failregex: CompiledRegex[];
   ignoreregex: CompiledRegex[];
   date: DateDetector;
@@ -114,11 +116,13 @@ export function compileFail2banFilter(filter: Fail2banFilter, options: CompileOp
   // A multi-line filter must see every line (each may become part of a later match): no prefilter; nor when a
   // date cut out of a line may join two words into one that a regex then reads.
   const words = multiline || !date.joinsBeforeNonWord ? null : wordsOf(screened);
+  const prefregex = filter.prefregex
+    ? compileRegex(filter.file, 'prefregex', filter.prefregex, multiline, options)
+    : undefined;
   const compiled = {
     filter,
-    ...(filter.prefregex
-      ? { prefregex: compileRegex(filter.file, 'prefregex', filter.prefregex, multiline, options) }
-      : {}),
+    ...(prefregex ? { prefregex } : {}),
+    contentGroup: prefregex?.groups.find(([name]) => name === 'content')?.[1] ?? -1,
     failregex,
     ignoreregex,
     date,
@@ -156,9 +160,9 @@ function wordsOf(regexes: readonly CompiledRegex[]): string[][][] | null {
 export function createLiteralScreen(
   compiled: Pick<CompiledFail2banFilter, 'words' | 'failregex'>,
   sample?: Buffer,
+  counts: Uint32Array | undefined = sample && countBytes(sample),
 ): LiteralScreen {
   if (compiled.words === null) return { literals: null, screen: [] };
-  const counts = sample && countBytes(sample);
   const cost = (word: string): number => {
     // Without a sample, short words stand for common ones.
     if (!sample || !counts) return PASS_COST + 100 * rarityRank(searchWindow(word)) + 20_000 / word.length;
@@ -207,12 +211,6 @@ function search(regex: CompiledRegex, text: string): RegExpExecArray | undefined
     if (m && (!best || m.index < best.index)) best = m;
   }
   return best;
-}
-
-// A named group's number; -1 when the regex has none (a match's [-1] is undefined).
-function groupNumber(regex: CompiledRegex, name: string): number {
-  for (const [n, index] of regex.groups) if (n === name) return index;
-  return -1;
 }
 
 // The groups that took part, but for `except`; an <F-ALT_NAME> group stands in for an empty or missing <F-NAME>
@@ -351,7 +349,7 @@ function findFailures(
   if (prefregex) {
     preMatch = search(prefregex, buf);
     if (!preMatch) return undefined;
-    const content = preMatch[groupNumber(prefregex, 'content')];
+    const content = preMatch[compiled.contentGroup];
     if (content) buf = content;
   }
   // prefregex's own groups (like mlfid) join a failregex's; they are read only once one matches.
@@ -435,7 +433,7 @@ function classifyBufferedLine(compiled: CompiledFail2banFilter, line: string, no
     const preMatch = search(prefregex, buf);
     if (!preMatch) return MISSED;
     pre = definedGroups(prefregex, preMatch, {}, 'content');
-    const content = preMatch[groupNumber(prefregex, 'content')];
+    const content = preMatch[compiled.contentGroup];
     if (content) {
       buf = `${content}\n`;
       window = memory.lines = [content];
