@@ -250,6 +250,7 @@ program
     const report = await replayFiles(files, {
       rules,
       maxLineBytes,
+      now: Date.now(),
       json: options.json === true,
       jobs: options.jobs,
       write: (text) => process.stdout.write(text),

@@ -14,7 +14,6 @@ import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
 import { createEmailDelivery, type MailTransport } from './email/email-delivery.js';
 import { createEscalator } from './escalation/escalator.js';
 import { IncidentTracker, keyHashOf } from './incidents/incident-tracker.js';
-import { parseLogTimestamp } from './rules/log-timestamp.js';
 import { createSourceMatchers, matchChunk } from './rules/match.js';
 import type { SlackDelivery } from './slack/slack-delivery.js';
 import { createFileSource, type RunningSource } from './sources/file-source.js';
@@ -108,6 +107,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const { store, clock, logger } = deps;
   const matchers = createSourceMatchers(rules, config.sources);
   const tracker = new IncidentTracker(rules, config.incidents, store.readTrackerState(clock()));
+  let evictedReported = 0;
   const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const warnOften = createThrottledWarn(logger, clock);
 
@@ -171,9 +171,9 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       matchChunk(
         matcher,
         chunk.data,
-        (line, verdicts) => {
+        (line, verdicts, _start, context) => {
           for (const v of verdicts) {
-            counts.get(v.rule.id)![v.outcome]++;
+            counts.get(v.rule.id)![v.outcome] += v.outcome === 'matched' ? (v.times ?? 1) : 1;
             if (v.outcome === 'rejected') {
               warnOften(
                 `rejected:${v.rule.id}`,
@@ -196,8 +196,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
               );
             }
             matches.push({
-              match: { ruleId: v.rule.id, event, fields: v.fields },
-              at: v.time ?? parseLogTimestamp(line.text, now) ?? now,
+              match: {
+                ruleId: v.rule.id,
+                event,
+                fields: v.fields,
+                ...(v.times ? { times: v.times } : {}),
+                ...(v.repeat ? { repeat: true } : {}),
+              },
+              at: v.time ?? context.time(now) ?? now,
             });
           }
         },
@@ -205,6 +211,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       );
     }
     const changes = tracker.record(matches, now);
+    if (tracker.evicted > evictedReported) {
+      warnOften(
+        'evicted',
+        { evicted: tracker.evicted, maxPendingKeys: config.incidents.maxPendingKeys },
+        'more keys were counted at once than incidents.maxPendingKeys: the least recently seen counts were dropped',
+      );
+      evictedReported = tracker.evicted;
+    }
     commit((options) => store.commit(chunk.sourceId, chunk.position, changes, now, options), changes.incidents.length);
     for (const event of changes.events) deps.onEvent(event);
     // A level due at once goes out with the commit that opened the incident, not at the next sweep.

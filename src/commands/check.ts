@@ -8,6 +8,7 @@ import { readSmtpEnv } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { EscalationConfig, Person, SourceConfig } from '../config/schema.js';
 import { describeSystemError, formatProblemLocation } from '../core/errors.js';
+import { formatCount } from '../core/format-count.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 
 /** What the machine says about each source, as warning texts. */
@@ -103,7 +104,10 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
           `    ${f.failregex.length} failregex, ${f.ignoreregex.length} ignoreregex${f.prefregex ? ', prefregex' : ''}, dates: ${f.datepattern?.replace(/\n/g, ' | ') ?? "fail2ban's default templates"}${compiled.literals ? '' : ' (no literal prefilter: every line is tried)'}`,
         ].join('\n');
       }
-      return `  ${r.id}  ${r.severity}, ${when}, ${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${offers}`;
+      const what = r.web
+        ? `web ${r.web.category}`
+        : `${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}${r.programs ? ` on messages of ${r.programs[0] === '*' ? 'any program' : r.programs.length > 4 ? `${r.programs.slice(0, 4).join(', ')}…` : r.programs.join(', ')}` : ''}`;
+      return `  ${r.id}  ${r.severity}, ${when}, ${what}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${offers}`;
     }),
     ...(loaded.actions.size ? ['actions:'] : []),
     ...[...loaded.actions.values()].flatMap((a) => [
@@ -114,6 +118,7 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
         ? [`    undo:   ${a.undo.join(' ')}${a.ttl ? ` (by itself after ${formatDuration(a.ttl)})` : ''}`]
         : []),
     ]),
+    `threshold state: at most ${formatCount(config.incidents.maxPendingKeys)} keys counted at once (the least recently seen are dropped first, and logged)`,
     ...(config.escalation ? renderEscalation(config.escalation, now) : []),
     `store: ${config.store.path}`,
   ];

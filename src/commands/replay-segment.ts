@@ -23,20 +23,27 @@ export function tallyChunk(
   counts: Map<string, RuleCounts>,
   onMatch?: (lineNumber: number, text: string, rule: string, fields: Record<string, string>) => void,
   lineBase = 0,
+  now = 0,
 ): number {
   let lineNumber = lineBase;
   let counted = 0;
-  matchChunk(matcher, data, (line, verdicts, start) => {
-    if (onMatch) {
-      // Line numbers are only needed for matches reported one by one: count the newlines up to this line.
-      lineNumber += countLines(data.subarray(counted, start));
-      counted = start;
-    }
-    for (const v of verdicts) {
-      counts.get(v.rule.id)![v.outcome]++;
-      if (onMatch && v.outcome === 'matched') onMatch(lineNumber + 1, line.text, v.rule.id, v.fields);
-    }
-  });
+  matchChunk(
+    matcher,
+    data,
+    (line, verdicts, start) => {
+      if (onMatch) {
+        // Line numbers are only needed for matches reported one by one: count the newlines up to this line.
+        lineNumber += countLines(data.subarray(counted, start));
+        counted = start;
+      }
+      for (const v of verdicts) {
+        // A `message repeated N times` line is N matches.
+        counts.get(v.rule.id)![v.outcome] += v.outcome === 'matched' ? (v.times ?? 1) : 1;
+        if (onMatch && v.outcome === 'matched') onMatch(lineNumber + 1, line.text, v.rule.id, v.fields);
+      }
+    },
+    now,
+  );
   return countLines(data);
 }
 

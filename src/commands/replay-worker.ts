@@ -10,6 +10,7 @@ export interface ReplayWorkerInput {
   range: { start: number; end: number };
   rules: CompiledRule[];
   maxLineBytes: number;
+  now: number;
 }
 
 export interface ReplayWorkerOutput {
@@ -17,11 +18,11 @@ export interface ReplayWorkerOutput {
   counts: [string, RuleCounts][];
 }
 
-const { file, range, rules, maxLineBytes } = workerData as ReplayWorkerInput;
+const { file, range, rules, maxLineBytes, now } = workerData as ReplayWorkerInput;
 const matcher = new SourceMatcher(rules, maxLineBytes);
 const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
 let lines = 0;
 readLineBlocks(file, range, maxLineBytes, (data) => {
-  lines += tallyChunk(matcher, data, counts);
+  lines += tallyChunk(matcher, data, counts, undefined, 0, now);
 });
 parentPort?.postMessage({ lines, counts: [...counts] } satisfies ReplayWorkerOutput);

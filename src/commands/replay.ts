@@ -18,6 +18,8 @@ export interface ReplayOptions {
   write: (text: string) => void;
   /** Threads to read a large file with (default 1). */
   jobs?: number;
+  /** The time now, for lines whose stamps have no year. */
+  now: number;
   /** Called at most every quarter second on long replays, for a progress line. */
   onProgress?: (progress: ReplayProgress) => void;
 }
@@ -65,7 +67,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       options.onProgress({ file, lines, fileBytes, fileSize, seconds: (now - started) / 1000 });
     };
     const handle = (data: Buffer) => {
-      lines += tallyChunk(matcher, data, counts, onMatch, lines);
+      lines += tallyChunk(matcher, data, counts, onMatch, lines, options.now);
       if (out.length > 0) {
         options.write(`${out.join('\n')}\n`);
         out = [];
@@ -93,7 +95,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       const jobs = serial ? 1 : Math.max(1, Math.min(options.jobs ?? 1, Math.floor(size / PARALLEL_MIN_BYTES)));
       const [mine, ...theirs] = jobs > 1 ? splitAtLines(file, size, jobs) : [{ start: 0, end: size }];
       const workers = theirs.map((range) =>
-        runWorker({ file, range, rules: [...options.rules], maxLineBytes: options.maxLineBytes }),
+        runWorker({ file, range, rules: [...options.rules], maxLineBytes: options.maxLineBytes, now: options.now }),
       );
       // This thread reads the first range meanwhile; its share of it stands for the whole file's progress.
       bytes += readLineBlocks(file, mine!, options.maxLineBytes, (data, read) => {

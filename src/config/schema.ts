@@ -34,19 +34,46 @@ const thresholdCount = z
   .meta({ description: 'Matches needed to open an incident.' });
 const thresholdWithin = duration.meta({ description: 'The sliding window the matches must fall in.' });
 const thresholdBy = z.array(captureName).meta({ description: 'Captures that key the count, e.g. [ip].' });
+const ipv6Prefix = z.number().int().min(16).max(128).meta({
+  description:
+    'IPv6 addresses in an ip field of `by` count together per prefix of this length (one host has a whole /64).',
+});
 
 const threshold = z
   .strictObject({
     count: thresholdCount.default(1),
     within: thresholdWithin.default(600_000),
     by: thresholdBy.default([]),
+    ipv6Prefix: ipv6Prefix.default(64),
   })
   .meta({ description: 'Open an incident once `count` matches with the same `by` values fall within `within`.' });
 
 /** A pack entry's changes to the pack's thresholds: only what is given replaces the pack's value. */
 const thresholdOverride = z
-  .strictObject({ count: thresholdCount.optional(), within: thresholdWithin.optional(), by: thresholdBy.optional() })
+  .strictObject({
+    count: thresholdCount.optional(),
+    within: thresholdWithin.optional(),
+    by: thresholdBy.optional(),
+    ipv6Prefix: ipv6Prefix.optional(),
+  })
   .meta({ description: "Replaces parts of the pack's thresholds." });
+
+const ignore = z
+  .union([
+    z.array(z.string().min(1)).meta({
+      description:
+        'Whole-line patterns: a matching line is ignored. Text inside a capture (a user name) can match them too.',
+    }),
+    z.record(captureName, oneOrMany(z.string().min(1))).meta({
+      description:
+        'Per capture: values whose matches are ignored; addresses and CIDR ranges for ip fields, e.g. {ip: [10.0.0.0/8]}.',
+    }),
+  ])
+  .default([]);
+
+const programs = oneOrMany(
+  z.string().regex(/^[^\s[\]():]{1,128}$/, { message: 'must be a program name as its log tag shows it, like sshd' }),
+);
 
 const dedupe = z
   .strictObject({
@@ -102,16 +129,23 @@ const ruleActions = z
 const customRule = z.strictObject({
   id,
   source: oneOrMany(id).meta({ description: 'The id of the source (or sources) this rule reads.' }),
+  program: programs.optional().meta({
+    description:
+      'Read only lines this program (or these) wrote, and match the pattern against their message, from its start.',
+  }),
   pattern: oneOrMany(z.string().min(1)).meta({
     description: 'A JavaScript regular expression with named captures, or a list of them (any may match).',
   }),
-  ignore: z.array(z.string().min(1)).default([]).meta({ description: 'Lines matching any of these are ignored.' }),
+  ignore,
   caseInsensitive: z.boolean().default(false),
   severity: severity.default('medium'),
   fields: z
     .record(captureName, z.enum(FIELD_TYPES, { message: `must be one of ${FIELD_TYPES.join(', ')}` }))
     .default({})
-    .meta({ description: 'Types of the named captures; a capture that fails its type rejects the line.' }),
+    .meta({
+      description:
+        'Types of the named captures. A capture that fails its type is left empty; in threshold.by it rejects the line.',
+    }),
   threshold: threshold.prefault({}),
   dedupe: dedupe.optional(),
   title: z.string().min(1).optional().meta({ description: 'Incident title with {capture} placeholders.' }),
@@ -122,7 +156,7 @@ const packRule = z.strictObject({
   use: z.enum(PACK_NAMES, { message: `must name a built-in pack: ${PACK_NAMES.join(', ')}` }),
   id: id.optional().meta({ description: 'Prefix for the pack’s rule ids (default: the pack name).' }),
   source: oneOrMany(id),
-  ignore: z.array(z.string().min(1)).default([]),
+  ignore,
   severity: severity.optional(),
   threshold: thresholdOverride.optional(),
   actions: ruleActions,
@@ -312,6 +346,10 @@ export const configSchema = z
       .strictObject({
         reopenAfter: duration.default(3_600_000).meta({ description: 'Close an incident after this long quiet.' }),
         samples: z.number().int().min(1).max(50).default(5).meta({ description: 'Sample lines kept per incident.' }),
+        maxPendingKeys: z.number().int().min(100).max(10_000_000).default(100_000).meta({
+          description:
+            'Keys (an address, a user) counted towards thresholds at once; beyond it the oldest counts are dropped.',
+        }),
       })
       .prefault({}),
     roles: z
@@ -384,6 +422,7 @@ export type JournaldSourceConfig = Extract<SourceConfig, { type: 'journald' }>;
 export type RuleEntry = Config['rules'][number];
 export type CustomRuleConfig = Extract<RuleEntry, { pattern: unknown }>;
 export type PackRuleConfig = Extract<RuleEntry, { use: unknown }>;
+export type IgnoreConfig = CustomRuleConfig['ignore'];
 export type Fail2banRuleConfig = Extract<RuleEntry, { fail2ban: unknown }>;
 export type ThresholdConfig = CustomRuleConfig['threshold'];
 export type ActionConfig = Config['actions'][number];

@@ -34,6 +34,10 @@ export interface Match {
   ruleId: string;
   event: LogEvent;
   fields: Record<string, string>;
+  /** rsyslog's `message repeated N times`: the line stands for this many matches. */
+  times?: number;
+  /** The same attempt as an earlier line (a PAM failure, then the program's own line): counted once. */
+  repeat?: boolean;
 }
 
 export type IncidentStatus = 'open' | 'closed' | 'resolved';
@@ -51,6 +55,11 @@ export interface Incident {
   source: string;
   sample: string[];
   status: IncidentStatus;
+  /**
+   * For key fields counted by prefix (IPv6 addresses by /64): the first distinct values seen, and how many matches
+   * carried another value.
+   */
+  spread?: Record<string, { values: string[]; more: number }>;
 }
 
 /** What people did to an incident. Slack user ids come from Slack, never from logs. */

@@ -1,9 +1,12 @@
 // Decides what matches mean: counts them in sliding windows per (rule, key), opens an incident when a threshold is
 // reached, folds later matches into it, and closes it after a quiet period. Pure: time is passed in, and every
-// change is returned so the store can commit it in the same transaction as the offsets that caused it.
+// change is returned so the store can commit it in the same transaction as the offsets that caused it. Bounded: at
+// most maxPendingKeys windows are kept (the least recently hit is dropped first), and sample text has a byte budget,
+// so an attacker writing a million distinct addresses costs a fixed amount of memory.
 
 import type { Incident, IncidentEvent, Match } from '../core/types.js';
 import type { CompiledRule } from '../rules/compile.js';
+import { addressKey } from './address-key.js';
 
 /** A match counted towards a threshold that has not been reached yet; persisted so restarts keep the count. */
 export interface Hit {
@@ -11,11 +14,13 @@ export interface Hit {
   keyHash: string;
   at: number;
   expiresAt: number;
+  /** How many matches it stands for (a `message repeated N times` line): 1 when absent. */
+  weight?: number;
 }
 
 export interface TrackerChanges {
   hits: Hit[];
-  /** Windows whose hits became an incident and can be forgotten. */
+  /** Windows whose hits became an incident, or were dropped, and can be forgotten. */
   cleared: { rule: string; keyHash: string }[];
   /** Incidents to write, new ones with id 0 (the store assigns it). */
   incidents: Incident[];
@@ -25,6 +30,8 @@ export interface TrackerChanges {
 export interface TrackerOptions {
   reopenAfter: number;
   samples: number;
+  /** Windows kept at most; the least recently hit is dropped beyond it. */
+  maxPendingKeys?: number;
 }
 
 export interface TrackerState {
@@ -39,22 +46,44 @@ export function keyHashOf(values: readonly string[]): string {
   return JSON.stringify(values);
 }
 
+/** A title with its {field} placeholders filled; a field the match lacks shows as "?". */
 export function renderTitle(template: string, fields: Record<string, string>): string {
-  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => fields[name] ?? whole);
+  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => fields[name] ?? '?');
+}
+
+export const DEFAULT_MAX_PENDING_KEYS = 100_000;
+/** Sample text kept in windows at most; beyond it new hits are counted without their text. */
+export const WINDOW_TEXT_BUDGET = 16 * 1024 * 1024;
+/** A sample line is kept this long at most (Slack shows 1,000 characters of it). */
+export const SAMPLE_CHARS = 2000;
+/** Distinct values an incident lists per aggregated field. */
+const SPREAD_VALUES = 10;
+
+interface WindowHit {
+  at: number;
+  n: number;
+  text?: string;
+  /** The raw values of key fields counted by prefix: the IPv6 address behind its /64. */
+  raw?: Record<string, string>;
 }
 
 export class IncidentTracker {
   private readonly rules: Map<string, CompiledRule>;
   private readonly options: TrackerOptions;
-  /** Hits not yet at the threshold, oldest first; text is kept for the incident's sample (not across restarts). */
-  private readonly windows = new Map<string, { at: number; text?: string }[]>();
+  private readonly maxKeys: number;
+  /** Hits not yet at the threshold, oldest first, least recently hit window first. */
+  private readonly windows = new Map<string, WindowHit[]>();
   private readonly open = new Map<string, { incident: Incident; lastActivityAt: number }>();
   private readonly lastCounted = new Map<string, number>();
   private readonly silences = new Map<string, number | null>();
+  private textBytes = 0;
+  /** Windows dropped to stay within maxPendingKeys, since start. */
+  evicted = 0;
 
   constructor(rules: readonly CompiledRule[], options: TrackerOptions, state: TrackerState = { open: [], hits: [] }) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.options = options;
+    this.maxKeys = options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS;
     for (const o of state.open) {
       this.open.set(slot(o.incident.rule, keyHashOf(Object.values(o.incident.key))), { ...o });
     }
@@ -62,9 +91,14 @@ export class IncidentTracker {
     for (const h of [...state.hits].sort((a, b) => a.at - b.at)) {
       const s = slot(h.rule, h.keyHash);
       const w = this.windows.get(s) ?? [];
-      w.push({ at: h.at });
+      w.push({ at: h.at, n: h.weight ?? 1 });
       this.windows.set(s, w);
     }
+  }
+
+  /** Windows being counted now. */
+  get pendingKeys(): number {
+    return this.windows.size;
   }
 
   /** Folds matches (with the time each happened) into windows and incidents; `now` is the arrival time. */
@@ -73,42 +107,56 @@ export class IncidentTracker {
     const touched = new Map<Incident, 'opened' | 'updated'>();
     for (const { match, at } of matches) {
       const rule = this.rules.get(match.ruleId);
-      if (!rule || this.isDuplicate(rule, match, at)) continue;
-      const keyValues = rule.threshold.by.map((f) => match.fields[f] ?? '');
-      const keyHash = keyHashOf(keyValues);
+      if (!rule || match.repeat || this.isDuplicate(rule, match, at)) continue;
+      const key = this.keyOf(rule, match);
+      // A match without a value for its key (an address the line did not name) cannot be counted for anyone.
+      if (!key) continue;
+      const keyHash = keyHashOf(key.values);
       const s = slot(rule.id, keyHash);
       if (this.isSilenced(s, now)) continue;
+      const n = match.times ?? 1;
       const open = this.open.get(s);
       if (open) {
-        this.fold(open.incident, match, at);
+        this.fold(open.incident, match, at, n, key.raw);
         open.lastActivityAt = now;
         if (!touched.has(open.incident)) touched.set(open.incident, 'updated');
         continue;
       }
-      const window = (this.windows.get(s) ?? []).filter((h) => h.at > at - rule.threshold.within);
-      window.push({ at, text: match.event.text });
-      if (window.length < rule.threshold.count) {
-        this.windows.set(s, window);
-        changes.hits.push({ rule: rule.id, keyHash, at, expiresAt: at + rule.threshold.within });
+      const window = this.takeWindow(s, at - rule.threshold.within);
+      const text = this.textBytes < WINDOW_TEXT_BUDGET ? match.event.text.slice(0, SAMPLE_CHARS) : undefined;
+      window.push({ at, n, ...(text === undefined ? {} : { text }), ...(key.raw ? { raw: key.raw } : {}) });
+      this.textBytes += text?.length ?? 0;
+      if (window.reduce((sum, h) => sum + h.n, 0) < rule.threshold.count) {
+        this.keepWindow(s, window, changes);
+        changes.hits.push({
+          rule: rule.id,
+          keyHash,
+          at,
+          expiresAt: at + rule.threshold.within,
+          ...(n > 1 ? { weight: n } : {}),
+        });
         continue;
       }
-      this.windows.delete(s);
+      this.forgetText(window);
       changes.cleared.push({ rule: rule.id, keyHash });
-      const key = Object.fromEntries(rule.threshold.by.map((f, i) => [f, keyValues[i]!]));
       const incident: Incident = {
         id: 0,
         rule: rule.id,
         severity: rule.severity,
-        title: renderTitle(rule.title, match.fields),
-        key,
+        title: renderTitle(rule.title, { ...match.fields, ...key.named }),
+        key: key.named,
         fields: { ...match.fields },
-        count: window.length,
+        count: window.reduce((sum, h) => sum + h.n, 0),
         firstSeen: Math.min(...window.map((h) => h.at)),
         lastSeen: at,
         source: match.event.sourceId,
-        sample: window.flatMap((h) => (h.text === undefined ? [] : [h.text])).slice(-this.options.samples),
+        sample: window.flatMap((h) => (h.text === undefined ? [] : [h.text])),
         status: 'open',
       };
+      // Over the text budget the window kept counts only: the line that reached the threshold is shown all the same.
+      if (text === undefined) incident.sample.push(match.event.text.slice(0, SAMPLE_CHARS));
+      incident.sample = incident.sample.slice(-this.options.samples);
+      for (const h of window) if (h.raw) addSpread(incident, h.raw, h.n);
       this.open.set(s, { incident, lastActivityAt: now });
       touched.set(incident, 'opened');
     }
@@ -130,12 +178,15 @@ export class IncidentTracker {
       changes.events.push({ event: 'closed', incident: o.incident });
     }
     for (const [s, w] of this.windows) {
-      const rule = this.rules.get(s.slice(0, s.indexOf('\0')));
+      const rule = this.rules.get(ruleOf(s));
       const newest = w[w.length - 1]?.at ?? 0;
-      if (!rule || newest <= now - rule.threshold.within) this.windows.delete(s);
+      if (!rule || newest <= now - rule.threshold.within) {
+        this.forgetText(w);
+        this.windows.delete(s);
+      }
     }
     for (const [s, at] of this.lastCounted) {
-      const rule = this.rules.get(s.slice(0, s.indexOf('\0')));
+      const rule = this.rules.get(ruleOf(s));
       if (!rule?.dedupe || at < now - rule.dedupe.within) this.lastCounted.delete(s);
     }
     return changes;
@@ -147,6 +198,8 @@ export class IncidentTracker {
     const current = this.silences.get(s);
     if (current === null) return;
     this.silences.set(s, until === null || current === undefined ? until : Math.max(until, current));
+    const window = this.windows.get(s);
+    if (window) this.forgetText(window);
     this.windows.delete(s);
   }
 
@@ -172,13 +225,65 @@ export class IncidentTracker {
     return undefined;
   }
 
-  private fold(incident: Incident, match: Match, at: number): void {
-    incident.count++;
+  /**
+   * The values a match is counted under (IPv6 addresses in ip fields by their prefix), the same by field name, and
+   * the raw values behind prefixes; undefined when a key field has no value.
+   */
+  private keyOf(
+    rule: CompiledRule,
+    match: Match,
+  ): { values: string[]; named: Record<string, string>; raw?: Record<string, string> } | undefined {
+    const values: string[] = [];
+    const named: Record<string, string> = {};
+    let raw: Record<string, string> | undefined;
+    for (const field of rule.threshold.by) {
+      const value = match.fields[field];
+      if (value === undefined) return undefined;
+      const key = rule.fields[field] === 'ip' ? addressKey(value, rule.threshold.ipv6Prefix) : value;
+      if (key !== value) {
+        raw ??= {};
+        raw[field] = value;
+      }
+      values.push(key);
+      named[field] = key;
+    }
+    return { values, named, ...(raw ? { raw } : {}) };
+  }
+
+  /** The window of a slot without the hits older than `after`, taken out of the map (keepWindow puts it back). */
+  private takeWindow(s: string, after: number): WindowHit[] {
+    const window = this.windows.get(s);
+    if (!window) return [];
+    this.windows.delete(s);
+    const live = window.filter((h) => h.at > after);
+    if (live.length < window.length) this.forgetText(window.filter((h) => h.at <= after));
+    return live;
+  }
+
+  // Re-inserting moves the window to the end, so the first entry is always the least recently hit one.
+  private keepWindow(s: string, window: WindowHit[], changes: TrackerChanges): void {
+    this.windows.set(s, window);
+    while (this.windows.size > this.maxKeys) {
+      const [oldest, hits] = this.windows.entries().next().value!;
+      this.windows.delete(oldest);
+      this.forgetText(hits);
+      this.evicted++;
+      changes.cleared.push({ rule: ruleOf(oldest), keyHash: oldest.slice(oldest.indexOf('\0') + 1) });
+    }
+  }
+
+  private forgetText(hits: readonly WindowHit[]): void {
+    for (const h of hits) this.textBytes -= h.text?.length ?? 0;
+  }
+
+  private fold(incident: Incident, match: Match, at: number, n: number, raw?: Record<string, string>): void {
+    incident.count += n;
     incident.lastSeen = Math.max(incident.lastSeen, at);
     incident.fields = { ...match.fields };
-    incident.sample.push(match.event.text);
+    incident.sample.push(match.event.text.slice(0, SAMPLE_CHARS));
     if (incident.sample.length > this.options.samples)
       incident.sample.splice(0, incident.sample.length - this.options.samples);
+    if (raw) addSpread(incident, raw, n);
   }
 
   // One event that logs several lines (a password failure: pam_unix and sshd) counts once.
@@ -187,11 +292,28 @@ export class IncidentTracker {
     const s = slot(rule.id, keyHashOf(rule.dedupe.by.map((f) => match.fields[f] ?? '')));
     const last = this.lastCounted.get(s);
     if (last !== undefined && Math.abs(at - last) <= rule.dedupe.within) return true;
+    this.lastCounted.delete(s);
     this.lastCounted.set(s, at);
+    if (this.lastCounted.size > this.maxKeys) this.lastCounted.delete(this.lastCounted.keys().next().value!);
     return false;
+  }
+}
+
+function addSpread(incident: Incident, raw: Record<string, string>, n: number): void {
+  incident.spread ??= {};
+  for (const [field, value] of Object.entries(raw)) {
+    incident.spread[field] ??= { values: [], more: 0 };
+    const spread = incident.spread[field];
+    if (spread.values.includes(value)) continue;
+    if (spread.values.length < SPREAD_VALUES) spread.values.push(value);
+    else spread.more += n;
   }
 }
 
 function slot(rule: string, keyHash: string): string {
   return `${rule}\0${keyHash}`;
+}
+
+function ruleOf(s: string): string {
+  return s.slice(0, s.indexOf('\0'));
 }

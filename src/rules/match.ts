@@ -1,35 +1,34 @@
 // The hot path. A chunk of log is searched as raw bytes for the literals the rules need; only lines containing one
-// are decoded as UTF-8 and run through the regexes.
-import type { FieldType } from '../core/types.js';
-import type { CompiledRule } from './compile.js';
+// are decoded as UTF-8, split into their envelope when a rule asks, and run through the rules.
+import type { CompiledRule, RuleKind } from './compile.js';
 import { matchFail2banRule } from './fail2ban/fail2ban-rule.js';
-import { isValidField } from './field-types.js';
+import { LineContext, ProcessMemory } from './line-context.js';
+import { matchRegexRule } from './regex-rule.js';
 import { searchWindow } from './search-window.js';
+import type { RuleVerdict } from './verdict.js';
+import { matchWebRule } from './web/web-rule.js';
 
-export type RuleVerdict =
-  /** time: when the rule found the line's date itself (fail2ban rules). */
-  | { outcome: 'matched'; rule: CompiledRule; fields: Record<string, string>; time?: number }
-  | { outcome: 'ignored'; rule: CompiledRule }
-  | { outcome: 'rejected'; rule: CompiledRule; field: string; type: FieldType; value: string };
+export type { RuleVerdict } from './verdict.js';
 
-/** What one rule says of one line; undefined when no pattern matched. */
-export function matchRule(rule: CompiledRule, line: string, now = Date.now()): RuleVerdict | undefined {
-  if (rule.fail2ban) return matchFail2banRule(rule, rule.fail2ban, line, now);
-  for (const pattern of rule.patterns) {
-    if (pattern.anchors.length > 0 && !pattern.anchors.some((a) => line.includes(a))) continue;
-    const m = pattern.regex.exec(line);
-    if (!m) continue;
-    if (rule.ignore.some((r) => r.test(line))) return { outcome: 'ignored', rule };
-    const fields: Record<string, string> = {};
-    for (const [name, value] of Object.entries(m.groups ?? {})) {
-      if (value === undefined) continue;
-      const type = rule.fields[name] ?? 'text';
-      if (!isValidField(type, value)) return { outcome: 'rejected', rule, field: name, type, value };
-      fields[name] = value;
-    }
-    return { outcome: 'matched', rule, fields };
-  }
-  return undefined;
+/** What one source shares across its lines and rules. */
+export interface MatchState {
+  processes: ProcessMemory;
+  now: number;
+}
+
+/** How each kind of rule reads a line: the one place a new rule kind is added. */
+const RULE_KINDS: Record<
+  RuleKind,
+  (rule: CompiledRule, line: LineContext, state: MatchState) => RuleVerdict | undefined
+> = {
+  regex: (rule, line, state) => matchRegexRule(rule, line, state.processes),
+  fail2ban: (rule, line, state) => matchFail2banRule(rule, rule.fail2ban!, line.text, state.now),
+  web: (rule, line, state) => matchWebRule(rule, line, state.processes),
+};
+
+/** What one rule says of one line; undefined when it does not match. */
+export function matchRule(rule: CompiledRule, line: LineContext, state: MatchState): RuleVerdict | undefined {
+  return RULE_KINDS[rule.kind](rule, line, state);
 }
 
 export interface DecodedLine {
@@ -55,6 +54,8 @@ const MAX_MASKED_RULES = 30;
 export class SourceMatcher {
   readonly rules: readonly CompiledRule[];
   readonly maxLineBytes: number;
+  /** What earlier lines of a process said, for later lines of the same process (bounded). */
+  readonly processes = new ProcessMemory();
   /** Literal windows as UTF-8 bytes, or null when some rule can match lines without any literal. */
   private readonly windows: Buffer[] | null;
   /** For each window, the bit mask of the rules that need it (all bits when there are too many rules to mask). */
@@ -72,7 +73,10 @@ export class SourceMatcher {
         byWindow.set(window, (byWindow.get(window) ?? 0) | (this.allRules === -1 ? -1 : 1 << i));
       }
     });
-    const unanchored = rules.some((r) => r.patterns.some((p) => p.anchors.length === 0));
+    // Web rules read every access-log line; a rule without literals can match any line.
+    const unanchored = rules.some(
+      (r) => r.kind === 'web' || r.patterns.length === 0 || r.patterns.some((p) => p.anchors.length === 0),
+    );
     this.windows =
       unanchored || byWindow.size > MAX_WINDOWS ? null : [...byWindow.keys()].map((w) => Buffer.from(w, 'utf8'));
     this.windowRules = [...byWindow.values()];
@@ -92,11 +96,12 @@ export class SourceMatcher {
   }
 
   /** The verdicts of the rules in the mask (default: all) on one line: matched, ignored or rejected. */
-  matchLine(line: string, rules = this.allRules, now = Date.now()): RuleVerdict[] {
+  matchLine(line: LineContext, rules = this.allRules, now = 0): RuleVerdict[] {
     const verdicts: RuleVerdict[] = [];
+    const state: MatchState = { processes: this.processes, now };
     for (let i = 0; i < this.rules.length; i++) {
       if (rules !== -1 && (rules & (1 << i)) === 0) continue;
-      const v = matchRule(this.rules[i]!, line, now);
+      const v = matchRule(this.rules[i]!, line, state);
       if (v) verdicts.push(v);
     }
     return verdicts;
@@ -167,12 +172,13 @@ export function createSourceMatchers(
 export function matchChunk(
   matcher: SourceMatcher,
   data: Buffer,
-  onLine: (line: DecodedLine, verdicts: RuleVerdict[], start: number) => void,
-  now = Date.now(),
+  onLine: (line: DecodedLine, verdicts: RuleVerdict[], start: number, context: LineContext) => void,
+  now = 0,
 ): void {
   matcher.scan(data, (start, end, rules) => {
     const line = decodeLine(data, start, end, matcher.maxLineBytes);
-    const verdicts = matcher.matchLine(line.text, rules, now);
-    if (verdicts.length > 0) onLine(line, verdicts, start);
+    const context = new LineContext(line.text);
+    const verdicts = matcher.matchLine(context, rules, now);
+    if (verdicts.length > 0) onLine(line, verdicts, start, context);
   });
 }

@@ -175,6 +175,7 @@ interface IncidentRow {
   source: string;
   sample_json: string;
   status: string;
+  spread_json?: string | null;
   acknowledged_by?: string | null;
   acknowledged_at?: number | null;
   resolved_by?: string | null;
@@ -222,13 +223,14 @@ export class SqliteStore {
       ),
       insertIncident: db.prepare(
         `INSERT INTO incidents (rule, key_hash, key_json, severity, title, fields_json, count, first_seen, last_seen,
-           last_activity_at, source, sample_json, status)
+           last_activity_at, source, sample_json, status, spread_json)
          VALUES (@rule, @key_hash, @key_json, @severity, @title, @fields_json, @count, @first_seen, @last_seen,
-           @last_activity_at, @source, @sample_json, @status)`,
+           @last_activity_at, @source, @sample_json, @status, @spread_json)`,
       ),
       updateIncident: db.prepare(
         `UPDATE incidents SET title = @title, fields_json = @fields_json, count = @count, last_seen = @last_seen,
-           last_activity_at = @last_activity_at, sample_json = @sample_json, status = @status, version = version + 1
+           last_activity_at = @last_activity_at, sample_json = @sample_json, status = @status,
+           spread_json = @spread_json, version = version + 1
          WHERE id = @id`,
       ),
       incidentById: db.prepare<[number], IncidentRow & { version: number }>('SELECT * FROM incidents WHERE id = ?'),
@@ -322,10 +324,10 @@ export class SqliteStore {
       ),
       openIncidents: db.prepare<[], IncidentRow>("SELECT * FROM incidents WHERE status = 'open' ORDER BY id"),
       allIncidents: db.prepare<[], IncidentRow>('SELECT * FROM incidents ORDER BY id'),
-      insertHit: db.prepare('INSERT INTO hits (rule, key_hash, at, expires_at) VALUES (?, ?, ?, ?)'),
+      insertHit: db.prepare('INSERT INTO hits (rule, key_hash, at, expires_at, weight) VALUES (?, ?, ?, ?, ?)'),
       clearHits: db.prepare('DELETE FROM hits WHERE rule = ? AND key_hash = ?'),
       liveHits: db.prepare<[number], Hit>(
-        'SELECT rule, key_hash AS keyHash, at, expires_at AS expiresAt FROM hits WHERE expires_at > ?',
+        'SELECT rule, key_hash AS keyHash, at, expires_at AS expiresAt, weight FROM hits WHERE expires_at > ?',
       ),
       expireHits: db.prepare('DELETE FROM hits WHERE expires_at <= ?'),
       lastAudit: db.prepare<[], { hash: string }>('SELECT hash FROM audit ORDER BY id DESC LIMIT 1'),
@@ -497,7 +499,7 @@ export class SqliteStore {
   }
 
   private applyChanges(changes: TrackerChanges, now: number, options: CommitOptions): void {
-    for (const h of changes.hits) this.statements.insertHit.run(h.rule, h.keyHash, h.at, h.expiresAt);
+    for (const h of changes.hits) this.statements.insertHit.run(h.rule, h.keyHash, h.at, h.expiresAt, h.weight ?? 1);
     for (const c of changes.cleared) this.statements.clearHits.run(c.rule, c.keyHash);
     for (const incident of changes.incidents) {
       const row = {
@@ -508,6 +510,7 @@ export class SqliteStore {
         last_activity_at: now,
         sample_json: JSON.stringify(incident.sample),
         status: incident.status,
+        spread_json: incident.spread ? JSON.stringify(incident.spread) : null,
       };
       if (incident.id === 0) {
         const result = this.statements.insertIncident.run({
@@ -954,6 +957,7 @@ function incidentFromRow(row: IncidentRow): Incident {
     source: row.source,
     sample: JSON.parse(row.sample_json),
     status: row.status as Incident['status'],
+    ...(row.spread_json ? { spread: JSON.parse(row.spread_json) } : {}),
   };
 }
 

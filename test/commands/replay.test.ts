@@ -7,7 +7,7 @@ import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
 const { rules } = parseConfig(
-  "sources: [{ id: s, path: /x }]\nrules: [{ id: denied, source: s, pattern: 'denied ip=(?<ip>\\S+)', fields: { ip: ip } }]\n",
+  "sources: [{ id: s, path: /x }]\nrules: [{ id: denied, source: s, pattern: 'denied ip=(?<ip>\\S+)', fields: { ip: ip }, threshold: { by: [ip] } }]\n",
   't.yml',
 );
 
@@ -16,7 +16,13 @@ async function replay(text: string | Buffer, json = true) {
   const file = join(dir, 'in.log');
   writeFileSync(file, text);
   let out = '';
-  const report = await replayFiles([file], { rules, maxLineBytes: 1024, json, write: (t) => (out += t) });
+  const report = await replayFiles([file], {
+    rules,
+    maxLineBytes: 1024,
+    json,
+    now: Date.parse('2026-11-23T12:00:00Z'),
+    write: (t) => (out += t),
+  });
   return {
     report,
     matches: out

@@ -62,11 +62,11 @@ rules:
     );
     expect(config.store.path).toBe('./data/logwarden.db');
     expect(config.sources[0]).toEqual({ id: 'auth', type: 'file', path: '/x', from: 'end', maxLineBytes: 65536 });
-    expect(config.incidents).toEqual({ reopenAfter: 3_600_000, samples: 5 });
+    expect(config.incidents).toEqual({ reopenAfter: 3_600_000, samples: 5, maxPendingKeys: 100_000 });
     expect(config.tail).toEqual({ pollInterval: 1000, rotateQuiet: 5000 });
     expect(rules[0]).toMatchObject({
       severity: 'medium',
-      threshold: { count: 1, within: 600_000, by: [] },
+      threshold: { count: 1, within: 600_000, by: [], ipv6Prefix: 64 },
       title: 'r',
     });
     expect(Object.isFrozen(config.sources[0])).toBe(true);
@@ -78,15 +78,19 @@ rules:
     expect(rules.map((r) => r.id)).toEqual([
       'sshd',
       'sudo-auth',
-      'sudo-incorrect-password',
       'sudo-not-allowed',
+      'sudo-lockout',
       'nginx-auth',
-      'nginx-scan',
       'nginx-traversal',
+      'nginx-injection',
+      'nginx-probe',
+      'nginx-scanner',
+      'nginx-login',
+      'nginx-auth-401',
       'generic',
       'app-login',
     ]);
-    expect(rules[0]!.threshold).toEqual({ count: 3, within: 600_000, by: ['ip'] });
+    expect(rules[0]!.threshold).toEqual({ count: 3, within: 600_000, by: ['ip'], ipv6Prefix: 64 });
     expect(rules.at(-1)!.threshold.within).toBe(5_400_000);
   });
 

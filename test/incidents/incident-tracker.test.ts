@@ -2,19 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { Match } from '../../src/core/types.js';
 import { IncidentTracker } from '../../src/incidents/incident-tracker.js';
 import type { CompiledRule } from '../../src/rules/compile.js';
+import { NO_IGNORE } from '../../src/rules/verdict.js';
 
 const MIN = 60_000;
 
 function rule(overrides: Partial<CompiledRule> = {}): CompiledRule {
   return {
     id: 'ssh',
+    kind: 'regex',
     severity: 'high',
     title: 'SSH brute force from {ip}',
     sources: ['auth'],
     patterns: [],
-    ignore: [],
+    ignore: NO_IGNORE,
     fields: { ip: 'ip', pid: 'int' },
-    threshold: { count: 3, within: 10 * MIN, by: ['ip'] },
+    keyFields: ['ip'],
+    captured: ['ip'],
+    threshold: { count: 3, within: 10 * MIN, by: ['ip'], ipv6Prefix: 64 },
     actions: [],
     ...overrides,
   };
@@ -62,7 +66,10 @@ describe('IncidentTracker.record', () => {
   });
 
   it('folds later matches into the open incident, keeping the last samples', () => {
-    const tracker = new IncidentTracker([rule({ threshold: { count: 1, within: MIN, by: ['ip'] } })], options);
+    const tracker = new IncidentTracker(
+      [rule({ threshold: { count: 1, within: MIN, by: ['ip'], ipv6Prefix: 64 } })],
+      options,
+    );
     tracker.record([{ match: match('203.0.113.7', 'a'), at: 0 }], 0);
     const changes = tracker.record(
       [
@@ -97,7 +104,12 @@ describe('IncidentTracker.record', () => {
 
   it('counts lines of one attempt once with dedupe', () => {
     const tracker = new IncidentTracker(
-      [rule({ threshold: { count: 2, within: MIN, by: ['ip'] }, dedupe: { by: ['pid'], within: 1000 } })],
+      [
+        rule({
+          threshold: { count: 2, within: MIN, by: ['ip'], ipv6Prefix: 64 },
+          dedupe: { by: ['pid'], within: 1000 },
+        }),
+      ],
       options,
     );
     const pam = (t: number) => ({ match: match('203.0.113.7', 'pam', { pid: '7' }), at: t });
@@ -110,7 +122,10 @@ describe('IncidentTracker.record', () => {
 
 describe('IncidentTracker.silence', () => {
   it('opens nothing for a silenced rule and key until the silence ends', () => {
-    const tracker = new IncidentTracker([rule({ threshold: { count: 1, within: MIN, by: ['ip'] } })], options);
+    const tracker = new IncidentTracker(
+      [rule({ threshold: { count: 1, within: MIN, by: ['ip'], ipv6Prefix: 64 } })],
+      options,
+    );
     tracker.silence('ssh', '["203.0.113.7"]', 10 * MIN);
     expect(tracker.record([{ match: match('203.0.113.7'), at: MIN }], MIN).events).toEqual([]);
     expect(tracker.record([{ match: match('198.51.100.1'), at: MIN }], MIN).events[0]?.event).toBe('opened');
@@ -118,18 +133,25 @@ describe('IncidentTracker.silence', () => {
   });
 
   it('keeps silences from the store across a restart, forever ones included', () => {
-    const tracker = new IncidentTracker([rule({ threshold: { count: 1, within: MIN, by: ['ip'] } })], options, {
-      open: [],
-      hits: [],
-      silences: [{ rule: 'ssh', keyHash: '["203.0.113.7"]', until: null }],
-    });
+    const tracker = new IncidentTracker(
+      [rule({ threshold: { count: 1, within: MIN, by: ['ip'], ipv6Prefix: 64 } })],
+      options,
+      {
+        open: [],
+        hits: [],
+        silences: [{ rule: 'ssh', keyHash: '["203.0.113.7"]', until: null }],
+      },
+    );
     expect(tracker.record([{ match: match('203.0.113.7'), at: 999 * MIN }], 999 * MIN).events).toEqual([]);
   });
 });
 
 describe('IncidentTracker.sweep', () => {
   it('closes an incident after reopenAfter of quiet, and a new match then needs the threshold again', () => {
-    const tracker = new IncidentTracker([rule({ threshold: { count: 2, within: 10 * MIN, by: ['ip'] } })], options);
+    const tracker = new IncidentTracker(
+      [rule({ threshold: { count: 2, within: 10 * MIN, by: ['ip'], ipv6Prefix: 64 } })],
+      options,
+    );
     tracker.record(
       [0, 1].map((t) => ({ match: match('203.0.113.7'), at: t })),
       0,

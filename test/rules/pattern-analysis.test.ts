@@ -48,11 +48,13 @@ describe('analyzePattern', () => {
 
   it('finds every built-in pattern safe, and able to skip lines by literal', () => {
     for (const rule of Object.values(PACKS).flat()) {
-      for (const pattern of rule.patterns) {
+      if (rule.kind !== 'message') continue;
+      for (const { re: pattern } of rule.patterns) {
         const analysis = analyzePattern(pattern);
         expect(analysis.catastrophic, pattern).toBeUndefined();
         expect(analysis.warnings, pattern).toEqual([]);
-        expect(analysis.anchors.length, pattern).toBeGreaterThan(0);
+        // Without a literal of its own, a message pattern is screened by its programs' tags (compile.ts).
+        if (analysis.anchors.length === 0) expect(rule.programs[0], pattern).not.toBe('*');
       }
     }
   });

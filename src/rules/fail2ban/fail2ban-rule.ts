@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { Fail2banRuleConfig } from '../../config/schema.js';
 import { type ConfigProblem, Fail2banFilterInvalidError } from '../../core/errors.js';
 import type { CompiledRule } from '../compile.js';
-import type { RuleVerdict } from '../match.js';
+import { NO_IGNORE, type RuleVerdict } from '../verdict.js';
 import {
   type CompiledFail2banFilter,
   classifyFail2banLine,
@@ -67,14 +67,17 @@ export function compileFail2banRule(
   const id = fail2banRuleId(entry);
   return {
     id,
+    kind: 'fail2ban',
     severity: entry.severity,
     title: entry.title ?? `fail2ban ${id}: {ip}`,
     sources: entry.source,
     // One stand-in pattern carries what the engine's prefilter needs: the literals every failure line contains.
     patterns: [{ regex: /(?!)/, anchors: compiled.literals ?? [], captures: ['ip', 'user'] }],
-    ignore: [],
+    ignore: NO_IGNORE,
     fields: { ip: 'ip', user: 'text' },
-    threshold: { count: entry.maxretry, within: entry.findtime, by: ['ip'] },
+    keyFields: ['ip'],
+    captured: ['ip'],
+    threshold: { count: entry.maxretry, within: entry.findtime, by: ['ip'], ipv6Prefix: 128 },
     actions: entry.actions,
     fail2ban: {
       compiled,

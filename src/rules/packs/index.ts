@@ -1,16 +1,19 @@
 // The registry of built-in packs, by the name a config's `use:` gives.
 import { genericPack } from './generic.js';
+import { loginPack } from './login.js';
 import type { PackRule } from './pack.js';
 import { sshdAggressivePack, sshdPack } from './sshd.js';
 import { sudoPack } from './sudo.js';
-import { apachePack, nginxPack } from './web.js';
+import { apachePack, nginxPack, webPack } from './web.js';
 
 export const PACKS = {
   sshd: sshdPack,
   'sshd-aggressive': sshdAggressivePack,
   sudo: sudoPack,
+  login: loginPack,
   nginx: nginxPack,
   apache: apachePack,
+  web: webPack,
   generic: genericPack,
 } as const satisfies Record<string, PackRule[]>;
 

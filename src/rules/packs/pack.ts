@@ -1,20 +1,60 @@
-// A built-in pack is a list of rules written once, so `rules: [{use: sshd, source: auth}]` is all a config needs.
+// A built-in pack is a list of rules written once, so `rules: [{use: sshd, source: auth}]` is all a config needs. Each
+// pattern reads the message of the programs its rule names, from the message's start, and says which source file and
+// format string of that program it comes from.
 import type { FieldType, Severity } from '../../core/types.js';
+import type { WebCategory } from '../web/web-signatures.js';
 
-export interface PackRule {
-  /** Appended to the pack's id prefix: `sshd` + `` → `sshd`, `nginx` + `scan` → `nginx-scan`. */
+export interface MessagePattern {
+  /** A regular expression over the program's message, matched from its start (the compiler anchors it). */
+  re: string;
+  /** The program's source file and the format string that writes this message. */
+  from: string;
+  /**
+   * How it counts beside the same process's other lines, so one attempt that logs several lines counts once: `pam` is
+   * a PAM module's failure, which the program follows with its own line for the attempt (`after-pam`); `follow-up` is
+   * a further line about the attempt just reported (shadow su's `- /dev/pts/0 alice:root` after `FAILED su for`).
+   */
+  counts?: 'pam' | 'after-pam' | 'follow-up';
+  /** The line stands for as many attempts as this capture says (sudo's `3 incorrect password attempts`). */
+  timesFrom?: string;
+  /** The message names no address: it is the one the same process named before (sshd's pid is the connection). */
+  ipFromProcess?: true;
+  /** The address is the client the web server wrote outside the message (Apache's `[client …]`). */
+  ipFromClient?: true;
+  /** The captured `path` must look like a probe (see web-signatures.ts) for the line to count. */
+  check?: 'probe-path';
+  /** What the incident says the line was, when the pattern captures no `detail` of its own. */
+  detail?: string;
+}
+
+interface PackRuleBase {
+  /** Appended to the pack's id prefix: `sshd` + `` → `sshd`, `nginx` + `probe` → `nginx-probe`. */
   suffix: string;
-  patterns: string[];
-  fields: Record<string, FieldType>;
   severity: Severity;
   threshold: { count: number; within: number; by: string[] };
   dedupe?: { by: string[]; within: number };
   title: string;
 }
 
+export interface MessagePackRule extends PackRuleBase {
+  kind: 'message';
+  /** The programs whose messages it reads, as their log tags name them. */
+  programs: readonly string[];
+  patterns: MessagePattern[];
+  fields: Record<string, FieldType>;
+}
+
+/** A category of the web access-log classifier, with its own threshold. */
+export interface WebPackRule extends PackRuleBase {
+  kind: 'web';
+  category: WebCategory;
+  /** The web server's own error-log lines of the same category, read from the messages of these programs. */
+  errors?: { programs: readonly string[]; patterns: MessagePattern[] };
+}
+
+export type PackRule = MessagePackRule | WebPackRule;
+
 /** An IPv4 or IPv6 address as logs print it (ending in a digit, so a trailing ":" stays out); the `ip` type checks it. */
-export const IP = '[0-9A-Fa-f:.]{1,44}[0-9A-Fa-f]';
-/** The program tag of a syslog or journal line: `sshd[123]: ` or, since OpenSSH 9.8, `sshd-session[123]: `. */
-export const SSHD = '\\bsshd(?:-session)?\\[(?<pid>\\d{1,10})\\]: ';
+export const IP = '[0-9A-Fa-f:.]{1,45}[0-9A-Fa-f]';
 
 export const MINUTE = 60_000;

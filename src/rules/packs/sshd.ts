@@ -1,38 +1,218 @@
-// OpenSSH authentication failures as Debian and Ubuntu log them (syslog or journal, sshd or sshd-session).
-// Patterns end with $ so a user name like "x from 6.6.6.6 port 22 ssh2" cannot pose as the client address.
-import { IP, MINUTE, type PackRule, SSHD } from './pack.js';
+// OpenSSH's authentication failures, every message read from its start (tags sshd, and sshd-session since 9.8; what
+// sshd-auth logs in 10.x is relayed under sshd-session). The client chooses the user name (up to 100 bytes, spaces
+// and quotes kept, never a ":"), the disconnect reason and the version string: an address is captured only where
+// sshd wrote it after such text, anchored at the end of the line, or before any of it. Formats, versions and
+// levels: openssh-portable 7.0p1–10.5p1 (auth.c, auth2.c, auth-pam.c, packet.c, sshd.c, kex.c, serverloop.c).
+import { IP, type MessagePackRule, type MessagePattern, MINUTE } from './pack.js';
+import { pamAuthFailure, pamLockout, pamMoreFailures } from './pam.js';
 
-const USER = '(?<user>.{0,256}?)';
-const PREAUTH = '(?: \\[preauth\\])?$';
+const PROGRAMS = ['sshd', 'sshd-session', 'sshd-auth'];
+/** A user name as sshd logs it: anything but ":", matched lazily so the address at the end of the line wins. */
+const USER = '(?<user>[^:]{0,512}?)';
+const PORT = ' port \\d{1,5}';
+/** What may follow an address sshd wrote last: its port, the connection's local end, the preauth marker. */
+const TAIL = '(?: (?:port \\d{1,5}|on \\S{1,256}|via \\S{1,256}|\\[preauth\\]|ssh[12])){0,4}';
+const PREAUTH = '(?: \\[preauth\\])?';
+/** The level prefix log.c writes for error() and fatal(). */
+const LEVEL = '(?:(?:error|fatal): )?';
+/**
+ * auth_log()'s info after "ssh2": a key type and fingerprint, never text with spaces the client could shape (a
+ * certificate's key ID and hostbased's client user/host are the client's own text, so those lines are not read).
+ */
+const KEY_INFO =
+  '(?:: [A-Z][A-Z0-9-]{1,40} (?:SHA256:[A-Za-z0-9+/]{43}|MD5:[0-9a-f]{2}(?::[0-9a-f]{2}){15}|[0-9a-f]{2}(?::[0-9a-f]{2}){15}))?';
+/** The connection's preamble in sshpkt_fatal() and Disconnecting lines (7.5+): `[authenticating |invalid ]user X `. */
+const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
+/** Where sshd writes the canonical host name (UseDNS yes) or the address: a name is shown, never counted as one. */
+const ADDRESS_OR_NAME = `(?:(?<ip>${IP})|(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}))`;
 
-export const SSHD_PATTERNS = [
-  `${SSHD}Failed (?:password|keyboard-interactive/pam) for (?:invalid user )?${USER} from (?<ip>${IP}) port \\d{1,5}(?: ssh2)?${PREAUTH}`,
-  `${SSHD}Invalid user ${USER} from (?<ip>${IP})(?: port \\d{1,5})?${PREAUTH}`,
-  `${SSHD}pam_unix\\(sshd:auth\\): authentication failure; logname=\\S{0,256} uid=\\d{0,10} euid=\\d{0,10} tty=\\S{0,64} ruser=\\S{0,256} rhost=(?<ip>${IP})(?:  ?user=(?<user>\\S{0,256}))?\\s{0,8}$`,
-  `${SSHD}error: maximum authentication attempts exceeded for (?:invalid user )?${USER} from (?<ip>${IP}) port \\d{1,5} ssh2${PREAUTH}`,
-  `${SSHD}Disconnecting (?:authenticating|invalid) user ${USER} (?<ip>${IP}) port \\d{1,5}: Too many authentication failures${PREAUTH}`,
-  `${SSHD}ROOT LOGIN REFUSED FROM (?<ip>${IP})(?: port \\d{1,5})?${PREAUTH}`,
-  `${SSHD}User ${USER} from (?<ip>${IP}) not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group|a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)${PREAUTH}`,
+const normal: MessagePattern[] = [
+  {
+    re: `${LEVEL}Failed (?<method>password|keyboard-interactive/pam|keyboard-interactive/bsdauth|keyboard-interactive|hostbased|gssapi-with-mic|none|publickey-hostbound-v00@openssh\\.com|unknown) for (?:invalid user )?${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
+    from: 'openssh auth.c auth_log(): "%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s" with authmsg "Failed" (7.0–10.5); auth2-gss.c "Failed gssapi-with-mic for %s%.100s from %.200s port %d ssh2" (10.4+)',
+    counts: 'after-pam',
+  },
+  {
+    re: `${LEVEL}Failed publickey for invalid user ${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
+    from: 'openssh auth.c auth_log() for publickey and an invalid user (only with privilege separation off, 7.0–7.4); a valid user trying keys is normal',
+  },
+  {
+    re: `[Ii](?:nvalid|llegal) user ${USER} from (?<ip>${IP})${TAIL}$`,
+    from: 'openssh auth.c getpwnamallow(): "Invalid user %.100s from %.100s" (7.0–7.2), "… port %d" (7.3+); "Illegal user" before 3.9',
+  },
+  {
+    re: 'input_userauth_request: invalid user [^:]{0,512} \\[preauth\\]$',
+    from: 'openssh auth2.c input_userauth_request(): "input_userauth_request: invalid user %s" (7.0–7.4, no address)',
+    ipFromProcess: true,
+  },
+  {
+    re: `User ${USER} from ${ADDRESS_OR_NAME} not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group|a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)${TAIL}$`,
+    from: 'openssh auth.c allowed_user(): "User %.100s from %.100s not allowed because …" (DenyUsers, AllowUsers, no group, DenyGroups, AllowGroups)',
+  },
+  {
+    re: `User ${USER} not allowed because (?:account is locked|shell \\S{0,256} does not exist|shell \\S{0,256} is not executable)${TAIL}$`,
+    from: 'openssh auth.c allowed_user(): "User %.100s not allowed because account is locked", "… shell %.100s does not exist", "… is not executable"',
+    ipFromProcess: true,
+  },
+  {
+    re: `administratively prohibited connection for (?:invalid user )?${USER} from (?<ip>${IP})${PORT}${TAIL}$`,
+    from: 'openssh monitor.c (RefuseConnection): "administratively prohibited connection for %s%s from %.128s port %d" (9.9+)',
+  },
+  {
+    re: `${LEVEL}(?:PAM: )?(?:[Aa]uthentication (?:failure|error|failed)|User not known to the underlying authentication module|Authentication service cannot retrieve authentication info|Have exhausted maximum number of retries for service|Permission denied|User account has expired) for (?:illegal user |invalid user )?${USER} from ${ADDRESS_OR_NAME}(?: via \\S{1,256})?${TAIL}$`,
+    from: 'openssh auth-pam.c sshpam_query()/mm_answer_pam_query(): "PAM: %s for %s%.100s from %.100s" (pam_strerror, "illegal user ")',
+    counts: 'pam',
+  },
+  {
+    re: pamAuthFailure('sshd', { rhostPattern: ADDRESS_OR_NAME, user: 'user' }),
+    from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s" under sshd (first failure on the connection)',
+    counts: 'pam',
+  },
+  {
+    re: `(?:pam_[a-z0-9_]{1,32}\\(sshd:auth\\): )?check pass; user (?:\\(${USER}\\) )?unknown$`,
+    from: 'Linux-PAM modules/pam_unix/support.c _unix_verify_password(): "check pass; user unknown" (every attempt at a user that does not exist)',
+    counts: 'pam',
+    ipFromProcess: true,
+  },
+  {
+    re: pamMoreFailures('sshd', { rhostPattern: ADDRESS_OR_NAME, user: 'user' }),
+    from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; …" at pam_end(), prefixed "PAM"',
+    counts: 'follow-up',
+  },
+  {
+    re: 'PAM service\\(sshd\\) ignoring max retries; \\d{1,5} > \\d{1,5}$',
+    from: 'Linux-PAM modules/pam_unix/support.c: "service(%s) ignoring max retries; %d > %d"',
+    counts: 'follow-up',
+    ipFromProcess: true,
+  },
+  {
+    re: `${LEVEL}maximum authentication attempts exceeded for (?:invalid user )?${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${PREAUTH}$`,
+    from: 'openssh auth.c auth_maxtries_exceeded(): "maximum authentication attempts exceeded for %s%.100s from %.200s port %d ssh2" (error, 6.8–10.5)',
+    counts: 'follow-up',
+  },
+  {
+    re: `Disconnecting ${PREAMBLE}(?<ip>${IP})${PORT}: (?:Too many authentication failures|Change of username or service not allowed: .{0,512})${PREAUTH}$`,
+    from: 'openssh packet.c ssh_packet_disconnect(): "Disconnecting %s: %.100s" with remote_id "[authenticating |invalid ]user X IP port N" (7.5+) and "Too many authentication failures" (auth.c), "Change of username or service not allowed: (%s,%s) -> (%s,%s)" (auth2.c)',
+    counts: 'follow-up',
+  },
+  {
+    re: `Disconnecting: (?:Too many authentication failures(?: for (?:invalid user )?${USER}(?: from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?)?)?|Change of username or service not allowed: .{0,512})${PREAUTH}$`,
+    from: 'openssh packet.c: "Disconnecting: %.100s" (before 7.5): "Too many authentication failures[ for %.100s]" (≤6.7 with user, 7.0–7.4 without user or address)',
+    counts: 'follow-up',
+    ipFromProcess: true,
+  },
+  {
+    re: `ROOT LOGIN REFUSED FROM (?<ip>${IP})${TAIL}$`,
+    from: 'openssh auth.c auth_root_allowed(): "ROOT LOGIN REFUSED FROM %.200s" (7.0–7.2), "… port %d" (7.3+)',
+  },
+  {
+    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?3: .{0,512}Auth (?:fail|cancel)(?:ed)?\\.?${PREAUTH}$`,
+    from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s" (7.2+; "from %s: %u: %.400s" before), reason 3 and "Auth fail" (JSch-based clients giving up)',
+    counts: 'follow-up',
+  },
+  {
+    re: `refused connect from (?:[A-Za-z0-9._-]{1,253}@)?(?:[A-Za-z0-9.-]{1,253} \\()?(?:::ffff:)?(?<ip>${IP})\\)?$`,
+    from: 'tcp_wrappers refuse(): "refused connect from %s" with eval_client(): "[user@]host (address)" or the address (distribution builds of sshd with libwrap)',
+  },
+  {
+    re: `drop connection #\\d{1,10} from \\[(?<ip>${IP})\\]:\\d{1,5} on \\[[^\\]]{1,64}\\]:\\d{1,5} penalty: (?:failed authentication|attempted authentication by invalid user)$`,
+    from: 'openssh sshd.c (PerSourcePenalties, 9.8+): "drop connection #%d from [%s]:%d on [%s]:%d %s" with "penalty: failed authentication"',
+  },
+  ...pamLockout('sshd').map((re) => ({
+    re,
+    from: 'Linux-PAM pam_faillock "Consecutive login failures for user %s account temporarily locked"; pam_tally2 "user %s (%lu) tally %hu, deny %hu"',
+    ipFromProcess: true as const,
+  })),
 ];
 
-/** Disconnects of users still authenticating: bots, but also clients that try several keys. */
-export const SSHD_AGGRESSIVE_PATTERNS = [
-  `${SSHD}(?:Connection closed by|Disconnected from) (?:authenticating|invalid) user ${USER} (?<ip>${IP}) port \\d{1,5} \\[preauth\\]$`,
+/** Connections dropped before authenticating: scanners and bots, but also clients that try several keys and give up. */
+const aggressive: MessagePattern[] = [
+  {
+    re: `${LEVEL}Connection (?:closed|reset) by ${PREAMBLE}(?<ip>${IP})(?:${PORT})? \\[preauth\\]$`,
+    from: 'openssh packet.c sshpkt_fatal(): "Connection closed by %s", "Connection reset by %s" with remote_id (7.5+; "%.200s port %d" 7.2–7.4, no port 7.0–7.1)',
+  },
+  {
+    re: `Disconnected from ${PREAMBLE}(?<ip>${IP})(?:${PORT})? \\[preauth\\]$`,
+    from: 'openssh packet.c sshpkt_fatal(): "Disconnected from %s" with remote_id',
+  },
+  {
+    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?14: .{0,512}${PREAUTH}$`,
+    from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s", reason 14 (SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE)',
+  },
+  {
+    re: `Did not receive identification string from (?<ip>${IP})(?:${PORT})?$`,
+    from: 'openssh sshd.c sshd_exchange_identification(): "Did not receive identification string from %s[ port %d]" (7.0–7.9)',
+  },
+  {
+    re: `Bad protocol version identification '.{0,512}?' from (?<ip>${IP})(?:${PORT})?$`,
+    from: "openssh sshd.c: \"Bad protocol version identification '%.100s' from %s port %d\" (7.0–7.9; the client's string comes before the address)",
+  },
+  {
+    re: `(?:probed|scanned) from (?<ip>${IP})(?:${PORT})? with .{0,256}\\.  Don't panic\\.`,
+    from: 'openssh sshd.c / kex.c: "probed from %s port %d with %s.  Don\'t panic.", "scanned from …"',
+  },
+  {
+    re: `${LEVEL}kex_exchange_identification: (?:client sent invalid protocol identifier|Connection closed by remote host|read: Connection reset by peer|banner line contains invalid characters|banner line too long)`,
+    from: 'openssh kex.c kex_exchange_identification(): error_f("Connection closed by remote host"), "client sent invalid protocol identifier \\"%.256s\\"", … (8.0–9.4 at INFO; no address)',
+    ipFromProcess: true,
+  },
+  {
+    re: `${LEVEL}Bad remote protocol version identification: '.{0,512}'${PREAUTH}$`,
+    from: 'openssh kex.c: "Bad remote protocol version identification: \'%.100s\'" (8.0+; no address)',
+    ipFromProcess: true,
+  },
+  {
+    re: `banner exchange: Connection from (?<ip>${IP})${PORT}: (?:invalid format|could not read protocol version|Connection timed out|Broken pipe|Connection reset by peer)${PREAUTH}$`,
+    from: 'openssh sshd.c / sshd-session.c / sshd-auth.c: sshpkt_fatal(ssh, r, "banner exchange") → "banner exchange: Connection from %s port %d: %s" (8.3+)',
+  },
+  {
+    re: `${LEVEL}Unable to negotiate with (?<ip>${IP})(?:${PORT})?: no matching \\S{1,64}(?: \\S{1,32}){0,3} found`,
+    from: 'openssh packet.c sshpkt_fatal(): "Unable to negotiate with %s: %s. Their offer: %s" (client\'s list after the address)',
+  },
+  {
+    re: `${LEVEL}Protocol major versions differ for (?<ip>${IP})(?:${PORT})?: `,
+    from: 'openssh sshd.c: "Protocol major versions differ for %s port %d: %.200s vs. %.200s" (7.x)',
+  },
+  {
+    re: `fatal: Timeout before authentication for (?<ip>${IP})(?:${PORT})?$`,
+    from: 'openssh sshd.c grace_alarm_handler(): "Timeout before authentication for %s port %d" (8.5–9.7 on Linux)',
+  },
+  {
+    re: `ssh_dispatch_run_fatal: Connection from ${PREAMBLE}(?<ip>${IP})${PORT}: .{1,256}${PREAUTH}$`,
+    from: 'openssh packet.c sshpkt_fatal(): "%s%sConnection %s %s: %s" with tag ssh_dispatch_run_fatal (message authentication code incorrect, Connection corrupted, …)',
+  },
+  {
+    re: 'Read from socket failed: Connection reset by peer(?: \\[preauth\\])?$',
+    from: 'openssh packet.c (6.x): "Read from socket failed: %.100s" (no address)',
+    ipFromProcess: true,
+  },
+  {
+    re: `dispatch_protocol_error: type \\d{1,3} seq \\d{1,10}${PREAUTH}$`,
+    from: 'openssh dispatch.c: "dispatch_protocol_error: type %d seq %u" (no address)',
+    ipFromProcess: true,
+  },
+  {
+    re: `drop connection #\\d{1,10} from \\[(?<ip>${IP})\\]:\\d{1,5} on \\[[^\\]]{1,64}\\]:\\d{1,5} (?:past Max[Ss]tartups|Max[Ss]tartups|penalty: (?:connections without attempting authentication|exceeded LoginGraceTime|caused crash))$`,
+    from: 'openssh sshd.c: "drop connection #%d from [%s]:%d on [%s]:%d past MaxStartups" (8.4–9.7), "… %s" with a penalty (9.8+)',
+  },
 ];
 
 const base = {
+  kind: 'message',
   suffix: '',
-  fields: { ip: 'ip', user: 'text', pid: 'int' },
+  fields: { ip: 'ip', user: 'text', method: 'text', host: 'text' },
   severity: 'high',
   threshold: { count: 5, within: 10 * MINUTE, by: ['ip'] },
-  // One password attempt logs a pam_unix line and a "Failed password" line from the same process within a second;
-  // attempts on one connection are at least PAM's 2-second delay apart.
-  dedupe: { by: ['pid'], within: 1000 },
   title: 'SSH brute force from {ip}',
-} as const satisfies Omit<PackRule, 'patterns'>;
+} as const satisfies Omit<MessagePackRule, 'patterns' | 'programs'>;
 
-export const sshdPack: PackRule[] = [{ ...base, fields: { ...base.fields }, patterns: SSHD_PATTERNS }];
+export const SSHD_PATTERNS = normal;
+export const SSHD_AGGRESSIVE_PATTERNS = aggressive;
 
-export const sshdAggressivePack: PackRule[] = [
-  { ...base, fields: { ...base.fields }, patterns: [...SSHD_PATTERNS, ...SSHD_AGGRESSIVE_PATTERNS] },
+export const sshdPack: MessagePackRule[] = [
+  { ...base, programs: PROGRAMS, fields: { ...base.fields }, patterns: normal },
+];
+
+export const sshdAggressivePack: MessagePackRule[] = [
+  { ...base, programs: PROGRAMS, fields: { ...base.fields }, patterns: [...normal, ...aggressive] },
 ];

@@ -1,35 +1,87 @@
-// sudo refusals and password failures, from sudo's own log lines and its PAM module.
-import { MINUTE, type PackRule } from './pack.js';
+// sudo's refusals and password failures, from sudo's own lines and the PAM modules it loads. A sudo line is
+// `"%8s : %s"`: the invoking user (from the passwd entry, not the attacker), then a reason for failures, then
+// `TTY= ; PWD= ; USER= ; COMMAND=` fields, of which PWD, ENV and COMMAND are the caller's own text: reasons are read
+// from the start of the body only, and a field is captured only when nothing before it could have been written by
+// the caller.
+import { type MessagePackRule, MINUTE } from './pack.js';
+import { PAM_ERROR, pamAuthFailure, pamLockout } from './pam.js';
 
-const SUDO = '\\bsudo(?:\\[(?<pid>\\d{1,10})\\])?: +';
+const PROGRAMS = ['sudo', 'sudoedit'];
+const USER = '(?<user>\\S{1,256}) : ';
+/** The fields after a reason, up to USER= (optional: a PWD holding " ; " ends the capture, never moves it). */
+const RUNAS =
+  '(?:HOST=\\S{1,256} ; )?(?:TTY=\\S{1,256} ; )?(?:CHROOT=[^;]{0,4096} ; )?(?:PWD=[^;]{0,4096} ; )?(?:USER=(?<target>\\S{1,256}) ; )?';
 
-export const sudoPack: PackRule[] = [
+export const sudoPack: MessagePackRule[] = [
   {
+    kind: 'message',
     suffix: 'auth',
+    programs: PROGRAMS,
     patterns: [
-      `${SUDO}pam_unix\\(sudo:auth\\): authentication failure; logname=\\S{0,256} uid=\\d{0,10} euid=\\d{0,10} tty=\\S{0,64} ruser=\\S{0,256} rhost=\\S{0,256}  ?user=(?<user>\\S{1,64})\\s{0,8}$`,
+      {
+        re: pamAuthFailure('sudo|sudo-i', { user: 'user' }),
+        from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s", service sudo or sudo-i (once per sudo run)',
+        counts: 'pam',
+      },
+      {
+        re: `${USER}(?<attempts>\\d{1,6}) incorrect password attempts? ; `,
+        from: 'sudo plugins/sudoers/logging.c log_auth_failure() / fmt_authfail_message(): "%u incorrect password attempt" / "…attempts" (1.8.0–1.9.17)',
+        counts: 'after-pam',
+        timesFrom: 'attempts',
+      },
+      {
+        re: `${USER}(?:PAM authentication error|pam_authenticate): ${PAM_ERROR} [;:] `,
+        from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_verify(): "pam_authenticate: %s" (1.8.0–1.8.6), "PAM authentication error: %s" (1.8.7+)',
+        counts: 'after-pam',
+      },
+      {
+        re: `${USER}a password is required ; `,
+        from: 'sudo plugins/sudoers/logging.c log_auth_failure(): "a password is required" (sudo -n, 1.8.6+)',
+      },
     ],
-    fields: { user: 'user', pid: 'int' },
+    fields: { user: 'user', attempts: 'int' },
     severity: 'medium',
     threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
     title: 'sudo password failures by {user}',
   },
   {
-    suffix: 'incorrect-password',
-    patterns: [`${SUDO}(?<user>\\S{1,64}) : (?<attempts>[3-9]|[1-9]\\d{1,5}) incorrect password attempts ; `],
-    fields: { user: 'user', pid: 'int', attempts: 'int' },
-    severity: 'medium',
-    threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
-    title: 'sudo gave up after {attempts} wrong passwords by {user}',
-  },
-  {
+    kind: 'message',
     suffix: 'not-allowed',
+    programs: PROGRAMS,
     patterns: [
-      `${SUDO}(?<user>\\S{1,64}) : (?:user NOT in sudoers|user NOT authorized on host|command not allowed) ; TTY=\\S{0,64} ; PWD=.{0,4096}? ; USER=(?<target>\\S{1,64}) ; `,
+      {
+        re: `${USER}(?<reason>user NOT in sudoers|user NOT authorized on host|command not allowed|setid command rejected in intercept mode) ; ${RUNAS}`,
+        from: 'sudo plugins/sudoers/logging.c log_denial(): "user NOT in sudoers", "user NOT authorized on host", "command not allowed" (1.8.0–1.9.17), "setid command rejected in intercept mode" (1.9.15+)',
+      },
+      {
+        re: `${USER}(?<reason>sorry, you are not allowed to set the following environment variables|user not allowed to (?:preserve the environment|set a command timeout|override closefrom limit|change root directory to|change directory to|set remote host for command))\\b`,
+        from: 'sudo plugins/sudoers/env.c validate_env_vars(), sudoers.c sudoers_check_common(): "sorry, you are not allowed to set the following environment variables: %s", "user not allowed to …" (1.9.3+)',
+      },
+      {
+        re: `${USER}(?<reason>account validation failure, is your account locked\\?|Account or password is expired|PAM account management error|Password expired, contact your system administrator|Account expired or PAM config lacks an "account" section)`,
+        from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_approval(): "account validation failure, is your account locked?", "PAM account management error: %s" (1.8.23+), expiry messages',
+      },
+      {
+        re: `${USER}(?<reason>unknown (?:user|group)):? `,
+        from: 'sudo plugins/sudoers/sudoers.c set_runaspw()/set_runasgr(): "unknown user: %s" (1.8–1.9.12), "unknown user %s" (1.9.13+)',
+      },
     ],
-    fields: { user: 'user', pid: 'int', target: 'user' },
+    fields: { user: 'user', target: 'user', reason: 'text' },
     severity: 'high',
     threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
-    title: 'sudo refused for {user}: not allowed to run as {target}',
+    title: 'sudo refused for {user}: {reason}',
+  },
+  {
+    kind: 'message',
+    suffix: 'lockout',
+    programs: PROGRAMS,
+    patterns: pamLockout('sudo|sudo-i').map((re) => ({
+      re,
+      from: 'Linux-PAM modules/pam_faillock/main.c: "Consecutive login failures for user %s account temporarily locked"; pam_tally2.c "user %s (%lu) tally %hu, deny %hu"',
+    })),
+    fields: { user: 'user' },
+    severity: 'high',
+    threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
+    title: 'Account {user} locked after failed sudo passwords',
   },
 ];

@@ -1,0 +1,269 @@
+// The syslog envelopes: RFC 3164 (`Nov 23 10:15:01 web1 sshd[123]: …`), rsyslog's ISO 8601 form (also what the
+// journald source renders), journalctl's short-full, RFC 5424 with its structured data, the program tag in its old
+// and odd forms, Solaris message ids and rsyslog's `message repeated N times: [ … ]`. Hand-written scanning: it runs
+// on every line a rule may match. Pure.
+import type { Envelope, Stamp } from './envelope.js';
+
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
+const WEEKDAYS = 'MonTueWedThuFriSatSun';
+const SPACE = 32;
+
+/** `message repeated N times` counts at most this many: rsyslog writes the number, a forged line could lie. */
+export const MAX_REPEATED = 10_000;
+
+export const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** The digits from `at`, exactly `n` of them, or -1. */
+function digits(line: string, at: number, n: number): number {
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(at + i);
+    if (!isDigit(c)) return -1;
+    value = value * 10 + c - 48;
+  }
+  return value;
+}
+
+/** Whether three letters at `at` name a month (`Jan`…`Dec`). */
+export function isMonthAt(line: string, at: number): boolean {
+  const name = line.slice(at, at + 3);
+  return name.length === 3 && MONTHS.indexOf(name) % 3 === 0;
+}
+
+function isWeekdayAt(line: string, at: number): boolean {
+  const name = line.slice(at, at + 3);
+  return name.length === 3 && WEEKDAYS.indexOf(name) % 3 === 0;
+}
+
+/** `hh:mm:ss` at `at`: the index after it, or -1. */
+function clockEnd(line: string, at: number): number {
+  if (digits(line, at, 2) < 0 || line[at + 2] !== ':' || digits(line, at + 3, 2) < 0 || line[at + 5] !== ':') return -1;
+  return digits(line, at + 6, 2) < 0 ? -1 : at + 8;
+}
+
+/** Fractions of a second (`.123456` or `,123`) at `at`: the index after them (`at` when there are none). */
+function fractionEnd(line: string, at: number): number {
+  const c = line[at];
+  if (c !== '.' && c !== ',') return at;
+  let i = at + 1;
+  while (i < at + 10 && isDigit(line.charCodeAt(i))) i++;
+  return i > at + 1 ? i : at;
+}
+
+/** `YYYY-MM-DD` then `T` (or a space when `space`) then `hh:mm:ss`: the index after the seconds, or -1. */
+function isoDateTimeEnd(line: string, at: number, space: boolean): number {
+  if (digits(line, at, 4) < 0 || line[at + 4] !== '-' || digits(line, at + 5, 2) < 0 || line[at + 7] !== '-') return -1;
+  if (digits(line, at + 8, 2) < 0) return -1;
+  const sep = line[at + 10];
+  if (sep !== 'T' && !(space && sep === ' ')) return -1;
+  return clockEnd(line, at + 11);
+}
+
+/** An ISO 8601 time stamp with optional fractions and zone (`Z`, `+01:00`, `+0100`): its end, or -1. */
+export function isoStampEnd(line: string, at: number, space = false): number {
+  let i = isoDateTimeEnd(line, at, space);
+  if (i < 0) return -1;
+  i = fractionEnd(line, i);
+  const c = line[i];
+  if (c === 'Z') return i + 1;
+  if (c === '+' || c === '-') {
+    if (digits(line, i + 1, 2) < 0) return -1;
+    const colon = line[i + 3] === ':' ? 1 : 0;
+    return digits(line, i + 3 + colon, 2) < 0 ? -1 : i + 5 + colon;
+  }
+  return i;
+}
+
+/** `Nov 23 10:15:01`, `Nov  3 10:15:01`, with optional year (`Nov 23 2026 10:15:01`) and fractions: the end, or -1. */
+export function syslogStampEnd(line: string, at: number): number {
+  if (!isMonthAt(line, at) || line[at + 3] !== ' ') return -1;
+  let i = at + 4;
+  if (line.charCodeAt(i) === SPACE) i++;
+  if (!isDigit(line.charCodeAt(i))) return -1;
+  i += isDigit(line.charCodeAt(i + 1)) ? 2 : 1;
+  if (line[i] !== ' ') return -1;
+  i++;
+  if (digits(line, i, 4) >= 0 && line[i + 4] === ' ') i += 5;
+  const end = clockEnd(line, i);
+  return end < 0 ? -1 : fractionEnd(line, end);
+}
+
+const TAG = /^([^\s[\]():]{1,128})\]?(?:\(([A-Za-z0-9_.-]{1,64})\))?(?:\[(\d{1,10})\])?\]?$/;
+
+interface Tag {
+  program: string;
+  pid?: string;
+  module?: string;
+}
+
+/**
+ * A program tag (the text before its colon): `sshd`, `sshd[123]`, `sshd(pam_unix)[123]` (Linux-PAM before 0.99), and
+ * gdm's `gdm-password]` (its worker's argv[0] is `gdm-session-worker [pam/gdm-password]`), `gdm-password][123]` once
+ * journald has added the pid.
+ */
+function parseTag(text: string): Tag | undefined {
+  const m = TAG.exec(text);
+  if (!m) return undefined;
+  return { program: m[1]!, ...(m[3] ? { pid: m[3] } : {}), ...(m[2] ? { module: m[2] } : {}) };
+}
+
+/** The token from `at` to the next space (or the end): its end. */
+function tokenEnd(line: string, at: number): number {
+  const space = line.indexOf(' ', at);
+  return space === -1 ? line.length : space;
+}
+
+/**
+ * Reads `[host] tag: message` from `at` into the envelope. A token ending in a colon is the tag; without one the host
+ * is the first token and the message what follows it. `requireTag`: no tag, no envelope (returns false).
+ */
+export function readHostTagMessage(line: string, at: number, env: Envelope, requireTag: boolean): boolean {
+  let i = at;
+  for (let token = 0; token < 2 && i < line.length; token++) {
+    const end = tokenEnd(line, i);
+    if (line.charCodeAt(end - 1) === 58 /* : */ && end - 1 > i) {
+      const tag = parseTag(line.slice(i, end - 1));
+      if (tag) {
+        env.program = tag.program;
+        if (tag.pid) env.pid = tag.pid;
+        if (tag.module) env.module = tag.module;
+        setMessage(env, line, end + 1);
+        return true;
+      }
+    }
+    if (token === 1) break;
+    env.host = line.slice(i, end);
+    i = end + 1;
+  }
+  if (requireTag) return false;
+  setMessage(env, line, i);
+  return true;
+}
+
+/** The message from `at`, without its leading spaces, Solaris's `[ID n facility.level]` or rsyslog's repeat wrapper. */
+export function setMessage(env: Envelope, line: string, at: number): void {
+  let i = at;
+  while (line.charCodeAt(i) === SPACE) i++;
+  if (line.startsWith('[ID ', i)) {
+    const m = /^\[ID (\d{1,10}) [a-z0-9]{1,16}\.[a-z]{1,16}\] */.exec(line.slice(i, i + 64));
+    if (m) {
+      env.msgid = m[1]!;
+      i += m[0].length;
+    }
+  }
+  if (line.startsWith('message repeated ', i) && line.endsWith(']')) {
+    const m = /^message repeated (\d{1,9}) times: \[ */.exec(line.slice(i, i + 64));
+    if (m) {
+      env.repeated = Math.min(Number(m[1]), MAX_REPEATED);
+      env.message = line.slice(i + m[0].length, line.length - 1);
+      return;
+    }
+  }
+  env.message = i === 0 ? line : line.slice(i);
+}
+
+/** RFC 3164 from `at` (after any `<PRI>`). */
+export function parseRfc3164(line: string, at: number): Envelope | undefined {
+  const end = syslogStampEnd(line, at);
+  if (end < 0 || line[end] !== ' ') return undefined;
+  const env: Envelope = { format: 'rfc3164', stamp: { kind: 'syslog', start: at, end }, message: '' };
+  // BSD syslogd -v / -vv writes the priority after the time: `<4.6>` or `<auth.info>`.
+  const priority = /^<(?:\d{1,3}\.\d{1,3}|[a-z0-9]{1,12}\.[a-z]{1,12})> /.exec(line.slice(end + 1, end + 32));
+  readHostTagMessage(line, end + 1 + (priority ? priority[0].length : 0), env, false);
+  return env;
+}
+
+/** rsyslog's ISO 8601 form from `at`: `2026-11-23T10:15:01.123456+00:00 host tag: message`. */
+export function parseIsoSyslog(line: string, at: number): Envelope | undefined {
+  const end = isoStampEnd(line, at, true);
+  if (end < 0 || line[end] !== ' ') return undefined;
+  const env: Envelope = { format: 'iso', stamp: { kind: 'iso', start: at, end }, message: '' };
+  // A syslog line only with its tag: applications write the same dates before their own messages.
+  return readHostTagMessage(line, end + 1, env, true) ? env : undefined;
+}
+
+/** journalctl's short-full: `Mon 2026-11-23 10:15:01 UTC host tag: message`. */
+export function parseJournalFull(line: string, at: number): Envelope | undefined {
+  if (!isWeekdayAt(line, at) || line[at + 3] !== ' ') return undefined;
+  let end = isoDateTimeEnd(line, at + 4, true);
+  if (end < 0) return undefined;
+  end = fractionEnd(line, end);
+  if (line[end] !== ' ') return undefined;
+  const zoneEnd = tokenEnd(line, end + 1);
+  if (zoneEnd - end > 7) return undefined;
+  const env: Envelope = {
+    format: 'journal-full',
+    stamp: { kind: 'journal-full', start: at, end: zoneEnd },
+    message: '',
+  };
+  return readHostTagMessage(line, zoneEnd + 1, env, true) ? env : undefined;
+}
+
+/** `<PRI>` at the start: the index after it, or 0. */
+export function priEnd(line: string): number {
+  if (line.charCodeAt(0) !== 60 /* < */) return 0;
+  for (let i = 1; i < 5; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 62 /* > */) return i > 1 ? i + 1 : 0;
+    if (!isDigit(c)) return 0;
+  }
+  return 0;
+}
+
+/** RFC 5424 after `<PRI>`: `1 TIMESTAMP HOST APP PROCID MSGID SD [MSG]`, structured data skipped whole. */
+export function parseRfc5424(line: string, at: number): Envelope | undefined {
+  let i = at;
+  while (isDigit(line.charCodeAt(i)) && i < at + 2) i++;
+  if (i === at || line[i] !== ' ') return undefined;
+  const fields: string[] = [];
+  let stamp: Stamp | undefined;
+  i++;
+  for (let f = 0; f < 5; f++) {
+    const end = tokenEnd(line, i);
+    if (end === line.length || end === i) return undefined;
+    const value = line.slice(i, end);
+    if (f === 0 && value !== '-') {
+      if (isoStampEnd(line, i) !== end) return undefined;
+      stamp = { kind: 'iso', start: i, end };
+    }
+    fields.push(value);
+    i = end + 1;
+  }
+  const sdEnd = structuredDataEnd(line, i);
+  if (sdEnd < 0) return undefined;
+  const [, host, app, procid] = fields as [string, string, string, string, string];
+  const env: Envelope = { format: 'rfc5424', message: '' };
+  if (stamp) env.stamp = stamp;
+  if (host !== '-') env.host = host;
+  if (app !== '-') env.program = app;
+  if (procid !== '-') env.pid = procid;
+  let m = sdEnd;
+  if (line[m] === ' ') m++;
+  if (line.charCodeAt(m) === 0xfeff) m++;
+  setMessage(env, line, m);
+  return env;
+}
+
+/** The end of RFC 5424 structured data at `at` (`-` or `[id k="v" …]…`, with `\"`, `\\` and `\]` in values), or -1. */
+export function structuredDataEnd(line: string, at: number): number {
+  if (line[at] === '-') return at + 1;
+  let i = at;
+  if (line[i] !== '[') return -1;
+  while (line[i] === '[') {
+    i++;
+    let quoted = false;
+    for (;;) {
+      if (i >= line.length) return -1;
+      const c = line[i];
+      if (quoted && c === '\\') i += 2;
+      else if (c === '"') {
+        quoted = !quoted;
+        i++;
+      } else if (c === ']' && !quoted) {
+        i++;
+        break;
+      } else i++;
+    }
+  }
+  return i;
+}

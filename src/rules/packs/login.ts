@@ -1,0 +1,207 @@
+// Failed su, console and display-manager logins, and accounts locked after failures: util-linux and shadow su and
+// login, BusyBox, BSD su, Solaris/illumos, gdm/lightdm/sddm and screen lockers through PAM. User names typed at a
+// login prompt are free text, so every user capture is anchored on the fixed text after it (the closed set of
+// pam_strerror() texts, a closing quote, the end of the line).
+import { type MessagePackRule, MINUTE } from './pack.js';
+import { ANY_SERVICE, PAM_ERROR, pamAuthFailure, pamLockout, pamMoreFailures } from './pam.js';
+
+const SU_PROGRAMS = ['su', 'runuser'];
+/** Programs that log people in, by their log tags; gdm's worker is named `gdm-session-worker [pam/gdm-password]`. */
+const LOGIN_PROGRAMS = [
+  'login',
+  'gdm',
+  'gdm-password',
+  'gdm-fingerprint',
+  'gdm-smartcard',
+  'gdm-session-worker',
+  'lightdm',
+  'sddm',
+  'sddm-helper',
+  'kdm',
+  'xdm',
+  'lxdm',
+  'slim',
+  'mdm',
+  'unix_chkpwd',
+  'polkit-agent-helper-1',
+  'kcheckpass',
+  'xscreensaver',
+  'gnome-screensaver',
+  'mate-screensaver',
+  'cinnamon-screensaver-pam-helper',
+  'i3lock',
+  'swaylock',
+  'vlock',
+];
+
+export const loginPack: MessagePackRule[] = [
+  {
+    kind: 'message',
+    suffix: 'su',
+    programs: SU_PROGRAMS,
+    patterns: [
+      {
+        re: 'FAILED (?:SU|RUNUSER) \\(to (?<target>\\S{1,256})\\) (?<user>\\S{1,256})? ?on (?<tty>\\S{1,256})$',
+        from: 'util-linux login-utils/su-common.c log_syslog(): "%s(to %s) %s on %s" with "FAILED SU " (2.22–2.42)',
+        counts: 'after-pam',
+      },
+      {
+        re: 'FAILED su for (?<target>.{1,256}?) by (?<user>\\S{1,256})$',
+        from: 'shadow lib/sulog.c sulog(): "FAILED su for %s by %s" (4.1.5–4.20)',
+        counts: 'after-pam',
+      },
+      {
+        re: '- (?<tty>\\S{1,256}) (?<user>[^\\s:]{1,256}):(?<target>.{1,256})$',
+        from: 'shadow src/su.c su_failure(): "- %s %s:%s"; BusyBox loginutils/su.c "%c %s %s:%s"',
+        counts: 'follow-up',
+      },
+      {
+        re: `pam_authenticate: ${PAM_ERROR}$`,
+        from: 'shadow src/su.c check_perms_pam(): "pam_authenticate: %s" (pam_strerror)',
+      },
+      {
+        re: 'Authentication failed for (?<target>.{1,256})$',
+        from: 'shadow src/su.c check_perms_nopam(): "Authentication failed for %s" (builds without PAM)',
+      },
+      {
+        re: "No passwd entry for user '(?<target>.{0,256})'$",
+        from: 'shadow src/su.c check_perms(): "No passwd entry for user \'%s\'"',
+      },
+      {
+        re: 'BAD SU (?<user>\\S{1,256}) to (?<target>\\S{1,256})(?: on (?<tty>\\S{1,256}))?$',
+        from: 'BSD usr.bin/su/su.c: "BAD SU %s to %s%s" (ontty(): " on %s")',
+      },
+      {
+        re: "'su (?<target>\\S{1,256})' failed for (?<user>\\S{1,256}) on (?<tty>\\S{1,256})$",
+        from: 'illumos usr/src/cmd/su/su.c: "\'su %s\' failed for %s on %s" ([ID 810491 auth.crit])',
+      },
+      {
+        re: pamAuthFailure('su|su-l|runuser|runuser-l', { ruser: 'user', user: 'target' }),
+        from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s", service su or su-l',
+        counts: 'pam',
+      },
+    ],
+    fields: { user: 'user', target: 'text', tty: 'text' },
+    severity: 'medium',
+    threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
+    title: 'su failures by {user}',
+  },
+  {
+    kind: 'message',
+    suffix: '',
+    programs: LOGIN_PROGRAMS,
+    patterns: [
+      {
+        re: `FAILED LOGIN (?<count>\\d{1,10}) FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${PAM_ERROR}$`,
+        from: 'util-linux login-utils/login.c loginpam_auth(): "FAILED LOGIN %u FROM %s FOR %s, %s" (2.22–2.42; %d before)',
+        counts: 'after-pam',
+      },
+      {
+        re: `FAILED LOGIN SESSION FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${PAM_ERROR}$`,
+        from: 'util-linux login-utils/login.c loginpam_auth(): "FAILED LOGIN SESSION FROM %s FOR %s, %s"',
+        counts: 'after-pam',
+      },
+      {
+        re: `TOO MANY LOGIN TRIES \\((?<count>\\d{1,10})\\) FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${PAM_ERROR}$`,
+        from: 'util-linux login-utils/login.c loginpam_auth(): "TOO MANY LOGIN TRIES (%u) FROM %s FOR %s, %s"',
+        counts: 'after-pam',
+      },
+      {
+        re: `FAILED LOGIN \\((?<count>\\d{1,10})\\) on '(?<tty>[^']{0,256})'(?: from '(?<from>[^']{0,256})')? FOR '(?<user>.{0,256})', ${PAM_ERROR}$`,
+        from: "shadow src/login.c: \"FAILED LOGIN (%u)%s FOR '%s', %s\" with fromhost \" on '%.100s'[ from '%.200s']\"",
+        counts: 'after-pam',
+      },
+      {
+        re: "TOO MANY LOGIN TRIES \\((?<count>\\d{1,10})\\) on '(?<tty>[^']{0,256})'(?: from '(?<from>[^']{0,256})')? FOR '(?<user>.{0,256})'$",
+        from: 'shadow src/login.c: "TOO MANY LOGIN TRIES (%u)%s FOR \'%s\'"',
+        counts: 'follow-up',
+      },
+      {
+        re: "invalid password for '(?<user>.{0,256})' {1,2}on '(?<tty>[^']{0,256})'(?: from '(?<from>[^']{0,256})')?$",
+        from: 'shadow src/login.c (no PAM): "invalid password for \'%s\' %s"; BusyBox loginutils/login.c "invalid password for \'%s\'%s"',
+        counts: 'after-pam',
+      },
+      {
+        re: "ILLEGAL ROOT LOGIN {1,2}on '(?<tty>[^']{0,256})'(?: from '(?<from>[^']{0,256})')?$",
+        from: 'shadow src/login.c (no PAM): "ILLEGAL ROOT LOGIN %s"',
+      },
+      {
+        re: "LOGIN '(?<user>.{0,256})' REFUSED {1,2}on '(?<tty>[^']{0,256})'(?: from '(?<from>[^']{0,256})')?$",
+        from: 'shadow src/login.c (no PAM): "LOGIN \'%s\' REFUSED %s"',
+      },
+      {
+        re: "REPEATED login failures {0,2}on '(?<tty>[^']{0,256})'(?: from '(?<from>[^']{0,256})')?$",
+        from: 'shadow src/login.c (no PAM): "REPEATED login failures%s"',
+        counts: 'follow-up',
+      },
+      {
+        re: 'pam_(?:authenticate|acct_mgmt|chauthtok|setcred|open_session) call failed: (?<reason>.{1,256}) \\(\\d{1,4}\\)$',
+        from: 'BusyBox loginutils/login.c: "pam_%s call failed: %s (%d)"',
+      },
+      {
+        re: 'Login failure on (?<tty>\\S{1,256})(?: from (?<from>\\S{1,256}))?(?:, (?<user>.{1,256}))?$',
+        from: 'illumos usr/src/cmd/login/login.c log_bad_attempts(): "Login failure on %s[ from %.*s][, %.*s]" ([ID 507249/821011/143248/640156])',
+        counts: 'after-pam',
+      },
+      {
+        re: 'REPEATED LOGIN FAILURES ON (?<tty>\\S{1,256})(?: FROM (?<from>\\S{1,256}))?(?:, (?<user>.{1,256}))?$',
+        from: 'illumos usr/src/cmd/login/login.c login_authenticate(): "REPEATED LOGIN FAILURES ON %s[ FROM %.*s][, %.*s]" ([ID 658745/561941/760094/446407])',
+        counts: 'follow-up',
+      },
+      {
+        re: `\\[PAM\\] authenticate: ${PAM_ERROR}$`,
+        from: 'sddm src/helper/backend/PamHandle.cpp: "[PAM] authenticate:" << pam_strerror()',
+      },
+      {
+        re: 'password check failed for user \\((?<user>.{0,256})\\)$',
+        from: 'Linux-PAM modules/pam_unix/passverify.c helper_verify_password() via unix_chkpwd: "password check failed for user (%s)"',
+      },
+      {
+        re: pamAuthFailure(ANY_SERVICE, { rhost: 'from', user: 'user' }),
+        from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s" (login, gdm-password, lightdm, sddm…)',
+        counts: 'pam',
+      },
+      {
+        re: `(?:pam_[a-z0-9_]{1,32}\\(${ANY_SERVICE}:auth\\): )?check pass; user (?:\\((?<user>.{0,256})\\) )?unknown$`,
+        from: 'Linux-PAM modules/pam_unix/support.c _unix_verify_password(): "check pass; user unknown" ("check pass; user (%s) unknown" with audit)',
+        counts: 'pam',
+      },
+      {
+        re: pamMoreFailures(ANY_SERVICE, { rhost: 'from', user: 'user' }),
+        from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; logname=%s … user=%s"',
+        counts: 'follow-up',
+      },
+      {
+        re: `pam_securetty\\(${ANY_SERVICE}:auth\\): access denied: tty '(?<tty>[^']{0,256})' is not secure !$`,
+        from: 'Linux-PAM modules/pam_securetty/pam_securetty.c: "access denied: tty \'%s\' is not secure !"',
+      },
+      {
+        re: `pam_access\\(${ANY_SERVICE}:account\\): access denied for user \`(?<user>[^']{0,256})' from \`(?<from>[^']{0,256})'$`,
+        from: 'Linux-PAM modules/pam_access/pam_access.c: "access denied for user `%s\' from `%s\'"',
+      },
+    ],
+    fields: { user: 'user', from: 'text', tty: 'text', count: 'int', reason: 'text' },
+    severity: 'medium',
+    threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
+    title: 'Failed logins as {user}',
+  },
+  {
+    kind: 'message',
+    suffix: 'lockout',
+    programs: [...SU_PROGRAMS, ...LOGIN_PROGRAMS],
+    patterns: [
+      ...pamLockout(ANY_SERVICE).map((re) => ({
+        re,
+        from: 'Linux-PAM modules/pam_faillock/main.c: "Consecutive login failures for user %s account temporarily locked"; pam_tally2.c "user %s (%lu) tally %hu, deny %hu"',
+      })),
+      {
+        re: "exceeded failure limit for '(?<user>.{0,256})' {1,2}on '[^']{0,256}'(?: from '[^']{0,256}')?$",
+        from: 'shadow src/login.c (no PAM): "exceeded failure limit for \'%s\' %s"',
+      },
+    ],
+    fields: { user: 'user' },
+    severity: 'high',
+    threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
+    title: 'Account {user} locked after failed logins',
+  },
+];

@@ -1,0 +1,75 @@
+// Linux-PAM's lines, written under whichever program loaded the module: shared by the sshd, sudo and login packs.
+// Since Linux-PAM 0.99.1 pam_syslog() prefixes `pam_unix(SERVICE:auth): `; before, the module was in the tag
+// (`su(pam_unix)[1]:`) and the message starts at the text.
+
+/** pam_strerror()'s texts (libpam/pam_strerror.c), the closed set that ends many failure lines. */
+export const PAM_ERRORS = [
+  'Authentication failure',
+  'User not known to the underlying authentication module',
+  'Have exhausted maximum number of retries for service',
+  'Permission denied',
+  'Insufficient credentials to access authentication data',
+  'Authentication service cannot retrieve authentication info',
+  'Authentication token is no longer valid; new one required',
+  'User account has expired',
+  'Authentication token expired',
+  'Conversation error',
+  'Critical error - immediate abort',
+  'System error',
+  'Memory buffer error',
+  'Bad item passed to pam_\\*_item\\(\\)',
+  'Module is unknown',
+  'Authentication token manipulation error',
+  'Authentication information cannot be recovered',
+  'Authentication token lock busy',
+  'Authentication token aging disabled',
+  'Failed preliminary check by password service',
+  'The return value should be ignored by PAM dispatch',
+  'Unknown PAM error',
+] as const;
+
+export const PAM_ERROR = `(?:${PAM_ERRORS.map((e) => e.replace(/[.;]/g, (c) => `\\${c}`)).join('|')})`;
+
+const MODULE = 'pam_[a-z0-9_]{1,32}';
+
+/** `pam_unix(su:auth): ` for the given services (a regex alternation), or nothing (the old tag form). */
+export const pamPrefix = (services: string) => `(?:${MODULE}\\((?:${services}):auth\\): )?`;
+
+/** Any service name (display managers, login, remote…). */
+export const ANY_SERVICE = '[A-Za-z0-9_.@-]{1,64}';
+
+/**
+ * pam_unix's (and pam_sss's, pam_ldap's) `authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s
+ * rhost=%s  user=%s` (modules/pam_unix/support.c _unix_verify_password): two spaces before user=, a trailing space
+ * when there is no user. `names` says which capture each field goes to; the user comes last, after the address.
+ */
+export function pamAuthFailure(
+  services: string,
+  names: { ruser?: string; rhost?: string; rhostPattern?: string; user?: string } = {},
+): string {
+  return `${pamPrefix(services)}authentication failure; ${pamFields(names)}`;
+}
+
+/**
+ * `logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s  user=%s` with each field into the named capture;
+ * `rhostPattern` replaces the rhost value's pattern (and brings its own captures).
+ */
+function pamFields(names: { ruser?: string; rhost?: string; rhostPattern?: string; user?: string }): string {
+  const group = (name: string | undefined, body: string) => (name ? `(?<${name}>${body})` : body);
+  const rhost = names.rhostPattern ?? group(names.rhost, '\\S{1,256}');
+  return `logname=\\S{0,256} uid=\\d{0,10} euid=\\d{0,10} tty=\\S{0,256} ruser=(?:${group(names.ruser, '\\S{1,256}')})? rhost=(?:${rhost})? {0,2}(?:user=(?:${group(names.user, '.{1,256}?')})?)? {0,4}$`;
+}
+
+/** `N more authentication failure(s); logname=… user=…` at pam_end, after failures already logged one by one. */
+export function pamMoreFailures(
+  services: string,
+  names: { ruser?: string; rhost?: string; rhostPattern?: string; user?: string } = {},
+): string {
+  return `(?:PAM |${MODULE}\\((?:${services}):auth\\): )?\\d{1,5} more authentication failures?; ${pamFields(names)}`;
+}
+
+/** pam_faillock (Linux-PAM ≥ 1.4, and RHEL's backport) and pam_tally2 / pam_tally locking an account. */
+export const pamLockout = (services: string): string[] => [
+  `${MODULE}\\((?:${services}):\\w{1,16}\\): Consecutive login failures for user (?<user>\\S{1,256}) account temporarily locked$`,
+  `pam_tally2?\\((?:${services}):\\w{1,16}\\): user (?<user>\\S{1,256}) \\(\\d{1,10}\\) tally \\d{1,10}, deny \\d{1,10}$`,
+];

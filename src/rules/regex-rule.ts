@@ -1,0 +1,81 @@
+// Rules made of regular expressions: custom rules over whole lines, and pack rules (or custom rules with `program:`)
+// over the message of the programs they name, from its start, so text inside one message never reads as another
+// program's line and an address captured after attacker text is the one the program wrote last.
+import type { Envelope } from '../envelope/envelope.js';
+import type { CompiledPattern, CompiledRule } from './compile.js';
+import type { LineContext, ProcessMemory, ProcessState } from './line-context.js';
+import { type RuleVerdict, settleMatch } from './verdict.js';
+import { isProbePath } from './web/classify-request.js';
+
+export function matchRegexRule(rule: CompiledRule, line: LineContext, memory: ProcessMemory): RuleVerdict | undefined {
+  let text = line.text;
+  let env: Envelope | undefined;
+  if (rule.programs) {
+    env = line.envelope;
+    // `*`: whatever program wrote it, read from the start of its message.
+    if (rule.programs[0] !== '*' && (env.program === undefined || !rule.programs.includes(env.program))) {
+      return undefined;
+    }
+    text = env.message;
+  }
+  for (const pattern of rule.patterns) {
+    // Literals are screened on the whole line: a message pattern's own are in its message, its programs' tags before it.
+    if (pattern.anchors.length > 0 && !pattern.anchors.some((a) => line.text.includes(a))) continue;
+    const m = pattern.regex.exec(text);
+    if (!m) continue;
+    const captures: Record<string, string | undefined> = { ...m.groups };
+    if (pattern.check === 'probe-path' && !isProbePath(captures.path ?? '')) continue;
+    if (pattern.detail !== undefined) captures.detail ??= pattern.detail;
+    const process = env ? memory.of(env) : undefined;
+    if (pattern.ipFromClient) captures.ip = env?.client;
+    if (pattern.ipFromProcess && captures.ip === undefined) captures.ip = process?.ip;
+    const verdict = settleMatch(rule, line.text, captures, { times: timesOf(pattern, captures, env) });
+    if (verdict.outcome !== 'matched' || !process) return verdict;
+    if (verdict.fields.ip !== undefined) process.ip = verdict.fields.ip;
+    // A line that cannot be counted for anyone (no key) takes no part in pairing lines into attempts.
+    if (rule.threshold.by.every((f) => verdict.fields[f] !== undefined)) markAttempt(process, pattern.counts, verdict);
+    return verdict;
+  }
+  return undefined;
+}
+
+// One attempt, several lines: a PAM module's failure, then the program's own line, then perhaps a follow-up line.
+function markAttempt(
+  process: ProcessState,
+  counts: CompiledPattern['counts'],
+  verdict: Extract<RuleVerdict, { outcome: 'matched' }>,
+): void {
+  switch (counts) {
+    case 'pam':
+      if (process.pamPending) verdict.repeat = true;
+      process.pamPending = true;
+      process.justReported = false;
+      return;
+    case 'after-pam':
+      // The PAM line counted one attempt of those this line reports.
+      if (process.pamPending && (verdict.times ?? 1) > 1) verdict.times! -= 1;
+      else if (process.pamPending) verdict.repeat = true;
+      process.pamPending = false;
+      process.justReported = true;
+      return;
+    case 'follow-up':
+      // A follow-up alone (no failure line before it) is an attempt; the next follow-up belongs to it.
+      if (process.justReported) verdict.repeat = true;
+      process.justReported = true;
+      return;
+    default:
+      process.justReported = false;
+  }
+}
+
+/** Lines at most one line stands for: rsyslog's repeat count times sudo's attempts, both written by the log. */
+const MAX_TIMES = 10_000;
+
+function timesOf(
+  pattern: CompiledPattern,
+  captures: Readonly<Record<string, string | undefined>>,
+  env: Envelope | undefined,
+): number {
+  const reported = pattern.timesFrom ? Number(captures[pattern.timesFrom] ?? 1) : 1;
+  return Math.min(MAX_TIMES, Math.max(1, (env?.repeated ?? 1) * (Number.isSafeInteger(reported) ? reported : 1)));
+}

@@ -1,0 +1,110 @@
+// Sorts one access-log request into attack categories, once per line for every web rule of a source: the target is
+// decoded first, then each category's signatures are read on it (and on the header fields the server logged, for
+// the attacks that travel in headers). Pure.
+import type { AccessRecord } from '../../envelope/envelope.js';
+import { decodeTarget } from './decode-request.js';
+import {
+  INJECTION,
+  LOG4SHELL,
+  LOGIN_PATHS,
+  PROBE_ALWAYS,
+  PROBE_ON_ERROR,
+  SCANNER_AGENTS,
+  SHELLSHOCK,
+  type Signature,
+  TRAVERSAL,
+  type WebCategory,
+} from './web-signatures.js';
+
+export interface RequestFindings {
+  /** The request with its target decoded, for people to read. */
+  request: string;
+  /** The decoded path. */
+  path: string;
+  /** Each category the request falls in, with the signature that put it there. */
+  categories: Map<WebCategory, string>;
+}
+
+/** Header fields are read this far: an attacker sets their length. */
+const MAX_FIELD = 8192;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode).
+const BINARY = /[\x00-\x08\x0e-\x1f\x7f-\xff]/;
+/** Nested lookups undone at most this many times. */
+const MAX_LOOKUP_PASSES = 8;
+
+export function classifyRequest(access: AccessRecord): RequestFindings {
+  const categories = new Map<WebCategory, string>();
+  const target = decodeTarget(access.target ?? '');
+  const lowerPath = target.path.toLowerCase().replace(/\\/g, '/');
+  const headers = [access.userAgent, access.referer, access.user === '-' ? undefined : access.user]
+    .filter((v): v is string => v !== undefined && v !== '-' && v !== '')
+    .map((v) => (v.length > MAX_FIELD ? v.slice(0, MAX_FIELD) : v).toLowerCase());
+  const method = access.method;
+  const status = access.status;
+
+  const agent = SCANNER_AGENTS.exec((access.userAgent ?? '').slice(0, MAX_FIELD));
+  if (agent) categories.set('scanner', `user agent ${agent[1]!.toLowerCase()}`);
+  else if (/w00tw00t/i.test(access.request)) categories.set('scanner', 'w00tw00t');
+  else if (method === 'CONNECT' || /^[a-z][a-z0-9+.-]{1,15}:\/\//i.test(access.target ?? '')) {
+    categories.set('scanner', 'proxy probe');
+  } else if (method === undefined && BINARY.test(access.request)) {
+    categories.set('scanner', 'binary request line');
+  }
+
+  const traversal = firstMatch(TRAVERSAL, target.text);
+  if (traversal) categories.set('traversal', traversal);
+
+  const injection =
+    firstMatch(INJECTION, target.text) ??
+    ([target.text, ...headers].some((t) => LOG4SHELL.re.test(undoLookups(t))) ? LOG4SHELL.name : undefined) ??
+    ([target.text, ...headers].some((t) => SHELLSHOCK.re.test(t)) ? SHELLSHOCK.name : undefined);
+  if (injection) categories.set('injection', injection);
+
+  const probe =
+    firstMatch(PROBE_ALWAYS, lowerPath) ?? (status >= 400 ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined);
+  if (probe) categories.set('probe', probe);
+
+  // A login that succeeds redirects (WordPress answers a failed one with the form again, 200).
+  if (method === 'POST' && LOGIN_PATHS.test(lowerPath) && !(status >= 300 && status < 400)) {
+    categories.set('login', `POST ${lowerPath}`);
+  }
+  if (status === 401) categories.set('basic-auth', '401');
+
+  const shown = target.query ? `${target.path}?${target.query}` : target.path;
+  const request = method ? `${method} ${shown}${access.protocol ? ` ${access.protocol}` : ''}` : access.request;
+  return { request, path: target.path, categories };
+}
+
+function firstMatch(signatures: readonly Signature[], text: string): string | undefined {
+  if (text === '') return undefined;
+  for (const s of signatures) if (s.re.test(text)) return s.name;
+  return undefined;
+}
+
+// Log4j lookups that spell out other text: ${lower:j}, ${upper:J}, ${::-j}, ${env:NOPE:-j}, ${date:'j'}.
+const LOOKUPS = /\$\{(?:(?:lower|upper):([^${}]{0,64})|[^${}]{0,64}:-([^${}]{0,64})|date:'([^'${}]{0,64})')\}/g;
+
+/** The text with Log4j's spelling lookups replaced by what they spell, innermost first. */
+export function undoLookups(text: string): string {
+  if (!text.includes('${')) return text;
+  let current = text;
+  for (let i = 0; i < MAX_LOOKUP_PASSES; i++) {
+    const next = current.replace(LOOKUPS, (_, a?: string, b?: string, c?: string) => a ?? b ?? c ?? '');
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+/** A script a request asked for: missing, it is what scanners look for (fail2ban's apache-noscript). */
+const SCRIPT = /\.(?:php[345]?|phtml|asp|aspx|jsp|cgi|pl|exe|dll|sh|py)$|\/cgi-bin\/|\/php(?:[45]|[.-]cgi)?$/;
+
+/** Whether a path a server could not serve (from its error log) is one scanners look for. */
+export function isProbePath(path: string): boolean {
+  const lower = path.toLowerCase().replace(/\\/g, '/');
+  return (
+    firstMatch(PROBE_ALWAYS, lower) !== undefined ||
+    firstMatch(PROBE_ON_ERROR, lower) !== undefined ||
+    SCRIPT.test(lower)
+  );
+}

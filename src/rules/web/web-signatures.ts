@@ -1,0 +1,231 @@
+// What attacks look like in an access log, by category, each signature with a name the incident shows. They are read
+// on the decoded target (see decode-request.ts: lower case, decoded twice, `\` as `/`) or on the header fields the
+// server logged. Every pattern is linear: bounded repeats, no nested quantifiers, so 8 KiB of hostile target costs
+// microseconds. Pure.
+
+export const WEB_CATEGORIES = [
+  'basic-auth',
+  'login',
+  'probe',
+  'traversal',
+  'injection',
+  'scanner',
+  'waf',
+  'flood',
+] as const;
+export type WebCategory = (typeof WEB_CATEGORIES)[number];
+
+export interface Signature {
+  name: string;
+  re: RegExp;
+}
+
+const sig = (name: string, re: RegExp): Signature => ({ name, re });
+
+/** Path traversal, local and remote file inclusion, stream wrappers, SSRF to cloud metadata. On the decoded target. */
+export const TRAVERSAL: readonly Signature[] = [
+  sig('../', /(?:^|[/=;:?&,"'(])\.{2,3}(?:[/;?\0]|$)/),
+  sig('..;/', /\.\.;/),
+  sig('....//', /\.{4}\/{1,2}/),
+  sig('/etc/passwd', /(?:^|[/=:])etc\/(?:passwd|shadow|group|sudoers|issue|hosts|crontab|master\.passwd)\b/),
+  sig('/proc/self', /\/proc\/(?:self|\d{1,7})\/(?:environ|cmdline|fd|maps|status|mem|root)/),
+  sig('win.ini', /\b(?:win|system|boot)\.ini\b/),
+  sig('c:/windows', /\b[a-z]:\/(?:windows|winnt|inetpub|boot\.ini|users)\b/),
+  sig('system32', /\/windows\/system32\//),
+  sig('web-inf', /\bweb-inf\/(?:web|classes|lib)/),
+  sig('wrapper://', /\b(?:php|file|expect|phar|zip|glob|data|gopher|dict|jar|zlib|compress\.zlib|ldap|tftp):\/\//),
+  sig('php://', /\bphp:\/\/(?:input|filter|stdin|fd|memory)/),
+  sig('remote include', /=\s*(?:https?|ftp):\/\/[^\s&]{1,2048}(?:\?|\0)(?:&|$)/),
+  sig('cloud metadata', /\b169\.254\.169\.254\b|\bmetadata\.google\.internal\b/),
+  sig('NUL byte', /\0/),
+];
+
+/** SQL, script, command and template injection, expression-language exploits. On the decoded target. */
+export const INJECTION: readonly Signature[] = [
+  sig('sql: union select', /\bunion(?:[\s(+]|\/\*[^*]{0,64}\*\/){1,8}(?:all\s+|distinct\s+)?\(?\s*select\b/),
+  sig('sql: comment keyword', /\/\*!\d{0,5}\s*(?:union|select|and|or|concat)\b/),
+  sig(
+    'sql: function',
+    /\b(?:sleep\s*\(\s*\d|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
+  ),
+  sig('sql: schema', /\b(?:information_schema|mysql\.user|pg_catalog|pg_shadow|sysobjects|syscolumns|all_tables)\b/),
+  sig('sql: waitfor delay', /\bwaitfor\s+delay\b/),
+  sig('sql: into outfile', /\binto\s+(?:out|dump)file\b/),
+  sig('sql: @@version', /@@version\b/),
+  sig('sql: tautology', /['"`)]\s*(?:or|and|\|\||&&)\s+['"`(]?\s*[\w'"]{1,32}\s*['"`]?\s*(?:=|<>|!=|\blike\b)/),
+  sig('sql: tautology', /\b(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
+  sig('sql: quote comment', /['"]\s*\)?\s*(?:--|#|\/\*|;\s*--)/),
+  sig(
+    'sql: stacked query',
+    /;\s*(?:drop|insert|delete|update|select|shutdown|exec|execute|declare|truncate|alter|create)\s+[\w@*]/,
+  ),
+  sig('sql: order by probe', /\border\s+by\s+\d{1,3}\s*(?:--|#|\/\*)/),
+  sig(
+    'xss: tag',
+    /<\s*\/?\s*(?:script|iframe|svg|img|body|object|embed|math|details|video|audio|marquee|input|form|meta|link|style|base|applet|frame|frameset|isindex|xss)\b/,
+  ),
+  sig('xss: javascript:', /\b(?:java|vb|live)script\s*:/),
+  sig(
+    'xss: event handler',
+    /[\s"'/;<]on(?:error|load|mouse[a-z]{2,8}|focus|blur|click|dblclick|key[a-z]{2,5}|toggle|begin|end|animation[a-z]{3,10}|transition[a-z]{2,6}|pointer[a-z]{2,6}|submit|change|input|resize|scroll|wheel|drag[a-z]{0,5}|drop|copy|paste|cut|play|pause|touch[a-z]{2,5}|hashchange|message|pageshow|unload|beforeunload|start|finish)\s*=/,
+  ),
+  sig('xss: call', /\b(?:alert|prompt|confirm)\s*\(|\bdocument\s*\.\s*(?:cookie|domain|write)\b|\bfromcharcode\s*\(/),
+  sig('xss: data uri', /\bdata:\s*text\/html/),
+  sig(
+    'command',
+    /(?:[;|`]|&&|\$\()\s*(?:(?:wget|curl|bash|sh|zsh|dash|nc|ncat|netcat|telnet|tftp|ftpget|busybox|chmod|uname|whoami|nslookup|powershell)\b|(?:cat|ping|perl|python[23]?|php|rm|cmd(?:\.exe)?)\s)/,
+  ),
+  // `id` is also a common parameter name (`a|id` in a list of columns): only after `;`, a backtick or `$(`.
+  sig('command', /(?:[;`]|\$\()\s*id\b(?!=)/),
+  sig('command: $IFS', /\$\{ifs\}|\$ifs\$\d/),
+  sig('command: shell path', /\/bin\/(?:ba|da|z|k)?sh\b|\bcmd(?:\.exe)?\s*\/c\b/),
+  sig('command: download', /\b(?:wget|curl)\s+(?:-[\w-]{1,16}\s+){0,4}(?:https?|ftp):\/\//),
+  sig('command: chmod', /\bchmod\s+(?:[0-7]{3,4}|\+x)\b|\bcd\s+\/(?:tmp|var\/tmp|dev\/shm)\b/),
+  sig('spring4shell', /\bclass\.(?:module\.)?classloader\b/),
+  sig('ognl', /[%$]\{\s*\(?\s*#|#_memberaccess|@java\.lang\.runtime@|\(#context\[|xwork2?\.dispatcher|\bognl\./),
+  sig('thinkphp', /invokefunction|think\/app|call_user_func_array/),
+  sig(
+    'php code',
+    /<\?php|\b(?:system|passthru|shell_exec|popen|proc_open|assert|phpinfo|base64_decode|eval)\s*\(|allow_url_include|auto_prepend_file|\bdie\s*\(\s*md5\s*\(/,
+  ),
+  sig(
+    'template injection',
+    /\{\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}\}|\$\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}|__class__|__globals__/,
+  ),
+  sig('crlf', /[\r\n]/),
+];
+
+/** Expression lookups that hide `${jndi:` (`${${lower:j}ndi:`, `${${::-j}ndi:`, `${env:X:-j}`) are undone first. */
+export const LOG4SHELL: Signature = sig('log4shell', /\$\{\s*jndi\s*:/);
+
+/** Shellshock in any field the server logged. */
+export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*;/);
+
+/** Files that are never served on purpose: asked for at all, they are a probe; served, a leak. On the decoded path. */
+export const PROBE_ALWAYS: readonly Signature[] = [
+  sig(
+    'dotfile',
+    /\/\.(?:env|git|svn|hg|bzr|cvs|htpasswd|htaccess|ssh|aws|azure|docker|dockercfg|kube|npmrc|pypirc|bash_history|zsh_history|mysql_history|psql_history|gitignore|ds_store|idea|vscode|s3cfg|netrc|pgpass|git-credentials|gitconfig|travis\.yml|boto)(?:$|[/._~-])/,
+  ),
+  sig('private key', /\/id_(?:rsa|dsa|ecdsa|ed25519)(?:\.pub)?$/),
+  sig(
+    'config backup',
+    /\/(?:wp-config|configuration|config|settings|localsettings|database)\.(?:php|inc|yml|yaml|json|py|rb)(?:\.[a-z0-9]{1,8}|~|_[a-z0-9]{1,8}|-[a-z0-9]{1,8})$/,
+  ),
+  sig('webshell', /\/(?:c99|r57|wso|b374k|alfa|alfa-rex|indoxploit|priv8|sh3ll|webshell|symlink)\.php\d?$/),
+];
+
+/** Admin panels, scanned applications, backups and webshells: a probe when they are not there (4xx/5xx). */
+export const PROBE_ON_ERROR: readonly Signature[] = [
+  sig(
+    'admin panel',
+    /\/(?:(?:typo3\/|xampp\/|admin\/)?(?:php-?my-?admin|pma|myadmin)[\w.-]{0,32}|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16})(?:$|[/?])/,
+  ),
+  sig('webmail', /\/(?:roundcube|(?:ext)?mails?|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}(?:$|[/?])/),
+  sig('server-status', /\/server-(?:status|info)\b/),
+  sig('laravel ignition', /\/_ignition\/|\/telescope\/requests|\/_profiler\b|\/debug\/default\/view/),
+  sig('spring actuator', /\/actuator(?:$|\/)|\/(?:env|heapdump|jolokia|trace|mappings)$/),
+  sig('solr admin', /\/solr\/(?:admin|#|[\w-]{1,64}\/(?:select|config|dataimport))/),
+  sig(
+    'java consoles',
+    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/|script$|hudson|nacos\/|druid\/|geoserver\/)/,
+  ),
+  sig(
+    'router exploit',
+    /\/(?:hnap1|boaform|goform|cgi-bin\/(?:luci|login\.cgi|mainfunction\.cgi)|setup\.cgi|gponform|tmunblock\.cgi|shell$)/,
+  ),
+  sig('cgi-bin', /\/cgi-bin\//),
+  sig('phpunit', /\/phpunit\/|eval-stdin\.php/),
+  sig(
+    'wordpress',
+    /\/(?:wp-admin|wp-includes|wp-content\/plugins|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users)/,
+  ),
+  sig(
+    'admin login',
+    /\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
+  ),
+  sig('installer', /\/(?:setup|install|installer|upgrade|config|configuration|phpinfo|info|test|i)\.php$|\/install\//),
+  sig(
+    'secrets',
+    /\/(?:config\.(?:json|ya?ml|js)|credentials|secrets?\.(?:json|ya?ml)|settings\.py|database\.yml|sftp-config\.json|\.?ftpconfig|docker-compose\.ya?ml|appsettings\.json|web\.config)$/,
+  ),
+  sig(
+    'exchange/vpn',
+    /\/(?:owa\/auth|ecp\/|autodiscover\/autodiscover\.|remote\/login|global-protect\/|dana-na\/|\+cscoe\+\/|sslvpn|vpn\/)/,
+  ),
+  sig('backup', /\.(?:bak|backup|old|orig|save|swp|swo|sql|sqlite3?|db|tar|tgz|tar\.gz|zip|rar|7z|gz|bz2|war)$|~$/),
+  sig('webshell', /\/(?:shell|cmd|up|upload|uploader|filemanager|mini|x|xx|ws|wp-shell|0|1|404|indoxploit)\.php\d?$/),
+  sig('elmah/trace', /\/(?:elmah|trace)\.axd\b/),
+];
+
+/** Tools that announce themselves in the User-Agent. */
+export const SCANNER_AGENTS = new RegExp(
+  `\\b(${[
+    'nikto',
+    'sqlmap',
+    'zmeu',
+    'masscan',
+    'zgrab',
+    'nuclei',
+    'nmap',
+    'dirbuster',
+    'gobuster',
+    'dirb',
+    'wfuzz',
+    'ffuf',
+    'fuzz faster u fool',
+    'feroxbuster',
+    'wpscan',
+    'joomscan',
+    'acunetix',
+    'netsparker',
+    'nessus',
+    'openvas',
+    'w3af',
+    'arachni',
+    'havij',
+    'fimap',
+    'morfeus',
+    'jorgee',
+    'l9explore',
+    'l9tcpid',
+    'commix',
+    'skipfish',
+    'whatweb',
+    'hydra',
+    'medusa',
+    'xray',
+    'goby',
+    'zmap',
+    'paros',
+    'webinspect',
+    'appscan',
+    'dotdotpwn',
+    'sqlninja',
+    'bbqsql',
+    'brutus',
+    'pangolin',
+    'muieblackcat',
+    'webshag',
+    'grendel-scan',
+    'httpx',
+    'interactsh',
+    'struts-pwn',
+    // Address harvesters and comment spammers (fail2ban's apache-badbots names them too).
+    'emailcollector',
+    'emailsiphon',
+    'emailwolf',
+    'emailspider',
+    'webemailextrac',
+    'extractorpro',
+    'atomic_email_hunter',
+    'contactbot',
+    'cherrypicker',
+    'trackback/1\\.02',
+  ].join('|')})\\b`,
+  'i',
+);
+
+/** Login pages: brute force is many POSTs to them. */
+export const LOGIN_PATHS =
+  /^\/(?:wp-login\.php|xmlrpc\.php|user\/login|users\/sign_in|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|user\.php)\/?$/;

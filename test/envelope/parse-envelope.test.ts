@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import type { Envelope } from '../../src/envelope/envelope.js';
+import { parseEnvelope } from '../../src/envelope/parse-envelope.js';
+import { readStampTime } from '../../src/envelope/read-stamp.js';
+
+type Expected = Partial<Omit<Envelope, 'stamp'>> & { time?: string };
+
+// Each row: a line as the writer named in `from` writes it, and what its envelope holds.
+const rows: { from: string; line: string; expected: Expected }[] = [
+  // RFC 3164 (rsyslog's RSYSLOG_TraditionalFileFormat, Debian's default for /var/log/auth.log before 12)
+  {
+    from: 'RFC 3164, tag with pid',
+    line: 'Nov 23 10:15:01 web1 sshd[1234]: Failed password for root from 203.0.113.7 port 52114 ssh2',
+    expected: {
+      format: 'rfc3164',
+      host: 'web1',
+      program: 'sshd',
+      pid: '1234',
+      message: 'Failed password for root from 203.0.113.7 port 52114 ssh2',
+    },
+  },
+  {
+    from: 'RFC 3164, tag without pid, sudo pads its message',
+    line: 'Nov  3 09:05:07 db-2.example.com sudo:    alice : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/ls',
+    expected: {
+      format: 'rfc3164',
+      host: 'db-2.example.com',
+      program: 'sudo',
+      message: 'alice : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/ls',
+    },
+  },
+  {
+    from: 'RFC 3164 with <PRI>, as received over the network',
+    line: '<38>Nov 23 10:15:01 bastion sshd-session[99]: Invalid user admin from 2001:db8::7 port 40022',
+    expected: { format: 'rfc3164', host: 'bastion', program: 'sshd-session', pid: '99' },
+  },
+  {
+    from: 'RFC 3164 without a host (syslogd writing its own messages, sshd -E)',
+    line: 'Nov 23 10:15:01 sshd[77]: Connection closed by 10.0.0.5 port 50522 [preauth]',
+    expected: {
+      format: 'rfc3164',
+      program: 'sshd',
+      pid: '77',
+      message: 'Connection closed by 10.0.0.5 port 50522 [preauth]',
+    },
+  },
+  {
+    from: 'RFC 3164 with a year and microseconds (syslog-ng, journalctl -o short-precise)',
+    line: 'Nov 23 2026 10:15:01.123456 web1 su[5]: FAILED SU (to root) alice on pts/0',
+    expected: { format: 'rfc3164', host: 'web1', program: 'su', pid: '5', time: '2026-11-23T10:15:01.123' },
+  },
+  {
+    from: 'Linux-PAM before pam_syslog: the module in the tag',
+    line: 'Feb  7 04:10:11 rhel4 sshd(pam_unix)[3456]: authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.4  user=root',
+    expected: { program: 'sshd', module: 'pam_unix', pid: '3456', host: 'rhel4' },
+  },
+  {
+    from: "gdm's ident with a stray bracket",
+    line: 'Nov 23 10:15:01 desk gdm-password]: pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=bob',
+    expected: { program: 'gdm-password', host: 'desk' },
+  },
+  {
+    from: 'Solaris/illumos message ids',
+    line: 'Nov 23 10:15:01 sol11 sshd[812]: [ID 800047 auth.info] Failed password for root from 203.0.113.9 port 4022 ssh2',
+    expected: {
+      program: 'sshd',
+      msgid: '800047',
+      message: 'Failed password for root from 203.0.113.9 port 4022 ssh2',
+    },
+  },
+  {
+    from: "rsyslog's repeated-message reduction",
+    line: 'Nov 23 10:15:01 web1 sshd[1234]: message repeated 4 times: [ Failed password for root from 203.0.113.7 port 52114 ssh2]',
+    expected: { program: 'sshd', repeated: 4, message: 'Failed password for root from 203.0.113.7 port 52114 ssh2' },
+  },
+  {
+    from: 'a message that only looks like a repeat is left as it is',
+    line: 'Nov 23 10:15:01 web1 myapp[1]: message repeated 4 times: [ no closing bracket',
+    expected: { program: 'myapp', message: 'message repeated 4 times: [ no closing bracket' },
+  },
+  // ISO 8601 (RSYSLOG_FileFormat, Debian 12+/Ubuntu; and what the journald source renders)
+  {
+    from: "rsyslog's high-precision format",
+    line: '2026-11-23T10:15:01.123456+00:00 web1 sshd-session[99]: Failed password for invalid user admin from 2001:db8::7 port 40022 ssh2',
+    expected: { format: 'iso', host: 'web1', program: 'sshd-session', pid: '99', time: '2026-11-23T10:15:01.123' },
+  },
+  {
+    from: 'ISO 8601 with an offset, no colon (journalctl -o short-iso)',
+    line: '2026-11-23T11:15:01+0100 web1 sudo[9]: pam_unix(sudo:auth): conversation failed',
+    expected: { format: 'iso', program: 'sudo', pid: '9', time: '2026-11-23T10:15:01.000' },
+  },
+  {
+    from: 'journalctl -o short-full',
+    line: 'Mon 2026-11-23 10:15:01 UTC web1 sshd[1]: Invalid user test from 198.51.100.4 port 55555',
+    expected: { format: 'journal-full', host: 'web1', program: 'sshd', pid: '1', time: '2026-11-23T10:15:01.000' },
+  },
+  {
+    from: 'an application line with a date is not a syslog line: its message follows the time and level',
+    line: '2026-11-23 10:15:01,123 WARN Unauthorized access attempt from 198.51.100.7',
+    expected: { format: 'none', message: 'Unauthorized access attempt from 198.51.100.7' },
+  },
+  {
+    from: 'an application line with a thread and a bracketed level',
+    line: '2026-11-23T10:15:01.123Z [main] [ERROR] - Unauthorized access attempt by user bob from 198.51.100.7',
+    expected: { format: 'none', message: 'Unauthorized access attempt by user bob from 198.51.100.7' },
+  },
+  // RFC 5424
+  {
+    from: 'RFC 5424 without structured data',
+    line: '<38>1 2026-11-23T10:15:01.003Z web1 sshd 1234 - - Failed password for root from 203.0.113.7 port 22 ssh2',
+    expected: {
+      format: 'rfc5424',
+      host: 'web1',
+      program: 'sshd',
+      pid: '1234',
+      message: 'Failed password for root from 203.0.113.7 port 22 ssh2',
+      time: '2026-11-23T10:15:01.003',
+    },
+  },
+  {
+    from: 'RFC 5424 with structured data holding "]" and \\" in quoted values',
+    line: '<38>1 2026-11-23T10:15:01Z web1 sshd 1234 ID47 [ex@32473 a="x] sshd[1]: Failed password for root from 6.6.6.6" b="\\"\\]"][meta k="v"] Invalid user bob from 203.0.113.8 port 22',
+    expected: { format: 'rfc5424', program: 'sshd', message: 'Invalid user bob from 203.0.113.8 port 22' },
+  },
+  {
+    from: 'RFC 5424 with nil fields and a BOM',
+    line: '<86>1 - - su - - - \uFEFFFAILED SU (to root) alice on pts/0',
+    expected: { format: 'rfc5424', program: 'su', message: 'FAILED SU (to root) alice on pts/0' },
+  },
+  // Web servers
+  {
+    from: 'nginx error log (ngx_log_error_core)',
+    line: '2026/11/23 10:15:01 [error] 812#812: *5 user "admin": password mismatch, client: 203.0.113.7, server: example.com, request: "GET /admin HTTP/1.1", host: "example.com"',
+    expected: {
+      format: 'nginx-error',
+      program: 'nginx',
+      pid: '812',
+      level: 'error',
+      message:
+        'user "admin": password mismatch, client: 203.0.113.7, server: example.com, request: "GET /admin HTTP/1.1", host: "example.com"',
+    },
+  },
+  {
+    from: 'nginx error log through syslog (error_log syslog:server=…)',
+    line: 'Nov 23 10:15:01 web1 nginx: [error] 812#812: *5 user "bob" was not found in "/etc/nginx/.htpasswd", client: 198.51.100.2, server: _',
+    expected: {
+      program: 'nginx',
+      level: 'error',
+      pid: '812',
+      message: 'user "bob" was not found in "/etc/nginx/.htpasswd", client: 198.51.100.2, server: _',
+    },
+  },
+  {
+    from: 'Apache 2.4 error log (default ErrorLogFormat)',
+    line: '[Mon Nov 23 10:15:01.123456 2026] [auth_basic:error] [pid 1234:tid 5678] [client 203.0.113.7:52114] AH01617: user admin: authentication failure for "/admin": Password Mismatch',
+    expected: {
+      format: 'apache-error',
+      program: 'apache',
+      module: 'auth_basic',
+      level: 'error',
+      pid: '1234',
+      client: '203.0.113.7',
+      message: 'AH01617: user admin: authentication failure for "/admin": Password Mismatch',
+      time: '2026-11-23T10:15:01.123',
+    },
+  },
+  {
+    from: 'Apache 2.4 error log, IPv6 client with its port',
+    line: '[Mon Nov 23 10:15:01.123456 2026] [auth_basic:error] [pid 1234] [client 2001:db8::9:52114] AH01618: user eve not found: /private',
+    expected: { client: '2001:db8::9', message: 'AH01618: user eve not found: /private' },
+  },
+  {
+    from: 'Apache 2.2 error log',
+    line: '[Mon Nov 23 10:15:01 2026] [error] [client 2001:db8::9] user eve not found: /private',
+    expected: {
+      format: 'apache-error',
+      level: 'error',
+      client: '2001:db8::9',
+      message: 'user eve not found: /private',
+    },
+  },
+  {
+    from: 'Apache 2.4 error log through syslog (ErrorLog syslog:)',
+    line: 'Nov 23 10:15:01 web1 apache2[21455]: [auth_basic:error] [pid 21455:tid 140] [client 203.0.113.7:52114] AH01618: user eve not found: /private',
+    expected: {
+      program: 'apache2',
+      pid: '21455',
+      client: '203.0.113.7',
+      message: 'AH01618: user eve not found: /private',
+    },
+  },
+  {
+    from: 'access log, combined',
+    line: '203.0.113.7 - - [23/Nov/2026:10:15:01 -0200] "GET /wp-login.php HTTP/1.1" 404 153 "-" "Mozilla/5.0"',
+    expected: {
+      format: 'access',
+      access: {
+        client: '203.0.113.7',
+        user: '-',
+        request: 'GET /wp-login.php HTTP/1.1',
+        method: 'GET',
+        target: '/wp-login.php',
+        protocol: 'HTTP/1.1',
+        status: 404,
+        referer: '-',
+        userAgent: 'Mozilla/5.0',
+      },
+      time: '2026-11-23T12:15:01.000',
+    },
+  },
+  {
+    from: 'access log, vhost_combined with escaped quotes (Apache \\", nginx \\x22)',
+    line: 'example.com:443 2001:db8::5 - - [23/Nov/2026:10:15:01 +0000] "GET /a\\"b?q=\\x22x HTTP/1.1" 200 5 "-" "x\\" y"',
+    expected: {
+      access: {
+        vhost: 'example.com:443',
+        client: '2001:db8::5',
+        user: '-',
+        request: 'GET /a"b?q="x HTTP/1.1',
+        method: 'GET',
+        target: '/a"b?q="x',
+        protocol: 'HTTP/1.1',
+        status: 200,
+        referer: '-',
+        userAgent: 'x" y',
+      },
+    },
+  },
+  {
+    from: 'access log, common format, a user name with spaces',
+    line: '198.51.100.3 - a b [23/Nov/2026:10:15:01 +0000] "POST /login HTTP/1.1" 401 0',
+    expected: {
+      access: {
+        client: '198.51.100.3',
+        user: 'a b',
+        request: 'POST /login HTTP/1.1',
+        method: 'POST',
+        target: '/login',
+        protocol: 'HTTP/1.1',
+        status: 401,
+      },
+    },
+  },
+  {
+    from: 'access log through syslog (access_log syslog:server=…, tag nginx)',
+    line: 'Nov 23 10:15:01 web1 nginx: 203.0.113.7 - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 0 "-" "curl/8.5"',
+    expected: { format: 'rfc3164', program: 'nginx', host: 'web1' },
+  },
+  {
+    from: "an access line inside another program's message is that program's message",
+    line: 'Nov 23 10:15:01 web1 myapp[1]: 203.0.113.7 - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 0 "-" "x"',
+    expected: { program: 'myapp', access: undefined },
+  },
+  { from: 'nothing known', line: 'just some text', expected: { format: 'none', message: 'just some text' } },
+];
+
+const now = Date.parse('2026-11-24T00:00:00Z');
+
+describe('parseEnvelope', () => {
+  it.each(rows)('reads $from', ({ line, expected }) => {
+    const { time, ...rest } = expected;
+    const env = parseEnvelope(line);
+    if ('access' in rest && rest.access === undefined) {
+      delete rest.access;
+      expect(env.access).toBeUndefined();
+    }
+    expect(env).toMatchObject(rest);
+    if (time !== undefined) {
+      expect(env.stamp).toBeDefined();
+      const at = readStampTime(line, env.stamp!, now)!;
+      // Stamps without a zone are local time: compare the local reading.
+      const zoned = /Z|[+-]\d\d:?\d\d|UTC| \[/.test(line.slice(env.stamp!.start, env.stamp!.end + 2));
+      const expectedAt = zoned ? Date.parse(`${time}Z`) : new Date(time).getTime();
+      expect(at).toBe(expectedAt);
+    }
+  });
+});

@@ -1,0 +1,347 @@
+// sshd's messages, each row citing the openssh-portable (or Linux-PAM) format string that writes it. Messages only:
+// the test wraps each in every syslog envelope, under sshd (≤ 9.7) and sshd-session (9.8+).
+import type { PackTable } from './table.js';
+
+const A = '203.0.113.7';
+const V6 = '2001:db8:7::15';
+
+export const sshdTable: PackTable = {
+  pack: 'sshd',
+  programs: ['sshd', 'sshd-session'],
+  match: [
+    {
+      message: `Failed password for root from ${A} port 52814 ssh2`,
+      from: 'auth.c auth_log(): "%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s"',
+      fields: { ip: A, user: 'root', method: 'password' },
+    },
+    {
+      message: `Failed password for invalid user admin from ${A} port 52816 ssh2`,
+      from: 'auth.c auth_log(), invalid user',
+      fields: { ip: A, user: 'admin' },
+    },
+    {
+      message: `Failed password for invalid user  from ${A} port 52818 ssh2`,
+      from: 'auth.c auth_log(), empty user name',
+      fields: { ip: A },
+    },
+    {
+      message: `Failed password for invalid user oracle db from ${V6} port 40022 ssh2`,
+      from: 'auth.c auth_log(), a user name with a space, IPv6',
+      fields: { ip: V6, user: 'oracle db' },
+    },
+    {
+      message: `Failed keyboard-interactive/pam for invalid user support from ${A} port 60100 ssh2`,
+      from: 'auth.c auth_log(), method keyboard-interactive/pam',
+      fields: { ip: A, method: 'keyboard-interactive/pam' },
+    },
+    {
+      message: `Failed keyboard-interactive/pam for root from ${A} port 60100 ssh2`,
+      from: 'auth.c auth_log(), keyboard-interactive/pam, valid user (INFO after 3 failures)',
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      message: `Failed none for invalid user guest from ${A} port 41000 ssh2`,
+      from: 'auth.c auth_log(), method none (PermitEmptyPasswords)',
+      fields: { ip: A, method: 'none' },
+    },
+    {
+      message: `Failed hostbased for invalid user x from ${A} port 41001 ssh2: ECDSA SHA256:${'A'.repeat(43)}`,
+      from: 'auth.c auth_log(), hostbased with key info',
+      fields: { ip: A },
+    },
+    {
+      message: `Failed publickey for invalid user git from ${A} port 41002 ssh2: RSA SHA256:${'b'.repeat(43)}`,
+      from: 'auth.c auth_log(), publickey for an invalid user (privilege separation off, 7.0–7.4)',
+      fields: { ip: A, user: 'git' },
+    },
+    {
+      message: `Failed publickey for invalid user git from ${A} port 41002 ssh2: RSA 12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0`,
+      from: 'auth.c auth_log(), MD5 hex fingerprint (before 6.8)',
+      fields: { ip: A },
+    },
+    {
+      message: `Failed gssapi-with-mic for invalid user bob from ${A} port 41003 ssh2`,
+      from: 'auth2-gss.c: "Failed gssapi-with-mic for %s%.100s from %.200s port %d ssh2" (10.4+)',
+      fields: { ip: A },
+    },
+    {
+      message: `Failed password for root from ${A} port 52814 ssh1`,
+      from: 'auth.c auth_log() 7.0–7.3 with protocol 1: "… port %d %s" ssh1',
+      fields: { ip: A },
+    },
+    {
+      message: `Invalid user admin from ${A} port 52816`,
+      from: 'auth.c getpwnamallow(): "Invalid user %.100s from %.100s port %d" (7.3+)',
+      fields: { ip: A, user: 'admin' },
+    },
+    {
+      message: `Invalid user admin from ${A}`,
+      from: 'auth.c getpwnamallow(): "Invalid user %.100s from %.100s" (7.0–7.2)',
+      fields: { ip: A, user: 'admin' },
+    },
+    {
+      message: `Invalid user  from ${V6} port 52818`,
+      from: 'auth.c getpwnamallow(), empty user, IPv6',
+      fields: { ip: V6 },
+    },
+    {
+      message: `Illegal user test from ${A}`,
+      from: 'auth.c (OpenSSH before 3.9): "Illegal user %.100s from %.100s"',
+      fields: { ip: A, user: 'test' },
+    },
+    {
+      message: 'input_userauth_request: invalid user admin [preauth]',
+      from: 'auth2.c input_userauth_request(): "input_userauth_request: invalid user %s" (7.0–7.4, no address)',
+      fields: {},
+    },
+    ...(
+      [
+        'not listed in AllowUsers',
+        'listed in DenyUsers',
+        'not in any group',
+        'a group is listed in DenyGroups',
+        "none of user's groups are listed in AllowGroups",
+      ] as const
+    ).map((reason) => ({
+      message: `User root from ${A} not allowed because ${reason}`,
+      from: `auth.c allowed_user(): "User %.100s from %.100s not allowed because ${reason}"`,
+      fields: { ip: A, user: 'root' },
+    })),
+    {
+      message: 'User alice from host-203-0-113-7.example.net not allowed because not listed in AllowUsers',
+      from: 'auth.c allowed_user() with UseDNS yes: the canonical host name, shown and not counted',
+      fields: { host: 'host-203-0-113-7.example.net' },
+    },
+    {
+      message: 'User games not allowed because shell /nonexistent does not exist',
+      from: 'auth.c allowed_user(): "User %.100s not allowed because shell %.100s does not exist"',
+      fields: { user: 'games' },
+    },
+    {
+      message: 'User bob not allowed because account is locked',
+      from: 'auth.c allowed_user(): "User %.100s not allowed because account is locked"',
+      fields: { user: 'bob' },
+    },
+    {
+      message: `administratively prohibited connection for invalid user admin from ${A} port 52001`,
+      from: 'monitor.c: "administratively prohibited connection for %s%s from %.128s port %d" (9.9+)',
+      fields: { ip: A },
+    },
+    {
+      message: `error: PAM: Authentication failure for root from ${A}`,
+      from: 'auth-pam.c: "PAM: %s for %s%.100s from %.100s"',
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      message: `error: PAM: User not known to the underlying authentication module for illegal user admin from ${A}`,
+      from: 'auth-pam.c: "PAM: %s for %s%.100s from %.100s" with "illegal user "',
+      fields: { ip: A, user: 'admin' },
+    },
+    {
+      message: 'error: PAM: authentication error for illegal user oracle from example.com',
+      from: 'auth-pam.c with OpenPAM (FreeBSD) strings and UseDNS: a host name, shown and not counted',
+      fields: { host: 'example.com', user: 'oracle' },
+    },
+    {
+      message: `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${A}  user=root`,
+      from: 'Linux-PAM pam_unix support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s"',
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      message: `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${V6} `,
+      from: 'Linux-PAM pam_unix support.c, unknown user: no user=, a trailing space',
+      fields: { ip: V6 },
+    },
+    {
+      message: `pam_sss(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${A} user=carol`,
+      from: 'SSSD pam_sss: the same fields, one space before user=',
+      fields: { ip: A, user: 'carol' },
+    },
+    {
+      message: 'pam_unix(sshd:auth): check pass; user unknown',
+      from: 'Linux-PAM pam_unix support.c _unix_verify_password(): "check pass; user unknown"',
+      fields: {},
+    },
+    {
+      message: `PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=${A}  user=root`,
+      from: 'Linux-PAM pam_unix support.c _cleanup_failures(): "%d more authentication failure%s; …" at pam_end (prefix "PAM")',
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      message: `PAM 1 more authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${A}`,
+      from: 'Linux-PAM pam_unix _cleanup_failures(), singular, unknown user',
+      fields: { ip: A },
+    },
+    {
+      message: 'PAM service(sshd) ignoring max retries; 6 > 3',
+      from: 'Linux-PAM pam_unix support.c: "service(%s) ignoring max retries; %d > %d"',
+      fields: {},
+    },
+    {
+      message: `error: maximum authentication attempts exceeded for invalid user admin from ${A} port 52816 ssh2 [preauth]`,
+      from: 'auth.c auth_maxtries_exceeded(): "maximum authentication attempts exceeded for %s%.100s from %.200s port %d ssh2"',
+      fields: { ip: A, user: 'admin' },
+    },
+    {
+      message: `error: maximum authentication attempts exceeded for root from ${V6} port 52816 ssh2 [preauth]`,
+      from: 'auth.c auth_maxtries_exceeded(), valid user, IPv6',
+      fields: { ip: V6, user: 'root' },
+    },
+    {
+      message: `Disconnecting invalid user admin ${A} port 52816: Too many authentication failures [preauth]`,
+      from: 'packet.c ssh_packet_disconnect(): "Disconnecting %s: %.100s" with remote_id (7.5+)',
+      fields: { ip: A, user: 'admin' },
+    },
+    {
+      message: `Disconnecting authenticating user root ${A} port 52814: Too many authentication failures [preauth]`,
+      from: 'packet.c ssh_packet_disconnect(), authenticating user',
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      message: `Disconnecting ${A} port 52814: Too many authentication failures [preauth]`,
+      from: 'packet.c ssh_packet_disconnect(), remote_id without a user',
+      fields: { ip: A },
+    },
+    {
+      message: 'Disconnecting: Too many authentication failures [preauth]',
+      from: 'packet.c "Disconnecting: %.100s" (7.0–7.4: no user, no address)',
+      fields: {},
+    },
+    {
+      message: 'Disconnecting: Too many authentication failures for root [preauth]',
+      from: 'auth.h AUTH_FAIL_MSG "Too many authentication failures for %.100s" (≤ 6.6)',
+      fields: { user: 'root' },
+    },
+    {
+      message: `Disconnecting invalid user admin ${A} port 52816: Change of username or service not allowed: (admin,ssh-connection) -> (root,ssh-connection) [preauth]`,
+      from: 'auth2.c: "Change of username or service not allowed: (%s,%s) -> (%s,%s)"',
+      fields: { ip: A },
+    },
+    {
+      message: `ROOT LOGIN REFUSED FROM ${A} port 52900`,
+      from: 'auth.c auth_root_allowed(): "ROOT LOGIN REFUSED FROM %.200s port %d" (7.3+)',
+      fields: { ip: A },
+    },
+    {
+      message: `ROOT LOGIN REFUSED FROM ${A}`,
+      from: 'auth.c auth_root_allowed(): "ROOT LOGIN REFUSED FROM %.200s" (7.0–7.2)',
+      fields: { ip: A },
+    },
+    {
+      message: `error: Received disconnect from ${A} port 52900:3: com.jcraft.jsch.JSchException: Auth fail [preauth]`,
+      from: 'packet.c: "Received disconnect from %s port %d:%u: %.400s", reason 3 (error level)',
+      fields: { ip: A },
+    },
+    {
+      message: `Received disconnect from ${A}: 3: com.jcraft.jsch.JSchException: Auth fail [preauth]`,
+      from: 'packet.c 7.0–7.1: "Received disconnect from %s: %u: %.400s"',
+      fields: { ip: A },
+    },
+    {
+      message: `refused connect from ${A} (${A})`,
+      from: 'tcp_wrappers refuse(): "refused connect from %s" (eval_client: host (address))',
+      fields: { ip: A },
+    },
+    {
+      message: `refused connect from ::ffff:${A}`,
+      from: 'tcp_wrappers refuse() on a dual-stack socket',
+      fields: { ip: A },
+    },
+    {
+      message: `drop connection #3 from [${A}]:53000 on [192.0.2.10]:22 penalty: failed authentication`,
+      from: 'sshd.c (9.8+): "drop connection #%d from [%s]:%d on [%s]:%d %s" with "penalty: failed authentication"',
+      fields: { ip: A },
+    },
+    {
+      message: 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=evil.example.com  user=root',
+      from: 'Linux-PAM pam_unix with UseDNS yes: a host name is shown, never counted as an address',
+      fields: { host: 'evil.example.com', user: 'root' },
+      absent: ['ip'],
+    },
+    {
+      message: 'pam_faillock(sshd:auth): Consecutive login failures for user alice account temporarily locked',
+      from: 'Linux-PAM pam_faillock: "Consecutive login failures for user %s account temporarily locked"',
+      fields: { user: 'alice' },
+    },
+    {
+      message: 'pam_tally2(sshd:auth): user root (0) tally 4, deny 3',
+      from: 'Linux-PAM pam_tally2: "user %s (%lu) tally %hu, deny %hu"',
+      fields: { user: 'root' },
+    },
+  ],
+  noMatch: [
+    { message: 'Accepted password for deploy from 10.0.0.5 port 50522 ssh2', from: 'auth.c auth_log(), Accepted' },
+    {
+      message: `Accepted publickey for deploy from 10.0.0.5 port 50522 ssh2: ED25519 SHA256:${'x'.repeat(43)}`,
+      from: 'auth.c auth_log(), Accepted publickey',
+    },
+    {
+      message: 'Accepted keyboard-interactive/pam for alice from 10.0.0.5 port 50600 ssh2',
+      from: 'auth.c auth_log(), Accepted kbd-int',
+    },
+    {
+      message: 'Postponed keyboard-interactive for invalid user support from 203.0.113.9 port 60100 ssh2 [preauth]',
+      from: 'auth.c auth_log(), Postponed',
+    },
+    {
+      message: 'Partial publickey for alice from 10.0.0.5 port 50522 ssh2: ED25519 SHA256:abc',
+      from: 'auth.c auth_log(), Partial (AuthenticationMethods)',
+    },
+    {
+      message: `Failed publickey for alice from 10.0.0.5 port 50522 ssh2: RSA SHA256:${'c'.repeat(43)}`,
+      from: 'auth.c auth_log(), a valid user whose first key is refused (normal)',
+    },
+    {
+      message: 'pam_unix(sshd:session): session opened for user deploy(uid=1000) by deploy(uid=0)',
+      from: 'Linux-PAM pam_unix_sess.c: "session opened for user %s(uid=%s) by %s(uid=%lu)" (1.4+)',
+    },
+    {
+      message: 'pam_unix(sshd:session): session opened for user deploy by (uid=0)',
+      from: 'Linux-PAM pam_unix_sess.c (≤ 1.3)',
+    },
+    { message: 'pam_unix(sshd:session): session closed for user deploy', from: 'Linux-PAM pam_unix_sess.c' },
+    {
+      message: 'Received disconnect from 10.0.0.5 port 50522:11: disconnected by user',
+      from: 'packet.c, reason 11 sent by the OpenSSH client at the end of a session',
+    },
+    { message: 'Disconnected from user deploy 10.0.0.5 port 50522', from: 'packet.c sshpkt_fatal() after login' },
+    {
+      message: 'Connection closed by 10.0.0.5 port 50522 [preauth]',
+      from: 'packet.c sshpkt_fatal() before userauth (sshd-aggressive only)',
+    },
+    {
+      message: 'Connection closed by authenticating user bob 10.0.0.5 port 50522 [preauth]',
+      from: 'packet.c sshpkt_fatal(): a client giving up after its keys (sshd-aggressive only)',
+    },
+    {
+      message: 'Connection from 10.0.0.5 port 50522 on 10.0.0.1 port 22 rdomain ""',
+      from: 'sshd.c: "Connection from %s port %d on %s port %d%s%s%s" (VERBOSE)',
+    },
+    { message: 'Server listening on 0.0.0.0 port 22.', from: 'sshd.c server_listen(): "Server listening on %s port %s%s%s."' },
+    { message: 'Received signal 15; terminating.', from: 'sshd.c: "Received signal %d; terminating."' },
+    {
+      message: 'Starting session: shell on pts/0 for deploy from 10.0.0.5 port 50522 id 0',
+      from: 'session.c do_exec(): "Starting session: %s%s%s for %s from %.200s port %d id %d"',
+    },
+    {
+      message: 'Close session: user deploy from 10.0.0.5 port 50522 id 0',
+      from: 'session.c: "Close session: user %s from %.100s port %d id %d"',
+    },
+    {
+      message: 'Timeout before authentication for connection from 192.0.2.10 to 203.0.113.7, pid = 48213',
+      from: 'sshd.c (9.8 swapped the addresses, 9.9+ not): no address is taken from this line',
+    },
+    {
+      message: 'rexec line 42: Deprecated option UsePrivilegeSeparation',
+      from: 'servconf.c: "%s line %d: Deprecated option %s"',
+    },
+    {
+      message: 'Accepted password for invalid from 10.0.0.5 port 50522 ssh2',
+      from: 'auth.c auth_log(): a success for a user named "invalid"',
+    },
+    {
+      message: 'subsystem request for sftp by user deploy',
+      from: 'session.c: "subsystem request for %.100s by user %s"',
+    },
+  ],
+};
