@@ -173,7 +173,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         chunk.data,
         (line, verdicts, _start, context) => {
           for (const v of verdicts) {
-            counts.get(v.rule.id)![v.outcome] += v.outcome === 'matched' ? (v.times ?? 1) : 1;
+            counts.get(v.rule.id)![v.outcome]++;
             if (v.outcome === 'rejected') {
               warnOften(
                 `rejected:${v.rule.id}`,

@@ -160,7 +160,7 @@ describe('logwarden replay', () => {
     const { code, stdout } = await runCli(['replay', '-c', example, sample], { cwd: ROOT });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Replayed 22 lines \(\d+\.\d MB\) from 1 file in \d+\.\d\d s: [\d,]+ lines\/s/);
-    expect(stdout).toMatch(/\nsshd\s+13\s+0\s+0\n/);
+    expect(stdout).toMatch(/\nsshd\s+14\s+0\s+0\n/);
     expect(stdout).toMatch(/\napp-login\s+3\s+1\s+0\n/);
   });
 
@@ -305,7 +305,7 @@ describe('logwarden run', () => {
     const events = run.lines.map((l) => JSON.parse(l));
     expect(events.map((e) => [e.event, e.incident.title])).toEqual([
       ['opened', 'SSH brute force from 203.0.113.7'],
-      ['opened', 'sudo refused for alice: not allowed to run as root'],
+      ['opened', 'sudo refused for alice: user NOT in sudoers'],
       ['opened', 'Failed app logins from 198.51.100.23'],
     ]);
     expect(Object.keys(events[0].incident)).toEqual([

@@ -37,8 +37,7 @@ export function tallyChunk(
         counted = start;
       }
       for (const v of verdicts) {
-        // A `message repeated N times` line is N matches.
-        counts.get(v.rule.id)![v.outcome] += v.outcome === 'matched' ? (v.times ?? 1) : 1;
+        counts.get(v.rule.id)![v.outcome]++;
         if (onMatch && v.outcome === 'matched') onMatch(lineNumber + 1, line.text, v.rule.id, v.fields);
       }
     },

@@ -20,6 +20,8 @@ export interface CompiledPattern {
   regex: RegExp;
   /** Every match contains one of these (empty: no prefilter possible). */
   anchors: string[];
+  /** Each of these sets is one the pattern's matches all contain a literal of: the screen picks among them. */
+  anchorSets: string[][];
   captures: string[];
   /** A PAM failure, or the program's own line that may follow one for the same attempt (counted once). */
   counts?: 'pam' | 'after-pam' | 'follow-up';
@@ -27,6 +29,8 @@ export interface CompiledPattern {
   timesFrom?: string;
   /** The address comes from earlier lines of the same process. */
   ipFromProcess?: boolean;
+  /** Its address is remembered for later lines of the process (the rule has patterns that take it from there). */
+  remember?: boolean;
   /** The address is the client the web server wrote outside the message. */
   ipFromClient?: boolean;
   /** The captured `path` must look like a probe for the line to count. */
@@ -358,6 +362,7 @@ function compileRegexRule(
     // A message pattern without a literal of its own is still only worth trying on its programs' lines.
     if (compiled.anchors.length === 0 && spec.programs && spec.programs[0] !== '*') {
       compiled.anchors = spec.programs.flatMap((program) => [`${program}[`, `${program}:`, ` ${program} `]);
+      compiled.anchorSets = [compiled.anchors];
     }
     if (p.counts) compiled.counts = p.counts;
     if (p.timesFrom) compiled.timesFrom = p.timesFrom;
@@ -369,6 +374,7 @@ function compileRegexRule(
     patterns.push(compiled);
   });
   if (patterns.length < spec.patterns.length) return undefined;
+  if (patterns.some((p) => p.ipFromProcess)) for (const p of patterns) if (!p.ipFromProcess) p.remember = true;
   checkFieldNames(spec, patterns, problems);
   if (problems.length > before) return undefined;
   const fields: Record<string, FieldType> = {};
@@ -408,7 +414,8 @@ function compileIgnore(
   const before = problems.length;
   if (Array.isArray(ignore)) {
     const lines: RegExp[] = [];
-    const free = Object.keys(fields).find((f) => FREE_TYPES.has(fields[f]!));
+    const isFree = (f: string) => fields[f] !== undefined && FREE_TYPES.has(fields[f]!);
+    const free = isFree('user') ? 'user' : Object.keys(fields).find(isFree);
     ignore.forEach((source, j) => {
       const at = `${path}.ignore[${j}]`;
       const compiled = compilePattern(source, '', at, problems, warnings);
@@ -501,7 +508,11 @@ function compilePattern(
     return undefined;
   }
   for (const w of analysis.warnings) warnings.push({ path, message: w });
-  return { regex, anchors: analysis.anchors, captures: analysis.captures };
+  // The best set first: a screen that finds no shared word for the pattern searches for that one.
+  const anchorSets = [analysis.anchors, ...analysis.anchorSets.filter((set) => set !== analysis.anchors)].filter(
+    (set) => set.length > 0,
+  );
+  return { regex, anchors: analysis.anchors, anchorSets, captures: analysis.captures };
 }
 
 function checkFieldNames(spec: RegexRuleSpec, patterns: CompiledPattern[], problems: ConfigProblem[]): void {

@@ -8,8 +8,8 @@ import { readStampTime } from '../envelope/read-stamp.js';
 export class LineContext {
   readonly text: string;
   private parsed: Envelope | undefined;
-  /** Per-line results a rule kind computes once for all its rules (the web classifier's findings). */
-  readonly cache = new Map<string, unknown>();
+  /** What a rule kind computes once per line for all its rules (the web classifier's findings). */
+  web: unknown;
 
   constructor(text: string) {
     this.text = text;
@@ -36,12 +36,15 @@ export interface ProcessState {
   justReported?: boolean;
 }
 
-/** Processes remembered per source at most; the least recently heard is forgotten first. */
+/** Processes remembered per source at most; the first heard of is forgotten first. */
 export const MAX_PROCESSES = 10_000;
 
 // sshd logs one connection's lines from one process: an address said once (or a PAM failure) applies to its later lines.
+// Two generations of a map: a process heard of again moves to the young one; when the young one is full the old one
+// is dropped whole. Constant time per line (a Map used as a queue slows down as deleted entries pile up at its head).
 export class ProcessMemory {
-  private readonly states = new Map<string, ProcessState>();
+  private young = new Map<string, ProcessState>();
+  private old = new Map<string, ProcessState>();
   private readonly limit: number;
 
   constructor(limit = MAX_PROCESSES) {
@@ -52,19 +55,18 @@ export class ProcessMemory {
   of(env: Envelope): ProcessState | undefined {
     if (env.program === undefined) return undefined;
     const key = `${env.host ?? ''}\0${env.program}\0${env.pid ?? ''}`;
-    let state = this.states.get(key);
-    if (state) {
-      // Most recently heard goes last, so the first entry is the one to forget.
-      this.states.delete(key);
-    } else {
-      state = {};
-      if (this.states.size >= this.limit) this.states.delete(this.states.keys().next().value!);
+    let state = this.young.get(key);
+    if (state) return state;
+    state = this.old.get(key) ?? {};
+    if (this.young.size >= this.limit / 2) {
+      this.old = this.young;
+      this.young = new Map();
     }
-    this.states.set(key, state);
+    this.young.set(key, state);
     return state;
   }
 
   get size(): number {
-    return this.states.size;
+    return this.young.size + this.old.size;
   }
 }

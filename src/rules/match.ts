@@ -4,7 +4,7 @@ import type { CompiledRule, RuleKind } from './compile.js';
 import { matchFail2banRule } from './fail2ban/fail2ban-rule.js';
 import { LineContext, ProcessMemory } from './line-context.js';
 import { matchRegexRule } from './regex-rule.js';
-import { searchWindow } from './search-window.js';
+import { chooseScreenWords } from './search-window.js';
 import type { RuleVerdict } from './verdict.js';
 import { matchWebRule } from './web/web-rule.js';
 
@@ -14,6 +14,11 @@ export type { RuleVerdict } from './verdict.js';
 export interface MatchState {
   processes: ProcessMemory;
   now: number;
+  /**
+   * Which patterns the screen let this line through for: pattern p of the rule at `base` may match only when
+   * `marks[base + p] === stamp`. Absent when the source is not screened (every pattern checks its own literals).
+   */
+  screen?: { marks: Uint32Array; stamp: number; base: number };
 }
 
 /** How each kind of rule reads a line: the one place a new rule kind is added. */
@@ -50,6 +55,8 @@ export function decodeLine(data: Buffer, start: number, end: number, maxLineByte
 /** The rules that read one source, ready to scan chunks of it. */
 const MAX_WINDOWS = 64;
 const MAX_MASKED_RULES = 30;
+/** The part of the first block the screen's words are costed on. */
+const SAMPLE_BYTES = 64 * 1024;
 
 export class SourceMatcher {
   readonly rules: readonly CompiledRule[];
@@ -57,29 +64,54 @@ export class SourceMatcher {
   /** What earlier lines of a process said, for later lines of the same process (bounded). */
   readonly processes = new ProcessMemory();
   /** Literal windows as UTF-8 bytes, or null when some rule can match lines without any literal. */
-  private readonly windows: Buffer[] | null;
+  private windows: Buffer[] | null | undefined;
   /** For each window, the bit mask of the rules that need it (all bits when there are too many rules to mask). */
-  private readonly windowRules: number[];
+  private windowRules: number[] = [];
+  /** For each window, the patterns (numbered across rules) it screens for. */
+  private windowPatterns: number[][] = [];
+  /** Where each rule's patterns start in that numbering. */
+  private readonly patternBase: number[];
+  private readonly marks: Uint32Array;
+  private stamp = 0;
   private readonly allRules: number;
 
   constructor(rules: readonly CompiledRule[], maxLineBytes: number) {
     this.rules = rules;
     this.maxLineBytes = maxLineBytes;
     this.allRules = rules.length > MAX_MASKED_RULES ? -1 : 2 ** rules.length - 1;
-    const byWindow = new Map<string, number>();
-    rules.forEach((rule, i) => {
-      for (const anchor of rule.patterns.flatMap((p) => p.anchors)) {
-        const window = searchWindow(anchor);
-        byWindow.set(window, (byWindow.get(window) ?? 0) | (this.allRules === -1 ? -1 : 1 << i));
-      }
+    let base = 0;
+    this.patternBase = rules.map((r) => {
+      const at = base;
+      base += r.patterns.length;
+      return at;
     });
+    this.marks = new Uint32Array(base);
     // Web rules read every access-log line; a rule without literals can match any line.
-    const unanchored = rules.some(
-      (r) => r.kind === 'web' || r.patterns.length === 0 || r.patterns.some((p) => p.anchors.length === 0),
-    );
-    this.windows =
-      unanchored || byWindow.size > MAX_WINDOWS ? null : [...byWindow.keys()].map((w) => Buffer.from(w, 'utf8'));
-    this.windowRules = [...byWindow.values()];
+    if (rules.some((r) => r.kind === 'web' || r.patterns.length === 0 || r.patterns.some((p) => !p.anchors.length))) {
+      this.windows = null;
+    }
+  }
+
+  // The words to search for are chosen on the first block read, as a sample of what this source holds.
+  private chooseWindows(sample: Buffer): Buffer[] | null {
+    const patterns = this.rules.flatMap((rule) => rule.patterns.map((p) => p.anchorSets));
+    const settles = (sets: string[][], word: string) => sets.some((set) => set.every((a) => a.includes(word)));
+    const byWindow = new Map<string, { rules: number; patterns: number[] }>();
+    for (const { word, window } of chooseScreenWords(patterns, sample.subarray(0, SAMPLE_BYTES))) {
+      const entry = byWindow.get(window) ?? { rules: 0, patterns: [] };
+      this.rules.forEach((rule, i) => {
+        rule.patterns.forEach((p, j) => {
+          // A window screens for a pattern when its word settles one of the pattern's anchor sets.
+          if (!settles(p.anchorSets, word) && !p.anchors.includes(word)) return;
+          entry.rules |= this.allRules === -1 ? -1 : 1 << i;
+          entry.patterns.push(this.patternBase[i]! + j);
+        });
+      });
+      byWindow.set(window, entry);
+    }
+    this.windowRules = [...byWindow.values()].map((e) => e.rules);
+    this.windowPatterns = [...byWindow.values()].map((e) => e.patterns);
+    return byWindow.size > MAX_WINDOWS ? null : [...byWindow.keys()].map((w) => Buffer.from(w, 'utf8'));
   }
 
   /**
@@ -88,8 +120,15 @@ export class SourceMatcher {
    */
   scan(data: Buffer, visit: (start: number, end: number, rules: number) => void): void {
     if (this.rules.length === 0) return;
+    if (this.windows === undefined) this.windows = this.chooseWindows(data);
+    const screened = this.windows !== null;
     scanLines(data, this.windows, (start, end, found) => {
       let rules = found.length === 0 ? this.allRules : 0;
+      if (screened) {
+        // A new stamp per line: the patterns its windows screen for are marked with it.
+        this.stamp = (this.stamp + 1) >>> 0 || 1;
+        for (const w of found) for (const p of this.windowPatterns[w]!) this.marks[p] = this.stamp;
+      }
       for (const w of found) rules |= this.windowRules[w]!;
       visit(start, end, rules);
     });
@@ -98,9 +137,11 @@ export class SourceMatcher {
   /** The verdicts of the rules in the mask (default: all) on one line: matched, ignored or rejected. */
   matchLine(line: LineContext, rules = this.allRules, now = 0): RuleVerdict[] {
     const verdicts: RuleVerdict[] = [];
-    const state: MatchState = { processes: this.processes, now };
+    const screen = this.windows ? { marks: this.marks, stamp: this.stamp, base: 0 } : undefined;
+    const state: MatchState = { processes: this.processes, now, ...(screen ? { screen } : {}) };
     for (let i = 0; i < this.rules.length; i++) {
       if (rules !== -1 && (rules & (1 << i)) === 0) continue;
+      if (screen) screen.base = this.patternBase[i]!;
       const v = matchRule(this.rules[i]!, line, state);
       if (v) verdicts.push(v);
     }

@@ -14,6 +14,8 @@ export interface PatternAnalysis {
   captures: string[];
   /** Literals of which every match contains at least one; empty when none could be found. */
   anchors: string[];
+  /** Every such set the pattern has (each of them holds for every match), for a screen to choose from. */
+  anchorSets: string[][];
   /** Why the pattern can backtrack exponentially, when it can. */
   catastrophic?: string;
   /** Constructs that are slow (polynomial) on long hostile lines, worth a warning. */
@@ -148,8 +150,11 @@ export function analyzePattern(source: string, caseInsensitive = false): Pattern
       `has ${broad} unbounded wildcards (.* or .+): a long hostile line can make it slow (quadratic or worse); prefer classes like \\S+ or [^"]* and bounded repeats like .{0,256}`,
     );
   }
+  const anchorSets = caseInsensitive ? [] : allAnchors(tree);
   const anchors = caseInsensitive ? [] : (bestAnchors(tree) ?? []);
-  return catastrophic === undefined ? { captures, anchors, warnings } : { captures, anchors, catastrophic, warnings };
+  return catastrophic === undefined
+    ? { captures, anchors, anchorSets, warnings }
+    : { captures, anchors, anchorSets, catastrophic, warnings };
 }
 
 function collectCaptures(alts: Node[][], out: string[]): void {
@@ -213,6 +218,17 @@ function countBroadRepeats(alts: Node[][]): number {
 
 // Every way of matching goes through one of the returned literals: the best such set for a prefilter.
 function bestAnchors(alts: Node[][]): string[] | undefined {
+  const candidates = anchorCandidates(alts);
+  if (!candidates || candidates.length === 0) return undefined;
+  return candidates.reduce((best, c) => (scoreAnchors(c) > scoreAnchors(best) ? c : best));
+}
+
+// All the sets bestAnchors chooses among, at the top level of the pattern.
+function allAnchors(alts: Node[][]): string[][] {
+  return anchorCandidates(alts) ?? [];
+}
+
+function anchorCandidates(alts: Node[][]): string[][] | undefined {
   if (alts.length > 1) {
     const sets: string[] = [];
     for (const seq of alts) {
@@ -220,7 +236,7 @@ function bestAnchors(alts: Node[][]): string[] | undefined {
       if (!a) return undefined;
       sets.push(...a);
     }
-    return [...new Set(sets)];
+    return [[...new Set(sets)]];
   }
   const candidates: string[][] = [];
   let run = '';
@@ -251,8 +267,7 @@ function bestAnchors(alts: Node[][]): string[] | undefined {
   };
   walk(alts[0] ?? []);
   flush();
-  if (candidates.length === 0) return undefined;
-  return candidates.reduce((best, c) => (scoreAnchors(c) > scoreAnchors(best) ? c : best));
+  return candidates;
 }
 
 // Letters and digits make a literal rare in logs; punctuation and spaces much less so. Many alternatives cost a little.

@@ -4,10 +4,16 @@
 import type { Envelope } from '../envelope/envelope.js';
 import type { CompiledPattern, CompiledRule } from './compile.js';
 import type { LineContext, ProcessMemory, ProcessState } from './line-context.js';
+import type { MatchState } from './match.js';
 import { type RuleVerdict, settleMatch } from './verdict.js';
 import { isProbePath } from './web/classify-request.js';
 
-export function matchRegexRule(rule: CompiledRule, line: LineContext, memory: ProcessMemory): RuleVerdict | undefined {
+export function matchRegexRule(
+  rule: CompiledRule,
+  line: LineContext,
+  memory: ProcessMemory,
+  screen?: MatchState['screen'],
+): RuleVerdict | undefined {
   let text = line.text;
   let env: Envelope | undefined;
   if (rule.programs) {
@@ -18,15 +24,24 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, memory: Pr
     }
     text = env.message;
   }
-  for (const pattern of rule.patterns) {
-    // Literals are screened on the whole line: a message pattern's own are in its message, its programs' tags before it.
-    if (pattern.anchors.length > 0 && !pattern.anchors.some((a) => line.text.includes(a))) continue;
+  for (let i = 0; i < rule.patterns.length; i++) {
+    const pattern = rule.patterns[i]!;
+    if (screen) {
+      // The source's screen already found which patterns this line may be for.
+      if (screen.marks[screen.base + i] !== screen.stamp) continue;
+    } else if (pattern.anchors.length > 0 && !pattern.anchors.some((a) => line.text.includes(a))) {
+      // Literals are looked for in the whole line: a message pattern's own are in its message, its programs' tags
+      // before it.
+      continue;
+    }
     const m = pattern.regex.exec(text);
     if (!m) continue;
-    const captures: Record<string, string | undefined> = { ...m.groups };
+    const captures: Record<string, string | undefined> = m.groups ?? {};
     if (pattern.check === 'probe-path' && !isProbePath(captures.path ?? '')) continue;
     if (pattern.detail !== undefined) captures.detail ??= pattern.detail;
-    const process = env ? memory.of(env) : undefined;
+    // Only lines that pair into attempts or pass an address on need their process remembered.
+    const tracked = pattern.counts !== undefined || pattern.ipFromProcess || pattern.remember;
+    const process = env && tracked ? memory.of(env) : undefined;
     if (pattern.ipFromClient) captures.ip = env?.client;
     if (pattern.ipFromProcess && captures.ip === undefined) captures.ip = process?.ip;
     const verdict = settleMatch(rule, line.text, captures, { times: timesOf(pattern, captures, env) });

@@ -39,3 +39,87 @@ export function countBytes(sample: Uint8Array): Uint32Array {
   for (let i = 0; i < sample.length; i++) counts[sample[i]!]!++;
   return counts;
 }
+
+/** Costs of screening, in the units fail2ban-filter.ts measured: a pass over a block, a byte of it, a line let in. */
+const PASS_COST = 1400;
+const BYTES_PER_PASS_COST = 190;
+const LINE_COST = 220;
+
+/**
+ * Few literals that between them screen every pattern: a pattern is settled by a word that every literal of one of
+ * its anchor sets contains, so a line with none of the chosen words cannot match. Each pass over a block costs about
+ * as much as a regex on many lines, so a word shared by many patterns ("authentication" in six PAM and sshd messages)
+ * beats one window per pattern, and of a pattern's required literals the one rare in the text is used ("Auth fail"
+ * rather than "Received disconnect"). A greedy set cover: with a sample of the text to be read, a word costs the
+ * stops its window's first byte makes in it and the lines it lets in; without one, rare first bytes and long words
+ * are cheap. Returns each word with its window.
+ */
+export function chooseScreenWords(
+  patterns: readonly (readonly (readonly string[])[])[],
+  sample?: Buffer,
+): { word: string; window: string }[] {
+  const settledBy = (sets: readonly (readonly string[])[], word: string) =>
+    sets.some((set) => set.length > 0 && set.every((anchor) => anchor.includes(word)));
+  let uncovered = patterns.filter((sets) => sets.length > 0);
+  const words = new Set<string>();
+  for (const anchor of uncovered.flat(2)) {
+    // " : " would let in half the lines of a log: anchors of five characters or more, three of them letters ("PAM: ");
+    // the sample prices the rest ("from " is in most lines).
+    if (anchor.length >= 5 && anchor.replace(/[^A-Za-z0-9_]/g, '').length >= 3) words.add(anchor);
+    // Short words ("user", "from") are in too many lines to screen any out.
+    for (const m of anchor.matchAll(/[A-Za-z0-9_]{5,}/g)) {
+      words.add(m[0]);
+      // "Authentication" and "authentication" share "uthentication".
+      if (m[0].length > 5) words.add(m[0].slice(1));
+    }
+  }
+  const counts = sample && sample.length > 0 ? countBytes(sample) : undefined;
+  // The window searched for is a slice of the word: the one whose first byte and hits cost least in the sample
+  // ("refused connect from" is searched as "refused", never as "connect", which "disconnect" holds too).
+  const windows = new Map<string, { window: string; price: number }>();
+  const priceOf = (word: string) => {
+    let known = windows.get(word);
+    if (known) return known;
+    if (!sample || !counts) {
+      const window = searchWindow(word);
+      known = { window, price: PASS_COST + 100 * rarityRank(window) + 40_000 / word.length };
+    } else {
+      known = { window: word, price: Number.POSITIVE_INFINITY };
+      const size = Math.min(WINDOW, word.length);
+      for (let i = 0; i + size <= word.length; i++) {
+        const slice = word.slice(i, i + size);
+        let lines = 0;
+        for (let at = sample.indexOf(slice); at !== -1; at = sample.indexOf(slice, at + size)) lines++;
+        const price = sample.length / BYTES_PER_PASS_COST + counts[slice.charCodeAt(0)]! + LINE_COST * lines;
+        if (price < known.price) known = { window: slice, price };
+      }
+    }
+    windows.set(word, known);
+    return known;
+  };
+  const priced = [...words].map((word) => ({ word, price: priceOf(word).price }));
+  const chosen: string[] = [];
+  while (uncovered.length > 0) {
+    let best = '';
+    let bestRatio = Number.POSITIVE_INFINITY;
+    for (const { word, price } of priced) {
+      let settles = 0;
+      for (const sets of uncovered) if (settledBy(sets, word)) settles++;
+      if (settles > 0 && price / settles < bestRatio) {
+        best = word;
+        bestRatio = price / settles;
+      }
+    }
+    if (best === '') {
+      // No word settles the pattern (its literals are short, or alternatives share no word): its first (best) set
+      // is searched for as it is, each of its literals a window.
+      const [sets, ...rest] = uncovered;
+      chosen.push(...sets![0]!);
+      uncovered = rest;
+      continue;
+    }
+    chosen.push(best);
+    uncovered = uncovered.filter((sets) => !settledBy(sets, best));
+  }
+  return [...new Set(chosen)].map((word) => ({ word, window: priceOf(word).window }));
+}

@@ -21,7 +21,8 @@ export const RESPONSE_ACTION_PREFIX = 'action:';
 export const UNDO_ACTION_PREFIX = 'undo:';
 
 /** What a response action's button needs to know; a config's ResolvedAction is one. */
-export type ActionButton = Pick<ResolvedAction, 'id' | 'label' | 'confirm' | 'approvals'>;
+export type ActionButton = Pick<ResolvedAction, 'id' | 'label' | 'confirm' | 'approvals'> &
+  Partial<Pick<ResolvedAction, 'fields'>>;
 
 export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
 
@@ -83,6 +84,11 @@ export function renderIncidentMessage(
     `*First seen*\n${slackDate(incident.firstSeen)}`,
     `*Last seen*\n${slackDate(incident.lastSeen)}`,
     ...captured.map(([name, value]) => `*${escapeMrkdwn(name, 50)}*\n${escapeInlineCode(value, 500)}`),
+    // A key counted by prefix (IPv6 by /64) lists the addresses behind it.
+    ...Object.entries(incident.spread ?? {}).map(
+      ([name, { values, more }]) =>
+        `*${escapeMrkdwn(name, 50)} seen*\n${values.map((v) => escapeInlineCode(v, 60)).join(' ')}${more ? ` and ${more} more` : ''}`,
+    ),
   ]
     .slice(0, LIMITS.fields)
     .map((text) => mrkdwn(cut(text, LIMITS.field)));
@@ -107,8 +113,10 @@ export function renderIncidentMessage(
   const open = incident.status === 'open' && !view.resolvedBy;
   if (open) blocks.push(renderButtons(incident, view, options.escalate === true));
   // Undo stays on offer after the incident closes: a block outlives the incident that caused it.
+  // An action whose field this incident lacks (a capture that failed its type) is not offered.
+  const runnable = actions.filter((a) => (a.fields ?? []).every((f) => incident.fields[f] !== undefined));
   const responses = [
-    ...(open ? actions.flatMap((a) => renderActionButton(incident, a, runs.get(a.id))) : []),
+    ...(open ? runnable.flatMap((a) => renderActionButton(incident, a, runs.get(a.id))) : []),
     ...actions.flatMap((a) => renderUndoButton(incident, a, runs.get(a.id))),
   ];
   if (responses.length > 0) {

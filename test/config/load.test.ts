@@ -87,6 +87,8 @@ rules:
       'nginx-scanner',
       'nginx-login',
       'nginx-auth-401',
+      'nginx-waf',
+      'nginx-flood',
       'generic',
       'app-login',
     ]);

@@ -183,7 +183,7 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     from: 'Apache 2.4 error log through syslog (ErrorLog syslog:)',
     line: 'Nov 23 10:15:01 web1 apache2[21455]: [auth_basic:error] [pid 21455:tid 140] [client 203.0.113.7:52114] AH01618: user eve not found: /private',
     expected: {
-      program: 'apache2',
+      program: 'apache',
       pid: '21455',
       client: '203.0.113.7',
       message: 'AH01618: user eve not found: /private',

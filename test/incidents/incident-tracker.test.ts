@@ -164,3 +164,91 @@ describe('IncidentTracker.sweep', () => {
     expect(tracker.record([{ match: match('203.0.113.7'), at: 91 * MIN }], 91 * MIN).events).toEqual([]);
   });
 });
+
+describe('IncidentTracker keys', () => {
+  const v6 = (i: number) => `2001:db8:7:1:${i.toString(16)}::1`;
+
+  it('counts IPv6 addresses of one /64 as one key, and lists the addresses it saw', () => {
+    const tracker = new IncidentTracker(
+      [rule({ threshold: { count: 200, within: 10 * MIN, by: ['ip'], ipv6Prefix: 64 } })],
+      options,
+    );
+    const changes = tracker.record(
+      Array.from({ length: 200 }, (_, i) => ({ match: match(v6(i)), at: i })),
+      200,
+    );
+    expect(changes.events.map((e) => e.event)).toEqual(['opened']);
+    const incident = changes.events[0]!.incident;
+    expect(incident.key).toEqual({ ip: '2001:db8:7:1::/64' });
+    expect(incident.title).toBe('SSH brute force from 2001:db8:7:1::/64');
+    expect(incident.spread?.ip?.values).toHaveLength(10);
+    expect(incident.spread?.ip?.more).toBe(190);
+  });
+
+  it('keeps addresses of other /64s apart, and IPv4-mapped addresses with their IPv4 form', () => {
+    const tracker = new IncidentTracker(
+      [rule({ threshold: { count: 2, within: 10 * MIN, by: ['ip'], ipv6Prefix: 64 } })],
+      options,
+    );
+    expect(
+      tracker.record(
+        [
+          { match: match('2001:db8:7:1::1'), at: 0 },
+          { match: match('2001:db8:7:2::1'), at: 1 },
+        ],
+        1,
+      ).events,
+    ).toEqual([]);
+    const mapped = tracker.record(
+      [
+        { match: match('203.0.113.7'), at: 2 },
+        { match: match('::ffff:203.0.113.7'), at: 3 },
+      ],
+      3,
+    );
+    expect(mapped.events[0]?.incident.key).toEqual({ ip: '203.0.113.7' });
+  });
+
+  it('counts a repeated line as many matches, and a line of an attempt already counted not at all', () => {
+    const tracker = new IncidentTracker([rule()], options);
+    expect(tracker.record([{ match: { ...match('203.0.113.7'), repeat: true }, at: 0 }], 0).hits).toEqual([]);
+    const changes = tracker.record([{ match: { ...match('203.0.113.7'), times: 3 }, at: 1 }], 1);
+    expect(changes.events[0]?.incident.count).toBe(3);
+  });
+
+  it('counts nothing for a match without a value for its key, and shows "?" for a title field it lacks', () => {
+    const tracker = new IncidentTracker(
+      [rule({ threshold: { count: 1, within: MIN, by: ['ip'], ipv6Prefix: 64 } })],
+      options,
+    );
+    const noIp = { ...match('x'), fields: {} };
+    expect(tracker.record([{ match: noIp, at: 0 }], 0).events).toEqual([]);
+    const titled = new IncidentTracker(
+      [rule({ title: 'From {ip} as {user}', threshold: { count: 1, within: MIN, by: ['ip'], ipv6Prefix: 64 } })],
+      options,
+    );
+    expect(titled.record([{ match: match('203.0.113.7'), at: 0 }], 0).events[0]?.incident.title).toBe(
+      'From 203.0.113.7 as ?',
+    );
+  });
+
+  it('keeps at most maxPendingKeys windows, dropping the least recently hit and saying so', () => {
+    const tracker = new IncidentTracker([rule()], { ...options, maxPendingKeys: 100 });
+    const first = tracker.record([{ match: match('198.51.100.1'), at: 0 }], 0);
+    expect(first.cleared).toEqual([]);
+    let cleared: { rule: string; keyHash: string }[] = [];
+    for (let i = 0; i < 1000; i++) {
+      cleared = cleared.concat(
+        tracker.record([{ match: match(`10.0.${i >> 8}.${i & 255}`), at: i + 1 }], i + 1).cleared,
+      );
+    }
+    expect(tracker.pendingKeys).toBe(100);
+    expect(tracker.evicted).toBe(901);
+    // The first window went first, and the store is told to forget its hits.
+    expect(cleared[0]).toEqual({ rule: 'ssh', keyHash: '["198.51.100.1"]' });
+    // A key hit again moves to the back: it survives the next eviction.
+    tracker.record([{ match: match('10.0.3.231'), at: 2000 }], 2000);
+    tracker.record([{ match: match('192.0.2.1'), at: 2001 }], 2001);
+    expect(tracker.record([{ match: match('10.0.3.231'), at: 2002 }], 2002).events[0]?.event).toBe('opened');
+  });
+});

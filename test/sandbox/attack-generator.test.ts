@@ -35,7 +35,7 @@ describe('the demo attack generator', () => {
     const generator = startAttackGenerator({ authLog, webLog, interval: 3_600_000 });
     for (let i = 0; i < 3; i++) generator.burst();
     generator.stop();
-    expect(await replay()).toMatchObject({ sshd: 6, 'nginx-scan': 5, 'sudo-not-allowed': 1, 'nginx-traversal': 0 });
+    expect(await replay()).toMatchObject({ sshd: 6, 'nginx-probe': 5, 'sudo-not-allowed': 1, 'nginx-traversal': 0 });
   });
 
   it('writes benign lines between attacks that no rule matches', async () => {

@@ -99,3 +99,37 @@ describe('renderIncidentMessage', () => {
     expect(message.text.length).toBeLessThanOrEqual(3000 * 5);
   });
 });
+
+describe('renderIncidentMessage, fields', () => {
+  const base = {
+    id: 9,
+    rule: 'sshd',
+    severity: 'high' as const,
+    title: 'SSH brute force from 2001:db8:7:1::/64',
+    key: { ip: '2001:db8:7:1::/64' },
+    fields: { ip: '2001:db8:7:1::9' },
+    count: 12,
+    firstSeen: 0,
+    lastSeen: 1,
+    source: 'auth',
+    sample: [],
+    status: 'open' as const,
+  };
+  const block = { id: 'block-ip', label: 'Block IP', approvals: 1, fields: ['ip'] };
+  const lock = { id: 'lock-user', label: 'Lock user', approvals: 1, fields: ['user'] };
+
+  it('lists the addresses behind a prefix', () => {
+    const message = renderIncidentMessage({
+      ...base,
+      spread: { ip: { values: ['2001:db8:7:1::9', '2001:db8:7:1::a'], more: 10 } },
+    });
+    expect(JSON.stringify(message.blocks)).toContain('*ip seen*\\n`2001:db8:7:1::9` `2001:db8:7:1::a` and 10 more');
+  });
+
+  it('offers only the actions whose fields the incident has', () => {
+    const message = renderIncidentMessage(base, {}, [block, lock]);
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('action:block-ip');
+    expect(text).not.toContain('action:lock-user');
+  });
+});

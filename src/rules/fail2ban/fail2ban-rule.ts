@@ -72,7 +72,14 @@ export function compileFail2banRule(
     title: entry.title ?? `fail2ban ${id}: {ip}`,
     sources: entry.source,
     // One stand-in pattern carries what the engine's prefilter needs: the literals every failure line contains.
-    patterns: [{ regex: /(?!)/, anchors: compiled.literals ?? [], captures: ['ip', 'user'] }],
+    patterns: [
+      {
+        regex: /(?!)/,
+        anchors: compiled.literals ?? [],
+        anchorSets: compiled.literals ? [compiled.literals] : [],
+        captures: ['ip', 'user'],
+      },
+    ],
     ignore: NO_IGNORE,
     fields: { ip: 'ip', user: 'text' },
     keyFields: ['ip'],

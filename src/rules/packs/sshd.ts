@@ -37,8 +37,12 @@ const normal: MessagePattern[] = [
     from: 'openssh auth.c auth_log() for publickey and an invalid user (only with privilege separation off, 7.0–7.4); a valid user trying keys is normal',
   },
   {
-    re: `[Ii](?:nvalid|llegal) user ${USER} from (?<ip>${IP})${TAIL}$`,
-    from: 'openssh auth.c getpwnamallow(): "Invalid user %.100s from %.100s" (7.0–7.2), "… port %d" (7.3+); "Illegal user" before 3.9',
+    re: `Invalid user ${USER} from (?<ip>${IP})${TAIL}$`,
+    from: 'openssh auth.c getpwnamallow(): "Invalid user %.100s from %.100s" (7.0–7.2), "… port %d" (7.3+)',
+  },
+  {
+    re: `Illegal user ${USER} from (?<ip>${IP})${TAIL}$`,
+    from: 'openssh auth.c (before 3.9): "Illegal user %.100s from %.100s"',
   },
   {
     re: 'input_userauth_request: invalid user [^:]{0,512} \\[preauth\\]$',
@@ -59,7 +63,7 @@ const normal: MessagePattern[] = [
     from: 'openssh monitor.c (RefuseConnection): "administratively prohibited connection for %s%s from %.128s port %d" (9.9+)',
   },
   {
-    re: `${LEVEL}(?:PAM: )?(?:[Aa]uthentication (?:failure|error|failed)|User not known to the underlying authentication module|Authentication service cannot retrieve authentication info|Have exhausted maximum number of retries for service|Permission denied|User account has expired) for (?:illegal user |invalid user )?${USER} from ${ADDRESS_OR_NAME}(?: via \\S{1,256})?${TAIL}$`,
+    re: `${LEVEL}PAM: (?:[Aa]uthentication (?:failure|error|failed)|User not known to the underlying authentication module|Authentication service cannot retrieve authentication info|Have exhausted maximum number of retries for service|Permission denied|User account has expired) for (?:illegal user |invalid user )?${USER} from ${ADDRESS_OR_NAME}(?: via \\S{1,256})?${TAIL}$`,
     from: 'openssh auth-pam.c sshpam_query()/mm_answer_pam_query(): "PAM: %s for %s%.100s from %.100s" (pam_strerror, "illegal user ")',
     counts: 'pam',
   },
@@ -106,7 +110,7 @@ const normal: MessagePattern[] = [
     from: 'openssh auth.c auth_root_allowed(): "ROOT LOGIN REFUSED FROM %.200s" (7.0–7.2), "… port %d" (7.3+)',
   },
   {
-    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?3: .{0,512}Auth (?:fail|cancel)(?:ed)?\\.?${PREAUTH}$`,
+    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?3: .{0,512}Auth fail(?:ed)?\\.?${PREAUTH}$`,
     from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s" (7.2+; "from %s: %u: %.400s" before), reason 3 and "Auth fail" (JSch-based clients giving up)',
     counts: 'follow-up',
   },

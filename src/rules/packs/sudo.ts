@@ -30,8 +30,13 @@ export const sudoPack: MessagePackRule[] = [
         timesFrom: 'attempts',
       },
       {
-        re: `${USER}(?:PAM authentication error|pam_authenticate): ${PAM_ERROR} [;:] `,
-        from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_verify(): "pam_authenticate: %s" (1.8.0–1.8.6), "PAM authentication error: %s" (1.8.7+)',
+        re: `${USER}PAM authentication error: ${PAM_ERROR} [;:] `,
+        from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_verify(): "PAM authentication error: %s" (1.8.7+)',
+        counts: 'after-pam',
+      },
+      {
+        re: `${USER}pam_authenticate: ${PAM_ERROR} [;:] `,
+        from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_verify(): "pam_authenticate: %s" (1.8.0–1.8.6)',
         counts: 'after-pam',
       },
       {
@@ -50,16 +55,24 @@ export const sudoPack: MessagePackRule[] = [
     programs: PROGRAMS,
     patterns: [
       {
-        re: `${USER}(?<reason>user NOT in sudoers|user NOT authorized on host|command not allowed|setid command rejected in intercept mode) ; ${RUNAS}`,
-        from: 'sudo plugins/sudoers/logging.c log_denial(): "user NOT in sudoers", "user NOT authorized on host", "command not allowed" (1.8.0–1.9.17), "setid command rejected in intercept mode" (1.9.15+)',
+        re: `${USER}(?<reason>user NOT (?:in sudoers|authorized on host)) ; ${RUNAS}`,
+        from: 'sudo plugins/sudoers/logging.c log_denial(): "user NOT in sudoers", "user NOT authorized on host" (1.8.0–1.9.17)',
+      },
+      {
+        re: `${USER}(?<reason>command not allowed|setid command rejected in intercept mode) ; ${RUNAS}`,
+        from: 'sudo plugins/sudoers/logging.c log_denial(): "command not allowed" (1.8.0–1.9.17), "setid command rejected in intercept mode" (1.9.15+)',
       },
       {
         re: `${USER}(?<reason>sorry, you are not allowed to set the following environment variables|user not allowed to (?:preserve the environment|set a command timeout|override closefrom limit|change root directory to|change directory to|set remote host for command))\\b`,
         from: 'sudo plugins/sudoers/env.c validate_env_vars(), sudoers.c sudoers_check_common(): "sorry, you are not allowed to set the following environment variables: %s", "user not allowed to …" (1.9.3+)',
       },
       {
-        re: `${USER}(?<reason>account validation failure, is your account locked\\?|Account or password is expired|PAM account management error|Password expired, contact your system administrator|Account expired or PAM config lacks an "account" section)`,
-        from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_approval(): "account validation failure, is your account locked?", "PAM account management error: %s" (1.8.23+), expiry messages',
+        re: `${USER}(?<reason>account validation failure, is your account locked\\?|Account or password is expired|PAM account management error|Account expired or PAM config lacks an "account" section)`,
+        from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_approval(): "account validation failure, is your account locked?", "PAM account management error: %s" (1.8.23+), "Account or password is expired, …"',
+      },
+      {
+        re: `${USER}(?<reason>Password expired), contact your system administrator`,
+        from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_approval(): "Password expired, contact your system administrator"',
       },
       {
         re: `${USER}(?<reason>unknown (?:user|group)):? `,

@@ -211,7 +211,7 @@ const apacheAuth: MessagePackRule = {
       'httpd modules/aaa/mod_authz_owner.c, mod_authz_groupfile.c, mod_authz_dbm.c: "AH01637: Authorization of user %s to access %s failed, reason: …" (2.2 without the code)',
     ),
     apache(
-      "(?:AH0(?:1777|1793|1789): |Digest: )?(?:invalid nonce .{0,256}? received - (?:length is not|user attempted time travel|invalid timestamp)|invalid qop `|unknown algorithm `)",
+      '(?:AH0(?:1777|1793|1789): |Digest: )?(?:invalid nonce .{0,256}? received - (?:length is not|user attempted time travel|invalid timestamp)|invalid qop `|unknown algorithm `)',
       'httpd modules/aaa/mod_auth_digest.c: "AH01777: invalid nonce %s received - user attempted time travel", "invalid qop `%s\' received: %s", "unknown algorithm `%s\' received: %s"',
     ),
     apache(

@@ -30,10 +30,10 @@ export function matchWebRule(rule: CompiledRule, line: LineContext, processes: P
     if (verdict?.outcome === 'matched') verdict.fields.category = rule.web.category;
     return verdict;
   }
-  let findings = line.cache.get('web') as RequestFindings | undefined;
+  let findings = line.web as RequestFindings | undefined;
   if (!findings) {
     findings = classifyRequest(access);
-    line.cache.set('web', findings);
+    line.web = findings;
   }
   const detail = findings.categories.get(rule.web.category);
   if (detail === undefined) return undefined;

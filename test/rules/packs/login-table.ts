@@ -36,13 +36,15 @@ export const loginTable: PackTable = {
       fields: { user: 'root' },
     },
     {
-      message: 'pam_unix(su:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=root',
+      message:
+        'pam_unix(su:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=root',
       from: 'Linux-PAM pam_unix support.c "authentication failure; …", service su (caller in ruser=, target in user=)',
       rule: 'login-su',
       fields: { user: 'alice', target: 'root' },
     },
     {
-      message: 'pam_unix(su-l:auth): authentication failure; logname=alice uid=1000 euid=0 tty=pts/0 ruser=alice rhost=  user=root',
+      message:
+        'pam_unix(su-l:auth): authentication failure; logname=alice uid=1000 euid=0 tty=pts/0 ruser=alice rhost=  user=root',
       from: 'Linux-PAM pam_unix, service su-l (su -)',
       rule: 'login-su',
       fields: { user: 'alice', target: 'root' },
@@ -244,7 +246,8 @@ export const loginTable: PackTable = {
       fields: { user: 'root' },
     },
     {
-      message: 'pam_unix(login:auth): authentication failure; logname=LOGIN uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice',
+      message:
+        'pam_unix(login:auth): authentication failure; logname=LOGIN uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice',
       from: 'Linux-PAM pam_unix "authentication failure; …", service login',
       program: 'login',
       rule: 'login',
@@ -258,7 +261,8 @@ export const loginTable: PackTable = {
       fields: {},
     },
     {
-      message: 'pam_unix(login:auth): 2 more authentication failures; logname=LOGIN uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=root',
+      message:
+        'pam_unix(login:auth): 2 more authentication failures; logname=LOGIN uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=root',
       from: 'Linux-PAM pam_unix _cleanup_failures()',
       program: 'login',
       rule: 'login',
@@ -287,7 +291,8 @@ export const loginTable: PackTable = {
     },
     // display managers and screen lockers
     {
-      message: 'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice',
+      message:
+        'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice',
       from: 'Linux-PAM pam_unix under gdm\'s worker (tag "gdm-password]")',
       program: 'gdm-password]',
       rule: 'login',
@@ -322,7 +327,8 @@ export const loginTable: PackTable = {
       fields: { user: 'alice' },
     },
     {
-      message: 'pam_unix(polkit-1:auth): authentication failure; logname=alice uid=1000 euid=0 tty= ruser=alice rhost=  user=root',
+      message:
+        'pam_unix(polkit-1:auth): authentication failure; logname=alice uid=1000 euid=0 tty= ruser=alice rhost=  user=root',
       from: 'Linux-PAM pam_unix under polkit-agent-helper-1',
       program: 'polkit-agent-helper-1',
       rule: 'login',
@@ -343,7 +349,10 @@ export const loginTable: PackTable = {
     { message: 'pam_unix(su:session): session closed for user root', from: 'Linux-PAM pam_unix_sess.c' },
     { message: 'Successful su for root by alice', from: 'shadow lib/sulog.c: "Successful su for %s by %s"' },
     { message: '+ /dev/pts/0 alice:root', from: 'shadow src/su.c: "+ %s %s:%s"' },
-    { message: "'su root' succeeded for alice on /dev/pts/1", from: 'illumos su.c: "\'su %s\' succeeded for %s on %s"' },
+    {
+      message: "'su root' succeeded for alice on /dev/pts/1",
+      from: 'illumos su.c: "\'su %s\' succeeded for %s on %s"',
+    },
     { message: 'LOGIN ON tty1 BY alice', from: 'util-linux login.c: "LOGIN ON %s BY %s"', program: 'login' },
     { message: 'ROOT LOGIN ON tty1', from: 'util-linux login.c: "ROOT LOGIN ON %s"', program: 'login' },
     {
@@ -353,7 +362,11 @@ export const loginTable: PackTable = {
     },
     { message: 'DIALUP AT ttyS0 BY alice', from: 'util-linux login.c: "DIALUP AT %s BY %s"', program: 'login' },
     { message: "ROOT LOGIN  on '/dev/tty1'", from: 'shadow src/login.c: "ROOT LOGIN %s"', program: 'login' },
-    { message: "'alice' logged in  on '/dev/tty2'", from: 'shadow src/login.c: "\'%s\' logged in %s"', program: 'login' },
+    {
+      message: "'alice' logged in  on '/dev/tty2'",
+      from: 'shadow src/login.c: "\'%s\' logged in %s"',
+      program: 'login',
+    },
     { message: "root login on 'ttyS0'", from: 'BusyBox login.c: "root login%s"', program: 'login' },
     {
       message: 'pam_unix(login:session): session opened for user alice(uid=1000) by LOGIN(uid=0)',
@@ -367,7 +380,7 @@ export const loginTable: PackTable = {
     },
     {
       message: 'pam_succeed_if(lightdm:auth): requirement "user ingroup nopasswdlogin" not met by user "alice"',
-      from: 'Linux-PAM pam_succeed_if: a normal step of Ubuntu\'s display-manager stack',
+      from: "Linux-PAM pam_succeed_if: a normal step of Ubuntu's display-manager stack",
       program: 'lightdm',
     },
     {
@@ -377,12 +390,12 @@ export const loginTable: PackTable = {
     },
     {
       message: 'FAILED SU (to root) alice on pts/0',
-      from: 'util-linux su\'s text under another program: not su\'s line',
+      from: "util-linux su's text under another program: not su's line",
       program: 'myapp',
     },
     {
       message: 'FAILED LOGIN 1 FROM tty1 FOR alice, Authentication failure',
-      from: 'util-linux login\'s text under another program',
+      from: "util-linux login's text under another program",
       program: 'cron',
     },
   ],

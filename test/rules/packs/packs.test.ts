@@ -1,40 +1,17 @@
 // Every pack against its table: each message wrapped in every envelope its program writes it in, each line with the
 // rule and fields it must produce, and lines it must leave alone. The tables cite the format string of each row.
 import { describe, expect, it } from 'vitest';
-import type { RuleEntry } from '../../../src/config/schema.js';
-import { compileRules } from '../../../src/rules/compile.js';
-import { matchChunk, SourceMatcher } from '../../../src/rules/match.js';
+import type { SourceMatcher } from '../../../src/rules/match.js';
 import type { PackName } from '../../../src/rules/packs/index.js';
 import { type Envelope, JOURNAL_FULL, SOLARIS, SYSLOG_ENVELOPES } from './envelopes.js';
 import { genericTable } from './generic-table.js';
 import { loginTable } from './login-table.js';
+import { matchesOf, packMatcher } from './matching.js';
 import { sshdAggressiveTable } from './sshd-aggressive-table.js';
 import { sshdTable } from './sshd-table.js';
 import { sudoTable } from './sudo-table.js';
 import type { MatchRow, NoMatchRow, PackTable } from './table.js';
 import { webAccessMatch, webAccessNoMatch, webErrorMatch, webErrorNoMatch } from './web-table.js';
-
-const NOW = Date.parse('2026-11-24T00:00:00Z');
-
-export function packMatcher(use: PackName): SourceMatcher {
-  const { rules, problems } = compileRules([{ use, source: ['s'], ignore: [], actions: [] } as RuleEntry], ['s']);
-  expect(problems).toEqual([]);
-  return new SourceMatcher(rules, 65536);
-}
-
-/** The matched verdicts for one line, through the same prefilter and envelope the engine uses. */
-export function matchesOf(matcher: SourceMatcher, line: string) {
-  const found: { rule: string; fields: Record<string, string> }[] = [];
-  matchChunk(
-    matcher,
-    Buffer.from(`${line}\n`),
-    (_l, verdicts) => {
-      for (const v of verdicts) if (v.outcome === 'matched') found.push({ rule: v.rule.id, fields: v.fields });
-    },
-    NOW,
-  );
-  return found;
-}
 
 const PIDS: Record<string, string> = { sshd: '4242', 'sshd-session': '4243', sudo: '812' };
 
@@ -51,7 +28,11 @@ function expand(table: PackTable, envelopes: readonly Envelope[], rows: (MatchRo
     if (row.line) return [{ pack: table.pack, line: row.line, row }];
     const programs = row.program ? [row.program] : table.programs;
     return programs.flatMap((program) =>
-      envelopes.map((env) => ({ pack: table.pack, line: env.wrap(program, PIDS[program] ?? '1187', row.message!), row })),
+      envelopes.map((env) => ({
+        pack: table.pack,
+        line: env.wrap(program, PIDS[program] ?? '1187', row.message!),
+        row,
+      })),
     );
   });
 }

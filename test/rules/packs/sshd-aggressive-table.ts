@@ -49,7 +49,7 @@ export const sshdAggressiveTable: PackTable = {
     },
     {
       message: `Received disconnect from ${A} port 52900:14: No more user authentication methods available. [preauth]`,
-      from: 'packet.c, reason 14 (the client\'s own text)',
+      from: "packet.c, reason 14 (the client's own text)",
       fields: { ip: A },
     },
     {

@@ -253,7 +253,8 @@ export const sshdTable: PackTable = {
       fields: { ip: A },
     },
     {
-      message: 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=evil.example.com  user=root',
+      message:
+        'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=evil.example.com  user=root',
       from: 'Linux-PAM pam_unix with UseDNS yes: a host name is shown, never counted as an address',
       fields: { host: 'evil.example.com', user: 'root' },
       absent: ['ip'],
@@ -317,7 +318,10 @@ export const sshdTable: PackTable = {
       message: 'Connection from 10.0.0.5 port 50522 on 10.0.0.1 port 22 rdomain ""',
       from: 'sshd.c: "Connection from %s port %d on %s port %d%s%s%s" (VERBOSE)',
     },
-    { message: 'Server listening on 0.0.0.0 port 22.', from: 'sshd.c server_listen(): "Server listening on %s port %s%s%s."' },
+    {
+      message: 'Server listening on 0.0.0.0 port 22.',
+      from: 'sshd.c server_listen(): "Server listening on %s port %s%s%s."',
+    },
     { message: 'Received signal 15; terminating.', from: 'sshd.c: "Received signal %d; terminating."' },
     {
       message: 'Starting session: shell on pts/0 for deploy from 10.0.0.5 port 50522 id 0',

@@ -9,19 +9,22 @@ export const sudoTable: PackTable = {
   envelopes: [RFC3164, ISO, JOURNAL_FULL],
   match: [
     {
-      message: '   alice : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
+      message:
+        '   alice : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
       from: 'logging.c log_auth_failure(): "%u incorrect password attempts" (1.8.9+)',
       rule: 'sudo-auth',
       fields: { user: 'alice', attempts: '3' },
     },
     {
-      message: '   alice : 1 incorrect password attempt ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
+      message:
+        '   alice : 1 incorrect password attempt ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
       from: 'logging.c: "%u incorrect password attempt" (singular when 1)',
       rule: 'sudo-auth',
       fields: { user: 'alice', attempts: '1' },
     },
     {
-      message: '     bob : 2 incorrect password attempts ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx',
+      message:
+        '     bob : 2 incorrect password attempts ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx',
       from: 'lib/eventlog/eventlog.c new_logline(): no TTY= without a tty (1.9.4+)',
       rule: 'sudo-auth',
       fields: { user: 'bob', attempts: '2' },
@@ -33,25 +36,29 @@ export const sudoTable: PackTable = {
       fields: { user: 'www-data' },
     },
     {
-      message: 'pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/1 ruser=alice rhost=  user=alice',
+      message:
+        'pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/1 ruser=alice rhost=  user=alice',
       from: 'Linux-PAM pam_unix support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s", service sudo',
       rule: 'sudo-auth',
       fields: { user: 'alice' },
     },
     {
-      message: 'pam_unix(sudo-i:auth): authentication failure; logname=carol uid=1001 euid=0 tty=/dev/pts/2 ruser=carol rhost=  user=carol',
+      message:
+        'pam_unix(sudo-i:auth): authentication failure; logname=carol uid=1001 euid=0 tty=/dev/pts/2 ruser=carol rhost=  user=carol',
       from: 'Linux-PAM pam_unix, service sudo-i (sudo -i)',
       rule: 'sudo-auth',
       fields: { user: 'carol' },
     },
     {
-      message: '   alice : PAM authentication error: Authentication service cannot retrieve authentication info ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls',
+      message:
+        '   alice : PAM authentication error: Authentication service cannot retrieve authentication info ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls',
       from: 'auth/pam.c sudo_pam_verify(): "PAM authentication error: %s" (1.8.7+)',
       rule: 'sudo-auth',
       fields: { user: 'alice' },
     },
     {
-      message: '   alice : pam_authenticate: Conversation error ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls',
+      message:
+        '   alice : pam_authenticate: Conversation error ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls',
       from: 'auth/pam.c: "pam_authenticate: %s" (1.8.0–1.8.6)',
       rule: 'sudo-auth',
       fields: { user: 'alice' },
@@ -87,13 +94,15 @@ export const sudoTable: PackTable = {
       fields: { user: 'eve', target: 'root' },
     },
     {
-      message: '     eve : setid command rejected in intercept mode ; TTY=pts/3 ; PWD=/tmp ; USER=root ; COMMAND=/usr/bin/passwd',
+      message:
+        '     eve : setid command rejected in intercept mode ; TTY=pts/3 ; PWD=/tmp ; USER=root ; COMMAND=/usr/bin/passwd',
       from: 'logging.c: "setid command rejected in intercept mode" (1.9.15+)',
       rule: 'sudo-not-allowed',
       fields: { user: 'eve' },
     },
     {
-      message: '   alice : sorry, you are not allowed to set the following environment variables: LD_PRELOAD ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/true',
+      message:
+        '   alice : sorry, you are not allowed to set the following environment variables: LD_PRELOAD ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/true',
       from: 'env.c validate_env_vars(): "sorry, you are not allowed to set the following environment variables: %s"',
       rule: 'sudo-not-allowed',
       fields: { user: 'alice' },
@@ -105,7 +114,8 @@ export const sudoTable: PackTable = {
       fields: { user: 'alice' },
     },
     {
-      message: '   alice : account validation failure, is your account locked? ; TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/sh',
+      message:
+        '   alice : account validation failure, is your account locked? ; TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/sh',
       from: 'auth/pam.c sudo_pam_approval(): "account validation failure, is your account locked?"',
       rule: 'sudo-not-allowed',
       fields: { user: 'alice' },

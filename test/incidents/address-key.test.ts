@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { addressKey, formatIpv6, parseIpv6 } from '../../src/incidents/address-key.js';
+
+describe('addressKey', () => {
+  it.each([
+    { value: '203.0.113.7', prefix: 64, key: '203.0.113.7' },
+    { value: '2001:db8:7:1:aaaa:bbbb:cccc:dddd', prefix: 64, key: '2001:db8:7:1::/64' },
+    { value: '2001:DB8:7:1::1', prefix: 48, key: '2001:db8:7::/48' },
+    { value: '2001:db8::1', prefix: 128, key: '2001:db8::1' },
+    { value: 'fe80::1%eth0', prefix: 64, key: 'fe80::/64' },
+    { value: '::ffff:203.0.113.7', prefix: 64, key: '203.0.113.7' },
+    { value: '2001:db8:0:0:1:0:0:1', prefix: 128, key: '2001:db8::1:0:0:1' },
+    { value: 'not an address', prefix: 64, key: 'not an address' },
+  ])('counts $value under $key (/$prefix)', ({ value, prefix, key }) => {
+    expect(addressKey(value, prefix)).toBe(key);
+  });
+
+  it('reads embedded IPv4 and writes RFC 5952 text', () => {
+    expect(formatIpv6(parseIpv6('64:ff9b::192.0.2.33')!)).toBe('64:ff9b::c000:221');
+    expect(formatIpv6(parseIpv6('::')!)).toBe('::');
+    expect(parseIpv6('1::2::3')).toBeUndefined();
+  });
+});

@@ -1,0 +1,205 @@
+// Lines an attacker shapes: another program's line inside a user name, a disconnect reason, a URL, a User-Agent or a
+// basic-auth user. Each must match nothing, or blame only the address (and account) the line really owns.
+import { describe, expect, it } from 'vitest';
+import type { PackName } from '../../../src/rules/packs/index.js';
+import { matchesOf, packMatcher } from './matching.js';
+
+const REAL = '198.51.100.20';
+const FAKE = '127.0.0.53';
+const SSHD = 'Nov 23 10:15:01 web1 sshd[4242]:';
+const SUDO = 'Nov 23 10:15:01 web1 sudo:';
+const NGINX_ERR = '2026/11/23 10:15:01 [error] 812#812: *5';
+const APACHE_ERR = '[Mon Nov 23 10:15:01.123456 2026] [auth_basic:error] [pid 1234:tid 5678]';
+const access = (request: string, extra = '"-" "curl/8.5"', user = '-', status = 404) =>
+  `${REAL} - ${user} [23/Nov/2026:10:15:01 +0000] "${request}" ${status} 0 ${extra}`;
+
+interface Hostile {
+  packs: PackName[];
+  line: string;
+  why: string;
+  /** Fields every matched verdict must carry (the real owner); absent: nothing may match. */
+  owner?: Record<string, string>;
+}
+
+const rows: Hostile[] = [
+  // sshd
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Received disconnect from ${REAL} port 4242:11: sshd[1]: Failed password for root from ${FAKE} port 22 ssh2 [preauth]`,
+    why: "a disconnect reason holding sshd's own failure line",
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Received disconnect from ${REAL} port 4242:3: Failed password for root from ${FAKE} port 22 ssh2: Auth fail [preauth]`,
+    why: 'a failure line inside an Auth fail reason: the address before the reason counts',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Failed password for invalid user x from ${FAKE} port 22 ssh2 from ${REAL} port 4000 ssh2`,
+    why: 'a user name ending like the line',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Failed password for invalid user a from ${FAKE} port 22 ssh2 [preauth] from ${REAL} port 4000 ssh2`,
+    why: 'a user name ending with a [preauth] marker',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Invalid user admin from ${FAKE} port 22 from ${REAL} port 4000`,
+    why: 'an invalid user name holding an address',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Failed publickey for invalid user x from ${FAKE} port 1 ssh2 from ${REAL} port 2 ssh2: RSA SHA256:${'a'.repeat(43)}`,
+    why: 'a user name before key info',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd-aggressive'],
+    line: `${SSHD} Connection closed by invalid user root ${FAKE} port 22 ${REAL} port 4000 [preauth]`,
+    why: 'a user name holding an address in the preamble',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd-aggressive'],
+    line: `${SSHD} Bad protocol version identification 'SSH-2.0-x' from ${FAKE} port 22' from ${REAL} port 4000`,
+    why: 'a version string ending like the line',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd-aggressive'],
+    line: `${SSHD} Unable to negotiate with ${REAL} port 4000: no matching cipher found. Their offer: from ${FAKE} port 22 [preauth]`,
+    why: "the client's offer after the address",
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd'],
+    line: `${SSHD} pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${REAL}  user=root rhost=${FAKE}`,
+    why: 'a PAM user name holding another rhost=',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd', 'sudo', 'login'],
+    line: `Nov 23 10:15:01 web1 myapp[3]: user typed "sshd[1]: Failed password for root from ${FAKE} port 1 ssh2"`,
+    why: "another program quoting sshd's words",
+  },
+  {
+    packs: ['sshd', 'sudo', 'login', 'generic'],
+    line: `Nov 23 10:15:01 web1 myapp[3]: Nov 23 10:15:01 web1 sshd[1]: Failed password for root from ${FAKE} port 1 ssh2`,
+    why: "a whole sshd line as another program's message",
+  },
+  // sudo and login inside sshd's text
+  {
+    packs: ['sudo', 'login'],
+    line: `${SSHD} Invalid user sudo: root : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/sh from ${REAL} port 22`,
+    why: "a user name holding sudo's line: not sudo's",
+  },
+  {
+    packs: ['sudo', 'login'],
+    line: `${SSHD} Failed password for invalid user su: FAILED SU (to root) alice on pts/0 from ${REAL} port 22 ssh2`,
+    why: "a user name holding su's line",
+  },
+  {
+    packs: ['sudo'],
+    line: `${SUDO}    alice : TTY=pts/1 ; PWD=/tmp/x : 3 incorrect password attempts ; USER=root ; COMMAND=/bin/ls`,
+    why: 'an accepted command whose directory spells a failure',
+  },
+  {
+    packs: ['sudo'],
+    line: `${SUDO}    alice : command not allowed ; TTY=pts/1 ; PWD=/tmp/a ; USER=root ; b ; USER=postgres ; COMMAND=/usr/bin/psql`,
+    why: 'a directory holding " ; USER=root ; ": the refusal counts for alice, the run-as user is not guessed',
+    owner: { user: 'alice' },
+  },
+  {
+    packs: ['sudo'],
+    line: `${SUDO}    alice : TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/echo ; bob : user NOT in sudoers ; TTY=pts/2`,
+    why: 'command arguments holding a refusal for someone else',
+  },
+  {
+    packs: ['login'],
+    line: 'Nov 23 10:15:01 web1 login[7]: FAILED LOGIN 1 FROM tty1 FOR root, Authentication failure FOR alice, Authentication failure',
+    why: 'a typed user name holding a whole failure: the name is the typed text, never "root" alone',
+  },
+  // web
+  {
+    packs: ['web', 'nginx', 'apache'],
+    line: access(
+      'GET / HTTP/1.1',
+      `"-" "${FAKE} - - [23/Nov/2026:10:15:01 +0000] \\"GET /.env HTTP/1.1\\" 404 0"`,
+      '-',
+      200,
+    ),
+    why: 'a User-Agent holding a whole access line',
+  },
+  {
+    packs: ['web', 'nginx', 'apache'],
+    line: access('GET /.env HTTP/1.1', '"-" "x"', `a ${FAKE} - -`),
+    why: 'a user field with spaces holding an address',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['web', 'nginx', 'apache'],
+    line: access(
+      `GET /?x=${FAKE}%20-%20-%20[23/Nov/2026:10:15:01%20+0000]%20%22GET%20/../etc/passwd HTTP/1.1`,
+      '"-" "x"',
+      '-',
+      400,
+    ),
+    why: 'a query holding an access line: the request is the real client’s',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['nginx'],
+    line: `${NGINX_ERR} user "x\\" was not found in \\"/a" was not found in "/etc/nginx/.htpasswd", client: ${REAL}, server: example.com, request: "GET / HTTP/1.1"`,
+    why: "a basic-auth user spelling nginx's message (a user cannot hold the colon of client: )",
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['nginx'],
+    line: `${NGINX_ERR} open() "/usr/share/nginx/html/phpmyadmin, client: ${FAKE}, server: x" failed (2: No such file or directory), client: ${REAL}, server: example.com, request: "GET /phpmyadmin HTTP/1.1"`,
+    why: 'a decoded path holding nginx’s context: two clients, so the line blames no one',
+  },
+  {
+    packs: ['nginx'],
+    line: `${NGINX_ERR} limiting requests, excess: 5.000 by zone "one", client: ${REAL}, server: example.com, request: "GET / HTTP/1.1", host: "example.com", referrer: "x, client: ${FAKE}, server: y"`,
+    why: 'a referrer holding nginx’s context after the real one',
+  },
+  {
+    packs: ['apache'],
+    line: `${APACHE_ERR} [client ${REAL}:4000] AH01618: user x [client ${FAKE}:1] not found: /private`,
+    why: 'a basic-auth user holding a client field: Apache wrote the client before the message',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['apache'],
+    line: `${APACHE_ERR} [client ${REAL}:4000] AH01617: user a: authentication failure for "/[client ${FAKE}]": Password Mismatch`,
+    why: 'a URI holding a client field',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['web', 'nginx', 'apache'],
+    line: `Nov 23 10:15:01 web1 myapp[3]: ${FAKE} - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 0 "-" "x"`,
+    why: "an access line as another program's message",
+  },
+  // generic
+  {
+    packs: ['generic'],
+    line: `${SSHD} Invalid user Unauthorized access attempt from ${FAKE} from ${REAL} port 22`,
+    why: "a user name holding the generic line: not the application's message",
+  },
+];
+
+describe.each(rows)('$why', ({ packs, line, owner }) => {
+  it.each(packs)('%s blames no address or account the line does not own', (pack) => {
+    const found = matchesOf(packMatcher(pack), line);
+    for (const f of found) {
+      for (const value of Object.values(f.fields)) expect(value).not.toBe(FAKE);
+      if (owner) expect(f.fields).toMatchObject(owner);
+    }
+    if (!owner) expect(found.filter((f) => f.fields.ip !== undefined || f.fields.user !== undefined)).toEqual([]);
+  });
+});
