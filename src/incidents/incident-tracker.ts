@@ -1,9 +1,10 @@
 // Decides what matches mean: counts them in sliding windows per (rule, key), opens an incident when a threshold is
 // reached, folds later matches into it, and closes it after a quiet period. Pure: time is passed in, and every
 // change is returned so the store can commit it in the same transaction as the offsets that caused it. Bounded: at
-// most maxPendingKeys windows are kept (the least recently hit is dropped first), and sample text has a byte budget,
-// so an attacker writing a million distinct addresses costs a fixed amount of memory.
+// most maxPendingKeys windows are kept (the least recently hit are dropped first, half of them at a time), and sample
+// text has a byte budget, so an attacker writing ten million distinct addresses costs a fixed amount of memory.
 
+import { GenerationalMap } from '../core/generational-map.js';
 import type { Incident, IncidentEvent, Match } from '../core/types.js';
 import type { CompiledRule } from '../rules/compile.js';
 import { addressKey } from './address-key.js';
@@ -71,10 +72,12 @@ export class IncidentTracker {
   private readonly rules: Map<string, CompiledRule>;
   private readonly options: TrackerOptions;
   private readonly maxKeys: number;
-  /** Hits not yet at the threshold, oldest first, least recently hit window first. */
-  private readonly windows = new Map<string, WindowHit[]>();
+  /** Hits not yet at the threshold, oldest first, by slot; the least recently hit windows are dropped first. */
+  private readonly windows: GenerationalMap<string, WindowHit[]>;
+  /** Windows dropped to stay within maxPendingKeys since the last record(): the store forgets their hits. */
+  private dropped: { rule: string; keyHash: string }[] = [];
   private readonly open = new Map<string, { incident: Incident; lastActivityAt: number }>();
-  private readonly lastCounted = new Map<string, number>();
+  private readonly lastCounted: GenerationalMap<string, number>;
   private readonly silences = new Map<string, number | null>();
   private textBytes = 0;
   /** Windows dropped to stay within maxPendingKeys, since start. */
@@ -84,6 +87,14 @@ export class IncidentTracker {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.options = options;
     this.maxKeys = options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS;
+    this.windows = new GenerationalMap(this.maxKeys, (gone) => {
+      for (const [s, hits] of gone) {
+        this.forgetText(hits);
+        this.evicted++;
+        this.dropped.push({ rule: ruleOf(s), keyHash: s.slice(s.indexOf('\0') + 1) });
+      }
+    });
+    this.lastCounted = new GenerationalMap(this.maxKeys);
     for (const o of state.open) {
       this.open.set(slot(o.incident.rule, keyHashOf(Object.values(o.incident.key))), { ...o });
     }
@@ -122,12 +133,12 @@ export class IncidentTracker {
         if (!touched.has(open.incident)) touched.set(open.incident, 'updated');
         continue;
       }
-      const window = this.takeWindow(s, at - rule.threshold.within);
+      const window = this.liveWindow(s, at - rule.threshold.within);
       const text = this.textBytes < WINDOW_TEXT_BUDGET ? match.event.text.slice(0, SAMPLE_CHARS) : undefined;
       window.push({ at, n, ...(text === undefined ? {} : { text }), ...(key.raw ? { raw: key.raw } : {}) });
       this.textBytes += text?.length ?? 0;
       if (window.reduce((sum, h) => sum + h.n, 0) < rule.threshold.count) {
-        this.keepWindow(s, window, changes);
+        this.windows.set(s, window);
         changes.hits.push({
           rule: rule.id,
           keyHash,
@@ -138,6 +149,7 @@ export class IncidentTracker {
         continue;
       }
       this.forgetText(window);
+      this.windows.delete(s);
       changes.cleared.push({ rule: rule.id, keyHash });
       const incident: Incident = {
         id: 0,
@@ -164,6 +176,10 @@ export class IncidentTracker {
       changes.incidents.push(incident);
       changes.events.push({ event, incident });
     }
+    if (this.dropped.length > 0) {
+      changes.cleared.push(...this.dropped);
+      this.dropped = [];
+    }
     return changes;
   }
 
@@ -177,7 +193,7 @@ export class IncidentTracker {
       changes.incidents.push(o.incident);
       changes.events.push({ event: 'closed', incident: o.incident });
     }
-    for (const [s, w] of this.windows) {
+    for (const [s, w] of this.windows.entries()) {
       const rule = this.rules.get(ruleOf(s));
       const newest = w[w.length - 1]?.at ?? 0;
       if (!rule || newest <= now - rule.threshold.within) {
@@ -185,7 +201,7 @@ export class IncidentTracker {
         this.windows.delete(s);
       }
     }
-    for (const [s, at] of this.lastCounted) {
+    for (const [s, at] of this.lastCounted.entries()) {
       const rule = this.rules.get(ruleOf(s));
       if (!rule?.dedupe || at < now - rule.dedupe.within) this.lastCounted.delete(s);
     }
@@ -250,26 +266,13 @@ export class IncidentTracker {
     return { values, named, ...(raw ? { raw } : {}) };
   }
 
-  /** The window of a slot without the hits older than `after`, taken out of the map (keepWindow puts it back). */
-  private takeWindow(s: string, after: number): WindowHit[] {
+  /** The window of a slot without the hits older than `after` (a new one when there is none). */
+  private liveWindow(s: string, after: number): WindowHit[] {
     const window = this.windows.get(s);
     if (!window) return [];
-    this.windows.delete(s);
     const live = window.filter((h) => h.at > after);
     if (live.length < window.length) this.forgetText(window.filter((h) => h.at <= after));
     return live;
-  }
-
-  // Re-inserting moves the window to the end, so the first entry is always the least recently hit one.
-  private keepWindow(s: string, window: WindowHit[], changes: TrackerChanges): void {
-    this.windows.set(s, window);
-    while (this.windows.size > this.maxKeys) {
-      const [oldest, hits] = this.windows.entries().next().value!;
-      this.windows.delete(oldest);
-      this.forgetText(hits);
-      this.evicted++;
-      changes.cleared.push({ rule: ruleOf(oldest), keyHash: oldest.slice(oldest.indexOf('\0') + 1) });
-    }
   }
 
   private forgetText(hits: readonly WindowHit[]): void {
@@ -292,9 +295,7 @@ export class IncidentTracker {
     const s = slot(rule.id, keyHashOf(rule.dedupe.by.map((f) => match.fields[f] ?? '')));
     const last = this.lastCounted.get(s);
     if (last !== undefined && Math.abs(at - last) <= rule.dedupe.within) return true;
-    this.lastCounted.delete(s);
     this.lastCounted.set(s, at);
-    if (this.lastCounted.size > this.maxKeys) this.lastCounted.delete(this.lastCounted.keys().next().value!);
     return false;
   }
 }

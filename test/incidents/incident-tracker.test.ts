@@ -232,7 +232,7 @@ describe('IncidentTracker keys', () => {
     );
   });
 
-  it('keeps at most maxPendingKeys windows, dropping the least recently hit and saying so', () => {
+  it('keeps at most maxPendingKeys windows, dropping the least recently hit (half at a time) and saying so', () => {
     const tracker = new IncidentTracker([rule()], { ...options, maxPendingKeys: 100 });
     const first = tracker.record([{ match: match('198.51.100.1'), at: 0 }], 0);
     expect(first.cleared).toEqual([]);
@@ -242,8 +242,10 @@ describe('IncidentTracker keys', () => {
         tracker.record([{ match: match(`10.0.${i >> 8}.${i & 255}`), at: i + 1 }], i + 1).cleared,
       );
     }
-    expect(tracker.pendingKeys).toBe(100);
-    expect(tracker.evicted).toBe(901);
+    expect(tracker.pendingKeys).toBeLessThanOrEqual(100);
+    expect(tracker.pendingKeys).toBeGreaterThanOrEqual(50);
+    expect(tracker.evicted + tracker.pendingKeys).toBe(1001);
+    expect(cleared).toHaveLength(tracker.evicted);
     // The first window went first, and the store is told to forget its hits.
     expect(cleared[0]).toEqual({ rule: 'ssh', keyHash: '["198.51.100.1"]' });
     // A key hit again moves to the back: it survives the next eviction.
