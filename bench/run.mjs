@@ -6,8 +6,10 @@
 //   fail2ban:   `logwarden replay --fail2ban-filter` vs fail2ban-regex, Debian's sshd filter, the same file (about
 //               30 s a run for fail2ban-regex; --f2b-lines N takes the first N lines instead, where Node's start-up
 //               and JIT warm-up, ~0.1 s, weigh more); target ≥ 20× its lines/s.
+//   memory:     bench/memory.mjs: N failures from N distinct addresses through the matcher and the threshold
+//               tracker, peak RSS (target < 300 MB at 10,000,000 keys).
 // Options: --lines N (default 1000000), --runs N (default 5), --samples N (default 200), --f2b-lines N,
-//          --f2b-runs N (default 3).
+//          --f2b-runs N (default 3), --memory-keys N (default 10000000; 0 skips it).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     samples: { type: 'string', default: '200' },
     'f2b-lines': { type: 'string' },
     'f2b-runs': { type: 'string', default: '3' },
+    'memory-keys': { type: 'string', default: '10000000' },
   },
 });
 const CLI = fileURLToPath(new URL('../bin/logwarden.js', import.meta.url));
@@ -33,9 +36,18 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
-// The same failures the sshd and sudo packs look for, as one ERE.
-const GREP_PATTERN =
-  'sshd(-session)?\\[[0-9]+\\]: (Failed (password|keyboard-interactive/pam) for |Invalid user |pam_unix\\(sshd:auth\\): authentication failure|error: maximum authentication attempts|Disconnecting (authenticating|invalid) user .* Too many authentication failures|ROOT LOGIN REFUSED|User .* not allowed because)|sudo(\\[[0-9]+\\])?: .*(pam_unix\\(sudo:auth\\): authentication failure|[3-9] incorrect password attempts|user NOT in sudoers|user NOT authorized|command not allowed)';
+// The same failures the sshd and sudo packs look for, as one ERE: each message form, after its program's tag.
+const GREP_PATTERN = [
+  'sshd(-session)?\\[[0-9]+\\]: ((error|fatal): )?(Failed [a-z/-]+ for |Invalid user |Illegal user |input_userauth_request: invalid user',
+  '|User .* (from .* )?not allowed because |administratively prohibited|PAM: [A-Za-z ]+ for |pam_[a-z]+\\(sshd:auth\\): (authentication failure|check pass)',
+  '|PAM [0-9]+ more authentication failure|PAM service\\(sshd\\) ignoring|maximum authentication attempts|Disconnecting.*(Too many authentication failures|Change of username)',
+  '|ROOT LOGIN REFUSED|Received disconnect from .*:3: .*Auth fail|refused connect from|drop connection .* penalty: (failed|attempted) auth',
+  '|pam_faillock\\(sshd|pam_tally2?\\(sshd)',
+  '|sudo(edit)?(\\[[0-9]+\\])?: +(pam_[a-z]+\\(sudo(-i)?:auth\\): authentication failure|pam_faillock\\(sudo|pam_tally2?\\(sudo|[^ ]+ : ([0-9]+ incorrect password attempt',
+  '|PAM authentication error|pam_authenticate:|a password is required|user NOT in sudoers|user NOT authorized on host|command not allowed|setid command rejected',
+  '|sorry, you are not allowed to set|user not allowed to|account validation failure|Account or password is expired|PAM account management error',
+  '|Password expired|Account expired or PAM|unknown (user|group)))',
+].join('');
 
 function timed(command, args, env = process.env) {
   const started = process.hrtime.bigint();
@@ -358,6 +370,23 @@ try {
         : `  WARNING: fail2ban-regex ${f2b.theirCounts}; logwarden ${f2b.ourCounts}`,
     );
   } else console.log('\nfail2ban: fail2ban-regex is not installed (apt-get install fail2ban); skipped');
+
+  const memoryKeys = Number(values['memory-keys']);
+  if (memoryKeys > 0) {
+    const m = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL('./memory.mjs', import.meta.url)), '--keys', String(memoryKeys)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (m.status !== 0) throw new Error(`memory bench failed: ${m.stderr}`);
+    const r = JSON.parse(m.stdout);
+    console.log('\nmemory, %s failures from as many distinct addresses (IPv6, one /64 each)', fmt(r.keys));
+    console.log(
+      `  peak RSS ${r.peakRssMb} MB   (target < 300 MB)   ${fmt(r.linesPerSecond)} lines/s; ${fmt(r.pendingKeys)} keys counted at the end, ${fmt(r.evicted)} dropped`,
+    );
+  }
 
   const l = await latency();
   const p = (xs, q) => quantile(xs, q).toFixed(1);

@@ -346,7 +346,7 @@ export const configSchema = z
       .strictObject({
         reopenAfter: duration.default(3_600_000).meta({ description: 'Close an incident after this long quiet.' }),
         samples: z.number().int().min(1).max(50).default(5).meta({ description: 'Sample lines kept per incident.' }),
-        maxPendingKeys: z.number().int().min(100).max(10_000_000).default(100_000).meta({
+        maxPendingKeys: z.number().int().min(100).max(10_000_000).default(50_000).meta({
           description:
             'Keys (an address, a user) counted towards thresholds at once; beyond it the oldest counts are dropped.',
         }),

@@ -77,7 +77,7 @@ export function parseApacheError(line: string): Envelope | undefined {
 export function readApacheFields(env: Envelope, text: string, start: number): void {
   let at = start;
   let v24 = false;
-  let client: string | undefined;
+  const clients: string[] = [];
   for (let n = 0; n < 6; n++) {
     const i = text[at] === ' ' ? at + 1 : at;
     const f = APACHE_FIELD.exec(text.slice(i, i + 96));
@@ -86,18 +86,23 @@ export function readApacheFields(env: Envelope, text: string, start: number): vo
     if (f[1]) {
       env.pid = f[2]!;
       v24 = true;
-    } else if (f[3]) client ??= f[4]!;
+    } else if (f[3]) clients.push(f[4]!);
     else if (f[6]) {
       env.level = f[6];
       if (f[5]) env.module = f[5];
       v24 = true;
     } else env.level = f[7]!;
   }
-  if (client !== undefined) {
-    // `[2001:db8::1]:52114` (bracketed by some builds), `2001:db8::1:52114` (2.4), `2001:db8::1` (2.2).
+  // `[2001:db8::1]:52114` (bracketed by some builds), `2001:db8::1:52114` (2.4), `2001:db8::1` (2.2), and
+  // ModSecurity's second `[client 192.0.2.1]`: the first that reads as an address.
+  for (const client of clients) {
     const bracketed = /^\[([^\]]+)\]/.exec(client);
-    const address = bracketed ? bracketed[1]! : v24 ? client.replace(/:\d{1,5}$/, '') : client;
-    if (isIP(address)) env.client = address;
+    const unported = client.replace(/:\d{1,5}$/, '');
+    const address = bracketed ? bracketed[1]! : v24 || !isIP(client) ? unported : client;
+    if (isIP(address)) {
+      env.client = address;
+      break;
+    }
   }
   env.message = text.slice(text[at] === ' ' ? at + 1 : at);
 }

@@ -52,9 +52,9 @@ export function renderTitle(template: string, fields: Record<string, string>): s
   return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => fields[name] ?? '?');
 }
 
-export const DEFAULT_MAX_PENDING_KEYS = 100_000;
+export const DEFAULT_MAX_PENDING_KEYS = 50_000;
 /** Sample text kept in windows at most; beyond it new hits are counted without their text. */
-export const WINDOW_TEXT_BUDGET = 16 * 1024 * 1024;
+export const WINDOW_TEXT_BUDGET = 8 * 1024 * 1024;
 /** A sample line is kept this long at most (Slack shows 1,000 characters of it). */
 export const SAMPLE_CHARS = 2000;
 /** Distinct values an incident lists per aggregated field. */

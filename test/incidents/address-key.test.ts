@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, formatIpv6, parseIpv6 } from '../../src/incidents/address-key.js';
+import { addressKey, formatGroups, readIpv6 } from '../../src/incidents/address-key.js';
 
 describe('addressKey', () => {
   it.each([
@@ -15,9 +15,21 @@ describe('addressKey', () => {
     expect(addressKey(value, prefix)).toBe(key);
   });
 
-  it('reads embedded IPv4 and writes RFC 5952 text', () => {
-    expect(formatIpv6(parseIpv6('64:ff9b::192.0.2.33')!)).toBe('64:ff9b::c000:221');
-    expect(formatIpv6(parseIpv6('::')!)).toBe('::');
-    expect(parseIpv6('1::2::3')).toBeUndefined();
+  it.each([
+    ['64:ff9b::192.0.2.33', '64:ff9b::c000:221'],
+    ['::', '::'],
+    ['::1', '::1'],
+    ['1::', '1::'],
+    ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+    ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+  ])('reads %s and writes it as %s (RFC 5952)', (text, expected) => {
+    const g = new Uint16Array(8);
+    expect(readIpv6(text, g)).toBe(true);
+    expect(formatGroups(g)).toBe(expected);
+  });
+
+  it.each(['1::2::3', '1:2:3', '12345::', 'g::1', '1:2:3:4:5:6:7:8:9'])('refuses %s', (text) => {
+    expect(readIpv6(text, new Uint16Array(8))).toBe(false);
   });
 });
