@@ -72,6 +72,8 @@ export function chooseScreenWords(
       // "Authentication" and "authentication" share "uthentication".
       if (m[0].length > 5) words.add(m[0].slice(1));
     }
+    // Capitals are rare in logs: "PAM" settles "PAM: …", "PAM service(sshd) …" and "PAM authentication error" at once.
+    for (const m of anchor.matchAll(/[A-Z]{3,}/g)) words.add(m[0]);
   }
   const counts = sample && sample.length > 0 ? countBytes(sample) : undefined;
   // The window searched for is a slice of the word: the one whose first byte and hits cost least in the sample
@@ -86,7 +88,11 @@ export function chooseScreenWords(
     } else {
       known = { window: word, price: Number.POSITIVE_INFINITY };
       const size = Math.min(WINDOW, word.length);
-      for (let i = 0; i + size <= word.length; i++) {
+      // Only the slices starting at the three rarest bytes are worth counting in the sample.
+      const starts = Array.from({ length: word.length - size + 1 }, (_, i) => i)
+        .sort((a, b) => counts[word.charCodeAt(a)]! - counts[word.charCodeAt(b)]!)
+        .slice(0, 3);
+      for (const i of starts) {
         const slice = word.slice(i, i + size);
         let lines = 0;
         for (let at = sample.indexOf(slice); at !== -1; at = sample.indexOf(slice, at + size)) lines++;
