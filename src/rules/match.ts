@@ -86,6 +86,7 @@ export class SourceMatcher {
       return at;
     });
     this.marks = new Uint32Array(base);
+    this.screenState.marks = this.marks;
     // Web rules read every access-log line; a rule without literals can match any line.
     if (rules.some((r) => r.kind === 'web' || r.patterns.length === 0 || r.patterns.some((p) => !p.anchors.length))) {
       this.windows = null;
@@ -137,16 +138,24 @@ export class SourceMatcher {
   /** The verdicts of the rules in the mask (default: all) on one line: matched, ignored or rejected. */
   matchLine(line: LineContext, rules = this.allRules, now = 0): RuleVerdict[] {
     const verdicts: RuleVerdict[] = [];
-    const screen = this.windows ? { marks: this.marks, stamp: this.stamp, base: 0 } : undefined;
-    const state: MatchState = { processes: this.processes, now, ...(screen ? { screen } : {}) };
+    // One state object for every line: this runs for every candidate line.
+    const state = this.state;
+    state.now = now;
+    this.unscreened.now = now;
+    const screen = this.windows ? this.screenState : undefined;
+    if (screen) screen.stamp = this.stamp;
     for (let i = 0; i < this.rules.length; i++) {
       if (rules !== -1 && (rules & (1 << i)) === 0) continue;
       if (screen) screen.base = this.patternBase[i]!;
-      const v = matchRule(this.rules[i]!, line, state);
+      const v = matchRule(this.rules[i]!, line, screen ? state : this.unscreened);
       if (v) verdicts.push(v);
     }
     return verdicts;
   }
+
+  private readonly screenState: NonNullable<MatchState['screen']> = { marks: new Uint32Array(0), stamp: 0, base: 0 };
+  private readonly state: MatchState = { processes: this.processes, now: 0, screen: this.screenState };
+  private readonly unscreened: MatchState = { processes: this.processes, now: 0 };
 }
 
 /**
