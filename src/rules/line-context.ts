@@ -1,6 +1,7 @@
 // What every rule of a source shares while it looks at one line: the text, its envelope (parsed once, only when a rule
 // asks), and what earlier lines of the same process said (its client address, a PAM failure waiting for its
 // program's own line). Pure but for the bounded memory it is handed.
+import { GenerationalMap } from '../core/generational-map.js';
 import type { Envelope } from '../envelope/envelope.js';
 import { parseEnvelope } from '../envelope/parse-envelope.js';
 import { readStampTime } from '../envelope/read-stamp.js';
@@ -20,53 +21,87 @@ export class LineContext {
     return this.parsed;
   }
 
+  private timeNow = Number.NaN;
+  private timeAt: number | undefined;
+
   /** When the line says it was written, or undefined. */
   time(now: number): number | undefined {
-    const env = this.envelope;
-    return env.stamp ? readStampTime(this.text, env.stamp, now) : undefined;
+    if (now !== this.timeNow) {
+      const env = this.envelope;
+      this.timeAt = env.stamp ? readStampTime(this.text, env.stamp, now) : undefined;
+      this.timeNow = now;
+    }
+    return this.timeAt;
   }
 }
 
-/** What one process (host, program, pid) said earlier: its client's address, and a PAM failure not yet followed up. */
+/** What one process (host, program, pid) said earlier: its client's address, and when (ms). */
 export interface ProcessState {
   ip?: string;
-  /** A PAM module logged a failure; the program's own failure line for the same attempt comes next. */
-  pamPending?: boolean;
-  /** The last line counted was the program's own line for an attempt: a follow-up line belongs to it. */
-  justReported?: boolean;
+  ipAt: number;
 }
 
-/** Processes remembered per source at most; the first heard of is forgotten first. */
-export const MAX_PROCESSES = 10_000;
+/** Where one process stands in attempts for one key (an address, a user), and when (ms) each step was logged. */
+export interface AttemptState {
+  /** A PAM module logged a failure; the program's own failure line for the same attempt comes next. */
+  pamPendingAt?: number;
+  /** The last line counted was the program's own line for an attempt: a follow-up line belongs to it. */
+  reportedAt?: number;
+}
 
-// sshd logs one connection's lines from one process: an address said once (or a PAM failure) applies to its later lines.
-// Two generations of a map: a process heard of again moves to the young one; when the young one is full the old one
-// is dropped whole. Constant time per line (a Map used as a queue slows down as deleted entries pile up at its head).
+/** Processes (and their attempts) remembered per source at most; the least recently heard of are forgotten first. */
+export const MAX_PROCESSES = 10_000;
+/**
+ * How long what a process said stays true of its later lines. sshd ends a connection that has not authenticated
+ * within LoginGraceTime (2 minutes by default) and sudo's password prompt times out after 5 minutes; beyond that a
+ * line with the same pid is another connection (pids are reused), whose address must not be taken from this one.
+ */
+export const PROCESS_MEMORY_MS = 10 * 60_000;
+
+// sshd logs one connection's lines from one process: an address said once (or a PAM failure) applies to its later
+// lines, as long as they are recent. Attempts are kept per process and key, so two users' sudo runs (sudo logs no
+// pid by default) or a reused pid never pair one's lines with another's.
 export class ProcessMemory {
-  private young = new Map<string, ProcessState>();
-  private old = new Map<string, ProcessState>();
-  private readonly limit: number;
+  private readonly entries: GenerationalMap<string, ProcessState | AttemptState>;
 
   constructor(limit = MAX_PROCESSES) {
-    this.limit = limit;
+    this.entries = new GenerationalMap(2 * limit);
   }
 
-  /** The state of the process that wrote this envelope (created on first use); undefined when the line names none. */
-  of(env: Envelope): ProcessState | undefined {
+  /** The process that wrote this envelope, as a key for the other methods; undefined when the line names none. */
+  processOf(env: Envelope): string | undefined {
     if (env.program === undefined) return undefined;
-    const key = `${env.host ?? ''}\0${env.program}\0${env.pid ?? ''}`;
-    let state = this.young.get(key);
-    if (state) return state;
-    state = this.old.get(key) ?? {};
-    if (this.young.size >= this.limit / 2) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(key, state);
+    return `${env.host ?? ''}\0${env.program}\0${env.pid ?? ''}`;
+  }
+
+  /** The client address the process logged within PROCESS_MEMORY_MS of `at`. */
+  ipOf(process: string, at: number): string | undefined {
+    const state = this.entries.get(process) as ProcessState | undefined;
+    return state?.ip !== undefined && recent(state.ipAt, at) ? state.ip : undefined;
+  }
+
+  remember(process: string, ip: string, at: number): void {
+    const state = this.entries.get(process) as ProcessState | undefined;
+    if (state) {
+      state.ip = ip;
+      state.ipAt = at;
+    } else this.entries.set(process, { ip, ipAt: at });
+  }
+
+  /** The process's attempt for one key (created on first use). */
+  attempt(process: string, key: string): AttemptState {
+    const id = `${process}\0\0${key}`;
+    let state = this.entries.get(id) as AttemptState | undefined;
+    if (!state) this.entries.set(id, (state = {}));
     return state;
   }
 
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.entries.size;
   }
+}
+
+/** Whether a step logged at `then` still holds at `now` (log times may step back a little: either way counts). */
+export function recent(then: number | undefined, now: number): boolean {
+  return then !== undefined && Math.abs(now - then) <= PROCESS_MEMORY_MS;
 }

@@ -26,9 +26,9 @@ const RULE_KINDS: Record<
   RuleKind,
   (rule: CompiledRule, line: LineContext, state: MatchState) => RuleVerdict | undefined
 > = {
-  regex: (rule, line, state) => matchRegexRule(rule, line, state.processes),
+  regex: (rule, line, state) => matchRegexRule(rule, line, state),
   fail2ban: (rule, line, state) => matchFail2banRule(rule, rule.fail2ban!, line.text, state.now),
-  web: (rule, line, state) => matchWebRule(rule, line, state.processes),
+  web: (rule, line, state) => matchWebRule(rule, line, state),
 };
 
 /** What one rule says of one line; undefined when it does not match. */

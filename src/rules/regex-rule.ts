@@ -3,17 +3,13 @@
 // program's line and an address captured after attacker text is the one the program wrote last.
 import type { Envelope } from '../envelope/envelope.js';
 import type { CompiledPattern, CompiledRule } from './compile.js';
-import type { LineContext, ProcessMemory, ProcessState } from './line-context.js';
+import { type AttemptState, type LineContext, recent } from './line-context.js';
 import type { MatchState } from './match.js';
 import { type RuleVerdict, settleMatch } from './verdict.js';
 import { isProbePath } from './web/classify-request.js';
 
-export function matchRegexRule(
-  rule: CompiledRule,
-  line: LineContext,
-  memory: ProcessMemory,
-  screen?: MatchState['screen'],
-): RuleVerdict | undefined {
+export function matchRegexRule(rule: CompiledRule, line: LineContext, state: MatchState): RuleVerdict | undefined {
+  const { processes: memory, now, screen } = state;
   let text = line.text;
   let env: Envelope | undefined;
   if (rule.programs) {
@@ -41,14 +37,19 @@ export function matchRegexRule(
     if (pattern.detail !== undefined) captures.detail ??= pattern.detail;
     // Only lines that pair into attempts or pass an address on need their process remembered.
     const tracked = pattern.counts !== undefined || pattern.ipFromProcess || pattern.remember;
-    const process = env && tracked ? memory.of(env) : undefined;
+    const process = env && tracked ? memory.processOf(env) : undefined;
+    const at = process === undefined ? now : (line.time(now) ?? now);
     if (pattern.ipFromClient) captures.ip = env?.client;
-    if (pattern.ipFromProcess && captures.ip === undefined) captures.ip = process?.ip;
+    if (pattern.ipFromProcess && captures.ip === undefined && process !== undefined) {
+      captures.ip = memory.ipOf(process, at);
+    }
     const verdict = settleMatch(rule, line.text, captures, { times: timesOf(pattern, captures, env) });
-    if (verdict.outcome !== 'matched' || !process) return verdict;
-    if (verdict.fields.ip !== undefined) process.ip = verdict.fields.ip;
-    // A line that cannot be counted for anyone (no key) takes no part in pairing lines into attempts.
-    if (rule.threshold.by.every((f) => verdict.fields[f] !== undefined)) markAttempt(process, pattern.counts, verdict);
+    if (verdict.outcome !== 'matched' || process === undefined) return verdict;
+    if (verdict.fields.ip !== undefined) memory.remember(process, verdict.fields.ip, at);
+    // Lines pair into one attempt only when they name the same key: a line that cannot be counted for anyone takes
+    // no part, and one user's line never completes another's attempt.
+    const key = attemptKey(rule.threshold.by, verdict.fields);
+    if (key !== undefined) markAttempt(memory.attempt(process, key), pattern.counts, verdict, at);
     return verdict;
   }
   return undefined;
@@ -56,31 +57,45 @@ export function matchRegexRule(
 
 // One attempt, several lines: a PAM module's failure, then the program's own line, then perhaps a follow-up line.
 function markAttempt(
-  process: ProcessState,
+  attempt: AttemptState,
   counts: CompiledPattern['counts'],
   verdict: Extract<RuleVerdict, { outcome: 'matched' }>,
+  at: number,
 ): void {
+  const pamPending = recent(attempt.pamPendingAt, at);
   switch (counts) {
     case 'pam':
-      if (process.pamPending) verdict.repeat = true;
-      process.pamPending = true;
-      process.justReported = false;
+      if (pamPending) verdict.repeat = true;
+      attempt.pamPendingAt = at;
+      attempt.reportedAt = undefined;
       return;
     case 'after-pam':
       // The PAM line counted one attempt of those this line reports.
-      if (process.pamPending && (verdict.times ?? 1) > 1) verdict.times! -= 1;
-      else if (process.pamPending) verdict.repeat = true;
-      process.pamPending = false;
-      process.justReported = true;
+      if (pamPending && (verdict.times ?? 1) > 1) verdict.times! -= 1;
+      else if (pamPending) verdict.repeat = true;
+      attempt.pamPendingAt = undefined;
+      attempt.reportedAt = at;
       return;
     case 'follow-up':
       // A follow-up alone (no failure line before it) is an attempt; the next follow-up belongs to it.
-      if (process.justReported) verdict.repeat = true;
-      process.justReported = true;
+      if (recent(attempt.reportedAt, at)) verdict.repeat = true;
+      attempt.reportedAt = at;
       return;
     default:
-      process.justReported = false;
+      attempt.reportedAt = undefined;
   }
+}
+
+/** The values of the threshold's fields, as one string; undefined when one is missing. */
+function attemptKey(by: readonly string[], fields: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (by.length === 1) return fields[by[0]!];
+  let key = '';
+  for (const f of by) {
+    const value = fields[f];
+    if (value === undefined) return undefined;
+    key += `${value}\0`;
+  }
+  return key;
 }
 
 /** Lines at most one line stands for: rsyslog's repeat count times sudo's attempts, both written by the log. */

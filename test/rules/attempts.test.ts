@@ -7,18 +7,46 @@ import { packMatcher } from './packs/matching.js';
 
 /** How many attempts a pack counts in these lines (keyed matches not marked as repeats, times their weight). */
 function attempts(pack: PackName, lines: string[]): number {
-  let counted = 0;
-  matchChunk(packMatcher(pack), Buffer.from(`${lines.join('\n')}\n`), (_l, verdicts) => {
-    for (const v of verdicts) {
-      // The tracker counts a match only for the key it names (a line without one counts for no one).
-      const keyed = v.outcome === 'matched' && v.rule.threshold.by.every((f) => v.fields[f] !== undefined);
-      if (keyed && v.outcome === 'matched' && !v.repeat) counted += v.times ?? 1;
-    }
-  });
+  return Object.values(attemptsBy(pack, lines)).reduce((a, b) => a + b, 0);
+}
+
+/** The same, per threshold key. */
+function attemptsBy(pack: PackName, lines: string[]): Record<string, number> {
+  const counted: Record<string, number> = {};
+  matchChunk(
+    packMatcher(pack),
+    Buffer.from(`${lines.join('\n')}\n`),
+    (_l, verdicts) => {
+      for (const v of verdicts) {
+        if (v.outcome !== 'matched' || v.repeat) continue;
+        // The tracker counts a match only for the key it names (a line without one counts for no one).
+        const key = v.rule.threshold.by.map((f) => v.fields[f]);
+        if (key.some((k) => k === undefined)) continue;
+        counted[key.join(' ')] = (counted[key.join(' ')] ?? 0) + (v.times ?? 1);
+      }
+    },
+    NOW,
+  );
   return counted;
 }
 
-const S = (pid: number, message: string) => `Nov 23 10:01:11 web1 sshd[${pid}]: ${message}`;
+/** The fields of each matched verdict, in order. */
+function fieldsOf(pack: PackName, lines: string[]): Record<string, string>[] {
+  const fields: Record<string, string>[] = [];
+  matchChunk(
+    packMatcher(pack),
+    Buffer.from(`${lines.join('\n')}\n`),
+    (_l, verdicts) => {
+      for (const v of verdicts) if (v.outcome === 'matched') fields.push(v.fields);
+    },
+    NOW,
+  );
+  return fields;
+}
+
+const NOW = Date.parse('2026-11-24T00:00:00Z');
+
+const S = (pid: number, message: string, time = '10:01:11') => `Nov 23 ${time} web1 sshd[${pid}]: ${message}`;
 const IP = '203.0.113.7';
 const PAM = `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${IP}  user=root`;
 
@@ -45,15 +73,10 @@ describe('counting attempts', () => {
   });
 
   it("takes the address of a line that names none from its connection's earlier lines", () => {
-    const m = packMatcher('sshd');
-    const fields: Record<string, string>[] = [];
-    const lines = [
+    const fields = fieldsOf('sshd', [
       S(5, `Failed password for root from ${IP} port 22 ssh2`),
-      S(5, 'Disconnecting: Too many authentication failures [preauth]'),
-    ];
-    matchChunk(m, Buffer.from(`${lines.join('\n')}\n`), (_l, verdicts) => {
-      for (const v of verdicts) if (v.outcome === 'matched') fields.push(v.fields);
-    });
+      S(5, 'Disconnecting: Too many authentication failures [preauth]', '10:02:30'),
+    ]);
     expect(fields[1]).toMatchObject({ ip: IP });
   });
 
@@ -82,6 +105,50 @@ describe('counting attempts', () => {
       su('- /dev/pts/0 alice:root'),
     ];
     expect(attempts('login', lines)).toBe(1);
+  });
+
+  it('counts an invalid user\'s attempt once: "Invalid user", PAM\'s two lines and "Failed password" are one', () => {
+    const attempt = [
+      S(7, `pam_unix(sshd:auth): check pass; user unknown`),
+      S(7, PAM.replace('user=root', '')),
+      S(7, `Failed password for invalid user admin from ${IP} port 4242 ssh2`),
+    ];
+    const lines = [S(7, `Invalid user admin from ${IP} port 4242`), ...attempt, ...attempt];
+    expect(attempts('sshd', lines)).toBe(2);
+  });
+
+  it("never pairs a reused pid's lines with an earlier connection's address or attempt", () => {
+    const other = '198.51.100.9';
+    // A PAM failure from one client, then the same pid (reused) reports another client's failure: two attempts.
+    expect(
+      attemptsBy('sshd', [S(8, PAM.replace(IP, other)), S(8, `Failed password for root from ${IP} port 1 ssh2`)]),
+    ).toEqual({ [other]: 1, [IP]: 1 });
+    // An address the process logged 11 minutes ago is not the one a line without an address is about.
+    const later = fieldsOf('sshd', [
+      S(9, `Failed password for root from ${other} port 22 ssh2`, '10:01:11'),
+      S(9, 'Disconnecting: Too many authentication failures [preauth]', '10:12:11'),
+    ]);
+    expect(later[1]?.ip).toBeUndefined();
+    // kex's error is the first line its connection writes at INFO: nothing earlier in the process is its client.
+    const kex = fieldsOf('sshd-aggressive', [
+      S(10, `Connection closed by authenticating user root ${other} port 22 [preauth]`),
+      S(10, 'error: kex_exchange_identification: Connection closed by remote host'),
+    ]);
+    expect(kex.map((f) => f.ip)).toEqual([other, undefined]);
+  });
+
+  it("keeps two users' sudo runs apart though sudo logs no pid", () => {
+    const sudo = (m: string) => `Nov 23 10:01:11 web1 sudo: ${m}`;
+    const pam = (user: string) =>
+      sudo(
+        `pam_unix(sudo:auth): authentication failure; logname=${user} uid=1000 euid=0 tty=/dev/pts/1 ruser=${user} rhost=  user=${user}`,
+      );
+    const gaveUp = (user: string, n: number) =>
+      sudo(`   ${user} : ${n} incorrect password attempts ; TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/ls`);
+    expect(attemptsBy('sudo', [pam('alice'), pam('mallory'), gaveUp('mallory', 3), gaveUp('alice', 2)])).toEqual({
+      alice: 2,
+      mallory: 3,
+    });
   });
 
   it("counts rsyslog's message repeated N times as N", () => {

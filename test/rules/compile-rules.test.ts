@@ -75,3 +75,40 @@ describe('program:', () => {
     expect(verdicts(yaml, 'Nov 23 10:00:00 h myapp[4]: note: login failed for bob from 203.0.113.7')).toEqual([]);
   });
 });
+
+describe('the screen', () => {
+  it("runs only the patterns whose words a line holds: the others' regexes are never executed", () => {
+    const { rules, config } = parseConfig(`${SOURCE}rules:\n  - use: sshd\n    source: auth\n`, 't.yml');
+    const matcher = new SourceMatcher(rules, config.sources[0]!.maxLineBytes);
+    const executed: string[] = [];
+    for (const rule of rules) {
+      for (const pattern of rule.patterns) {
+        const { regex } = pattern;
+        // Without the screen's marks, a pattern without literals of its own would run on every line.
+        pattern.anchors = [];
+        pattern.regex = new Proxy(regex, {
+          get: (target, name) =>
+            name === 'exec'
+              ? (text: string) => {
+                  executed.push(regex.source.slice(0, 40));
+                  return target.exec(text);
+                }
+              : Reflect.get(target, name),
+        });
+      }
+    }
+    const found: string[] = [];
+    matchChunk(
+      matcher,
+      Buffer.from('Nov 23 10:00:00 h sshd[1]: Invalid user admin from 203.0.113.7 port 22\n'),
+      (_l, vs) => {
+        for (const v of vs) found.push(v.outcome);
+      },
+      NOW,
+    );
+    expect(found).toEqual(['matched']);
+    // The sshd pack has 25 patterns; "Invalid" settles one of them, and only that one ran.
+    expect(executed).toHaveLength(1);
+    expect(executed[0]).toContain('Invalid user');
+  });
+});

@@ -39,10 +39,13 @@ const normal: MessagePattern[] = [
   {
     re: `Invalid user ${USER} from (?<ip>${IP})${TAIL}$`,
     from: 'openssh auth.c getpwnamallow(): "Invalid user %.100s from %.100s" (7.0–7.2), "… port %d" (7.3+)',
+    // The attempt's first line: PAM's "check pass" and the "Failed … for invalid user" line that follow belong to it.
+    counts: 'pam',
   },
   {
     re: `Illegal user ${USER} from (?<ip>${IP})${TAIL}$`,
     from: 'openssh auth.c (before 3.9): "Illegal user %.100s from %.100s"',
+    counts: 'pam',
   },
   {
     re: 'input_userauth_request: invalid user [^:]{0,512} \\[preauth\\]$',
@@ -157,13 +160,11 @@ const aggressive: MessagePattern[] = [
   },
   {
     re: `${LEVEL}kex_exchange_identification: (?:client sent invalid protocol identifier|Connection closed by remote host|read: Connection reset by peer|banner line contains invalid characters|banner line too long)`,
-    from: 'openssh kex.c kex_exchange_identification(): error_f("Connection closed by remote host"), "client sent invalid protocol identifier \\"%.256s\\"", … (8.0–9.4 at INFO; no address)',
-    ipFromProcess: true,
+    from: 'openssh kex.c kex_exchange_identification(): error_f("Connection closed by remote host"), "client sent invalid protocol identifier \\"%.256s\\"", … (8.0–9.4 at INFO; no address, and the first line its connection writes at INFO: no earlier line of the process is this client\'s, so it names no one)',
   },
   {
     re: `${LEVEL}Bad remote protocol version identification: '.{0,512}'${PREAUTH}$`,
-    from: 'openssh kex.c: "Bad remote protocol version identification: \'%.100s\'" (8.0+; no address)',
-    ipFromProcess: true,
+    from: 'openssh kex.c: "Bad remote protocol version identification: \'%.100s\'" (8.0+; no address, the first line of its connection at INFO: names no one)',
   },
   {
     re: `banner exchange: Connection from (?<ip>${IP})${PORT}: (?:invalid format|could not read protocol version|Connection timed out|Broken pipe|Connection reset by peer)${PREAUTH}$`,

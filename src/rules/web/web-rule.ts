@@ -2,7 +2,8 @@
 // server wrote first on the line, never anything inside the request or its headers.
 import type { FieldType } from '../../core/types.js';
 import type { CompiledRule } from '../compile.js';
-import type { LineContext, ProcessMemory } from '../line-context.js';
+import type { LineContext } from '../line-context.js';
+import type { MatchState } from '../match.js';
 import { matchRegexRule } from '../regex-rule.js';
 import { type RuleVerdict, settleMatch } from '../verdict.js';
 import { classifyRequest, type RequestFindings } from './classify-request.js';
@@ -21,12 +22,12 @@ export const WEB_FIELDS = {
 /** Requests are shown cut to this many characters. */
 const SHOWN = 1000;
 
-export function matchWebRule(rule: CompiledRule, line: LineContext, processes: ProcessMemory): RuleVerdict | undefined {
+export function matchWebRule(rule: CompiledRule, line: LineContext, state: MatchState): RuleVerdict | undefined {
   const access = line.envelope.access;
   if (!rule.web) return undefined;
   if (!access) {
     // The server's error log: the category's own patterns.
-    const verdict = rule.patterns.length > 0 ? matchRegexRule(rule, line, processes) : undefined;
+    const verdict = rule.patterns.length > 0 ? matchRegexRule(rule, line, state) : undefined;
     if (verdict?.outcome === 'matched') verdict.fields.category = rule.web.category;
     return verdict;
   }
