@@ -91,8 +91,10 @@ export class ProcessMemory {
   /** The process's attempt for one key (created on first use). */
   attempt(process: string, key: string): AttemptState {
     const id = `${process}\0\0${key}`;
-    let state = this.entries.get(id) as AttemptState | undefined;
-    if (!state) this.entries.set(id, (state = {}));
+    const known = this.entries.get(id) as AttemptState | undefined;
+    if (known) return known;
+    const state: AttemptState = {};
+    this.entries.set(id, state);
     return state;
   }
 
