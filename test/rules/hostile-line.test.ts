@@ -13,6 +13,7 @@ const { rules } = compileRules(
 );
 const matcher = new SourceMatcher(rules, MAX);
 
+const access = (query: string) => `1.2.3.4 - - [23/Nov/2026:10:00:00 +0000] "GET /?a${query} HTTP/1.1" 404 0 "-" "-"`;
 const fill = (prefix: string, unit: string, suffix = '') =>
   prefix + unit.repeat(Math.floor((MAX - prefix.length - suffix.length) / unit.length)) + suffix;
 
@@ -29,11 +30,19 @@ const hostile = [
   { name: 'nginx error with long quotes', line: fill('2026/11/23 10:00:00 [error] 1#1: *1 user "', 'a') },
   { name: 'sudo with a huge PWD', line: fill('sudo[1]: bob : user NOT in sudoers ; TTY=pts/0 ; PWD=', ' ; ') },
   { name: 'Unauthorized access attempt repeated', line: fill('', 'Unauthorized access attempt by user ') },
+  // A "+" in a query decodes to a space: runs of it between two optional parts of a signature. The classifier reads
+  // 8 KiB of a request (what servers accept), so 20 such requests make one block: a quadratic signature takes ~1 s.
+  ...["'", "' or", '<', '${', '%{(', '="'].map((start) => ({
+    name: `20 requests of ${JSON.stringify(start)} and 8 Ki "+"`,
+    line: access(`${start}${'+'.repeat(8192)}`),
+    copies: 20,
+  })),
+  { name: '20 requests of "=http://" repeated', line: access('=http://x'.repeat(1000)), copies: 20 },
 ];
 
 describe('matching a 64 KiB hostile line', () => {
-  it.each(hostile)('finishes $name far within budget', ({ line }) => {
-    const data = Buffer.from(`${line}\n`);
+  it.each(hostile)('finishes $name far within budget', ({ line, copies = 1 }) => {
+    const data = Buffer.from(`${line}\n`.repeat(copies));
     const started = performance.now();
     let lines = 0;
     matchChunk(matcher, data, () => {
@@ -43,7 +52,7 @@ describe('matching a 64 KiB hostile line', () => {
     // Normal lines take microseconds; a backtracking blow-up takes seconds to hours. 250 ms is far above normal and
     // far below a stall.
     expect(ms).toBeLessThan(250);
-    expect(lines).toBeLessThanOrEqual(1);
+    expect(lines).toBeLessThanOrEqual(copies);
   });
 });
 

@@ -35,7 +35,8 @@ export const TRAVERSAL: readonly Signature[] = [
   sig('web-inf', /\bweb-inf\/(?:web|classes|lib)/),
   sig('wrapper://', /\b(?:php|file|expect|phar|zip|glob|data|gopher|dict|jar|zlib|compress\.zlib|ldap|tftp):\/\//),
   sig('php://', /\bphp:\/\/(?:input|filter|stdin|fd|memory)/),
-  sig('remote include', /=\s*(?:https?|ftp):\/\/[^\s&]{1,2048}(?:\?|\0)(?:&|$)/),
+  // The URL stops at the next "=": searches started at each "=http://" never overlap, so "=http://=http://…" is linear.
+  sig('remote include', /=\s*(?:https?|ftp):\/\/[^\s&=]{1,2048}(?:\?|\0)(?:&|$)/),
   sig('cloud metadata', /\b169\.254\.169\.254\b|\bmetadata\.google\.internal\b/),
   sig('NUL byte', /\0/),
 ];
@@ -52,9 +53,9 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: waitfor delay', /\bwaitfor\s+delay\b/),
   sig('sql: into outfile', /\binto\s+(?:out|dump)file\b/),
   sig('sql: @@version', /@@version\b/),
-  sig('sql: tautology', /['"`)]\s*(?:or|and|\|\||&&)\s+['"`(]?\s*[\w'"]{1,32}\s*['"`]?\s*(?:=|<>|!=|\blike\b)/),
+  sig('sql: tautology', /['"`)]\s*(?:or|and|\|\||&&)\s+(?:['"`(]\s*)?[\w'"]{1,32}\s*(?:['"`]\s*)?(?:=|<>|!=|\blike\b)/),
   sig('sql: tautology', /\b(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
-  sig('sql: quote comment', /['"]\s*\)?\s*(?:--|#|\/\*|;\s*--)/),
+  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#|\/\*|;\s*--)/),
   sig(
     'sql: stacked query',
     /;\s*(?:drop|insert|delete|update|select|shutdown|exec|execute|declare|truncate|alter|create)\s+[\w@*]/,
@@ -62,7 +63,7 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: order by probe', /\border\s+by\s+\d{1,3}\s*(?:--|#|\/\*)/),
   sig(
     'xss: tag',
-    /<\s*\/?\s*(?:script|iframe|svg|img|body|object|embed|math|details|video|audio|marquee|input|form|meta|link|style|base|applet|frame|frameset|isindex|xss)\b/,
+    /<\s*(?:\/\s*)?(?:script|iframe|svg|img|body|object|embed|math|details|video|audio|marquee|input|form|meta|link|style|base|applet|frame|frameset|isindex|xss)\b/,
   ),
   sig('xss: javascript:', /\b(?:java|vb|live)script\s*:/),
   sig(
@@ -82,7 +83,7 @@ export const INJECTION: readonly Signature[] = [
   sig('command: download', /\b(?:wget|curl)\s+(?:-[\w-]{1,16}\s+){0,4}(?:https?|ftp):\/\//),
   sig('command: chmod', /\bchmod\s+(?:[0-7]{3,4}|\+x)\b|\bcd\s+\/(?:tmp|var\/tmp|dev\/shm)\b/),
   sig('spring4shell', /\bclass\.(?:module\.)?classloader\b/),
-  sig('ognl', /[%$]\{\s*\(?\s*#|#_memberaccess|@java\.lang\.runtime@|\(#context\[|xwork2?\.dispatcher|\bognl\./),
+  sig('ognl', /[%$]\{\s*(?:\(\s*)?#|#_memberaccess|@java\.lang\.runtime@|\(#context\[|xwork2?\.dispatcher|\bognl\./),
   sig('thinkphp', /invokefunction|think\/app|call_user_func_array/),
   sig(
     'php code',
