@@ -35,7 +35,8 @@ export function readNginxSyslogError(env: Envelope): void {
   readNginxClient(env);
 }
 
-const NGINX_CLIENT = /, client: ([0-9A-Fa-f:.]{2,45}), server: /g;
+// Any value counts: a real `client: unix:` beside a forged address is a disagreement, not the forged address alone.
+const NGINX_CLIENT = /, client: (\S{1,64}?), server: /g;
 
 /**
  * nginx appends `, client: X, server: Y` after its message, and escapes nothing: a decoded URI in the message (an

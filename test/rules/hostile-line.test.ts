@@ -19,7 +19,7 @@ const fill = (prefix: string, unit: string, suffix = '') =>
 
 // Lines built to make backtracking regexes try every split: long runs of what a capture accepts, repeated prefixes,
 // and no ending the pattern wants.
-const hostile = [
+const hostile: { name: string; line: string; copies?: number }[] = [
   { name: 'a user name of 64 KiB', line: fill('Nov 23 10:00:00 h sshd[1]: Failed password for ', 'a') },
   { name: 'spaces after the prefix', line: fill('Nov 23 10:00:00 h sshd[1]: Failed password for ', ' ') },
   { name: '" from " repeated', line: fill('Nov 23 10:00:00 h sshd[1]: Invalid user x', ' from 1.2.3.4') },

@@ -19,6 +19,17 @@ const onClient = (re: string, from: string, extra: Partial<MessagePattern> = {})
   ...extra,
 });
 
+/**
+ * nginx's log handler writes ` while <action>` (its own words) and `, client: X, server: ` right after the message:
+ * where the message is nginx's fixed text, the first client after it is the real one, whatever a path, referrer or
+ * request later on the line says.
+ */
+const atNginxClient = (re: string, from: string, extra: Partial<MessagePattern> = {}): MessagePattern => ({
+  re: `${re}(?: while [a-z ]{1,64})?, client: (?<ip>${IP}), server: `,
+  from: `${from}, then ngx_http_log_error(): " while %s", ", client: %V, server: %V"`,
+  ...extra,
+});
+
 /** Each category's lines in a server's error log, beside the access-log classifier. */
 const ERRORS: Record<Server, Partial<Record<WebCategory, MessagePattern[]>>> = {
   apache: {
@@ -78,40 +89,50 @@ const ERRORS: Record<Server, Partial<Record<WebCategory, MessagePattern[]>>> = {
   },
   nginx: {
     probe: [
-      onClient(
-        '(?:open\\(\\) |stat\\(\\) )?"(?<path>[^"]{1,4096})" (?:failed|is not found) \\(2: No such file or directory\\), client: ',
+      atNginxClient(
+        '(?:open\\(\\) |stat\\(\\) )?"(?<path>[^"]{1,4096})" (?:failed|is not found) \\(2: No such file or directory\\)',
         'nginx src/http/modules/ngx_http_static_module.c / ngx_http_index_module.c: "%s \\"%s\\" failed" / "\\"%s\\" is not found" with "(2: No such file or directory)", when the path is a known probe',
         { check: 'probe-path', detail: 'file not found' },
       ),
-      onClient(
+      atNginxClient(
         'FastCGI sent in stderr: "Primary script unknown"',
         'nginx src/http/modules/ngx_http_fastcgi_module.c: "FastCGI sent in stderr: \\"%*s\\"" with PHP-FPM\'s "Primary script unknown"',
         { detail: 'primary script unknown' },
       ),
     ],
     flood: [
-      onClient(
+      atNginxClient(
         'limiting (?:requests, excess: [\\d.]{1,32} by zone "[^"]{0,256}"|connections by zone "[^"]{0,256}")',
         'nginx src/http/modules/ngx_http_limit_req_module.c: "limiting requests, excess: %ui.%03ui by zone \\"%V\\""; ngx_http_limit_conn_module.c: "limiting connections by zone \\"%V\\""',
         { detail: 'limit_req' },
       ),
     ],
     scanner: [
-      onClient(
-        'client sent (?:invalid (?:method|request|host header|header line|request line)|too long (?:URI|header line)|plain HTTP request to HTTPS port)',
+      atNginxClient(
+        'client sent (?:invalid (?:method|request|host header|request line)|too long URI|plain HTTP request to HTTPS port)',
         'nginx src/http/ngx_http_request.c: "client sent invalid method", "client sent invalid request", "client sent too long URI" … (info level)',
         { detail: 'malformed request' },
       ),
       onClient(
+        'client sent (?:invalid header line|too long header line): ',
+        'nginx src/http/ngx_http_request.c: "client sent invalid header line: \\"%*s\\\\x%02xd...\\"", "client sent too long header line: \\"%*s...\\"" (the header\'s own text follows: the client only when every ", client: " on the line agrees)',
+        { detail: 'malformed request' },
+      ),
+      atNginxClient(
         'SSL_do_handshake\\(\\) failed \\(SSL: error:\\S{1,128}(?: \\S{1,64}){1,3} too (?:long|short)\\)',
         'nginx src/event/ngx_event_openssl.c ngx_ssl_handshake(): "SSL_do_handshake() failed" with OpenSSL\'s "… too long/short" (crit)',
         { detail: 'bad TLS handshake' },
       ),
     ],
     waf: [
+      {
+        re: '\\[client (?<ip>[0-9A-Fa-f:.]{2,45})\\] ModSecurity: .{0,4096}?Access denied with (?:code [45]\\d\\d|connection close)',
+        from: 'libmodsecurity src/rule_message.cc RuleMessage::log(): "[client " + client + "] " then "ModSecurity: Access denied with code %d (phase %d). " (the client before any request text)',
+        detail: 'ModSecurity',
+      },
       onClient(
-        '(?:\\[client [^\\]]{1,64}\\] )?ModSecurity: .{0,4096}?Access denied with (?:code [45]\\d\\d|connection close)',
-        'ModSecurity-nginx / libmodsecurity: "ModSecurity: Access denied with code %d (phase %d)"',
+        'ModSecurity: .{0,4096}?Access denied with (?:code [45]\\d\\d|connection close)',
+        'ModSecurity-nginx: "ModSecurity: Access denied with code %d (phase %d)" (matched request text follows: the client only when every ", client: " on the line agrees)',
         { detail: 'ModSecurity' },
       ),
     ],

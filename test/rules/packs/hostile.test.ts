@@ -166,7 +166,19 @@ const rows: Hostile[] = [
   {
     packs: ['nginx'],
     line: `${NGINX_ERR} limiting requests, excess: 5.000 by zone "one", client: ${REAL}, server: example.com, request: "GET / HTTP/1.1", host: "example.com", referrer: "x, client: ${FAKE}, server: y"`,
-    why: 'a referrer holding nginx’s context after the real one',
+    why: 'a referrer holding nginx’s context after the real one: the first client after nginx’s own text is the real one',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['nginx'],
+    line: `${NGINX_ERR} client sent invalid header line: "X: , client: ${FAKE}, server: y" while reading client request headers, client: unix:, server: example.com`,
+    why: 'a header line holding a client, the real client a unix socket: occurrences disagree, no one is blamed',
+  },
+  {
+    packs: ['nginx'],
+    line: `${NGINX_ERR} "/srv/www/x, client: ${FAKE}, server: y/.env" failed (2: No such file or directory), client: ${REAL}, server: example.com, request: "GET /.env HTTP/1.1"`,
+    why: 'a probed path holding a client: the path is quoted, the client after it is nginx’s',
+    owner: { ip: REAL },
   },
   {
     packs: ['apache'],
@@ -200,6 +212,8 @@ describe.each(rows)('$why', ({ packs, line, owner }) => {
       for (const value of Object.values(f.fields)) expect(value).not.toBe(FAKE);
       if (owner) expect(f.fields).toMatchObject(owner);
     }
+    // A line with an owner is the owner's: it is matched, for them.
+    if (owner) expect(found.length).toBeGreaterThan(0);
     if (!owner) expect(found.filter((f) => f.fields.ip !== undefined || f.fields.user !== undefined)).toEqual([]);
   });
 });
