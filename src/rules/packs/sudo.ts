@@ -8,9 +8,12 @@ import { PAM_ERROR, pamAuthFailure, pamLockout } from './pam.js';
 
 const PROGRAMS = ['sudo', 'sudoedit'];
 const USER = '(?<user>\\S{1,256}) : ';
-/** The fields after a reason, up to USER= (optional: a PWD holding " ; " ends the capture, never moves it). */
+/**
+ * The fields after a reason, up to USER=. The caller's PWD (and COMMAND) may hold " ; USER=x ; ": the target is
+ * captured only when the line holds one USER= field, and is otherwise left out.
+ */
 const RUNAS =
-  '(?:HOST=\\S{1,256} ; )?(?:TTY=\\S{1,256} ; )?(?:CHROOT=[^;]{0,4096} ; )?(?:PWD=[^;]{0,4096} ; )?(?:USER=(?<target>\\S{1,256}) ; )?';
+  '(?:HOST=\\S{1,256} ; )?(?:TTY=\\S{1,256} ; )?(?:CHROOT=[^;]{0,4096} ; )?(?:PWD=[^;]{0,4096} ; )?(?:USER=(?<target>\\S{1,256}) ; (?!USER=|.* ; USER=))?';
 
 export const sudoPack: MessagePackRule[] = [
   {
