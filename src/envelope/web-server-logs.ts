@@ -111,7 +111,10 @@ export function readApacheFields(env: Envelope, text: string, start: number): vo
 const CLF_TIME = /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}$/;
 
 /** Web servers whose syslog messages may be access-log lines (`access_log syslog:…` tags them nginx by default). */
-const WEB_PROGRAM = /^(?:(nginx|openresty|angie|tengine)|(apache2?|httpd)|(lighttpd))(?:[-_./][\w.-]{0,32})?$/;
+// Tags an operator gives a server's syslog output (nginx `tag=nginx_site`, `httpd/site`, `nginx-error`); other
+// programs named after a server (nginx-ui, nginx-exporter) are not the server and their text is not its log.
+const WEB_PROGRAM =
+  /^(?:(nginx|openresty|angie|tengine)|(apache2?|httpd)|(lighttpd))(?:[_./][\w.-]{0,32}|-(?:access|error)(?:[_./-][\w.-]{0,32})?)?$/;
 
 /** The web server a syslog tag names, as rules know it (nginx, apache, lighttpd), or undefined. */
 export function webServerOf(program: string | undefined): string | undefined {

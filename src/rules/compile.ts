@@ -7,6 +7,7 @@ import { RUNNABLE_TYPES } from '../actions/render-argv.js';
 import type { CustomRuleConfig, IgnoreConfig, PackRuleConfig, RuleEntry } from '../config/schema.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { FieldType, Severity } from '../core/types.js';
+import { webServerOf } from '../envelope/web-server-logs.js';
 import { compileFail2banRule, type Fail2banRuleState, fail2banRuleId } from './fail2ban/fail2ban-rule.js';
 import { FIELD_TYPE_HELP } from './field-types.js';
 import { PACKS } from './packs/index.js';
@@ -359,9 +360,10 @@ function compileRegexRule(
     const source = spec.programs ? `^(?:${p.source})` : p.source;
     const compiled = compilePattern(source, flags, spec.patternPath(j), problems, warnings);
     if (!compiled) return;
-    // A message pattern without a literal of its own is still only worth trying on its programs' lines.
-    if (compiled.anchors.length === 0 && spec.programs && spec.programs[0] !== '*') {
-      compiled.anchors = spec.programs.flatMap((program) => [`${program}[`, `${program}:`, ` ${program} `]);
+    // A message pattern without a literal of its own is still only worth trying on lines holding its programs' tags
+    // (`sshd[`, `sshd:`, `sshd(pam_unix)`, `gdm-password]`); a web server's own log files hold no tag at all.
+    if (compiled.anchors.length === 0 && spec.programs?.every((program) => program !== '*' && !webServerOf(program))) {
+      compiled.anchors = spec.programs.flatMap((program) => ['[', ':', ' ', '(', ']'].map((end) => `${program}${end}`));
       compiled.anchorSets = [compiled.anchors];
     }
     if (p.counts) compiled.counts = p.counts;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/envelope/envelope.js';
 import { parseEnvelope } from '../../src/envelope/parse-envelope.js';
 import { readStampTime } from '../../src/envelope/read-stamp.js';
+import { webServerOf } from '../../src/envelope/web-server-logs.js';
 
 type Expected = Partial<Omit<Envelope, 'stamp'>> & { time?: string };
 
@@ -273,5 +274,24 @@ describe('parseEnvelope', () => {
       const expectedAt = zoned ? Date.parse(`${time}Z`) : new Date(time).getTime();
       expect(at).toBe(expectedAt);
     }
+  });
+});
+
+describe('webServerOf', () => {
+  it.each([
+    ['nginx', 'nginx'],
+    ['nginx_site', 'nginx'],
+    ['nginx-error', 'nginx'],
+    ['openresty', 'nginx'],
+    ['apache2', 'apache'],
+    ['httpd/example.org', 'apache'],
+    ['lighttpd', 'lighttpd'],
+    // Programs named after a server are not the server: their text is not its log.
+    ['nginx-ui', undefined],
+    ['nginx-exporter', undefined],
+    ['apache2-monitor', undefined],
+    ['sshd', undefined],
+  ])('%s → %s', (tag, server) => {
+    expect(webServerOf(tag)).toBe(server);
   });
 });

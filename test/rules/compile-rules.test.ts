@@ -74,6 +74,21 @@ describe('program:', () => {
     expect(verdicts(yaml, 'Nov 23 10:00:00 h other[4]: login failed for bob from 203.0.113.7')).toEqual([]);
     expect(verdicts(yaml, 'Nov 23 10:00:00 h myapp[4]: note: login failed for bob from 203.0.113.7')).toEqual([]);
   });
+
+  // A pattern without a literal of its own is screened by its programs' tags, in every form a tag takes.
+  const bare = (program: string) =>
+    `${SOURCE}rules:\n  - id: bare\n    source: auth\n    program: [${program}]\n    pattern: '(?<user>[a-z]{1,8})=(?<n>\\d{1,3})$'\n`;
+  it.each([
+    ['sshd', 'Nov 23 10:00:00 h sshd[4]: bob=12'],
+    ['sshd', 'Nov 23 10:00:00 h sshd(pam_unix)[4]: bob=12'],
+    ['gdm-password', 'Nov 23 10:00:00 h gdm-password][4]: bob=12'],
+    ['myapp', '<13>1 2026-11-23T10:00:00Z h myapp 4 - - bob=12'],
+    ['nginx', '2026/11/23 10:00:00 [error] 812#812: *5 bob=12'],
+    ['apache', '[Mon Nov 23 10:00:00.123456 2026] [core:error] [pid 7] [client 203.0.113.7:4000] bob=12'],
+    ['apache', 'Nov 23 10:00:00 h apache2[7]: bob=12'],
+  ])('reads a %s line though the pattern holds no literal: %s', (program, line) => {
+    expect(verdicts(bare(program), line).map((v) => v.fields)).toEqual([{ user: 'bob', n: '12' }]);
+  });
 });
 
 describe('the screen', () => {
