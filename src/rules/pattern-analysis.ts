@@ -6,7 +6,8 @@ type Node =
   | { t: 'char'; c: string; min: number; max: number }
   /** broad: `.`, which matches the separators that keep other repeats apart. */
   | { t: 'set'; broad: boolean; min: number; max: number }
-  | { t: 'group'; alts: Node[][]; capture?: string; look: boolean; min: number; max: number }
+  /** fold: a modifier group `(?i:…)`, whose letters match either case (its text is no literal to search for). */
+  | { t: 'group'; alts: Node[][]; capture?: string; look: boolean; fold?: boolean; min: number; max: number }
   | { t: 'assert'; min: number; max: number }
   | { t: 'backref'; min: number; max: number };
 
@@ -52,6 +53,7 @@ class Reader {
     if (c === '(') {
       let capture: string | undefined;
       let look = false;
+      let fold = false;
       if (s[this.i] === '?') {
         const rest = s.slice(this.i, this.i + 3);
         if (rest.startsWith('?:')) this.i += 2;
@@ -66,16 +68,18 @@ class Reader {
           capture = s.slice(this.i + 2, end);
           this.i = end + 1;
         } else {
-          // Modifier groups like (?i:...): treat as a plain group.
+          // Modifier groups like (?i:...) (Node 23+): a plain group, whose text is no literal when it ignores case.
           const colon = s.indexOf(':', this.i);
+          fold = s.slice(this.i + 1, colon).split('-')[0]!.includes('i');
           this.i = colon + 1;
         }
       }
       const alts = this.alternatives();
       this.i++; // ')'
-      return capture === undefined
-        ? { t: 'group', alts, look, min: 1, max: 1 }
-        : { t: 'group', alts, look, capture, min: 1, max: 1 };
+      const group: Node = { t: 'group', alts, look, min: 1, max: 1 };
+      if (capture !== undefined) group.capture = capture;
+      if (fold) group.fold = true;
+      return group;
     }
     if (c === '[') {
       while (this.i < s.length && s[this.i] !== ']') this.i += s[this.i] === '\\' ? 2 : 1;
@@ -97,12 +101,16 @@ class Reader {
       while (/\d/.test(s[this.i] ?? '')) this.i++;
       return { t: 'backref', min: 1, max: 1 };
     }
+    // Without the u flag `\\k` and `\\p` may stand alone (`\\path` is "path"): what they are is not guessed, nothing
+    // after them is skipped unless its delimiters are there.
     if (e === 'k') {
-      this.i = s.indexOf('>', this.i) + 1;
+      const close = s.indexOf('>', this.i);
+      if (s[this.i] === '<' && close !== -1) this.i = close + 1;
       return { t: 'backref', min: 1, max: 1 };
     }
     if (e === 'p' || e === 'P' || (e === 'u' && s[this.i] === '{')) {
-      this.i = s.indexOf('}', this.i) + 1;
+      const close = s.indexOf('}', this.i);
+      if (s[this.i] === '{' && close !== -1) this.i = close + 1;
       return { t: 'set', broad: false, min: 1, max: 1 };
     }
     if (e === 'u' || e === 'x') {
@@ -246,7 +254,8 @@ function anchorCandidates(alts: Node[][]): string[][] | undefined {
   };
   const walk = (seq: Node[]) => {
     for (const node of seq) {
-      if (node.t === 'char') {
+      if (node.t === 'group' && node.fold) flush();
+      else if (node.t === 'char') {
         if (node.min === 0) flush();
         else if (node.min === 1 && node.max === 1) run += node.c;
         else {

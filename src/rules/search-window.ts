@@ -19,7 +19,8 @@ export function rarityRank(text: string): number {
 export function searchWindow(literal: string, byteCounts?: ArrayLike<number>): string {
   // Measured rarity is worth a slightly shorter window ("valid" for "nvalid"); a guess is not.
   const size = byteCounts && literal.length <= WINDOW ? Math.max(MIN_WINDOW, literal.length - 1) : WINDOW;
-  if (literal.length <= size) return literal;
+  // Slices count UTF-16 units: one of a literal beyond ASCII could cut a character in two and never be found.
+  if (literal.length <= size || !ASCII.test(literal)) return literal;
   let best = 0;
   let bestRank = Number.POSITIVE_INFINITY;
   for (let i = 0; i + size <= literal.length; i++) {
@@ -39,6 +40,8 @@ export function countBytes(sample: Uint8Array): Uint32Array {
   for (let i = 0; i < sample.length; i++) counts[sample[i]!]!++;
   return counts;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Costs of screening, in the units fail2ban-filter.ts measured: a pass over a block, a byte of it, a line let in. */
 const PASS_COST = 1400;
@@ -87,16 +90,17 @@ export function chooseScreenWords(
       known = { window, price: PASS_COST + 100 * rarityRank(window) + 40_000 / word.length };
     } else {
       known = { window: word, price: Number.POSITIVE_INFINITY };
-      const size = Math.min(WINDOW, word.length);
+      // Beyond ASCII the word is searched whole (see searchWindow).
+      const size = ASCII.test(word) ? Math.min(WINDOW, word.length) : word.length;
       // Only the slices starting at the three rarest bytes are worth counting in the sample.
       const starts = Array.from({ length: word.length - size + 1 }, (_, i) => i)
-        .sort((a, b) => counts[word.charCodeAt(a)]! - counts[word.charCodeAt(b)]!)
+        .sort((a, b) => (counts[word.charCodeAt(a)] ?? 0) - (counts[word.charCodeAt(b)] ?? 0))
         .slice(0, 3);
       for (const i of starts) {
         const slice = word.slice(i, i + size);
         let lines = 0;
         for (let at = sample.indexOf(slice); at !== -1; at = sample.indexOf(slice, at + size)) lines++;
-        const price = sample.length / BYTES_PER_PASS_COST + counts[slice.charCodeAt(0)]! + LINE_COST * lines;
+        const price = sample.length / BYTES_PER_PASS_COST + counts[Buffer.from(slice)[0]!]! + LINE_COST * lines;
         if (price < known.price) known = { window: slice, price };
       }
     }

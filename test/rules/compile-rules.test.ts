@@ -92,6 +92,13 @@ describe('program:', () => {
 });
 
 describe('the screen', () => {
+  it('finds literals beyond ASCII, whose windows are never cut inside a character', () => {
+    const yaml = `${SOURCE}rules:\n  - id: ticket\n    source: auth\n    pattern: 'ticket 🎫 rejected for (?<who>\\w+)'\n`;
+    const line = 'Nov 23 10:00:00 h app[1]: ticket 🎫 rejected for bob';
+    expect(verdicts(yaml, line).map((v) => v.fields)).toEqual([{ who: 'bob' }]);
+    expect(verdicts(yaml, 'Nov 23 10:00:00 h app[1]: ticketé 🎫 rejected for bob').map((v) => v.fields)).toEqual([]);
+  });
+
   it("runs only the patterns whose words a line holds: the others' regexes are never executed", () => {
     const { rules, config } = parseConfig(`${SOURCE}rules:\n  - use: sshd\n    source: auth\n`, 't.yml');
     const matcher = new SourceMatcher(rules, config.sources[0]!.maxLineBytes);

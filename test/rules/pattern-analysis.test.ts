@@ -29,6 +29,12 @@ describe('analyzePattern', () => {
     { pattern: 'x (?:alpha|beta)', anchors: ['alpha', 'beta'] },
     { pattern: 'user=(?<u>\\S+) uid', anchors: ['user='] },
     { pattern: 'err(or)?: disk', anchors: [': disk'] },
+    // A group that ignores case (Node 23+) holds no literal: "FAILED" matches it.
+    { pattern: '(?i:Failed) password for', anchors: [' password for'] },
+    { pattern: 'x(?i-m:abc)(?-i:defg)', anchors: ['defg'] },
+    // Without the u flag `\p` and `\k` may stand alone: the text after them is still read.
+    { pattern: '\\path to (?<f>\\S+) denied', anchors: [' denied'] },
+    { pattern: 'a\\k\\path denied', anchors: ['ath denied'] },
   ])('finds the literals every match of $pattern contains', ({ pattern, anchors }) => {
     expect(analyzePattern(pattern).anchors).toEqual(anchors);
   });
