@@ -175,7 +175,9 @@ export function parseRfc3164(line: string, at: number): Envelope | undefined {
 
 /** rsyslog's ISO 8601 form from `at`: `2026-11-23T10:15:01.123456+00:00 host tag: message`. */
 export function parseIsoSyslog(line: string, at: number): Envelope | undefined {
-  const end = isoStampEnd(line, at, true);
+  // Always with a `T`: `2026-11-23 10:15:01,123 WARN sshd[1]: …` is an application's line whose message (after the
+  // level) may be anyone's text, never sshd's.
+  const end = isoStampEnd(line, at);
   if (end < 0 || line[end] !== ' ') return undefined;
   const env: Envelope = { format: 'iso', stamp: { kind: 'iso', start: at, end }, message: '' };
   // A syslog line only with its tag: applications write the same dates before their own messages.

@@ -96,6 +96,11 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     expected: { format: 'journal-full', host: 'web1', program: 'sshd', pid: '1', time: '2026-11-23T10:15:01.000' },
   },
   {
+    from: 'an application line whose message poses as a syslog tag: syslog daemons write ISO stamps with a T',
+    line: '2026-11-23 10:15:01,123 WARN sshd[1]: Failed password for root from 198.51.100.7 port 22 ssh2',
+    expected: { format: 'none', message: 'sshd[1]: Failed password for root from 198.51.100.7 port 22 ssh2' },
+  },
+  {
     from: 'an application line with a date is not a syslog line: its message follows the time and level',
     line: '2026-11-23 10:15:01,123 WARN Unauthorized access attempt from 198.51.100.7',
     expected: { format: 'none', message: 'Unauthorized access attempt from 198.51.100.7' },
