@@ -21,8 +21,13 @@ export interface Hit {
 
 export interface TrackerChanges {
   hits: Hit[];
-  /** Windows whose hits became an incident, or were dropped, and can be forgotten. */
+  /** Windows whose hits became an incident and can be forgotten (after this batch's hits are written). */
   cleared: { rule: string; keyHash: string }[];
+  /**
+   * Windows dropped to stay within maxPendingKeys: their stored hits are forgotten before this batch's hits are
+   * written (hits of theirs earlier in the batch are left out of it; later ones start a new window).
+   */
+  dropped?: { rule: string; keyHash: string }[];
   /** Incidents to write, new ones with id 0 (the store assigns it). */
   incidents: Incident[];
   events: IncidentEvent[];
@@ -74,8 +79,10 @@ export class IncidentTracker {
   private readonly maxKeys: number;
   /** Hits not yet at the threshold, oldest first, by slot; the least recently hit windows are dropped first. */
   private readonly windows: GenerationalMap<string, WindowHit[]>;
-  /** Windows dropped to stay within maxPendingKeys since the last record(): the store forgets their hits. */
+  /** Windows dropped to stay within maxPendingKeys since the last changes returned: the store forgets their hits. */
   private dropped: { rule: string; keyHash: string }[] = [];
+  /** The changes record() is building, while it runs. */
+  private batch: TrackerChanges | undefined;
   private readonly open = new Map<string, { incident: Incident; lastActivityAt: number }>();
   private readonly lastCounted: GenerationalMap<string, number>;
   private readonly silences = new Map<string, number | null>();
@@ -92,6 +99,10 @@ export class IncidentTracker {
         this.forgetText(hits);
         this.evicted++;
         this.dropped.push({ rule: ruleOf(s), keyHash: s.slice(s.indexOf('\0') + 1) });
+      }
+      // The batch being built may hold hits of the dropped windows: they go with them.
+      if (this.batch && this.batch.hits.length > 0) {
+        this.batch.hits = this.batch.hits.filter((h) => !gone.has(slot(h.rule, h.keyHash)));
       }
     });
     this.lastCounted = new GenerationalMap(this.maxKeys);
@@ -115,6 +126,7 @@ export class IncidentTracker {
   /** Folds matches (with the time each happened) into windows and incidents; `now` is the arrival time. */
   record(matches: readonly { match: Match; at: number }[], now: number): TrackerChanges {
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
+    this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
     for (const { match, at } of matches) {
       const rule = this.rules.get(match.ruleId);
@@ -176,8 +188,13 @@ export class IncidentTracker {
       changes.incidents.push(incident);
       changes.events.push({ event, incident });
     }
+    this.batch = undefined;
+    return this.withDropped(changes);
+  }
+
+  private withDropped(changes: TrackerChanges): TrackerChanges {
     if (this.dropped.length > 0) {
-      changes.cleared.push(...this.dropped);
+      changes.dropped = this.dropped;
       this.dropped = [];
     }
     return changes;
@@ -205,7 +222,7 @@ export class IncidentTracker {
       const rule = this.rules.get(ruleOf(s));
       if (!rule?.dedupe || at < now - rule.dedupe.within) this.lastCounted.delete(s);
     }
-    return changes;
+    return this.withDropped(changes);
   }
 
   /** Matches of this rule and key open no incident until `until` (null: until lifted). */

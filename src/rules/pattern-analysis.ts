@@ -70,7 +70,10 @@ class Reader {
         } else {
           // Modifier groups like (?i:...) (Node 23+): a plain group, whose text is no literal when it ignores case.
           const colon = s.indexOf(':', this.i);
-          fold = s.slice(this.i + 1, colon).split('-')[0]!.includes('i');
+          fold = s
+            .slice(this.i + 1, colon)
+            .split('-')[0]!
+            .includes('i');
           this.i = colon + 1;
         }
       }

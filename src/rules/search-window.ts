@@ -20,7 +20,7 @@ export function searchWindow(literal: string, byteCounts?: ArrayLike<number>): s
   // Measured rarity is worth a slightly shorter window ("valid" for "nvalid"); a guess is not.
   const size = byteCounts && literal.length <= WINDOW ? Math.max(MIN_WINDOW, literal.length - 1) : WINDOW;
   // Slices count UTF-16 units: one of a literal beyond ASCII could cut a character in two and never be found.
-  if (literal.length <= size || !ASCII.test(literal)) return literal;
+  if (literal.length <= size || BEYOND_ASCII.test(literal)) return literal;
   let best = 0;
   let bestRank = Number.POSITIVE_INFINITY;
   for (let i = 0; i + size <= literal.length; i++) {
@@ -41,7 +41,7 @@ export function countBytes(sample: Uint8Array): Uint32Array {
   return counts;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+const BEYOND_ASCII = /[\u0080-\uffff]/;
 
 /** Costs of screening, in the units fail2ban-filter.ts measured: a pass over a block, a byte of it, a line let in. */
 const PASS_COST = 1400;
@@ -91,7 +91,7 @@ export function chooseScreenWords(
     } else {
       known = { window: word, price: Number.POSITIVE_INFINITY };
       // Beyond ASCII the word is searched whole (see searchWindow).
-      const size = ASCII.test(word) ? Math.min(WINDOW, word.length) : word.length;
+      const size = BEYOND_ASCII.test(word) ? word.length : Math.min(WINDOW, word.length);
       // Only the slices starting at the three rarest bytes are worth counting in the sample.
       const starts = Array.from({ length: word.length - size + 1 }, (_, i) => i)
         .sort((a, b) => (counts[word.charCodeAt(a)] ?? 0) - (counts[word.charCodeAt(b)] ?? 0))

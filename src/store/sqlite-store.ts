@@ -499,6 +499,7 @@ export class SqliteStore {
   }
 
   private applyChanges(changes: TrackerChanges, now: number, options: CommitOptions): void {
+    for (const c of changes.dropped ?? []) this.statements.clearHits.run(c.rule, c.keyHash);
     for (const h of changes.hits) this.statements.insertHit.run(h.rule, h.keyHash, h.at, h.expiresAt, h.weight ?? 1);
     for (const c of changes.cleared) this.statements.clearHits.run(c.rule, c.keyHash);
     for (const incident of changes.incidents) {

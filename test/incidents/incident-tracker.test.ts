@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Match } from '../../src/core/types.js';
 import { IncidentTracker } from '../../src/incidents/incident-tracker.js';
 import type { CompiledRule } from '../../src/rules/compile.js';
 import { NO_IGNORE } from '../../src/rules/verdict.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const MIN = 60_000;
 
@@ -235,12 +238,11 @@ describe('IncidentTracker keys', () => {
   it('keeps at most maxPendingKeys windows, dropping the least recently hit (half at a time) and saying so', () => {
     const tracker = new IncidentTracker([rule()], { ...options, maxPendingKeys: 100 });
     const first = tracker.record([{ match: match('198.51.100.1'), at: 0 }], 0);
-    expect(first.cleared).toEqual([]);
+    expect(first.dropped).toBeUndefined();
     let cleared: { rule: string; keyHash: string }[] = [];
     for (let i = 0; i < 1000; i++) {
-      cleared = cleared.concat(
-        tracker.record([{ match: match(`10.0.${i >> 8}.${i & 255}`), at: i + 1 }], i + 1).cleared,
-      );
+      const changes = tracker.record([{ match: match(`10.0.${i >> 8}.${i & 255}`), at: i + 1 }], i + 1);
+      cleared = cleared.concat(changes.dropped ?? []);
     }
     expect(tracker.pendingKeys).toBeLessThanOrEqual(100);
     expect(tracker.pendingKeys).toBeGreaterThanOrEqual(50);
@@ -252,5 +254,28 @@ describe('IncidentTracker keys', () => {
     tracker.record([{ match: match('10.0.3.231'), at: 2000 }], 2000);
     tracker.record([{ match: match('192.0.2.1'), at: 2001 }], 2001);
     expect(tracker.record([{ match: match('10.0.3.231'), at: 2002 }], 2002).events[0]?.event).toBe('opened');
+  });
+});
+
+describe('IncidentTracker with its store', () => {
+  const tempDir = useTempDir();
+
+  it('leaves in the store the hits it keeps in memory when a window is dropped in the middle of a batch', () => {
+    const store = new SqliteStore(join(tempDir(), 'store.db'));
+    const tracker = new IncidentTracker([rule()], { ...options, maxPendingKeys: 4 });
+    const key = '203.0.113.7';
+    // Two hits for the key, enough other keys to drop its window, then one more hit for it: all in one batch.
+    const batch = [key, key, '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', key].map((ip, i) => ({
+      match: match(ip),
+      at: i,
+    }));
+    store.commit('auth', undefined, tracker.record(batch, 10), 10);
+    const stored = store.readTrackerState(10).hits.filter((h) => h.keyHash === `["${key}"]`);
+    expect(stored).toHaveLength(1);
+    // Restarted from the store, the key needs two more failures, as the tracker that ran thought.
+    const restarted = new IncidentTracker([rule()], options, store.readTrackerState(10));
+    expect(restarted.record([{ match: match(key), at: 11 }], 11).events).toEqual([]);
+    expect(restarted.record([{ match: match(key), at: 12 }], 12).events[0]?.event).toBe('opened');
+    store.close();
   });
 });
