@@ -35,18 +35,23 @@ export class LineContext {
   }
 }
 
-/** What one process (host, program, pid) said earlier: its client's address, and when (ms). */
-export interface ProcessState {
-  ip?: string;
-  ipAt: number;
-}
-
 /** Where one process stands in attempts for one key (an address, a user), and when (ms) each step was logged. */
 export interface AttemptState {
   /** A PAM module logged a failure; the program's own failure line for the same attempt comes next. */
   pamPendingAt?: number;
   /** The last line counted was the program's own line for an attempt: a follow-up line belongs to it. */
   reportedAt?: number;
+}
+
+/**
+ * What one process (host, program, pid) said earlier: its client's address and when (ms), and its attempt for the
+ * key it was last counted for (a process serves one client; others' attempts are kept apart).
+ */
+export interface ProcessState extends AttemptState {
+  readonly id: string;
+  ip?: string;
+  ipAt?: number;
+  key?: string;
 }
 
 /** Processes (and their attempts) remembered per source at most; the least recently heard of are forgotten first. */
@@ -68,29 +73,28 @@ export class ProcessMemory {
     this.entries = new GenerationalMap(2 * limit);
   }
 
-  /** The process that wrote this envelope, as a key for the other methods; undefined when the line names none. */
-  processOf(env: Envelope): string | undefined {
+  /** The state of the process that wrote this envelope (created on first use); undefined when the line names none. */
+  processOf(env: Envelope): ProcessState | undefined {
     if (env.program === undefined) return undefined;
-    return `${env.host ?? ''}\0${env.program}\0${env.pid ?? ''}`;
-  }
-
-  /** The client address the process logged within PROCESS_MEMORY_MS of `at`. */
-  ipOf(process: string, at: number): string | undefined {
-    const state = this.entries.get(process) as ProcessState | undefined;
-    return state?.ip !== undefined && recent(state.ipAt, at) ? state.ip : undefined;
-  }
-
-  remember(process: string, ip: string, at: number): void {
-    const state = this.entries.get(process) as ProcessState | undefined;
-    if (state) {
-      state.ip = ip;
-      state.ipAt = at;
-    } else this.entries.set(process, { ip, ipAt: at });
+    const id = `${env.host ?? ''}\0${env.program}\0${env.pid ?? ''}`;
+    const known = this.entries.get(id) as ProcessState | undefined;
+    if (known) return known;
+    const state: ProcessState = { id };
+    this.entries.set(id, state);
+    return state;
   }
 
   /** The process's attempt for one key (created on first use). */
-  attempt(process: string, key: string): AttemptState {
-    const id = `${process}\0\0${key}`;
+  attempt(process: ProcessState, key: string, at: number): AttemptState {
+    if (process.key === key) return process;
+    // The process's own slot, unless it holds another key's attempt still in progress.
+    if (process.key === undefined || !(recent(process.pamPendingAt, at) || recent(process.reportedAt, at))) {
+      process.key = key;
+      process.pamPendingAt = undefined;
+      process.reportedAt = undefined;
+      return process;
+    }
+    const id = `${process.id}\0\0${key}`;
     const known = this.entries.get(id) as AttemptState | undefined;
     if (known) return known;
     const state: AttemptState = {};
@@ -101,6 +105,11 @@ export class ProcessMemory {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** The client address the process logged within PROCESS_MEMORY_MS of `at`. */
+export function recentIp(process: ProcessState, at: number): string | undefined {
+  return process.ip !== undefined && recent(process.ipAt, at) ? process.ip : undefined;
 }
 
 /** Whether a step logged at `then` still holds at `now` (log times may step back a little: either way counts). */

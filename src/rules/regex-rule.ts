@@ -3,7 +3,7 @@
 // program's line and an address captured after attacker text is the one the program wrote last.
 import type { Envelope } from '../envelope/envelope.js';
 import type { CompiledPattern, CompiledRule } from './compile.js';
-import { type AttemptState, type LineContext, recent } from './line-context.js';
+import { type AttemptState, type LineContext, recent, recentIp } from './line-context.js';
 import type { MatchState } from './match.js';
 import { type RuleVerdict, settleMatch } from './verdict.js';
 import { isProbePath } from './web/classify-request.js';
@@ -40,16 +40,17 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, state: Mat
     const process = env && tracked ? memory.processOf(env) : undefined;
     const at = process === undefined ? now : (line.time(now) ?? now);
     if (pattern.ipFromClient) captures.ip = env?.client;
-    if (pattern.ipFromProcess && captures.ip === undefined && process !== undefined) {
-      captures.ip = memory.ipOf(process, at);
-    }
+    if (pattern.ipFromProcess && captures.ip === undefined && process) captures.ip = recentIp(process, at);
     const verdict = settleMatch(rule, line.text, captures, { times: timesOf(pattern, captures, env) });
     if (verdict.outcome !== 'matched' || process === undefined) return verdict;
-    if (verdict.fields.ip !== undefined) memory.remember(process, verdict.fields.ip, at);
+    if (verdict.fields.ip !== undefined) {
+      process.ip = verdict.fields.ip;
+      process.ipAt = at;
+    }
     // Lines pair into one attempt only when they name the same key: a line that cannot be counted for anyone takes
     // no part, and one user's line never completes another's attempt.
     const key = attemptKey(rule.threshold.by, verdict.fields);
-    if (key !== undefined) markAttempt(memory.attempt(process, key), pattern.counts, verdict, at);
+    if (key !== undefined) markAttempt(memory.attempt(process, key, at), pattern.counts, verdict, at);
     return verdict;
   }
   return undefined;
