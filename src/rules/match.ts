@@ -2,11 +2,13 @@
 // are decoded as UTF-8, split into their envelope when a rule asks, and run through the rules.
 import type { CompiledRule, RuleKind } from './compile.js';
 import { matchFail2banRule } from './fail2ban/fail2ban-rule.js';
-import { LineContext, ProcessMemory } from './line-context.js';
+import { LineContext } from './line-context.js';
+import { ProcessMemory } from './process-memory.js';
 import { matchRegexRule } from './regex-rule.js';
 import { chooseScreenWords } from './search-window.js';
 import type { RuleVerdict } from './verdict.js';
 import { matchWebRule } from './web/web-rule.js';
+import { WordScanner } from './word-scan.js';
 
 export type { RuleVerdict } from './verdict.js';
 
@@ -42,6 +44,7 @@ export interface DecodedLine {
 }
 
 const CR = 13;
+const MAX_LITERALS = 64;
 
 /** The text of the line at [start, end) of data (end excludes "\n"), cut to maxLineBytes. */
 export function decodeLine(data: Buffer, start: number, end: number, maxLineBytes: number): DecodedLine {
@@ -52,23 +55,22 @@ export function decodeLine(data: Buffer, start: number, end: number, maxLineByte
   return { text: data.toString('utf8', start, stop), truncated };
 }
 
-/** The rules that read one source, ready to scan chunks of it. */
-const MAX_WINDOWS = 64;
-const MAX_MASKED_RULES = 30;
-/** The part of the first block the screen's words are costed on. */
+/** The part of the first block the screen's words are chosen on. */
 const SAMPLE_BYTES = 64 * 1024;
+const MAX_MASKED_RULES = 30;
 
+/** The rules that read one source, ready to scan chunks of it. */
 export class SourceMatcher {
   readonly rules: readonly CompiledRule[];
   readonly maxLineBytes: number;
   /** What earlier lines of a process said, for later lines of the same process (bounded). */
   readonly processes = new ProcessMemory();
-  /** Literal windows as UTF-8 bytes, or null when some rule can match lines without any literal. */
-  private windows: Buffer[] | null | undefined;
-  /** For each window, the bit mask of the rules that need it (all bits when there are too many rules to mask). */
-  private windowRules: number[] = [];
-  /** For each window, the patterns (numbered across rules) it screens for. */
-  private windowPatterns: number[][] = [];
+  /** The words every matching line holds one of, or null when some rule can match lines without any. */
+  private scanner: WordScanner | null | undefined;
+  /** For each word, the bit mask of the rules that need it (all bits when there are too many rules to mask). */
+  private wordRules: number[] = [];
+  /** For each word, the patterns (numbered across rules) it screens for. */
+  private wordPatterns: number[][] = [];
   /** Where each rule's patterns start in that numbering. */
   private readonly patternBase: number[];
   private readonly marks: Uint32Array;
@@ -89,30 +91,35 @@ export class SourceMatcher {
     this.screenState.marks = this.marks;
     // Web rules read every access-log line; a rule without literals can match any line.
     if (rules.some((r) => r.kind === 'web' || r.patterns.length === 0 || r.patterns.some((p) => !p.anchors.length))) {
-      this.windows = null;
+      this.scanner = null;
     }
   }
 
   // The words to search for are chosen on the first block read, as a sample of what this source holds.
-  private chooseWindows(sample: Buffer): Buffer[] | null {
+  private chooseWords(sample: Buffer): WordScanner {
     const patterns = this.rules.flatMap((rule) => rule.patterns.map((p) => p.anchorSets));
     const settles = (sets: string[][], word: string) => sets.some((set) => set.every((a) => a.includes(word)));
-    const byWindow = new Map<string, { rules: number; patterns: number[] }>();
-    for (const { word, window } of chooseScreenWords(patterns, sample.subarray(0, SAMPLE_BYTES))) {
-      const entry = byWindow.get(window) ?? { rules: 0, patterns: [] };
+    const words = chooseScreenWords(patterns, sample);
+    this.wordRules = [];
+    this.wordPatterns = [];
+    for (const word of words) {
+      let rules = 0;
+      const screened: number[] = [];
       this.rules.forEach((rule, i) => {
         rule.patterns.forEach((p, j) => {
-          // A window screens for a pattern when its word settles one of the pattern's anchor sets.
+          // A word screens for a pattern when it settles one of the pattern's anchor sets.
           if (!settles(p.anchorSets, word) && !p.anchors.includes(word)) return;
-          entry.rules |= this.allRules === -1 ? -1 : 1 << i;
-          entry.patterns.push(this.patternBase[i]! + j);
+          rules |= this.allRules === -1 ? -1 : 1 << i;
+          screened.push(this.patternBase[i]! + j);
         });
       });
-      byWindow.set(window, entry);
+      this.wordRules.push(rules);
+      this.wordPatterns.push(screened);
     }
-    this.windowRules = [...byWindow.values()].map((e) => e.rules);
-    this.windowPatterns = [...byWindow.values()].map((e) => e.patterns);
-    return byWindow.size > MAX_WINDOWS ? null : [...byWindow.keys()].map((w) => Buffer.from(w, 'utf8'));
+    return new WordScanner(
+      words.map((w) => Buffer.from(w, 'utf8')),
+      sample,
+    );
   }
 
   /**
@@ -121,16 +128,19 @@ export class SourceMatcher {
    */
   scan(data: Buffer, visit: (start: number, end: number, rules: number) => void): void {
     if (this.rules.length === 0) return;
-    if (this.windows === undefined) this.windows = this.chooseWindows(data);
-    const screened = this.windows !== null;
-    scanLines(data, this.windows, (start, end, found) => {
-      let rules = found.length === 0 ? this.allRules : 0;
-      if (screened) {
-        // A new stamp per line: the patterns its windows screen for are marked with it.
-        this.stamp = (this.stamp + 1) >>> 0 || 1;
-        for (const w of found) for (const p of this.windowPatterns[w]!) this.marks[p] = this.stamp;
+    if (this.scanner === undefined) this.scanner = this.chooseWords(data.subarray(0, SAMPLE_BYTES));
+    if (this.scanner === null) {
+      scanLines(data, null, (start, end) => visit(start, end, this.allRules));
+      return;
+    }
+    this.scanner.scan(data, (start, end, found) => {
+      // A new stamp per line: the patterns its words screen for are marked with it.
+      this.stamp = (this.stamp + 1) >>> 0 || 1;
+      let rules = 0;
+      for (const w of found) {
+        rules |= this.wordRules[w]!;
+        for (const p of this.wordPatterns[w]!) this.marks[p] = this.stamp;
       }
-      for (const w of found) rules |= this.windowRules[w]!;
       visit(start, end, rules);
     });
   }
@@ -142,7 +152,7 @@ export class SourceMatcher {
     const state = this.state;
     state.now = now;
     this.unscreened.now = now;
-    const screen = this.windows ? this.screenState : undefined;
+    const screen = this.scanner ? this.screenState : undefined;
     if (screen) screen.stamp = this.stamp;
     for (let i = 0; i < this.rules.length; i++) {
       if (rules !== -1 && (rules & (1 << i)) === 0) continue;
@@ -184,7 +194,7 @@ export function scanLines(
   literals.forEach((literal, w) => {
     let at = data.indexOf(literal);
     while (at !== -1) {
-      hits.push((data.lastIndexOf(10, at) + 1) * MAX_WINDOWS + w);
+      hits.push((data.lastIndexOf(10, at) + 1) * MAX_LITERALS + w);
       const end = data.indexOf(10, at);
       if (end === -1) break;
       at = data.indexOf(literal, end + 1);
@@ -193,9 +203,9 @@ export function scanLines(
   hits.sort((a, b) => a - b);
   let i = 0;
   while (i < hits.length) {
-    const start = Math.floor(hits[i]! / MAX_WINDOWS);
+    const start = Math.floor(hits[i]! / MAX_LITERALS);
     const found: number[] = [];
-    for (; i < hits.length && Math.floor(hits[i]! / MAX_WINDOWS) === start; i++) found.push(hits[i]! % MAX_WINDOWS);
+    for (; i < hits.length && Math.floor(hits[i]! / MAX_LITERALS) === start; i++) found.push(hits[i]! % MAX_LITERALS);
     let end = data.indexOf(10, start);
     if (end === -1) end = length;
     visit(start, end, found);

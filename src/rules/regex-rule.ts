@@ -3,8 +3,9 @@
 // program's line and an address captured after attacker text is the one the program wrote last.
 import type { Envelope } from '../envelope/envelope.js';
 import type { CompiledPattern, CompiledRule } from './compile.js';
-import { type AttemptState, type LineContext, recent, recentIp } from './line-context.js';
+import type { LineContext } from './line-context.js';
 import type { MatchState } from './match.js';
+import { type AttemptState, recent } from './process-memory.js';
 import { type RuleVerdict, settleMatch } from './verdict.js';
 import { isProbePath } from './web/classify-request.js';
 
@@ -37,16 +38,13 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, state: Mat
     if (pattern.detail !== undefined) captures.detail ??= pattern.detail;
     // Only lines that pair into attempts or pass an address on need their process remembered.
     const tracked = pattern.counts !== undefined || pattern.ipFromProcess || pattern.remember;
-    const process = env && tracked ? memory.processOf(env) : undefined;
-    const at = process === undefined ? now : (line.time(now) ?? now);
+    const process = env && tracked ? memory.processOf(env) : -1;
+    const at = process === -1 ? now : (line.time(now) ?? now);
     if (pattern.ipFromClient) captures.ip = env?.client;
-    if (pattern.ipFromProcess && captures.ip === undefined && process) captures.ip = recentIp(process, at);
+    if (pattern.ipFromProcess && captures.ip === undefined && process !== -1) captures.ip = memory.ipOf(process, at);
     const verdict = settleMatch(rule, line.text, captures, { times: timesOf(pattern, captures, env) });
-    if (verdict.outcome !== 'matched' || process === undefined) return verdict;
-    if (verdict.fields.ip !== undefined) {
-      process.ip = verdict.fields.ip;
-      process.ipAt = at;
-    }
+    if (verdict.outcome !== 'matched' || process === -1) return verdict;
+    if (verdict.fields.ip !== undefined) memory.remember(process, verdict.fields.ip, at);
     // Lines pair into one attempt only when they name the same key: a line that cannot be counted for anyone takes
     // no part, and one user's line never completes another's attempt.
     const key = attemptKey(rule.threshold.by, verdict.fields);

@@ -43,24 +43,27 @@ export function countBytes(sample: Uint8Array): Uint32Array {
 
 const BEYOND_ASCII = /[\u0080-\uffff]/;
 
-/** Costs of screening, in the units fail2ban-filter.ts measured: a pass over a block, a byte of it, a line let in. */
-const PASS_COST = 1400;
-const BYTES_PER_PASS_COST = 190;
+/**
+ * Costs of a screen searched in one pass (word-scan.ts), in units of about 10 ns: a line let in (decoded and run
+ * through its rules), and an occurrence in the text of a byte pair a word's slice holds (the scan jumps less there).
+ */
 const LINE_COST = 220;
+const PAIR_COST = 0.15;
+/** The slice the scan aligns words on; a shorter word shortens every jump, so words are at least this long. */
+const SPAN = 5;
 
 /**
- * Few literals that between them screen every pattern: a pattern is settled by a word that every literal of one of
- * its anchor sets contains, so a line with none of the chosen words cannot match. Each pass over a block costs about
- * as much as a regex on many lines, so a word shared by many patterns ("authentication" in six PAM and sshd messages)
- * beats one window per pattern, and of a pattern's required literals the one rare in the text is used ("Auth fail"
- * rather than "Received disconnect"). A greedy set cover: with a sample of the text to be read, a word costs the
- * stops its window's first byte makes in it and the lines it lets in; without one, rare first bytes and long words
- * are cheap. Returns each word with its window.
+ * Few words that between them screen every pattern: a pattern is settled by a word that every literal of one of its
+ * anchor sets contains, so a line with none of the chosen words cannot match. A word shared by many patterns
+ * ("authentication" in six PAM and sshd messages) weighs on the scan once, and of a pattern's required literals the
+ * one rare in the text is used ("Auth fail" rather than "Received disconnect"). A greedy set cover: with a sample of
+ * the text to be read, a word costs the lines it lets in and how often its rarest slice's byte pairs occur there;
+ * without one, long words are cheap.
  */
 export function chooseScreenWords(
   patterns: readonly (readonly (readonly string[])[])[],
-  sample?: Buffer,
-): { word: string; window: string }[] {
+  sample?: Uint8Array,
+): string[] {
   const settledBy = (sets: readonly (readonly string[])[], word: string) =>
     sets.some((set) => set.length > 0 && set.every((anchor) => anchor.includes(word)));
   let uncovered = patterns.filter((sets) => sets.length > 0);
@@ -68,46 +71,31 @@ export function chooseScreenWords(
   for (const anchor of uncovered.flat(2)) {
     // " : " would let in half the lines of a log: anchors of five characters or more, three of them letters ("PAM: ");
     // the sample prices the rest ("from " is in most lines).
-    if (anchor.length >= 5 && anchor.replace(/[^A-Za-z0-9_]/g, '').length >= 3) words.add(anchor);
+    if (anchor.length >= SPAN && anchor.replace(/[^A-Za-z0-9_]/g, '').length >= 3) words.add(anchor);
     // Short words ("user", "from") are in too many lines to screen any out.
     for (const m of anchor.matchAll(/[A-Za-z0-9_]{5,}/g)) {
       words.add(m[0]);
       // "Authentication" and "authentication" share "uthentication".
-      if (m[0].length > 5) words.add(m[0].slice(1));
+      if (m[0].length > SPAN) words.add(m[0].slice(1));
     }
-    // Capitals are rare in logs: "PAM" settles "PAM: …", "PAM service(sshd) …" and "PAM authentication error" at once.
-    for (const m of anchor.matchAll(/[A-Z]{3,}/g)) words.add(m[0]);
   }
-  const counts = sample && sample.length > 0 ? countBytes(sample) : undefined;
-  // The window searched for is a slice of the word: the one whose first byte and hits cost least in the sample
-  // ("refused connect from" is searched as "refused", never as "connect", which "disconnect" holds too).
-  const windows = new Map<string, { window: string; price: number }>();
-  const priceOf = (word: string) => {
-    let known = windows.get(word);
-    if (known) return known;
-    if (!sample || !counts) {
-      const window = searchWindow(word);
-      known = { window, price: PASS_COST + 100 * rarityRank(window) + 40_000 / word.length };
-    } else {
-      known = { window: word, price: Number.POSITIVE_INFINITY };
-      // Beyond ASCII the word is searched whole (see searchWindow).
-      const size = BEYOND_ASCII.test(word) ? word.length : Math.min(WINDOW, word.length);
-      // Only the slices starting at the three rarest bytes are worth counting in the sample.
-      const starts = Array.from({ length: word.length - size + 1 }, (_, i) => i)
-        .sort((a, b) => (counts[word.charCodeAt(a)] ?? 0) - (counts[word.charCodeAt(b)] ?? 0))
-        .slice(0, 3);
-      for (const i of starts) {
-        const slice = word.slice(i, i + size);
-        let lines = 0;
-        for (let at = sample.indexOf(slice); at !== -1; at = sample.indexOf(slice, at + size)) lines++;
-        const price = sample.length / BYTES_PER_PASS_COST + counts[Buffer.from(slice)[0]!]! + LINE_COST * lines;
-        if (price < known.price) known = { window: slice, price };
-      }
+  const text = sample && sample.length > 0 ? Buffer.from(sample.buffer, sample.byteOffset, sample.length) : undefined;
+  const pairs = text ? countPairs(text) : undefined;
+  const priceOf = (word: string): number => {
+    if (!text || !pairs) return 40_000 / word.length;
+    let lines = 0;
+    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) lines++;
+    const bytes = Buffer.from(word);
+    let slice = Number.POSITIVE_INFINITY;
+    for (let at = 0; at + SPAN <= bytes.length; at++) {
+      let cost = 0;
+      // The later a pair in the slice, the shorter the jump where the text holds it.
+      for (let j = 1; j < SPAN; j++) cost += (j / (SPAN - 1)) * pairs[bytes[at + j - 1]! | (bytes[at + j]! << 8)]!;
+      slice = Math.min(slice, cost);
     }
-    windows.set(word, known);
-    return known;
+    return 1 + LINE_COST * lines + PAIR_COST * slice;
   };
-  const priced = [...words].map((word) => ({ word, price: priceOf(word).price }));
+  const priced = [...words].map((word) => ({ word, price: priceOf(word) }));
   const chosen: string[] = [];
   while (uncovered.length > 0) {
     let best = '';
@@ -122,7 +110,7 @@ export function chooseScreenWords(
     }
     if (best === '') {
       // No word settles the pattern (its literals are short, or alternatives share no word): its first (best) set
-      // is searched for as it is, each of its literals a window.
+      // is searched for as it is, each of its literals a word.
       const [sets, ...rest] = uncovered;
       chosen.push(...sets![0]!);
       uncovered = rest;
@@ -131,5 +119,12 @@ export function chooseScreenWords(
     chosen.push(best);
     uncovered = uncovered.filter((sets) => !settledBy(sets, best));
   }
-  return [...new Set(chosen)].map((word) => ({ word, window: priceOf(word).window }));
+  return [...new Set(chosen)];
+}
+
+/** How often each pair of adjacent bytes occurs in a sample, indexed by first | second << 8. */
+export function countPairs(sample: Uint8Array): Uint32Array {
+  const counts = new Uint32Array(65_536);
+  for (let i = 1; i < sample.length; i++) counts[sample[i - 1]! | (sample[i]! << 8)]!++;
+  return counts;
 }

@@ -129,8 +129,8 @@ describe('the screen', () => {
       NOW,
     );
     expect(found).toEqual(['matched']);
-    // The sshd pack has 25 patterns; "Invalid" settles one of them, and only that one ran.
-    expect(executed).toHaveLength(1);
-    expect(executed[0]).toContain('Invalid user');
+    // Of the pack's 25 patterns, only those sharing a screen word with the line ("nvalid user") ran.
+    expect(executed.length).toBeLessThanOrEqual(3);
+    expect(executed.some((source) => source.includes('Invalid user'))).toBe(true);
   });
 });

@@ -1,0 +1,234 @@
+// What earlier lines of a process said, for its later lines: sshd logs one connection from one process, so an address
+// said once (or a PAM failure) applies to the connection's later lines, as long as they are recent. Attempts are
+// kept per process and key, so two users' sudo runs (sudo logs no pid by default) or a reused pid never pair one's
+// lines with another's. Pure.
+//
+// Every line of a busy sshd names a new process: tens of thousands of small objects living minutes each are what
+// garbage collectors handle worst. The state lives in typed arrays instead, in two generations of open-addressed
+// tables keyed by (host and program, pid) as numbers; the least recently heard of half is forgotten at a time.
+import type { Envelope } from '../envelope/envelope.js';
+
+/** Where one process stands in attempts for one key (an address, a user), and when (ms) each step was logged. */
+export interface AttemptState {
+  /** A PAM module logged a failure; the program's own failure line for the same attempt comes next. */
+  pamPendingAt: number | undefined;
+  /** The last line counted was the program's own line for an attempt: a follow-up line belongs to it. */
+  reportedAt: number | undefined;
+}
+
+/** Processes remembered per source at most; the least recently heard of are forgotten first. */
+export const MAX_PROCESSES = 10_000;
+/**
+ * How long what a process said stays true of its later lines. sshd ends a connection that has not authenticated
+ * within LoginGraceTime (2 minutes by default) and sudo's password prompt times out after 5 minutes; beyond that a
+ * line with the same pid is another connection (pids are reused), whose address must not be taken from this one.
+ */
+export const PROCESS_MEMORY_MS = 10 * 60_000;
+/** Host and program pairs given numbers at most before they are all forgotten (hosts are in the lines). */
+const MAX_NAMES = 4096;
+/** Keys other than a process's own whose attempts are kept at most. */
+const MAX_OTHER_ATTEMPTS = 1024;
+
+/** Whether a step logged at `then` still holds at `now` (log times may step back a little: either way counts). */
+export function recent(then: number | undefined, now: number): boolean {
+  return then !== undefined && Math.abs(now - then) <= PROCESS_MEMORY_MS;
+}
+
+/** One generation: an open-addressed table of processes, NaN for a time not set. */
+class Generation {
+  readonly names: Int32Array;
+  readonly pids: Float64Array;
+  readonly ipAt: Float64Array;
+  readonly pamPendingAt: Float64Array;
+  readonly reportedAt: Float64Array;
+  readonly ips: (string | undefined)[];
+  readonly keys: (string | undefined)[];
+  size = 0;
+  readonly capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.names = new Int32Array(capacity).fill(-1);
+    this.pids = new Float64Array(capacity);
+    this.ipAt = new Float64Array(capacity).fill(Number.NaN);
+    this.pamPendingAt = new Float64Array(capacity).fill(Number.NaN);
+    this.reportedAt = new Float64Array(capacity).fill(Number.NaN);
+    this.ips = new Array(capacity).fill(undefined);
+    this.keys = new Array(capacity).fill(undefined);
+  }
+
+  /** The slot holding (name, pid), or the empty slot where it would go (as ~slot, negative). */
+  find(name: number, pid: number): number {
+    const mask = this.capacity - 1;
+    let at = (Math.imul(name, 0x9e3779b1) ^ Math.imul(pid | 0, 0x85ebca6b)) & mask;
+    for (;;) {
+      const n = this.names[at]!;
+      if (n === -1) return ~at;
+      if (n === name && this.pids[at] === pid) return at;
+      at = (at + 1) & mask;
+    }
+  }
+
+  clear(): void {
+    this.names.fill(-1);
+    this.ipAt.fill(Number.NaN);
+    this.pamPendingAt.fill(Number.NaN);
+    this.reportedAt.fill(Number.NaN);
+    this.ips.fill(undefined);
+    this.keys.fill(undefined);
+    this.size = 0;
+  }
+}
+
+const defined = (t: number) => (Number.isNaN(t) ? undefined : t);
+
+export class ProcessMemory {
+  private young: Generation;
+  private old: Generation;
+  /** Entries a generation takes before it becomes the old one (half the processes remembered). */
+  private readonly perGeneration: number;
+  private readonly names = new Map<string, number>();
+  /** Attempts for keys other than their process's own, by process and key. */
+  private others = new Map<string, AttemptState>();
+  private retired = new Map<string, AttemptState>();
+  /** The one object through which a process's own attempt is read and written. */
+  private readonly own = new OwnAttempt();
+
+  constructor(limit = MAX_PROCESSES) {
+    this.perGeneration = Math.max(1, Math.ceil(limit / 2));
+    // Twice as many slots as entries keeps linear probing short.
+    const capacity = 2 ** Math.ceil(Math.log2(this.perGeneration * 2));
+    this.young = new Generation(capacity);
+    this.old = new Generation(capacity);
+  }
+
+  /** The process that wrote this envelope (created on first use), as a slot for the other methods; -1 for none. */
+  processOf(env: Envelope): number {
+    if (env.program === undefined) return -1;
+    const pidText = env.pid ?? '';
+    const numeric = /^\d{1,9}$/.test(pidText);
+    const name = this.nameOf(
+      numeric ? `${env.host ?? ''}\0${env.program}` : `${env.host ?? ''}\0${env.program}\0${pidText}`,
+    );
+    const pid = numeric ? Number(pidText) : -1;
+    const slot = this.young.find(name, pid);
+    if (slot >= 0) return slot;
+    const before = this.old.find(name, pid);
+    if (this.young.size < this.perGeneration) return this.insert(name, pid, this.old, before);
+    // The young generation is full: it becomes the old one, and the old one is forgotten (but for this process,
+    // heard of again).
+    const kept = new Generation(2);
+    if (before >= 0) copy(this.old, before, kept, 0);
+    const young = this.old;
+    this.old = this.young;
+    this.young = young;
+    this.young.clear();
+    this.retired = this.others;
+    this.others = new Map();
+    return this.insert(name, pid, kept, before >= 0 ? 0 : -1);
+  }
+
+  /** The client address the process logged within PROCESS_MEMORY_MS of `at`. */
+  ipOf(slot: number, at: number): string | undefined {
+    const g = this.young;
+    return g.ips[slot] !== undefined && recent(defined(g.ipAt[slot]!), at) ? g.ips[slot] : undefined;
+  }
+
+  remember(slot: number, ip: string, at: number): void {
+    this.young.ips[slot] = ip;
+    this.young.ipAt[slot] = at;
+  }
+
+  /** The process's attempt for one key: its own slot, unless that holds another key's attempt still in progress. */
+  attempt(slot: number, key: string, at: number): AttemptState {
+    const g = this.young;
+    const own = g.keys[slot];
+    if (
+      own === key ||
+      own === undefined ||
+      !(recent(defined(g.pamPendingAt[slot]!), at) || recent(defined(g.reportedAt[slot]!), at))
+    ) {
+      if (own !== key) {
+        g.keys[slot] = key;
+        g.pamPendingAt[slot] = Number.NaN;
+        g.reportedAt[slot] = Number.NaN;
+      }
+      this.own.generation = g;
+      this.own.slot = slot;
+      return this.own;
+    }
+    const id = `${g.names[slot]}\0${g.pids[slot]}\0${key}`;
+    let state = this.others.get(id) ?? this.retired.get(id);
+    if (!state) {
+      state = { pamPendingAt: undefined, reportedAt: undefined };
+      if (this.others.size >= MAX_OTHER_ATTEMPTS) {
+        this.retired = this.others;
+        this.others = new Map();
+      }
+    }
+    this.others.set(id, state);
+    return state;
+  }
+
+  /** Processes remembered now. */
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  /** A number for a host and program (and a pid that is not a number); all are forgotten past MAX_NAMES. */
+  private nameOf(text: string): number {
+    let name = this.names.get(text);
+    if (name === undefined) {
+      if (this.names.size >= MAX_NAMES) {
+        // Numbers are reused from 0: what the tables hold under them is forgotten with them.
+        this.names.clear();
+        this.young.clear();
+        this.old.clear();
+      }
+      name = this.names.size;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  /** Puts (name, pid) in the young generation, with what `source` knew of it at `from` (-1: nothing). */
+  private insert(name: number, pid: number, source: Generation, from: number): number {
+    const g = this.young;
+    const slot = ~g.find(name, pid);
+    if (from >= 0) copy(source, from, g, slot);
+    g.names[slot] = name;
+    g.pids[slot] = pid;
+    g.size++;
+    return slot;
+  }
+}
+
+function copy(from: Generation, at: number, to: Generation, slot: number): void {
+  to.ips[slot] = from.ips[at];
+  to.ipAt[slot] = from.ipAt[at]!;
+  to.keys[slot] = from.keys[at];
+  to.pamPendingAt[slot] = from.pamPendingAt[at]!;
+  to.reportedAt[slot] = from.reportedAt[at]!;
+}
+
+/** A process's own attempt, read and written in place in its generation's arrays. */
+class OwnAttempt implements AttemptState {
+  generation!: Generation;
+  slot = 0;
+
+  get pamPendingAt(): number | undefined {
+    return defined(this.generation.pamPendingAt[this.slot]!);
+  }
+
+  set pamPendingAt(at: number | undefined) {
+    this.generation.pamPendingAt[this.slot] = at ?? Number.NaN;
+  }
+
+  get reportedAt(): number | undefined {
+    return defined(this.generation.reportedAt[this.slot]!);
+  }
+
+  set reportedAt(at: number | undefined) {
+    this.generation.reportedAt[this.slot] = at ?? Number.NaN;
+  }
+}

@@ -1,0 +1,107 @@
+// Finding many words in a block of log in one pass: Wu and Manber's skip search ("A fast algorithm for multi-pattern
+// searching", 1994). Every word is aligned on a slice of `span` bytes; a table indexed by the two bytes under the end
+// of the slice says how far no word can start, so the scan jumps up to span − 1 bytes at a time, and its cost barely
+// grows with the number of words (Buffer#indexOf makes a pass per word). Pure.
+
+import { countPairs } from './search-window.js';
+
+/** Slices longer than this save little: the jump is bounded by the shortest word anyway. */
+const MAX_SPAN = 8;
+const PAIRS = 65_536;
+
+export class WordScanner {
+  /** The length of the slice each word is aligned on: the shortest word's, at most MAX_SPAN. */
+  readonly span: number;
+  private readonly words: Uint8Array[];
+  /** Where in each word its slice starts. */
+  private readonly offsets: number[];
+  /** By the last two bytes under the slice: how far the scan may jump (0: some word's slice ends with them). */
+  private readonly shift: Uint8Array;
+  /** By the same two bytes: the words whose slice ends with them. */
+  private readonly endingWith: (number[] | undefined)[];
+
+  /**
+   * `sample`, a piece of the text to be searched, chooses each word's slice: the one whose byte pairs are rarest
+   * there, so the scan seldom stops short of its longest jump.
+   */
+  constructor(words: readonly Uint8Array[], sample?: Uint8Array) {
+    if (words.length === 0 || words.some((w) => w.length < 2)) throw new RangeError('words of two bytes or more');
+    this.words = [...words];
+    this.span = Math.min(MAX_SPAN, ...words.map((w) => w.length));
+    const pairs = sample ? countPairs(sample) : undefined;
+    this.offsets = this.words.map((word) => (pairs ? rarestSlice(word, this.span, pairs) : 0));
+    this.shift = new Uint8Array(PAIRS).fill(this.span - 1);
+    this.endingWith = new Array(PAIRS);
+    this.words.forEach((word, w) => {
+      const at = this.offsets[w]!;
+      for (let j = 1; j < this.span; j++) {
+        const pair = word[at + j - 1]! | (word[at + j]! << 8);
+        const jump = this.span - 1 - j;
+        if (jump < this.shift[pair]!) this.shift[pair] = jump;
+        if (jump === 0) {
+          const ending = this.endingWith[pair] ?? [];
+          ending.push(w);
+          this.endingWith[pair] = ending;
+        }
+      }
+    });
+  }
+
+  /**
+   * Calls visit(start, end, found) for each line of data holding one of the words, in order: end excludes the "\n",
+   * found lists the words the line holds (valid only during the call).
+   */
+  scan(data: Uint8Array, visit: (start: number, end: number, found: readonly number[]) => void): void {
+    const { span, shift, endingWith, words, offsets } = this;
+    const length = data.length;
+    const found: number[] = [];
+    let lineStart = 0;
+    let lineEnd = -1;
+    let i = span - 1;
+    while (i < length) {
+      const pair = data[i - 1]! | (data[i]! << 8);
+      const jump = shift[pair]!;
+      if (jump !== 0) {
+        i += jump;
+        continue;
+      }
+      const aligned = i - span + 1;
+      for (const w of endingWith[pair]!) {
+        const word = words[w]!;
+        const start = aligned - offsets[w]!;
+        if (start < 0 || start + word.length > length || !holds(data, start, word)) continue;
+        // Words hold no "\n": a word found past the current line starts the next line that holds one.
+        if (start > lineEnd) {
+          if (found.length > 0) visit(lineStart, lineEnd, found);
+          found.length = 0;
+          lineStart = data.lastIndexOf(10, start) + 1;
+          lineEnd = data.indexOf(10, start);
+          if (lineEnd === -1) lineEnd = length;
+        }
+        if (!found.includes(w)) found.push(w);
+      }
+      i++;
+    }
+    if (found.length > 0) visit(lineStart, lineEnd, found);
+  }
+}
+
+function holds(data: Uint8Array, at: number, word: Uint8Array): boolean {
+  for (let j = 0; j < word.length; j++) if (data[at + j] !== word[j]) return false;
+  return true;
+}
+
+/** Where in the word the slice of `span` bytes starts whose pairs occur least in the sample. */
+function rarestSlice(word: Uint8Array, span: number, pairs: Uint32Array): number {
+  let best = 0;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (let at = 0; at + span <= word.length; at++) {
+    let cost = 0;
+    for (let j = 1; j < span; j++) cost += pairs[word[at + j - 1]! | (word[at + j]! << 8)]!;
+    if (cost < bestCost) {
+      best = at;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
