@@ -21,14 +21,35 @@ const DAY = 86_400_000;
 // 2026-11-23T10:15:01.123456+00:00, 2026-11-23 10:15:01, 2026-11-23T10:15:01Z, 2026/11/23 10:15:01 (nginx), and
 // journalctl's `Mon 2026-11-23 10:15:01 UTC` once the weekday is cut.
 const ISO = /^(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))? ?(Z|[+-]\d\d:?\d\d|UTC|GMT)?/;
-// Nov 23 10:15:01, Nov 23 2026 10:15:01.123 (local time)
-const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (?:(\d{4}) )?(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?/;
 // [Mon Nov 23 10:15:01.123456 2026] (Apache's error log, local time)
 const APACHE = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? (\d{4})\]/;
 // 23/Nov/2026:10:15:01 +0000 (access logs)
 const CLF = /(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)/;
 
 const millis = (fraction: string | undefined) => Number((fraction ?? '0').padEnd(3, '0').slice(0, 3));
+
+// Local time is slow to compute (the zone's rules are looked up every time) and a log's lines share their hours: the
+// start of each local hour is kept (a few thousand at most), minutes and seconds are added to it.
+const HOURS_KEPT = 4096;
+const hourStarts = new Map<number, number>();
+
+function localTime(year: number, month: number, day: number, hour: number, rest: number): number {
+  const key = ((year * 12 + month) * 32 + day) * 24 + hour;
+  let start = hourStarts.get(key);
+  if (start === undefined) {
+    if (hourStarts.size >= HOURS_KEPT) hourStarts.clear();
+    start = new Date(year, month, day, hour).getTime();
+    hourStarts.set(key, start);
+  }
+  return start + rest;
+}
+
+let yearOfNow = { now: Number.NaN, year: 0 };
+
+function currentYear(now: number): number {
+  if (yearOfNow.now !== now) yearOfNow = { now, year: new Date(now).getFullYear() };
+  return yearOfNow.year;
+}
 
 /** Milliseconds since the epoch the stamp says, or undefined when it cannot be read or lies in the future. */
 export function readStampTime(line: string, stamp: Stamp, now: number): number | undefined {
@@ -54,7 +75,48 @@ function readText(text: string, kind: Stamp['kind'], now: number): number | unde
   }
 }
 
+/** The number written in `count` digits at `at`, or -1. */
+function digitsAt(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** `hh:mm:ss[.fff…]` at `at`: its hour and the milliseconds after it, or undefined. */
+function clockAt(text: string, at: number): { hour: number; rest: number; end: number } | undefined {
+  const hour = digitsAt(text, at, 2);
+  const minute = digitsAt(text, at + 3, 2);
+  const second = digitsAt(text, at + 6, 2);
+  if (hour < 0 || minute < 0 || second < 0 || text[at + 2] !== ':' || text[at + 5] !== ':') return undefined;
+  let end = at + 8;
+  let ms = 0;
+  if (text[end] === '.' || text[end] === ',') {
+    let i = end + 1;
+    for (; i < end + 10 && digitsAt(text, i, 1) >= 0; i++) if (i < end + 4) ms = ms * 10 + digitsAt(text, i, 1);
+    for (let d = Math.min(i, end + 4) - end - 1; d < 3; d++) ms *= 10;
+    end = i;
+  }
+  return { hour, rest: (minute * 60 + second) * 1000 + ms, end };
+}
+
 function readIso(text: string): number | undefined {
+  // The common forms, read in place; anything else goes through the pattern.
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const clock = year >= 0 && month >= 1 && day >= 1 && /[-/]/.test(text[4] ?? '') ? clockAt(text, 11) : undefined;
+  if (clock && (text[10] === 'T' || text[10] === ' ')) {
+    const zone = text.slice(clock.end).trimStart();
+    if (zone === '') return localTime(year, month - 1, day, clock.hour, clock.rest);
+    const utc = Date.UTC(year, month - 1, day, clock.hour) + clock.rest;
+    if (zone === 'Z' || zone === 'UTC' || zone === 'GMT') return utc;
+    const offset = /^([+-])(\d\d):?(\d\d)$/.exec(zone);
+    if (offset) return utc - (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000;
+  }
   const m = ISO.exec(text);
   if (!m) return undefined;
   const fields = [
@@ -67,7 +129,9 @@ function readIso(text: string): number | undefined {
     millis(m[7]),
   ] as const;
   const zone = m[8];
-  if (zone === undefined) return new Date(...fields).getTime();
+  if (zone === undefined) {
+    return localTime(fields[0], fields[1], fields[2], fields[3], (fields[4] * 60 + fields[5]) * 1000 + fields[6]);
+  }
   const utc = Date.UTC(...fields);
   if (zone === 'Z' || zone === 'UTC' || zone === 'GMT') return utc;
   const sign = zone[0] === '-' ? -1 : 1;
@@ -76,15 +140,19 @@ function readIso(text: string): number | undefined {
 }
 
 function readSyslog(text: string, now: number): number | undefined {
-  const m = SYSLOG.exec(text);
-  const month = m ? MONTHS[m[1]!] : undefined;
-  if (!m || month === undefined) return undefined;
-  const at = (y: number) =>
-    new Date(y, month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]), millis(m[7])).getTime();
-  if (m[3]) return at(Number(m[3]));
-  const year = new Date(now).getFullYear();
+  const month = MONTHS[text.slice(0, 3)];
+  if (month === undefined || text[3] !== ' ') return undefined;
+  // `Nov 23 10:15:01`, `Nov  3 10:15:01`, `Nov 23 2026 10:15:01.123`
+  const day = text[4] === ' ' ? digitsAt(text, 5, 1) : digitsAt(text, 4, 2);
+  if (day < 1 || text[6] !== ' ') return undefined;
+  const year = text[9] === ':' ? -1 : digitsAt(text, 7, 4);
+  const clock = clockAt(text, year === -1 ? 7 : 12);
+  if (!clock || (year !== -1 && text[11] !== ' ')) return undefined;
+  const at = (y: number) => localTime(y, month, day, clock.hour, clock.rest);
+  if (year !== -1) return at(year);
+  const current = currentYear(now);
   // A December line read in early January belongs to last year.
-  return at(year) > now + DAY ? at(year - 1) : at(year);
+  return at(current) > now + DAY ? at(current - 1) : at(current);
 }
 
 function readApache(text: string): number | undefined {

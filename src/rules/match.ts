@@ -133,16 +133,19 @@ export class SourceMatcher {
       scanLines(data, null, (start, end) => visit(start, end, this.allRules));
       return;
     }
-    this.scanner.scan(data, (start, end, found) => {
+    const scanner = this.scanner;
+    const lines = scanner.scan(data);
+    for (let k = 0; k < lines; k++) {
       // A new stamp per line: the patterns its words screen for are marked with it.
       this.stamp = (this.stamp + 1) >>> 0 || 1;
       let rules = 0;
-      for (const w of found) {
+      for (let f = scanner.foundFrom[k]!; f < scanner.foundFrom[k + 1]!; f++) {
+        const w = scanner.found[f]!;
         rules |= this.wordRules[w]!;
         for (const p of this.wordPatterns[w]!) this.marks[p] = this.stamp;
       }
-      visit(start, end, rules);
-    });
+      visit(scanner.lineStarts[k]!, scanner.lineEnds[k]!, rules);
+    }
   }
 
   /** The verdicts of the rules in the mask (default: all) on one line: matched, ignored or rejected. */

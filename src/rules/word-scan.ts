@@ -47,16 +47,26 @@ export class WordScanner {
     });
   }
 
+  /** Lines found by the last scan: start, end (excluding the "\n"), and where in `found` their words are listed. */
+  readonly lineStarts: number[] = [];
+  readonly lineEnds: number[] = [];
+  readonly foundFrom: number[] = [];
+  /** The words each line holds, line after line (line k's from foundFrom[k] to foundFrom[k + 1]). */
+  readonly found: number[] = [];
+
   /**
-   * Calls visit(start, end, found) for each line of data holding one of the words, in order: end excludes the "\n",
-   * found lists the words the line holds (valid only during the call).
+   * Finds the lines of data holding one of the words, in order, into lineStarts, lineEnds, foundFrom and found
+   * (replaced at the next scan); returns how many. No callback: the loop stays monomorphic for the compiler.
    */
-  scan(data: Uint8Array, visit: (start: number, end: number, found: readonly number[]) => void): void {
-    const { span, shift, endingWith, words, offsets } = this;
+  scan(data: Uint8Array): number {
+    const { span, shift, endingWith, words, offsets, lineStarts, lineEnds, foundFrom, found } = this;
+    lineStarts.length = 0;
+    lineEnds.length = 0;
+    foundFrom.length = 0;
+    found.length = 0;
     const length = data.length;
-    const found: number[] = [];
-    let lineStart = 0;
     let lineEnd = -1;
+    let lineFrom = 0;
     let i = span - 1;
     while (i < length) {
       const pair = data[i - 1]! | (data[i]! << 8);
@@ -66,23 +76,27 @@ export class WordScanner {
         continue;
       }
       const aligned = i - span + 1;
-      for (const w of endingWith[pair]!) {
+      const ending = endingWith[pair]!;
+      for (let e = 0; e < ending.length; e++) {
+        const w = ending[e]!;
         const word = words[w]!;
         const start = aligned - offsets[w]!;
         if (start < 0 || start + word.length > length || !holds(data, start, word)) continue;
         // Words hold no "\n": a word found past the current line starts the next line that holds one.
         if (start > lineEnd) {
-          if (found.length > 0) visit(lineStart, lineEnd, found);
-          found.length = 0;
-          lineStart = data.lastIndexOf(10, start) + 1;
           lineEnd = data.indexOf(10, start);
           if (lineEnd === -1) lineEnd = length;
-        }
-        if (!found.includes(w)) found.push(w);
+          lineStarts.push(data.lastIndexOf(10, start) + 1);
+          lineEnds.push(lineEnd);
+          foundFrom.push(found.length);
+          lineFrom = found.length;
+          found.push(w);
+        } else if (found.indexOf(w, lineFrom) === -1) found.push(w);
       }
       i++;
     }
-    if (found.length > 0) visit(lineStart, lineEnd, found);
+    foundFrom.push(found.length);
+    return lineStarts.length;
   }
 }
 
