@@ -59,14 +59,20 @@ export class WordScanner {
    * (replaced at the next scan); returns how many. No callback: the loop stays monomorphic for the compiler.
    */
   scan(data: Uint8Array): number {
-    const { span, shift, endingWith, words, offsets, lineStarts, lineEnds, foundFrom, found } = this;
-    lineStarts.length = 0;
-    lineEnds.length = 0;
-    foundFrom.length = 0;
-    found.length = 0;
+    this.lineStarts.length = 0;
+    this.lineEnds.length = 0;
+    this.foundFrom.length = 0;
+    this.found.length = 0;
+    this.lineEnd = -1;
+    this.skim(data);
+    this.foundFrom.push(this.found.length);
+    return this.lineStarts.length;
+  }
+
+  // The loop alone, so that the compiler's first (on-stack) version of it holds nothing it has not seen run yet.
+  private skim(data: Uint8Array): void {
+    const { span, shift, endingWith, words, offsets } = this;
     const length = data.length;
-    let lineEnd = -1;
-    let lineFrom = 0;
     let i = span - 1;
     while (i < length) {
       const pair = data[i - 1]! | (data[i]! << 8);
@@ -81,22 +87,31 @@ export class WordScanner {
         const w = ending[e]!;
         const word = words[w]!;
         const start = aligned - offsets[w]!;
-        if (start < 0 || start + word.length > length || !holds(data, start, word)) continue;
-        // Words hold no "\n": a word found past the current line starts the next line that holds one.
-        if (start > lineEnd) {
-          lineEnd = data.indexOf(10, start);
-          if (lineEnd === -1) lineEnd = length;
-          lineStarts.push(data.lastIndexOf(10, start) + 1);
-          lineEnds.push(lineEnd);
-          foundFrom.push(found.length);
-          lineFrom = found.length;
-          found.push(w);
-        } else if (found.indexOf(w, lineFrom) === -1) found.push(w);
+        if (start >= 0 && start + word.length <= length && holds(data, start, word)) this.record(data, start, w);
       }
       i++;
     }
-    foundFrom.push(found.length);
-    return lineStarts.length;
+  }
+
+  /** The end of the last line recorded. */
+  private lineEnd = -1;
+
+  // Out of the loop above: its rarely taken paths would otherwise leave the compiled loop without type feedback.
+  private record(data: Uint8Array, start: number, w: number): void {
+    const found = this.found;
+    // Words hold no "\n": a word found past the current line starts the next line that holds one.
+    if (start > this.lineEnd) {
+      let end = data.indexOf(10, start);
+      if (end === -1) end = data.length;
+      this.lineEnd = end;
+      this.lineStarts.push(data.lastIndexOf(10, start) + 1);
+      this.lineEnds.push(end);
+      this.foundFrom.push(found.length);
+      found.push(w);
+      return;
+    }
+    for (let f = this.foundFrom[this.foundFrom.length - 1]!; f < found.length; f++) if (found[f] === w) return;
+    found.push(w);
   }
 }
 
