@@ -1,5 +1,6 @@
-// Which short piece of a literal to search raw log blocks for: Buffer#indexOf is fastest when the needle is short
-// and its first byte rare in the text. Pure.
+// What to search raw log blocks for before any line is decoded: the few words that screen a source's patterns (found
+// in one pass, word-scan.ts), and for fail2ban filters, short windows Buffer#indexOf finds fastest. Pure.
+import { countPairs, WordScanner } from './word-scan.js';
 
 const WINDOW = 7;
 const MIN_WINDOW = 5;
@@ -66,7 +67,7 @@ export function chooseScreenWords(
 ): string[] {
   const settledBy = (sets: readonly (readonly string[])[], word: string) =>
     sets.some((set) => set.length > 0 && set.every((anchor) => anchor.includes(word)));
-  let uncovered = patterns.filter((sets) => sets.length > 0);
+  const uncovered = patterns.filter((sets) => sets.length > 0);
   const words = new Set<string>();
   for (const anchor of uncovered.flat(2)) {
     // " : " would let in half the lines of a log: anchors of five characters or more, three of them letters ("PAM: ");
@@ -79,52 +80,61 @@ export function chooseScreenWords(
       if (m[0].length > SPAN) words.add(m[0].slice(1));
     }
   }
-  const text = sample && sample.length > 0 ? Buffer.from(sample.buffer, sample.byteOffset, sample.length) : undefined;
-  const pairs = text ? countPairs(text) : undefined;
-  const priceOf = (word: string): number => {
-    if (!text || !pairs) return 40_000 / word.length;
-    let lines = 0;
-    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) lines++;
-    const bytes = Buffer.from(word);
-    let slice = Number.POSITIVE_INFINITY;
-    for (let at = 0; at + SPAN <= bytes.length; at++) {
-      let cost = 0;
-      // The later a pair in the slice, the shorter the jump where the text holds it.
-      for (let j = 1; j < SPAN; j++) cost += (j / (SPAN - 1)) * pairs[bytes[at + j - 1]! | (bytes[at + j]! << 8)]!;
-      slice = Math.min(slice, cost);
-    }
-    return 1 + LINE_COST * lines + PAIR_COST * slice;
-  };
-  const priced = [...words].map((word) => ({ word, price: priceOf(word) }));
+  const list = [...words];
+  const prices = priceWords(list, sample);
+  // Which patterns each word settles, found once.
+  const settles = list.map((word) => uncovered.flatMap((sets, p) => (settledBy(sets, word) ? [p] : [])));
+  const covered = new Array<boolean>(uncovered.length).fill(false);
   const chosen: string[] = [];
-  while (uncovered.length > 0) {
-    let best = '';
+  for (let left = uncovered.length; left > 0; ) {
+    let best = -1;
     let bestRatio = Number.POSITIVE_INFINITY;
-    for (const { word, price } of priced) {
-      let settles = 0;
-      for (const sets of uncovered) if (settledBy(sets, word)) settles++;
-      if (settles > 0 && price / settles < bestRatio) {
-        best = word;
-        bestRatio = price / settles;
+    list.forEach((_, w) => {
+      let count = 0;
+      for (const p of settles[w]!) if (!covered[p]) count++;
+      if (count > 0 && prices[w]! / count < bestRatio) {
+        best = w;
+        bestRatio = prices[w]! / count;
       }
-    }
-    if (best === '') {
+    });
+    if (best === -1) {
       // No word settles the pattern (its literals are short, or alternatives share no word): its first (best) set
       // is searched for as it is, each of its literals a word.
-      const [sets, ...rest] = uncovered;
-      chosen.push(...sets![0]!);
-      uncovered = rest;
+      const p = covered.indexOf(false);
+      chosen.push(...uncovered[p]![0]!);
+      covered[p] = true;
+      left--;
       continue;
     }
-    chosen.push(best);
-    uncovered = uncovered.filter((sets) => !settledBy(sets, best));
+    chosen.push(list[best]!);
+    for (const p of settles[best]!) {
+      if (!covered[p]) left--;
+      covered[p] = true;
+    }
   }
   return [...new Set(chosen)];
 }
 
-/** How often each pair of adjacent bytes occurs in a sample, indexed by first | second << 8. */
-export function countPairs(sample: Uint8Array): Uint32Array {
-  const counts = new Uint32Array(65_536);
-  for (let i = 1; i < sample.length; i++) counts[sample[i - 1]! | (sample[i]! << 8)]!++;
-  return counts;
+/** What each word costs as a screen word (see chooseScreenWords): without a sample, long words are cheap. */
+function priceWords(words: readonly string[], sample: Uint8Array | undefined): number[] {
+  if (!sample || sample.length === 0 || words.length === 0) return words.map((word) => 40_000 / word.length);
+  const bytes = words.map((word) => Buffer.from(word));
+  // The lines of the sample each word is in, found in one pass for all of them.
+  const lines = new Array<number>(words.length).fill(0);
+  const scanner = new WordScanner(bytes);
+  const found = scanner.scan(sample);
+  for (let k = 0; k < found; k++) {
+    for (let f = scanner.foundFrom[k]!; f < scanner.foundFrom[k + 1]!; f++) lines[scanner.found[f]!]!++;
+  }
+  const pairs = countPairs(sample);
+  return bytes.map((word, w) => {
+    let slice = Number.POSITIVE_INFINITY;
+    for (let at = 0; at + SPAN <= word.length; at++) {
+      let cost = 0;
+      // The later a pair in the slice, the shorter the jump where the text holds it.
+      for (let j = 1; j < SPAN; j++) cost += (j / (SPAN - 1)) * pairs[word[at + j - 1]! | (word[at + j]! << 8)]!;
+      slice = Math.min(slice, cost);
+    }
+    return 1 + LINE_COST * lines[w]! + PAIR_COST * slice;
+  });
 }

@@ -3,8 +3,6 @@
 // of the slice says how far no word can start, so the scan jumps up to span − 1 bytes at a time, and its cost barely
 // grows with the number of words (Buffer#indexOf makes a pass per word). Pure.
 
-import { countPairs } from './search-window.js';
-
 /** Slices longer than this save little: the jump is bounded by the shortest word anyway. */
 const MAX_SPAN = 8;
 const PAIRS = 65_536;
@@ -133,4 +131,11 @@ function rarestSlice(word: Uint8Array, span: number, pairs: Uint32Array): number
     }
   }
   return best;
+}
+
+/** How often each pair of adjacent bytes occurs in a sample, indexed by first | second << 8. */
+export function countPairs(sample: Uint8Array): Uint32Array {
+  const counts = new Uint32Array(PAIRS);
+  for (let i = 1; i < sample.length; i++) counts[sample[i - 1]! | (sample[i]! << 8)]!++;
+  return counts;
 }
