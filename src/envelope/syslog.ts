@@ -88,6 +88,8 @@ export function syslogStampEnd(line: string, at: number): number {
   return end < 0 ? -1 : fractionEnd(line, end);
 }
 
+/** A program name with nothing the odd tag forms hold (brackets, parentheses). */
+const PLAIN_PROGRAM = /^[^\s[\]():]+$/;
 const TAG = /^([^\s[\]():]{1,128})\]?(?:\(([A-Za-z0-9_.-]{1,64})\))?(?:\[(\d{1,10})\])?\]?$/;
 
 interface Tag {
@@ -102,6 +104,16 @@ interface Tag {
  * journald has added the pid.
  */
 function parseTag(text: string): Tag | undefined {
+  // Nearly every tag is `prog[pid]` or `prog`: read in place; the pattern takes the other forms.
+  const open = text.indexOf('[');
+  const plain = open === -1 ? text : text.slice(0, open);
+  if (plain.length > 0 && plain.length <= 128 && PLAIN_PROGRAM.test(plain)) {
+    if (open === -1) return { program: plain };
+    const pid = text.slice(open + 1, -1);
+    if (text.endsWith(']') && pid.length > 0 && pid.length <= 10 && digits(pid, 0, pid.length) >= 0) {
+      return { program: plain, pid };
+    }
+  }
   const m = TAG.exec(text);
   if (!m) return undefined;
   return { program: m[1]!, ...(m[3] ? { pid: m[3] } : {}), ...(m[2] ? { module: m[2] } : {}) };
@@ -168,7 +180,10 @@ export function parseRfc3164(line: string, at: number): Envelope | undefined {
   if (end < 0 || line[end] !== ' ') return undefined;
   const env: Envelope = { format: 'rfc3164', stamp: { kind: 'syslog', start: at, end }, message: '' };
   // BSD syslogd -v / -vv writes the priority after the time: `<4.6>` or `<auth.info>`.
-  const priority = /^<(?:\d{1,3}\.\d{1,3}|[a-z0-9]{1,12}\.[a-z]{1,12})> /.exec(line.slice(end + 1, end + 32));
+  const priority =
+    line.charCodeAt(end + 1) === 60 /* < */
+      ? /^<(?:\d{1,3}\.\d{1,3}|[a-z0-9]{1,12}\.[a-z]{1,12})> /.exec(line.slice(end + 1, end + 32))
+      : null;
   readHostTagMessage(line, end + 1 + (priority ? priority[0].length : 0), env, false);
   return env;
 }

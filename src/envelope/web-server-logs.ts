@@ -116,9 +116,13 @@ const CLF_TIME = /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}$/;
 const WEB_PROGRAM =
   /^(?:(nginx|openresty|angie|tengine)|(apache2?|httpd)|(lighttpd))(?:[_./][\w.-]{0,32}|-(?:access|error)(?:[_./-][\w.-]{0,32})?)?$/;
 
+const SERVER_INITIALS = 'noatahl';
+
 /** The web server a syslog tag names, as rules know it (nginx, apache, lighttpd), or undefined. */
 export function webServerOf(program: string | undefined): string | undefined {
-  const m = program === undefined ? null : WEB_PROGRAM.exec(program);
+  // Most lines are from other programs: only names starting as a server's do are matched.
+  if (program === undefined || !SERVER_INITIALS.includes(program[0]!)) return undefined;
+  const m = WEB_PROGRAM.exec(program);
   if (!m) return undefined;
   return m[1] ? 'nginx' : m[2] ? 'apache' : 'lighttpd';
 }

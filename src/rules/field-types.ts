@@ -5,6 +5,26 @@ import type { FieldType } from '../core/types.js';
 
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
+/** `a.b.c.d`, each 0–255 without leading zeros: the common case, read without a pattern. */
+function isDottedQuad(v: string): boolean {
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= v.length; i++) {
+    const c = i === v.length ? 46 : v.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || value > 255 || ++parts > 4) return false;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return false;
+      value = value * 10 + c - 48;
+      digits++;
+    } else return false;
+  }
+  return parts === 4;
+}
+
 function isHost(v: string): boolean {
   if (isIP(v) !== 0) return true;
   if (v.length > 253) return false;
@@ -22,7 +42,7 @@ function isCidr(v: string): boolean {
 }
 
 export const FIELD_VALIDATORS: Record<FieldType, (value: string) => boolean> = {
-  ip: (v) => isIP(v) !== 0,
+  ip: (v) => isDottedQuad(v) || isIP(v) !== 0,
   cidr: isCidr,
   // POSIX-ish login names, plus the trailing $ of machine accounts.
   user: (v) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/.test(v),

@@ -82,6 +82,18 @@ class Generation {
 
 const defined = (t: number) => (Number.isNaN(t) ? undefined : t);
 
+/** A pid of up to nine digits as a number, else -1. */
+function pidNumber(text: string): number {
+  if (text.length === 0 || text.length > 9) return -1;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 export class ProcessMemory {
   private young: Generation;
   private old: Generation;
@@ -93,6 +105,9 @@ export class ProcessMemory {
   private retired = new Map<string, AttemptState>();
   /** The one object through which a process's own attempt is read and written. */
   private readonly own = new OwnAttempt();
+  private lastHost: string | undefined;
+  private lastProgram: string | undefined;
+  private lastName = -1;
 
   constructor(limit = MAX_PROCESSES) {
     this.perGeneration = Math.max(1, Math.ceil(limit / 2));
@@ -106,11 +121,19 @@ export class ProcessMemory {
   processOf(env: Envelope): number {
     if (env.program === undefined) return -1;
     const pidText = env.pid ?? '';
-    const numeric = /^\d{1,9}$/.test(pidText);
-    const name = this.nameOf(
-      numeric ? `${env.host ?? ''}\0${env.program}` : `${env.host ?? ''}\0${env.program}\0${pidText}`,
-    );
-    const pid = numeric ? Number(pidText) : -1;
+    const pid = pidNumber(pidText);
+    // Lines come in runs from one host and program: the last pair's number is reused without a lookup.
+    let name = this.lastName;
+    if (pid === -1 || name === -1 || env.host !== this.lastHost || env.program !== this.lastProgram) {
+      name = this.nameOf(
+        pid !== -1 ? `${env.host ?? ''}\0${env.program}` : `${env.host ?? ''}\0${env.program}\0${pidText}`,
+      );
+      if (pid !== -1) {
+        this.lastHost = env.host;
+        this.lastProgram = env.program;
+        this.lastName = name;
+      }
+    }
     const slot = this.young.find(name, pid);
     if (slot >= 0) return slot;
     const before = this.old.find(name, pid);
@@ -182,6 +205,7 @@ export class ProcessMemory {
       if (this.names.size >= MAX_NAMES) {
         // Numbers are reused from 0: what the tables hold under them is forgotten with them.
         this.names.clear();
+        this.lastName = -1;
         this.young.clear();
         this.old.clear();
       }
