@@ -108,14 +108,24 @@ function readIso(text: string): number | undefined {
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
-  const clock = year >= 0 && month >= 1 && day >= 1 && /[-/]/.test(text[4] ?? '') ? clockAt(text, 11) : undefined;
+  const dash = text[4];
+  const clock = year >= 0 && month >= 1 && day >= 1 && (dash === '-' || dash === '/') ? clockAt(text, 11) : undefined;
   if (clock && (text[10] === 'T' || text[10] === ' ')) {
-    const zone = text.slice(clock.end).trimStart();
-    if (zone === '') return localTime(year, month - 1, day, clock.hour, clock.rest);
+    let at = clock.end;
+    if (text.charCodeAt(at) === 32) at++;
+    if (at >= text.length) return localTime(year, month - 1, day, clock.hour, clock.rest);
     const utc = Date.UTC(year, month - 1, day, clock.hour) + clock.rest;
-    if (zone === 'Z' || zone === 'UTC' || zone === 'GMT') return utc;
-    const offset = /^([+-])(\d\d):?(\d\d)$/.exec(zone);
-    if (offset) return utc - (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000;
+    const sign = text[at];
+    if ((sign === 'Z' && at + 1 === text.length) || (text.length - at === 3 && /^(?:UTC|GMT)$/.test(text.slice(at)))) {
+      return utc;
+    }
+    // +01:00 or +0100
+    const colon = text[at + 3] === ':' ? 1 : 0;
+    const hours = digitsAt(text, at + 1, 2);
+    const minutes = digitsAt(text, at + 3 + colon, 2);
+    if ((sign === '+' || sign === '-') && hours >= 0 && minutes >= 0 && text.length === at + 5 + colon) {
+      return utc - (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+    }
   }
   const m = ISO.exec(text);
   if (!m) return undefined;

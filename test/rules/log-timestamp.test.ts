@@ -8,6 +8,11 @@ describe('parseLogTimestamp', () => {
     { line: '2026-11-23T10:15:01.123456+00:00 web1 sshd[1]: x', at: '2026-11-23T10:15:01.123Z' },
     { line: '2026-11-23T11:15:01+01:00 web1 sshd[1]: x', at: '2026-11-23T10:15:01.000Z' },
     { line: '2026-11-23T10:15:01Z x', at: '2026-11-23T10:15:01.000Z' },
+    { line: '2026-11-23T06:15:01.5-0400 web1 sshd[1]: x', at: '2026-11-23T10:15:01.500Z' },
+    { line: '2026-11-23T10:15:01,25 UTC x', at: '2026-11-23T10:15:01.250Z' },
+    { line: 'Mon 2026-11-23 10:15:01 UTC web1 sshd[1]: x', at: '2026-11-23T10:15:01.000Z' },
+    { line: '2026/11/23 10:15:01 [error] 812#812: *5 x', at: new Date(2026, 10, 23, 10, 15, 1).toISOString() },
+    { line: 'Nov  3 2026 10:15:01.123456 web1 su[5]: x', at: new Date(2026, 10, 3, 10, 15, 1, 123).toISOString() },
     { line: '1.2.3.4 - - [23/Nov/2026:10:15:01 -0200] "GET / HTTP/1.1" 200 1', at: '2026-11-23T12:15:01.000Z' },
   ])('reads $line', ({ line, at }) => {
     expect(new Date(parseLogTimestamp(line, now + 3 * 3_600_000)!).toISOString()).toBe(at);
