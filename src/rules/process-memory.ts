@@ -158,7 +158,8 @@ export class ProcessMemory {
   }
 
   remember(slot: number, ip: string, at: number): void {
-    this.young.ips[slot] = ip;
+    // The string already kept stays: a new copy of the same address would only outlive its line for nothing.
+    if (this.young.ips[slot] !== ip) this.young.ips[slot] = ip;
     this.young.ipAt[slot] = at;
   }
 
