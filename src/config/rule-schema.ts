@@ -1,0 +1,130 @@
+// The rules part of the configuration schema: custom rules, packs and fail2ban filters, with their thresholds and
+// ignore lists (defaults live here, as in schema.ts).
+import { z } from 'zod';
+import { FIELD_TYPES } from '../core/types.js';
+import { PACK_NAMES } from '../rules/packs/index.js';
+import { captureName, duration, id, oneOrMany, severity } from './schema-values.js';
+
+const thresholdCount = z
+  .number()
+  .int()
+  .min(1)
+  .max(1_000_000)
+  .meta({ description: 'Matches needed to open an incident.' });
+const thresholdWithin = duration.meta({ description: 'The sliding window the matches must fall in.' });
+const thresholdBy = z.array(captureName).meta({ description: 'Captures that key the count, e.g. [ip].' });
+const ipv6Prefix = z.number().int().min(16).max(128).meta({
+  description:
+    'IPv6 addresses in an ip field of `by` count together per prefix of this length (one host has a whole /64).',
+});
+
+const threshold = z
+  .strictObject({
+    count: thresholdCount.default(1),
+    within: thresholdWithin.default(600_000),
+    by: thresholdBy.default([]),
+    ipv6Prefix: ipv6Prefix.default(64),
+  })
+  .meta({ description: 'Open an incident once `count` matches with the same `by` values fall within `within`.' });
+
+/** A pack entry's changes to the pack's thresholds: only what is given replaces the pack's value. */
+const thresholdOverride = z
+  .strictObject({
+    count: thresholdCount.optional(),
+    within: thresholdWithin.optional(),
+    by: thresholdBy.optional(),
+    ipv6Prefix: ipv6Prefix.optional(),
+  })
+  .meta({ description: "Replaces parts of the pack's thresholds." });
+
+const ignore = z
+  .union([
+    z.array(z.string().min(1)).meta({
+      description:
+        'Whole-line patterns: a matching line is ignored. Text inside a capture (a user name) can match them too.',
+    }),
+    z.record(captureName, oneOrMany(z.string().min(1))).meta({
+      description:
+        'Per capture: values whose matches are ignored; addresses and CIDR ranges for ip fields, e.g. {ip: [10.0.0.0/8]}.',
+    }),
+  ])
+  .default([]);
+
+const programs = oneOrMany(
+  z.string().regex(/^[^\s[\]():]{1,128}$/, { message: 'must be a program name as its log tag shows it, like sshd' }),
+);
+
+const dedupe = z
+  .strictObject({
+    by: z.array(captureName).min(1),
+    within: duration,
+  })
+  .meta({
+    description:
+      'Count matches with equal `by` values within `within` of each other once (one attempt that logs two lines).',
+  });
+
+const ruleActions = z
+  .array(id)
+  .default([])
+  .meta({ description: 'Response actions offered as buttons on this rule’s incidents (ids of actions:).' });
+
+export const customRule = z.strictObject({
+  id,
+  source: oneOrMany(id).meta({ description: 'The id of the source (or sources) this rule reads.' }),
+  program: programs.optional().meta({
+    description:
+      'Read only lines this program (or these) wrote, and match the pattern against their message, from its start.',
+  }),
+  pattern: oneOrMany(z.string().min(1)).meta({
+    description: 'A JavaScript regular expression with named captures, or a list of them (any may match).',
+  }),
+  ignore,
+  caseInsensitive: z.boolean().default(false),
+  severity: severity.default('medium'),
+  fields: z
+    .record(captureName, z.enum(FIELD_TYPES, { message: `must be one of ${FIELD_TYPES.join(', ')}` }))
+    .default({})
+    .meta({
+      description:
+        'Types of the named captures. A capture that fails its type is left empty; in threshold.by it rejects the line.',
+    }),
+  threshold: threshold.prefault({}),
+  dedupe: dedupe.optional(),
+  title: z.string().min(1).optional().meta({ description: 'Incident title with {capture} placeholders.' }),
+  actions: ruleActions,
+});
+
+export const packRule = z.strictObject({
+  use: z.enum(PACK_NAMES, { message: `must name a built-in pack: ${PACK_NAMES.join(', ')}` }),
+  id: id.optional().meta({ description: 'Prefix for the pack’s rule ids (default: the pack name).' }),
+  source: oneOrMany(id),
+  ignore,
+  severity: severity.optional(),
+  threshold: thresholdOverride.optional(),
+  actions: ruleActions,
+});
+
+export const fail2banRule = z
+  .strictObject({
+    fail2ban: z.string().min(1).meta({
+      description: 'A fail2ban filter file, read from this system at start, e.g. /etc/fail2ban/filter.d/sshd.conf.',
+    }),
+    id: id.optional().meta({ description: 'The rule id (default: the filter name, e.g. sshd).' }),
+    source: oneOrMany(id),
+    mode: z.string().min(1).optional().meta({ description: "The filter's mode, as filter = sshd[mode=aggressive]." }),
+    options: z
+      .record(z.string().regex(/^[\w-]+$/, { message: 'must be a filter option name' }), z.string())
+      .default({})
+      .meta({ description: "Filter options, as a jail's filter = name[key=value] gives them." }),
+    maxretry: thresholdCount.default(5).meta({ description: "fail2ban's maxretry: failures that open an incident." }),
+    findtime: thresholdWithin.default(600_000).meta({ description: "fail2ban's findtime: the window they fall in." }),
+    ignoreip: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "fail2ban's ignoreip: addresses and CIDR ranges whose failures are ignored." }),
+    severity: severity.default('medium'),
+    title: z.string().min(1).optional().meta({ description: 'Incident title with {ip}, {user} placeholders.' }),
+    actions: ruleActions,
+  })
+  .meta({ description: 'A fail2ban filter run as it is, with jail settings as the threshold.' });

@@ -1,0 +1,25 @@
+// The values every part of the configuration is made of: durations, ids, capture names, severities.
+import { z } from 'zod';
+import { SEVERITIES } from '../core/types.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+
+export const duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN), {
+    message: 'is not a duration. Write a number and a unit, like 45s, 10m or 1h30m',
+  })
+  .transform((text) => parseDuration(text) as number)
+  .meta({ description: 'A duration such as 45s, 10m, 1h30m or 1d.' });
+
+export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+  message: 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+});
+
+export const captureName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a capture name: letters, digits and "_"' });
+
+export const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+export const severity = z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` });
