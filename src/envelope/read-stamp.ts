@@ -34,14 +34,20 @@ const HOURS_KEPT = 4096;
 const hourStarts = new Map<number, number>();
 
 function localTime(year: number, month: number, day: number, hour: number, rest: number): number {
+  // Out-of-range fields (a bad stamp's day 33) would share a key with real ones: computed, never kept.
+  if (month < 0 || month > 11 || day < 1 || day > 31 || hour < 0 || hour > 23) {
+    return new Date(year, month, day, hour, 0, 0, rest).getTime();
+  }
   const key = ((year * 12 + month) * 32 + day) * 24 + hour;
   let start = hourStarts.get(key);
   if (start === undefined) {
     if (hourStarts.size >= HOURS_KEPT) hourStarts.clear();
     start = new Date(year, month, day, hour).getTime();
+    // An hour a clock change shortens or lengthens (Lord Howe's is half an hour) is computed in full every time.
+    if (new Date(year, month, day, hour + 1).getTime() - start !== 3_600_000) start = Number.NaN;
     hourStarts.set(key, start);
   }
-  return start + rest;
+  return Number.isNaN(start) ? new Date(year, month, day, hour, 0, 0, rest).getTime() : start + rest;
 }
 
 let yearOfNow = { now: Number.NaN, year: 0 };
@@ -152,12 +158,20 @@ function readIso(text: string): number | undefined {
 function readSyslog(text: string, now: number): number | undefined {
   const month = MONTHS[text.slice(0, 3)];
   if (month === undefined || text[3] !== ' ') return undefined;
-  // `Nov 23 10:15:01`, `Nov  3 10:15:01`, `Nov 23 2026 10:15:01.123`
-  const day = text[4] === ' ' ? digitsAt(text, 5, 1) : digitsAt(text, 4, 2);
-  if (day < 1 || text[6] !== ' ') return undefined;
-  const year = text[9] === ':' ? -1 : digitsAt(text, 7, 4);
-  const clock = clockAt(text, year === -1 ? 7 : 12);
-  if (!clock || (year !== -1 && text[11] !== ' ')) return undefined;
+  // `Nov 23 10:15:01`, `Nov  3 10:15:01`, `Nov 3 …`, `Nov  16 …`, `Nov 23 2026 10:15:01.123`
+  let i = text[4] === ' ' ? 5 : 4;
+  let day = digitsAt(text, i++, 1);
+  if (day < 0) return undefined;
+  if (digitsAt(text, i, 1) >= 0) day = day * 10 + digitsAt(text, i++, 1);
+  if (text[i++] !== ' ') return undefined;
+  let year = -1;
+  if (text[i + 2] !== ':') {
+    year = digitsAt(text, i, 4);
+    if (year < 0 || text[i + 4] !== ' ') return undefined;
+    i += 5;
+  }
+  const clock = clockAt(text, i);
+  if (!clock) return undefined;
   const at = (y: number) => localTime(y, month, day, clock.hour, clock.rest);
   if (year !== -1) return at(year);
   const current = currentYear(now);

@@ -82,6 +82,11 @@ class Generation {
 
 const defined = (t: number) => (Number.isNaN(t) ? undefined : t);
 
+/** Where the attempt of a key other than the process's own is kept. */
+function otherId(g: Generation, slot: number, key: string): string {
+  return `${g.names[slot]}\0${g.pids[slot]}\0${key}`;
+}
+
 /** A pid of up to nine digits as a number, else -1. */
 function pidNumber(text: string): number {
   if (text.length === 0 || text.length > 9) return -1;
@@ -100,7 +105,7 @@ export class ProcessMemory {
   /** Entries a generation takes before it becomes the old one (half the processes remembered). */
   private readonly perGeneration: number;
   private readonly names = new Map<string, number>();
-  /** Attempts for keys other than their process's own, by process and key. */
+  /** Attempts for keys other than their process's own, by process and key (two generations of MAX_OTHER_ATTEMPTS). */
   private others = new Map<string, AttemptState>();
   private retired = new Map<string, AttemptState>();
   /** The one object through which a process's own attempt is read and written. */
@@ -146,8 +151,6 @@ export class ProcessMemory {
     this.old = this.young;
     this.young = young;
     this.young.clear();
-    this.retired = this.others;
-    this.others = new Map();
     return this.insert(name, pid, kept, before >= 0 ? 0 : -1);
   }
 
@@ -173,15 +176,23 @@ export class ProcessMemory {
       !(recent(defined(g.pamPendingAt[slot]!), at) || recent(defined(g.reportedAt[slot]!), at))
     ) {
       if (own !== key) {
+        // The key may have an attempt kept apart while the slot was busy: it moves into the slot.
+        let apart: AttemptState | undefined;
+        if (this.others.size > 0 || this.retired.size > 0) {
+          const id = otherId(g, slot, key);
+          apart = this.others.get(id) ?? this.retired.get(id);
+          this.others.delete(id);
+          this.retired.delete(id);
+        }
         g.keys[slot] = key;
-        g.pamPendingAt[slot] = Number.NaN;
-        g.reportedAt[slot] = Number.NaN;
+        g.pamPendingAt[slot] = apart?.pamPendingAt ?? Number.NaN;
+        g.reportedAt[slot] = apart?.reportedAt ?? Number.NaN;
       }
       this.own.generation = g;
       this.own.slot = slot;
       return this.own;
     }
-    const id = `${g.names[slot]}\0${g.pids[slot]}\0${key}`;
+    const id = otherId(g, slot, key);
     let state = this.others.get(id) ?? this.retired.get(id);
     if (!state) {
       state = { pamPendingAt: undefined, reportedAt: undefined };
@@ -209,6 +220,8 @@ export class ProcessMemory {
         this.lastName = -1;
         this.young.clear();
         this.old.clear();
+        this.others.clear();
+        this.retired.clear();
       }
       name = this.names.size;
       this.names.set(text, name);

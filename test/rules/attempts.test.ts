@@ -151,6 +151,25 @@ describe('counting attempts', () => {
     });
   });
 
+  it("keeps a second user's attempt when the first user's goes stale (sudo logs no pid)", () => {
+    const sudo = (time: string, m: string) => `Nov 23 ${time} web1 sudo: ${m}`;
+    const pam = (time: string, user: string) =>
+      sudo(
+        time,
+        `pam_unix(sudo:auth): authentication failure; logname=${user} uid=1000 euid=0 tty=/dev/pts/1 ruser=${user} rhost=  user=${user}`,
+      );
+    const gaveUp = (time: string, user: string) =>
+      sudo(time, `   ${user} : 1 incorrect password attempt ; TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/ls`);
+    // alice's attempt holds the process's slot; bob's is kept apart, and when alice's is stale his moves in whole.
+    const lines = [
+      pam('10:00:00', 'alice'),
+      gaveUp('10:00:30', 'alice'),
+      pam('10:09:00', 'bob'),
+      gaveUp('10:10:45', 'bob'),
+    ];
+    expect(attemptsBy('sudo', lines)).toEqual({ alice: 1, bob: 1 });
+  });
+
   it("counts rsyslog's message repeated N times as N", () => {
     const line = S(6, `message repeated 4 times: [ Failed password for root from ${IP} port 22 ssh2]`);
     expect(attempts('sshd', [line])).toBe(4);

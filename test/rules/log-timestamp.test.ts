@@ -13,6 +13,8 @@ describe('parseLogTimestamp', () => {
     { line: 'Mon 2026-11-23 10:15:01 UTC web1 sshd[1]: x', at: '2026-11-23T10:15:01.000Z' },
     { line: '2026/11/23 10:15:01 [error] 812#812: *5 x', at: new Date(2026, 10, 23, 10, 15, 1).toISOString() },
     { line: 'Nov  3 2026 10:15:01.123456 web1 su[5]: x', at: new Date(2026, 10, 3, 10, 15, 1, 123).toISOString() },
+    { line: 'Nov 6 10:15:01 web1 sshd[1]: x', at: new Date(2026, 10, 6, 10, 15, 1).toISOString() },
+    { line: 'Nov  16 10:15:01 web1 sshd[1]: x', at: new Date(2026, 10, 16, 10, 15, 1).toISOString() },
     { line: '1.2.3.4 - - [23/Nov/2026:10:15:01 -0200] "GET / HTTP/1.1" 200 1', at: '2026-11-23T12:15:01.000Z' },
   ])('reads $line', ({ line, at }) => {
     expect(new Date(parseLogTimestamp(line, now + 3 * 3_600_000)!).toISOString()).toBe(at);
@@ -37,5 +39,16 @@ describe('parseLogHost', () => {
     { line: '203.0.113.7 - - [23/Nov/2026:10:15:01 +0000] "GET / HTTP/1.1" 200 1', host: undefined },
   ])('reads $host from $line', ({ line, host }) => {
     expect(parseLogHost(line)).toBe(host);
+  });
+});
+
+describe('parseLogTimestamp after a bad stamp', () => {
+  it('reads a valid line right though an invalid day of the same hour came first', () => {
+    const later = Date.parse('2026-06-01T00:00:00Z');
+    // Jan 33 is Feb 2 to Date; it must not stand for the hour of Feb 1 afterwards.
+    parseLogTimestamp('Jan 33 10:00:00 web1 sshd[1]: x', later);
+    expect(parseLogTimestamp('Feb  1 10:20:00 web1 sshd[1]: x', later)).toBe(new Date(2026, 1, 1, 10, 20).getTime());
+    parseLogTimestamp('2026-03-33T09:00:00 web1 sshd[1]: x', later);
+    expect(parseLogTimestamp('2026-04-01T09:20:00 web1 sshd[1]: x', later)).toBe(new Date(2026, 3, 1, 9, 20).getTime());
   });
 });
