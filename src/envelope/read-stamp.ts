@@ -1,26 +1,10 @@
 // When a line says it happened, read from the stamp its envelope found: incidents count attempts by the time in the
 // log, so catching up on a backlog after a restart does not squeeze hours of failures into one window. Pure.
 import type { Stamp } from './envelope.js';
+import { digits, monthAt } from './syslog.js';
 
-const MONTHS: Record<string, number> = {
-  Jan: 0,
-  Feb: 1,
-  Mar: 2,
-  Apr: 3,
-  May: 4,
-  Jun: 5,
-  Jul: 6,
-  Aug: 7,
-  Sep: 8,
-  Oct: 9,
-  Nov: 10,
-  Dec: 11,
-};
 const DAY = 86_400_000;
 
-// 2026-11-23T10:15:01.123456+00:00, 2026-11-23 10:15:01, 2026-11-23T10:15:01Z, 2026/11/23 10:15:01 (nginx), and
-// journalctl's `Mon 2026-11-23 10:15:01 UTC` once the weekday is cut.
-const ISO = /^(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))? ?(Z|[+-]\d\d:?\d\d|UTC|GMT)?/;
 // [Mon Nov 23 10:15:01.123456 2026] (Apache's error log, local time)
 const APACHE = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? (\d{4})\]/;
 // 23/Nov/2026:10:15:01 +0000 (access logs)
@@ -81,28 +65,17 @@ function readText(text: string, kind: Stamp['kind'], now: number): number | unde
   }
 }
 
-/** The number written in `count` digits at `at`, or -1. */
-function digitsAt(text: string, at: number, count: number): number {
-  let n = 0;
-  for (let i = at; i < at + count; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
-
 /** `hh:mm:ss[.fff…]` at `at`: its hour and the milliseconds after it, or undefined. */
 function clockAt(text: string, at: number): { hour: number; rest: number; end: number } | undefined {
-  const hour = digitsAt(text, at, 2);
-  const minute = digitsAt(text, at + 3, 2);
-  const second = digitsAt(text, at + 6, 2);
+  const hour = digits(text, at, 2);
+  const minute = digits(text, at + 3, 2);
+  const second = digits(text, at + 6, 2);
   if (hour < 0 || minute < 0 || second < 0 || text[at + 2] !== ':' || text[at + 5] !== ':') return undefined;
   let end = at + 8;
   let ms = 0;
   if (text[end] === '.' || text[end] === ',') {
     let i = end + 1;
-    for (; i < end + 10 && digitsAt(text, i, 1) >= 0; i++) if (i < end + 4) ms = ms * 10 + digitsAt(text, i, 1);
+    for (; i < end + 10 && digits(text, i, 1) >= 0; i++) if (i < end + 4) ms = ms * 10 + digits(text, i, 1);
     for (let d = Math.min(i, end + 4) - end - 1; d < 3; d++) ms *= 10;
     end = i;
   }
@@ -110,63 +83,47 @@ function clockAt(text: string, at: number): { hour: number; rest: number; end: n
 }
 
 function readIso(text: string): number | undefined {
-  // The common forms, read in place; anything else goes through the pattern.
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
+  // 2026-11-23T10:15:01.123456+00:00, 2026-11-23 10:15:01,123, 2026-11-23T10:15:01Z, 2026/11/23 10:15:01 (nginx), and
+  // journalctl's `2026-11-23 10:15:01 UTC` once the weekday is cut: the envelope found the stamp's end.
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
   const dash = text[4];
-  const clock = year >= 0 && month >= 1 && day >= 1 && (dash === '-' || dash === '/') ? clockAt(text, 11) : undefined;
+  const dated = year >= 0 && month >= 1 && day >= 1 && (dash === '-' || dash === '/') && text[7] === dash;
+  const clock = dated ? clockAt(text, 11) : undefined;
   if (clock && (text[10] === 'T' || text[10] === ' ')) {
     let at = clock.end;
     if (text.charCodeAt(at) === 32) at++;
     if (at >= text.length) return localTime(year, month - 1, day, clock.hour, clock.rest);
     const utc = Date.UTC(year, month - 1, day, clock.hour) + clock.rest;
     const sign = text[at];
-    if ((sign === 'Z' && at + 1 === text.length) || (text.length - at === 3 && /^(?:UTC|GMT)$/.test(text.slice(at)))) {
-      return utc;
-    }
+    const zone = text.slice(at);
+    if (zone === 'Z' || zone === 'UTC' || zone === 'GMT') return utc;
+    // journalctl names the local zone (CET, EST): the time is local.
+    if (/^[A-Za-z]{1,6}$/.test(zone)) return localTime(year, month - 1, day, clock.hour, clock.rest);
     // +01:00 or +0100
     const colon = text[at + 3] === ':' ? 1 : 0;
-    const hours = digitsAt(text, at + 1, 2);
-    const minutes = digitsAt(text, at + 3 + colon, 2);
+    const hours = digits(text, at + 1, 2);
+    const minutes = digits(text, at + 3 + colon, 2);
     if ((sign === '+' || sign === '-') && hours >= 0 && minutes >= 0 && text.length === at + 5 + colon) {
       return utc - (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
     }
   }
-  const m = ISO.exec(text);
-  if (!m) return undefined;
-  const fields = [
-    Number(m[1]),
-    Number(m[2]) - 1,
-    Number(m[3]),
-    Number(m[4]),
-    Number(m[5]),
-    Number(m[6]),
-    millis(m[7]),
-  ] as const;
-  const zone = m[8];
-  if (zone === undefined) {
-    return localTime(fields[0], fields[1], fields[2], fields[3], (fields[4] * 60 + fields[5]) * 1000 + fields[6]);
-  }
-  const utc = Date.UTC(...fields);
-  if (zone === 'Z' || zone === 'UTC' || zone === 'GMT') return utc;
-  const sign = zone[0] === '-' ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return utc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  return undefined;
 }
 
 function readSyslog(text: string, now: number): number | undefined {
-  const month = MONTHS[text.slice(0, 3)];
-  if (month === undefined || text[3] !== ' ') return undefined;
+  const month = monthAt(text, 0);
+  if (month < 0 || text[3] !== ' ') return undefined;
   // `Nov 23 10:15:01`, `Nov  3 10:15:01`, `Nov 3 …`, `Nov  16 …`, `Nov 23 2026 10:15:01.123`
   let i = text[4] === ' ' ? 5 : 4;
-  let day = digitsAt(text, i++, 1);
+  let day = digits(text, i++, 1);
   if (day < 0) return undefined;
-  if (digitsAt(text, i, 1) >= 0) day = day * 10 + digitsAt(text, i++, 1);
+  if (digits(text, i, 1) >= 0) day = day * 10 + digits(text, i++, 1);
   if (text[i++] !== ' ') return undefined;
   let year = -1;
   if (text[i + 2] !== ':') {
-    year = digitsAt(text, i, 4);
+    year = digits(text, i, 4);
     if (year < 0 || text[i + 4] !== ' ') return undefined;
     i += 5;
   }
@@ -181,8 +138,8 @@ function readSyslog(text: string, now: number): number | undefined {
 
 function readApache(text: string): number | undefined {
   const m = APACHE.exec(text);
-  const month = m ? MONTHS[m[1]!] : undefined;
-  if (!m || month === undefined) return undefined;
+  const month = m ? monthAt(m[1]!, 0) : -1;
+  if (!m || month < 0) return undefined;
   return new Date(
     Number(m[7]),
     month,
@@ -197,8 +154,8 @@ function readApache(text: string): number | undefined {
 /** An access-log time anywhere in the text. */
 export function readCommonLog(text: string): number | undefined {
   const m = CLF.exec(text);
-  const month = m ? MONTHS[m[2]!] : undefined;
-  if (!m || month === undefined) return undefined;
+  const month = m ? monthAt(m[2]!, 0) : -1;
+  if (!m || month < 0) return undefined;
   const offset = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) * 60_000;
   return Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - offset;
 }

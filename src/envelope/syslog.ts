@@ -13,8 +13,8 @@ export const MAX_REPEATED = 10_000;
 
 export const isDigit = (c: number) => c >= 48 && c <= 57;
 
-/** The digits from `at`, exactly `n` of them, or -1. */
-function digits(line: string, at: number, n: number): number {
+/** The number written in exactly `n` digits from `at`, or -1. */
+export function digits(line: string, at: number, n: number): number {
   let value = 0;
   for (let i = 0; i < n; i++) {
     const c = line.charCodeAt(at + i);
@@ -24,10 +24,16 @@ function digits(line: string, at: number, n: number): number {
   return value;
 }
 
+/** The month (0 for `Jan` … 11 for `Dec`) three letters at `at` name, or -1. */
+export function monthAt(line: string, at: number): number {
+  const name = line.slice(at, at + 3);
+  const index = name.length === 3 ? MONTHS.indexOf(name) : -1;
+  return index % 3 === 0 ? index / 3 : -1;
+}
+
 /** Whether three letters at `at` name a month (`Jan`…`Dec`). */
 export function isMonthAt(line: string, at: number): boolean {
-  const name = line.slice(at, at + 3);
-  return name.length === 3 && MONTHS.indexOf(name) % 3 === 0;
+  return monthAt(line, at) >= 0;
 }
 
 function isWeekdayAt(line: string, at: number): boolean {

@@ -11,6 +11,7 @@ describe('parseLogTimestamp', () => {
     { line: '2026-11-23T06:15:01.5-0400 web1 sshd[1]: x', at: '2026-11-23T10:15:01.500Z' },
     { line: '2026-11-23T10:15:01,25 UTC x', at: '2026-11-23T10:15:01.250Z' },
     { line: 'Mon 2026-11-23 10:15:01 UTC web1 sshd[1]: x', at: '2026-11-23T10:15:01.000Z' },
+    { line: 'Mon 2026-11-23 10:15:01 CET web1 sshd[1]: x', at: new Date(2026, 10, 23, 10, 15, 1).toISOString() },
     { line: '2026/11/23 10:15:01 [error] 812#812: *5 x', at: new Date(2026, 10, 23, 10, 15, 1).toISOString() },
     { line: 'Nov  3 2026 10:15:01.123456 web1 su[5]: x', at: new Date(2026, 10, 3, 10, 15, 1, 123).toISOString() },
     { line: 'Nov 6 10:15:01 web1 sshd[1]: x', at: new Date(2026, 10, 6, 10, 15, 1).toISOString() },
