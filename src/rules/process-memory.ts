@@ -7,6 +7,7 @@
 // garbage collectors handle worst. The state lives in typed arrays instead, in two generations of open-addressed
 // tables keyed by (host and program, pid) as numbers; the least recently heard of half is forgotten at a time.
 import type { Envelope } from '../envelope/envelope.js';
+import { digits } from '../envelope/syslog.js';
 
 /** Where one process stands in attempts for one key (an address, a user), and when (ms) each step was logged. */
 export interface AttemptState {
@@ -87,16 +88,12 @@ function otherId(g: Generation, slot: number, key: string): string {
   return `${g.names[slot]}\0${g.pids[slot]}\0${key}`;
 }
 
-/** A pid of up to nine digits as a number, else -1. */
+/**
+ * A pid as a number, else -1. Every tag's pid is digits (at most ten); they are never given names, so lines with
+ * made-up pids cannot fill the name table and make it forget every process.
+ */
 function pidNumber(text: string): number {
-  if (text.length === 0 || text.length > 9) return -1;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
+  return text.length === 0 || text.length > 10 ? -1 : digits(text, 0, text.length);
 }
 
 export class ProcessMemory {

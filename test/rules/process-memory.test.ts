@@ -58,4 +58,11 @@ describe('ProcessMemory', () => {
     // carol's attempt holds the slot: bob's is looked for apart, where hostA's bob must not be.
     expect(memory.attempt(memory.processOf(env('hostZ', '4242')), 'bob', 0).pamPendingAt).toBeUndefined();
   });
+
+  it('numbers ten-digit pids instead of naming them: a flood of made-up pids does not wipe what it knows', () => {
+    const memory = new ProcessMemory(10_000);
+    memory.remember(memory.processOf(env('h', '77')), '203.0.113.7', 0);
+    for (let i = 0; i < 5000; i++) memory.processOf(env('h', String(9_000_000_000 + i)));
+    expect(memory.ipOf(memory.processOf(env('h', '77')), 0)).toBe('203.0.113.7');
+  });
 });
