@@ -1,6 +1,6 @@
 // What to search raw log blocks for before any line is decoded: the few words that screen a source's patterns (found
 // in one pass, word-scan.ts), and for fail2ban filters, short windows Buffer#indexOf finds fastest. Pure.
-import { countPairs, WordScanner } from './word-scan.js';
+import { countPairs, rarestSlice, WordScanner } from './word-scan.js';
 
 const WINDOW = 7;
 const MIN_WINDOW = 5;
@@ -127,14 +127,5 @@ function priceWords(words: readonly string[], sample: Uint8Array | undefined): n
     for (let f = scanner.foundFrom[k]!; f < scanner.foundFrom[k + 1]!; f++) lines[scanner.found[f]!]!++;
   }
   const pairs = countPairs(sample);
-  return bytes.map((word, w) => {
-    let slice = Number.POSITIVE_INFINITY;
-    for (let at = 0; at + SPAN <= word.length; at++) {
-      let cost = 0;
-      // The later a pair in the slice, the shorter the jump where the text holds it.
-      for (let j = 1; j < SPAN; j++) cost += (j / (SPAN - 1)) * pairs[word[at + j - 1]! | (word[at + j]! << 8)]!;
-      slice = Math.min(slice, cost);
-    }
-    return 1 + LINE_COST * lines[w]! + PAIR_COST * slice;
-  });
+  return bytes.map((word, w) => 1 + LINE_COST * lines[w]! + PAIR_COST * rarestSlice(word, SPAN, pairs).cost);
 }

@@ -27,7 +27,7 @@ export class WordScanner {
     this.words = [...words];
     this.span = Math.min(MAX_SPAN, ...words.map((w) => w.length));
     const pairs = sample ? countPairs(sample) : undefined;
-    this.offsets = this.words.map((word) => (pairs ? rarestSlice(word, this.span, pairs) : 0));
+    this.offsets = this.words.map((word) => (pairs ? rarestSlice(word, this.span, pairs).at : 0));
     this.shift = new Uint8Array(PAIRS).fill(this.span - 1);
     this.endingWith = new Array(PAIRS);
     this.words.forEach((word, w) => {
@@ -118,17 +118,16 @@ function holds(data: Uint8Array, at: number, word: Uint8Array): boolean {
   return true;
 }
 
-/** Where in the word the slice of `span` bytes starts whose pairs occur least in the sample. */
-function rarestSlice(word: Uint8Array, span: number, pairs: Uint32Array): number {
-  let best = 0;
-  let bestCost = Number.POSITIVE_INFINITY;
+/**
+ * The word's slice of `span` bytes whose pairs cost the scan least in the sample: where it starts, and that cost (a
+ * pair counts more the later it is in the slice, as the scan jumps less where the text holds it).
+ */
+export function rarestSlice(word: Uint8Array, span: number, pairs: Uint32Array): { at: number; cost: number } {
+  let best = { at: 0, cost: Number.POSITIVE_INFINITY };
   for (let at = 0; at + span <= word.length; at++) {
     let cost = 0;
-    for (let j = 1; j < span; j++) cost += pairs[word[at + j - 1]! | (word[at + j]! << 8)]!;
-    if (cost < bestCost) {
-      best = at;
-      bestCost = cost;
-    }
+    for (let j = 1; j < span; j++) cost += (j / (span - 1)) * pairs[word[at + j - 1]! | (word[at + j]! << 8)]!;
+    if (cost < best.cost) best = { at, cost };
   }
   return best;
 }
