@@ -43,34 +43,38 @@ function currentYear(now: number): number {
 
 /** Milliseconds since the epoch the stamp says, or undefined when it cannot be read or lies in the future. */
 export function readStampTime(line: string, stamp: Stamp, now: number): number | undefined {
-  const text = line.slice(stamp.kind === 'journal-full' ? stamp.start + 4 : stamp.start, stamp.end);
-  const at = readText(text, stamp.kind, now);
+  const at = readAt(line, stamp, now);
   if (at === undefined || Number.isNaN(at)) return undefined;
   // A time in the future is a lie or a clock problem: count the line as arriving now.
   return at > now + 60_000 ? undefined : at;
 }
 
-function readText(text: string, kind: Stamp['kind'], now: number): number | undefined {
-  switch (kind) {
+function readAt(line: string, stamp: Stamp, now: number): number | undefined {
+  // The common stamps are read in place, in the line: this runs for every line a rule remembers.
+  switch (stamp.kind) {
     case 'iso':
     case 'nginx':
+      return readIso(line, stamp.start, stamp.end);
     case 'journal-full':
-      return readIso(text);
+      return readIso(line, stamp.start + 4, stamp.end);
     case 'syslog':
-      return readSyslog(text, now);
+      return readSyslog(line, stamp.start, stamp.end, now);
     case 'apache':
-      return readApache(text);
+      return readApache(line.slice(stamp.start, stamp.end));
     case 'clf':
-      return readCommonLog(text);
+      return readCommonLog(line.slice(stamp.start, stamp.end));
   }
 }
 
-/** `hh:mm:ss[.fff…]` at `at`: its hour and the milliseconds after it, or undefined. */
-function clockAt(text: string, at: number): { hour: number; rest: number; end: number } | undefined {
+/** Where the last clock read ended (clockAt returns its time alone, so that reading one allocates nothing). */
+let clockEnd = 0;
+
+/** `hh:mm:ss[.fff…]` at `at`: milliseconds since the start of the day, or -1; sets clockEnd. */
+function clockAt(text: string, at: number): number {
   const hour = digits(text, at, 2);
   const minute = digits(text, at + 3, 2);
   const second = digits(text, at + 6, 2);
-  if (hour < 0 || minute < 0 || second < 0 || text[at + 2] !== ':' || text[at + 5] !== ':') return undefined;
+  if (hour < 0 || minute < 0 || second < 0 || text[at + 2] !== ':' || text[at + 5] !== ':') return -1;
   let end = at + 8;
   let ms = 0;
   if (text[end] === '.' || text[end] === ',') {
@@ -79,44 +83,63 @@ function clockAt(text: string, at: number): { hour: number; rest: number; end: n
     for (let d = Math.min(i, end + 4) - end - 1; d < 3; d++) ms *= 10;
     end = i;
   }
-  return { hour, rest: (minute * 60 + second) * 1000 + ms, end };
+  clockEnd = end;
+  return ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
 
-function readIso(text: string): number | undefined {
+const HOUR = 3_600_000;
+
+/** The local time of a day's clock (ms since its start), through localTime's cache of hours. */
+function localClock(year: number, month: number, day: number, clock: number): number {
+  return localTime(year, month, day, Math.floor(clock / HOUR), clock % HOUR);
+}
+
+/** A zone journalctl names (CET, EST, UTC): letters alone. */
+function isZoneName(text: string, from: number, to: number): boolean {
+  if (to - from < 1 || to - from > 6) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
+
+function readIso(text: string, start: number, end: number): number | undefined {
   // 2026-11-23T10:15:01.123456+00:00, 2026-11-23 10:15:01,123, 2026-11-23T10:15:01Z, 2026/11/23 10:15:01 (nginx), and
   // journalctl's `2026-11-23 10:15:01 UTC` once the weekday is cut: the envelope found the stamp's end.
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const dash = text[4];
-  const dated = year >= 0 && month >= 1 && day >= 1 && (dash === '-' || dash === '/') && text[7] === dash;
-  const clock = dated ? clockAt(text, 11) : undefined;
-  if (clock && (text[10] === 'T' || text[10] === ' ')) {
-    let at = clock.end;
-    if (text.charCodeAt(at) === 32) at++;
-    if (at >= text.length) return localTime(year, month - 1, day, clock.hour, clock.rest);
-    const utc = Date.UTC(year, month - 1, day, clock.hour) + clock.rest;
-    const sign = text[at];
-    const zone = text.slice(at);
-    if (zone === 'Z' || zone === 'UTC' || zone === 'GMT') return utc;
-    // journalctl names the local zone (CET, EST): the time is local.
-    if (/^[A-Za-z]{1,6}$/.test(zone)) return localTime(year, month - 1, day, clock.hour, clock.rest);
+  const year = digits(text, start, 4);
+  const month = digits(text, start + 5, 2);
+  const day = digits(text, start + 8, 2);
+  const dash = text[start + 4];
+  const sep = text[start + 10];
+  if (year < 0 || month < 1 || day < 1 || (dash !== '-' && dash !== '/') || text[start + 7] !== dash) return undefined;
+  if (sep !== 'T' && sep !== ' ') return undefined;
+  const clock = end - start >= 19 ? clockAt(text, start + 11) : -1;
+  if (clock < 0 || clockEnd > end) return undefined;
+  let at = clockEnd;
+  if (text.charCodeAt(at) === 32 && at < end) at++;
+  if (at >= end) return localClock(year, month - 1, day, clock);
+  const utc = Date.UTC(year, month - 1, day) + clock;
+  const sign = text[at];
+  if (end - at === 1 && sign === 'Z') return utc;
+  if (sign === '+' || sign === '-') {
     // +01:00 or +0100
     const colon = text[at + 3] === ':' ? 1 : 0;
     const hours = digits(text, at + 1, 2);
     const minutes = digits(text, at + 3 + colon, 2);
-    if ((sign === '+' || sign === '-') && hours >= 0 && minutes >= 0 && text.length === at + 5 + colon) {
-      return utc - (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
-    }
+    if (hours < 0 || minutes < 0 || end !== at + 5 + colon) return undefined;
+    return utc - (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
   }
-  return undefined;
+  if (end - at === 3 && (text.startsWith('UTC', at) || text.startsWith('GMT', at))) return utc;
+  // journalctl names the local zone (CET, EST): the time is local.
+  return isZoneName(text, at, end) ? localClock(year, month - 1, day, clock) : undefined;
 }
 
-function readSyslog(text: string, now: number): number | undefined {
-  const month = monthAt(text, 0);
-  if (month < 0 || text[3] !== ' ') return undefined;
+function readSyslog(text: string, start: number, end: number, now: number): number | undefined {
+  const month = monthAt(text, start);
+  if (month < 0 || text[start + 3] !== ' ') return undefined;
   // `Nov 23 10:15:01`, `Nov  3 10:15:01`, `Nov 3 …`, `Nov  16 …`, `Nov 23 2026 10:15:01.123`
-  let i = text[4] === ' ' ? 5 : 4;
+  let i = text[start + 4] === ' ' ? start + 5 : start + 4;
   let day = digits(text, i++, 1);
   if (day < 0) return undefined;
   if (digits(text, i, 1) >= 0) day = day * 10 + digits(text, i++, 1);
@@ -127,13 +150,13 @@ function readSyslog(text: string, now: number): number | undefined {
     if (year < 0 || text[i + 4] !== ' ') return undefined;
     i += 5;
   }
-  const clock = clockAt(text, i);
-  if (!clock) return undefined;
-  const at = (y: number) => localTime(y, month, day, clock.hour, clock.rest);
-  if (year !== -1) return at(year);
+  const clock = end - i >= 8 ? clockAt(text, i) : -1;
+  if (clock < 0 || clockEnd > end) return undefined;
+  if (year !== -1) return localClock(year, month, day, clock);
   const current = currentYear(now);
+  const at = localClock(current, month, day, clock);
   // A December line read in early January belongs to last year.
-  return at(current) > now + DAY ? at(current - 1) : at(current);
+  return at > now + DAY ? localClock(current - 1, month, day, clock) : at;
 }
 
 function readApache(text: string): number | undefined {

@@ -24,11 +24,18 @@ export function digits(line: string, at: number, n: number): number {
   return value;
 }
 
+/** Three letters at `at` as one number, for comparing names without cutting them out of the line. */
+function threeLetters(line: string, at: number): number {
+  return (line.charCodeAt(at) << 16) | (line.charCodeAt(at + 1) << 8) | line.charCodeAt(at + 2);
+}
+
+const MONTH_KEYS = Array.from({ length: 12 }, (_, i) => threeLetters(MONTHS, i * 3));
+const WEEKDAY_KEYS = Array.from({ length: 7 }, (_, i) => threeLetters(WEEKDAYS, i * 3));
+
 /** The month (0 for `Jan` … 11 for `Dec`) three letters at `at` name, or -1. */
 export function monthAt(line: string, at: number): number {
-  const name = line.slice(at, at + 3);
-  const index = name.length === 3 ? MONTHS.indexOf(name) : -1;
-  return index % 3 === 0 ? index / 3 : -1;
+  // Past the end, charCodeAt is NaN and the key 0: no month.
+  return MONTH_KEYS.indexOf(threeLetters(line, at));
 }
 
 /** Whether three letters at `at` name a month (`Jan`…`Dec`). */
@@ -37,8 +44,7 @@ export function isMonthAt(line: string, at: number): boolean {
 }
 
 function isWeekdayAt(line: string, at: number): boolean {
-  const name = line.slice(at, at + 3);
-  return name.length === 3 && WEEKDAYS.indexOf(name) % 3 === 0;
+  return WEEKDAY_KEYS.includes(threeLetters(line, at));
 }
 
 /** `hh:mm:ss` at `at`: the index after it, or -1. */
@@ -94,35 +100,52 @@ export function syslogStampEnd(line: string, at: number): number {
   return end < 0 ? -1 : fractionEnd(line, end);
 }
 
-/** A program name with nothing the odd tag forms hold (brackets, parentheses). */
-const PLAIN_PROGRAM = /^[^\s[\]():]+$/;
 const TAG = /^([^\s[\]():]{1,128})\]?(?:\(([A-Za-z0-9_.-]{1,64})\))?(?:\[(\d{1,10})\])?\]?$/;
+const MAX_PROGRAM = 128;
 
-interface Tag {
-  program: string;
-  pid?: string;
-  module?: string;
+/** Whether a plain program name holds this character (anything else is left to the pattern). */
+function isProgramChar(c: number): boolean {
+  return (
+    c > SPACE &&
+    c < 127 &&
+    c !== 91 /* [ */ &&
+    c !== 93 /* ] */ &&
+    c !== 40 /* ( */ &&
+    c !== 41 /* ) */ &&
+    c !== 58 /* : */
+  );
 }
 
 /**
- * A program tag (the text before its colon): `sshd`, `sshd[123]`, `sshd(pam_unix)[123]` (Linux-PAM before 0.99), and
- * gdm's `gdm-password]` (its worker's argv[0] is `gdm-session-worker [pam/gdm-password]`), `gdm-password][123]` once
- * journald has added the pid.
+ * Reads the program tag at [at, end) (the text before its colon) into the envelope: `sshd`, `sshd[123]`,
+ * `sshd(pam_unix)[123]` (Linux-PAM before 0.99), and gdm's `gdm-password]` (its worker's argv[0] is
+ * `gdm-session-worker [pam/gdm-password]`), `gdm-password][123]` once journald has added the pid. False when it is
+ * no tag.
  */
-function parseTag(text: string): Tag | undefined {
+function readTag(line: string, at: number, end: number, env: Envelope): boolean {
   // Nearly every tag is `prog[pid]` or `prog`: read in place; the pattern takes the other forms.
-  const open = text.indexOf('[');
-  const plain = open === -1 ? text : text.slice(0, open);
-  if (plain.length > 0 && plain.length <= 128 && PLAIN_PROGRAM.test(plain)) {
-    if (open === -1) return { program: plain };
-    const pid = text.slice(open + 1, -1);
-    if (text.endsWith(']') && pid.length > 0 && pid.length <= 10 && digits(pid, 0, pid.length) >= 0) {
-      return { program: plain, pid };
+  let i = at;
+  while (i < end && isProgramChar(line.charCodeAt(i))) i++;
+  if (i > at && i - at <= MAX_PROGRAM) {
+    if (i === end) {
+      env.program = line.slice(at, end);
+      return true;
+    }
+    const pid = end - i - 2;
+    if (line.charCodeAt(i) === 91 && line.charCodeAt(end - 1) === 93 && pid > 0 && pid <= 10) {
+      if (digits(line, i + 1, pid) >= 0) {
+        env.program = line.slice(at, i);
+        env.pid = line.slice(i + 1, end - 1);
+        return true;
+      }
     }
   }
-  const m = TAG.exec(text);
-  if (!m) return undefined;
-  return { program: m[1]!, ...(m[3] ? { pid: m[3] } : {}), ...(m[2] ? { module: m[2] } : {}) };
+  const m = TAG.exec(line.slice(at, end));
+  if (!m) return false;
+  env.program = m[1]!;
+  if (m[3]) env.pid = m[3];
+  if (m[2]) env.module = m[2];
+  return true;
 }
 
 /** The token from `at` to the next space (or the end): its end. */
@@ -140,11 +163,7 @@ export function readHostTagMessage(line: string, at: number, env: Envelope, requ
   for (let token = 0; token < 2 && i < line.length; token++) {
     const end = tokenEnd(line, i);
     if (line.charCodeAt(end - 1) === 58 /* : */ && end - 1 > i) {
-      const tag = parseTag(line.slice(i, end - 1));
-      if (tag) {
-        env.program = tag.program;
-        if (tag.pid) env.pid = tag.pid;
-        if (tag.module) env.module = tag.module;
+      if (readTag(line, i, end - 1, env)) {
         setMessage(env, line, end + 1);
         return true;
       }

@@ -27,6 +27,8 @@ export const MAX_PROCESSES = 10_000;
 export const PROCESS_MEMORY_MS = 10 * 60_000;
 /** Host and program pairs given numbers at most before they are all forgotten (hosts are in the lines). */
 const MAX_NAMES = 4096;
+/** Host and program pairs compared before a lookup. */
+const RECENT_NAMES = 16;
 /** Keys other than a process's own whose attempts are kept at most. */
 const MAX_OTHER_ATTEMPTS = 1024;
 
@@ -107,9 +109,10 @@ export class ProcessMemory {
   private retired = new Map<string, AttemptState>();
   /** The one object through which a process's own attempt is read and written. */
   private readonly own = new OwnAttempt();
-  private lastHost: string | undefined;
-  private lastProgram: string | undefined;
-  private lastName = -1;
+  /** The host and program pairs named last, most recent first, with their numbers (most lines are theirs). */
+  private readonly recentHosts: string[] = [];
+  private readonly recentPrograms: string[] = [];
+  private readonly recentNames: number[] = [];
 
   constructor(limit = MAX_PROCESSES) {
     this.perGeneration = Math.max(1, Math.ceil(limit / 2));
@@ -124,18 +127,10 @@ export class ProcessMemory {
     if (env.program === undefined) return -1;
     const pidText = env.pid ?? '';
     const pid = pidNumber(pidText);
-    // Lines come in runs from one host and program: the last pair's number is reused without a lookup.
-    let name = this.lastName;
-    if (pid === -1 || name === -1 || env.host !== this.lastHost || env.program !== this.lastProgram) {
-      name = this.nameOf(
-        pid !== -1 ? `${env.host ?? ''}\0${env.program}` : `${env.host ?? ''}\0${env.program}\0${pidText}`,
-      );
-      if (pid !== -1) {
-        this.lastHost = env.host;
-        this.lastProgram = env.program;
-        this.lastName = name;
-      }
-    }
+    const name =
+      pid !== -1
+        ? this.recentName(env.host ?? '', env.program)
+        : this.nameOf(`${env.host ?? ''}\0${env.program}\0${pidText}`);
     const slot = this.young.find(name, pid);
     if (slot >= 0) return slot;
     const before = this.old.find(name, pid);
@@ -207,6 +202,25 @@ export class ProcessMemory {
     return this.young.size + this.old.size;
   }
 
+  // A log's lines come from a few hosts and programs, interleaved: the pairs named last are compared before any
+  // name is put together and looked up.
+  private recentName(host: string, program: string): number {
+    const hosts = this.recentHosts;
+    for (let i = 0; i < hosts.length; i++) {
+      if (hosts[i] === host && this.recentPrograms[i] === program) return this.recentNames[i]!;
+    }
+    const name = this.nameOf(`${host}\0${program}`);
+    if (hosts.length === RECENT_NAMES) {
+      hosts.pop();
+      this.recentPrograms.pop();
+      this.recentNames.pop();
+    }
+    hosts.unshift(host);
+    this.recentPrograms.unshift(program);
+    this.recentNames.unshift(name);
+    return name;
+  }
+
   /** A number for a host and program (and a pid that is not a number); all are forgotten past MAX_NAMES. */
   private nameOf(text: string): number {
     let name = this.names.get(text);
@@ -214,7 +228,9 @@ export class ProcessMemory {
       if (this.names.size >= MAX_NAMES) {
         // Numbers are reused from 0: what the tables hold under them is forgotten with them.
         this.names.clear();
-        this.lastName = -1;
+        this.recentHosts.length = 0;
+        this.recentPrograms.length = 0;
+        this.recentNames.length = 0;
         this.young.clear();
         this.old.clear();
         this.others.clear();

@@ -33,7 +33,7 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, state: Mat
     }
     const m = pattern.regex.exec(text);
     if (!m) continue;
-    const captures: Record<string, string | undefined> = m.groups ?? {};
+    const captures = capturesOf(pattern, m.groups);
     if (pattern.check === 'probe-path' && !isProbePath(captures.path ?? '')) continue;
     if (pattern.detail !== undefined) captures.detail ??= pattern.detail;
     // Only lines that pair into attempts or pass an address on need their process remembered.
@@ -42,7 +42,7 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, state: Mat
     const at = process === -1 ? now : (line.time(now) ?? now);
     if (pattern.ipFromClient) captures.ip = env?.client;
     if (pattern.ipFromProcess && captures.ip === undefined && process !== -1) captures.ip = memory.ipOf(process, at);
-    const verdict = settleMatch(rule, line.text, captures, { times: timesOf(pattern, captures, env) });
+    const verdict = settleMatch(rule, line.text, captures, timesOf(pattern, captures, env));
     if (verdict.outcome !== 'matched' || process === -1) return verdict;
     if (verdict.fields.ip !== undefined) memory.remember(process, verdict.fields.ip, at);
     // Lines pair into one attempt only when they name the same key: a line that cannot be counted for anyone takes
@@ -95,6 +95,23 @@ function attemptKey(by: readonly string[], fields: Readonly<Record<string, strin
     key += `${value}\0`;
   }
   return key;
+}
+
+/**
+ * The pattern's named groups as a plain object. A match's `groups` is a dictionary object: enumerating it took longer
+ * than matching the line, so only the names the pattern is known to capture are read from it.
+ */
+function capturesOf(
+  pattern: CompiledPattern,
+  groups: Readonly<Record<string, string | undefined>> | undefined,
+): Record<string, string | undefined> {
+  const captures: Record<string, string | undefined> = {};
+  if (groups === undefined) return captures;
+  for (const name of pattern.captures) {
+    const value = groups[name];
+    if (value !== undefined) captures[name] = value;
+  }
+  return captures;
 }
 
 /** Lines at most one line stands for: rsyslog's repeat count times sudo's attempts, both written by the log. */

@@ -51,7 +51,7 @@ const BEYOND_ASCII = /[\u0080-\uffff]/;
 const LINE_COST = 220;
 const PAIR_COST = 0.15;
 /** The slice the scan aligns words on; a shorter word shortens every jump, so words are at least this long. */
-const SPAN = 5;
+const SPAN = 8;
 
 /**
  * Few words that between them screen every pattern: a pattern is settled by a word that every literal of one of its
@@ -74,7 +74,7 @@ export function chooseScreenWords(
     // the sample prices the rest ("from " is in most lines).
     if (anchor.length >= SPAN && anchor.replace(/[^A-Za-z0-9_]/g, '').length >= 3) words.add(anchor);
     // Short words ("user", "from") are in too many lines to screen any out.
-    for (const m of anchor.matchAll(/[A-Za-z0-9_]{5,}/g)) {
+    for (const m of anchor.matchAll(/[A-Za-z0-9_]{8,}/g)) {
       words.add(m[0]);
       // "Authentication" and "authentication" share "uthentication".
       if (m[0].length > SPAN) words.add(m[0].slice(1));

@@ -87,16 +87,13 @@ export function settleMatch(
   rule: CompiledRule,
   line: string,
   captures: Readonly<Record<string, string | undefined>>,
-  extra: { times?: number } = {},
+  times = 1,
 ): RuleVerdict {
   if (rule.ignore.lines.length > 0 && rule.ignore.lines.some((r) => r.test(line))) return { outcome: 'ignored', rule };
   const typed = typeCaptures(rule, captures);
   if (!('fields' in typed)) return typed;
   if (isIgnoredByField(rule.ignore, typed.fields)) return { outcome: 'ignored', rule };
-  return {
-    outcome: 'matched',
-    rule,
-    fields: typed.fields,
-    ...(extra.times && extra.times > 1 ? { times: extra.times } : {}),
-  };
+  const verdict: RuleVerdict = { outcome: 'matched', rule, fields: typed.fields };
+  if (times > 1) verdict.times = times;
+  return verdict;
 }
