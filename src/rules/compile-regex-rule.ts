@@ -1,6 +1,7 @@
 // A regex rule's compilation, for custom rules and packs alike: its patterns (each checked for catastrophic
 // backtracking, its literals found for the screen), the names they capture against the fields, titles and keys the
 // rule declares, and its ignore list.
+
 import { isIP } from 'node:net';
 import type { IgnoreConfig } from '../config/schema.js';
 import type { ConfigProblem } from '../core/errors.js';
@@ -9,6 +10,7 @@ import { webServerOf } from '../envelope/web-server-logs.js';
 import type { CompiledPattern, CompiledRule } from './compile.js';
 import { FIELD_TYPE_HELP } from './field-types.js';
 import { analyzePattern } from './pattern-analysis.js';
+import { unnameGroups } from './regex-groups.js';
 import type { FieldIgnore, RuleIgnore } from './verdict.js';
 
 /** A regex rule before compiling: a custom rule's config, or a pack's message rule with its entry's settings. */
@@ -174,9 +176,9 @@ function compilePattern(
   problems: ConfigProblem[],
   warnings: ConfigProblem[],
 ): CompiledPattern | undefined {
-  let regex: RegExp;
   try {
-    regex = new RegExp(source, flags);
+    // Checked as written: errors name the groups the operator wrote.
+    new RegExp(source, flags);
   } catch (error) {
     const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
     problems.push({ path, message: `is not a valid regular expression (${reason}). Check brackets and escapes.` });
@@ -192,7 +194,15 @@ function compilePattern(
   const anchorSets = [analysis.anchors, ...analysis.anchorSets.filter((set) => set !== analysis.anchors)].filter(
     (set) => set.length > 0,
   );
-  return { regex, anchors: analysis.anchors, anchorSets, captures: analysis.captures };
+  // Matched without names: the groups are read by number.
+  const numbered = unnameGroups(source);
+  return {
+    regex: new RegExp(numbered.source, flags),
+    groups: numbered.names,
+    anchors: analysis.anchors,
+    anchorSets,
+    captures: analysis.captures,
+  };
 }
 
 function checkFieldNames(spec: RegexRuleSpec, patterns: CompiledPattern[], problems: ConfigProblem[]): void {

@@ -15,7 +15,9 @@ import { WEB_FIELDS } from './web/web-rule.js';
 import type { WebCategory } from './web/web-signatures.js';
 
 export interface CompiledPattern {
+  /** The pattern with its groups unnamed: `groups` says which number each name has. */
   regex: RegExp;
+  groups: readonly [name: string, index: number][];
   /** Every match contains one of these (empty: no prefilter possible). */
   anchors: string[];
   /** Each of these sets is one the pattern's matches all contain a literal of: the screen picks among them. */

@@ -33,7 +33,7 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, state: Mat
     }
     const m = pattern.regex.exec(text);
     if (!m) continue;
-    const captures = capturesOf(pattern, m.groups);
+    const captures = capturesOf(pattern, m);
     if (pattern.check === 'probe-path' && !isProbePath(captures.path ?? '')) continue;
     if (pattern.detail !== undefined) captures.detail ??= pattern.detail;
     // Only lines that pair into attempts or pass an address on need their process remembered.
@@ -97,18 +97,11 @@ function attemptKey(by: readonly string[], fields: Readonly<Record<string, strin
   return key;
 }
 
-/**
- * The pattern's named groups as a plain object. A match's `groups` is a dictionary object: enumerating it took longer
- * than matching the line, so only the names the pattern is known to capture are read from it.
- */
-function capturesOf(
-  pattern: CompiledPattern,
-  groups: Readonly<Record<string, string | undefined>> | undefined,
-): Record<string, string | undefined> {
+/** The pattern's named groups, by name. */
+function capturesOf(pattern: CompiledPattern, match: RegExpExecArray): Record<string, string | undefined> {
   const captures: Record<string, string | undefined> = {};
-  if (groups === undefined) return captures;
-  for (const name of pattern.captures) {
-    const value = groups[name];
+  for (const [name, index] of pattern.groups) {
+    const value = match[index];
     if (value !== undefined) captures[name] = value;
   }
   return captures;

@@ -1,6 +1,6 @@
 // What to search raw log blocks for before any line is decoded: the few words that screen a source's patterns (found
 // in one pass, word-scan.ts), and for fail2ban filters, short windows Buffer#indexOf finds fastest. Pure.
-import { countPairs, rarestSlice, WordScanner } from './word-scan.js';
+import { countPairs, rarestSlice } from './word-scan.js';
 
 const WINDOW = 7;
 const MIN_WINDOW = 5;
@@ -65,8 +65,6 @@ export function chooseScreenWords(
   patterns: readonly (readonly (readonly string[])[])[],
   sample?: Uint8Array,
 ): string[] {
-  const settledBy = (sets: readonly (readonly string[])[], word: string) =>
-    sets.some((set) => set.length > 0 && set.every((anchor) => anchor.includes(word)));
   const uncovered = patterns.filter((sets) => sets.length > 0);
   const words = new Set<string>();
   for (const anchor of uncovered.flat(2)) {
@@ -82,8 +80,12 @@ export function chooseScreenWords(
   }
   const list = [...words];
   const prices = priceWords(list, sample);
-  // Which patterns each word settles, found once.
-  const settles = list.map((word) => uncovered.flatMap((sets, p) => (settledBy(sets, word) ? [p] : [])));
+  // Which patterns each word settles, found once (plain loops: this runs once, before anything is compiled).
+  const settles = list.map((word) => {
+    const settled: number[] = [];
+    for (let p = 0; p < uncovered.length; p++) if (settledBy(uncovered[p]!, word)) settled.push(p);
+    return settled;
+  });
   const covered = new Array<boolean>(uncovered.length).fill(false);
   const chosen: string[] = [];
   for (let left = uncovered.length; left > 0; ) {
@@ -115,17 +117,35 @@ export function chooseScreenWords(
   return [...new Set(chosen)];
 }
 
+/** Whether every literal of one of the pattern's anchor sets contains the word. */
+function settledBy(sets: readonly (readonly string[])[], word: string): boolean {
+  for (const set of sets) {
+    let all = set.length > 0;
+    for (let i = 0; all && i < set.length; i++) all = set[i]!.length >= word.length && set[i]!.includes(word);
+    if (all) return true;
+  }
+  return false;
+}
+
 /** What each word costs as a screen word (see chooseScreenWords): without a sample, long words are cheap. */
 function priceWords(words: readonly string[], sample: Uint8Array | undefined): number[] {
   if (!sample || sample.length === 0 || words.length === 0) return words.map((word) => 40_000 / word.length);
-  const bytes = words.map((word) => Buffer.from(word));
-  // The lines of the sample each word is in, found in one pass for all of them.
-  const lines = new Array<number>(words.length).fill(0);
-  const scanner = new WordScanner(bytes);
-  const found = scanner.scan(sample);
-  for (let k = 0; k < found; k++) {
-    for (let f = scanner.foundFrom[k]!; f < scanner.foundFrom[k + 1]!; f++) lines[scanner.found[f]!]!++;
-  }
   const pairs = countPairs(sample);
-  return bytes.map((word, w) => 1 + LINE_COST * lines[w]! + PAIR_COST * rarestSlice(word, SPAN, pairs).cost);
+  const data = Buffer.from(sample.buffer, sample.byteOffset, sample.length);
+  return words.map((text) => {
+    const word = Buffer.from(text);
+    return 1 + LINE_COST * linesHolding(data, word) + PAIR_COST * rarestSlice(word, SPAN, pairs).cost;
+  });
+}
+
+/** How many lines of data hold the word (Buffer#indexOf: this runs once per word, before anything is compiled). */
+function linesHolding(data: Buffer, word: Uint8Array): number {
+  let lines = 0;
+  for (let at = data.indexOf(word); at !== -1; ) {
+    lines++;
+    const end = data.indexOf(10, at + word.length);
+    if (end === -1) break;
+    at = data.indexOf(word, end + 1);
+  }
+  return lines;
 }

@@ -3,6 +3,8 @@
 // EPOCH, TAI64N). The date is cut out of the line before the regexes see it, as fail2ban does, and gives the time
 // that maxretry/findtime windows count in. Pure (the clock is passed in for year-less dates).
 
+import { unnameGroups } from '../regex-groups.js';
+
 export interface FoundDate {
   /** The line without the date (what fail2ban's regexes are matched against). */
   readonly rest: string;
@@ -109,47 +111,6 @@ interface Template {
   last?: { text: string; found: DateMatch };
 }
 
-// Named groups to numbered ones, \k<name> to \N: returns the source and each name's number.
-function unname(source: string): { source: string; names: [string, number][] } {
-  const names: [string, number][] = [];
-  let out = '';
-  let count = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i]!;
-    if (ch === '\\') {
-      const k = /^\\k<(\w+)>/.exec(source.slice(i));
-      if (k && !inClass) {
-        const index = names.find(([n]) => n === k[1])?.[1];
-        out += `(?:\\${index})`;
-        i += k[0].length - 1;
-        continue;
-      }
-      out += source.slice(i, i + 2);
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (ch === ']') inClass = false;
-      out += ch;
-      continue;
-    }
-    if (ch === '[') inClass = true;
-    if (ch === '(') {
-      const named = /^\(\?<(\w+)>/.exec(source.slice(i));
-      if (named) {
-        names.push([named[1]!, ++count]);
-        out += '(';
-        i += named[0].length - 1;
-        continue;
-      }
-      if (source[i + 1] !== '?') count++;
-    }
-    out += ch;
-  }
-  return { source: out, names };
-}
-
 // A strftime-like pattern to a JS regex source whose group "date" is the part to cut out of the line.
 function templateSource(pattern: string, anchored: boolean): string {
   let p = pattern.trim();
@@ -205,7 +166,7 @@ function compile(pattern: string, anchored: boolean): Template[] {
       compile(pattern.replace('{DATE}', t), anchored),
     );
   }
-  const { source, names } = unname(templateSource(pattern, anchored));
+  const { source, names } = unnameGroups(templateSource(pattern, anchored));
   const number = (name: string) => names.find(([n]) => n === name)?.[1] ?? 0;
   const fields = Object.fromEntries(FIELDS.map((f) => [f, number(f)])) as Fields;
   return [{ regex: new RegExp(source, /%[aAbBp]/.test(pattern) ? 'i' : ''), fields, date: number('date') }];

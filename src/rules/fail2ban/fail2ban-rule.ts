@@ -75,6 +75,7 @@ export function compileFail2banRule(
     patterns: [
       {
         regex: /(?!)/,
+        groups: [],
         anchors: compiled.literals ?? [],
         anchorSets: compiled.literals ? [compiled.literals] : [],
         captures: ['ip', 'user'],
