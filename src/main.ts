@@ -1,5 +1,7 @@
 // The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
+import type { ProtectedTargets } from './actions/protected-targets.js';
+import { hostTargetsOf } from './actions/read-host-targets.js';
 import { type ActionClick, createResponder } from './actions/responder.js';
 import { type CommandResult, type RunCommandOptions, runCommand } from './actions/run-command.js';
 import type { LoadedConfig } from './config/load.js';
@@ -46,6 +48,8 @@ export interface LogwardenDeps {
   runCommand?(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult>;
   /** Record what response actions would run, run nothing. */
   dryRun?: boolean;
+  /** The targets no action may act on; by default read from this host (read-host-targets.ts). */
+  protectedTargets?(): ProtectedTargets;
   /** Escalation mail, when the config has escalation: an SMTP transport, and links to incidents' Slack messages. */
   mail?: {
     transport: MailTransport;
@@ -161,6 +165,9 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     ...(deps.dryRun ? { dryRun: true } : {}),
     commitOptions,
     onChange: () => deps.slack?.wake(),
+    protectedTargets:
+      deps.protectedTargets ??
+      hostTargetsOf(config.protect, deps.env, logger, { slack: !!config.slack, smtp: !!config.escalation }),
   });
 
   const processChunk = (chunk: LineChunk) => {

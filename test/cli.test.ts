@@ -146,6 +146,7 @@ describe('logwarden schema', () => {
       'rules',
       'actions',
       'commands',
+      'protect',
       'incidents',
       'roles',
       'slack',

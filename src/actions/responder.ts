@@ -3,11 +3,12 @@
 // one runner, verify it, record everything, and later undo it — by a click or when its ttl passes, even after a
 // restart. I/O (store, runner, clock) is passed in.
 import type { CommandsConfig } from '../config/schema.js';
-import type { Clock, FieldType } from '../core/types.js';
+import type { ActionPlan, Clock, FieldType, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
 import type { ActionOutcome, CommitOptions, SqliteStore } from '../store/sqlite-store.js';
-import type { ActionCatalog } from './action-catalog.js';
-import { renderArgv } from './render-argv.js';
+import type { ActionCatalog, ResolvedAction } from './action-catalog.js';
+import { type ProtectedTargets, protectionOfValues } from './protected-targets.js';
+import { type ArgvResult, renderArgv } from './render-argv.js';
 import type { CommandResult, RunCommandOptions } from './run-command.js';
 
 export interface ResponderDeps {
@@ -25,6 +26,8 @@ export interface ResponderDeps {
   commitOptions: CommitOptions;
   /** Something changed that Slack should show. */
   onChange(): void;
+  /** The targets no action may act on, as they are now. */
+  protectedTargets(): ProtectedTargets;
 }
 
 export interface ActionClick {
@@ -61,28 +64,56 @@ export function createResponder(deps: ResponderDeps): Responder {
     envAllowlist: deps.commands.env,
     maxOutput: deps.commands.maxOutput,
   });
-  const argvFor = (incidentId: number, template: readonly string[]) => {
-    const incident = store.readIncident(incidentId)?.incident;
-    const types = incident ? deps.rules.get(incident.rule)?.fields : undefined;
-    if (!incident || !types) return { ok: false as const, reason: 'its incident or rule is no longer configured' };
-    return renderArgv(template, incident.fields, types);
+  const typesOf = (incident: Incident) => deps.rules.get(incident.rule)?.fields;
+  // The argvs a request confirms, filled with the incident's values now, each checked against its type.
+  const planFor = (
+    incident: Incident | undefined,
+    action: ResolvedAction,
+  ): { ok: true; plan: ActionPlan } | { ok: false; reason: string } => {
+    const types = incident ? typesOf(incident) : undefined;
+    if (!incident || !types) return { ok: false, reason: 'its incident or rule is no longer configured' };
+    const fill = (template: readonly string[] | undefined): ArgvResult | undefined =>
+      template ? renderArgv(template, incident.fields, types) : undefined;
+    const argv = fill(action.command)!;
+    const undo = fill(action.undo);
+    const verify = fill(action.verify);
+    for (const r of [argv, undo, verify]) if (r && !r.ok) return r;
+    const values = Object.fromEntries(
+      action.fields.flatMap((f) => (incident.fields[f] === undefined ? [] : [[f, incident.fields[f]!]])),
+    );
+    const plan: ActionPlan = { argv: (argv as { argv: string[] }).argv, values };
+    if (undo?.ok) plan.undo = undo.argv;
+    if (verify?.ok) plan.verify = verify.argv;
+    if (action.ttl !== undefined) plan.ttl = action.ttl;
+    return { ok: true, plan };
+  };
+  const protectionOf = (incident: Incident | undefined, plan: ActionPlan) => {
+    const types = incident ? typesOf(incident) : undefined;
+    return types ? protectionOfValues(plan.values, types, deps.protectedTargets()) : undefined;
   };
 
   const execute = async (runId: number, click: ActionClick): Promise<string | undefined> => {
     const action = catalog.get(click.actionId)!;
-    const argv = argvFor(click.incidentId, action.command);
+    const incident = store.readIncident(click.incidentId)?.incident;
+    const stored = store.readActionRun(runId)?.plan;
+    // Runs requested before plans were kept are filled now, as they always were.
+    const planned = stored ? { ok: true as const, plan: stored } : planFor(incident, action);
+    // Checked again right before running: the host's addresses and resolvers may have changed since.
+    const protection = planned.ok ? protectionOf(incident, planned.plan) : undefined;
     let outcome: ActionOutcome;
-    if (!argv.ok) {
-      outcome = { state: 'refused', detail: argv.reason };
+    if (!planned.ok) {
+      outcome = { state: 'refused', detail: planned.reason };
+    } else if (protection) {
+      outcome = { state: 'refused', detail: protection };
     } else if (action.dryRun || deps.dryRun) {
-      outcome = { state: 'dry-run', argv: argv.argv };
+      outcome = { state: 'dry-run', argv: planned.plan.argv };
     } else {
-      const result = await deps.run(argv.argv, runOptions(action.timeout));
+      const { plan } = planned;
+      const result = await deps.run(plan.argv, runOptions(action.timeout));
       const succeeded = result.exitCode === 0;
       let verified: boolean | undefined;
-      if (succeeded && action.verify) {
-        const verifyArgv = argvFor(click.incidentId, action.verify);
-        verified = verifyArgv.ok && (await deps.run(verifyArgv.argv, runOptions(action.timeout))).exitCode === 0;
+      if (succeeded && plan.verify) {
+        verified = (await deps.run(plan.verify, runOptions(action.timeout))).exitCode === 0;
       }
       outcome = {
         state: succeeded ? 'succeeded' : 'failed',
@@ -93,7 +124,7 @@ export function createResponder(deps: ResponderDeps): Responder {
         ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
         ...(result.detail ? { detail: result.detail } : {}),
         ...(verified !== undefined ? { verified } : {}),
-        ...(succeeded && action.undo ? { undo: action.ttl ? { at: clock() + action.ttl } : {} } : {}),
+        ...(succeeded && plan.undo ? { undo: plan.ttl !== undefined ? { at: clock() + plan.ttl } : {} } : {}),
       };
     }
     const run = store.finishAction(runId, outcome, clock(), deps.commitOptions);
@@ -119,7 +150,17 @@ export function createResponder(deps: ResponderDeps): Responder {
     if (!store.claimUndo(runId, actor, clock()))
       return `${action.label} is not waiting to be undone (already undone, or being undone).`;
     deps.onChange();
-    const argv = argvFor(run.incidentId, action.undo);
+    // The undo of what ran: the argv kept with the run (older runs: filled from the incident now).
+    const argv: ArgvResult = run.plan
+      ? run.plan.undo
+        ? { ok: true, argv: run.plan.undo }
+        : { ok: false, reason: 'the run kept no undo command' }
+      : (() => {
+          const planned = planFor(store.readIncident(run.incidentId)?.incident, action);
+          return planned.ok && planned.plan.undo
+            ? { ok: true as const, argv: planned.plan.undo }
+            : { ok: false as const, reason: planned.ok ? 'no undo command' : planned.reason };
+        })();
     let result: Parameters<SqliteStore['finishUndo']>[1];
     if (!argv.ok) result = { ok: false, detail: argv.reason };
     else if (action.dryRun || deps.dryRun) result = { ok: true, argv: argv.argv, detail: 'dry run: nothing was run' };
@@ -158,7 +199,47 @@ export function createResponder(deps: ResponderDeps): Responder {
           `The action ${click.actionId.slice(0, 64)} is not offered for this incident. Nothing was done.`,
         );
       }
-      const claim = store.claimAction({ ...click, approvals: action.approvals }, clock(), deps.commitOptions);
+      const found = store.readIncident(click.incidentId);
+      const refuse = (audited: string, reason: string, reply: string) => {
+        store.appendAudit({
+          at: clock(),
+          actor: click.actor,
+          action: audited,
+          incidentId: click.incidentId,
+          data: { action: click.actionId, attempt: click.attempt, reason },
+        });
+        return Promise.resolve(reply);
+      };
+      if (found && (found.incident.status !== 'open' || found.decisions.resolvedBy)) {
+        return refuse(
+          'action:refused',
+          'incident resolved',
+          `Incident #${click.incidentId} is ${found.decisions.resolvedBy ? 'resolved' : 'closed'}: ${action.label} is not run on it. Undo stays available.`,
+        );
+      }
+      // A new request confirms the argv filled with the incident's values now; approving an earlier request runs the
+      // argv kept with it, whatever the incident says by then.
+      const existing = store.readActionRunFor(click.incidentId, click.actionId, click.attempt);
+      let plan: ActionPlan | undefined;
+      if (!existing && found) {
+        const planned = planFor(found.incident, action);
+        if (planned.ok) {
+          plan = planned.plan;
+          const protection = protectionOf(found.incident, plan);
+          if (protection) {
+            return refuse(
+              'action:protected',
+              protection,
+              `${action.label} was refused: ${protection}. Nothing was run.`,
+            );
+          }
+        }
+      }
+      const claim = store.claimAction(
+        { ...click, approvals: action.approvals, ...(plan ? { plan } : {}) },
+        clock(),
+        deps.commitOptions,
+      );
       deps.onChange();
       switch (claim.outcome) {
         case 'no-incident':

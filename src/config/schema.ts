@@ -1,5 +1,6 @@
 // The one place logwarden's configuration is described: shapes, defaults and the help text editors show (the rules'
 // part in rule-schema.ts, the values both use in schema-values.ts).
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PRESET_NAMES } from '../actions/presets.js';
 import { customRule, fail2banRule, packRule } from './rule-schema.js';
@@ -168,6 +169,14 @@ const escalation = z
   })
   .meta({ description: 'Escalation by email (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASS, SMTP_SECURE).' });
 
+/** `10.0.0.5`, `10.0.0.0/24`, `2001:db8::/48`: the prefix within the family's bits. */
+function isAddressOrRange(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0 || address.includes('%')) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+}
+
 export const configSchema = z
   .strictObject({
     store: z
@@ -197,6 +206,38 @@ export const configSchema = z
           .meta({ description: 'Bytes of stdout and stderr kept (each); the rest is cut, its hash is kept.' }),
       })
       .prefault({}),
+    protect: z
+      .strictObject({
+        ips: z
+          .array(
+            z.string().refine((v) => isAddressOrRange(v), {
+              message: 'must be an address or a CIDR range, like 10.0.0.0/24 or 2001:db8::/48',
+            }),
+          )
+          .default([])
+          .meta({ description: 'Addresses and ranges no action may act on (admin networks, bastions).' }),
+        users: z
+          .array(z.string().min(1))
+          .default([])
+          .meta({ description: 'Accounts no action may act on (root and system accounts always are).' }),
+        hosts: z
+          .array(z.string().min(1))
+          .default([])
+          .meta({ description: 'Host names no action may act on (this host and localhost always are).' }),
+        shortestPrefix: z
+          .strictObject({
+            ipv4: z.number().int().min(0).max(32).default(16),
+            ipv6: z.number().int().min(0).max(128).default(32),
+          })
+          .prefault({})
+          .meta({
+            description: 'The widest cidr value an action may take: /16 for IPv4, /32 for IPv6 unless lowered.',
+          }),
+      })
+      .prefault({})
+      .meta({
+        description: 'Targets no response action may touch, on top of the built-in ones (README: Security model).',
+      }),
     incidents: z
       .strictObject({
         reopenAfter: duration.default(3_600_000).meta({ description: 'Close an incident after this long quiet.' }),
@@ -282,6 +323,7 @@ export type Fail2banRuleConfig = Extract<RuleEntry, { fail2ban: unknown }>;
 export type ThresholdConfig = CustomRuleConfig['threshold'];
 export type ActionConfig = Config['actions'][number];
 export type CommandsConfig = Config['commands'];
+export type ProtectConfig = Config['protect'];
 export type EscalationConfig = NonNullable<Config['escalation']>;
 export type OncallConfig = NonNullable<EscalationConfig['oncall']>;
 export type EscalationPolicy = NonNullable<EscalationConfig['policies'][keyof EscalationConfig['policies']]>;

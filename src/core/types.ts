@@ -3,7 +3,7 @@
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const FIELD_TYPES = ['ip', 'cidr', 'user', 'host', 'port', 'int', 'word', 'text'] as const;
+export const FIELD_TYPES = ['ip', 'cidr', 'user', 'host', 'port', 'int', 'signed', 'word', 'text'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Where a chunk of lines came from, precise enough to resume there after a restart. */
@@ -97,6 +97,21 @@ export type ActionRunState =
 export type UndoState = 'available' | 'running' | 'done' | 'failed';
 
 /** One attempt at a response action, as the store keeps it. Slack user ids come from Slack, never from logs. */
+/**
+ * What a person confirmed when they requested a run: the argv, its undo and verify, filled with the incident's
+ * values of that moment. An approval, an undo, a ttl or a restart runs exactly these, never the incident's values
+ * of the moment they happen.
+ */
+export interface ActionPlan {
+  argv: string[];
+  undo?: string[];
+  verify?: string[];
+  /** The values the argvs were filled with, by field. */
+  values: Record<string, string>;
+  /** When set, the undo runs by itself this many ms after the command succeeded (or was interrupted). */
+  ttl?: number;
+}
+
 export interface ActionRun {
   id: number;
   incidentId: number;
@@ -107,6 +122,8 @@ export interface ActionRun {
   requestedBy: string;
   requestedAt: number;
   approvedBy?: string;
+  /** What was confirmed; absent for runs requested before plans were kept, or refused before any argv was made. */
+  plan?: ActionPlan;
   argv?: string[];
   exitCode?: number;
   durationMs?: number;

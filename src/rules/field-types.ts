@@ -25,9 +25,18 @@ function isDottedQuad(v: string): boolean {
   return parts === 4;
 }
 
+/** An address as node:net reads it, without an IPv6 zone id (`fe80::1%eth0` names an interface, not a host). */
+function isAddress(v: string): boolean {
+  return isDottedQuad(v) || (!v.includes('%') && isIP(v) !== 0);
+}
+
+// What inet_aton reads as an address: `0x7f000001`, `2130706433`, `0177.1`, `127.1` all reach 127.0.0.1 when a
+// command resolves the "host" it is given.
+const NUMERIC_HOST = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?$/i;
+
 function isHost(v: string): boolean {
-  if (isIP(v) !== 0) return true;
-  if (v.length > 253) return false;
+  if (isAddress(v)) return true;
+  if (v.length > 253 || NUMERIC_HOST.test(v)) return false;
   const labels = (v.endsWith('.') ? v.slice(0, -1) : v).split('.');
   return labels.every((l) => HOST_LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1] ?? '');
 }
@@ -35,31 +44,38 @@ function isHost(v: string): boolean {
 function isCidr(v: string): boolean {
   const slash = v.indexOf('/');
   if (slash < 0) return false;
-  const version = isIP(v.slice(0, slash));
+  const address = v.slice(0, slash);
+  const version = isAddress(address) ? isIP(address) : 0;
   const bits = v.slice(slash + 1);
   if (version === 0 || !/^\d{1,3}$/.test(bits)) return false;
   return Number(bits) <= (version === 4 ? 32 : 128);
 }
 
+const LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/;
+
 export const FIELD_VALIDATORS: Record<FieldType, (value: string) => boolean> = {
-  ip: (v) => isDottedQuad(v) || isIP(v) !== 0,
+  ip: isAddress,
   cidr: isCidr,
-  // POSIX-ish login names, plus the trailing $ of machine accounts.
-  user: (v) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/.test(v),
+  // POSIX-ish login names, plus the trailing $ of machine accounts; with a letter, as a name of digits alone is read
+  // as a uid by pkill -u, chown and the like (`0` is root).
+  user: (v) => LOGIN_NAME.test(v) && /[A-Za-z]/.test(v),
   host: isHost,
   port: (v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65_535,
-  int: (v) => /^-?\d{1,15}$/.test(v),
+  // No sign: `kill -TERM -1` signals every process.
+  int: (v) => /^\d{1,15}$/.test(v),
+  signed: (v) => /^-?\d{1,15}$/.test(v),
   word: (v) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,255}$/.test(v),
   text: () => true,
 };
 
 export const FIELD_TYPE_HELP: Record<FieldType, string> = {
-  ip: 'an IPv4 or IPv6 address',
+  ip: 'an IPv4 or IPv6 address (without a zone id)',
   cidr: 'an address with a prefix length, like 10.0.0.0/8',
-  user: 'a login name: letters, digits, "_", "." or "-", at most 32, not starting with "-"',
-  host: 'a host name or an IP address',
+  user: 'a login name: letters, digits, "_", "." or "-", at most 32, not starting with "-", with at least one letter',
+  host: 'a host name or an IP address (not a number such as 0x7f000001)',
   port: 'a port number from 1 to 65535',
-  int: 'a whole number',
+  int: 'a whole number without a sign',
+  signed: 'a whole number, maybe negative (shown, never passed to a command)',
   word: 'letters, digits, "_", "." or "-", not starting with "-"',
   text: 'any text (shown, never passed to a command)',
 };

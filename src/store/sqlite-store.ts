@@ -7,6 +7,7 @@ import { StoreFailedError } from '../core/errors.js';
 import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type {
   ActionNote,
+  ActionPlan,
   ActionRun,
   ActionRunState,
   Incident,
@@ -144,6 +145,7 @@ interface ActionRunRow {
   undo_by: string | null;
   undo_exit_code: number | null;
   undo_detail: string | null;
+  plan_json: string | null;
 }
 
 /** Matches of a rule and key that open no incident, until a time or until lifted (until null). */
@@ -345,8 +347,8 @@ export class SqliteStore {
          ORDER BY id`,
       ),
       insertActionRun: db.prepare(
-        `INSERT INTO action_runs (incident_id, action_id, attempt, state, requested_by, requested_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO action_runs (incident_id, action_id, attempt, state, requested_by, requested_at, plan_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       approveActionRun: db.prepare(
         `UPDATE action_runs SET state = 'running', approved_by = ?
@@ -374,8 +376,12 @@ export class SqliteStore {
       interruptedRuns: db.prepare<[], ActionRunRow>(
         "SELECT * FROM action_runs WHERE state = 'running' OR undo_state = 'running' ORDER BY id",
       ),
+      // An interrupted command may have taken effect: its undo (the safe direction) stays on offer, with its ttl.
       interruptRun: db.prepare(
-        "UPDATE action_runs SET state = 'interrupted', finished_at = ?, detail = ? WHERE id = ? AND state = 'running'",
+        `UPDATE action_runs SET state = 'interrupted', finished_at = @now, detail = @detail,
+           undo_state = CASE WHEN @undo THEN 'available' ELSE undo_state END,
+           undo_at = CASE WHEN @undo THEN @undo_at ELSE undo_at END
+         WHERE id = @id AND state = 'running'`,
       ),
       interruptUndo: db.prepare(
         "UPDATE action_runs SET undo_state = 'available', undo_detail = ? WHERE id = ? AND undo_state = 'running'",
@@ -726,7 +732,15 @@ export class SqliteStore {
    * taken. A click delivered twice, or two people at the same moment, therefore start one run. Audited.
    */
   claimAction(
-    click: { incidentId: number; actionId: string; attempt: number; actor: string; approvals: number },
+    click: {
+      incidentId: number;
+      actionId: string;
+      attempt: number;
+      actor: string;
+      approvals: number;
+      /** What the requester confirmed (a new run keeps it; an approval runs the one already kept). */
+      plan?: ActionPlan;
+    },
     now: number,
     options: CommitOptions = {},
   ): ActionClaim {
@@ -738,7 +752,15 @@ export class SqliteStore {
       if (!existing) {
         const state = click.approvals > 1 ? 'awaiting-approval' : 'running';
         const id = Number(
-          this.statements.insertActionRun.run(incidentId, actionId, attempt, state, actor, now).lastInsertRowid,
+          this.statements.insertActionRun.run(
+            incidentId,
+            actionId,
+            attempt,
+            state,
+            actor,
+            now,
+            click.plan ? JSON.stringify(click.plan) : null,
+          ).lastInsertRowid,
         );
         const run = actionRunFromRow(this.statements.actionRunById.get(id)!);
         claim = { outcome: state === 'running' ? 'run' : 'requested', run };
@@ -862,7 +884,14 @@ export class SqliteStore {
     this.transaction(() => {
       for (const row of this.statements.interruptedRuns.all()) {
         if (row.state === 'running') {
-          this.statements.interruptRun.run(now, 'logwarden stopped while it ran; its outcome is unknown', row.id);
+          const plan = row.plan_json === null ? undefined : (JSON.parse(row.plan_json) as ActionPlan);
+          this.statements.interruptRun.run({
+            id: row.id,
+            now,
+            detail: 'logwarden stopped while it ran; its outcome is unknown',
+            undo: plan?.undo ? 1 : 0,
+            undo_at: plan?.undo && plan.ttl !== undefined ? now + plan.ttl : null,
+          });
         }
         if (row.undo_state === 'running') this.statements.interruptUndo.run('interrupted by a restart', row.id);
         const run = actionRunFromRow(this.statements.actionRunById.get(row.id)!);
@@ -965,6 +994,7 @@ function incidentFromRow(row: IncidentRow): Incident {
 function actionRunFromRow(row: ActionRunRow): ActionRun {
   const optional = {
     approvedBy: row.approved_by,
+    plan: row.plan_json === null ? null : (JSON.parse(row.plan_json) as ActionPlan),
     argv: row.argv_json === null ? null : (JSON.parse(row.argv_json) as string[]),
     exitCode: row.exit_code,
     durationMs: row.duration_ms,

@@ -154,7 +154,9 @@ describe('response actions on an injected clock', () => {
     for (const value of HOSTILE_CAPTURES) {
       const id = t.addIncident(store, { ip: value, user: value });
       const ip = await app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' });
-      expect(ip).toMatch(/^block-ip: ip is not an IPv4 or IPv6 address, so the command was not run\.$/);
+      expect(ip).toMatch(
+        /^block-ip: ip is not an IPv4 or IPv6 address \(without a zone id\), so the command was not run\.$/,
+      );
       const user = await app.respond({ incidentId: id, actionId: 'who', attempt: 1, actor: 'U0ALICE' });
       if (user !== undefined) expect(user).toMatch(/^who: user is not a login name/);
     }

@@ -138,8 +138,8 @@ describe('response actions through Slack', () => {
     await slack.send('interactive', click('U0LEAD', 'action:lock-user', '1:1'));
     await expect
       .poll(() => fakes.calls().map((c) => [c.name, c.args]))
-      .toEqual([['sudo', ['-n', '/usr/sbin/usermod', '-L', 'root']]]);
-    await expect.poll(message).toContain('*Lock user* `sudo -n /usr/sbin/usermod -L root` — <@U0ALICE> + <@U0LEAD>');
+      .toEqual([['sudo', ['-n', '/usr/sbin/usermod', '-L', 'bob']]]);
+    await expect.poll(message).toContain('*Lock user* `sudo -n /usr/sbin/usermod -L bob` — <@U0ALICE> + <@U0LEAD>');
   });
 
   it('reports a failing command and a timeout in the thread, and keeps running', async () => {

@@ -29,6 +29,8 @@ async function freePort(): Promise<number> {
 
 export interface SlackSetupOptions {
   http?: boolean;
+  /** The account the first failed login names (default bob). */
+  user?: string;
   /** Replaces the rules: line. */
   rules?: string;
   /** More top-level YAML: actions:, commands: … */
@@ -105,7 +107,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
   if (!options.http) await slack.connected();
   appendFileSync(
     log,
-    `${formatSyslogTime(new Date())} web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n`,
+    `${formatSyslogTime(new Date())} web1 sshd[9]: Failed password for ${options.user ?? 'bob'} from 203.0.113.7 port 22 ssh2\n`,
   );
   await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
   const posted = slack.callsOf('chat.postMessage')[0]!;

@@ -4,11 +4,25 @@ import { unnameGroups } from '../../src/rules/regex-groups.js';
 describe('unnameGroups', () => {
   it.each([
     // source, numbered source, names
-    ['(?<user>\\S+) from (?<ip>[0-9.]+)', '(\\S+) from ([0-9.]+)', [['user', 1], ['ip', 2]]],
+    [
+      '(?<user>\\S+) from (?<ip>[0-9.]+)',
+      '(\\S+) from ([0-9.]+)',
+      [
+        ['user', 1],
+        ['ip', 2],
+      ],
+    ],
     ['(a)(?:b)(?<x>c)(?=d)(?<!e)(?<=f)', '(a)(?:b)(c)(?=d)(?<!e)(?<=f)', [['x', 2]]],
     ['\\((?<x>a)[(?<y>]', '\\((a)[(?<y>]', [['x', 1]]],
     ['[\\]](?<x>a)', '[\\]](a)', [['x', 1]]],
-    ['(?<q>["\'])(?<v>.*?)\\k<q>', '(["\'])(.*?)(?:\\1)', [['q', 1], ['v', 2]]],
+    [
+      '(?<q>["\'])(?<v>.*?)\\k<q>',
+      '(["\'])(.*?)(?:\\1)',
+      [
+        ['q', 1],
+        ['v', 2],
+      ],
+    ],
     ['\\k<none>', '\\k<none>', []],
   ] as const)('%s', (source, numbered, names) => {
     const result = unnameGroups(source);
