@@ -122,3 +122,23 @@ export function protectionOfValues(
   }
   return undefined;
 }
+
+/**
+ * Why an action is not offered on an incident as it is now (one of the values it would act on is protected), for
+ * rendering its message; undefined when it is offered.
+ */
+export function createRefusalCheck(
+  actionFields: (actionId: string) => readonly string[] | undefined,
+  ruleTypes: (ruleId: string) => Readonly<Record<string, FieldType>> | undefined,
+  targets: () => ProtectedTargets,
+): (incident: { rule: string; fields: Readonly<Record<string, string>> }, actionId: string) => string | undefined {
+  return (incident, actionId) => {
+    const fields = actionFields(actionId);
+    const types = ruleTypes(incident.rule);
+    if (!fields || !types) return undefined;
+    const values = Object.fromEntries(
+      fields.flatMap((f) => (incident.fields[f] === undefined ? [] : [[f, incident.fields[f]!]])),
+    );
+    return protectionOfValues(values, types, targets());
+  };
+}

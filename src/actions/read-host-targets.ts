@@ -79,13 +79,14 @@ export function hostTargets(
     else if (id > uidMax) users.set(name, `a system account (uid ${id}, above UID_MAX ${uidMax})`);
   }
   users.set('root', 'uid 0 (root)');
-  users.set(ownAccount(), 'the account logwarden runs as');
+  const own = ownAccount();
+  if (!users.has(own)) users.set(own, 'the account logwarden runs as');
   for (const name of protect.users) users.set(name, 'listed under protect.users');
 
   const hosts = new Map<string, string>();
-  const own = hostname().toLowerCase();
-  hosts.set(own, "this host's name");
-  hosts.set(own.split('.')[0]!, "this host's name");
+  const name = hostname().toLowerCase();
+  hosts.set(name, "this host's name");
+  hosts.set(name.split('.')[0]!, "this host's name");
   for (const name of protect.hosts) hosts.set(name.toLowerCase().replace(/\.$/, ''), 'listed under protect.hosts');
 
   return { ranges, users, hosts, shortestPrefix: protect.shortestPrefix };

@@ -214,16 +214,19 @@ export function createResponder(deps: ResponderDeps): Responder {
         return refuse(
           'action:refused',
           'incident resolved',
-          `Incident #${click.incidentId} is ${found.decisions.resolvedBy ? 'resolved' : 'closed'}: ${action.label} is not run on it. Undo stays available.`,
+          `Incident #${click.incidentId} is ${found.incident.status === 'open' ? 'resolved' : found.incident.status}: ${action.label} is not run on it. Undo stays available.`,
         );
       }
       // A new request confirms the argv filled with the incident's values now; approving an earlier request runs the
       // argv kept with it, whatever the incident says by then.
       const existing = store.readActionRunFor(click.incidentId, click.actionId, click.attempt);
       let plan: ActionPlan | undefined;
+      let approvals = action.approvals;
       if (!existing && found) {
         const planned = planFor(found.incident, action);
-        if (planned.ok) {
+        // A request that cannot be filled is refused at once (recorded as a refused run), never put up for approval.
+        if (!planned.ok) approvals = 1;
+        else {
           plan = planned.plan;
           const protection = protectionOf(found.incident, plan);
           if (protection) {
@@ -235,11 +238,7 @@ export function createResponder(deps: ResponderDeps): Responder {
           }
         }
       }
-      const claim = store.claimAction(
-        { ...click, approvals: action.approvals, ...(plan ? { plan } : {}) },
-        clock(),
-        deps.commitOptions,
-      );
+      const claim = store.claimAction({ ...click, approvals, ...(plan ? { plan } : {}) }, clock(), deps.commitOptions);
       deps.onChange();
       switch (claim.outcome) {
         case 'no-incident':

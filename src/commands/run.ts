@@ -1,5 +1,7 @@
 // `logwarden run` (and the demo, which runs the same thing against its sandbox): the store, Slack when configured,
 // mail when escalation is, the pipeline, and the Slack listener, started in that order and stopped in reverse.
+import { createRefusalCheck } from '../actions/protected-targets.js';
+import { hostTargetsOf } from '../actions/read-host-targets.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { StoreFailedError } from '../core/errors.js';
 import type { Logger } from '../main.js';
@@ -41,6 +43,17 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     import('../slack/connect-slack.js'),
   ]);
   const store = new SqliteStore(loaded.config.store.path);
+  // One view of the targets no action may touch, for the buttons Slack shows and for the runs themselves.
+  const protectedTargets = hostTargetsOf(loaded.config.protect, env, logger, {
+    slack: loaded.config.slack !== undefined,
+    smtp: loaded.config.escalation !== undefined,
+  });
+  const rules = new Map(loaded.rules.map((r) => [r.id, r]));
+  const refusalOf = createRefusalCheck(
+    (id) => loaded.actions.get(id)?.fields,
+    (id) => rules.get(id)?.fields,
+    protectedTargets,
+  );
   try {
     const slack = loaded.config.slack
       ? await connectSlack(loaded.config.slack, loaded.config.roles, loaded.config.sources, {
@@ -50,6 +63,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
           env,
           actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
           ...(loaded.config.escalation ? { escalation: loaded.config.escalation } : {}),
+          refusalOf,
         })
       : undefined;
     const mail = loaded.config.escalation ? await connectMail(env) : undefined;
@@ -64,6 +78,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
       },
       onFatal: options.onFatal,
       env,
+      protectedTargets,
       ...(options.dryRun ? { dryRun: true } : {}),
       ...(mail ? { mail: { transport: mail, ...(slack ? { permalinkOf: slack.permalinkOf } : {}) } } : {}),
     });

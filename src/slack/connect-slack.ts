@@ -8,7 +8,7 @@ import { readSlackEnv } from '../config/env.js';
 import type { Config, EscalationConfig } from '../config/schema.js';
 import { SlackAuthFailedError } from '../core/errors.js';
 import { renderSlackPermalink } from '../core/slack-permalink.js';
-import type { Clock } from '../core/types.js';
+import type { Clock, Incident } from '../core/types.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 import type { Logger, Logwarden } from '../main.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
@@ -38,6 +38,8 @@ export async function connectSlack(
     /** The response actions, and which each rule offers as buttons. */
     actions?: { catalog: ActionCatalog; byRule: Readonly<Record<string, readonly string[]>> };
     escalation?: EscalationConfig;
+    /** Why an action is not offered on an incident as it is now (a protected value). */
+    refusalOf?: (incident: Incident, actionId: string) => string | undefined;
   },
 ): Promise<SlackConnection> {
   const catalog: ActionCatalog = deps.actions?.catalog ?? new Map();
@@ -74,6 +76,7 @@ export async function connectSlack(
       threadInterval: config.threadInterval,
       ruleActions,
       escalate: deps.escalation !== undefined,
+      ...(deps.refusalOf ? { refusalOf: deps.refusalOf } : {}),
     },
   );
   const oncall = deps.escalation?.oncall;

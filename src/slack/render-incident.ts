@@ -70,7 +70,11 @@ export function renderIncidentMessage(
   incident: Incident,
   view: IncidentDecisions = {},
   actions: readonly ActionButton[] = [],
-  options: { escalate?: boolean } = {},
+  options: {
+    escalate?: boolean;
+    /** Why an action is not offered on the incident as it is now (a value it would act on is protected). */
+    refusalOf?: (actionId: string) => string | undefined;
+  } = {},
 ): SlackMessage {
   const severity = SEVERITY_LABEL[incident.severity];
   const header = escapePlainText(`${severity} · ${incident.title}`, LIMITS.header);
@@ -115,8 +119,26 @@ export function renderIncidentMessage(
   // Undo stays on offer after the incident closes: a block outlives the incident that caused it.
   // An action whose field this incident lacks (a capture that failed its type) is not offered.
   const runnable = actions.filter((a) => (a.fields ?? []).every((f) => incident.fields[f] !== undefined));
+  // A protected value's action is shown refused, with why, instead of its button (an approval of a request already
+  // made stays: it runs what was requested, checked again then).
+  const refused = new Map(
+    runnable.flatMap((a) => {
+      const reason = runs.get(a.id)?.state === 'awaiting-approval' ? undefined : options.refusalOf?.(a.id);
+      return reason ? [[a.id, reason] as const] : [];
+    }),
+  );
+  if (open && refused.size > 0) {
+    const lines = [...refused]
+      .slice(0, 10)
+      .map(([id, reason]) =>
+        mrkdwn(cut(`:shield: ${escapeMrkdwn(labelOf(id), 40)} is not offered: ${escapeMrkdwn(reason, 300)}`, 2000)),
+      );
+    blocks.push({ type: 'context', block_id: `protected:${incident.id}`, elements: lines });
+  }
   const responses = [
-    ...(open ? runnable.flatMap((a) => renderActionButton(incident, a, runs.get(a.id))) : []),
+    ...(open
+      ? runnable.filter((a) => !refused.has(a.id)).flatMap((a) => renderActionButton(incident, a, runs.get(a.id)))
+      : []),
     ...actions.flatMap((a) => renderUndoButton(incident, a, runs.get(a.id))),
   ];
   if (responses.length > 0) {
@@ -201,9 +223,11 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
   const awaiting = run?.state === 'awaiting-approval';
   const attempt = run === undefined ? 1 : awaiting ? run.attempt : run.attempt + 1;
   const verb = awaiting ? 'Approve: ' : run ? 'Run again: ' : '';
-  const question = action.confirm ? fillConfirm(action.confirm, incident.fields) : `Run ${action.label}?`;
+  // An approval confirms what was requested: its values, and the argv kept with it.
+  const values = awaiting && run.plan ? run.plan.values : incident.fields;
+  const question = action.confirm ? fillConfirm(action.confirm, values) : `Run ${action.label}?`;
   const consequence = awaiting
-    ? `Requested by someone else; approving runs it now (incident #${incident.id}).`
+    ? `Requested by someone else; approving runs ${run.plan ? run.plan.argv.join(' ') : 'it'} now (incident #${incident.id}).${changedSince(run, incident) ? ' The incident has named other values since; this runs what was requested.' : ''}`
     : action.approvals > 1
       ? `It runs once a second authorised person approves (incident #${incident.id}).`
       : `It runs now (incident #${incident.id}).`;
@@ -242,6 +266,11 @@ function renderUndoButton(incident: Incident, action: ActionButton, run: ActionR
   ];
 }
 
+/** Whether the incident names other values than those a run was requested with. */
+function changedSince(run: ActionRun | undefined, incident: Incident): boolean {
+  return Object.entries(run?.plan?.values ?? {}).some(([name, value]) => incident.fields[name] !== value);
+}
+
 // Confirm dialogs are plain text: captures are shown as they are (typed values), with nothing to interpret.
 function fillConfirm(template: string, fields: Readonly<Record<string, string>>): string {
   return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => fields[name] ?? whole);
@@ -257,7 +286,7 @@ export function renderRunStatus(run: ActionRun, label: string): string {
   let line: string;
   switch (run.state) {
     case 'awaiting-approval':
-      line = `:hourglass: ${name} requested by ${who}: waiting for a second person to approve`;
+      line = `:hourglass: ${name} ${run.plan ? `${showArgv(run.plan.argv)} ` : ''}requested by ${who}: waiting for a second person to approve`;
       break;
     case 'running':
       line = `:gear: ${name} running (${who})`;
@@ -275,7 +304,7 @@ export function renderRunStatus(run: ActionRun, label: string): string {
       line = `:test_tube: ${name} dry run: would run ${run.argv ? showArgv(run.argv) : ''} — ${who}`;
       break;
     case 'interrupted':
-      line = `:warning: ${name} was interrupted by a restart; its outcome is unknown — ${who}`;
+      line = `:warning: ${name} ${run.plan ? `${showArgv(run.plan.argv)} ` : ''}was interrupted by a restart; its outcome is unknown — ${who}`;
       break;
   }
   if (run.undoState === 'done') line += ` · undone by ${run.undoBy === 'logwarden' ? 'its ttl' : `<@${run.undoBy}>`}`;
@@ -328,9 +357,9 @@ export function renderActionNote({ event, actor, run }: ActionNote, label: strin
   const by = actor === 'logwarden' ? 'logwarden' : `<@${actor}>`;
   switch (event) {
     case 'requested':
-      return `${by} asks to run ${name}. A second person allowed to run it must press Approve on the message.`;
+      return `${by} asks to run ${name}${run.plan ? `: ${showArgv(run.plan.argv)}` : ''}. A second person allowed to run it must press Approve on the message.`;
     case 'interrupted':
-      return `:warning: logwarden stopped while ${name} ${run.state === 'interrupted' ? 'was running: whether it took effect is unknown. Check, then press Run again if needed.' : 'was being undone; the undo will be tried again.'}`;
+      return `:warning: logwarden stopped while ${name} ${run.state === 'interrupted' ? `was running: whether it took effect is unknown. Check, then press Run again if needed${run.undoState === 'available' ? '; its Undo stays on offer' : ''}.` : 'was being undone; the undo will be tried again.'}`;
     case 'undone':
       return `${by === 'logwarden' ? `${name} reached its ttl and was undone` : `${by} undid ${name}`} (exit ${run.undoExitCode ?? 0}).`;
     case 'undo-failed':

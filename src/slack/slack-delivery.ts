@@ -3,7 +3,7 @@
 // incident per updateInterval, and nothing is lost while Slack is down: jobs wait in SQLite, are retried with
 // backoff on network errors and 5xx, and wait as long as a 429's Retry-After says.
 import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
-import type { Clock } from '../core/types.js';
+import type { Clock, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
@@ -31,6 +31,8 @@ export interface SlackDeliveryOptions {
   ruleActions?: Readonly<Record<string, readonly ActionButton[]>>;
   /** Offer an Escalate button (escalation is configured). */
   escalate?: boolean;
+  /** Why an action is not offered on an incident as it is now (a protected value), or undefined. */
+  refusalOf?: (incident: Incident, actionId: string) => string | undefined;
   /** Delay before the nth retry of a network error or 5xx (n from 1). */
   backoff?: (attempt: number) => number;
 }
@@ -72,7 +74,10 @@ export function createSlackDelivery(
       found.incident,
       found.decisions,
       options.ruleActions?.[found.incident.rule] ?? [],
-      { escalate: options.escalate === true },
+      {
+        escalate: options.escalate === true,
+        ...(options.refusalOf ? { refusalOf: (actionId: string) => options.refusalOf!(found.incident, actionId) } : {}),
+      },
     );
     const ref = store.readSlackMessage(job.incidentId);
     try {

@@ -34,10 +34,10 @@ const ACTIONS = `actions:
 commands: { env: [PATH] }
 `;
 
-async function setup() {
+async function setup(options: { user?: string } = {}) {
   const dir = tempDir();
   const fakes = createFakeCommands(dir, ['block', 'unblock', 'check', 'sudo', 'fail-hard', 'slow-cmd']);
-  const s = await startSlackSetup(dir, cleanup, { rules: RULES, extra: ACTIONS, env: fakes.env });
+  const s = await startSlackSetup(dir, cleanup, { rules: RULES, extra: ACTIONS, env: fakes.env, ...options });
   const threads = () =>
     s.slack
       .callsOf('chat.postMessage')
@@ -122,6 +122,22 @@ describe('response actions through Slack', () => {
     expect(JSON.parse(refused.data_json)).toMatchObject({ action: 'block-ip', reason: 'not in its roles' });
   });
 
+  it('shows an action on a protected value as refused, with why, instead of its button; a click runs nothing', async () => {
+    const { slack, click, fakes, replies, audit } = await setup({ user: 'root' });
+    const blocks = JSON.stringify(slack.callsOf('chat.postMessage')[0]!.params.blocks);
+    expect(blocks).toContain(':shield: Lock user is not offered: root is protected: uid 0 (root)');
+    expect(blocks).not.toContain('"action_id":"action:lock-user"');
+    expect(blocks).toContain('"action_id":"action:block-ip"');
+    // A stale message (or a forged click) still runs nothing.
+    await slack.send('interactive', click('U0ALICE', 'action:lock-user', '1:1'));
+    await expect.poll(replies).toEqual(['Lock user was refused: root is protected: uid 0 (root). Nothing was run.']);
+    expect(fakes.calls()).toEqual([]);
+    expect(JSON.parse(audit().find((a) => a.action === 'action:protected')!.data_json)).toMatchObject({
+      action: 'lock-user',
+      reason: 'root is protected: uid 0 (root)',
+    });
+  });
+
   it('needs a second authorised person for approvals: 2', async () => {
     const { slack, click, fakes, replies, threads, message } = await setup();
     await slack.send('interactive', click('U0ALICE', 'action:lock-user', '1:1'));
@@ -129,7 +145,10 @@ describe('response actions through Slack', () => {
       .poll(replies)
       .toEqual(['Lock user needs a second person: someone else allowed to run it must press Approve on the message.']);
     await expect.poll(message).toContain('"text":"Approve: Lock user"');
-    await expect.poll(() => threads().join('\n')).toContain('<@U0ALICE> asks to run *Lock user*');
+    await expect
+      .poll(() => threads().join('\n'))
+      .toContain('<@U0ALICE> asks to run *Lock user*: `sudo -n /usr/sbin/usermod -L bob`');
+    await expect.poll(message).toContain('approving runs sudo -n /usr/sbin/usermod -L bob now');
     await slack.send('interactive', click('U0ALICE', 'action:lock-user', '1:1'));
     await expect
       .poll(() => replies().at(-1))

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import { createRefusalCheck } from '../../src/actions/protected-targets.js';
+import { cachedHostTargets } from '../../src/actions/read-host-targets.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { IncidentEvent } from '../../src/core/types.js';
 import type { MailTransport } from '../../src/email/email-delivery.js';
@@ -77,7 +79,16 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     SLACK_SIGNING_SECRET: 'signing-secret',
     SLACK_API_URL: slack.url,
   };
+  // As `logwarden run` wires them: one view of the protected targets for the buttons and the runs.
+  const protectedTargets = cachedHostTargets(loaded.config.protect, () => []);
+  const rules = new Map(loaded.rules.map((r) => [r.id, r]));
+  const refusalOf = createRefusalCheck(
+    (id) => loaded.actions.get(id)?.fields,
+    (id) => rules.get(id)?.fields,
+    protectedTargets,
+  );
   const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
+    refusalOf,
     store,
     clock,
     logger: silentLogger,
@@ -92,6 +103,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     logger: silentLogger,
     onEvent: (e) => events.push(structuredClone(e)),
     slack: connection.delivery,
+    protectedTargets,
     env: options.env ?? process.env,
     ...(options.mail
       ? { mail: { transport: options.mail, permalinkOf: connection.permalinkOf, backoff: () => 50 } }
