@@ -3,7 +3,7 @@
 import type { ProtectedTargets } from './actions/protected-targets.js';
 import { hostTargetsOf } from './actions/read-host-targets.js';
 import { type ActionClick, createResponder } from './actions/responder.js';
-import { type CommandResult, type RunCommandOptions, runCommand } from './actions/run-command.js';
+import { allowedEnv, type CommandResult, type RunCommandOptions, runCommand } from './actions/run-command.js';
 import type { LoadedConfig } from './config/load.js';
 import type { SourceConfig } from './config/schema.js';
 import {
@@ -253,7 +253,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         onChunk: processChunk,
         onProblem: (error: JournalFailedError) => logger.error({ source: source.id, err: error }, error.message),
         onRecovered: () => logger.info({ source: source.id }, 'journal is readable again'),
-        env: deps.env,
+        // journalctl gets what commands get: no Slack token, no SMTP password.
+        env: allowedEnv(deps.env, config.commands.env),
       });
     }
     return createFileSource(source, config.tail, {

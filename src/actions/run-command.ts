@@ -28,11 +28,14 @@ export interface CommandResult {
   detail?: string;
 }
 
+/** The variables of `env` the allowlist names: what every child process logwarden starts gets, tokens never. */
+export function allowedEnv(env: NodeJS.ProcessEnv, allowlist: readonly string[]): Record<string, string> {
+  return Object.fromEntries(allowlist.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+}
+
 export async function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
   const [file, ...args] = argv;
-  const env = Object.fromEntries(
-    options.envAllowlist.flatMap((name) => (options.env[name] === undefined ? [] : [[name, options.env[name]]])),
-  );
+  const env = allowedEnv(options.env, options.envAllowlist);
   const started = performance.now();
   const subprocess = execa(file!, args, {
     shell: false,

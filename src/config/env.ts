@@ -34,6 +34,11 @@ export interface SmtpEnv {
   secure: boolean;
   user?: string;
   pass?: string;
+  /**
+   * SMTP_ALLOW_PLAINTEXT_AUTH=true: a login may be sent over a connection without TLS (else, with SMTP_USER set, the
+   * connection must be TLS or upgrade with STARTTLS, and an attacker who strips STARTTLS gets no password).
+   */
+  allowPlaintextAuth: boolean;
   /** SMTP_PORT when it is set but not a port number. */
   badPort?: string;
 }
@@ -51,6 +56,7 @@ export function readSmtpEnv(env: NodeJS.ProcessEnv): SmtpEnv {
     port: valid ? port : secure ? 465 : 587,
     ...(portText !== undefined && !valid ? { badPort: portText } : {}),
     secure,
+    allowPlaintextAuth: read(env, 'SMTP_ALLOW_PLAINTEXT_AUTH') === 'true',
     ...(user ? { user } : {}),
     ...(pass ? { pass } : {}),
   };

@@ -56,6 +56,8 @@ export function createSmtpTransport(env: SmtpEnv): MailTransport {
     port: env.port,
     secure: env.secure,
     ...(env.user ? { auth: { user: env.user, pass: env.pass ?? '' } } : {}),
+    // A login is never sent in the clear: without STARTTLS the mail fails before AUTH.
+    requireTLS: env.user !== undefined && !env.allowPlaintextAuth,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 30_000,
@@ -94,6 +96,12 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
       return { done: true };
     } catch (error) {
       const e = error as { code?: string; responseCode?: number; message?: string };
+      if (e.code === 'ETLS' && /STARTTLS/i.test(e.message ?? '')) {
+        return {
+          failed:
+            'the mail server offers no STARTTLS, so the login was not sent (ETLS). Use a server that does, SMTP_SECURE=true for port 465, or SMTP_ALLOW_PLAINTEXT_AUTH=true only where no one can listen on the way',
+        };
+      }
       const reason = `${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`;
       if (isPermanent(e)) return { failed: reason };
       if (job.attempts >= options.retries) return { failed: `${reason}, ${job.attempts + 1} attempts` };

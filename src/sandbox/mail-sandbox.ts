@@ -13,6 +13,8 @@ export interface MailSandbox {
   messages: ParsedMail[];
   /** The envelope recipients of each message (whom the server was asked to deliver to). */
   recipients: string[][];
+  /** The user names of every login tried (AUTH), right or wrong. */
+  logins: string[];
   /** Called after each message arrives; returns the way to stop. */
   onMessage(listener: () => void): () => void;
   stop(): Promise<void>;
@@ -22,6 +24,7 @@ export interface MailSandbox {
 export async function startMailSandbox(port = 0): Promise<MailSandbox> {
   const messages: ParsedMail[] = [];
   const recipients: string[][] = [];
+  const logins: string[] = [];
   const listeners = new Set<() => void>();
   let server: SMTPServer | undefined;
   let boundPort = port;
@@ -31,6 +34,7 @@ export async function startMailSandbox(port = 0): Promise<MailSandbox> {
       allowInsecureAuth: true,
       logger: false,
       onAuth(auth, _session, callback) {
+        logins.push(auth.username ?? '');
         if (auth.username === SANDBOX_SMTP_USER && auth.password === SANDBOX_SMTP_PASS) {
           callback(null, { user: auth.username });
         } else callback(new Error('Invalid username or password'));
@@ -60,6 +64,7 @@ export async function startMailSandbox(port = 0): Promise<MailSandbox> {
     },
     messages,
     recipients,
+    logins,
     onMessage(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -69,7 +74,13 @@ export async function startMailSandbox(port = 0): Promise<MailSandbox> {
   };
 }
 
-/** The SMTP_* environment that reaches this mailbox. */
+/** The SMTP_* environment that reaches this mailbox (on loopback, without TLS: the login may go in the clear). */
 export function mailSandboxEnv(port: number, pass = SANDBOX_SMTP_PASS): NodeJS.ProcessEnv {
-  return { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_USER: SANDBOX_SMTP_USER, SMTP_PASS: pass };
+  return {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(port),
+    SMTP_USER: SANDBOX_SMTP_USER,
+    SMTP_PASS: pass,
+    SMTP_ALLOW_PLAINTEXT_AUTH: 'true',
+  };
 }

@@ -1,6 +1,6 @@
 // Everything logwarden must not forget, in one SQLite file (WAL): where each source was read up to, the incidents and
 // threshold counts those lines produced — committed together, so a crash never splits them — and the audit log.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreFailedError } from '../core/errors.js';
@@ -185,6 +185,23 @@ interface IncidentRow {
   resolution?: string | null;
 }
 
+/**
+ * The store holds log lines and who did what: its directory is created 0700, the database 0600 before SQLite opens it
+ * (SQLite gives its -wal and -shm files the database's mode), and files an older version left readable are tightened.
+ */
+function prepareStoreFiles(path: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // Not there yet (SQLite creates it with the database's mode), or not ours to change.
+    }
+  }
+}
+
 export class SqliteStore {
   readonly path: string;
   private readonly db: Database.Database;
@@ -193,7 +210,7 @@ export class SqliteStore {
   constructor(path: string) {
     this.path = path;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') prepareStoreFiles(path);
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');

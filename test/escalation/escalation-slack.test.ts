@@ -32,12 +32,12 @@ const ESCALATION = `escalation:
       - { name: Bob, email: bob@example.com }
 `;
 
-async function setup(pass?: string) {
+async function setup(pass?: string, env: NodeJS.ProcessEnv = {}) {
   const smtp = await startMailSandbox();
   cleanup.push(() => smtp.stop());
   const s = await startSlackSetup(tempDir(), cleanup, {
     extra: ESCALATION,
-    mail: createSmtpTransport(readSmtpEnv(mailSandboxEnv(smtp.port, pass))),
+    mail: createSmtpTransport(readSmtpEnv({ ...mailSandboxEnv(smtp.port, pass), ...env })),
   });
   const threads = () =>
     s.slack
@@ -100,6 +100,16 @@ describe('escalation through Slack', () => {
       .toMatch(
         /:x: The escalation mail to `alice@example\.com` \(escalated by Slack user U0ALICE\) could not be sent: `.*Invalid login.*EAUTH.*`\. Check SMTP_HOST/,
       );
+  });
+
+  it('never sends the login to a server without STARTTLS, and says why in the thread', async () => {
+    const { slack, click, smtp, threads } = await setup(undefined, { SMTP_ALLOW_PLAINTEXT_AUTH: undefined });
+    await slack.send('interactive', click('U0ALICE', 'incident:escalate'));
+    await expect
+      .poll(() => threads().join('\n'))
+      .toMatch(/could not be sent: `the mail server offers no STARTTLS, so the login was not sent \(ETLS\)/);
+    expect(smtp.logins).toEqual([]);
+    expect(smtp.messages).toEqual([]);
   });
 
   it('reports a mail server that stays down past the last retry in the thread', async () => {

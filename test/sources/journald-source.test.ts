@@ -40,6 +40,7 @@ sources:
   - { id: journal, type: journald, unit: ssh.service, from: start }
 rules:
   - { use: sshd, source: journal, threshold: { count: 3 } }
+commands: { env: [PATH, JOURNAL_FIXTURE, JOURNAL_ARGV_LOG, JOURNAL_ENV_LOG] }
 `,
     'journal.yml',
   );
@@ -56,6 +57,9 @@ rules:
       PATH: `${FIXTURE_BIN}:${process.env.PATH}`,
       JOURNAL_FIXTURE: journal,
       JOURNAL_ARGV_LOG: argvLog,
+      JOURNAL_ENV_LOG: join(dir, 'env.jsonl'),
+      SLACK_BOT_TOKEN: 'xoxb-secret',
+      SMTP_PASS: 'mail-secret',
     },
   });
   running.push({ app, store });
@@ -89,6 +93,11 @@ describe('a journald source', () => {
       .map((l) => JSON.parse(l) as string[]);
     expect(argvs[0]).toEqual(['--output=json', '--follow', '--no-pager', '--lines=all', '--unit=ssh.service']);
     expect(argvs[1]).toContain(`--after-cursor=${lastCursor}`);
+    // journalctl gets what commands get (commands.env), never a token or a password.
+    const envs = readFileSync(join(dir, 'env.jsonl'), 'utf8').trim().split('\n');
+    for (const names of envs) {
+      expect(JSON.parse(names)).toEqual(['JOURNAL_ARGV_LOG', 'JOURNAL_ENV_LOG', 'JOURNAL_FIXTURE', 'PATH']);
+    }
   });
 
   it('reports a missing journalctl once and keeps running', async () => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -75,3 +75,31 @@ describe('SqliteStore', () => {
 function emptyChanges() {
   return { hits: [], cleared: [], incidents: [], events: [] };
 }
+
+describe('the store on disk', () => {
+  const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+
+  it('is readable by its owner only, with umask 022: directory 0700, database, WAL and SHM 0600', () => {
+    const old = process.umask(0o022);
+    try {
+      const path = join(tempDir(), 'data', 'nested', 'logwarden.db');
+      const store = new SqliteStore(path);
+      store.appendAudit({ at: 1, actor: 'logwarden', action: 'test', data: {} });
+      expect(mode(join(path, '..'))).toBe('700');
+      expect(mode(join(path, '..', '..'))).toBe('700');
+      expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual(['600', '600', '600']);
+      store.close();
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('tightens a database an older version left readable by everyone', () => {
+    const path = join(tempDir(), 'old.db');
+    new SqliteStore(path).close();
+    chmodSync(path, 0o644);
+    const store = new SqliteStore(path);
+    expect(mode(path)).toBe('600');
+    store.close();
+  });
+});
