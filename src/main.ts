@@ -286,7 +286,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       if (sweepTimer) clearInterval(sweepTimer);
       for (const source of sources) source.syncNow();
       for (const source of sources) await source.stop();
-      await responder.settle();
+      await responder.stop();
       await email?.stop();
       await deps.slack?.stop();
     },

@@ -48,6 +48,11 @@ export interface Responder {
   recover(): void;
   /** Resolves once every command started has finished. */
   settle(): Promise<void>;
+  /**
+   * logwarden is stopping: new requests are refused, running commands get commands.shutdownGrace to finish, then
+   * their process groups are killed and the runs recorded as interrupted, undo kept. Resolves when all have ended.
+   */
+  stop(): Promise<void>;
 }
 
 export function createResponder(deps: ResponderDeps): Responder {
@@ -58,11 +63,13 @@ export function createResponder(deps: ResponderDeps): Responder {
     void work.finally(() => inFlight.delete(work)).catch(() => {});
     return work;
   };
+  const stopping = new AbortController();
   const runOptions = (timeout: number): RunCommandOptions => ({
     timeout,
     env: deps.env,
     envAllowlist: deps.commands.env,
     maxOutput: deps.commands.maxOutput,
+    stopping: { signal: stopping.signal, grace: deps.commands.shutdownGrace },
   });
   const typesOf = (incident: Incident) => deps.rules.get(incident.rule)?.fields;
   // The argvs a request confirms, filled with the incident's values now, each checked against its type.
@@ -112,11 +119,13 @@ export function createResponder(deps: ResponderDeps): Responder {
       const result = await deps.run(plan.argv, runOptions(action.timeout));
       const succeeded = result.exitCode === 0;
       let verified: boolean | undefined;
-      if (succeeded && plan.verify) {
+      if (succeeded && plan.verify && !stopping.signal.aborted) {
         verified = (await deps.run(plan.verify, runOptions(action.timeout))).exitCode === 0;
       }
+      // Killed because logwarden was stopping: it may have taken effect, so its undo (the safe direction) stays.
+      const undoable = succeeded || result.interrupted === true;
       outcome = {
-        state: succeeded ? 'succeeded' : 'failed',
+        state: result.interrupted ? 'interrupted' : succeeded ? 'succeeded' : 'failed',
         argv: result.argv,
         durationMs: result.durationMs,
         output: result.output,
@@ -124,7 +133,7 @@ export function createResponder(deps: ResponderDeps): Responder {
         ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
         ...(result.detail ? { detail: result.detail } : {}),
         ...(verified !== undefined ? { verified } : {}),
-        ...(succeeded && plan.undo ? { undo: plan.ttl !== undefined ? { at: clock() + plan.ttl } : {} } : {}),
+        ...(undoable && plan.undo ? { undo: plan.ttl !== undefined ? { at: clock() + plan.ttl } : {} } : {}),
       };
     }
     const run = store.finishAction(runId, outcome, clock(), deps.commitOptions);
@@ -182,6 +191,8 @@ export function createResponder(deps: ResponderDeps): Responder {
 
   return {
     request(click) {
+      if (stopping.signal.aborted)
+        return Promise.resolve('logwarden is stopping; nothing was run. Try again once it is back.');
       const action = catalog.get(click.actionId);
       const offered = (() => {
         const incident = store.readIncident(click.incidentId)?.incident;
@@ -272,6 +283,10 @@ export function createResponder(deps: ResponderDeps): Responder {
     },
     async settle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async stop() {
+      stopping.abort();
+      await this.settle();
     },
   };
 }

@@ -6,8 +6,13 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 
 export interface RunCommandOptions {
-  /** Kill the command (SIGTERM, then SIGKILL 2 s later) after this many ms. */
+  /** Kill the command's process group (SIGTERM, then SIGKILL 2 s later) after this many ms. */
   timeout: number;
+  /**
+   * logwarden is stopping: the command gets `grace` ms more to finish, then its process group is killed and the
+   * result says it was interrupted.
+   */
+  stopping?: { signal: AbortSignal; grace: number };
   /** The environment logwarden itself has; only `envAllowlist` names are passed on. */
   env: NodeJS.ProcessEnv;
   envAllowlist: readonly string[];
@@ -26,7 +31,11 @@ export interface CommandResult {
   outputHash: string;
   /** Why it did not exit with a code: not found, timed out, killed by a signal. */
   detail?: string;
+  /** Killed because logwarden was stopping: whether it took effect is unknown. */
+  interrupted?: boolean;
 }
+
+const KILL_AFTER_MS = 2000;
 
 /** The variables of `env` the allowlist names: what every child process logwarden starts gets, tokens never. */
 export function allowedEnv(env: NodeJS.ProcessEnv, allowlist: readonly string[]): Record<string, string> {
@@ -44,20 +53,45 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
     extendEnv: false,
     stdin: 'ignore',
     buffer: false,
-    timeout: options.timeout,
-    forceKillAfterDelay: 2000,
+    // Its own process group: whatever it starts (sudo's child, a pipeline a script runs) is killed with it.
+    detached: true,
     windowsHide: true,
   });
+  let ended: 'timeout' | 'stopping' | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const killGroup = (why: 'timeout' | 'stopping') => {
+    if (ended) return;
+    ended = why;
+    signalGroup(subprocess.pid, 'SIGTERM');
+    timers.push(setTimeout(() => signalGroup(subprocess.pid, 'SIGKILL'), KILL_AFTER_MS));
+  };
+  timers.push(setTimeout(() => killGroup('timeout'), options.timeout));
+  const stopping = options.stopping;
+  const onStop = () => timers.push(setTimeout(() => killGroup('stopping'), stopping!.grace));
+  if (stopping?.signal.aborted) onStop();
+  else stopping?.signal.addEventListener('abort', onStop, { once: true });
   const [stdout, stderr, result] = await Promise.all([
     collect(subprocess.stdout, options.maxOutput),
     collect(subprocess.stderr, options.maxOutput),
     subprocess,
-  ]);
+  ]).finally(() => {
+    for (const t of timers) clearTimeout(t);
+    stopping?.signal.removeEventListener('abort', onStop);
+    // Killed by us: whatever of its group is left (a child that ignored SIGTERM) goes with it.
+    if (ended) signalGroup(subprocess.pid, 'SIGKILL');
+  });
   const durationMs = Math.round(performance.now() - started);
   const outputHash = createHash('sha256').update(stdout.hash).update(stderr.hash).digest('hex');
   const output = [stdout.text, stderr.text].filter(Boolean).join('\n');
   const base = { argv: [...argv], durationMs, output, outputHash };
-  if (result.timedOut) return { ...base, detail: `timed out after ${options.timeout} ms and was killed` };
+  if (ended === 'stopping') {
+    return {
+      ...base,
+      interrupted: true,
+      detail: `logwarden was stopping: killed after a ${stopping!.grace} ms grace; its outcome is unknown`,
+    };
+  }
+  if (ended === 'timeout') return { ...base, detail: `timed out after ${options.timeout} ms and was killed` };
   if (result.exitCode !== undefined) return { ...base, exitCode: result.exitCode };
   if (result.signal) return { ...base, detail: `killed by ${result.signal}` };
   const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
@@ -68,6 +102,15 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
         ? `${file} is not executable by this user (EACCES)`
         : result.shortMessage;
   return { ...base, detail: `could not start: ${reason}` };
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
 }
 
 // Keeps the first `max` bytes as text and hashes every byte; a command cannot flood memory.

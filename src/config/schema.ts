@@ -204,6 +204,10 @@ export const configSchema = z
           .max(1_000_000)
           .default(64 * 1024)
           .meta({ description: 'Bytes of stdout and stderr kept (each); the rest is cut, its hash is kept.' }),
+        shutdownGrace: duration.default(5000).meta({
+          description:
+            'On SIGTERM, how long a running command may still take before its process group is killed (recorded as interrupted, its undo kept).',
+        }),
       })
       .prefault({}),
     protect: z

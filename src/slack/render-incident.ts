@@ -372,6 +372,9 @@ export function renderActionNote({ event, actor, run }: ActionNote, label: strin
     return `:no_entry: ${name} was refused: ${escapeMrkdwn(run.detail ?? '', 500)}. Nothing was run.`;
   }
   if (run.state === 'dry-run') return `:test_tube: Dry run of ${name} for ${by}: would run${argv}. Nothing was run.`;
+  if (run.state === 'interrupted') {
+    return `:warning: ${by} ran ${name}:${argv}, and logwarden stopped before it ended: ${escapeMrkdwn(run.detail ?? 'its outcome is unknown', 300)}.${run.undoState === 'available' ? ' Its Undo stays on offer.' : ''}`;
+  }
   const head = `${run.state === 'succeeded' ? ':white_check_mark:' : ':x:'} ${by} ran ${name}:${argv} → ${renderExit(run)}`;
   const undo = run.undoAt ? ` · undo at ${slackDate(run.undoAt)}` : '';
   const hash = run.outputHash ? ` · output sha256 \`${run.outputHash.slice(0, 16)}\`` : '';

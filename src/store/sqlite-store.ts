@@ -118,7 +118,7 @@ export type ActionOutcome = Pick<
   ActionRun,
   'argv' | 'exitCode' | 'durationMs' | 'outputHash' | 'output' | 'verified' | 'detail'
 > & {
-  state: Extract<ActionRunState, 'succeeded' | 'failed' | 'refused' | 'dry-run'>;
+  state: Extract<ActionRunState, 'succeeded' | 'failed' | 'refused' | 'dry-run' | 'interrupted'>;
   /** The run can be undone (and by itself at undoAt, when set). */
   undo?: { at?: number };
 };

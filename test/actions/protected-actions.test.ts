@@ -1,7 +1,7 @@
 // What an action may act on, end to end with real child processes: protected values are refused before any process
 // starts; approvals, undo and the ttl run the argv that was confirmed, whatever the incident says by then; resolved
 // incidents run nothing; a crash mid-command keeps the undo and its ttl.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,16 @@ function setup() {
   const dir = tempDir();
   const log = join(dir, 'auth.log');
   writeFileSync(log, '');
-  const fakes = createFakeCommands(dir, ['block', 'unblock', 'block-net', 'lock', 'unlock', 'drop-host', 'slowblock']);
+  const fakes = createFakeCommands(dir, [
+    'block',
+    'unblock',
+    'block-net',
+    'lock',
+    'unlock',
+    'drop-host',
+    'slowblock',
+    'treeblock',
+  ]);
   const loaded = parseConfig(
     `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
 sources: [{ id: auth, path: ${JSON.stringify(log)} }]
@@ -34,7 +43,7 @@ rules:
     pattern: 'login failed for (?<user>\\S+) from (?<ip>\\S+)'
     fields: { user: user, ip: ip }
     threshold: { count: 1, by: [ip] }
-    actions: [lock-user, lock-user-ttl, slow-block]
+    actions: [lock-user, lock-user-ttl, slow-block, tree-block]
 actions:
   - { id: block-ip, command: [block, '{ip}'], undo: [unblock, '{ip}'] }
   - { id: block-net, command: [block-net, '{net}'] }
@@ -42,11 +51,12 @@ actions:
   - { id: lock-user-ttl, command: [lock, '{user}'], undo: [unlock, '{user}'], ttl: 1h }
   - { id: slow-block, command: [slowblock, '{ip}'], undo: [unblock, '{ip}'], ttl: 1h, timeout: 10m }
   - { id: drop-host, command: [drop-host, '{host}'] }
+  - { id: tree-block, command: [treeblock, '{ip}'], undo: [unblock, '{ip}'], ttl: 1h, timeout: 10m }
 protect:
   ips: [10.9.0.0/24, 2001:db8:99::/48]
   users: [deploy]
   hosts: [bastion.example.com]
-commands: { env: [PATH] }
+commands: { env: [PATH], shutdownGrace: 300ms }
 `,
     'protected.yml',
   );
@@ -317,6 +327,43 @@ describe('the argv that was confirmed', () => {
     t.advance(2 * HOUR);
     await second.app.undoDue();
     expect(t.fakes.calls().map((c) => [c.name, c.args])).toEqual([['unblock', ['203.0.113.9']]]);
+    await t.stopAll();
+  });
+});
+
+describe('stopping while a command runs', () => {
+  // A killed process lingers as a zombie until something reaps it: it counts as ended.
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+
+  it('gives it the grace, then ends it and its children; the run is interrupted and keeps its undo and ttl', async () => {
+    const t = setup();
+    const { app, store } = await t.start();
+    appendFileSync(t.log, 'Nov 24 12:00:00 web1 app: login failed for bob from 203.0.113.9\n');
+    await expect.poll(() => store.readIncidents().length).toBe(1);
+    const id = store.readIncidents()[0]!.id;
+    const reply = app.respond({ incidentId: id, actionId: 'tree-block', attempt: 1, actor: 'U0ALICE' });
+    const pidsFile = join(t.fakes.bin, 'pids.jsonl');
+    await expect.poll(() => (existsSync(pidsFile) ? readFileSync(pidsFile, 'utf8') : '')).not.toBe('');
+    const pids = JSON.parse(readFileSync(pidsFile, 'utf8')) as number[];
+    expect(pids.map(alive)).toEqual([true, true]);
+    const started = performance.now();
+    await app.stop();
+    // The grace (300 ms), then SIGTERM to the group and SIGKILL to what ignored it.
+    expect(performance.now() - started).toBeLessThan(5000);
+    await expect.poll(() => pids.map(alive), { timeout: 2000 }).toEqual([false, false]);
+    expect(await reply).toBeUndefined();
+    expect(store.readActionRunFor(id, 'tree-block', 1)).toMatchObject({
+      state: 'interrupted',
+      detail: 'logwarden was stopping: killed after a 300 ms grace; its outcome is unknown',
+      undoState: 'available',
+      undoAt: Date.UTC(2026, 10, 24, 13),
+    });
     await t.stopAll();
   });
 });
