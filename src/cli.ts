@@ -1,6 +1,7 @@
 // The `logwarden` command: run, demo, check, replay, audit, schema. The edge where arguments, the environment, stdout/stderr and
 // exit codes are handled; the work is done by the modules it calls. Each command imports what only it needs when it
 // runs, so `replay` and `check` start fast.
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ReplayProgress } from './commands/replay.js';
@@ -273,41 +274,94 @@ program
 
 program
   .command('audit')
-  .description('Print the audit log and verify its hash chain; exit 1 when a row was changed, removed or added.')
+  .description(
+    'Print the audit log and verify it: every row against the audit key, and the last rows against an anchor. Exit 1 when a row was changed, removed or added, or the log was cut.',
+  )
   .addOption(configOption())
   .option('--since <duration>', 'only rows from the last 15m, 2h, 1d …')
-  .option('--json', 'one JSON object per row')
-  .action(async (options: { config: string; since?: string; json?: boolean }) => {
-    const loaded = readConfig(options.config);
-    const [{ SqliteStore }, { findBrokenLink }, { parseDuration }] = await Promise.all([
-      import('./store/sqlite-store.js'),
-      import('./store/audit-chain.js'),
-      import('./config/duration.js'),
-    ]);
-    const since = options.since === undefined ? 0 : parseDuration(options.since);
-    if (since === undefined) {
-      process.stderr.write(`logwarden: --since ${options.since} is not a duration. Write e.g. 15m, 2h or 1d.\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    const store = new SqliteStore(loaded.config.store.path);
-    const rows = store.readAudit();
-    store.close();
-    const from = since ? Date.now() - since : 0;
-    for (const row of rows.filter((r) => r.at >= from)) {
-      const data = JSON.parse(row.dataJson) as Record<string, unknown>;
-      process.stdout.write(
-        options.json
-          ? `${JSON.stringify({ id: row.id, at: new Date(row.at).toISOString(), actor: row.actor, action: row.action, incident: row.incidentId, data, hash: row.hash })}\n`
-          : `${row.id}\t${new Date(row.at).toISOString()}\t${row.actor}\t${row.action}\t${row.incidentId ?? '-'}\t${row.dataJson}\n`,
+  .option('--json', 'one JSON object per row (same as --export jsonl)')
+  .addOption(new Option('--export <format>', 'print the rows for a review: csv or jsonl').choices(['csv', 'jsonl']))
+  .option(
+    '--anchor <line-or-file>',
+    'the latest anchor line logwarden logged or posted ("logwarden-audit-anchor rows=… sig=…"), or a file holding anchor lines (the last one counts): rows deleted from the end are caught only with it',
+  )
+  .addHelpText(
+    'after',
+    '\nThe store is opened read-only. The key comes from LOGWARDEN_AUDIT_KEY or the key file beside the store (<store>.audit-key).',
+  )
+  .action(
+    async (options: { config: string; since?: string; json?: boolean; export?: 'csv' | 'jsonl'; anchor?: string }) => {
+      const loaded = readConfig(options.config);
+      const [{ readAuditRows, readAuditKey, auditKeyFile }, { parseAnchor, verifyAuditChain }, { parseDuration }] =
+        await Promise.all([
+          import('./store/sqlite-store.js'),
+          import('./store/audit-chain.js'),
+          import('./config/duration.js'),
+        ]);
+      const fail = (message: string, code = EXIT_FAILURE): never => {
+        process.stderr.write(`logwarden: ${message}\n`);
+        process.exit(code);
+      };
+      const since = options.since === undefined ? 0 : parseDuration(options.since);
+      if (since === undefined)
+        fail(`--since ${options.since} is not a duration. Write e.g. 15m, 2h or 1d.`, EXIT_CONFIG);
+      const path = loaded.config.store.path;
+      const rows = readAuditRows(path);
+      if (!rows) fail(`there is no store at ${path} (store.path in ${loaded.file}): no audit log to verify.`);
+      let key: Buffer | undefined;
+      try {
+        key = readAuditKey(path, process.env.LOGWARDEN_AUDIT_KEY);
+      } catch (error) {
+        fail((error as Error).message, EXIT_CONFIG);
+      }
+      if (!key) {
+        fail(`no audit key: set LOGWARDEN_AUDIT_KEY, or put the key file back at ${auditKeyFile(path)}.`, EXIT_CONFIG);
+      }
+      let anchor: ReturnType<typeof parseAnchor> | undefined;
+      if (options.anchor !== undefined) {
+        const text = existsSync(options.anchor) ? readFileSync(options.anchor, 'utf8') : options.anchor;
+        anchor = parseAnchor(text, key!);
+        if ('error' in anchor) fail(`--anchor: ${anchor.error}.`, EXIT_CONFIG);
+      }
+      const from = since ? Date.now() - since! : 0;
+      const format = options.export ?? (options.json ? 'jsonl' : undefined);
+      if (format === 'csv') process.stdout.write('id,at,actor,action,incident,data,mac\n');
+      for (const row of rows!.filter((r) => r.at >= from)) {
+        const at = new Date(row.at).toISOString();
+        if (format === 'jsonl') {
+          const data = JSON.parse(row.dataJson) as Record<string, unknown>;
+          process.stdout.write(
+            `${JSON.stringify({ id: row.id, at, actor: row.actor, action: row.action, incident: row.incidentId, data, hash: row.hash })}\n`,
+          );
+        } else if (format === 'csv') {
+          const cells = [row.id, at, row.actor, row.action, row.incidentId ?? '', row.dataJson, row.hash];
+          process.stdout.write(`${cells.map((c) => csvCell(String(c))).join(',')}\n`);
+        } else {
+          process.stdout.write(
+            `${row.id}\t${at}\t${row.actor}\t${row.action}\t${row.incidentId ?? '-'}\t${row.dataJson}\n`,
+          );
+        }
+      }
+      const verdict = verifyAuditChain(rows!, key!, anchor && !('error' in anchor) ? anchor : undefined);
+      if (!verdict.ok) {
+        fail(
+          verdict.id === undefined
+            ? `the audit log does not check: ${verdict.reason}.`
+            : `the audit chain is broken at row ${verdict.id}: ${verdict.reason}.`,
+        );
+      }
+      const reached = (verdict as { anchor: { rows: number; last: number } }).anchor;
+      process.stderr.write(
+        `audit chain verified: ${reached.rows} rows, the last row ${reached.last}${anchor ? ', as anchored' : ' (no --anchor given: rows deleted from the end would not show)'}\n`,
       );
-    }
-    const broken = findBrokenLink(rows);
-    if (broken) {
-      process.stderr.write(`logwarden: the audit chain is broken at row ${broken.id}: ${broken.reason}.\n`);
-      process.exit(EXIT_FAILURE);
-    }
-    process.stderr.write(`audit chain verified: ${rows.length} rows\n`);
-  });
+    },
+  );
+
+// A CSV cell: quoted when it holds a comma, a quote or a line break; a leading = + - @ is defused for spreadsheets.
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
 
 program
   .command('schema')

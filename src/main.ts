@@ -50,6 +50,8 @@ export interface LogwardenDeps {
   dryRun?: boolean;
   /** The targets no action may act on; by default read from this host (read-host-targets.ts). */
   protectedTargets?(): ProtectedTargets;
+  /** Posts the audit anchor line to audit.anchorChannel (Slack), when configured. */
+  postAnchor?(channel: string, line: string): Promise<void>;
   /** Escalation mail, when the config has escalation: an SMTP transport, and links to incidents' Slack messages. */
   mail?: {
     transport: MailTransport;
@@ -245,6 +247,27 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
 
   const sources: RunningSource[] = config.sources.map((source) => createSource(source));
   let sweepTimer: NodeJS.Timeout | undefined;
+  // The audit chain's head, kept outside the store: in the log at every change, in a Slack channel now and then.
+  let anchor: { line: string; posted: boolean } | undefined;
+  let anchorTimer: NodeJS.Timeout | undefined;
+  store.onAnchor = (line, head) => {
+    logger.info({ rows: head.rows, last: head.last, anchor: line }, 'audit anchor');
+    anchor = { line, posted: false };
+  };
+  const postAnchor = async () => {
+    const channel = config.audit.anchorChannel;
+    if (!channel || !deps.postAnchor || !anchor || anchor.posted) return;
+    const current = anchor;
+    try {
+      await deps.postAnchor(channel, current.line);
+      current.posted = true;
+    } catch (error) {
+      logger.warn(
+        { channel, err: (error as Error).message },
+        'cannot post the audit anchor to Slack; it is tried again at the next interval, and it is in this log meanwhile',
+      );
+    }
+  };
 
   function createSource(source: SourceConfig): RunningSource {
     if (source.type === 'journald') {
@@ -281,13 +304,21 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) await source.start();
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
       sweepTimer = setInterval(sweep, interval);
+      if (config.audit.anchorChannel && deps.postAnchor) {
+        anchor ??= { line: store.renderAuditAnchor(), posted: false };
+        void postAnchor();
+        anchorTimer = setInterval(() => void postAnchor(), config.audit.anchorInterval);
+      }
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
+      if (anchorTimer) clearInterval(anchorTimer);
       for (const source of sources) source.syncNow();
       for (const source of sources) await source.stop();
       await responder.stop();
       await email?.stop();
+      // The head as it is at the end goes out too, before Slack stops.
+      await postAnchor();
       await deps.slack?.stop();
     },
     syncNow() {

@@ -42,7 +42,10 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     import('../incidents/render-json.js'),
     import('../slack/connect-slack.js'),
   ]);
-  const store = new SqliteStore(loaded.config.store.path);
+  const store = new SqliteStore(
+    loaded.config.store.path,
+    env.LOGWARDEN_AUDIT_KEY === undefined ? {} : { auditKey: env.LOGWARDEN_AUDIT_KEY },
+  );
   // One view of the targets no action may touch, for the buttons Slack shows and for the runs themselves.
   const protectedTargets = hostTargetsOf(loaded.config.protect, env, logger, {
     slack: loaded.config.slack !== undefined,
@@ -81,6 +84,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
       protectedTargets,
       ...(options.dryRun ? { dryRun: true } : {}),
       ...(mail ? { mail: { transport: mail, ...(slack ? { permalinkOf: slack.permalinkOf } : {}) } } : {}),
+      ...(slack ? { postAnchor: (channel: string, line: string) => slack.postText(channel, line) } : {}),
     });
     if (options.dryRun) logger.info({}, 'dry run: response actions show what they would run and run nothing');
     await app.start();

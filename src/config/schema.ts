@@ -210,6 +210,17 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    audit: z
+      .strictObject({
+        anchorChannel: z.string().min(1).optional().meta({
+          description:
+            "A Slack channel (id or #name) the audit log's signed anchor line is posted to, so deleting the last rows shows (README: Security model).",
+        }),
+        anchorInterval: duration
+          .default(900_000)
+          .meta({ description: 'At most one anchor post per this long (only when the log changed).' }),
+      })
+      .prefault({}),
     protect: z
       .strictObject({
         ips: z

@@ -21,6 +21,8 @@ export interface SlackConnection {
   permalinkOf(incidentId: number): string | undefined;
   /** Starts listening for clicks and /logs (Socket Mode or HTTP), when the token or secret for it is set. */
   listen(logwarden: Logwarden): Promise<{ stop(): Promise<void> } | undefined>;
+  /** Posts a line of plain text to a channel (the audit anchor); rejects when Slack does. */
+  postText(channel: string, text: string): Promise<void>;
 }
 
 // Answers that mean the token itself is wrong; anything else (Slack unreachable) is left to the outbox's retries.
@@ -82,6 +84,9 @@ export async function connectSlack(
   const oncall = deps.escalation?.oncall;
   return {
     delivery,
+    async postText(channel, text) {
+      await client.chat.postMessage({ channel, text, mrkdwn: false, unfurl_links: false, unfurl_media: false });
+    },
     permalinkOf(incidentId) {
       const ref = deps.store.readSlackMessage(incidentId);
       const workspace = deps.store.readSlackWorkspaceUrl();

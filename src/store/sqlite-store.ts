@@ -1,6 +1,7 @@
 // Everything logwarden must not forget, in one SQLite file (WAL): where each source was read up to, the incidents and
 // threshold counts those lines produced — committed together, so a crash never splits them — and the audit log.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreFailedError } from '../core/errors.js';
@@ -17,7 +18,7 @@ import type {
 } from '../core/types.js';
 import type { Hit, TrackerChanges, TrackerState } from '../incidents/incident-tracker.js';
 import { keyHashOf } from '../incidents/incident-tracker.js';
-import { type AuditRow, hashAuditRow } from './audit-chain.js';
+import { AUDIT_KEYED, type AuditAnchor, type AuditRow, macAuditRow, renderAnchor } from './audit-chain.js';
 import { MIGRATIONS } from './migrations.js';
 
 const SLACK_WORKSPACE_URL = 'slack.workspaceUrl';
@@ -202,12 +203,64 @@ function prepareStoreFiles(path: string): void {
   }
 }
 
+/**
+ * The audit rows of a store file, opened read-only (nothing is created or changed: `logwarden audit` checks evidence);
+ * undefined when there is no such file.
+ */
+export function readAuditRows(path: string): AuditRow[] | undefined {
+  if (path === ':memory:' || !existsSync(path)) return undefined;
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare<[], AuditRow>(
+        `SELECT id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash
+         FROM audit ORDER BY id`,
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+/** The audit key to check a store with, without creating one: given, or read from its file; undefined when neither. */
+export function readAuditKey(storePath: string, given?: string): Buffer | undefined {
+  if (given !== undefined || existsSync(auditKeyFile(storePath))) return loadAuditKey(storePath, given);
+  return undefined;
+}
+
+/** Where the audit key is kept when LOGWARDEN_AUDIT_KEY does not give it: beside the store, 0600. */
+export const auditKeyFile = (storePath: string) => `${storePath}.audit-key`;
+
+/** The audit key: given (LOGWARDEN_AUDIT_KEY), else read from its file, else created there at first start. */
+export function loadAuditKey(storePath: string, given?: string): Buffer {
+  if (given !== undefined) {
+    if (given.length < 32) throw new Error('LOGWARDEN_AUDIT_KEY must be at least 32 characters');
+    return Buffer.from(given, 'utf8');
+  }
+  if (storePath === ':memory:') return randomBytes(32);
+  const file = auditKeyFile(storePath);
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  const key = readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`${file} does not hold an audit key (64 hex digits)`);
+  return Buffer.from(key, 'hex');
+}
+
+export interface StoreOptions {
+  /** LOGWARDEN_AUDIT_KEY, when set. */
+  auditKey?: string;
+}
+
 export class SqliteStore {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly auditKey: Buffer;
+  private auditRows = 0;
+  private auditChanged = false;
+  /** Called with the chain's anchor line after every commit that added audit rows (to keep it outside the store). */
+  onAnchor?: (line: string, anchor: AuditAnchor) => void;
 
-  constructor(path: string) {
+  constructor(path: string, options: StoreOptions = {}) {
     this.path = path;
     try {
       if (path !== ':memory:') prepareStoreFiles(path);
@@ -222,6 +275,12 @@ export class SqliteStore {
         `${(error as Error).message}. Check that the directory is writable, or set store.path in the config`,
         { cause: error },
       );
+    }
+    try {
+      this.auditKey = loadAuditKey(path, options.auditKey);
+    } catch (error) {
+      this.db.close();
+      throw new StoreFailedError(path, (error as Error).message, { cause: error });
     }
     const db = this.db;
     this.statements = {
@@ -349,7 +408,13 @@ export class SqliteStore {
         'SELECT rule, key_hash AS keyHash, at, expires_at AS expiresAt, weight FROM hits WHERE expires_at > ?',
       ),
       expireHits: db.prepare('DELETE FROM hits WHERE expires_at <= ?'),
-      lastAudit: db.prepare<[], { hash: string }>('SELECT hash FROM audit ORDER BY id DESC LIMIT 1'),
+      lastAudit: db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1'),
+      lastAuditRow: db.prepare<[], AuditRow>(
+        `SELECT id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash
+         FROM audit ORDER BY id DESC LIMIT 1`,
+      ),
+      countAudit: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit'),
+      keyedStart: db.prepare<[string], { id: number }>('SELECT id FROM audit WHERE action = ? LIMIT 1'),
       allAudit: db.prepare<[], AuditRow>(
         `SELECT id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash
          FROM audit ORDER BY id`,
@@ -407,6 +472,12 @@ export class SqliteStore {
         'INSERT INTO audit (at, actor, action, incident_id, data_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
     };
+    try {
+      this.startKeyedChain();
+    } catch (error) {
+      this.db.close();
+      throw new StoreFailedError(path, (error as Error).message, { cause: error });
+    }
   }
 
   private migrate(): void {
@@ -503,9 +574,46 @@ export class SqliteStore {
         incidentId: entry.incidentId ?? null,
         dataJson: JSON.stringify(slack ? { ...entry.data, slack } : entry.data),
       };
-      const hash = hashAuditRow(prev, row);
+      const hash = macAuditRow(this.auditKey, prev, row);
       this.statements.insertAudit.run(row.at, row.actor, row.action, row.incidentId, row.dataJson, prev, hash);
+      this.auditRows++;
+      this.auditChanged = true;
     });
+  }
+
+  /** Where the audit chain stands now. */
+  auditAnchor(): AuditAnchor {
+    const last = this.statements.lastAudit.get();
+    return { rows: this.auditRows, last: last?.id ?? 0, head: last?.hash ?? '' };
+  }
+
+  /** The anchor as a signed line. */
+  renderAuditAnchor(): string {
+    return renderAnchor(this.auditAnchor(), this.auditKey);
+  }
+
+  // Starts the keyed chain once (vouching for rows an older version chained without a key), and refuses a key the
+  // chain was not signed with: rows signed with two keys would never verify.
+  private startKeyedChain(): void {
+    this.auditRows = this.statements.countAudit.get()!.n;
+    const keyed = this.statements.keyedStart.get(AUDIT_KEYED);
+    if (!keyed) {
+      const last = this.statements.lastAudit.get();
+      this.appendAudit({
+        at: Date.now(),
+        actor: 'logwarden',
+        action: AUDIT_KEYED,
+        data: { legacyRows: this.auditRows, legacyHead: last?.hash ?? '' },
+      });
+      this.auditChanged = false;
+      return;
+    }
+    const last = this.statements.lastAuditRow.get()!;
+    if (macAuditRow(this.auditKey, last.prevHash, last) !== last.hash) {
+      throw new Error(
+        `the audit key is not the one this store's audit log was signed with. Restore the key (${auditKeyFile(this.path)} or LOGWARDEN_AUDIT_KEY) that was used before`,
+      );
+    }
   }
 
   /** Every audit row, oldest first. */
@@ -519,6 +627,11 @@ export class SqliteStore {
 
   private transaction(fn: () => void): void {
     this.db.transaction(fn)();
+    // Once the outermost transaction is committed, the new head is anchored outside.
+    if (this.auditChanged && !this.db.inTransaction) {
+      this.auditChanged = false;
+      this.onAnchor?.(this.renderAuditAnchor(), this.auditAnchor());
+    }
   }
 
   private applyChanges(changes: TrackerChanges, now: number, options: CommitOptions): void {

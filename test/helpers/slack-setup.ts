@@ -104,6 +104,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     onEvent: (e) => events.push(structuredClone(e)),
     slack: connection.delivery,
     protectedTargets,
+    postAnchor: (channel, line) => connection.postText(channel, line),
     env: options.env ?? process.env,
     ...(options.mail
       ? { mail: { transport: options.mail, permalinkOf: connection.permalinkOf, backoff: () => 50 } }
@@ -130,7 +131,10 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
   const audit = () => {
     const db = new Database(join(dir, 'store.db'), { readonly: true });
     try {
-      return db.prepare('SELECT actor, action, data_json FROM audit ORDER BY id').all() as {
+      // What people did: the row that starts the keyed chain is the store's own.
+      return db
+        .prepare("SELECT actor, action, data_json FROM audit WHERE action != 'audit:keyed' ORDER BY id")
+        .all() as {
         actor: string;
         action: string;
         data_json: string;

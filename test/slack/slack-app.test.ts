@@ -45,6 +45,24 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
       ]);
   });
 
+  it('posts the audit anchor to its channel as the log grows, and it verifies the log', async () => {
+    const { slack, click, store } = await setup({
+      extra: 'audit: { anchorChannel: C0AUDIT, anchorInterval: 100ms }\n',
+    });
+    const anchors = () =>
+      slack
+        .callsOf('chat.postMessage')
+        .filter((c) => c.params.channel === 'C0AUDIT')
+        .map((c) => String(c.params.text));
+    await expect.poll(() => anchors().length).toBeGreaterThanOrEqual(1);
+    await slack.send('interactive', click('U0ALICE', 'incident:acknowledge'));
+    await expect.poll(() => anchors().at(-1)).toMatch(/ rows=2 last=2 /);
+    expect(anchors().at(-1)).toMatch(
+      /^logwarden-audit-anchor rows=2 last=2 head=hmac-sha256:[0-9a-f]{64} sig=[0-9a-f]{64}$/,
+    );
+    expect(anchors().at(-1)).toBe(store.renderAuditAnchor());
+  });
+
   it('acknowledges for a responder: the message says who, once, however often the click arrives', async () => {
     const { slack, click, audit } = await setup();
     const payload = click('U0ALICE', 'incident:acknowledge');

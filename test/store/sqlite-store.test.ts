@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreFailedError } from '../../src/core/errors.js';
-import { findBrokenLink } from '../../src/store/audit-chain.js';
+import { AUDIT_KEYED, verifyAuditChain } from '../../src/store/audit-chain.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { readAuditKey, SqliteStore } from '../../src/store/sqlite-store.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -32,28 +32,48 @@ describe('SqliteStore', () => {
     store.appendAudit({ at: 2, actor: 'U2', action: 'action:block-ip', data: { argv: ['nft', 'add'] } });
     store.close();
     const db = new Database(path);
-    const rows = db.prepare('SELECT prev_hash, hash FROM audit ORDER BY id').all() as {
+    const rows = db.prepare('SELECT action, prev_hash, hash FROM audit ORDER BY id').all() as {
+      action: string;
       prev_hash: string;
       hash: string;
     }[];
-    expect(rows).toHaveLength(2);
+    // The keyed chain's start, then the two rows, each a MAC over the one before.
+    expect(rows.map((r) => r.action)).toEqual([AUDIT_KEYED, 'incident:ack', 'action:block-ip']);
     expect(rows[0]!.prev_hash).toBe('');
     expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+    expect(rows[2]!.prev_hash).toBe(rows[1]!.hash);
+    expect(rows[2]!.hash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     expect(() => db.prepare("UPDATE audit SET actor = 'x'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
     db.close();
   });
 
   it('verifies its chain, and finds a row removed from the middle', () => {
-    const store = new SqliteStore(join(tempDir(), 'store.db'));
+    const path = join(tempDir(), 'store.db');
+    const store = new SqliteStore(path);
     for (let i = 1; i <= 3; i++) store.appendAudit({ at: i, actor: `U${i}`, action: 'x', data: { i } });
     const rows = store.readAudit();
+    const anchor = store.auditAnchor();
     store.close();
-    expect(findBrokenLink(rows)).toBeUndefined();
-    expect(findBrokenLink([rows[0]!, rows[2]!])).toEqual({
-      id: 3,
+    const key = readAuditKey(path)!;
+    expect(verifyAuditChain(rows, key, anchor)).toEqual({
+      ok: true,
+      anchor: { rows: 4, last: 4, head: rows[3]!.hash },
+    });
+    expect(verifyAuditChain([rows[0]!, rows[1]!, rows[3]!], key)).toEqual({
+      ok: false,
+      id: 4,
       reason: 'it does not follow the row before it (one was removed or added)',
     });
+  });
+
+  it('refuses to open with another audit key than its log was signed with', () => {
+    const path = join(tempDir(), 'store.db');
+    new SqliteStore(path, { auditKey: 'a'.repeat(32) }).close();
+    expect(() => new SqliteStore(path, { auditKey: 'b'.repeat(32) })).toThrow(
+      /the audit key is not the one this store's audit log was signed with/,
+    );
+    expect(() => new SqliteStore(path, { auditKey: 'short' })).toThrow(/LOGWARDEN_AUDIT_KEY must be at least 32/);
   });
 
   it('says which file failed and how to fix it', () => {
