@@ -10,13 +10,14 @@ import { ROOT } from '../helpers/fixtures.js';
 
 const SUDOERS = join(ROOT, 'examples/sudoers-logwarden');
 
-// program → the regexes its arguments must match, read from the example (sudoers escapes ":" as "\:").
-function readGrants(): Map<string, RegExp[]> {
+// program → the regexes its arguments must match, read from the example (sudoers escapes ":" as "\:"); the
+// LOGWARDEN_NEVER alias is the one the user line negates.
+function readGrants(negated: boolean): Map<string, RegExp[]> {
   const grants = new Map<string, RegExp[]>();
   for (const line of readFileSync(SUDOERS, 'utf8').split('\n')) {
-    const alias = /^Cmnd_Alias \w+ = (.*)$/.exec(line);
-    if (!alias) continue;
-    for (const command of alias[1]!.split(/, (?=\/)/)) {
+    const alias = /^Cmnd_Alias (\w+) = (.*)$/.exec(line);
+    if (!alias || (alias[1] === 'LOGWARDEN_NEVER') !== negated) continue;
+    for (const command of alias[2]!.split(/, (?=\/)/)) {
       const [, program, args] = /^(\S+) (\^.*\$)$/.exec(command)!;
       grants.set(program!, [...(grants.get(program!) ?? []), new RegExp(args!.replaceAll('\\:', ':'))]);
     }
@@ -27,7 +28,9 @@ function readGrants(): Map<string, RegExp[]> {
 const allowed = (argv: readonly string[]) => {
   const [sudo, flag, program, ...args] = argv;
   expect([sudo, flag]).toEqual(['sudo', '-n']);
-  return (readGrants().get(program!) ?? []).some((re) => re.test(args.join(' ')));
+  const matches = (negated: boolean) =>
+    (readGrants(negated).get(program!) ?? []).some((re) => re.test(args.join(' ')));
+  return matches(false) && !matches(true);
 };
 
 const TYPES = { ip: 'ip', user: 'user' } as const;
@@ -70,6 +73,13 @@ describe('presets and examples/sudoers-logwarden', () => {
       ['/usr/sbin/usermod', '-aG', 'sudo', 'mallory'],
       ['/usr/bin/pkill', '-KILL', '-u', 'mallory', 'sshd'],
       ['/usr/bin/pkill', '-KILL', 'sshd'],
+      ['/usr/sbin/usermod', '-L', 'root'],
+      ['/usr/sbin/usermod', '-L', '0'],
+      ['/usr/bin/pkill', '-KILL', '-u', 'root'],
+      ['/usr/bin/pkill', '-KILL', '-u', '0'],
+      ['/usr/sbin/nft', 'add', 'element', 'inet', 'logwarden', 'blocklist', '{ 127.0.0.53 }'],
+      ['/usr/sbin/iptables', '-I', 'INPUT', '-s', '127.0.0.1', '-j', 'DROP'],
+      ['/usr/sbin/ufw', 'prepend', 'deny', 'from', '127.0.0.53'],
     ];
     for (const argv of denied) expect(allowed(['sudo', '-n', ...argv]), argv.join(' ')).toBe(false);
   });
