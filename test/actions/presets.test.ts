@@ -28,8 +28,7 @@ function readGrants(negated: boolean): Map<string, RegExp[]> {
 const allowed = (argv: readonly string[]) => {
   const [sudo, flag, program, ...args] = argv;
   expect([sudo, flag]).toEqual(['sudo', '-n']);
-  const matches = (negated: boolean) =>
-    (readGrants(negated).get(program!) ?? []).some((re) => re.test(args.join(' ')));
+  const matches = (negated: boolean) => (readGrants(negated).get(program!) ?? []).some((re) => re.test(args.join(' ')));
   return matches(false) && !matches(true);
 };
 
