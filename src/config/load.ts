@@ -99,6 +99,12 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     });
   }
   if (config.escalation) problems.push(...checkEscalation(config.escalation));
+  if (config.audit.anchorChannel !== undefined && !config.slack) {
+    problems.push({
+      path: 'audit.anchorChannel',
+      message: 'posts to Slack, which is not configured. Add slack: (see README: Slack), or remove anchorChannel.',
+    });
+  }
   const actions = createActionCatalog(config.actions, roleNames);
   problems.push(...actions.problems);
   const compiled = compileRules(config.rules, sourceIds, actions.catalog);
