@@ -228,6 +228,9 @@ export function readAuditKey(storePath: string, given?: string): Buffer | undefi
   return undefined;
 }
 
+/** The schema version from which every store has a keyed audit chain (it came with migration 11, plan_json). */
+const KEYED_AUDIT_SCHEMA = 11;
+
 /** Where the audit key is kept when LOGWARDEN_AUDIT_KEY does not give it: beside the store, 0600. */
 export const auditKeyFile = (storePath: string) => `${storePath}.audit-key`;
 
@@ -255,7 +258,6 @@ export class SqliteStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly auditKey: Buffer;
-  private auditRows = 0;
   private auditChanged = false;
   /** Called with the chain's anchor line after every commit that added audit rows (to keep it outside the store). */
   onAnchor?: (line: string, anchor: AuditAnchor) => void;
@@ -480,8 +482,12 @@ export class SqliteStore {
     }
   }
 
+  /** The schema version the file had when it was opened (0: created now). */
+  private openedAt = 0;
+
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
+    this.openedAt = version;
     if (version > MIGRATIONS.length) {
       throw new Error(
         `the database is from a newer logwarden (schema ${version}, this one knows ${MIGRATIONS.length})`,
@@ -576,7 +582,6 @@ export class SqliteStore {
       };
       const hash = macAuditRow(this.auditKey, prev, row);
       this.statements.insertAudit.run(row.at, row.actor, row.action, row.incidentId, row.dataJson, prev, hash);
-      this.auditRows++;
       this.auditChanged = true;
     });
   }
@@ -584,7 +589,8 @@ export class SqliteStore {
   /** Where the audit chain stands now. */
   auditAnchor(): AuditAnchor {
     const last = this.statements.lastAudit.get();
-    return { rows: this.auditRows, last: last?.id ?? 0, head: last?.hash ?? '' };
+    // Counted, not tracked: a rolled-back transaction must not leave a count no anchor can match.
+    return { rows: this.statements.countAudit.get()!.n, last: last?.id ?? 0, head: last?.hash ?? '' };
   }
 
   /** The anchor as a signed line. */
@@ -592,18 +598,23 @@ export class SqliteStore {
     return renderAnchor(this.auditAnchor(), this.auditKey);
   }
 
-  // Starts the keyed chain once (vouching for rows an older version chained without a key), and refuses a key the
-  // chain was not signed with: rows signed with two keys would never verify.
+  // Starts the keyed chain once — in a new store, or one an older version kept (vouching for its plain-SHA rows) —
+  // and never again: a store that had one and has none now was emptied or replaced, and a new start would launder it.
+  // A key the chain was not signed with is refused too: rows signed with two keys would never verify.
   private startKeyedChain(): void {
-    this.auditRows = this.statements.countAudit.get()!.n;
     const keyed = this.statements.keyedStart.get(AUDIT_KEYED);
     if (!keyed) {
+      if (this.openedAt >= KEYED_AUDIT_SCHEMA) {
+        throw new Error(
+          'its audit log has lost the row its keyed chain starts with: rows were deleted or the log was replaced. Run logwarden audit with the latest anchor to see what is left, and move the store aside to start a new one',
+        );
+      }
       const last = this.statements.lastAudit.get();
       this.appendAudit({
         at: Date.now(),
         actor: 'logwarden',
         action: AUDIT_KEYED,
-        data: { legacyRows: this.auditRows, legacyHead: last?.hash ?? '' },
+        data: { legacyRows: this.statements.countAudit.get()!.n, legacyHead: last?.hash ?? '' },
       });
       this.auditChanged = false;
       return;
@@ -611,7 +622,9 @@ export class SqliteStore {
     const last = this.statements.lastAuditRow.get()!;
     if (macAuditRow(this.auditKey, last.prevHash, last) !== last.hash) {
       throw new Error(
-        `the audit key is not the one this store's audit log was signed with. Restore the key (${auditKeyFile(this.path)} or LOGWARDEN_AUDIT_KEY) that was used before`,
+        last.hash.startsWith('hmac-sha256:')
+          ? `its last audit row does not check with this audit key: either the key is not the one used before (restore ${auditKeyFile(this.path)} or LOGWARDEN_AUDIT_KEY), or the row was forged (run logwarden audit to see which)`
+          : 'its last audit row is not signed: the log was changed without the key. Run logwarden audit with the latest anchor to see where',
       );
     }
   }

@@ -226,3 +226,55 @@ describe('logwarden audit', () => {
     );
   });
 });
+
+describe('the store at start', () => {
+  it('refuses to start a new keyed chain over a log that was emptied (it would launder it)', () => {
+    const t = setup();
+    tamper(t.db, (db) => db.prepare('DELETE FROM audit').run());
+    expect(() => new SqliteStore(t.db)).toThrow(/lost the row its keyed chain starts with: rows were deleted/);
+  });
+
+  it('says a plain row after the keyed chain is tampering, not a key problem', () => {
+    const t = setup();
+    tamper(t.db, (db, rows) => {
+      const last = rows().at(-1)!;
+      const row = { at: last.at + 1, actor: 'U0LEAD', action: 'x', incidentId: null, dataJson: '{}' };
+      db.prepare(
+        'INSERT INTO audit (at, actor, action, incident_id, data_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(row.at, row.actor, row.action, row.incidentId, row.dataJson, last.hash, hashAuditRow(last.hash, row));
+    });
+    expect(() => new SqliteStore(t.db)).toThrow(
+      /its last audit row is not signed: the log was changed without the key/,
+    );
+  });
+});
+
+describe('a store an older version kept', () => {
+  it('starts the keyed chain after its plain-SHA rows, vouching for them', async () => {
+    const { MIGRATIONS } = await import('../../src/store/migrations.js');
+    const { readAuditKey } = await import('../../src/store/sqlite-store.js');
+    const { verifyAuditChain } = await import('../../src/store/audit-chain.js');
+    const path = join(tempDir(), 'old.db');
+    const db = new Database(path);
+    for (const [v, sql] of MIGRATIONS.slice(0, 10).entries()) {
+      db.exec(sql);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+    let prev = '';
+    for (let i = 1; i <= 2; i++) {
+      const row = { at: i, actor: `U${i}`, action: 'incident:acknowledge', incidentId: 1, dataJson: '{}' };
+      const hash = hashAuditRow(prev, row);
+      db.prepare(
+        'INSERT INTO audit (at, actor, action, incident_id, data_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(row.at, row.actor, row.action, row.incidentId, row.dataJson, prev, hash);
+      prev = hash;
+    }
+    db.close();
+    const store = new SqliteStore(path);
+    const rows = store.readAudit();
+    store.close();
+    expect(rows.map((r) => r.action)).toEqual(['incident:acknowledge', 'incident:acknowledge', 'audit:keyed']);
+    expect(JSON.parse(rows[2]!.dataJson)).toEqual({ legacyRows: 2, legacyHead: prev });
+    expect(verifyAuditChain(rows, readAuditKey(path)!)).toMatchObject({ ok: true });
+  });
+});

@@ -71,7 +71,7 @@ describe('SqliteStore', () => {
     const path = join(tempDir(), 'store.db');
     new SqliteStore(path, { auditKey: 'a'.repeat(32) }).close();
     expect(() => new SqliteStore(path, { auditKey: 'b'.repeat(32) })).toThrow(
-      /the audit key is not the one this store's audit log was signed with/,
+      /its last audit row does not check with this audit key: either the key is not the one used before/,
     );
     expect(() => new SqliteStore(path, { auditKey: 'short' })).toThrow(/LOGWARDEN_AUDIT_KEY must be at least 32/);
   });
