@@ -4,6 +4,7 @@
 // Pure: the host's facts are read elsewhere (read-host-targets.ts) and passed in.
 import { BlockList, isIP } from 'node:net';
 import type { FieldType } from '../core/types.js';
+import { pickValues } from './confirmed-values.js';
 
 export interface ProtectedRange {
   address: string;
@@ -136,9 +137,6 @@ export function createRefusalCheck(
     const fields = actionFields(actionId);
     const types = ruleTypes(incident.rule);
     if (!fields || !types) return undefined;
-    const values = Object.fromEntries(
-      fields.flatMap((f) => (incident.fields[f] === undefined ? [] : [[f, incident.fields[f]!]])),
-    );
-    return protectionOfValues(values, types, targets());
+    return protectionOfValues(pickValues(incident.fields, fields), types, targets());
   };
 }

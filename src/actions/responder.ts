@@ -7,6 +7,7 @@ import type { ActionPlan, Clock, FieldType, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
 import type { ActionOutcome, CommitOptions, SqliteStore } from '../store/sqlite-store.js';
 import type { ActionCatalog, ResolvedAction } from './action-catalog.js';
+import { fingerprintOf, pickValues } from './confirmed-values.js';
 import { type ProtectedTargets, protectionOfValues } from './protected-targets.js';
 import { type ArgvResult, renderArgv } from './render-argv.js';
 import type { CommandResult, RunCommandOptions } from './run-command.js';
@@ -36,6 +37,11 @@ export interface ActionClick {
   attempt: number;
   /** The Slack user, already authorised for this action's roles. */
   actor: string;
+  /**
+   * What the button's dialog showed: a new request or an approval, and the fingerprint of its values. A click whose
+   * dialog no longer matches the incident (or the request it would approve) runs nothing.
+   */
+  confirmed?: { mode: 'request' | 'approve'; fingerprint: string };
 }
 
 export interface Responder {
@@ -85,26 +91,33 @@ export function createResponder(deps: ResponderDeps): Responder {
     const undo = fill(action.undo);
     const verify = fill(action.verify);
     for (const r of [argv, undo, verify]) if (r && !r.ok) return r;
-    const values = Object.fromEntries(
-      action.fields.flatMap((f) => (incident.fields[f] === undefined ? [] : [[f, incident.fields[f]!]])),
-    );
-    const plan: ActionPlan = { argv: (argv as { argv: string[] }).argv, values };
+    const plan: ActionPlan = {
+      argv: (argv as { argv: string[] }).argv,
+      values: pickValues(incident.fields, action.fields),
+    };
     if (undo?.ok) plan.undo = undo.argv;
     if (verify?.ok) plan.verify = verify.argv;
     if (action.ttl !== undefined) plan.ttl = action.ttl;
     return { ok: true, plan };
   };
+  // Fails closed: values whose rule (and so whose types) is gone are not run.
   const protectionOf = (incident: Incident | undefined, plan: ActionPlan) => {
     const types = incident ? typesOf(incident) : undefined;
-    return types ? protectionOfValues(plan.values, types, deps.protectedTargets()) : undefined;
+    if (!types) return 'its incident or rule is no longer configured';
+    return protectionOfValues(plan.values, types, deps.protectedTargets());
   };
 
   const execute = async (runId: number, click: ActionClick): Promise<string | undefined> => {
     const action = catalog.get(click.actionId)!;
     const incident = store.readIncident(click.incidentId)?.incident;
-    const stored = store.readActionRun(runId)?.plan;
-    // Runs requested before plans were kept are filled now, as they always were.
-    const planned = stored ? { ok: true as const, plan: stored } : planFor(incident, action);
+    const claimed = store.readActionRun(runId);
+    const stored = claimed?.plan;
+    // A request made before plans were kept cannot be approved: nobody can say what its requester saw.
+    const planned = stored
+      ? { ok: true as const, plan: stored }
+      : claimed?.approvedBy
+        ? { ok: false as const, reason: 'it was requested before logwarden kept what was confirmed; request it again' }
+        : planFor(incident, action);
     // Checked again right before running: the host's addresses and resolvers may have changed since.
     const protection = planned.ok ? protectionOf(incident, planned.plan) : undefined;
     let outcome: ActionOutcome;
@@ -165,10 +178,18 @@ export function createResponder(deps: ResponderDeps): Responder {
         ? { ok: true, argv: run.plan.undo }
         : { ok: false, reason: 'the run kept no undo command' }
       : (() => {
+          // A run from before plans were kept: its undo is filled now, and only if the command it fills the same way
+          // is the one that ran (else the incident names other values since, and the undo would act on those).
           const planned = planFor(store.readIncident(run.incidentId)?.incident, action);
-          return planned.ok && planned.plan.undo
-            ? { ok: true as const, argv: planned.plan.undo }
-            : { ok: false as const, reason: planned.ok ? 'no undo command' : planned.reason };
+          if (!planned.ok) return { ok: false as const, reason: planned.reason };
+          if (!planned.plan.undo) return { ok: false as const, reason: 'no undo command' };
+          if (run.argv && JSON.stringify(planned.plan.argv) !== JSON.stringify(run.argv)) {
+            return {
+              ok: false as const,
+              reason: `the incident names other values than the run used (${run.argv.join(' ')}); undo it by hand`,
+            };
+          }
+          return { ok: true as const, argv: planned.plan.undo };
         })();
     let result: Parameters<SqliteStore['finishUndo']>[1];
     if (!argv.ok) result = { ok: false, detail: argv.reason };
@@ -186,6 +207,30 @@ export function createResponder(deps: ResponderDeps): Responder {
     }
     store.finishUndo(runId, result, clock(), deps.commitOptions);
     deps.onChange();
+    return undefined;
+  };
+
+  // A click on a dialog that no longer says what would happen: the incident names other values since the message was
+  // drawn, someone else's request now awaits approval, or the request to approve is not the one shown.
+  const staleClick = (
+    click: ActionClick,
+    existing: ReturnType<SqliteStore['readActionRunFor']>,
+    incident: Incident | undefined,
+    action: ResolvedAction,
+  ): string | undefined => {
+    if (!click.confirmed) return undefined;
+    const awaiting = existing?.state === 'awaiting-approval';
+    if (click.confirmed.mode === 'request' && awaiting) {
+      return `Someone requested ${action.label} meanwhile; the message now shows Approve, with what they asked for.`;
+    }
+    if (click.confirmed.mode === 'approve' && !awaiting) {
+      return `There is no request of ${action.label} waiting for approval (it ran, or was refused).`;
+    }
+    if (existing && !awaiting) return undefined;
+    const shown = awaiting ? existing.plan?.values : incident ? pickValues(incident.fields, action.fields) : undefined;
+    if (shown && fingerprintOf(shown) !== click.confirmed.fingerprint) {
+      return `The incident names other values than the message you clicked showed: look at the updated message and click again.`;
+    }
     return undefined;
   };
 
@@ -231,6 +276,8 @@ export function createResponder(deps: ResponderDeps): Responder {
       // A new request confirms the argv filled with the incident's values now; approving an earlier request runs the
       // argv kept with it, whatever the incident says by then.
       const existing = store.readActionRunFor(click.incidentId, click.actionId, click.attempt);
+      const stale = staleClick(click, existing, found?.incident, action);
+      if (stale) return refuse('action:stale', stale, `${stale} Nothing was run.`);
       let plan: ActionPlan | undefined;
       let approvals = action.approvals;
       if (!existing && found) {

@@ -1,6 +1,7 @@
 // The one Slack message an incident has, as Block Kit: rendered from the incident and what people did to it, so
 // updating the message is rendering it again. Pure.
 import type { ResolvedAction } from '../actions/action-catalog.js';
+import { fingerprintOf, pickValues } from '../actions/confirmed-values.js';
 import type { ActionNote, ActionRun, Incident, IncidentDecisions, Severity } from '../core/types.js';
 import { parseLogHost } from '../rules/log-timestamp.js';
 import type { DecisionNote, MailNote, ThreadNote } from '../store/sqlite-store.js';
@@ -15,7 +16,10 @@ export const INCIDENT_ACTIONS = {
   escalate: 'incident:escalate',
 } as const;
 
-/** Buttons of the response actions a rule offers: `action:block-ip`, valued `<incident>:<attempt>`. */
+/**
+ * Buttons of the response actions a rule offers: `action:block-ip`, valued `<incident>:<attempt>:<r|a>:<fingerprint>`
+ * (a request or an approval, and the fingerprint of the values its dialog showed).
+ */
 export const RESPONSE_ACTION_PREFIX = 'action:';
 /** Undo buttons: `undo:block-ip`, valued `<incident>:<attempt>`. */
 export const UNDO_ACTION_PREFIX = 'undo:';
@@ -231,12 +235,14 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
     : action.approvals > 1
       ? `It runs once a second authorised person approves (incident #${incident.id}).`
       : `It runs now (incident #${incident.id}).`;
+  // The button says what its dialog showed: a request or an approval, and the fingerprint of its values.
+  const shown = awaiting && run.plan ? run.plan.values : pickValues(incident.fields, action.fields);
   return [
     {
       type: 'button',
       action_id: `${RESPONSE_ACTION_PREFIX}${action.id}`,
       text: plain(`${verb}${action.label}`),
-      value: `${incident.id}:${attempt}`,
+      value: `${incident.id}:${attempt}:${awaiting ? 'a' : 'r'}:${fingerprintOf(shown)}`,
       ...(awaiting ? { style: 'primary' } : {}),
       confirm: {
         title: plain(awaiting ? 'Approve?' : 'Run this action?', 100),

@@ -146,16 +146,24 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       await ack();
       const a = action as { action_id?: string; value?: string };
       const actionId = (a.action_id ?? '').slice(prefix.length);
-      // "42:1": incident 42, attempt 1 (a bare "42" from older messages is attempt 1).
-      const [incidentText, attemptText = '1'] = (a.value ?? '').split(':');
+      // "42:1:r:<fingerprint>": incident 42, attempt 1, a request of what the dialog showed (undo: "42:1").
+      const [incidentText, attemptText = '1', mode, fingerprint] = (a.value ?? '').split(':');
       const click: ActionClick = {
         incidentId: Number(incidentText),
         actionId,
         attempt: Number(attemptText),
         actor: body.user.id,
+        ...((mode === 'r' || mode === 'a') && fingerprint
+          ? { confirmed: { mode: mode === 'r' ? 'request' : 'approve', fingerprint } }
+          : {}),
       };
       if (!Number.isInteger(click.incidentId) || !Number.isInteger(click.attempt) || click.attempt < 1) return;
       const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+      // A run button without what its dialog showed is from a message drawn by an older version: nothing to hold it to.
+      if (verb === 'run' && !click.confirmed) {
+        await reply('This button is from an older message; use the buttons on the updated message. Nothing was run.');
+        return;
+      }
       const allowed = options.actions.get(actionId)?.roles ?? [];
       const granted = rolesGranting(click.actor, await groupsOf(click.actor), options.roles, allowed);
       if (granted.length === 0) {

@@ -1,11 +1,20 @@
 // Response actions end to end: a click through the real Bolt app (Socket Mode) runs a real executable, exactly once,
 // only for people in the action's roles, and what happened shows on the message, in the thread and in the audit log.
+import { appendFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../src/actions/confirmed-values.js';
+import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { createFakeCommands } from '../helpers/fake-commands.js';
 import { startSlackSetup } from '../helpers/slack-setup.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
+
+/** A run button's value: incident 1, the attempt, a request (r) or approval (a), of the values its dialog showed. */
+const run = (attempt: number, mode: 'r' | 'a', values: Record<string, string>) =>
+  `1:${attempt}:${mode}:${fingerprintOf(values)}`;
+const IP = { ip: '203.0.113.7' };
+const BOB = { user: 'bob' };
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
@@ -53,14 +62,15 @@ describe('response actions through Slack', () => {
     const { slack } = await setup();
     const blocks = JSON.stringify(slack.callsOf('chat.postMessage')[0]!.params.blocks);
     expect(blocks).toContain('"action_id":"action:block-ip","text":{"type":"plain_text","text":"Block IP"');
-    expect(blocks).toContain('"value":"1:1"');
+    // A request (r) of attempt 1, with the fingerprint of the values its dialog shows.
+    expect(blocks).toContain(`"value":"${run(1, 'r', IP)}"`);
     expect(blocks).toContain('Block 203.0.113.7 at the firewall? It runs now (incident #1).');
     expect(blocks).toContain('"text":"Lock user"');
   });
 
   it('runs the command once with the capture as one argv element, verifies it, and reports it', async () => {
     const { slack, click, fakes, threads, message, audit, store } = await setup();
-    await slack.send('interactive', click('U0ALICE', 'action:block-ip', '1:1'));
+    await slack.send('interactive', click('U0ALICE', 'action:block-ip', run(1, 'r', IP)));
     await expect.poll(() => threads().join('\n')).toContain('ran *Block IP*');
     expect(fakes.calls().map((c) => [c.name, c.args])).toEqual([
       ['block', ['203.0.113.7']],
@@ -90,19 +100,19 @@ describe('response actions through Slack', () => {
 
   it('runs once when the click is delivered twice and when two people click at the same moment', async () => {
     const { slack, click, fakes, replies, threads } = await setup();
-    const first = click('U0ALICE', 'action:block-ip', '1:1');
+    const first = click('U0ALICE', 'action:block-ip', run(1, 'r', IP));
     await Promise.all([
       slack.send('interactive', first, 'envelope-1'),
       slack.send('interactive', first, 'envelope-1'),
-      slack.send('interactive', click('U0LEAD', 'action:block-ip', '1:1')),
+      slack.send('interactive', click('U0LEAD', 'action:block-ip', run(1, 'r', IP))),
     ]);
     await expect.poll(() => threads().some((t) => t.includes('ran *Block IP*'))).toBe(true);
     await expect.poll(() => replies().length).toBeGreaterThanOrEqual(1);
     expect(fakes.calls().filter((c) => c.name === 'block')).toHaveLength(1);
     expect(replies().join('\n')).toMatch(/Block IP (is already running|was already run for this incident)/);
     // Running it again takes the explicit Run again button (the next attempt), and runs exactly once more.
-    await slack.send('interactive', click('U0LEAD', 'action:block-ip', '1:2'));
-    await slack.send('interactive', click('U0LEAD', 'action:block-ip', '1:2'));
+    await slack.send('interactive', click('U0LEAD', 'action:block-ip', run(2, 'r', IP)));
+    await slack.send('interactive', click('U0LEAD', 'action:block-ip', run(2, 'r', IP)));
     await expect.poll(() => fakes.calls().filter((c) => c.name === 'block').length).toBe(2);
     await expect.poll(() => threads().filter((t) => t.includes('ran *Block IP*')).length).toBe(2);
     expect(fakes.calls().filter((c) => c.name === 'block')).toHaveLength(2);
@@ -110,7 +120,7 @@ describe('response actions through Slack', () => {
 
   it('refuses and audits a click by someone outside the action’s roles; nothing runs', async () => {
     const { slack, click, fakes, replies, audit } = await setup();
-    await slack.send('interactive', click('U0WEB', 'action:block-ip', '1:1'));
+    await slack.send('interactive', click('U0WEB', 'action:block-ip', run(1, 'r', IP)));
     await expect
       .poll(replies)
       .toEqual([
@@ -129,7 +139,7 @@ describe('response actions through Slack', () => {
     expect(blocks).not.toContain('"action_id":"action:lock-user"');
     expect(blocks).toContain('"action_id":"action:block-ip"');
     // A stale message (or a forged click) still runs nothing.
-    await slack.send('interactive', click('U0ALICE', 'action:lock-user', '1:1'));
+    await slack.send('interactive', click('U0ALICE', 'action:lock-user', run(1, 'r', { user: 'root' })));
     await expect.poll(replies).toEqual(['Lock user was refused: root is protected: uid 0 (root). Nothing was run.']);
     expect(fakes.calls()).toEqual([]);
     expect(JSON.parse(audit().find((a) => a.action === 'action:protected')!.data_json)).toMatchObject({
@@ -138,9 +148,39 @@ describe('response actions through Slack', () => {
     });
   });
 
+  it('runs nothing a dialog did not show: values changed since it was drawn, or a request made meanwhile', async () => {
+    const { slack, click, fakes, replies, log, store } = await setup();
+    const failed = (user: string) =>
+      `${formatSyslogTime(new Date())} web1 sshd[10]: Failed password for ${user} from 203.0.113.7 port 22 ssh2\n`;
+    // A line names carol after the message showed bob.
+    appendFileSync(log, failed('carol'));
+    await expect.poll(() => store.readIncident(1)?.incident.fields.user).toBe('carol');
+    await slack.send('interactive', click('U0ALICE', 'action:lock-user', run(1, 'r', BOB)));
+    await expect
+      .poll(replies)
+      .toEqual([
+        'The incident names other values than the message you clicked showed: look at the updated message and click again. Nothing was run.',
+      ]);
+    await slack.send('interactive', click('U0ALICE', 'action:lock-user', run(1, 'r', { user: 'carol' })));
+    await expect.poll(() => replies().at(-1)).toMatch(/needs a second person/);
+    // Someone pressing the request button of a message drawn before that request does not approve it unseen.
+    await slack.send('interactive', click('U0LEAD', 'action:lock-user', run(1, 'r', { user: 'carol' })));
+    await expect
+      .poll(() => replies().at(-1))
+      .toBe(
+        'Someone requested Lock user meanwhile; the message now shows Approve, with what they asked for. Nothing was run.',
+      );
+    expect(fakes.calls()).toEqual([]);
+    // The approval of what was requested runs it, though another line names dave by now.
+    appendFileSync(log, failed('dave'));
+    await expect.poll(() => store.readIncident(1)?.incident.fields.user).toBe('dave');
+    await slack.send('interactive', click('U0LEAD', 'action:lock-user', run(1, 'a', { user: 'carol' })));
+    await expect.poll(() => fakes.calls().map((c) => c.args.at(-1))).toEqual(['carol']);
+  });
+
   it('needs a second authorised person for approvals: 2', async () => {
     const { slack, click, fakes, replies, threads, message } = await setup();
-    await slack.send('interactive', click('U0ALICE', 'action:lock-user', '1:1'));
+    await slack.send('interactive', click('U0ALICE', 'action:lock-user', run(1, 'r', BOB)));
     await expect
       .poll(replies)
       .toEqual(['Lock user needs a second person: someone else allowed to run it must press Approve on the message.']);
@@ -149,12 +189,12 @@ describe('response actions through Slack', () => {
       .poll(() => threads().join('\n'))
       .toContain('<@U0ALICE> asks to run *Lock user*: `sudo -n /usr/sbin/usermod -L bob`');
     await expect.poll(message).toContain('approving runs sudo -n /usr/sbin/usermod -L bob now');
-    await slack.send('interactive', click('U0ALICE', 'action:lock-user', '1:1'));
+    await slack.send('interactive', click('U0ALICE', 'action:lock-user', run(1, 'a', BOB)));
     await expect
       .poll(() => replies().at(-1))
       .toBe('You requested Lock user; a second person must approve it, not you.');
     expect(fakes.calls()).toEqual([]);
-    await slack.send('interactive', click('U0LEAD', 'action:lock-user', '1:1'));
+    await slack.send('interactive', click('U0LEAD', 'action:lock-user', run(1, 'a', BOB)));
     await expect
       .poll(() => fakes.calls().map((c) => [c.name, c.args]))
       .toEqual([['sudo', ['-n', '/usr/sbin/usermod', '-L', 'bob']]]);
@@ -163,11 +203,11 @@ describe('response actions through Slack', () => {
 
   it('reports a failing command and a timeout in the thread, and keeps running', async () => {
     const { slack, click, threads, message } = await setup();
-    await slack.send('interactive', click('U0ALICE', 'action:broken', '1:1'));
+    await slack.send('interactive', click('U0ALICE', 'action:broken', run(1, 'r', IP)));
     await expect.poll(() => threads().join('\n')).toContain('ran *broken*: `fail-hard 203.0.113.7` → exit 3');
     expect(threads().join('\n')).toContain('fail-hard: permission denied for 203.0.113.7');
     await expect.poll(message).toContain(':x: *broken* failed — <@U0ALICE>, exit 3');
-    await slack.send('interactive', click('U0ALICE', 'action:slow', '1:1'));
+    await slack.send('interactive', click('U0ALICE', 'action:slow', run(1, 'r', {})));
     await expect.poll(() => threads().join('\n')).toContain('→ timed out after 300 ms and was killed');
     await slack.send('interactive', click('U0ALICE', 'incident:acknowledge'));
     await expect.poll(message).toContain('acknowledged by <@U0ALICE>');
@@ -175,7 +215,7 @@ describe('response actions through Slack', () => {
 
   it('undoes once on the Undo button, and the message says who undid it', async () => {
     const { slack, click, fakes, threads, message, replies } = await setup();
-    await slack.send('interactive', click('U0ALICE', 'action:block-ip', '1:1'));
+    await slack.send('interactive', click('U0ALICE', 'action:block-ip', run(1, 'r', IP)));
     await expect.poll(message).toContain('"action_id":"undo:block-ip"');
     const undo = click('U0LEAD', 'undo:block-ip', '1:1');
     await Promise.all([slack.send('interactive', undo, 'undo-1'), slack.send('interactive', undo, 'undo-1')]);
