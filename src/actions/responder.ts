@@ -135,8 +135,9 @@ export function createResponder(deps: ResponderDeps): Responder {
       if (succeeded && plan.verify && !stopping.signal.aborted) {
         verified = (await deps.run(plan.verify, runOptions(action.timeout))).exitCode === 0;
       }
-      // Killed because logwarden was stopping: it may have taken effect, so its undo (the safe direction) stays.
-      const undoable = succeeded || result.interrupted === true;
+      // Killed because logwarden was stopping or at its timeout: it may have taken effect, so its undo (the safe
+      // direction) stays on offer.
+      const undoable = succeeded || result.interrupted === true || result.timedOut === true;
       outcome = {
         state: result.interrupted ? 'interrupted' : succeeded ? 'succeeded' : 'failed',
         argv: result.argv,

@@ -33,9 +33,13 @@ export interface CommandResult {
   detail?: string;
   /** Killed because logwarden was stopping: whether it took effect is unknown. */
   interrupted?: boolean;
+  /** Killed at its timeout: it may have taken effect too. */
+  timedOut?: boolean;
 }
 
 const KILL_AFTER_MS = 2000;
+/** After the command has exited, how long what it left behind may still write to its output. */
+const DRAIN_MS = 1000;
 
 /** The variables of `env` the allowlist names: what every child process logwarden starts gets, tokens never. */
 export function allowedEnv(env: NodeJS.ProcessEnv, allowlist: readonly string[]): Record<string, string> {
@@ -66,6 +70,16 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
     timers.push(setTimeout(() => signalGroup(subprocess.pid, 'SIGKILL'), KILL_AFTER_MS));
   };
   timers.push(setTimeout(() => killGroup('timeout'), options.timeout));
+  // A daemon it started (setsid, its own group) could hold stdout open forever: once the command itself has exited,
+  // its output is read a moment longer, then closed.
+  subprocess.once('exit', () => {
+    timers.push(
+      setTimeout(() => {
+        subprocess.stdout?.destroy();
+        subprocess.stderr?.destroy();
+      }, DRAIN_MS),
+    );
+  });
   const stopping = options.stopping;
   const onStop = () => timers.push(setTimeout(() => killGroup('stopping'), stopping!.grace));
   if (stopping?.signal.aborted) onStop();
@@ -91,7 +105,9 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
       detail: `logwarden was stopping: killed after a ${stopping!.grace} ms grace; its outcome is unknown`,
     };
   }
-  if (ended === 'timeout') return { ...base, detail: `timed out after ${options.timeout} ms and was killed` };
+  if (ended === 'timeout') {
+    return { ...base, timedOut: true, detail: `timed out after ${options.timeout} ms and was killed` };
+  }
   if (result.exitCode !== undefined) return { ...base, exitCode: result.exitCode };
   if (result.signal) return { ...base, detail: `killed by ${result.signal}` };
   const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
@@ -120,11 +136,15 @@ async function collect(stream: Readable | null, max: number): Promise<{ text: st
   let size = 0;
   let cut = false;
   if (stream) {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      if (size < max) kept.push(chunk.subarray(0, max - size));
-      if (size + chunk.length > max) cut = true;
-      size += chunk.length;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        if (size < max) kept.push(chunk.subarray(0, max - size));
+        if (size + chunk.length > max) cut = true;
+        size += chunk.length;
+      }
+    } catch {
+      // Closed by the drain above (ERR_STREAM_PREMATURE_CLOSE): what was read is kept.
     }
   }
   const text = Buffer.concat(kept).toString('utf8');
