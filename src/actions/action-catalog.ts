@@ -62,6 +62,22 @@ export function createActionCatalog(
         }
       });
     }
+    // One placeholder per argument: "{ip}/{len}" with len 0 would make a range nothing checked as one.
+    for (const [key, template] of [
+      ['command', command],
+      ['undo', undo],
+      ['verify', verify],
+    ] as const) {
+      (template ?? []).forEach((arg, j) => {
+        const names = placeholdersOf([arg]);
+        if (names.length > 1) {
+          problems.push({
+            path: `${path}.${key}[${j}]`,
+            message: `joins {${names.join('} and {')}} in one argument: their values are checked one by one, never as what they make together. Give each placeholder an argument of its own.`,
+          });
+        }
+      });
+    }
     const confirm = a.confirm ?? preset?.confirm;
     const templates = [command, undo ?? [], verify ?? [], confirm ? [confirm] : []];
     catalog.set(a.id, {

@@ -3,14 +3,18 @@
 // time they are asked for, at most every REREAD_MS, so an address or a resolver that changes is protected as it is.
 import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname, networkInterfaces, userInfo } from 'node:os';
 import type { ProtectConfig } from '../config/schema.js';
-import { type ProtectedRange, type ProtectedTargets, SPECIAL_RANGES } from './protected-targets.js';
+import { type ProtectedRange, type ProtectedTargets, protectionOf, SPECIAL_RANGES } from './protected-targets.js';
 
 export interface HostFiles {
   passwd: string;
   loginDefs: string;
   resolvConf: string;
+  /** systemd-resolved's upstream servers (/etc/resolv.conf then names only its stub, 127.0.0.53). */
+  resolvedConf: string;
+  hosts: string;
   route: string;
   ipv6Route: string;
 }
@@ -29,6 +33,8 @@ export const systemFiles = (): HostFiles => ({
   passwd: readOr('/etc/passwd'),
   loginDefs: readOr('/etc/login.defs'),
   resolvConf: readOr('/etc/resolv.conf'),
+  resolvedConf: readOr('/run/systemd/resolve/resolv.conf'),
+  hosts: readOr('/etc/hosts'),
   route: readOr('/proc/net/route'),
   ipv6Route: readOr('/proc/net/ipv6_route'),
 });
@@ -49,11 +55,25 @@ export function hostTargets(
 ): ProtectedTargets {
   const ranges: ProtectedRange[] = [...SPECIAL_RANGES];
   for (const [name, addresses] of Object.entries(networkInterfaces())) {
-    for (const a of addresses ?? []) ranges.push(exact(a.address.replace(/%.*$/, ''), `this host's address (${name})`));
+    for (const a of addresses ?? []) {
+      ranges.push(exact(a.address.replace(/%.*$/, ''), `this host's address (${name})`));
+      // Its network's first and broadcast addresses reach every host on it.
+      if (a.family === 'IPv4' && a.cidr) {
+        for (const edge of networkEdges(a.address, Number(a.cidr.split('/')[1]))) {
+          ranges.push(exact(edge, `the network or broadcast address of ${name}`));
+        }
+      }
+    }
   }
   for (const gateway of defaultGateways(files)) ranges.push(exact(gateway, "this host's default gateway"));
-  for (const m of files.resolvConf.matchAll(/^\s*nameserver\s+(\S+)/gm)) {
-    ranges.push(exact(m[1]!.replace(/%.*$/, ''), 'a resolver in /etc/resolv.conf'));
+  for (const [text, file] of [
+    [files.resolvConf, '/etc/resolv.conf'],
+    [files.resolvedConf, '/run/systemd/resolve/resolv.conf'],
+  ] as const) {
+    for (const m of text.matchAll(/^\s*nameserver\s+(\S+)/gm)) {
+      const address = m[1]!.replace(/%.*$/, '');
+      if (isIP(address) !== 0) ranges.push(exact(address, `a resolver in ${file}`));
+    }
   }
   for (const e of endpoints) ranges.push(exact(e.address, e.reason));
   for (const entry of protect.ips) {
@@ -87,9 +107,35 @@ export function hostTargets(
   const name = hostname().toLowerCase();
   hosts.set(name, "this host's name");
   hosts.set(name.split('.')[0]!, "this host's name");
+  for (const known of ['metadata.google.internal', 'metadata', 'instance-data', 'instance-data.ec2.internal']) {
+    hosts.set(known, 'a cloud metadata service');
+  }
+  // A name /etc/hosts gives a protected address (localhost.localdomain, ip6-localhost) is as protected as it.
+  const partial: ProtectedTargets = {
+    ranges,
+    users: new Map(),
+    hosts: new Map(),
+    shortestPrefix: protect.shortestPrefix,
+  };
+  for (const line of files.hosts.split('\n')) {
+    const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (!address || isIP(address.replace(/%.*$/, '')) === 0) continue;
+    const reason = protectionOf('ip', address.replace(/%.*$/, ''), partial);
+    if (reason) for (const n of names) hosts.set(n.toLowerCase(), `/etc/hosts names it ${address}`);
+  }
   for (const name of protect.hosts) hosts.set(name.toLowerCase().replace(/\.$/, ''), 'listed under protect.hosts');
 
   return { ranges, users, hosts, shortestPrefix: protect.shortestPrefix };
+}
+
+/** The first and last addresses of an IPv4 network (its network and broadcast addresses), for prefixes up to /30. */
+function networkEdges(address: string, prefix: number): string[] {
+  if (!(prefix >= 8 && prefix <= 30)) return [];
+  const n = address.split('.').reduce((v, part) => v * 256 + Number(part), 0);
+  const size = 2 ** (32 - prefix);
+  const first = Math.floor(n / size) * size;
+  const quad = (v: number) => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+  return [quad(first), quad(first + size - 1)];
 }
 
 function ownAccount(): string {

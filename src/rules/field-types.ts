@@ -47,7 +47,8 @@ function isCidr(v: string): boolean {
   const address = v.slice(0, slash);
   const version = isAddress(address) ? isIP(address) : 0;
   const bits = v.slice(slash + 1);
-  if (version === 0 || !/^\d{1,3}$/.test(bits)) return false;
+  // No leading zeros: iptables reads /016 as octal (/14).
+  if (version === 0 || !/^(?:0|[1-9]\d{0,2})$/.test(bits)) return false;
   return Number(bits) <= (version === 4 ? 32 : 128);
 }
 

@@ -17,6 +17,9 @@ const FILES: HostFiles = {
   ].join('\n'),
   loginDefs: '# comment\nUID_MIN\t\t\t 2000\nUID_MAX   60000\n',
   resolvConf: 'search example.com\nnameserver 192.0.2.53\nnameserver fe80::53%eth0\n',
+  resolvedConf: 'nameserver 198.18.0.53\n',
+  hosts:
+    '127.0.0.1 localhost\n127.0.1.1 runsc\n::1 localhost ip6-localhost ip6-loopback\n203.0.113.80 web3 # a web server\n',
   route: [
     'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
     'eth0\t00000000\t0102A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0',
@@ -51,6 +54,18 @@ describe('the host facts', () => {
     ['user', 'nobody', 'a system account (uid 65534, above UID_MAX 60000)'],
     ['user', 'deploy', 'listed under protect.users'],
     ['host', 'BASTION.example.com.', 'listed under protect.hosts'],
+    ['ip', '198.18.0.53', 'a resolver in /run/systemd/resolve/resolv.conf'],
+    ['host', 'ip6-localhost', '/etc/hosts names it ::1'],
+    ['host', 'runsc', '/etc/hosts names it 127.0.1.1'],
+    ['host', 'metadata.google.internal', 'a cloud metadata service'],
+    ['user', 'ROOT', 'uid 0 (root)'],
+    ['ip', '64:ff9b::7f00:1', 'it carries 127.0.0.1, loopback'],
+    ['ip', '64:ff9b::a9fe:a9fe', 'it carries 169.254.169.254, link-local (cloud metadata services live here)'],
+    ['ip', '2002:7f00:1::', 'it carries 127.0.0.1, loopback'],
+    ['ip', '::ffff:0:7f00:1', 'it carries 127.0.0.1, loopback'],
+    ['ip', 'fd00:ec2::254', 'the AWS instance metadata service (IPv6)'],
+    ['ip', '192.0.0.170', 'IETF protocol assignments (DNS64 discovery, NAT64 well-known addresses)'],
+    ['ip', 'fec0::1', 'site-local (deprecated)'],
   ] as const)('%s %s is protected: %s', (type, value, reason) => {
     expect(protectionOf(type, value, hostTargets(FILES, PROTECT))).toBe(`${value} is protected: ${reason}`);
   });
@@ -60,6 +75,9 @@ describe('the host facts', () => {
     ['cidr', '198.51.101.0/24'],
     ['user', 'alice'],
     ['host', 'web3.example.com'],
+    ['host', 'web3'],
+    ['ip', '2002:cb00:7107::1'],
+    ['ip', '64:ff9b::cb00:7107'],
     ['word', 'root'],
     ['port', '22'],
   ] as const)('%s %s is not', (type, value) => {
@@ -73,6 +91,14 @@ describe('the host facts', () => {
     expect(protectionOf('cidr', '192.0.0.0/8', wide)).toMatch(/is protected: it overlaps 192\./);
     expect(protectionOf('cidr', '::ffff:203.0.0.0/104', wide)).toBeUndefined();
     expect(protectionOf('cidr', '::ffff:203.0.0.0/103', wide)).toMatch(/ranges wider than \/104/);
+  });
+
+  it('reads IPv4-mapped, 6to4 and NAT64 ranges as the IPv4 ranges they carry', () => {
+    const targets = hostTargets(FILES, PROTECT);
+    expect(protectionOf('cidr', '0:0:0:0:0:ffff:b00:0/104', targets)).toMatch(/ranges wider than \/112/);
+    expect(protectionOf('cidr', '2002:7f00::/32', targets)).toMatch(/carries 127\.0\.0\.0\/16 is protected/);
+    expect(protectionOf('cidr', '64:ff9b::/96', targets)).toMatch(/carries 0\.0\.0\.0\/0 is protected: ranges wider/);
+    expect(protectionOf('cidr', '2002:cb00:7100::/40', targets)).toBeUndefined();
   });
 });
 

@@ -26,3 +26,30 @@ describe('ip fields', () => {
     expect(isIP(value) !== 0).toBe(valid);
   });
 });
+
+describe('runnable types refuse what a command would read otherwise', () => {
+  it.each([
+    ['cidr', '192.2.0.0/016'],
+    ['cidr', 'fe80::%eth0/64'],
+    ['ip', 'fe80::1%eth0'],
+    ['int', '-1'],
+    ['user', '0'],
+    ['user', '65534'],
+    ['host', '0x7f000001'],
+    ['host', '2130706433'],
+    ['host', '0177.0.0.1'],
+    ['host', '127.1'],
+  ] as const)('%s %s', (type, value) => {
+    expect(isValidField(type, value)).toBe(false);
+  });
+
+  it.each([
+    ['cidr', '192.2.0.0/16'],
+    ['cidr', '10.0.0.0/0'],
+    ['signed', '-1'],
+    ['user', 'svc0'],
+    ['host', 'web3.example.com'],
+  ] as const)('%s %s passes', (type, value) => {
+    expect(isValidField(type, value)).toBe(true);
+  });
+});
