@@ -20,6 +20,7 @@ export interface HostFiles {
 }
 
 const REREAD_MS = 30_000;
+const RELOOKUP_MS = 10 * 60_000;
 
 const readOr = (path: string) => {
   try {
@@ -202,15 +203,25 @@ export function hostTargetsOf(
   const servers: [host: string, reason: string][] = [];
   if (uses.slack) servers.push([hostOf(env.SLACK_API_URL) ?? 'slack.com', 'the Slack API server']);
   if (uses.smtp && env.SMTP_HOST) servers.push([env.SMTP_HOST, 'the SMTP server']);
-  for (const [host, reason] of servers) {
-    lookup(host, { all: true })
-      .then((found) => {
-        for (const a of found) endpoints.push({ address: a.address, reason: `${reason} (${host})` });
-      })
-      .catch((error: Error) =>
-        logger.warn({ host, error: error.message }, `cannot resolve ${reason}; its addresses are not protected`),
-      );
-  }
+  // Looked up now and again every RELOOKUP_MS (the servers' addresses change); addresses seen once stay protected.
+  const seen = new Set<string>();
+  const resolve = () => {
+    for (const [host, reason] of servers) {
+      lookup(host, { all: true })
+        .then((found) => {
+          for (const a of found) {
+            if (seen.has(a.address)) continue;
+            seen.add(a.address);
+            endpoints.push({ address: a.address, reason: `${reason} (${host})` });
+          }
+        })
+        .catch((error: Error) =>
+          logger.warn({ host, error: error.message }, `cannot resolve ${reason}; its addresses are not protected yet`),
+        );
+    }
+  };
+  resolve();
+  if (servers.length > 0) setInterval(resolve, RELOOKUP_MS).unref();
   return cachedHostTargets(protect, () => endpoints);
 }
 
