@@ -1,7 +1,7 @@
 // The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
 import type { ProtectedTargets } from './actions/protected-targets.js';
-import { hostTargetsOf } from './actions/read-host-targets.js';
+import { hostTargetsOf, resolveHost } from './actions/read-host-targets.js';
 import { type ActionClick, createResponder } from './actions/responder.js';
 import { allowedEnv, type CommandResult, type RunCommandOptions, runCommand } from './actions/run-command.js';
 import type { LoadedConfig } from './config/load.js';
@@ -50,6 +50,8 @@ export interface LogwardenDeps {
   dryRun?: boolean;
   /** The targets no action may act on; by default read from this host (read-host-targets.ts). */
   protectedTargets?(): ProtectedTargets;
+  /** Resolves host names for the protected-target check; by default the system's resolver, 3 s at most. */
+  resolveHost?(name: string): Promise<string[]>;
   /** Posts the audit anchor line to audit.anchorChannel (Slack), when configured. */
   postAnchor?(channel: string, line: string): Promise<void>;
   /** Escalation mail, when the config has escalation: an SMTP transport, and links to incidents' Slack messages. */
@@ -167,6 +169,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     ...(deps.dryRun ? { dryRun: true } : {}),
     commitOptions,
     onChange: () => deps.slack?.wake(),
+    resolveHost: deps.resolveHost ?? resolveHost,
     protectedTargets:
       deps.protectedTargets ??
       hostTargetsOf(config.protect, deps.env, logger, { slack: !!config.slack, smtp: !!config.escalation }),

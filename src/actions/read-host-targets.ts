@@ -232,3 +232,19 @@ function hostOf(url: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+const RESOLVE_TIMEOUT_MS = 3000;
+
+/** The addresses a host name resolves to, through the system's resolver, within RESOLVE_TIMEOUT_MS. */
+export async function resolveHost(name: string): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${RESOLVE_TIMEOUT_MS} ms`)), RESOLVE_TIMEOUT_MS);
+  });
+  try {
+    const found = await Promise.race([lookup(name, { all: true }), timeout]);
+    return found.map((a) => a.address);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -2,6 +2,8 @@
 // store so it runs once, fill the argv from the incident's typed captures (checked again now), run it through the
 // one runner, verify it, record everything, and later undo it — by a click or when its ttl passes, even after a
 // restart. I/O (store, runner, clock) is passed in.
+
+import { isIP } from 'node:net';
 import type { CommandsConfig } from '../config/schema.js';
 import type { ActionPlan, Clock, FieldType, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
@@ -29,6 +31,8 @@ export interface ResponderDeps {
   onChange(): void;
   /** The targets no action may act on, as they are now. */
   protectedTargets(): ProtectedTargets;
+  /** The addresses a host name resolves to now (every one is checked before a command gets the name). */
+  resolveHost(name: string): Promise<string[]>;
 }
 
 export interface ActionClick {
@@ -107,6 +111,26 @@ export function createResponder(deps: ResponderDeps): Responder {
     return protectionOfValues(plan.values, types, deps.protectedTargets());
   };
 
+  // A host name is checked by what it resolves to now: a name whose owner points it at 127.0.0.1 must not make a
+  // command resolve it there. A name that does not resolve is not acted on either.
+  const resolvedProtection = async (incident: Incident | undefined, plan: ActionPlan): Promise<string | undefined> => {
+    const types = incident ? typesOf(incident) : undefined;
+    for (const [name, value] of Object.entries(plan.values)) {
+      if (types?.[name] !== 'host' || isIP(value) !== 0) continue;
+      let addresses: string[];
+      try {
+        addresses = await deps.resolveHost(value);
+      } catch (error) {
+        return `${value} does not resolve (${(error as Error).message}), so it cannot be checked against the protected targets`;
+      }
+      for (const address of addresses) {
+        const reason = protectionOfValues({ address }, { address: 'ip' }, deps.protectedTargets());
+        if (reason) return `${value} resolves to ${address}, which ${reason.slice(address.length + 1)}`;
+      }
+    }
+    return undefined;
+  };
+
   const execute = async (runId: number, click: ActionClick): Promise<string | undefined> => {
     const action = catalog.get(click.actionId)!;
     const incident = store.readIncident(click.incidentId)?.incident;
@@ -119,7 +143,9 @@ export function createResponder(deps: ResponderDeps): Responder {
         ? { ok: false as const, reason: 'it was requested before logwarden kept what was confirmed; request it again' }
         : planFor(incident, action);
     // Checked again right before running: the host's addresses and resolvers may have changed since.
-    const protection = planned.ok ? protectionOf(incident, planned.plan) : undefined;
+    const protection = planned.ok
+      ? (protectionOf(incident, planned.plan) ?? (await resolvedProtection(incident, planned.plan)))
+      : undefined;
     let outcome: ActionOutcome;
     if (!planned.ok) {
       outcome = { state: 'refused', detail: planned.reason };

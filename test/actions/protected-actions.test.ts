@@ -15,6 +15,13 @@ import { useTempDir } from '../helpers/temp-dir.js';
 const tempDir = useTempDir();
 const HOUR = 3_600_000;
 
+// A resolver for the names the tests use: one name points at loopback, one does not resolve.
+async function resolveHost(name: string): Promise<string[]> {
+  if (name === 'evil.example') return ['203.0.113.9', '127.0.0.1'];
+  if (name === 'nx.example') throw new Error('ENOTFOUND nx.example');
+  return ['203.0.113.80'];
+}
+
 function setup() {
   const dir = tempDir();
   const log = join(dir, 'auth.log');
@@ -70,7 +77,7 @@ commands: { env: [PATH], shutdownGrace: 300ms }
       now += ms;
     },
     start: async () => {
-      const running = await startLogwarden(loaded, { clock, env: fakes.env });
+      const running = await startLogwarden(loaded, { clock, env: fakes.env, resolveHost });
       open.push(running);
       return running;
     },
@@ -204,6 +211,22 @@ describe('protected targets', () => {
       ['block-net', ['198.51.100.0/24']],
       ['drop-host', ['web3.example.com']],
     ]);
+    await t.stopAll();
+  });
+
+  it.each([
+    ['evil.example', 'drop-host: evil.example resolves to 127.0.0.1, which is protected: loopback.'],
+    [
+      'nx.example',
+      'drop-host: nx.example does not resolve (ENOTFOUND nx.example), so it cannot be checked against the protected targets.',
+    ],
+  ])('checks the host name %s by what it resolves to, right before running', async (host, reply) => {
+    const t = setup();
+    const { app, store } = await t.start();
+    const id = t.addIncident(store, { ...FIELDS_OK, host });
+    expect(await app.respond({ incidentId: id, actionId: 'drop-host', attempt: 1, actor: 'U0ALICE' })).toBe(reply);
+    expect(store.readActionRunFor(id, 'drop-host', 1)).toMatchObject({ state: 'refused' });
+    expect(t.fakes.calls()).toEqual([]);
     await t.stopAll();
   });
 
