@@ -283,7 +283,7 @@ program
   .addOption(new Option('--export <format>', 'print the rows for a review: csv or jsonl').choices(['csv', 'jsonl']))
   .option(
     '--anchor <line-or-file>',
-    'the latest anchor line logwarden logged or posted ("logwarden-audit-anchor rows=… sig=…"), or a file holding anchor lines (the last one counts): rows deleted from the end are caught only with it',
+    'the latest anchor line logwarden logged or posted ("logwarden-audit-anchor rows=… sig=…"), or a file holding anchor lines, or - for stdin (the last one counts): rows deleted from the end are caught only with it',
   )
   .addHelpText(
     'after',
@@ -319,7 +319,13 @@ program
       }
       let anchor: ReturnType<typeof parseAnchor> | undefined;
       if (options.anchor !== undefined) {
-        const text = existsSync(options.anchor) ? readFileSync(options.anchor, 'utf8') : options.anchor;
+        // "-": the lines come on stdin (journalctl -u logwarden -o cat | logwarden audit --anchor -).
+        const text =
+          options.anchor === '-'
+            ? readFileSync(0, 'utf8')
+            : existsSync(options.anchor)
+              ? readFileSync(options.anchor, 'utf8')
+              : options.anchor;
         anchor = parseAnchor(text, key!);
         if ('error' in anchor) fail(`--anchor: ${anchor.error}.`, EXIT_CONFIG);
       }

@@ -1,6 +1,6 @@
 // `logwarden audit` against someone with write access to the store but not the audit key: every way of rewriting
 // history tried here is caught, naming the row, or "truncated after row N" given the anchor logwarden kept outside.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -174,6 +174,11 @@ describe('logwarden audit', () => {
     ).toEqual(['logwarden', 'U2', 'U3', 'U4', 'U5', 'U6']);
     // The anchor can be given as the line itself; without one, a cut end would not show, and it says so.
     expect((await runCli(['audit', '-c', t.config, '--anchor', t.lastAnchor])).code).toBe(0);
+    // Or on stdin, as journalctl -u logwarden -o cat would give them, among other lines.
+    const piped = await runCli(['audit', '-c', t.config, '--anchor', '-'], {
+      input: `started\n${readFileSync(t.anchor, 'utf8')}watching\n`,
+    });
+    expect(piped.stderr).toContain('as anchored');
     expect((await runCli(['audit', '-c', t.config])).stderr).toContain('no --anchor given');
   });
 
