@@ -6,8 +6,8 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import type { Incident } from '../../src/core/types.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import { addIncident as addIncidentTo } from '../helpers/add-incident.js';
 import { createFakeCommands } from '../helpers/fake-commands.js';
 import { type RunningLogwarden, startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -84,24 +84,8 @@ commands: { env: [PATH], shutdownGrace: 300ms }
     stopAll: async () => {
       for (const r of open.splice(0)) await r.stop();
     },
-    addIncident(store: SqliteStore, fields: Record<string, string>, rule = 'targets') {
-      const incident: Incident = {
-        id: 0,
-        rule,
-        severity: 'high',
-        title: 't',
-        key: {},
-        fields,
-        count: 1,
-        firstSeen: now,
-        lastSeen: now,
-        source: 'auth',
-        sample: [],
-        status: 'open',
-      };
-      store.commit('auth', undefined, { hits: [], cleared: [], incidents: [incident], events: [] }, now);
-      return incident.id;
-    },
+    addIncident: (store: SqliteStore, fields: Record<string, string>, rule = 'targets') =>
+      addIncidentTo(store, rule, fields, now),
   };
 }
 

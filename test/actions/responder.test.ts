@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import type { Incident } from '../../src/core/types.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import { addIncident as addIncidentTo } from '../helpers/add-incident.js';
 import { createFakeCommands } from '../helpers/fake-commands.js';
 import { HOSTILE_CAPTURES } from '../helpers/hostile-text.js';
 import { type RunningLogwarden, startLogwarden } from '../helpers/start-logwarden.js';
@@ -45,24 +45,8 @@ commands: { env: [PATH] }
     open.push(running);
     return running;
   };
-  const addIncident = (store: SqliteStore, fields: Record<string, string>, rule = 'ssh-fail') => {
-    const incident: Incident = {
-      id: 0,
-      rule,
-      severity: 'high',
-      title: 't',
-      key: {},
-      fields,
-      count: 1,
-      firstSeen: now,
-      lastSeen: now,
-      source: 'auth',
-      sample: [],
-      status: 'open',
-    };
-    store.commit('auth', undefined, { hits: [], cleared: [], incidents: [incident], events: [] }, now);
-    return incident.id;
-  };
+  const addIncident = (store: SqliteStore, fields: Record<string, string>, rule = 'ssh-fail') =>
+    addIncidentTo(store, rule, fields, now);
   return {
     fakes,
     start,

@@ -1,0 +1,22 @@
+import type { Incident } from '../../src/core/types.js';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
+
+/** Commits an open incident of `rule` with these fields, as the tracker would have opened it; returns its id. */
+export function addIncident(store: SqliteStore, rule: string, fields: Record<string, string>, now: number): number {
+  const incident: Incident = {
+    id: 0,
+    rule,
+    severity: 'high',
+    title: 't',
+    key: {},
+    fields,
+    count: 1,
+    firstSeen: now,
+    lastSeen: now,
+    source: 'auth',
+    sample: [],
+    status: 'open',
+  };
+  store.commit('auth', undefined, { hits: [], cleared: [], incidents: [incident], events: [] }, now);
+  return incident.id;
+}
