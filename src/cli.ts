@@ -294,7 +294,7 @@ program
       const loaded = readConfig(options.config);
       const [{ readAuditRows, readAuditKey, auditKeyFile }, { parseAnchor, verifyAuditChain }, { parseDuration }] =
         await Promise.all([
-          import('./store/sqlite-store.js'),
+          import('./store/store-files.js'),
           import('./store/audit-chain.js'),
           import('./config/duration.js'),
         ]);

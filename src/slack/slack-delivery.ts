@@ -7,13 +7,8 @@ import type { Clock, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
-import {
-  type ActionButton,
-  renderIncidentMessage,
-  renderOccurrenceNote,
-  renderThreadNote,
-  type SlackMessage,
-} from './render-incident.js';
+import { type ActionButton, renderIncidentMessage, type SlackMessage } from './render-incident.js';
+import { renderOccurrenceNote, renderThreadNote } from './render-thread-note.js';
 
 /** The Web API calls delivery makes: a @slack/web-api WebClient, or Bolt's app.client. */
 export type SlackChatClient = Pick<WebClient, 'chat'>;

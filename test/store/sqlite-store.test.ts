@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { StoreFailedError } from '../../src/core/errors.js';
 import { AUDIT_KEYED, verifyAuditChain } from '../../src/store/audit-chain.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { readAuditKey, SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { readAuditKey } from '../../src/store/store-files.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
