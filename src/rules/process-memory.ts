@@ -44,6 +44,8 @@ class Generation {
   readonly ipAt: Float64Array;
   readonly pamPendingAt: Float64Array;
   readonly reportedAt: Float64Array;
+  /** 1 when the process has had an attempt kept apart (ProcessMemory.others): only then is it looked for there. */
+  readonly apart: Uint8Array;
   readonly ips: (string | undefined)[];
   readonly keys: (string | undefined)[];
   size = 0;
@@ -56,6 +58,7 @@ class Generation {
     this.ipAt = new Float64Array(capacity).fill(Number.NaN);
     this.pamPendingAt = new Float64Array(capacity).fill(Number.NaN);
     this.reportedAt = new Float64Array(capacity).fill(Number.NaN);
+    this.apart = new Uint8Array(capacity);
     this.ips = new Array(capacity).fill(undefined);
     this.keys = new Array(capacity).fill(undefined);
   }
@@ -77,6 +80,7 @@ class Generation {
     this.ipAt.fill(Number.NaN);
     this.pamPendingAt.fill(Number.NaN);
     this.reportedAt.fill(Number.NaN);
+    this.apart.fill(0);
     this.ips.fill(undefined);
     this.keys.fill(undefined);
     this.size = 0;
@@ -170,7 +174,7 @@ export class ProcessMemory {
       if (own !== key) {
         // The key may have an attempt kept apart while the slot was busy: it moves into the slot.
         let apart: AttemptState | undefined;
-        if (this.others.size > 0 || this.retired.size > 0) {
+        if (g.apart[slot] === 1) {
           const id = otherId(g, slot, key);
           apart = this.others.get(id) ?? this.retired.get(id);
           this.others.delete(id);
@@ -185,6 +189,7 @@ export class ProcessMemory {
       return this.own;
     }
     const id = otherId(g, slot, key);
+    g.apart[slot] = 1;
     let state = this.others.get(id) ?? this.retired.get(id);
     if (!state) {
       state = { pamPendingAt: undefined, reportedAt: undefined };
@@ -260,6 +265,7 @@ function copy(from: Generation, at: number, to: Generation, slot: number): void 
   to.keys[slot] = from.keys[at];
   to.pamPendingAt[slot] = from.pamPendingAt[at]!;
   to.reportedAt[slot] = from.reportedAt[at]!;
+  to.apart[slot] = from.apart[at]!;
 }
 
 /** A process's own attempt, read and written in place in its generation's arrays. */

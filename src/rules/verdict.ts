@@ -93,7 +93,7 @@ export function settleMatch(
   const typed = typeCaptures(rule, captures);
   if (!('fields' in typed)) return typed;
   if (isIgnoredByField(rule.ignore, typed.fields)) return { outcome: 'ignored', rule };
-  const verdict: RuleVerdict = { outcome: 'matched', rule, fields: typed.fields };
-  if (times > 1) verdict.times = times;
-  return verdict;
+  // Every matched verdict has the same shape from the start (times and repeat set later or not): the code reading
+  // verdicts then sees one kind of object, not one per combination of properties added afterwards.
+  return { outcome: 'matched', rule, fields: typed.fields, times: times > 1 ? times : undefined, repeat: undefined };
 }

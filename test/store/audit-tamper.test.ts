@@ -164,8 +164,8 @@ describe('logwarden audit', () => {
   it('prints the rows and verifies them against the key and the anchor', async () => {
     const t = setup();
     const ok = await runCli(['audit', '-c', t.config, '--json', '--anchor', t.anchor]);
-    expect(ok.stderr).toBe('audit chain verified: 6 rows, the last row 6, as anchored\n');
-    expect(ok.code).toBe(0);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('audit chain verified: 6 rows, the last row 6, as anchored\n');
     expect(
       ok.stdout
         .trim()
