@@ -71,3 +71,24 @@ export interface Envelope {
   /** Access-log lines, bare or inside a web server's syslog message. */
   access?: AccessRecord;
 }
+
+/**
+ * An envelope with every property present (undefined until read): one object shape for every line and format, so
+ * the rules reading `program` or `message` see one kind of object, not one per combination of parts a line had.
+ */
+export function newEnvelope(format: EnvelopeFormat, message: string, stamp?: Stamp): Envelope {
+  return {
+    format,
+    stamp,
+    host: undefined,
+    program: undefined,
+    pid: undefined,
+    module: undefined,
+    msgid: undefined,
+    message,
+    repeated: undefined,
+    client: undefined,
+    level: undefined,
+    access: undefined,
+  };
+}

@@ -1,5 +1,5 @@
 // Splits a log line into its envelope (time, host, program, pid) and its message, once, whatever wrote it. Pure.
-import type { Envelope } from './envelope.js';
+import { type Envelope, newEnvelope } from './envelope.js';
 import {
   isDigit,
   isoStampEnd,
@@ -30,10 +30,10 @@ const LEVEL =
 // known; the message starts after the time and the level.
 function parseApplicationLog(line: string): Envelope {
   const end = isoStampEnd(line, 0, true);
-  if (end < 0 || line[end] !== ' ') return { format: 'none', message: line };
+  if (end < 0 || line[end] !== ' ') return newEnvelope('none', line);
   const level = LEVEL.exec(line.slice(end + 1, end + 160));
   const at = end + 1 + (level ? level[0].length : 0);
-  return { format: 'none', stamp: { kind: 'iso', start: 0, end }, message: line.slice(at) };
+  return newEnvelope('none', line.slice(at), { kind: 'iso', start: 0, end });
 }
 
 function parseSyslogFamily(line: string): Envelope | undefined {
@@ -76,11 +76,8 @@ function parseWebServerLog(line: string): Envelope | undefined {
   }
   const access = parseAccessRecord(line);
   if (!access) return undefined;
-  return {
-    format: 'access',
-    stamp: { kind: 'clf', start: access.stampStart, end: access.stampStart + 26 },
-    program: 'access',
-    message: line,
-    access: access.record,
-  };
+  const env = newEnvelope('access', line, { kind: 'clf', start: access.stampStart, end: access.stampStart + 26 });
+  env.program = 'access';
+  env.access = access.record;
+  return env;
 }

@@ -2,7 +2,7 @@
 // journald source renders), journalctl's short-full, RFC 5424 with its structured data, the program tag in its old
 // and odd forms, Solaris message ids and rsyslog's `message repeated N times: [ … ]`. Hand-written scanning: it runs
 // on every line a rule may match. Pure.
-import type { Envelope, Stamp } from './envelope.js';
+import { type Envelope, newEnvelope, type Stamp } from './envelope.js';
 
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const WEEKDAYS = 'MonTueWedThuFriSatSun';
@@ -203,7 +203,7 @@ export function setMessage(env: Envelope, line: string, at: number): void {
 export function parseRfc3164(line: string, at: number): Envelope | undefined {
   const end = syslogStampEnd(line, at);
   if (end < 0 || line[end] !== ' ') return undefined;
-  const env: Envelope = { format: 'rfc3164', stamp: { kind: 'syslog', start: at, end }, message: '' };
+  const env = newEnvelope('rfc3164', '', { kind: 'syslog', start: at, end });
   // BSD syslogd -v / -vv writes the priority after the time: `<4.6>` or `<auth.info>`.
   const priority =
     line.charCodeAt(end + 1) === 60 /* < */
@@ -219,7 +219,7 @@ export function parseIsoSyslog(line: string, at: number): Envelope | undefined {
   // level) may be anyone's text, never sshd's.
   const end = isoStampEnd(line, at);
   if (end < 0 || line[end] !== ' ') return undefined;
-  const env: Envelope = { format: 'iso', stamp: { kind: 'iso', start: at, end }, message: '' };
+  const env = newEnvelope('iso', '', { kind: 'iso', start: at, end });
   // A syslog line only with its tag: applications write the same dates before their own messages.
   return readHostTagMessage(line, end + 1, env, true) ? env : undefined;
 }
@@ -233,11 +233,7 @@ export function parseJournalFull(line: string, at: number): Envelope | undefined
   if (line[end] !== ' ') return undefined;
   const zoneEnd = tokenEnd(line, end + 1);
   if (zoneEnd - end > 7) return undefined;
-  const env: Envelope = {
-    format: 'journal-full',
-    stamp: { kind: 'journal-full', start: at, end: zoneEnd },
-    message: '',
-  };
+  const env = newEnvelope('journal-full', '', { kind: 'journal-full', start: at, end: zoneEnd });
   return readHostTagMessage(line, zoneEnd + 1, env, true) ? env : undefined;
 }
 
@@ -274,8 +270,7 @@ export function parseRfc5424(line: string, at: number): Envelope | undefined {
   const sdEnd = structuredDataEnd(line, i);
   if (sdEnd < 0) return undefined;
   const [, host, app, procid] = fields as [string, string, string, string, string];
-  const env: Envelope = { format: 'rfc5424', message: '' };
-  if (stamp) env.stamp = stamp;
+  const env = newEnvelope('rfc5424', '', stamp);
   if (host !== '-') env.host = host;
   if (app !== '-') env.program = app;
   if (procid !== '-') env.pid = procid;

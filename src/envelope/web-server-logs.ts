@@ -2,7 +2,7 @@
 // leading virtual host, bare or inside a web server's syslog message). Quoted access-log fields are unescaped the way
 // nginx (`\xHH`) and Apache (`\"`, `\\`, `\xhh`) escape them, so a quote inside a field never ends it. Pure.
 import { isIP } from 'node:net';
-import type { AccessRecord, Envelope } from './envelope.js';
+import { type AccessRecord, type Envelope, newEnvelope } from './envelope.js';
 import { isDigit, isMonthAt } from './syslog.js';
 
 /** `2026/11/23 10:15:01 [error] 812#812: *5 message`. */
@@ -13,14 +13,10 @@ const NGINX_SYSLOG_ERROR = /^\[([a-z]{1,8})\] (\d{1,10})#\d{1,10}: (?:\*\d{1,20}
 export function parseNginxError(line: string): Envelope | undefined {
   const m = NGINX_ERROR.exec(line);
   if (!m) return undefined;
-  const env: Envelope = {
-    format: 'nginx-error',
-    stamp: { kind: 'nginx', start: 0, end: m[1]!.length },
-    program: 'nginx',
-    pid: m[3]!,
-    level: m[2]!,
-    message: line.slice(m[0].length),
-  };
+  const env = newEnvelope('nginx-error', line.slice(m[0].length), { kind: 'nginx', start: 0, end: m[1]!.length });
+  env.program = 'nginx';
+  env.pid = m[3]!;
+  env.level = m[2]!;
   readNginxClient(env);
   return env;
 }
@@ -64,12 +60,8 @@ const APACHE_FIELD =
 export function parseApacheError(line: string): Envelope | undefined {
   const stamp = APACHE_STAMP.exec(line);
   if (!stamp) return undefined;
-  const env: Envelope = {
-    format: 'apache-error',
-    stamp: { kind: 'apache', start: 0, end: stamp[0].length },
-    program: 'apache',
-    message: '',
-  };
+  const env = newEnvelope('apache-error', '', { kind: 'apache', start: 0, end: stamp[0].length });
+  env.program = 'apache';
   readApacheFields(env, line, stamp[0].length);
   return env;
 }
