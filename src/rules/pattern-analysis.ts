@@ -268,6 +268,13 @@ function anchorCandidates(alts: Node[][]): string[][] | undefined {
       } else if (node.t === 'group' && !node.look && node.min >= 1 && node.max === 1 && node.alts.length === 1) {
         walk(node.alts[0]!);
       } else if (node.t === 'group' && !node.look && node.min >= 1) {
+        // The text just before alternatives that are plain words ("Failed " then password|none|…) goes with each of
+        // them: "Failed password", "Failed none"… are longer, rarer literals, one of which every match holds.
+        const words = node.max === 1 ? plainAlternatives(node.alts) : undefined;
+        if (run.length > 0 && words) {
+          const joined = words.map((w) => run + w);
+          if (joined.every((w) => w.length >= MIN_ANCHOR && !w.includes('\n'))) candidates.push(joined);
+        }
         flush();
         const inner = bestAnchors(node.alts);
         if (inner) candidates.push(inner);
@@ -280,6 +287,21 @@ function anchorCandidates(alts: Node[][]): string[][] | undefined {
   walk(alts[0] ?? []);
   flush();
   return candidates;
+}
+
+/** The alternatives as strings when each is plain characters, one of each (no repetition, class or group). */
+function plainAlternatives(alts: Node[][]): string[] | undefined {
+  const words: string[] = [];
+  for (const seq of alts) {
+    let word = '';
+    for (const node of seq) {
+      if (node.t !== 'char' || node.min !== 1 || node.max !== 1) return undefined;
+      word += node.c;
+    }
+    if (word === '') return undefined;
+    words.push(word);
+  }
+  return words;
 }
 
 // Letters and digits make a literal rare in logs; punctuation and spaces much less so. Many alternatives cost a little.

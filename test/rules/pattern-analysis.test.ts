@@ -26,7 +26,10 @@ describe('analyzePattern', () => {
     { pattern: 'sshd\\[(?<pid>\\d+)\\]: Failed password for', anchors: [']: Failed password for'] },
     { pattern: 'a(?:-session)?b', anchors: [] },
     { pattern: '(?:alpha|beta) gamma?', anchors: [' gamm'] },
-    { pattern: 'x (?:alpha|beta)', anchors: ['alpha', 'beta'] },
+    { pattern: 'x (?:alpha|beta)', anchors: ['x alpha', 'x beta'] },
+    { pattern: 'Failed (?:none|password) for', anchors: ['Failed none', 'Failed password'] },
+    // An alternative that is no plain word (a+) joins nothing, and holds no literal of its own.
+    { pattern: 'x (?:a+|beta)', anchors: [] },
     { pattern: 'user=(?<u>\\S+) uid', anchors: ['user='] },
     { pattern: 'err(or)?: disk', anchors: [': disk'] },
     // A group that ignores case (Node 23+) holds no literal: "FAILED" matches it.
