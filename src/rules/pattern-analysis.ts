@@ -118,9 +118,17 @@ class Reader {
     }
     if (e === 'u' || e === 'x') {
       const width = e === 'u' ? 4 : 2;
-      const code = Number.parseInt(s.slice(this.i, this.i + width), 16);
+      const digits = s.slice(this.i, this.i + width);
+      // Without the u flag a malformed escape (`\xZZ`, `\u12zz`) is the letter itself: read as no literal at all,
+      // rather than risk a wrong one (a wrong literal screens out lines that match).
+      if (!new RegExp(`^[0-9A-Fa-f]{${width}}$`).test(digits)) return { t: 'set', broad: false, min: 1, max: 1 };
       this.i += width;
-      return { t: 'char', c: String.fromCharCode(code), min: 1, max: 1 };
+      return { t: 'char', c: String.fromCharCode(Number.parseInt(digits, 16)), min: 1, max: 1 };
+    }
+    // `\0` before a digit is an octal escape (`\01` is character 1): no literal is guessed for it.
+    if (e === '0' && /[0-9]/.test(s[this.i] ?? '')) {
+      while (/[0-7]/.test(s[this.i] ?? '')) this.i++;
+      return { t: 'set', broad: false, min: 1, max: 1 };
     }
     if (e === 'c') {
       this.i++;

@@ -68,3 +68,14 @@ describe('analyzePattern', () => {
     }
   });
 });
+
+describe('escapes that are not what they look like', () => {
+  it.each([
+    ['abc\\01def', 'abc\x01def'],
+    ['Failed\\xZZpassword', 'FailedxZZpassword'],
+    ['Failed\\u12zzpassword', 'Failedu12zzpassword'],
+  ])('%s: every literal it screens with is in a line it matches', (source, line) => {
+    expect(new RegExp(source).test(line)).toBe(true);
+    for (const set of analyzePattern(source).anchorSets) expect(set.some((a) => line.includes(a))).toBe(true);
+  });
+});
