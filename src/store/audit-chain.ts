@@ -19,6 +19,10 @@ export interface AuditRow {
 
 type RowContent = Omit<AuditRow, 'id' | 'prevHash' | 'hash'>;
 
+/** The audit table's columns as an AuditRow, for every query that reads rows. */
+export const AUDIT_ROW_COLUMNS =
+  'id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash';
+
 /** The row that starts the keyed chain, written once per store. */
 export const AUDIT_KEYED = 'audit:keyed';
 /** Marks a MAC (rows an older version wrote hold a bare SHA-256). */

@@ -15,7 +15,14 @@ import type {
 } from '../core/types.js';
 import type { Hit, TrackerChanges, TrackerState } from '../incidents/incident-tracker.js';
 import { keyHashOf } from '../incidents/incident-tracker.js';
-import { AUDIT_KEYED, type AuditAnchor, type AuditRow, macAuditRow, renderAnchor } from './audit-chain.js';
+import {
+  AUDIT_KEYED,
+  AUDIT_ROW_COLUMNS,
+  type AuditAnchor,
+  type AuditRow,
+  macAuditRow,
+  renderAnchor,
+} from './audit-chain.js';
 import { MIGRATIONS } from './migrations.js';
 import { auditKeyFile, loadAuditKey, prepareStoreFiles } from './store-files.js';
 
@@ -350,16 +357,10 @@ export class SqliteStore {
       ),
       expireHits: db.prepare('DELETE FROM hits WHERE expires_at <= ?'),
       lastAudit: db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1'),
-      lastAuditRow: db.prepare<[], AuditRow>(
-        `SELECT id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash
-         FROM audit ORDER BY id DESC LIMIT 1`,
-      ),
+      lastAuditRow: db.prepare<[], AuditRow>(`SELECT ${AUDIT_ROW_COLUMNS} FROM audit ORDER BY id DESC LIMIT 1`),
       countAudit: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit'),
       keyedStart: db.prepare<[string], { id: number }>('SELECT id FROM audit WHERE action = ? LIMIT 1'),
-      allAudit: db.prepare<[], AuditRow>(
-        `SELECT id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash
-         FROM audit ORDER BY id`,
-      ),
+      allAudit: db.prepare<[], AuditRow>(`SELECT ${AUDIT_ROW_COLUMNS} FROM audit ORDER BY id`),
       actionRun: db.prepare<[number, string, number], ActionRunRow>(
         'SELECT * FROM action_runs WHERE incident_id = ? AND action_id = ? AND attempt = ?',
       ),

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditRow } from './audit-chain.js';
+import { AUDIT_ROW_COLUMNS, type AuditRow } from './audit-chain.js';
 
 /**
  * The store holds log lines and who did what: its directory is created 0700, the database 0600 before SQLite opens it
@@ -31,12 +31,7 @@ export function readAuditRows(path: string): AuditRow[] | undefined {
   if (path === ':memory:' || !existsSync(path)) return undefined;
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return db
-      .prepare<[], AuditRow>(
-        `SELECT id, at, actor, action, incident_id AS incidentId, data_json AS dataJson, prev_hash AS prevHash, hash
-         FROM audit ORDER BY id`,
-      )
-      .all();
+    return db.prepare<[], AuditRow>(`SELECT ${AUDIT_ROW_COLUMNS} FROM audit ORDER BY id`).all();
   } finally {
     db.close();
   }
