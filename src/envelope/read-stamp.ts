@@ -1,7 +1,7 @@
 // When a line says it happened, read from the stamp its envelope found: incidents count attempts by the time in the
 // log, so catching up on a backlog after a restart does not squeeze hours of failures into one window. Pure.
 import type { Stamp } from './envelope.js';
-import { digits, monthAt } from './syslog.js';
+import { digits, fourDigits, monthAt, twoDigits } from './syslog.js';
 
 const DAY = 86_400_000;
 
@@ -71,13 +71,15 @@ let clockEnd = 0;
 
 /** `hh:mm:ss[.fff…]` at `at`: milliseconds since the start of the day, or -1; sets clockEnd. */
 function clockAt(text: string, at: number): number {
-  const hour = digits(text, at, 2);
-  const minute = digits(text, at + 3, 2);
-  const second = digits(text, at + 6, 2);
-  if (hour < 0 || minute < 0 || second < 0 || text[at + 2] !== ':' || text[at + 5] !== ':') return -1;
+  if (text.charCodeAt(at + 2) !== 58 /* : */ || text.charCodeAt(at + 5) !== 58) return -1;
+  const hour = twoDigits(text, at);
+  const minute = twoDigits(text, at + 3);
+  const second = twoDigits(text, at + 6);
+  if (hour < 0 || minute < 0 || second < 0) return -1;
   let end = at + 8;
   let ms = 0;
-  if (text[end] === '.' || text[end] === ',') {
+  const mark = text.charCodeAt(end);
+  if (mark === 46 /* . */ || mark === 44 /* , */) {
     let i = end + 1;
     for (; i < end + 10 && digits(text, i, 1) >= 0; i++) if (i < end + 4) ms = ms * 10 + digits(text, i, 1);
     for (let d = Math.min(i, end + 4) - end - 1; d < 3; d++) ms *= 10;
@@ -107,28 +109,30 @@ function isZoneName(text: string, from: number, to: number): boolean {
 function readIso(text: string, start: number, end: number): number | undefined {
   // 2026-11-23T10:15:01.123456+00:00, 2026-11-23 10:15:01,123, 2026-11-23T10:15:01Z, 2026/11/23 10:15:01 (nginx), and
   // journalctl's `2026-11-23 10:15:01 UTC` once the weekday is cut: the envelope found the stamp's end.
-  const year = digits(text, start, 4);
-  const month = digits(text, start + 5, 2);
-  const day = digits(text, start + 8, 2);
-  const dash = text[start + 4];
-  const sep = text[start + 10];
-  if (year < 0 || month < 1 || day < 1 || (dash !== '-' && dash !== '/') || text[start + 7] !== dash) return undefined;
-  if (sep !== 'T' && sep !== ' ') return undefined;
+  const dash = text.charCodeAt(start + 4);
+  const sep = text.charCodeAt(start + 10);
+  // - or /
+  if ((dash !== 45 && dash !== 47) || text.charCodeAt(start + 7) !== dash) return undefined;
+  if (sep !== 84 /* T */ && sep !== 32) return undefined;
+  const year = fourDigits(text, start);
+  const month = twoDigits(text, start + 5);
+  const day = twoDigits(text, start + 8);
+  if (year < 0 || month < 1 || day < 1) return undefined;
   const clock = end - start >= 19 ? clockAt(text, start + 11) : -1;
   if (clock < 0 || clockEnd > end) return undefined;
   let at = clockEnd;
   if (text.charCodeAt(at) === 32 && at < end) at++;
   if (at >= end) return localClock(year, month - 1, day, clock);
   const utc = Date.UTC(year, month - 1, day) + clock;
-  const sign = text[at];
-  if (end - at === 1 && sign === 'Z') return utc;
-  if (sign === '+' || sign === '-') {
+  const sign = text.charCodeAt(at);
+  if (end - at === 1 && sign === 90 /* Z */) return utc;
+  if (sign === 43 /* + */ || sign === 45 /* - */) {
     // +01:00 or +0100
-    const colon = text[at + 3] === ':' ? 1 : 0;
-    const hours = digits(text, at + 1, 2);
-    const minutes = digits(text, at + 3 + colon, 2);
+    const colon = text.charCodeAt(at + 3) === 58 ? 1 : 0;
+    const hours = twoDigits(text, at + 1);
+    const minutes = twoDigits(text, at + 3 + colon);
     if (hours < 0 || minutes < 0 || end !== at + 5 + colon) return undefined;
-    return utc - (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+    return utc - (sign === 45 ? -1 : 1) * (hours * 60 + minutes) * 60_000;
   }
   if (end - at === 3 && (text.startsWith('UTC', at) || text.startsWith('GMT', at))) return utc;
   // journalctl names the local zone (CET, EST): the time is local.
@@ -137,17 +141,17 @@ function readIso(text: string, start: number, end: number): number | undefined {
 
 function readSyslog(text: string, start: number, end: number, now: number): number | undefined {
   const month = monthAt(text, start);
-  if (month < 0 || text[start + 3] !== ' ') return undefined;
+  if (month < 0 || text.charCodeAt(start + 3) !== 32) return undefined;
   // `Nov 23 10:15:01`, `Nov  3 10:15:01`, `Nov 3 …`, `Nov  16 …`, `Nov 23 2026 10:15:01.123`
-  let i = text[start + 4] === ' ' ? start + 5 : start + 4;
+  let i = text.charCodeAt(start + 4) === 32 ? start + 5 : start + 4;
   let day = digits(text, i++, 1);
   if (day < 0) return undefined;
   if (digits(text, i, 1) >= 0) day = day * 10 + digits(text, i++, 1);
-  if (text[i++] !== ' ') return undefined;
+  if (text.charCodeAt(i++) !== 32) return undefined;
   let year = -1;
-  if (text[i + 2] !== ':') {
-    year = digits(text, i, 4);
-    if (year < 0 || text[i + 4] !== ' ') return undefined;
+  if (text.charCodeAt(i + 2) !== 58 /* : */) {
+    year = fourDigits(text, i);
+    if (year < 0 || text.charCodeAt(i + 4) !== 32) return undefined;
     i += 5;
   }
   const clock = end - i >= 8 ? clockAt(text, i) : -1;

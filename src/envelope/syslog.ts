@@ -7,11 +7,29 @@ import { type Envelope, newEnvelope, type Stamp } from './envelope.js';
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const WEEKDAYS = 'MonTueWedThuFriSatSun';
 const SPACE = 32;
+const COLON = 58;
+const DASH = 45;
+const PLUS = 43;
 
 /** `message repeated N times` counts at most this many: rsyslog writes the number, a forged line could lie. */
 export const MAX_REPEATED = 10_000;
 
 export const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** The number written in two digits at `at`, or -1. Loop-free: stamps are read on every line a rule may match. */
+export function twoDigits(line: string, at: number): number {
+  const a = line.charCodeAt(at) - 48;
+  const b = line.charCodeAt(at + 1) - 48;
+  // Past the end charCodeAt is NaN, and NaN >>> 0 is 0: a length check first.
+  return at + 2 <= line.length && a >>> 0 < 10 && b >>> 0 < 10 ? a * 10 + b : -1;
+}
+
+/** The number written in four digits at `at`, or -1. */
+export function fourDigits(line: string, at: number): number {
+  const high = twoDigits(line, at);
+  const low = twoDigits(line, at + 2);
+  return high < 0 || low < 0 ? -1 : high * 100 + low;
+}
 
 /** The number written in exactly `n` digits from `at`, or -1. */
 export function digits(line: string, at: number, n: number): number {
@@ -49,14 +67,14 @@ function isWeekdayAt(line: string, at: number): boolean {
 
 /** `hh:mm:ss` at `at`: the index after it, or -1. */
 function clockEnd(line: string, at: number): number {
-  if (digits(line, at, 2) < 0 || line[at + 2] !== ':' || digits(line, at + 3, 2) < 0 || line[at + 5] !== ':') return -1;
-  return digits(line, at + 6, 2) < 0 ? -1 : at + 8;
+  if (line.charCodeAt(at + 2) !== COLON || line.charCodeAt(at + 5) !== COLON) return -1;
+  return twoDigits(line, at) < 0 || twoDigits(line, at + 3) < 0 || twoDigits(line, at + 6) < 0 ? -1 : at + 8;
 }
 
 /** Fractions of a second (`.123456` or `,123`) at `at`: the index after them (`at` when there are none). */
 function fractionEnd(line: string, at: number): number {
-  const c = line[at];
-  if (c !== '.' && c !== ',') return at;
+  const c = line.charCodeAt(at);
+  if (c !== 46 /* . */ && c !== 44 /* , */) return at;
   let i = at + 1;
   while (i < at + 10 && isDigit(line.charCodeAt(i))) i++;
   return i > at + 1 ? i : at;
@@ -64,10 +82,10 @@ function fractionEnd(line: string, at: number): number {
 
 /** `YYYY-MM-DD` then `T` (or a space when `space`) then `hh:mm:ss`: the index after the seconds, or -1. */
 function isoDateTimeEnd(line: string, at: number, space: boolean): number {
-  if (digits(line, at, 4) < 0 || line[at + 4] !== '-' || digits(line, at + 5, 2) < 0 || line[at + 7] !== '-') return -1;
-  if (digits(line, at + 8, 2) < 0) return -1;
-  const sep = line[at + 10];
-  if (sep !== 'T' && !(space && sep === ' ')) return -1;
+  if (line.charCodeAt(at + 4) !== DASH || line.charCodeAt(at + 7) !== DASH) return -1;
+  const sep = line.charCodeAt(at + 10);
+  if (sep !== 84 /* T */ && !(space && sep === SPACE)) return -1;
+  if (fourDigits(line, at) < 0 || twoDigits(line, at + 5) < 0 || twoDigits(line, at + 8) < 0) return -1;
   return clockEnd(line, at + 11);
 }
 
@@ -76,26 +94,26 @@ export function isoStampEnd(line: string, at: number, space = false): number {
   let i = isoDateTimeEnd(line, at, space);
   if (i < 0) return -1;
   i = fractionEnd(line, i);
-  const c = line[i];
-  if (c === 'Z') return i + 1;
-  if (c === '+' || c === '-') {
-    if (digits(line, i + 1, 2) < 0) return -1;
-    const colon = line[i + 3] === ':' ? 1 : 0;
-    return digits(line, i + 3 + colon, 2) < 0 ? -1 : i + 5 + colon;
+  const c = line.charCodeAt(i);
+  if (c === 90 /* Z */) return i + 1;
+  if (c === PLUS || c === DASH) {
+    if (twoDigits(line, i + 1) < 0) return -1;
+    const colon = line.charCodeAt(i + 3) === COLON ? 1 : 0;
+    return twoDigits(line, i + 3 + colon) < 0 ? -1 : i + 5 + colon;
   }
   return i;
 }
 
 /** `Nov 23 10:15:01`, `Nov  3 10:15:01`, with optional year (`Nov 23 2026 10:15:01`) and fractions: the end, or -1. */
 export function syslogStampEnd(line: string, at: number): number {
-  if (!isMonthAt(line, at) || line[at + 3] !== ' ') return -1;
+  if (line.charCodeAt(at + 3) !== SPACE || !isMonthAt(line, at)) return -1;
   let i = at + 4;
   if (line.charCodeAt(i) === SPACE) i++;
   if (!isDigit(line.charCodeAt(i))) return -1;
   i += isDigit(line.charCodeAt(i + 1)) ? 2 : 1;
-  if (line[i] !== ' ') return -1;
+  if (line.charCodeAt(i) !== SPACE) return -1;
   i++;
-  if (digits(line, i, 4) >= 0 && line[i + 4] === ' ') i += 5;
+  if (line.charCodeAt(i + 4) === SPACE && fourDigits(line, i) >= 0) i += 5;
   const end = clockEnd(line, i);
   return end < 0 ? -1 : fractionEnd(line, end);
 }
@@ -202,7 +220,7 @@ export function setMessage(env: Envelope, line: string, at: number): void {
 /** RFC 3164 from `at` (after any `<PRI>`). */
 export function parseRfc3164(line: string, at: number): Envelope | undefined {
   const end = syslogStampEnd(line, at);
-  if (end < 0 || line[end] !== ' ') return undefined;
+  if (end < 0 || line.charCodeAt(end) !== SPACE) return undefined;
   const env = newEnvelope('rfc3164', '', { kind: 'syslog', start: at, end });
   // BSD syslogd -v / -vv writes the priority after the time: `<4.6>` or `<auth.info>`.
   const priority =
@@ -218,7 +236,7 @@ export function parseIsoSyslog(line: string, at: number): Envelope | undefined {
   // Always with a `T`: `2026-11-23 10:15:01,123 WARN sshd[1]: …` is an application's line whose message (after the
   // level) may be anyone's text, never sshd's.
   const end = isoStampEnd(line, at);
-  if (end < 0 || line[end] !== ' ') return undefined;
+  if (end < 0 || line.charCodeAt(end) !== SPACE) return undefined;
   const env = newEnvelope('iso', '', { kind: 'iso', start: at, end });
   // A syslog line only with its tag: applications write the same dates before their own messages.
   return readHostTagMessage(line, end + 1, env, true) ? env : undefined;
