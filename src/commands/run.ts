@@ -60,6 +60,8 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
   try {
     const slack = loaded.config.slack
       ? await connectSlack(loaded.config.slack, loaded.config.roles, loaded.config.sources, {
+          queries: loaded.config.queries,
+          rules: loaded.rules,
           store,
           clock: Date.now,
           logger,

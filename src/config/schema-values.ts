@@ -23,3 +23,15 @@ export const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
 export const severity = z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` });
+
+const UNITS: Record<string, number> = { B: 1, KiB: 1 << 10, MiB: 1 << 20, GiB: 1 << 30 };
+
+export const byteSize = z
+  .union([
+    z.number().int().min(1),
+    z
+      .string()
+      .regex(/^\d{1,6}(KiB|MiB|GiB|B)$/, { message: 'is not a size. Write a number and a unit, like 512MiB or 2GiB' })
+      .transform((text) => Number(/^\d+/.exec(text)![0]) * UNITS[/[A-Za-z]+$/.exec(text)![0]]!),
+  ])
+  .meta({ description: 'A number of bytes, or a size such as 64KiB, 512MiB or 2GiB.' });

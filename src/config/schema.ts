@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PRESET_NAMES } from '../actions/presets.js';
 import { customRule, fail2banRule, packRule } from './rule-schema.js';
-import { duration, id, oneOrMany, severity } from './schema-values.js';
+import { byteSize, duration, id, oneOrMany, severity } from './schema-values.js';
 
 const from = z
   .enum(['end', 'start'], { message: 'must be end or start' })
@@ -302,7 +302,13 @@ export const configSchema = z
           description: 'socket: Socket Mode (SLACK_APP_TOKEN); http: signed requests (SLACK_SIGNING_SECRET).',
         }),
         port: z.number().int().min(1).max(65_535).default(3000).meta({ description: 'The port for mode: http.' }),
-        host: z.string().min(1).default('0.0.0.0').meta({ description: 'The address to listen on for mode: http.' }),
+        host: z.string().min(1).default('127.0.0.1').meta({
+          description:
+            'The address to listen on for mode: http (loopback by default: put a TLS proxy in front, README: Slack setup).',
+        }),
+        groupCacheTtl: duration.default(60_000).meta({
+          description: 'How long user-group members looked up for the roles are trusted before asking again.',
+        }),
         updateInterval: duration
           .default(3000)
           .meta({ description: "At most one update of an incident's message per this long, however fast it counts." }),
@@ -313,6 +319,27 @@ export const configSchema = z
       .optional()
       .meta({ description: 'Post incidents to Slack. Tokens come from SLACK_BOT_TOKEN (and SLACK_APP_TOKEN).' }),
     escalation: escalation.optional(),
+    queries: z
+      .strictObject({
+        workers: z.number().int().min(1).max(4).default(2).meta({
+          description: '/logs searches and tails running at once, each in its own thread; more are told to wait.',
+        }),
+        perUser: z
+          .number()
+          .int()
+          .min(1)
+          .max(10)
+          .default(1)
+          .meta({ description: 'Queries one person may run at once.' }),
+        timeBudget: duration
+          .default(5000)
+          .meta({ description: 'How long one search may read; the answer says it was cut and how far it got.' }),
+        byteBudget: byteSize
+          .default(1 << 30)
+          .meta({ description: 'How many bytes one search may read (a number, or 512MiB, 2GiB).' }),
+      })
+      .prefault({})
+      .meta({ description: 'Budgets for /logs queries, so none can hold up the bot.' }),
     tail: z
       .strictObject({
         pollInterval: duration

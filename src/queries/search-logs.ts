@@ -1,13 +1,15 @@
-// /logs search and tail: reading the configured log files (and their .1 rotations) on demand. A substring is found
-// with Buffer.indexOf over whole blocks, as grep would; a regex is first narrowed by a literal it must contain.
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+// /logs search and tail: reading the configured log files (and their .1 rotations) on demand, in a worker thread
+// (query-pool.ts), within a time and a byte budget. A substring is found with Buffer.indexOf over whole blocks, as
+// grep would; a regex runs on a linear-time engine (RE2), first narrowed by a literal it must contain.
+import { closeSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
+import { RE2JS } from 're2js';
 import type { FileSourceConfig } from '../config/schema.js';
 import { parseLogTimestamp } from '../rules/log-timestamp.js';
 import { decodeLine, scanLines } from '../rules/match.js';
 import { analyzePattern } from '../rules/pattern-analysis.js';
+import { isPlainFile, LogFileRefusedError, openLogFile } from '../sources/open-log-file.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 
 export interface FoundLine {
@@ -23,7 +25,40 @@ export interface SearchRequest {
   limit: number;
 }
 
-/** The files of a source, newest first: each current file, then its .1 rotation. */
+/** How long a query may run (ms, by the reader's own clock) and how many bytes it may read. */
+export interface QueryBudget {
+  timeMs: number;
+  bytes: number;
+}
+
+/** Why a query stopped before reading everything, and how far it got. */
+export interface QueryCut {
+  reason: 'time' | 'bytes';
+  bytesRead: number;
+  filesRead: number;
+}
+
+export interface SearchResult {
+  lines: FoundLine[];
+  files: number;
+  /** Files not read, and why (a link planted in a watched directory, a FIFO…). */
+  refused: { file: string; reason: string }[];
+  cut?: QueryCut;
+}
+
+export interface TailResult {
+  lines: string[];
+  refused?: string;
+}
+
+/** Lines handed back are cut to this many characters: the answer shows far less, and results cross threads. */
+const MAX_RESULT_CHARS = 2000;
+
+/**
+ * The files of a source, newest first: each current file, then its .1 rotation. Only regular files: a glob's match
+ * or a rotation that is a link is never read (a link named `zz.log` or `access.log.1` could point anywhere); the
+ * source's own configured path may be one.
+ */
 export function listSourceFiles(source: FileSourceConfig): string[] {
   const scan = picomatch.scan(source.path);
   let current: string[];
@@ -33,120 +68,153 @@ export function listSourceFiles(source: FileSourceConfig): string[] {
     try {
       current = readdirSync(dir)
         .map((n) => join(dir, n))
-        .filter((p) => isMatch(p))
+        .filter((p) => isMatch(p) && isPlainFile(p))
         .sort();
     } catch {
       current = [];
     }
-  } else current = existsSync(source.path) ? [source.path] : [];
-  const rotated = current.map((f) => `${f}.1`).filter((f) => !current.includes(f) && existsSync(f));
+  } else current = [source.path];
+  const rotated = current.map((f) => `${f}.1`).filter((f) => !current.includes(f) && isPlainFile(f));
   return [...current, ...rotated];
 }
 
-/** Why a search cannot run, or undefined: a regex that does not compile or could backtrack without end. */
+/** Why a search cannot run, or undefined: a regex the linear-time engine does not take. */
 export function validateSearch(request: SearchRequest): string | undefined {
   if (!request.regex) return undefined;
   try {
-    new RegExp(request.text);
+    RE2JS.compile(request.text);
   } catch (error) {
-    return `/${request.text}/ is not a valid regular expression: ${(error as Error).message}`;
+    return `/${request.text}/ cannot be searched for: ${(error as Error).message} (searches use RE2 syntax: no lookaround or backreferences).`;
   }
-  const unsafe = analyzePattern(request.text).catastrophic;
-  return unsafe ? `/${request.text}/ is refused: it ${unsafe}.` : undefined;
+  return undefined;
 }
 
-/** Lines that match, newest first, at most limit. */
+/**
+ * The literals every line a query matches must hold, to search blocks for before decoding lines. The analysis reads
+ * JavaScript syntax: a pattern it could read otherwise than RE2 (`\z`, `\Q…\E`, `\p{L}`, `(?i)`) gets none.
+ */
+function literalsOf(request: SearchRequest): Buffer[] {
+  if (!request.regex) return [Buffer.from(request.text)];
+  try {
+    new RegExp(request.text, 'u');
+  } catch {
+    return [];
+  }
+  if (/\\[pP]/.test(request.text)) return [];
+  const anchors = analyzePattern(request.text).anchors;
+  return anchors.length <= 64 ? anchors.map((a) => Buffer.from(a)) : [];
+}
+
+/** Lines that match, newest first, at most `limit`; stops when the budget is spent and says how far it got. */
 export function searchLogs(
   sources: readonly FileSourceConfig[],
   request: SearchRequest,
   now: number,
-): { lines: FoundLine[]; files: number } {
-  const regex = request.regex ? new RegExp(request.text) : undefined;
-  const literals = (regex ? analyzePattern(request.text).anchors : [request.text]).map((a) => Buffer.from(a));
+  budget: QueryBudget = { timeMs: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY },
+  clock: () => number = performance.now.bind(performance),
+): SearchResult {
+  const regex = request.regex ? RE2JS.compile(request.text) : undefined;
+  const literals = literalsOf(request);
   const oldest = request.since === undefined ? undefined : now - request.since;
+  const deadline = clock() + budget.timeMs;
   const found: FoundLine[] = [];
+  const refused: SearchResult['refused'] = [];
   let files = 0;
+  let bytesRead = 0;
+  let cut: QueryCut | undefined;
   for (const source of sources) {
     for (const file of listSourceFiles(source)) {
-      files++;
+      if (cut) break;
       const hits: FoundLine[] = [];
       const keep = (text: string) => {
         if (regex ? !regex.test(text) : !text.includes(request.text)) return;
         if (oldest !== undefined && (parseLogTimestamp(text, now) ?? now) < oldest) return;
-        hits.push({ source: source.id, file, text });
+        hits.push({ source: source.id, file, text: text.slice(0, MAX_RESULT_CHARS) });
         if (hits.length > request.limit) hits.shift();
       };
+      let fd: number;
       try {
-        readLineBlocks(file, { start: 0, end: Number.POSITIVE_INFINITY }, source.maxLineBytes, (data) => {
-          forEachCandidate(data, literals, source.maxLineBytes, keep);
-        });
-      } catch {
+        fd = openLogFile(file, file === source.path).fd;
+      } catch (error) {
+        if (error instanceof LogFileRefusedError) refused.push({ file, reason: error.reason });
         // A file rotated away between listing and reading has nothing to say.
+        continue;
+      }
+      files++;
+      const before = bytesRead;
+      try {
+        readLineBlocks(
+          fd,
+          { start: 0, end: Number.POSITIVE_INFINITY },
+          source.maxLineBytes,
+          (data) => forEachCandidate(data, literals, source.maxLineBytes, keep),
+          (read) => {
+            bytesRead = before + read;
+            if (bytesRead >= budget.bytes) cut = { reason: 'bytes', bytesRead, filesRead: files - 1 };
+            else if (clock() >= deadline) cut = { reason: 'time', bytesRead, filesRead: files - 1 };
+            return cut === undefined;
+          },
+        );
+      } catch {
+        // Unreadable midway (an I/O error): what was found stands.
+      } finally {
+        closeSync(fd);
       }
       found.push(...hits.reverse());
     }
   }
-  return { lines: found.slice(0, request.limit), files };
-}
-
-/** Searches of more than this many bytes run in a worker thread. */
-const WORKER_MIN_BYTES = 16 << 20;
-
-/** searchLogs, in a worker thread when the files are large, so tailing on this thread goes on meanwhile. */
-export function searchLogsAsync(
-  sources: readonly FileSourceConfig[],
-  request: SearchRequest,
-  now: number,
-): Promise<{ lines: FoundLine[]; files: number }> {
-  const bytes = sources
-    .flatMap((s) => listSourceFiles(s))
-    .reduce((sum, f) => {
-      try {
-        return sum + statSync(f).size;
-      } catch {
-        return sum;
-      }
-    }, 0);
-  if (bytes < WORKER_MIN_BYTES) return Promise.resolve(searchLogs(sources, request, now));
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./search-worker.js', import.meta.url), {
-      workerData: { sources, request, now },
-    });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
+  return { lines: found.slice(0, request.limit), files, refused, ...(cut ? { cut } : {}) };
 }
 
 // Lines that contain one of the literals (every line when there is none to look for), decoded.
 function forEachCandidate(data: Buffer, literals: Buffer[], maxLineBytes: number, visit: (text: string) => void): void {
-  // scanLines tells apart at most 64 literals; with more, every line is a candidate.
-  scanLines(data, literals.length > 0 && literals.length <= 64 ? literals : null, (start, end) => {
+  scanLines(data, literals.length > 0 ? literals : null, (start, end) => {
     visit(decodeLine(data, start, end, maxLineBytes).text);
   });
 }
 
-/** The last count lines of a source's newest file. */
-export function tailSource(source: FileSourceConfig, count: number): string[] {
+const TAIL_STEP = 64 * 1024;
+
+/**
+ * The last count lines of a source's newest file, read backwards block by block: linear in what it returns, and at
+ * most count full-length lines of bytes (a file without newlines, or a sparse one, is not read to its start).
+ */
+export function tailSource(source: FileSourceConfig, count: number): TailResult {
   const file = listSourceFiles(source)[0];
-  if (!file) return [];
-  const fd = openSync(file, 'r');
+  if (!file) return { lines: [] };
+  let opened: ReturnType<typeof openLogFile>;
   try {
-    const size = fstatSync(fd).size;
-    let start = size;
-    let data = Buffer.alloc(0);
-    // Read backwards in 64 KiB steps until count lines are in hand.
-    while (start > 0) {
-      const step = Math.min(start, 64 * 1024);
+    opened = openLogFile(file, file === source.path);
+  } catch (error) {
+    if (error instanceof LogFileRefusedError) return { lines: [], refused: error.reason };
+    return { lines: [] };
+  }
+  const { fd, stats } = opened;
+  try {
+    const cap = Math.min(stats.size, count * (source.maxLineBytes + 1) + 1);
+    const blocks: Buffer[] = [];
+    let start = stats.size;
+    let newlines = 0;
+    // count lines need count + 1 newlines before the file's end (the last one ends the last line).
+    while (start > stats.size - cap && newlines <= count) {
+      const step = Math.min(TAIL_STEP, start - (stats.size - cap));
       start -= step;
-      const block = Buffer.alloc(step);
-      readSync(fd, block, 0, step, start);
-      data = Buffer.concat([block, data]);
-      if (data.toString('latin1').split('\n').length > count + 1) break;
+      const block = Buffer.allocUnsafe(step);
+      const n = readSync(fd, block, 0, step, start);
+      const read = block.subarray(0, n);
+      blocks.push(read);
+      for (let at = read.indexOf(10); at !== -1; at = read.indexOf(10, at + 1)) newlines++;
+      if (n < step) break;
     }
+    const data = Buffer.concat(blocks.reverse());
     const lines = data.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
-    if (start > 0) lines.shift();
-    return lines.slice(-count);
+    // The first piece is a line's end unless the reading reached the file's start (or it is all there is: one line
+    // longer than the cap, shown cut).
+    if (start > 0 && lines.length > 1) lines.shift();
+    return {
+      lines: lines.slice(-count).map((l) => (l.length > MAX_RESULT_CHARS ? l.slice(0, MAX_RESULT_CHARS) : l)),
+    };
   } finally {
     closeSync(fd);
   }

@@ -11,6 +11,7 @@ import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type { Clock, Incident } from '../core/types.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 import type { Logger, Logwarden } from '../main.js';
+import type { QueryLimits } from '../queries/query-pool.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
 import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
@@ -42,6 +43,10 @@ export async function connectSlack(
     escalation?: EscalationConfig;
     /** Why an action is not offered on an incident as it is now (a protected value). */
     refusalOf?: (incident: Incident, actionId: string) => string | undefined;
+    /** Budgets for /logs queries (the config's queries:). */
+    queries: QueryLimits;
+    /** The rules, for the sources each reads. */
+    rules: readonly { id: string; sources: readonly string[] }[];
   },
 ): Promise<SlackConnection> {
   const catalog: ActionCatalog = deps.actions?.catalog ?? new Map();
@@ -134,6 +139,9 @@ export async function connectSlack(
           allow: config.allow,
           sources,
           actions: catalog,
+          ruleSources: new Map(deps.rules.map((r) => [r.id, r.sources])),
+          queries: deps.queries,
+          groupCacheTtl: config.groupCacheTtl,
         },
         appDeps,
       );

@@ -3,15 +3,22 @@
 import type { FileSourceConfig, Person, SourceConfig } from '../config/schema.js';
 import type { Incident } from '../core/types.js';
 import type { OnCall } from '../escalation/oncall-schedule.js';
-import { searchLogsAsync, tailSource, validateSearch } from '../queries/search-logs.js';
+import { formatSeconds, type QueryOutcome, type QueryPool } from '../queries/query-pool.js';
+import { type SearchResult, validateSearch } from '../queries/search-logs.js';
 import type { SilenceRow } from '../store/sqlite-store.js';
 import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
 import { LOGS_HELP, type LogsQuery } from './logs-query.js';
 import type { SlackMessage } from './render-incident.js';
 
 export interface LogsContext {
-  /** The sources this user may query. */
+  /** Who asks: queries are limited per person. */
+  user: string;
+  /** The sources this user may query; incidents and silences of other sources are not shown either. */
   sources: readonly SourceConfig[];
+  /** The sources each rule reads (a silence is shown when one of its rule's sources is). */
+  ruleSources: ReadonlyMap<string, readonly string[]>;
+  /** Where searches and tails run, within their budgets. */
+  queries: QueryPool;
   readIncidents(): Incident[];
   readSilences(): SilenceRow[];
   /** Lifts a silence; undefined when this user may not. */
@@ -53,8 +60,53 @@ function incidentLine(i: Incident): string {
   return `#${i.id} ${i.severity.toUpperCase()} ${escapeMrkdwn(i.title, 150)} · ${i.count}× · ${i.status} · last ${new Date(i.lastSeen).toISOString()}`;
 }
 
+function formatBytes(n: number): string {
+  if (n < 1 << 20) return `${Math.ceil(n / 1024)} KiB`;
+  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  return `${(n / (1 << 30)).toFixed(2)} GiB`;
+}
+
+/** What a query that did not answer in full says: busy, stopped, cut, files not read. */
+function notAnswered(outcome: Extract<QueryOutcome, { kind: 'busy' | 'failed' }>): SlackMessage {
+  return outcome.kind === 'busy'
+    ? reply(`Busy: ${outcome.why}`)
+    : reply(`The query did not answer: ${escapeMrkdwn(outcome.why, 300)}. Narrow it with source: or since:.`);
+}
+
+function searchNotes(result: SearchResult, limits: QueryPool['limits']): string {
+  const notes: string[] = [];
+  if (result.cut) {
+    const budget =
+      result.cut.reason === 'time'
+        ? `after ${formatSeconds(limits.timeBudget)}`
+        : `at the ${formatBytes(limits.byteBudget)} read limit`;
+    notes.push(
+      `_Cut ${budget}: read ${formatBytes(result.cut.bytesRead)}, ${result.cut.filesRead} of the files in full. Narrow it with source: or since:._`,
+    );
+  }
+  for (const r of result.refused.slice(0, 5)) {
+    notes.push(`_Not read: ${escapeInlineCode(r.file, 200)} is ${r.reason}._`);
+  }
+  return notes.join('\n');
+}
+
 export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promise<SlackMessage> {
   const visible = fileSources(ctx.sources);
+  const visibleIds = new Set(ctx.sources.map((s) => s.id));
+  const incidents = () => ctx.readIncidents().filter((i) => visibleIds.has(i.source));
+  const silences = () =>
+    ctx.readSilences().filter((x) => (ctx.ruleSources.get(x.rule) ?? []).some((id) => visibleIds.has(id)));
+  const search = (
+    request: Extract<LogsQuery, { kind: 'search' }> | { text: string; regex: false; limit: number },
+    sources: typeof visible,
+  ) =>
+    ctx.queries.run(ctx.user, {
+      kind: 'search',
+      sources: [...sources],
+      request,
+      now: ctx.now,
+      budget: { timeMs: ctx.queries.limits.timeBudget, bytes: ctx.queries.limits.byteBudget },
+    });
   switch (query.kind) {
     case 'help':
       return reply('*/logs* answers only you. Commands:', LOGS_HELP.join('\n'));
@@ -74,23 +126,28 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       const allowed = query.source ? visible.filter((s) => s.id === query.source) : visible;
       if (query.source && allowed.length === 0)
         return reply(`No source ${escapeInlineCode(query.source, 80)} you may search.`);
-      const { lines, files } = await searchLogsAsync(allowed, query, ctx.now);
+      const outcome = await search(query, allowed);
+      if (outcome.kind !== 'search') return outcome.kind === 'tail' ? reply('–') : notAnswered(outcome);
+      const { lines, files } = outcome.result;
       const what = query.regex ? `/${query.text}/` : query.text;
       return reply(
         `${lines.length} ${lines.length === 1 ? 'line' : 'lines'} with ${escapeInlineCode(what, 200)} in ${files} ${files === 1 ? 'file' : 'files'}, newest first:`,
         lines.length ? codeBlock(lines.map((l) => `${l.source}: ${l.text}`)) : '',
+        searchNotes(outcome.result, ctx.queries.limits),
       );
     }
     case 'tail': {
       const source = visible.find((s) => s.id === query.source);
       if (!source) return reply(`No file source ${escapeInlineCode(query.source, 80)} you may read.`);
-      const lines = tailSource(source, query.count);
+      const outcome = await ctx.queries.run(ctx.user, { kind: 'tail', source, count: query.count });
+      if (outcome.kind !== 'tail') return outcome.kind === 'search' ? reply('–') : notAnswered(outcome);
+      const { lines, refused } = outcome.result;
+      if (refused) return reply(`${escapeInlineCode(source.id, 80)} cannot be read: its file is ${refused}.`);
       return reply(`The last ${lines.length} lines of ${escapeInlineCode(source.id, 80)}:`, codeBlock(lines));
     }
     case 'incidents': {
       const since = query.since === undefined ? undefined : ctx.now - query.since;
-      const list = ctx
-        .readIncidents()
+      const list = incidents()
         .filter((i) => (query.which === 'all' || i.status === 'open') && (since === undefined || i.lastSeen >= since))
         .reverse()
         .slice(0, 20);
@@ -98,30 +155,39 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       return reply(`${list.length} ${noun}, newest first:`, list.map(incidentLine).join('\n'));
     }
     case 'ip': {
-      const incidents = ctx
-        .readIncidents()
+      const known = incidents()
         .filter((i) => Object.values(i.key).includes(query.address) || Object.values(i.fields).includes(query.address))
         .reverse();
-      const { lines } = await searchLogsAsync(visible, { text: query.address, regex: false, limit: 10 }, ctx.now);
+      const outcome = await search({ text: query.address, regex: false, limit: 10 }, visible);
+      const lines = outcome.kind === 'search' ? outcome.result.lines : [];
       return reply(
-        `What logwarden knows of ${escapeInlineCode(query.address, 100)}: ${incidents.length} incidents, ${lines.length} recent lines.`,
-        incidents.slice(0, 10).map(incidentLine).join('\n'),
+        `What logwarden knows of ${escapeInlineCode(query.address, 100)}: ${known.length} incidents, ${lines.length} recent lines.`,
+        known.slice(0, 10).map(incidentLine).join('\n'),
         lines.length ? codeBlock(lines.map((l) => `${l.source}: ${l.text}`)) : '',
+        outcome.kind === 'search'
+          ? searchNotes(outcome.result, ctx.queries.limits)
+          : outcome.kind === 'busy' || outcome.kind === 'failed'
+            ? `_Lines not searched: ${escapeMrkdwn(outcome.why, 300)}_`
+            : '',
       );
     }
     case 'silences': {
-      const list = ctx.readSilences();
+      const list = silences();
       const line = (x: SilenceRow) =>
         `#${x.id} ${escapeInlineCode(`${x.rule} ${Object.values(x.key).join(' ')}`, 200)} ${x.reason} by <@${x.createdBy}>, ${x.until === null ? 'until lifted' : `until ${new Date(x.until).toISOString()}`}`;
       return reply(`${list.length} ${list.length === 1 ? 'silence' : 'silences'} in force:`, list.map(line).join('\n'));
     }
     case 'unsilence': {
       if (!ctx.liftSilence) return reply('You are not allowed to lift silences (the falsePositive roles may).');
-      return reply(ctx.liftSilence(query.id) ? `Silence #${query.id} lifted.` : `No silence #${query.id} is in force.`);
+      // A silence of a rule whose sources this person may not see is not theirs to lift (nor to know of).
+      const mine = silences().some((x) => x.id === query.id);
+      return reply(
+        mine && ctx.liftSilence(query.id) ? `Silence #${query.id} lifted.` : `No silence #${query.id} is in force.`,
+      );
     }
     case 'stats': {
       const since = query.since === undefined ? undefined : ctx.now - query.since;
-      const recent = ctx.readIncidents().filter((i) => since === undefined || i.lastSeen >= since);
+      const recent = incidents().filter((i) => since === undefined || i.lastSeen >= since);
       const top = (entries: Map<string, number>) =>
         [...entries]
           .sort((a, b) => b[1] - a[1])

@@ -41,7 +41,7 @@ export function parseLogsQuery(input: string): LogsQuery {
   if (options.has('since') && since === undefined) {
     return {
       kind: 'invalid',
-      message: `since:${options.get('since')} is not a duration. Write e.g. since:15m, since:2h or since:1d.`,
+      message: `${escapeInlineCode(`since:${options.get('since')}`, 60)} is not a duration. Write e.g. since:15m, since:2h or since:1d.`,
     };
   }
   const withSince = since === undefined ? {} : { since };

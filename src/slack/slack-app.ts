@@ -1,6 +1,7 @@
 // The Bolt app, over Socket Mode (no public URL) or signed HTTP. It only translates Slack payloads into calls on
 // logwarden and back; what a click does lives in main.ts and the store.
-import { createServer, type Server } from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
 import type { ActionCatalog } from '../actions/action-catalog.js';
@@ -10,8 +11,9 @@ import type { SourceConfig } from '../config/schema.js';
 import type { Clock, Incident } from '../core/types.js';
 import type { OnCall } from '../escalation/oncall-schedule.js';
 import type { Logger } from '../main.js';
+import { createQueryPool, type QueryLimits } from '../queries/query-pool.js';
 import type { Decision, SilenceRow } from '../store/sqlite-store.js';
-import { groupsNamedBy, type Roles, rolesGranting } from './authorize.js';
+import { type Roles, rolesGranting } from './authorize.js';
 import { answerLogsQuery } from './logs-command.js';
 import { parseLogsQuery } from './logs-query.js';
 import { INCIDENT_ACTIONS, RESPONSE_ACTION_PREFIX, UNDO_ACTION_PREFIX } from './render-incident.js';
@@ -32,6 +34,12 @@ export interface SlackAppOptions {
   sources: readonly SourceConfig[];
   /** The response actions, for the roles allowed to run each. */
   actions: ActionCatalog;
+  /** The sources each rule reads, so /logs shows a role's silences only for its sources. */
+  ruleSources: ReadonlyMap<string, readonly string[]>;
+  /** Budgets for /logs searches and tails. */
+  queries: QueryLimits;
+  /** How long (ms) a user group's members, once looked up, are trusted. */
+  groupCacheTtl: number;
 }
 
 export interface SlackAppDeps {
@@ -49,7 +57,8 @@ export interface SlackAppDeps {
   clock: Clock;
 }
 
-const GROUP_CACHE_MS = 5 * 60_000;
+/** Who holds a role, as far as could be checked; `failed` when a user-group lookup failed (nobody is let in). */
+type RoleCheck = { granted: string[] } | { failed: string };
 
 export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Promise<{ stop(): Promise<void> }> {
   const { transport } = options;
@@ -70,22 +79,80 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     logLevel: LogLevel.ERROR,
     clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 2, factor: 1, minTimeout: 200 } },
   });
+  const queries = createQueryPool(options.queries);
 
-  // Members of the user groups roles name, fetched at most every five minutes.
-  let groups: { at: number; members: Map<string, string[]> } | undefined;
-  const groupsOf = async (user: string): Promise<string[]> => {
-    const named = groupsNamedBy(options.roles);
-    if (named.length === 0) return [];
-    if (!groups || deps.clock() - groups.at > GROUP_CACHE_MS) {
-      const members = new Map<string, string[]>();
-      for (const group of named) {
-        const answer = await app.client.usergroups.users.list({ usergroup: group });
-        members.set(group, answer.users ?? []);
-      }
-      groups = { at: deps.clock(), members };
+  // Members of each user group a role names, looked up when first needed and trusted for groupCacheTtl; one lookup
+  // per group at a time, however many clicks wait on it. A failed lookup is not kept: the next click asks again.
+  const groupCache = new Map<string, { at: number; members: readonly string[] }>();
+  const lookups = new Map<string, Promise<readonly string[]>>();
+  const membersOf = (group: string): Promise<readonly string[]> => {
+    const cached = groupCache.get(group);
+    if (cached && deps.clock() - cached.at < options.groupCacheTtl) return Promise.resolve(cached.members);
+    let lookup = lookups.get(group);
+    if (!lookup) {
+      lookup = app.client.usergroups.users
+        .list({ usergroup: group })
+        .then((answer) => {
+          const members = answer.users ?? [];
+          groupCache.set(group, { at: deps.clock(), members });
+          return members;
+        })
+        .finally(() => lookups.delete(group));
+      lookups.set(group, lookup);
     }
-    return named.filter((g) => groups?.members.get(g)?.includes(user));
+    return lookup;
   };
+
+  // Roles that name the user are enough (no lookup); only the groups of the allowed roles are looked up, and any
+  // failure refuses: authorisation fails closed.
+  const checkRoles = async (user: string, allowed: readonly string[]): Promise<RoleCheck> => {
+    const direct = rolesGranting(user, [], options.roles, allowed);
+    if (direct.length > 0) return { granted: direct };
+    const groups = [...new Set(allowed.flatMap((name) => options.roles[name]?.groups ?? []))];
+    try {
+      const memberOf: string[] = [];
+      for (const group of groups) if ((await membersOf(group)).includes(user)) memberOf.push(group);
+      return { granted: rolesGranting(user, memberOf, options.roles, allowed) };
+    } catch (error) {
+      const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+      deps.logger.warn({ err: reason }, 'a Slack user-group lookup failed: the click is refused');
+      return { failed: String(reason).slice(0, 200) };
+    }
+  };
+
+  /**
+   * The roles (of those allowed) the user holds, or undefined after refusing: the refusal is audited and answered,
+   * saying which roles would do, or that the groups could not be checked.
+   */
+  const authorize = async (
+    user: string,
+    allowed: readonly string[],
+    refusal: { action: string; incidentId?: number; data?: Record<string, unknown>; notAllowed: string },
+    answer: (text: string) => Promise<unknown>,
+  ): Promise<string[] | undefined> => {
+    const check = await checkRoles(user, allowed);
+    if ('granted' in check && check.granted.length > 0) return check.granted;
+    const failed = 'failed' in check ? check.failed : undefined;
+    deps.audit({
+      actor: user,
+      action: refusal.action,
+      ...(refusal.incidentId === undefined ? {} : { incidentId: refusal.incidentId }),
+      data: {
+        ...refusal.data,
+        refused: true,
+        allowed,
+        ...(failed ? { reason: 'group lookup failed', error: failed } : {}),
+      },
+    });
+    await answer(
+      failed
+        ? 'Could not check your Slack user groups just now, so nothing was done. Try again in a minute.'
+        : refusal.notAllowed,
+    );
+    return undefined;
+  };
+  const askRoles = (allowed: readonly string[]) =>
+    `Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`;
 
   for (const decision of ['acknowledge', 'resolve', 'snooze', 'false-positive'] as const) {
     app.action(INCIDENT_ACTIONS[decision], async ({ ack, body, action, client }) => {
@@ -99,18 +166,20 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       const channel = body.channel?.id;
       if (!Number.isInteger(incidentId) || (decision === 'snooze' && snoozeFor === undefined)) return;
       const allowed = options.allow[decision === 'false-positive' ? 'falsePositive' : decision];
-      const granted = rolesGranting(user, await groupsOf(user), options.roles, allowed);
-      if (granted.length === 0) {
-        deps.audit({ actor: user, action: `incident:${decision}`, incidentId, data: { refused: true, allowed } });
-        if (channel) {
-          await client.chat.postEphemeral({
-            channel,
-            user,
-            text: `You are not allowed to ${decision === 'false-positive' ? 'mark false positives on' : decision} incidents. Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`,
-          });
-        }
-        return;
-      }
+      const verb = decision === 'false-positive' ? 'mark false positives on' : decision;
+      const granted = await authorize(
+        user,
+        allowed,
+        {
+          action: `incident:${decision}`,
+          incidentId,
+          notAllowed: `You are not allowed to ${verb} incidents. ${askRoles(allowed)}`,
+        },
+        async (text) => {
+          if (channel) await client.chat.postEphemeral({ channel, user, text });
+        },
+      );
+      if (!granted) return;
       deps.decide(decision, incidentId, user, snoozeFor);
     });
   }
@@ -120,20 +189,19 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     const user = body.user.id;
     const incidentId = Number((action as { value?: string }).value);
     if (!Number.isInteger(incidentId)) return;
-    const granted = rolesGranting(user, await groupsOf(user), options.roles, options.allow.escalate);
     const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    if (granted.length === 0) {
-      deps.audit({
-        actor: user,
+    const allowed = options.allow.escalate;
+    const granted = await authorize(
+      user,
+      allowed,
+      {
         action: 'incident:escalate',
         incidentId,
-        data: { refused: true, allowed: options.allow.escalate },
-      });
-      await reply(
-        `You are not allowed to escalate incidents. Ask whoever runs logwarden to add you to one of these roles: ${options.allow.escalate.join(', ')}.`,
-      );
-      return;
-    }
+        notAllowed: `You are not allowed to escalate incidents. ${askRoles(allowed)}`,
+      },
+      reply,
+    );
+    if (!granted) return;
     await reply(deps.escalate(incidentId, user));
   });
 
@@ -165,21 +233,21 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
         return;
       }
       const allowed = options.actions.get(actionId)?.roles ?? [];
-      const granted = rolesGranting(click.actor, await groupsOf(click.actor), options.roles, allowed);
-      if (granted.length === 0) {
-        deps.audit({
-          actor: click.actor,
+      const granted = await authorize(
+        click.actor,
+        allowed,
+        {
           action: verb === 'run' ? 'action:refused' : 'action:undo-refused',
           incidentId: click.incidentId,
-          data: { action: actionId.slice(0, 64), attempt: click.attempt, reason: 'not in its roles', allowed },
-        });
-        await reply(
-          allowed.length === 0
-            ? `There is no response action ${actionId.slice(0, 64)}. Nothing was done.`
-            : `You are not allowed to ${verb} ${options.actions.get(actionId)?.label ?? actionId}. Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`,
-        );
-        return;
-      }
+          data: { action: actionId.slice(0, 64), attempt: click.attempt, reason: 'not in its roles' },
+          notAllowed:
+            allowed.length === 0
+              ? `There is no response action ${actionId.slice(0, 64)}. Nothing was done.`
+              : `You are not allowed to ${verb} ${options.actions.get(actionId)?.label ?? actionId}. ${askRoles(allowed)}`,
+        },
+        reply,
+      );
+      if (!granted) return;
       const answer = await (verb === 'run' ? deps.respond(click) : deps.undo(click));
       if (answer) await reply(answer);
     });
@@ -188,31 +256,40 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
   app.command('/logs', async ({ ack, command, respond }) => {
     await ack();
     const user = command.user_id;
-    const granted = rolesGranting(user, await groupsOf(user), options.roles, options.allow.logs);
     const query = parseLogsQuery(command.text ?? '');
-    deps.audit({ actor: user, action: 'logs:query', data: { query: query.kind, refused: granted.length === 0 } });
-    if (granted.length === 0) {
-      await respond({
-        response_type: 'ephemeral',
-        text: `You are not allowed to use /logs. Ask whoever runs logwarden to add you to one of these roles: ${options.allow.logs.join(', ')}.`,
-      });
-      return;
-    }
+    const answer = (text: string) => respond({ response_type: 'ephemeral', text });
+    const allowed = options.allow.logs;
+    const granted = await authorize(
+      user,
+      allowed,
+      {
+        action: 'logs:query',
+        data: { query: query.kind },
+        notAllowed: `You are not allowed to use /logs. ${askRoles(allowed)}`,
+      },
+      answer,
+    );
+    if (!granted) return;
+    deps.audit({ actor: user, action: 'logs:query', data: { query: query.kind, refused: false } });
     // A role limited to some sources sees only those; any unlimited role sees all.
     const limits = granted.map((r) => options.roles[r]?.sources);
     const sources = limits.some((l) => l === undefined)
       ? options.sources
       : options.sources.filter((s) => limits.some((l) => l?.includes(s.id)));
-    const mayLift = rolesGranting(user, await groupsOf(user), options.roles, options.allow.falsePositive).length > 0;
-    const answer = await answerLogsQuery(query, {
+    const lift = await checkRoles(user, options.allow.falsePositive);
+    const mayLift = 'granted' in lift && lift.granted.length > 0;
+    const reply = await answerLogsQuery(query, {
+      user,
       sources,
+      ruleSources: options.ruleSources,
+      queries,
       readIncidents: deps.readIncidents,
       readSilences: () => deps.readSilences(),
       ...(mayLift ? { liftSilence: (id: number) => deps.liftSilence(id, user) } : {}),
       ...(deps.oncall ? { oncall: deps.oncall } : {}),
       now: deps.clock(),
     });
-    await respond({ response_type: 'ephemeral', text: answer.text, blocks: answer.blocks as never });
+    await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks as never });
   });
 
   app.error(async (error) => {
@@ -223,6 +300,7 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     deps.logger.info({ port: transport.port }, 'listening to Slack (HTTP)');
     return {
       async stop() {
+        await queries.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       },
@@ -232,29 +310,92 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
   deps.logger.info({}, 'listening to Slack (Socket Mode)');
   return {
     async stop() {
+      await queries.stop();
       await app.stop();
     },
   };
 }
 
 const MAX_SKEW_SECONDS = 5 * 60;
+/** Slack's payloads are under 64 KiB; a body past this is refused before it is held. */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** Connections held at once; more are dropped by the server (half-open ones count). */
+const MAX_CONNECTIONS = 128;
+const SIGNATURE = /^v0=[0-9a-f]{64}$/;
 
-// Bolt checks the signature and refuses stale timestamps, but accepts ones from the future, which would let a
-// captured request be replayed later. This server refuses both before Bolt sees the request.
+/**
+ * The signed HTTP endpoint, in front of Bolt: a request needs a current timestamp (Bolt alone accepts ones from the
+ * future) and a well-formed signature before its body is read; the body is read to MAX_BODY_BYTES at most and its
+ * signature checked here; a request seen before (same timestamp and signature) is refused, so a captured one cannot
+ * be replayed within the window. Short timeouts and a connection cap keep slow or half-open clients from piling up.
+ */
 async function listenSigned(
   receiver: InstanceType<typeof HTTPReceiver>,
   transport: Extract<SlackTransport, { mode: 'http' }>,
   clock: Clock,
 ): Promise<Server> {
+  const seen = new Map<string, number>();
+  const refuse = (res: ServerResponse, status: number, text: string) => {
+    res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
+    res.end(text);
+  };
   const server = createServer((req, res) => {
     const stamp = Number(req.headers['x-slack-request-timestamp']);
-    if (!Number.isFinite(stamp) || Math.abs(clock() / 1000 - stamp) > MAX_SKEW_SECONDS) {
-      res.writeHead(401, { 'content-type': 'text/plain' });
-      res.end('request timestamp missing or more than 5 minutes off');
+    const signature = req.headers['x-slack-signature'];
+    if (!Number.isInteger(stamp) || Math.abs(clock() / 1000 - stamp) > MAX_SKEW_SECONDS) {
+      refuse(res, 401, 'request timestamp missing or more than 5 minutes off');
       return;
     }
-    receiver.requestListener(req, res);
+    if (typeof signature !== 'string' || !SIGNATURE.test(signature)) {
+      refuse(res, 401, 'request signature missing');
+      return;
+    }
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      refuse(res, 413, 'request body too large');
+      req.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        refuse(res, 413, 'request body too large');
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return;
+      const body = Buffer.concat(chunks);
+      const expected = `v0=${createHmac('sha256', transport.signingSecret).update(`v0:${stamp}:`).update(body).digest('hex')}`;
+      if (!timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
+        refuse(res, 401, 'request signature does not match');
+        return;
+      }
+      const now = clock();
+      for (const [key, at] of seen) {
+        if (now - at <= 2 * MAX_SKEW_SECONDS * 1000) break;
+        seen.delete(key);
+      }
+      const key = `${stamp}:${signature}`;
+      if (seen.has(key)) {
+        refuse(res, 409, 'request already received');
+        return;
+      }
+      seen.set(key, now);
+      // Bolt reads a request's body from rawBody when it is there, and checks the signature again.
+      (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+      receiver.requestListener(req, res);
+    });
+    req.on('error', () => res.destroy());
   });
+  server.headersTimeout = 5000;
+  server.requestTimeout = 10_000;
+  server.keepAliveTimeout = 5000;
+  server.maxConnections = MAX_CONNECTIONS;
+  server.setTimeout(15_000, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(transport.port, transport.host, () => resolve());

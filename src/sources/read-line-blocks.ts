@@ -7,20 +7,24 @@ const BLOCK = 256 << 10;
 // Reads [start, end) of a file in large blocks into one reused buffer and hands on views of its complete lines: no
 // copies, no garbage, which is most of what replay costs besides matching. A line longer than the buffer is cut, as
 // matching would cut it anyway. Ranges start at line starts and end at line ends (or the end of the file), so every
-// line is read by exactly one range. Returns the bytes read.
+// line is read by exactly one range. `file` is a path, or a descriptor the caller opened (and closes). `keepGoing`,
+// asked after every block read (lines or not: a file without newlines is read in blocks too), stops the reading
+// when it says no (a query out of budget). Returns the bytes read.
 export function readLineBlocks(
-  file: string,
+  file: string | number,
   range: { start: number; end: number },
   maxLineBytes: number,
   handle: (lines: Buffer, readSoFar: number) => void,
+  keepGoing?: (readSoFar: number) => boolean,
 ): number {
   const buffer = Buffer.allocUnsafe(Math.max(BLOCK, 2 * maxLineBytes + 2));
-  const fd = openSync(file, 'r');
+  const fd = typeof file === 'number' ? file : openSync(file, 'r');
   let position = range.start;
   let filled = 0;
   let skipping = false;
   try {
     for (;;) {
+      if (keepGoing && position > range.start && !keepGoing(position - range.start)) return position - range.start;
       const want = Math.min(buffer.length - filled, range.end - position);
       const n = want > 0 ? readSync(fd, buffer, filled, want, position) : 0;
       position += n;
@@ -62,6 +66,6 @@ export function readLineBlocks(
       filled = end - last - 1;
     }
   } finally {
-    closeSync(fd);
+    if (typeof file !== 'number') closeSync(fd);
   }
 }

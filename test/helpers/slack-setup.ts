@@ -37,6 +37,8 @@ export interface SlackSetupOptions {
   rules?: string;
   /** More top-level YAML: actions:, commands: … */
   extra?: string;
+  /** More sources, as YAML flow mappings: `{ id: big, path: /… }`. */
+  sources?: string[];
   /** The environment commands are started from (PATH with fixture executables). */
   env?: NodeJS.ProcessEnv;
   clock?: () => number;
@@ -59,7 +61,7 @@ export async function startSlackSetup(
   slack.groups.set('S0LEADS', ['U0LEAD']);
   const loaded = parseConfig(
     `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
-sources: [{ id: auth, path: ${JSON.stringify(log)} }, { id: web, path: ${JSON.stringify(join(dir, 'web.log'))} }]
+sources: [{ id: auth, path: ${JSON.stringify(log)} }, { id: web, path: ${JSON.stringify(join(dir, 'web.log'))} }${(options.sources ?? []).map((s) => `, ${s}`).join('')}]
 ${options.rules ?? 'rules: [{ use: sshd, source: auth, threshold: { count: 1 } }]'}
 roles:
   responders: { users: [U0ALICE] }
@@ -88,6 +90,8 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     protectedTargets,
   );
   const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
+    queries: loaded.config.queries,
+    rules: loaded.rules,
     refusalOf,
     store,
     clock,

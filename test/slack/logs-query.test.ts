@@ -1,4 +1,5 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileSourceConfig } from '../../src/config/schema.js';
@@ -36,7 +37,7 @@ describe('parseLogsQuery', () => {
     },
     {
       text: 'stats since:soon',
-      query: { kind: 'invalid', message: expect.stringContaining('since:soon is not a duration') },
+      query: { kind: 'invalid', message: expect.stringContaining('`since:soon` is not a duration') },
     },
     { text: 'rm -rf /', query: { kind: 'invalid', message: 'There is no /logs `rm`. Try `/logs help`.' } },
     {
@@ -77,15 +78,98 @@ describe('searchLogs', () => {
     expect(recent.lines.map((l) => l.text)).toEqual(['2026-11-23T11:30:00Z Failed publickey for bob']);
   });
 
-  it('refuses a regex that could backtrack without end', () => {
-    expect(validateSearch({ text: '(a+)+$', regex: true, limit: 1 })).toMatch(/is refused: it nests a repeated part/);
-    expect(validateSearch({ text: '(', regex: true, limit: 1 })).toMatch(/is not a valid regular expression/);
+  it('takes the regexes a linear-time engine runs, and refuses the rest saying why', () => {
+    expect(validateSearch({ text: '(a+)+$', regex: true, limit: 1 })).toBeUndefined();
+    expect(validateSearch({ text: '(a|a){1,60}$', regex: true, limit: 1 })).toBeUndefined();
+    expect(validateSearch({ text: '(?=(a+)+$)', regex: true, limit: 1 })).toMatch(/RE2 syntax: no lookaround/);
+    expect(validateSearch({ text: '(a)\\1', regex: true, limit: 1 })).toMatch(/cannot be searched for/);
+    expect(validateSearch({ text: '(', regex: true, limit: 1 })).toMatch(/cannot be searched for: .*missing/);
+  });
+
+  it('answers the patterns that freeze a backtracking engine, at once and correctly', () => {
+    const dir = tempDir();
+    const attack = `GET /${'a'.repeat(3400)}! Failed for from port ${'ssh2 '.repeat(40)}`;
+    writeFileSync(
+      join(dir, 'auth.log'),
+      `${attack}\n${'a'.repeat(3400)}\nFailed password for x from 1.2.3.4 port 22 ssh2\n`,
+    );
+    const search = (text: string) => searchLogs([source(dir)], { text, regex: true, limit: 10 }, Date.now()).lines;
+    expect(search('Failed.*for.*from.*port.*ssh2')).toHaveLength(2);
+    expect(search('(a|a){1,60}$')).toHaveLength(1);
+    expect(search('(a+)+$')).toHaveLength(1);
+  });
+
+  it('reads RE2 syntax as RE2 does, without a literal screen that would read it otherwise', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'auth.log'), 'FAILED password\nFailed. yes\nFailedX no\nzzz\n');
+    const search = (text: string) =>
+      searchLogs([source(dir)], { text, regex: true, limit: 10 }, Date.now()).lines.map((l) => l.text);
+    expect(search('(?i)failed password')).toEqual(['FAILED password']);
+    expect(search('\\QFailed.\\E')).toEqual(['Failed. yes']);
+    expect(search('z\\z')).toEqual(['zzz']);
+  });
+
+  it('stops at its byte budget and at its time budget, saying how far it got', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'auth.log'), 'noise line of text\n'.repeat(200_000));
+    const request = { text: 'Failed', regex: false, limit: 10 };
+    const bytes = searchLogs([source(dir)], request, Date.now(), { timeMs: 60_000, bytes: 1 << 20 });
+    expect(bytes.cut).toEqual({ reason: 'bytes', bytesRead: expect.any(Number), filesRead: 0 });
+    expect(bytes.cut!.bytesRead).toBeGreaterThanOrEqual(1 << 20);
+    expect(bytes.cut!.bytesRead).toBeLessThan(2 << 20);
+    let t = 0;
+    const time = searchLogs([source(dir)], request, Date.now(), { timeMs: 5000, bytes: Infinity }, () => (t += 1000));
+    expect(time.cut).toMatchObject({ reason: 'time', filesRead: 0 });
+    expect(searchLogs([source(dir)], request, Date.now()).cut).toBeUndefined();
+  });
+
+  it('never reads a link a glob finds or a .1 rotation that is a link; the configured path may be one', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'logwarden.env'), 'SLACK_BOT_TOKEN=SECRET\n');
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(join(dir, 'logs', 'app.log'), 'app line\n');
+    symlinkSync('../logwarden.env', join(dir, 'logs', 'zz.log'));
+    symlinkSync(join(dir, 'logwarden.env'), join(dir, 'logs', 'app.log.1'));
+    const glob: FileSourceConfig = { ...source(dir), path: join(dir, 'logs', '*.log') };
+    expect(listSourceFiles(glob)).toEqual([join(dir, 'logs', 'app.log')]);
+    expect(searchLogs([glob], { text: 'SECRET', regex: false, limit: 10 }, Date.now()).lines).toEqual([]);
+    symlinkSync(join(dir, 'logs', 'app.log'), join(dir, 'linked.log'));
+    const linked: FileSourceConfig = { ...source(dir), path: join(dir, 'linked.log') };
+    expect(searchLogs([linked], { text: 'app', regex: false, limit: 10 }, Date.now()).lines).toHaveLength(1);
+  });
+
+  it('refuses a FIFO and a device instead of hanging or spinning, and says so', () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'auth.log')]);
+    const fifo = searchLogs([source(dir)], { text: 'x', regex: false, limit: 10 }, Date.now());
+    expect(fifo.refused).toEqual([{ file: join(dir, 'auth.log'), reason: 'a FIFO (named pipe)' }]);
+    expect(tailSource(source(dir), 5)).toEqual({ lines: [], refused: 'a FIFO (named pipe)' });
+    const zero: FileSourceConfig = { ...source(dir), path: '/dev/zero' };
+    expect(searchLogs([zero], { text: 'x', regex: false, limit: 10 }, Date.now()).refused).toEqual([
+      { file: '/dev/zero', reason: 'a device' },
+    ]);
+    expect(tailSource(zero, 5).refused).toBe('a device');
+  });
+
+  it('tails a long unterminated line and a sparse file reading only what it returns', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'auth.log'), `first\n${'x'.repeat(32 << 20)}`);
+    const long = tailSource({ ...source(dir), maxLineBytes: 4096 }, 20);
+    expect(long.lines).toHaveLength(1);
+    expect(long.lines[0]).toMatch(/^x{2000}$/);
+    const sparse = join(dir, 'sparse.log');
+    writeFileSync(sparse, '');
+    truncateSync(sparse, 64 << 30);
+    appendFileSync(sparse, 'last line\n');
+    const tail = tailSource({ ...source(dir), path: sparse, maxLineBytes: 4096 }, 2);
+    // The line before it is 64 GiB long: only its end was read, and a line's end is not shown as a line.
+    expect(tail.lines).toEqual(['last line']);
   });
 
   it('tails the last lines of a source', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'auth.log'), '');
     for (let i = 0; i < 5000; i++) appendFileSync(join(dir, 'auth.log'), `line ${i} ${'x'.repeat(30)}\n`);
-    expect(tailSource(source(dir), 3).map((l) => l.slice(0, 9))).toEqual(['line 4997', 'line 4998', 'line 4999']);
+    expect(tailSource(source(dir), 3).lines.map((l) => l.slice(0, 9))).toEqual(['line 4997', 'line 4998', 'line 4999']);
   });
 });

@@ -160,7 +160,8 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
     { text: 'ip 203.0.113.7', answer: 'What logwarden knows of `203.0.113.7`: 1 incidents, 1 recent lines.' },
     { text: 'stats', answer: '1 incidents.' },
     { text: 'incidents all since:1d', answer: '1 incident, newest first:' },
-    { text: 'search /(a+)+$/', answer: 'is refused: it nests a repeated part' },
+    { text: 'search /(a+)+$/', answer: '0 lines with `/(a+)+$/` in 1 file' },
+    { text: 'search /(?=(a+)+$)/', answer: 'RE2 syntax: no lookaround or backreferences' },
     { text: 'frobnicate', answer: 'There is no /logs `frobnicate`. Try `/logs help`.' },
   ])('answers /logs $text', async ({ text, answer }) => {
     const { slack, logs, replies } = await setup();

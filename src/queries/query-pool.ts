@@ -1,0 +1,104 @@
+// Where /logs queries run: never on the bot's event loop, never unbounded. Each query gets its own worker thread
+// (at most `workers` at once, at most `perUser` for one person; the rest are told to try again), its budget of time
+// and bytes, and a hard stop a second after its time is up, whatever the query is doing.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FileSourceConfig } from '../config/schema.js';
+import type { QueryBudget, SearchRequest, SearchResult, TailResult } from './search-logs.js';
+
+export type QueryJob =
+  | { kind: 'search'; sources: FileSourceConfig[]; request: SearchRequest; now: number; budget: QueryBudget }
+  | { kind: 'tail'; source: FileSourceConfig; count: number };
+
+export type QueryOutcome =
+  | { kind: 'search'; result: SearchResult }
+  | { kind: 'tail'; result: TailResult }
+  /** Not run: too many queries at once. */
+  | { kind: 'busy'; why: string }
+  /** Stopped from outside (its thread did not stop itself in time) or failed. */
+  | { kind: 'failed'; why: string };
+
+export interface QueryLimits {
+  workers: number;
+  perUser: number;
+  timeBudget: number;
+  byteBudget: number;
+}
+
+export interface QueryPool {
+  readonly limits: QueryLimits;
+  run(user: string, job: QueryJob): Promise<QueryOutcome>;
+  /** Stops every query running (at shutdown). */
+  stop(): Promise<void>;
+}
+
+/** The worker's time to stop itself after its budget, before it is stopped. */
+const HARD_STOP_GRACE_MS = 1000;
+/** A query's thread gets this much heap: results are capped, so more means something is wrong. */
+const WORKER_HEAP_MB = 128;
+
+// Compiled, the worker sits beside this file; run from the TypeScript sources (the tests), it is the built one.
+function workerFile(): URL {
+  const here = new URL('./query-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  return new URL(here.href.replace('/src/queries/', '/dist/queries/'));
+}
+
+export function createQueryPool(limits: QueryLimits): QueryPool {
+  const running = new Set<Worker>();
+  const perUser = new Map<string, number>();
+  return {
+    limits,
+    async run(user, job) {
+      if (running.size >= limits.workers) {
+        return { kind: 'busy', why: `${running.size} queries are running already; try again in a few seconds.` };
+      }
+      if ((perUser.get(user) ?? 0) >= limits.perUser) {
+        return { kind: 'busy', why: 'your last query is still running; try again when it has answered.' };
+      }
+      perUser.set(user, (perUser.get(user) ?? 0) + 1);
+      const worker = new Worker(workerFile(), {
+        workerData: { job },
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      });
+      running.add(worker);
+      try {
+        return await new Promise<QueryOutcome>((resolve) => {
+          const hardStop = setTimeout(() => {
+            resolve({
+              kind: 'failed',
+              why: `it was stopped after ${formatSeconds(limits.timeBudget + HARD_STOP_GRACE_MS)}`,
+            });
+            void worker.terminate();
+          }, limits.timeBudget + HARD_STOP_GRACE_MS);
+          worker.once('message', (outcome: QueryOutcome) => {
+            clearTimeout(hardStop);
+            resolve(outcome);
+          });
+          worker.once('error', (error) => {
+            clearTimeout(hardStop);
+            resolve({ kind: 'failed', why: `it failed: ${error.message}` });
+          });
+          worker.once('exit', () => {
+            clearTimeout(hardStop);
+            resolve({ kind: 'failed', why: 'it was stopped' });
+          });
+        });
+      } finally {
+        running.delete(worker);
+        const left = (perUser.get(user) ?? 1) - 1;
+        if (left > 0) perUser.set(user, left);
+        else perUser.delete(user);
+        void worker.terminate();
+      }
+    },
+    async stop() {
+      await Promise.all([...running].map((w) => w.terminate()));
+    },
+  };
+}
+
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
