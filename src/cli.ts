@@ -12,17 +12,21 @@ import { formatCount } from './core/format-count.js';
 const EXIT_CONFIG = 2;
 const EXIT_FAILURE = 1;
 
+// Exit 2 is "fix the configuration first" (systemd can be told not to restart on it): the file or the tokens.
+function exitCodeOf(error: LogwardenError): number {
+  const config =
+    error.code === ErrorCode.ConfigInvalid ||
+    error.code === ErrorCode.ConfigUnreadable ||
+    error.code === ErrorCode.SlackAuthFailed ||
+    error.code === ErrorCode.SmtpUnconfigured ||
+    error.code === ErrorCode.Fail2banFilterInvalid;
+  return config ? EXIT_CONFIG : EXIT_FAILURE;
+}
+
 function fail(error: unknown): never {
   if (error instanceof LogwardenError) {
     process.stderr.write(`logwarden: ${error.message}\n`);
-    // Exit 2 is "fix the configuration first" (systemd can be told not to restart on it): the file or the tokens.
-    const config =
-      error.code === ErrorCode.ConfigInvalid ||
-      error.code === ErrorCode.ConfigUnreadable ||
-      error.code === ErrorCode.SlackAuthFailed ||
-      error.code === ErrorCode.SmtpUnconfigured ||
-      error.code === ErrorCode.Fail2banFilterInvalid;
-    process.exit(config ? EXIT_CONFIG : EXIT_FAILURE);
+    process.exit(exitCodeOf(error));
   }
   process.stderr.write(`logwarden: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(EXIT_FAILURE);
@@ -132,7 +136,7 @@ program
       write: (text) => process.stdout.write(text),
       onFatal: (error) => {
         logger.fatal({ code: error.code }, error.message);
-        process.exit(1);
+        process.exit(exitCodeOf(error));
       },
     });
     // Registered before the start completes, so a signal during it still stops cleanly.
@@ -173,7 +177,7 @@ program
         logger,
         onFatal: (error) => {
           logger.fatal({ code: error.code }, error.message);
-          process.exit(1);
+          process.exit(exitCodeOf(error));
         },
       });
     const demo = start(options.port).catch((error: NodeJS.ErrnoException) => {

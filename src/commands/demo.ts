@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig } from '../config/load.js';
-import type { StoreFailedError } from '../core/errors.js';
+import type { LogwardenError } from '../core/errors.js';
 import type { Logger } from '../main.js';
 import { startAttackGenerator } from '../sandbox/attack-generator.js';
 import { DEMO_PEOPLE, renderDemoConfig } from '../sandbox/demo-config.js';
@@ -22,7 +22,8 @@ export interface DemoOptions {
   /** Milliseconds between generated log lines. */
   interval?: number;
   logger: Logger;
-  onFatal(error: StoreFailedError): never;
+  /** A failure the process cannot go on from (the store failed, Slack rejected the token): exits. */
+  onFatal(error: LogwardenError): never;
 }
 
 export interface Demo {

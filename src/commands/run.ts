@@ -3,7 +3,7 @@
 import { createRefusalCheck } from '../actions/protected-targets.js';
 import { hostTargetsOf } from '../actions/read-host-targets.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { StoreFailedError } from '../core/errors.js';
+import type { LogwardenError } from '../core/errors.js';
 import type { Logger } from '../main.js';
 
 export interface RunOptions {
@@ -14,7 +14,8 @@ export interface RunOptions {
   stdout?: boolean;
   dryRun?: boolean;
   write(text: string): void;
-  onFatal(error: StoreFailedError): never;
+  /** A failure the process cannot go on from (the store failed, Slack rejected the token): exits. */
+  onFatal(error: LogwardenError): never;
 }
 
 export interface Running {
@@ -62,6 +63,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
       ? await connectSlack(loaded.config.slack, loaded.config.roles, loaded.config.sources, {
           queries: loaded.config.queries,
           rules: loaded.rules,
+          onFatal: options.onFatal,
           store,
           clock: Date.now,
           logger,

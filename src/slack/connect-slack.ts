@@ -47,6 +47,10 @@ export async function connectSlack(
     queries: QueryLimits;
     /** The rules, for the sources each reads. */
     rules: readonly { id: string; sources: readonly string[] }[];
+    /** Slack rejected the token while reconnecting: the process cannot go on (exits 2). */
+    onFatal?: (error: SlackAuthFailedError) => void;
+    /** Waits between tries to reach Slack (ms), doubling from the first to the last. */
+    retry?: { first: number; last: number };
   },
 ): Promise<SlackConnection> {
   const catalog: ActionCatalog = deps.actions?.catalog ?? new Map();
@@ -125,26 +129,59 @@ export async function connectSlack(
         deps.logger.warn({}, `${needed} is not set: incidents are posted, but clicks and /logs are not received`);
         return undefined;
       }
-      if (!bot) {
-        deps.logger.warn({}, 'Slack was not reachable at start-up: button clicks are not received until a restart');
-        return undefined;
-      }
-      return startSlackApp(
-        {
-          botToken: env.botToken!,
-          transport,
-          apiUrl: env.apiUrl,
-          ...bot,
-          roles,
-          allow: config.allow,
-          sources,
-          actions: catalog,
-          ruleSources: new Map(deps.rules.map((r) => [r.id, r.sources])),
-          queries: deps.queries,
-          groupCacheTtl: config.groupCacheTtl,
+      const options = (found: { botId: string; botUserId: string }) => ({
+        botToken: env.botToken!,
+        transport,
+        apiUrl: env.apiUrl,
+        ...found,
+        roles,
+        allow: config.allow,
+        sources,
+        actions: catalog,
+        ruleSources: new Map(deps.rules.map((r) => [r.id, r.sources])),
+        queries: deps.queries,
+        groupCacheTtl: config.groupCacheTtl,
+      });
+      // Slack unreachable (at start-up, or its listener cannot connect): tried again with backoff until it answers,
+      // so clicks work once it does, without a restart; a token it rejects stops the process (exit 2).
+      const retry = deps.retry ?? { first: 1000, last: 60_000 };
+      let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
+      let listener: { stop(): Promise<void> } | undefined;
+      const attempt = async (wait: number): Promise<void> => {
+        try {
+          if (!bot) {
+            const auth = await client.auth.test();
+            bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
+            if (auth.url) deps.store.writeSlackWorkspaceUrl(auth.url);
+            deps.logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
+          }
+          const started = await startSlackApp(options(bot), appDeps);
+          if (stopped) await started.stop();
+          else listener = started;
+        } catch (error) {
+          const reason = (error as { data?: { error?: string } }).data?.error;
+          if (reason && BAD_TOKEN.has(reason)) {
+            deps.logger.error({ err: reason }, 'Slack rejected the token');
+            deps.onFatal?.(new SlackAuthFailedError(reason, { cause: error }));
+            return;
+          }
+          if (stopped) return;
+          deps.logger.warn(
+            { err: (error as Error).message, retryInMs: wait },
+            'Slack is not reachable: clicks and /logs are not received yet; trying again',
+          );
+          timer = setTimeout(() => void attempt(Math.min(wait * 2, retry.last)), wait);
+        }
+      };
+      await attempt(retry.first);
+      return {
+        async stop() {
+          stopped = true;
+          clearTimeout(timer);
+          await listener?.stop();
         },
-        appDeps,
-      );
+      };
     },
   };
 }

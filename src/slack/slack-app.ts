@@ -296,7 +296,10 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     deps.logger.error({ err: error.message }, 'a Slack listener failed');
   });
   if (transport.mode === 'http' && receiver) {
-    const server = await listenSigned(receiver, transport, deps.clock);
+    const server = await listenSigned(receiver, transport, deps.clock).catch(async (error: unknown) => {
+      await queries.stop();
+      throw error;
+    });
     deps.logger.info({ port: transport.port }, 'listening to Slack (HTTP)');
     return {
       async stop() {
@@ -306,7 +309,14 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       },
     };
   }
-  await app.start();
+  try {
+    await app.start();
+  } catch (error) {
+    // Not connected: nothing may stay behind (a half-open socket client would retry on its own, unseen).
+    await app.stop().catch(() => undefined);
+    await queries.stop();
+    throw error;
+  }
   deps.logger.info({}, 'listening to Slack (Socket Mode)');
   return {
     async stop() {
@@ -339,61 +349,65 @@ async function listenSigned(
     res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
     res.end(text);
   };
-  const server = createServer((req, res) => {
-    const stamp = Number(req.headers['x-slack-request-timestamp']);
-    const signature = req.headers['x-slack-signature'];
-    if (!Number.isInteger(stamp) || Math.abs(clock() / 1000 - stamp) > MAX_SKEW_SECONDS) {
-      refuse(res, 401, 'request timestamp missing or more than 5 minutes off');
-      return;
-    }
-    if (typeof signature !== 'string' || !SIGNATURE.test(signature)) {
-      refuse(res, 401, 'request signature missing');
-      return;
-    }
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      refuse(res, 413, 'request body too large');
-      req.destroy();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+  // Headers within 5 s, the whole request within 10 s, checked every second (the default is every 30 s).
+  const server = createServer(
+    { headersTimeout: 5000, requestTimeout: 10_000, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      const stamp = Number(req.headers['x-slack-request-timestamp']);
+      const signature = req.headers['x-slack-signature'];
+      if (!Number.isInteger(stamp) || Math.abs(clock() / 1000 - stamp) > MAX_SKEW_SECONDS) {
+        refuse(res, 401, 'request timestamp missing or more than 5 minutes off');
+        return;
+      }
+      if (typeof signature !== 'string' || !SIGNATURE.test(signature)) {
+        refuse(res, 401, 'request signature missing');
+        return;
+      }
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
         refuse(res, 413, 'request body too large');
         req.destroy();
         return;
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) return;
-      const body = Buffer.concat(chunks);
-      const expected = `v0=${createHmac('sha256', transport.signingSecret).update(`v0:${stamp}:`).update(body).digest('hex')}`;
-      if (!timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
-        refuse(res, 401, 'request signature does not match');
-        return;
-      }
-      const now = clock();
-      for (const [key, at] of seen) {
-        if (now - at <= 2 * MAX_SKEW_SECONDS * 1000) break;
-        seen.delete(key);
-      }
-      const key = `${stamp}:${signature}`;
-      if (seen.has(key)) {
-        refuse(res, 409, 'request already received');
-        return;
-      }
-      seen.set(key, now);
-      // Bolt reads a request's body from rawBody when it is there, and checks the signature again.
-      (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-      receiver.requestListener(req, res);
-    });
-    req.on('error', () => res.destroy());
-  });
-  server.headersTimeout = 5000;
-  server.requestTimeout = 10_000;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          refuse(res, 413, 'request body too large');
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => {
+        if (size > MAX_BODY_BYTES) return;
+        const body = Buffer.concat(chunks);
+        const expected = `v0=${createHmac('sha256', transport.signingSecret).update(`v0:${stamp}:`).update(body).digest('hex')}`;
+        if (!timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
+          refuse(res, 401, 'request signature does not match');
+          return;
+        }
+        const now = clock();
+        for (const [key, at] of seen) {
+          if (now - at <= 2 * MAX_SKEW_SECONDS * 1000) break;
+          seen.delete(key);
+        }
+        const key = `${stamp}:${signature}`;
+        if (seen.has(key)) {
+          refuse(res, 409, 'request already received');
+          return;
+        }
+        seen.set(key, now);
+        // Bolt reads a request's body from rawBody when it is there, and checks the signature again.
+        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+        receiver.requestListener(req, res);
+      });
+      req.on('error', () => res.destroy());
+    },
+  );
   server.keepAliveTimeout = 5000;
+  // A request that timed out or could not be parsed: the connection goes at once (by default it waits for the client).
+  server.on('clientError', (_error, socket) => socket.destroy());
   server.maxConnections = MAX_CONNECTIONS;
   server.setTimeout(15_000, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {

@@ -39,6 +39,8 @@ export interface SlackSetupOptions {
   extra?: string;
   /** More sources, as YAML flow mappings: `{ id: big, path: /… }`. */
   sources?: string[];
+  /** Slack answers this many calls with 503 at start-up (it is down), then works. */
+  downAtStart?: { authTest: number; connectionsOpen: number };
   /** The environment commands are started from (PATH with fixture executables). */
   env?: NodeJS.ProcessEnv;
   clock?: () => number;
@@ -59,6 +61,11 @@ export async function startSlackSetup(
   const slack = await startSlackApi();
   cleanup.push(() => slack.close());
   slack.groups.set('S0LEADS', ['U0LEAD']);
+  const down = options.downAtStart;
+  if (down) {
+    for (let i = 0; i < down.authTest; i++) slack.failNext('auth.test', { status: 503 });
+    for (let i = 0; i < down.connectionsOpen; i++) slack.failNext('apps.connections.open', { status: 503 });
+  }
   const loaded = parseConfig(
     `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
 sources: [{ id: auth, path: ${JSON.stringify(log)} }, { id: web, path: ${JSON.stringify(join(dir, 'web.log'))} }${(options.sources ?? []).map((s) => `, ${s}`).join('')}]
@@ -92,6 +99,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
   const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
     queries: loaded.config.queries,
     rules: loaded.rules,
+    retry: { first: 50, last: 200 },
     refusalOf,
     store,
     clock,
@@ -175,5 +183,5 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     });
     return res.status;
   };
-  return { slack, click, select, logs, replies, audit, events, store, log, post, app, loaded, dir };
+  return { slack, click, select, logs, replies, audit, events, store, log, post, port, app, loaded, dir };
 }

@@ -1,7 +1,8 @@
 // The ways in that were tried as an attacker or an unlucky operator would, each through the real bot: Bolt against
 // the loopback workspace, real files, real worker threads, a real SQLite file.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
@@ -220,4 +221,88 @@ describe('what /logs echoes is escaped, whatever is typed', () => {
       expect(answer, input).not.toMatch(/[\u{e0000}-\u{e007f}]/u);
     }
   }, 120_000);
+});
+
+describe('HTTP mode holds under abuse', () => {
+  const unsignedPost = (port: number, bytes: number) =>
+    fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-slack-signature': `v0=${'0'.repeat(64)}`,
+      },
+      body: 'x'.repeat(bytes),
+    }).then(
+      (r) => r.status,
+      () => 0,
+    );
+
+  it('refuses large unsigned bodies before holding them, and a small unsigned one after checking it', async () => {
+    const { port, audit } = await setup(() => ({ http: true }));
+    // The uploads come from another process, so that this one's memory is the bot's alone.
+    const uploader = `
+      const send = () => fetch('http://127.0.0.1:${port}/slack/events', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),
+          'x-slack-signature': 'v0=${'0'.repeat(64)}',
+        },
+        body: 'x'.repeat(4 << 20),
+      }).then((r) => r.status, () => 0);
+      Promise.all(Array.from({ length: 60 }, send)).then((s) => console.log(JSON.stringify(s)));`;
+    const before = process.memoryUsage().rss;
+    const child = spawn(process.execPath, ['-e', uploader], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+    const statuses = JSON.parse(out) as number[];
+    // Refused (413) or cut off mid-upload (the server closes the connection): never taken in.
+    expect(statuses).toHaveLength(60);
+    expect(statuses.every((s) => s === 413 || s === 0)).toBe(true);
+    expect(process.memoryUsage().rss - before).toBeLessThan(50 << 20);
+    expect(await unsignedPost(port, 1000)).toBe(401);
+    expect(audit()).toEqual([]);
+  });
+
+  it('refuses a signed request replayed within the window: the click is applied once', async () => {
+    const { post, click, audit, slack } = await setup(() => ({ http: true }));
+    const payload = click('U0ALICE', 'incident:acknowledge');
+    const stamp = Math.floor(Date.now() / 1000);
+    expect(await post(payload, stamp)).toBe(200);
+    expect(await post(payload, stamp)).toBe(409);
+    await expect.poll(() => JSON.stringify(slack.callsOf('chat.update').at(-1)?.params.blocks)).toContain('U0ALICE');
+    expect(audit().filter((a) => a.action === 'incident:acknowledge')).toHaveLength(1);
+  });
+
+  it('holds a capped number of connections and closes half-open ones, then still answers', async () => {
+    const { port, post, click } = await setup(() => ({ http: true }));
+    const sockets = Array.from({ length: 800 }, () => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      // Half-open: the request line and no more.
+      socket.write('POST /slack/events HTTP/1.1\r\n');
+      return socket;
+    });
+    const closed = () => sockets.filter((s) => s.closed).length;
+    // Past the cap they are dropped at once; the rest when their headers are overdue.
+    await expect.poll(closed, { timeout: 5000 }).toBeGreaterThanOrEqual(800 - 128);
+    await expect.poll(closed, { timeout: 15_000 }).toBe(800);
+    expect(await post(click('U0ALICE', 'incident:acknowledge'))).toBe(200);
+  }, 30_000);
+});
+
+describe('Slack recovers by itself', () => {
+  it('down at start-up, then up: incidents are posted and clicks work, without a restart', async () => {
+    const { slack, click } = await setup(() => ({ downAtStart: { authTest: 3, connectionsOpen: 2 } }));
+    // The setup waited for the Socket Mode connection and for the first incident's message.
+    expect(slack.callsOf('auth.test').length).toBeGreaterThanOrEqual(4);
+    await slack.send('interactive', click('U0ALICE', 'incident:acknowledge'));
+    await expect
+      .poll(() => JSON.stringify(slack.callsOf('chat.update').at(-1)?.params.blocks))
+      .toContain('acknowledged by <@U0ALICE>');
+  });
 });
