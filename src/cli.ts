@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ReplayProgress } from './commands/replay.js';
 import { readConfig } from './config/load.js';
-import { ErrorCode, LogwardenError } from './core/errors.js';
+import { ConfigInvalidError, ErrorCode, LogwardenError } from './core/errors.js';
 import { formatCount } from './core/format-count.js';
 
 const EXIT_CONFIG = 2;
@@ -206,7 +206,11 @@ program
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     const loaded = readConfig(options.config);
-    const { checkMailOnHost, checkSourcesOnHost, renderCheckSummary } = await import('./commands/check.js');
+    const { checkMailOnHost, checkSourcesOnHost, renderCheckSummary, sourcesNotFiles } = await import(
+      './commands/check.js'
+    );
+    const notFiles = sourcesNotFiles(loaded.config.sources);
+    if (notFiles.length > 0) throw new ConfigInvalidError(loaded.file, notFiles);
     const warnings = [
       ...checkSourcesOnHost(loaded.config.sources, process.env),
       ...checkMailOnHost(loaded, process.env),

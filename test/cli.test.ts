@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT } from './helpers/fixtures.js';
@@ -82,6 +83,48 @@ describe('logwarden check', () => {
     expect(stdout).toContain(
       `source a: ${dir}/missing.log: no such file or directory (ENOENT); logwarden will wait for it and retry`,
     );
+  });
+  it('refuses a source that is a FIFO, a device or a directory, naming the path and the fix (exit 2)', async () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'pipe.log')]);
+    mkdirSync(join(dir, 'logs'));
+    const config = join(dir, 'c.yml');
+    writeFileSync(
+      config,
+      `sources: [{ id: a, path: ${dir}/pipe.log }, { id: b, path: /dev/zero }, { id: c, path: ${dir}/logs }]\nrules: [{ use: sshd, source: a }]\n`,
+    );
+    const { code, stderr } = await runCli(['check', '-c', config]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${config} has 3 problems:`);
+    expect(stderr).toContain(
+      `sources[0].path: ${dir}/pipe.log is a FIFO (named pipe): logwarden reads regular files only`,
+    );
+    expect(stderr).toContain('sources[1].path: /dev/zero is a device: logwarden reads regular files only');
+    expect(stderr).toContain(`write a glob such as ${dir}/logs/*.log`);
+  });
+
+  it('run says once that a FIFO source is not read, and goes on with the others', async () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'pipe.log')]);
+    const log = join(dir, 'auth.log');
+    writeFileSync(log, '');
+    const config = join(dir, 'c.yml');
+    writeFileSync(
+      config,
+      `store: { path: ":memory:" }\nsources: [{ id: p, path: ${dir}/pipe.log }, { id: a, path: ${log} }]\nrules: [{ use: sshd, source: a, threshold: { count: 1 } }]\ntail: { pollInterval: 100ms }\n`,
+    );
+    const run = startRun(['-c', config]);
+    try {
+      await expect.poll(() => run.stderr(), { timeout: 10_000 }).toContain('is a FIFO (named pipe)');
+      writeFileSync(log, 'Nov 23 10:00:00 web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n', {
+        flag: 'a',
+      });
+      await expect.poll(() => run.lines.length, { timeout: 10_000 }).toBe(1);
+      expect(run.stderr().split('is a FIFO (named pipe)').length - 1).toBe(1);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
   });
 });
 

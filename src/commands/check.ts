@@ -1,15 +1,43 @@
 // `logwarden check`: the config's problems (or a summary of what it will watch), plus what only the running
 // machine can tell — are the files there and readable, is journalctl on PATH — as warnings.
-import { accessSync, constants, readdirSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import picomatch from 'picomatch';
 import { formatDuration } from '../config/duration.js';
 import { readSmtpEnv } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { EscalationConfig, Person, SourceConfig } from '../config/schema.js';
-import { describeSystemError, formatProblemLocation } from '../core/errors.js';
+import { type ConfigProblem, describeSystemError, formatProblemLocation } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
+import { notAFile } from '../sources/open-log-file.js';
+
+/**
+ * Sources whose path is there but is no regular file (a FIFO, a device, a directory): errors, as logwarden would
+ * never read them (`run` says so once and looks again, in case the path becomes a file).
+ */
+export function sourcesNotFiles(sources: readonly SourceConfig[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  sources.forEach((s, i) => {
+    if (s.type !== 'file' || picomatch.scan(s.path).isGlob) return;
+    let what: string | undefined;
+    try {
+      what = notAFile(statSync(s.path));
+    } catch {
+      return;
+    }
+    if (!what) return;
+    const fix =
+      what === 'a directory'
+        ? `to read the files in it, write a glob such as ${join(s.path, '*.log')}`
+        : 'point it at the log file itself (for the systemd journal, use type: journald)';
+    problems.push({
+      path: `sources[${i}].path`,
+      message: `${s.path} is ${what}: logwarden reads regular files only; ${fix}`,
+    });
+  });
+  return problems;
+}
 
 /** What the machine says about each source, as warning texts. */
 export function checkSourcesOnHost(sources: readonly SourceConfig[], env: NodeJS.ProcessEnv): string[] {

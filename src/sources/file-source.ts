@@ -33,6 +33,7 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
     maxLineBytes: config.maxLineBytes,
     rotateQuiet: options.rotateQuiet,
     reportMissing: !isGlob,
+    followLink: !isGlob,
   };
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -2,10 +2,11 @@
 // takes its place (and the writer may keep appending to the old one until told to reopen), or copies it and
 // truncates it in place, or it is deleted and recreated. The file is held open by descriptor, so a renamed or deleted
 // file is drained to its end; offsets count only complete lines and are keyed by device + inode.
-import { closeSync, type FSWatcher, fstatSync, openSync, readdirSync, readSync, statSync, watch } from 'node:fs';
+import { closeSync, type FSWatcher, fstatSync, lstatSync, readdirSync, readSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Clock, LineChunk } from '../core/types.js';
 import { LineSplitter } from './line-splitter.js';
+import { LogFileRefusedError, notAFile, openLogFile } from './open-log-file.js';
 
 const READ_BLOCK = 1 << 20;
 /** How much one sync reads before yielding to the event loop (and continuing on the next turn). */
@@ -17,6 +18,8 @@ export interface TailOptions {
   from: 'start' | 'end';
   /** Say that the path is missing (a configured file) or not (one a glob found, which may come and go). */
   reportMissing: boolean;
+  /** The path is the source's own, as configured: it may be a symbolic link (a glob's match or a rotation may not). */
+  followLink: boolean;
   maxLineBytes: number;
   rotateQuiet: number;
 }
@@ -151,7 +154,13 @@ export class FileTail {
 
   private statPath() {
     try {
-      return statSync(this.path);
+      const stats = this.options.followLink ? statSync(this.path) : lstatSync(this.path);
+      const refused = notAFile(stats);
+      if (!refused) return stats;
+      // A FIFO, a device, a directory, or a link where none may be: never opened (it could block or spin the
+      // reader, or lead elsewhere), said once, and looked at again on every sync.
+      this.reportProblem(Object.assign(new LogFileRefusedError(this.path, refused), { code: 'ENOTREGULAR' }));
+      return undefined;
     } catch (error) {
       // A glob's file that went away (an old rotation, deleted) is nothing to report.
       if (this.options.reportMissing || (error as NodeJS.ErrnoException).code !== 'ENOENT') this.reportProblem(error);
@@ -175,13 +184,15 @@ export class FileTail {
 
   private openCurrent(startup: boolean): OpenFile | undefined {
     let fd: number;
+    let stats: ReturnType<typeof fstatSync>;
     try {
-      fd = openSync(this.path, 'r');
+      ({ fd, stats } = openLogFile(this.path, this.options.followLink));
     } catch (error) {
-      this.reportProblem(error);
+      this.reportProblem(
+        error instanceof LogFileRefusedError ? Object.assign(error, { code: 'ENOTREGULAR' }) : (error as Error),
+      );
       return undefined;
     }
-    const stats = fstatSync(fd);
     const known = this.openFiles.get(stats.dev, stats.ino);
     if (known) {
       closeSync(fd);
@@ -234,7 +245,7 @@ export class FileTail {
     this.seenBefore = true;
     let now: { dev: number; ino: number } | undefined;
     try {
-      now = statSync(this.path);
+      now = this.options.followLink ? statSync(this.path) : lstatSync(this.path);
     } catch {
       now = undefined;
     }
@@ -251,7 +262,8 @@ export class FileTail {
         .map((name) => join(dir, name))
         .find((p) => {
           try {
-            const st = statSync(p);
+            // A rotated file is a file of this directory, never a link to one elsewhere.
+            const st = lstatSync(p);
             return st.isFile() && st.dev === row.dev && st.ino === row.ino && st.size >= row.offset;
           } catch {
             return false;
@@ -261,8 +273,14 @@ export class FileTail {
         this.deps.onFileDone(this.path, row.dev, row.ino);
         continue;
       }
-      const fd = openSync(found, 'r');
-      const file = this.track(fd, fstatSync(fd), found, row.offset);
+      let opened: ReturnType<typeof openLogFile>;
+      try {
+        opened = openLogFile(found, false);
+      } catch {
+        this.deps.onFileDone(this.path, row.dev, row.ino);
+        continue;
+      }
+      const file = this.track(opened.fd, opened.stats, found, row.offset);
       this.draining.push(file);
       this.deps.onNotice('file was rotated while logwarden was stopped; reading the rest of it', {
         path: this.path,
@@ -284,8 +302,8 @@ export class FileTail {
   // copytruncate: the lines between the last read and the truncation are in the copy logrotate just made.
   private recoverTruncated(file: OpenFile): void {
     const copy = this.findCopy(file);
-    if (copy) {
-      const fd = openSync(copy, 'r');
+    const fd = copy === undefined ? undefined : openCopy(copy);
+    if (fd !== undefined) {
       try {
         // Same splitter, so a line cut in two by the last read is completed from the copy.
         this.read({ ...file, fd }, Number.POSITIVE_INFINITY);
@@ -317,10 +335,10 @@ export class FileTail {
       if (other === name || !other.startsWith(name)) continue;
       const candidate = join(dir, other);
       try {
-        const stats = statSync(candidate);
+        const stats = lstatSync(candidate);
         if (!stats.isFile() || stats.size < file.readOffset || (stats.ino === file.ino && stats.dev === file.dev))
           continue;
-        const fd = openSync(candidate, 'r');
+        const fd = openLogFile(candidate, false).fd;
         const head = readHead(fd, file.head.length);
         closeSync(fd);
         if (head.equals(file.head)) return candidate;
@@ -398,4 +416,13 @@ function readHead(fd: number, length: number): Buffer {
 function headMatches(file: OpenFile): boolean {
   if (file.head.length === 0) return true;
   return readHead(file.fd, file.head.length).equals(file.head);
+}
+
+/** A copy logrotate made, opened as a plain file of the directory (never through a link), or undefined. */
+function openCopy(path: string): number | undefined {
+  try {
+    return openLogFile(path, false).fd;
+  } catch {
+    return undefined;
+  }
 }
