@@ -373,7 +373,7 @@ describe('logwarden run with Slack configured', () => {
         user_id: 'U0ALICE',
         channel_id: 'C0SECURITY',
         team_id: 'T1',
-        response_url: `${slack.url.replace(/\/api\/$/, '')}/respond`,
+        response_url: slack.responseUrl('U0ALICE'),
         trigger_id: 't',
       });
       await expect.poll(() => slack.callsOf('/respond').length, { timeout: 10_000 }).toBe(1);

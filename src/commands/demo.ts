@@ -1,5 +1,6 @@
 // `logwarden demo`: the whole loop on one machine with nothing to set up — a Slack-compatible workspace, a mailbox
 // and generated attacks on loopback, and logwarden itself started exactly as `run` starts it, pointed at them.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,15 +53,23 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     if (temporary) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const slack = await startSlackSandbox({ channelName: 'security' });
+    // Tokens for this run only: another user of this machine cannot call the sandbox as the bot or the app.
+    const tokens = {
+      SLACK_BOT_TOKEN: `xoxb-demo-${randomBytes(16).toString('hex')}`,
+      SLACK_APP_TOKEN: `xapp-demo-${randomBytes(16).toString('hex')}`,
+    };
+    const slack = await startSlackSandbox({
+      channelName: 'security',
+      token: tokens.SLACK_BOT_TOKEN,
+      appToken: tokens.SLACK_APP_TOKEN,
+    });
     stops.push(() => slack.close());
     const mail = await startMailSandbox();
     stops.push(() => mail.stop());
     const running = await startRun(loaded, {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
-        SLACK_BOT_TOKEN: 'xoxb-test',
-        SLACK_APP_TOKEN: 'xapp-test',
+        ...tokens,
         SLACK_API_URL: slack.url,
         ...mailSandboxEnv(mail.port),
       },

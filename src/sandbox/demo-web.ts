@@ -1,6 +1,7 @@
 // The demo's web page: the sandbox workspace's #security channel and the on-call mailbox, live (server-sent
 // events). A click or a /logs command on the page becomes the Socket Mode envelope Slack would send, so it goes
-// through the real Bolt app. Loopback only; POSTs must be JSON, which a form on another site cannot send.
+// through the real Bolt app. Loopback only, answering only its own Host (no DNS rebinding); POSTs must be JSON, which a
+// form on another site cannot send.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -75,7 +76,11 @@ export async function startDemoWeb(deps: {
     res.end(JSON.stringify(body));
   };
 
+  let host = '';
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // DNS rebinding: a page from elsewhere whose name now points at 127.0.0.1 would send its own Host. Only the
+    // address the demo printed is answered.
+    if (req.headers.host !== host) return json(res, 403, { ok: false, error: `open ${`http://${host}/`} instead` });
     const path = (req.url ?? '/').split('?')[0]!;
     const asset = ASSETS[path];
     if (req.method === 'GET' && asset) {
@@ -146,6 +151,7 @@ export async function startDemoWeb(deps: {
     server.listen(deps.port ?? 0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
+  host = `127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}/`,
     async close() {

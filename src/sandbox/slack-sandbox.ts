@@ -1,6 +1,7 @@
 // A Slack-compatible workspace on 127.0.0.1: the Web API methods logwarden calls, Socket Mode for the real Bolt app,
 // and response_url, keeping what Slack would show — channel messages updated in place, threads, ephemeral replies.
 // The demo shows it in a browser; the tests drive it (and can make the next calls fail: 429 with Retry-After, 5xx).
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -126,7 +127,17 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   const blocksOf = (params: Record<string, unknown>) =>
     Array.isArray(params.blocks) ? { blocks: params.blocks as unknown[] } : {};
 
-  const server = createServer(async (req, res) => {
+  // Whoever else runs on this machine can reach these ports: the tokens, the response_url key and the Socket Mode
+  // tickets are random per run (tests pass fixed tokens), and no request, however malformed, stops the server.
+  const respondKey = randomBytes(16).toString('hex');
+  const tickets = new Set<string>();
+  const server = createServer((req, res) => {
+    serve(req, res).catch(() => {
+      if (!res.headersSent) answer(res, 400, { ok: false, error: 'invalid_request' });
+      else res.end();
+    });
+  });
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const [path = '', query = ''] = (req.url ?? '').split('?');
     const method = path.replace(/^\/api\//, '');
     const params = await readParams(req);
@@ -134,6 +145,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     calls.push({ method, token: auth, params, at: Date.now() });
     if (method === '/respond') {
       const to = new URLSearchParams(query);
+      if (to.get('key') !== respondKey) return answer(res, 403, { ok: false, error: 'invalid_response_url' });
       ephemerals.push({
         user: to.get('user') ?? undefined,
         channel: to.get('channel') ?? undefined,
@@ -149,7 +161,9 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     if (method === 'apps.connections.open') {
       if (auth !== appToken) return answer(res, 200, { ok: false, error: 'invalid_auth' });
       const { port } = server.address() as AddressInfo;
-      return answer(res, 200, { ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=t${calls.length}` });
+      const ticket = randomBytes(16).toString('hex');
+      tickets.add(ticket);
+      return answer(res, 200, { ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=${ticket}` });
     }
     if (auth !== token) return answer(res, 200, { ok: false, error: 'invalid_auth' });
     switch (method) {
@@ -208,15 +222,26 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       default:
         return answer(res, 200, { ok: false, error: 'unknown_method' });
     }
-  });
+  };
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
+    // Only a client that asked apps.connections.open with the app token gets a ticket; each is good once.
+    const ticket = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('ticket') ?? '';
+    if (!tickets.delete(ticket)) {
+      socket.destroy();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
-        if (!message.envelope_id) return;
+        let message: { envelope_id?: string; payload?: unknown };
+        try {
+          message = JSON.parse(String(data)) as typeof message;
+        } catch {
+          return;
+        }
+        if (!message?.envelope_id) return;
         for (const resolve of acks.get(message.envelope_id) ?? []) resolve(message.payload ?? null);
         acks.delete(message.envelope_id);
       });
@@ -245,7 +270,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     },
     groups,
     responseUrl(user) {
-      const query = new URLSearchParams({ channel: channel.id, ...(user ? { user } : {}) });
+      const query = new URLSearchParams({ channel: channel.id, ...(user ? { user } : {}), key: respondKey });
       return `http://127.0.0.1:${port}/respond?${query}`;
     },
     connected: () => greetedPromise,
