@@ -147,6 +147,7 @@ describe('logwarden schema', () => {
       'roles',
       'slack',
       'escalation',
+      'queries',
       'tail',
     ]);
   });
