@@ -162,9 +162,13 @@ export function analyzePattern(source: string, caseInsensitive = false): Pattern
   const captures: string[] = [];
   collectCaptures(tree, captures);
   const warnings: string[] = [];
-  const catastrophic = findCatastrophic(tree);
   const broad = countBroadRepeats(tree);
-  if (broad >= 2) {
+  const catastrophic =
+    findCatastrophic(tree) ??
+    (broad > MAX_BROAD_REPEATS
+      ? `has ${broad} unbounded wildcards (.* or .+) in a row, like a.*b.*c.*d, which takes time growing as the line's length to the power ${broad} on a long hostile line; use classes that stop at separators (\\S+, [^"]*) or bounded repeats like .{0,256}`
+      : undefined);
+  if (broad === MAX_BROAD_REPEATS) {
     warnings.push(
       `has ${broad} unbounded wildcards (.* or .+): a long hostile line can make it slow (quadratic or worse); prefer classes like \\S+ or [^"]* and bounded repeats like .{0,256}`,
     );
@@ -185,13 +189,21 @@ function collectCaptures(alts: Node[][], out: string[]): void {
       }
 }
 
-function isUnbounded(node: Node): boolean {
-  return node.max === Number.POSITIVE_INFINITY || node.max > 64;
+/**
+ * A repeat that can backtrack exponentially when what it repeats is ambiguous: unbounded, or bounded above ten, as
+ * (a|a){1,60} tries 2^60 ways on a line of a's that does not match.
+ */
+function repeatsMany(node: Node): boolean {
+  return node.max > MANY_REPEATS;
 }
+
+const MANY_REPEATS = 10;
+/** Unbounded wildcards in one sequence from which a pattern is refused: `a.*b.*c.*d` is O(n^3) on a hostile line. */
+const MAX_BROAD_REPEATS = 2;
 
 function containsUnbounded(alts: Node[][]): boolean {
   return alts.some((seq) =>
-    seq.some((n) => (isUnbounded(n) && n.t !== 'assert') || (n.t === 'group' && !n.look && containsUnbounded(n.alts))),
+    seq.some((n) => (repeatsMany(n) && n.t !== 'assert') || (n.t === 'group' && !n.look && containsUnbounded(n.alts))),
   );
 }
 
@@ -209,8 +221,9 @@ function alternativesAreExclusive(alts: Node[][]): boolean {
 function findCatastrophic(alts: Node[][]): string | undefined {
   for (const seq of alts)
     for (const node of seq) {
-      if (node.t !== 'group' || node.look) continue;
-      if (isUnbounded(node)) {
+      // A lookaround's body backtracks like any other part: (?=(a+)+$) is as slow as (a+)+$.
+      if (node.t !== 'group') continue;
+      if (!node.look && repeatsMany(node)) {
         if (containsUnbounded(node.alts))
           return 'nests a repeated part inside another repetition, like (a+)+, which backtracks exponentially on a hostile line; repeat only the inner part, e.g. (a+)+ → a+';
         if (node.alts.length > 1 && !alternativesAreExclusive(node.alts))

@@ -9,6 +9,14 @@ describe('analyzePattern', () => {
     { pattern: '(?:x|x)+y', reason: /repeats alternatives/ },
     { pattern: '(a|ab)*c', reason: /repeats alternatives/ },
     { pattern: '((ab)*)+', reason: /nests a repeated part/ },
+    // Bounded repeats backtrack as badly once the bound is more than a few: 2^60 ways on a line of a's.
+    { pattern: '(a|a){1,60}$', reason: /repeats alternatives/ },
+    { pattern: '(a{1,20}){1,20}$', reason: /nests a repeated part/ },
+    // A lookaround's body is a pattern like any other.
+    { pattern: '(?=(a+)+$)', reason: /nests a repeated part/ },
+    { pattern: 'x(?!(a|a)*$)', reason: /repeats alternatives/ },
+    // Chains of wildcards: O(n^4) on a long line full of the words.
+    { pattern: 'Failed.*for.*from.*port.*ssh2', reason: /4 unbounded wildcards .* to the power 4/ },
   ])('rejects $pattern', ({ pattern, reason }) => {
     expect(analyzePattern(pattern).catastrophic).toMatch(reason);
   });
@@ -18,6 +26,8 @@ describe('analyzePattern', () => {
     '(?:foo|bar)+',
     'Failed password for (?<user>\\S+) from (?<ip>\\S+)',
     '(?:[^ "/]{1,256}/){0,8}',
+    '(?:foo|bar){1,10}',
+    'Failed .* for .* from',
   ])('accepts %s', (pattern) => {
     expect(analyzePattern(pattern).catastrophic).toBeUndefined();
   });
