@@ -160,6 +160,25 @@ describe('authorisation fails closed, visibly', () => {
       .toContain('Resolved by <@U0LEAD>');
   });
 
+  it('trusts a group lookup for groupCacheTtl only: a member removed from the group loses the role then', async () => {
+    let now = Date.now();
+    const { slack, click } = await setup(() => ({ clock: () => now }));
+    await slack.send('interactive', click('U0LEAD', 'incident:acknowledge'));
+    await expect.poll(() => JSON.stringify(slack.callsOf('chat.update').at(-1)?.params.blocks)).toContain('U0LEAD');
+    slack.groups.set('S0LEADS', []);
+    now += 30_000;
+    await slack.send('interactive', click('U0LEAD', 'incident:resolve'));
+    await expect
+      .poll(() => JSON.stringify(slack.callsOf('chat.update').at(-1)?.params.blocks))
+      .toContain('Resolved by <@U0LEAD>');
+    expect(slack.callsOf('usergroups.users.list')).toHaveLength(1);
+    now += 31_000;
+    await slack.send('interactive', click('U0LEAD', 'incident:acknowledge'));
+    await expect.poll(() => slack.callsOf('chat.postEphemeral').length).toBe(1);
+    expect(slack.callsOf('chat.postEphemeral')[0]!.params.text).toContain('You are not allowed to acknowledge');
+    expect(slack.callsOf('usergroups.users.list')).toHaveLength(2);
+  });
+
   it('looks a group up once for many clicks at the same time', async () => {
     const { slack, click } = await setup();
     for (let i = 0; i < 5; i++) await slack.send('interactive', click('U0LEAD', 'incident:acknowledge'));
