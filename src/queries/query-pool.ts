@@ -7,13 +7,12 @@ import { Worker } from 'node:worker_threads';
 import type { FileSourceConfig } from '../config/schema.js';
 import type { QueryBudget, SearchRequest, SearchResult, TailResult } from './search-logs.js';
 
-export type QueryJob =
-  | { kind: 'search'; sources: FileSourceConfig[]; request: SearchRequest; now: number; budget: QueryBudget }
-  | { kind: 'tail'; source: FileSourceConfig; count: number };
+export type SearchJob = { sources: FileSourceConfig[]; request: SearchRequest; now: number; budget: QueryBudget };
+export type TailJob = { source: FileSourceConfig; count: number };
+export type QueryJob = ({ kind: 'search' } & SearchJob) | ({ kind: 'tail' } & TailJob);
 
-export type QueryOutcome =
-  | { kind: 'search'; result: SearchResult }
-  | { kind: 'tail'; result: TailResult }
+export type QueryOutcome<R> =
+  | { kind: 'done'; result: R }
   /** Not run: too many queries at once. */
   | { kind: 'busy'; why: string }
   /** Stopped from outside (its thread did not stop itself in time) or failed. */
@@ -28,7 +27,8 @@ export interface QueryLimits {
 
 export interface QueryPool {
   readonly limits: QueryLimits;
-  run(user: string, job: QueryJob): Promise<QueryOutcome>;
+  search(user: string, job: SearchJob): Promise<QueryOutcome<SearchResult>>;
+  tail(user: string, job: TailJob): Promise<QueryOutcome<TailResult>>;
   /** Stops every query running (at shutdown). */
   stop(): Promise<void>;
 }
@@ -48,51 +48,53 @@ function workerFile(): URL {
 export function createQueryPool(limits: QueryLimits): QueryPool {
   const running = new Set<Worker>();
   const perUser = new Map<string, number>();
+  const run = async <R>(user: string, job: QueryJob): Promise<QueryOutcome<R>> => {
+    if (running.size >= limits.workers) {
+      return { kind: 'busy', why: `${running.size} queries are running already; try again in a few seconds.` };
+    }
+    if ((perUser.get(user) ?? 0) >= limits.perUser) {
+      return { kind: 'busy', why: 'your last query is still running; try again when it has answered.' };
+    }
+    perUser.set(user, (perUser.get(user) ?? 0) + 1);
+    const worker = new Worker(workerFile(), {
+      workerData: { job },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
+    running.add(worker);
+    try {
+      return await new Promise<QueryOutcome<R>>((resolve) => {
+        const hardStop = setTimeout(() => {
+          resolve({
+            kind: 'failed',
+            why: `it was stopped after ${formatSeconds(limits.timeBudget + HARD_STOP_GRACE_MS)}`,
+          });
+          void worker.terminate();
+        }, limits.timeBudget + HARD_STOP_GRACE_MS);
+        worker.once('message', (result: R) => {
+          clearTimeout(hardStop);
+          resolve({ kind: 'done', result });
+        });
+        worker.once('error', (error) => {
+          clearTimeout(hardStop);
+          resolve({ kind: 'failed', why: `it failed: ${error.message}` });
+        });
+        worker.once('exit', () => {
+          clearTimeout(hardStop);
+          resolve({ kind: 'failed', why: 'it was stopped' });
+        });
+      });
+    } finally {
+      running.delete(worker);
+      const left = (perUser.get(user) ?? 1) - 1;
+      if (left > 0) perUser.set(user, left);
+      else perUser.delete(user);
+      void worker.terminate();
+    }
+  };
   return {
     limits,
-    async run(user, job) {
-      if (running.size >= limits.workers) {
-        return { kind: 'busy', why: `${running.size} queries are running already; try again in a few seconds.` };
-      }
-      if ((perUser.get(user) ?? 0) >= limits.perUser) {
-        return { kind: 'busy', why: 'your last query is still running; try again when it has answered.' };
-      }
-      perUser.set(user, (perUser.get(user) ?? 0) + 1);
-      const worker = new Worker(workerFile(), {
-        workerData: { job },
-        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-      });
-      running.add(worker);
-      try {
-        return await new Promise<QueryOutcome>((resolve) => {
-          const hardStop = setTimeout(() => {
-            resolve({
-              kind: 'failed',
-              why: `it was stopped after ${formatSeconds(limits.timeBudget + HARD_STOP_GRACE_MS)}`,
-            });
-            void worker.terminate();
-          }, limits.timeBudget + HARD_STOP_GRACE_MS);
-          worker.once('message', (outcome: QueryOutcome) => {
-            clearTimeout(hardStop);
-            resolve(outcome);
-          });
-          worker.once('error', (error) => {
-            clearTimeout(hardStop);
-            resolve({ kind: 'failed', why: `it failed: ${error.message}` });
-          });
-          worker.once('exit', () => {
-            clearTimeout(hardStop);
-            resolve({ kind: 'failed', why: 'it was stopped' });
-          });
-        });
-      } finally {
-        running.delete(worker);
-        const left = (perUser.get(user) ?? 1) - 1;
-        if (left > 0) perUser.set(user, left);
-        else perUser.delete(user);
-        void worker.terminate();
-      }
-    },
+    search: (user, job) => run(user, { kind: 'search', ...job }),
+    tail: (user, job) => run(user, { kind: 'tail', ...job }),
     async stop() {
       await Promise.all([...running].map((w) => w.terminate()));
     },

@@ -6,7 +6,5 @@ import { searchLogs, tailSource } from './search-logs.js';
 
 const { job } = workerData as { job: QueryJob };
 parentPort?.postMessage(
-  job.kind === 'search'
-    ? { kind: 'search', result: searchLogs(job.sources, job.request, job.now, job.budget) }
-    : { kind: 'tail', result: tailSource(job.source, job.count) },
+  job.kind === 'search' ? searchLogs(job.sources, job.request, job.now, job.budget) : tailSource(job.source, job.count),
 );

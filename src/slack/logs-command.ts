@@ -67,7 +67,7 @@ function formatBytes(n: number): string {
 }
 
 /** What a query that did not answer in full says: busy, stopped, cut, files not read. */
-function notAnswered(outcome: Extract<QueryOutcome, { kind: 'busy' | 'failed' }>): SlackMessage {
+function notAnswered(outcome: Extract<QueryOutcome<unknown>, { kind: 'busy' | 'failed' }>): SlackMessage {
   return outcome.kind === 'busy'
     ? reply(`Busy: ${outcome.why}`)
     : reply(`The query did not answer: ${escapeMrkdwn(outcome.why, 300)}. Narrow it with source: or since:.`);
@@ -100,8 +100,7 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
     request: Extract<LogsQuery, { kind: 'search' }> | { text: string; regex: false; limit: number },
     sources: typeof visible,
   ) =>
-    ctx.queries.run(ctx.user, {
-      kind: 'search',
+    ctx.queries.search(ctx.user, {
       sources: [...sources],
       request,
       now: ctx.now,
@@ -127,7 +126,7 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       if (query.source && allowed.length === 0)
         return reply(`No source ${escapeInlineCode(query.source, 80)} you may search.`);
       const outcome = await search(query, allowed);
-      if (outcome.kind !== 'search') return outcome.kind === 'tail' ? reply('–') : notAnswered(outcome);
+      if (outcome.kind !== 'done') return notAnswered(outcome);
       const { lines, files } = outcome.result;
       const what = query.regex ? `/${query.text}/` : query.text;
       return reply(
@@ -139,8 +138,8 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
     case 'tail': {
       const source = visible.find((s) => s.id === query.source);
       if (!source) return reply(`No file source ${escapeInlineCode(query.source, 80)} you may read.`);
-      const outcome = await ctx.queries.run(ctx.user, { kind: 'tail', source, count: query.count });
-      if (outcome.kind !== 'tail') return outcome.kind === 'search' ? reply('–') : notAnswered(outcome);
+      const outcome = await ctx.queries.tail(ctx.user, { source, count: query.count });
+      if (outcome.kind !== 'done') return notAnswered(outcome);
       const { lines, refused } = outcome.result;
       if (refused) return reply(`${escapeInlineCode(source.id, 80)} cannot be read: its file is ${refused}.`);
       return reply(`The last ${lines.length} lines of ${escapeInlineCode(source.id, 80)}:`, codeBlock(lines));
@@ -159,16 +158,14 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
         .filter((i) => Object.values(i.key).includes(query.address) || Object.values(i.fields).includes(query.address))
         .reverse();
       const outcome = await search({ text: query.address, regex: false, limit: 10 }, visible);
-      const lines = outcome.kind === 'search' ? outcome.result.lines : [];
+      const lines = outcome.kind === 'done' ? outcome.result.lines : [];
       return reply(
         `What logwarden knows of ${escapeInlineCode(query.address, 100)}: ${known.length} incidents, ${lines.length} recent lines.`,
         known.slice(0, 10).map(incidentLine).join('\n'),
         lines.length ? codeBlock(lines.map((l) => `${l.source}: ${l.text}`)) : '',
-        outcome.kind === 'search'
+        outcome.kind === 'done'
           ? searchNotes(outcome.result, ctx.queries.limits)
-          : outcome.kind === 'busy' || outcome.kind === 'failed'
-            ? `_Lines not searched: ${escapeMrkdwn(outcome.why, 300)}_`
-            : '',
+          : `_Lines not searched: ${escapeMrkdwn(outcome.why, 300)}_`,
       );
     }
     case 'silences': {
