@@ -121,7 +121,7 @@ describe('/logs reads only regular files, and only the ones configured', () => {
 });
 
 describe('a role limited to some sources sees only what comes from them', () => {
-  it('in every subcommand: incidents, stats, ip, silences and unsilence', async () => {
+  it('in every subcommand: incidents, stats, ip and silences', async () => {
     const { ask, slack, select } = await setup();
     await slack.send('interactive', select('U0ALICE', '1:1h'));
     expect(await ask('U0ALICE', 'silences')).toContain('1 silence in force');
