@@ -5,8 +5,15 @@ import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } f
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import type { SlackAuthFailedError } from '../../src/core/errors.js';
+import type { Logwarden } from '../../src/main.js';
 import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
+import { connectSlack } from '../../src/slack/connect-slack.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { silentLogger } from '../helpers/fixtures.js';
 import { HOSTILE } from '../helpers/hostile-text.js';
+import { startSlackApi } from '../helpers/slack-api-server.js';
 import { type SlackSetupOptions, startSlackSetup } from '../helpers/slack-setup.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -323,5 +330,41 @@ describe('Slack recovers by itself', () => {
     await expect
       .poll(() => JSON.stringify(slack.callsOf('chat.update').at(-1)?.params.blocks))
       .toContain('acknowledged by <@U0ALICE>');
+  });
+});
+
+describe('a token Slack rejects while logwarden is reconnecting', () => {
+  it('is fatal (exit 2 in the CLI), not retried', async () => {
+    const dir = tempDir();
+    const slack = await startSlackApi();
+    cleanup.push(() => slack.close());
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }\nsources: [{ id: auth, path: ${JSON.stringify(join(dir, 'auth.log'))} }]\nrules: [{ use: sshd, source: auth }]\nslack: { channel: C0SECURITY }\n`,
+      'app.yml',
+    );
+    const store = new SqliteStore(loaded.config.store.path);
+    cleanup.push(() => store.close());
+    slack.failNext(
+      'auth.test',
+      { status: 503 },
+      { status: 503 },
+      { status: 200, body: { ok: false, error: 'invalid_auth' } },
+    );
+    const fatal: SlackAuthFailedError[] = [];
+    const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
+      queries: loaded.config.queries,
+      rules: loaded.rules,
+      store,
+      clock: Date.now,
+      logger: silentLogger,
+      env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.url },
+      retry: { first: 20, last: 50 },
+      onFatal: (error) => fatal.push(error),
+    });
+    const listener = await connection.listen({} as Logwarden);
+    cleanup.push(async () => listener?.stop());
+    await expect.poll(() => fatal.map((e) => e.reason)).toEqual(['invalid_auth']);
+    // Two tries Slack did not answer, then the one that said the token is wrong: no more.
+    expect(slack.callsOf('auth.test')).toHaveLength(3);
   });
 });
