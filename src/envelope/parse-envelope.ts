@@ -29,8 +29,10 @@ const LEVEL =
 // An application's own log line: `2026-11-23 10:15:01,123 WARN message` (log4j, Python logging, …). No program is
 // known; the message starts after the time and the level.
 function parseApplicationLog(line: string): Envelope {
-  const end = isoStampEnd(line, 0, true);
+  let end = isoStampEnd(line, 0, true);
   if (end < 0 || line[end] !== ' ') return newEnvelope('none', line);
+  // `2026-11-23 10:15:01,25 UTC …`: the zone is part of the time (without it the time is local).
+  if (/^ (?:UTC|GMT)(?= |$)/.test(line.slice(end, end + 5))) end += 4;
   const level = LEVEL.exec(line.slice(end + 1, end + 160));
   const at = end + 1 + (level ? level[0].length : 0);
   return newEnvelope('none', line.slice(at), { kind: 'iso', start: 0, end });
