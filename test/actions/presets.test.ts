@@ -1,7 +1,7 @@
 // The presets and the sudoers example that grants them: every preset argv, filled with typed values, is allowed by
 // the example; the same programs with anything else are not.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/actions/presets.js';
@@ -9,6 +9,8 @@ import { renderArgv } from '../../src/actions/render-argv.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 const SUDOERS = join(ROOT, 'examples/sudoers-logwarden');
+// /usr/sbin is not on every user's PATH (npm test's preflight installs sudo, which ships visudo there).
+const VISUDO = existsSync('/usr/sbin/visudo') ? '/usr/sbin/visudo' : 'visudo';
 
 // program → the regexes its arguments must match, read from the example (sudoers escapes ":" as "\:"); the
 // LOGWARDEN_NEVER alias is the one the user line negates.
@@ -40,7 +42,7 @@ const VALUES = [
 
 describe('presets and examples/sudoers-logwarden', () => {
   it('is valid sudoers syntax', () => {
-    expect(execFileSync('visudo', ['-cf', SUDOERS], { encoding: 'utf8' })).toContain('parsed OK');
+    expect(execFileSync(VISUDO, ['-cf', SUDOERS], { encoding: 'utf8' })).toContain('parsed OK');
   });
 
   it.each(Object.entries(PRESETS))('allows every command of %s with typed values', (_name, preset) => {

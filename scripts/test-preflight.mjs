@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Before `npm test`: the suite needs three Debian packages besides Node.js and git — sudo (visudo checks the sudoers
+// example), chromium (the demo page's browser test) and fail2ban (its filters, sample logs and fail2ban-regex are
+// what the fail2ban reader is compared with). Run as root with apt-get (as CI is), this installs what is missing;
+// otherwise it prints the exact command and stops, so that no test fails half-way for want of a package.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const NEEDED = [
+  { pkg: 'sudo', files: ['/usr/sbin/visudo'] },
+  { pkg: 'chromium', files: [process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'] },
+  { pkg: 'fail2ban', files: ['/usr/bin/fail2ban-regex', '/etc/fail2ban/filter.d'] },
+];
+
+const missing = () => NEEDED.filter((n) => !n.files.every((f) => existsSync(f))).map((n) => n.pkg);
+
+const packages = missing();
+if (packages.length > 0) {
+  const command = `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+  const root = process.getuid?.() === 0;
+  const apt = existsSync('/usr/bin/apt-get');
+  if (!root || !apt) {
+    process.stderr.write(
+      `The tests need ${packages.join(', ')} (Debian packages), which are not installed.\n` +
+        (apt
+          ? `Install them with:\n\n  sudo ${command}\n\nthen run npm test again.\n`
+          : `Install the equivalents of the Debian packages ${packages.join(', ')} (visudo, chromium, fail2ban-regex and /etc/fail2ban), then run npm test again.\n`),
+    );
+    process.exit(1);
+  }
+  process.stderr.write(`Installing what the tests need: ${command}\n`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+  ]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) {
+      process.stderr.write(`apt-get ${args.join(' ')} failed (exit ${result.status}).\n`);
+      process.exit(1);
+    }
+  }
+  const still = missing();
+  if (still.length > 0) {
+    process.stderr.write(`Still missing after apt-get: ${still.join(', ')}.\n`);
+    process.exit(1);
+  }
+}
