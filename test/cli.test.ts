@@ -243,22 +243,24 @@ describe('logwarden replay --fail2ban-filter', () => {
     const strict = await runCli(['replay', '--fail2ban-filter', conf, '--maxretry', '1', log]);
     expect(strict.stdout).toContain('1 ban of 1 address (most: 203.0.113.7 1×).');
     const json = await runCli(['replay', '--fail2ban-filter', conf, '--json', log]);
-    expect(
-      json.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    ).toEqual([
+    const matches = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(matches).toEqual([
       {
         file: log,
         line: 1,
         text: 'Nov 23 10:00:01 web1 app[7]: login failed for root from 203.0.113.7',
-        time: expect.stringMatching(/-11-23T/),
+        time: expect.any(String),
         host: '203.0.113.7',
         user: 'root',
         regex: 1,
       },
     ]);
+    // The stamp names no zone or year: local time (the year is the replay's), whatever zone the machine is in.
+    const at = new Date(matches[0].time);
+    expect([at.getMonth(), at.getDate(), at.getHours(), at.getMinutes(), at.getSeconds()]).toEqual([10, 23, 10, 0, 1]);
   });
 
   it('runs a fail2ban rule from a config: check shows what it loaded, replay counts it like any rule', async () => {

@@ -19,12 +19,31 @@ const maxLineBytes = z
   .default(64 * 1024)
   .meta({ description: 'Longer lines are cut to this many bytes and flagged.' });
 
+const timezone = z
+  .string()
+  .refine((zone) => isTimeZone(zone), { message: 'is not a time zone. Write an IANA name like Europe/Berlin or UTC' })
+  .optional()
+  .meta({
+    description:
+      "The zone of the source's stamps that name none (syslog's `Nov 23 10:15:01`), when it is not this host's: an IANA name like Europe/Berlin.",
+  });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const fileSource = z.strictObject({
   id,
   type: z.literal('file').default('file'),
   path: z.string().min(1).meta({ description: 'A file path or a glob like /var/log/nginx/*.log.' }),
   from,
   maxLineBytes,
+  timezone,
 });
 
 const journaldSource = z.strictObject({
@@ -38,6 +57,7 @@ const journaldSource = z.strictObject({
   from,
   journalctl: z.string().min(1).default('journalctl').meta({ description: 'The journalctl executable.' }),
   maxLineBytes,
+  timezone,
 });
 
 const source = z.union([fileSource, journaldSource]);

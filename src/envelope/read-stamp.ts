@@ -17,7 +17,14 @@ const millis = (fraction: string | undefined) => Number((fraction ?? '0').padEnd
 const HOURS_KEPT = 4096;
 const hourStarts = new Map<number, number>();
 
+/**
+ * The zone stamps without one are read in: undefined for the host's (the default), else an IANA name a source
+ * configured (fail2ban's logtimezone), for logs written on a machine set to another zone. Set around each read.
+ */
+let readZone: string | undefined;
+
 function localTime(year: number, month: number, day: number, hour: number, rest: number): number {
+  if (readZone !== undefined) return zonedTime(readZone, year, month, day, hour, rest);
   // Out-of-range fields (a bad stamp's day 33) would share a key with real ones: computed, never kept.
   if (month < 0 || month > 11 || day < 1 || day > 31 || hour < 0 || hour > 23) {
     return new Date(year, month, day, hour, 0, 0, rest).getTime();
@@ -41,9 +48,18 @@ function currentYear(now: number): number {
   return yearOfNow.year;
 }
 
-/** Milliseconds since the epoch the stamp says, or undefined when it cannot be read or lies in the future. */
-export function readStampTime(line: string, stamp: Stamp, now: number): number | undefined {
-  const at = readAt(line, stamp, now);
+/**
+ * Milliseconds since the epoch the stamp says, or undefined when it cannot be read or lies in the future. A stamp
+ * without a zone is read in `zone` (an IANA name), by default the host's.
+ */
+export function readStampTime(line: string, stamp: Stamp, now: number, zone?: string): number | undefined {
+  readZone = zone;
+  let at: number | undefined;
+  try {
+    at = readAt(line, stamp, now);
+  } finally {
+    readZone = undefined;
+  }
   if (at === undefined || Number.isNaN(at)) return undefined;
   // A time in the future is a lie or a clock problem: count the line as arriving now.
   return at > now + 60_000 ? undefined : at;
@@ -167,15 +183,48 @@ function readApache(text: string): number | undefined {
   const m = APACHE.exec(text);
   const month = m ? monthAt(m[1]!, 0) : -1;
   if (!m || month < 0) return undefined;
-  return new Date(
-    Number(m[7]),
-    month,
-    Number(m[2]!.trim()),
-    Number(m[3]),
-    Number(m[4]),
-    Number(m[5]),
-    millis(m[6]),
-  ).getTime();
+  const rest = (Number(m[4]) * 60 + Number(m[5])) * 1000 + millis(m[6]);
+  return localTime(Number(m[7]), month, Number(m[2]!.trim()), Number(m[3]), rest);
+}
+
+// A zone's offset at an instant, from Intl (the only zone database Node.js has); formatters are kept per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const zonedHours = new Map<string, number>();
+
+function offsetAt(zone: string, at: number): number {
+  let format = formatters.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, format);
+  }
+  const part: Record<string, number> = {};
+  for (const p of format.formatToParts(at)) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  const wall = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant a wall-clock time in `zone` names (in a gap or an overlap, as Date does for the host's zone). */
+export function zonedTime(zone: string, year: number, month: number, day: number, hour: number, rest: number): number {
+  const key = `${zone}\0${year}-${month}-${day}-${hour}`;
+  let start = zonedHours.get(key);
+  if (start === undefined) {
+    const wall = Date.UTC(year, month, day, hour);
+    // Two steps: the offset at the guess, then at the instant that offset gives (right across a change).
+    const first = wall - offsetAt(zone, wall);
+    start = wall - offsetAt(zone, first);
+    if (zonedHours.size >= HOURS_KEPT) zonedHours.clear();
+    zonedHours.set(key, start);
+  }
+  return start + rest;
 }
 
 /** An access-log time anywhere in the text. */

@@ -128,7 +128,7 @@ export function searchLogs(
       const hits: FoundLine[] = [];
       const keep = (text: string) => {
         if (regex ? !regex.test(text) : !text.includes(request.text)) return;
-        if (oldest !== undefined && (parseLogTimestamp(text, now) ?? now) < oldest) return;
+        if (oldest !== undefined && (parseLogTimestamp(text, now, source.timezone) ?? now) < oldest) return;
         hits.push({ source: source.id, file, text: text.slice(0, MAX_RESULT_CHARS) });
         if (hits.length > request.limit) hits.shift();
       };

@@ -6,12 +6,15 @@ import { readStampTime } from '../envelope/read-stamp.js';
 
 export class LineContext {
   readonly text: string;
+  /** The zone stamps without one are in (the source's `timezone:`); undefined for the host's. */
+  readonly zone: string | undefined;
   private parsed: Envelope | undefined;
   /** What a rule kind computes once per line for all its rules (the web classifier's findings). */
   web: unknown;
 
-  constructor(text: string) {
+  constructor(text: string, zone?: string) {
     this.text = text;
+    this.zone = zone;
   }
 
   get envelope(): Envelope {
@@ -26,7 +29,7 @@ export class LineContext {
   time(now: number): number | undefined {
     if (now !== this.timeNow) {
       const env = this.envelope;
-      this.timeAt = env.stamp ? readStampTime(this.text, env.stamp, now) : undefined;
+      this.timeAt = env.stamp ? readStampTime(this.text, env.stamp, now, this.zone) : undefined;
       this.timeNow = now;
     }
     return this.timeAt;

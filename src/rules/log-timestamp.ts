@@ -3,10 +3,13 @@
 import { parseEnvelope } from '../envelope/parse-envelope.js';
 import { readCommonLog, readStampTime } from '../envelope/read-stamp.js';
 
-/** Milliseconds since the epoch the line was written at, or undefined when its time cannot be read. */
-export function parseLogTimestamp(line: string, now: number): number | undefined {
+/**
+ * Milliseconds since the epoch the line was written at, or undefined when its time cannot be read; a stamp without a
+ * zone is read in `zone` (the source's), by default the host's.
+ */
+export function parseLogTimestamp(line: string, now: number, zone?: string): number | undefined {
   const env = parseEnvelope(line);
-  if (env.stamp) return readStampTime(line, env.stamp, now);
+  if (env.stamp) return readStampTime(line, env.stamp, now, zone);
   const at = readCommonLog(line);
   return at === undefined || at > now + 60_000 ? undefined : at;
 }

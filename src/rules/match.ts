@@ -63,6 +63,8 @@ const MAX_MASKED_RULES = 30;
 export class SourceMatcher {
   readonly rules: readonly CompiledRule[];
   readonly maxLineBytes: number;
+  /** The zone of the source's stamps that name none (its `timezone:`), or undefined for the host's. */
+  readonly zone: string | undefined;
   /** What earlier lines of a process said, for later lines of the same process (bounded). */
   readonly processes = new ProcessMemory();
   /** The words every matching line holds one of, or null when some rule can match lines without any. */
@@ -77,9 +79,10 @@ export class SourceMatcher {
   private stamp = 0;
   private readonly allRules: number;
 
-  constructor(rules: readonly CompiledRule[], maxLineBytes: number) {
+  constructor(rules: readonly CompiledRule[], maxLineBytes: number, zone?: string) {
     this.rules = rules;
     this.maxLineBytes = maxLineBytes;
+    this.zone = zone;
     this.allRules = rules.length > MAX_MASKED_RULES ? -1 : 2 ** rules.length - 1;
     let base = 0;
     this.patternBase = rules.map((r) => {
@@ -218,7 +221,7 @@ export function scanLines(
 /** Builds one matcher per source id from the rules that read it. */
 export function createSourceMatchers(
   rules: readonly CompiledRule[],
-  sources: readonly { id: string; maxLineBytes: number }[],
+  sources: readonly { id: string; maxLineBytes: number; timezone?: string | undefined }[],
 ): Map<string, SourceMatcher> {
   return new Map(
     sources.map((s) => [
@@ -226,6 +229,7 @@ export function createSourceMatchers(
       new SourceMatcher(
         rules.filter((r) => r.sources.includes(s.id)),
         s.maxLineBytes,
+        s.timezone,
       ),
     ]),
   );
@@ -240,7 +244,7 @@ export function matchChunk(
 ): void {
   matcher.scan(data, (start, end, rules) => {
     const line = decodeLine(data, start, end, matcher.maxLineBytes);
-    const context = new LineContext(line.text);
+    const context = new LineContext(line.text, matcher.zone);
     const verdicts = matcher.matchLine(context, rules, now);
     if (verdicts.length > 0) onLine(line, verdicts, start, context);
   });
