@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Before `npm test`: the suite needs three Debian packages besides Node.js and git — sudo (visudo checks the sudoers
-// example), chromium (the demo page's browser test) and fail2ban (its filters, sample logs and fail2ban-regex are
-// what the fail2ban reader is compared with). Run as root with apt-get (as CI is), this installs what is missing;
+// Before `npm test`: the suite needs four Debian packages besides Node.js and git — sudo (visudo checks the sudoers
+// example), chromium (the demo page's browser test), fail2ban (its filters, sample logs and fail2ban-regex are what
+// the fail2ban reader is compared with) and systemd (systemd-analyze checks the example service unit). Run as root with apt-get (as CI is), this installs what is missing;
 // otherwise it prints the exact command and stops, so that no test fails half-way for want of a package.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ const NEEDED = [
   { pkg: 'sudo', files: ['/usr/sbin/visudo'] },
   { pkg: 'chromium', files: [process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'] },
   { pkg: 'fail2ban', files: ['/usr/bin/fail2ban-regex', '/etc/fail2ban/filter.d'] },
+  { pkg: 'systemd', files: ['/usr/bin/systemd-analyze'] },
 ];
 
 const missing = () => NEEDED.filter((n) => !n.files.every((f) => existsSync(f))).map((n) => n.pkg);
@@ -24,7 +25,7 @@ if (packages.length > 0) {
       `The tests need ${packages.join(', ')} (Debian packages), which are not installed.\n` +
         (apt
           ? `Install them with:\n\n  sudo ${command}\n\nthen run npm test again.\n`
-          : `Install the equivalents of the Debian packages ${packages.join(', ')} (visudo, chromium, fail2ban-regex and /etc/fail2ban), then run npm test again.\n`),
+          : `Install the equivalents of the Debian packages ${packages.join(', ')} (visudo, chromium, fail2ban-regex and /etc/fail2ban, systemd-analyze), then run npm test again.\n`),
     );
     process.exit(1);
   }
