@@ -103,6 +103,41 @@ describe('logwarden check', () => {
     expect(stderr).toContain(`write a glob such as ${dir}/logs/*.log`);
   });
 
+  it('run reloads its config on SIGHUP, and keeps the old one when the new one is invalid', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'auth.log');
+    writeFileSync(log, '');
+    const config = join(dir, 'c.yml');
+    const base = `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }\nsources: [{ id: a, path: ${log} }]\ntail: { pollInterval: 100ms }\n`;
+    writeFileSync(config, `${base}rules: [{ use: sshd, source: a, threshold: { count: 1 } }]\n`);
+    const run = startRun(['-c', config]);
+    const watching = () => run.stderr().split('"msg":"watching"').length - 1;
+    const events = () => run.lines.map((l) => JSON.parse(l) as { event: string; incident: { rule: string } });
+    try {
+      await expect.poll(watching, { timeout: 10_000 }).toBe(1);
+      writeFileSync(config, `${base}rules: []\n`);
+      run.child.kill('SIGHUP');
+      await expect.poll(() => run.stderr(), { timeout: 10_000 }).toContain('reload refused: the config is invalid');
+      writeFileSync(log, 'Nov 23 10:00:00 web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n', {
+        flag: 'a',
+      });
+      await expect.poll(() => events().map((e) => e.incident.rule), { timeout: 10_000 }).toEqual(['sshd']);
+      writeFileSync(
+        config,
+        `${base}rules:\n  - { use: sshd, source: a, threshold: { count: 1 } }\n  - { id: app, source: a, pattern: 'app login failed from (?<ip>\\S+)$', fields: { ip: ip }, threshold: { count: 1 } }\n`,
+      );
+      run.child.kill('SIGHUP');
+      await expect.poll(watching, { timeout: 10_000 }).toBe(2);
+      writeFileSync(log, 'Nov 23 10:00:01 web1 app[3]: app login failed from 198.51.100.4\n', { flag: 'a' });
+      await expect.poll(() => events().map((e) => e.incident.rule), { timeout: 10_000 }).toContain('app');
+      // The line read before the reload is not read again.
+      expect(events().filter((e) => e.incident.rule === 'sshd' && e.event === 'opened')).toHaveLength(1);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  });
+
   it('run says once that a FIFO source is not read, and goes on with the others', async () => {
     const dir = tempDir();
     execFileSync('mkfifo', [join(dir, 'pipe.log')]);
