@@ -151,6 +151,8 @@ describe('logwarden check', () => {
     const run = startRun(['-c', config]);
     try {
       await expect.poll(() => run.stderr(), { timeout: 10_000 }).toContain('is a FIFO (named pipe)');
+      // Sources start at their end: a line written before the tail opened its file would not be read.
+      await expect.poll(() => run.stderr(), { timeout: 10_000 }).toContain('"msg":"watching"');
       writeFileSync(log, 'Nov 23 10:00:00 web1 sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2\n', {
         flag: 'a',
       });

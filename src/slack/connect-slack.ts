@@ -29,6 +29,12 @@ export interface SlackConnection {
 // Answers that mean the token itself is wrong; anything else (Slack unreachable) is left to the outbox's retries.
 const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
+/** Slack's answer when it says the token is wrong, else undefined. */
+function badTokenReason(error: unknown): string | undefined {
+  const reason = (error as { data?: { error?: string } }).data?.error;
+  return reason && BAD_TOKEN.has(reason) ? reason : undefined;
+}
+
 export async function connectSlack(
   config: NonNullable<Config['slack']>,
   roles: Config['roles'],
@@ -66,14 +72,19 @@ export async function connectSlack(
     logLevel: LogLevel.ERROR,
   });
   let bot: { botId: string; botUserId: string } | undefined;
-  try {
+  // Who the bot is (Bolt needs it) and the workspace's URL (for permalinks): at start-up, and until Slack answers.
+  const identify = async () => {
     const auth = await client.auth.test();
     bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
     if (auth.url) deps.store.writeSlackWorkspaceUrl(auth.url);
     deps.logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
+    return bot;
+  };
+  try {
+    await identify();
   } catch (error) {
-    const reason = (error as { data?: { error?: string } }).data?.error;
-    if (reason && BAD_TOKEN.has(reason)) throw new SlackAuthFailedError(reason, { cause: error });
+    const reason = badTokenReason(error);
+    if (reason) throw new SlackAuthFailedError(reason, { cause: error });
     deps.logger.warn(
       { err: (error as Error).message },
       'cannot reach Slack; incidents wait in the outbox until it answers',
@@ -150,18 +161,12 @@ export async function connectSlack(
       let listener: { stop(): Promise<void> } | undefined;
       const attempt = async (wait: number): Promise<void> => {
         try {
-          if (!bot) {
-            const auth = await client.auth.test();
-            bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
-            if (auth.url) deps.store.writeSlackWorkspaceUrl(auth.url);
-            deps.logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
-          }
-          const started = await startSlackApp(options(bot), appDeps);
+          const started = await startSlackApp(options(bot ?? (await identify())), appDeps);
           if (stopped) await started.stop();
           else listener = started;
         } catch (error) {
-          const reason = (error as { data?: { error?: string } }).data?.error;
-          if (reason && BAD_TOKEN.has(reason)) {
+          const reason = badTokenReason(error);
+          if (reason) {
             deps.logger.error({ err: reason }, 'Slack rejected the token');
             deps.onFatal?.(new SlackAuthFailedError(reason, { cause: error }));
             return;

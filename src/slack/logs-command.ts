@@ -66,7 +66,7 @@ function formatBytes(n: number): string {
   return `${(n / (1 << 30)).toFixed(2)} GiB`;
 }
 
-/** What a query that did not answer in full says: busy, stopped, cut, files not read. */
+/** The answer to a query that did not run (busy) or did not finish (stopped, failed). */
 function notAnswered(outcome: Extract<QueryOutcome<unknown>, { kind: 'busy' | 'failed' }>): SlackMessage {
   return outcome.kind === 'busy'
     ? reply(`Busy: ${outcome.why}`)
