@@ -1,5 +1,6 @@
 // When a line says it happened, read from the stamp its envelope found: incidents count attempts by the time in the
 // log, so catching up on a backlog after a restart does not squeeze hours of failures into one window. Pure.
+import { localToInstant } from '../core/zoned-time.js';
 import type { Stamp } from './envelope.js';
 import { digits, fourDigits, monthAt, twoDigits } from './syslog.js';
 
@@ -187,40 +188,14 @@ function readApache(text: string): number | undefined {
   return localTime(Number(m[7]), month, Number(m[2]!.trim()), Number(m[3]), rest);
 }
 
-// A zone's offset at an instant, from Intl (the only zone database Node.js has); formatters are kept per zone.
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const zonedHours = new Map<string, number>();
 
-function offsetAt(zone: string, at: number): number {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, format);
-  }
-  const part: Record<string, number> = {};
-  for (const p of format.formatToParts(at)) if (p.type !== 'literal') part[p.type] = Number(p.value);
-  const wall = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
-  return wall - Math.floor(at / 1000) * 1000;
-}
-
-/** The instant a wall-clock time in `zone` names (in a gap or an overlap, as Date does for the host's zone). */
+/** The instant a wall-clock time in `zone` names (the later one in a clock change's gap), cached by hour. */
 export function zonedTime(zone: string, year: number, month: number, day: number, hour: number, rest: number): number {
   const key = `${zone}\0${year}-${month}-${day}-${hour}`;
   let start = zonedHours.get(key);
   if (start === undefined) {
-    const wall = Date.UTC(year, month, day, hour);
-    // Two steps: the offset at the guess, then at the instant that offset gives (right across a change).
-    const first = wall - offsetAt(zone, wall);
-    start = wall - offsetAt(zone, first);
+    start = localToInstant({ year, month: month + 1, day, hour, minute: 0 }, zone);
     if (zonedHours.size >= HOURS_KEPT) zonedHours.clear();
     zonedHours.set(key, start);
   }
