@@ -330,7 +330,25 @@ function fail2banSpeed(log, total) {
   };
 }
 
+// Start-up: `logwarden --help` and `node -e 0` in turns, medians.
+function startup() {
+  const runs = Math.max(5, Number(values.runs));
+  const node = [];
+  const help = [];
+  for (let i = 0; i < runs; i++) {
+    node.push(timed(process.execPath, ['-e', '0']).seconds);
+    help.push(timed(process.execPath, [CLI, '--help']).seconds);
+  }
+  return { node: median(node), help: median(help), runs };
+}
+
 try {
+  const s = startup();
+  console.log('\nstart-up (median of %d runs, in turns)', s.runs);
+  console.log(`  node -e 0 (baseline)         ${(s.node * 1000).toFixed(0)} ms`);
+  console.log(
+    `  logwarden --help             ${(s.help * 1000).toFixed(0)} ms   ratio ${(s.help / s.node).toFixed(2)}   (target ≤ 2)`,
+  );
   const t = await throughput();
   console.log('\nthroughput (median of %d runs, same file, side by side)', Number(values.runs));
   console.log(

@@ -5,9 +5,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ReplayProgress } from './commands/replay.js';
-import { readConfig } from './config/load.js';
+import type { LoadedConfig } from './config/load.js';
 import { ConfigInvalidError, ErrorCode, LogwardenError } from './core/errors.js';
 import { formatCount } from './core/format-count.js';
+
+// The config reader pulls in zod, the YAML parser and the rule compiler: only the commands that read a config load it.
+async function readConfig(file: string): Promise<LoadedConfig> {
+  const { readConfig: read } = await import('./config/load.js');
+  return read(file);
+}
 
 const EXIT_CONFIG = 2;
 const EXIT_FAILURE = 1;
@@ -122,7 +128,7 @@ program
     '\nEach stdout line: {"event":"opened"|"updated"|"closed","incident":{...}}. Logs go to stderr.\nStops cleanly on SIGTERM or SIGINT; SIGHUP reads the config again (an invalid one is reported and the old one kept).',
   )
   .action(async (options: { config: string; stdout?: boolean; dryRun?: boolean }) => {
-    const loaded = readConfig(options.config);
+    const loaded = await readConfig(options.config);
     const [{ pino }, { startRun }] = await Promise.all([import('pino'), import('./commands/run.js')]);
     const logger = pino(
       { level: process.env.LOG_LEVEL || 'info', base: undefined },
@@ -154,7 +160,7 @@ program
       reloading = reloading.then(async () => {
         let next: typeof loaded;
         try {
-          next = readConfig(options.config);
+          next = await readConfig(options.config);
         } catch (error) {
           logger.error({ err: (error as Error).message }, 'reload refused: the config is invalid; the old one runs on');
           return;
@@ -229,7 +235,7 @@ program
   .description('Validate a config file and summarise it; exit 0 when valid, 2 when not.')
   .addOption(configOption())
   .action(async (options: { config: string }) => {
-    const loaded = readConfig(options.config);
+    const loaded = await readConfig(options.config);
     const { checkMailOnHost, checkSourcesOnHost, renderCheckSummary, sourcesNotFiles } = await import(
       './commands/check.js'
     );
@@ -270,7 +276,7 @@ program
   .argument('<logfile...>', 'files to read; - reads standard input')
   .action(async (files: string[], options: ReplayCommandOptions) => {
     if (options.fail2banFilter) return replayFail2ban(files, options);
-    const loaded = readConfig(options.config);
+    const loaded = await readConfig(options.config);
     const rules = options.rule ? loaded.rules.filter((r) => r.id === options.rule) : loaded.rules;
     if (rules.length === 0) {
       process.stderr.write(
@@ -323,7 +329,7 @@ program
   )
   .action(
     async (options: { config: string; since?: string; json?: boolean; export?: 'csv' | 'jsonl'; anchor?: string }) => {
-      const loaded = readConfig(options.config);
+      const loaded = await readConfig(options.config);
       const [{ readAuditRows, readAuditKey, auditKeyFile }, { parseAnchor, verifyAuditChain }, { parseDuration }] =
         await Promise.all([
           import('./store/store-files.js'),
