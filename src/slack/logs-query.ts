@@ -26,6 +26,7 @@ export const LOGS_HELP = [
 ];
 
 const MAX_LIMIT = 50;
+const MAX_SEARCH_TEXT = 500;
 
 export function parseLogsQuery(input: string): LogsQuery {
   const words = input.trim().split(/\s+/).filter(Boolean);
@@ -52,6 +53,9 @@ export function parseLogsQuery(input: string): LogsQuery {
       const text = args.join(' ');
       if (!text)
         return { kind: 'invalid', message: 'search needs something to look for: `/logs search Failed password`.' };
+      // Compiling a regex takes time on the bot's own thread, growing with its length: the length is bounded.
+      if (text.length > MAX_SEARCH_TEXT)
+        return { kind: 'invalid', message: `What to search for is at most ${MAX_SEARCH_TEXT} characters.` };
       const limit = Math.min(MAX_LIMIT, Math.max(1, Number(options.get('limit') ?? 20) || 20));
       const regex = text.length > 2 && text.startsWith('/') && text.endsWith('/');
       const source = options.get('source');

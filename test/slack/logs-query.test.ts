@@ -41,6 +41,10 @@ describe('parseLogsQuery', () => {
     },
     { text: 'rm -rf /', query: { kind: 'invalid', message: 'There is no /logs `rm`. Try `/logs help`.' } },
     {
+      text: `search /${'(a|aa)'.repeat(100)}/`,
+      query: { kind: 'invalid', message: 'What to search for is at most 500 characters.' },
+    },
+    {
       text: '<!channel>',
       query: { kind: 'invalid', message: 'There is no /logs `&lt;!channel&gt;`. Try `/logs help`.' },
     },
