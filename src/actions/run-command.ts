@@ -3,7 +3,6 @@
 // failing (not found, non-zero exit, killed, timed out) returned as a result rather than thrown.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
 
 export interface RunCommandOptions {
   /** Kill the command's process group (SIGTERM, then SIGKILL 2 s later) after this many ms. */
@@ -49,6 +48,8 @@ export function allowedEnv(env: NodeJS.ProcessEnv, allowlist: readonly string[])
 export async function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
   const [file, ...args] = argv;
   const env = allowedEnv(options.env, options.envAllowlist);
+  // execa (a hundred modules) is loaded by the first command, not by every start-up.
+  const { execa } = await import('execa');
   const started = performance.now();
   const subprocess = execa(file!, args, {
     shell: false,

@@ -26,7 +26,7 @@ export interface Running {
 async function connectMail(env: NodeJS.ProcessEnv) {
   const [{ readSmtpEnv }, { createSmtpTransport }, { SmtpUnconfiguredError }] = await Promise.all([
     import('../config/env.js'),
-    import('../email/email-delivery.js'),
+    import('../email/smtp-transport.js'),
     import('../core/errors.js'),
   ]);
   const smtp = readSmtpEnv(env);

@@ -1,8 +1,6 @@
 // Sends escalation mail from the durable outbox through SMTP (nodemailer): the body is rendered when it is sent, so
 // it tells the latest; a refused mail is retried with backoff, and when the last retry fails — or the server says
 // the credentials are wrong — the incident's thread is told. Every mail, sent or failed, is an audit row.
-import { createTransport } from 'nodemailer';
-import type { SmtpEnv } from '../config/env.js';
 import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
@@ -48,22 +46,6 @@ const defaultBackoff = (attempt: number) => Math.min(600_000, 5000 * 2 ** Math.m
 // 535: authentication failed; 5xx answers to a message are permanent; EAUTH: nodemailer's own auth failure.
 function isPermanent(error: { code?: string; responseCode?: number }): boolean {
   return error.code === 'EAUTH' || (error.responseCode !== undefined && error.responseCode >= 500);
-}
-
-export function createSmtpTransport(env: SmtpEnv): MailTransport {
-  return createTransport({
-    host: env.host,
-    port: env.port,
-    secure: env.secure,
-    ...(env.user ? { auth: { user: env.user, pass: env.pass ?? '' } } : {}),
-    // A login is never sent in the clear: without STARTTLS the mail fails before AUTH.
-    requireTLS: env.user !== undefined && !env.allowPlaintextAuth,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 30_000,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
 }
 
 export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliveryOptions): OutboxWorker {

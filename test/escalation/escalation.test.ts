@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSmtpEnv } from '../../src/config/env.js';
 import { parseConfig } from '../../src/config/load.js';
-import { createSmtpTransport } from '../../src/email/email-delivery.js';
+import { createSmtpTransport } from '../../src/email/smtp-transport.js';
 import { type MailSandbox, mailSandboxEnv, startMailSandbox } from '../../src/sandbox/mail-sandbox.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startLogwarden } from '../helpers/start-logwarden.js';
