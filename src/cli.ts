@@ -129,52 +129,30 @@ program
   )
   .action(async (options: { config: string; stdout?: boolean; dryRun?: boolean }) => {
     const loaded = await readConfig(options.config);
-    const [{ pino }, { startRun }] = await Promise.all([import('pino'), import('./commands/run.js')]);
+    const [{ pino }, { startReloadable }] = await Promise.all([import('pino'), import('./commands/reloadable-run.js')]);
     const logger = pino(
       { level: process.env.LOG_LEVEL || 'info', base: undefined },
       pino.destination({ fd: 2, sync: true }),
     );
-    const start = (config: typeof loaded) =>
-      startRun(config, {
-        env: process.env,
-        logger,
-        ...(options.stdout ? { stdout: true } : {}),
-        ...(options.dryRun ? { dryRun: true } : {}),
-        write: (text) => process.stdout.write(text),
-        onFatal: (error) => {
-          logger.fatal({ code: error.code }, error.message);
-          process.exit(exitCodeOf(error));
-        },
-      });
-    let running = start(loaded);
+    const run = {
+      env: process.env,
+      logger,
+      ...(options.stdout ? { stdout: true } : {}),
+      ...(options.dryRun ? { dryRun: true } : {}),
+      write: (text: string) => process.stdout.write(text),
+      onFatal: (error: LogwardenError): never => {
+        logger.fatal({ code: error.code }, error.message);
+        process.exit(exitCodeOf(error));
+      },
+    };
+    const service = startReloadable(loaded, { run, read: () => readConfig(options.config), logger, fail });
     // Registered before the start completes, so a signal during it still stops cleanly.
     onSignals(async (signal) => {
       logger.info({ signal }, 'stopping');
-      await (await running.catch(() => undefined))?.stop();
+      await (await service.current().catch(() => undefined))?.stop();
     });
-    // SIGHUP (systemctl reload): the config is read again; a valid one replaces the running pipeline (read positions,
-    // incidents and the outbox are in the store, so nothing is lost or read twice), an invalid one is reported and
-    // the old one keeps running. Reloads queue behind each other.
-    let reloading = Promise.resolve();
-    process.on('SIGHUP', () => {
-      reloading = reloading.then(async () => {
-        let next: typeof loaded;
-        try {
-          next = await readConfig(options.config);
-        } catch (error) {
-          logger.error({ err: (error as Error).message }, 'reload refused: the config is invalid; the old one runs on');
-          return;
-        }
-        logger.info({ config: next.file }, 'reloading');
-        await (await running.catch(() => undefined))?.stop();
-        running = start(next);
-        await running.catch((error: Error) => {
-          logger.fatal({ err: error.message }, 'the reloaded config could not start');
-          fail(error);
-        });
-      });
-    });
-    await running;
+    process.on('SIGHUP', () => void service.reload());
+    await service.current();
   });
 
 program
