@@ -239,6 +239,10 @@ describe('logwarden replay', () => {
     expect(one.stdout).toContain('Replayed 250,000 lines');
     expect(three.stdout).toContain('Replayed 250,000 lines');
     expect(one.stdout).toMatch(/\nsshd\s+35,715\s+0\s+0\n/);
+    // The same threads read every file in turn.
+    const twice = await runCli(['replay', '-c', example, '--jobs', '3', log, log], { cwd: ROOT });
+    expect(twice.stdout).toContain('Replayed 500,000 lines');
+    expect(twice.stdout).toMatch(/\nsshd\s+71,430\s+0\s+0\n/);
   });
 
   it('names the rules when --rule matches none', async () => {

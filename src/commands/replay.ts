@@ -1,7 +1,6 @@
 // `logwarden replay`: runs the rules over whole files, from the start, touching nothing — to try rules on real logs
 // (like fail2ban-regex) and to measure matching speed.
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
 import type { CompiledRule } from '../rules/compile.js';
@@ -9,15 +8,17 @@ import { SourceMatcher } from '../rules/match.js';
 import { LineSplitter } from '../sources/line-splitter.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 import { splitAtLines, tallyChunk } from './replay-segment.js';
-import type { ReplayWorkerInput, ReplayWorkerOutput } from './replay-worker.js';
+import { PARALLEL_MIN_BYTES, type ReplayThreads, replayThreadsFor, startReplayThreads } from './replay-threads.js';
 
 export interface ReplayOptions {
   rules: readonly CompiledRule[];
   maxLineBytes: number;
   json: boolean;
   write: (text: string) => void;
-  /** Threads to read a large file with (default 1). */
+  /** Threads to read a large file with (default 1), counting this one. */
   jobs?: number;
+  /** Threads started beforehand (startReplayThreads) instead of `jobs`; the caller closes them. */
+  threads?: ReplayThreads;
   /** The time now, for lines whose stamps have no year. */
   now: number;
   /** Called at most every quarter second on long replays, for a progress line. */
@@ -43,10 +44,22 @@ export interface ReplayReport {
   counts: Map<string, { matched: number; ignored: number; rejected: number }>;
 }
 
-/** Files at least this large are cut into ranges read by worker threads. */
-const PARALLEL_MIN_BYTES = 8 << 20;
-
 export async function replayFiles(files: readonly string[], options: ReplayOptions): Promise<ReplayReport> {
+  if (options.threads || (options.jobs ?? 1) <= 1) return replayWith(files, options, options.threads);
+  const count = replayThreadsFor(files, options.jobs ?? 1);
+  const threads = count > 0 ? startReplayThreads(count) : undefined;
+  try {
+    return await replayWith(files, options, threads);
+  } finally {
+    await threads?.close();
+  }
+}
+
+async function replayWith(
+  files: readonly string[],
+  options: ReplayOptions,
+  threads: ReplayThreads | undefined,
+): Promise<ReplayReport> {
   const matcher = new SourceMatcher(options.rules, options.maxLineBytes);
   const counts = new Map(options.rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const started = performance.now();
@@ -92,10 +105,11 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       // Line numbers for --json come from reading in order, and fail2ban rules remember earlier lines of a
       // connection, so either reads on one thread.
       const serial = options.json || options.rules.some((r) => r.fail2ban);
-      const jobs = serial ? 1 : Math.max(1, Math.min(options.jobs ?? 1, Math.floor(size / PARALLEL_MIN_BYTES)));
+      const available = serial || !threads ? 0 : threads.count;
+      const jobs = Math.max(1, Math.min(available + 1, Math.floor(size / PARALLEL_MIN_BYTES)));
       const [mine, ...theirs] = jobs > 1 ? splitAtLines(file, size, jobs) : [{ start: 0, end: size }];
       const workers = theirs.map((range) =>
-        runWorker({ file, range, rules: [...options.rules], maxLineBytes: options.maxLineBytes, now: options.now }),
+        threads!.run({ file, range, rules: [...options.rules], maxLineBytes: options.maxLineBytes, now: options.now }),
       );
       // This thread reads the first range meanwhile; its share of it stands for the whole file's progress.
       bytes += readLineBlocks(file, mine!, options.maxLineBytes, (data, read) => {
@@ -117,17 +131,6 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
     }
   }
   return { files: files.length, lines, bytes, seconds: (performance.now() - started) / 1000, counts };
-}
-
-function runWorker(input: ReplayWorkerInput): Promise<ReplayWorkerOutput> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./replay-worker.js', import.meta.url), { workerData: input });
-    worker.once('message', (output: ReplayWorkerOutput) => resolve(output));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`replay worker exited with code ${code}`));
-    });
-  });
 }
 
 export function renderReplayReport(report: ReplayReport): string {

@@ -1,0 +1,76 @@
+// The worker threads of replay, started early: a thread takes some 80 ms to load the matcher, which it does while the
+// main thread reads the config, instead of after it.
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ReplayWorkerInput, ReplayWorkerOutput } from './replay-worker.js';
+
+/** Files at least this large are cut into ranges read by worker threads (a range smaller than this saves nothing). */
+export const PARALLEL_MIN_BYTES = 8 << 20;
+
+export interface ReplayThreads {
+  readonly count: number;
+  /** Runs the rules over one range on a free thread (or the one with the shortest queue). */
+  run(input: ReplayWorkerInput): Promise<Extract<ReplayWorkerOutput, { ok: true }>>;
+  close(): Promise<void>;
+}
+
+// Compiled, the worker sits beside this file; run from the TypeScript sources (the tests), it is the built one.
+function workerFile(): URL {
+  const here = new URL('./replay-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  return new URL(here.href.replace('/src/commands/', '/dist/commands/'));
+}
+
+/**
+ * Threads worth starting for these files: up to jobs − 1 (this thread reads a share too), only when the largest file
+ * would give each at least PARALLEL_MIN_BYTES. Standard input and unreadable files count as small.
+ */
+export function replayThreadsFor(files: readonly string[], jobs: number): number {
+  let largest = 0;
+  for (const file of files) {
+    if (file === '-') continue;
+    try {
+      largest = Math.max(largest, statSync(file).size);
+    } catch {
+      // Reported when the file is read.
+    }
+  }
+  return Math.max(0, Math.min(jobs, Math.floor(largest / PARALLEL_MIN_BYTES)) - 1);
+}
+
+export function startReplayThreads(count: number): ReplayThreads {
+  const workers = Array.from({ length: count }, () => {
+    const worker = new Worker(workerFile());
+    // A thread left idle (a serial replay, an error) must not keep the process alive.
+    worker.unref();
+    return { worker, queue: [] as { resolve: (o: ReplayWorkerOutput) => void; reject: (e: Error) => void }[] };
+  });
+  for (const w of workers) {
+    w.worker.on('message', (output: ReplayWorkerOutput) => w.queue.shift()?.resolve(output));
+    w.worker.on('error', (error) => {
+      for (const job of w.queue.splice(0)) job.reject(error);
+    });
+    w.worker.on('exit', (code) => {
+      for (const job of w.queue.splice(0)) job.reject(new Error(`replay worker exited with code ${code}`));
+    });
+  }
+  return {
+    count,
+    async run(input) {
+      const w = workers.reduce((a, b) => (b.queue.length < a.queue.length ? b : a));
+      const output = await new Promise<ReplayWorkerOutput>((resolve, reject) => {
+        w.queue.push({ resolve, reject });
+        w.worker.ref();
+        w.worker.postMessage(input);
+      }).finally(() => {
+        if (w.queue.length === 0) w.worker.unref();
+      });
+      if (!output.ok) throw Object.assign(new Error(output.message), output.code ? { code: output.code } : {});
+      return output;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.worker.terminate()));
+    },
+  };
+}
