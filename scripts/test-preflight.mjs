@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Before `npm test`: the suite needs four Debian packages besides Node.js and git — sudo (visudo checks the sudoers
 // example), chromium (the demo page's browser test), fail2ban (its filters, sample logs and fail2ban-regex are what
-// the fail2ban reader is compared with) and systemd (systemd-analyze checks the example service unit). Run as root with apt-get (as CI is), this installs what is missing;
+// the fail2ban reader is compared with) and systemd (systemd-analyze checks the example service unit). Run as root
+// with apt-get (as CI is), this installs what is missing;
 // otherwise it prints the exact command and stops, so that no test fails half-way for want of a package.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const NEEDED = [
   { pkg: 'sudo', files: ['/usr/sbin/visudo'] },
@@ -46,4 +49,21 @@ if (packages.length > 0) {
     process.stderr.write(`Still missing after apt-get: ${still.join(', ')}.\n`);
     process.exit(1);
   }
+}
+
+// The package test (test/examples/npm-pack.test.ts) installs the packed package offline, as tests reach nothing
+// beyond loopback: npm's cache must hold what that install resolves, the production dependencies. An install of
+// them into a scratch prefix fills it (from the registry once; from the cache after that).
+const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const scratch = mkdtempSync(join(tmpdir(), 'logwarden-preflight-'));
+try {
+  const specs = Object.entries(dependencies).map(([name, range]) => `${name}@${range}`);
+  const args = ['install', '--prefix', scratch, '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'];
+  const result = spawnSync('npm', [...args, ...specs], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) {
+    process.stderr.write(`npm could not fetch ${specs.join(' ')} into its cache (exit ${result.status}).\n`);
+    process.exit(1);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }

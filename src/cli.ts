@@ -8,11 +8,17 @@ import type { ReplayProgress } from './commands/replay.js';
 import type { LoadedConfig } from './config/load.js';
 import { ConfigInvalidError, ErrorCode, LogwardenError } from './core/errors.js';
 import { formatCount } from './core/format-count.js';
+import { packageFile } from './core/package-files.js';
 
 // The config reader pulls in zod, the YAML parser and the rule compiler: only the commands that read a config load it.
 async function readConfig(file: string): Promise<LoadedConfig> {
   const { readConfig: read } = await import('./config/load.js');
   return read(file);
+}
+
+/** The version package.json gives (the one place it is written). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }
 
 const EXIT_CONFIG = 2;
@@ -114,7 +120,7 @@ const configOption = () =>
 
 const program = new Command('logwarden')
   .description('Tails logs, matches rules and keeps incidents; puts a human in the loop.')
-  .version('0.1.0')
+  .version(packageVersion())
   .showHelpAfterError('(add --help for usage)');
 
 // On two cores a second thread is slower (measured: 0.88 s against 0.79 s for the bench's million lines): both threads
@@ -136,7 +142,11 @@ program
   )
   .action(async (options: { config: string; stdout?: boolean; dryRun?: boolean }) => {
     const loaded = await readConfig(options.config);
-    const [{ pino }, { startReloadable }] = await Promise.all([import('pino'), import('./commands/reloadable-run.js')]);
+    // pino is CommonJS: its default export is the function, whether bundled or not.
+    const [{ default: pino }, { startReloadable }] = await Promise.all([
+      import('pino'),
+      import('./commands/reloadable-run.js'),
+    ]);
     const logger = pino(
       { level: process.env.LOG_LEVEL || 'info', base: undefined },
       pino.destination({ fd: 2, sync: true }),
@@ -179,7 +189,7 @@ program
       process.stderr.write(`logwarden: --port ${options.port} is not a port. Give 1-65535, or 0 for any free port.\n`);
       process.exit(EXIT_CONFIG);
     }
-    const [{ pino }, { startDemo }] = await Promise.all([import('pino'), import('./commands/demo.js')]);
+    const [{ default: pino }, { startDemo }] = await Promise.all([import('pino'), import('./commands/demo.js')]);
     const logger = pino(
       { level: process.env.LOG_LEVEL || 'warn', base: undefined },
       pino.destination({ fd: 2, sync: true }),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig } from '../config/load.js';
 import type { LogwardenError } from '../core/errors.js';
+import { packageFile } from '../core/package-files.js';
 import type { Logger } from '../main.js';
 import { startAttackGenerator } from '../sandbox/attack-generator.js';
 import { DEMO_PEOPLE, renderDemoConfig } from '../sandbox/demo-config.js';
@@ -34,7 +35,7 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-const FIREWALL = fileURLToPath(new URL('../../examples/demo-firewall.mjs', import.meta.url));
+const FIREWALL = fileURLToPath(packageFile('examples/demo-firewall.mjs'));
 
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const temporary = options.dir === undefined;

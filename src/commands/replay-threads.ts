@@ -1,8 +1,8 @@
 // The worker threads of replay, started early: a thread takes some 80 ms to load the matcher, which it does while the
 // main thread reads the config, instead of after it.
-import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { packageFile } from '../core/package-files.js';
 import type { ReplayWorkerInput, ReplayWorkerOutput } from './replay-worker.js';
 
 /** Files at least this large are cut into ranges read by worker threads (a range smaller than this saves nothing). */
@@ -15,12 +15,8 @@ export interface ReplayThreads {
   close(): Promise<void>;
 }
 
-// Compiled, the worker sits beside this file; run from the TypeScript sources (the tests), it is the built one.
-function workerFile(): URL {
-  const here = new URL('./replay-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  return new URL(here.href.replace('/src/commands/', '/dist/commands/'));
-}
+// The built one, also under the tests (run from the TypeScript sources): a thread runs JavaScript.
+const WORKER = 'dist/commands/replay-worker.js';
 
 /**
  * Threads worth starting for these files: up to jobs − 1 (this thread reads a share too), only when the largest file
@@ -41,7 +37,7 @@ export function replayThreadsFor(files: readonly string[], jobs: number): number
 
 export function startReplayThreads(count: number): ReplayThreads {
   const workers = Array.from({ length: count }, () => {
-    const worker = new Worker(workerFile());
+    const worker = new Worker(packageFile(WORKER));
     // A thread left idle (a serial replay, an error) must not keep the process alive.
     worker.unref();
     return { worker, queue: [] as { resolve: (o: ReplayWorkerOutput) => void; reject: (e: Error) => void }[] };

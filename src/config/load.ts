@@ -2,7 +2,7 @@
 // file, line, config path and a fix. What comes out is frozen and complete (all defaults filled in).
 import { readFileSync } from 'node:fs';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type ActionCatalog, createActionCatalog } from '../actions/action-catalog.js';
 import { ConfigInvalidError, type ConfigProblem, ConfigUnreadableError, describeSystemError } from '../core/errors.js';
 import { type CompiledRule, compileRules } from '../rules/compile.js';

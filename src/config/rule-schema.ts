@@ -1,6 +1,7 @@
 // The rules part of the configuration schema: custom rules, packs and fail2ban filters, with their thresholds and
 // ignore lists (defaults live here, as in schema.ts).
-import { z } from 'zod';
+// The namespace import lets the bundler leave out what is not used (zod's 40-odd locales).
+import * as z from 'zod';
 import { FIELD_TYPES } from '../core/types.js';
 import { PACK_NAMES } from '../rules/packs/index.js';
 import { captureName, duration, id, oneOrMany, severity } from './schema-values.js';

@@ -1,10 +1,9 @@
 // Where /logs queries run: never on the bot's event loop, never unbounded. Each query gets its own worker thread
 // (at most `workers` at once, at most `perUser` for one person; the rest are told to try again), its budget of time
 // and bytes, and a hard stop a second after its time is up, whatever the query is doing.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileSourceConfig } from '../config/schema.js';
+import { packageFile } from '../core/package-files.js';
 import type { QueryBudget, SearchRequest, SearchResult, TailResult } from './search-logs.js';
 
 export type SearchJob = { sources: FileSourceConfig[]; request: SearchRequest; now: number; budget: QueryBudget };
@@ -38,12 +37,8 @@ const HARD_STOP_GRACE_MS = 1000;
 /** A query's thread gets this much heap: results are capped, so more means something is wrong. */
 const WORKER_HEAP_MB = 128;
 
-// Compiled, the worker sits beside this file; run from the TypeScript sources (the tests), it is the built one.
-function workerFile(): URL {
-  const here = new URL('./query-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  return new URL(here.href.replace('/src/queries/', '/dist/queries/'));
-}
+// The built one, also under the tests (run from the TypeScript sources): a thread runs JavaScript.
+const WORKER = 'dist/queries/query-worker.js';
 
 export function createQueryPool(limits: QueryLimits): QueryPool {
   const running = new Set<Worker>();
@@ -56,7 +51,7 @@ export function createQueryPool(limits: QueryLimits): QueryPool {
       return { kind: 'busy', why: 'your last query is still running; try again when it has answered.' };
     }
     perUser.set(user, (perUser.get(user) ?? 0) + 1);
-    const worker = new Worker(workerFile(), {
+    const worker = new Worker(packageFile(WORKER), {
       workerData: { job },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });

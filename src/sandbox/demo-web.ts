@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { packageFile } from '../core/package-files.js';
 import type { DemoPeople } from './demo-config.js';
 import type { MailSandbox } from './mail-sandbox.js';
 import { createClickPayload, createCommandPayload, type SlackSandbox } from './slack-sandbox.js';
@@ -20,7 +21,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/demo.css': { file: 'demo.css', type: 'text/css; charset=utf-8' },
 };
 // web/demo/ at the package root: two levels up from src/sandbox/ and from dist/sandbox/ alike.
-const ASSET_DIR = new URL('../../web/demo/', import.meta.url);
+const ASSET_DIR = packageFile('web/demo/');
 
 const MAX_BODY = 64 * 1024;
 
