@@ -16,10 +16,13 @@ import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
 import { createEmailDelivery, type MailTransport } from './email/email-delivery.js';
 import { createEscalator } from './escalation/escalator.js';
 import { IncidentTracker, keyHashOf } from './incidents/incident-tracker.js';
+import type { Metrics } from './metrics/metrics.js';
+import { noMetrics } from './metrics/metrics.js';
 import { createSourceMatchers, matchChunk } from './rules/match.js';
 import type { SlackDelivery } from './slack/slack-delivery.js';
-import { createFileSource, type RunningSource } from './sources/file-source.js';
+import { createFileSource, type RunningSource, type SourceStatus } from './sources/file-source.js';
 import { createJournaldSource } from './sources/journald-source.js';
+import { countLines } from './sources/line-splitter.js';
 import type { CommitOptions, Decision, SqliteStore } from './store/sqlite-store.js';
 
 export interface Logger {
@@ -54,6 +57,8 @@ export interface LogwardenDeps {
   resolveHost?(name: string): Promise<string[]>;
   /** Posts the audit anchor line to audit.anchorChannel (Slack), when configured. */
   postAnchor?(channel: string, line: string): Promise<void>;
+  /** Counts for /metrics, when the http: listener is on. */
+  metrics?: Metrics;
   /** Escalation mail, when the config has escalation: an SMTP transport, and links to incidents' Slack messages. */
   mail?: {
     transport: MailTransport;
@@ -92,6 +97,8 @@ export interface Logwarden {
   /** Mails an incident to the primary on call now (already authorised); returns a reply for the person. */
   escalate(incidentId: number, actor: string): string;
   readonly counts: ReadonlyMap<string, RuleCounts>;
+  /** Each source's state, by id (for /readyz and /metrics). */
+  sourceStatus(): ReadonlyMap<string, SourceStatus>;
 }
 
 // Attackers can write lines that trip a warning by the thousand: each kind is logged at most once a minute, with the
@@ -113,6 +120,7 @@ function createThrottledWarn(logger: Logger, clock: Clock, interval = 60_000) {
 export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logwarden {
   const { config, rules } = loaded;
   const { store, clock, logger } = deps;
+  const metrics = deps.metrics ?? noMetrics;
   const matchers = createSourceMatchers(rules, config.sources);
   const tracker = new IncidentTracker(rules, config.incidents, store.readTrackerState(clock()));
   let evictedReported = 0;
@@ -120,7 +128,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const warnOften = createThrottledWarn(logger, clock);
 
   const escalator = config.escalation
-    ? createEscalator({ store, clock, logger, config: config.escalation, onQueued: () => email?.wake() })
+    ? createEscalator({ store, clock, logger, metrics, config: config.escalation, onQueued: () => email?.wake() })
     : undefined;
   const commitOptions: CommitOptions = {
     ...(deps.slack && config.slack ? { slackSync: { minInterval: config.slack.updateInterval } } : {}),
@@ -133,6 +141,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
             store,
             clock,
             logger,
+            metrics,
             transport: deps.mail.transport,
             ...(deps.mail.permalinkOf ? { permalinkOf: deps.mail.permalinkOf } : {}),
             labelOf: (id) => loaded.actions.get(id)?.label ?? id,
@@ -161,6 +170,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     store,
     clock,
     logger,
+    metrics,
     catalog: loaded.actions,
     rules: new Map(rules.map((r) => [r.id, r])),
     commands: config.commands,
@@ -178,6 +188,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const processChunk = (chunk: LineChunk) => {
     const matcher = matchers.get(chunk.sourceId);
     const now = clock();
+    metrics.read(chunk.sourceId, countLines(chunk.data), chunk.data.length);
     const matches: { match: Match; at: number }[] = [];
     if (matcher) {
       matchChunk(
@@ -232,7 +243,10 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       evictedReported = tracker.evicted;
     }
     commit((options) => store.commit(chunk.sourceId, chunk.position, changes, now, options), changes.incidents.length);
-    for (const event of changes.events) deps.onEvent(event);
+    for (const event of changes.events) {
+      if (event.event === 'opened') metrics.incidentOpened(event.incident.severity);
+      deps.onEvent(event);
+    }
     // A level due at once goes out with the commit that opened the incident, not at the next sweep.
     if (changes.events.some((e) => e.event === 'opened')) escalator?.tick();
   };
@@ -281,6 +295,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         onRecovered: () => logger.info({ source: source.id }, 'journal is readable again'),
         // journalctl gets what commands get: no Slack token, no SMTP password.
         env: allowedEnv(deps.env, config.commands.env),
+        clock,
       });
     }
     return createFileSource(source, config.tail, {
@@ -300,6 +315,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
 
   return {
     counts,
+    sourceStatus: () => new Map(config.sources.map((s, i) => [s.id, sources[i]!.status()])),
     async start() {
       responder.recover();
       deps.slack?.start();

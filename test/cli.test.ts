@@ -185,6 +185,7 @@ describe('logwarden schema', () => {
       'slack',
       'escalation',
       'queries',
+      'http',
       'tail',
     ]);
   });

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import type { CommandsConfig } from '../config/schema.js';
 import type { ActionPlan, Clock, FieldType, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { ActionOutcome, CommitOptions, SqliteStore } from '../store/sqlite-store.js';
 import type { ActionCatalog, ResolvedAction } from './action-catalog.js';
 import { fingerprintOf, pickValues } from './confirmed-values.js';
@@ -18,6 +19,7 @@ export interface ResponderDeps {
   store: SqliteStore;
   clock: Clock;
   logger: Logger;
+  metrics?: Metrics;
   catalog: ActionCatalog;
   /** Each rule's offered actions and capture types. */
   rules: ReadonlyMap<string, { actions: readonly string[]; fields: Readonly<Record<string, FieldType>> }>;
@@ -177,6 +179,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       };
     }
     const run = store.finishAction(runId, outcome, clock(), deps.commitOptions);
+    deps.metrics?.actionFinished(run.state);
     deps.onChange();
     deps.logger.info(
       {
@@ -233,6 +236,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       };
     }
     store.finishUndo(runId, result, clock(), deps.commitOptions);
+    deps.metrics?.actionFinished(result.ok ? 'undone' : 'undo-failed');
     deps.onChange();
     return undefined;
   };

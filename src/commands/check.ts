@@ -149,6 +149,9 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
     `threshold state: at most ${formatCount(config.incidents.maxPendingKeys)} keys counted at once (the least recently seen are dropped first, and logged)`,
     ...(config.escalation ? renderEscalation(config.escalation, now) : []),
     `store: ${config.store.path}`,
+    config.http
+      ? `http: /metrics, /healthz and /readyz on ${config.http.host}:${config.http.port}`
+      : 'http: off (add http: {} for /metrics, /healthz and /readyz on 127.0.0.1:9464)',
   ];
   const warnings = [
     ...loaded.warnings.map((w) => `${formatProblemLocation(loaded.file, w)}: ${w.message}`),

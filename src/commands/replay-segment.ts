@@ -3,18 +3,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { RuleVerdict, SourceMatcher } from '../rules/match.js';
 import { matchChunk } from '../rules/match.js';
+import { countLines } from '../sources/line-splitter.js';
 
 export type RuleCounts = Record<RuleVerdict['outcome'], number>;
-
-export function countLines(data: Buffer): number {
-  let n = 0;
-  let at = data.indexOf(10);
-  while (at !== -1) {
-    n++;
-    at = data.indexOf(10, at + 1);
-  }
-  return n;
-}
 
 /** Counts each verdict on a chunk of complete lines; calls onMatch with line numbers (counted from lineBase). */
 export function tallyChunk(

@@ -4,7 +4,11 @@ import { createRefusalCheck } from '../actions/protected-targets.js';
 import { hostTargetsOf } from '../actions/read-host-targets.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { LogwardenError } from '../core/errors.js';
-import type { Logger } from '../main.js';
+import type { Logger, Logwarden } from '../main.js';
+import type { Check } from '../metrics/http-listener.js';
+import type { MetricsRegistry } from '../metrics/metrics-registry.js';
+import type { SlackConnection } from '../slack/connect-slack.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
 
 export interface RunOptions {
   /** Tokens, SMTP settings, and what response commands may inherit. */
@@ -35,6 +39,63 @@ async function connectMail(env: NodeJS.ProcessEnv) {
   return createSmtpTransport(smtp);
 }
 
+// /metrics, /healthz and /readyz (config http:), reading the running pipeline.
+async function startObservability(
+  config: NonNullable<LoadedConfig['config']['http']>,
+  observed: MetricsRegistry,
+  parts: {
+    app: Logwarden;
+    store: SqliteStore;
+    slack: SlackConnection | undefined;
+    logger: Logger;
+    /** The outbox channels in use: slack, email. */
+    channels: string[];
+  },
+) {
+  const { app, store, slack, logger, channels } = parts;
+  const { startHttpListener } = await import('../metrics/http-listener.js');
+  observed.observe({
+    sources: () => app.sourceStatus(),
+    ruleCounts: () => app.counts,
+    openIncidents: () => store.readOpenIncidentCounts(),
+    // A configured channel with nothing waiting shows 0, not nothing.
+    outbox: () => {
+      const waiting = store.readOutboxStats();
+      const quiet = channels.filter((c) => !waiting.some((w) => w.channel === c));
+      return [...waiting, ...quiet.map((channel) => ({ channel, depth: 0, oldestAt: undefined }))];
+    },
+    clock: Date.now,
+  });
+  const listener = await startHttpListener({
+    host: config.host,
+    port: config.port,
+    registry: observed.registry,
+    async health() {
+      let storeCheck: Check;
+      try {
+        store.checkWritable(Date.now());
+        storeCheck = { ok: true };
+      } catch (error) {
+        storeCheck = { ok: false, problem: `the store takes no writes: ${(error as Error).message}` };
+      }
+      return { process: { ok: true, detail: { uptimeSeconds: Math.round(process.uptime()) } }, store: storeCheck };
+    },
+    async ready() {
+      const waiting = [...app.sourceStatus()].filter(([, s]) => !s.ready);
+      const checks: Record<string, Check> = {
+        sources:
+          waiting.length === 0
+            ? { ok: true }
+            : { ok: false, problem: waiting.map(([id, s]) => `${id}: ${s.problem ?? 'not reading'}`).join('; ') },
+      };
+      if (slack) checks.slack = await slack.probe();
+      return checks;
+    },
+  });
+  logger.info({ host: config.host, port: listener.port }, 'serving /metrics, /healthz and /readyz');
+  return listener;
+}
+
 export async function startRun(loaded: LoadedConfig, options: RunOptions): Promise<Running> {
   const { env, logger } = options;
   const [{ SqliteStore }, { createLogwarden }, { renderIncidentJson }, { connectSlack }] = await Promise.all([
@@ -58,6 +119,11 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     (id) => rules.get(id)?.fields,
     protectedTargets,
   );
+  // The Prometheus client is loaded only when the http: listener is on.
+  const observed = loaded.config.http
+    ? (await import('../metrics/metrics-registry.js')).createMetricsRegistry()
+    : undefined;
+  const metrics = observed?.metrics;
   try {
     const slack = loaded.config.slack
       ? await connectSlack(loaded.config.slack, loaded.config.roles, loaded.config.sources, {
@@ -71,6 +137,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
           actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
           ...(loaded.config.escalation ? { escalation: loaded.config.escalation } : {}),
           refusalOf,
+          ...(metrics ? { metrics } : {}),
         })
       : undefined;
     const mail = loaded.config.escalation ? await connectMail(env) : undefined;
@@ -86,6 +153,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
       onFatal: options.onFatal,
       env,
       protectedTargets,
+      ...(metrics ? { metrics } : {}),
       ...(options.dryRun ? { dryRun: true } : {}),
       ...(mail ? { mail: { transport: mail, ...(slack ? { permalinkOf: slack.permalinkOf } : {}) } } : {}),
       ...(slack ? { postAnchor: (channel: string, line: string) => slack.postText(channel, line) } : {}),
@@ -93,9 +161,20 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     if (options.dryRun) logger.info({}, 'dry run: response actions show what they would run and run nothing');
     await app.start();
     const listener = await slack?.listen(app);
+    const http =
+      observed && loaded.config.http
+        ? await startObservability(loaded.config.http, observed, {
+            app,
+            store,
+            slack,
+            logger,
+            channels: [...(slack ? ['slack'] : []), ...(mail ? ['email'] : [])],
+          })
+        : undefined;
     logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');
     return {
       async stop() {
+        await http?.stop();
         await listener?.stop();
         await app.stop();
         store.close();

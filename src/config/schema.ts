@@ -361,6 +361,24 @@ export const configSchema = z
       })
       .prefault({})
       .meta({ description: 'Budgets for /logs queries, so none can hold up the bot.' }),
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1').meta({
+          description: 'The address to listen on (loopback by default: the answers name rules and source paths).',
+        }),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65_535)
+          .default(9464)
+          .meta({ description: 'The port (0: any free one, logged at start-up).' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Serve /metrics (Prometheus), /healthz and /readyz over HTTP. Off unless set; `http: {}` listens on 127.0.0.1:9464.',
+      }),
     tail: z
       .strictObject({
         pollInterval: duration

@@ -3,6 +3,7 @@
 // the credentials are wrong — the incident's thread is told. Every mail, sent or failed, is an audit row.
 import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { CommitOptions, OutboxJob, SqliteStore } from '../store/sqlite-store.js';
 import { renderEscalationEmail } from './render-email.js';
@@ -32,6 +33,7 @@ export interface EmailDeliveryDeps {
   store: SqliteStore;
   clock: Clock;
   logger: Logger;
+  metrics?: Metrics;
   transport: MailTransport;
   /** The incident's Slack message, for the mail's link. */
   permalinkOf?(incidentId: number): string | undefined;
@@ -96,6 +98,7 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
     clock,
     logger,
     channel: 'email',
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     peer: 'The mail server',
     handle: send,
     complete(job) {

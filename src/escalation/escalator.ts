@@ -6,6 +6,7 @@ import { formatDuration } from '../config/duration.js';
 import type { EscalationConfig, EscalationPolicy } from '../config/schema.js';
 import type { Clock, Severity } from '../core/types.js';
 import type { Logger } from '../main.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { EscalationRow, SqliteStore } from '../store/sqlite-store.js';
 import { whoIsOnCall } from './oncall-schedule.js';
 
@@ -36,6 +37,7 @@ export function createEscalator(deps: {
   logger: Logger;
   config: EscalationConfig;
   onQueued(): void;
+  metrics?: Metrics;
 }): Escalator {
   const { store, clock, config } = deps;
   const targets = (notify: readonly string[], now: number): string[] => {
@@ -73,6 +75,7 @@ export function createEscalator(deps: {
         now,
       )
     ) {
+      deps.metrics?.escalationStep(row.severity);
       if (to.length === 0)
         deps.logger.warn({ incident: row.incidentId, level: level + 1 }, 'escalation level has nobody to mail');
       deps.onQueued();

@@ -11,6 +11,7 @@ import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type { Clock, Incident } from '../core/types.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 import type { Logger, Logwarden } from '../main.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { QueryLimits } from '../queries/query-pool.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
@@ -24,7 +25,15 @@ export interface SlackConnection {
   listen(logwarden: Logwarden): Promise<{ stop(): Promise<void> } | undefined>;
   /** Posts a line of plain text to a channel (the audit anchor); rejects when Slack does. */
   postText(channel: string, text: string): Promise<void>;
+  /**
+   * Whether Slack answers now (auth.test), for /readyz: asked at most once per PROBE_EVERY_MS (the answer is kept
+   * meanwhile), and waited for at most PROBE_TIMEOUT_MS.
+   */
+  probe(): Promise<{ ok: true } | { ok: false; problem: string }>;
 }
+
+const PROBE_EVERY_MS = 2000;
+const PROBE_TIMEOUT_MS = 3000;
 
 // Answers that mean the token itself is wrong; anything else (Slack unreachable) is left to the outbox's retries.
 const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
@@ -57,6 +66,7 @@ export async function connectSlack(
     onFatal?: (error: SlackAuthFailedError) => void;
     /** Waits between tries to reach Slack (ms), doubling from the first to the last. */
     retry?: { first: number; last: number };
+    metrics?: Metrics;
   },
 ): Promise<SlackConnection> {
   const catalog: ActionCatalog = deps.actions?.catalog ?? new Map();
@@ -91,7 +101,13 @@ export async function connectSlack(
     );
   }
   const delivery = createSlackDelivery(
-    { store: deps.store, client, clock: deps.clock, logger: deps.logger },
+    {
+      store: deps.store,
+      client,
+      clock: deps.clock,
+      logger: deps.logger,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    },
     {
       channel: config.channel,
       updateInterval: config.updateInterval,
@@ -102,8 +118,28 @@ export async function connectSlack(
     },
   );
   const oncall = deps.escalation?.oncall;
+  let probed: { at: number; answer: Promise<{ ok: true } | { ok: false; problem: string }> } | undefined;
+  const probeSlack = async (): Promise<{ ok: true } | { ok: false; problem: string }> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([client.auth.test(), timeout]);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, problem: `Slack does not answer: ${badTokenReason(error) ?? (error as Error).message}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     delivery,
+    probe() {
+      const now = deps.clock();
+      if (!probed || now - probed.at >= PROBE_EVERY_MS) probed = { at: now, answer: probeSlack() };
+      return probed.answer;
+    },
     async postText(channel, text) {
       await client.chat.postMessage({ channel, text, mrkdwn: false, unfurl_links: false, unfurl_media: false });
     },

@@ -5,6 +5,7 @@
 import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import type { Clock, Incident } from '../core/types.js';
 import type { Logger } from '../main.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
 import { type ActionButton, renderIncidentMessage, type SlackMessage } from './render-incident.js';
@@ -41,7 +42,7 @@ const RETRYABLE = new Set(['ratelimited', 'internal_error', 'fatal_error', 'serv
 const defaultBackoff = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 9));
 
 export function createSlackDelivery(
-  deps: { store: SqliteStore; client: SlackChatClient; clock: Clock; logger: Logger },
+  deps: { store: SqliteStore; client: SlackChatClient; clock: Clock; logger: Logger; metrics?: Metrics },
   options: SlackDeliveryOptions,
 ): SlackDelivery {
   const { store, client, clock, logger } = deps;
@@ -129,6 +130,7 @@ export function createSlackDelivery(
     logger,
     channel: 'slack',
     peer: 'Slack',
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     handle: deliver,
     fail(job, error) {
       store.failOutbox(job.id, error);

@@ -18,6 +18,19 @@ export interface RunningSource {
   stop(): Promise<void>;
   /** Reads everything new now (tests and shutdown use it). */
   syncNow(): void;
+  /** How the source is doing, for /readyz and /metrics. */
+  status(): SourceStatus;
+}
+
+export interface SourceStatus {
+  /** Reading: its file open (for a glob, its folder watched), or journalctl running. */
+  ready: boolean;
+  /** Why not, when not. */
+  problem?: string;
+  /** Files: bytes written and not read yet, per file. */
+  files?: { path: string; lagBytes: number }[];
+  /** journald: how far behind its time stamp the last entry was read, in seconds. */
+  lagSeconds?: number;
 }
 
 export function createFileSource(config: FileSourceConfig, options: FileSourceOptions, deps: TailDeps): RunningSource {
@@ -106,5 +119,20 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
       tails.clear();
     },
     syncNow: syncAll,
+    status() {
+      const files = [...tails.values()].map((tail) => tail.status());
+      const problem = rootMissing
+        ? `${root} does not exist`
+        : isGlob
+          ? files.find((f) => f.problem)?.problem
+          : files[0]?.open
+            ? undefined
+            : (files[0]?.problem ?? 'not open');
+      return {
+        ready: problem === undefined && (isGlob ? watcher !== undefined : true),
+        ...(problem !== undefined ? { problem: problem === 'ENOENT' ? `${config.path} does not exist` : problem } : {}),
+        files: files.map((f) => ({ path: f.path, lagBytes: f.lagBytes })),
+      };
+    },
   };
 }

@@ -95,6 +95,24 @@ export class FileTail {
     return this.current === undefined && this.draining.length === 0;
   }
 
+  /** For /readyz and /metrics: whether the file is open, the problem when not, and the bytes not read yet. */
+  status(): { path: string; open: boolean; problem?: string; lagBytes: number } {
+    let lagBytes = 0;
+    for (const file of [...(this.current ? [this.current] : []), ...this.draining]) {
+      try {
+        lagBytes += Math.max(0, fstatSync(file.fd).size - file.readOffset);
+      } catch {
+        // Closed meanwhile: nothing left to read in it.
+      }
+    }
+    return {
+      path: this.path,
+      open: this.current !== undefined,
+      ...(this.problem !== undefined ? { problem: this.problem } : {}),
+      lagBytes,
+    };
+  }
+
   /** Asks for a sync on the next turn of the event loop; many change events make one read. */
   requestSync(): void {
     if (this.scheduled || this.closed) return;

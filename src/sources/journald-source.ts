@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { JournaldSourceConfig } from '../config/schema.js';
 import { JournalFailedError } from '../core/errors.js';
-import type { LineChunk } from '../core/types.js';
+import type { Clock, LineChunk } from '../core/types.js';
 import type { RunningSource } from './file-source.js';
 
 export interface JournaldDeps {
@@ -14,6 +14,8 @@ export interface JournaldDeps {
   onProblem(error: JournalFailedError): void;
   onRecovered(): void;
   env: NodeJS.ProcessEnv;
+  /** For the read lag of /metrics (default Date.now). */
+  clock?: Clock;
 }
 
 const RESTART_DELAYS = [250, 1000, 5000, 15_000, 60_000];
@@ -63,6 +65,8 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
   let failures = 0;
   let restartTimer: NodeJS.Timeout | undefined;
   let failing = false;
+  let failure: string | undefined;
+  let lagSeconds = 0;
   let lines: string[] = [];
   let cursor: string | undefined;
   let flushScheduled = false;
@@ -78,6 +82,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
   const fail = (reason: string, cause?: unknown) => {
     if (!failing) deps.onProblem(new JournalFailedError(config.id, reason, { cause }));
     failing = true;
+    failure = reason;
   };
 
   const launch = () => {
@@ -102,6 +107,8 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
         deps.onRecovered();
       }
       failures = 0;
+      const stamp = Number(entry.__REALTIME_TIMESTAMP);
+      if (Number.isFinite(stamp)) lagSeconds = Math.max(0, ((deps.clock ?? Date.now)() * 1000 - stamp) / 1e6);
       const line = renderJournalLine(entry);
       if (entry.__CURSOR) cursor = entry.__CURSOR;
       if (line !== undefined)
@@ -138,5 +145,13 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
       }
     },
     syncNow: flush,
+    status() {
+      const running = child !== undefined && !failing;
+      return {
+        ready: running,
+        ...(running ? {} : { problem: failure ?? `${config.journalctl} is not running` }),
+        lagSeconds,
+      };
+    },
   };
 }

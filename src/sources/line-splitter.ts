@@ -4,6 +4,17 @@
 
 const NL = 10;
 
+/** The lines of a chunk of complete lines (its "\n"s). */
+export function countLines(data: Uint8Array): number {
+  let n = 0;
+  let at = data.indexOf(NL);
+  while (at !== -1) {
+    n++;
+    at = data.indexOf(NL, at + 1);
+  }
+  return n;
+}
+
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingLength = 0;

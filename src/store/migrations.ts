@@ -172,4 +172,9 @@ export const MIGRATIONS: readonly string[] = [
   -- and restarts run these, never the incident's values of the moment.
   ALTER TABLE action_runs ADD COLUMN plan_json TEXT;
   `,
+  `
+  -- When a job first became due (retries move next_attempt_at, not this): the outbox's oldest-job age in /metrics.
+  ALTER TABLE outbox ADD COLUMN first_due_at INTEGER;
+  UPDATE outbox SET first_due_at = next_attempt_at;
+  `,
 ];

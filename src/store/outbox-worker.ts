@@ -3,6 +3,7 @@
 // sleeps until the next job is due. Jobs live in SQLite, so a restart loses none.
 import type { Clock } from '../core/types.js';
 import type { Logger } from '../main.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { OutboxChannel, OutboxJob, SqliteStore } from './sqlite-store.js';
 
 export type JobOutcome =
@@ -30,6 +31,7 @@ export interface OutboxWorkerDeps {
   complete?(job: OutboxJob): void;
   /** Records a job failed for good (default: marks it failed); the worker has no one else to tell. */
   fail(job: OutboxJob, error: string): void;
+  metrics?: Metrics;
 }
 
 export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
@@ -58,8 +60,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           if (deps.complete) deps.complete(job);
           else store.completeOutbox(job.id);
         } else if ('failed' in outcome) {
+          deps.metrics?.deliveryFailed(channel, 'gave_up');
           deps.fail(job, outcome.failed);
         } else if ('deferAll' in outcome) {
+          deps.metrics?.deliveryFailed(channel, 'rate_limited');
           store.retryOutbox(job.id, outcome.deferAll, outcome.error);
           store.deferOutbox(outcome.deferAll, channel);
           logger.warn(
@@ -68,6 +72,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           );
           return;
         } else {
+          deps.metrics?.deliveryFailed(channel, 'retry');
           store.retryOutbox(job.id, outcome.retryAt, outcome.error);
           logger.warn(
             { channel, incident: job.incidentId, error: outcome.error, attempt: job.attempts + 1 },

@@ -286,9 +286,9 @@ export class SqliteStore {
         'SELECT rule, key_hash AS keyHash, until FROM silences WHERE until IS NULL OR until > ?',
       ),
       enqueueSync: db.prepare(
-        `INSERT INTO outbox (kind, incident_id, next_attempt_at)
-         VALUES ('slack.sync', @incident_id, max(@now, coalesce(
-           (SELECT updated_at + @min_interval FROM slack_messages WHERE incident_id = @incident_id), 0)))
+        `INSERT INTO outbox (kind, incident_id, next_attempt_at, first_due_at)
+         SELECT 'slack.sync', @incident_id, due, due FROM (SELECT max(@now, coalesce(
+           (SELECT updated_at + @min_interval FROM slack_messages WHERE incident_id = @incident_id), 0)) AS due) WHERE true
          ON CONFLICT (incident_id) WHERE kind = 'slack.sync' AND state = 'pending' DO NOTHING`,
       ),
       dueOutbox: db.prepare<[number, string, number], Omit<OutboxJob, 'note'> & { payloadJson: string }>(
@@ -296,13 +296,13 @@ export class SqliteStore {
          FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND kind LIKE ? ORDER BY id LIMIT ?`,
       ),
       enqueueNote: db.prepare(
-        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at) VALUES ('slack.note', ?, ?, ?)`,
+        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at, first_due_at) VALUES ('slack.note', ?, ?, ?, ?)`,
       ),
       nextOutboxAt: db.prepare<[string], { at: number | null }>(
         "SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending' AND kind LIKE ?",
       ),
       enqueueEmail: db.prepare(
-        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at) VALUES ('email.send', ?, ?, ?)`,
+        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at, first_due_at) VALUES ('email.send', ?, ?, ?, ?)`,
       ),
       lastManualEscalation: db.prepare<[number], { actor: string; at: number }>(
         'SELECT actor, at FROM manual_escalations WHERE incident_id = ?',
@@ -335,6 +335,13 @@ export class SqliteStore {
         "UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE state = 'pending' AND kind LIKE ?",
       ),
       readSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      openBySeverity: db.prepare<[], { severity: Severity; count: number }>(
+        "SELECT severity, count(*) AS count FROM incidents WHERE status = 'open' GROUP BY severity",
+      ),
+      outboxStats: db.prepare<[], { channel: string; depth: number; oldestAt: number | null }>(
+        `SELECT substr(kind, 1, instr(kind, '.') - 1) AS channel, count(*) AS depth, min(first_due_at) AS oldestAt
+         FROM outbox WHERE state = 'pending' GROUP BY channel`,
+      ),
       writeSetting: db.prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
@@ -692,7 +699,7 @@ export class SqliteStore {
       if (changed && options.slackSync) {
         this.statements.enqueueSync.run({ incident_id: incidentId, now, min_interval: 0 });
         const note: DecisionNote = { decision, actor, until: options.silenceUntil ?? null };
-        this.statements.enqueueNote.run(incidentId, JSON.stringify(note), now);
+        this.statements.enqueueNote.run(incidentId, JSON.stringify(note), now, now);
       }
     });
     return changed;
@@ -714,7 +721,7 @@ export class SqliteStore {
   /** An escalation mail to send through the outbox, with its audit row. */
   private enqueueEmail(incidentId: number, email: EmailJob, actor: string, now: number): void {
     this.transaction(() => {
-      this.statements.enqueueEmail.run(incidentId, JSON.stringify(email), now);
+      this.statements.enqueueEmail.run(incidentId, JSON.stringify(email), now, now);
       this.appendAudit({ at: now, actor, action: 'escalation:queued', incidentId, data: { ...email } });
     });
   }
@@ -763,7 +770,7 @@ export class SqliteStore {
         this.statements.advanceEscalation.run(step.nextAt ?? now, state, step.incidentId, step.step).changes === 1;
       if (!taken) return;
       for (const mail of step.mails) {
-        this.statements.enqueueEmail.run(step.incidentId, JSON.stringify(mail), now);
+        this.statements.enqueueEmail.run(step.incidentId, JSON.stringify(mail), now, now);
       }
       this.appendAudit({
         at: now,
@@ -804,7 +811,7 @@ export class SqliteStore {
           reason: mail.reason,
           ...(result.error ? { error: result.error } : {}),
         };
-        this.statements.enqueueNote.run(job.incidentId, JSON.stringify(note), now);
+        this.statements.enqueueNote.run(job.incidentId, JSON.stringify(note), now, now);
       }
     });
   }
@@ -1005,7 +1012,22 @@ export class SqliteStore {
   private enqueueActionNote(run: ActionRun, event: ActionNote['event'], actor: string, now: number): void {
     this.statements.enqueueSync.run({ incident_id: run.incidentId, now, min_interval: 0 });
     const note: ActionNote = { kind: 'action', event, actor, run };
-    this.statements.enqueueNote.run(run.incidentId, JSON.stringify(note), now);
+    this.statements.enqueueNote.run(run.incidentId, JSON.stringify(note), now, now);
+  }
+
+  /** Open incidents by severity (for /metrics). */
+  readOpenIncidentCounts(): { severity: Severity; count: number }[] {
+    return this.statements.openBySeverity.all();
+  }
+
+  /** Pending outbox jobs by channel, and when the oldest first became due (for /metrics). */
+  readOutboxStats(): { channel: string; depth: number; oldestAt: number | undefined }[] {
+    return this.statements.outboxStats.all().map((r) => ({ ...r, oldestAt: r.oldestAt ?? undefined }));
+  }
+
+  /** Throws when the store cannot take a write now (disk full, read-only, locked): /healthz writes a row to know. */
+  checkWritable(now: number): void {
+    this.statements.writeSetting.run('health.checked_at', String(now));
   }
 
   /** When the next pending outbox job is due, if any is pending. */
