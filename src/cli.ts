@@ -8,12 +8,24 @@ import type { ReplayProgress } from './commands/replay.js';
 import type { LoadedConfig } from './config/load.js';
 import { ConfigInvalidError, ErrorCode, LogwardenError } from './core/errors.js';
 import { formatCount } from './core/format-count.js';
+import { createLogger, LOG_LEVELS } from './core/logger.js';
 import { packageFile } from './core/package-files.js';
 
 // The config reader pulls in zod, the YAML parser and the rule compiler: only the commands that read a config load it.
 async function readConfig(file: string): Promise<LoadedConfig> {
   const { readConfig: read } = await import('./config/load.js');
   return read(file);
+}
+
+/** LOG_LEVEL, when it names a level; else the command's default (pino would throw on a misspelt one). */
+function logLevel(fallback: string): string {
+  const wanted = process.env.LOG_LEVEL;
+  if (!wanted) return fallback;
+  if ((LOG_LEVELS as readonly string[]).includes(wanted)) return wanted;
+  process.stderr.write(
+    `logwarden: LOG_LEVEL=${wanted} is not a level (${LOG_LEVELS.join(', ')}); using ${fallback}.\n`,
+  );
+  return fallback;
 }
 
 /** The version package.json gives (the one place it is written). */
@@ -142,15 +154,10 @@ program
   )
   .action(async (options: { config: string; stdout?: boolean; dryRun?: boolean }) => {
     const loaded = await readConfig(options.config);
-    // pino is CommonJS: its default export is the function, whether bundled or not.
-    const [{ default: pino }, { startReloadable }] = await Promise.all([
-      import('pino'),
+    const [logger, { startReloadable }] = await Promise.all([
+      createLogger(logLevel('info')),
       import('./commands/reloadable-run.js'),
     ]);
-    const logger = pino(
-      { level: process.env.LOG_LEVEL || 'info', base: undefined },
-      pino.destination({ fd: 2, sync: true }),
-    );
     const run = {
       env: process.env,
       logger,
@@ -189,11 +196,7 @@ program
       process.stderr.write(`logwarden: --port ${options.port} is not a port. Give 1-65535, or 0 for any free port.\n`);
       process.exit(EXIT_CONFIG);
     }
-    const [{ default: pino }, { startDemo }] = await Promise.all([import('pino'), import('./commands/demo.js')]);
-    const logger = pino(
-      { level: process.env.LOG_LEVEL || 'warn', base: undefined },
-      pino.destination({ fd: 2, sync: true }),
-    );
+    const [logger, { startDemo }] = await Promise.all([createLogger(logLevel('warn')), import('./commands/demo.js')]);
     const start = (port: number) =>
       startDemo({
         port,

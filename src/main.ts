@@ -12,6 +12,7 @@ import {
   SourceUnreadableError,
   StoreFailedError,
 } from './core/errors.js';
+import type { Logger } from './core/logger.js';
 import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
 import { createEmailDelivery, type MailTransport } from './email/email-delivery.js';
 import { createEscalator } from './escalation/escalator.js';
@@ -24,12 +25,6 @@ import { createFileSource, type RunningSource, type SourceStatus } from './sourc
 import { createJournaldSource } from './sources/journald-source.js';
 import { countLines } from './sources/line-splitter.js';
 import type { CommitOptions, Decision, SqliteStore } from './store/sqlite-store.js';
-
-export interface Logger {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
 
 export interface LogwardenDeps {
   store: SqliteStore;
@@ -119,7 +114,9 @@ function createThrottledWarn(logger: Logger, clock: Clock, interval = 60_000) {
 
 export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logwarden {
   const { config, rules } = loaded;
-  const { store, clock, logger } = deps;
+  const { store, clock } = deps;
+  // Each part logs through its own child ({"component": …}); the pipeline's own lines are "pipeline".
+  const logger = deps.logger.child({ component: 'pipeline' });
   const metrics = deps.metrics ?? noMetrics;
   const matchers = createSourceMatchers(rules, config.sources);
   const tracker = new IncidentTracker(rules, config.incidents, store.readTrackerState(clock()));
@@ -128,7 +125,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const warnOften = createThrottledWarn(logger, clock);
 
   const escalator = config.escalation
-    ? createEscalator({ store, clock, logger, metrics, config: config.escalation, onQueued: () => email?.wake() })
+    ? createEscalator({
+        store,
+        clock,
+        logger: deps.logger.child({ component: 'escalation' }),
+        metrics,
+        config: config.escalation,
+        onQueued: () => email?.wake(),
+      })
     : undefined;
   const commitOptions: CommitOptions = {
     ...(deps.slack && config.slack ? { slackSync: { minInterval: config.slack.updateInterval } } : {}),
@@ -140,7 +144,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
           {
             store,
             clock,
-            logger,
+            logger: deps.logger.child({ component: 'email' }),
             metrics,
             transport: deps.mail.transport,
             ...(deps.mail.permalinkOf ? { permalinkOf: deps.mail.permalinkOf } : {}),
@@ -166,10 +170,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     }
   };
 
+  const actionsLogger = deps.logger.child({ component: 'actions' });
   const responder = createResponder({
     store,
     clock,
-    logger,
+    logger: actionsLogger,
     metrics,
     catalog: loaded.actions,
     rules: new Map(rules.map((r) => [r.id, r])),
@@ -182,7 +187,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     resolveHost: deps.resolveHost ?? resolveHost,
     protectedTargets:
       deps.protectedTargets ??
-      hostTargetsOf(config.protect, deps.env, logger, { slack: !!config.slack, smtp: !!config.escalation }),
+      hostTargetsOf(config.protect, deps.env, actionsLogger, { slack: !!config.slack, smtp: !!config.escalation }),
   });
 
   const processChunk = (chunk: LineChunk) => {
@@ -252,7 +257,9 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   };
 
   const undoDue = () =>
-    responder.undoDue().catch((error: unknown) => logger.error({ err: error }, 'undoing expired actions failed'));
+    responder
+      .undoDue()
+      .catch((error: unknown) => actionsLogger.error({ err: error }, 'undoing expired actions failed'));
   const sweep = () => {
     const now = clock();
     const changes = tracker.sweep(now);
@@ -287,6 +294,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   };
 
   function createSource(source: SourceConfig): RunningSource {
+    const logger = deps.logger.child({ component: 'source' });
     if (source.type === 'journald') {
       return createJournaldSource(source, {
         readCursor: () => store.readCursor(source.id),

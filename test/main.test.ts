@@ -5,6 +5,7 @@ import { parseConfig } from '../src/config/load.js';
 import type { IncidentEvent } from '../src/core/types.js';
 import { createLogwarden, type Logwarden } from '../src/main.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { silentLogger } from './helpers/fixtures.js';
 import { useTempDir } from './helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -44,7 +45,14 @@ tail: { pollInterval: 50ms, rotateQuiet: 200ms }
   const app = createLogwarden(loaded, {
     store,
     clock: options.clock ?? Date.now,
-    logger: { info: record('info'), warn: record('warn'), error: record('error') },
+    logger: {
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+      child() {
+        return this;
+      },
+    },
     onEvent: (e) => events.push(structuredClone(e)),
     env: process.env,
   });
@@ -173,7 +181,7 @@ describe('createLogwarden when the store cannot commit', () => {
     const app = createLogwarden(loaded, {
       store,
       clock: Date.now,
-      logger: { info() {}, warn() {}, error() {} },
+      logger: silentLogger,
       onEvent: () => {},
       onFatal: (error) => {
         fatal.push(error);

@@ -5,8 +5,8 @@
 
 import { isIP } from 'node:net';
 import type { CommandsConfig } from '../config/schema.js';
+import type { Logger } from '../core/logger.js';
 import type { ActionPlan, Clock, FieldType, Incident } from '../core/types.js';
-import type { Logger } from '../main.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ActionOutcome, CommitOptions, SqliteStore } from '../store/sqlite-store.js';
 import type { ActionCatalog, ResolvedAction } from './action-catalog.js';

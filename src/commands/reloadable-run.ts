@@ -2,7 +2,7 @@
 // positions, incidents and the outbox are in the store, so nothing is lost or read twice), an invalid one is reported
 // and the old one keeps running. Reloads queue behind each other.
 import type { LoadedConfig } from '../config/load.js';
-import type { Logger } from '../main.js';
+import type { Logger } from '../core/logger.js';
 import { type Running, type RunOptions, startRun } from './run.js';
 
 export interface ReloadableRun {

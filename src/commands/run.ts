@@ -4,7 +4,8 @@ import { createRefusalCheck } from '../actions/protected-targets.js';
 import { hostTargetsOf } from '../actions/read-host-targets.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { LogwardenError } from '../core/errors.js';
-import type { Logger, Logwarden } from '../main.js';
+import type { Logger } from '../core/logger.js';
+import type { Logwarden } from '../main.js';
 import type { Check } from '../metrics/http-listener.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { SlackConnection } from '../slack/connect-slack.js';
@@ -52,7 +53,8 @@ async function startObservability(
     channels: string[];
   },
 ) {
-  const { app, store, slack, logger, channels } = parts;
+  const { app, store, slack, channels } = parts;
+  const logger = parts.logger.child({ component: 'http' });
   const { startHttpListener } = await import('../metrics/http-listener.js');
   observed.observe({
     sources: () => app.sourceStatus(),

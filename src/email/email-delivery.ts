@@ -1,8 +1,9 @@
 // Sends escalation mail from the durable outbox through SMTP (nodemailer): the body is rendered when it is sent, so
 // it tells the latest; a refused mail is retried with backoff, and when the last retry fails — or the server says
 // the credentials are wrong — the incident's thread is told. Every mail, sent or failed, is an audit row.
+
+import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/types.js';
-import type { Logger } from '../main.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { CommitOptions, OutboxJob, SqliteStore } from '../store/sqlite-store.js';

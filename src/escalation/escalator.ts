@@ -4,8 +4,8 @@
 // mail, so a restart neither loses nor doubles one. Acknowledging (or closing) stops it.
 import { formatDuration } from '../config/duration.js';
 import type { EscalationConfig, EscalationPolicy } from '../config/schema.js';
+import type { Logger } from '../core/logger.js';
 import type { Clock, Severity } from '../core/types.js';
-import type { Logger } from '../main.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EscalationRow, SqliteStore } from '../store/sqlite-store.js';
 import { whoIsOnCall } from './oncall-schedule.js';

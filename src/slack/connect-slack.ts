@@ -7,10 +7,11 @@ import type { ActionCatalog } from '../actions/action-catalog.js';
 import { readSlackEnv } from '../config/env.js';
 import type { Config, EscalationConfig } from '../config/schema.js';
 import { SlackAuthFailedError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type { Clock, Incident } from '../core/types.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
-import type { Logger, Logwarden } from '../main.js';
+import type { Logwarden } from '../main.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { QueryLimits } from '../queries/query-pool.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
@@ -69,6 +70,7 @@ export async function connectSlack(
     metrics?: Metrics;
   },
 ): Promise<SlackConnection> {
+  const logger = deps.logger.child({ component: 'slack' });
   const catalog: ActionCatalog = deps.actions?.catalog ?? new Map();
   const ruleActions = Object.fromEntries(
     Object.entries(deps.actions?.byRule ?? {}).map(([rule, ids]) => [rule, ids.flatMap((id) => catalog.get(id) ?? [])]),
@@ -87,7 +89,7 @@ export async function connectSlack(
     const auth = await client.auth.test();
     bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
     if (auth.url) deps.store.writeSlackWorkspaceUrl(auth.url);
-    deps.logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
+    logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
     return bot;
   };
   try {
@@ -95,17 +97,14 @@ export async function connectSlack(
   } catch (error) {
     const reason = badTokenReason(error);
     if (reason) throw new SlackAuthFailedError(reason, { cause: error });
-    deps.logger.warn(
-      { err: (error as Error).message },
-      'cannot reach Slack; incidents wait in the outbox until it answers',
-    );
+    logger.warn({ err: (error as Error).message }, 'cannot reach Slack; incidents wait in the outbox until it answers');
   }
   const delivery = createSlackDelivery(
     {
       store: deps.store,
       client,
       clock: deps.clock,
-      logger: deps.logger,
+      logger,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     },
     {
@@ -149,7 +148,7 @@ export async function connectSlack(
       return ref && workspace ? renderSlackPermalink(workspace, ref.channel, ref.ts) : undefined;
     },
     async listen(logwarden) {
-      const { store, clock, logger } = deps;
+      const { store, clock } = deps;
       const appDeps: SlackAppDeps = {
         logger,
         clock,
@@ -173,7 +172,7 @@ export async function connectSlack(
             ? { mode: 'http', signingSecret: env.signingSecret, port: config.port, host: config.host }
             : undefined;
       if (!transport) {
-        deps.logger.warn({}, `${needed} is not set: incidents are posted, but clicks and /logs are not received`);
+        logger.warn({}, `${needed} is not set: incidents are posted, but clicks and /logs are not received`);
         return undefined;
       }
       const options = (found: { botId: string; botUserId: string }) => ({
@@ -203,12 +202,12 @@ export async function connectSlack(
         } catch (error) {
           const reason = badTokenReason(error);
           if (reason) {
-            deps.logger.error({ err: reason }, 'Slack rejected the token');
+            logger.error({ err: reason }, 'Slack rejected the token');
             deps.onFatal?.(new SlackAuthFailedError(reason, { cause: error }));
             return;
           }
           if (stopped) return;
-          deps.logger.warn(
+          logger.warn(
             { err: (error as Error).message, retryInMs: wait },
             'Slack is not reachable: clicks and /logs are not received yet; trying again',
           );

@@ -3,8 +3,8 @@
 // incident per updateInterval, and nothing is lost while Slack is down: jobs wait in SQLite, are retried with
 // backoff on network errors and 5xx, and wait as long as a 429's Retry-After says.
 import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
+import type { Logger } from '../core/logger.js';
 import type { Clock, Incident } from '../core/types.js';
-import type { Logger } from '../main.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';

@@ -1,8 +1,9 @@
 // Works one channel of the durable outbox (Slack writes, or mail): takes due jobs in order, hands each to `handle`,
 // and records what came of it — done, retry at a time, failed for good, or "everything waits until" (a 429) — then
 // sleeps until the next job is due. Jobs live in SQLite, so a restart loses none.
+
+import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/types.js';
-import type { Logger } from '../main.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { OutboxChannel, OutboxJob, SqliteStore } from './sqlite-store.js';
 

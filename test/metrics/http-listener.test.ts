@@ -47,7 +47,8 @@ describe('logwarden run with http:', () => {
     const run = startRun(['-c', config], { env: { SLACK_API_URL: slack.url, SLACK_BOT_TOKEN: 'xoxb-test' } });
     try {
       await expect.poll(() => run.stderr(), { timeout: 10_000 }).toContain('"msg":"watching"');
-      const port = Number(/"port":(\d+),"msg":"serving \/metrics/.exec(run.stderr())![1]);
+      // Each part logs through its own child logger: this line is the http listener's.
+      const port = Number(/"component":"http".*"port":(\d+),"msg":"serving \/metrics/.exec(run.stderr())![1]);
       const get = async (path: string) => {
         const res = await fetch(`http://127.0.0.1:${port}${path}`);
         return { status: res.status, text: await res.text() };

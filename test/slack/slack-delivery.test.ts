@@ -44,6 +44,9 @@ tail: { pollInterval: 50ms }
   const logs: string[] = [];
   const logger = {
     info() {},
+    child() {
+      return this;
+    },
     warn: (_d: Record<string, unknown>, m: string) => logs.push(m),
     error: (_d: Record<string, unknown>, m: string) => logs.push(m),
   };
