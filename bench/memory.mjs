@@ -3,9 +3,13 @@
 // of this process. The store is left out: it keeps pending hits on disk, and only their count in memory matters.
 // `node bench/memory.mjs [--keys N]` (default 10,000,000); prints one JSON line.
 import { parseArgs } from 'node:util';
-import { IncidentTracker } from '../dist/incidents/incident-tracker.js';
-import { compileRules } from '../dist/rules/compile.js';
-import { matchChunk, SourceMatcher } from '../dist/rules/match.js';
+import { loadSources } from './load-sources.mjs';
+
+const { IncidentTracker, compileRules, matchChunk, SourceMatcher } = await loadSources({
+  'src/incidents/incident-tracker.ts': ['IncidentTracker'],
+  'src/rules/compile.ts': ['compileRules'],
+  'src/rules/match.ts': ['matchChunk', 'SourceMatcher'],
+});
 
 const { values } = parseArgs({ options: { keys: { type: 'string', default: '10000000' } } });
 const keys = Number(values.keys);

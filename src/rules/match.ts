@@ -8,7 +8,7 @@ import { matchRegexRule } from './regex-rule.js';
 import { chooseScreenWords } from './search-window.js';
 import type { RuleVerdict } from './verdict.js';
 import { matchWebRule } from './web/web-rule.js';
-import { WordScanner } from './word-scan.js';
+import { countPairs, WordScanner } from './word-scan.js';
 
 export type { RuleVerdict } from './verdict.js';
 
@@ -102,7 +102,9 @@ export class SourceMatcher {
   private chooseWords(sample: Buffer): WordScanner {
     const patterns = this.rules.flatMap((rule) => rule.patterns.map((p) => p.anchorSets));
     const settles = (sets: string[][], word: string) => sets.some((set) => set.every((a) => a.includes(word)));
-    const words = chooseScreenWords(patterns, sample);
+    // Counted once, for choosing the words and for aligning them.
+    const pairs = countPairs(sample);
+    const words = chooseScreenWords(patterns, sample, pairs);
     this.wordRules = [];
     this.wordPatterns = [];
     for (const word of words) {
@@ -121,7 +123,7 @@ export class SourceMatcher {
     }
     return new WordScanner(
       words.map((w) => Buffer.from(w, 'utf8')),
-      sample,
+      pairs,
     );
   }
 

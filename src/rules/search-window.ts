@@ -64,6 +64,7 @@ const SPAN = 8;
 export function chooseScreenWords(
   patterns: readonly (readonly (readonly string[])[])[],
   sample?: Uint8Array,
+  pairs: Uint32Array | undefined = sample && countPairs(sample),
 ): string[] {
   const uncovered = patterns.filter((sets) => sets.length > 0);
   const words = new Set<string>();
@@ -79,40 +80,47 @@ export function chooseScreenWords(
     }
   }
   const list = [...words];
-  const prices = priceWords(list, sample);
+  const prices = priceWords(list, sample, pairs);
   // Which patterns each word settles, found once (plain loops: this runs once, before anything is compiled).
   const settles = list.map((word) => {
     const settled: number[] = [];
     for (let p = 0; p < uncovered.length; p++) if (settledBy(uncovered[p]!, word)) settled.push(p);
     return settled;
   });
+  // How many patterns not covered yet each word settles, kept up to date as patterns are covered (through the words
+  // settling each pattern), so that each round of the greedy choice is one pass over the words.
+  const open = settles.map((settled) => settled.length);
+  const settlers: number[][] = uncovered.map(() => []);
+  settles.forEach((settled, w) => {
+    for (const p of settled) settlers[p]!.push(w);
+  });
   const covered = new Array<boolean>(uncovered.length).fill(false);
+  const cover = (p: number) => {
+    covered[p] = true;
+    for (const w of settlers[p]!) open[w]!--;
+  };
   const chosen: string[] = [];
-  for (let left = uncovered.length; left > 0; ) {
+  for (let left = uncovered.length; left > 0; left--) {
     let best = -1;
     let bestRatio = Number.POSITIVE_INFINITY;
-    list.forEach((_, w) => {
-      let count = 0;
-      for (const p of settles[w]!) if (!covered[p]) count++;
-      if (count > 0 && prices[w]! / count < bestRatio) {
+    for (let w = 0; w < list.length; w++) {
+      if (open[w]! > 0 && prices[w]! / open[w]! < bestRatio) {
         best = w;
-        bestRatio = prices[w]! / count;
+        bestRatio = prices[w]! / open[w]!;
       }
-    });
+    }
     if (best === -1) {
       // No word settles the pattern (its literals are short, or alternatives share no word): its first (best) set
       // is searched for as it is, each of its literals a word.
       const p = covered.indexOf(false);
       chosen.push(...uncovered[p]![0]!);
-      covered[p] = true;
-      left--;
+      cover(p);
       continue;
     }
     chosen.push(list[best]!);
-    for (const p of settles[best]!) {
-      if (!covered[p]) left--;
-      covered[p] = true;
-    }
+    const newly = settles[best]!.filter((p) => !covered[p]);
+    for (const p of newly) cover(p);
+    left -= newly.length - 1;
   }
   return [...new Set(chosen)];
 }
@@ -128,9 +136,12 @@ function settledBy(sets: readonly (readonly string[])[], word: string): boolean 
 }
 
 /** What each word costs as a screen word (see chooseScreenWords): without a sample, long words are cheap. */
-function priceWords(words: readonly string[], sample: Uint8Array | undefined): number[] {
-  if (!sample || sample.length === 0 || words.length === 0) return words.map((word) => 40_000 / word.length);
-  const pairs = countPairs(sample);
+function priceWords(
+  words: readonly string[],
+  sample: Uint8Array | undefined,
+  pairs: Uint32Array | undefined,
+): number[] {
+  if (!sample || !pairs || sample.length === 0 || words.length === 0) return words.map((word) => 40_000 / word.length);
   const data = Buffer.from(sample.buffer, sample.byteOffset, sample.length);
   return words.map((text) => {
     const word = Buffer.from(text);

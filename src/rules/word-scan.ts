@@ -19,14 +19,13 @@ export class WordScanner {
   private readonly endingWith: (number[] | undefined)[];
 
   /**
-   * `sample`, a piece of the text to be searched, chooses each word's slice: the one whose byte pairs are rarest
-   * there, so the scan seldom stops short of its longest jump.
+   * `pairs`, how often each byte pair occurs in a piece of the text to be searched (countPairs), chooses each word's
+   * slice: the one whose byte pairs are rarest there, so the scan seldom stops short of its longest jump.
    */
-  constructor(words: readonly Uint8Array[], sample?: Uint8Array) {
+  constructor(words: readonly Uint8Array[], pairs?: Uint32Array) {
     if (words.length === 0 || words.some((w) => w.length < 2)) throw new RangeError('words of two bytes or more');
     this.words = [...words];
     this.span = Math.min(MAX_SPAN, ...words.map((w) => w.length));
-    const pairs = sample ? countPairs(sample) : undefined;
     this.offsets = this.words.map((word) => (pairs ? rarestSlice(word, this.span, pairs).at : 0));
     this.shift = new Uint8Array(PAIRS).fill(this.span - 1);
     this.endingWith = new Array(PAIRS);
