@@ -1,8 +1,8 @@
 // A worker thread of replay: started before the config is read (so its start-up overlaps the main thread's), it runs
 // the rules over each byte range it is sent and posts back the counts, until it is told to stop.
 import { parentPort } from 'node:worker_threads';
-import type { CompiledRule } from '../rules/compile.js';
 import { SourceMatcher } from '../rules/match.js';
+import type { CompiledRule } from '../rules/rule.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 import { type RuleCounts, tallyChunk } from './replay-segment.js';
 

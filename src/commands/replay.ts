@@ -3,8 +3,8 @@
 import { statSync } from 'node:fs';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
-import type { CompiledRule } from '../rules/compile.js';
 import { SourceMatcher } from '../rules/match.js';
+import type { CompiledRule } from '../rules/rule.js';
 import { LineSplitter } from '../sources/line-splitter.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 import { splitAtLines, tallyChunk } from './replay-segment.js';

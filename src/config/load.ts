@@ -5,7 +5,8 @@ import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { type ActionCatalog, createActionCatalog } from '../actions/action-catalog.js';
 import { ConfigInvalidError, type ConfigProblem, ConfigUnreadableError, describeSystemError } from '../core/errors.js';
-import { type CompiledRule, compileRules } from '../rules/compile.js';
+import { compileRules } from '../rules/compile.js';
+import type { CompiledRule } from '../rules/rule.js';
 import { formatDuration } from './duration.js';
 import { type Config, configSchema } from './schema.js';
 

@@ -6,7 +6,7 @@
 
 import { GenerationalMap } from '../core/generational-map.js';
 import type { Incident, IncidentEvent, Match } from '../core/types.js';
-import type { CompiledRule } from '../rules/compile.js';
+import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
 
 /** A match counted towards a threshold that has not been reached yet; persisted so restarts keep the count. */

@@ -7,11 +7,10 @@ import type { IgnoreConfig } from '../config/schema.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { FieldType, Severity } from '../core/types.js';
 import { webServerOf } from '../envelope/web-server-logs.js';
-import type { CompiledPattern, CompiledRule } from './compile.js';
 import { FIELD_TYPE_HELP } from './field-types.js';
 import { analyzePattern } from './pattern-analysis.js';
 import { unnameGroups } from './regex-groups.js';
-import type { FieldIgnore, RuleIgnore } from './verdict.js';
+import type { CompiledPattern, CompiledRule, FieldIgnore, RuleIgnore } from './rule.js';
 
 /** A regex rule before compiling: a custom rule's config, or a pack's message rule with its entry's settings. */
 export interface RegexRuleSpec {

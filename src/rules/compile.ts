@@ -7,68 +7,11 @@ import type { CustomRuleConfig, IgnoreConfig, PackRuleConfig, RuleEntry } from '
 import type { ConfigProblem } from '../core/errors.js';
 import type { FieldType, Severity } from '../core/types.js';
 import { compileIgnore, compileRegexRule, type RegexRuleSpec } from './compile-regex-rule.js';
-import { compileFail2banRule, type Fail2banRuleState, fail2banRuleId } from './fail2ban/fail2ban-rule.js';
+import { compileFail2banRule, fail2banRuleId } from './fail2ban/fail2ban-rule.js';
 import { PACKS } from './packs/index.js';
 import type { MessagePackRule, MessagePattern, WebPackRule } from './packs/pack.js';
-import type { RuleIgnore } from './verdict.js';
+import type { CompiledRule } from './rule.js';
 import { WEB_FIELDS } from './web/web-rule.js';
-import type { WebCategory } from './web/web-signatures.js';
-
-export interface CompiledPattern {
-  /** The pattern with its groups unnamed: `groups` says which number each name has. */
-  regex: RegExp;
-  groups: readonly [name: string, index: number][];
-  /** Every match contains one of these (empty: no prefilter possible). */
-  anchors: string[];
-  /** Each of these sets is one the pattern's matches all contain a literal of: the screen picks among them. */
-  anchorSets: string[][];
-  captures: string[];
-  /** A PAM failure, or the program's own line that may follow one for the same attempt (counted once). */
-  counts?: 'pam' | 'after-pam' | 'follow-up';
-  /** The capture holding how many attempts the line stands for. */
-  timesFrom?: string;
-  /** The address comes from earlier lines of the same process. */
-  ipFromProcess?: boolean;
-  /** Its address is remembered for later lines of the process (the rule has patterns that take it from there). */
-  remember?: boolean;
-  /** The address is the client the web server wrote outside the message. */
-  ipFromClient?: boolean;
-  /** The captured `path` must look like a probe for the line to count. */
-  check?: 'probe-path';
-  /** The `detail` field when the pattern captures none. */
-  detail?: string;
-}
-
-/** How a rule reads lines: regular expressions, a fail2ban filter, or a category of the web access-log classifier. */
-export type RuleKind = 'regex' | 'fail2ban' | 'web';
-
-export interface CompiledRule {
-  id: string;
-  kind: RuleKind;
-  severity: Severity;
-  title: string;
-  sources: string[];
-  /** Programs whose messages the patterns read (from the message's start); undefined: whole lines. */
-  programs?: string[];
-  patterns: CompiledPattern[];
-  ignore: RuleIgnore;
-  /** The type of every field a match can carry (captures the config does not type are `text`). */
-  fields: Record<string, FieldType>;
-  /** Fields the count is keyed by (threshold and dedupe): a value failing its type rejects the line. */
-  keyFields: string[];
-  /** Fields every match carries when their values are valid: what a response action may use. */
-  captured: string[];
-  threshold: { count: number; within: number; by: string[]; ipv6Prefix: number };
-  dedupe?: { by: string[]; within: number };
-  /** The pack this rule came from, if any. */
-  pack?: string;
-  /** Response actions its incidents offer. */
-  actions: string[];
-  /** A fail2ban filter run as it is. */
-  fail2ban?: Fail2banRuleState;
-  /** The access-log category a web rule counts. */
-  web?: { category: WebCategory };
-}
 
 export interface CompileResult {
   rules: CompiledRule[];

@@ -1,27 +1,16 @@
 // The hot path. A chunk of log is searched as raw bytes for the literals the rules need; only lines containing one
 // are decoded as UTF-8, split into their envelope when a rule asks, and run through the rules.
-import type { CompiledRule, RuleKind } from './compile.js';
 import { matchFail2banRule } from './fail2ban/fail2ban-rule.js';
 import { LineContext } from './line-context.js';
 import { ProcessMemory } from './process-memory.js';
 import { matchRegexRule } from './regex-rule.js';
+import type { CompiledRule, MatchState, RuleKind } from './rule.js';
 import { chooseScreenWords } from './search-window.js';
 import type { RuleVerdict } from './verdict.js';
 import { matchWebRule } from './web/web-rule.js';
 import { countPairs, WordScanner } from './word-scan.js';
 
 export type { RuleVerdict } from './verdict.js';
-
-/** What one source shares across its lines and rules. */
-export interface MatchState {
-  processes: ProcessMemory;
-  now: number;
-  /**
-   * Which patterns the screen let this line through for: pattern p of the rule at `base` may match only when
-   * `marks[base + p] === stamp`. Absent when the source is not screened (every pattern checks its own literals).
-   */
-  screen?: { marks: Uint32Array; stamp: number; base: number };
-}
 
 /** How each kind of rule reads a line: the one place a new rule kind is added. */
 const RULE_KINDS: Record<

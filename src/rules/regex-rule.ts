@@ -2,10 +2,9 @@
 // over the message of the programs they name, from its start, so text inside one message never reads as another
 // program's line and an address captured after attacker text is the one the program wrote last.
 import type { Envelope } from '../envelope/envelope.js';
-import type { CompiledPattern, CompiledRule } from './compile.js';
 import type { LineContext } from './line-context.js';
-import type { MatchState } from './match.js';
 import { type AttemptState, recent } from './process-memory.js';
+import type { CompiledPattern, CompiledRule, MatchState } from './rule.js';
 import { type RuleVerdict, settleMatch } from './verdict.js';
 import { isProbePath } from './web/classify-request.js';
 

@@ -2,8 +2,8 @@
 // dropped unless the count is keyed by it), values the config scopes out ignored. Pure.
 import { BlockList, isIP } from 'node:net';
 import type { FieldType } from '../core/types.js';
-import type { CompiledRule } from './compile.js';
 import { isValidField } from './field-types.js';
+import type { CompiledRule, FieldIgnore, RuleIgnore } from './rule.js';
 
 export type RuleVerdict =
   | {
@@ -19,20 +19,6 @@ export type RuleVerdict =
     }
   | { outcome: 'ignored'; rule: CompiledRule }
   | { outcome: 'rejected'; rule: CompiledRule; field: string; type: FieldType; value: string };
-
-/** A capture's values that make a match ignored: exact values, or addresses and ranges for ip and cidr fields. */
-export interface FieldIgnore {
-  field: string;
-  values: readonly string[];
-  /** Addresses and CIDR ranges, when the field holds addresses. */
-  subnets?: readonly { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[];
-}
-
-export interface RuleIgnore {
-  /** Whole-line patterns. */
-  lines: readonly RegExp[];
-  fields: readonly FieldIgnore[];
-}
 
 export const NO_IGNORE: RuleIgnore = { lines: [], fields: [] };
 

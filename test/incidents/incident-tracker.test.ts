@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Match } from '../../src/core/types.js';
 import { IncidentTracker } from '../../src/incidents/incident-tracker.js';
-import type { CompiledRule } from '../../src/rules/compile.js';
+import type { CompiledRule } from '../../src/rules/rule.js';
 import { NO_IGNORE } from '../../src/rules/verdict.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { useTempDir } from '../helpers/temp-dir.js';

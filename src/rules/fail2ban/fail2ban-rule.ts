@@ -5,7 +5,7 @@ import { BlockList, isIP } from 'node:net';
 import { basename } from 'node:path';
 import type { Fail2banRuleConfig } from '../../config/schema.js';
 import { type ConfigProblem, Fail2banFilterInvalidError } from '../../core/errors.js';
-import type { CompiledRule } from '../compile.js';
+import type { CompiledRule, Fail2banRuleState } from '../rule.js';
 import { NO_IGNORE, type RuleVerdict } from '../verdict.js';
 import {
   type CompiledFail2banFilter,
@@ -14,14 +14,6 @@ import {
   FilterMemory,
 } from './fail2ban-filter.js';
 import { readFail2banFilter } from './read-filter.js';
-
-export interface Fail2banRuleState {
-  compiled: CompiledFail2banFilter;
-  /** Failures of one connection seen over several lines (fail2ban's mlfid cache). */
-  memory: FilterMemory;
-  ignoreIp?: BlockList;
-  mode?: string;
-}
 
 /** The rule id a fail2ban entry gets without an id: the filter's name (sshd for …/filter.d/sshd.conf). */
 export const fail2banRuleId = (entry: Fail2banRuleConfig) =>

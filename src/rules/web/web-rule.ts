@@ -1,10 +1,9 @@
 // A web rule is one category of the access-log classifier with its own threshold. The address is the client the
 // server wrote first on the line, never anything inside the request or its headers.
 import type { FieldType } from '../../core/types.js';
-import type { CompiledRule } from '../compile.js';
 import type { LineContext } from '../line-context.js';
-import type { MatchState } from '../match.js';
 import { matchRegexRule } from '../regex-rule.js';
+import type { CompiledRule, MatchState } from '../rule.js';
 import { type RuleVerdict, settleMatch } from '../verdict.js';
 import { classifyRequest, type RequestFindings } from './classify-request.js';
 
