@@ -6,12 +6,7 @@ import { type ActionClick, createResponder } from './actions/responder.js';
 import { allowedEnv, type CommandResult, type RunCommandOptions, runCommand } from './actions/run-command.js';
 import type { LoadedConfig } from './config/load.js';
 import type { SourceConfig } from './config/schema.js';
-import {
-  describeSystemError,
-  type JournalFailedError,
-  SourceUnreadableError,
-  StoreFailedError,
-} from './core/errors.js';
+import { StoreFailedError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
 import { createEmailDelivery, type MailTransport } from './email/email-delivery.js';
@@ -21,9 +16,9 @@ import type { Metrics } from './metrics/metrics.js';
 import { noMetrics } from './metrics/metrics.js';
 import { createSourceMatchers, matchChunk } from './rules/match.js';
 import type { SlackDelivery } from './slack/slack-delivery.js';
-import { createFileSource, type RunningSource, type SourceStatus } from './sources/file-source.js';
-import { createJournaldSource } from './sources/journald-source.js';
 import { countLines } from './sources/line-splitter.js';
+import { sourceKindOf } from './sources/registry.js';
+import type { RunningSource, SourceDeps, SourceKind, SourceStatus } from './sources/source.js';
 import type { CommitOptions, Decision, SqliteStore } from './store/sqlite-store.js';
 
 export interface LogwardenDeps {
@@ -94,6 +89,24 @@ export interface Logwarden {
   readonly counts: ReadonlyMap<string, RuleCounts>;
   /** Each source's state, by id (for /readyz and /metrics). */
   sourceStatus(): ReadonlyMap<string, SourceStatus>;
+}
+
+// A source whose kind's code loads when it starts (so that commands which never start one never load it).
+function startLater(kind: SourceKind, config: { id: string; type: string }, deps: SourceDeps): RunningSource {
+  let running: RunningSource | undefined;
+  let stopped = false;
+  return {
+    async start() {
+      running = await kind.create(config, deps);
+      if (!stopped) await running.start();
+    },
+    async stop() {
+      stopped = true;
+      await running?.stop();
+    },
+    syncNow: () => running?.syncNow(),
+    status: () => running?.status() ?? { ready: false, problem: 'not started' },
+  };
 }
 
 // Attackers can write lines that trip a warning by the thousand: each kind is logged at most once a minute, with the
@@ -294,30 +307,19 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   };
 
   function createSource(source: SourceConfig): RunningSource {
-    const logger = deps.logger.child({ component: 'source' });
-    if (source.type === 'journald') {
-      return createJournaldSource(source, {
-        readCursor: () => store.readCursor(source.id),
-        onChunk: processChunk,
-        onProblem: (error: JournalFailedError) => logger.error({ source: source.id, err: error }, error.message),
-        onRecovered: () => logger.info({ source: source.id }, 'journal is readable again'),
-        // journalctl gets what commands get: no Slack token, no SMTP password.
-        env: allowedEnv(deps.env, config.commands.env),
-        clock,
-      });
-    }
-    return createFileSource(source, config.tail, {
+    return startLater(sourceKindOf(source.type), source, {
       clock,
-      readOffset: (dev, ino) => store.readOffset(dev, ino)?.offset,
-      readOffsetsForPath: (path) => store.readOffsetsForPath(path),
+      logger: deps.logger.child({ component: 'source' }),
+      // journalctl gets what commands get: no Slack token, no SMTP password.
+      env: allowedEnv(deps.env, config.commands.env),
       onChunk: processChunk,
-      onFileDone: (_path, dev, ino) => store.forgetOffset(dev, ino),
-      onProblem: (path, error) => {
-        const problem = new SourceUnreadableError(source.id, path, describeSystemError(error), { cause: error });
-        logger.warn({ source: source.id, path, code: problem.code }, problem.message);
+      positions: {
+        readOffset: (dev, ino) => store.readOffset(dev, ino)?.offset,
+        readOffsetsForPath: (path) => store.readOffsetsForPath(path),
+        forgetOffset: (dev, ino) => store.forgetOffset(dev, ino),
+        readCursor: (id) => store.readCursor(id),
       },
-      onRecovered: (path) => logger.info({ source: source.id, path }, 'source file is readable again'),
-      onNotice: (message, details) => logger.info({ source: source.id, ...details }, message),
+      tail: config.tail,
     });
   }
 

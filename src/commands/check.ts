@@ -1,78 +1,25 @@
 // `logwarden check`: the config's problems (or a summary of what it will watch), plus what only the running
 // machine can tell — are the files there and readable, is journalctl on PATH — as warnings.
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import picomatch from 'picomatch';
 import { formatDuration } from '../config/duration.js';
 import { readSmtpEnv } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { EscalationConfig, Person, SourceConfig } from '../config/schema.js';
-import { type ConfigProblem, describeSystemError, formatProblemLocation } from '../core/errors.js';
+import { type ConfigProblem, formatProblemLocation } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
-import { notAFile } from '../sources/open-log-file.js';
+import { sourceKindOf } from '../sources/registry.js';
 
 /**
- * Sources whose path is there but is no regular file (a FIFO, a device, a directory): errors, as logwarden would
- * never read them (`run` says so once and looks again, in case the path becomes a file).
+ * What makes sources unusable on this machine (a file source's path that is a FIFO, a device, a directory): errors,
+ * as logwarden would never read them.
  */
 export function sourcesNotFiles(sources: readonly SourceConfig[]): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  sources.forEach((s, i) => {
-    if (s.type !== 'file' || picomatch.scan(s.path).isGlob) return;
-    let what: string | undefined;
-    try {
-      what = notAFile(statSync(s.path));
-    } catch {
-      return;
-    }
-    if (!what) return;
-    const fix =
-      what === 'a directory'
-        ? `to read the files in it, write a glob such as ${join(s.path, '*.log')}`
-        : 'point it at the log file itself (for the systemd journal, use type: journald)';
-    problems.push({
-      path: `sources[${i}].path`,
-      message: `${s.path} is ${what}: logwarden reads regular files only; ${fix}`,
-    });
-  });
-  return problems;
+  return sources.flatMap((s, i) => sourceKindOf(s.type).refuse?.(s, `sources[${i}]`) ?? []);
 }
 
 /** What the machine says about each source, as warning texts. */
 export function checkSourcesOnHost(sources: readonly SourceConfig[], env: NodeJS.ProcessEnv): string[] {
-  const warnings: string[] = [];
-  for (const s of sources) {
-    if (s.type === 'journald') {
-      const found =
-        s.journalctl.includes('/') ||
-        (env.PATH ?? '').split(delimiter).some((dir) => {
-          try {
-            accessSync(join(dir, s.journalctl), constants.X_OK);
-            return true;
-          } catch {
-            return false;
-          }
-        });
-      if (!found) warnings.push(`source ${s.id}: ${s.journalctl} is not on PATH; install systemd or set journalctl:`);
-      continue;
-    }
-    const scan = picomatch.scan(s.path);
-    if (scan.isGlob) {
-      try {
-        readdirSync(scan.base || '.');
-      } catch (error) {
-        warnings.push(`source ${s.id}: cannot list ${scan.base}: ${describeSystemError(error)}; logwarden will retry`);
-      }
-      continue;
-    }
-    try {
-      accessSync(s.path, constants.R_OK);
-    } catch (error) {
-      warnings.push(`source ${s.id}: ${s.path}: ${describeSystemError(error)}; logwarden will wait for it and retry`);
-    }
-  }
-  return warnings;
+  return sources.flatMap((s) => sourceKindOf(s.type).checkOnHost(s, env));
 }
 
 /** Escalation needs a mail server from the environment; `run` refuses to start without one. */
@@ -113,11 +60,7 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
     `${loaded.file} is valid: ${config.sources.length} ${config.sources.length === 1 ? 'source' : 'sources'}, ${rules.length} ${rules.length === 1 ? 'rule' : 'rules'}${packs.length ? ` (packs: ${packs.join(', ')})` : ''}.`,
     '',
     'sources:',
-    ...config.sources.map((s) =>
-      s.type === 'journald'
-        ? `  ${s.id}  journald ${[...(s.unit ?? []).map((u) => `unit=${u}`), ...s.matches].join(' ') || '(all entries)'} (from ${s.from})`
-        : `  ${s.id}  ${s.path} (from ${s.from})`,
-    ),
+    ...config.sources.map((s) => `  ${s.id}  ${sourceKindOf(s.type).describe(s)}`),
     'rules:',
     ...rules.map((r) => {
       const t = r.threshold;

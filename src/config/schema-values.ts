@@ -36,3 +36,35 @@ export const byteSize = z
       .transform((text) => Number(/^\d+/.exec(text)![0]) * UNITS[/[A-Za-z]+$/.exec(text)![0]]!),
   ])
   .meta({ description: 'A number of bytes, or a size such as 64KiB, 512MiB or 2GiB.' });
+
+// What every kind of source has.
+export const sourceFrom = z
+  .enum(['end', 'start'], { message: 'must be end or start' })
+  .default('end')
+  .meta({ description: 'Where to begin a source seen for the first time at start-up.' });
+
+export const maxLineBytes = z
+  .number()
+  .int()
+  .min(256)
+  .max(16 * 1024 * 1024)
+  .default(64 * 1024)
+  .meta({ description: 'Longer lines are cut to this many bytes and flagged.' });
+
+export const sourceTimezone = z
+  .string()
+  .refine((zone) => isTimeZone(zone), { message: 'is not a time zone. Write an IANA name like Europe/Berlin or UTC' })
+  .optional()
+  .meta({
+    description:
+      "The zone of the source's stamps that name none (syslog's `Nov 23 10:15:01`), when it is not this host's: an IANA name like Europe/Berlin.",
+  });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

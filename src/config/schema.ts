@@ -4,64 +4,12 @@ import { isIP } from 'node:net';
 // The namespace import lets the bundler leave out what is not used (zod's 40-odd locales).
 import * as z from 'zod';
 import { PRESET_NAMES } from '../actions/presets.js';
+import { SOURCE_SCHEMAS } from '../sources/registry.js';
 import { customRule, fail2banRule, packRule } from './rule-schema.js';
-import { byteSize, duration, id, oneOrMany, severity } from './schema-values.js';
+import { byteSize, duration, id, severity } from './schema-values.js';
 
-const from = z
-  .enum(['end', 'start'], { message: 'must be end or start' })
-  .default('end')
-  .meta({ description: 'Where to begin a source seen for the first time at start-up.' });
-
-const maxLineBytes = z
-  .number()
-  .int()
-  .min(256)
-  .max(16 * 1024 * 1024)
-  .default(64 * 1024)
-  .meta({ description: 'Longer lines are cut to this many bytes and flagged.' });
-
-const timezone = z
-  .string()
-  .refine((zone) => isTimeZone(zone), { message: 'is not a time zone. Write an IANA name like Europe/Berlin or UTC' })
-  .optional()
-  .meta({
-    description:
-      "The zone of the source's stamps that name none (syslog's `Nov 23 10:15:01`), when it is not this host's: an IANA name like Europe/Berlin.",
-  });
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const fileSource = z.strictObject({
-  id,
-  type: z.literal('file').default('file'),
-  path: z.string().min(1).meta({ description: 'A file path or a glob like /var/log/nginx/*.log.' }),
-  from,
-  maxLineBytes,
-  timezone,
-});
-
-const journaldSource = z.strictObject({
-  id,
-  type: z.literal('journald'),
-  unit: oneOrMany(z.string().min(1)).optional().meta({ description: 'systemd units to follow, e.g. ssh.service.' }),
-  matches: z
-    .array(z.string().regex(/^[A-Z0-9_]+=.*$/, { message: 'must be a journal match like SYSLOG_IDENTIFIER=sshd' }))
-    .default([])
-    .meta({ description: 'journalctl match expressions, e.g. SYSLOG_IDENTIFIER=sshd.' }),
-  from,
-  journalctl: z.string().min(1).default('journalctl').meta({ description: 'The journalctl executable.' }),
-  maxLineBytes,
-  timezone,
-});
-
-const source = z.union([fileSource, journaldSource]);
+// Each kind of source brings its schema (sources/registry.ts); `type:` tells them apart, a file when it is left out.
+const source = z.union(SOURCE_SCHEMAS);
 
 const argv = z
   .array(z.string())
@@ -394,8 +342,8 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 export type SourceConfig = Config['sources'][number];
-export type FileSourceConfig = Extract<SourceConfig, { type: 'file' }>;
-export type JournaldSourceConfig = Extract<SourceConfig, { type: 'journald' }>;
+export type { FileSourceConfig } from '../sources/file/schema.js';
+export type { JournaldSourceConfig } from '../sources/journald/schema.js';
 export type RuleEntry = Config['rules'][number];
 export type CustomRuleConfig = Extract<RuleEntry, { pattern: unknown }>;
 export type PackRuleConfig = Extract<RuleEntry, { use: unknown }>;

@@ -3,7 +3,7 @@
 // (event-loop lag, memory) from prom-client's default collectors. One registry per process, never the global one.
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Severity } from '../core/types.js';
-import type { SourceStatus } from '../sources/file-source.js';
+import type { SourceStatus } from '../sources/source.js';
 import type { Metrics } from './metrics.js';
 
 /** What the registry reads at each scrape. */

@@ -3,10 +3,10 @@
 // packs match files and the journal alike.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { JournaldSourceConfig } from '../config/schema.js';
-import { JournalFailedError } from '../core/errors.js';
-import type { Clock, LineChunk } from '../core/types.js';
-import type { RunningSource } from './file-source.js';
+import { JournalFailedError } from '../../core/errors.js';
+import type { Clock, LineChunk } from '../../core/types.js';
+import type { RunningSource } from '../source.js';
+import type { JournaldSourceConfig } from './schema.js';
 
 export interface JournaldDeps {
   readCursor(): string | undefined;

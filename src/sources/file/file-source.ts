@@ -4,33 +4,13 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type FSWatcher, watch as watchPaths } from 'chokidar';
 import picomatch from 'picomatch';
-import type { FileSourceConfig } from '../config/schema.js';
+import type { RunningSource } from '../source.js';
 import { FileTail, OpenFiles, type TailDeps } from './file-tail.js';
+import type { FileSourceConfig } from './schema.js';
 
 export interface FileSourceOptions {
   pollInterval: number;
   rotateQuiet: number;
-}
-
-export interface RunningSource {
-  /** Resolves once the files present at start-up are being followed. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Reads everything new now (tests and shutdown use it). */
-  syncNow(): void;
-  /** How the source is doing, for /readyz and /metrics. */
-  status(): SourceStatus;
-}
-
-export interface SourceStatus {
-  /** Reading: its file open (for a glob, its folder watched), or journalctl running. */
-  ready: boolean;
-  /** Why not, when not. */
-  problem?: string;
-  /** Files: bytes written and not read yet, per file. */
-  files?: { path: string; lagBytes: number }[];
-  /** journald: how far behind its time stamp the last entry was read, in seconds. */
-  lagSeconds?: number;
 }
 
 export function createFileSource(config: FileSourceConfig, options: FileSourceOptions, deps: TailDeps): RunningSource {

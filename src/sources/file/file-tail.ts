@@ -4,8 +4,8 @@
 // file is drained to its end; offsets count only complete lines and are keyed by device + inode.
 import { closeSync, type FSWatcher, fstatSync, lstatSync, readdirSync, readSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Clock, LineChunk } from '../core/types.js';
-import { LineSplitter } from './line-splitter.js';
+import type { Clock, LineChunk } from '../../core/types.js';
+import { LineSplitter } from '../line-splitter.js';
 import { LogFileRefusedError, notAFile, openLogFile } from './open-log-file.js';
 
 const READ_BLOCK = 1 << 20;

@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { LineChunk } from '../../src/core/types.js';
-import { createFileSource } from '../../src/sources/file-source.js';
-import { FIXTURE_BIN } from '../helpers/fixtures.js';
-import { useTempDir } from '../helpers/temp-dir.js';
+import type { LineChunk } from '../../../src/core/types.js';
+import { createFileSource } from '../../../src/sources/file/file-source.js';
+import { FIXTURE_BIN } from '../../helpers/fixtures.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 const tempDir = useTempDir();

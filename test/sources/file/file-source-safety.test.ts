@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileSourceConfig } from '../../src/config/schema.js';
-import { createFileSource } from '../../src/sources/file-source.js';
-import { useTempDir } from '../helpers/temp-dir.js';
+import type { FileSourceConfig } from '../../../src/config/schema.js';
+import { createFileSource } from '../../../src/sources/file/file-source.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
 

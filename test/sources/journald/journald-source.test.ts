@@ -1,13 +1,13 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import type { IncidentEvent } from '../../src/core/types.js';
-import { createLogwarden, type Logwarden } from '../../src/main.js';
-import { renderJournalLine } from '../../src/sources/journald-source.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { FIXTURE_BIN, silentLogger } from '../helpers/fixtures.js';
-import { useTempDir } from '../helpers/temp-dir.js';
+import { parseConfig } from '../../../src/config/load.js';
+import type { IncidentEvent } from '../../../src/core/types.js';
+import { createLogwarden, type Logwarden } from '../../../src/main.js';
+import { renderJournalLine } from '../../../src/sources/journald/journald-source.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
+import { FIXTURE_BIN, silentLogger } from '../../helpers/fixtures.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
 const running: { app: Logwarden; store: SqliteStore }[] = [];

@@ -1,0 +1,39 @@
+// The journald source kind: `journalctl --follow --output=json` as a child process (journald-source.ts, loaded only
+// when one runs), resumed from the committed cursor.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { JournalFailedError } from '../../core/errors.js';
+import { defineSourceKind, type RunningSource } from '../source.js';
+import { journaldSourceSchema } from './schema.js';
+
+export const journaldSourceKind = defineSourceKind({
+  type: 'journald',
+  schema: journaldSourceSchema,
+  describe: (s) =>
+    `journald ${[...(s.unit ?? []).map((u) => `unit=${u}`), ...s.matches].join(' ') || '(all entries)'} (from ${s.from})`,
+  checkOnHost(s, env) {
+    const found =
+      s.journalctl.includes('/') ||
+      (env.PATH ?? '').split(delimiter).some((dir) => {
+        try {
+          accessSync(join(dir, s.journalctl), constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    return found ? [] : [`source ${s.id}: ${s.journalctl} is not on PATH; install systemd or set journalctl:`];
+  },
+  async create(s, deps): Promise<RunningSource> {
+    const { createJournaldSource } = await import('./journald-source.js');
+    const { logger } = deps;
+    return createJournaldSource(s, {
+      readCursor: () => deps.positions.readCursor(s.id),
+      onChunk: deps.onChunk,
+      onProblem: (error: JournalFailedError) => logger.error({ source: s.id, err: error }, error.message),
+      onRecovered: () => logger.info({ source: s.id }, 'journal is readable again'),
+      env: deps.env,
+      clock: deps.clock,
+    });
+  },
+});

@@ -1,0 +1,20 @@
+// The kinds of source, the only list of them: a new kind is a folder (its schema and hooks, source.ts) and a line here.
+import { fileSourceKind } from './file/kind.js';
+import { journaldSourceKind } from './journald/kind.js';
+import type { SourceKind } from './source.js';
+
+export const SOURCE_KINDS = [fileSourceKind, journaldSourceKind] as const;
+
+/** The kinds' config schemas, in order (the first takes entries without `type:`), for the config's union. */
+export const SOURCE_SCHEMAS = SOURCE_KINDS.map((kind) => kind.schema) as unknown as SchemasOf<typeof SOURCE_KINDS>;
+
+type SchemasOf<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: T[K] extends { schema: infer S } ? S : never;
+};
+
+/** The kind of a source entry (its `type:`). */
+export function sourceKindOf(type: string): SourceKind {
+  const kind = SOURCE_KINDS.find((k) => k.type === type);
+  if (!kind) throw new Error(`no source kind "${type}"`);
+  return kind as unknown as SourceKind;
+}
