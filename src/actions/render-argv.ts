@@ -1,18 +1,19 @@
 // A containment command is an argv array written in the config, with {field} placeholders filled only from an
 // incident's typed captures, each checked against its type again right before the command runs. A value is always
 // one whole argv element: never split, never joined into a shell string. Pure.
+
+import { fillPlaceholders, placeholdersOf as placeholdersOfText } from '../core/template.js';
 import type { FieldType } from '../core/types.js';
 import { FIELD_TYPE_HELP, isValidField } from '../rules/field-types.js';
 
 export type ArgvResult = { ok: true; argv: string[] } | { ok: false; reason: string };
 
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 // Only these types may reach a command; `text` is for reading, never for running.
 export const RUNNABLE_TYPES: ReadonlySet<FieldType> = new Set(['ip', 'cidr', 'user', 'host', 'port', 'int', 'word']);
 
 /** The placeholders a command template uses, to check against a rule's captures when the config is read. */
 export function placeholdersOf(template: readonly string[]): string[] {
-  return [...new Set(template.flatMap((arg) => [...arg.matchAll(PLACEHOLDER)].map((m) => m[1]!)))];
+  return [...new Set(template.flatMap((arg) => placeholdersOfText(arg)))];
 }
 
 export function renderArgv(
@@ -31,6 +32,6 @@ export function renderArgv(
       return { ok: false, reason: `${name} is not ${FIELD_TYPE_HELP[type]}, so the command was not run` };
     }
   }
-  const argv = template.map((arg) => arg.replace(PLACEHOLDER, (_, name: string) => fields[name]!));
+  const argv = template.map((arg) => fillPlaceholders(arg, (name) => fields[name]));
   return { ok: true, argv };
 }

@@ -1,6 +1,7 @@
 // The escalation mail, as text and HTML: the incident, its samples, who did what so far, and the Slack permalink.
 // Log text is attacker-controlled: the subject is one line without control characters (no header can be injected),
 // and the HTML escapes everything. Pure.
+import { cut, stripControls, stripControlsKeepingLines } from '../core/text.js';
 import type { ActionRun, Incident, IncidentDecisions } from '../core/types.js';
 
 export interface EscalationMail {
@@ -18,23 +19,12 @@ export interface EscalationMailInput {
   labelOf(actionId: string): string;
 }
 
-// C0, DEL, C1, line and paragraph separators, bidi overrides: none belongs in a header or a mail line.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is removed.
-const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** One header-safe line: newlines become spaces, other controls go, cut to max characters. */
+/** One header-safe line: newlines become spaces, controls go (core/text.ts's policy), cut to max characters. */
 export function toHeaderLine(text: string, max = 200): string {
-  const line = text
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(CONTROLS, '')
-    .trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return cut(stripControls(text.replace(/[\r\n\t\u2028\u2029]+/g, ' ')).trim(), max);
 }
 
-const bodyLine = (text: string, max = 2000) => {
-  const line = text.replace(/\r/g, '').replace(CONTROLS, '');
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-};
+const bodyLine = (text: string, max = 2000) => cut(stripControlsKeepingLines(text), max);
 
 export function escapeHtml(text: string): string {
   return text

@@ -5,6 +5,7 @@
 // text has a byte budget, so an attacker writing ten million distinct addresses costs a fixed amount of memory.
 
 import { GenerationalMap } from '../core/generational-map.js';
+import { fillPlaceholders } from '../core/template.js';
 import type { Incident, IncidentEvent, Match } from '../core/types.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
@@ -54,7 +55,7 @@ export function keyHashOf(values: readonly string[]): string {
 
 /** A title with its {field} placeholders filled; a field the match lacks shows as "?". */
 export function renderTitle(template: string, fields: Record<string, string>): string {
-  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => fields[name] ?? '?');
+  return fillPlaceholders(template, (name) => fields[name] ?? '?');
 }
 
 export const DEFAULT_MAX_PENDING_KEYS = 50_000;

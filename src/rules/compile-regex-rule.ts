@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import type { IgnoreConfig } from '../config/schema.js';
 import type { ConfigProblem } from '../core/errors.js';
+import { placeholdersOf } from '../core/template.js';
 import type { FieldType, Severity } from '../core/types.js';
 import { webServerOf } from '../envelope/web-server-logs.js';
 import { FIELD_TYPE_HELP } from './field-types.js';
@@ -39,8 +40,6 @@ export interface RegexRuleSpec {
   title?: string;
   actions: string[];
 }
-
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export function compileRegexRule(
   spec: RegexRuleSpec,
@@ -235,7 +234,7 @@ function checkFieldNames(spec: RegexRuleSpec, patterns: CompiledPattern[], probl
   requireEverywhere(spec.threshold.by, (i) => `${path}.threshold.by[${i}]`, 'threshold field');
   if (spec.dedupe) requireEverywhere(spec.dedupe.by, (i) => `${path}.dedupe.by[${i}]`, 'dedupe field');
   if (spec.title) {
-    const names = [...spec.title.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+    const names = placeholdersOf(spec.title);
     requireEverywhere(names, () => `${path}.title`, 'title placeholder');
   }
 }

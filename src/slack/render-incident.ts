@@ -2,9 +2,11 @@
 // updating the message is rendering it again. Pure.
 import type { ResolvedAction } from '../actions/action-catalog.js';
 import { fingerprintOf, pickValues } from '../actions/confirmed-values.js';
+import { fillPlaceholders } from '../core/template.js';
+import { cut } from '../core/text.js';
 import type { ActionRun, Incident, IncidentDecisions, Severity } from '../core/types.js';
 import { parseLogHost } from '../rules/log-timestamp.js';
-import { cut, escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
+import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
 
 /** Namespaced action ids, parsed back by the listeners. */
 export const INCIDENT_ACTIONS = {
@@ -278,7 +280,7 @@ function changedSince(run: ActionRun | undefined, incident: Incident): boolean {
 
 // Confirm dialogs are plain text: captures are shown as they are (typed values), with nothing to interpret.
 function fillConfirm(template: string, fields: Readonly<Record<string, string>>): string {
-  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => fields[name] ?? whole);
+  return fillPlaceholders(template, (name) => fields[name]);
 }
 
 export const showArgv = (argv: readonly string[]) => escapeInlineCode(argv.join(' '), 300);

@@ -86,4 +86,10 @@ describe('toHeaderLine and escapeHtml', () => {
       '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;',
     );
   });
+
+  it('drops what hides or reorders text, as Slack messages do (one policy, core/text.ts)', () => {
+    const hidden = 'ad\u200bmin \u202eelif\u202c \u00adroot\u{e0041}\u{e0042} \u001b[31mred\u001b[0m \u061c\ufeffok';
+    expect(toHeaderLine(hidden)).toBe('admin elif root red ok');
+    expect(render({ sample: [hidden] }).text).toContain('admin elif root red ok');
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { cut, stripControls } from '../../src/core/text.js';
 import type { Incident } from '../../src/core/types.js';
-import { cut, escapeCodeBlock, escapeMrkdwn, escapePlainText, stripControls } from '../../src/slack/escape.js';
+import { escapeCodeBlock, escapeMrkdwn, escapePlainText } from '../../src/slack/escape.js';
 import { renderIncidentMessage } from '../../src/slack/render-incident.js';
 import { HOSTILE } from '../helpers/hostile-text.js';
 
