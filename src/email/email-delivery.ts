@@ -2,6 +2,7 @@
 // it tells the latest; a refused mail is retried with backoff, and when the last retry fails — or the server says
 // the credentials are wrong — the incident's thread is told. Every mail, sent or failed, is an audit row.
 
+import { doublingBackoff } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -44,7 +45,8 @@ export interface EmailDeliveryDeps {
   onNote(): void;
 }
 
-const defaultBackoff = (attempt: number) => Math.min(600_000, 5000 * 2 ** Math.min(attempt - 1, 7));
+// A mail server: 5 s, doubling, at most 10 min.
+const defaultBackoff = doublingBackoff(5000, 600_000);
 
 // 535: authentication failed; 5xx answers to a message are permanent; EAUTH: nodemailer's own auth failure.
 function isPermanent(error: { code?: string; responseCode?: number }): boolean {

@@ -9,7 +9,7 @@ import { type SearchResult, validateSearch } from '../queries/search-logs.js';
 import type { SilenceRow } from '../store/sqlite-store.js';
 import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
 import { LOGS_HELP, type LogsQuery } from './logs-query.js';
-import type { SlackMessage } from './render-incident.js';
+import { type SlackMessage, slackDate } from './render-incident.js';
 
 export interface LogsContext {
   /** Who asks: queries are limited per person. */
@@ -29,8 +29,7 @@ export interface LogsContext {
   now: number;
 }
 
-const slackTime = (ms: number) =>
-  `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
+const slackTime = (ms: number) => slackDate(ms, { seconds: false });
 
 // Names and addresses come from the config, not from logs; escaped all the same.
 function personLine(p: Person): string {

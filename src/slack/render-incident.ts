@@ -47,10 +47,9 @@ const SEVERITY_LABEL: Record<Severity, string> = {
 // Slack's limits: header text 150, section text 3000, a field 2000, at most 10 fields, button text 75.
 const LIMITS = { header: 150, field: 2000, fields: 10, section: 3000, fallback: 3000 } as const;
 
-export const slackDate = (ms: number) => {
-  const seconds = Math.floor(ms / 1000);
-  return `<!date^${seconds}^{date_short_pretty} {time_secs}|${new Date(ms).toISOString()}>`;
-};
+/** A time Slack shows in each reader's own zone (with seconds unless told not to); the ISO form where it cannot. */
+export const slackDate = (ms: number, options: { seconds?: boolean } = {}) =>
+  `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} ${options.seconds === false ? '{time}' : '{time_secs}'}|${new Date(ms).toISOString()}>`;
 
 function statusLine(incident: Incident, view: IncidentDecisions): string {
   if (view.resolvedBy) {

@@ -3,6 +3,7 @@
 // incident per updateInterval, and nothing is lost while Slack is down: jobs wait in SQLite, are retried with
 // backoff on network errors and 5xx, and wait as long as a 429's Retry-After says.
 import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
+import { doublingBackoff } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import type { Clock, Incident } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -39,7 +40,8 @@ export type SlackDelivery = OutboxWorker;
 // will not fix itself.
 const RETRYABLE = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
-const defaultBackoff = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 9));
+// Slack: 1 s, doubling, at most 5 min.
+const defaultBackoff = doublingBackoff(1000, 300_000);
 
 export function createSlackDelivery(
   deps: { store: SqliteStore; client: SlackChatClient; clock: Clock; logger: Logger; metrics?: Metrics },
