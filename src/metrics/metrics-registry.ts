@@ -142,7 +142,8 @@ export function createMetricsRegistry(): MetricsRegistry {
     registers,
     collect() {
       this.reset();
-      const now = probes?.clock() ?? Date.now();
+      if (!probes) return;
+      const now = probes.clock();
       for (const { channel, oldestAt } of outbox()) {
         this.set({ channel }, oldestAt === undefined ? 0 : Math.max(0, (now - oldestAt) / 1000));
       }

@@ -14,8 +14,8 @@ export interface JournaldDeps {
   onProblem(error: JournalFailedError): void;
   onRecovered(): void;
   env: NodeJS.ProcessEnv;
-  /** For the read lag of /metrics (default Date.now). */
-  clock?: Clock;
+  /** For the read lag of /metrics. */
+  clock: Clock;
 }
 
 const RESTART_DELAYS = [250, 1000, 5000, 15_000, 60_000];
@@ -108,7 +108,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
       }
       failures = 0;
       const stamp = Number(entry.__REALTIME_TIMESTAMP);
-      if (Number.isFinite(stamp)) lagSeconds = Math.max(0, ((deps.clock ?? Date.now)() * 1000 - stamp) / 1e6);
+      if (Number.isFinite(stamp)) lagSeconds = Math.max(0, (deps.clock() * 1000 - stamp) / 1e6);
       const line = renderJournalLine(entry);
       if (entry.__CURSOR) cursor = entry.__CURSOR;
       if (line !== undefined)
