@@ -5,11 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ReplayProgress } from './commands/replay.js';
+import { defaultReplayJobs } from './commands/replay-threads.js';
 import type { LoadedConfig } from './config/load.js';
 import { ConfigInvalidError, ErrorCode, LogwardenError } from './core/errors.js';
-import { formatCount } from './core/format-count.js';
-import { createLogger, LOG_LEVELS } from './core/logger.js';
-import { packageFile } from './core/package-files.js';
+import { createLogger, logLevelOf } from './core/logger.js';
+import { packageVersion } from './core/package-files.js';
 
 // The config reader pulls in zod, the YAML parser and the rule compiler: only the commands that read a config load it.
 async function readConfig(file: string): Promise<LoadedConfig> {
@@ -17,21 +17,8 @@ async function readConfig(file: string): Promise<LoadedConfig> {
   return read(file);
 }
 
-/** LOG_LEVEL, when it names a level; else the command's default (pino would throw on a misspelt one). */
-function logLevel(fallback: string): string {
-  const wanted = process.env.LOG_LEVEL;
-  if (!wanted) return fallback;
-  if ((LOG_LEVELS as readonly string[]).includes(wanted)) return wanted;
-  process.stderr.write(
-    `logwarden: LOG_LEVEL=${wanted} is not a level (${LOG_LEVELS.join(', ')}); using ${fallback}.\n`,
-  );
-  return fallback;
-}
-
-/** The version package.json gives (the one place it is written). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
-}
+const logLevel = (fallback: string) =>
+  logLevelOf(process.env.LOG_LEVEL, fallback, (text) => process.stderr.write(`logwarden: ${text}\n`));
 
 const EXIT_CONFIG = 2;
 const EXIT_FAILURE = 1;
@@ -134,13 +121,6 @@ const program = new Command('logwarden')
   .description('Tails logs, matches rules and keeps incidents; puts a human in the loop.')
   .version(packageVersion())
   .showHelpAfterError('(add --help for usage)');
-
-// On two cores a second thread is slower (measured: 0.88 s against 0.79 s for the bench's million lines): both threads
-// warm up at once and their compiles share the cores with the matching.
-function defaultReplayJobs(): number {
-  const cores = availableParallelism();
-  return cores > 2 ? Math.min(4, cores) : 1;
-}
 
 program
   .command('run')
@@ -256,7 +236,7 @@ program
     '-j, --jobs <n>',
     'threads for large files (--json uses one)',
     (v) => Number.parseInt(v, 10),
-    defaultReplayJobs(),
+    defaultReplayJobs(availableParallelism()),
   )
   .option(
     '--fail2ban-filter <path>',
@@ -286,7 +266,7 @@ program
       );
       process.exit(EXIT_CONFIG);
     }
-    const { renderReplayReport, replayFiles } = await import('./commands/replay.js');
+    const { renderReplayReport, renderProgress, replayFiles } = await import('./commands/replay.js');
     const maxLineBytes = Math.max(...loaded.config.sources.map((s) => s.maxLineBytes));
     const report = await replayFiles(files, {
       rules,
@@ -296,17 +276,7 @@ program
       ...(threads ? { threads } : {}),
       write: (text) => process.stdout.write(text),
       // A progress line for people watching a terminal; never in pipes or files.
-      ...(process.stderr.isTTY
-        ? {
-            onProgress: (p: ReplayProgress) => {
-              const share = p.fileSize ? ` ${Math.floor((100 * p.fileBytes) / p.fileSize)}%` : '';
-              const rate = formatCount(p.lines / p.seconds);
-              process.stderr.write(
-                `\r\x1b[Kreplaying ${p.file}${share}: ${formatCount(p.lines)} lines, ${rate} lines/s`,
-              );
-            },
-          }
-        : {}),
+      ...(process.stderr.isTTY ? { onProgress: (p: ReplayProgress) => process.stderr.write(renderProgress(p)) } : {}),
     });
     await threads?.close();
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');

@@ -133,6 +133,12 @@ async function replayWith(
   return { files: files.length, lines, bytes, seconds: (performance.now() - started) / 1000, counts };
 }
 
+/** The progress line a terminal shows (it overwrites itself). */
+export function renderProgress(p: ReplayProgress): string {
+  const share = p.fileSize ? ` ${Math.floor((100 * p.fileBytes) / p.fileSize)}%` : '';
+  return `\r\x1b[Kreplaying ${p.file}${share}: ${formatCount(p.lines)} lines, ${formatCount(p.lines / p.seconds)} lines/s`;
+}
+
 export function renderReplayReport(report: ReplayReport): string {
   const n = formatCount;
   const rate = report.seconds > 0 ? Math.round(report.lines / report.seconds) : 0;

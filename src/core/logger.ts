@@ -12,6 +12,14 @@ export interface Logger {
 /** The levels LOG_LEVEL may name. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** The level asked for (LOG_LEVEL), when it names one; else the command's default, said (pino throws on a typo). */
+export function logLevelOf(wanted: string | undefined, fallback: string, say: (text: string) => void): string {
+  if (!wanted) return fallback;
+  if ((LOG_LEVELS as readonly string[]).includes(wanted)) return wanted;
+  say(`LOG_LEVEL=${wanted} is not a level (${LOG_LEVELS.join(', ')}); using ${fallback}.`);
+  return fallback;
+}
+
 /** The process's logger: pino, one JSON object per line on stderr, written before the call returns. */
 export interface ProcessLogger extends Logger {
   fatal(details: Record<string, unknown>, message: string): void;

@@ -1,6 +1,6 @@
 // Files the package ships beside its code (the demo's web page, the worker threads' entry points), found from
 // wherever the running module sits: src/… under the tests, a bundled chunk in dist/… when installed.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 let root: URL | undefined;
@@ -21,4 +21,9 @@ function packageRoot(): URL {
 /** A file of the package, by its path from the package's root ("web/demo/", "dist/commands/replay-worker.js"). */
 export function packageFile(path: string): URL {
   return new URL(path, packageRoot());
+}
+
+/** The version package.json gives (the one place it is written). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }
