@@ -129,3 +129,9 @@ export const fail2banRule = z
     actions: ruleActions,
   })
   .meta({ description: 'A fail2ban filter run as it is, with jail settings as the threshold.' });
+
+export type CustomRuleConfig = z.output<typeof customRule>;
+export type PackRuleConfig = z.output<typeof packRule>;
+export type Fail2banRuleConfig = z.output<typeof fail2banRule>;
+export type IgnoreConfig = z.output<typeof ignore>;
+export type ThresholdConfig = CustomRuleConfig['threshold'];

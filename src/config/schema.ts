@@ -4,8 +4,8 @@ import { isIP } from 'node:net';
 // The namespace import lets the bundler leave out what is not used (zod's 40-odd locales).
 import * as z from 'zod';
 import { PRESET_NAMES } from '../actions/presets.js';
+import { RULE_ENTRY_SCHEMAS } from '../rules/kinds.js';
 import { SOURCE_SCHEMAS } from '../sources/registry.js';
-import { customRule, fail2banRule, packRule } from './rule-schema.js';
 import { byteSize, duration, id, severity } from './schema-values.js';
 
 // Each kind of source brings its schema (sources/registry.ts); `type:` tells them apart, a file when it is left out.
@@ -158,7 +158,7 @@ export const configSchema = z
       })
       .prefault({}),
     sources: z.array(source).min(1, { message: 'needs at least one source' }),
-    rules: z.array(z.union([packRule, fail2banRule, customRule])).min(1, { message: 'needs at least one rule' }),
+    rules: z.array(z.union(RULE_ENTRY_SCHEMAS)).min(1, { message: 'needs at least one rule' }),
     actions: z.array(action).default([]).meta({ description: 'Response actions rules can offer as buttons.' }),
     commands: z
       .strictObject({
@@ -345,11 +345,13 @@ export type SourceConfig = Config['sources'][number];
 export type { FileSourceConfig } from '../sources/file/schema.js';
 export type { JournaldSourceConfig } from '../sources/journald/schema.js';
 export type RuleEntry = Config['rules'][number];
-export type CustomRuleConfig = Extract<RuleEntry, { pattern: unknown }>;
-export type PackRuleConfig = Extract<RuleEntry, { use: unknown }>;
-export type IgnoreConfig = CustomRuleConfig['ignore'];
-export type Fail2banRuleConfig = Extract<RuleEntry, { fail2ban: unknown }>;
-export type ThresholdConfig = CustomRuleConfig['threshold'];
+export type {
+  CustomRuleConfig,
+  Fail2banRuleConfig,
+  IgnoreConfig,
+  PackRuleConfig,
+  ThresholdConfig,
+} from './rule-schema.js';
 export type ActionConfig = Config['actions'][number];
 export type CommandsConfig = Config['commands'];
 export type ProtectConfig = Config['protect'];

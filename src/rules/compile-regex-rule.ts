@@ -3,7 +3,7 @@
 // rule declares, and its ignore list.
 
 import { isIP } from 'node:net';
-import type { IgnoreConfig } from '../config/schema.js';
+import type { IgnoreConfig } from '../config/rule-schema.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { placeholdersOf } from '../core/template.js';
 import type { FieldType, Severity } from '../core/types.js';

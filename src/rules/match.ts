@@ -1,30 +1,18 @@
 // The hot path. A chunk of log is searched as raw bytes for the literals the rules need; only lines containing one
 // are decoded as UTF-8, split into their envelope when a rule asks, and run through the rules.
-import { matchFail2banRule } from './fail2ban/fail2ban-rule.js';
+import { RULE_MATCHERS } from './kinds.js';
 import { LineContext } from './line-context.js';
 import { ProcessMemory } from './process-memory.js';
-import { matchRegexRule } from './regex-rule.js';
-import type { CompiledRule, MatchState, RuleKind } from './rule.js';
+import type { CompiledRule, MatchState } from './rule.js';
 import { chooseScreenWords } from './search-window.js';
 import type { RuleVerdict } from './verdict.js';
-import { matchWebRule } from './web/web-rule.js';
 import { countPairs, WordScanner } from './word-scan.js';
 
 export type { RuleVerdict } from './verdict.js';
 
-/** How each kind of rule reads a line: the one place a new rule kind is added. */
-const RULE_KINDS: Record<
-  RuleKind,
-  (rule: CompiledRule, line: LineContext, state: MatchState) => RuleVerdict | undefined
-> = {
-  regex: (rule, line, state) => matchRegexRule(rule, line, state),
-  fail2ban: (rule, line, state) => matchFail2banRule(rule, rule.fail2ban!, line.text, state.now),
-  web: (rule, line, state) => matchWebRule(rule, line, state),
-};
-
 /** What one rule says of one line; undefined when it does not match. */
 export function matchRule(rule: CompiledRule, line: LineContext, state: MatchState): RuleVerdict | undefined {
-  return RULE_KINDS[rule.kind](rule, line, state);
+  return RULE_MATCHERS[rule.kind](rule, line, state);
 }
 
 export interface DecodedLine {

@@ -3,7 +3,7 @@
 // honoured. The address is the `ip` field, so block-IP actions work as with any rule.
 import { BlockList, isIP } from 'node:net';
 import { basename } from 'node:path';
-import type { Fail2banRuleConfig } from '../../config/schema.js';
+import type { Fail2banRuleConfig } from '../../config/rule-schema.js';
 import { type ConfigProblem, Fail2banFilterInvalidError } from '../../core/errors.js';
 import type { CompiledRule, Fail2banRuleState } from '../rule.js';
 import { NO_IGNORE, type RuleVerdict } from '../verdict.js';
