@@ -51,39 +51,46 @@ export function createQueryPool(limits: QueryLimits): QueryPool {
       return { kind: 'busy', why: 'your last query is still running; try again when it has answered.' };
     }
     perUser.set(user, (perUser.get(user) ?? 0) + 1);
-    const worker = new Worker(packageFile(WORKER), {
-      workerData: { job },
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-    });
-    running.add(worker);
+    let worker: Worker | undefined;
     try {
+      // Inside the try: a thread that cannot be made (none left) must not keep this person's slot taken.
+      worker = new Worker(packageFile(WORKER), {
+        workerData: { job },
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      });
+      running.add(worker);
+      const started = worker;
       return await new Promise<QueryOutcome<R>>((resolve) => {
         const hardStop = setTimeout(() => {
           resolve({
             kind: 'failed',
             why: `it was stopped after ${formatSeconds(limits.timeBudget + HARD_STOP_GRACE_MS)}`,
           });
-          void worker.terminate();
+          void started.terminate();
         }, limits.timeBudget + HARD_STOP_GRACE_MS);
-        worker.once('message', (result: R) => {
+        started.once('message', (result: R) => {
           clearTimeout(hardStop);
           resolve({ kind: 'done', result });
         });
-        worker.once('error', (error) => {
+        started.once('error', (error) => {
           clearTimeout(hardStop);
           resolve({ kind: 'failed', why: `it failed: ${error.message}` });
         });
-        worker.once('exit', () => {
+        started.once('exit', () => {
           clearTimeout(hardStop);
           resolve({ kind: 'failed', why: 'it was stopped' });
         });
       });
+    } catch (error) {
+      return { kind: 'failed', why: `it could not start: ${(error as Error).message}` };
     } finally {
-      running.delete(worker);
+      // The person has their answer and may ask again; the thread counts against `workers` until it is gone (one
+      // stuck in a read still holds its resources).
       const left = (perUser.get(user) ?? 1) - 1;
       if (left > 0) perUser.set(user, left);
       else perUser.delete(user);
-      void worker.terminate();
+      const done = worker;
+      if (done) void done.terminate().finally(() => running.delete(done));
     }
   };
   return {

@@ -1,7 +1,7 @@
 // /logs search and tail: reading the configured log files (and their .1 rotations) on demand, in a worker thread
 // (query-pool.ts), within a time and a byte budget. A substring is found with Buffer.indexOf over whole blocks, as
 // grep would; a regex runs on a linear-time engine (RE2), first narrowed by a literal it must contain.
-import { closeSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { RE2JS } from 're2js';
@@ -44,6 +44,8 @@ export interface SearchResult {
   /** Files not read, and why (a link planted in a watched directory, a FIFO…). */
   refused: { file: string; reason: string }[];
   cut?: QueryCut;
+  /** Why the search could not run (a regex RE2 does not take): found out in the worker, off the bot's thread. */
+  problem?: string;
 }
 
 export interface TailResult {
@@ -53,6 +55,8 @@ export interface TailResult {
 
 /** Lines handed back are cut to this many characters: the answer shows far less, and results cross threads. */
 const MAX_RESULT_CHARS = 2000;
+/** Thrown from a block's lines to stop reading at once when the time is up (caught below). */
+const OUT_OF_TIME = new Error('out of time');
 
 /**
  * The files of a source, newest first: each current file, then its .1 rotation. Only regular files: a glob's match
@@ -66,16 +70,27 @@ export function listSourceFiles(source: FileSourceConfig): string[] {
     const dir = scan.base || '.';
     const isMatch = picomatch(source.path, { dot: true });
     try {
+      // Newest first by when each was written to (a name sorting first, 0.log, does not make a file the newest).
       current = readdirSync(dir)
         .map((n) => join(dir, n))
         .filter((p) => isMatch(p) && isPlainFile(p))
-        .sort();
+        .map((p) => ({ p, at: modifiedAt(p) }))
+        .sort((a, b) => b.at - a.at || (a.p < b.p ? -1 : 1))
+        .map(({ p }) => p);
     } catch {
       current = [];
     }
   } else current = [source.path];
   const rotated = current.map((f) => `${f}.1`).filter((f) => !current.includes(f) && isPlainFile(f));
   return [...current, ...rotated];
+}
+
+function modifiedAt(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 /** Why a search cannot run, or undefined: a regex the linear-time engine does not take. */
@@ -113,6 +128,9 @@ export function searchLogs(
   budget: QueryBudget = { timeMs: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY },
   clock: () => number = performance.now.bind(performance),
 ): SearchResult {
+  // Compiling is the query's work too (a long pattern can take a tenth of a second): here, in the worker.
+  const problem = validateSearch(request);
+  if (problem) return { lines: [], files: 0, refused: [], problem };
   const regex = request.regex ? RE2JS.compile(request.text) : undefined;
   const literals = literalsOf(request);
   const oldest = request.since === undefined ? undefined : now - request.since;
@@ -127,6 +145,11 @@ export function searchLogs(
       if (cut) break;
       const hits: FoundLine[] = [];
       const keep = (text: string) => {
+        // Checked at every line, not only between blocks: one long line can take a regex long to read.
+        if (clock() >= deadline) {
+          cut = { reason: 'time', bytesRead, filesRead: files - 1 };
+          throw OUT_OF_TIME;
+        }
         if (regex ? !regex.test(text) : !text.includes(request.text)) return;
         if (oldest !== undefined && (parseLogTimestamp(text, now, source.timezone) ?? now) < oldest) return;
         hits.push({ source: source.id, file, text: text.slice(0, MAX_RESULT_CHARS) });
@@ -156,7 +179,7 @@ export function searchLogs(
           },
         );
       } catch {
-        // Unreadable midway (an I/O error): what was found stands.
+        // Out of time within a block, or unreadable midway (an I/O error): what was found stands.
       } finally {
         closeSync(fd);
       }

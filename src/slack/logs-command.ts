@@ -5,7 +5,7 @@ import { cut } from '../core/text.js';
 import type { Incident } from '../core/types.js';
 import type { OnCall } from '../escalation/oncall-schedule.js';
 import { formatSeconds, type QueryOutcome, type QueryPool } from '../queries/query-pool.js';
-import { type SearchResult, validateSearch } from '../queries/search-logs.js';
+import type { SearchResult } from '../queries/search-logs.js';
 import type { SilenceRow } from '../store/sqlite-store.js';
 import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
 import { LOGS_HELP, type LogsQuery } from './logs-query.js';
@@ -120,13 +120,12 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       );
     }
     case 'search': {
-      const problem = validateSearch(query);
-      if (problem) return reply(escapeMrkdwn(problem, 500));
       const allowed = query.source ? visible.filter((s) => s.id === query.source) : visible;
       if (query.source && allowed.length === 0)
         return reply(`No source ${escapeInlineCode(query.source, 80)} you may search.`);
       const outcome = await search(query, allowed);
       if (outcome.kind !== 'done') return notAnswered(outcome);
+      if (outcome.result.problem) return reply(escapeMrkdwn(outcome.result.problem, 500));
       const { lines, files } = outcome.result;
       const what = query.regex ? `/${query.text}/` : query.text;
       return reply(

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileSourceConfig } from '../../src/config/schema.js';
@@ -125,6 +125,49 @@ describe('searchLogs', () => {
     const time = searchLogs([source(dir)], request, Date.now(), { timeMs: 5000, bytes: Infinity }, () => (t += 1000));
     expect(time.cut).toMatchObject({ reason: 'time', filesRead: 0 });
     expect(searchLogs([source(dir)], request, Date.now()).cut).toBeUndefined();
+  });
+
+  it('stops within a block when its time is up: one long line can take a regex long to read', () => {
+    const dir = tempDir();
+    // 32 lines of 4,000 characters: one block, so a check between blocks would come only after all of them.
+    writeFileSync(join(dir, 'auth.log'), `${'x'.repeat(4000)}\n`.repeat(32));
+    let t = 0;
+    const lines: string[] = [];
+    const clock = () => {
+      lines.push('');
+      return (t += 1000);
+    };
+    const result = searchLogs(
+      [source(dir)],
+      { text: 'x{3}y', regex: true, limit: 10 },
+      Date.now(),
+      { timeMs: 5000, bytes: Infinity },
+      clock,
+    );
+    expect(result.cut).toMatchObject({ reason: 'time', filesRead: 0 });
+    // The clock was read a few times, not once per line of the block and then some.
+    expect(lines.length).toBeLessThan(10);
+  });
+
+  it('says why a regex cannot be searched for, from the search itself (run in the worker)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'auth.log'), 'a\n');
+    expect(searchLogs([source(dir)], { text: '(?=a)', regex: true, limit: 1 }, Date.now())).toEqual({
+      lines: [],
+      files: 0,
+      refused: [],
+      problem: expect.stringMatching(/RE2 syntax: no lookaround/),
+    });
+  });
+
+  it("tails a glob's newest file by when it was written, not by its name", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '0.log'), 'planted\n');
+    writeFileSync(join(dir, 'auth.log'), 'real\n');
+    utimesSync(join(dir, '0.log'), new Date(2000, 0, 1), new Date(2000, 0, 1));
+    const glob = { ...source(dir), path: join(dir, '*.log') };
+    expect(listSourceFiles(glob)).toEqual([join(dir, 'auth.log'), join(dir, '0.log')]);
+    expect(tailSource(glob, 1).lines).toEqual(['real']);
   });
 
   it('never reads a link a glob finds or a .1 rotation that is a link; the configured path may be one', () => {
