@@ -132,10 +132,11 @@ describe('searchLogs', () => {
     // 32 lines of 4,000 characters: one block, so a check between blocks would come only after all of them.
     writeFileSync(join(dir, 'auth.log'), `${'x'.repeat(4000)}\n`.repeat(32));
     let t = 0;
-    const lines: string[] = [];
+    let reads = 0;
     const clock = () => {
-      lines.push('');
-      return (t += 1000);
+      reads++;
+      t += 1000;
+      return t;
     };
     const result = searchLogs(
       [source(dir)],
@@ -146,7 +147,7 @@ describe('searchLogs', () => {
     );
     expect(result.cut).toMatchObject({ reason: 'time', filesRead: 0 });
     // The clock was read a few times, not once per line of the block and then some.
-    expect(lines.length).toBeLessThan(10);
+    expect(reads).toBeLessThan(10);
   });
 
   it('says why a regex cannot be searched for, from the search itself (run in the worker)', () => {
