@@ -2,6 +2,7 @@
 // events). A click or a /logs command on the page becomes the Socket Mode envelope Slack would send, so it goes
 // through the real Bolt app. Loopback only, answering only its own Host (no DNS rebinding); POSTs must be JSON, which a
 // form on another site cannot send.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,10 @@ import type { MailSandbox } from './mail-sandbox.js';
 import { createClickPayload, createCommandPayload, type SlackSandbox } from './slack-sandbox.js';
 
 export interface DemoWeb {
+  /** The page's address, with the key its API asks for. */
   url: string;
+  /** The address of one of the page's API paths, with the key. */
+  api(path: string): string;
   close(): Promise<void>;
 }
 
@@ -78,11 +82,18 @@ export async function startDemoWeb(deps: {
   };
 
   let host = '';
+  const key = randomBytes(16).toString('hex');
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // DNS rebinding: a page from elsewhere whose name now points at 127.0.0.1 would send its own Host. Only the
     // address the demo printed is answered.
     if (req.headers.host !== host) return json(res, 403, { ok: false, error: `open ${`http://${host}/`} instead` });
-    const path = (req.url ?? '/').split('?')[0]!;
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const path = url.pathname;
+    // The page is anyone's to load; what it shows and does needs the key of the printed address (another user of
+    // this machine reaches 127.0.0.1 too, and could otherwise press buttons as the demo's admin).
+    if (path.startsWith('/api/') && url.searchParams.get('key') !== key) {
+      return json(res, 403, { ok: false, error: 'open the address the demo printed (it carries its key)' });
+    }
     const asset = ASSETS[path];
     if (req.method === 'GET' && asset) {
       const body = await readFile(new URL(asset.file, ASSET_DIR));
@@ -154,7 +165,8 @@ export async function startDemoWeb(deps: {
   const { port } = server.address() as AddressInfo;
   host = `127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/?key=${key}`,
+    api: (path: string) => `http://127.0.0.1:${port}${path}?key=${key}`,
     async close() {
       for (const f of unsubscribe) f();
       for (const res of streams) res.end();

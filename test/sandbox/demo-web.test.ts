@@ -21,7 +21,7 @@ async function setup() {
   const web = await startDemoWeb({ slack, mail, people: DEMO_PEOPLE });
   cleanup.push(() => web.close());
   const post = (path: string, body: string, type = 'application/json') =>
-    fetch(new URL(path, web.url), { method: 'POST', headers: { 'content-type': type }, body });
+    fetch(web.api(path), { method: 'POST', headers: { 'content-type': type }, body });
   return { web, post };
 }
 
@@ -32,7 +32,7 @@ describe('the demo page server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await res.text()).toContain('<title>logwarden demo');
-    const state = (await (await fetch(new URL('/api/state', web.url))).json()) as { channel: unknown };
+    const state = (await (await fetch(web.api('/api/state'))).json()) as { channel: unknown };
     expect(state.channel).toEqual({
       id: 'C0SECURITY',
       name: 'security',
@@ -78,7 +78,26 @@ describe('the demo page server under attack', () => {
     const { port } = new URL(web.url);
     expect(await requestWithHost(web.url, `127.0.0.1:${port}`)).toBe(200);
     expect(await requestWithHost(web.url, `attacker.example:${port}`)).toBe(403);
-    expect(await requestWithHost(new URL('/api/state', web.url).href, `localhost:${port}`)).toBe(403);
+    expect(await requestWithHost(web.api('/api/state'), `localhost:${port}`)).toBe(403);
+  });
+
+  it("answers its API only with the printed address's key: another user of the machine cannot press buttons", async () => {
+    const { web } = await setup();
+    const base = new URL(web.url);
+    // A command the page refuses: 400 says the key let it through, 403 that it did not.
+    const click = (url: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"user":"U0ALICE","text":"/remind me"}',
+      });
+    expect((await click(`${base.origin}/api/command`)).status).toBe(403);
+    expect((await click(`${base.origin}/api/command?key=${'0'.repeat(32)}`)).status).toBe(403);
+    expect((await fetch(`${base.origin}/api/state`)).status).toBe(403);
+    expect((await fetch(`${base.origin}/api/events`)).status).toBe(403);
+    expect((await click(web.api('/api/command'))).status).toBe(400);
+    // The page itself loads without it (its script reads the key from the address).
+    expect((await fetch(`${base.origin}/`)).status).toBe(200);
   });
 
   it.each([
@@ -95,7 +114,7 @@ describe('the demo page server under attack', () => {
     const { web, post } = await setup();
     expect((await post('/api/command', body)).status).toBe(400);
     expect((await post('/api/click', body)).status).toBe(400);
-    expect((await fetch(new URL('/api/state', web.url))).status).toBe(200);
+    expect((await fetch(web.api('/api/state'))).status).toBe(200);
   });
 });
 

@@ -3,6 +3,9 @@
 
 const $ = (id) => document.getElementById(id);
 const state = { data: undefined, user: 'U0ALICE', closedThreads: new Set() };
+// The API answers only with the key the demo printed in this page's address.
+const KEY = new URLSearchParams(location.search).get('key') ?? '';
+const api = (path) => `${path}?key=${encodeURIComponent(KEY)}`;
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -125,7 +128,7 @@ function confirmThen(confirm, run) {
 }
 
 async function post(path, body) {
-  const res = await fetch(path, {
+  const res = await fetch(api(path), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user: state.user, ...body }),
@@ -291,7 +294,7 @@ function render() {
 }
 
 async function refresh() {
-  const res = await fetch('/api/state');
+  const res = await fetch(api('/api/state'));
   state.data = await res.json();
   const select = $('user');
   if (!select.options.length) {
@@ -320,5 +323,5 @@ $('composer').addEventListener('submit', (e) => {
   const text = $('command').value.trim();
   if (text) post('/api/command', { text });
 });
-new EventSource('/api/events').onmessage = scheduleRefresh;
+new EventSource(api('/api/events')).onmessage = scheduleRefresh;
 refresh();
