@@ -54,8 +54,10 @@ export function createQueryPool(limits: QueryLimits): QueryPool {
     let worker: Worker | undefined;
     try {
       // Inside the try: a thread that cannot be made (none left) must not keep this person's slot taken.
+      // The thread's start-up counts against the budget: a search stops itself by the deadline, well before the hard
+      // stop below, however long the thread took to start (a busy machine).
       worker = new Worker(packageFile(WORKER), {
-        workerData: { job },
+        workerData: { job, startedAt: Date.now() },
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       });
       running.add(worker);
