@@ -206,7 +206,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const processChunk = (chunk: LineChunk) => {
     const matcher = matchers.get(chunk.sourceId);
     const now = clock();
-    metrics.read(chunk.sourceId, countLines(chunk.data), chunk.data.length);
+    // Counting a chunk's lines is a pass over it: only when someone reads the count.
+    if (deps.metrics) deps.metrics.read(chunk.sourceId, countLines(chunk.data), chunk.data.length);
     const matches: { match: Match; at: number }[] = [];
     if (matcher) {
       matchChunk(
