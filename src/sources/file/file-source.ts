@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 import { type FSWatcher, watch as watchPaths } from 'chokidar';
 import picomatch from 'picomatch';
 import type { RunningSource } from '../source.js';
-import { FileTail, OpenFiles, type TailDeps } from './file-tail.js';
+import { FileTail, type TailDeps } from './file-tail.js';
+import { OpenFiles } from './open-files.js';
 import type { FileSourceConfig } from './schema.js';
 
 export interface FileSourceOptions {

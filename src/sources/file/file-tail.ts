@@ -2,10 +2,11 @@
 // takes its place (and the writer may keep appending to the old one until told to reopen), or copies it and
 // truncates it in place, or it is deleted and recreated. The file is held open by descriptor, so a renamed or deleted
 // file is drained to its end; offsets count only complete lines and are keyed by device + inode.
-import { closeSync, type FSWatcher, fstatSync, lstatSync, readdirSync, readSync, statSync, watch } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, readdirSync, readSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Clock, LineChunk } from '../../core/types.js';
 import { LineSplitter } from '../line-splitter.js';
+import { headMatches, type OpenFile, type OpenFiles, openCopy, readHead } from './open-files.js';
 import { LogFileRefusedError, notAFile, openLogFile } from './open-log-file.js';
 
 const READ_BLOCK = 1 << 20;
@@ -37,34 +38,6 @@ export interface TailDeps {
   onProblem(path: string, error: unknown): void;
   onRecovered(path: string): void;
   onNotice(message: string, details: Record<string, unknown>): void;
-}
-
-interface OpenFile {
-  fd: number;
-  dev: number;
-  ino: number;
-  /** The path the file had when it was opened. */
-  path: string;
-  /** Bytes read so far (some may still be held by the splitter as a partial line). */
-  readOffset: number;
-  splitter: LineSplitter;
-  head: Buffer;
-  lastGrowthAt: number;
-  watcher?: FSWatcher;
-}
-
-/** Open files of one source by identity, so a file reached by a second path (a glob, a rotation) is read once. */
-export class OpenFiles {
-  private readonly files = new Map<string, { file: OpenFile; owner: FileTail }>();
-  get(dev: number, ino: number) {
-    return this.files.get(`${dev}:${ino}`);
-  }
-  set(file: OpenFile, owner: FileTail): void {
-    this.files.set(`${file.dev}:${file.ino}`, { file, owner });
-  }
-  delete(file: OpenFile): void {
-    this.files.delete(`${file.dev}:${file.ino}`);
-  }
 }
 
 export class FileTail {
@@ -422,25 +395,5 @@ export class FileTail {
     } catch {
       // Already closed.
     }
-  }
-}
-
-function readHead(fd: number, length: number): Buffer {
-  const head = Buffer.alloc(length);
-  const n = length > 0 ? readSync(fd, head, 0, length, 0) : 0;
-  return head.subarray(0, n);
-}
-
-function headMatches(file: OpenFile): boolean {
-  if (file.head.length === 0) return true;
-  return readHead(file.fd, file.head.length).equals(file.head);
-}
-
-/** A copy logrotate made, opened as a plain file of the directory (never through a link), or undefined. */
-function openCopy(path: string): number | undefined {
-  try {
-    return openLogFile(path, false).fd;
-  } catch {
-    return undefined;
   }
 }
