@@ -217,12 +217,9 @@ program
     const { checkMailOnHost, checkSourcesOnHost, renderCheckSummary, sourcesNotFiles } = await import(
       './commands/check.js'
     );
-    const notFiles = sourcesNotFiles(loaded.config.sources);
+    const notFiles = sourcesNotFiles(loaded);
     if (notFiles.length > 0) throw new ConfigInvalidError(loaded.file, notFiles);
-    const warnings = [
-      ...checkSourcesOnHost(loaded.config.sources, process.env),
-      ...checkMailOnHost(loaded, process.env),
-    ];
+    const warnings = [...checkSourcesOnHost(loaded, process.env), ...checkMailOnHost(loaded, process.env)];
     process.stdout.write(renderCheckSummary(loaded, warnings, Date.now()));
   });
 

@@ -308,7 +308,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   };
 
   function createSource(source: SourceConfig): RunningSource {
-    return startLater(sourceKindOf(source.type), source, {
+    return startLater(sourceKindOf(source.type, loaded.kinds.sources), source, {
       clock,
       logger: deps.logger.child({ component: 'source' }),
       // journalctl gets what commands get: no Slack token, no SMTP password.

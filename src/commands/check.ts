@@ -3,7 +3,7 @@
 import { formatDuration } from '../config/duration.js';
 import { readSmtpEnv } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { EscalationConfig, Person, SourceConfig } from '../config/schema.js';
+import type { EscalationConfig, Person } from '../config/schema.js';
 import { type ConfigProblem, formatProblemLocation } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
@@ -13,13 +13,15 @@ import { sourceKindOf } from '../sources/registry.js';
  * What makes sources unusable on this machine (a file source's path that is a FIFO, a device, a directory): errors,
  * as logwarden would never read them.
  */
-export function sourcesNotFiles(sources: readonly SourceConfig[]): ConfigProblem[] {
-  return sources.flatMap((s, i) => sourceKindOf(s.type).refuse?.(s, `sources[${i}]`) ?? []);
+export function sourcesNotFiles(loaded: LoadedConfig): ConfigProblem[] {
+  return loaded.config.sources.flatMap(
+    (s, i) => sourceKindOf(s.type, loaded.kinds.sources).refuse?.(s, `sources[${i}]`) ?? [],
+  );
 }
 
 /** What the machine says about each source, as warning texts. */
-export function checkSourcesOnHost(sources: readonly SourceConfig[], env: NodeJS.ProcessEnv): string[] {
-  return sources.flatMap((s) => sourceKindOf(s.type).checkOnHost(s, env));
+export function checkSourcesOnHost(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
+  return loaded.config.sources.flatMap((s) => sourceKindOf(s.type, loaded.kinds.sources).checkOnHost(s, env));
 }
 
 /** Escalation needs a mail server from the environment; `run` refuses to start without one. */
@@ -60,7 +62,7 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
     `${loaded.file} is valid: ${config.sources.length} ${config.sources.length === 1 ? 'source' : 'sources'}, ${rules.length} ${rules.length === 1 ? 'rule' : 'rules'}${packs.length ? ` (packs: ${packs.join(', ')})` : ''}.`,
     '',
     'sources:',
-    ...config.sources.map((s) => `  ${s.id}  ${sourceKindOf(s.type).describe(s)}`),
+    ...config.sources.map((s) => `  ${s.id}  ${sourceKindOf(s.type, loaded.kinds.sources).describe(s)}`),
     'rules:',
     ...rules.map((r) => {
       const t = r.threshold;

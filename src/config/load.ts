@@ -8,7 +8,7 @@ import { ConfigInvalidError, type ConfigProblem, ConfigUnreadableError, describe
 import { compileRules } from '../rules/compile.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { formatDuration } from './duration.js';
-import { type Config, configSchema } from './schema.js';
+import { BUILT_IN_KINDS, type Config, type ConfigKinds, configSchema, configSchemaFor } from './schema.js';
 
 export interface LoadedConfig {
   file: string;
@@ -18,6 +18,8 @@ export interface LoadedConfig {
   actions: ActionCatalog;
   /** Problems that do not stop logwarden (slow patterns); `check` prints them. */
   warnings: ConfigProblem[];
+  /** The kinds of source and rule it was read with. */
+  kinds: ConfigKinds;
 }
 
 export function readConfig(file: string): LoadedConfig {
@@ -34,7 +36,7 @@ export function readConfig(file: string): LoadedConfig {
   return parseConfig(text, file);
 }
 
-export function parseConfig(text: string, file: string): LoadedConfig {
+export function parseConfig(text: string, file: string, kinds: ConfigKinds = BUILT_IN_KINDS): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -56,14 +58,17 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     const { line, col } = lineCounter.linePos(offset);
     return { ...problem, line, column: col };
   };
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  // Other kinds than the built-in ones (a test's, a plugin's) extend the schema; the built-in schema is made once.
+  const schema = kinds === BUILT_IN_KINDS ? configSchema : configSchemaFor(kinds);
+  const parsed = schema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const problems = flattenIssues(parsed.error.issues, doc.toJS()).map(({ path, message }) =>
       locate(path, { path: renderPath(path), message }),
     );
     throw new ConfigInvalidError(file, problems, { cause: parsed.error });
   }
-  const config = parsed.data;
+  // Entries of other kinds than the built-in ones are typed as these: each is handled by its own kind.
+  const config = parsed.data as Config;
   const sourceIds = config.sources.map((s) => s.id);
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
@@ -108,7 +113,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   }
   const actions = createActionCatalog(config.actions, roleNames);
   problems.push(...actions.problems);
-  const compiled = compileRules(config.rules, sourceIds, actions.catalog);
+  const compiled = compileRules(config.rules, sourceIds, actions.catalog, kinds.rules);
   problems.push(...compiled.problems);
   const withLines = (list: ConfigProblem[]) => list.map((p) => locate(parsePath(p.path), p));
   if (problems.length > 0) throw new ConfigInvalidError(file, withLines(problems));
@@ -120,7 +125,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
         'no roles are configured, so every button click will be refused. Add roles: { responders: { users: [U…] } }.',
     });
   }
-  return { file, config: deepFreeze(config), rules: compiled.rules, actions: actions.catalog, warnings };
+  return { file, config: deepFreeze(config), rules: compiled.rules, actions: actions.catalog, warnings, kinds };
 }
 
 // Policies that name the on-call people need a schedule; overrides must end after they begin.

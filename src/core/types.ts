@@ -17,8 +17,8 @@ export interface LineChunk {
   /** The file the lines came from, or `journal` for journald sources. */
   origin: string;
   data: Buffer;
-  /** Where reading resumes once this chunk is processed. */
-  position: SourcePosition;
+  /** Where reading resumes once this chunk is processed (none for a kind of source that keeps no position). */
+  position?: SourcePosition;
 }
 
 /** One line that a rule matched, with its typed captures. */

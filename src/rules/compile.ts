@@ -4,6 +4,7 @@
 import type { ActionCatalog } from '../actions/action-catalog.js';
 import type { RuleEntry } from '../config/schema.js';
 import type { ConfigProblem } from '../core/errors.js';
+import type { RuleEntryKind } from './entry-kind.js';
 import { ruleEntryKindOf } from './kinds.js';
 import type { CompiledRule } from './rule.js';
 
@@ -17,6 +18,8 @@ export function compileRules(
   entries: readonly RuleEntry[],
   sourceIds: readonly string[],
   catalog: ActionCatalog = new Map(),
+  /** The kinds of entry there are (default: the built-in ones, kinds.ts). */
+  entryKinds?: readonly RuleEntryKind[],
 ): CompileResult {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
@@ -43,7 +46,7 @@ export function compileRules(
   entries.forEach((entry, i) => {
     const path = `rules[${i}]`;
     checkSources(entry.source, path);
-    const kind = ruleEntryKindOf(entry);
+    const kind = ruleEntryKindOf(entry, entryKinds);
     const context = {
       path,
       catalog,

@@ -23,9 +23,12 @@ type SchemasOf<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: T[K] extends { schema: infer S } ? S : never;
 };
 
-/** The kind of a parsed entry. */
-export function ruleEntryKindOf(entry: object): RuleEntryKind {
-  const kind = RULE_ENTRY_KINDS.find((k) => k.owns(entry));
+/** The kind of a parsed entry, among these kinds (default: the built-in ones). */
+export function ruleEntryKindOf(
+  entry: object,
+  kinds: readonly RuleEntryKind[] = RULE_ENTRY_KINDS as never,
+): RuleEntryKind {
+  const kind = kinds.find((k) => k.owns(entry));
   if (!kind) throw new Error(`no rule entry kind takes ${Object.keys(entry).join(', ')}`);
   return kind as unknown as RuleEntryKind;
 }

@@ -12,9 +12,9 @@ type SchemasOf<T extends readonly unknown[]> = {
   -readonly [K in keyof T]: T[K] extends { schema: infer S } ? S : never;
 };
 
-/** The kind of a source entry (its `type:`). */
-export function sourceKindOf(type: string): SourceKind {
-  const kind = SOURCE_KINDS.find((k) => k.type === type);
+/** The kind of a source entry (its `type:`), among these kinds (default: the built-in ones). */
+export function sourceKindOf(type: string, kinds: readonly SourceKind[] = SOURCE_KINDS as never): SourceKind {
+  const kind = kinds.find((k) => k.type === type);
   if (!kind) throw new Error(`no source kind "${type}"`);
   return kind as unknown as SourceKind;
 }
