@@ -67,6 +67,8 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
   let failing = false;
   let failure: string | undefined;
   let lagSeconds = 0;
+  /** The time stamp (µs) of the last entry read, for the lag, worked out once per batch rather than per entry. */
+  let lastStamp = Number.NaN;
   let lines: string[] = [];
   let cursor: string | undefined;
   let flushScheduled = false;
@@ -76,6 +78,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
     if (lines.length === 0 || !cursor) return;
     const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     lines = [];
+    if (Number.isFinite(lastStamp)) lagSeconds = Math.max(0, (deps.clock() * 1000 - lastStamp) / 1e6);
     deps.onChunk({ sourceId: config.id, origin: 'journal', data, position: { kind: 'journal', cursor } });
   };
 
@@ -107,8 +110,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
         deps.onRecovered();
       }
       failures = 0;
-      const stamp = Number(entry.__REALTIME_TIMESTAMP);
-      if (Number.isFinite(stamp)) lagSeconds = Math.max(0, (deps.clock() * 1000 - stamp) / 1e6);
+      lastStamp = Number(entry.__REALTIME_TIMESTAMP);
       const line = renderJournalLine(entry);
       if (entry.__CURSOR) cursor = entry.__CURSOR;
       if (line !== undefined)
