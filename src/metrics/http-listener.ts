@@ -1,6 +1,7 @@
 // The optional `http:` listener: /metrics for Prometheus, /healthz (the process is up and its store takes writes) and
 // /readyz (its sources read, Slack answers) for a supervisor or a load balancer. Read-only, GET and HEAD only, small
 // answers, and loopback unless the config says otherwise: anyone who reaches it learns rule ids and source paths.
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -24,7 +25,7 @@ export interface HttpListener {
   stop(): Promise<void>;
 }
 
-async function answerChecks(res: ServerResponse, checks: Record<string, Check>): Promise<void> {
+function answerChecks(res: ServerResponse, checks: Record<string, Check>): void {
   const ok = Object.values(checks).every((c) => c.ok);
   const body = `${JSON.stringify({ status: ok ? 'ok' : 'failing', checks })}\n`;
   res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
@@ -41,9 +42,9 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
       const text = await options.registry.metrics();
       res.writeHead(200, { 'content-type': options.registry.contentType }).end(req.method === 'HEAD' ? '' : text);
     } else if (path === '/healthz') {
-      await answerChecks(res, await options.health());
+      answerChecks(res, await options.health());
     } else if (path === '/readyz') {
-      await answerChecks(res, await options.ready());
+      answerChecks(res, await options.ready());
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('logwarden serves /metrics, /healthz and /readyz\n');
     }
@@ -56,13 +57,8 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
   });
   server.maxConnections = 64;
   server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // events.once rejects on 'error' (the port is taken) as it resolves on 'listening'.
+  await once(server.listen(options.port, options.host), 'listening');
   return {
     port: (server.address() as AddressInfo).port,
     async stop() {
