@@ -95,13 +95,20 @@ function modifiedAt(path: string): number {
 
 /** Why a search cannot run, or undefined: a regex the linear-time engine does not take. */
 export function validateSearch(request: SearchRequest): string | undefined {
-  if (!request.regex) return undefined;
+  const compiled = compileSearch(request);
+  return 'problem' in compiled ? compiled.problem : undefined;
+}
+
+/** The request's regex compiled once (none for a text search), or why it cannot be. */
+function compileSearch(request: SearchRequest): { regex: RE2JS | undefined } | { problem: string } {
+  if (!request.regex) return { regex: undefined };
   try {
-    RE2JS.compile(request.text);
+    return { regex: RE2JS.compile(request.text) };
   } catch (error) {
-    return `/${request.text}/ cannot be searched for: ${(error as Error).message} (searches use RE2 syntax: no lookaround or backreferences).`;
+    return {
+      problem: `/${request.text}/ cannot be searched for: ${(error as Error).message} (searches use RE2 syntax: no lookaround or backreferences).`,
+    };
   }
-  return undefined;
 }
 
 /**
@@ -129,9 +136,9 @@ export function searchLogs(
   clock: () => number = performance.now.bind(performance),
 ): SearchResult {
   // Compiling is the query's work too (a long pattern can take a tenth of a second): here, in the worker.
-  const problem = validateSearch(request);
-  if (problem) return { lines: [], files: 0, refused: [], problem };
-  const regex = request.regex ? RE2JS.compile(request.text) : undefined;
+  const compiled = compileSearch(request);
+  if ('problem' in compiled) return { lines: [], files: 0, refused: [], problem: compiled.problem };
+  const { regex } = compiled;
   const literals = literalsOf(request);
   const oldest = request.since === undefined ? undefined : now - request.since;
   const deadline = clock() + budget.timeMs;
