@@ -8,16 +8,14 @@ import type { CompiledRule } from '../rules/rule.js';
 import { LineSplitter } from '../sources/line-splitter.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 import { splitAtLines, tallyChunk } from './replay-segment.js';
-import { PARALLEL_MIN_BYTES, type ReplayThreads, replayThreadsFor, startReplayThreads } from './replay-threads.js';
+import { PARALLEL_MIN_BYTES, type ReplayThreads } from './replay-threads.js';
 
 export interface ReplayOptions {
   rules: readonly CompiledRule[];
   maxLineBytes: number;
   json: boolean;
   write: (text: string) => void;
-  /** Threads to read a large file with (default 1), counting this one. */
-  jobs?: number;
-  /** Threads started beforehand (startReplayThreads) instead of `jobs`; the caller closes them. */
+  /** Threads that read ranges of large files besides this one (startReplayThreads); the caller closes them. */
   threads?: ReplayThreads;
   /** The time now, for lines whose stamps have no year. */
   now: number;
@@ -45,21 +43,7 @@ export interface ReplayReport {
 }
 
 export async function replayFiles(files: readonly string[], options: ReplayOptions): Promise<ReplayReport> {
-  if (options.threads || (options.jobs ?? 1) <= 1) return replayWith(files, options, options.threads);
-  const count = replayThreadsFor(files, options.jobs ?? 1);
-  const threads = count > 0 ? startReplayThreads(count) : undefined;
-  try {
-    return await replayWith(files, options, threads);
-  } finally {
-    await threads?.close();
-  }
-}
-
-async function replayWith(
-  files: readonly string[],
-  options: ReplayOptions,
-  threads: ReplayThreads | undefined,
-): Promise<ReplayReport> {
+  const { threads } = options;
   const matcher = new SourceMatcher(options.rules, options.maxLineBytes);
   const counts = new Map(options.rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const started = performance.now();
