@@ -2,7 +2,7 @@
 // events). A click or a /logs command on the page becomes the Socket Mode envelope Slack would send, so it goes
 // through the real Bolt app. Loopback only, answering only its own Host (no DNS rebinding); POSTs must be JSON, which a
 // form on another site cannot send.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,6 +83,12 @@ export async function startDemoWeb(deps: {
 
   let host = '';
   const key = randomBytes(16).toString('hex');
+  // Compared in constant time, as the signed Slack endpoint compares its signatures.
+  const keyBytes = Buffer.from(key);
+  const sameKey = (given: string) => {
+    const bytes = Buffer.from(given);
+    return bytes.length === keyBytes.length && timingSafeEqual(bytes, keyBytes);
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // DNS rebinding: a page from elsewhere whose name now points at 127.0.0.1 would send its own Host. Only the
     // address the demo printed is answered.
@@ -91,7 +97,7 @@ export async function startDemoWeb(deps: {
     const path = url.pathname;
     // The page is anyone's to load; what it shows and does needs the key of the printed address (another user of
     // this machine reaches 127.0.0.1 too, and could otherwise press buttons as the demo's admin).
-    if (path.startsWith('/api/') && url.searchParams.get('key') !== key) {
+    if (path.startsWith('/api/') && !sameKey(url.searchParams.get('key') ?? '')) {
       return json(res, 403, { ok: false, error: 'open the address the demo printed (it carries its key)' });
     }
     const asset = ASSETS[path];
