@@ -8,10 +8,11 @@ import type { LoadedConfig } from './config/load.js';
 import type { SourceConfig } from './config/schema.js';
 import { StoreFailedError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
-import type { Clock, IncidentEvent, LineChunk, Match } from './core/types.js';
+import type { Clock, Decision, IncidentEvent, LineChunk, Match, Silence } from './core/types.js';
+import { keyHashOf } from './core/types.js';
 import { createEmailDelivery, type MailTransport } from './email/email-delivery.js';
 import { createEscalator } from './escalation/escalator.js';
-import { IncidentTracker, keyHashOf } from './incidents/incident-tracker.js';
+import { IncidentTracker } from './incidents/incident-tracker.js';
 import type { Metrics } from './metrics/metrics.js';
 import { noMetrics } from './metrics/metrics.js';
 import { createSourceMatchers, matchChunk } from './rules/match.js';
@@ -19,10 +20,10 @@ import type { SlackDelivery } from './slack/slack-delivery.js';
 import { countLines } from './sources/line-splitter.js';
 import { sourceKindOf } from './sources/registry.js';
 import type { RunningSource, SourceDeps, SourceKind, SourceStatus } from './sources/source.js';
-import type { CommitOptions, Decision, SqliteStore } from './store/sqlite-store.js';
+import type { CommitOptions, Store } from './store/ports.js';
 
 export interface LogwardenDeps {
-  store: SqliteStore;
+  store: Store;
   clock: Clock;
   logger: Logger;
   onEvent(event: IncidentEvent): void;
@@ -132,7 +133,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const logger = deps.logger.child({ component: 'pipeline' });
   const metrics = deps.metrics ?? noMetrics;
   const matchers = createSourceMatchers(rules, config.sources);
-  const tracker = new IncidentTracker(rules, config.incidents, store.readTrackerState(clock()));
+  const tracker = new IncidentTracker(rules, config.incidents, store.incidents.readTrackerState(clock()));
   let evictedReported = 0;
   const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const warnOften = createThrottledWarn(logger, clock);
@@ -288,7 +289,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   // The audit chain's head, kept outside the store: in the log at every change, in a Slack channel now and then.
   let anchor: { line: string; posted: boolean } | undefined;
   let anchorTimer: NodeJS.Timeout | undefined;
-  store.onAnchor = (line, head) => {
+  store.audit.onAnchor = (line, head) => {
     logger.info({ rows: head.rows, last: head.last, anchor: line }, 'audit anchor');
     anchor = { line, posted: false };
   };
@@ -315,10 +316,10 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       env: allowedEnv(deps.env, config.commands.env),
       onChunk: processChunk,
       positions: {
-        readOffset: (dev, ino) => store.readOffset(dev, ino)?.offset,
-        readOffsetsForPath: (path) => store.readOffsetsForPath(path),
-        forgetOffset: (dev, ino) => store.forgetOffset(dev, ino),
-        readCursor: (id) => store.readCursor(id),
+        readOffset: (dev, ino) => store.checkpoints.readOffset(dev, ino)?.offset,
+        readOffsetsForPath: (path) => store.checkpoints.readOffsetsForPath(path),
+        forgetOffset: (dev, ino) => store.checkpoints.forgetOffset(dev, ino),
+        readCursor: (id) => store.checkpoints.readCursor(id),
       },
       tail: config.tail,
     });
@@ -335,7 +336,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
       sweepTimer = setInterval(sweep, interval);
       if (config.audit.anchorChannel && deps.postAnchor) {
-        anchor ??= { line: store.renderAuditAnchor(), posted: false };
+        anchor ??= { line: store.audit.renderAnchor(), posted: false };
         void postAnchor();
         anchorTimer = setInterval(() => void postAnchor(), config.audit.anchorInterval);
       }
@@ -363,9 +364,9 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       return escalator.escalateNow(incidentId, actor);
     },
     liftSilence(id, actor) {
-      let lifted: ReturnType<SqliteStore['liftSilence']>;
+      let lifted: Silence | undefined;
       commit(() => {
-        lifted = store.liftSilence(id, actor, clock());
+        lifted = store.silences.lift(id, actor, clock());
       }, 0);
       if (lifted) tracker.unsilence(lifted.rule, lifted.keyHash);
       return lifted !== undefined;
@@ -375,11 +376,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       const silenceUntil = decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : null;
       let changed = false;
       commit((options) => {
-        changed = store.decide(decision, incidentId, actor, now, { ...options, silenceUntil });
+        changed = store.incidents.decide(decision, incidentId, actor, now, { ...options, silenceUntil });
       }, 1);
       if (!changed || decision === 'acknowledge') return changed;
       tracker.forget(incidentId);
-      const closed = store.readIncident(incidentId)?.incident;
+      const closed = store.incidents.read(incidentId)?.incident;
       if (!closed) return changed;
       if (decision !== 'resolve') tracker.silence(closed.rule, keyHashOf(Object.values(closed.key)), silenceUntil);
       deps.onEvent({ event: 'closed', incident: closed });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import type { IncidentEvent } from '../src/core/types.js';
 import { createLogwarden, type Logwarden } from '../src/main.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { silentLogger } from './helpers/fixtures.js';
 import { useTempDir } from './helpers/temp-dir.js';
 
@@ -109,7 +109,7 @@ describe('createLogwarden with a file source', () => {
     expect(second.logs.map((l) => l.message)).toContain(
       'file was rotated while logwarden was stopped; reading the rest of it',
     );
-    expect(second.store.readIncidents()).toHaveLength(3);
+    expect(second.store.incidents.readAll()).toHaveLength(3);
   });
 
   it('never crashes on CRLF, NUL bytes or invalid UTF-8, and cuts overlong lines', async () => {
@@ -145,7 +145,7 @@ describe('createLogwarden with a file source', () => {
     now += 60_000;
     lw.app.sweep();
     expect(lw.events.map((e) => e.event)).toEqual(['opened', 'closed']);
-    expect(lw.store.readIncidents()[0]!.status).toBe('closed');
+    expect(lw.store.incidents.readAll()[0]!.status).toBe('closed');
   });
 });
 

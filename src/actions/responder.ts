@@ -6,9 +6,9 @@
 import { isIP } from 'node:net';
 import type { CommandsConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
-import type { ActionPlan, Clock, FieldType, Incident } from '../core/types.js';
+import type { ActionOutcome, ActionPlan, ActionRun, Clock, FieldType, Incident, UndoOutcome } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { ActionOutcome, CommitOptions, SqliteStore } from '../store/sqlite-store.js';
+import type { CommitOptions, Store } from '../store/ports.js';
 import type { ActionCatalog, ResolvedAction } from './action-catalog.js';
 import { fingerprintOf, pickValues } from './confirmed-values.js';
 import { type ProtectedTargets, protectionOfValues } from './protected-targets.js';
@@ -16,7 +16,7 @@ import { type ArgvResult, renderArgv } from './render-argv.js';
 import type { CommandResult, RunCommandOptions } from './run-command.js';
 
 export interface ResponderDeps {
-  store: SqliteStore;
+  store: Store;
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
@@ -135,8 +135,8 @@ export function createResponder(deps: ResponderDeps): Responder {
 
   const execute = async (runId: number, click: ActionClick): Promise<string | undefined> => {
     const action = catalog.get(click.actionId)!;
-    const incident = store.readIncident(click.incidentId)?.incident;
-    const claimed = store.readActionRun(runId);
+    const incident = store.incidents.read(click.incidentId)?.incident;
+    const claimed = store.actionRuns.read(runId);
     const stored = claimed?.plan;
     // A request made before plans were kept cannot be approved: nobody can say what its requester saw.
     const planned = stored
@@ -178,7 +178,7 @@ export function createResponder(deps: ResponderDeps): Responder {
         ...(undoable && plan.undo ? { undo: plan.ttl !== undefined ? { at: clock() + plan.ttl } : {} } : {}),
       };
     }
-    const run = store.finishAction(runId, outcome, clock(), deps.commitOptions);
+    const run = store.actionRuns.finish(runId, outcome, clock(), deps.commitOptions);
     deps.metrics?.actionFinished(run.state);
     deps.onChange();
     deps.logger.info(
@@ -196,10 +196,10 @@ export function createResponder(deps: ResponderDeps): Responder {
   };
 
   const undoRun = async (runId: number, actor: string): Promise<string | undefined> => {
-    const run = store.readActionRun(runId);
+    const run = store.actionRuns.read(runId);
     const action = run ? catalog.get(run.actionId) : undefined;
     if (!run || !action?.undo) return 'That action has no undo.';
-    if (!store.claimUndo(runId, actor, clock()))
+    if (!store.actionRuns.claimUndo(runId, actor, clock()))
       return `${action.label} is not waiting to be undone (already undone, or being undone).`;
     deps.onChange();
     // The undo of what ran: the argv kept with the run (older runs: filled from the incident now).
@@ -210,7 +210,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       : (() => {
           // A run from before plans were kept: its undo is filled now, and only if the command it fills the same way
           // is the one that ran (else the incident names other values since, and the undo would act on those).
-          const planned = planFor(store.readIncident(run.incidentId)?.incident, action);
+          const planned = planFor(store.incidents.read(run.incidentId)?.incident, action);
           if (!planned.ok) return { ok: false as const, reason: planned.reason };
           if (!planned.plan.undo) return { ok: false as const, reason: 'no undo command' };
           if (run.argv && JSON.stringify(planned.plan.argv) !== JSON.stringify(run.argv)) {
@@ -221,7 +221,7 @@ export function createResponder(deps: ResponderDeps): Responder {
           }
           return { ok: true as const, argv: planned.plan.undo };
         })();
-    let result: Parameters<SqliteStore['finishUndo']>[1];
+    let result: UndoOutcome;
     if (!argv.ok) result = { ok: false, detail: argv.reason };
     else if (action.dryRun || deps.dryRun) result = { ok: true, argv: argv.argv, detail: 'dry run: nothing was run' };
     else {
@@ -235,7 +235,7 @@ export function createResponder(deps: ResponderDeps): Responder {
         ...(r.exitCode === 0 ? {} : { detail: r.detail ?? `exit ${r.exitCode}` }),
       };
     }
-    store.finishUndo(runId, result, clock(), deps.commitOptions);
+    store.actionRuns.finishUndo(runId, result, clock(), deps.commitOptions);
     deps.metrics?.actionFinished(result.ok ? 'undone' : 'undo-failed');
     deps.onChange();
     return undefined;
@@ -245,7 +245,7 @@ export function createResponder(deps: ResponderDeps): Responder {
   // drawn, someone else's request now awaits approval, or the request to approve is not the one shown.
   const staleClick = (
     click: ActionClick,
-    existing: ReturnType<SqliteStore['readActionRunFor']>,
+    existing: ActionRun | undefined,
     incident: Incident | undefined,
     action: ResolvedAction,
   ): string | undefined => {
@@ -271,11 +271,11 @@ export function createResponder(deps: ResponderDeps): Responder {
         return Promise.resolve('logwarden is stopping; nothing was run. Try again once it is back.');
       const action = catalog.get(click.actionId);
       const offered = (() => {
-        const incident = store.readIncident(click.incidentId)?.incident;
+        const incident = store.incidents.read(click.incidentId)?.incident;
         return incident ? deps.rules.get(incident.rule)?.actions.includes(click.actionId) : undefined;
       })();
       if (!action || offered === false) {
-        store.appendAudit({
+        store.audit.append({
           at: clock(),
           actor: click.actor,
           action: 'action:refused',
@@ -286,9 +286,9 @@ export function createResponder(deps: ResponderDeps): Responder {
           `The action ${click.actionId.slice(0, 64)} is not offered for this incident. Nothing was done.`,
         );
       }
-      const found = store.readIncident(click.incidentId);
+      const found = store.incidents.read(click.incidentId);
       const refuse = (audited: string, reason: string, reply: string) => {
-        store.appendAudit({
+        store.audit.append({
           at: clock(),
           actor: click.actor,
           action: audited,
@@ -306,7 +306,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       }
       // A new request confirms the argv filled with the incident's values now; approving an earlier request runs the
       // argv kept with it, whatever the incident says by then.
-      const existing = store.readActionRunFor(click.incidentId, click.actionId, click.attempt);
+      const existing = store.actionRuns.readFor(click.incidentId, click.actionId, click.attempt);
       const stale = staleClick(click, existing, found?.incident, action);
       if (stale) return refuse('action:stale', stale, `${stale} Nothing was run.`);
       let plan: ActionPlan | undefined;
@@ -327,7 +327,11 @@ export function createResponder(deps: ResponderDeps): Responder {
           }
         }
       }
-      const claim = store.claimAction({ ...click, approvals, ...(plan ? { plan } : {}) }, clock(), deps.commitOptions);
+      const claim = store.actionRuns.claim(
+        { ...click, approvals, ...(plan ? { plan } : {}) },
+        clock(),
+        deps.commitOptions,
+      );
       deps.onChange();
       switch (claim.outcome) {
         case 'no-incident':
@@ -349,15 +353,15 @@ export function createResponder(deps: ResponderDeps): Responder {
       }
     },
     undo(click) {
-      const run = store.readActionRunFor(click.incidentId, click.actionId, click.attempt);
+      const run = store.actionRuns.readFor(click.incidentId, click.actionId, click.attempt);
       if (!run) return Promise.resolve('There is no such run to undo.');
       return track(undoRun(run.id, click.actor));
     },
     async undoDue() {
-      for (const run of store.readDueUndos(clock())) await track(undoRun(run.id, 'logwarden'));
+      for (const run of store.actionRuns.readDueUndos(clock())) await track(undoRun(run.id, 'logwarden'));
     },
     recover() {
-      if (store.recoverActions(clock(), deps.commitOptions).length > 0) deps.onChange();
+      if (store.actionRuns.recover(clock(), deps.commitOptions).length > 0) deps.onChange();
     },
     async settle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

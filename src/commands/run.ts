@@ -5,11 +5,12 @@ import { hostTargetsOf } from '../actions/read-host-targets.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { LogwardenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Clock } from '../core/types.js';
 import type { Logwarden } from '../main.js';
 import type { Check } from '../metrics/http-listener.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { SlackConnection } from '../slack/connect-slack.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/ports.js';
 
 export interface RunOptions {
   /** Tokens, SMTP settings, and what response commands may inherit. */
@@ -18,6 +19,8 @@ export interface RunOptions {
   /** Print every incident event as a JSON line (always when there is no Slack). */
   stdout?: boolean;
   dryRun?: boolean;
+  /** The one clock every part reads (default: the system's). */
+  clock?: Clock;
   write(text: string): void;
   /** A failure the process cannot go on from (the store failed, Slack rejected the token): exits. */
   onFatal(error: LogwardenError): never;
@@ -48,27 +51,28 @@ async function startObservability(
   observed: MetricsRegistry,
   parts: {
     app: Logwarden;
-    store: SqliteStore;
+    store: Store;
     slack: SlackConnection | undefined;
     logger: Logger;
+    clock: Clock;
     /** The outbox channels in use: slack, email. */
     channels: string[];
   },
 ) {
-  const { app, store, slack, channels } = parts;
+  const { app, store, slack, channels, clock } = parts;
   const logger = parts.logger.child({ component: 'http' });
   const { startHttpListener } = await import('../metrics/http-listener.js');
   observed.observe({
     sources: () => app.sourceStatus(),
     ruleCounts: () => app.counts,
-    openIncidents: () => store.readOpenIncidentCounts(),
+    openIncidents: () => store.incidents.countOpenBySeverity(),
     // A configured channel with nothing waiting shows 0, not nothing.
     outbox: () => {
-      const waiting = store.readOutboxStats();
+      const waiting = store.outbox.readStats();
       const quiet = channels.filter((c) => !waiting.some((w) => w.channel === c));
       return [...waiting, ...quiet.map((channel) => ({ channel, depth: 0, oldestAt: undefined }))];
     },
-    clock: Date.now,
+    clock,
   });
   let storeChecked: { at: number; check: Check } | undefined;
   const listener = await startHttpListener({
@@ -77,7 +81,7 @@ async function startObservability(
     registry: observed.registry,
     async health() {
       // One write a second at most, however often it is asked (a flood of /healthz must not grow the store's log).
-      const now = Date.now();
+      const now = clock();
       if (!storeChecked || now - storeChecked.at >= HEALTH_WRITE_EVERY_MS) {
         let check: Check;
         try {
@@ -111,16 +115,17 @@ async function startObservability(
 
 export async function startRun(loaded: LoadedConfig, options: RunOptions): Promise<Running> {
   const { env, logger } = options;
+  const clock = options.clock ?? Date.now;
   const [{ SqliteStore }, { createLogwarden }, { renderIncidentJson }, { connectSlack }] = await Promise.all([
-    import('../store/sqlite-store.js'),
+    import('../store/sqlite/sqlite-store.js'),
     import('../main.js'),
     import('../incidents/render-json.js'),
     import('../slack/connect-slack.js'),
   ]);
-  const store = new SqliteStore(
-    loaded.config.store.path,
-    env.LOGWARDEN_AUDIT_KEY === undefined ? {} : { auditKey: env.LOGWARDEN_AUDIT_KEY },
-  );
+  const store = new SqliteStore(loaded.config.store.path, {
+    clock,
+    ...(env.LOGWARDEN_AUDIT_KEY === undefined ? {} : { auditKey: env.LOGWARDEN_AUDIT_KEY }),
+  });
   // One view of the targets no action may touch, for the buttons Slack shows and for the runs themselves.
   const protectedTargets = hostTargetsOf(loaded.config.protect, env, logger, {
     slack: loaded.config.slack !== undefined,
@@ -144,7 +149,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
           rules: loaded.rules,
           onFatal: options.onFatal,
           store,
-          clock: Date.now,
+          clock,
           logger,
           env,
           actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
@@ -157,7 +162,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     const printEvents = options.stdout === true || slack === undefined;
     const app = createLogwarden(loaded, {
       store,
-      clock: Date.now,
+      clock,
       logger,
       ...(slack ? { slack: slack.delivery } : {}),
       onEvent: (event) => {
@@ -181,6 +186,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
             store,
             slack,
             logger,
+            clock,
             channels: [...(slack ? ['slack'] : []), ...(mail ? ['email'] : [])],
           })
         : undefined;

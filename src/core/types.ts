@@ -150,3 +150,130 @@ export interface ActionNote {
   actor: string;
   run: ActionRun;
 }
+
+// What the incident tracker hands the store, and reads back on a restart.
+
+/** A match counted towards a threshold that has not been reached yet; persisted so restarts keep the count. */
+export interface Hit {
+  rule: string;
+  keyHash: string;
+  at: number;
+  expiresAt: number;
+  /** How many matches it stands for (a `message repeated N times` line): 1 when absent. */
+  weight?: number;
+}
+
+export interface TrackerChanges {
+  hits: Hit[];
+  /** Windows whose hits became an incident and can be forgotten (after this batch's hits are written). */
+  cleared: { rule: string; keyHash: string }[];
+  /**
+   * Windows dropped to stay within maxPendingKeys: their stored hits are forgotten before this batch's hits are
+   * written (hits of theirs earlier in the batch are left out of it; later ones start a new window).
+   */
+  dropped?: { rule: string; keyHash: string }[];
+  /** Incidents to write, new ones with id 0 (the store assigns it). */
+  incidents: Incident[];
+  events: IncidentEvent[];
+}
+
+export interface TrackerState {
+  open: { incident: Incident; lastActivityAt: number }[];
+  hits: Hit[];
+  /** Rule + key pairs whose matches open nothing, until a time (or null: until lifted). */
+  silences?: { rule: string; keyHash: string; until: number | null }[];
+}
+
+/** Joins key values into one string for maps and the store. */
+export function keyHashOf(values: readonly string[]): string {
+  return JSON.stringify(values);
+}
+
+// What people and logwarden do to incidents: the vocabulary of decisions, thread notes, response runs, silences,
+// escalations and the audit log, whatever store keeps them.
+
+export type Decision = 'acknowledge' | 'resolve' | 'snooze' | 'false-positive';
+
+/** Who decided what, for the thread; rendered by the chat side. */
+export interface DecisionNote {
+  decision: Decision;
+  actor: string;
+  until: number | null;
+}
+
+/** The thread reply about an escalation mail. */
+export interface MailNote {
+  kind: 'mail';
+  to: string[];
+  reason: string;
+  error?: string;
+}
+
+/** A thread reply waiting in the outbox: a person's decision, what a response action did, or a mail. */
+export type ThreadNote = DecisionNote | ActionNote | MailNote;
+
+/** An escalation mail to send: to whom and why; its body is rendered when it is sent, so it is current. */
+export interface EmailJob {
+  to: string[];
+  /** "level 1 of the critical policy", "escalated by <user>". */
+  reason: string;
+}
+
+/** What a click on a response action's button came to. */
+export type ActionClaim =
+  | { outcome: 'run'; run: ActionRun }
+  | { outcome: 'requested'; run: ActionRun }
+  | { outcome: 'same-person'; run: ActionRun }
+  | { outcome: 'taken'; run: ActionRun }
+  | { outcome: 'no-incident' };
+
+/** How a run ended, to record: the result fields of an ActionRun, and whether (and when) it can be undone. */
+export type ActionOutcome = Pick<
+  ActionRun,
+  'argv' | 'exitCode' | 'durationMs' | 'outputHash' | 'output' | 'verified' | 'detail'
+> & {
+  state: Extract<ActionRunState, 'succeeded' | 'failed' | 'refused' | 'dry-run' | 'interrupted'>;
+  /** The run can be undone (and by itself at undoAt, when set). */
+  undo?: { at?: number };
+};
+
+/** How an undo ended, to record. */
+export interface UndoOutcome {
+  ok: boolean;
+  argv?: string[];
+  exitCode?: number;
+  durationMs?: number;
+  outputHash?: string;
+  detail?: string;
+}
+
+/** Matches of a rule and key that open no incident, until a time or until lifted (until null). */
+export interface Silence {
+  rule: string;
+  keyHash: string;
+  until: number | null;
+}
+
+export interface SilenceRow extends Silence {
+  id: number;
+  key: Record<string, string>;
+  reason: 'snooze' | 'false-positive';
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface EscalationRow {
+  incidentId: number;
+  severity: Severity;
+  startedAt: number;
+  step: number;
+  nextAt: number;
+}
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: string;
+  incidentId?: number;
+  data: Record<string, unknown>;
+}

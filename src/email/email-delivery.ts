@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
-import type { CommitOptions, OutboxJob, SqliteStore } from '../store/sqlite-store.js';
+import type { CommitOptions, OutboxJob, Store } from '../store/ports.js';
 import { renderEscalationEmail } from './render-email.js';
 
 /** What sending needs of nodemailer: a Transporter, or a stand-in. */
@@ -32,7 +32,7 @@ export interface EmailDeliveryOptions {
 }
 
 export interface EmailDeliveryDeps {
-  store: SqliteStore;
+  store: Store;
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
@@ -59,7 +59,7 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
   const host = options.from.match(/@([A-Za-z0-9.-]+)/)?.[1] ?? 'logwarden.invalid';
 
   const send = async (job: OutboxJob): Promise<JobOutcome> => {
-    const found = store.readIncident(job.incidentId);
+    const found = store.incidents.read(job.incidentId);
     if (!job.email || !found) return { failed: 'the mail or its incident is gone' };
     const permalink = deps.permalinkOf?.(job.incidentId);
     const mail = renderEscalationEmail({
@@ -105,11 +105,11 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
     peer: 'The mail server',
     handle: send,
     complete(job) {
-      store.finishEmail(job, {}, clock(), deps.commitOptions);
+      store.escalations.finishMail(job, {}, clock(), deps.commitOptions);
       deps.onNote();
     },
     fail(job, error) {
-      store.finishEmail(job, { error }, clock(), deps.commitOptions);
+      store.escalations.finishMail(job, { error }, clock(), deps.commitOptions);
       logger.error(
         { incident: job.incidentId, to: job.email?.to, error },
         `The escalation mail for incident ${job.incidentId} could not be sent: ${error}. Check SMTP_HOST, SMTP_PORT, SMTP_USER and SMTP_PASS.`,

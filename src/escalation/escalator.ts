@@ -5,9 +5,9 @@
 import { formatDuration } from '../config/duration.js';
 import type { EscalationConfig, EscalationPolicy } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
-import type { Clock, Severity } from '../core/types.js';
+import type { Clock, EscalationRow, Severity } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { EscalationRow, SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/ports.js';
 import { whoIsOnCall } from './oncall-schedule.js';
 
 /** An Escalate click within this long of the last one for the incident mails nobody again. */
@@ -32,7 +32,7 @@ export function stepDueAt(policy: EscalationPolicy, startedAt: number, step: num
 }
 
 export function createEscalator(deps: {
-  store: SqliteStore;
+  store: Store;
   clock: Clock;
   logger: Logger;
   config: EscalationConfig;
@@ -57,10 +57,10 @@ export function createEscalator(deps: {
   };
 
   const takeStep = (row: EscalationRow, now: number) => {
-    const found = store.readIncident(row.incidentId);
+    const found = store.incidents.read(row.incidentId);
     const policy = config.policies[row.severity];
     if (!found || !policy || found.incident.status !== 'open' || found.decisions.acknowledgedBy) {
-      store.stopEscalation(row.incidentId, found?.decisions.acknowledgedBy ? 'acknowledged' : 'closed', now);
+      store.escalations.stop(row.incidentId, found?.decisions.acknowledgedBy ? 'acknowledged' : 'closed', now);
       return;
     }
     const levels = policy.levels.length;
@@ -70,7 +70,7 @@ export function createEscalator(deps: {
     const reason = `level ${level + 1}${cycle > 0 ? `, repeat ${cycle},` : ''} of the ${row.severity} policy: unacknowledged for ${formatDuration(Math.max(0, now - row.startedAt))}`;
     const nextAt = stepDueAt(policy, row.startedAt, row.step + 1);
     if (
-      store.advanceEscalation(
+      store.escalations.advance(
         { incidentId: row.incidentId, step: row.step, nextAt, mails: to.length ? [{ to, reason }] : [] },
         now,
       )
@@ -88,18 +88,18 @@ export function createEscalator(deps: {
     ) as Partial<Record<Severity, number>>,
     tick() {
       const now = clock();
-      for (const row of store.readDueEscalations(now)) takeStep(row, now);
+      for (const row of store.escalations.readDue(now)) takeStep(row, now);
     },
     escalateNow(incidentId, actor) {
       const now = clock();
-      const found = store.readIncident(incidentId);
+      const found = store.incidents.read(incidentId);
       if (!found) return `Incident #${incidentId} does not exist.`;
       const policy = config.policies[found.incident.severity];
       const to = config.oncall ? targets(['primary'], now) : targets(policy?.levels[0]?.notify ?? [], now);
       if (to.length === 0) {
         return 'There is nobody to escalate to: add escalation.oncall (or a policy for this severity) to the config.';
       }
-      const earlier = store.enqueueManualEscalation(
+      const earlier = store.escalations.queueManual(
         incidentId,
         { to, reason: `escalated by Slack user ${actor}` },
         actor,

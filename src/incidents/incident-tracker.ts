@@ -6,51 +6,16 @@
 
 import { GenerationalMap } from '../core/generational-map.js';
 import { fillPlaceholders } from '../core/template.js';
-import type { Incident, IncidentEvent, Match } from '../core/types.js';
+import type { Incident, Match, TrackerChanges, TrackerState } from '../core/types.js';
+import { keyHashOf } from '../core/types.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
-
-/** A match counted towards a threshold that has not been reached yet; persisted so restarts keep the count. */
-export interface Hit {
-  rule: string;
-  keyHash: string;
-  at: number;
-  expiresAt: number;
-  /** How many matches it stands for (a `message repeated N times` line): 1 when absent. */
-  weight?: number;
-}
-
-export interface TrackerChanges {
-  hits: Hit[];
-  /** Windows whose hits became an incident and can be forgotten (after this batch's hits are written). */
-  cleared: { rule: string; keyHash: string }[];
-  /**
-   * Windows dropped to stay within maxPendingKeys: their stored hits are forgotten before this batch's hits are
-   * written (hits of theirs earlier in the batch are left out of it; later ones start a new window).
-   */
-  dropped?: { rule: string; keyHash: string }[];
-  /** Incidents to write, new ones with id 0 (the store assigns it). */
-  incidents: Incident[];
-  events: IncidentEvent[];
-}
 
 export interface TrackerOptions {
   reopenAfter: number;
   samples: number;
   /** Windows kept at most; the least recently hit is dropped beyond it. */
   maxPendingKeys?: number;
-}
-
-export interface TrackerState {
-  open: { incident: Incident; lastActivityAt: number }[];
-  hits: Hit[];
-  /** Rule + key pairs whose matches open nothing, until a time (or null: until lifted). */
-  silences?: { rule: string; keyHash: string; until: number | null }[];
-}
-
-/** Joins key values into one string for maps and the store. */
-export function keyHashOf(values: readonly string[]): string {
-  return JSON.stringify(values);
 }
 
 /** A title with its {field} placeholders filled; a field the match lacks shows as "?". */

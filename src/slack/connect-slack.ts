@@ -14,7 +14,7 @@ import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 import type { Logwarden } from '../main.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { QueryLimits } from '../queries/query-pool.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/ports.js';
 import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
 import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
 
@@ -50,7 +50,7 @@ export async function connectSlack(
   roles: Config['roles'],
   sources: Config['sources'],
   deps: {
-    store: SqliteStore;
+    store: Store;
     clock: Clock;
     logger: Logger;
     env: NodeJS.ProcessEnv;
@@ -88,7 +88,7 @@ export async function connectSlack(
   const identify = async () => {
     const auth = await client.auth.test();
     bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
-    if (auth.url) deps.store.writeSlackWorkspaceUrl(auth.url);
+    if (auth.url) deps.store.slack.writeWorkspaceUrl(auth.url);
     logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
     return bot;
   };
@@ -143,8 +143,8 @@ export async function connectSlack(
       await client.chat.postMessage({ channel, text, mrkdwn: false, unfurl_links: false, unfurl_media: false });
     },
     permalinkOf(incidentId) {
-      const ref = deps.store.readSlackMessage(incidentId);
-      const workspace = deps.store.readSlackWorkspaceUrl();
+      const ref = deps.store.slack.readMessage(incidentId);
+      const workspace = deps.store.slack.readWorkspaceUrl();
       return ref && workspace ? renderSlackPermalink(workspace, ref.channel, ref.ts) : undefined;
     },
     async listen(logwarden) {
@@ -158,9 +158,9 @@ export async function connectSlack(
         undo: (click) => logwarden.undo(click),
         escalate: (incidentId, actor) => logwarden.escalate(incidentId, actor),
         ...(oncall ? { oncall: () => whoIsOnCall(oncall, clock()) } : {}),
-        audit: (entry) => store.appendAudit({ ...entry, at: clock() }),
-        readIncidents: () => store.readIncidents(),
-        readSilences: () => store.readSilences(clock()),
+        audit: (entry) => store.audit.append({ ...entry, at: clock() }),
+        readIncidents: () => store.incidents.readAll(),
+        readSilences: () => store.silences.readActive(clock()),
       };
       const needed = config.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET';
       const transport: SlackTransport | undefined =

@@ -1,7 +1,6 @@
 // The thread replies under an incident's message: new matches since the last reply, a decision, what a response
 // action did, an escalation mail. Slack mrkdwn, log text escaped. Pure.
-import type { ActionNote, Incident } from '../core/types.js';
-import type { DecisionNote, MailNote, ThreadNote } from '../store/sqlite-store.js';
+import type { ActionNote, DecisionNote, Incident, MailNote, ThreadNote } from '../core/types.js';
 import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
 import { renderExit, showArgv, slackDate } from './render-incident.js';
 

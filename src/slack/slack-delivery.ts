@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { Clock, Incident } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
-import type { OutboxJob, SqliteStore } from '../store/sqlite-store.js';
+import type { OutboxJob, Store } from '../store/ports.js';
 import { type ActionButton, renderIncidentMessage, type SlackMessage } from './render-incident.js';
 import { renderOccurrenceNote, renderThreadNote } from './render-thread-note.js';
 
@@ -44,7 +44,7 @@ const RETRYABLE = new Set(['ratelimited', 'internal_error', 'fatal_error', 'serv
 const defaultBackoff = doublingBackoff(1000, 300_000);
 
 export function createSlackDelivery(
-  deps: { store: SqliteStore; client: SlackChatClient; clock: Clock; logger: Logger; metrics?: Metrics },
+  deps: { store: Store; client: SlackChatClient; clock: Clock; logger: Logger; metrics?: Metrics },
   options: SlackDeliveryOptions,
 ): SlackDelivery {
   const { store, client, clock, logger } = deps;
@@ -52,7 +52,7 @@ export function createSlackDelivery(
   const labels = new Map(Object.values(options.ruleActions ?? {}).flatMap((list) => list.map((a) => [a.id, a.label])));
   // A note goes into the thread of the incident's message, once that message exists.
   const deliverNote = async (job: OutboxJob): Promise<JobOutcome> => {
-    const ref = store.readSlackMessage(job.incidentId);
+    const ref = store.slack.readMessage(job.incidentId);
     if (!ref) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
     try {
       if (!job.note) return { failed: 'a thread note without content' };
@@ -66,7 +66,7 @@ export function createSlackDelivery(
 
   const deliver = async (job: OutboxJob): Promise<JobOutcome> => {
     if (job.kind === 'slack.note') return deliverNote(job);
-    const found = store.readIncident(job.incidentId);
+    const found = store.incidents.read(job.incidentId);
     if (!found) return { done: true };
     const message = renderIncidentMessage(
       found.incident,
@@ -77,7 +77,7 @@ export function createSlackDelivery(
         ...(options.refusalOf ? { refusalOf: (actionId: string) => options.refusalOf!(found.incident, actionId) } : {}),
       },
     );
-    const ref = store.readSlackMessage(job.incidentId);
+    const ref = store.slack.readMessage(job.incidentId);
     try {
       if (ref) {
         await client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: blocksOf(message) });
@@ -88,7 +88,7 @@ export function createSlackDelivery(
           await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
           noted = { notedCount: found.incident.count, notedAt: now };
         }
-        store.writeSlackMessage(job.incidentId, { ...ref, ...noted, version: found.version }, now);
+        store.slack.writeMessage(job.incidentId, { ...ref, ...noted, version: found.version }, now);
       } else {
         const posted = await client.chat.postMessage({
           channel: options.channel,
@@ -100,13 +100,13 @@ export function createSlackDelivery(
         if (!posted.ts || !posted.channel) return { failed: 'chat.postMessage answered without channel and ts' };
         const now = clock();
         const ref = { channel: posted.channel, ts: posted.ts, version: found.version };
-        store.writeSlackMessage(job.incidentId, { ...ref, notedCount: found.incident.count, notedAt: now }, now);
+        store.slack.writeMessage(job.incidentId, { ...ref, notedCount: found.incident.count, notedAt: now }, now);
       }
     } catch (error) {
       return classify(error, job);
     }
     // A match that arrived while the call was in flight changed the incident: write it again, after the interval.
-    const latest = store.readIncident(job.incidentId)?.version ?? found.version;
+    const latest = store.incidents.read(job.incidentId)?.version ?? found.version;
     return latest > found.version
       ? { retryAt: clock() + options.updateInterval, error: 'changed while sending' }
       : { done: true };
@@ -135,7 +135,7 @@ export function createSlackDelivery(
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     handle: deliver,
     fail(job, error) {
-      store.failOutbox(job.id, error);
+      store.outbox.fail(job.id, error);
       logger.error(
         { incident: job.incidentId, error },
         `Slack refused the message for incident ${job.incidentId} (${error}); it will not be retried. Check slack.channel and the bot's scopes and channel membership.`,

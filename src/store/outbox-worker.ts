@@ -5,7 +5,7 @@
 import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { OutboxChannel, OutboxJob, SqliteStore } from './sqlite-store.js';
+import type { OutboxChannel, OutboxJob, Store } from './ports.js';
 
 export type JobOutcome =
   | { done: true }
@@ -21,7 +21,7 @@ export interface OutboxWorker {
 }
 
 export interface OutboxWorkerDeps {
-  store: SqliteStore;
+  store: Store;
   clock: Clock;
   logger: Logger;
   channel: OutboxChannel;
@@ -45,28 +45,28 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const schedule = () => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    const next = store.readNextOutboxAt(channel);
+    const next = store.outbox.readNextAt(channel);
     if (next === undefined) return;
     timer = setTimeout(wake, Math.max(0, next - clock()));
   };
 
   const runOnce = async () => {
     for (;;) {
-      const jobs = store.readDueOutbox(clock(), channel);
+      const jobs = store.outbox.readDue(clock(), channel);
       if (jobs.length === 0 || stopped) return;
       for (const job of jobs) {
         if (stopped) return;
         const outcome = await deps.handle(job);
         if ('done' in outcome) {
           if (deps.complete) deps.complete(job);
-          else store.completeOutbox(job.id);
+          else store.outbox.complete(job.id);
         } else if ('failed' in outcome) {
           deps.metrics?.deliveryFailed(channel, 'gave_up');
           deps.fail(job, outcome.failed);
         } else if ('deferAll' in outcome) {
           deps.metrics?.deliveryFailed(channel, 'rate_limited');
-          store.retryOutbox(job.id, outcome.deferAll, outcome.error);
-          store.deferOutbox(outcome.deferAll, channel);
+          store.outbox.retry(job.id, outcome.deferAll, outcome.error);
+          store.outbox.defer(outcome.deferAll, channel);
           logger.warn(
             { channel, until: new Date(outcome.deferAll).toISOString() },
             `${deps.peer} asked to slow down; waiting`,
@@ -74,7 +74,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           return;
         } else {
           deps.metrics?.deliveryFailed(channel, 'retry');
-          store.retryOutbox(job.id, outcome.retryAt, outcome.error);
+          store.outbox.retry(job.id, outcome.retryAt, outcome.error);
           logger.warn(
             { channel, incident: job.incidentId, error: outcome.error, attempt: job.attempts + 1 },
             `${deps.peer} did not take a job; will retry`,

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { addIncident as addIncidentTo } from '../helpers/add-incident.js';
 import { createFakeCommands } from '../helpers/fake-commands.js';
 import { HOSTILE_CAPTURES } from '../helpers/hostile-text.js';
@@ -68,7 +68,7 @@ describe('response actions on an injected clock', () => {
     expect(await first.app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' })).toBe(
       undefined,
     );
-    expect(first.store.readActionRunFor(id, 'block-ip', 1)).toMatchObject({
+    expect(first.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
       state: 'succeeded',
       exitCode: 0,
       undoState: 'available',
@@ -87,7 +87,10 @@ describe('response actions on an injected clock', () => {
       ['block', ['203.0.113.7']],
       ['unblock', ['203.0.113.7']],
     ]);
-    expect(second.store.readActionRunFor(id, 'block-ip', 1)).toMatchObject({ undoState: 'done', undoBy: 'logwarden' });
+    expect(second.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
+      undoState: 'done',
+      undoBy: 'logwarden',
+    });
     await t.stopAll();
   });
 
@@ -96,15 +99,18 @@ describe('response actions on an injected clock', () => {
     const first = await t.start();
     const id = t.addIncident(first.store, { ip: '203.0.113.7', user: 'root' });
     // The claim is committed, then the process dies before the command's result is recorded.
-    first.store.claimAction({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE', approvals: 1 }, 0);
+    first.store.actionRuns.claim(
+      { incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE', approvals: 1 },
+      0,
+    );
     await t.stopAll();
     const second = await t.start();
-    expect(second.store.readActionRunFor(id, 'block-ip', 1)).toMatchObject({ state: 'interrupted' });
+    expect(second.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({ state: 'interrupted' });
     expect(await second.app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' })).toMatch(
       /was already run for this incident \(attempt 1\)\. Use Run again/,
     );
     expect(t.fakes.calls()).toEqual([]);
-    expect(second.store.readAudit().map((r) => r.action)).toContain('action:interrupted');
+    expect(second.store.audit.readAll().map((r) => r.action)).toContain('action:interrupted');
     await t.stopAll();
   });
 
@@ -113,7 +119,7 @@ describe('response actions on an injected clock', () => {
     const { app, store } = await t.start();
     const id = t.addIncident(store, { ip: '203.0.113.7', user: 'root' });
     await app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' });
-    expect(store.readActionRunFor(id, 'block-ip', 1)).toMatchObject({
+    expect(store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
       state: 'dry-run',
       argv: ['block', '203.0.113.7'],
     });

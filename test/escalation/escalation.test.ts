@@ -8,7 +8,7 @@ import { readSmtpEnv } from '../../src/config/env.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createSmtpTransport } from '../../src/email/smtp-transport.js';
 import { type MailSandbox, mailSandboxEnv, startMailSandbox } from '../../src/sandbox/mail-sandbox.js';
-import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -74,7 +74,7 @@ escalation:
   };
 }
 
-const pendingMail = (store: SqliteStore) => store.readDueOutbox(Number.MAX_SAFE_INTEGER, 'email');
+const pendingMail = (store: SqliteStore) => store.outbox.readDue(Number.MAX_SAFE_INTEGER, 'email');
 
 describe('escalation by email', () => {
   it('mails each level at its time, survives a restart mid-way without repeating a step, and stops on acknowledge', async () => {
@@ -111,7 +111,7 @@ describe('escalation by email', () => {
     t.advance(20 * MINUTE);
     second.app.sweep();
     expect(pendingMail(second.store)).toEqual([]);
-    expect(second.store.readAudit().map((r) => r.action)).toEqual(
+    expect(second.store.audit.readAll().map((r) => r.action)).toEqual(
       expect.arrayContaining(['escalation:step', 'escalation:mail-sent', 'incident:acknowledge']),
     );
     expect(t.sentTo()).toHaveLength(2);
@@ -155,7 +155,7 @@ describe('escalation by email', () => {
     t.write('breach with a bad password');
     app.syncNow();
     await expect
-      .poll(() => store.readAudit().find((r) => r.action === 'escalation:mail-failed')?.dataJson)
+      .poll(() => store.audit.readAll().find((r) => r.action === 'escalation:mail-failed')?.dataJson)
       .toMatch(/EAUTH/);
     expect(pendingMail(store)).toEqual([]);
     expect(t.sentTo()).toEqual([]);

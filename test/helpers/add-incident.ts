@@ -1,5 +1,5 @@
 import type { Incident } from '../../src/core/types.js';
-import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 /** Commits an open incident of `rule` with these fields, as the tracker would have opened it; returns its id. */
 export function addIncident(store: SqliteStore, rule: string, fields: Record<string, string>, now: number): number {

@@ -17,7 +17,7 @@ import { createLogwarden } from '../../src/main.js';
 import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { createClickPayload, createCommandPayload } from '../../src/sandbox/slack-sandbox.js';
 import { connectSlack } from '../../src/slack/connect-slack.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { silentLogger } from './fixtures.js';
 import { FIRST_TS, startSlackApi } from './slack-api-server.js';
 

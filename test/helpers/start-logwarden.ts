@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../../src/config/load.js';
 import { createLogwarden, type LogwardenDeps } from '../../src/main.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { silentLogger } from './fixtures.js';
 
 export type RunningLogwarden = Awaited<ReturnType<typeof startLogwarden>>;

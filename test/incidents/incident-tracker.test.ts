@@ -4,7 +4,7 @@ import type { Match } from '../../src/core/types.js';
 import { IncidentTracker } from '../../src/incidents/incident-tracker.js';
 import type { CompiledRule } from '../../src/rules/rule.js';
 import { NO_IGNORE } from '../../src/rules/verdict.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const MIN = 60_000;
@@ -270,10 +270,10 @@ describe('IncidentTracker with its store', () => {
       at: i,
     }));
     store.commit('auth', undefined, tracker.record(batch, 10), 10);
-    const stored = store.readTrackerState(10).hits.filter((h) => h.keyHash === `["${key}"]`);
+    const stored = store.incidents.readTrackerState(10).hits.filter((h) => h.keyHash === `["${key}"]`);
     expect(stored).toHaveLength(1);
     // Restarted from the store, the key needs two more failures, as the tracker that ran thought.
-    const restarted = new IncidentTracker([rule()], options, store.readTrackerState(10));
+    const restarted = new IncidentTracker([rule()], options, store.incidents.readTrackerState(10));
     expect(restarted.record([{ match: match(key), at: 11 }], 11).events).toEqual([]);
     expect(restarted.record([{ match: match(key), at: 12 }], 12).events[0]?.event).toBe('opened');
     store.close();

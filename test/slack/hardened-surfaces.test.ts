@@ -10,7 +10,7 @@ import type { SlackAuthFailedError } from '../../src/core/errors.js';
 import type { Logwarden } from '../../src/main.js';
 import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { connectSlack } from '../../src/slack/connect-slack.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { silentLogger } from '../helpers/fixtures.js';
 import { HOSTILE } from '../helpers/hostile-text.js';
 import { startSlackApi } from '../helpers/slack-api-server.js';

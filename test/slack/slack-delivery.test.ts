@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogwarden, type Logwarden } from '../../src/main.js';
 import { createSlackDelivery } from '../../src/slack/slack-delivery.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { type SlackApiServer, startSlackApi } from '../helpers/slack-api-server.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -149,7 +149,7 @@ describe('Slack delivery through the real WebClient', () => {
     const down = await setup({ apiUrl: `http://127.0.0.1:${port}/api/` });
     appendFileSync(down.log, failed('203.0.113.13', 1) + failed('203.0.113.13', 5));
     await expect
-      .poll(() => down.store.readDueOutbox(Date.now() + 3_600_000, 'slack')[0]?.attempts ?? 0)
+      .poll(() => down.store.outbox.readDue(Date.now() + 3_600_000, 'slack')[0]?.attempts ?? 0)
       .toBeGreaterThan(0);
     await down.stop();
     const up = await setup({ dir: down.dir });
@@ -185,8 +185,8 @@ describe('Slack delivery through the real WebClient', () => {
     const { log, slack, store } = await setup();
     appendFileSync(log, failed('203.0.113.10', 1) + failed('203.0.113.10', 5));
     await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
-    await expect.poll(() => store.readSlackMessage(1)).toMatchObject({ channel: 'C0SECURITY', version: 1 });
-    expect(store.readSlackMessage(1)!.ts).toBe('1795000000.000001');
+    await expect.poll(() => store.slack.readMessage(1)).toMatchObject({ channel: 'C0SECURITY', version: 1 });
+    expect(store.slack.readMessage(1)!.ts).toBe('1795000000.000001');
   });
 
   it('stops retrying what Slack refuses for good, and says why', async () => {
@@ -198,6 +198,6 @@ describe('Slack delivery through the real WebClient', () => {
       .toBe(
         "Slack refused the message for incident 1 (channel_not_found); it will not be retried. Check slack.channel and the bot's scopes and channel membership.",
       );
-    expect(store.readDueOutbox(Date.now() + 3_600_000, 'slack')).toEqual([]);
+    expect(store.outbox.readDue(Date.now() + 3_600_000, 'slack')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { type AuditRow, hashAuditRow, macAuditRow } from '../../src/store/audit-chain.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -19,9 +19,9 @@ function setup() {
   writeFileSync(config, `store: { path: ${db} }\nsources: [{ id: a, path: /x }]\nrules: [{ use: sshd, source: a }]\n`);
   const store = new SqliteStore(db);
   const anchors: string[] = [];
-  store.onAnchor = (line) => anchors.push(line);
+  store.audit.onAnchor = (line) => anchors.push(line);
   for (let i = 2; i <= 6; i++) {
-    store.appendAudit({
+    store.audit.append({
       at: Date.UTC(2026, 10, 23, 10, i),
       actor: `U${i}`,
       action: 'incident:acknowledge',
@@ -214,7 +214,7 @@ describe('logwarden audit', () => {
   it('exports the rows as CSV for a review, spreadsheet formulas defused', async () => {
     const t = setup();
     const store = new SqliteStore(t.db);
-    store.appendAudit({
+    store.audit.append({
       at: Date.UTC(2026, 10, 23, 11),
       actor: '=HYPERLINK("x")',
       action: 'incident:resolve',
@@ -276,7 +276,7 @@ describe('a store an older version kept', () => {
     }
     db.close();
     const store = new SqliteStore(path);
-    const rows = store.readAudit();
+    const rows = store.audit.readAll();
     store.close();
     expect(rows.map((r) => r.action)).toEqual(['incident:acknowledge', 'incident:acknowledge', 'audit:keyed']);
     expect(JSON.parse(rows[2]!.dataJson)).toEqual({ legacyRows: 2, legacyHead: prev });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreFailedError } from '../../src/core/errors.js';
 import { AUDIT_KEYED, verifyAuditChain } from '../../src/store/audit-chain.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { readAuditKey } from '../../src/store/store-files.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -18,7 +18,7 @@ describe('SqliteStore', () => {
     first.commit('auth', { kind: 'file', path: '/var/log/auth.log', dev: 1, ino: 2, offset: 30 }, emptyChanges(), 5);
     first.close();
     const second = new SqliteStore(path);
-    expect(second.readOffset(1, 2)).toEqual({ dev: 1, ino: 2, path: '/var/log/auth.log', offset: 30 });
+    expect(second.checkpoints.readOffset(1, 2)).toEqual({ dev: 1, ino: 2, path: '/var/log/auth.log', offset: 30 });
     second.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -29,8 +29,8 @@ describe('SqliteStore', () => {
   it('chains audit rows by hash and refuses to change them', () => {
     const path = join(tempDir(), 'store.db');
     const store = new SqliteStore(path);
-    store.appendAudit({ at: 1, actor: 'U1', action: 'incident:ack', incidentId: 7, data: { note: 'first' } });
-    store.appendAudit({ at: 2, actor: 'U2', action: 'action:block-ip', data: { argv: ['nft', 'add'] } });
+    store.audit.append({ at: 1, actor: 'U1', action: 'incident:ack', incidentId: 7, data: { note: 'first' } });
+    store.audit.append({ at: 2, actor: 'U2', action: 'action:block-ip', data: { argv: ['nft', 'add'] } });
     store.close();
     const db = new Database(path);
     const rows = db.prepare('SELECT action, prev_hash, hash FROM audit ORDER BY id').all() as {
@@ -52,9 +52,9 @@ describe('SqliteStore', () => {
   it('verifies its chain, and finds a row removed from the middle', () => {
     const path = join(tempDir(), 'store.db');
     const store = new SqliteStore(path);
-    for (let i = 1; i <= 3; i++) store.appendAudit({ at: i, actor: `U${i}`, action: 'x', data: { i } });
-    const rows = store.readAudit();
-    const anchor = store.auditAnchor();
+    for (let i = 1; i <= 3; i++) store.audit.append({ at: i, actor: `U${i}`, action: 'x', data: { i } });
+    const rows = store.audit.readAll();
+    const anchor = store.audit.anchor();
     store.close();
     const key = readAuditKey(path)!;
     expect(verifyAuditChain(rows, key, anchor)).toEqual({
@@ -105,7 +105,7 @@ describe('the store on disk', () => {
     try {
       const path = join(tempDir(), 'data', 'nested', 'logwarden.db');
       const store = new SqliteStore(path);
-      store.appendAudit({ at: 1, actor: 'logwarden', action: 'test', data: {} });
+      store.audit.append({ at: 1, actor: 'logwarden', action: 'test', data: {} });
       expect(mode(join(path, '..'))).toBe('700');
       expect(mode(join(path, '..', '..'))).toBe('700');
       expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual(['600', '600', '600']);

@@ -5,7 +5,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import type { IncidentEvent } from '../../../src/core/types.js';
 import { createLogwarden, type Logwarden } from '../../../src/main.js';
 import { renderJournalLine } from '../../../src/sources/journald/journald-source.js';
-import { SqliteStore } from '../../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { FIXTURE_BIN, silentLogger } from '../../helpers/fixtures.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
 
@@ -77,7 +77,7 @@ describe('a journald source', () => {
     appendFileSync(journal, `${failed('203.0.113.7')}\n`);
     await expect.poll(() => first.events.map((e) => e.event)).toEqual(['opened']);
     expect(first.events[0]!.incident).toMatchObject({ count: 3, key: { ip: '203.0.113.7' }, source: 'journal' });
-    expect(first.store.readCursor('journal')).toBe(`s=abc;i=${cursor}`);
+    expect(first.store.checkpoints.readCursor('journal')).toBe(`s=abc;i=${cursor}`);
     await first.app.stop();
     first.store.close();
     running.length = 0;

@@ -1,0 +1,219 @@
+// What logwarden asks of a store, one repository per aggregate, whatever keeps them (store/sqlite/ today). Every
+// method that writes is atomic on its own; `commit` is the unit of work of the line path: where a source resumes,
+// the threshold counts and the incidents its lines changed, and the outbox jobs they cause, all or nothing — so a
+// restart resumes exactly after what was committed. The adapters pass one contract suite (test/store/contract.ts).
+import type {
+  ActionClaim,
+  ActionOutcome,
+  ActionPlan,
+  ActionRun,
+  AuditEntry,
+  Decision,
+  EmailJob,
+  EscalationRow,
+  Incident,
+  IncidentDecisions,
+  Severity,
+  Silence,
+  SilenceRow,
+  SourcePosition,
+  ThreadNote,
+  TrackerChanges,
+  TrackerState,
+  UndoOutcome,
+} from '../core/types.js';
+import type { AuditAnchor, AuditRow } from './audit-chain.js';
+
+/** Where a file was read up to, by device and inode (a rotated file keeps them). */
+export interface StoredOffset {
+  dev: number;
+  ino: number;
+  path: string;
+  offset: number;
+}
+
+/** Chat writes and mails waiting in the durable outbox. */
+export interface OutboxJob {
+  id: number;
+  /**
+   * slack.sync: make the incident's message current; slack.note: tell its thread something; email.send: mail an
+   * escalation.
+   */
+  kind: 'slack.sync' | 'slack.note' | 'email.send';
+  incidentId: number;
+  attempts: number;
+  note?: ThreadNote;
+  email?: EmailJob;
+}
+
+/** The workers that take jobs from the outbox. */
+export type OutboxChannel = 'slack' | 'email';
+
+/** The Slack message that shows an incident, and what its thread last heard. */
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+  version: number;
+  /** The count the thread last heard of, and when. */
+  notedCount: number;
+  notedAt: number;
+}
+
+/** What a write queues besides itself. */
+export interface CommitOptions {
+  /** Queue a Slack sync for every incident written, at most one update per incident per this many ms. */
+  slackSync?: { minInterval: number };
+  /** Start escalating each new incident of these severities, its first step this many ms after it opens. */
+  escalate?: Partial<Record<Severity, number>>;
+}
+
+/** A click on a response action's button, to claim. */
+export interface ActionClick {
+  incidentId: number;
+  actionId: string;
+  attempt: number;
+  actor: string;
+  approvals: number;
+  /** What the requester confirmed (a new run keeps it; an approval runs the one already kept). */
+  plan?: ActionPlan;
+}
+
+/** Where each source resumes. */
+export interface CheckpointRepository {
+  readOffset(dev: number, ino: number): StoredOffset | undefined;
+  /** Every file last read under this path, to find ones rotated away while logwarden was down. */
+  readOffsetsForPath(path: string): StoredOffset[];
+  forgetOffset(dev: number, ino: number): void;
+  readCursor(sourceId: string): string | undefined;
+}
+
+export interface IncidentRepository {
+  /** Open incidents, live threshold counts and silences, to carry on where the last run stopped. */
+  readTrackerState(now: number): TrackerState;
+  /** Every incident, oldest first. */
+  readAll(): Incident[];
+  /** The incident with its version (bumped by every write) and what people did to it, for rendering. */
+  read(id: number): { incident: Incident; version: number; decisions: IncidentDecisions } | undefined;
+  /**
+   * Applies a person's decision once, with its audit row and a chat sync, atomically. A repeat (a click delivered
+   * twice, two people at once) changes nothing and is audited as such. Returns whether it changed.
+   */
+  decide(
+    decision: Decision,
+    incidentId: number,
+    actor: string,
+    now: number,
+    options?: CommitOptions & { silenceUntil?: number | null },
+  ): boolean;
+  /** Open incidents by severity (for /metrics). */
+  countOpenBySeverity(): { severity: Severity; count: number }[];
+}
+
+export interface SilenceRepository {
+  /** Silences in force now, oldest first. */
+  readActive(now: number): SilenceRow[];
+  /** Ends a silence now, with its audit row; returns the silence when one in force was lifted. */
+  lift(id: number, actor: string, now: number): Silence | undefined;
+}
+
+export interface OutboxRepository {
+  /** Due jobs of one worker, oldest first. */
+  readDue(now: number, channel: OutboxChannel, limit?: number): OutboxJob[];
+  /** When the next pending job of a worker is due, if one is pending. */
+  readNextAt(channel: OutboxChannel): number | undefined;
+  complete(id: number): void;
+  retry(id: number, at: number, error: string): void;
+  fail(id: number, error: string): void;
+  /** Holds every pending job of a worker until `until` (the service said to slow down). */
+  defer(until: number, channel: OutboxChannel): void;
+  /** Pending jobs by channel, and when the oldest first became due (for /metrics). */
+  readStats(): { channel: string; depth: number; oldestAt: number | undefined }[];
+}
+
+export interface AuditRepository {
+  /** Appends a chained, keyed row; a row about an incident names its chat message. */
+  append(entry: AuditEntry): void;
+  /** Where the chain stands now. */
+  anchor(): AuditAnchor;
+  /** The anchor as a signed line. */
+  renderAnchor(): string;
+  /** Every row, oldest first. */
+  readAll(): AuditRow[];
+  /** Called with the chain's anchor line after every commit that added rows (to keep it outside the store). */
+  onAnchor?: ((line: string, anchor: AuditAnchor) => void) | undefined;
+}
+
+export interface ActionRunRepository {
+  /**
+   * Takes a click once: the first click of an attempt claims it (to run, or with approvals: 2 to await a second
+   * person); a second authorised person's click approves; any other click finds it taken. Audited.
+   */
+  claim(click: ActionClick, now: number, options?: CommitOptions): ActionClaim;
+  /** Records how a claimed run ended, with its audit row and chat notes. */
+  finish(runId: number, outcome: ActionOutcome, now: number, options?: CommitOptions): ActionRun;
+  /** Takes an undo (a click or the ttl), once; false when it is not available. */
+  claimUndo(runId: number, actor: string, now: number): boolean;
+  finishUndo(runId: number, result: UndoOutcome, now: number, options?: CommitOptions): ActionRun;
+  /** Runs whose ttl has passed, to undo now. */
+  readDueUndos(now: number): ActionRun[];
+  readNextUndoAt(): number | undefined;
+  /** After a crash: running commands become interrupted (never run again by themselves), running undos available. */
+  recover(now: number, options?: CommitOptions): ActionRun[];
+  read(runId: number): ActionRun | undefined;
+  readFor(incidentId: number, actionId: string, attempt: number): ActionRun | undefined;
+}
+
+export interface EscalationRepository {
+  /** Escalations whose next step is due. */
+  readDue(now: number): EscalationRow[];
+  /** Takes one step once: moves it on (to nextAt, or done) and queues its mails atomically; false when taken. */
+  advance(step: { incidentId: number; step: number; nextAt: number | null; mails: EmailJob[] }, now: number): boolean;
+  stop(incidentId: number, reason: string, now: number): void;
+  /**
+   * Queues the mail of an Escalate click, unless another was queued for the incident within `quiet` ms; then returns
+   * who pressed, and when.
+   */
+  queueManual(
+    incidentId: number,
+    email: EmailJob,
+    actor: string,
+    now: number,
+    quiet: number,
+  ): { actor: string; at: number } | undefined;
+  /** A mail went out or failed for good: the job goes, the thread hears of it, the audit log records it. */
+  finishMail(job: OutboxJob, result: { error?: string }, now: number, options?: CommitOptions): void;
+}
+
+/** What the Slack notifier keeps: the workspace (for permalinks) and each incident's message. */
+export interface SlackRepository {
+  writeWorkspaceUrl(url: string): void;
+  readWorkspaceUrl(): string | undefined;
+  readMessage(incidentId: number): SlackMessageRef | undefined;
+  writeMessage(incidentId: number, ref: SlackMessageRef, now: number): void;
+}
+
+export interface Store {
+  /** Where it is kept (for messages). */
+  readonly path: string;
+  readonly checkpoints: CheckpointRepository;
+  readonly incidents: IncidentRepository;
+  readonly silences: SilenceRepository;
+  readonly outbox: OutboxRepository;
+  readonly audit: AuditRepository;
+  readonly actionRuns: ActionRunRepository;
+  readonly escalations: EscalationRepository;
+  readonly slack: SlackRepository;
+  /** The unit of work of the line path: a chunk's changes and where its source resumes, all or nothing. */
+  commit(
+    sourceId: string,
+    position: SourcePosition | undefined,
+    changes: TrackerChanges,
+    now: number,
+    options?: CommitOptions,
+  ): void;
+  /** Incident changes no source position goes with (closing after quiet), and expired counts dropped. */
+  commitSweep(changes: TrackerChanges, now: number, options?: CommitOptions): void;
+  /** Throws when the store cannot take a write now (disk full, read-only, locked). */
+  checkWritable(now: number): void;
+  close(): void;
+}

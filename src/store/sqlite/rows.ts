@@ -1,0 +1,97 @@
+// Rows as SQLite holds them, and the domain objects they are read into.
+import type { ActionPlan, ActionRun, ActionRunState, Incident, Severity } from '../../core/types.js';
+
+export interface IncidentRow {
+  id: number;
+  rule: string;
+  key_json: string;
+  severity: string;
+  title: string;
+  fields_json: string;
+  count: number;
+  first_seen: number;
+  last_seen: number;
+  last_activity_at: number;
+  source: string;
+  sample_json: string;
+  status: string;
+  spread_json?: string | null;
+  acknowledged_by?: string | null;
+  acknowledged_at?: number | null;
+  resolved_by?: string | null;
+  resolved_at?: number | null;
+  resolution?: string | null;
+}
+
+export interface ActionRunRow {
+  id: number;
+  incident_id: number;
+  action_id: string;
+  attempt: number;
+  state: ActionRunState;
+  requested_by: string;
+  requested_at: number;
+  approved_by: string | null;
+  argv_json: string | null;
+  exit_code: number | null;
+  duration_ms: number | null;
+  output_hash: string | null;
+  output: string | null;
+  verified: number | null;
+  detail: string | null;
+  finished_at: number | null;
+  undo_state: ActionRun['undoState'] | null;
+  undo_at: number | null;
+  undo_by: string | null;
+  undo_exit_code: number | null;
+  undo_detail: string | null;
+  plan_json: string | null;
+}
+
+export function incidentFromRow(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    rule: row.rule,
+    severity: row.severity as Severity,
+    title: row.title,
+    key: JSON.parse(row.key_json),
+    fields: JSON.parse(row.fields_json),
+    count: row.count,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    source: row.source,
+    sample: JSON.parse(row.sample_json),
+    status: row.status as Incident['status'],
+    ...(row.spread_json ? { spread: JSON.parse(row.spread_json) } : {}),
+  };
+}
+
+export function actionRunFromRow(row: ActionRunRow): ActionRun {
+  const optional = {
+    approvedBy: row.approved_by,
+    plan: row.plan_json === null ? null : (JSON.parse(row.plan_json) as ActionPlan),
+    argv: row.argv_json === null ? null : (JSON.parse(row.argv_json) as string[]),
+    exitCode: row.exit_code,
+    durationMs: row.duration_ms,
+    outputHash: row.output_hash,
+    output: row.output,
+    verified: row.verified === null ? null : row.verified === 1,
+    detail: row.detail,
+    finishedAt: row.finished_at,
+    undoState: row.undo_state,
+    undoAt: row.undo_at,
+    undoBy: row.undo_by,
+    undoExitCode: row.undo_exit_code,
+    undoDetail: row.undo_detail,
+  };
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    actionId: row.action_id,
+    attempt: row.attempt,
+    state: row.state,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
+  };
+}
