@@ -10,13 +10,12 @@ import { StoreFailedError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import type { Clock, Decision, IncidentEvent, LineChunk, Match, Silence } from './core/types.js';
 import { keyHashOf } from './core/types.js';
-import { createEmailDelivery, type MailTransport } from './email/email-delivery.js';
 import { createEscalator } from './escalation/escalator.js';
 import { IncidentTracker } from './incidents/incident-tracker.js';
 import type { Metrics } from './metrics/metrics.js';
 import { noMetrics } from './metrics/metrics.js';
+import { type Notifier, wakeAll, wantsOf } from './notify/notifier.js';
 import { createSourceMatchers, matchChunk } from './rules/match.js';
-import type { SlackDelivery } from './slack/slack-delivery.js';
 import { countLines } from './sources/line-splitter.js';
 import { sourceKindOf } from './sources/registry.js';
 import type { RunningSource, SourceDeps, SourceKind, SourceStatus } from './sources/source.js';
@@ -26,7 +25,8 @@ export interface LogwardenDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
-  onEvent(event: IncidentEvent): void;
+  /** Hears each incident event after its commit, besides the notifiers. */
+  onEvent?(event: IncidentEvent): void;
   /**
    * The store could not commit: memory and disk now disagree, so the process must stop (and a restart resumes from
    * what was committed). The CLI exits; by default the error is thrown.
@@ -34,8 +34,11 @@ export interface LogwardenDeps {
   onFatal?(error: StoreFailedError): never;
   /** The environment child processes (journalctl) get. */
   env: NodeJS.ProcessEnv;
-  /** Slack delivery, when Slack is configured: commits then queue a sync of each incident they touch. */
-  slack?: SlackDelivery;
+  /**
+   * The notifiers (notify/registry.ts), made by the caller: each hears every incident event, and a write queues the
+   * outbox jobs they want (a Slack sync, a thread note).
+   */
+  notifiers?: readonly Notifier[];
   /** How often quiet incidents are closed and due undos run; defaults to a tenth of reopenAfter, at most 10 s. */
   sweepInterval?: number;
   /** Runs response commands; the real runner unless a test passes another. */
@@ -46,17 +49,8 @@ export interface LogwardenDeps {
   protectedTargets?(): ProtectedTargets;
   /** Resolves host names for the protected-target check; by default the system's resolver, 3 s at most. */
   resolveHost?(name: string): Promise<string[]>;
-  /** Posts the audit anchor line to audit.anchorChannel (Slack), when configured. */
-  postAnchor?(channel: string, line: string): Promise<void>;
   /** Counts for /metrics, when the http: listener is on. */
   metrics?: Metrics;
-  /** Escalation mail, when the config has escalation: an SMTP transport, and links to incidents' Slack messages. */
-  mail?: {
-    transport: MailTransport;
-    permalinkOf?(incidentId: number): string | undefined;
-    /** Delay before the nth retry of a refused mail (tests shorten it). */
-    backoff?: (attempt: number) => number;
-  };
 }
 
 export interface RuleCounts {
@@ -129,6 +123,9 @@ function createThrottledWarn(logger: Logger, clock: Clock, interval = 60_000) {
 export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logwarden {
   const { config, rules } = loaded;
   const { store, clock } = deps;
+  const notifiers = deps.notifiers ?? [];
+  // The chat platform people answer from, when one is set: the audit anchor is posted there.
+  const chat = notifiers.find((n) => n.chat)?.chat;
   // Each part logs through its own child ({"component": …}); the pipeline's own lines are "pipeline".
   const logger = deps.logger.child({ component: 'pipeline' });
   const metrics = deps.metrics ?? noMetrics;
@@ -145,38 +142,21 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         logger: deps.logger.child({ component: 'escalation' }),
         metrics,
         config: config.escalation,
-        onQueued: () => email?.wake(),
+        onQueued: () => wakeAll(notifiers),
       })
     : undefined;
   const commitOptions: CommitOptions = {
-    ...(deps.slack && config.slack ? { slackSync: { minInterval: config.slack.updateInterval } } : {}),
+    ...wantsOf(notifiers),
     ...(escalator ? { escalate: escalator.firstAfter } : {}),
   };
-  const email =
-    config.escalation && deps.mail
-      ? createEmailDelivery(
-          {
-            store,
-            clock,
-            logger: deps.logger.child({ component: 'email' }),
-            metrics,
-            transport: deps.mail.transport,
-            ...(deps.mail.permalinkOf ? { permalinkOf: deps.mail.permalinkOf } : {}),
-            labelOf: (id) => loaded.actions.get(id)?.label ?? id,
-            commitOptions,
-            onNote: () => deps.slack?.wake(),
-          },
-          {
-            from: config.escalation.from,
-            retries: config.escalation.retries,
-            ...(deps.mail.backoff ? { backoff: deps.mail.backoff } : {}),
-          },
-        )
-      : undefined;
+  const emit = (event: IncidentEvent) => {
+    deps.onEvent?.(event);
+    for (const n of notifiers) n.onEvent?.(event);
+  };
   const commit = (write: (options: CommitOptions) => void, touched: number) => {
     try {
       write(commitOptions);
-      if (touched > 0) deps.slack?.wake();
+      if (touched > 0) wakeAll(notifiers);
     } catch (error) {
       const failure = new StoreFailedError(store.path, `cannot commit (${(error as Error).message})`, { cause: error });
       if (deps.onFatal) deps.onFatal(failure);
@@ -197,7 +177,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     run: deps.runCommand ?? runCommand,
     ...(deps.dryRun ? { dryRun: true } : {}),
     commitOptions,
-    onChange: () => deps.slack?.wake(),
+    onChange: () => wakeAll(notifiers),
     resolveHost: deps.resolveHost ?? resolveHost,
     protectedTargets:
       deps.protectedTargets ??
@@ -265,7 +245,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     commit((options) => store.commit(chunk.sourceId, chunk.position, changes, now, options), changes.incidents.length);
     for (const event of changes.events) {
       if (event.event === 'opened') metrics.incidentOpened(event.incident.severity);
-      deps.onEvent(event);
+      emit(event);
     }
     // A level due at once goes out with the commit that opened the incident, not at the next sweep.
     if (changes.events.some((e) => e.event === 'opened')) escalator?.tick();
@@ -279,7 +259,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     const now = clock();
     const changes = tracker.sweep(now);
     commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
-    for (const event of changes.events) deps.onEvent(event);
+    for (const event of changes.events) emit(event);
     escalator?.tick();
     void undoDue();
   };
@@ -295,10 +275,10 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   };
   const postAnchor = async () => {
     const channel = config.audit.anchorChannel;
-    if (!channel || !deps.postAnchor || !anchor || anchor.posted) return;
+    if (!channel || !chat || !anchor || anchor.posted) return;
     const current = anchor;
     try {
-      await deps.postAnchor(channel, current.line);
+      await chat.postText(channel, current.line);
       current.posted = true;
     } catch (error) {
       logger.warn(
@@ -330,12 +310,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     sourceStatus: () => new Map(config.sources.map((s, i) => [s.id, sources[i]!.status()])),
     async start() {
       responder.recover();
-      deps.slack?.start();
-      email?.start();
+      for (const n of notifiers) n.start?.();
       for (const source of sources) await source.start();
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
       sweepTimer = setInterval(sweep, interval);
-      if (config.audit.anchorChannel && deps.postAnchor) {
+      if (config.audit.anchorChannel && chat) {
         anchor ??= { line: store.audit.renderAnchor(), posted: false };
         void postAnchor();
         anchorTimer = setInterval(() => void postAnchor(), config.audit.anchorInterval);
@@ -347,10 +326,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) source.syncNow();
       for (const source of sources) await source.stop();
       await responder.stop();
-      await email?.stop();
+      // Chat platforms stop last: the audit anchor, and the notes of what stopped before, go out through them.
+      for (const n of [...notifiers].reverse()) if (!n.chat) await n.stop?.();
       // The head as it is at the end goes out too, before Slack stops.
       await postAnchor();
-      await deps.slack?.stop();
+      for (const n of notifiers) if (n.chat) await n.stop?.();
     },
     syncNow() {
       for (const source of sources) source.syncNow();
@@ -383,7 +363,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       const closed = store.incidents.read(incidentId)?.incident;
       if (!closed) return changed;
       if (decision !== 'resolve') tracker.silence(closed.rule, keyHashOf(Object.values(closed.key)), silenceUntil);
-      deps.onEvent({ event: 'closed', incident: closed });
+      emit({ event: 'closed', incident: closed });
       return changed;
     },
   };

@@ -1,5 +1,6 @@
-// `logwarden run` (and the demo, which runs the same thing against its sandbox): the store, Slack when configured,
-// mail when escalation is, the pipeline, and the Slack listener, started in that order and stopped in reverse.
+// `logwarden run` (and the demo, which runs the same thing against its sandbox): the store, the notifiers the config
+// asks for (Slack, mail, stdout: notify/registry.ts), the pipeline, and the chat listener, started in that order and
+// stopped in reverse.
 import { createRefusalCheck } from '../actions/protected-targets.js';
 import { hostTargetsOf } from '../actions/read-host-targets.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -9,7 +10,7 @@ import type { Clock } from '../core/types.js';
 import type { Logwarden } from '../main.js';
 import type { Check } from '../metrics/http-listener.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
-import type { SlackConnection } from '../slack/connect-slack.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { Store } from '../store/ports.js';
 
 export interface RunOptions {
@@ -27,20 +28,8 @@ export interface RunOptions {
 }
 
 export interface Running {
+  app: Logwarden;
   stop(): Promise<void>;
-}
-
-// SMTP from the environment; escalation without a server to send through is a configuration error.
-async function connectMail(env: NodeJS.ProcessEnv) {
-  const [{ readSmtpEnv }, { createSmtpTransport }, { SmtpUnconfiguredError }] = await Promise.all([
-    import('../config/env.js'),
-    import('../email/smtp-transport.js'),
-    import('../core/errors.js'),
-  ]);
-  const smtp = readSmtpEnv(env);
-  if (!smtp.host) throw new SmtpUnconfiguredError();
-  if (smtp.badPort !== undefined) throw new SmtpUnconfiguredError(smtp.badPort);
-  return createSmtpTransport(smtp);
 }
 
 const HEALTH_WRITE_EVERY_MS = 1000;
@@ -52,14 +41,15 @@ async function startObservability(
   parts: {
     app: Logwarden;
     store: Store;
-    slack: SlackConnection | undefined;
+    /** The chat platform's notifier, when one is set (/readyz asks whether it answers). */
+    chat: Notifier | undefined;
     logger: Logger;
     clock: Clock;
     /** The outbox channels in use: slack, email. */
     channels: string[];
   },
 ) {
-  const { app, store, slack, channels, clock } = parts;
+  const { app, store, chat, channels, clock } = parts;
   const logger = parts.logger.child({ component: 'http' });
   const { startHttpListener } = await import('../metrics/http-listener.js');
   observed.observe({
@@ -105,7 +95,7 @@ async function startObservability(
             ? { ok: true }
             : { ok: false, problem: waiting.map(([id, s]) => `${id}: ${s.problem ?? 'not reading'}`).join('; ') },
       };
-      if (slack) checks.slack = await slack.probe();
+      if (chat?.chat) checks[chat.name] = await chat.chat.probe();
       return checks;
     },
   });
@@ -116,11 +106,9 @@ async function startObservability(
 export async function startRun(loaded: LoadedConfig, options: RunOptions): Promise<Running> {
   const { env, logger } = options;
   const clock = options.clock ?? Date.now;
-  const [{ SqliteStore }, { createLogwarden }, { renderIncidentJson }, { connectSlack }] = await Promise.all([
+  const [{ SqliteStore }, { createLogwarden }] = await Promise.all([
     import('../store/sqlite/sqlite-store.js'),
     import('../main.js'),
-    import('../incidents/render-json.js'),
-    import('../slack/connect-slack.js'),
   ]);
   const store = new SqliteStore(loaded.config.store.path, {
     clock,
@@ -143,55 +131,56 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     : undefined;
   const metrics = observed?.metrics;
   try {
-    const slack = loaded.config.slack
-      ? await connectSlack(loaded.config.slack, loaded.config.roles, loaded.config.sources, {
-          queries: loaded.config.queries,
-          rules: loaded.rules,
-          onFatal: options.onFatal,
-          store,
-          clock,
-          logger,
-          env,
-          actions: { catalog: loaded.actions, byRule: Object.fromEntries(loaded.rules.map((r) => [r.id, r.actions])) },
-          ...(loaded.config.escalation ? { escalation: loaded.config.escalation } : {}),
-          refusalOf,
-          ...(metrics ? { metrics } : {}),
-        })
-      : undefined;
-    const mail = loaded.config.escalation ? await connectMail(env) : undefined;
-    const printEvents = options.stdout === true || slack === undefined;
+    const notifiers: Notifier[] = [];
+    for (const kind of loaded.kinds.notifiers) {
+      const notifier = await kind.create({
+        config: loaded.config,
+        section: kind.config ? (loaded.config as Record<string, unknown>)[kind.config.key] : undefined,
+        rules: loaded.rules,
+        actions: loaded.actions,
+        store,
+        clock,
+        logger,
+        env,
+        ...(metrics ? { metrics } : {}),
+        stdout: options.stdout === true,
+        write: options.write,
+        onFatal: options.onFatal,
+        refusalOf,
+        made: [...notifiers],
+        all: () => notifiers,
+      });
+      if (notifier) notifiers.push(notifier);
+    }
+    const chat = notifiers.find((n) => n.chat);
     const app = createLogwarden(loaded, {
       store,
       clock,
       logger,
-      ...(slack ? { slack: slack.delivery } : {}),
-      onEvent: (event) => {
-        if (printEvents) options.write(`${renderIncidentJson(event)}\n`);
-      },
+      notifiers,
       onFatal: options.onFatal,
       env,
       protectedTargets,
       ...(metrics ? { metrics } : {}),
       ...(options.dryRun ? { dryRun: true } : {}),
-      ...(mail ? { mail: { transport: mail, ...(slack ? { permalinkOf: slack.permalinkOf } : {}) } } : {}),
-      ...(slack ? { postAnchor: (channel: string, line: string) => slack.postText(channel, line) } : {}),
     });
     if (options.dryRun) logger.info({}, 'dry run: response actions show what they would run and run nothing');
     await app.start();
-    const listener = await slack?.listen(app);
+    const listener = await chat?.chat?.listen(app);
     const http =
       observed && loaded.config.http
         ? await startObservability(loaded.config.http, observed, {
             app,
             store,
-            slack,
+            chat,
             logger,
             clock,
-            channels: [...(slack ? ['slack'] : []), ...(mail ? ['email'] : [])],
+            channels: notifiers.flatMap((n) => (n.channel ? [n.channel] : [])),
           })
         : undefined;
     logger.info({ config: loaded.file, sources: loaded.config.sources.length, rules: loaded.rules.length }, 'watching');
     return {
+      app,
       async stop() {
         await http?.stop();
         await listener?.stop();

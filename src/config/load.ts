@@ -8,7 +8,8 @@ import { ConfigInvalidError, type ConfigProblem, ConfigUnreadableError, describe
 import { compileRules } from '../rules/compile.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { formatDuration } from './duration.js';
-import { BUILT_IN_KINDS, type Config, type ConfigKinds, configSchema, configSchemaFor } from './schema.js';
+import { BUILT_IN_KINDS, type ConfigKinds, configSchemaFor } from './kinds.js';
+import { type Config, configSchema } from './schema.js';
 
 export interface LoadedConfig {
   file: string;

@@ -4,10 +4,8 @@ import { isIP } from 'node:net';
 // The namespace import lets the bundler leave out what is not used (zod's 40-odd locales).
 import * as z from 'zod';
 import { PRESET_NAMES } from '../actions/presets.js';
-import type { RuleEntryKind } from '../rules/entry-kind.js';
-import { RULE_ENTRY_KINDS, RULE_ENTRY_SCHEMAS } from '../rules/kinds.js';
-import { SOURCE_KINDS, SOURCE_SCHEMAS } from '../sources/registry.js';
-import type { SourceKind } from '../sources/source.js';
+import { RULE_ENTRY_SCHEMAS } from '../rules/kinds.js';
+import { SOURCE_SCHEMAS } from '../sources/registry.js';
 import { byteSize, duration, id, severity } from './schema-values.js';
 
 // Each kind of source brings its schema (sources/registry.ts); `type:` tells them apart, a file when it is left out.
@@ -341,26 +339,6 @@ export const configSchema = z
       .prefault({}),
   })
   .meta({ title: 'logwarden configuration' });
-
-/** The kinds of source and of rule entry a config may use. */
-export interface ConfigKinds {
-  sources: readonly SourceKind[];
-  rules: readonly RuleEntryKind[];
-}
-
-export const BUILT_IN_KINDS: ConfigKinds = {
-  sources: SOURCE_KINDS as unknown as readonly SourceKind[],
-  rules: RULE_ENTRY_KINDS as unknown as readonly RuleEntryKind[],
-};
-
-/** The schema for a config that may also use other kinds of source and rule (built-in ones: configSchema). */
-export function configSchemaFor(kinds: ConfigKinds) {
-  const union = <T extends z.ZodType>(schemas: readonly T[]) => z.union(schemas as unknown as [T, T, ...T[]]);
-  return configSchema.extend({
-    sources: z.array(union(kinds.sources.map((k) => k.schema))).min(1, { message: 'needs at least one source' }),
-    rules: z.array(union(kinds.rules.map((k) => k.schema))).min(1, { message: 'needs at least one rule' }),
-  });
-}
 
 export type Config = z.output<typeof configSchema>;
 export type SourceConfig = Config['sources'][number];

@@ -40,8 +40,8 @@ export interface EmailDeliveryDeps {
   /** The incident's Slack message, for the mail's link. */
   permalinkOf?(incidentId: number): string | undefined;
   labelOf(actionId: string): string;
-  /** Thread notes about mail go through Slack's outbox when Slack is configured. */
-  commitOptions: CommitOptions;
+  /** What the notifiers want queued with a mail's outcome (its thread note, when a chat platform is set). */
+  commitOptions(): CommitOptions;
   onNote(): void;
 }
 
@@ -105,11 +105,11 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
     peer: 'The mail server',
     handle: send,
     complete(job) {
-      store.escalations.finishMail(job, {}, clock(), deps.commitOptions);
+      store.escalations.finishMail(job, {}, clock(), deps.commitOptions());
       deps.onNote();
     },
     fail(job, error) {
-      store.escalations.finishMail(job, { error }, clock(), deps.commitOptions);
+      store.escalations.finishMail(job, { error }, clock(), deps.commitOptions());
       logger.error(
         { incident: job.incidentId, to: job.email?.to, error },
         `The escalation mail for incident ${job.incidentId} could not be sent: ${error}. Check SMTP_HOST, SMTP_PORT, SMTP_USER and SMTP_PASS.`,

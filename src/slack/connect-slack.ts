@@ -11,8 +11,8 @@ import type { Logger } from '../core/logger.js';
 import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type { Clock, Incident } from '../core/types.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
-import type { Logwarden } from '../main.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { ChatApp } from '../notify/notifier.js';
 import type { QueryLimits } from '../queries/query-pool.js';
 import type { Store } from '../store/ports.js';
 import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
@@ -23,7 +23,7 @@ export interface SlackConnection {
   /** The link to an incident's message, once it is posted (and Slack told its workspace URL). */
   permalinkOf(incidentId: number): string | undefined;
   /** Starts listening for clicks and /logs (Socket Mode or HTTP), when the token or secret for it is set. */
-  listen(logwarden: Logwarden): Promise<{ stop(): Promise<void> } | undefined>;
+  listen(app: ChatApp): Promise<{ stop(): Promise<void> } | undefined>;
   /** Posts a line of plain text to a channel (the audit anchor); rejects when Slack does. */
   postText(channel: string, text: string): Promise<void>;
   /**
@@ -147,16 +147,16 @@ export async function connectSlack(
       const workspace = deps.store.slack.readWorkspaceUrl();
       return ref && workspace ? renderSlackPermalink(workspace, ref.channel, ref.ts) : undefined;
     },
-    async listen(logwarden) {
+    async listen(app) {
       const { store, clock } = deps;
       const appDeps: SlackAppDeps = {
         logger,
         clock,
-        decide: (...args) => logwarden.decide(...args),
-        liftSilence: (id, actor) => logwarden.liftSilence(id, actor),
-        respond: (click) => logwarden.respond(click),
-        undo: (click) => logwarden.undo(click),
-        escalate: (incidentId, actor) => logwarden.escalate(incidentId, actor),
+        decide: (...args) => app.decide(...args),
+        liftSilence: (id, actor) => app.liftSilence(id, actor),
+        respond: (click) => app.respond(click),
+        undo: (click) => app.undo(click),
+        escalate: (incidentId, actor) => app.escalate(incidentId, actor),
         ...(oncall ? { oncall: () => whoIsOnCall(oncall, clock()) } : {}),
         audit: (entry) => store.audit.append({ ...entry, at: clock() }),
         readIncidents: () => store.incidents.readAll(),

@@ -7,8 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readSmtpEnv } from '../../src/config/env.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createSmtpTransport } from '../../src/email/smtp-transport.js';
+import { emailNotifierOf } from '../../src/notify/email/kind.js';
+import type { Notifier } from '../../src/notify/notifier.js';
 import { type MailSandbox, mailSandboxEnv, startMailSandbox } from '../../src/sandbox/mail-sandbox.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { silentLogger } from '../helpers/fixtures.js';
 import { startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -58,7 +61,16 @@ escalation:
   const clock = () => Date.now() + offset;
   const transport = createSmtpTransport(readSmtpEnv(mailSandboxEnv(smtp.port, options.pass)));
   const start = async () => {
-    const running = await startLogwarden(loaded, { clock, mail: { transport, backoff: () => 50 } });
+    const running = await startLogwarden(loaded, {
+      clock,
+      notifiersOf: async (store) => {
+        const notifiers: Notifier[] = [];
+        const escalation = loaded.config.escalation!;
+        const made = { store, clock, logger: silentLogger, actions: loaded.actions, escalation, made: [] };
+        notifiers.push(await emailNotifierOf({ ...made, all: () => notifiers }, transport, () => 50));
+        return notifiers;
+      },
+    });
     cleanup.push(() => running.stop());
     return running;
   };

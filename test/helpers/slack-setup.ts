@@ -14,6 +14,9 @@ import { parseConfig } from '../../src/config/load.js';
 import type { IncidentEvent } from '../../src/core/types.js';
 import type { MailTransport } from '../../src/email/email-delivery.js';
 import { createLogwarden } from '../../src/main.js';
+import { emailNotifierOf } from '../../src/notify/email/kind.js';
+import type { Notifier } from '../../src/notify/notifier.js';
+import { slackNotifierOf } from '../../src/notify/slack/kind.js';
 import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { createClickPayload, createCommandPayload } from '../../src/sandbox/slack-sandbox.js';
 import { connectSlack } from '../../src/slack/connect-slack.js';
@@ -109,18 +112,33 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     ...(loaded.config.escalation ? { escalation: loaded.config.escalation } : {}),
   });
   const events: IncidentEvent[] = [];
+  const notifiers: Notifier[] = [slackNotifierOf(connection, loaded.config.slack!.updateInterval)];
+  if (options.mail && loaded.config.escalation) {
+    const made = [...notifiers];
+    notifiers.push(
+      await emailNotifierOf(
+        {
+          store,
+          clock,
+          logger: silentLogger,
+          actions: loaded.actions,
+          escalation: loaded.config.escalation,
+          made,
+          all: () => notifiers,
+        },
+        options.mail,
+        () => 50,
+      ),
+    );
+  }
   const app = createLogwarden(loaded, {
     store,
     clock,
     logger: silentLogger,
     onEvent: (e) => events.push(structuredClone(e)),
-    slack: connection.delivery,
+    notifiers,
     protectedTargets,
-    postAnchor: (channel, line) => connection.postText(channel, line),
     env: options.env ?? process.env,
-    ...(options.mail
-      ? { mail: { transport: options.mail, permalinkOf: connection.permalinkOf, backoff: () => 50 } }
-      : {}),
   });
   await app.start();
   const listener = await connection.listen(app);

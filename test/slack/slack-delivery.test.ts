@@ -65,8 +65,15 @@ tail: { pollInterval: 50ms }
     store,
     clock: Date.now,
     logger,
-    onEvent: () => {},
-    slack: delivery,
+    notifiers: [
+      {
+        name: 'slack',
+        wants: { slackSync: { minInterval: loaded.config.slack!.updateInterval } },
+        wake: () => delivery.wake(),
+        start: () => delivery.start(),
+        stop: () => delivery.stop(),
+      },
+    ],
     env: process.env,
   });
   cleanup.push(async () => {

@@ -1,0 +1,46 @@
+// The Slack notifier: one message per incident, updated in place from the outbox, with a thread of notes; and Slack
+// as the chat platform people click and query from. Its code (Bolt, the Web API) loads only when slack: is set.
+import type { SlackConnection } from '../../slack/connect-slack.js';
+import { defineNotifierKind, type Notifier } from '../notifier.js';
+
+export const slackNotifierKind = defineNotifierKind({
+  name: 'slack',
+  async create(ctx) {
+    const { config } = ctx;
+    if (!config.slack) return undefined;
+    const { connectSlack } = await import('../../slack/connect-slack.js');
+    const connection = await connectSlack(config.slack, config.roles, config.sources, {
+      queries: config.queries,
+      rules: ctx.rules,
+      onFatal: ctx.onFatal,
+      store: ctx.store,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      env: ctx.env,
+      actions: { catalog: ctx.actions, byRule: Object.fromEntries(ctx.rules.map((r) => [r.id, r.actions])) },
+      ...(config.escalation ? { escalation: config.escalation } : {}),
+      ...(ctx.refusalOf ? { refusalOf: ctx.refusalOf } : {}),
+      ...(ctx.metrics ? { metrics: ctx.metrics } : {}),
+    });
+    return slackNotifierOf(connection, config.slack.updateInterval);
+  },
+});
+
+/** The notifier of a Slack connection: syncs at most one message update per incident per `updateInterval` ms. */
+export function slackNotifierOf(connection: SlackConnection, updateInterval: number): Notifier {
+  const { delivery } = connection;
+  return {
+    name: 'slack',
+    channel: 'slack',
+    wants: { slackSync: { minInterval: updateInterval } },
+    wake: () => delivery.wake(),
+    start: () => delivery.start(),
+    stop: () => delivery.stop(),
+    linkOf: (incidentId) => connection.permalinkOf(incidentId),
+    chat: {
+      listen: (app) => connection.listen(app),
+      postText: (channel, text) => connection.postText(channel, text),
+      probe: () => connection.probe(),
+    },
+  };
+}
