@@ -2,13 +2,16 @@
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
 import type { ProtectedTargets } from './actions/protected-targets.js';
 import { hostTargetsOf, resolveHost } from './actions/read-host-targets.js';
-import { type ActionClick, createResponder } from './actions/responder.js';
+import { createResponder } from './actions/responder.js';
 import { allowedEnv, type CommandResult, type RunCommandOptions, runCommand } from './actions/run-command.js';
+import { createAuthorizer } from './app/authorize.js';
+import { createCommands } from './app/commands.js';
 import type { LoadedConfig } from './config/load.js';
 import type { SourceConfig } from './config/schema.js';
+import type { Allow, Commands, Operations } from './core/commands.js';
 import { StoreFailedError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
-import type { Clock, Decision, IncidentEvent, LineChunk, Match, Silence } from './core/types.js';
+import type { Clock, IncidentEvent, LineChunk, Match, Silence } from './core/types.js';
 import { keyHashOf } from './core/types.js';
 import { createEscalator } from './escalation/escalator.js';
 import { IncidentTracker } from './incidents/incident-tracker.js';
@@ -59,28 +62,18 @@ export interface RuleCounts {
   rejected: number;
 }
 
-export interface Logwarden {
+/** The running pipeline, and what it does for people (Operations: already authorised). */
+export interface Logwarden extends Operations {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Reads everything new in every source now. */
   syncNow(): void;
   /** Closes incidents that have been quiet long enough, now. */
   sweep(): void;
-  /**
-   * A person (already authorised) acknowledged, resolved, snoozed (for `snoozeFor` ms) or marked an incident a
-   * false positive; false when it changed nothing. Snoozing and false positives also silence the rule and key.
-   */
-  decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
-  /** Lifts a silence (already authorised): its rule and key open incidents again. */
-  liftSilence(id: number, actor: string): boolean;
-  /** Runs, requests or approves a response action (already authorised); resolves with a reply for the clicker. */
-  respond(click: ActionClick): Promise<string | undefined>;
-  /** Undoes a response action's run (already authorised). */
-  undo(click: ActionClick): Promise<string | undefined>;
   /** Undoes every run whose ttl has passed, now. */
   undoDue(): Promise<void>;
-  /** Mails an incident to the primary on call now (already authorised); returns a reply for the person. */
-  escalate(incidentId: number, actor: string): string;
+  /** What people may ask from a chat platform whose config allows roles so (authorised in app/authorize.ts). */
+  commandsFor(allow: Allow): Commands;
   readonly counts: ReadonlyMap<string, RuleCounts>;
   /** Each source's state, by id (for /readyz and /metrics). */
   sourceStatus(): ReadonlyMap<string, SourceStatus>;
@@ -305,7 +298,25 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     });
   }
 
-  return {
+  const authorizer = createAuthorizer({
+    roles: config.roles,
+    audit: (entry) => store.audit.append({ ...entry, at: clock() }),
+    logger: deps.logger.child({ component: 'authorize' }),
+  });
+
+  const app: Logwarden = {
+    commandsFor: (allow) =>
+      createCommands({
+        app,
+        authorizer,
+        allow,
+        roles: config.roles,
+        actions: loaded.actions,
+        sources: config.sources.map((s) => s.id),
+        audit: (entry) => store.audit.append({ ...entry, at: clock() }),
+        readIncidents: () => store.incidents.readAll(),
+        readSilences: () => store.silences.readActive(clock()),
+      }),
     counts,
     sourceStatus: () => new Map(config.sources.map((s, i) => [s.id, sources[i]!.status()])),
     async start() {
@@ -340,7 +351,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     undo: (click) => responder.undo(click),
     undoDue,
     escalate(incidentId, actor) {
-      if (!escalator) return 'Escalation is not configured: add escalation: to the config.';
+      if (!escalator) return { outcome: 'not-configured' };
       return escalator.escalateNow(incidentId, actor);
     },
     liftSilence(id, actor) {
@@ -367,4 +378,5 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       return changed;
     },
   };
+  return app;
 }

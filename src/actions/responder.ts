@@ -5,6 +5,7 @@
 
 import { isIP } from 'node:net';
 import type { CommandsConfig } from '../config/schema.js';
+import type { ActionClick } from '../core/commands.js';
 import type { Logger } from '../core/logger.js';
 import type { ActionOutcome, ActionPlan, ActionRun, Clock, FieldType, Incident, UndoOutcome } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -35,19 +36,6 @@ export interface ResponderDeps {
   protectedTargets(): ProtectedTargets;
   /** The addresses a host name resolves to now (every one is checked before a command gets the name). */
   resolveHost(name: string): Promise<string[]>;
-}
-
-export interface ActionClick {
-  incidentId: number;
-  actionId: string;
-  attempt: number;
-  /** The Slack user, already authorised for this action's roles. */
-  actor: string;
-  /**
-   * What the button's dialog showed: a new request or an approval, and the fingerprint of its values. A click whose
-   * dialog no longer matches the incident (or the request it would approve) runs nothing.
-   */
-  confirmed?: { mode: 'request' | 'approve'; fingerprint: string };
 }
 
 export interface Responder {

@@ -166,7 +166,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     });
     if (options.dryRun) logger.info({}, 'dry run: response actions show what they would run and run nothing');
     await app.start();
-    const listener = await chat?.chat?.listen(app);
+    const listener = await (chat?.chat ? chat.chat.listen(app.commandsFor(chat.chat.allow)) : undefined);
     const http =
       observed && loaded.config.http
         ? await startObservability(loaded.config.http, observed, {

@@ -56,6 +56,10 @@ const EMAIL = /^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 const email = z.string().regex(EMAIL, { message: 'must be a plain email address like alice@example.com' });
 
 const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must be a Slack user id like U024BE7LH' });
+const slackUsers = z.array(slackUser).default([]);
+const slackGroups = z
+  .array(z.string().regex(/^S[A-Z0-9]{2,}$/, { message: 'must be a Slack user group id like S0614TZR7' }))
+  .default([]);
 
 const person = z.strictObject({
   name: z.string().min(1).max(100),
@@ -236,12 +240,12 @@ export const configSchema = z
       .record(
         id,
         z.strictObject({
-          users: z
-            .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'must be a Slack user id like U024BE7LH' }))
-            .default([]),
-          groups: z
-            .array(z.string().regex(/^S[A-Z0-9]{2,}$/, { message: 'must be a Slack user group id like S0614TZR7' }))
-            .default([]),
+          users: slackUsers.meta({ description: 'Slack user ids (the same as slack.users).' }),
+          groups: slackGroups.meta({ description: 'Slack user-group ids (the same as slack.groups).' }),
+          slack: z
+            .strictObject({ users: slackUsers, groups: slackGroups })
+            .optional()
+            .meta({ description: 'The Slack user ids and user-group ids that hold the role.' }),
           sources: z
             .array(id)
             .optional()
@@ -249,7 +253,7 @@ export const configSchema = z
         }),
       )
       .default({})
-      .meta({ description: 'Who may do what: role name → Slack user ids and user-group ids.' }),
+      .meta({ description: 'Who may do what: role name → the ids that hold it, per chat platform.' }),
     slack: z
       .strictObject({
         allow: z

@@ -4,6 +4,7 @@
 // mail, so a restart neither loses nor doubles one. Acknowledging (or closing) stops it.
 import { formatDuration } from '../config/duration.js';
 import type { EscalationConfig, EscalationPolicy } from '../config/schema.js';
+import type { EscalateOutcome } from '../core/commands.js';
 import type { Logger } from '../core/logger.js';
 import type { Clock, EscalationRow, Severity } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -16,8 +17,8 @@ const MANUAL_QUIET = 5 * 60_000;
 export interface Escalator {
   /** Takes every due step now. */
   tick(): void;
-  /** The Escalate button (already authorised): mails the primary on call now; returns a reply for the clicker. */
-  escalateNow(incidentId: number, actor: string): string;
+  /** The Escalate button (already authorised): mails the primary on call now; says what came of it. */
+  escalateNow(incidentId: number, actor: string): Exclude<EscalateOutcome, { outcome: 'refused' | 'not-configured' }>;
   /** When each severity's first step comes after an incident opens, for the store to start escalations. */
   readonly firstAfter: Partial<Record<Severity, number>>;
 }
@@ -93,12 +94,10 @@ export function createEscalator(deps: {
     escalateNow(incidentId, actor) {
       const now = clock();
       const found = store.incidents.read(incidentId);
-      if (!found) return `Incident #${incidentId} does not exist.`;
+      if (!found) return { outcome: 'no-incident', incidentId };
       const policy = config.policies[found.incident.severity];
       const to = config.oncall ? targets(['primary'], now) : targets(policy?.levels[0]?.notify ?? [], now);
-      if (to.length === 0) {
-        return 'There is nobody to escalate to: add escalation.oncall (or a policy for this severity) to the config.';
-      }
+      if (to.length === 0) return { outcome: 'nobody' };
       const earlier = store.escalations.queueManual(
         incidentId,
         { to, reason: `escalated by Slack user ${actor}` },
@@ -107,10 +106,11 @@ export function createEscalator(deps: {
         MANUAL_QUIET,
       );
       if (earlier) {
-        return `Incident #${incidentId} was escalated ${formatDuration(Math.max(0, Math.round((now - earlier.at) / 1000) * 1000))} ago by <@${earlier.actor}>; no second mail. Press again after ${formatDuration(MANUAL_QUIET)} to mail once more.`;
+        const agoMs = Math.max(0, Math.round((now - earlier.at) / 1000) * 1000);
+        return { outcome: 'already', incidentId, by: earlier.actor, agoMs, quietMs: MANUAL_QUIET };
       }
       deps.onQueued();
-      return `Escalation mail queued for ${to.join(', ')}.`;
+      return { outcome: 'queued', to };
     },
   };
 }

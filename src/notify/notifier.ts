@@ -3,28 +3,21 @@
 // platform people answer from. A kind (slack, email, stdout…) is a folder with a kind.ts, and one line in registry.ts.
 import type * as z from 'zod';
 import type { ActionCatalog } from '../actions/action-catalog.js';
-import type { ActionClick } from '../actions/responder.js';
 import type { Config } from '../config/schema.js';
+import type { Allow, Commands } from '../core/commands.js';
 import type { LogwardenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Clock, Decision, Incident, IncidentEvent } from '../core/types.js';
+import type { Clock, Incident, IncidentEvent } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CompiledRule } from '../rules/rule.js';
 import type { CommitOptions, OutboxChannel, Store } from '../store/ports.js';
 
-/** What people can ask of logwarden from a chat platform (each already authorised). */
-export interface ChatApp {
-  decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
-  liftSilence(id: number, actor: string): boolean;
-  respond(click: ActionClick): Promise<string | undefined>;
-  undo(click: ActionClick): Promise<string | undefined>;
-  escalate(incidentId: number, actor: string): string;
-}
-
 /** A chat platform's side that people answer from: clicks and queries come in, lines go out. */
 export interface ChatConnection {
-  /** Starts listening for clicks and queries, handing them to the app; undefined when it cannot listen. */
-  listen(app: ChatApp): Promise<{ stop(): Promise<void> } | undefined>;
+  /** Which roles may do what on it (its config's allow:). */
+  readonly allow: Allow;
+  /** Starts listening for clicks and queries, handing them to the app's commands; undefined when it cannot listen. */
+  listen(commands: Commands): Promise<{ stop(): Promise<void> } | undefined>;
   /** Posts a line of plain text to a channel (the audit anchor); rejects when the platform does. */
   postText(channel: string, text: string): Promise<void>;
   /** Whether the platform answers now, for /readyz. */

@@ -6,13 +6,13 @@ import { LogLevel, WebClient } from '@slack/web-api';
 import type { ActionCatalog } from '../actions/action-catalog.js';
 import { readSlackEnv } from '../config/env.js';
 import type { Config, EscalationConfig } from '../config/schema.js';
+import type { Allow, Commands } from '../core/commands.js';
 import { SlackAuthFailedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type { Clock, Incident } from '../core/types.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { ChatApp } from '../notify/notifier.js';
 import type { QueryLimits } from '../queries/query-pool.js';
 import type { Store } from '../store/ports.js';
 import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
@@ -22,8 +22,10 @@ export interface SlackConnection {
   delivery: SlackDelivery;
   /** The link to an incident's message, once it is posted (and Slack told its workspace URL). */
   permalinkOf(incidentId: number): string | undefined;
+  /** Which roles may press what, and use /logs (slack.allow). */
+  allow: Allow;
   /** Starts listening for clicks and /logs (Socket Mode or HTTP), when the token or secret for it is set. */
-  listen(app: ChatApp): Promise<{ stop(): Promise<void> } | undefined>;
+  listen(commands: Commands): Promise<{ stop(): Promise<void> } | undefined>;
   /** Posts a line of plain text to a channel (the audit anchor); rejects when Slack does. */
   postText(channel: string, text: string): Promise<void>;
   /**
@@ -47,7 +49,6 @@ function badTokenReason(error: unknown): string | undefined {
 
 export async function connectSlack(
   config: NonNullable<Config['slack']>,
-  roles: Config['roles'],
   sources: Config['sources'],
   deps: {
     store: Store;
@@ -134,6 +135,7 @@ export async function connectSlack(
   };
   return {
     delivery,
+    allow: config.allow,
     probe() {
       const now = deps.clock();
       if (!probed || now - probed.at >= PROBE_EVERY_MS) probed = { at: now, answer: probeSlack() };
@@ -147,20 +149,13 @@ export async function connectSlack(
       const workspace = deps.store.slack.readWorkspaceUrl();
       return ref && workspace ? renderSlackPermalink(workspace, ref.channel, ref.ts) : undefined;
     },
-    async listen(app) {
-      const { store, clock } = deps;
+    async listen(commands) {
+      const { clock } = deps;
       const appDeps: SlackAppDeps = {
         logger,
         clock,
-        decide: (...args) => app.decide(...args),
-        liftSilence: (id, actor) => app.liftSilence(id, actor),
-        respond: (click) => app.respond(click),
-        undo: (click) => app.undo(click),
-        escalate: (incidentId, actor) => app.escalate(incidentId, actor),
+        commands,
         ...(oncall ? { oncall: () => whoIsOnCall(oncall, clock()) } : {}),
-        audit: (entry) => store.audit.append({ ...entry, at: clock() }),
-        readIncidents: () => store.incidents.readAll(),
-        readSilences: () => store.silences.readActive(clock()),
       };
       const needed = config.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET';
       const transport: SlackTransport | undefined =
@@ -180,8 +175,6 @@ export async function connectSlack(
         transport,
         apiUrl: env.apiUrl,
         ...found,
-        roles,
-        allow: config.allow,
         sources,
         actions: catalog,
         ruleSources: new Map(deps.rules.map((r) => [r.id, r.sources])),

@@ -1,16 +1,15 @@
-// The Bolt app, over Socket Mode (no public URL) or signed HTTP. It only translates Slack payloads into calls on
-// logwarden and back; what a click does lives in main.ts and the store.
+// The Bolt app, over Socket Mode (no public URL) or signed HTTP. It only translates Slack payloads into commands
+// (app/commands.ts: authorised there, answered with typed outcomes) and renders the outcomes in Slack's words.
 import { App, HTTPReceiver } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
 import type { ActionCatalog } from '../actions/action-catalog.js';
-import type { ActionClick } from '../actions/responder.js';
-import { parseDuration } from '../config/duration.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
 import type { SourceConfig } from '../config/schema.js';
+import type { Actor, Commands, EscalateOutcome, Refusal, RespondOutcome } from '../core/commands.js';
 import type { Logger } from '../core/logger.js';
-import type { Clock, Decision, Incident, SilenceRow } from '../core/types.js';
+import type { Clock } from '../core/types.js';
 import type { OnCall } from '../escalation/oncall-schedule.js';
 import { createQueryPool, type QueryLimits } from '../queries/query-pool.js';
-import { type Roles, rolesGranting } from './authorize.js';
 import { answerLogsQuery } from './logs-command.js';
 import { parseLogsQuery } from './logs-query.js';
 import { INCIDENT_ACTIONS, RESPONSE_ACTION_PREFIX, UNDO_ACTION_PREFIX } from './render-incident.js';
@@ -27,8 +26,6 @@ export interface SlackAppOptions {
   apiUrl: string;
   botId: string;
   botUserId: string;
-  roles: Roles;
-  allow: Record<'acknowledge' | 'resolve' | 'snooze' | 'falsePositive' | 'logs' | 'escalate', readonly string[]>;
   sources: readonly SourceConfig[];
   /** The response actions, for the roles allowed to run each. */
   actions: ActionCatalog;
@@ -42,21 +39,39 @@ export interface SlackAppOptions {
 
 export interface SlackAppDeps {
   logger: Logger;
-  decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
-  audit(entry: { actor: string; action: string; incidentId?: number; data: Record<string, unknown> }): void;
-  readIncidents(): Incident[];
-  readSilences(): SilenceRow[];
-  liftSilence(id: number, actor: string): boolean;
-  respond(click: ActionClick): Promise<string | undefined>;
-  undo(click: ActionClick): Promise<string | undefined>;
-  escalate(incidentId: number, actor: string): string;
+  /** What people may ask, authorised and answered by the app. */
+  commands: Commands;
   /** Who is on call now and next, when a schedule is configured. */
   oncall?(): OnCall;
   clock: Clock;
 }
 
-/** Who holds a role, as far as could be checked; `failed` when a user-group lookup failed (nobody is let in). */
-type RoleCheck = { granted: string[] } | { failed: string };
+const askRoles = (allowed: readonly string[]) =>
+  `Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`;
+
+/** A refusal in Slack's words: which roles would do, or that the groups could not be checked. */
+function renderRefusal(refusal: Refusal, notAllowed: string): string {
+  return refusal.reason === 'lookup-failed'
+    ? 'Could not check your Slack user groups just now, so nothing was done. Try again in a minute.'
+    : `${notAllowed} ${askRoles(refusal.allowed)}`;
+}
+
+function renderEscalation(outcome: EscalateOutcome): string {
+  switch (outcome.outcome) {
+    case 'refused':
+      return renderRefusal(outcome, 'You are not allowed to escalate incidents.');
+    case 'not-configured':
+      return 'Escalation is not configured: add escalation: to the config.';
+    case 'no-incident':
+      return `Incident #${outcome.incidentId} does not exist.`;
+    case 'nobody':
+      return 'There is nobody to escalate to: add escalation.oncall (or a policy for this severity) to the config.';
+    case 'already':
+      return `Incident #${outcome.incidentId} was escalated ${formatDuration(outcome.agoMs)} ago by <@${outcome.by}>; no second mail. Press again after ${formatDuration(outcome.quietMs)} to mail once more.`;
+    case 'queued':
+      return `Escalation mail queued for ${outcome.to.join(', ')}.`;
+  }
+}
 
 export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Promise<{ stop(): Promise<void> }> {
   const { transport } = options;
@@ -101,56 +116,18 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     return lookup;
   };
 
-  // Roles that name the user are enough (no lookup); only the groups of the allowed roles are looked up, and any
-  // failure refuses: authorisation fails closed.
-  const checkRoles = async (user: string, allowed: readonly string[]): Promise<RoleCheck> => {
-    const direct = rolesGranting(user, [], options.roles, allowed);
-    if (direct.length > 0) return { granted: direct };
-    const groups = [...new Set(allowed.flatMap((name) => options.roles[name]?.groups ?? []))];
-    try {
-      const memberOf: string[] = [];
-      for (const group of groups) if ((await membersOf(group)).includes(user)) memberOf.push(group);
-      return { granted: rolesGranting(user, memberOf, options.roles, allowed) };
-    } catch (error) {
-      const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-      deps.logger.warn({ err: reason }, 'a Slack user-group lookup failed: the click is refused');
-      return { failed: String(reason).slice(0, 200) };
-    }
-  };
-
-  /**
-   * The roles (of those allowed) the user holds, or undefined after refusing: the refusal is audited and answered,
-   * saying which roles would do, or that the groups could not be checked.
-   */
-  const authorize = async (
-    user: string,
-    allowed: readonly string[],
-    refusal: { action: string; incidentId?: number; data?: Record<string, unknown>; notAllowed: string },
-    answer: (text: string) => Promise<unknown>,
-  ): Promise<string[] | undefined> => {
-    const check = await checkRoles(user, allowed);
-    if ('granted' in check && check.granted.length > 0) return check.granted;
-    const failed = 'failed' in check ? check.failed : undefined;
-    deps.audit({
-      actor: user,
-      action: refusal.action,
-      ...(refusal.incidentId === undefined ? {} : { incidentId: refusal.incidentId }),
-      data: {
-        ...refusal.data,
-        refused: true,
-        allowed,
-        ...(failed ? { reason: 'group lookup failed', error: failed } : {}),
-      },
-    });
-    await answer(
-      failed
-        ? 'Could not check your Slack user groups just now, so nothing was done. Try again in a minute.'
-        : refusal.notAllowed,
-    );
-    return undefined;
-  };
-  const askRoles = (allowed: readonly string[]) =>
-    `Ask whoever runs logwarden to add you to one of these roles: ${allowed.join(', ')}.`;
+  // The user as the app sees them: their Slack id, and which of some user groups they are in (asked of Slack only
+  // when a role needs it; a failed lookup rejects, and the app refuses).
+  const actorOf = (user: string): Actor => ({
+    platform: 'slack',
+    id: user,
+    async memberOf(groups) {
+      const found: string[] = [];
+      for (const group of groups) if ((await membersOf(group)).includes(user)) found.push(group);
+      return found;
+    },
+  });
+  const { commands } = deps;
 
   for (const decision of ['acknowledge', 'resolve', 'snooze', 'false-positive'] as const) {
     app.action(INCIDENT_ACTIONS[decision], async ({ ack, body, action, client }) => {
@@ -163,22 +140,12 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       const snoozeFor = duration ? parseDuration(duration) : undefined;
       const channel = body.channel?.id;
       if (!Number.isInteger(incidentId) || (decision === 'snooze' && snoozeFor === undefined)) return;
-      const allowed = options.allow[decision === 'false-positive' ? 'falsePositive' : decision];
       const verb = decision === 'false-positive' ? 'mark false positives on' : decision;
-      const granted = await authorize(
-        user,
-        allowed,
-        {
-          action: `incident:${decision}`,
-          incidentId,
-          notAllowed: `You are not allowed to ${verb} incidents. ${askRoles(allowed)}`,
-        },
-        async (text) => {
-          if (channel) await client.chat.postEphemeral({ channel, user, text });
-        },
-      );
-      if (!granted) return;
-      deps.decide(decision, incidentId, user, snoozeFor);
+      const outcome = await commands.decide(actorOf(user), decision, incidentId, snoozeFor);
+      if (outcome.outcome === 'refused' && channel) {
+        const text = renderRefusal(outcome, `You are not allowed to ${verb} incidents.`);
+        await client.chat.postEphemeral({ channel, user, text });
+      }
     });
   }
 
@@ -187,20 +154,8 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     const user = body.user.id;
     const incidentId = Number((action as { value?: string }).value);
     if (!Number.isInteger(incidentId)) return;
-    const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    const allowed = options.allow.escalate;
-    const granted = await authorize(
-      user,
-      allowed,
-      {
-        action: 'incident:escalate',
-        incidentId,
-        notAllowed: `You are not allowed to escalate incidents. ${askRoles(allowed)}`,
-      },
-      reply,
-    );
-    if (!granted) return;
-    await reply(deps.escalate(incidentId, user));
+    const text = renderEscalation(await commands.escalate(actorOf(user), incidentId));
+    await respond({ response_type: 'ephemeral', replace_original: false, text });
   });
 
   // Response actions and their undo: the action's roles decide who may press; the store makes each attempt run once.
@@ -214,40 +169,19 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       const actionId = (a.action_id ?? '').slice(prefix.length);
       // "42:1:r:<fingerprint>": incident 42, attempt 1, a request of what the dialog showed (undo: "42:1").
       const [incidentText, attemptText = '1', mode, fingerprint] = (a.value ?? '').split(':');
-      const click: ActionClick = {
+      const click = {
         incidentId: Number(incidentText),
         actionId,
         attempt: Number(attemptText),
-        actor: body.user.id,
         ...((mode === 'r' || mode === 'a') && fingerprint
-          ? { confirmed: { mode: mode === 'r' ? 'request' : 'approve', fingerprint } }
+          ? { confirmed: { mode: mode === 'r' ? ('request' as const) : ('approve' as const), fingerprint } }
           : {}),
       };
       if (!Number.isInteger(click.incidentId) || !Number.isInteger(click.attempt) || click.attempt < 1) return;
-      const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-      // A run button without what its dialog showed is from a message drawn by an older version: nothing to hold it to.
-      if (verb === 'run' && !click.confirmed) {
-        await reply('This button is from an older message; use the buttons on the updated message. Nothing was run.');
-        return;
-      }
-      const allowed = options.actions.get(actionId)?.roles ?? [];
-      const granted = await authorize(
-        click.actor,
-        allowed,
-        {
-          action: verb === 'run' ? 'action:refused' : 'action:undo-refused',
-          incidentId: click.incidentId,
-          data: { action: actionId.slice(0, 64), attempt: click.attempt, reason: 'not in its roles' },
-          notAllowed:
-            allowed.length === 0
-              ? `There is no response action ${actionId.slice(0, 64)}. Nothing was done.`
-              : `You are not allowed to ${verb} ${options.actions.get(actionId)?.label ?? actionId}. ${askRoles(allowed)}`,
-        },
-        reply,
-      );
-      if (!granted) return;
-      const answer = await (verb === 'run' ? deps.respond(click) : deps.undo(click));
-      if (answer) await reply(answer);
+      const actor = actorOf(body.user.id);
+      const outcome = await (verb === 'run' ? commands.respond(actor, click) : commands.undo(actor, click));
+      const text = renderResponse(outcome, verb, options.actions.get(actionId)?.label ?? actionId);
+      if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
     });
   }
 
@@ -255,35 +189,20 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
     await ack();
     const user = command.user_id;
     const query = parseLogsQuery(command.text ?? '');
-    const answer = (text: string) => respond({ response_type: 'ephemeral', text });
-    const allowed = options.allow.logs;
-    const granted = await authorize(
-      user,
-      allowed,
-      {
-        action: 'logs:query',
-        data: { query: query.kind },
-        notAllowed: `You are not allowed to use /logs. ${askRoles(allowed)}`,
-      },
-      answer,
-    );
-    if (!granted) return;
-    deps.audit({ actor: user, action: 'logs:query', data: { query: query.kind, refused: false } });
-    // A role limited to some sources sees only those; any unlimited role sees all.
-    const limits = granted.map((r) => options.roles[r]?.sources);
-    const sources = limits.some((l) => l === undefined)
-      ? options.sources
-      : options.sources.filter((s) => limits.some((l) => l?.includes(s.id)));
-    const lift = await checkRoles(user, options.allow.falsePositive);
-    const mayLift = 'granted' in lift && lift.granted.length > 0;
+    const actor = actorOf(user);
+    const access = await commands.openLogs(actor, query.kind);
+    if (access.outcome === 'refused') {
+      await respond({ response_type: 'ephemeral', text: renderRefusal(access, 'You are not allowed to use /logs.') });
+      return;
+    }
     const reply = await answerLogsQuery(query, {
       user,
-      sources,
+      sources: options.sources.filter((s) => access.sources.includes(s.id)),
       ruleSources: options.ruleSources,
       queries,
-      readIncidents: deps.readIncidents,
-      readSilences: () => deps.readSilences(),
-      ...(mayLift ? { liftSilence: (id: number) => deps.liftSilence(id, user) } : {}),
+      readIncidents: () => commands.readIncidents(),
+      readSilences: () => commands.readSilences(),
+      ...(access.mayLift ? { liftSilence: (id: number) => commands.liftSilence(actor, id) } : {}),
       ...(deps.oncall ? { oncall: deps.oncall } : {}),
       now: deps.clock(),
     });
@@ -322,4 +241,18 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       await app.stop();
     },
   };
+}
+
+/** What a response action's click came to, in Slack's words; undefined when there is nothing to say. */
+function renderResponse(outcome: RespondOutcome, verb: 'run' | 'undo', label: string): string | undefined {
+  switch (outcome.outcome) {
+    case 'refused':
+      return renderRefusal(outcome, `You are not allowed to ${verb} ${label}.`);
+    case 'no-such-action':
+      return `There is no response action ${outcome.actionId}. Nothing was done.`;
+    case 'old-button':
+      return 'This button is from an older message; use the buttons on the updated message. Nothing was run.';
+    case 'answered':
+      return outcome.text;
+  }
 }

@@ -68,7 +68,7 @@ export interface CommitOptions {
 }
 
 /** A click on a response action's button, to claim. */
-export interface ActionClick {
+export interface ActionClaimRequest {
   incidentId: number;
   actionId: string;
   attempt: number;
@@ -148,7 +148,7 @@ export interface ActionRunRepository {
    * Takes a click once: the first click of an attempt claims it (to run, or with approvals: 2 to await a second
    * person); a second authorised person's click approves; any other click finds it taken. Audited.
    */
-  claim(click: ActionClick, now: number, options?: CommitOptions): ActionClaim;
+  claim(click: ActionClaimRequest, now: number, options?: CommitOptions): ActionClaim;
   /** Records how a claimed run ended, with its audit row and chat notes. */
   finish(runId: number, outcome: ActionOutcome, now: number, options?: CommitOptions): ActionRun;
   /** Takes an undo (a click or the ttl), once; false when it is not available. */

@@ -99,7 +99,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     (id) => rules.get(id)?.fields,
     protectedTargets,
   );
-  const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
+  const connection = await connectSlack(loaded.config.slack!, loaded.config.sources, {
     queries: loaded.config.queries,
     rules: loaded.rules,
     retry: { first: 50, last: 200 },
@@ -141,7 +141,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     env: options.env ?? process.env,
   });
   await app.start();
-  const listener = await connection.listen(app);
+  const listener = await connection.listen(app.commandsFor(connection.allow));
   cleanup.push(async () => {
     await listener?.stop();
     await app.stop();

@@ -6,8 +6,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import type { Commands } from '../../src/core/commands.js';
 import type { SlackAuthFailedError } from '../../src/core/errors.js';
-import type { Logwarden } from '../../src/main.js';
 import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { connectSlack } from '../../src/slack/connect-slack.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -351,7 +351,7 @@ describe('a token Slack rejects while logwarden is reconnecting', () => {
       { status: 200, body: { ok: false, error: 'invalid_auth' } },
     );
     const fatal: SlackAuthFailedError[] = [];
-    const connection = await connectSlack(loaded.config.slack!, loaded.config.roles, loaded.config.sources, {
+    const connection = await connectSlack(loaded.config.slack!, loaded.config.sources, {
       queries: loaded.config.queries,
       rules: loaded.rules,
       store,
@@ -361,7 +361,7 @@ describe('a token Slack rejects while logwarden is reconnecting', () => {
       retry: { first: 20, last: 50 },
       onFatal: (error) => fatal.push(error),
     });
-    const listener = await connection.listen({} as Logwarden);
+    const listener = await connection.listen({} as Commands);
     cleanup.push(async () => listener?.stop());
     await expect.poll(() => fatal.map((e) => e.reason)).toEqual(['invalid_auth']);
     // Two tries Slack did not answer, then the one that said the token is wrong: no more.

@@ -9,7 +9,7 @@ export const slackNotifierKind = defineNotifierKind({
     const { config } = ctx;
     if (!config.slack) return undefined;
     const { connectSlack } = await import('../../slack/connect-slack.js');
-    const connection = await connectSlack(config.slack, config.roles, config.sources, {
+    const connection = await connectSlack(config.slack, config.sources, {
       queries: config.queries,
       rules: ctx.rules,
       onFatal: ctx.onFatal,
@@ -38,7 +38,8 @@ export function slackNotifierOf(connection: SlackConnection, updateInterval: num
     stop: () => delivery.stop(),
     linkOf: (incidentId) => connection.permalinkOf(incidentId),
     chat: {
-      listen: (app) => connection.listen(app),
+      allow: connection.allow,
+      listen: (commands) => connection.listen(commands),
       postText: (channel, text) => connection.postText(channel, text),
       probe: () => connection.probe(),
     },

@@ -1,7 +1,7 @@
 // Response action runs: a click claimed once (two people or a redelivered click start one run), the outcome and its
 // undo recorded with their audit rows, and what a crash interrupted made safe on the next start.
 import type { ActionClaim, ActionNote, ActionOutcome, ActionPlan, ActionRun, UndoOutcome } from '../../core/types.js';
-import type { ActionClick, ActionRunRepository, CommitOptions } from '../ports.js';
+import type { ActionClaimRequest, ActionRunRepository, CommitOptions } from '../ports.js';
 import type { SqliteAudit } from './audit.js';
 import type { SqliteDatabase } from './database.js';
 import type { OutboxQueue } from './outbox.js';
@@ -72,7 +72,7 @@ export class SqliteActionRuns implements ActionRunRepository {
     };
   }
 
-  claim(click: ActionClick, now: number, options: CommitOptions = {}): ActionClaim {
+  claim(click: ActionClaimRequest, now: number, options: CommitOptions = {}): ActionClaim {
     const { incidentId, actionId, attempt, actor } = click;
     let claim: ActionClaim = { outcome: 'no-incident' };
     this.database.transaction(() => {
