@@ -10,7 +10,7 @@ const root = new URL('..', import.meta.url);
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root.pathname,
-  entryPoints: ['src/cli.ts', 'src/commands/replay-worker.ts', 'src/queries/query-worker.ts'],
+  entryPoints: ['src/cli/cli.ts', 'src/cli/replay-worker.ts', 'src/queries/query-worker.ts'],
   outbase: 'src',
   outdir: 'dist',
   bundle: true,

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { renderCheckSummary } from '../src/commands/check.js';
-import { startRun } from '../src/commands/run.js';
+import { startRun } from '../src/app/compose.js';
+import { renderCheckSummary } from '../src/cli/check.js';
 import { BUILT_IN_KINDS } from '../src/config/kinds.js';
 import { parseConfig } from '../src/config/load.js';
 import { containsEntryKind } from './fixtures/kinds/contains-entry/kind.js';

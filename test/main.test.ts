@@ -1,9 +1,9 @@
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogwarden, type Logwarden } from '../src/app/pipeline.js';
 import { parseConfig } from '../src/config/load.js';
 import type { IncidentEvent } from '../src/core/types.js';
-import { createLogwarden, type Logwarden } from '../src/main.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { silentLogger } from './helpers/fixtures.js';
 import { useTempDir } from './helpers/temp-dir.js';

@@ -346,8 +346,7 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 export type SourceConfig = Config['sources'][number];
-export type { FileSourceConfig } from '../sources/file/schema.js';
-export type { JournaldSourceConfig } from '../sources/journald/schema.js';
+export type { FileSourceConfig, JournaldSourceConfig } from '../sources/registry.js';
 export type RuleEntry = Config['rules'][number];
 export type {
   CustomRuleConfig,

@@ -18,7 +18,7 @@ function packageRoot(): URL {
   return root;
 }
 
-/** A file of the package, by its path from the package's root ("web/demo/", "dist/commands/replay-worker.js"). */
+/** A file of the package, by its path from the package's root ("web/demo/", "dist/cli/replay-worker.js"). */
 export function packageFile(path: string): URL {
   return new URL(path, packageRoot());
 }

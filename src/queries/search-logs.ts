@@ -9,7 +9,7 @@ import type { FileSourceConfig } from '../config/schema.js';
 import { parseLogTimestamp } from '../rules/log-timestamp.js';
 import { decodeLine, scanLines } from '../rules/match.js';
 import { analyzePattern } from '../rules/pattern-analysis.js';
-import { isPlainFile, LogFileRefusedError, openLogFile } from '../sources/file/open-log-file.js';
+import { isPlainFile, LogFileRefusedError, openLogFile } from '../sources/open-log-file.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 
 export interface FoundLine {

@@ -3,6 +3,9 @@ import { fileSourceKind } from './file/kind.js';
 import { journaldSourceKind } from './journald/kind.js';
 import type { SourceKind } from './source.js';
 
+export type { FileSourceConfig } from './file/schema.js';
+export type { JournaldSourceConfig } from './journald/schema.js';
+
 export const SOURCE_KINDS = [fileSourceKind, journaldSourceKind] as const;
 
 /** The kinds' config schemas, in order (the first takes entries without `type:`), for the config's union. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderReplayReport, replayFiles } from '../../src/commands/replay.js';
+import { renderReplayReport, replayFiles } from '../../src/cli/replay.js';
 import { parseConfig } from '../../src/config/load.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 

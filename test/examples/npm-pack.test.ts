@@ -37,7 +37,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the published package', () => {
   it('ships the built code, its licences and the examples, and no sources or source maps', () => {
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/logwarden.js']));
-    expect(files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/THIRD-PARTY-LICENSES.txt']));
+    expect(files).toEqual(expect.arrayContaining(['dist/cli/cli.js', 'dist/THIRD-PARTY-LICENSES.txt']));
     expect(files).toEqual(expect.arrayContaining(['examples/logwarden.yml', 'examples/logwarden.service']));
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map'))).toEqual([]);
   });

@@ -1,5 +1,5 @@
+import { createLogwarden, type LogwardenDeps } from '../../src/app/pipeline.js';
 import type { LoadedConfig } from '../../src/config/load.js';
-import { createLogwarden, type LogwardenDeps } from '../../src/main.js';
 import type { Notifier } from '../../src/notify/notifier.js';
 import type { Store } from '../../src/store/ports.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';

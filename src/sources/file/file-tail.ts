@@ -6,8 +6,8 @@ import { closeSync, fstatSync, lstatSync, readdirSync, readSync, statSync, watch
 import { basename, dirname, join } from 'node:path';
 import type { Clock, LineChunk } from '../../core/types.js';
 import { LineSplitter } from '../line-splitter.js';
+import { LogFileRefusedError, notAFile, openLogFile } from '../open-log-file.js';
 import { headMatches, type OpenFile, type OpenFiles, openCopy, readHead } from './open-files.js';
-import { LogFileRefusedError, notAFile, openLogFile } from './open-log-file.js';
 
 const READ_BLOCK = 1 << 20;
 /** How much one sync reads before yielding to the event loop (and continuing on the next turn). */

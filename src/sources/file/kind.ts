@@ -3,8 +3,8 @@ import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { describeSystemError, SourceUnreadableError } from '../../core/errors.js';
+import { notAFile } from '../open-log-file.js';
 import { defineSourceKind, type RunningSource } from '../source.js';
-import { notAFile } from './open-log-file.js';
 import { fileSourceSchema } from './schema.js';
 
 export const fileSourceKind = defineSourceKind({

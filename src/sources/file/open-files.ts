@@ -2,7 +2,7 @@
 // shared by the tails of one source, so that a file reached by two paths (a glob, a rotation) is read once.
 import { type FSWatcher, readSync } from 'node:fs';
 import type { LineSplitter } from '../line-splitter.js';
-import { openLogFile } from './open-log-file.js';
+import { openLogFile } from '../open-log-file.js';
 
 /** The tail reading a file, which may hand it over to another path's tail once it has moved on. */
 export interface FileOwner {

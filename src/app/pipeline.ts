@@ -1,28 +1,28 @@
 // The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
-import type { ProtectedTargets } from './actions/protected-targets.js';
-import { hostTargetsOf, resolveHost } from './actions/read-host-targets.js';
-import { createResponder } from './actions/responder.js';
-import { allowedEnv, type CommandResult, type RunCommandOptions, runCommand } from './actions/run-command.js';
-import { createAuthorizer } from './app/authorize.js';
-import { createCommands } from './app/commands.js';
-import type { LoadedConfig } from './config/load.js';
-import type { SourceConfig } from './config/schema.js';
-import type { Allow, Commands, Operations } from './core/commands.js';
-import { StoreFailedError } from './core/errors.js';
-import type { Logger } from './core/logger.js';
-import type { Clock, IncidentEvent, LineChunk, Match, Silence } from './core/types.js';
-import { keyHashOf } from './core/types.js';
-import { createEscalator } from './escalation/escalator.js';
-import { IncidentTracker } from './incidents/incident-tracker.js';
-import type { Metrics } from './metrics/metrics.js';
-import { noMetrics } from './metrics/metrics.js';
-import { type Notifier, wakeAll, wantsOf } from './notify/notifier.js';
-import { createSourceMatchers, matchChunk } from './rules/match.js';
-import { countLines } from './sources/line-splitter.js';
-import { sourceKindOf } from './sources/registry.js';
-import type { RunningSource, SourceDeps, SourceKind, SourceStatus } from './sources/source.js';
-import type { CommitOptions, Store } from './store/ports.js';
+import type { ProtectedTargets } from '../actions/protected-targets.js';
+import { hostTargetsOf, resolveHost } from '../actions/read-host-targets.js';
+import { createResponder } from '../actions/responder.js';
+import { allowedEnv, type CommandResult, type RunCommandOptions, runCommand } from '../actions/run-command.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { SourceConfig } from '../config/schema.js';
+import type { Allow, Commands, Operations } from '../core/commands.js';
+import { StoreFailedError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Clock, IncidentEvent, LineChunk, Match, Silence } from '../core/types.js';
+import { keyHashOf } from '../core/types.js';
+import { createEscalator } from '../escalation/escalator.js';
+import { IncidentTracker } from '../incidents/incident-tracker.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { noMetrics } from '../metrics/metrics.js';
+import { type Notifier, wakeAll, wantsOf } from '../notify/notifier.js';
+import { createSourceMatchers, matchChunk } from '../rules/match.js';
+import { countLines } from '../sources/line-splitter.js';
+import { sourceKindOf } from '../sources/registry.js';
+import type { RunningSource, SourceDeps, SourceKind, SourceStatus } from '../sources/source.js';
+import type { CommitOptions, Store } from '../store/ports.js';
+import { createAuthorizer } from './authorize.js';
+import { createCommands } from './commands.js';
 
 export interface LogwardenDeps {
   store: Store;

@@ -23,7 +23,7 @@ export interface ReplayThreads {
 }
 
 // The built one, also under the tests (run from the TypeScript sources): a thread runs JavaScript.
-const WORKER = 'dist/commands/replay-worker.js';
+const WORKER = 'dist/cli/replay-worker.js';
 
 /**
  * Threads worth starting for these files: up to jobs − 1 (this thread reads a share too), only when the largest file

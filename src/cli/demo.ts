@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startRun } from '../app/compose.js';
 import { readConfig } from '../config/load.js';
 import type { LogwardenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -14,7 +15,6 @@ import { DEMO_PEOPLE, renderDemoConfig } from '../sandbox/demo-config.js';
 import { startDemoWeb } from '../sandbox/demo-web.js';
 import { mailSandboxEnv, startMailSandbox } from '../sandbox/mail-sandbox.js';
 import { startSlackSandbox } from '../sandbox/slack-sandbox.js';
-import { startRun } from './run.js';
 
 export interface DemoOptions {
   /** Keep the data here (and keep it after exit); default a new temporary directory, removed on exit. */

@@ -1,9 +1,10 @@
 // `logwarden run` as a service reloads its config on SIGHUP: a valid config replaces the running pipeline (read
 // positions, incidents and the outbox are in the store, so nothing is lost or read twice), an invalid one is reported
 // and the old one keeps running. Reloads queue behind each other.
+
+import { type Running, type RunOptions, startRun } from '../app/compose.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../core/logger.js';
-import { type Running, type RunOptions, startRun } from './run.js';
 
 export interface ReloadableRun {
   /** The pipeline running now (or starting); rejects when its start failed. */

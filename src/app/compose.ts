@@ -7,11 +7,11 @@ import type { LoadedConfig } from '../config/load.js';
 import type { LogwardenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Clock } from '../core/types.js';
-import type { Logwarden } from '../main.js';
 import type { Check } from '../metrics/http-listener.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Store } from '../store/ports.js';
+import type { Logwarden } from './pipeline.js';
 
 export interface RunOptions {
   /** Tokens, SMTP settings, and what response commands may inherit. */
@@ -108,7 +108,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
   const clock = options.clock ?? Date.now;
   const [{ SqliteStore }, { createLogwarden }] = await Promise.all([
     import('../store/sqlite/sqlite-store.js'),
-    import('../main.js'),
+    import('./pipeline.js'),
   ]);
   const store = new SqliteStore(loaded.config.store.path, {
     clock,

@@ -4,16 +4,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import type { ReplayProgress } from './commands/replay.js';
-import { defaultReplayJobs } from './commands/replay-threads.js';
-import type { LoadedConfig } from './config/load.js';
-import { ConfigInvalidError, ErrorCode, LogwardenError } from './core/errors.js';
-import { createLogger, logLevelOf } from './core/logger.js';
-import { packageVersion } from './core/package-files.js';
+import type { LoadedConfig } from '../config/load.js';
+import { ConfigInvalidError, ErrorCode, LogwardenError } from '../core/errors.js';
+import { createLogger, logLevelOf } from '../core/logger.js';
+import { packageVersion } from '../core/package-files.js';
+import type { ReplayProgress } from './replay.js';
+import { defaultReplayJobs } from './replay-threads.js';
 
 // The config reader pulls in zod, the YAML parser and the rule compiler: only the commands that read a config load it.
 async function readConfig(file: string): Promise<LoadedConfig> {
-  const { readConfig: read } = await import('./config/load.js');
+  const { readConfig: read } = await import('../config/load.js');
   return read(file);
 }
 
@@ -87,10 +87,10 @@ async function replayFail2ban(files: string[], options: ReplayCommandOptions) {
     { replayFail2banFilter, renderFail2banReport },
     { parseDuration },
   ] = await Promise.all([
-    import('./rules/fail2ban/read-filter.js'),
-    import('./rules/fail2ban/fail2ban-filter.js'),
-    import('./commands/replay-fail2ban.js'),
-    import('./config/duration.js'),
+    import('../rules/fail2ban/read-filter.js'),
+    import('../rules/fail2ban/fail2ban-filter.js'),
+    import('./replay-fail2ban.js'),
+    import('../config/duration.js'),
   ]);
   const findtime = parseDuration(options.findtime);
   if (findtime === undefined || !Number.isInteger(options.maxretry) || options.maxretry < 1) {
@@ -136,7 +136,7 @@ program
     const loaded = await readConfig(options.config);
     const [logger, { startReloadable }] = await Promise.all([
       createLogger(logLevel('info')),
-      import('./commands/reloadable-run.js'),
+      import('./reloadable-run.js'),
     ]);
     const run = {
       env: process.env,
@@ -176,7 +176,7 @@ program
       process.stderr.write(`logwarden: --port ${options.port} is not a port. Give 1-65535, or 0 for any free port.\n`);
       process.exit(EXIT_CONFIG);
     }
-    const [logger, { startDemo }] = await Promise.all([createLogger(logLevel('warn')), import('./commands/demo.js')]);
+    const [logger, { startDemo }] = await Promise.all([createLogger(logLevel('warn')), import('./demo.js')]);
     const start = (port: number) =>
       startDemo({
         port,
@@ -214,9 +214,7 @@ program
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     const loaded = await readConfig(options.config);
-    const { checkMailOnHost, checkSourcesOnHost, renderCheckSummary, sourcesNotFiles } = await import(
-      './commands/check.js'
-    );
+    const { checkMailOnHost, checkSourcesOnHost, renderCheckSummary, sourcesNotFiles } = await import('./check.js');
     const notFiles = sourcesNotFiles(loaded);
     if (notFiles.length > 0) throw new ConfigInvalidError(loaded.file, notFiles);
     const warnings = [...checkSourcesOnHost(loaded, process.env), ...checkMailOnHost(loaded, process.env)];
@@ -252,7 +250,7 @@ program
   .action(async (files: string[], options: ReplayCommandOptions) => {
     if (options.fail2banFilter) return replayFail2ban(files, options);
     // Started first, so that they load the matcher while this thread reads the config.
-    const { replayThreadsFor, startReplayThreads } = await import('./commands/replay-threads.js');
+    const { replayThreadsFor, startReplayThreads } = await import('./replay-threads.js');
     const threadCount = options.json ? 0 : replayThreadsFor(files, options.jobs);
     const threads = threadCount > 0 ? startReplayThreads(threadCount) : undefined;
     const loaded = await readConfig(options.config);
@@ -263,7 +261,7 @@ program
       );
       process.exit(EXIT_CONFIG);
     }
-    const { renderReplayReport, renderProgress, replayFiles } = await import('./commands/replay.js');
+    const { renderReplayReport, renderProgress, replayFiles } = await import('./replay.js');
     const maxLineBytes = Math.max(...loaded.config.sources.map((s) => s.maxLineBytes));
     const report = await replayFiles(files, {
       rules,
@@ -302,9 +300,9 @@ program
       const loaded = await readConfig(options.config);
       const [{ readAuditRows, readAuditKey, auditKeyFile }, { parseAnchor, verifyAuditChain }, { parseDuration }] =
         await Promise.all([
-          import('./store/store-files.js'),
-          import('./store/audit-chain.js'),
-          import('./config/duration.js'),
+          import('../store/store-files.js'),
+          import('../store/audit-chain.js'),
+          import('../config/duration.js'),
         ]);
       const fail = (message: string, code = EXIT_FAILURE): never => {
         process.stderr.write(`logwarden: ${message}\n`);
@@ -381,7 +379,7 @@ program
   .command('schema')
   .description("Print the config file's JSON Schema, for editors (e.g. yaml-language-server).")
   .action(async () => {
-    const { renderJsonSchema } = await import('./config/schema.js');
+    const { renderJsonSchema } = await import('../config/schema.js');
     process.stdout.write(`${JSON.stringify(renderJsonSchema(), null, 2)}\n`);
   });
 
