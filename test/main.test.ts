@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function stop(r: { app: Logwarden; store: SqliteStore }) {
   await r.app.stop();
-  r.store.close();
+  await r.store.close();
 }
 
 const line = (ip: string, n = 0) => `Nov 23 10:00:0${n % 10} web1 app[1]: denied ip=${ip} seq=${n}\n`;
@@ -109,7 +109,7 @@ describe('createLogwarden with a file source', () => {
     expect(second.logs.map((l) => l.message)).toContain(
       'file was rotated while logwarden was stopped; reading the rest of it',
     );
-    expect(second.store.incidents.readAll()).toHaveLength(3);
+    expect(await second.store.incidents.readAll()).toHaveLength(3);
   });
 
   it('never crashes on CRLF, NUL bytes or invalid UTF-8, and cuts overlong lines', async () => {
@@ -140,12 +140,12 @@ describe('createLogwarden with a file source', () => {
     appendFileSync(log, line('203.0.113.1', 1));
     await expect.poll(lw.seqs).toEqual([1]);
     now += 9 * 60_000;
-    lw.app.sweep();
+    await lw.app.sweep();
     expect(lw.events.map((e) => e.event)).toEqual(['opened']);
     now += 60_000;
-    lw.app.sweep();
+    await lw.app.sweep();
     expect(lw.events.map((e) => e.event)).toEqual(['opened', 'closed']);
-    expect(lw.store.incidents.readAll()[0]!.status).toBe('closed');
+    expect((await lw.store.incidents.readAll())[0]!.status).toBe('closed');
   });
 });
 
@@ -190,7 +190,7 @@ describe('createLogwarden when the store cannot commit', () => {
       env: process.env,
     });
     await app.start();
-    store.close();
+    await store.close();
     appendFileSync(log, line('203.0.113.1', 1));
     await expect
       .poll(() => fatal.map((e) => e.message))

@@ -45,7 +45,7 @@ export interface Responder {
   /** Undoes every run whose ttl has passed. */
   undoDue(): Promise<void>;
   /** Marks runs a crash interrupted; call once at start-up. */
-  recover(): void;
+  recover(): Promise<void>;
   /** Resolves once every command started has finished. */
   settle(): Promise<void>;
   /**
@@ -123,8 +123,8 @@ export function createResponder(deps: ResponderDeps): Responder {
 
   const execute = async (runId: number, click: ActionClick): Promise<string | undefined> => {
     const action = catalog.get(click.actionId)!;
-    const incident = store.incidents.read(click.incidentId)?.incident;
-    const claimed = store.actionRuns.read(runId);
+    const incident = (await store.incidents.read(click.incidentId))?.incident;
+    const claimed = await store.actionRuns.read(runId);
     const stored = claimed?.plan;
     // A request made before plans were kept cannot be approved: nobody can say what its requester saw.
     const planned = stored
@@ -166,7 +166,7 @@ export function createResponder(deps: ResponderDeps): Responder {
         ...(undoable && plan.undo ? { undo: plan.ttl !== undefined ? { at: clock() + plan.ttl } : {} } : {}),
       };
     }
-    const run = store.actionRuns.finish(runId, outcome, clock(), deps.commitOptions);
+    const run = await store.actionRuns.finish(runId, outcome, clock(), deps.commitOptions);
     deps.metrics?.actionFinished(run.state);
     deps.onChange();
     deps.logger.info(
@@ -184,10 +184,10 @@ export function createResponder(deps: ResponderDeps): Responder {
   };
 
   const undoRun = async (runId: number, actor: string): Promise<string | undefined> => {
-    const run = store.actionRuns.read(runId);
+    const run = await store.actionRuns.read(runId);
     const action = run ? catalog.get(run.actionId) : undefined;
     if (!run || !action?.undo) return 'That action has no undo.';
-    if (!store.actionRuns.claimUndo(runId, actor, clock()))
+    if (!(await store.actionRuns.claimUndo(runId, actor, clock())))
       return `${action.label} is not waiting to be undone (already undone, or being undone).`;
     deps.onChange();
     // The undo of what ran: the argv kept with the run (older runs: filled from the incident now).
@@ -195,10 +195,10 @@ export function createResponder(deps: ResponderDeps): Responder {
       ? run.plan.undo
         ? { ok: true, argv: run.plan.undo }
         : { ok: false, reason: 'the run kept no undo command' }
-      : (() => {
+      : await (async () => {
           // A run from before plans were kept: its undo is filled now, and only if the command it fills the same way
           // is the one that ran (else the incident names other values since, and the undo would act on those).
-          const planned = planFor(store.incidents.read(run.incidentId)?.incident, action);
+          const planned = planFor((await store.incidents.read(run.incidentId))?.incident, action);
           if (!planned.ok) return { ok: false as const, reason: planned.reason };
           if (!planned.plan.undo) return { ok: false as const, reason: 'no undo command' };
           if (run.argv && JSON.stringify(planned.plan.argv) !== JSON.stringify(run.argv)) {
@@ -223,7 +223,7 @@ export function createResponder(deps: ResponderDeps): Responder {
         ...(r.exitCode === 0 ? {} : { detail: r.detail ?? `exit ${r.exitCode}` }),
       };
     }
-    store.actionRuns.finishUndo(runId, result, clock(), deps.commitOptions);
+    await store.actionRuns.finishUndo(runId, result, clock(), deps.commitOptions);
     deps.metrics?.actionFinished(result.ok ? 'undone' : 'undo-failed');
     deps.onChange();
     return undefined;
@@ -257,99 +257,23 @@ export function createResponder(deps: ResponderDeps): Responder {
     request(click) {
       if (stopping.signal.aborted)
         return Promise.resolve('logwarden is stopping; nothing was run. Try again once it is back.');
-      const action = catalog.get(click.actionId);
-      const offered = (() => {
-        const incident = store.incidents.read(click.incidentId)?.incident;
-        return incident ? deps.rules.get(incident.rule)?.actions.includes(click.actionId) : undefined;
-      })();
-      if (!action || offered === false) {
-        store.audit.append({
-          at: clock(),
-          actor: click.actor,
-          action: 'action:refused',
-          incidentId: click.incidentId,
-          data: { action: click.actionId, reason: 'not offered' },
-        });
-        return Promise.resolve(
-          `The action ${click.actionId.slice(0, 64)} is not offered for this incident. Nothing was done.`,
-        );
-      }
-      const found = store.incidents.read(click.incidentId);
-      const refuse = (audited: string, reason: string, reply: string) => {
-        store.audit.append({
-          at: clock(),
-          actor: click.actor,
-          action: audited,
-          incidentId: click.incidentId,
-          data: { action: click.actionId, attempt: click.attempt, reason },
-        });
-        return Promise.resolve(reply);
-      };
-      if (found && (found.incident.status !== 'open' || found.decisions.resolvedBy)) {
-        return refuse(
-          'action:refused',
-          'incident resolved',
-          `Incident #${click.incidentId} is ${found.incident.status === 'open' ? 'resolved' : found.incident.status}: ${action.label} is not run on it. Undo stays available.`,
-        );
-      }
-      // A new request confirms the argv filled with the incident's values now; approving an earlier request runs the
-      // argv kept with it, whatever the incident says by then.
-      const existing = store.actionRuns.readFor(click.incidentId, click.actionId, click.attempt);
-      const stale = staleClick(click, existing, found?.incident, action);
-      if (stale) return refuse('action:stale', stale, `${stale} Nothing was run.`);
-      let plan: ActionPlan | undefined;
-      let approvals = action.approvals;
-      if (!existing && found) {
-        const planned = planFor(found.incident, action);
-        // A request that cannot be filled is refused at once (recorded as a refused run), never put up for approval.
-        if (!planned.ok) approvals = 1;
-        else {
-          plan = planned.plan;
-          const protection = protectionOf(found.incident, plan);
-          if (protection) {
-            return refuse(
-              'action:protected',
-              protection,
-              `${action.label} was refused: ${protection}. Nothing was run.`,
-            );
-          }
-        }
-      }
-      const claim = store.actionRuns.claim(
-        { ...click, approvals, ...(plan ? { plan } : {}) },
-        clock(),
-        deps.commitOptions,
-      );
-      deps.onChange();
-      switch (claim.outcome) {
-        case 'no-incident':
-          return Promise.resolve(`Incident #${click.incidentId} does not exist. Nothing was done.`);
-        case 'requested':
-          return Promise.resolve(
-            `${action.label} needs a second person: someone else allowed to run it must press Approve on the message.`,
-          );
-        case 'same-person':
-          return Promise.resolve(`You requested ${action.label}; a second person must approve it, not you.`);
-        case 'taken':
-          return Promise.resolve(
-            claim.run.state === 'running'
-              ? `${action.label} is already running.`
-              : `${action.label} was already run for this incident (attempt ${claim.run.attempt}). Use Run again to run it once more.`,
-          );
-        case 'run':
-          return track(execute(claim.run.id, click));
-      }
+      // Tracked from the click on, so a stop waits for it (and for what it runs).
+      return track(request(click));
     },
     undo(click) {
-      const run = store.actionRuns.readFor(click.incidentId, click.actionId, click.attempt);
-      if (!run) return Promise.resolve('There is no such run to undo.');
-      return track(undoRun(run.id, click.actor));
+      return track(
+        (async () => {
+          const run = await store.actionRuns.readFor(click.incidentId, click.actionId, click.attempt);
+          if (!run) return 'There is no such run to undo.';
+          return undoRun(run.id, click.actor);
+        })(),
+      );
     },
     async undoDue() {
-      for (const run of store.actionRuns.readDueUndos(clock())) await track(undoRun(run.id, 'logwarden'));
+      for (const run of await store.actionRuns.readDueUndos(clock())) await track(undoRun(run.id, 'logwarden'));
     },
-    recover() {
-      if (store.actionRuns.recover(clock(), deps.commitOptions).length > 0) deps.onChange();
+    async recover() {
+      if ((await store.actionRuns.recover(clock(), deps.commitOptions)).length > 0) deps.onChange();
     },
     async settle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
@@ -359,4 +283,85 @@ export function createResponder(deps: ResponderDeps): Responder {
       await this.settle();
     },
   };
+
+  async function request(click: ActionClick): Promise<string | undefined> {
+    const action = catalog.get(click.actionId);
+    const offered = await (async () => {
+      const incident = (await store.incidents.read(click.incidentId))?.incident;
+      return incident ? deps.rules.get(incident.rule)?.actions.includes(click.actionId) : undefined;
+    })();
+    if (!action || offered === false) {
+      await store.audit.append({
+        at: clock(),
+        actor: click.actor,
+        action: 'action:refused',
+        incidentId: click.incidentId,
+        data: { action: click.actionId, reason: 'not offered' },
+      });
+      return Promise.resolve(
+        `The action ${click.actionId.slice(0, 64)} is not offered for this incident. Nothing was done.`,
+      );
+    }
+    const found = await store.incidents.read(click.incidentId);
+    const refuse = async (audited: string, reason: string, reply: string) => {
+      await store.audit.append({
+        at: clock(),
+        actor: click.actor,
+        action: audited,
+        incidentId: click.incidentId,
+        data: { action: click.actionId, attempt: click.attempt, reason },
+      });
+      return Promise.resolve(reply);
+    };
+    if (found && (found.incident.status !== 'open' || found.decisions.resolvedBy)) {
+      return refuse(
+        'action:refused',
+        'incident resolved',
+        `Incident #${click.incidentId} is ${found.incident.status === 'open' ? 'resolved' : found.incident.status}: ${action.label} is not run on it. Undo stays available.`,
+      );
+    }
+    // A new request confirms the argv filled with the incident's values now; approving an earlier request runs the
+    // argv kept with it, whatever the incident says by then.
+    const existing = await store.actionRuns.readFor(click.incidentId, click.actionId, click.attempt);
+    const stale = staleClick(click, existing, found?.incident, action);
+    if (stale) return refuse('action:stale', stale, `${stale} Nothing was run.`);
+    let plan: ActionPlan | undefined;
+    let approvals = action.approvals;
+    if (!existing && found) {
+      const planned = planFor(found.incident, action);
+      // A request that cannot be filled is refused at once (recorded as a refused run), never put up for approval.
+      if (!planned.ok) approvals = 1;
+      else {
+        plan = planned.plan;
+        const protection = protectionOf(found.incident, plan);
+        if (protection) {
+          return refuse('action:protected', protection, `${action.label} was refused: ${protection}. Nothing was run.`);
+        }
+      }
+    }
+    const claim = await store.actionRuns.claim(
+      { ...click, approvals, ...(plan ? { plan } : {}) },
+      clock(),
+      deps.commitOptions,
+    );
+    deps.onChange();
+    switch (claim.outcome) {
+      case 'no-incident':
+        return Promise.resolve(`Incident #${click.incidentId} does not exist. Nothing was done.`);
+      case 'requested':
+        return Promise.resolve(
+          `${action.label} needs a second person: someone else allowed to run it must press Approve on the message.`,
+        );
+      case 'same-person':
+        return Promise.resolve(`You requested ${action.label}; a second person must approve it, not you.`);
+      case 'taken':
+        return Promise.resolve(
+          claim.run.state === 'running'
+            ? `${action.label} is already running.`
+            : `${action.label} was already run for this incident (attempt ${claim.run.attempt}). Use Run again to run it once more.`,
+        );
+      case 'run':
+        return execute(claim.run.id, click);
+    }
+  }
 }

@@ -50,7 +50,7 @@ export interface Authorizer {
 
 export function createAuthorizer(deps: {
   roles: Roles;
-  audit(entry: Omit<AuditEntry, 'at'>): void;
+  audit(entry: Omit<AuditEntry, 'at'>): Promise<void>;
   logger: Logger;
 }): Authorizer {
   const { roles } = deps;
@@ -78,7 +78,7 @@ export function createAuthorizer(deps: {
       const result = await check(actor, allowed);
       if ('granted' in result && result.granted.length > 0) return result;
       const failed = 'failed' in result ? result.failed : undefined;
-      deps.audit({
+      await deps.audit({
         actor: actor.id,
         action: refused.action,
         ...(refused.incidentId === undefined ? {} : { incidentId: refused.incidentId }),

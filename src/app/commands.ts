@@ -13,9 +13,9 @@ export interface CommandDeps {
   actions: ActionCatalog;
   /** Every source id, in config order. */
   sources: readonly string[];
-  audit(entry: Omit<AuditEntry, 'at'>): void;
-  readIncidents(): Incident[];
-  readSilences(): SilenceRow[];
+  audit(entry: Omit<AuditEntry, 'at'>): Promise<void>;
+  readIncidents(): Promise<Incident[]>;
+  readSilences(): Promise<SilenceRow[]>;
 }
 
 export function createCommands(deps: CommandDeps): Commands {
@@ -54,7 +54,7 @@ export function createCommands(deps: CommandDeps): Commands {
         },
       );
       if (refused(granted)) return granted;
-      return { outcome: 'done', changed: deps.app.decide(decision, incidentId, actor.id, snoozeFor) };
+      return { outcome: 'done', changed: await deps.app.decide(decision, incidentId, actor.id, snoozeFor) };
     },
     async escalate(actor, incidentId) {
       const granted = await authorizer.authorize(actor, allow.escalate, { action: 'incident:escalate', incidentId });
@@ -66,7 +66,7 @@ export function createCommands(deps: CommandDeps): Commands {
     async openLogs(actor, query): Promise<LogsAccess> {
       const granted = await authorizer.authorize(actor, allow.logs, { action: 'logs:query', data: { query } });
       if (refused(granted)) return granted;
-      deps.audit({ actor: actor.id, action: 'logs:query', data: { query, refused: false } });
+      await deps.audit({ actor: actor.id, action: 'logs:query', data: { query, refused: false } });
       // A role limited to some sources sees only those; any unlimited role sees all.
       const limits = granted.granted.map((r) => deps.roles[r]?.sources);
       const sources = limits.some((l) => l === undefined)

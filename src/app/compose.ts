@@ -57,8 +57,8 @@ async function startObservability(
     ruleCounts: () => app.counts,
     openIncidents: () => store.incidents.countOpenBySeverity(),
     // A configured channel with nothing waiting shows 0, not nothing.
-    outbox: () => {
-      const waiting = store.outbox.readStats();
+    outbox: async () => {
+      const waiting = await store.outbox.readStats();
       const quiet = channels.filter((c) => !waiting.some((w) => w.channel === c));
       return [...waiting, ...quiet.map((channel) => ({ channel, depth: 0, oldestAt: undefined }))];
     },
@@ -75,7 +75,7 @@ async function startObservability(
       if (!storeChecked || now - storeChecked.at >= HEALTH_WRITE_EVERY_MS) {
         let check: Check;
         try {
-          store.checkWritable(now);
+          await store.checkWritable(now);
           check = { ok: true };
         } catch (error) {
           check = { ok: false, problem: `the store takes no writes: ${(error as Error).message}` };
@@ -185,11 +185,11 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
         await http?.stop();
         await listener?.stop();
         await app.stop();
-        store.close();
+        await store.close();
       },
     };
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import type { SourceConfig } from '../config/schema.js';
 import type { Allow, Commands, Operations } from '../core/commands.js';
 import { StoreFailedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Clock, IncidentEvent, LineChunk, Match, Silence } from '../core/types.js';
+import type { Clock, IncidentEvent, LineChunk, Match } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import { createEscalator } from '../escalation/escalator.js';
 import { IncidentTracker } from '../incidents/incident-tracker.js';
@@ -67,9 +67,9 @@ export interface Logwarden extends Operations {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Reads everything new in every source now. */
-  syncNow(): void;
+  syncNow(): Promise<void>;
   /** Closes incidents that have been quiet long enough, now. */
-  sweep(): void;
+  sweep(): Promise<void>;
   /** Undoes every run whose ttl has passed, now. */
   undoDue(): Promise<void>;
   /** What people may ask from a chat platform whose config allows roles so (authorised in app/authorize.ts). */
@@ -92,7 +92,9 @@ function startLater(kind: SourceKind, config: { id: string; type: string }, deps
       stopped = true;
       await running?.stop();
     },
-    syncNow: () => running?.syncNow(),
+    syncNow: async () => {
+      await running?.syncNow();
+    },
     status: () => running?.status() ?? { ready: false, problem: 'not started' },
   };
 }
@@ -123,7 +125,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const logger = deps.logger.child({ component: 'pipeline' });
   const metrics = deps.metrics ?? noMetrics;
   const matchers = createSourceMatchers(rules, config.sources);
-  const tracker = new IncidentTracker(rules, config.incidents, store.incidents.readTrackerState(clock()));
+  // Made at start, from what the store kept (open incidents, live counts, silences).
+  let tracker!: IncidentTracker;
   let evictedReported = 0;
   const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const warnOften = createThrottledWarn(logger, clock);
@@ -146,16 +149,28 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     deps.onEvent?.(event);
     for (const n of notifiers) n.onEvent?.(event);
   };
-  const commit = (write: (options: CommitOptions) => void, touched: number) => {
+  // The tracker and the store change together, one change at a time — a chunk, a sweep, a decision — each committed
+  // before the next begins, so what the tracker holds is what the store holds (or is about to, in order).
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+  const commit = async <T>(write: (options: CommitOptions) => Promise<T>, touched: number): Promise<T> => {
+    let result: T;
     try {
-      write(commitOptions);
-      if (touched > 0) wakeAll(notifiers);
+      result = await write(commitOptions);
     } catch (error) {
       const failure = new StoreFailedError(store.path, `cannot commit (${(error as Error).message})`, { cause: error });
       if (deps.onFatal) deps.onFatal(failure);
       throw failure;
     }
+    if (touched > 0) wakeAll(notifiers);
+    return result;
   };
+  const tick = () =>
+    escalator?.tick().catch((error: unknown) => logger.error({ err: error }, 'taking escalation steps failed'));
 
   const actionsLogger = deps.logger.child({ component: 'actions' });
   const responder = createResponder({
@@ -177,7 +192,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       hostTargetsOf(config.protect, deps.env, actionsLogger, { slack: !!config.slack, smtp: !!config.escalation }),
   });
 
-  const processChunk = (chunk: LineChunk) => {
+  const processChunk = (chunk: LineChunk) => inTurn(() => processNow(chunk));
+  const processNow = async (chunk: LineChunk) => {
     const matcher = matchers.get(chunk.sourceId);
     const now = clock();
     // Counting a chunk's lines is a pass over it: only when someone reads the count.
@@ -235,27 +251,31 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       );
       evictedReported = tracker.evicted;
     }
-    commit((options) => store.commit(chunk.sourceId, chunk.position, changes, now, options), changes.incidents.length);
+    await commit(
+      (options) => store.commit(chunk.sourceId, chunk.position, changes, now, options),
+      changes.incidents.length,
+    );
     for (const event of changes.events) {
       if (event.event === 'opened') metrics.incidentOpened(event.incident.severity);
       emit(event);
     }
     // A level due at once goes out with the commit that opened the incident, not at the next sweep.
-    if (changes.events.some((e) => e.event === 'opened')) escalator?.tick();
+    if (changes.events.some((e) => e.event === 'opened')) void tick();
   };
 
   const undoDue = () =>
     responder
       .undoDue()
       .catch((error: unknown) => actionsLogger.error({ err: error }, 'undoing expired actions failed'));
-  const sweep = () => {
-    const now = clock();
-    const changes = tracker.sweep(now);
-    commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
-    for (const event of changes.events) emit(event);
-    escalator?.tick();
-    void undoDue();
-  };
+  const sweep = () =>
+    inTurn(async () => {
+      const now = clock();
+      const changes = tracker.sweep(now);
+      await commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
+      for (const event of changes.events) emit(event);
+      void tick();
+      void undoDue();
+    });
 
   const sources: RunningSource[] = config.sources.map((source) => createSource(source));
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -289,7 +309,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       env: allowedEnv(deps.env, config.commands.env),
       onChunk: processChunk,
       positions: {
-        readOffset: (dev, ino) => store.checkpoints.readOffset(dev, ino)?.offset,
+        readOffset: async (dev, ino) => (await store.checkpoints.readOffset(dev, ino))?.offset,
         readOffsetsForPath: (path) => store.checkpoints.readOffsetsForPath(path),
         forgetOffset: (dev, ino) => store.checkpoints.forgetOffset(dev, ino),
         readCursor: (id) => store.checkpoints.readCursor(id),
@@ -320,13 +340,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     counts,
     sourceStatus: () => new Map(config.sources.map((s, i) => [s.id, sources[i]!.status()])),
     async start() {
-      responder.recover();
+      tracker = new IncidentTracker(rules, config.incidents, await store.incidents.readTrackerState(clock()));
+      await responder.recover();
       for (const n of notifiers) n.start?.();
       for (const source of sources) await source.start();
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
-      sweepTimer = setInterval(sweep, interval);
+      sweepTimer = setInterval(() => void sweep().catch(() => undefined), interval);
       if (config.audit.anchorChannel && chat) {
-        anchor ??= { line: store.audit.renderAnchor(), posted: false };
+        anchor ??= { line: await store.audit.renderAnchor(), posted: false };
         void postAnchor();
         anchorTimer = setInterval(() => void postAnchor(), config.audit.anchorInterval);
       }
@@ -334,8 +355,9 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
       if (anchorTimer) clearInterval(anchorTimer);
-      for (const source of sources) source.syncNow();
+      for (const source of sources) await source.syncNow();
       for (const source of sources) await source.stop();
+      await turn;
       await responder.stop();
       // Chat platforms stop last: the audit anchor, and the notes of what stopped before, go out through them.
       for (const n of [...notifiers].reverse()) if (!n.chat) await n.stop?.();
@@ -343,40 +365,39 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       await postAnchor();
       for (const n of notifiers) if (n.chat) await n.stop?.();
     },
-    syncNow() {
-      for (const source of sources) source.syncNow();
+    async syncNow() {
+      for (const source of sources) await source.syncNow();
     },
     sweep,
     respond: (click) => responder.request(click),
     undo: (click) => responder.undo(click),
     undoDue,
-    escalate(incidentId, actor) {
+    async escalate(incidentId, actor) {
       if (!escalator) return { outcome: 'not-configured' };
       return escalator.escalateNow(incidentId, actor);
     },
-    liftSilence(id, actor) {
-      let lifted: Silence | undefined;
-      commit(() => {
-        lifted = store.silences.lift(id, actor, clock());
-      }, 0);
-      if (lifted) tracker.unsilence(lifted.rule, lifted.keyHash);
-      return lifted !== undefined;
-    },
-    decide(decision, incidentId, actor, snoozeFor) {
-      const now = clock();
-      const silenceUntil = decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : null;
-      let changed = false;
-      commit((options) => {
-        changed = store.incidents.decide(decision, incidentId, actor, now, { ...options, silenceUntil });
-      }, 1);
-      if (!changed || decision === 'acknowledge') return changed;
-      tracker.forget(incidentId);
-      const closed = store.incidents.read(incidentId)?.incident;
-      if (!closed) return changed;
-      if (decision !== 'resolve') tracker.silence(closed.rule, keyHashOf(Object.values(closed.key)), silenceUntil);
-      emit({ event: 'closed', incident: closed });
-      return changed;
-    },
+    liftSilence: (id, actor) =>
+      inTurn(async () => {
+        const lifted = await commit(() => store.silences.lift(id, actor, clock()), 0);
+        if (lifted) tracker.unsilence(lifted.rule, lifted.keyHash);
+        return lifted !== undefined;
+      }),
+    decide: (decision, incidentId, actor, snoozeFor) =>
+      inTurn(async () => {
+        const now = clock();
+        const silenceUntil = decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : null;
+        const changed = await commit(
+          (options) => store.incidents.decide(decision, incidentId, actor, now, { ...options, silenceUntil }),
+          1,
+        );
+        if (!changed || decision === 'acknowledge') return changed;
+        tracker.forget(incidentId);
+        const closed = (await store.incidents.read(incidentId))?.incident;
+        if (!closed) return changed;
+        if (decision !== 'resolve') tracker.silence(closed.rule, keyHashOf(Object.values(closed.key)), silenceUntil);
+        emit({ event: 'closed', incident: closed });
+        return changed;
+      }),
   };
   return app;
 }

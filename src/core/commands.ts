@@ -69,15 +69,15 @@ export type Allow = Readonly<
 /** What logwarden does for a person already authorised (the pipeline's side of the commands). */
 export interface Operations {
   /** Acknowledges, resolves, snoozes (for `snoozeFor` ms) or marks a false positive; false when nothing changed. */
-  decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): boolean;
+  decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): Promise<boolean>;
   /** Lifts a silence: its rule and key open incidents again. */
-  liftSilence(id: number, actor: string): boolean;
+  liftSilence(id: number, actor: string): Promise<boolean>;
   /** Runs, requests or approves a response action; resolves with plain words for the clicker. */
   respond(click: ActionClick): Promise<string | undefined>;
   /** Undoes a response action's run. */
   undo(click: ActionClick): Promise<string | undefined>;
   /** Mails an incident to the primary on call now. */
-  escalate(incidentId: number, actor: string): Exclude<EscalateOutcome, Refusal>;
+  escalate(incidentId: number, actor: string): Promise<Exclude<EscalateOutcome, Refusal>>;
 }
 
 export interface Commands {
@@ -88,7 +88,7 @@ export interface Commands {
   /** Authorises /logs (and audits the query). */
   openLogs(actor: Actor, query: string): Promise<LogsAccess>;
   /** Lifts a silence for someone openLogs said may. */
-  liftSilence(actor: Actor, id: number): boolean;
-  readIncidents(): Incident[];
-  readSilences(): SilenceRow[];
+  liftSilence(actor: Actor, id: number): Promise<boolean>;
+  readIncidents(): Promise<Incident[]>;
+  readSilences(): Promise<SilenceRow[]>;
 }

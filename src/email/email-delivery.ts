@@ -38,7 +38,7 @@ export interface EmailDeliveryDeps {
   metrics?: Metrics;
   transport: MailTransport;
   /** The incident's Slack message, for the mail's link. */
-  permalinkOf?(incidentId: number): string | undefined;
+  permalinkOf?(incidentId: number): Promise<string | undefined>;
   labelOf(actionId: string): string;
   /** What the notifiers want queued with a mail's outcome (its thread note, when a chat platform is set). */
   commitOptions(): CommitOptions;
@@ -59,9 +59,9 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
   const host = options.from.match(/@([A-Za-z0-9.-]+)/)?.[1] ?? 'logwarden.invalid';
 
   const send = async (job: OutboxJob): Promise<JobOutcome> => {
-    const found = store.incidents.read(job.incidentId);
+    const found = await store.incidents.read(job.incidentId);
     if (!job.email || !found) return { failed: 'the mail or its incident is gone' };
-    const permalink = deps.permalinkOf?.(job.incidentId);
+    const permalink = await deps.permalinkOf?.(job.incidentId);
     const mail = renderEscalationEmail({
       incident: found.incident,
       decisions: found.decisions,
@@ -104,12 +104,12 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     peer: 'The mail server',
     handle: send,
-    complete(job) {
-      store.escalations.finishMail(job, {}, clock(), deps.commitOptions());
+    async complete(job) {
+      await store.escalations.finishMail(job, {}, clock(), deps.commitOptions());
       deps.onNote();
     },
-    fail(job, error) {
-      store.escalations.finishMail(job, { error }, clock(), deps.commitOptions());
+    async fail(job, error) {
+      await store.escalations.finishMail(job, { error }, clock(), deps.commitOptions());
       logger.error(
         { incident: job.incidentId, to: job.email?.to, error },
         `The escalation mail for incident ${job.incidentId} could not be sent: ${error}. Check SMTP_HOST, SMTP_PORT, SMTP_USER and SMTP_PASS.`,

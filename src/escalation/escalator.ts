@@ -15,10 +15,13 @@ import { whoIsOnCall } from './oncall-schedule.js';
 const MANUAL_QUIET = 5 * 60_000;
 
 export interface Escalator {
-  /** Takes every due step now. */
-  tick(): void;
+  /** Takes every due step now (a step two ticks both see is taken once). */
+  tick(): Promise<void>;
   /** The Escalate button (already authorised): mails the primary on call now; says what came of it. */
-  escalateNow(incidentId: number, actor: string): Exclude<EscalateOutcome, { outcome: 'refused' | 'not-configured' }>;
+  escalateNow(
+    incidentId: number,
+    actor: string,
+  ): Promise<Exclude<EscalateOutcome, { outcome: 'refused' | 'not-configured' }>>;
   /** When each severity's first step comes after an incident opens, for the store to start escalations. */
   readonly firstAfter: Partial<Record<Severity, number>>;
 }
@@ -57,11 +60,11 @@ export function createEscalator(deps: {
     return [...new Set(emails)];
   };
 
-  const takeStep = (row: EscalationRow, now: number) => {
-    const found = store.incidents.read(row.incidentId);
+  const takeStep = async (row: EscalationRow, now: number) => {
+    const found = await store.incidents.read(row.incidentId);
     const policy = config.policies[row.severity];
     if (!found || !policy || found.incident.status !== 'open' || found.decisions.acknowledgedBy) {
-      store.escalations.stop(row.incidentId, found?.decisions.acknowledgedBy ? 'acknowledged' : 'closed', now);
+      await store.escalations.stop(row.incidentId, found?.decisions.acknowledgedBy ? 'acknowledged' : 'closed', now);
       return;
     }
     const levels = policy.levels.length;
@@ -71,7 +74,7 @@ export function createEscalator(deps: {
     const reason = `level ${level + 1}${cycle > 0 ? `, repeat ${cycle},` : ''} of the ${row.severity} policy: unacknowledged for ${formatDuration(Math.max(0, now - row.startedAt))}`;
     const nextAt = stepDueAt(policy, row.startedAt, row.step + 1);
     if (
-      store.escalations.advance(
+      await store.escalations.advance(
         { incidentId: row.incidentId, step: row.step, nextAt, mails: to.length ? [{ to, reason }] : [] },
         now,
       )
@@ -87,18 +90,18 @@ export function createEscalator(deps: {
     firstAfter: Object.fromEntries(
       Object.entries(config.policies).map(([severity, policy]) => [severity, policy.levels[0]!.after]),
     ) as Partial<Record<Severity, number>>,
-    tick() {
+    async tick() {
       const now = clock();
-      for (const row of store.escalations.readDue(now)) takeStep(row, now);
+      for (const row of await store.escalations.readDue(now)) await takeStep(row, now);
     },
-    escalateNow(incidentId, actor) {
+    async escalateNow(incidentId, actor) {
       const now = clock();
-      const found = store.incidents.read(incidentId);
+      const found = await store.incidents.read(incidentId);
       if (!found) return { outcome: 'no-incident', incidentId };
       const policy = config.policies[found.incident.severity];
       const to = config.oncall ? targets(['primary'], now) : targets(policy?.levels[0]?.notify ?? [], now);
       if (to.length === 0) return { outcome: 'nobody' };
-      const earlier = store.escalations.queueManual(
+      const earlier = await store.escalations.queueManual(
         incidentId,
         { to, reason: `escalated by Slack user ${actor}` },
         actor,

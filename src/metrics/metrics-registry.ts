@@ -10,8 +10,8 @@ import type { Metrics } from './metrics.js';
 export interface MetricsProbes {
   sources(): ReadonlyMap<string, SourceStatus>;
   ruleCounts(): ReadonlyMap<string, { matched: number; ignored: number; rejected: number }>;
-  openIncidents(): { severity: Severity; count: number }[];
-  outbox(): { channel: string; depth: number; oldestAt: number | undefined }[];
+  openIncidents(): Promise<{ severity: Severity; count: number }[]>;
+  outbox(): Promise<{ channel: string; depth: number; oldestAt: number | undefined }[]>;
   clock(): number;
 }
 
@@ -119,20 +119,20 @@ export function createMetricsRegistry(): MetricsRegistry {
     help: 'Incidents open now, by severity.',
     labelNames: ['severity'],
     registers,
-    collect() {
+    async collect() {
       this.reset();
-      for (const { severity, count } of probes?.openIncidents() ?? []) this.set({ severity }, count);
+      for (const { severity, count } of (await probes?.openIncidents()) ?? []) this.set({ severity }, count);
     },
   });
-  const outbox = () => probes?.outbox() ?? [];
+  const outbox = async () => (await probes?.outbox()) ?? [];
   new Gauge({
     name: 'logwarden_outbox_depth',
     help: 'Jobs waiting in the outbox (Slack writes, mails), by channel.',
     labelNames: ['channel'],
     registers,
-    collect() {
+    async collect() {
       this.reset();
-      for (const { channel, depth } of outbox()) this.set({ channel }, depth);
+      for (const { channel, depth } of await outbox()) this.set({ channel }, depth);
     },
   });
   new Gauge({
@@ -140,11 +140,11 @@ export function createMetricsRegistry(): MetricsRegistry {
     help: 'Age of the oldest job waiting in the outbox, by channel (0 when none waits).',
     labelNames: ['channel'],
     registers,
-    collect() {
+    async collect() {
       this.reset();
       if (!probes) return;
       const now = probes.clock();
-      for (const { channel, oldestAt } of outbox()) {
+      for (const { channel, oldestAt } of await outbox()) {
         this.set({ channel }, oldestAt === undefined ? 0 : Math.max(0, (now - oldestAt) / 1000));
       }
     },

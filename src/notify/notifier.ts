@@ -37,7 +37,7 @@ export interface Notifier {
   start?(): void;
   stop?(): Promise<void>;
   /** A link to where it shows the incident (a mail links to the Slack message). */
-  linkOf?(incidentId: number): string | undefined;
+  linkOf?(incidentId: number): Promise<string | undefined>;
   /** When it is a chat platform too. */
   readonly chat?: ChatConnection;
 }

@@ -21,7 +21,7 @@ import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
 export interface SlackConnection {
   delivery: SlackDelivery;
   /** The link to an incident's message, once it is posted (and Slack told its workspace URL). */
-  permalinkOf(incidentId: number): string | undefined;
+  permalinkOf(incidentId: number): Promise<string | undefined>;
   /** Which roles may press what, and use /logs (slack.allow). */
   allow: Allow;
   /** Starts listening for clicks and /logs (Socket Mode or HTTP), when the token or secret for it is set. */
@@ -89,7 +89,7 @@ export async function connectSlack(
   const identify = async () => {
     const auth = await client.auth.test();
     bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
-    if (auth.url) deps.store.slack.writeWorkspaceUrl(auth.url);
+    if (auth.url) await deps.store.slack.writeWorkspaceUrl(auth.url);
     logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
     return bot;
   };
@@ -144,9 +144,9 @@ export async function connectSlack(
     async postText(channel, text) {
       await client.chat.postMessage({ channel, text, mrkdwn: false, unfurl_links: false, unfurl_media: false });
     },
-    permalinkOf(incidentId) {
-      const ref = deps.store.slack.readMessage(incidentId);
-      const workspace = deps.store.slack.readWorkspaceUrl();
+    async permalinkOf(incidentId) {
+      const ref = await deps.store.slack.readMessage(incidentId);
+      const workspace = await deps.store.slack.readWorkspaceUrl();
       return ref && workspace ? renderSlackPermalink(workspace, ref.channel, ref.ts) : undefined;
     },
     async listen(commands) {

@@ -19,10 +19,10 @@ export interface LogsContext {
   ruleSources: ReadonlyMap<string, readonly string[]>;
   /** Where searches and tails run, within their budgets. */
   queries: QueryPool;
-  readIncidents(): Incident[];
-  readSilences(): SilenceRow[];
+  readIncidents(): Promise<Incident[]>;
+  readSilences(): Promise<SilenceRow[]>;
   /** Lifts a silence; undefined when this user may not. */
-  liftSilence?: (id: number) => boolean;
+  liftSilence?: (id: number) => Promise<boolean>;
   /** Who is on call; undefined without a schedule. */
   oncall?: () => OnCall;
   now: number;
@@ -92,9 +92,9 @@ function searchNotes(result: SearchResult, limits: QueryPool['limits']): string 
 export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promise<SlackMessage> {
   const visible = fileSources(ctx.sources);
   const visibleIds = new Set(ctx.sources.map((s) => s.id));
-  const incidents = () => ctx.readIncidents().filter((i) => visibleIds.has(i.source));
-  const silences = () =>
-    ctx.readSilences().filter((x) => (ctx.ruleSources.get(x.rule) ?? []).some((id) => visibleIds.has(id)));
+  const incidents = async () => (await ctx.readIncidents()).filter((i) => visibleIds.has(i.source));
+  const silences = async () =>
+    (await ctx.readSilences()).filter((x) => (ctx.ruleSources.get(x.rule) ?? []).some((id) => visibleIds.has(id)));
   const search = (
     request: Extract<LogsQuery, { kind: 'search' }> | { text: string; regex: false; limit: number },
     sources: typeof visible,
@@ -144,7 +144,7 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
     }
     case 'incidents': {
       const since = query.since === undefined ? undefined : ctx.now - query.since;
-      const list = incidents()
+      const list = (await incidents())
         .filter((i) => (query.which === 'all' || i.status === 'open') && (since === undefined || i.lastSeen >= since))
         .reverse()
         .slice(0, 20);
@@ -152,7 +152,7 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       return reply(`${list.length} ${noun}, newest first:`, list.map(incidentLine).join('\n'));
     }
     case 'ip': {
-      const known = incidents()
+      const known = (await incidents())
         .filter((i) => Object.values(i.key).includes(query.address) || Object.values(i.fields).includes(query.address))
         .reverse();
       const outcome = await search({ text: query.address, regex: false, limit: 10 }, visible);
@@ -167,7 +167,7 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       );
     }
     case 'silences': {
-      const list = silences();
+      const list = await silences();
       const line = (x: SilenceRow) =>
         `#${x.id} ${escapeInlineCode(`${x.rule} ${Object.values(x.key).join(' ')}`, 200)} ${x.reason} by <@${x.createdBy}>, ${x.until === null ? 'until lifted' : `until ${new Date(x.until).toISOString()}`}`;
       return reply(`${list.length} ${list.length === 1 ? 'silence' : 'silences'} in force:`, list.map(line).join('\n'));
@@ -175,14 +175,16 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
     case 'unsilence': {
       if (!ctx.liftSilence) return reply('You are not allowed to lift silences (the falsePositive roles may).');
       // A silence of a rule whose sources this person may not see is not theirs to lift (nor to know of).
-      const mine = silences().some((x) => x.id === query.id);
+      const mine = (await silences()).some((x) => x.id === query.id);
       return reply(
-        mine && ctx.liftSilence(query.id) ? `Silence #${query.id} lifted.` : `No silence #${query.id} is in force.`,
+        mine && (await ctx.liftSilence(query.id))
+          ? `Silence #${query.id} lifted.`
+          : `No silence #${query.id} is in force.`,
       );
     }
     case 'stats': {
       const since = query.since === undefined ? undefined : ctx.now - query.since;
-      const recent = incidents().filter((i) => since === undefined || i.lastSeen >= since);
+      const recent = (await incidents()).filter((i) => since === undefined || i.lastSeen >= since);
       const top = (entries: Map<string, number>) =>
         [...entries]
           .sort((a, b) => b[1] - a[1])

@@ -52,7 +52,7 @@ export function createSlackDelivery(
   const labels = new Map(Object.values(options.ruleActions ?? {}).flatMap((list) => list.map((a) => [a.id, a.label])));
   // A note goes into the thread of the incident's message, once that message exists.
   const deliverNote = async (job: OutboxJob): Promise<JobOutcome> => {
-    const ref = store.slack.readMessage(job.incidentId);
+    const ref = await store.slack.readMessage(job.incidentId);
     if (!ref) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
     try {
       if (!job.note) return { failed: 'a thread note without content' };
@@ -66,7 +66,7 @@ export function createSlackDelivery(
 
   const deliver = async (job: OutboxJob): Promise<JobOutcome> => {
     if (job.kind === 'slack.note') return deliverNote(job);
-    const found = store.incidents.read(job.incidentId);
+    const found = await store.incidents.read(job.incidentId);
     if (!found) return { done: true };
     const message = renderIncidentMessage(
       found.incident,
@@ -77,7 +77,7 @@ export function createSlackDelivery(
         ...(options.refusalOf ? { refusalOf: (actionId: string) => options.refusalOf!(found.incident, actionId) } : {}),
       },
     );
-    const ref = store.slack.readMessage(job.incidentId);
+    const ref = await store.slack.readMessage(job.incidentId);
     try {
       if (ref) {
         await client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: blocksOf(message) });
@@ -88,7 +88,7 @@ export function createSlackDelivery(
           await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
           noted = { notedCount: found.incident.count, notedAt: now };
         }
-        store.slack.writeMessage(job.incidentId, { ...ref, ...noted, version: found.version }, now);
+        await store.slack.writeMessage(job.incidentId, { ...ref, ...noted, version: found.version }, now);
       } else {
         const posted = await client.chat.postMessage({
           channel: options.channel,
@@ -100,13 +100,13 @@ export function createSlackDelivery(
         if (!posted.ts || !posted.channel) return { failed: 'chat.postMessage answered without channel and ts' };
         const now = clock();
         const ref = { channel: posted.channel, ts: posted.ts, version: found.version };
-        store.slack.writeMessage(job.incidentId, { ...ref, notedCount: found.incident.count, notedAt: now }, now);
+        await store.slack.writeMessage(job.incidentId, { ...ref, notedCount: found.incident.count, notedAt: now }, now);
       }
     } catch (error) {
       return classify(error, job);
     }
     // A match that arrived while the call was in flight changed the incident: write it again, after the interval.
-    const latest = store.incidents.read(job.incidentId)?.version ?? found.version;
+    const latest = (await store.incidents.read(job.incidentId))?.version ?? found.version;
     return latest > found.version
       ? { retryAt: clock() + options.updateInterval, error: 'changed while sending' }
       : { done: true };
@@ -134,8 +134,8 @@ export function createSlackDelivery(
     peer: 'Slack',
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     handle: deliver,
-    fail(job, error) {
-      store.outbox.fail(job.id, error);
+    async fail(job, error) {
+      await store.outbox.fail(job.id, error);
       logger.error(
         { incident: job.incidentId, error },
         `Slack refused the message for incident ${job.incidentId} (${error}); it will not be retried. Check slack.channel and the bot's scopes and channel membership.`,

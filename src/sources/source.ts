@@ -10,8 +10,8 @@ export interface RunningSource {
   /** Resolves once the files present at start-up are being followed. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Reads everything new now (tests and shutdown use it). */
-  syncNow(): void;
+  /** Reads everything new now (tests and shutdown use it); resolves once it is read and committed. */
+  syncNow(): Promise<void>;
   /** How the source is doing, for /readyz and /metrics. */
   status(): SourceStatus;
 }
@@ -30,13 +30,13 @@ export interface SourceStatus {
 /** Where sources resumed from, as committed with their chunks. */
 export interface SourcePositions {
   /** How far a file (by device + inode) was committed. */
-  readOffset(dev: number, ino: number): number | undefined;
+  readOffset(dev: number, ino: number): Promise<number | undefined>;
   /** Every file (by device + inode) last read under this path, to find ones rotated away while logwarden was down. */
-  readOffsetsForPath(path: string): { dev: number; ino: number; offset: number }[];
+  readOffsetsForPath(path: string): Promise<{ dev: number; ino: number; offset: number }[]>;
   /** A rotated-away file was read to its end: its offset is no longer needed. */
-  forgetOffset(dev: number, ino: number): void;
+  forgetOffset(dev: number, ino: number): Promise<void>;
   /** The journal cursor a source was committed at. */
-  readCursor(sourceId: string): string | undefined;
+  readCursor(sourceId: string): Promise<string | undefined>;
 }
 
 /** What a running source may use of the rest of logwarden. */
@@ -46,8 +46,11 @@ export interface SourceDeps {
   logger: Logger;
   /** The environment of child processes it starts (journalctl): what commands get, no tokens. */
   env: NodeJS.ProcessEnv;
-  /** Receives complete lines; processes and commits them, with chunk.position, before returning. */
-  onChunk(chunk: LineChunk): void;
+  /**
+   * Receives complete lines; resolves once they are processed and committed with chunk.position. A source reads on
+   * only after that (so a slow store slows reading, and nothing waits in memory unbounded).
+   */
+  onChunk(chunk: LineChunk): Promise<void>;
   positions: SourcePositions;
   /** The config's tail: (how often files are polled, how long a rotated-away file is read). */
   tail: { pollInterval: number; rotateQuiet: number };

@@ -29,9 +29,9 @@ export interface OutboxWorkerDeps {
   peer: string;
   handle(job: OutboxJob): Promise<JobOutcome>;
   /** Records a job done (default: deletes it). */
-  complete?(job: OutboxJob): void;
+  complete?(job: OutboxJob): Promise<void>;
   /** Records a job failed for good (default: marks it failed); the worker has no one else to tell. */
-  fail(job: OutboxJob, error: string): void;
+  fail(job: OutboxJob, error: string): Promise<void>;
   metrics?: Metrics;
 }
 
@@ -42,31 +42,31 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   let again = false;
   let stopped = true;
 
-  const schedule = () => {
+  const schedule = async () => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    const next = store.outbox.readNextAt(channel);
-    if (next === undefined) return;
+    const next = await store.outbox.readNextAt(channel);
+    if (next === undefined || stopped) return;
     timer = setTimeout(wake, Math.max(0, next - clock()));
   };
 
   const runOnce = async () => {
     for (;;) {
-      const jobs = store.outbox.readDue(clock(), channel);
+      const jobs = await store.outbox.readDue(clock(), channel);
       if (jobs.length === 0 || stopped) return;
       for (const job of jobs) {
         if (stopped) return;
         const outcome = await deps.handle(job);
         if ('done' in outcome) {
-          if (deps.complete) deps.complete(job);
-          else store.outbox.complete(job.id);
+          if (deps.complete) await deps.complete(job);
+          else await store.outbox.complete(job.id);
         } else if ('failed' in outcome) {
           deps.metrics?.deliveryFailed(channel, 'gave_up');
-          deps.fail(job, outcome.failed);
+          await deps.fail(job, outcome.failed);
         } else if ('deferAll' in outcome) {
           deps.metrics?.deliveryFailed(channel, 'rate_limited');
-          store.outbox.retry(job.id, outcome.deferAll, outcome.error);
-          store.outbox.defer(outcome.deferAll, channel);
+          await store.outbox.retry(job.id, outcome.deferAll, outcome.error);
+          await store.outbox.defer(outcome.deferAll, channel);
           logger.warn(
             { channel, until: new Date(outcome.deferAll).toISOString() },
             `${deps.peer} asked to slow down; waiting`,
@@ -74,7 +74,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           return;
         } else {
           deps.metrics?.deliveryFailed(channel, 'retry');
-          store.outbox.retry(job.id, outcome.retryAt, outcome.error);
+          await store.outbox.retry(job.id, outcome.retryAt, outcome.error);
           logger.warn(
             { channel, incident: job.incidentId, error: outcome.error, attempt: job.attempts + 1 },
             `${deps.peer} did not take a job; will retry`,
@@ -86,18 +86,21 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
 
   function wake(): void {
     if (stopped) return;
-    if (running) {
+    if (running !== undefined) {
       again = true;
       return;
     }
     running = runOnce()
+      .then(async () => {
+        if (!again) await schedule();
+      })
       .catch((error: unknown) => logger.error({ channel, err: error }, 'outbox delivery failed unexpectedly'))
       .finally(() => {
         running = undefined;
         if (again) {
           again = false;
           wake();
-        } else schedule();
+        }
       });
   }
 

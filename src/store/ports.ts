@@ -1,7 +1,8 @@
 // What logwarden asks of a store, one repository per aggregate, whatever keeps them (store/sqlite/ today). Every
-// method that writes is atomic on its own; `commit` is the unit of work of the line path: where a source resumes,
-// the threshold counts and the incidents its lines changed, and the outbox jobs they cause, all or nothing — so a
-// restart resumes exactly after what was committed. The adapters pass one contract suite (test/store/contract.ts).
+// method is async, so a store across the network can implement them; each write is atomic on its own, and `commit`
+// is the unit of work of the line path: where a source resumes, the threshold counts and incidents its lines changed
+// and the outbox jobs they cause, all or nothing — a restart resumes exactly after what was committed. Writes apply
+// in the order they are called. Every adapter passes one contract suite (test/store/contract.ts).
 import type {
   ActionClaim,
   ActionOutcome,
@@ -80,20 +81,20 @@ export interface ActionClaimRequest {
 
 /** Where each source resumes. */
 export interface CheckpointRepository {
-  readOffset(dev: number, ino: number): StoredOffset | undefined;
+  readOffset(dev: number, ino: number): Promise<StoredOffset | undefined>;
   /** Every file last read under this path, to find ones rotated away while logwarden was down. */
-  readOffsetsForPath(path: string): StoredOffset[];
-  forgetOffset(dev: number, ino: number): void;
-  readCursor(sourceId: string): string | undefined;
+  readOffsetsForPath(path: string): Promise<StoredOffset[]>;
+  forgetOffset(dev: number, ino: number): Promise<void>;
+  readCursor(sourceId: string): Promise<string | undefined>;
 }
 
 export interface IncidentRepository {
   /** Open incidents, live threshold counts and silences, to carry on where the last run stopped. */
-  readTrackerState(now: number): TrackerState;
+  readTrackerState(now: number): Promise<TrackerState>;
   /** Every incident, oldest first. */
-  readAll(): Incident[];
+  readAll(): Promise<Incident[]>;
   /** The incident with its version (bumped by every write) and what people did to it, for rendering. */
-  read(id: number): { incident: Incident; version: number; decisions: IncidentDecisions } | undefined;
+  read(id: number): Promise<{ incident: Incident; version: number; decisions: IncidentDecisions } | undefined>;
   /**
    * Applies a person's decision once, with its audit row and a chat sync, atomically. A repeat (a click delivered
    * twice, two people at once) changes nothing and is audited as such. Returns whether it changed.
@@ -104,41 +105,41 @@ export interface IncidentRepository {
     actor: string,
     now: number,
     options?: CommitOptions & { silenceUntil?: number | null },
-  ): boolean;
+  ): Promise<boolean>;
   /** Open incidents by severity (for /metrics). */
-  countOpenBySeverity(): { severity: Severity; count: number }[];
+  countOpenBySeverity(): Promise<{ severity: Severity; count: number }[]>;
 }
 
 export interface SilenceRepository {
   /** Silences in force now, oldest first. */
-  readActive(now: number): SilenceRow[];
+  readActive(now: number): Promise<SilenceRow[]>;
   /** Ends a silence now, with its audit row; returns the silence when one in force was lifted. */
-  lift(id: number, actor: string, now: number): Silence | undefined;
+  lift(id: number, actor: string, now: number): Promise<Silence | undefined>;
 }
 
 export interface OutboxRepository {
   /** Due jobs of one worker, oldest first. */
-  readDue(now: number, channel: OutboxChannel, limit?: number): OutboxJob[];
+  readDue(now: number, channel: OutboxChannel, limit?: number): Promise<OutboxJob[]>;
   /** When the next pending job of a worker is due, if one is pending. */
-  readNextAt(channel: OutboxChannel): number | undefined;
-  complete(id: number): void;
-  retry(id: number, at: number, error: string): void;
-  fail(id: number, error: string): void;
+  readNextAt(channel: OutboxChannel): Promise<number | undefined>;
+  complete(id: number): Promise<void>;
+  retry(id: number, at: number, error: string): Promise<void>;
+  fail(id: number, error: string): Promise<void>;
   /** Holds every pending job of a worker until `until` (the service said to slow down). */
-  defer(until: number, channel: OutboxChannel): void;
+  defer(until: number, channel: OutboxChannel): Promise<void>;
   /** Pending jobs by channel, and when the oldest first became due (for /metrics). */
-  readStats(): { channel: string; depth: number; oldestAt: number | undefined }[];
+  readStats(): Promise<{ channel: string; depth: number; oldestAt: number | undefined }[]>;
 }
 
 export interface AuditRepository {
   /** Appends a chained, keyed row; a row about an incident names its chat message. */
-  append(entry: AuditEntry): void;
+  append(entry: AuditEntry): Promise<void>;
   /** Where the chain stands now. */
-  anchor(): AuditAnchor;
+  anchor(): Promise<AuditAnchor>;
   /** The anchor as a signed line. */
-  renderAnchor(): string;
+  renderAnchor(): Promise<string>;
   /** Every row, oldest first. */
-  readAll(): AuditRow[];
+  readAll(): Promise<AuditRow[]>;
   /** Called with the chain's anchor line after every commit that added rows (to keep it outside the store). */
   onAnchor?: ((line: string, anchor: AuditAnchor) => void) | undefined;
 }
@@ -148,27 +149,30 @@ export interface ActionRunRepository {
    * Takes a click once: the first click of an attempt claims it (to run, or with approvals: 2 to await a second
    * person); a second authorised person's click approves; any other click finds it taken. Audited.
    */
-  claim(click: ActionClaimRequest, now: number, options?: CommitOptions): ActionClaim;
+  claim(click: ActionClaimRequest, now: number, options?: CommitOptions): Promise<ActionClaim>;
   /** Records how a claimed run ended, with its audit row and chat notes. */
-  finish(runId: number, outcome: ActionOutcome, now: number, options?: CommitOptions): ActionRun;
+  finish(runId: number, outcome: ActionOutcome, now: number, options?: CommitOptions): Promise<ActionRun>;
   /** Takes an undo (a click or the ttl), once; false when it is not available. */
-  claimUndo(runId: number, actor: string, now: number): boolean;
-  finishUndo(runId: number, result: UndoOutcome, now: number, options?: CommitOptions): ActionRun;
+  claimUndo(runId: number, actor: string, now: number): Promise<boolean>;
+  finishUndo(runId: number, result: UndoOutcome, now: number, options?: CommitOptions): Promise<ActionRun>;
   /** Runs whose ttl has passed, to undo now. */
-  readDueUndos(now: number): ActionRun[];
-  readNextUndoAt(): number | undefined;
+  readDueUndos(now: number): Promise<ActionRun[]>;
+  readNextUndoAt(): Promise<number | undefined>;
   /** After a crash: running commands become interrupted (never run again by themselves), running undos available. */
-  recover(now: number, options?: CommitOptions): ActionRun[];
-  read(runId: number): ActionRun | undefined;
-  readFor(incidentId: number, actionId: string, attempt: number): ActionRun | undefined;
+  recover(now: number, options?: CommitOptions): Promise<ActionRun[]>;
+  read(runId: number): Promise<ActionRun | undefined>;
+  readFor(incidentId: number, actionId: string, attempt: number): Promise<ActionRun | undefined>;
 }
 
 export interface EscalationRepository {
   /** Escalations whose next step is due. */
-  readDue(now: number): EscalationRow[];
+  readDue(now: number): Promise<EscalationRow[]>;
   /** Takes one step once: moves it on (to nextAt, or done) and queues its mails atomically; false when taken. */
-  advance(step: { incidentId: number; step: number; nextAt: number | null; mails: EmailJob[] }, now: number): boolean;
-  stop(incidentId: number, reason: string, now: number): void;
+  advance(
+    step: { incidentId: number; step: number; nextAt: number | null; mails: EmailJob[] },
+    now: number,
+  ): Promise<boolean>;
+  stop(incidentId: number, reason: string, now: number): Promise<void>;
   /**
    * Queues the mail of an Escalate click, unless another was queued for the incident within `quiet` ms; then returns
    * who pressed, and when.
@@ -179,17 +183,17 @@ export interface EscalationRepository {
     actor: string,
     now: number,
     quiet: number,
-  ): { actor: string; at: number } | undefined;
+  ): Promise<{ actor: string; at: number } | undefined>;
   /** A mail went out or failed for good: the job goes, the thread hears of it, the audit log records it. */
-  finishMail(job: OutboxJob, result: { error?: string }, now: number, options?: CommitOptions): void;
+  finishMail(job: OutboxJob, result: { error?: string }, now: number, options?: CommitOptions): Promise<void>;
 }
 
 /** What the Slack notifier keeps: the workspace (for permalinks) and each incident's message. */
 export interface SlackRepository {
-  writeWorkspaceUrl(url: string): void;
-  readWorkspaceUrl(): string | undefined;
-  readMessage(incidentId: number): SlackMessageRef | undefined;
-  writeMessage(incidentId: number, ref: SlackMessageRef, now: number): void;
+  writeWorkspaceUrl(url: string): Promise<void>;
+  readWorkspaceUrl(): Promise<string | undefined>;
+  readMessage(incidentId: number): Promise<SlackMessageRef | undefined>;
+  writeMessage(incidentId: number, ref: SlackMessageRef, now: number): Promise<void>;
 }
 
 export interface Store {
@@ -210,10 +214,10 @@ export interface Store {
     changes: TrackerChanges,
     now: number,
     options?: CommitOptions,
-  ): void;
+  ): Promise<void>;
   /** Incident changes no source position goes with (closing after quiet), and expired counts dropped. */
-  commitSweep(changes: TrackerChanges, now: number, options?: CommitOptions): void;
+  commitSweep(changes: TrackerChanges, now: number, options?: CommitOptions): Promise<void>;
   /** Throws when the store cannot take a write now (disk full, read-only, locked). */
-  checkWritable(now: number): void;
-  close(): void;
+  checkWritable(now: number): Promise<void>;
+  close(): Promise<void>;
 }

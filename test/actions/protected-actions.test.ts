@@ -168,13 +168,13 @@ describe('protected targets', () => {
     const t = setup();
     const { app, store } = await t.start();
     for (const [actionId, field, value] of PROTECTED) {
-      const id = t.addIncident(store, { ...FIELDS_OK, [field]: value });
+      const id = await t.addIncident(store, { ...FIELDS_OK, [field]: value });
       const reply = await app.respond({ incidentId: id, actionId, attempt: 1, actor: 'U0ALICE' });
       expect(reply, `${actionId} ${value}`).toMatch(/^.+ was refused: .+ is protected: .+\. Nothing was run\.$/);
-      expect(store.actionRuns.readFor(id, actionId, 1), `${actionId} ${value}`).toBeUndefined();
+      expect(await store.actionRuns.readFor(id, actionId, 1), `${actionId} ${value}`).toBeUndefined();
     }
     expect(t.fakes.calls()).toEqual([]);
-    const audited = store.audit.readAll().filter((r) => r.action === 'action:protected');
+    const audited = (await store.audit.readAll()).filter((r) => r.action === 'action:protected');
     expect(audited).toHaveLength(PROTECTED.length);
     expect(JSON.parse(audited[0]!.dataJson)).toMatchObject({
       action: 'block-ip',
@@ -186,7 +186,7 @@ describe('protected targets', () => {
   it('runs the same actions on values nobody protects', async () => {
     const t = setup();
     const { app, store } = await t.start();
-    const id = t.addIncident(store, FIELDS_OK);
+    const id = await t.addIncident(store, FIELDS_OK);
     for (const actionId of ['block-ip', 'block-net', 'drop-host']) {
       expect(await app.respond({ incidentId: id, actionId, attempt: 1, actor: 'U0ALICE' })).toBeUndefined();
     }
@@ -207,9 +207,9 @@ describe('protected targets', () => {
   ])('checks the host name %s by what it resolves to, right before running', async (host, reply) => {
     const t = setup();
     const { app, store } = await t.start();
-    const id = t.addIncident(store, { ...FIELDS_OK, host });
+    const id = await t.addIncident(store, { ...FIELDS_OK, host });
     expect(await app.respond({ incidentId: id, actionId: 'drop-host', attempt: 1, actor: 'U0ALICE' })).toBe(reply);
-    expect(store.actionRuns.readFor(id, 'drop-host', 1)).toMatchObject({ state: 'refused' });
+    expect(await store.actionRuns.readFor(id, 'drop-host', 1)).toMatchObject({ state: 'refused' });
     expect(t.fakes.calls()).toEqual([]);
     await t.stopAll();
   });
@@ -227,7 +227,7 @@ describe('protected targets', () => {
   ])('%s refuses %s %s by its type', async (actionId, field, value) => {
     const t = setup();
     const { app, store } = await t.start();
-    const id = t.addIncident(store, { ...FIELDS_OK, [field]: value });
+    const id = await t.addIncident(store, { ...FIELDS_OK, [field]: value });
     expect(await app.respond({ incidentId: id, actionId, attempt: 1, actor: 'U0ALICE' })).toMatch(
       new RegExp(`^${actionId}: ${field} is not .+, so the command was not run\\.$`),
     );
@@ -243,16 +243,16 @@ describe('the argv that was confirmed', () => {
     const t = setup();
     const { app, store } = await t.start();
     appendFileSync(t.log, line('bob'));
-    await expect.poll(() => store.incidents.readAll()[0]?.fields.user).toBe('bob');
-    const id = store.incidents.readAll()[0]!.id;
+    await expect.poll(async () => (await store.incidents.readAll())[0]?.fields.user).toBe('bob');
+    const id = (await store.incidents.readAll())[0]!.id;
     expect(await app.respond({ incidentId: id, actionId: 'lock-user', attempt: 1, actor: 'U0ALICE' })).toMatch(
       /needs a second person/,
     );
     appendFileSync(t.log, line('admin'));
-    await expect.poll(() => store.incidents.read(id)?.incident.fields.user).toBe('admin');
+    await expect.poll(async () => (await store.incidents.read(id))?.incident.fields.user).toBe('admin');
     expect(await app.respond({ incidentId: id, actionId: 'lock-user', attempt: 1, actor: 'U0LEAD' })).toBeUndefined();
     expect(t.fakes.calls().map((c) => [c.name, c.args])).toEqual([['lock', ['bob']]]);
-    expect(store.actionRuns.readFor(id, 'lock-user', 1)).toMatchObject({
+    expect(await store.actionRuns.readFor(id, 'lock-user', 1)).toMatchObject({
       state: 'succeeded',
       plan: { argv: ['lock', 'bob'], undo: ['unlock', 'bob'], values: { user: 'bob' } },
     });
@@ -263,11 +263,11 @@ describe('the argv that was confirmed', () => {
     const t = setup();
     const { app, store } = await t.start();
     appendFileSync(t.log, line('bob'));
-    await expect.poll(() => store.incidents.readAll()[0]?.fields.user).toBe('bob');
-    const id = store.incidents.readAll()[0]!.id;
+    await expect.poll(async () => (await store.incidents.readAll())[0]?.fields.user).toBe('bob');
+    const id = (await store.incidents.readAll())[0]!.id;
     await app.respond({ incidentId: id, actionId: 'lock-user-ttl', attempt: 1, actor: 'U0ALICE' });
     appendFileSync(t.log, line('carol'));
-    await expect.poll(() => store.incidents.read(id)?.incident.fields.user).toBe('carol');
+    await expect.poll(async () => (await store.incidents.read(id))?.incident.fields.user).toBe('carol');
     t.advance(2 * HOUR);
     await app.undoDue();
     expect(t.fakes.calls().map((c) => [c.name, c.args])).toEqual([
@@ -280,9 +280,9 @@ describe('the argv that was confirmed', () => {
   it('refuses actions on a resolved incident; its undo stays', async () => {
     const t = setup();
     const { app, store } = await t.start();
-    const id = t.addIncident(store, FIELDS_OK);
+    const id = await t.addIncident(store, FIELDS_OK);
     await app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' });
-    store.incidents.decide('resolve', id, 'U0ALICE', Date.UTC(2026, 10, 24, 12));
+    await store.incidents.decide('resolve', id, 'U0ALICE', Date.UTC(2026, 10, 24, 12));
     expect(await app.respond({ incidentId: id, actionId: 'block-net', attempt: 1, actor: 'U0ALICE' })).toBe(
       `Incident #${id} is resolved: block-net is not run on it. Undo stays available.`,
     );
@@ -295,7 +295,9 @@ describe('the argv that was confirmed', () => {
       ['unblock', ['203.0.113.7']],
     ]);
     expect(
-      store.audit.readAll().some((r) => r.action === 'action:refused' && r.dataJson.includes('incident resolved')),
+      (await store.audit.readAll()).some(
+        (r) => r.action === 'action:refused' && r.dataJson.includes('incident resolved'),
+      ),
     ).toBe(true);
     await t.stopAll();
   });
@@ -304,10 +306,10 @@ describe('the argv that was confirmed', () => {
     const t = setup();
     const first = await t.start();
     appendFileSync(t.log, line('bob'));
-    await expect.poll(() => first.store.incidents.readAll()[0]?.fields.user).toBe('bob');
-    const id = first.store.incidents.readAll()[0]!.id;
+    await expect.poll(async () => (await first.store.incidents.readAll())[0]?.fields.user).toBe('bob');
+    const id = (await first.store.incidents.readAll())[0]!.id;
     // The claim (with what was confirmed) is committed, then the process dies before the command's result is.
-    first.store.actionRuns.claim(
+    await first.store.actionRuns.claim(
       {
         incidentId: id,
         actionId: 'slow-block',
@@ -325,7 +327,7 @@ describe('the argv that was confirmed', () => {
     );
     await t.stopAll();
     const second = await t.start();
-    expect(second.store.actionRuns.readFor(id, 'slow-block', 1)).toMatchObject({
+    expect(await second.store.actionRuns.readFor(id, 'slow-block', 1)).toMatchObject({
       state: 'interrupted',
       detail: expect.stringMatching(/outcome is unknown/),
       undoState: 'available',
@@ -352,8 +354,8 @@ describe('stopping while a command runs', () => {
     const t = setup();
     const { app, store } = await t.start();
     appendFileSync(t.log, 'Nov 24 12:00:00 web1 app: login failed for bob from 203.0.113.9\n');
-    await expect.poll(() => store.incidents.readAll().length).toBe(1);
-    const id = store.incidents.readAll()[0]!.id;
+    await expect.poll(async () => (await store.incidents.readAll()).length).toBe(1);
+    const id = (await store.incidents.readAll())[0]!.id;
     const reply = app.respond({ incidentId: id, actionId: 'tree-block', attempt: 1, actor: 'U0ALICE' });
     const pidsFile = join(t.fakes.bin, 'pids.jsonl');
     await expect.poll(() => (existsSync(pidsFile) ? readFileSync(pidsFile, 'utf8') : '')).not.toBe('');
@@ -365,7 +367,7 @@ describe('stopping while a command runs', () => {
     expect(performance.now() - started).toBeLessThan(5000);
     await expect.poll(() => pids.map(alive), { timeout: 2000 }).toEqual([false, false]);
     expect(await reply).toBeUndefined();
-    expect(store.actionRuns.readFor(id, 'tree-block', 1)).toMatchObject({
+    expect(await store.actionRuns.readFor(id, 'tree-block', 1)).toMatchObject({
       state: 'interrupted',
       detail: 'logwarden was stopping: killed after a 300 ms grace; its outcome is unknown',
       undoState: 'available',

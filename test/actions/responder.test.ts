@@ -64,11 +64,11 @@ describe('response actions on an injected clock', () => {
   it('undoes when the ttl passes, once, even across a restart in the middle of it', async () => {
     const t = setup();
     const first = await t.start();
-    const id = t.addIncident(first.store, { ip: '203.0.113.7', user: 'root' });
+    const id = await t.addIncident(first.store, { ip: '203.0.113.7', user: 'root' });
     expect(await first.app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' })).toBe(
       undefined,
     );
-    expect(first.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
+    expect(await first.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
       state: 'succeeded',
       exitCode: 0,
       undoState: 'available',
@@ -87,7 +87,7 @@ describe('response actions on an injected clock', () => {
       ['block', ['203.0.113.7']],
       ['unblock', ['203.0.113.7']],
     ]);
-    expect(second.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
+    expect(await second.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
       undoState: 'done',
       undoBy: 'logwarden',
     });
@@ -97,29 +97,29 @@ describe('response actions on an injected clock', () => {
   it('marks a run a crash interrupted, and never runs it again by itself', async () => {
     const t = setup();
     const first = await t.start();
-    const id = t.addIncident(first.store, { ip: '203.0.113.7', user: 'root' });
+    const id = await t.addIncident(first.store, { ip: '203.0.113.7', user: 'root' });
     // The claim is committed, then the process dies before the command's result is recorded.
-    first.store.actionRuns.claim(
+    await first.store.actionRuns.claim(
       { incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE', approvals: 1 },
       0,
     );
     await t.stopAll();
     const second = await t.start();
-    expect(second.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({ state: 'interrupted' });
+    expect(await second.store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({ state: 'interrupted' });
     expect(await second.app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' })).toMatch(
       /was already run for this incident \(attempt 1\)\. Use Run again/,
     );
     expect(t.fakes.calls()).toEqual([]);
-    expect(second.store.audit.readAll().map((r) => r.action)).toContain('action:interrupted');
+    expect((await second.store.audit.readAll()).map((r) => r.action)).toContain('action:interrupted');
     await t.stopAll();
   });
 
   it('records what a dry run would run, and runs nothing', async () => {
     const t = setup({ dryRun: true });
     const { app, store } = await t.start();
-    const id = t.addIncident(store, { ip: '203.0.113.7', user: 'root' });
+    const id = await t.addIncident(store, { ip: '203.0.113.7', user: 'root' });
     await app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' });
-    expect(store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
+    expect(await store.actionRuns.readFor(id, 'block-ip', 1)).toMatchObject({
       state: 'dry-run',
       argv: ['block', '203.0.113.7'],
     });
@@ -130,7 +130,7 @@ describe('response actions on an injected clock', () => {
   it('refuses an action its incident’s rule does not offer', async () => {
     const t = setup();
     const { app, store } = await t.start();
-    const id = t.addIncident(store, { ip: '203.0.113.7' }, 'other');
+    const id = await t.addIncident(store, { ip: '203.0.113.7' }, 'other');
     expect(await app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' })).toBe(
       'The action block-ip is not offered for this incident. Nothing was done.',
     );
@@ -142,7 +142,7 @@ describe('response actions on an injected clock', () => {
     const t = setup();
     const { app, store } = await t.start();
     for (const value of HOSTILE_CAPTURES) {
-      const id = t.addIncident(store, { ip: value, user: value });
+      const id = await t.addIncident(store, { ip: value, user: value });
       const ip = await app.respond({ incidentId: id, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' });
       expect(ip).toMatch(
         /^block-ip: ip is not an IPv4 or IPv6 address \(without a zone id\), so the command was not run\.$/,
@@ -157,7 +157,7 @@ describe('response actions on an injected clock', () => {
       expect(call.args[1]).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/);
     }
     expect(t.fakes.calls().some((c) => c.name === 'block')).toBe(false);
-    const ok = t.addIncident(store, { ip: '2001:db8::7', user: 'mallory' });
+    const ok = await t.addIncident(store, { ip: '2001:db8::7', user: 'mallory' });
     await app.respond({ incidentId: ok, actionId: 'block-ip', attempt: 1, actor: 'U0ALICE' });
     expect(t.fakes.calls().at(-1)).toMatchObject({ name: 'block', args: ['2001:db8::7'] });
     await t.stopAll();

@@ -90,7 +90,7 @@ describe('response actions through Slack', () => {
     expect(row.actor).toBe('U0ALICE');
     expect(JSON.parse(row.data_json)).toMatchObject({ argv: ['block', '203.0.113.7'], exitCode: 0, verified: true });
     expect(JSON.parse(row.data_json).outputHash).toMatch(/^[0-9a-f]{64}$/);
-    const { ts } = store.slack.readMessage(1)!;
+    const { ts } = (await store.slack.readMessage(1))!;
     expect(JSON.parse(row.data_json).slack).toEqual({
       channel: 'C0SECURITY',
       ts,
@@ -154,7 +154,7 @@ describe('response actions through Slack', () => {
       `${formatSyslogTime(new Date())} web1 sshd[10]: Failed password for ${user} from 203.0.113.7 port 22 ssh2\n`;
     // A line names carol after the message showed bob.
     appendFileSync(log, failed('carol'));
-    await expect.poll(() => store.incidents.read(1)?.incident.fields.user).toBe('carol');
+    await expect.poll(async () => (await store.incidents.read(1))?.incident.fields.user).toBe('carol');
     await slack.send('interactive', click('U0ALICE', 'action:lock-user', run(1, 'r', BOB)));
     await expect
       .poll(replies)
@@ -173,7 +173,7 @@ describe('response actions through Slack', () => {
     expect(fakes.calls()).toEqual([]);
     // The approval of what was requested runs it, though another line names dave by now.
     appendFileSync(log, failed('dave'));
-    await expect.poll(() => store.incidents.read(1)?.incident.fields.user).toBe('dave');
+    await expect.poll(async () => (await store.incidents.read(1))?.incident.fields.user).toBe('dave');
     await slack.send('interactive', click('U0LEAD', 'action:lock-user', run(1, 'a', { user: 'carol' })));
     await expect.poll(() => fakes.calls().map((c) => c.args.at(-1))).toEqual(['carol']);
   });

@@ -38,7 +38,13 @@ describe('authorisation', () => {
 
   it('grants by id without a group lookup, looks up only the allowed roles’ groups, and audits a refusal', async () => {
     const audit: Omit<AuditEntry, 'at'>[] = [];
-    const authorizer = createAuthorizer({ roles, audit: (e) => audit.push(e), logger: silentLogger });
+    const authorizer = createAuthorizer({
+      roles,
+      audit: async (e) => {
+        audit.push(e);
+      },
+      logger: silentLogger,
+    });
     const direct = actor('U0NEW');
     expect(await authorizer.authorize(direct.actor, ['responders'], { action: 'incident:acknowledge' })).toEqual({
       granted: ['responders'],
@@ -60,7 +66,13 @@ describe('authorisation', () => {
 
   it('refuses, and says so, when the platform cannot tell the groups', async () => {
     const audit: Omit<AuditEntry, 'at'>[] = [];
-    const authorizer = createAuthorizer({ roles, audit: (e) => audit.push(e), logger: silentLogger });
+    const authorizer = createAuthorizer({
+      roles,
+      audit: async (e) => {
+        audit.push(e);
+      },
+      logger: silentLogger,
+    });
     const { actor: a } = actor('U0Y', new Error('ratelimited'));
     expect(await authorizer.authorize(a, ['leads'], { action: 'logs:query' })).toEqual({
       outcome: 'refused',

@@ -86,14 +86,14 @@ escalation:
   };
 }
 
-const pendingMail = (store: SqliteStore) => store.outbox.readDue(Number.MAX_SAFE_INTEGER, 'email');
+const pendingMail = async (store: SqliteStore) => await store.outbox.readDue(Number.MAX_SAFE_INTEGER, 'email');
 
 describe('escalation by email', () => {
   it('mails each level at its time, survives a restart mid-way without repeating a step, and stops on acknowledge', async () => {
     const t = await setup();
     const first = await t.start();
     t.write('breach of the vault');
-    first.app.syncNow();
+    await first.app.syncNow();
     await expect.poll(t.sentTo).toEqual(['alice@example.com']);
     const mail = t.smtp.messages[0]!;
     expect(mail.subject).toBe('[logwarden] CRITICAL: Breach: of the vault (incident #1)');
@@ -104,26 +104,26 @@ describe('escalation by email', () => {
     expect(mail.html).toContain('<pre>breach of the vault</pre>');
     // The server has the mail a moment before the outbox records it sent: wait for that, so what follows sees only
     // what the next steps queue.
-    await expect.poll(() => pendingMail(first.store)).toEqual([]);
+    await expect.poll(async () => await pendingMail(first.store)).toEqual([]);
 
     t.advance(14 * MINUTE);
-    first.app.sweep();
-    expect(pendingMail(first.store)).toEqual([]);
+    await first.app.sweep();
+    expect(await pendingMail(first.store)).toEqual([]);
     await first.stop();
 
     t.advance(2 * MINUTE);
     const second = await t.start();
-    second.app.sweep();
-    second.app.sweep();
+    await second.app.sweep();
+    await second.app.sweep();
     await expect.poll(t.sentTo).toEqual(['alice@example.com', 'bob@example.com,security@example.com']);
     expect(t.smtp.messages[1]!.text).toContain('level 2 of the critical policy: unacknowledged for 16m');
-    await expect.poll(() => pendingMail(second.store)).toEqual([]);
+    await expect.poll(async () => await pendingMail(second.store)).toEqual([]);
 
-    expect(second.app.decide('acknowledge', 1, 'U0ALICE')).toBe(true);
+    expect(await second.app.decide('acknowledge', 1, 'U0ALICE')).toBe(true);
     t.advance(20 * MINUTE);
-    second.app.sweep();
-    expect(pendingMail(second.store)).toEqual([]);
-    expect(second.store.audit.readAll().map((r) => r.action)).toEqual(
+    await second.app.sweep();
+    expect(await pendingMail(second.store)).toEqual([]);
+    expect((await second.store.audit.readAll()).map((r) => r.action)).toEqual(
       expect.arrayContaining(['escalation:step', 'escalation:mail-sent', 'incident:acknowledge']),
     );
     expect(t.sentTo()).toHaveLength(2);
@@ -133,10 +133,10 @@ describe('escalation by email', () => {
     const t = await setup();
     const { app } = await t.start();
     t.write('breach again');
-    app.syncNow();
+    await app.syncNow();
     for (const minutes of [15, 15, 15, 15, 60]) {
       t.advance(minutes * MINUTE);
-      app.sweep();
+      await app.sweep();
     }
     await expect.poll(() => t.sentTo().length).toBe(4);
     expect(t.smtp.messages.map((m) => /level \d(, repeat \d,)?/.exec(m.text ?? '')?.[0])).toEqual([
@@ -153,11 +153,11 @@ describe('escalation by email', () => {
     const t = await setup({ smtp });
     const { app, store } = await t.start();
     t.write('breach while mail is down');
-    app.syncNow();
-    await expect.poll(() => pendingMail(store)[0]?.attempts ?? 0).toBeGreaterThan(1);
+    await app.syncNow();
+    await expect.poll(async () => (await pendingMail(store))[0]?.attempts ?? 0).toBeGreaterThan(1);
     await smtp.start();
     await expect.poll(t.sentTo).toEqual(['alice@example.com']);
-    await expect.poll(() => pendingMail(store)).toEqual([]);
+    await expect.poll(async () => await pendingMail(store)).toEqual([]);
     expect(t.sentTo()).toEqual(['alice@example.com']);
   });
 
@@ -165,11 +165,11 @@ describe('escalation by email', () => {
     const t = await setup({ pass: 'wrong' });
     const { app, store } = await t.start();
     t.write('breach with a bad password');
-    app.syncNow();
+    await app.syncNow();
     await expect
-      .poll(() => store.audit.readAll().find((r) => r.action === 'escalation:mail-failed')?.dataJson)
+      .poll(async () => (await store.audit.readAll()).find((r) => r.action === 'escalation:mail-failed')?.dataJson)
       .toMatch(/EAUTH/);
-    expect(pendingMail(store)).toEqual([]);
+    expect(await pendingMail(store)).toEqual([]);
     expect(t.sentTo()).toEqual([]);
   });
 
@@ -177,7 +177,7 @@ describe('escalation by email', () => {
     const t = await setup();
     const { app } = await t.start();
     t.write('breach x\rBcc: mallory@evil.example\rSubject: pwned\r\u2028X-Injected: 1');
-    app.syncNow();
+    await app.syncNow();
     await expect.poll(t.sentTo).toEqual(['alice@example.com']);
     const mail = t.smtp.messages[0]!;
     expect(mail.subject).toBe(

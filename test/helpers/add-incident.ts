@@ -2,7 +2,12 @@ import type { Incident } from '../../src/core/types.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 /** Commits an open incident of `rule` with these fields, as the tracker would have opened it; returns its id. */
-export function addIncident(store: SqliteStore, rule: string, fields: Record<string, string>, now: number): number {
+export async function addIncident(
+  store: SqliteStore,
+  rule: string,
+  fields: Record<string, string>,
+  now: number,
+): Promise<number> {
   const incident: Incident = {
     id: 0,
     rule,
@@ -17,6 +22,6 @@ export function addIncident(store: SqliteStore, rule: string, fields: Record<str
     sample: [],
     status: 'open',
   };
-  store.commit('auth', undefined, { hits: [], cleared: [], incidents: [incident], events: [] }, now);
+  await store.commit('auth', undefined, { hits: [], cleared: [], incidents: [incident], events: [] }, now);
   return incident.id;
 }

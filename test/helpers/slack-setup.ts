@@ -145,7 +145,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
   cleanup.push(async () => {
     await listener?.stop();
     await app.stop();
-    store.close();
+    await store.close();
   });
   if (!options.http) await slack.connected();
   appendFileSync(

@@ -32,7 +32,7 @@ export async function startLogwarden(
     store,
     async stop() {
       await app.stop();
-      store.close();
+      await store.close();
     },
   };
 }

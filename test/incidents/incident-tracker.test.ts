@@ -260,7 +260,7 @@ describe('IncidentTracker keys', () => {
 describe('IncidentTracker with its store', () => {
   const tempDir = useTempDir();
 
-  it('leaves in the store the hits it keeps in memory when a window is dropped in the middle of a batch', () => {
+  it('leaves in the store the hits it keeps in memory when a window is dropped in the middle of a batch', async () => {
     const store = new SqliteStore(join(tempDir(), 'store.db'));
     const tracker = new IncidentTracker([rule()], { ...options, maxPendingKeys: 4 });
     const key = '203.0.113.7';
@@ -269,13 +269,13 @@ describe('IncidentTracker with its store', () => {
       match: match(ip),
       at: i,
     }));
-    store.commit('auth', undefined, tracker.record(batch, 10), 10);
-    const stored = store.incidents.readTrackerState(10).hits.filter((h) => h.keyHash === `["${key}"]`);
+    await store.commit('auth', undefined, tracker.record(batch, 10), 10);
+    const stored = (await store.incidents.readTrackerState(10)).hits.filter((h) => h.keyHash === `["${key}"]`);
     expect(stored).toHaveLength(1);
     // Restarted from the store, the key needs two more failures, as the tracker that ran thought.
-    const restarted = new IncidentTracker([rule()], options, store.incidents.readTrackerState(10));
+    const restarted = new IncidentTracker([rule()], options, await store.incidents.readTrackerState(10));
     expect(restarted.record([{ match: match(key), at: 11 }], 11).events).toEqual([]);
     expect(restarted.record([{ match: match(key), at: 12 }], 12).events[0]?.event).toBe('opened');
-    store.close();
+    await store.close();
   });
 });

@@ -131,7 +131,7 @@ describe('source status', () => {
       'c.yml',
     );
     running = await startLogwarden(loaded, { clock: Date.now });
-    running.app.syncNow();
+    await running.app.syncNow();
     expect(running.app.sourceStatus().get('auth')).toEqual({
       ready: true,
       files: [{ path: log, lagBytes: 0 }],
@@ -139,7 +139,7 @@ describe('source status', () => {
     // Nothing reads between the append and the look: no turn of the event loop.
     appendFileSync(log, failure(1) + failure(2));
     expect(running.app.sourceStatus().get('auth')!.files).toEqual([{ path: log, lagBytes: 2 * failure(1).length }]);
-    running.app.syncNow();
+    await running.app.syncNow();
     expect(running.app.sourceStatus().get('auth')!.files).toEqual([{ path: log, lagBytes: 0 }]);
     expect(running.app.sourceStatus().get('missing')).toMatchObject({
       ready: false,

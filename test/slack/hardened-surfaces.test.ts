@@ -343,7 +343,7 @@ describe('a token Slack rejects while logwarden is reconnecting', () => {
       'app.yml',
     );
     const store = new SqliteStore(loaded.config.store.path);
-    cleanup.push(() => store.close());
+    cleanup.push(async () => await store.close());
     slack.failNext(
       'auth.test',
       { status: 503 },

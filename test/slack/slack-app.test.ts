@@ -29,7 +29,9 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
       decision === 'snooze' ? select('U0ALICE', '1:4h') : click('U0ALICE', 'incident:false-positive'),
     );
     await expect.poll(() => events.map((e) => e.event)).toEqual(['opened', 'closed']);
-    expect(store.incidents.read(1)!.decisions.resolution).toBe(decision === 'snooze' ? 'snoozed' : 'false-positive');
+    expect((await store.incidents.read(1))!.decisions.resolution).toBe(
+      decision === 'snooze' ? 'snoozed' : 'false-positive',
+    );
     await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain(status);
     if (decision === 'snooze') {
       const until = JSON.parse(audit().at(-1)!.data_json).until;
@@ -60,7 +62,7 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
     expect(anchors().at(-1)).toMatch(
       /^logwarden-audit-anchor rows=2 last=2 head=hmac-sha256:[0-9a-f]{64} sig=[0-9a-f]{64}$/,
     );
-    expect(anchors().at(-1)).toBe(store.audit.renderAnchor());
+    expect(anchors().at(-1)).toBe(await store.audit.renderAnchor());
   });
 
   it('acknowledges for a responder: the message says who, once, however often the click arrives', async () => {
@@ -110,14 +112,14 @@ describe('the Slack app (Socket Mode, real Bolt)', () => {
         permalink: 'https://test.slack.com/archives/C0SECURITY/p1795000000000001',
       },
     });
-    expect(store.incidents.read(1)!.incident.status).toBe('open');
+    expect((await store.incidents.read(1))!.incident.status).toBe('open');
   });
 
   it('resolves for a member of an allowed user group: closed, and the buttons are gone', async () => {
     const { slack, click, events, store } = await setup();
     await slack.send('interactive', click('U0LEAD', 'incident:resolve'));
     await expect.poll(() => events.map((e) => e.event)).toEqual(['opened', 'closed']);
-    expect(store.incidents.read(1)!.incident.status).toBe('resolved');
+    expect((await store.incidents.read(1))!.incident.status).toBe('resolved');
     await expect.poll(() => lastBlocks(slack.callsOf('chat.update'))).toContain('Resolved by <@U0LEAD>');
     expect(lastBlocks(slack.callsOf('chat.update'))).not.toContain('"actions"');
   });
@@ -200,7 +202,7 @@ describe('the Slack app in HTTP mode (real Bolt)', () => {
     const { post, click, store, audit } = await setup({ http: true });
     const stamp = Math.floor(Date.now() / 1000) + skew;
     expect(await post(click('U0ALICE', 'incident:acknowledge'), stamp, secret)).toBe(401);
-    expect(store.incidents.read(1)!.decisions.acknowledgedBy).toBeUndefined();
+    expect((await store.incidents.read(1))!.decisions.acknowledgedBy).toBeUndefined();
     expect(audit()).toEqual([]);
   });
 });

@@ -78,12 +78,12 @@ tail: { pollInterval: 50ms }
   });
   cleanup.push(async () => {
     await app.stop();
-    store.close();
+    await store.close();
   });
   await app.start();
   const stop = async () => {
     await app.stop();
-    store.close();
+    await store.close();
   };
   return { log, slack, store, app, logs, time, dir, stop };
 }
@@ -156,7 +156,7 @@ describe('Slack delivery through the real WebClient', () => {
     const down = await setup({ apiUrl: `http://127.0.0.1:${port}/api/` });
     appendFileSync(down.log, failed('203.0.113.13', 1) + failed('203.0.113.13', 5));
     await expect
-      .poll(() => down.store.outbox.readDue(Date.now() + 3_600_000, 'slack')[0]?.attempts ?? 0)
+      .poll(async () => (await down.store.outbox.readDue(Date.now() + 3_600_000, 'slack'))[0]?.attempts ?? 0)
       .toBeGreaterThan(0);
     await down.stop();
     const up = await setup({ dir: down.dir });
@@ -192,8 +192,10 @@ describe('Slack delivery through the real WebClient', () => {
     const { log, slack, store } = await setup();
     appendFileSync(log, failed('203.0.113.10', 1) + failed('203.0.113.10', 5));
     await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
-    await expect.poll(() => store.slack.readMessage(1)).toMatchObject({ channel: 'C0SECURITY', version: 1 });
-    expect(store.slack.readMessage(1)!.ts).toBe('1795000000.000001');
+    await expect
+      .poll(async () => await store.slack.readMessage(1))
+      .toMatchObject({ channel: 'C0SECURITY', version: 1 });
+    expect((await store.slack.readMessage(1))!.ts).toBe('1795000000.000001');
   });
 
   it('stops retrying what Slack refuses for good, and says why', async () => {
@@ -205,6 +207,6 @@ describe('Slack delivery through the real WebClient', () => {
       .toBe(
         "Slack refused the message for incident 1 (channel_not_found); it will not be retried. Check slack.channel and the bot's scopes and channel membership.",
       );
-    expect(store.outbox.readDue(Date.now() + 3_600_000, 'slack')).toEqual([]);
+    expect(await store.outbox.readDue(Date.now() + 3_600_000, 'slack')).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { useTempDir } from '../helpers/temp-dir.js';
 const tempDir = useTempDir();
 
 /** A store with the keyed start (row 1) and five rows (2–6), its config, and the anchor taken after them. */
-function setup() {
+async function setup() {
   const dir = tempDir();
   const db = join(dir, 'store.db');
   const config = join(dir, 'c.yml');
@@ -21,7 +21,7 @@ function setup() {
   const anchors: string[] = [];
   store.audit.onAnchor = (line) => anchors.push(line);
   for (let i = 2; i <= 6; i++) {
-    store.audit.append({
+    await store.audit.append({
       at: Date.UTC(2026, 10, 23, 10, i),
       actor: `U${i}`,
       action: 'incident:acknowledge',
@@ -29,7 +29,7 @@ function setup() {
       data: { i },
     });
   }
-  store.close();
+  await store.close();
   const anchor = join(dir, 'anchors.log');
   writeFileSync(anchor, `${anchors.join('\n')}\n`);
   return { dir, db, config, anchor, lastAnchor: anchors.at(-1)! };
@@ -162,7 +162,7 @@ const TAMPERINGS: [name: string, change: Parameters<typeof tamper>[1], expected:
 
 describe('logwarden audit', () => {
   it('prints the rows and verifies them against the key and the anchor', async () => {
-    const t = setup();
+    const t = await setup();
     const ok = await runCli(['audit', '-c', t.config, '--json', '--anchor', t.anchor]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain('audit chain verified: 6 rows, the last row 6, as anchored\n');
@@ -183,7 +183,7 @@ describe('logwarden audit', () => {
   });
 
   it.each(TAMPERINGS)('catches %s', async (_name, change, expected) => {
-    const t = setup();
+    const t = await setup();
     tamper(t.db, change);
     const result = await runCli(['audit', '-c', t.config, '--anchor', t.anchor]);
     expect(result.stderr).toContain(expected);
@@ -191,7 +191,7 @@ describe('logwarden audit', () => {
   });
 
   it('fails on a missing store, and creates none', async () => {
-    const t = setup();
+    const t = await setup();
     const missing = join(t.dir, 'gone.yml');
     writeFileSync(
       missing,
@@ -204,7 +204,7 @@ describe('logwarden audit', () => {
   });
 
   it('refuses an anchor whose signature does not check (someone lowered its count)', async () => {
-    const t = setup();
+    const t = await setup();
     const forged = t.lastAnchor.replace(/rows=\d+/, 'rows=4');
     const result = await runCli(['audit', '-c', t.config, '--anchor', forged]);
     expect(result.code).toBe(2);
@@ -212,15 +212,15 @@ describe('logwarden audit', () => {
   });
 
   it('exports the rows as CSV for a review, spreadsheet formulas defused', async () => {
-    const t = setup();
+    const t = await setup();
     const store = new SqliteStore(t.db);
-    store.audit.append({
+    await store.audit.append({
       at: Date.UTC(2026, 10, 23, 11),
       actor: '=HYPERLINK("x")',
       action: 'incident:resolve',
       data: { note: 'a,b' },
     });
-    store.close();
+    await store.close();
     const result = await runCli(['audit', '-c', t.config, '--export', 'csv']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
@@ -233,14 +233,14 @@ describe('logwarden audit', () => {
 });
 
 describe('the store at start', () => {
-  it('refuses to start a new keyed chain over a log that was emptied (it would launder it)', () => {
-    const t = setup();
+  it('refuses to start a new keyed chain over a log that was emptied (it would launder it)', async () => {
+    const t = await setup();
     tamper(t.db, (db) => db.prepare('DELETE FROM audit').run());
     expect(() => new SqliteStore(t.db)).toThrow(/lost the row its keyed chain starts with: rows were deleted/);
   });
 
-  it('says a plain row after the keyed chain is tampering, not a key problem', () => {
-    const t = setup();
+  it('says a plain row after the keyed chain is tampering, not a key problem', async () => {
+    const t = await setup();
     tamper(t.db, (db, rows) => {
       const last = rows().at(-1)!;
       const row = { at: last.at + 1, actor: 'U0LEAD', action: 'x', incidentId: null, dataJson: '{}' };
@@ -276,8 +276,8 @@ describe('a store an older version kept', () => {
     }
     db.close();
     const store = new SqliteStore(path);
-    const rows = store.audit.readAll();
-    store.close();
+    const rows = await store.audit.readAll();
+    await store.close();
     expect(rows.map((r) => r.action)).toEqual(['incident:acknowledge', 'incident:acknowledge', 'audit:keyed']);
     expect(JSON.parse(rows[2]!.dataJson)).toEqual({ legacyRows: 2, legacyHead: prev });
     expect(verifyAuditChain(rows, readAuditKey(path)!)).toMatchObject({ ok: true });

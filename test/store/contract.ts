@@ -10,7 +10,7 @@ export interface StoreUnderTest {
   /** A new, empty store. */
   open(): Store;
   /** The same store again after close (a restart). */
-  reopen(store: Store): Store;
+  reopen(store: Store): Promise<Store>;
   /** The key its audit rows are signed with. */
   auditKey(store: Store): Buffer;
 }
@@ -43,21 +43,21 @@ function incident(over: Partial<Incident> = {}): Incident {
 }
 
 /** Commits a new incident and returns its id. */
-function open(store: Store, over: Partial<Incident> = {}, options = {}): number {
+async function open(store: Store, over: Partial<Incident> = {}, options = {}): Promise<number> {
   const created = incident(over);
-  store.commit('auth', undefined, changes({ incidents: [created] }), T, options);
+  await store.commit('auth', undefined, changes({ incidents: [created] }), T, options);
   return created.id;
 }
 
 const sync = { slackSync: { minInterval: 0 } };
 
 export function describeStoreContract(name: string, adapter: StoreUnderTest): void {
-  const using = (test: (store: Store) => void) => () => {
+  const using = (test: (store: Store) => Promise<void>) => async () => {
     const store = adapter.open();
     try {
-      test(store);
+      await test(store);
     } finally {
-      store.close();
+      await store.close();
     }
   };
 
@@ -65,120 +65,117 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
     describe('commit (the unit of work of the line path) and checkpoints', () => {
       it(
         'writes a file position with the incidents it goes with, and reads it back after a restart',
-        using((first) => {
+        using(async (first) => {
           const created = incident();
-          first.commit(
+          await first.commit(
             'auth',
             { kind: 'file', path: '/var/log/auth.log', dev: 8, ino: 42, offset: 1234 },
             changes({ incidents: [created] }),
             T,
           );
           expect(created.id).toBeGreaterThan(0);
-          const again = adapter.reopen(first);
+          const again = await adapter.reopen(first);
           try {
-            expect(again.checkpoints.readOffset(8, 42)).toEqual({
+            expect(await again.checkpoints.readOffset(8, 42)).toEqual({
               dev: 8,
               ino: 42,
               path: '/var/log/auth.log',
               offset: 1234,
             });
-            expect(again.checkpoints.readOffsetsForPath('/var/log/auth.log')).toEqual([
+            expect(await again.checkpoints.readOffsetsForPath('/var/log/auth.log')).toEqual([
               { dev: 8, ino: 42, path: '/var/log/auth.log', offset: 1234 },
             ]);
-            expect(again.incidents.read(created.id)?.incident).toEqual({ ...created });
+            expect((await again.incidents.read(created.id))?.incident).toEqual({ ...created });
           } finally {
-            again.close();
+            await again.close();
           }
         }),
       );
 
       it(
         'moves a file position on, and forgets it',
-        using((store) => {
+        using(async (store) => {
           const at = (offset: number) => ({ kind: 'file' as const, path: '/l', dev: 1, ino: 2, offset });
-          store.commit('auth', at(10), changes(), T);
-          store.commit('auth', at(20), changes(), T + 1);
-          expect(store.checkpoints.readOffset(1, 2)?.offset).toBe(20);
-          expect(store.checkpoints.readOffset(1, 3)).toBeUndefined();
-          store.checkpoints.forgetOffset(1, 2);
-          expect(store.checkpoints.readOffset(1, 2)).toBeUndefined();
-          expect(store.checkpoints.readOffsetsForPath('/l')).toEqual([]);
+          await store.commit('auth', at(10), changes(), T);
+          await store.commit('auth', at(20), changes(), T + 1);
+          expect((await store.checkpoints.readOffset(1, 2))?.offset).toBe(20);
+          expect(await store.checkpoints.readOffset(1, 3)).toBeUndefined();
+          await store.checkpoints.forgetOffset(1, 2);
+          expect(await store.checkpoints.readOffset(1, 2)).toBeUndefined();
+          expect(await store.checkpoints.readOffsetsForPath('/l')).toEqual([]);
         }),
       );
 
       it(
         'keeps a journal cursor per source',
-        using((store) => {
-          expect(store.checkpoints.readCursor('journal')).toBeUndefined();
-          store.commit('journal', { kind: 'journal', cursor: 's=1;i=2' }, changes(), T);
-          store.commit('journal', { kind: 'journal', cursor: 's=1;i=3' }, changes(), T);
-          expect(store.checkpoints.readCursor('journal')).toBe('s=1;i=3');
-          expect(store.checkpoints.readCursor('other')).toBeUndefined();
+        using(async (store) => {
+          expect(await store.checkpoints.readCursor('journal')).toBeUndefined();
+          await store.commit('journal', { kind: 'journal', cursor: 's=1;i=2' }, changes(), T);
+          await store.commit('journal', { kind: 'journal', cursor: 's=1;i=3' }, changes(), T);
+          expect(await store.checkpoints.readCursor('journal')).toBe('s=1;i=3');
+          expect(await store.checkpoints.readCursor('other')).toBeUndefined();
         }),
       );
 
       it(
         'writes nothing of a unit of work that fails part way',
-        using((store) => {
+        using(async (store) => {
           const bad = incident({ severity: undefined as never });
-          expect(() =>
+          await expect(
             store.commit(
               'auth',
               { kind: 'file', path: '/l', dev: 1, ino: 2, offset: 99 },
               changes({ incidents: [bad] }),
               T,
             ),
-          ).toThrow();
-          expect(store.checkpoints.readOffset(1, 2)).toBeUndefined();
-          expect(store.incidents.readAll()).toEqual([]);
+          ).rejects.toThrow();
+          expect(await store.checkpoints.readOffset(1, 2)).toBeUndefined();
+          expect(await store.incidents.readAll()).toEqual([]);
         }),
       );
 
       it(
         'keeps threshold counts until cleared, dropped or expired, and reads them back',
-        using((store) => {
+        using(async (store) => {
           const hit = (keyHash: string, at: number, expiresAt: number) => ({ rule: 'r', keyHash, at, expiresAt });
-          store.commit(
+          await store.commit(
             'auth',
             undefined,
             changes({ hits: [hit('a', T, T + 100), hit('b', T, T + 50), hit('c', T, T + 100)] }),
             T,
           );
-          expect(
-            store.incidents
-              .readTrackerState(T)
-              .hits.map((h) => h.keyHash)
-              .sort(),
-          ).toEqual(['a', 'b', 'c']);
+          expect((await store.incidents.readTrackerState(T)).hits.map((h) => h.keyHash).sort()).toEqual([
+            'a',
+            'b',
+            'c',
+          ]);
           // Live at a time: expired ones are not read.
-          expect(
-            store.incidents
-              .readTrackerState(T + 60)
-              .hits.map((h) => h.keyHash)
-              .sort(),
-          ).toEqual(['a', 'c']);
-          store.commit(
+          expect((await store.incidents.readTrackerState(T + 60)).hits.map((h) => h.keyHash).sort()).toEqual([
+            'a',
+            'c',
+          ]);
+          await store.commit(
             'auth',
             undefined,
             changes({ cleared: [{ rule: 'r', keyHash: 'a' }], dropped: [{ rule: 'r', keyHash: 'c' }] }),
             T,
           );
-          expect(store.incidents.readTrackerState(T).hits.map((h) => h.keyHash)).toEqual(['b']);
-          store.commitSweep(changes(), T + 60);
-          expect(store.incidents.readTrackerState(T).hits).toEqual([]);
+          expect((await store.incidents.readTrackerState(T)).hits.map((h) => h.keyHash)).toEqual(['b']);
+          await store.commitSweep(changes(), T + 60);
+          expect((await store.incidents.readTrackerState(T)).hits).toEqual([]);
         }),
       );
 
       it(
         'keeps a weight with a count that stands for several matches',
-        using((store) => {
-          store.commit(
+        using(async (store) => {
+          await store.commit(
             'auth',
             undefined,
             changes({ hits: [{ rule: 'r', keyHash: 'k', at: T, expiresAt: T + 9, weight: 4 }] }),
             T,
           );
-          expect(store.incidents.readTrackerState(T).hits).toEqual([
+          expect((await store.incidents.readTrackerState(T)).hits).toEqual([
             { rule: 'r', keyHash: 'k', at: T, expiresAt: T + 9, weight: 4 },
           ]);
         }),
@@ -188,34 +185,34 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
     describe('incidents', () => {
       it(
         'assigns ids, updates in place with a new version, and lists open ones for the tracker',
-        using((store) => {
+        using(async (store) => {
           const first = incident();
           const second = incident({ key: { ip: '198.51.100.1' }, severity: 'low' });
-          store.commit('auth', undefined, changes({ incidents: [first, second] }), T);
+          await store.commit('auth', undefined, changes({ incidents: [first, second] }), T);
           expect(second.id).toBeGreaterThan(first.id);
-          const v1 = store.incidents.read(first.id)!.version;
+          const v1 = (await store.incidents.read(first.id))!.version;
           first.count = 9;
           first.status = 'closed';
           first.spread = { ip: { values: ['2001:db8::1'], more: 2 } };
-          store.commitSweep(changes({ incidents: [first] }), T + 5);
-          const read = store.incidents.read(first.id)!;
+          await store.commitSweep(changes({ incidents: [first] }), T + 5);
+          const read = (await store.incidents.read(first.id))!;
           expect(read.incident).toEqual(first);
           expect(read.version).toBeGreaterThan(v1);
-          expect(store.incidents.readAll().map((i) => i.id)).toEqual([first.id, second.id]);
-          const state = store.incidents.readTrackerState(T);
+          expect((await store.incidents.readAll()).map((i) => i.id)).toEqual([first.id, second.id]);
+          const state = await store.incidents.readTrackerState(T);
           expect(state.open).toEqual([{ incident: second, lastActivityAt: T }]);
-          expect(store.incidents.read(999_999)).toBeUndefined();
+          expect(await store.incidents.read(999_999)).toBeUndefined();
         }),
       );
 
       it(
         'counts open incidents by severity',
-        using((store) => {
-          open(store);
-          open(store, { key: { ip: '2' } });
-          open(store, { key: { ip: '3' }, severity: 'critical' });
-          open(store, { key: { ip: '4' }, severity: 'low', status: 'closed' });
-          const counts = store.incidents.countOpenBySeverity();
+        using(async (store) => {
+          await open(store);
+          await open(store, { key: { ip: '2' } });
+          await open(store, { key: { ip: '3' }, severity: 'critical' });
+          await open(store, { key: { ip: '4' }, severity: 'low', status: 'closed' });
+          const counts = await store.incidents.countOpenBySeverity();
           expect(counts.sort((a, b) => a.severity.localeCompare(b.severity))).toEqual([
             { severity: 'critical', count: 1 },
             { severity: 'high', count: 2 },
@@ -225,24 +222,26 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
 
       it(
         'applies a decision once, audits every click, and queues the thread note and sync',
-        using((store) => {
-          const id = open(store);
-          expect(store.incidents.decide('acknowledge', id, 'U1', T + 1, sync)).toBe(true);
-          expect(store.incidents.decide('acknowledge', id, 'U2', T + 2, sync)).toBe(false);
-          expect(store.incidents.read(id)!.decisions.acknowledgedBy).toEqual({ user: 'U1', at: T + 1 });
-          expect(store.incidents.decide('resolve', id, 'U2', T + 3, sync)).toBe(true);
-          expect(store.incidents.decide('snooze', id, 'U3', T + 4, { ...sync, silenceUntil: T + 100 })).toBe(false);
-          const read = store.incidents.read(id)!;
+        using(async (store) => {
+          const id = await open(store);
+          expect(await store.incidents.decide('acknowledge', id, 'U1', T + 1, sync)).toBe(true);
+          expect(await store.incidents.decide('acknowledge', id, 'U2', T + 2, sync)).toBe(false);
+          expect((await store.incidents.read(id))!.decisions.acknowledgedBy).toEqual({ user: 'U1', at: T + 1 });
+          expect(await store.incidents.decide('resolve', id, 'U2', T + 3, sync)).toBe(true);
+          expect(await store.incidents.decide('snooze', id, 'U3', T + 4, { ...sync, silenceUntil: T + 100 })).toBe(
+            false,
+          );
+          const read = (await store.incidents.read(id))!;
           expect(read.incident.status).toBe('resolved');
           expect(read.decisions).toMatchObject({ resolvedBy: { user: 'U2', at: T + 3 }, resolution: 'resolved' });
-          const actions = store.audit.readAll().map((r) => [r.action, r.actor]);
+          const actions = (await store.audit.readAll()).map((r) => [r.action, r.actor]);
           expect(actions.slice(1)).toEqual([
             ['incident:acknowledge', 'U1'],
             ['incident:acknowledge', 'U2'],
             ['incident:resolve', 'U2'],
             ['incident:snooze', 'U3'],
           ]);
-          const jobs = store.outbox.readDue(T + 10, 'slack');
+          const jobs = await store.outbox.readDue(T + 10, 'slack');
           expect(jobs.filter((j) => j.kind === 'slack.note').map((j) => j.note)).toEqual([
             { decision: 'acknowledge', actor: 'U1', until: null },
             { decision: 'resolve', actor: 'U2', until: null },
@@ -252,31 +251,31 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
 
       it(
         'queues nothing for chat when no chat is configured',
-        using((store) => {
-          const id = open(store);
-          store.incidents.decide('acknowledge', id, 'U1', T + 1);
-          expect(store.outbox.readDue(T + 10, 'slack')).toEqual([]);
+        using(async (store) => {
+          const id = await open(store);
+          await store.incidents.decide('acknowledge', id, 'U1', T + 1);
+          expect(await store.outbox.readDue(T + 10, 'slack')).toEqual([]);
         }),
       );
 
       it(
         'silences a snoozed incident until its time, a false positive until lifted; the tracker reads both',
-        using((store) => {
-          const snoozed = open(store);
-          const wrong = open(store, { key: { ip: '198.51.100.9' } });
-          store.incidents.decide('snooze', snoozed, 'U1', T + 1, { silenceUntil: T + 100 });
-          store.incidents.decide('false-positive', wrong, 'U1', T + 1);
-          expect(store.incidents.read(snoozed)!.decisions).toMatchObject({
+        using(async (store) => {
+          const snoozed = await open(store);
+          const wrong = await open(store, { key: { ip: '198.51.100.9' } });
+          await store.incidents.decide('snooze', snoozed, 'U1', T + 1, { silenceUntil: T + 100 });
+          await store.incidents.decide('false-positive', wrong, 'U1', T + 1);
+          expect((await store.incidents.read(snoozed))!.decisions).toMatchObject({
             resolution: 'snoozed',
             silencedUntil: T + 100,
           });
-          expect(store.incidents.read(wrong)!.decisions.resolution).toBe('false-positive');
+          expect((await store.incidents.read(wrong))!.decisions.resolution).toBe('false-positive');
           const keyHash = (ip: string) => keyHashOf([ip]);
-          expect(store.incidents.readTrackerState(T + 50).silences).toEqual([
+          expect((await store.incidents.readTrackerState(T + 50)).silences).toEqual([
             { rule: 'ssh-brute', keyHash: keyHash('203.0.113.7'), until: T + 100 },
             { rule: 'ssh-brute', keyHash: keyHash('198.51.100.9'), until: null },
           ]);
-          expect(store.incidents.readTrackerState(T + 200).silences).toEqual([
+          expect((await store.incidents.readTrackerState(T + 200)).silences).toEqual([
             { rule: 'ssh-brute', keyHash: keyHash('198.51.100.9'), until: null },
           ]);
         }),
@@ -286,10 +285,10 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
     describe('silences', () => {
       it(
         'lists those in force and lifts one once, audited',
-        using((store) => {
-          const id = open(store);
-          store.incidents.decide('false-positive', id, 'U1', T + 1);
-          const [silence] = store.silences.readActive(T + 2);
+        using(async (store) => {
+          const id = await open(store);
+          await store.incidents.decide('false-positive', id, 'U1', T + 1);
+          const [silence] = await store.silences.readActive(T + 2);
           expect(silence).toMatchObject({
             rule: 'ssh-brute',
             key: { ip: '203.0.113.7' },
@@ -298,18 +297,15 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
             createdBy: 'U1',
             createdAt: T + 1,
           });
-          expect(store.silences.lift(silence!.id, 'U2', T + 3)).toEqual({
+          expect(await store.silences.lift(silence!.id, 'U2', T + 3)).toEqual({
             rule: 'ssh-brute',
             keyHash: keyHashOf(['203.0.113.7']),
             until: T + 3,
           });
-          expect(store.silences.lift(silence!.id, 'U2', T + 4)).toBeUndefined();
-          expect(store.silences.readActive(T + 5)).toEqual([]);
+          expect(await store.silences.lift(silence!.id, 'U2', T + 4)).toBeUndefined();
+          expect(await store.silences.readActive(T + 5)).toEqual([]);
           expect(
-            store.audit
-              .readAll()
-              .filter((r) => r.action === 'silence:lift')
-              .map((r) => JSON.parse(r.dataJson)),
+            (await store.audit.readAll()).filter((r) => r.action === 'silence:lift').map((r) => JSON.parse(r.dataJson)),
           ).toEqual([
             { silence: silence!.id, changed: true },
             { silence: silence!.id, changed: false },
@@ -321,53 +317,65 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
     describe('outbox', () => {
       it(
         'queues one sync per incident, spaced after its message was last written, and hands jobs out by channel',
-        using((store) => {
-          const id = open(store, {}, { slackSync: { minInterval: 1000 } });
+        using(async (store) => {
+          const id = await open(store, {}, { slackSync: { minInterval: 1000 } });
           // A second write before the first sync went: still one pending sync.
-          store.commitSweep(changes({ incidents: [{ ...incident(), id, count: 6 }] }), T + 1, {
+          await store.commitSweep(changes({ incidents: [{ ...incident(), id, count: 6 }] }), T + 1, {
             slackSync: { minInterval: 1000 },
           });
-          expect(store.outbox.readDue(T, 'slack')).toMatchObject([{ kind: 'slack.sync', incidentId: id, attempts: 0 }]);
-          expect(store.outbox.readDue(T, 'email')).toEqual([]);
-          expect(store.outbox.readNextAt('slack')).toBe(T);
-          expect(store.outbox.readNextAt('email')).toBeUndefined();
-          const [job] = store.outbox.readDue(T, 'slack');
-          store.outbox.complete(job!.id);
-          store.slack.writeMessage(id, { channel: 'C1', ts: '1.2', version: 1, notedCount: 5, notedAt: T }, T + 10);
-          store.commitSweep(changes({ incidents: [{ ...incident(), id, count: 7 }] }), T + 20, {
+          expect(await store.outbox.readDue(T, 'slack')).toMatchObject([
+            { kind: 'slack.sync', incidentId: id, attempts: 0 },
+          ]);
+          expect(await store.outbox.readDue(T, 'email')).toEqual([]);
+          expect(await store.outbox.readNextAt('slack')).toBe(T);
+          expect(await store.outbox.readNextAt('email')).toBeUndefined();
+          const [job] = await store.outbox.readDue(T, 'slack');
+          await store.outbox.complete(job!.id);
+          await store.slack.writeMessage(
+            id,
+            { channel: 'C1', ts: '1.2', version: 1, notedCount: 5, notedAt: T },
+            T + 10,
+          );
+          await store.commitSweep(changes({ incidents: [{ ...incident(), id, count: 7 }] }), T + 20, {
             slackSync: { minInterval: 1000 },
           });
-          expect(store.outbox.readNextAt('slack')).toBe(T + 1010);
-          expect(store.outbox.readDue(T + 1009, 'slack')).toEqual([]);
-          expect(store.outbox.readDue(T + 1010, 'slack')).toHaveLength(1);
+          expect(await store.outbox.readNextAt('slack')).toBe(T + 1010);
+          expect(await store.outbox.readDue(T + 1009, 'slack')).toEqual([]);
+          expect(await store.outbox.readDue(T + 1010, 'slack')).toHaveLength(1);
         }),
       );
 
       it(
         'retries, defers a whole channel, fails for good, and reports depth and age',
-        using((store) => {
-          const id = open(store, {}, sync);
-          store.escalations.queueManual(id, { to: ['oncall@example.com'], reason: 'escalated by U1' }, 'U1', T, 0);
-          expect(store.outbox.readStats().sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
+        using(async (store) => {
+          const id = await open(store, {}, sync);
+          await store.escalations.queueManual(
+            id,
+            { to: ['oncall@example.com'], reason: 'escalated by U1' },
+            'U1',
+            T,
+            0,
+          );
+          expect((await store.outbox.readStats()).sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
             { channel: 'email', depth: 1, oldestAt: T },
             { channel: 'slack', depth: 1, oldestAt: T },
           ]);
-          const [job] = store.outbox.readDue(T, 'slack');
-          store.outbox.retry(job!.id, T + 500, 'ratelimited');
-          expect(store.outbox.readDue(T + 499, 'slack')).toEqual([]);
-          expect(store.outbox.readDue(T + 500, 'slack')).toMatchObject([{ id: job!.id, attempts: 1 }]);
-          store.outbox.defer(T + 2000, 'slack');
-          expect(store.outbox.readNextAt('slack')).toBe(T + 2000);
-          expect(store.outbox.readNextAt('email')).toBe(T);
+          const [job] = await store.outbox.readDue(T, 'slack');
+          await store.outbox.retry(job!.id, T + 500, 'ratelimited');
+          expect(await store.outbox.readDue(T + 499, 'slack')).toEqual([]);
+          expect(await store.outbox.readDue(T + 500, 'slack')).toMatchObject([{ id: job!.id, attempts: 1 }]);
+          await store.outbox.defer(T + 2000, 'slack');
+          expect(await store.outbox.readNextAt('slack')).toBe(T + 2000);
+          expect(await store.outbox.readNextAt('email')).toBe(T);
           // The oldest job's age counts from when it first became due, not from its retry.
-          expect(store.outbox.readStats().find((s) => s.channel === 'slack')).toEqual({
+          expect((await store.outbox.readStats()).find((s) => s.channel === 'slack')).toEqual({
             channel: 'slack',
             depth: 1,
             oldestAt: T,
           });
-          store.outbox.fail(job!.id, 'gave up');
-          expect(store.outbox.readDue(T + 5000, 'slack')).toEqual([]);
-          expect(store.outbox.readStats().find((s) => s.channel === 'slack')).toBeUndefined();
+          await store.outbox.fail(job!.id, 'gave up');
+          expect(await store.outbox.readDue(T + 5000, 'slack')).toEqual([]);
+          expect((await store.outbox.readStats()).find((s) => s.channel === 'slack')).toBeUndefined();
         }),
       );
     });
@@ -375,19 +383,19 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
     describe('audit', () => {
       it(
         'chains keyed rows, names the chat message of an incident, and anchors after each commit',
-        using((store) => {
+        using(async (store) => {
           const anchors: { line: string; rows: number }[] = [];
           store.audit.onAnchor = (line, anchor) => anchors.push({ line, rows: anchor.rows });
-          const id = open(store);
-          store.slack.writeWorkspaceUrl('https://acme.slack.com/');
-          store.slack.writeMessage(
+          const id = await open(store);
+          await store.slack.writeWorkspaceUrl('https://acme.slack.com/');
+          await store.slack.writeMessage(
             id,
             { channel: 'C1', ts: '1700000000.000100', version: 1, notedCount: 0, notedAt: T },
             T,
           );
-          store.audit.append({ at: T, actor: 'U1', action: 'note', incidentId: id, data: { a: 1 } });
-          store.audit.append({ at: T + 1, actor: 'U2', action: 'other', data: {} });
-          const rows = store.audit.readAll();
+          await store.audit.append({ at: T, actor: 'U1', action: 'note', incidentId: id, data: { a: 1 } });
+          await store.audit.append({ at: T + 1, actor: 'U2', action: 'other', data: {} });
+          const rows = await store.audit.readAll();
           expect(rows.map((r) => r.action).slice(1)).toEqual(['note', 'other']);
           expect(JSON.parse(rows[1]!.dataJson)).toEqual({
             a: 1,
@@ -397,21 +405,21 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
               permalink: 'https://acme.slack.com/archives/C1/p1700000000000100',
             },
           });
-          const anchor = store.audit.anchor();
+          const anchor = await store.audit.anchor();
           expect(anchor).toEqual({ rows: 3, last: rows[2]!.id, head: rows[2]!.hash });
           expect(verifyAuditChain(rows, adapter.auditKey(store), anchor)).toMatchObject({ ok: true });
           expect(anchors.map((a) => a.rows)).toEqual([2, 3]);
-          expect(anchors[1]!.line).toBe(store.audit.renderAnchor());
+          expect(anchors[1]!.line).toBe(await store.audit.renderAnchor());
         }),
       );
 
       it(
         'anchors once for a write and the audit row it goes with',
-        using((store) => {
-          const id = open(store);
+        using(async (store) => {
+          const id = await open(store);
           const anchors: number[] = [];
           store.audit.onAnchor = (_line, anchor) => anchors.push(anchor.rows);
-          store.incidents.decide('acknowledge', id, 'U1', T);
+          await store.incidents.decide('acknowledge', id, 'U1', T);
           expect(anchors).toEqual([2]);
         }),
       );
@@ -429,55 +437,53 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
 
       it(
         'claims a click once: a repeat finds it taken, an unknown incident none',
-        using((store) => {
-          const id = open(store);
-          const first = store.actionRuns.claim(click(id), T, sync);
+        using(async (store) => {
+          const id = await open(store);
+          const first = await store.actionRuns.claim(click(id), T, sync);
           expect(first).toMatchObject({
             outcome: 'run',
             run: { incidentId: id, actionId: 'block-ip', state: 'running' },
           });
-          expect(store.actionRuns.claim(click(id, 'U2'), T + 1)).toMatchObject({ outcome: 'taken' });
-          expect(store.actionRuns.claim(click(999_999), T)).toEqual({ outcome: 'no-incident' });
-          expect(store.actionRuns.read(first.outcome === 'run' ? first.run.id : 0)).toMatchObject({
+          expect(await store.actionRuns.claim(click(id, 'U2'), T + 1)).toMatchObject({ outcome: 'taken' });
+          expect(await store.actionRuns.claim(click(999_999), T)).toEqual({ outcome: 'no-incident' });
+          expect(await store.actionRuns.read(first.outcome === 'run' ? first.run.id : 0)).toMatchObject({
             requestedBy: 'U1',
             plan: click(id).plan,
           });
-          expect(store.actionRuns.readFor(id, 'block-ip', 1)?.state).toBe('running');
-          expect(store.actionRuns.readFor(id, 'block-ip', 2)).toBeUndefined();
-          expect(
-            store.audit
-              .readAll()
-              .map((r) => r.action)
-              .filter((a) => a.startsWith('action:')),
-          ).toEqual(['action:run', 'action:taken']);
+          expect((await store.actionRuns.readFor(id, 'block-ip', 1))?.state).toBe('running');
+          expect(await store.actionRuns.readFor(id, 'block-ip', 2)).toBeUndefined();
+          expect((await store.audit.readAll()).map((r) => r.action).filter((a) => a.startsWith('action:'))).toEqual([
+            'action:run',
+            'action:taken',
+          ]);
         }),
       );
 
       it(
         'needs a second person when two approvals are asked',
-        using((store) => {
-          const id = open(store);
-          expect(store.actionRuns.claim(click(id, 'U1', 2), T, sync)).toMatchObject({
+        using(async (store) => {
+          const id = await open(store);
+          expect(await store.actionRuns.claim(click(id, 'U1', 2), T, sync)).toMatchObject({
             outcome: 'requested',
             run: { state: 'awaiting-approval' },
           });
-          expect(store.actionRuns.claim(click(id, 'U1', 2), T + 1)).toMatchObject({ outcome: 'same-person' });
-          expect(store.actionRuns.claim(click(id, 'U2', 2), T + 2)).toMatchObject({
+          expect(await store.actionRuns.claim(click(id, 'U1', 2), T + 1)).toMatchObject({ outcome: 'same-person' });
+          expect(await store.actionRuns.claim(click(id, 'U2', 2), T + 2)).toMatchObject({
             outcome: 'run',
             run: { state: 'running', approvedBy: 'U2' },
           });
-          const notes = store.outbox.readDue(T + 5, 'slack').filter((j) => j.kind === 'slack.note');
+          const notes = (await store.outbox.readDue(T + 5, 'slack')).filter((j) => j.kind === 'slack.note');
           expect(notes.map((j) => j.note)).toMatchObject([{ kind: 'action', event: 'requested', actor: 'U1' }]);
         }),
       );
 
       it(
         'records how a run ended, offers its undo when due, and takes the undo once',
-        using((store) => {
-          const id = open(store);
-          const claim = store.actionRuns.claim(click(id), T);
+        using(async (store) => {
+          const id = await open(store);
+          const claim = await store.actionRuns.claim(click(id), T);
           const runId = claim.outcome === 'run' ? claim.run.id : 0;
-          const finished = store.actionRuns.finish(
+          const finished = await store.actionRuns.finish(
             runId,
             {
               state: 'succeeded',
@@ -498,13 +504,15 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
             undoAt: T + 600,
             finishedAt: T + 1,
           });
-          expect(store.incidents.read(id)!.decisions.actions).toMatchObject([{ id: runId, state: 'succeeded' }]);
-          expect(store.actionRuns.readNextUndoAt()).toBe(T + 600);
-          expect(store.actionRuns.readDueUndos(T + 599)).toEqual([]);
-          expect(store.actionRuns.readDueUndos(T + 600).map((r) => r.id)).toEqual([runId]);
-          expect(store.actionRuns.claimUndo(runId, 'U2', T + 2)).toBe(true);
-          expect(store.actionRuns.claimUndo(runId, 'U3', T + 2)).toBe(false);
-          const failed = store.actionRuns.finishUndo(
+          expect((await store.incidents.read(id))!.decisions.actions).toMatchObject([
+            { id: runId, state: 'succeeded' },
+          ]);
+          expect(await store.actionRuns.readNextUndoAt()).toBe(T + 600);
+          expect(await store.actionRuns.readDueUndos(T + 599)).toEqual([]);
+          expect((await store.actionRuns.readDueUndos(T + 600)).map((r) => r.id)).toEqual([runId]);
+          expect(await store.actionRuns.claimUndo(runId, 'U2', T + 2)).toBe(true);
+          expect(await store.actionRuns.claimUndo(runId, 'U3', T + 2)).toBe(false);
+          const failed = await store.actionRuns.finishUndo(
             runId,
             { ok: false, exitCode: 1, detail: 'no such rule' },
             T + 3,
@@ -512,13 +520,12 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
           );
           // A failed undo stays available for a person to retry, but not by the ttl again.
           expect(failed).toMatchObject({ undoState: 'available', undoExitCode: 1, undoDetail: 'no such rule' });
-          expect(store.actionRuns.readNextUndoAt()).toBeUndefined();
-          expect(store.actionRuns.claimUndo(runId, 'U2', T + 4)).toBe(true);
-          expect(store.actionRuns.finishUndo(runId, { ok: true, exitCode: 0 }, T + 5)).toMatchObject({
+          expect(await store.actionRuns.readNextUndoAt()).toBeUndefined();
+          expect(await store.actionRuns.claimUndo(runId, 'U2', T + 4)).toBe(true);
+          expect(await store.actionRuns.finishUndo(runId, { ok: true, exitCode: 0 }, T + 5)).toMatchObject({
             undoState: 'done',
           });
-          const events = store.outbox
-            .readDue(T + 10, 'slack')
+          const events = (await store.outbox.readDue(T + 10, 'slack'))
             .filter((j) => j.kind === 'slack.note')
             .map((j) => (j.note as { event: string }).event);
           expect(events).toEqual(['finished', 'undo-failed']);
@@ -527,14 +534,14 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
 
       it(
         'after a crash, marks a running command interrupted (its undo on offer) and frees a running undo',
-        using((store) => {
-          const id = open(store);
-          const a = store.actionRuns.claim(click(id), T);
-          const b = store.actionRuns.claim({ ...click(id), actionId: 'lock-user', plan: undefined as never }, T);
+        using(async (store) => {
+          const id = await open(store);
+          const a = await store.actionRuns.claim(click(id), T);
+          const b = await store.actionRuns.claim({ ...click(id), actionId: 'lock-user', plan: undefined as never }, T);
           const bId = b.outcome === 'run' ? b.run.id : 0;
-          store.actionRuns.finish(bId, { state: 'succeeded', undo: {} }, T);
-          store.actionRuns.claimUndo(bId, 'U1', T);
-          const recovered = store.actionRuns.recover(T + 10, sync);
+          await store.actionRuns.finish(bId, { state: 'succeeded', undo: {} }, T);
+          await store.actionRuns.claimUndo(bId, 'U1', T);
+          const recovered = await store.actionRuns.recover(T + 10, sync);
           expect(recovered.map((r) => r.id)).toEqual([a.outcome === 'run' ? a.run.id : 0, bId]);
           expect(recovered[0]).toMatchObject({ state: 'interrupted', undoState: 'available', undoAt: T + 610 });
           expect(recovered[1]).toMatchObject({
@@ -542,7 +549,7 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
             undoState: 'available',
             undoDetail: 'interrupted by a restart',
           });
-          expect(store.actionRuns.recover(T + 20)).toEqual([]);
+          expect(await store.actionRuns.recover(T + 20)).toEqual([]);
         }),
       );
     });
@@ -550,66 +557,63 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
     describe('escalations', () => {
       it(
         'starts with a new incident of an escalated severity, steps once, and queues its mails',
-        using((store) => {
-          const id = open(store, {}, { escalate: { high: 60_000 } });
-          open(store, { key: { ip: '2' }, severity: 'low' }, { escalate: { high: 60_000 } });
-          expect(store.escalations.readDue(T + 59_999)).toEqual([]);
-          const [row] = store.escalations.readDue(T + 60_000);
+        using(async (store) => {
+          const id = await open(store, {}, { escalate: { high: 60_000 } });
+          await open(store, { key: { ip: '2' }, severity: 'low' }, { escalate: { high: 60_000 } });
+          expect(await store.escalations.readDue(T + 59_999)).toEqual([]);
+          const [row] = await store.escalations.readDue(T + 60_000);
           expect(row).toEqual({ incidentId: id, severity: 'high', startedAt: T, step: 0, nextAt: T + 60_000 });
           const mails = [{ to: ['a@example.com'], reason: 'level 1' }];
-          expect(store.escalations.advance({ incidentId: id, step: 0, nextAt: T + 120_000, mails }, T + 60_000)).toBe(
-            true,
-          );
-          expect(store.escalations.advance({ incidentId: id, step: 0, nextAt: T + 120_000, mails }, T + 60_000)).toBe(
-            false,
-          );
-          expect(store.outbox.readDue(T + 60_000, 'email')).toMatchObject([
+          expect(
+            await store.escalations.advance({ incidentId: id, step: 0, nextAt: T + 120_000, mails }, T + 60_000),
+          ).toBe(true);
+          expect(
+            await store.escalations.advance({ incidentId: id, step: 0, nextAt: T + 120_000, mails }, T + 60_000),
+          ).toBe(false);
+          expect(await store.outbox.readDue(T + 60_000, 'email')).toMatchObject([
             { kind: 'email.send', incidentId: id, email: mails[0] },
           ]);
-          expect(store.escalations.readDue(T + 120_000)).toMatchObject([{ incidentId: id, step: 1 }]);
-          expect(store.escalations.advance({ incidentId: id, step: 1, nextAt: null, mails: [] }, T + 120_000)).toBe(
-            true,
-          );
-          expect(store.escalations.readDue(T + 10_000_000)).toEqual([]);
+          expect(await store.escalations.readDue(T + 120_000)).toMatchObject([{ incidentId: id, step: 1 }]);
+          expect(
+            await store.escalations.advance({ incidentId: id, step: 1, nextAt: null, mails: [] }, T + 120_000),
+          ).toBe(true);
+          expect(await store.escalations.readDue(T + 10_000_000)).toEqual([]);
         }),
       );
 
       it(
         'stops when asked, or when a person decides, audited once',
-        using((store) => {
-          const a = open(store, {}, { escalate: { high: 1 } });
-          const b = open(store, { key: { ip: '2' } }, { escalate: { high: 1 } });
-          store.escalations.stop(a, 'closed', T + 1);
-          store.escalations.stop(a, 'closed', T + 2);
-          store.incidents.decide('acknowledge', b, 'U1', T + 1);
-          expect(store.escalations.readDue(T + 10)).toEqual([]);
-          expect(store.audit.readAll().filter((r) => r.action === 'escalation:stopped')).toHaveLength(1);
+        using(async (store) => {
+          const a = await open(store, {}, { escalate: { high: 1 } });
+          const b = await open(store, { key: { ip: '2' } }, { escalate: { high: 1 } });
+          await store.escalations.stop(a, 'closed', T + 1);
+          await store.escalations.stop(a, 'closed', T + 2);
+          await store.incidents.decide('acknowledge', b, 'U1', T + 1);
+          expect(await store.escalations.readDue(T + 10)).toEqual([]);
+          expect((await store.audit.readAll()).filter((r) => r.action === 'escalation:stopped')).toHaveLength(1);
         }),
       );
 
       it(
         'queues a manual escalation once within its quiet time, and records how each mail ended',
-        using((store) => {
-          const id = open(store);
+        using(async (store) => {
+          const id = await open(store);
           const mail = { to: ['oncall@example.com'], reason: 'escalated by U1' };
-          expect(store.escalations.queueManual(id, mail, 'U1', T, 60_000)).toBeUndefined();
-          expect(store.escalations.queueManual(id, mail, 'U2', T + 1, 60_000)).toEqual({ actor: 'U1', at: T });
-          expect(store.escalations.queueManual(id, mail, 'U2', T + 60_000, 60_000)).toBeUndefined();
-          const jobs = store.outbox.readDue(T + 60_000, 'email');
+          expect(await store.escalations.queueManual(id, mail, 'U1', T, 60_000)).toBeUndefined();
+          expect(await store.escalations.queueManual(id, mail, 'U2', T + 1, 60_000)).toEqual({ actor: 'U1', at: T });
+          expect(await store.escalations.queueManual(id, mail, 'U2', T + 60_000, 60_000)).toBeUndefined();
+          const jobs = await store.outbox.readDue(T + 60_000, 'email');
           expect(jobs).toHaveLength(2);
-          store.escalations.finishMail(jobs[0]!, {}, T + 60_001, sync);
-          store.escalations.finishMail(jobs[1]!, { error: 'mailbox unavailable' }, T + 60_002, sync);
-          expect(store.outbox.readDue(T + 70_000, 'email')).toEqual([]);
-          expect(store.outbox.readDue(T + 70_000, 'slack').map((j) => j.note)).toEqual([
+          await store.escalations.finishMail(jobs[0]!, {}, T + 60_001, sync);
+          await store.escalations.finishMail(jobs[1]!, { error: 'mailbox unavailable' }, T + 60_002, sync);
+          expect(await store.outbox.readDue(T + 70_000, 'email')).toEqual([]);
+          expect((await store.outbox.readDue(T + 70_000, 'slack')).map((j) => j.note)).toEqual([
             { kind: 'mail', to: mail.to, reason: mail.reason },
             { kind: 'mail', to: mail.to, reason: mail.reason, error: 'mailbox unavailable' },
           ]);
-          expect(
-            store.audit
-              .readAll()
-              .map((r) => r.action)
-              .filter((a) => a.startsWith('escalation:')),
-          ).toEqual(['escalation:queued', 'escalation:queued', 'escalation:mail-sent', 'escalation:mail-failed']);
+          expect((await store.audit.readAll()).map((r) => r.action).filter((a) => a.startsWith('escalation:'))).toEqual(
+            ['escalation:queued', 'escalation:queued', 'escalation:mail-sent', 'escalation:mail-failed'],
+          );
         }),
       );
     });
@@ -617,16 +621,16 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
     describe('slack', () => {
       it(
         'keeps the workspace URL and each incident message',
-        using((store) => {
-          expect(store.slack.readWorkspaceUrl()).toBeUndefined();
-          store.slack.writeWorkspaceUrl('https://acme.slack.com/');
-          expect(store.slack.readWorkspaceUrl()).toBe('https://acme.slack.com/');
-          const id = open(store);
-          expect(store.slack.readMessage(id)).toBeUndefined();
+        using(async (store) => {
+          expect(await store.slack.readWorkspaceUrl()).toBeUndefined();
+          await store.slack.writeWorkspaceUrl('https://acme.slack.com/');
+          expect(await store.slack.readWorkspaceUrl()).toBe('https://acme.slack.com/');
+          const id = await open(store);
+          expect(await store.slack.readMessage(id)).toBeUndefined();
           const ref = { channel: 'C1', ts: '1.2', version: 1, notedCount: 5, notedAt: T };
-          store.slack.writeMessage(id, ref, T);
-          store.slack.writeMessage(id, { ...ref, version: 2, notedCount: 7, notedAt: T + 5 }, T + 5);
-          expect(store.slack.readMessage(id)).toEqual({ ...ref, version: 2, notedCount: 7, notedAt: T + 5 });
+          await store.slack.writeMessage(id, ref, T);
+          await store.slack.writeMessage(id, { ...ref, version: 2, notedCount: 7, notedAt: T + 5 }, T + 5);
+          expect(await store.slack.readMessage(id)).toEqual({ ...ref, version: 2, notedCount: 7, notedAt: T + 5 });
         }),
       );
     });
@@ -634,8 +638,8 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
     describe('health', () => {
       it(
         'takes a write when asked if it can',
-        using((store) => {
-          expect(() => store.checkWritable(T)).not.toThrow();
+        using(async (store) => {
+          await expect(store.checkWritable(T)).resolves.toBeUndefined();
         }),
       );
     });

@@ -8,8 +8,8 @@ const tempDir = useTempDir();
 
 describeStoreContract('SQLite', {
   open: () => new SqliteStore(join(tempDir(), 'store.db'), { clock: () => 1_700_000_000_000 }),
-  reopen(store) {
-    store.close();
+  async reopen(store) {
+    await store.close();
     return new SqliteStore(store.path);
   },
   auditKey: (store) => readAuditKey(store.path)!,

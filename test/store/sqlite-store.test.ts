@@ -12,26 +12,36 @@ import { useTempDir } from '../helpers/temp-dir.js';
 const tempDir = useTempDir();
 
 describe('SqliteStore', () => {
-  it('creates its directory, uses WAL, and reopens an existing file without migrating twice', () => {
+  it('creates its directory, uses WAL, and reopens an existing file without migrating twice', async () => {
     const path = join(tempDir(), 'nested/dir/store.db');
     const first = new SqliteStore(path);
-    first.commit('auth', { kind: 'file', path: '/var/log/auth.log', dev: 1, ino: 2, offset: 30 }, emptyChanges(), 5);
-    first.close();
+    await first.commit(
+      'auth',
+      { kind: 'file', path: '/var/log/auth.log', dev: 1, ino: 2, offset: 30 },
+      emptyChanges(),
+      5,
+    );
+    await first.close();
     const second = new SqliteStore(path);
-    expect(second.checkpoints.readOffset(1, 2)).toEqual({ dev: 1, ino: 2, path: '/var/log/auth.log', offset: 30 });
-    second.close();
+    expect(await second.checkpoints.readOffset(1, 2)).toEqual({
+      dev: 1,
+      ino: 2,
+      path: '/var/log/auth.log',
+      offset: 30,
+    });
+    await second.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();
   });
 
-  it('chains audit rows by hash and refuses to change them', () => {
+  it('chains audit rows by hash and refuses to change them', async () => {
     const path = join(tempDir(), 'store.db');
     const store = new SqliteStore(path);
-    store.audit.append({ at: 1, actor: 'U1', action: 'incident:ack', incidentId: 7, data: { note: 'first' } });
-    store.audit.append({ at: 2, actor: 'U2', action: 'action:block-ip', data: { argv: ['nft', 'add'] } });
-    store.close();
+    await store.audit.append({ at: 1, actor: 'U1', action: 'incident:ack', incidentId: 7, data: { note: 'first' } });
+    await store.audit.append({ at: 2, actor: 'U2', action: 'action:block-ip', data: { argv: ['nft', 'add'] } });
+    await store.close();
     const db = new Database(path);
     const rows = db.prepare('SELECT action, prev_hash, hash FROM audit ORDER BY id').all() as {
       action: string;
@@ -49,13 +59,13 @@ describe('SqliteStore', () => {
     db.close();
   });
 
-  it('verifies its chain, and finds a row removed from the middle', () => {
+  it('verifies its chain, and finds a row removed from the middle', async () => {
     const path = join(tempDir(), 'store.db');
     const store = new SqliteStore(path);
-    for (let i = 1; i <= 3; i++) store.audit.append({ at: i, actor: `U${i}`, action: 'x', data: { i } });
-    const rows = store.audit.readAll();
-    const anchor = store.audit.anchor();
-    store.close();
+    for (let i = 1; i <= 3; i++) await store.audit.append({ at: i, actor: `U${i}`, action: 'x', data: { i } });
+    const rows = await store.audit.readAll();
+    const anchor = await store.audit.anchor();
+    await store.close();
     const key = readAuditKey(path)!;
     expect(verifyAuditChain(rows, key, anchor)).toEqual({
       ok: true,
@@ -68,9 +78,9 @@ describe('SqliteStore', () => {
     });
   });
 
-  it('refuses to open with another audit key than its log was signed with', () => {
+  it('refuses to open with another audit key than its log was signed with', async () => {
     const path = join(tempDir(), 'store.db');
-    new SqliteStore(path, { auditKey: 'a'.repeat(32) }).close();
+    await new SqliteStore(path, { auditKey: 'a'.repeat(32) }).close();
     expect(() => new SqliteStore(path, { auditKey: 'b'.repeat(32) })).toThrow(
       /its last audit row does not check with this audit key: either the key is not the one used before/,
     );
@@ -100,27 +110,27 @@ function emptyChanges() {
 describe('the store on disk', () => {
   const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
 
-  it('is readable by its owner only, with umask 022: directory 0700, database, WAL and SHM 0600', () => {
+  it('is readable by its owner only, with umask 022: directory 0700, database, WAL and SHM 0600', async () => {
     const old = process.umask(0o022);
     try {
       const path = join(tempDir(), 'data', 'nested', 'logwarden.db');
       const store = new SqliteStore(path);
-      store.audit.append({ at: 1, actor: 'logwarden', action: 'test', data: {} });
+      await store.audit.append({ at: 1, actor: 'logwarden', action: 'test', data: {} });
       expect(mode(join(path, '..'))).toBe('700');
       expect(mode(join(path, '..', '..'))).toBe('700');
       expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual(['600', '600', '600']);
-      store.close();
+      await store.close();
     } finally {
       process.umask(old);
     }
   });
 
-  it('tightens a database an older version left readable by everyone', () => {
+  it('tightens a database an older version left readable by everyone', async () => {
     const path = join(tempDir(), 'old.db');
-    new SqliteStore(path).close();
+    await new SqliteStore(path).close();
     chmodSync(path, 0o644);
     const store = new SqliteStore(path);
     expect(mode(path)).toBe('600');
-    store.close();
+    await store.close();
   });
 });

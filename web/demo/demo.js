@@ -310,7 +310,7 @@ function scheduleRefresh() {
   pending = true;
   setTimeout(() => {
     pending = false;
-    refresh();
+    void refresh();
   }, 100);
 }
 
@@ -321,7 +321,7 @@ $('user').addEventListener('change', (e) => {
 $('composer').addEventListener('submit', (e) => {
   e.preventDefault();
   const text = $('command').value.trim();
-  if (text) post('/api/command', { text });
+  if (text) void post('/api/command', { text });
 });
 new EventSource(api('/api/events')).onmessage = scheduleRefresh;
-refresh();
+void refresh();

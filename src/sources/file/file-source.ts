@@ -53,6 +53,8 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
     if (rootMissing && isGlob) deps.onRecovered(root);
     rootMissing = false;
     let ready = false;
+    // Files there at start-up are read (and committed) before start() resolves.
+    const startupReads: Promise<void>[] = [];
     const current = watchPaths(root, {
       persistent: false,
       ignoreInitial: false,
@@ -69,34 +71,35 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
       if (!isMatch(path)) return;
       const tail = tailFor(path);
       if (ready || !atStartup) tail.requestSync();
-      else tail.sync(true);
+      else startupReads.push(tail.sync(true));
     };
     current.on('add', onFile).on('change', onFile).on('unlink', onFile);
     current.on('error', (error) => deps.onProblem(root, error));
     await new Promise<void>((resolve) => current.once('ready', () => resolve()));
     ready = true;
+    await Promise.all(startupReads);
   };
 
-  const syncAll = () => {
+  const syncAll = async () => {
     if (!watcher) void watch(false);
-    for (const [path, tail] of tails) {
-      tail.sync(false);
+    for (const [path, tail] of [...tails]) {
+      await tail.sync(false);
       // A glob's file that is gone and fully read needs no tail; a plain path keeps its tail to see it come back.
-      if (isGlob && tail.isIdle) tails.delete(path);
+      if (isGlob && tail.isIdle && tails.get(path) === tail) tails.delete(path);
     }
   };
 
   return {
     async start() {
-      if (!isGlob) tailFor(config.path).sync(true);
+      if (!isGlob) await tailFor(config.path).sync(true);
       await watch(true);
-      timer = setInterval(syncAll, options.pollInterval);
+      timer = setInterval(() => void syncAll(), options.pollInterval);
       timer.unref();
     },
     async stop() {
       if (timer) clearInterval(timer);
       await watcher?.close();
-      for (const tail of tails.values()) tail.close();
+      for (const tail of tails.values()) await tail.close();
       tails.clear();
     },
     syncNow: syncAll,

@@ -28,13 +28,13 @@ export interface TailOptions {
 export interface TailDeps {
   clock: Clock;
   /** Where a file (by device + inode) was committed up to, if it was seen before. */
-  readOffset(dev: number, ino: number): number | undefined;
+  readOffset(dev: number, ino: number): Promise<number | undefined>;
   /** Every file (by device + inode) last read under this path, to find ones rotated away while logwarden was down. */
-  readOffsetsForPath(path: string): { dev: number; ino: number; offset: number }[];
-  /** Receives complete lines; must process and commit them before returning. */
-  onChunk(chunk: LineChunk): void;
+  readOffsetsForPath(path: string): Promise<{ dev: number; ino: number; offset: number }[]>;
+  /** Receives complete lines; resolves once they are processed and committed (the tail reads on only then). */
+  onChunk(chunk: LineChunk): Promise<void>;
   /** A rotated-away file was read to its end and closed. */
-  onFileDone(path: string, dev: number, ino: number): void;
+  onFileDone(path: string, dev: number, ino: number): Promise<void>;
   onProblem(path: string, error: unknown): void;
   onRecovered(path: string): void;
   onNotice(message: string, details: Record<string, unknown>): void;
@@ -52,6 +52,9 @@ export class FileTail {
   private problem: string | undefined;
   private scheduled = false;
   private closed = false;
+  /** The sync under way (one at a time: its reads and commits are in order), and the one waiting behind it. */
+  private running: Promise<void> = Promise.resolve();
+  private pending: Promise<void> | undefined;
   private resumed = false;
   /** This path was read before a restart: whatever file is there now appeared since, and is read from its start. */
   private seenBefore = false;
@@ -92,45 +95,58 @@ export class FileTail {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.sync(false);
+      void this.sync(false);
     });
   }
 
-  /** Reads whatever is new. `startup` says the file was found when logwarden started (then `from` applies). */
-  sync(startup: boolean): void {
-    if (this.closed) return;
-    try {
-      this.syncOnce(startup);
-    } catch (error) {
-      // A read that fails (EIO, a file replaced by a directory) is reported and retried on the next sync; a store
-      // that cannot commit has already stopped the process by now.
-      this.reportProblem(error);
-    }
+  /**
+   * Reads whatever is new; resolves once it is read and committed. `startup` says the file was found when logwarden
+   * started (then `from` applies). Syncs run one at a time; asked while one runs, one more follows it, for every asker.
+   */
+  sync(startup: boolean): Promise<void> {
+    if (this.pending !== undefined) return this.pending;
+    const next = this.running.then(async () => {
+      this.pending = undefined;
+      if (this.closed) return;
+      try {
+        await this.syncOnce(startup);
+      } catch (error) {
+        // A read that fails (EIO, a file replaced by a directory) is reported and retried on the next sync; a store
+        // that cannot commit has already stopped the process by now.
+        this.reportProblem(error);
+      }
+    });
+    this.pending = next;
+    this.running = next;
+    return next;
   }
 
-  private syncOnce(startup: boolean): void {
+  private async syncOnce(startup: boolean): Promise<void> {
     let budget = READ_PER_SYNC;
     if (!this.resumed) {
       this.resumed = true;
-      this.resumeRotatedWhileDown();
+      await this.resumeRotatedWhileDown();
     }
     const stats = this.statPath();
     if (this.current && (!stats || stats.ino !== this.current.ino || stats.dev !== this.current.dev)) {
       this.retire(this.current);
       this.current = undefined;
     }
-    if (!this.current && stats?.isFile()) this.current = this.openCurrent(startup);
+    if (!this.current && stats?.isFile()) this.current = await this.openCurrent(startup);
     if (this.current) this.clearProblem();
-    if (this.current) budget = this.readCurrent(this.current, budget);
+    if (this.current) budget = await this.readCurrent(this.current, budget);
     for (const file of [...this.draining]) {
-      budget = this.read(file, budget);
-      if (this.deps.clock() - file.lastGrowthAt >= this.options.rotateQuiet) this.finish(file);
+      if (this.closed) return;
+      budget = await this.read(file, budget);
+      if (this.deps.clock() - file.lastGrowthAt >= this.options.rotateQuiet) await this.finish(file);
     }
     if (budget <= 0) this.requestSync();
   }
 
-  close(): void {
+  /** Stops reading: waits for the sync under way (its descriptors must not be closed under it), then closes. */
+  async close(): Promise<void> {
     this.closed = true;
+    await this.running;
     for (const file of [this.current, ...this.draining]) if (file) this.closeFile(file);
     this.current = undefined;
     this.draining = [];
@@ -173,7 +189,7 @@ export class FileTail {
     this.deps.onRecovered(this.path);
   }
 
-  private openCurrent(startup: boolean): OpenFile | undefined {
+  private async openCurrent(startup: boolean): Promise<OpenFile | undefined> {
     let fd: number;
     let stats: ReturnType<typeof fstatSync>;
     try {
@@ -193,7 +209,13 @@ export class FileTail {
       this.openFiles.set(known.file, this);
       return known.file;
     }
-    const stored = this.deps.readOffset(stats.dev, stats.ino);
+    let stored: number | undefined;
+    try {
+      stored = await this.deps.readOffset(stats.dev, stats.ino);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
     let offset = stored ?? (startup && this.options.from === 'end' && !this.seenBefore ? stats.size : 0);
     if (offset > stats.size) {
       this.deps.onNotice('file is shorter than where reading stopped; reading it from the start', {
@@ -230,8 +252,8 @@ export class FileTail {
 
   // Files read under this path before a restart that now have another name (rotated while logwarden was down) are
   // found by inode in the same directory and read from where they were left.
-  private resumeRotatedWhileDown(): void {
-    const rows = this.deps.readOffsetsForPath(this.path);
+  private async resumeRotatedWhileDown(): Promise<void> {
+    const rows = await this.deps.readOffsetsForPath(this.path);
     if (rows.length === 0) return;
     this.seenBefore = true;
     let now: { dev: number; ino: number } | undefined;
@@ -261,14 +283,14 @@ export class FileTail {
           }
         });
       if (!found) {
-        this.deps.onFileDone(this.path, row.dev, row.ino);
+        await this.deps.onFileDone(this.path, row.dev, row.ino);
         continue;
       }
       let opened: ReturnType<typeof openLogFile>;
       try {
         opened = openLogFile(found, false);
       } catch {
-        this.deps.onFileDone(this.path, row.dev, row.ino);
+        await this.deps.onFileDone(this.path, row.dev, row.ino);
         continue;
       }
       const file = this.track(opened.fd, opened.stats, found, row.offset);
@@ -281,23 +303,23 @@ export class FileTail {
     }
   }
 
-  private readCurrent(file: OpenFile, budget: number): number {
+  private async readCurrent(file: OpenFile, budget: number): Promise<number> {
     const size = fstatSync(file.fd).size;
-    if (size < file.readOffset || !headMatches(file)) this.recoverTruncated(file);
-    const left = this.read(file, budget);
+    if (size < file.readOffset || !headMatches(file)) await this.recoverTruncated(file);
+    const left = await this.read(file, budget);
     if (file.head.length < HEAD_BYTES && size > file.head.length)
       file.head = readHead(file.fd, Math.min(size, HEAD_BYTES));
     return left;
   }
 
   // copytruncate: the lines between the last read and the truncation are in the copy logrotate just made.
-  private recoverTruncated(file: OpenFile): void {
+  private async recoverTruncated(file: OpenFile): Promise<void> {
     const copy = this.findCopy(file);
     const fd = copy === undefined ? undefined : openCopy(copy);
     if (fd !== undefined) {
       try {
         // Same splitter, so a line cut in two by the last read is completed from the copy.
-        this.read({ ...file, fd }, Number.POSITIVE_INFINITY);
+        await this.read({ ...file, fd }, Number.POSITIVE_INFINITY);
       } finally {
         closeSync(fd);
       }
@@ -341,22 +363,23 @@ export class FileTail {
   }
 
   /** Reads file from its offset to its end (or until the budget is spent), passing complete lines on. */
-  private read(file: OpenFile, budget: number): number {
+  private async read(file: OpenFile, budget: number): Promise<number> {
     let left = budget;
-    while (left > 0) {
+    while (left > 0 && !this.closed) {
       const n = readSync(file.fd, this.buffer, 0, READ_BLOCK, file.readOffset);
       if (n === 0) break;
       file.readOffset += n;
       file.lastGrowthAt = this.deps.clock();
       left -= n;
       const lines = file.splitter.push(this.buffer.subarray(0, n));
-      if (lines) this.emit(file, lines);
+      // Committed before the next block is read: the buffer is reused, and a slow store slows the reading.
+      if (lines) await this.emit(file, lines);
     }
     return left;
   }
 
-  private emit(file: OpenFile, data: Buffer): void {
-    this.deps.onChunk({
+  private emit(file: OpenFile, data: Buffer): Promise<void> {
+    return this.deps.onChunk({
       sourceId: this.sourceId,
       origin: file.path,
       data,
@@ -379,12 +402,12 @@ export class FileTail {
     });
   }
 
-  private finish(file: OpenFile): void {
+  private async finish(file: OpenFile): Promise<void> {
     const last = file.splitter.flush();
-    if (last) this.emit(file, last);
+    if (last) await this.emit(file, last);
     this.closeFile(file);
     this.draining = this.draining.filter((f) => f !== file);
-    this.deps.onFileDone(file.path, file.dev, file.ino);
+    await this.deps.onFileDone(file.path, file.dev, file.ino);
   }
 
   private closeFile(file: OpenFile): void {

@@ -9,8 +9,9 @@ import type { RunningSource } from '../source.js';
 import type { JournaldSourceConfig } from './schema.js';
 
 export interface JournaldDeps {
-  readCursor(): string | undefined;
-  onChunk(chunk: LineChunk): void;
+  readCursor(): Promise<string | undefined>;
+  /** Resolves once the lines are committed; the journal is not read on meanwhile. */
+  onChunk(chunk: LineChunk): Promise<void>;
   onProblem(error: JournalFailedError): void;
   onRecovered(): void;
   env: NodeJS.ProcessEnv;
@@ -72,14 +73,30 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
   let lines: string[] = [];
   let cursor: string | undefined;
   let flushScheduled = false;
+  /** The batches handed on, one after the other (each committed before the next). */
+  let flushing: Promise<void> = Promise.resolve();
+  let waiting = 0;
 
-  const flush = () => {
+  const flush = (): Promise<void> => {
     flushScheduled = false;
-    if (lines.length === 0 || !cursor) return;
+    if (lines.length === 0 || !cursor) return flushing;
     const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     lines = [];
     if (Number.isFinite(lastStamp)) lagSeconds = Math.max(0, (deps.clock() * 1000 - lastStamp) / 1e6);
-    deps.onChunk({ sourceId: config.id, origin: 'journal', data, position: { kind: 'journal', cursor } });
+    const chunk: LineChunk = { sourceId: config.id, origin: 'journal', data, position: { kind: 'journal', cursor } };
+    // journalctl waits (its pipe fills) while the batch is committed: a slow store slows the reading.
+    const output = child?.stdout;
+    output?.pause();
+    waiting++;
+    flushing = flushing
+      .then(() => deps.onChunk(chunk))
+      .catch((error: unknown) =>
+        deps.onProblem(new JournalFailedError(config.id, `its lines could not be processed (${String(error)})`)),
+      )
+      .finally(() => {
+        if (--waiting === 0) output?.resume();
+      });
+    return flushing;
   };
 
   const fail = (reason: string, cause?: unknown) => {
@@ -88,9 +105,19 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
     failure = reason;
   };
 
-  const launch = () => {
+  const launch = async () => {
     if (stopped) return;
-    const args = createJournalctlArgs(config, deps.readCursor());
+    // What was read before is committed first, so the cursor to start after is the last one.
+    await flushing;
+    let from: string | undefined;
+    try {
+      from = await deps.readCursor();
+    } catch (error) {
+      fail(`cannot read where it stopped (${(error as Error).message})`, error);
+      return;
+    }
+    if (stopped) return;
+    const args = createJournalctlArgs(config, from);
     const proc = spawn(config.journalctl, args, { stdio: ['ignore', 'pipe', 'pipe'], env: deps.env });
     child = proc;
     let stderr = '';
@@ -115,26 +142,26 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
       if (entry.__CURSOR) cursor = entry.__CURSOR;
       if (line !== undefined)
         lines.push(line.length > config.maxLineBytes * 4 ? line.slice(0, config.maxLineBytes * 4) : line);
-      if (lines.length >= BATCH) flush();
+      if (lines.length >= BATCH) void flush();
       else if (!flushScheduled) {
         flushScheduled = true;
-        setImmediate(flush);
+        setImmediate(() => void flush());
       }
     });
     proc.on('error', (error) => fail(`cannot run ${config.journalctl} (${(error as Error).message})`, error));
     proc.on('close', (code, signal) => {
-      flush();
+      void flush();
       child = undefined;
       if (stopped) return;
       fail(`${config.journalctl} exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`);
       const delay = RESTART_DELAYS[Math.min(failures++, RESTART_DELAYS.length - 1)]!;
-      restartTimer = setTimeout(launch, delay);
+      restartTimer = setTimeout(() => void launch(), delay);
     });
   };
 
   return {
     async start() {
-      launch();
+      await launch();
     },
     async stop() {
       stopped = true;
@@ -145,8 +172,9 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
         proc.kill('SIGTERM');
         await closed;
       }
+      await flushing;
     },
-    syncNow: flush,
+    syncNow: () => flush(),
     status() {
       const running = child !== undefined && !failing;
       return {

@@ -72,7 +72,7 @@ export class SqliteActionRuns implements ActionRunRepository {
     };
   }
 
-  claim(click: ActionClaimRequest, now: number, options: CommitOptions = {}): ActionClaim {
+  async claim(click: ActionClaimRequest, now: number, options: CommitOptions = {}): Promise<ActionClaim> {
     const { incidentId, actionId, attempt, actor } = click;
     let claim: ActionClaim = { outcome: 'no-incident' };
     this.database.transaction(() => {
@@ -99,7 +99,7 @@ export class SqliteActionRuns implements ActionRunRepository {
         claim = { outcome: 'taken', run: actionRunFromRow(existing) };
       }
       const outcome = claim.outcome;
-      this.audit.append({
+      this.audit.appendNow({
         at: now,
         actor,
         action: `action:${outcome}`,
@@ -111,7 +111,7 @@ export class SqliteActionRuns implements ActionRunRepository {
     return claim;
   }
 
-  finish(runId: number, outcome: ActionOutcome, now: number, options: CommitOptions = {}): ActionRun {
+  async finish(runId: number, outcome: ActionOutcome, now: number, options: CommitOptions = {}): Promise<ActionRun> {
     let run: ActionRun | undefined;
     this.database.transaction(() => {
       this.statements.finishActionRun.run({
@@ -130,7 +130,7 @@ export class SqliteActionRuns implements ActionRunRepository {
       });
       run = this.readById(runId);
       const { output: _output, ...recorded } = run;
-      this.audit.append({
+      this.audit.appendNow({
         at: now,
         actor: run.approvedBy ?? run.requestedBy,
         action: `action:${outcome.state}`,
@@ -142,12 +142,12 @@ export class SqliteActionRuns implements ActionRunRepository {
     return run!;
   }
 
-  claimUndo(runId: number, actor: string, now: number): boolean {
+  async claimUndo(runId: number, actor: string, now: number): Promise<boolean> {
     let claimed = false;
     this.database.transaction(() => {
       claimed = this.statements.claimUndo.run(actor, runId).changes === 1;
       const run = this.statements.actionRunById.get(runId);
-      this.audit.append({
+      this.audit.appendNow({
         at: now,
         actor,
         action: claimed ? 'action:undo' : 'action:undo-taken',
@@ -158,14 +158,14 @@ export class SqliteActionRuns implements ActionRunRepository {
     return claimed;
   }
 
-  finishUndo(runId: number, result: UndoOutcome, now: number, options: CommitOptions = {}): ActionRun {
+  async finishUndo(runId: number, result: UndoOutcome, now: number, options: CommitOptions = {}): Promise<ActionRun> {
     let run: ActionRun | undefined;
     this.database.transaction(() => {
       // A failed undo stays available for a person to retry; the ttl does not loop on it.
       const state = result.ok ? 'done' : 'available';
       this.statements.finishUndo.run(state, result.exitCode ?? null, result.detail ?? null, runId);
       run = this.readById(runId);
-      this.audit.append({
+      this.audit.appendNow({
         at: now,
         actor: run.undoBy ?? 'logwarden',
         action: result.ok ? 'action:undone' : 'action:undo-failed',
@@ -177,15 +177,15 @@ export class SqliteActionRuns implements ActionRunRepository {
     return run!;
   }
 
-  readDueUndos(now: number): ActionRun[] {
+  async readDueUndos(now: number): Promise<ActionRun[]> {
     return this.statements.dueUndos.all(now).map(actionRunFromRow);
   }
 
-  readNextUndoAt(): number | undefined {
+  async readNextUndoAt(): Promise<number | undefined> {
     return this.statements.nextUndoAt.get()?.at ?? undefined;
   }
 
-  recover(now: number, options: CommitOptions = {}): ActionRun[] {
+  async recover(now: number, options: CommitOptions = {}): Promise<ActionRun[]> {
     const found: ActionRun[] = [];
     this.database.transaction(() => {
       for (const row of this.statements.interruptedRuns.all()) {
@@ -201,7 +201,7 @@ export class SqliteActionRuns implements ActionRunRepository {
         }
         if (row.undo_state === 'running') this.statements.interruptUndo.run('interrupted by a restart', row.id);
         const run = this.readById(row.id);
-        this.audit.append({
+        this.audit.appendNow({
           at: now,
           actor: 'logwarden',
           action: 'action:interrupted',
@@ -215,12 +215,12 @@ export class SqliteActionRuns implements ActionRunRepository {
     return found;
   }
 
-  read(runId: number): ActionRun | undefined {
+  async read(runId: number): Promise<ActionRun | undefined> {
     const row = this.statements.actionRunById.get(runId);
     return row ? actionRunFromRow(row) : undefined;
   }
 
-  readFor(incidentId: number, actionId: string, attempt: number): ActionRun | undefined {
+  async readFor(incidentId: number, actionId: string, attempt: number): Promise<ActionRun | undefined> {
     const row = this.statements.actionRun.get(incidentId, actionId, attempt);
     return row ? actionRunFromRow(row) : undefined;
   }

@@ -41,7 +41,7 @@ export class SqliteAudit implements AuditRepository {
       ),
     };
     database.onAuditCommitted = () => {
-      if (this.onAnchor) this.onAnchor(this.renderAnchor(), this.anchor());
+      if (this.onAnchor) this.onAnchor(this.renderAnchorNow(), this.anchorNow());
     };
   }
 
@@ -49,11 +49,16 @@ export class SqliteAudit implements AuditRepository {
    * Appends a hash-chained audit row: each row's hash covers the previous row's hash. A row about an incident names
    * its Slack message, with a permalink once the workspace is known, so the record leads back to the conversation.
    */
-  append(entry: AuditEntry): void {
+  async append(entry: AuditEntry): Promise<void> {
+    this.appendNow(entry);
+  }
+
+  /** append, inside the caller's transaction (or its own). */
+  appendNow(entry: AuditEntry): void {
     this.database.transaction(() => {
       const prev = this.statements.lastAudit.get()?.hash ?? '';
-      const message = entry.incidentId === undefined ? undefined : this.slack.readMessage(entry.incidentId);
-      const workspace = message && this.slack.readWorkspaceUrl();
+      const message = entry.incidentId === undefined ? undefined : this.slack.messageOf(entry.incidentId);
+      const workspace = message && this.slack.workspaceUrl();
       const slack = message && {
         channel: message.channel,
         ts: message.ts,
@@ -72,17 +77,25 @@ export class SqliteAudit implements AuditRepository {
     });
   }
 
-  anchor(): AuditAnchor {
+  async anchor(): Promise<AuditAnchor> {
+    return this.anchorNow();
+  }
+
+  private anchorNow(): AuditAnchor {
     const last = this.statements.lastAudit.get();
     // Counted, not tracked: a rolled-back transaction must not leave a count no anchor can match.
     return { rows: this.statements.countAudit.get()!.n, last: last?.id ?? 0, head: last?.hash ?? '' };
   }
 
-  renderAnchor(): string {
-    return renderAnchor(this.anchor(), this.key);
+  async renderAnchor(): Promise<string> {
+    return this.renderAnchorNow();
   }
 
-  readAll(): AuditRow[] {
+  private renderAnchorNow(): string {
+    return renderAnchor(this.anchorNow(), this.key);
+  }
+
+  async readAll(): Promise<AuditRow[]> {
     return this.statements.allAudit.all();
   }
 
@@ -98,7 +111,7 @@ export class SqliteAudit implements AuditRepository {
         );
       }
       const last = this.statements.lastAudit.get();
-      this.append({
+      this.appendNow({
         at: now,
         actor: 'logwarden',
         action: AUDIT_KEYED,

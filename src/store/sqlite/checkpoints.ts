@@ -26,19 +26,19 @@ export class SqliteCheckpoints implements CheckpointRepository {
     };
   }
 
-  readOffset(dev: number, ino: number): StoredOffset | undefined {
+  async readOffset(dev: number, ino: number): Promise<StoredOffset | undefined> {
     return this.statements.offsetByIdentity.get(dev, ino);
   }
 
-  readOffsetsForPath(path: string): StoredOffset[] {
+  async readOffsetsForPath(path: string): Promise<StoredOffset[]> {
     return this.statements.offsetsByPath.all(path);
   }
 
-  forgetOffset(dev: number, ino: number): void {
+  async forgetOffset(dev: number, ino: number): Promise<void> {
     this.statements.deleteOffset.run(dev, ino);
   }
 
-  readCursor(sourceId: string): string | undefined {
+  async readCursor(sourceId: string): Promise<string | undefined> {
     return this.statements.cursor.get(sourceId)?.cursor;
   }
 

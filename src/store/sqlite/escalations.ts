@@ -44,11 +44,14 @@ export class SqliteEscalations implements EscalationRepository {
     };
   }
 
-  readDue(now: number): EscalationRow[] {
+  async readDue(now: number): Promise<EscalationRow[]> {
     return this.statements.dueEscalations.all(now);
   }
 
-  advance(step: { incidentId: number; step: number; nextAt: number | null; mails: EmailJob[] }, now: number): boolean {
+  async advance(
+    step: { incidentId: number; step: number; nextAt: number | null; mails: EmailJob[] },
+    now: number,
+  ): Promise<boolean> {
     let taken = false;
     this.database.transaction(() => {
       const state = step.nextAt === null ? 'done' : 'active';
@@ -56,7 +59,7 @@ export class SqliteEscalations implements EscalationRepository {
         this.statements.advanceEscalation.run(step.nextAt ?? now, state, step.incidentId, step.step).changes === 1;
       if (!taken) return;
       for (const mail of step.mails) this.queue.email(step.incidentId, mail, now);
-      this.audit.append({
+      this.audit.appendNow({
         at: now,
         actor: 'logwarden',
         action: 'escalation:step',
@@ -67,10 +70,16 @@ export class SqliteEscalations implements EscalationRepository {
     return taken;
   }
 
-  stop(incidentId: number, reason: string, now: number): void {
+  async stop(incidentId: number, reason: string, now: number): Promise<void> {
     this.database.transaction(() => {
       if (this.stopQuietly(incidentId)) {
-        this.audit.append({ at: now, actor: 'logwarden', action: 'escalation:stopped', incidentId, data: { reason } });
+        this.audit.appendNow({
+          at: now,
+          actor: 'logwarden',
+          action: 'escalation:stopped',
+          incidentId,
+          data: { reason },
+        });
       }
     });
   }
@@ -85,13 +94,13 @@ export class SqliteEscalations implements EscalationRepository {
     this.statements.insertEscalation.run(incident.id, incident.severity, now, now + firstAfter);
   }
 
-  queueManual(
+  async queueManual(
     incidentId: number,
     email: EmailJob,
     actor: string,
     now: number,
     quiet: number,
-  ): { actor: string; at: number } | undefined {
+  ): Promise<{ actor: string; at: number } | undefined> {
     let earlier: { actor: string; at: number } | undefined;
     this.database.transaction(() => {
       const last = this.statements.lastManualEscalation.get(incidentId);
@@ -101,17 +110,22 @@ export class SqliteEscalations implements EscalationRepository {
       }
       this.statements.writeManualEscalation.run(incidentId, actor, now);
       this.queue.email(incidentId, email, now);
-      this.audit.append({ at: now, actor, action: 'escalation:queued', incidentId, data: { ...email } });
+      this.audit.appendNow({ at: now, actor, action: 'escalation:queued', incidentId, data: { ...email } });
     });
     return earlier;
   }
 
-  finishMail(job: OutboxJob, result: { error?: string }, now: number, options: CommitOptions = {}): void {
+  async finishMail(
+    job: OutboxJob,
+    result: { error?: string },
+    now: number,
+    options: CommitOptions = {},
+  ): Promise<void> {
     this.database.transaction(() => {
       if (result.error) this.statements.failOutbox.run(result.error, job.id);
       else this.statements.deleteOutbox.run(job.id);
       const mail = job.email!;
-      this.audit.append({
+      this.audit.appendNow({
         at: now,
         actor: 'logwarden',
         action: result.error ? 'escalation:mail-failed' : 'escalation:mail-sent',

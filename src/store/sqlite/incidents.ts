@@ -84,7 +84,7 @@ export class SqliteIncidents implements IncidentRepository {
     };
   }
 
-  readTrackerState(now: number): TrackerState {
+  async readTrackerState(now: number): Promise<TrackerState> {
     return {
       open: this.statements.openIncidents.all().map((row) => ({
         incident: incidentFromRow(row),
@@ -95,11 +95,11 @@ export class SqliteIncidents implements IncidentRepository {
     };
   }
 
-  readAll(): Incident[] {
+  async readAll(): Promise<Incident[]> {
     return this.statements.allIncidents.all().map(incidentFromRow);
   }
 
-  read(id: number): { incident: Incident; version: number; decisions: IncidentDecisions } | undefined {
+  async read(id: number): Promise<{ incident: Incident; version: number; decisions: IncidentDecisions } | undefined> {
     const row = this.statements.incidentById.get(id);
     if (!row) return undefined;
     const decisions: IncidentDecisions = {};
@@ -117,13 +117,13 @@ export class SqliteIncidents implements IncidentRepository {
     return { incident: incidentFromRow(row), version: row.version, decisions };
   }
 
-  decide(
+  async decide(
     decision: Decision,
     incidentId: number,
     actor: string,
     now: number,
     options: CommitOptions & { silenceUntil?: number | null } = {},
-  ): boolean {
+  ): Promise<boolean> {
     let changed = false;
     this.database.transaction(() => {
       if (decision === 'acknowledge') {
@@ -138,7 +138,7 @@ export class SqliteIncidents implements IncidentRepository {
       // A person has it now: escalation stops.
       if (changed) this.parts.escalations.stopQuietly(incidentId);
       const data = decision === 'snooze' ? { changed, until: options.silenceUntil } : { changed };
-      this.parts.audit.append({ at: now, actor, action: `incident:${decision}`, incidentId, data });
+      this.parts.audit.appendNow({ at: now, actor, action: `incident:${decision}`, incidentId, data });
       if (changed && options.slackSync) {
         const note: DecisionNote = { decision, actor, until: options.silenceUntil ?? null };
         this.parts.queue.syncAndNote(incidentId, note, now);
@@ -147,7 +147,7 @@ export class SqliteIncidents implements IncidentRepository {
     return changed;
   }
 
-  countOpenBySeverity(): { severity: Severity; count: number }[] {
+  async countOpenBySeverity(): Promise<{ severity: Severity; count: number }[]> {
     return this.statements.openBySeverity.all();
   }
 

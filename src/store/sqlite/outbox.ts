@@ -33,7 +33,7 @@ export class SqliteOutbox implements OutboxRepository {
     };
   }
 
-  readDue(now: number, channel: OutboxChannel, limit = 50): OutboxJob[] {
+  async readDue(now: number, channel: OutboxChannel, limit = 50): Promise<OutboxJob[]> {
     return this.statements.dueOutbox
       .all(now, `${channel}.%`, limit)
       .map(({ payloadJson, ...job }) =>
@@ -45,27 +45,27 @@ export class SqliteOutbox implements OutboxRepository {
       );
   }
 
-  readNextAt(channel: OutboxChannel): number | undefined {
+  async readNextAt(channel: OutboxChannel): Promise<number | undefined> {
     return this.statements.nextOutboxAt.get(`${channel}.%`)?.at ?? undefined;
   }
 
-  complete(id: number): void {
+  async complete(id: number): Promise<void> {
     this.statements.deleteOutbox.run(id);
   }
 
-  retry(id: number, at: number, error: string): void {
+  async retry(id: number, at: number, error: string): Promise<void> {
     this.statements.retryOutbox.run(at, error, id);
   }
 
-  fail(id: number, error: string): void {
+  async fail(id: number, error: string): Promise<void> {
     this.statements.failOutbox.run(error, id);
   }
 
-  defer(until: number, channel: OutboxChannel): void {
+  async defer(until: number, channel: OutboxChannel): Promise<void> {
     this.statements.deferOutbox.run(until, `${channel}.%`);
   }
 
-  readStats(): { channel: string; depth: number; oldestAt: number | undefined }[] {
+  async readStats(): Promise<{ channel: string; depth: number; oldestAt: number | undefined }[]> {
     return this.statements.outboxStats.all().map((r) => ({ ...r, oldestAt: r.oldestAt ?? undefined }));
   }
 }

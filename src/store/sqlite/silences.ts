@@ -23,17 +23,17 @@ export class SqliteSilences implements SilenceRepository {
     };
   }
 
-  readActive(now: number): SilenceRow[] {
+  async readActive(now: number): Promise<SilenceRow[]> {
     return this.statements.activeSilences
       .all(now)
       .map(({ key_json, ...row }) => ({ ...row, key: JSON.parse(key_json) }));
   }
 
-  lift(id: number, actor: string, now: number): Silence | undefined {
+  async lift(id: number, actor: string, now: number): Promise<Silence | undefined> {
     let lifted: Silence | undefined;
     this.database.transaction(() => {
       const changed = this.statements.liftSilence.run(now, id, now).changes === 1;
-      this.audit.append({ at: now, actor, action: 'silence:lift', data: { silence: id, changed } });
+      this.audit.appendNow({ at: now, actor, action: 'silence:lift', data: { silence: id, changed } });
       if (changed) lifted = this.statements.silenceById.get(id);
     });
     return lifted;

@@ -25,19 +25,29 @@ export class SqliteSlack implements SlackRepository {
     };
   }
 
-  writeWorkspaceUrl(url: string): void {
+  async writeWorkspaceUrl(url: string): Promise<void> {
     this.settings.write(SLACK_WORKSPACE_URL, url);
   }
 
-  readWorkspaceUrl(): string | undefined {
+  async readWorkspaceUrl(): Promise<string | undefined> {
+    return this.workspaceUrl();
+  }
+
+  async readMessage(incidentId: number): Promise<SlackMessageRef | undefined> {
+    return this.messageOf(incidentId);
+  }
+
+  /** readWorkspaceUrl, inside a transaction. */
+  workspaceUrl(): string | undefined {
     return this.settings.read(SLACK_WORKSPACE_URL);
   }
 
-  readMessage(incidentId: number): SlackMessageRef | undefined {
+  /** readMessage, inside a transaction. */
+  messageOf(incidentId: number): SlackMessageRef | undefined {
     return this.statements.slackMessage.get(incidentId);
   }
 
-  writeMessage(incidentId: number, ref: SlackMessageRef, now: number): void {
+  async writeMessage(incidentId: number, ref: SlackMessageRef, now: number): Promise<void> {
     this.statements.upsertSlackMessage.run(
       incidentId,
       ref.channel,

@@ -70,31 +70,31 @@ export class SqliteStore implements Store {
     }
   }
 
-  commit(
+  async commit(
     sourceId: string,
     position: SourcePosition | undefined,
     changes: TrackerChanges,
     now: number,
     options: CommitOptions = {},
-  ): void {
+  ): Promise<void> {
     this.database.transaction(() => {
       this.incidents.apply(changes, now, options);
       this.checkpoints.write(sourceId, position, now);
     });
   }
 
-  commitSweep(changes: TrackerChanges, now: number, options: CommitOptions = {}): void {
+  async commitSweep(changes: TrackerChanges, now: number, options: CommitOptions = {}): Promise<void> {
     this.database.transaction(() => {
       this.incidents.apply(changes, now, options);
       this.incidents.expireHits(now);
     });
   }
 
-  checkWritable(now: number): void {
+  async checkWritable(now: number): Promise<void> {
     this.settings.write('health.checked_at', String(now));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.database.close();
   }
 }

@@ -13,7 +13,7 @@ const tempDir = useTempDir();
 
 function collectSeqs() {
   const seqs: number[] = [];
-  const onChunk = (chunk: LineChunk) => {
+  const onChunk = async (chunk: LineChunk) => {
     for (const m of chunk.data.toString('utf8').matchAll(/seq=(\d+) padding=x{40}\n/g)) seqs.push(Number(m[1]));
   };
   return { seqs, onChunk };
@@ -38,10 +38,10 @@ describe.each([
       { pollInterval: 50, rotateQuiet: 3000 },
       {
         clock: Date.now,
-        readOffset: () => undefined,
-        readOffsetsForPath: () => [],
+        readOffset: async () => undefined,
+        readOffsetsForPath: async () => [],
         onChunk,
-        onFileDone: () => {},
+        onFileDone: async () => {},
         onProblem: () => {},
         onRecovered: () => {},
         onNotice: (message) => notices.push(message),

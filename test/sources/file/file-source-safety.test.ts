@@ -17,10 +17,12 @@ async function tail(config: Omit<FileSourceConfig, 'type' | 'from' | 'maxLineByt
     { pollInterval: 50, rotateQuiet: 1000 },
     {
       clock: Date.now,
-      readOffset: () => undefined,
-      readOffsetsForPath: () => [],
-      onChunk: (chunk) => text.push(chunk.data.toString('utf8')),
-      onFileDone: () => {},
+      readOffset: async () => undefined,
+      readOffsetsForPath: async () => [],
+      onChunk: async (chunk) => {
+        text.push(chunk.data.toString('utf8'));
+      },
+      onFileDone: async () => {},
       onProblem: (path, error) => problems.push(`${path}: ${(error as Error).message}`),
       onRecovered: () => {},
       onNotice: () => {},

@@ -14,7 +14,7 @@ const running: { app: Logwarden; store: SqliteStore }[] = [];
 afterEach(async () => {
   for (const { app, store } of running.splice(0)) {
     await app.stop();
-    store.close();
+    await store.close();
   }
 });
 
@@ -77,9 +77,9 @@ describe('a journald source', () => {
     appendFileSync(journal, `${failed('203.0.113.7')}\n`);
     await expect.poll(() => first.events.map((e) => e.event)).toEqual(['opened']);
     expect(first.events[0]!.incident).toMatchObject({ count: 3, key: { ip: '203.0.113.7' }, source: 'journal' });
-    expect(first.store.checkpoints.readCursor('journal')).toBe(`s=abc;i=${cursor}`);
+    expect(await first.store.checkpoints.readCursor('journal')).toBe(`s=abc;i=${cursor}`);
     await first.app.stop();
-    first.store.close();
+    await first.store.close();
     running.length = 0;
 
     const lastCursor = `s=abc;i=${cursor}`;
