@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces, userInfo } from 'node:os';
 import type { ProtectConfig } from '../config/schema.js';
+import { systemTimers, type Timers } from '../core/timers.js';
+import type { Clock } from '../core/types.js';
 import { type ProtectedRange, type ProtectedTargets, protectionOf, SPECIAL_RANGES } from './protected-targets.js';
 
 export interface HostFiles {
@@ -174,7 +176,7 @@ export function defaultGateways(files: Pick<HostFiles, 'route' | 'ipv6Route'>): 
 export function cachedHostTargets(
   protect: ProtectConfig,
   endpoints: () => readonly { address: string; reason: string }[],
-  now: () => number = Date.now,
+  now: Clock,
   files: () => HostFiles = systemFiles,
 ): () => ProtectedTargets {
   let cached: { at: number; endpoints: number; targets: ProtectedTargets } | undefined;
@@ -198,6 +200,8 @@ export function hostTargetsOf(
   env: NodeJS.ProcessEnv,
   logger: { warn(details: Record<string, unknown>, message: string): void },
   uses: { slack: boolean; smtp: boolean },
+  clock: Clock,
+  timers: Timers = systemTimers,
 ): () => ProtectedTargets {
   const endpoints: { address: string; reason: string }[] = [];
   const servers: [host: string, reason: string][] = [];
@@ -221,8 +225,8 @@ export function hostTargetsOf(
     }
   };
   resolve();
-  if (servers.length > 0) setInterval(resolve, RELOOKUP_MS).unref();
-  return cachedHostTargets(protect, () => endpoints);
+  if (servers.length > 0) timers.every(RELOOKUP_MS, resolve).unref();
+  return cachedHostTargets(protect, () => endpoints, clock);
 }
 
 function hostOf(url: string | undefined): string | undefined {

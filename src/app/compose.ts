@@ -6,6 +6,7 @@ import { hostTargetsOf } from '../actions/read-host-targets.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { LogwardenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { systemTimers, type Timers } from '../core/timers.js';
 import type { Clock } from '../core/types.js';
 import type { Check } from '../metrics/http-listener.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
@@ -22,6 +23,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** The one clock every part reads (default: the system's). */
   clock?: Clock;
+  /** How every part waits (default: the system's timers). */
+  timers?: Timers;
   write(text: string): void;
   /** A failure the process cannot go on from (the store failed, Slack rejected the token): exits. */
   onFatal(error: LogwardenError): never;
@@ -106,6 +109,7 @@ async function startObservability(
 export async function startRun(loaded: LoadedConfig, options: RunOptions): Promise<Running> {
   const { env, logger } = options;
   const clock = options.clock ?? Date.now;
+  const timers = options.timers ?? systemTimers;
   const [{ SqliteStore }, { createLogwarden }] = await Promise.all([
     import('../store/sqlite/sqlite-store.js'),
     import('./pipeline.js'),
@@ -118,7 +122,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
   const protectedTargets = hostTargetsOf(loaded.config.protect, env, logger, {
     slack: loaded.config.slack !== undefined,
     smtp: loaded.config.escalation !== undefined,
-  });
+  }, clock, timers);
   const rules = new Map(loaded.rules.map((r) => [r.id, r]));
   const refusalOf = createRefusalCheck(
     (id) => loaded.actions.get(id)?.fields,
@@ -140,6 +144,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
         actions: loaded.actions,
         store,
         clock,
+        timers,
         logger,
         env,
         ...(metrics ? { metrics } : {}),
@@ -156,6 +161,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     const app = createLogwarden(loaded, {
       store,
       clock,
+      timers,
       logger,
       notifiers,
       onFatal: options.onFatal,

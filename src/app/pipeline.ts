@@ -9,6 +9,7 @@ import type { SourceConfig } from '../config/schema.js';
 import type { Allow, Commands, Operations } from '../core/commands.js';
 import { StoreFailedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { systemTimers, type Timer, type Timers } from '../core/timers.js';
 import type { Clock, IncidentEvent, LineChunk, Match } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import { createEscalator } from '../escalation/escalator.js';
@@ -42,6 +43,8 @@ export interface LogwardenDeps {
    * outbox jobs they want (a Slack sync, a thread note).
    */
   notifiers?: readonly Notifier[];
+  /** How the sweep and the audit anchor wait (default: the system's timers). */
+  timers?: Timers;
   /** How often quiet incidents are closed and due undos run; defaults to a tenth of reopenAfter, at most 10 s. */
   sweepInterval?: number;
   /** Runs response commands; the real runner unless a test passes another. */
@@ -118,6 +121,7 @@ function createThrottledWarn(logger: Logger, clock: Clock, interval = 60_000) {
 export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logwarden {
   const { config, rules } = loaded;
   const { store, clock } = deps;
+  const timers = deps.timers ?? systemTimers;
   const notifiers = deps.notifiers ?? [];
   // The chat platform people answer from, when one is set: the audit anchor is posted there.
   const chat = notifiers.find((n) => n.chat)?.chat;
@@ -189,7 +193,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     resolveHost: deps.resolveHost ?? resolveHost,
     protectedTargets:
       deps.protectedTargets ??
-      hostTargetsOf(config.protect, deps.env, actionsLogger, { slack: !!config.slack, smtp: !!config.escalation }),
+      hostTargetsOf(
+        config.protect,
+        deps.env,
+        actionsLogger,
+        { slack: !!config.slack, smtp: !!config.escalation },
+        clock,
+        timers,
+      ),
   });
 
   const processChunk = (chunk: LineChunk) => inTurn(() => processNow(chunk));
@@ -278,10 +289,10 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     });
 
   const sources: RunningSource[] = config.sources.map((source) => createSource(source));
-  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: Timer | undefined;
   // The audit chain's head, kept outside the store: in the log at every change, in a Slack channel now and then.
   let anchor: { line: string; posted: boolean } | undefined;
-  let anchorTimer: NodeJS.Timeout | undefined;
+  let anchorTimer: Timer | undefined;
   store.audit.onAnchor = (line, head) => {
     logger.info({ rows: head.rows, last: head.last, anchor: line }, 'audit anchor');
     anchor = { line, posted: false };
@@ -304,6 +315,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   function createSource(source: SourceConfig): RunningSource {
     return startLater(sourceKindOf(source.type, loaded.kinds.sources), source, {
       clock,
+      timers,
       logger: deps.logger.child({ component: 'source' }),
       // journalctl gets what commands get: no Slack token, no SMTP password.
       env: allowedEnv(deps.env, config.commands.env),
@@ -345,16 +357,16 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const n of notifiers) n.start?.();
       for (const source of sources) await source.start();
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
-      sweepTimer = setInterval(() => void sweep().catch(() => undefined), interval);
+      sweepTimer = timers.every(interval, () => void sweep().catch(() => undefined));
       if (config.audit.anchorChannel && chat) {
         anchor ??= { line: await store.audit.renderAnchor(), posted: false };
         void postAnchor();
-        anchorTimer = setInterval(() => void postAnchor(), config.audit.anchorInterval);
+        anchorTimer = timers.every(config.audit.anchorInterval, () => void postAnchor());
       }
     },
     async stop() {
-      if (sweepTimer) clearInterval(sweepTimer);
-      if (anchorTimer) clearInterval(anchorTimer);
+      sweepTimer?.cancel();
+      anchorTimer?.cancel();
       for (const source of sources) await source.syncNow();
       for (const source of sources) await source.stop();
       await turn;

@@ -4,6 +4,7 @@
 
 import { doublingBackoff } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
+import type { Timers } from '../core/timers.js';
 import type { Clock } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
@@ -36,6 +37,7 @@ export interface EmailDeliveryDeps {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  timers?: Timers;
   transport: MailTransport;
   /** The incident's Slack message, for the mail's link. */
   permalinkOf?(incidentId: number): Promise<string | undefined>;
@@ -102,6 +104,7 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
     logger,
     channel: 'email',
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.timers ? { timers: deps.timers } : {}),
     peer: 'The mail server',
     handle: send,
     async complete(job) {

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Allow, Commands } from '../core/commands.js';
 import type { LogwardenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Timers } from '../core/timers.js';
 import type { Clock, Incident, IncidentEvent } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CompiledRule } from '../rules/rule.js';
@@ -51,6 +52,7 @@ export interface NotifierContext {
   actions: ActionCatalog;
   store: Store;
   clock: Clock;
+  timers: Timers;
   /** The logger; a kind logs through its own child ({ component: its name }). */
   logger: Logger;
   env: NodeJS.ProcessEnv;

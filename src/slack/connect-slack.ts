@@ -9,6 +9,7 @@ import type { Config, EscalationConfig } from '../config/schema.js';
 import type { Allow, Commands } from '../core/commands.js';
 import { SlackAuthFailedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { systemTimers, type Timer, type Timers } from '../core/timers.js';
 import { renderSlackPermalink } from '../core/slack-permalink.js';
 import type { Clock, Incident } from '../core/types.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
@@ -53,6 +54,8 @@ export async function connectSlack(
   deps: {
     store: Store;
     clock: Clock;
+    /** How it waits to retry and to give up on a probe (default: the system's timers). */
+    timers?: Timers;
     logger: Logger;
     env: NodeJS.ProcessEnv;
     /** The response actions, and which each rule offers as buttons. */
@@ -72,6 +75,7 @@ export async function connectSlack(
   },
 ): Promise<SlackConnection> {
   const logger = deps.logger.child({ component: 'slack' });
+  const timers = deps.timers ?? systemTimers;
   const catalog: ActionCatalog = deps.actions?.catalog ?? new Map();
   const ruleActions = Object.fromEntries(
     Object.entries(deps.actions?.byRule ?? {}).map(([rule, ids]) => [rule, ids.flatMap((id) => catalog.get(id) ?? [])]),
@@ -105,6 +109,7 @@ export async function connectSlack(
       store: deps.store,
       client,
       clock: deps.clock,
+      ...(deps.timers ? { timers: deps.timers } : {}),
       logger,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     },
@@ -120,9 +125,9 @@ export async function connectSlack(
   const oncall = deps.escalation?.oncall;
   let probed: { at: number; answer: Promise<{ ok: true } | { ok: false; problem: string }> } | undefined;
   const probeSlack = async (): Promise<{ ok: true } | { ok: false; problem: string }> => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+      timer = timers.after(PROBE_TIMEOUT_MS, () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)));
     });
     try {
       await Promise.race([client.auth.test(), timeout]);
@@ -130,7 +135,7 @@ export async function connectSlack(
     } catch (error) {
       return { ok: false, problem: `Slack does not answer: ${badTokenReason(error) ?? (error as Error).message}` };
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   };
   return {
@@ -185,7 +190,7 @@ export async function connectSlack(
       // so clicks work once it does, without a restart; a token it rejects stops the process (exit 2).
       const retry = deps.retry ?? { first: 1000, last: 60_000 };
       let stopped = false;
-      let timer: NodeJS.Timeout | undefined;
+      let timer: Timer | undefined;
       let listener: { stop(): Promise<void> } | undefined;
       const attempt = async (wait: number): Promise<void> => {
         try {
@@ -204,14 +209,14 @@ export async function connectSlack(
             { err: (error as Error).message, retryInMs: wait },
             'Slack is not reachable: clicks and /logs are not received yet; trying again',
           );
-          timer = setTimeout(() => void attempt(Math.min(wait * 2, retry.last)), wait);
+          timer = timers.after(wait, () => void attempt(Math.min(wait * 2, retry.last)));
         }
       };
       await attempt(retry.first);
       return {
         async stop() {
           stopped = true;
-          clearTimeout(timer);
+          timer?.cancel();
           await listener?.stop();
         },
       };

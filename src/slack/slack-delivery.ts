@@ -5,6 +5,7 @@
 import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import { doublingBackoff } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
+import type { Timers } from '../core/timers.js';
 import type { Clock, Incident } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
@@ -44,7 +45,7 @@ const RETRYABLE = new Set(['ratelimited', 'internal_error', 'fatal_error', 'serv
 const defaultBackoff = doublingBackoff(1000, 300_000);
 
 export function createSlackDelivery(
-  deps: { store: Store; client: SlackChatClient; clock: Clock; logger: Logger; metrics?: Metrics },
+  deps: { store: Store; client: SlackChatClient; clock: Clock; logger: Logger; metrics?: Metrics; timers?: Timers },
   options: SlackDeliveryOptions,
 ): SlackDelivery {
   const { store, client, clock, logger } = deps;
@@ -133,6 +134,7 @@ export function createSlackDelivery(
     channel: 'slack',
     peer: 'Slack',
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.timers ? { timers: deps.timers } : {}),
     handle: deliver,
     async fail(job, error) {
       await store.outbox.fail(job.id, error);

@@ -4,6 +4,7 @@
 import type * as z from 'zod';
 import type { ConfigProblem } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Timers } from '../core/timers.js';
 import type { Clock, LineChunk } from '../core/types.js';
 
 export interface RunningSource {
@@ -42,6 +43,8 @@ export interface SourcePositions {
 /** What a running source may use of the rest of logwarden. */
 export interface SourceDeps {
   clock: Clock;
+  /** How it waits to poll or to retry. */
+  timers: Timers;
   /** The source's own logger (its lines name the source). */
   logger: Logger;
   /** The environment of child processes it starts (journalctl): what commands get, no tokens. */

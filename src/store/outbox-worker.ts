@@ -3,6 +3,7 @@
 // sleeps until the next job is due. Jobs live in SQLite, so a restart loses none.
 
 import type { Logger } from '../core/logger.js';
+import { systemTimers, type Timer, type Timers } from '../core/timers.js';
 import type { Clock } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { OutboxChannel, OutboxJob, Store } from './ports.js';
@@ -33,21 +34,24 @@ export interface OutboxWorkerDeps {
   /** Records a job failed for good (default: marks it failed); the worker has no one else to tell. */
   fail(job: OutboxJob, error: string): Promise<void>;
   metrics?: Metrics;
+  /** How it waits for the next due job (default: the system's timers). */
+  timers?: Timers;
 }
 
 export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const { store, clock, logger, channel } = deps;
-  let timer: NodeJS.Timeout | undefined;
+  const timers = deps.timers ?? systemTimers;
+  let timer: Timer | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
 
   const schedule = async () => {
     if (stopped) return;
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     const next = await store.outbox.readNextAt(channel);
     if (next === undefined || stopped) return;
-    timer = setTimeout(wake, Math.max(0, next - clock()));
+    timer = timers.after(Math.max(0, next - clock()), wake);
   };
 
   const runOnce = async () => {
@@ -112,7 +116,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     wake,
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       await running;
     },
   };

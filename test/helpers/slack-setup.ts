@@ -92,7 +92,7 @@ ${options.http ? `  mode: http\n  host: 127.0.0.1\n  port: ${port}\n` : ''}${opt
     SLACK_API_URL: slack.url,
   };
   // As `logwarden run` wires them: one view of the protected targets for the buttons and the runs.
-  const protectedTargets = cachedHostTargets(loaded.config.protect, () => []);
+  const protectedTargets = cachedHostTargets(loaded.config.protect, () => [], clock);
   const rules = new Map(loaded.rules.map((r) => [r.id, r]));
   const refusalOf = createRefusalCheck(
     (id) => loaded.actions.get(id)?.fields,

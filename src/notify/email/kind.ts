@@ -3,6 +3,7 @@
 import type { ActionCatalog } from '../../actions/action-catalog.js';
 import type { EscalationConfig } from '../../config/schema.js';
 import type { Logger } from '../../core/logger.js';
+import type { Timers } from '../../core/timers.js';
 import type { Clock } from '../../core/types.js';
 import type { MailTransport } from '../../email/email-delivery.js';
 import type { Metrics } from '../../metrics/metrics.js';
@@ -39,6 +40,7 @@ export async function emailNotifierOf(
   ctx: {
     store: Store;
     clock: Clock;
+    timers?: Timers;
     logger: Logger;
     metrics?: Metrics;
     actions: ActionCatalog;
@@ -56,6 +58,7 @@ export async function emailNotifierOf(
     {
       store: ctx.store,
       clock: ctx.clock,
+      ...(ctx.timers ? { timers: ctx.timers } : {}),
       logger: ctx.logger,
       ...(ctx.metrics ? { metrics: ctx.metrics } : {}),
       transport,

@@ -15,6 +15,7 @@ export const slackNotifierKind = defineNotifierKind({
       onFatal: ctx.onFatal,
       store: ctx.store,
       clock: ctx.clock,
+      timers: ctx.timers,
       logger: ctx.logger,
       env: ctx.env,
       actions: { catalog: ctx.actions, byRule: Object.fromEntries(ctx.rules.map((r) => [r.id, r.actions])) },

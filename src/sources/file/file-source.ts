@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type FSWatcher, watch as watchPaths } from 'chokidar';
 import picomatch from 'picomatch';
+import { systemTimers, type Timer, type Timers } from '../../core/timers.js';
 import type { RunningSource } from '../source.js';
 import { FileTail, type TailDeps } from './file-tail.js';
 import { OpenFiles } from './open-files.js';
@@ -12,6 +13,8 @@ import type { FileSourceConfig } from './schema.js';
 export interface FileSourceOptions {
   pollInterval: number;
   rotateQuiet: number;
+  /** How it waits between polls (default: the system's timers). */
+  timers?: Timers;
 }
 
 export function createFileSource(config: FileSourceConfig, options: FileSourceOptions, deps: TailDeps): RunningSource {
@@ -30,7 +33,7 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
     followLink: !isGlob,
   };
   let watcher: FSWatcher | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   let rootMissing = false;
 
   const tailFor = (path: string) => {
@@ -93,11 +96,10 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
     async start() {
       if (!isGlob) await tailFor(config.path).sync(true);
       await watch(true);
-      timer = setInterval(() => void syncAll(), options.pollInterval);
-      timer.unref();
+      timer = (options.timers ?? systemTimers).every(options.pollInterval, () => void syncAll()).unref();
     },
     async stop() {
-      if (timer) clearInterval(timer);
+      timer?.cancel();
       await watcher?.close();
       for (const tail of tails.values()) await tail.close();
       tails.clear();

@@ -48,7 +48,7 @@ export const fileSourceKind = defineSourceKind({
   async create(s, deps): Promise<RunningSource> {
     const { createFileSource } = await import('./file-source.js');
     const { logger, positions } = deps;
-    return createFileSource(s, deps.tail, {
+    return createFileSource(s, { ...deps.tail, timers: deps.timers }, {
       clock: deps.clock,
       readOffset: (dev, ino) => positions.readOffset(dev, ino),
       readOffsetsForPath: (path) => positions.readOffsetsForPath(path),

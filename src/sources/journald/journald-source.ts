@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { JournalFailedError } from '../../core/errors.js';
+import { systemTimers, type Timer, type Timers } from '../../core/timers.js';
 import type { Clock, LineChunk } from '../../core/types.js';
 import type { RunningSource } from '../source.js';
 import type { JournaldSourceConfig } from './schema.js';
@@ -17,6 +18,8 @@ export interface JournaldDeps {
   env: NodeJS.ProcessEnv;
   /** For the read lag of /metrics. */
   clock: Clock;
+  /** How it waits to start journalctl again (default: the system's timers). */
+  timers?: Timers;
 }
 
 const RESTART_DELAYS = [250, 1000, 5000, 15_000, 60_000];
@@ -64,7 +67,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
   let child: ChildProcess | undefined;
   let stopped = false;
   let failures = 0;
-  let restartTimer: NodeJS.Timeout | undefined;
+  let restartTimer: Timer | undefined;
   let failing = false;
   let failure: string | undefined;
   let lagSeconds = 0;
@@ -155,7 +158,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
       if (stopped) return;
       fail(`${config.journalctl} exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`);
       const delay = RESTART_DELAYS[Math.min(failures++, RESTART_DELAYS.length - 1)]!;
-      restartTimer = setTimeout(() => void launch(), delay);
+      restartTimer = (deps.timers ?? systemTimers).after(delay, () => void launch());
     });
   };
 
@@ -165,7 +168,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
     },
     async stop() {
       stopped = true;
-      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer?.cancel();
       const proc = child;
       if (proc && proc.exitCode === null) {
         const closed = new Promise((resolve) => proc.once('close', resolve));

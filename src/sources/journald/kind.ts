@@ -34,6 +34,7 @@ export const journaldSourceKind = defineSourceKind({
       onRecovered: () => logger.info({ source: s.id }, 'journal is readable again'),
       env: deps.env,
       clock: deps.clock,
+      timers: deps.timers,
     });
   },
 });
