@@ -119,10 +119,17 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     ...(env.LOGWARDEN_AUDIT_KEY === undefined ? {} : { auditKey: env.LOGWARDEN_AUDIT_KEY }),
   });
   // One view of the targets no action may touch, for the buttons Slack shows and for the runs themselves.
-  const protectedTargets = hostTargetsOf(loaded.config.protect, env, logger, {
-    slack: loaded.config.slack !== undefined,
-    smtp: loaded.config.escalation !== undefined,
-  }, clock, timers);
+  const protectedTargets = hostTargetsOf(
+    loaded.config.protect,
+    env,
+    logger,
+    {
+      slack: loaded.config.slack !== undefined,
+      smtp: loaded.config.escalation !== undefined,
+    },
+    clock,
+    timers,
+  );
   const rules = new Map(loaded.rules.map((r) => [r.id, r]));
   const refusalOf = createRefusalCheck(
     (id) => loaded.actions.get(id)?.fields,

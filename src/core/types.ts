@@ -212,6 +212,9 @@ export interface MailNote {
 /** A thread reply waiting in the outbox: a person's decision, what a response action did, or a mail. */
 export type ThreadNote = DecisionNote | ActionNote | MailNote;
 
+/** The outbox kind of an escalation mail (the email notifier's channel works it). */
+export const MAIL_JOB_KIND = 'email.send';
+
 /** An escalation mail to send: to whom and why; its body is rendered when it is sent, so it is current. */
 export interface EmailJob {
   to: string[];

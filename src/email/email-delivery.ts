@@ -5,7 +5,7 @@
 import { doublingBackoff } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import type { Timers } from '../core/timers.js';
-import type { Clock } from '../core/types.js';
+import type { Clock, EmailJob } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { CommitOptions, OutboxJob, Store } from '../store/ports.js';
@@ -62,19 +62,20 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
 
   const send = async (job: OutboxJob): Promise<JobOutcome> => {
     const found = await store.incidents.read(job.incidentId);
-    if (!job.email || !found) return { failed: 'the mail or its incident is gone' };
+    const email = job.payload as EmailJob | undefined;
+    if (!email || !found) return { failed: 'the mail or its incident is gone' };
     const permalink = await deps.permalinkOf?.(job.incidentId);
     const mail = renderEscalationEmail({
       incident: found.incident,
       decisions: found.decisions,
-      reason: job.email.reason,
+      reason: email.reason,
       ...(permalink ? { permalink } : {}),
       labelOf: deps.labelOf,
     });
     try {
       await transport.sendMail({
         from: options.from,
-        to: job.email.to,
+        to: email.to,
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
@@ -114,7 +115,7 @@ export function createEmailDelivery(deps: EmailDeliveryDeps, options: EmailDeliv
     async fail(job, error) {
       await store.escalations.finishMail(job, { error }, clock(), deps.commitOptions());
       logger.error(
-        { incident: job.incidentId, to: job.email?.to, error },
+        { incident: job.incidentId, to: (job.payload as EmailJob | undefined)?.to, error },
         `The escalation mail for incident ${job.incidentId} could not be sent: ${error}. Check SMTP_HOST, SMTP_PORT, SMTP_USER and SMTP_PASS.`,
       );
       deps.onNote();

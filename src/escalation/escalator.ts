@@ -6,10 +6,17 @@ import { formatDuration } from '../config/duration.js';
 import type { EscalationConfig, EscalationPolicy } from '../config/schema.js';
 import type { EscalateOutcome } from '../core/commands.js';
 import type { Logger } from '../core/logger.js';
-import type { Clock, EscalationRow, Severity } from '../core/types.js';
+import { type Clock, type EmailJob, type EscalationRow, MAIL_JOB_KIND, type Severity } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Store } from '../store/ports.js';
+import type { OutboxDraft, Store } from '../store/ports.js';
 import { whoIsOnCall } from './oncall-schedule.js';
+
+/** The outbox job that mails an escalation (its body is rendered when it is sent). */
+const mailTo = (incidentId: number, mail: EmailJob): OutboxDraft => ({
+  kind: MAIL_JOB_KIND,
+  incidentId,
+  payload: mail,
+});
 
 /** An Escalate click within this long of the last one for the incident mails nobody again. */
 const MANUAL_QUIET = 5 * 60_000;
@@ -75,7 +82,12 @@ export function createEscalator(deps: {
     const nextAt = stepDueAt(policy, row.startedAt, row.step + 1);
     if (
       await store.escalations.advance(
-        { incidentId: row.incidentId, step: row.step, nextAt, mails: to.length ? [{ to, reason }] : [] },
+        {
+          incidentId: row.incidentId,
+          step: row.step,
+          nextAt,
+          mails: to.length ? [mailTo(row.incidentId, { to, reason })] : [],
+        },
         now,
       )
     ) {
@@ -103,7 +115,7 @@ export function createEscalator(deps: {
       if (to.length === 0) return { outcome: 'nobody' };
       const earlier = await store.escalations.queueManual(
         incidentId,
-        { to, reason: `escalated by Slack user ${actor}` },
+        mailTo(incidentId, { to, reason: `escalated by Slack user ${actor}` }),
         actor,
         now,
         MANUAL_QUIET,

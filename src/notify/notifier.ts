@@ -11,7 +11,7 @@ import type { Timers } from '../core/timers.js';
 import type { Clock, Incident, IncidentEvent } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CompiledRule } from '../rules/rule.js';
-import type { CommitOptions, OutboxChannel, Store } from '../store/ports.js';
+import type { CommitOptions, OutboxChannel, OutboxDraft, Store, WriteEvent } from '../store/ports.js';
 
 /** A chat platform's side that people answer from: clicks and queries come in, lines go out. */
 export interface ChatConnection {
@@ -29,8 +29,8 @@ export interface Notifier {
   readonly name: string;
   /** The outbox channel whose jobs it works, if it delivers through the outbox. */
   readonly channel?: OutboxChannel;
-  /** What it asks every write to queue in the outbox for it. */
-  readonly wants?: CommitOptions;
+  /** The outbox jobs it wants queued with a write, for what the write did. */
+  jobsFor?(event: WriteEvent): readonly OutboxDraft[];
   /** Hears each incident event, after the commit that caused it. */
   onEvent?(event: IncidentEvent): void;
   /** A write queued jobs: look for them now. */
@@ -81,9 +81,10 @@ export interface NotifierKind {
 
 export const defineNotifierKind = (kind: NotifierKind): NotifierKind => kind;
 
-/** What the notifiers want queued with every write, merged. */
+/** What the notifiers want queued with every write, together. */
 export function wantsOf(notifiers: readonly Notifier[]): CommitOptions {
-  return Object.assign({}, ...notifiers.map((n) => n.wants ?? {}));
+  const asking = notifiers.filter((n) => n.jobsFor);
+  return asking.length === 0 ? {} : { jobsFor: (event) => asking.flatMap((n) => n.jobsFor!(event)) };
 }
 
 /** Tells every notifier a write may have queued jobs for it. */

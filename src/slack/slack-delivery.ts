@@ -6,7 +6,7 @@ import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@s
 import { doublingBackoff } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import type { Timers } from '../core/timers.js';
-import type { Clock, Incident } from '../core/types.js';
+import type { Clock, Incident, ThreadNote } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
 import type { OutboxJob, Store } from '../store/ports.js';
@@ -56,8 +56,9 @@ export function createSlackDelivery(
     const ref = await store.slack.readMessage(job.incidentId);
     if (!ref) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
     try {
-      if (!job.note) return { failed: 'a thread note without content' };
-      const text = renderThreadNote(job.note, (id) => labels.get(id) ?? id);
+      const note = job.payload as ThreadNote | undefined;
+      if (!note) return { failed: 'a thread note without content' };
+      const text = renderThreadNote(note, (id) => labels.get(id) ?? id);
       await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
     } catch (error) {
       return classify(error, job);

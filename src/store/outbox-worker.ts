@@ -63,7 +63,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         const outcome = await deps.handle(job);
         if ('done' in outcome) {
           if (deps.complete) await deps.complete(job);
-          else await store.outbox.complete(job.id);
+          else await store.outbox.complete(job.id, clock());
         } else if ('failed' in outcome) {
           deps.metrics?.deliveryFailed(channel, 'gave_up');
           await deps.fail(job, outcome.failed);

@@ -5,20 +5,21 @@
 // in the order they are called. Every adapter passes one contract suite (test/store/contract.ts).
 import type {
   ActionClaim,
+  ActionNote,
   ActionOutcome,
   ActionPlan,
   ActionRun,
   AuditEntry,
   Decision,
-  EmailJob,
+  DecisionNote,
   EscalationRow,
   Incident,
   IncidentDecisions,
+  MailNote,
   Severity,
   Silence,
   SilenceRow,
   SourcePosition,
-  ThreadNote,
   TrackerChanges,
   TrackerState,
   UndoOutcome,
@@ -33,22 +34,38 @@ export interface StoredOffset {
   offset: number;
 }
 
-/** Chat writes and mails waiting in the durable outbox. */
+/** A notifier's job waiting in the durable outbox. */
 export interface OutboxJob {
   id: number;
-  /**
-   * slack.sync: make the incident's message current; slack.note: tell its thread something; email.send: mail an
-   * escalation.
-   */
-  kind: 'slack.sync' | 'slack.note' | 'email.send';
+  /** "<channel>.<what>", the notifier's own: slack.sync, slack.note, email.send. */
+  kind: string;
   incidentId: number;
   attempts: number;
-  note?: ThreadNote;
-  email?: EmailJob;
+  /** What the job carries (a thread note, a mail), as the notifier queued it. */
+  payload?: unknown;
 }
 
-/** The workers that take jobs from the outbox. */
-export type OutboxChannel = 'slack' | 'email';
+/** A job to queue with a write. */
+export interface OutboxDraft {
+  kind: string;
+  incidentId: number;
+  payload?: unknown;
+  /**
+   * One pending job of this kind per incident (a later draft joins it), due no sooner than `spacing` ms after the
+   * last one was done.
+   */
+  coalesce?: { spacing: number };
+}
+
+/** What a write did, for the notifiers to say which jobs they want queued with it. */
+export type WriteEvent =
+  | { event: 'incident'; incident: Incident }
+  | { event: 'decided'; incidentId: number; note: DecisionNote }
+  | { event: 'action'; note: ActionNote }
+  | { event: 'mail'; incidentId: number; note: MailNote };
+
+/** The workers that take jobs from the outbox: a job's channel is its kind's first part ("slack", "email"). */
+export type OutboxChannel = string;
 
 /** The Slack message that shows an incident, and what its thread last heard. */
 export interface SlackMessageRef {
@@ -62,8 +79,8 @@ export interface SlackMessageRef {
 
 /** What a write queues besides itself. */
 export interface CommitOptions {
-  /** Queue a Slack sync for every incident written, at most one update per incident per this many ms. */
-  slackSync?: { minInterval: number };
+  /** The jobs the notifiers want for what the write did, queued in its transaction. */
+  jobsFor?(event: WriteEvent): readonly OutboxDraft[];
   /** Start escalating each new incident of these severities, its first step this many ms after it opens. */
   escalate?: Partial<Record<Severity, number>>;
 }
@@ -122,7 +139,8 @@ export interface OutboxRepository {
   readDue(now: number, channel: OutboxChannel, limit?: number): Promise<OutboxJob[]>;
   /** When the next pending job of a worker is due, if one is pending. */
   readNextAt(channel: OutboxChannel): Promise<number | undefined>;
-  complete(id: number): Promise<void>;
+  /** The job is done: it goes, and when its kind was last done for the incident is kept (for spacing). */
+  complete(id: number, now: number): Promise<void>;
   retry(id: number, at: number, error: string): Promise<void>;
   fail(id: number, error: string): Promise<void>;
   /** Holds every pending job of a worker until `until` (the service said to slow down). */
@@ -169,7 +187,7 @@ export interface EscalationRepository {
   readDue(now: number): Promise<EscalationRow[]>;
   /** Takes one step once: moves it on (to nextAt, or done) and queues its mails atomically; false when taken. */
   advance(
-    step: { incidentId: number; step: number; nextAt: number | null; mails: EmailJob[] },
+    step: { incidentId: number; step: number; nextAt: number | null; mails: OutboxDraft[] },
     now: number,
   ): Promise<boolean>;
   stop(incidentId: number, reason: string, now: number): Promise<void>;
@@ -179,7 +197,7 @@ export interface EscalationRepository {
    */
   queueManual(
     incidentId: number,
-    email: EmailJob,
+    mail: OutboxDraft,
     actor: string,
     now: number,
     quiet: number,

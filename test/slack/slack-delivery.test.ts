@@ -4,6 +4,7 @@ import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogwarden, type Logwarden } from '../../src/app/pipeline.js';
 import { parseConfig } from '../../src/config/load.js';
+import { slackJobsFor } from '../../src/notify/slack/kind.js';
 import { createSlackDelivery } from '../../src/slack/slack-delivery.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { type SlackApiServer, startSlackApi } from '../helpers/slack-api-server.js';
@@ -68,7 +69,7 @@ tail: { pollInterval: 50ms }
     notifiers: [
       {
         name: 'slack',
-        wants: { slackSync: { minInterval: loaded.config.slack!.updateInterval } },
+        jobsFor: slackJobsFor(loaded.config.slack!.updateInterval),
         wake: () => delivery.wake(),
         start: () => delivery.start(),
         stop: () => delivery.stop(),

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident, TrackerChanges } from '../../src/core/types.js';
 import { keyHashOf } from '../../src/core/types.js';
 import { verifyAuditChain } from '../../src/store/audit-chain.js';
-import type { Store } from '../../src/store/ports.js';
+import type { CommitOptions, OutboxDraft, Store, WriteEvent } from '../../src/store/ports.js';
 
 export interface StoreUnderTest {
   /** A new, empty store. */
@@ -49,7 +49,38 @@ async function open(store: Store, over: Partial<Incident> = {}, options = {}): P
   return created.id;
 }
 
-const sync = { slackSync: { minInterval: 0 } };
+/**
+ * A notifier's wants, as any might have them ("chat"): one coalescing sync of the incident's message, spaced after
+ * matches, at once after a decision or an action; and a note for each decision, action and mail.
+ */
+function chatJobs(spacing: number): CommitOptions {
+  const sync = (incidentId: number, after: number): OutboxDraft => ({
+    kind: 'chat.sync',
+    incidentId,
+    coalesce: { spacing: after },
+  });
+  const note = (incidentId: number, payload: unknown): OutboxDraft => ({ kind: 'chat.note', incidentId, payload });
+  return {
+    jobsFor(event: WriteEvent) {
+      switch (event.event) {
+        case 'incident':
+          return [sync(event.incident.id, spacing)];
+        case 'decided':
+          return [sync(event.incidentId, 0), note(event.incidentId, event.note)];
+        case 'action':
+          return [sync(event.note.run.incidentId, 0), note(event.note.run.incidentId, event.note)];
+        case 'mail':
+          return [note(event.incidentId, event.note)];
+      }
+    },
+  };
+}
+const sync = chatJobs(0);
+const mailFor = (incidentId: number, payload: { to: string[]; reason: string }): OutboxDraft => ({
+  kind: 'email.send',
+  incidentId,
+  payload,
+});
 
 export function describeStoreContract(name: string, adapter: StoreUnderTest): void {
   const using = (test: (store: Store) => Promise<void>) => async () => {
@@ -241,8 +272,8 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
             ['incident:resolve', 'U2'],
             ['incident:snooze', 'U3'],
           ]);
-          const jobs = await store.outbox.readDue(T + 10, 'slack');
-          expect(jobs.filter((j) => j.kind === 'slack.note').map((j) => j.note)).toEqual([
+          const jobs = await store.outbox.readDue(T + 10, 'chat');
+          expect(jobs.filter((j) => j.kind === 'chat.note').map((j) => j.payload)).toEqual([
             { decision: 'acknowledge', actor: 'U1', until: null },
             { decision: 'resolve', actor: 'U2', until: null },
           ]);
@@ -254,7 +285,7 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
         using(async (store) => {
           const id = await open(store);
           await store.incidents.decide('acknowledge', id, 'U1', T + 1);
-          expect(await store.outbox.readDue(T + 10, 'slack')).toEqual([]);
+          expect(await store.outbox.readDue(T + 10, 'chat')).toEqual([]);
         }),
       );
 
@@ -316,32 +347,23 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
 
     describe('outbox', () => {
       it(
-        'queues one sync per incident, spaced after its message was last written, and hands jobs out by channel',
+        'queues one coalescing job per kind and incident, spaced after the last one done, and hands jobs out by channel',
         using(async (store) => {
-          const id = await open(store, {}, { slackSync: { minInterval: 1000 } });
+          const id = await open(store, {}, chatJobs(1000));
           // A second write before the first sync went: still one pending sync.
-          await store.commitSweep(changes({ incidents: [{ ...incident(), id, count: 6 }] }), T + 1, {
-            slackSync: { minInterval: 1000 },
-          });
-          expect(await store.outbox.readDue(T, 'slack')).toMatchObject([
-            { kind: 'slack.sync', incidentId: id, attempts: 0 },
+          await store.commitSweep(changes({ incidents: [{ ...incident(), id, count: 6 }] }), T + 1, chatJobs(1000));
+          expect(await store.outbox.readDue(T, 'chat')).toMatchObject([
+            { kind: 'chat.sync', incidentId: id, attempts: 0 },
           ]);
           expect(await store.outbox.readDue(T, 'email')).toEqual([]);
-          expect(await store.outbox.readNextAt('slack')).toBe(T);
+          expect(await store.outbox.readNextAt('chat')).toBe(T);
           expect(await store.outbox.readNextAt('email')).toBeUndefined();
-          const [job] = await store.outbox.readDue(T, 'slack');
-          await store.outbox.complete(job!.id);
-          await store.slack.writeMessage(
-            id,
-            { channel: 'C1', ts: '1.2', version: 1, notedCount: 5, notedAt: T },
-            T + 10,
-          );
-          await store.commitSweep(changes({ incidents: [{ ...incident(), id, count: 7 }] }), T + 20, {
-            slackSync: { minInterval: 1000 },
-          });
-          expect(await store.outbox.readNextAt('slack')).toBe(T + 1010);
-          expect(await store.outbox.readDue(T + 1009, 'slack')).toEqual([]);
-          expect(await store.outbox.readDue(T + 1010, 'slack')).toHaveLength(1);
+          const [job] = await store.outbox.readDue(T, 'chat');
+          await store.outbox.complete(job!.id, T + 10);
+          await store.commitSweep(changes({ incidents: [{ ...incident(), id, count: 7 }] }), T + 20, chatJobs(1000));
+          expect(await store.outbox.readNextAt('chat')).toBe(T + 1010);
+          expect(await store.outbox.readDue(T + 1009, 'chat')).toEqual([]);
+          expect(await store.outbox.readDue(T + 1010, 'chat')).toHaveLength(1);
         }),
       );
 
@@ -351,31 +373,31 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
           const id = await open(store, {}, sync);
           await store.escalations.queueManual(
             id,
-            { to: ['oncall@example.com'], reason: 'escalated by U1' },
+            mailFor(id, { to: ['oncall@example.com'], reason: 'escalated by U1' }),
             'U1',
             T,
             0,
           );
           expect((await store.outbox.readStats()).sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
+            { channel: 'chat', depth: 1, oldestAt: T },
             { channel: 'email', depth: 1, oldestAt: T },
-            { channel: 'slack', depth: 1, oldestAt: T },
           ]);
-          const [job] = await store.outbox.readDue(T, 'slack');
+          const [job] = await store.outbox.readDue(T, 'chat');
           await store.outbox.retry(job!.id, T + 500, 'ratelimited');
-          expect(await store.outbox.readDue(T + 499, 'slack')).toEqual([]);
-          expect(await store.outbox.readDue(T + 500, 'slack')).toMatchObject([{ id: job!.id, attempts: 1 }]);
-          await store.outbox.defer(T + 2000, 'slack');
-          expect(await store.outbox.readNextAt('slack')).toBe(T + 2000);
+          expect(await store.outbox.readDue(T + 499, 'chat')).toEqual([]);
+          expect(await store.outbox.readDue(T + 500, 'chat')).toMatchObject([{ id: job!.id, attempts: 1 }]);
+          await store.outbox.defer(T + 2000, 'chat');
+          expect(await store.outbox.readNextAt('chat')).toBe(T + 2000);
           expect(await store.outbox.readNextAt('email')).toBe(T);
           // The oldest job's age counts from when it first became due, not from its retry.
-          expect((await store.outbox.readStats()).find((s) => s.channel === 'slack')).toEqual({
-            channel: 'slack',
+          expect((await store.outbox.readStats()).find((s) => s.channel === 'chat')).toEqual({
+            channel: 'chat',
             depth: 1,
             oldestAt: T,
           });
           await store.outbox.fail(job!.id, 'gave up');
-          expect(await store.outbox.readDue(T + 5000, 'slack')).toEqual([]);
-          expect((await store.outbox.readStats()).find((s) => s.channel === 'slack')).toBeUndefined();
+          expect(await store.outbox.readDue(T + 5000, 'chat')).toEqual([]);
+          expect((await store.outbox.readStats()).find((s) => s.channel === 'chat')).toBeUndefined();
         }),
       );
     });
@@ -472,8 +494,8 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
             outcome: 'run',
             run: { state: 'running', approvedBy: 'U2' },
           });
-          const notes = (await store.outbox.readDue(T + 5, 'slack')).filter((j) => j.kind === 'slack.note');
-          expect(notes.map((j) => j.note)).toMatchObject([{ kind: 'action', event: 'requested', actor: 'U1' }]);
+          const notes = (await store.outbox.readDue(T + 5, 'chat')).filter((j) => j.kind === 'chat.note');
+          expect(notes.map((j) => j.payload)).toMatchObject([{ kind: 'action', event: 'requested', actor: 'U1' }]);
         }),
       );
 
@@ -525,9 +547,9 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
           expect(await store.actionRuns.finishUndo(runId, { ok: true, exitCode: 0 }, T + 5)).toMatchObject({
             undoState: 'done',
           });
-          const events = (await store.outbox.readDue(T + 10, 'slack'))
-            .filter((j) => j.kind === 'slack.note')
-            .map((j) => (j.note as { event: string }).event);
+          const events = (await store.outbox.readDue(T + 10, 'chat'))
+            .filter((j) => j.kind === 'chat.note')
+            .map((j) => (j.payload as { event: string }).event);
           expect(events).toEqual(['finished', 'undo-failed']);
         }),
       );
@@ -563,7 +585,7 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
           expect(await store.escalations.readDue(T + 59_999)).toEqual([]);
           const [row] = await store.escalations.readDue(T + 60_000);
           expect(row).toEqual({ incidentId: id, severity: 'high', startedAt: T, step: 0, nextAt: T + 60_000 });
-          const mails = [{ to: ['a@example.com'], reason: 'level 1' }];
+          const mails = [mailFor(id, { to: ['a@example.com'], reason: 'level 1' })];
           expect(
             await store.escalations.advance({ incidentId: id, step: 0, nextAt: T + 120_000, mails }, T + 60_000),
           ).toBe(true);
@@ -571,7 +593,7 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
             await store.escalations.advance({ incidentId: id, step: 0, nextAt: T + 120_000, mails }, T + 60_000),
           ).toBe(false);
           expect(await store.outbox.readDue(T + 60_000, 'email')).toMatchObject([
-            { kind: 'email.send', incidentId: id, email: mails[0] },
+            { kind: 'email.send', incidentId: id, payload: mails[0]!.payload },
           ]);
           expect(await store.escalations.readDue(T + 120_000)).toMatchObject([{ incidentId: id, step: 1 }]);
           expect(
@@ -598,7 +620,7 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
         'queues a manual escalation once within its quiet time, and records how each mail ended',
         using(async (store) => {
           const id = await open(store);
-          const mail = { to: ['oncall@example.com'], reason: 'escalated by U1' };
+          const mail = mailFor(id, { to: ['oncall@example.com'], reason: 'escalated by U1' });
           expect(await store.escalations.queueManual(id, mail, 'U1', T, 60_000)).toBeUndefined();
           expect(await store.escalations.queueManual(id, mail, 'U2', T + 1, 60_000)).toEqual({ actor: 'U1', at: T });
           expect(await store.escalations.queueManual(id, mail, 'U2', T + 60_000, 60_000)).toBeUndefined();
@@ -607,9 +629,9 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
           await store.escalations.finishMail(jobs[0]!, {}, T + 60_001, sync);
           await store.escalations.finishMail(jobs[1]!, { error: 'mailbox unavailable' }, T + 60_002, sync);
           expect(await store.outbox.readDue(T + 70_000, 'email')).toEqual([]);
-          expect((await store.outbox.readDue(T + 70_000, 'slack')).map((j) => j.note)).toEqual([
-            { kind: 'mail', to: mail.to, reason: mail.reason },
-            { kind: 'mail', to: mail.to, reason: mail.reason, error: 'mailbox unavailable' },
+          expect((await store.outbox.readDue(T + 70_000, 'chat')).map((j) => j.payload)).toEqual([
+            { kind: 'mail', to: ['oncall@example.com'], reason: 'escalated by U1' },
+            { kind: 'mail', to: ['oncall@example.com'], reason: 'escalated by U1', error: 'mailbox unavailable' },
           ]);
           expect((await store.audit.readAll()).map((r) => r.action).filter((a) => a.startsWith('escalation:'))).toEqual(
             ['escalation:queued', 'escalation:queued', 'escalation:mail-sent', 'escalation:mail-failed'],

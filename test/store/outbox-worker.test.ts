@@ -51,7 +51,13 @@ it('waits for the next due job on the clock and timers it is given, never on the
     status: 'open',
   };
   await store.commit('auth', undefined, { hits: [], cleared: [], incidents: [incident], events: [] }, T);
-  await store.escalations.queueManual(incident.id, { to: ['oncall@example.com'], reason: 'r' }, 'U1', T, 0);
+  await store.escalations.queueManual(
+    incident.id,
+    { kind: 'email.send', incidentId: incident.id, payload: { to: ['oncall@example.com'], reason: 'r' } },
+    'U1',
+    T,
+    0,
+  );
   const { timers, waiting } = manualTimers();
   const tried: number[] = [];
   const worker = createOutboxWorker({

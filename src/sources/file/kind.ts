@@ -48,18 +48,22 @@ export const fileSourceKind = defineSourceKind({
   async create(s, deps): Promise<RunningSource> {
     const { createFileSource } = await import('./file-source.js');
     const { logger, positions } = deps;
-    return createFileSource(s, { ...deps.tail, timers: deps.timers }, {
-      clock: deps.clock,
-      readOffset: (dev, ino) => positions.readOffset(dev, ino),
-      readOffsetsForPath: (path) => positions.readOffsetsForPath(path),
-      onChunk: deps.onChunk,
-      onFileDone: (_path, dev, ino) => positions.forgetOffset(dev, ino),
-      onProblem: (path, error) => {
-        const problem = new SourceUnreadableError(s.id, path, describeSystemError(error), { cause: error });
-        logger.warn({ source: s.id, path, code: problem.code }, problem.message);
+    return createFileSource(
+      s,
+      { ...deps.tail, timers: deps.timers },
+      {
+        clock: deps.clock,
+        readOffset: (dev, ino) => positions.readOffset(dev, ino),
+        readOffsetsForPath: (path) => positions.readOffsetsForPath(path),
+        onChunk: deps.onChunk,
+        onFileDone: (_path, dev, ino) => positions.forgetOffset(dev, ino),
+        onProblem: (path, error) => {
+          const problem = new SourceUnreadableError(s.id, path, describeSystemError(error), { cause: error });
+          logger.warn({ source: s.id, path, code: problem.code }, problem.message);
+        },
+        onRecovered: (path) => logger.info({ source: s.id, path }, 'source file is readable again'),
+        onNotice: (message, details) => logger.info({ source: s.id, ...details }, message),
       },
-      onRecovered: (path) => logger.info({ source: s.id, path }, 'source file is readable again'),
-      onNotice: (message, details) => logger.info({ source: s.id, ...details }, message),
-    });
+    );
   },
 });

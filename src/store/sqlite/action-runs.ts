@@ -106,7 +106,7 @@ export class SqliteActionRuns implements ActionRunRepository {
         incidentId,
         data: { action: actionId, attempt },
       });
-      if (outcome === 'requested' && options.slackSync) this.note(claim.run, 'requested', actor, now);
+      if (outcome === 'requested') this.note(options, claim.run, 'requested', actor, now);
     });
     return claim;
   }
@@ -137,7 +137,7 @@ export class SqliteActionRuns implements ActionRunRepository {
         incidentId: run.incidentId,
         data: recorded,
       });
-      if (options.slackSync) this.note(run, 'finished', run.approvedBy ?? run.requestedBy, now);
+      this.note(options, run, 'finished', run.approvedBy ?? run.requestedBy, now);
     });
     return run!;
   }
@@ -172,7 +172,7 @@ export class SqliteActionRuns implements ActionRunRepository {
         incidentId: run.incidentId,
         data: { run: runId, action: run.actionId, ...result },
       });
-      if (options.slackSync) this.note(run, result.ok ? 'undone' : 'undo-failed', run.undoBy ?? 'logwarden', now);
+      this.note(options, run, result.ok ? 'undone' : 'undo-failed', run.undoBy ?? 'logwarden', now);
     });
     return run!;
   }
@@ -208,7 +208,7 @@ export class SqliteActionRuns implements ActionRunRepository {
           incidentId: run.incidentId,
           data: { run: run.id, action: run.actionId },
         });
-        if (options.slackSync) this.note(run, 'interrupted', 'logwarden', now);
+        this.note(options, run, 'interrupted', 'logwarden', now);
         found.push(run);
       }
     });
@@ -234,7 +234,7 @@ export class SqliteActionRuns implements ActionRunRepository {
     return actionRunFromRow(this.statements.actionRunById.get(id)!);
   }
 
-  private note(run: ActionRun, event: ActionNote['event'], actor: string, now: number): void {
-    this.queue.syncAndNote(run.incidentId, { kind: 'action', event, actor, run }, now);
+  private note(options: CommitOptions, run: ActionRun, event: ActionNote['event'], actor: string, now: number): void {
+    this.queue.notify(options, { event: 'action', note: { kind: 'action', event, actor, run } }, now);
   }
 }

@@ -1,6 +1,6 @@
 // Escalations: each step taken once (moved on and its mails queued in one transaction), stopped when a person acts.
 import type { EmailJob, EscalationRow, Incident, MailNote } from '../../core/types.js';
-import type { CommitOptions, EscalationRepository, OutboxJob } from '../ports.js';
+import type { CommitOptions, EscalationRepository, OutboxDraft, OutboxJob } from '../ports.js';
 import type { SqliteAudit } from './audit.js';
 import type { SqliteDatabase } from './database.js';
 import type { OutboxQueue } from './outbox.js';
@@ -49,7 +49,7 @@ export class SqliteEscalations implements EscalationRepository {
   }
 
   async advance(
-    step: { incidentId: number; step: number; nextAt: number | null; mails: EmailJob[] },
+    step: { incidentId: number; step: number; nextAt: number | null; mails: OutboxDraft[] },
     now: number,
   ): Promise<boolean> {
     let taken = false;
@@ -58,7 +58,7 @@ export class SqliteEscalations implements EscalationRepository {
       taken =
         this.statements.advanceEscalation.run(step.nextAt ?? now, state, step.incidentId, step.step).changes === 1;
       if (!taken) return;
-      for (const mail of step.mails) this.queue.email(step.incidentId, mail, now);
+      this.queue.add(step.mails, now);
       this.audit.appendNow({
         at: now,
         actor: 'logwarden',
@@ -96,7 +96,7 @@ export class SqliteEscalations implements EscalationRepository {
 
   async queueManual(
     incidentId: number,
-    email: EmailJob,
+    mail: OutboxDraft,
     actor: string,
     now: number,
     quiet: number,
@@ -109,8 +109,14 @@ export class SqliteEscalations implements EscalationRepository {
         return;
       }
       this.statements.writeManualEscalation.run(incidentId, actor, now);
-      this.queue.email(incidentId, email, now);
-      this.audit.appendNow({ at: now, actor, action: 'escalation:queued', incidentId, data: { ...email } });
+      this.queue.add([mail], now);
+      this.audit.appendNow({
+        at: now,
+        actor,
+        action: 'escalation:queued',
+        incidentId,
+        data: { ...(mail.payload as Record<string, unknown>) },
+      });
     });
     return earlier;
   }
@@ -124,7 +130,7 @@ export class SqliteEscalations implements EscalationRepository {
     this.database.transaction(() => {
       if (result.error) this.statements.failOutbox.run(result.error, job.id);
       else this.statements.deleteOutbox.run(job.id);
-      const mail = job.email!;
+      const mail = job.payload as EmailJob;
       this.audit.appendNow({
         at: now,
         actor: 'logwarden',
@@ -132,15 +138,13 @@ export class SqliteEscalations implements EscalationRepository {
         incidentId: job.incidentId,
         data: { to: mail.to, reason: mail.reason, attempts: job.attempts + 1, ...result },
       });
-      if (options.slackSync) {
-        const note: MailNote = {
-          kind: 'mail',
-          to: mail.to,
-          reason: mail.reason,
-          ...(result.error ? { error: result.error } : {}),
-        };
-        this.queue.note(job.incidentId, note, now);
-      }
+      const note: MailNote = {
+        kind: 'mail',
+        to: mail.to,
+        reason: mail.reason,
+        ...(result.error ? { error: result.error } : {}),
+      };
+      this.queue.notify(options, { event: 'mail', incidentId: job.incidentId, note }, now);
     });
   }
 }

@@ -139,9 +139,9 @@ export class SqliteIncidents implements IncidentRepository {
       if (changed) this.parts.escalations.stopQuietly(incidentId);
       const data = decision === 'snooze' ? { changed, until: options.silenceUntil } : { changed };
       this.parts.audit.appendNow({ at: now, actor, action: `incident:${decision}`, incidentId, data });
-      if (changed && options.slackSync) {
+      if (changed) {
         const note: DecisionNote = { decision, actor, until: options.silenceUntil ?? null };
-        this.parts.queue.syncAndNote(incidentId, note, now);
+        this.parts.queue.notify(options, { event: 'decided', incidentId, note }, now);
       }
     });
     return changed;
@@ -183,7 +183,7 @@ export class SqliteIncidents implements IncidentRepository {
       } else {
         this.statements.updateIncident.run({ ...row, id: incident.id });
       }
-      if (options.slackSync) this.parts.queue.sync(incident.id, now, options.slackSync.minInterval);
+      this.parts.queue.notify(options, { event: 'incident', incident }, now);
     }
   }
 

@@ -1,15 +1,17 @@
 // The durable outbox: chat writes and mails queued in the same transaction as what caused them, taken by one worker
 // per channel, retried until done or given up.
-import type { ActionNote, DecisionNote, EmailJob, ThreadNote } from '../../core/types.js';
-import type { OutboxChannel, OutboxJob, OutboxRepository } from '../ports.js';
+import type { CommitOptions, OutboxChannel, OutboxDraft, OutboxJob, OutboxRepository, WriteEvent } from '../ports.js';
 import type { SqliteDatabase } from './database.js';
 
 export class SqliteOutbox implements OutboxRepository {
   private readonly statements;
+  private readonly database: SqliteDatabase;
 
-  constructor({ db }: SqliteDatabase) {
+  constructor(database: SqliteDatabase) {
+    this.database = database;
+    const { db } = database;
     this.statements = {
-      dueOutbox: db.prepare<[number, string, number], Omit<OutboxJob, 'note'> & { payloadJson: string }>(
+      dueOutbox: db.prepare<[number, string, number], Omit<OutboxJob, 'payload'> & { payloadJson: string }>(
         `SELECT id, kind, incident_id AS incidentId, attempts, payload_json AS payloadJson
          FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND kind LIKE ? ORDER BY id LIMIT ?`,
       ),
@@ -17,6 +19,10 @@ export class SqliteOutbox implements OutboxRepository {
         "SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending' AND kind LIKE ?",
       ),
       deleteOutbox: db.prepare('DELETE FROM outbox WHERE id = ?'),
+      markDone: db.prepare(
+        `INSERT INTO outbox_done (kind, incident_id, done_at) SELECT kind, incident_id, @now FROM outbox WHERE id = @id
+         ON CONFLICT (kind, incident_id) DO UPDATE SET done_at = excluded.done_at`,
+      ),
       retryOutbox: db.prepare(
         'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
       ),
@@ -34,23 +40,21 @@ export class SqliteOutbox implements OutboxRepository {
   }
 
   async readDue(now: number, channel: OutboxChannel, limit = 50): Promise<OutboxJob[]> {
-    return this.statements.dueOutbox
-      .all(now, `${channel}.%`, limit)
-      .map(({ payloadJson, ...job }) =>
-        job.kind === 'slack.note'
-          ? { ...job, note: JSON.parse(payloadJson) as ThreadNote }
-          : job.kind === 'email.send'
-            ? { ...job, email: JSON.parse(payloadJson) as EmailJob }
-            : job,
-      );
+    return this.statements.dueOutbox.all(now, `${channel}.%`, limit).map(({ payloadJson, ...job }) => {
+      const payload: unknown = JSON.parse(payloadJson);
+      return payload === null ? job : { ...job, payload };
+    });
   }
 
   async readNextAt(channel: OutboxChannel): Promise<number | undefined> {
     return this.statements.nextOutboxAt.get(`${channel}.%`)?.at ?? undefined;
   }
 
-  async complete(id: number): Promise<void> {
-    this.statements.deleteOutbox.run(id);
+  async complete(id: number, now: number): Promise<void> {
+    this.database.transaction(() => {
+      this.statements.markDone.run({ id, now });
+      this.statements.deleteOutbox.run(id);
+    });
   }
 
   async retry(id: number, at: number, error: string): Promise<void> {
@@ -76,37 +80,34 @@ export class OutboxQueue {
 
   constructor({ db }: SqliteDatabase) {
     this.statements = {
-      // One pending sync per incident, not due before `min_interval` after its message was last written.
-      enqueueSync: db.prepare(
-        `INSERT INTO outbox (kind, incident_id, next_attempt_at, first_due_at)
-         SELECT 'slack.sync', @incident_id, due, due FROM (SELECT max(@now, coalesce(
-           (SELECT updated_at + @min_interval FROM slack_messages WHERE incident_id = @incident_id), 0)) AS due) WHERE true
-         ON CONFLICT (incident_id) WHERE kind = 'slack.sync' AND state = 'pending' DO NOTHING`,
-      ),
-      enqueueNote: db.prepare(
-        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at, first_due_at) VALUES ('slack.note', ?, ?, ?, ?)`,
-      ),
-      enqueueEmail: db.prepare(
-        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at, first_due_at) VALUES ('email.send', ?, ?, ?, ?)`,
+      // A coalescing job joins the pending one of its kind for the incident, if any; it is due no sooner than
+      // `spacing` after the last one of its kind was done for the incident.
+      enqueue: db.prepare(
+        `INSERT INTO outbox (kind, incident_id, payload_json, next_attempt_at, first_due_at, coalesces)
+         SELECT @kind, @incident_id, @payload_json, due, due, @coalesces FROM (SELECT max(@now, coalesce(
+           (SELECT done_at + @spacing FROM outbox_done WHERE kind = @kind AND incident_id = @incident_id), 0)) AS due)
+         WHERE true
+         ON CONFLICT (kind, incident_id) WHERE state = 'pending' AND coalesces = 1 DO NOTHING`,
       ),
     };
   }
 
-  sync(incidentId: number, now: number, minInterval: number): void {
-    this.statements.enqueueSync.run({ incident_id: incidentId, now, min_interval: minInterval });
+  /** Queues the drafts (inside the caller's transaction). */
+  add(drafts: readonly OutboxDraft[], now: number): void {
+    for (const d of drafts) {
+      this.statements.enqueue.run({
+        kind: d.kind,
+        incident_id: d.incidentId,
+        payload_json: JSON.stringify(d.payload ?? null),
+        now,
+        coalesces: d.coalesce ? 1 : 0,
+        spacing: d.coalesce?.spacing ?? 0,
+      });
+    }
   }
 
-  note(incidentId: number, note: ThreadNote, now: number): void {
-    this.statements.enqueueNote.run(incidentId, JSON.stringify(note), now, now);
-  }
-
-  email(incidentId: number, email: EmailJob, now: number): void {
-    this.statements.enqueueEmail.run(incidentId, JSON.stringify(email), now, now);
-  }
-
-  /** A decision's or a run's thread note, with a sync so the message shows it too. */
-  syncAndNote(incidentId: number, note: DecisionNote | ActionNote, now: number): void {
-    this.sync(incidentId, now, 0);
-    this.note(incidentId, note, now);
+  /** The jobs the notifiers want for what a write did, queued with it. */
+  notify(options: CommitOptions, event: WriteEvent, now: number): void {
+    if (options.jobsFor) this.add(options.jobsFor(event), now);
   }
 }
