@@ -600,6 +600,12 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
             await store.escalations.advance({ incidentId: id, step: 1, nextAt: null, mails: [] }, T + 120_000),
           ).toBe(true);
           expect(await store.escalations.readDue(T + 10_000_000)).toEqual([]);
+          // The audit row says whom each step mailed, and why.
+          const step = (await store.audit.readAll()).find((r) => r.action === 'escalation:step')!;
+          expect(JSON.parse(step.dataJson)).toMatchObject({
+            step: 0,
+            mails: [{ to: ['a@example.com'], reason: 'level 1' }],
+          });
         }),
       );
 

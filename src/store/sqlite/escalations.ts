@@ -37,10 +37,6 @@ export class SqliteEscalations implements EscalationRepository {
         `UPDATE escalations SET step = step + 1, next_at = ?, state = ?
          WHERE incident_id = ? AND step = ? AND state = 'active'`,
       ),
-      deleteOutbox: db.prepare('DELETE FROM outbox WHERE id = ?'),
-      failOutbox: db.prepare(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
-      ),
     };
   }
 
@@ -64,7 +60,7 @@ export class SqliteEscalations implements EscalationRepository {
         actor: 'logwarden',
         action: 'escalation:step',
         incidentId: step.incidentId,
-        data: { step: step.step, mails: step.mails, next: step.nextAt },
+        data: { step: step.step, mails: step.mails.map((m) => m.payload), next: step.nextAt },
       });
     });
     return taken;
@@ -128,8 +124,8 @@ export class SqliteEscalations implements EscalationRepository {
     options: CommitOptions = {},
   ): Promise<void> {
     this.database.transaction(() => {
-      if (result.error) this.statements.failOutbox.run(result.error, job.id);
-      else this.statements.deleteOutbox.run(job.id);
+      if (result.error) this.queue.failed(job.id, result.error);
+      else this.queue.done(job.id, now);
       const mail = job.payload as EmailJob;
       this.audit.appendNow({
         at: now,

@@ -6,9 +6,11 @@ import type { SqliteDatabase } from './database.js';
 export class SqliteOutbox implements OutboxRepository {
   private readonly statements;
   private readonly database: SqliteDatabase;
+  private readonly queue: OutboxQueue;
 
-  constructor(database: SqliteDatabase) {
+  constructor(database: SqliteDatabase, queue: OutboxQueue) {
     this.database = database;
+    this.queue = queue;
     const { db } = database;
     this.statements = {
       dueOutbox: db.prepare<[number, string, number], Omit<OutboxJob, 'payload'> & { payloadJson: string }>(
@@ -18,16 +20,8 @@ export class SqliteOutbox implements OutboxRepository {
       nextOutboxAt: db.prepare<[string], { at: number | null }>(
         "SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending' AND kind LIKE ?",
       ),
-      deleteOutbox: db.prepare('DELETE FROM outbox WHERE id = ?'),
-      markDone: db.prepare(
-        `INSERT INTO outbox_done (kind, incident_id, done_at) SELECT kind, incident_id, @now FROM outbox WHERE id = @id
-         ON CONFLICT (kind, incident_id) DO UPDATE SET done_at = excluded.done_at`,
-      ),
       retryOutbox: db.prepare(
         'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
-      ),
-      failOutbox: db.prepare(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
       ),
       deferOutbox: db.prepare(
         "UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE state = 'pending' AND kind LIKE ?",
@@ -51,10 +45,7 @@ export class SqliteOutbox implements OutboxRepository {
   }
 
   async complete(id: number, now: number): Promise<void> {
-    this.database.transaction(() => {
-      this.statements.markDone.run({ id, now });
-      this.statements.deleteOutbox.run(id);
-    });
+    this.database.transaction(() => this.queue.done(id, now));
   }
 
   async retry(id: number, at: number, error: string): Promise<void> {
@@ -62,7 +53,7 @@ export class SqliteOutbox implements OutboxRepository {
   }
 
   async fail(id: number, error: string): Promise<void> {
-    this.statements.failOutbox.run(error, id);
+    this.queue.failed(id, error);
   }
 
   async defer(until: number, channel: OutboxChannel): Promise<void> {
@@ -89,7 +80,26 @@ export class OutboxQueue {
          WHERE true
          ON CONFLICT (kind, incident_id) WHERE state = 'pending' AND coalesces = 1 DO NOTHING`,
       ),
+      deleteOutbox: db.prepare('DELETE FROM outbox WHERE id = ?'),
+      markDone: db.prepare(
+        `INSERT INTO outbox_done (kind, incident_id, done_at) SELECT kind, incident_id, @now FROM outbox WHERE id = @id
+         ON CONFLICT (kind, incident_id) DO UPDATE SET done_at = excluded.done_at`,
+      ),
+      failOutbox: db.prepare(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+      ),
     };
+  }
+
+  /** A job is done (inside the caller's transaction): it goes, and when its kind was done for the incident stays. */
+  done(id: number, now: number): void {
+    this.statements.markDone.run({ id, now });
+    this.statements.deleteOutbox.run(id);
+  }
+
+  /** A job failed for good (inside the caller's transaction): kept, marked failed. */
+  failed(id: number, error: string): void {
+    this.statements.failOutbox.run(error, id);
   }
 
   /** Queues the drafts (inside the caller's transaction). */

@@ -52,7 +52,7 @@ export class SqliteStore implements Store {
       this.slack = new SqliteSlack(database, this.settings);
       this.audit = new SqliteAudit(database, key, this.slack);
       const queue = new OutboxQueue(database);
-      this.outbox = new SqliteOutbox(database);
+      this.outbox = new SqliteOutbox(database, queue);
       this.checkpoints = new SqliteCheckpoints(database);
       this.silences = new SqliteSilences(database, this.audit);
       this.escalations = new SqliteEscalations(database, this.audit, queue);
