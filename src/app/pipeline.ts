@@ -9,6 +9,7 @@ import type { SourceConfig } from '../config/schema.js';
 import type { Allow, Commands, Operations } from '../core/commands.js';
 import { StoreFailedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { createThrottledWarn } from '../core/throttled-warn.js';
 import { systemTimers, type Timer, type Timers } from '../core/timers.js';
 import type { Clock, IncidentEvent, LineChunk, Match } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
@@ -20,7 +21,8 @@ import { type Notifier, wakeAll, wantsOf } from '../notify/notifier.js';
 import { createSourceMatchers, matchChunk } from '../rules/match.js';
 import { countLines } from '../sources/line-splitter.js';
 import { sourceKindOf } from '../sources/registry.js';
-import type { RunningSource, SourceDeps, SourceKind, SourceStatus } from '../sources/source.js';
+import type { RunningSource, SourceStatus } from '../sources/source.js';
+import { startLater } from '../sources/start-later.js';
 import type { CommitOptions, Store } from '../store/ports.js';
 import { createAuthorizer } from './authorize.js';
 import { createCommands } from './commands.js';
@@ -80,42 +82,6 @@ export interface Logwarden extends Operations {
   readonly counts: ReadonlyMap<string, RuleCounts>;
   /** Each source's state, by id (for /readyz and /metrics). */
   sourceStatus(): ReadonlyMap<string, SourceStatus>;
-}
-
-// A source whose kind's code loads when it starts (so that commands which never start one never load it).
-function startLater(kind: SourceKind, config: { id: string; type: string }, deps: SourceDeps): RunningSource {
-  let running: RunningSource | undefined;
-  let stopped = false;
-  return {
-    async start() {
-      running = await kind.create(config, deps);
-      if (!stopped) await running.start();
-    },
-    async stop() {
-      stopped = true;
-      await running?.stop();
-    },
-    syncNow: async () => {
-      await running?.syncNow();
-    },
-    status: () => running?.status() ?? { ready: false, problem: 'not started' },
-  };
-}
-
-// Attackers can write lines that trip a warning by the thousand: each kind is logged at most once a minute, with the
-// number left unsaid since.
-function createThrottledWarn(logger: Logger, clock: Clock, interval = 60_000) {
-  const last = new Map<string, { at: number; suppressed: number }>();
-  return (kind: string, details: Record<string, unknown>, message: string) => {
-    const now = clock();
-    const seen = last.get(kind);
-    if (seen && now - seen.at < interval) {
-      seen.suppressed++;
-      return;
-    }
-    logger.warn(seen?.suppressed ? { ...details, suppressed: seen.suppressed } : details, message);
-    last.set(kind, { at: now, suppressed: 0 });
-  };
 }
 
 export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logwarden {

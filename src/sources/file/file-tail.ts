@@ -3,11 +3,11 @@
 // truncates it in place, or it is deleted and recreated. The file is held open by descriptor, so a renamed or deleted
 // file is drained to its end; offsets count only complete lines and are keyed by device + inode.
 import { closeSync, fstatSync, lstatSync, readdirSync, readSync, statSync, watch } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Clock, LineChunk } from '../../core/types.js';
 import { LineSplitter } from '../line-splitter.js';
 import { LogFileRefusedError, notAFile, openLogFile } from '../open-log-file.js';
-import { headMatches, type OpenFile, type OpenFiles, openCopy, readHead } from './open-files.js';
+import { findCopy, headMatches, type OpenFile, type OpenFiles, openCopy, readHead } from './open-files.js';
 
 const READ_BLOCK = 1 << 20;
 /** How much one sync reads before yielding to the event loop (and continuing on the next turn). */
@@ -314,7 +314,7 @@ export class FileTail {
 
   // copytruncate: the lines between the last read and the truncation are in the copy logrotate just made.
   private async recoverTruncated(file: OpenFile): Promise<void> {
-    const copy = this.findCopy(file);
+    const copy = findCopy(this.path, file);
     const fd = copy === undefined ? undefined : openCopy(copy);
     if (fd !== undefined) {
       try {
@@ -332,34 +332,6 @@ export class FileTail {
     file.splitter.reset();
     file.readOffset = 0;
     file.head = Buffer.alloc(0);
-  }
-
-  private findCopy(file: OpenFile): string | undefined {
-    if (file.head.length === 0) return undefined;
-    const dir = dirname(this.path);
-    const name = basename(this.path);
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return undefined;
-    }
-    for (const other of names) {
-      if (other === name || !other.startsWith(name)) continue;
-      const candidate = join(dir, other);
-      try {
-        const stats = lstatSync(candidate);
-        if (!stats.isFile() || stats.size < file.readOffset || (stats.ino === file.ino && stats.dev === file.dev))
-          continue;
-        const fd = openLogFile(candidate, false).fd;
-        const head = readHead(fd, file.head.length);
-        closeSync(fd);
-        if (head.equals(file.head)) return candidate;
-      } catch {
-        // A file that vanished or cannot be read is not the copy.
-      }
-    }
-    return undefined;
   }
 
   /** Reads file from its offset to its end (or until the budget is spent), passing complete lines on. */

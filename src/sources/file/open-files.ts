@@ -1,6 +1,7 @@
 // The files a source holds open, by identity (device + inode), and how a file is recognised by its first bytes:
 // shared by the tails of one source, so that a file reached by two paths (a glob, a rotation) is read once.
-import { type FSWatcher, readSync } from 'node:fs';
+import { closeSync, type FSWatcher, lstatSync, readdirSync, readSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { LineSplitter } from '../line-splitter.js';
 import { openLogFile } from '../open-log-file.js';
 
@@ -55,4 +56,33 @@ export function openCopy(path: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The copy logrotate's copytruncate made of `file` (read at `path`): a file beside it that starts with its head. */
+export function findCopy(path: string, file: OpenFile): string | undefined {
+  if (file.head.length === 0) return undefined;
+  const dir = dirname(path);
+  const name = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  for (const other of names) {
+    if (other === name || !other.startsWith(name)) continue;
+    const candidate = join(dir, other);
+    try {
+      const stats = lstatSync(candidate);
+      if (!stats.isFile() || stats.size < file.readOffset || (stats.ino === file.ino && stats.dev === file.dev))
+        continue;
+      const fd = openLogFile(candidate, false).fd;
+      const head = readHead(fd, file.head.length);
+      closeSync(fd);
+      if (head.equals(file.head)) return candidate;
+    } catch {
+      // A file that vanished or cannot be read is not the copy.
+    }
+  }
+  return undefined;
 }
