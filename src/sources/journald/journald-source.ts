@@ -117,6 +117,7 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
       from = await deps.readCursor();
     } catch (error) {
       fail(`cannot read where it stopped (${(error as Error).message})`, error);
+      if (!stopped) relaunchLater();
       return;
     }
     if (stopped) return;
@@ -157,10 +158,15 @@ export function createJournaldSource(config: JournaldSourceConfig, deps: Journal
       child = undefined;
       if (stopped) return;
       fail(`${config.journalctl} exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`);
-      const delay = RESTART_DELAYS[Math.min(failures++, RESTART_DELAYS.length - 1)]!;
-      restartTimer = (deps.timers ?? systemTimers).after(delay, () => void launch());
+      relaunchLater();
     });
   };
+
+  // Tried again later, longer after each failure in a row: journalctl exited, or where it stopped could not be read.
+  function relaunchLater(): void {
+    const delay = RESTART_DELAYS[Math.min(failures++, RESTART_DELAYS.length - 1)]!;
+    restartTimer = (deps.timers ?? systemTimers).after(delay, () => void launch());
+  }
 
   return {
     async start() {
