@@ -17,7 +17,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { QueryLimits } from '../queries/query-pool.js';
 import type { Store } from '../store/ports.js';
 import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
-import { createSlackDelivery, type SlackDelivery } from './slack-delivery.js';
+import { createSlackDelivery, SLACK_CHANNEL, type SlackDelivery } from './slack-delivery.js';
 
 export interface SlackConnection {
   delivery: SlackDelivery;
@@ -89,11 +89,12 @@ export async function connectSlack(
     logLevel: LogLevel.ERROR,
   });
   let bot: { botId: string; botUserId: string } | undefined;
+  let workspaceUrl: string | undefined;
   // Who the bot is (Bolt needs it) and the workspace's URL (for permalinks): at start-up, and until Slack answers.
   const identify = async () => {
     const auth = await client.auth.test();
     bot = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
-    if (auth.url) await deps.store.slack.writeWorkspaceUrl(auth.url);
+    if (auth.url) workspaceUrl = auth.url;
     logger.info({ team: auth.team, bot: auth.user_id }, 'connected to Slack');
     return bot;
   };
@@ -120,6 +121,7 @@ export async function connectSlack(
       ruleActions,
       escalate: deps.escalation !== undefined,
       ...(deps.refusalOf ? { refusalOf: deps.refusalOf } : {}),
+      linkOf: (channel, ts) => (workspaceUrl ? renderSlackPermalink(workspaceUrl, channel, ts) : undefined),
     },
   );
   const oncall = deps.escalation?.oncall;
@@ -150,9 +152,7 @@ export async function connectSlack(
       await client.chat.postMessage({ channel, text, mrkdwn: false, unfurl_links: false, unfurl_media: false });
     },
     async permalinkOf(incidentId) {
-      const ref = await deps.store.slack.readMessage(incidentId);
-      const workspace = await deps.store.slack.readWorkspaceUrl();
-      return ref && workspace ? renderSlackPermalink(workspace, ref.channel, ref.ts) : undefined;
+      return (await deps.store.messages.read(SLACK_CHANNEL, incidentId))?.link;
     },
     async listen(commands) {
       const { clock } = deps;

@@ -9,7 +9,7 @@ import type { Timers } from '../core/timers.js';
 import type { Clock, Incident, ThreadNote } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
-import type { OutboxJob, Store } from '../store/ports.js';
+import type { NotifierMessage, OutboxJob, Store } from '../store/ports.js';
 import { type ActionButton, renderIncidentMessage, type SlackMessage } from './render-incident.js';
 import { renderOccurrenceNote, renderThreadNote } from './render-thread-note.js';
 
@@ -33,7 +33,18 @@ export interface SlackDeliveryOptions {
   refusalOf?: (incident: Incident, actionId: string) => string | undefined;
   /** Delay before the nth retry of a network error or 5xx (n from 1). */
   backoff?: (attempt: number) => number;
+  /** The web link of a message, once the workspace is known. */
+  linkOf?: (channel: string, ts: string) => string | undefined;
 }
+
+/** The channel the Slack notifier's jobs and messages are kept under. */
+export const SLACK_CHANNEL = 'slack';
+
+/** Where a Slack message is: its channel and ts. */
+export const slackMessageAt = (message: NotifierMessage): { channel: string; ts: string } => ({
+  channel: message.at.channel ?? '',
+  ts: message.at.ts ?? '',
+});
 
 export type SlackDelivery = OutboxWorker;
 
@@ -53,8 +64,9 @@ export function createSlackDelivery(
   const labels = new Map(Object.values(options.ruleActions ?? {}).flatMap((list) => list.map((a) => [a.id, a.label])));
   // A note goes into the thread of the incident's message, once that message exists.
   const deliverNote = async (job: OutboxJob): Promise<JobOutcome> => {
-    const ref = await store.slack.readMessage(job.incidentId);
-    if (!ref) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
+    const message = await store.messages.read(SLACK_CHANNEL, job.incidentId);
+    if (!message) return { retryAt: clock() + options.updateInterval, error: 'waiting for the incident message' };
+    const ref = slackMessageAt(message);
     try {
       const note = job.payload as ThreadNote | undefined;
       if (!note) return { failed: 'a thread note without content' };
@@ -79,9 +91,15 @@ export function createSlackDelivery(
         ...(options.refusalOf ? { refusalOf: (actionId: string) => options.refusalOf!(found.incident, actionId) } : {}),
       },
     );
-    const ref = await store.slack.readMessage(job.incidentId);
+    const stored = await store.messages.read(SLACK_CHANNEL, job.incidentId);
+    const written = (channel: string, ts: string, noted: { notedCount: number; notedAt: number }, now: number) => {
+      const link = options.linkOf?.(channel, ts) ?? stored?.link;
+      const next = { at: { channel, ts }, ...(link ? { link } : {}), version: found.version, ...noted };
+      return store.messages.write(SLACK_CHANNEL, job.incidentId, next, now);
+    };
     try {
-      if (ref) {
+      if (stored) {
+        const ref = { ...slackMessageAt(stored), notedCount: stored.notedCount, notedAt: stored.notedAt };
         await client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: blocksOf(message) });
         const now = clock();
         let noted = { notedCount: ref.notedCount, notedAt: ref.notedAt };
@@ -90,7 +108,7 @@ export function createSlackDelivery(
           await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
           noted = { notedCount: found.incident.count, notedAt: now };
         }
-        await store.slack.writeMessage(job.incidentId, { ...ref, ...noted, version: found.version }, now);
+        await written(ref.channel, ref.ts, noted, now);
       } else {
         const posted = await client.chat.postMessage({
           channel: options.channel,
@@ -101,8 +119,7 @@ export function createSlackDelivery(
         });
         if (!posted.ts || !posted.channel) return { failed: 'chat.postMessage answered without channel and ts' };
         const now = clock();
-        const ref = { channel: posted.channel, ts: posted.ts, version: found.version };
-        await store.slack.writeMessage(job.incidentId, { ...ref, notedCount: found.incident.count, notedAt: now }, now);
+        await written(posted.channel, posted.ts, { notedCount: found.incident.count, notedAt: now }, now);
       }
     } catch (error) {
       return classify(error, job);
@@ -132,7 +149,7 @@ export function createSlackDelivery(
     store,
     clock,
     logger,
-    channel: 'slack',
+    channel: SLACK_CHANNEL,
     peer: 'Slack',
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.timers ? { timers: deps.timers } : {}),

@@ -67,12 +67,15 @@ export type WriteEvent =
 /** The workers that take jobs from the outbox: a job's channel is its kind's first part ("slack", "email"). */
 export type OutboxChannel = string;
 
-/** The Slack message that shows an incident, and what its thread last heard. */
-export interface SlackMessageRef {
-  channel: string;
-  ts: string;
+/** A notifier's message about an incident (a chat message, a ticket…): where it is, and what it last showed. */
+export interface NotifierMessage {
+  /** Where it is, in the notifier's own terms (Slack: channel and ts); audit rows about the incident record it. */
+  readonly at: Readonly<Record<string, string>>;
+  /** Its web address, when the notifier has one: audit rows and mails lead back to the conversation with it. */
+  readonly link?: string;
+  /** The incident version it shows. */
   version: number;
-  /** The count the thread last heard of, and when. */
+  /** The count its thread last heard of, and when. */
   notedCount: number;
   notedAt: number;
 }
@@ -206,12 +209,10 @@ export interface EscalationRepository {
   finishMail(job: OutboxJob, result: { error?: string }, now: number, options?: CommitOptions): Promise<void>;
 }
 
-/** What the Slack notifier keeps: the workspace (for permalinks) and each incident's message. */
-export interface SlackRepository {
-  writeWorkspaceUrl(url: string): Promise<void>;
-  readWorkspaceUrl(): Promise<string | undefined>;
-  readMessage(incidentId: number): Promise<SlackMessageRef | undefined>;
-  writeMessage(incidentId: number, ref: SlackMessageRef, now: number): Promise<void>;
+/** Each notifier's message about an incident, by the notifier's channel ("slack"). */
+export interface MessageRepository {
+  read(channel: string, incidentId: number): Promise<NotifierMessage | undefined>;
+  write(channel: string, incidentId: number, message: NotifierMessage, now: number): Promise<void>;
 }
 
 export interface Store {
@@ -224,7 +225,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly actionRuns: ActionRunRepository;
   readonly escalations: EscalationRepository;
-  readonly slack: SlackRepository;
+  readonly messages: MessageRepository;
   /** The unit of work of the line path: a chunk's changes and where its source resumes, all or nothing. */
   commit(
     sourceId: string,

@@ -90,7 +90,7 @@ describe('response actions through Slack', () => {
     expect(row.actor).toBe('U0ALICE');
     expect(JSON.parse(row.data_json)).toMatchObject({ argv: ['block', '203.0.113.7'], exitCode: 0, verified: true });
     expect(JSON.parse(row.data_json).outputHash).toMatch(/^[0-9a-f]{64}$/);
-    const { ts } = (await store.slack.readMessage(1))!;
+    const ts = (await store.messages.read('slack', 1))!.at.ts!;
     expect(JSON.parse(row.data_json).slack).toEqual({
       channel: 'C0SECURITY',
       ts,

@@ -194,9 +194,9 @@ describe('Slack delivery through the real WebClient', () => {
     appendFileSync(log, failed('203.0.113.10', 1) + failed('203.0.113.10', 5));
     await expect.poll(() => slack.callsOf('chat.postMessage').length).toBe(1);
     await expect
-      .poll(async () => await store.slack.readMessage(1))
-      .toMatchObject({ channel: 'C0SECURITY', version: 1 });
-    expect((await store.slack.readMessage(1))!.ts).toBe('1795000000.000001');
+      .poll(async () => await store.messages.read('slack', 1))
+      .toMatchObject({ at: { channel: 'C0SECURITY' }, version: 1 });
+    expect((await store.messages.read('slack', 1))!.at.ts).toBe('1795000000.000001');
   });
 
   it('stops retrying what Slack refuses for good, and says why', async () => {

@@ -409,12 +409,19 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
           const anchors: { line: string; rows: number }[] = [];
           store.audit.onAnchor = (line, anchor) => anchors.push({ line, rows: anchor.rows });
           const id = await open(store);
-          await store.slack.writeWorkspaceUrl('https://acme.slack.com/');
-          await store.slack.writeMessage(
+          await store.messages.write(
+            'slack',
             id,
-            { channel: 'C1', ts: '1700000000.000100', version: 1, notedCount: 0, notedAt: T },
+            {
+              at: { channel: 'C1', ts: '1700000000.000100' },
+              link: 'https://acme.slack.com/archives/C1/p1700000000000100',
+              version: 1,
+              notedCount: 0,
+              notedAt: T,
+            },
             T,
           );
+          await store.messages.write('pager', id, { at: { ticket: 'P-7' }, version: 1, notedCount: 0, notedAt: T }, T);
           await store.audit.append({ at: T, actor: 'U1', action: 'note', incidentId: id, data: { a: 1 } });
           await store.audit.append({ at: T + 1, actor: 'U2', action: 'other', data: {} });
           const rows = await store.audit.readAll();
@@ -426,6 +433,7 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
               ts: '1700000000.000100',
               permalink: 'https://acme.slack.com/archives/C1/p1700000000000100',
             },
+            pager: { ticket: 'P-7' },
           });
           const anchor = await store.audit.anchor();
           expect(anchor).toEqual({ rows: 3, last: rows[2]!.id, head: rows[2]!.hash });
@@ -646,19 +654,21 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
       );
     });
 
-    describe('slack', () => {
+    describe('messages', () => {
       it(
-        'keeps the workspace URL and each incident message',
+        "keeps each notifier's message about an incident, apart from the others'",
         using(async (store) => {
-          expect(await store.slack.readWorkspaceUrl()).toBeUndefined();
-          await store.slack.writeWorkspaceUrl('https://acme.slack.com/');
-          expect(await store.slack.readWorkspaceUrl()).toBe('https://acme.slack.com/');
           const id = await open(store);
-          expect(await store.slack.readMessage(id)).toBeUndefined();
-          const ref = { channel: 'C1', ts: '1.2', version: 1, notedCount: 5, notedAt: T };
-          await store.slack.writeMessage(id, ref, T);
-          await store.slack.writeMessage(id, { ...ref, version: 2, notedCount: 7, notedAt: T + 5 }, T + 5);
-          expect(await store.slack.readMessage(id)).toEqual({ ...ref, version: 2, notedCount: 7, notedAt: T + 5 });
+          expect(await store.messages.read('chat', id)).toBeUndefined();
+          const ref = { at: { channel: 'C1', ts: '1.2' }, version: 1, notedCount: 5, notedAt: T };
+          await store.messages.write('chat', id, ref, T);
+          const linked = { ...ref, link: 'https://chat.example/C1/1.2', version: 2, notedCount: 7, notedAt: T + 5 };
+          await store.messages.write('chat', id, linked, T + 5);
+          expect(await store.messages.read('chat', id)).toEqual(linked);
+          expect(await store.messages.read('pager', id)).toBeUndefined();
+          await store.messages.write('pager', id, { ...ref, at: { ticket: 'P-1' } }, T);
+          expect(await store.messages.read('pager', id)).toEqual({ ...ref, at: { ticket: 'P-1' } });
+          expect(await store.messages.read('chat', id)).toEqual(linked);
         }),
       );
     });

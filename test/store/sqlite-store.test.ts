@@ -87,6 +87,32 @@ describe('SqliteStore', () => {
     expect(() => new SqliteStore(path, { auditKey: 'short' })).toThrow(/LOGWARDEN_AUDIT_KEY must be at least 32/);
   });
 
+  it("keeps a Slack message an older store held, with its link, as the Slack notifier's message", async () => {
+    const path = join(tempDir(), 'store.db');
+    const db = new Database(path);
+    // Schema 10, before the keyed audit chain: opening it starts one, as an upgrade does.
+    for (const migration of MIGRATIONS.slice(0, 10)) db.exec(migration);
+    db.pragma('user_version = 10');
+    db.prepare(
+      `INSERT INTO incidents (rule, key_hash, key_json, severity, title, fields_json, count, first_seen, last_seen,
+         last_activity_at, source, sample_json, status) VALUES ('r', 'h', '{}', 'high', 't', '{}', 3, 1, 2, 2, 'auth', '[]', 'open')`,
+    ).run();
+    db.prepare(
+      "INSERT INTO slack_messages (incident_id, channel, ts, version, noted_count, noted_at, updated_at) VALUES (1, 'C1', '1700000000.000100', 4, 3, 9, 9)",
+    ).run();
+    db.prepare("INSERT INTO settings (key, value) VALUES ('slack.workspaceUrl', 'https://acme.slack.com/')").run();
+    db.close();
+    const store = new SqliteStore(path);
+    expect(await store.messages.read('slack', 1)).toEqual({
+      at: { channel: 'C1', ts: '1700000000.000100' },
+      link: 'https://acme.slack.com/archives/C1/p1700000000000100',
+      version: 4,
+      notedCount: 3,
+      notedAt: 9,
+    });
+    await store.close();
+  });
+
   it('says which file failed and how to fix it', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'not-a-dir'), '');

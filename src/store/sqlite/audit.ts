@@ -1,6 +1,5 @@
 // The audit log: every row keyed and chained to the one before it, its head anchored outside the store after each
 // commit that added rows.
-import { renderSlackPermalink } from '../../core/slack-permalink.js';
 import type { AuditEntry } from '../../core/types.js';
 import {
   AUDIT_KEYED,
@@ -13,7 +12,7 @@ import {
 import type { AuditRepository } from '../ports.js';
 import { auditKeyFile } from '../store-files.js';
 import type { SqliteDatabase } from './database.js';
-import type { SqliteSlack } from './slack.js';
+import type { SqliteMessages } from './messages.js';
 
 /** The schema version from which every store has a keyed audit chain (it came with migration 11, plan_json). */
 const KEYED_AUDIT_SCHEMA = 11;
@@ -23,12 +22,12 @@ export class SqliteAudit implements AuditRepository {
   private readonly statements;
   private readonly database: SqliteDatabase;
   private readonly key: Buffer;
-  private readonly slack: SqliteSlack;
+  private readonly messages: SqliteMessages;
 
-  constructor(database: SqliteDatabase, key: Buffer, slack: SqliteSlack) {
+  constructor(database: SqliteDatabase, key: Buffer, messages: SqliteMessages) {
     this.database = database;
     this.key = key;
-    this.slack = slack;
+    this.messages = messages;
     const { db } = database;
     this.statements = {
       lastAudit: db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1'),
@@ -47,7 +46,8 @@ export class SqliteAudit implements AuditRepository {
 
   /**
    * Appends a hash-chained audit row: each row's hash covers the previous row's hash. A row about an incident names
-   * its Slack message, with a permalink once the workspace is known, so the record leads back to the conversation.
+   * each notifier's message (under the notifier's channel, with its link as `permalink`), so the record leads back to
+   * the conversation.
    */
   async append(entry: AuditEntry): Promise<void> {
     this.appendNow(entry);
@@ -57,19 +57,18 @@ export class SqliteAudit implements AuditRepository {
   appendNow(entry: AuditEntry): void {
     this.database.transaction(() => {
       const prev = this.statements.lastAudit.get()?.hash ?? '';
-      const message = entry.incidentId === undefined ? undefined : this.slack.messageOf(entry.incidentId);
-      const workspace = message && this.slack.workspaceUrl();
-      const slack = message && {
-        channel: message.channel,
-        ts: message.ts,
-        ...(workspace ? { permalink: renderSlackPermalink(workspace, message.channel, message.ts) } : {}),
-      };
+      const messages: Record<string, Record<string, string>> = {};
+      if (entry.incidentId !== undefined) {
+        for (const [channel, m] of this.messages.allOf(entry.incidentId)) {
+          messages[channel] = { ...m.at, ...(m.link ? { permalink: m.link } : {}) };
+        }
+      }
       const row = {
         at: entry.at,
         actor: entry.actor,
         action: entry.action,
         incidentId: entry.incidentId ?? null,
-        dataJson: JSON.stringify(slack ? { ...entry.data, slack } : entry.data),
+        dataJson: JSON.stringify({ ...entry.data, ...messages }),
       };
       const hash = macAuditRow(this.key, prev, row);
       this.statements.insertAudit.run(row.at, row.actor, row.action, row.incidentId, row.dataJson, prev, hash);

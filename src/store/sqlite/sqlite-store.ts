@@ -11,10 +11,10 @@ import { SqliteCheckpoints } from './checkpoints.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteEscalations } from './escalations.js';
 import { SqliteIncidents } from './incidents.js';
+import { SqliteMessages } from './messages.js';
 import { OutboxQueue, SqliteOutbox } from './outbox.js';
 import { SqliteSettings } from './settings.js';
 import { SqliteSilences } from './silences.js';
-import { SqliteSlack } from './slack.js';
 
 export interface StoreOptions {
   /** LOGWARDEN_AUDIT_KEY, when set. */
@@ -32,7 +32,7 @@ export class SqliteStore implements Store {
   readonly audit: SqliteAudit;
   readonly actionRuns: SqliteActionRuns;
   readonly escalations: SqliteEscalations;
-  readonly slack: SqliteSlack;
+  readonly messages: SqliteMessages;
   private readonly database: SqliteDatabase;
   private readonly settings: SqliteSettings;
 
@@ -49,8 +49,8 @@ export class SqliteStore implements Store {
     try {
       const key = loadAuditKey(path, options.auditKey);
       this.settings = new SqliteSettings(database);
-      this.slack = new SqliteSlack(database, this.settings);
-      this.audit = new SqliteAudit(database, key, this.slack);
+      this.messages = new SqliteMessages(database);
+      this.audit = new SqliteAudit(database, key, this.messages);
       const queue = new OutboxQueue(database);
       this.outbox = new SqliteOutbox(database, queue);
       this.checkpoints = new SqliteCheckpoints(database);
