@@ -83,11 +83,13 @@ async function replayFail2ban(files: string[], options: ReplayCommandOptions) {
   }
   const [
     { readFail2banFilter },
+    { readTextIfExists },
     { compileFail2banFilter },
     { replayFail2banFilter, renderFail2banReport },
     { parseDuration },
   ] = await Promise.all([
     import('../rules/fail2ban/read-filter.js'),
+    import('../config/read-text.js'),
     import('../rules/fail2ban/fail2ban-filter.js'),
     import('./replay-fail2ban.js'),
     import('../config/duration.js'),
@@ -99,7 +101,7 @@ async function replayFail2ban(files: string[], options: ReplayCommandOptions) {
     );
     process.exit(EXIT_CONFIG);
   }
-  const filter = readFail2banFilter(options.fail2banFilter!, {
+  const filter = readFail2banFilter(options.fail2banFilter!, readTextIfExists, {
     vars,
     ...(options.mode ? { mode: options.mode } : {}),
   });

@@ -9,6 +9,7 @@ import { compileRules } from '../rules/compile.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { formatDuration } from './duration.js';
 import { BUILT_IN_KINDS, type ConfigKinds, configSchemaFor } from './kinds.js';
+import { readTextIfExists } from './read-text.js';
 import { type Config, configSchema } from './schema.js';
 
 export interface LoadedConfig {
@@ -114,7 +115,11 @@ export function parseConfig(text: string, file: string, kinds: ConfigKinds = BUI
   }
   const actions = createActionCatalog(config.actions, roleNames);
   problems.push(...actions.problems);
-  const compiled = compileRules(config.rules, sourceIds, actions.catalog, kinds.rules);
+  const compiled = compileRules(config.rules, sourceIds, {
+    catalog: actions.catalog,
+    entryKinds: kinds.rules,
+    readText: readTextIfExists,
+  });
   problems.push(...compiled.problems);
   const withLines = (list: ConfigProblem[]) => list.map((p) => locate(parsePath(p.path), p));
   if (problems.length > 0) throw new ConfigInvalidError(file, withLines(problems));

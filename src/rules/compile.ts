@@ -14,12 +14,18 @@ export interface CompileResult {
   warnings: ConfigProblem[];
 }
 
+export interface CompileOptions {
+  catalog?: ActionCatalog;
+  /** The kinds of entry there are (default: the built-in ones, kinds.ts). */
+  entryKinds?: readonly RuleEntryKind[];
+  /** Reads the files entries name (fail2ban filters); by default there are none. */
+  readText?: (path: string) => string | undefined;
+}
+
 export function compileRules(
   entries: readonly RuleEntry[],
   sourceIds: readonly string[],
-  catalog: ActionCatalog = new Map(),
-  /** The kinds of entry there are (default: the built-in ones, kinds.ts). */
-  entryKinds?: readonly RuleEntryKind[],
+  { catalog = new Map(), entryKinds, readText = () => undefined }: CompileOptions = {},
 ): CompileResult {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
@@ -50,6 +56,7 @@ export function compileRules(
     const context = {
       path,
       catalog,
+      readText,
       claimId: (id: string, idPath: string, hint: string) => claimId(id, path, idPath, hint),
       add: (rule: CompiledRule) => rules.push(rule),
       problems,

@@ -13,6 +13,8 @@ export interface EntryContext {
   /** The entry's place in the config, e.g. rules[2]. */
   path: string;
   catalog: OfferableActions;
+  /** Reads a file the entry names; undefined when it does not exist. */
+  readText(path: string): string | undefined;
   /** Takes a rule id, saying so (at idPath, with the hint) when another entry took it already. */
   claimId(id: string, idPath: string, hint: string): void;
   /** Adds a compiled rule. */

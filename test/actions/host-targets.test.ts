@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { protectionOf } from '../../src/actions/protected-targets.js';
 import { defaultGateways, type HostFiles, hostTargets } from '../../src/actions/read-host-targets.js';
 import type { ActionRun, Incident } from '../../src/core/types.js';
-import { renderIncidentMessage } from '../../src/slack/render-incident.js';
+import { renderIncidentMessage } from '../../src/notify/slack/render-incident.js';
 
 const FILES: HostFiles = {
   passwd: [

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSmtpEnv } from '../../src/config/env.js';
-import { createSmtpTransport } from '../../src/email/smtp-transport.js';
+import { createSmtpTransport } from '../../src/notify/email/smtp-transport.js';
 import { mailSandboxEnv, startMailSandbox } from '../../src/sandbox/mail-sandbox.js';
 import { startSlackSetup } from '../helpers/slack-setup.js';
 import { useTempDir } from '../helpers/temp-dir.js';

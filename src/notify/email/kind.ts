@@ -5,10 +5,10 @@ import type { EscalationConfig } from '../../config/schema.js';
 import type { Logger } from '../../core/logger.js';
 import type { Timers } from '../../core/timers.js';
 import type { Clock } from '../../core/types.js';
-import type { MailTransport } from '../../email/email-delivery.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/ports.js';
 import { defineNotifierKind, type Notifier, wakeAll, wantsOf } from '../notifier.js';
+import type { MailTransport } from './email-delivery.js';
 
 export const emailNotifierKind = defineNotifierKind({
   name: 'email',
@@ -26,7 +26,7 @@ export const emailNotifierKind = defineNotifierKind({
 async function connectMail(env: NodeJS.ProcessEnv): Promise<MailTransport> {
   const [{ readSmtpEnv }, { createSmtpTransport }, { SmtpUnconfiguredError }] = await Promise.all([
     import('../../config/env.js'),
-    import('../../email/smtp-transport.js'),
+    import('./smtp-transport.js'),
     import('../../core/errors.js'),
   ]);
   const smtp = readSmtpEnv(env);
@@ -52,7 +52,7 @@ export async function emailNotifierOf(
   /** Delay before the nth retry of a refused mail (tests shorten it). */
   backoff?: (attempt: number) => number,
 ): Promise<Notifier> {
-  const { createEmailDelivery } = await import('../../email/email-delivery.js');
+  const { createEmailDelivery } = await import('./email-delivery.js');
   const link = ctx.made.find((n) => n.linkOf);
   const delivery = createEmailDelivery(
     {

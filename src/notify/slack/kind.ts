@@ -1,15 +1,16 @@
 // The Slack notifier: one message per incident, updated in place from the outbox, with a thread of notes; and Slack
 // as the chat platform people click and query from. Its code (Bolt, the Web API) loads only when slack: is set.
-import type { SlackConnection } from '../../slack/connect-slack.js';
+
 import type { OutboxDraft, WriteEvent } from '../../store/ports.js';
 import { defineNotifierKind, type Notifier } from '../notifier.js';
+import type { SlackConnection } from './connect-slack.js';
 
 export const slackNotifierKind = defineNotifierKind({
   name: 'slack',
   async create(ctx) {
     const { config } = ctx;
     if (!config.slack) return undefined;
-    const { connectSlack } = await import('../../slack/connect-slack.js');
+    const { connectSlack } = await import('./connect-slack.js');
     const connection = await connectSlack(config.slack, config.sources, {
       queries: config.queries,
       rules: ctx.rules,

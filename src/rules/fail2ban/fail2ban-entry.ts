@@ -11,7 +11,7 @@ export const fail2banEntryKind = defineRuleEntryKind({
     const { path, problems } = context;
     const before = problems.length;
     context.claimId(fail2banRuleId(entry), `${path}.id`, 'Give this fail2ban entry an id:.');
-    const rule = compileFail2banRule(entry, path, problems);
+    const rule = compileFail2banRule(entry, path, problems, context.readText);
     if (!rule || problems.length > before) return;
     keepOfferable(rule, context);
     context.add(rule);

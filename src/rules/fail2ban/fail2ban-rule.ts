@@ -13,7 +13,7 @@ import {
   compileFail2banFilter,
   FilterMemory,
 } from './fail2ban-filter.js';
-import { readFail2banFilter } from './read-filter.js';
+import { type ReadFilterFile, readFail2banFilter } from './read-filter.js';
 
 /** The rule id a fail2ban entry gets without an id: the filter's name (sshd for …/filter.d/sshd.conf). */
 export const fail2banRuleId = (entry: Fail2banRuleConfig) =>
@@ -42,11 +42,15 @@ export function compileFail2banRule(
   entry: Fail2banRuleConfig,
   path: string,
   problems: ConfigProblem[],
+  readText: ReadFilterFile,
 ): CompiledRule | undefined {
   let compiled: CompiledFail2banFilter;
   try {
     compiled = compileFail2banFilter(
-      readFail2banFilter(entry.fail2ban, { vars: entry.options, ...(entry.mode ? { mode: entry.mode } : {}) }),
+      readFail2banFilter(entry.fail2ban, readText, {
+        vars: entry.options,
+        ...(entry.mode ? { mode: entry.mode } : {}),
+      }),
     );
   } catch (error) {
     if (!(error instanceof Fail2banFilterInvalidError)) throw error;

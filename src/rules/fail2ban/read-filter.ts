@@ -2,7 +2,6 @@
 // beside it), [DEFAULT] under every section, [Init] and the jail's own options (mode=…, overrides) above
 // [Definition], %(name)s and %(section/name)s interpolation, then <tag> substitution, innermost first, until none is
 // left that names an option. What remains in angle brackets (<HOST>, <F-USER>…) is for the regex translator.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { describeSystemError, Fail2banFilterInvalidError } from '../../core/errors.js';
 import { type IniFile, parseIni } from './parse-ini.js';
@@ -24,9 +23,10 @@ export interface FilterOptions {
   mode?: string;
   /** More options as a jail's `filter = name[key=value]` gives them; they win over the filter's own. */
   vars?: Readonly<Record<string, string>>;
-  /** Reads a file; undefined when it does not exist (tests pass their own). */
-  readText?: (path: string) => string | undefined;
 }
+
+/** Reads a file; undefined when it does not exist (config/read-text.ts reads the system's). */
+export type ReadFilterFile = (path: string) => string | undefined;
 
 const MAX_INTERPOLATION_DEPTH = 10;
 // What fail2ban's FilterReader reads of a filter.
@@ -34,11 +34,10 @@ const FILTER_OPTIONS = ['prefregex', 'failregex', 'ignoreregex', 'maxlines', 'da
 const MAX_TAG_REPLACE_COUNT = 25;
 const TAG = /<([^ <>]+)>/g;
 
-const readIfExists = (path: string): string | undefined => {
+const readOrSay = (readText: ReadFilterFile, path: string): string | undefined => {
   try {
-    return readFileSync(path, 'utf8');
+    return readText(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Fail2banFilterInvalidError(path, `cannot be read: ${describeSystemError(error)}`, { cause: error });
   }
 };
@@ -48,12 +47,15 @@ interface Merged {
   sections: Map<string, Map<string, string>>;
 }
 
-export function readFail2banFilter(file: string, options: FilterOptions = {}): Fail2banFilter {
-  const readText = options.readText ?? readIfExists;
+export function readFail2banFilter(
+  file: string,
+  readText: ReadFilterFile,
+  options: FilterOptions = {},
+): Fail2banFilter {
   const parsed = new Map<string, IniFile | undefined>();
   const load = (path: string): IniFile | undefined => {
     if (!parsed.has(path)) {
-      const text = readText(path);
+      const text = readOrSay(readText, path);
       if (text === undefined) parsed.set(path, undefined);
       else {
         const { ini, problems } = parseIni(text);

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { readTextIfExists } from '../../../src/config/read-text.js';
 import {
   classifyFail2banLine,
   compileFail2banFilter,
@@ -26,7 +27,7 @@ const samples = installed
       .filter((name) => /^[a-m]/.test(name) && existsSync(join(FILTERS, `${name}.conf`)))
       .sort()
   : [];
-const multiline = (name: string) => readFail2banFilter(join(FILTERS, `${name}.conf`)).maxlines > 1;
+const multiline = (name: string) => readFail2banFilter(join(FILTERS, `${name}.conf`), readTextIfExists).maxlines > 1;
 
 interface Annotated {
   text: string;
@@ -70,7 +71,7 @@ describe("Debian's fail2ban filters on fail2ban's sample logs (a–m)", () => {
       for (const options of section.options.filter((o) => !Object.keys(o).some((k) => k.startsWith('test.')))) {
         const { mode, ...vars } = options;
         const compiled = compileFail2banFilter(
-          readFail2banFilter(join(FILTERS, `${name}.conf`), { ...(mode ? { mode } : {}), vars }),
+          readFail2banFilter(join(FILTERS, `${name}.conf`), readTextIfExists, { ...(mode ? { mode } : {}), vars }),
           // The samples name hosts too (localhost); check the regexes as written, names and all.
           { useDns: 'raw' },
         );

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readTextIfExists } from '../../../src/config/read-text.js';
 import { compileFail2banFilter } from '../../../src/rules/fail2ban/fail2ban-filter.js';
 import { readFail2banFilter } from '../../../src/rules/fail2ban/read-filter.js';
 
@@ -44,7 +45,7 @@ describe("Debian's fail2ban filters, read", () => {
       const t = theirs[name]!;
       // Files only meant to be included (common.conf, apache-common.conf …) have no failregex to run.
       if (t.error !== undefined || t.failregex === 0) continue;
-      const ours = readFail2banFilter(`${FILTERS}/${name}.conf`);
+      const ours = readFail2banFilter(`${FILTERS}/${name}.conf`, readTextIfExists);
       const mine = {
         failregex: ours.failregex.length,
         ignoreregex: ours.ignoreregex.length,

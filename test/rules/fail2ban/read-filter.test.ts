@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readTextIfExists } from '../../../src/config/read-text.js';
 import { Fail2banFilterInvalidError } from '../../../src/core/errors.js';
 import { parseIni } from '../../../src/rules/fail2ban/parse-ini.js';
 import { readFail2banFilter } from '../../../src/rules/fail2ban/read-filter.js';
@@ -71,7 +72,7 @@ maxlines = 1
 `,
       'app.local': '[Definition]\nignoreregex = %(known/ignoreregex)s\n              ^and me$\n',
     });
-    const filter = readFail2banFilter(join(dir, 'app.conf'));
+    const filter = readFail2banFilter(join(dir, 'app.conf'), readTextIfExists);
     expect(filter.files.map((f) => f.split('/').pop())).toEqual([
       'common.conf',
       'common.local',
@@ -86,7 +87,10 @@ maxlines = 1
     expect(filter.datepattern).toBe('{^LN-BEG}%Y-%m-%d %H:%M:%S');
     expect(filter.maxlines).toBe(1);
 
-    const journal = readFail2banFilter(join(dir, 'app.conf'), { vars: { logtype: 'journal' }, mode: 'aggressive' });
+    const journal = readFail2banFilter(join(dir, 'app.conf'), readTextIfExists, {
+      vars: { logtype: 'journal' },
+      mode: 'aggressive',
+    });
     expect(journal.failregex[0]).toContain('journal-pre login failed');
   });
 
@@ -97,7 +101,7 @@ maxlines = 1
       'mail.conf':
         '[INCLUDES]\nbefore = common.conf\n[Definition]\n__prefix_line = %(known/__prefix_line)s(?:\\w{14}: )?\nfailregex = ^%(__prefix_line)sAUTH failure from <HOST>$\n',
     });
-    const filter = readFail2banFilter(join(dir, 'mail.conf'));
+    const filter = readFail2banFilter(join(dir, 'mail.conf'), readTextIfExists);
     expect(filter.datepattern).toBe('{^LN-BEG}');
     expect(filter.failregex).toEqual(['^\\s*(?:\\w{14}: )?AUTH failure from <HOST>$']);
   });
@@ -107,8 +111,10 @@ maxlines = 1
       'm.conf':
         '[Definition]\nfailregex = <re-<mode>>\nre-normal = ^normal <HOST>$\nre-aggressive = ^aggressive <HOST>$\nmode = normal\n',
     });
-    expect(readFail2banFilter(join(dir, 'm.conf')).failregex).toEqual(['^normal <HOST>$']);
-    expect(readFail2banFilter(join(dir, 'm.conf'), { mode: 'aggressive' }).failregex).toEqual(['^aggressive <HOST>$']);
+    expect(readFail2banFilter(join(dir, 'm.conf'), readTextIfExists).failregex).toEqual(['^normal <HOST>$']);
+    expect(readFail2banFilter(join(dir, 'm.conf'), readTextIfExists, { mode: 'aggressive' }).failregex).toEqual([
+      '^aggressive <HOST>$',
+    ]);
   });
 
   it.each([
@@ -121,7 +127,7 @@ maxlines = 1
     ['bad.conf', { 'bad.conf': '[Definition]\nthis line has no equals sign\n' }, 'line 2 is neither'],
   ])('explains a filter it cannot read: %s', (name, files, words) => {
     const dir = filterDir(files);
-    expect(() => readFail2banFilter(join(dir, name))).toThrow(Fail2banFilterInvalidError);
-    expect(() => readFail2banFilter(join(dir, name))).toThrow(words);
+    expect(() => readFail2banFilter(join(dir, name), readTextIfExists)).toThrow(Fail2banFilterInvalidError);
+    expect(() => readFail2banFilter(join(dir, name), readTextIfExists)).toThrow(words);
   });
 });

@@ -5,17 +5,17 @@ import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } f
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import type { Commands } from '../../src/core/commands.js';
-import type { SlackAuthFailedError } from '../../src/core/errors.js';
-import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
-import { connectSlack } from '../../src/slack/connect-slack.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { silentLogger } from '../helpers/fixtures.js';
-import { HOSTILE } from '../helpers/hostile-text.js';
-import { startSlackApi } from '../helpers/slack-api-server.js';
-import { type SlackSetupOptions, startSlackSetup } from '../helpers/slack-setup.js';
-import { useTempDir } from '../helpers/temp-dir.js';
+import { parseConfig } from '../../../src/config/load.js';
+import type { Commands } from '../../../src/core/commands.js';
+import type { SlackAuthFailedError } from '../../../src/core/errors.js';
+import { connectSlack } from '../../../src/notify/slack/connect-slack.js';
+import { formatSyslogTime } from '../../../src/sandbox/attack-generator.js';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { silentLogger } from '../../helpers/fixtures.js';
+import { HOSTILE } from '../../helpers/hostile-text.js';
+import { startSlackApi } from '../../helpers/slack-api-server.js';
+import { type SlackSetupOptions, startSlackSetup } from '../../helpers/slack-setup.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
 const cleanup: (() => Promise<void> | void)[] = [];

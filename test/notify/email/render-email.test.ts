@@ -1,9 +1,9 @@
 // The escalation mail is built from attacker-written log text: the subject stays one clean header line, the HTML
 // stays text, and the facts a responder needs are all there.
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../src/core/types.js';
-import { escapeHtml, renderEscalationEmail, toHeaderLine } from '../../src/email/render-email.js';
-import { HOSTILE, HOSTILE_CAPTURES } from '../helpers/hostile-text.js';
+import type { Incident } from '../../../src/core/types.js';
+import { escapeHtml, renderEscalationEmail, toHeaderLine } from '../../../src/notify/email/render-email.js';
+import { HOSTILE, HOSTILE_CAPTURES } from '../../helpers/hostile-text.js';
 
 const AT = Date.UTC(2026, 10, 24, 12);
 

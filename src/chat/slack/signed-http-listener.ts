@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HTTPReceiver } from '@slack/bolt';
-import type { Clock } from '../core/types.js';
+import type { Clock } from '../../core/types.js';
 
 const MAX_SKEW_SECONDS = 5 * 60;
 /** Slack's payloads are under 64 KiB; a body past this is refused before it is held. */

@@ -1,8 +1,8 @@
 // The escalation mail, as text and HTML: the incident, its samples, who did what so far, and the Slack permalink.
 // Log text is attacker-controlled: the subject is one line without control characters (no header can be injected),
 // and the HTML escapes everything. Pure.
-import { cut, stripControls, stripControlsKeepingLines } from '../core/text.js';
-import type { ActionRun, Incident, IncidentDecisions } from '../core/types.js';
+import { cut, stripControls, stripControlsKeepingLines } from '../../core/text.js';
+import type { ActionRun, Incident, IncidentDecisions } from '../../core/types.js';
 
 export interface EscalationMail {
   subject: string;

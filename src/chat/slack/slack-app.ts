@@ -2,17 +2,17 @@
 // (app/commands.ts: authorised there, answered with typed outcomes) and renders the outcomes in Slack's words.
 import { App, HTTPReceiver } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
-import type { ActionCatalog } from '../actions/action-catalog.js';
-import { formatDuration, parseDuration } from '../config/duration.js';
-import type { SourceConfig } from '../config/schema.js';
-import type { Actor, Commands, EscalateOutcome, Refusal, RespondOutcome } from '../core/commands.js';
-import type { Logger } from '../core/logger.js';
-import type { Clock } from '../core/types.js';
-import type { OnCall } from '../escalation/oncall-schedule.js';
-import { createQueryPool, type QueryLimits } from '../queries/query-pool.js';
+import type { ActionCatalog } from '../../actions/action-catalog.js';
+import { formatDuration, parseDuration } from '../../config/duration.js';
+import type { SourceConfig } from '../../config/schema.js';
+import type { Actor, Commands, EscalateOutcome, Refusal, RespondOutcome } from '../../core/commands.js';
+import type { Logger } from '../../core/logger.js';
+import type { Clock } from '../../core/types.js';
+import type { OnCall } from '../../escalation/oncall-schedule.js';
+import { createQueryPool, type QueryLimits } from '../../queries/query-pool.js';
+import { INCIDENT_ACTIONS, RESPONSE_ACTION_PREFIX, UNDO_ACTION_PREFIX } from './blocks.js';
 import { answerLogsQuery } from './logs-command.js';
 import { parseLogsQuery } from './logs-query.js';
-import { INCIDENT_ACTIONS, RESPONSE_ACTION_PREFIX, UNDO_ACTION_PREFIX } from './render-incident.js';
 import { listenSigned } from './signed-http-listener.js';
 
 /** How Slack reaches logwarden: a Socket Mode connection (no public URL) or signed HTTP requests to a port. */

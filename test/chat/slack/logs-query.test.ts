@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileSourceConfig } from '../../src/config/schema.js';
-import { listSourceFiles, searchLogs, tailSource, validateSearch } from '../../src/queries/search-logs.js';
-import { parseLogsQuery } from '../../src/slack/logs-query.js';
-import { useTempDir } from '../helpers/temp-dir.js';
+import { parseLogsQuery } from '../../../src/chat/slack/logs-query.js';
+import type { FileSourceConfig } from '../../../src/config/schema.js';
+import { listSourceFiles, searchLogs, tailSource, validateSearch } from '../../../src/queries/search-logs.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cut, stripControls } from '../../src/core/text.js';
-import type { Incident } from '../../src/core/types.js';
-import { escapeCodeBlock, escapeMrkdwn, escapePlainText } from '../../src/slack/escape.js';
-import { renderIncidentMessage } from '../../src/slack/render-incident.js';
-import { HOSTILE } from '../helpers/hostile-text.js';
+import { escapeCodeBlock, escapeMrkdwn, escapePlainText } from '../../../src/chat/slack/escape.js';
+import { cut, stripControls } from '../../../src/core/text.js';
+import type { Incident } from '../../../src/core/types.js';
+import { renderIncidentMessage } from '../../../src/notify/slack/render-incident.js';
+import { HOSTILE } from '../../helpers/hostile-text.js';
 
 function incidentWith(text: string): Incident {
   return {

@@ -1,5 +1,5 @@
 // What a responder typed after /logs, as a query. Pure; everything typed is untrusted.
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../../config/duration.js';
 import { escapeInlineCode } from './escape.js';
 
 export type LogsQuery =

@@ -2,13 +2,13 @@
 // it tells the latest; a refused mail is retried with backoff, and when the last retry fails — or the server says
 // the credentials are wrong — the incident's thread is told. Every mail, sent or failed, is an audit row.
 
-import { doublingBackoff } from '../core/backoff.js';
-import type { Logger } from '../core/logger.js';
-import type { Timers } from '../core/timers.js';
-import type { Clock, EmailJob } from '../core/types.js';
-import type { Metrics } from '../metrics/metrics.js';
-import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
-import type { CommitOptions, OutboxJob, Store } from '../store/ports.js';
+import { doublingBackoff } from '../../core/backoff.js';
+import type { Logger } from '../../core/logger.js';
+import type { Timers } from '../../core/timers.js';
+import type { Clock, EmailJob } from '../../core/types.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../../store/outbox-worker.js';
+import type { CommitOptions, OutboxJob, Store } from '../../store/ports.js';
 import { renderEscalationEmail } from './render-email.js';
 
 /** What sending needs of nodemailer: a Transporter, or a stand-in. */

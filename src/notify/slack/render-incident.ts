@@ -1,40 +1,25 @@
 // The one Slack message an incident has, as Block Kit: rendered from the incident and what people did to it, so
 // updating the message is rendering it again. Pure.
-import type { ResolvedAction } from '../actions/action-catalog.js';
-import { fingerprintOf, pickValues } from '../actions/confirmed-values.js';
-import { fillPlaceholders } from '../core/template.js';
-import { cut } from '../core/text.js';
-import type { ActionRun, Incident, IncidentDecisions, Severity } from '../core/types.js';
-import { parseLogHost } from '../rules/log-timestamp.js';
-import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from './escape.js';
-
-/** Namespaced action ids, parsed back by the listeners. */
-export const INCIDENT_ACTIONS = {
-  acknowledge: 'incident:acknowledge',
-  resolve: 'incident:resolve',
-  snooze: 'incident:snooze',
-  'false-positive': 'incident:false-positive',
-  escalate: 'incident:escalate',
-} as const;
-
-/**
- * Buttons of the response actions a rule offers: `action:block-ip`, valued `<incident>:<attempt>:<r|a>:<fingerprint>`
- * (a request or an approval, and the fingerprint of the values its dialog showed).
- */
-export const RESPONSE_ACTION_PREFIX = 'action:';
-/** Undo buttons: `undo:block-ip`, valued `<incident>:<attempt>`. */
-export const UNDO_ACTION_PREFIX = 'undo:';
+import type { ResolvedAction } from '../../actions/action-catalog.js';
+import { fingerprintOf, pickValues } from '../../actions/confirmed-values.js';
+import {
+  INCIDENT_ACTIONS,
+  RESPONSE_ACTION_PREFIX,
+  type SlackMessage,
+  slackDate,
+  UNDO_ACTION_PREFIX,
+} from '../../chat/slack/blocks.js';
+import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from '../../chat/slack/escape.js';
+import { fillPlaceholders } from '../../core/template.js';
+import { cut } from '../../core/text.js';
+import type { ActionRun, Incident, IncidentDecisions, Severity } from '../../core/types.js';
+import { parseLogHost } from '../../rules/log-timestamp.js';
 
 /** What a response action's button needs to know; a config's ResolvedAction is one. */
 export type ActionButton = Pick<ResolvedAction, 'id' | 'label' | 'confirm' | 'approvals'> &
   Partial<Pick<ResolvedAction, 'fields'>>;
 
 export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
-
-export interface SlackMessage {
-  text: string;
-  blocks: Record<string, unknown>[];
-}
 
 const SEVERITY_LABEL: Record<Severity, string> = {
   info: 'INFO',
@@ -46,10 +31,6 @@ const SEVERITY_LABEL: Record<Severity, string> = {
 
 // Slack's limits: header text 150, section text 3000, a field 2000, at most 10 fields, button text 75.
 const LIMITS = { header: 150, field: 2000, fields: 10, section: 3000, fallback: 3000 } as const;
-
-/** A time Slack shows in each reader's own zone (with seconds unless told not to); the ISO form where it cannot. */
-export const slackDate = (ms: number, options: { seconds?: boolean } = {}) =>
-  `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} ${options.seconds === false ? '{time}' : '{time_secs}'}|${new Date(ms).toISOString()}>`;
 
 function statusLine(incident: Incident, view: IncidentDecisions): string {
   if (view.resolvedBy) {

@@ -2,7 +2,7 @@
 // (<!channel>, <@U…>, @here), form a link (<http://…|…> or a bare URL Slack would linkify), break out of a code
 // block, carry control characters or ANSI sequences, or exceed Slack's size limits. One module does all of it (the
 // controls by core/text.ts's one policy, which mail follows too).
-import { cut, stripControls } from '../core/text.js';
+import { cut, stripControls } from '../../core/text.js';
 
 const MENTION_WORDS = /@(channel|here|everyone)\b/gi;
 // What Slack would turn into a link if it saw it: a scheme, or something with a dot before a TLD-looking ending.

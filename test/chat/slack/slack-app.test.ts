@@ -1,8 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
-import { type SlackSetupOptions, startSlackSetup } from '../helpers/slack-setup.js';
-import { useTempDir } from '../helpers/temp-dir.js';
+import { formatSyslogTime } from '../../../src/sandbox/attack-generator.js';
+import { type SlackSetupOptions, startSlackSetup } from '../../helpers/slack-setup.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
 const cleanup: (() => Promise<void> | void)[] = [];

@@ -1,14 +1,14 @@
 // /logs: answers a parsed query from the log files and the store, as an ephemeral Slack message. Everything shown
 // that came from a log is escaped and the reply is capped to Slack's limits.
-import type { FileSourceConfig, Person, SourceConfig } from '../config/schema.js';
-import { cut } from '../core/text.js';
-import type { Incident, SilenceRow } from '../core/types.js';
-import type { OnCall } from '../escalation/oncall-schedule.js';
-import { formatSeconds, type QueryOutcome, type QueryPool } from '../queries/query-pool.js';
-import type { SearchResult } from '../queries/search-logs.js';
+import type { FileSourceConfig, Person, SourceConfig } from '../../config/schema.js';
+import { cut } from '../../core/text.js';
+import type { Incident, SilenceRow } from '../../core/types.js';
+import type { OnCall } from '../../escalation/oncall-schedule.js';
+import { formatSeconds, type QueryOutcome, type QueryPool } from '../../queries/query-pool.js';
+import type { SearchResult } from '../../queries/search-logs.js';
+import { type SlackMessage, slackDate } from './blocks.js';
 import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
 import { LOGS_HELP, type LogsQuery } from './logs-query.js';
-import { type SlackMessage, slackDate } from './render-incident.js';
 
 export interface LogsContext {
   /** Who asks: queries are limited per person. */

@@ -1,8 +1,10 @@
 // The thread replies under an incident's message: new matches since the last reply, a decision, what a response
 // action did, an escalation mail. Slack mrkdwn, log text escaped. Pure.
-import type { ActionNote, DecisionNote, Incident, MailNote, ThreadNote } from '../core/types.js';
-import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
-import { renderExit, showArgv, slackDate } from './render-incident.js';
+
+import { slackDate } from '../../chat/slack/blocks.js';
+import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from '../../chat/slack/escape.js';
+import type { ActionNote, DecisionNote, Incident, MailNote, ThreadNote } from '../../core/types.js';
+import { renderExit, showArgv } from './render-incident.js';
 
 /** The thread reply about matches since the last one: how many, and the latest line. */
 export function renderOccurrenceNote(incident: Incident, previousCount: number, since: number): string {

@@ -3,14 +3,15 @@
 // incident per updateInterval, and nothing is lost while Slack is down: jobs wait in SQLite, are retried with
 // backoff on network errors and 5xx, and wait as long as a 429's Retry-After says.
 import { type KnownBlock, ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
-import { doublingBackoff } from '../core/backoff.js';
-import type { Logger } from '../core/logger.js';
-import type { Timers } from '../core/timers.js';
-import type { Clock, Incident, ThreadNote } from '../core/types.js';
-import type { Metrics } from '../metrics/metrics.js';
-import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../store/outbox-worker.js';
-import type { NotifierMessage, OutboxJob, Store } from '../store/ports.js';
-import { type ActionButton, renderIncidentMessage, type SlackMessage } from './render-incident.js';
+import type { SlackMessage } from '../../chat/slack/blocks.js';
+import { doublingBackoff } from '../../core/backoff.js';
+import type { Logger } from '../../core/logger.js';
+import type { Timers } from '../../core/timers.js';
+import type { Clock, Incident, ThreadNote } from '../../core/types.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { createOutboxWorker, type JobOutcome, type OutboxWorker } from '../../store/outbox-worker.js';
+import type { NotifierMessage, OutboxJob, Store } from '../../store/ports.js';
+import { type ActionButton, renderIncidentMessage } from './render-incident.js';
 import { renderOccurrenceNote, renderThreadNote } from './render-thread-note.js';
 
 /** The Web API calls delivery makes: a @slack/web-api WebClient, or Bolt's app.client. */

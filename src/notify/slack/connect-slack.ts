@@ -3,20 +3,20 @@
 // bad token is an error at once rather than a silent outbox.
 
 import { LogLevel, WebClient } from '@slack/web-api';
-import type { ActionCatalog } from '../actions/action-catalog.js';
-import { readSlackEnv } from '../config/env.js';
-import type { Config, EscalationConfig } from '../config/schema.js';
-import type { Allow, Commands } from '../core/commands.js';
-import { SlackAuthFailedError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
-import { renderSlackPermalink } from '../core/slack-permalink.js';
-import { systemTimers, type Timer, type Timers } from '../core/timers.js';
-import type { Clock, Incident } from '../core/types.js';
-import { whoIsOnCall } from '../escalation/oncall-schedule.js';
-import type { Metrics } from '../metrics/metrics.js';
-import type { QueryLimits } from '../queries/query-pool.js';
-import type { Store } from '../store/ports.js';
-import { type SlackAppDeps, type SlackTransport, startSlackApp } from './slack-app.js';
+import type { ActionCatalog } from '../../actions/action-catalog.js';
+import { type SlackAppDeps, type SlackTransport, startSlackApp } from '../../chat/slack/slack-app.js';
+import { readSlackEnv } from '../../config/env.js';
+import type { Config, EscalationConfig } from '../../config/schema.js';
+import type { Allow, Commands } from '../../core/commands.js';
+import { SlackAuthFailedError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { systemTimers, type Timer, type Timers } from '../../core/timers.js';
+import type { Clock, Incident } from '../../core/types.js';
+import { whoIsOnCall } from '../../escalation/oncall-schedule.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import type { QueryLimits } from '../../queries/query-pool.js';
+import type { Store } from '../../store/ports.js';
+import { renderSlackPermalink } from './permalink.js';
 import { createSlackDelivery, SLACK_CHANNEL, type SlackDelivery } from './slack-delivery.js';
 
 export interface SlackConnection {

@@ -1,7 +1,7 @@
 // The SMTP connection escalation mail goes through (nodemailer), in a module of its own: only `run` with escalation
 // and the tests load nodemailer.
 import { createTransport } from 'nodemailer';
-import type { SmtpEnv } from '../config/env.js';
+import type { SmtpEnv } from '../../config/env.js';
 import type { MailTransport } from './email-delivery.js';
 
 export function createSmtpTransport(env: SmtpEnv): MailTransport {
