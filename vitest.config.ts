@@ -1,6 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The SQLite migrations are .sql files imported as their text, as esbuild's text loader does in scripts/build.mjs.
+  plugins: [
+    {
+      name: 'sql-as-text',
+      transform: (code, id) =>
+        id.endsWith('.sql') ? { code: `export default ${JSON.stringify(code)};`, map: null } : null,
+    },
+  ],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

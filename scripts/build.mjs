@@ -20,6 +20,8 @@ const result = await build({
   target: 'node20.19',
   // better-sqlite3 finds its compiled addon beside its own files.
   external: ['better-sqlite3'],
+  // The SQLite migrations are .sql files, bundled as their text.
+  loader: { '.sql': 'text' },
   // Bundled CommonJS packages (Bolt, nodemailer…) call require; in an ES module it has to be made.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",

@@ -256,7 +256,7 @@ describe('the store at start', () => {
 
 describe('a store an older version kept', () => {
   it('starts the keyed chain after its plain-SHA rows, vouching for them', async () => {
-    const { MIGRATIONS } = await import('../../src/store/migrations.js');
+    const { MIGRATIONS } = await import('../../src/store/sqlite/migrations.js');
     const { readAuditKey } = await import('../../src/store/store-files.js');
     const { verifyAuditChain } = await import('../../src/store/audit-chain.js');
     const path = join(tempDir(), 'old.db');

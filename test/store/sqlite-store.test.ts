@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreFailedError } from '../../src/core/errors.js';
 import { AUDIT_KEYED, verifyAuditChain } from '../../src/store/audit-chain.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { readAuditKey } from '../../src/store/store-files.js';
 import { useTempDir } from '../helpers/temp-dir.js';

@@ -2,8 +2,8 @@
 // that nests (a repository's write inside the line path's commit joins it) and tells the audit log when its rows are
 // committed.
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../migrations.js';
 import { prepareStoreFiles } from '../store-files.js';
+import { MIGRATIONS } from './migrations.js';
 
 export class SqliteDatabase {
   readonly path: string;
