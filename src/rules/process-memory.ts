@@ -19,6 +19,7 @@ export interface AttemptState {
 
 /** Processes remembered per source at most; the least recently heard of are forgotten first. */
 export const MAX_PROCESSES = 10_000;
+const INITIAL_CAPACITY = 256;
 /**
  * How long what a process said stays true of its later lines. sshd ends a connection that has not authenticated
  * within LoginGraceTime (2 minutes by default) and sudo's password prompt times out after 5 minutes; beyond that a
@@ -37,21 +38,25 @@ export function recent(then: number | undefined, now: number): boolean {
   return then !== undefined && Math.abs(now - then) <= PROCESS_MEMORY_MS;
 }
 
-/** One generation: an open-addressed table of processes, NaN for a time not set. */
+/** One generation: an open-addressed table of processes, NaN for a time not set. It starts small and doubles. */
 class Generation {
-  readonly names: Int32Array;
-  readonly pids: Float64Array;
-  readonly ipAt: Float64Array;
-  readonly pamPendingAt: Float64Array;
-  readonly reportedAt: Float64Array;
+  names!: Int32Array;
+  pids!: Float64Array;
+  ipAt!: Float64Array;
+  pamPendingAt!: Float64Array;
+  reportedAt!: Float64Array;
   /** 1 when the process has had an attempt kept apart (ProcessMemory.others): only then is it looked for there. */
-  readonly apart: Uint8Array;
-  readonly ips: (string | undefined)[];
-  readonly keys: (string | undefined)[];
+  apart!: Uint8Array;
+  ips!: (string | undefined)[];
+  keys!: (string | undefined)[];
   size = 0;
-  readonly capacity: number;
+  capacity = 0;
 
   constructor(capacity: number) {
+    this.allocate(capacity);
+  }
+
+  private allocate(capacity: number): void {
     this.capacity = capacity;
     this.names = new Int32Array(capacity).fill(-1);
     this.pids = new Float64Array(capacity);
@@ -61,6 +66,25 @@ class Generation {
     this.apart = new Uint8Array(capacity);
     this.ips = new Array(capacity).fill(undefined);
     this.keys = new Array(capacity).fill(undefined);
+  }
+
+  /** Twice the slots, every process moved to its new one (slots found before are stale). */
+  grow(): void {
+    const { names, pids, ipAt, pamPendingAt, reportedAt, apart, ips, keys, capacity } = this;
+    this.allocate(capacity * 2);
+    for (let at = 0; at < capacity; at++) {
+      const name = names[at]!;
+      if (name === -1) continue;
+      const slot = ~this.find(name, pids[at]!);
+      this.names[slot] = name;
+      this.pids[slot] = pids[at]!;
+      this.ipAt[slot] = ipAt[at]!;
+      this.pamPendingAt[slot] = pamPendingAt[at]!;
+      this.reportedAt[slot] = reportedAt[at]!;
+      this.apart[slot] = apart[at]!;
+      this.ips[slot] = ips[at];
+      this.keys[slot] = keys[at];
+    }
   }
 
   /** The slot holding (name, pid), or the empty slot where it would go (as ~slot, negative). */
@@ -107,6 +131,8 @@ export class ProcessMemory {
   private old: Generation;
   /** Entries a generation takes before it becomes the old one (half the processes remembered). */
   private readonly perGeneration: number;
+  /** The slots a generation grows to: twice perGeneration, keeping linear probing short. */
+  private readonly capacity: number;
   private readonly names = new Map<string, number>();
   /** Attempts for keys other than their process's own, by process and key (two generations of MAX_OTHER_ATTEMPTS). */
   private others = new Map<string, AttemptState>();
@@ -120,10 +146,10 @@ export class ProcessMemory {
 
   constructor(limit = MAX_PROCESSES) {
     this.perGeneration = Math.max(1, Math.ceil(limit / 2));
-    // Twice as many slots as entries keeps linear probing short.
-    const capacity = 2 ** Math.ceil(Math.log2(this.perGeneration * 2));
-    this.young = new Generation(capacity);
-    this.old = new Generation(capacity);
+    this.capacity = 2 ** Math.ceil(Math.log2(this.perGeneration * 2));
+    // Small at first, grown as processes are met: a short replay or a quiet host never pays for 10,000.
+    this.young = new Generation(Math.min(this.capacity, INITIAL_CAPACITY));
+    this.old = new Generation(Math.min(this.capacity, INITIAL_CAPACITY));
   }
 
   /** The process that wrote this envelope (created on first use), as a slot for the other methods; -1 for none. */
@@ -250,6 +276,7 @@ export class ProcessMemory {
   /** Puts (name, pid) in the young generation, with what `source` knew of it at `from` (-1: nothing). */
   private insert(name: number, pid: number, source: Generation, from: number): number {
     const g = this.young;
+    if (2 * (g.size + 1) > g.capacity && g.capacity < this.capacity) g.grow();
     const slot = ~g.find(name, pid);
     if (from >= 0) copy(source, from, g, slot);
     g.names[slot] = name;

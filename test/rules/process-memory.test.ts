@@ -34,6 +34,21 @@ describe('ProcessMemory', () => {
     expect(memory.ipOf(memory.processOf(env('h', '1')), 0)).toBeUndefined();
   });
 
+  it('keeps every process and its attempt as its table grows from a few slots to thousands', () => {
+    const memory = new ProcessMemory();
+    for (let pid = 1; pid <= 3000; pid++) {
+      const slot = memory.processOf(env('h', String(pid)));
+      memory.remember(slot, `203.0.113.${pid % 256}`, pid);
+      memory.attempt(slot, `user${pid}`, pid).pamPendingAt = pid;
+    }
+    expect(memory.size).toBe(3000);
+    for (let pid = 1; pid <= 3000; pid++) {
+      const slot = memory.processOf(env('h', String(pid)));
+      expect(memory.ipOf(slot, pid)).toBe(`203.0.113.${pid % 256}`);
+      expect(memory.attempt(slot, `user${pid}`, pid).pamPendingAt).toBe(pid);
+    }
+  });
+
   it("keeps a second key's attempt apart while the first's is in progress, across generations", () => {
     const memory = new ProcessMemory(4);
     const sudo = () => memory.processOf(env('h', '', 'sudo'));
