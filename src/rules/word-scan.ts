@@ -70,9 +70,11 @@ export class WordScanner {
   private skim(data: Uint8Array): void {
     const { span, shift, endingWith, words, offsets } = this;
     const length = data.length;
+    // Both bytes in one load (little-endian: the first is the low byte, as the table is indexed).
+    const view = new DataView(data.buffer, data.byteOffset, length);
     let i = span - 1;
     while (i < length) {
-      const pair = data[i - 1]! | (data[i]! << 8);
+      const pair = view.getUint16(i - 1, true);
       const jump = shift[pair]!;
       if (jump !== 0) {
         i += jump;
