@@ -43,7 +43,7 @@ describe('logwarden check', () => {
   it('summarises a valid config and exits 0', async () => {
     const { code, stdout } = await runCli(['check', '-c', example], { cwd: ROOT });
     expect(code).toBe(0);
-    expect(stdout).toContain('examples/logwarden.yml is valid: 1 source, 5 rules (packs: sshd, sudo).');
+    expect(stdout).toContain('examples/logwarden.yml is valid: 1 source, 6 rules (packs: sshd, sudo).');
     expect(stdout).toContain('  block-ip  "Block IP" (dry run), roles responders, timeout 30s\n');
     expect(stdout).toContain(
       '    undo:   sudo -n /usr/sbin/nft delete element inet logwarden blocklist { {ip} } (by itself after 1d)\n',
@@ -195,9 +195,11 @@ describe('logwarden replay', () => {
   it('prints per-rule counts and speed', async () => {
     const { code, stdout } = await runCli(['replay', '-c', example, sample], { cwd: ROOT });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Replayed 22 lines \(\d+\.\d MB\) from 1 file in \d+\.\d\d s: [\d,]+ lines\/s/);
+    expect(stdout).toMatch(/^Replayed 23 lines \(\d+\.\d MB\) from 1 file in \d+\.\d\d s: [\d,]+ lines\/s/);
     expect(stdout).toMatch(/\nsshd\s+14\s+0\s+0\n/);
     expect(stdout).toMatch(/\napp-login\s+3\s+1\s+0\n/);
+    // Both logins are read (deploy's from 10.0.0.5, root's after the failures); incidents come from run.
+    expect(stdout).toMatch(/\nsuccess-after-failures\s+2\s+0\s+0\n/);
   });
 
   it('prints one JSON line per match with --json, reading stdin for -', async () => {
@@ -343,10 +345,11 @@ describe('logwarden replay --fail2ban-filter', () => {
 describe('logwarden run', () => {
   it('prints incidents of the bundled example as JSON lines and stops cleanly on SIGTERM', async () => {
     const run = startRun(['-c', example], { cwd: ROOT });
-    await expect.poll(() => run.lines.length, { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => run.lines.length, { timeout: 10_000 }).toBe(4);
     const events = run.lines.map((l) => JSON.parse(l));
     expect(events.map((e) => [e.event, e.incident.title])).toEqual([
       ['opened', 'SSH brute force from 203.0.113.7'],
+      ['opened', 'root logged in from 203.0.113.7 after 5 failures in 47s'],
       ['opened', 'sudo refused for alice: user NOT in sudoers'],
       ['opened', 'Failed app logins from 198.51.100.23'],
     ]);

@@ -66,7 +66,11 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
     'rules:',
     ...rules.map((r) => {
       const t = r.threshold;
-      const when = `${t.count} within ${formatDuration(t.within)}${t.by.length ? ` by ${t.by.join(', ')}` : ''}`;
+      const by = t.by.length ? ` by ${t.by.join(', ')}` : '';
+      // A detector speaks on its own line (a login) after `count` of the events it weighs it by (failures).
+      const when = r.detect
+        ? `${r.event} after ${t.count} ${r.detect.after.join(' or ')} within ${formatDuration(t.within)}${by}`
+        : `${t.count} within ${formatDuration(t.within)}${by}`;
       const offers = r.actions.length ? `, offers ${r.actions.join(', ')}` : '';
       if (r.fail2ban) {
         const { compiled, mode } = r.fail2ban;
@@ -80,7 +84,7 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
       const what = r.web
         ? `web ${r.web.category}`
         : `${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}${r.programs ? ` on messages of ${r.programs[0] === '*' ? 'any program' : r.programs.length > 4 ? `${r.programs.slice(0, 4).join(', ')}…` : r.programs.join(', ')}` : ''}`;
-      return `  ${r.id}  ${r.severity}, ${when}, ${what}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${offers}`;
+      return `  ${r.id}  ${r.severity}, ${when}, ${what}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${r.detect ? ` [detector ${r.detect.detector}]` : ''}${offers}`;
     }),
     ...(loaded.actions.size ? ['actions:'] : []),
     ...[...loaded.actions.values()].flatMap((a) => [

@@ -168,11 +168,12 @@ function checkEscalation(escalation: NonNullable<Config['escalation']>): ConfigP
 }
 
 // How far input is from a union branch: its issue count, and much more when the branch's own tag (`use:` for a pack
-// entry, `type:` for a source) is what it lacks.
+// entry, `detect:` for a detector, `type:` for a source) is what it lacks.
 function branchScore(issues: readonly z.core.$ZodIssue[], input: unknown, at: PropertyKey[]): number {
   return issues.reduce((score, issue) => {
     const key = issue.path[issue.path.length - 1];
-    const tagged = issue.path.length === 1 && (key === 'use' || key === 'type' || key === 'fail2ban');
+    const tagged =
+      issue.path.length === 1 && (key === 'use' || key === 'type' || key === 'fail2ban' || key === 'detect');
     return score + (tagged && valueAt(input, [...at, ...issue.path]) === undefined ? 10 : 1);
   }, 0);
 }

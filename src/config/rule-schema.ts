@@ -2,7 +2,8 @@
 // ignore lists (defaults live here, as in schema.ts).
 // The namespace import lets the bundler leave out what is not used (zod's 40-odd locales).
 import * as z from 'zod';
-import { FIELD_TYPES } from '../core/types.js';
+import { EVENT_TYPES, FIELD_TYPES } from '../core/types.js';
+import { DETECTOR_NAMES } from '../rules/detect/detectors.js';
 import { PACK_NAMES } from '../rules/packs/index.js';
 import { captureName, duration, id, oneOrMany, severity } from './schema-values.js';
 
@@ -93,6 +94,10 @@ export const customRule = z.strictObject({
   threshold: threshold.prefault({}),
   dedupe: dedupe.optional(),
   title: z.string().min(1).optional().meta({ description: 'Incident title with {capture} placeholders.' }),
+  event: z
+    .enum(EVENT_TYPES, { message: `must be one of ${EVENT_TYPES.join(', ')}` })
+    .optional()
+    .meta({ description: 'What a match means to detectors, e.g. auth.failure (packs say it of their own rules).' }),
   actions: ruleActions,
 });
 
@@ -105,6 +110,21 @@ export const packRule = z.strictObject({
   threshold: thresholdOverride.optional(),
   actions: ruleActions,
 });
+
+export const detectRule = z
+  .strictObject({
+    detect: z.enum(DETECTOR_NAMES, { message: `must name a detector: ${DETECTOR_NAMES.join(', ')}` }),
+    id: id.optional().meta({ description: 'The rule id (default: the detector name).' }),
+    source: oneOrMany(id),
+    ignore,
+    severity: severity.optional(),
+    threshold: thresholdOverride.optional().meta({
+      description:
+        "Replaces parts of the detector's threshold: how many prior events (count) within how long before (within), keyed by which fields (by).",
+    }),
+    actions: ruleActions,
+  })
+  .meta({ description: 'A learned detector, e.g. success-after-failures: a login after failures from its address.' });
 
 export const fail2banRule = z
   .strictObject({
@@ -133,5 +153,6 @@ export const fail2banRule = z
 export type CustomRuleConfig = z.output<typeof customRule>;
 export type PackRuleConfig = z.output<typeof packRule>;
 export type Fail2banRuleConfig = z.output<typeof fail2banRule>;
+export type DetectRuleConfig = z.output<typeof detectRule>;
 export type IgnoreConfig = z.output<typeof ignore>;
 export type ThresholdConfig = CustomRuleConfig['threshold'];

@@ -3,6 +3,13 @@
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/**
+ * What a pack's match means, whatever program wrote it: the vocabulary learned detectors read (an `auth.success` is
+ * parsed but opens nothing by itself).
+ */
+export const EVENT_TYPES = ['auth.failure', 'auth.success', 'auth.lockout', 'privilege.denied', 'web.attack'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
 export const FIELD_TYPES = ['ip', 'cidr', 'user', 'host', 'port', 'int', 'signed', 'word', 'text'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -38,6 +45,11 @@ export interface Match {
   times?: number;
   /** The same attempt as an earlier line (a PAM failure, then the program's own line): counted once. */
   repeat?: boolean;
+  /**
+   * An event a detector counts before its own line (a failure before a success): kept in the detector's window, it
+   * opens nothing by itself.
+   */
+  prior?: boolean;
 }
 
 export type IncidentStatus = 'open' | 'closed' | 'resolved';

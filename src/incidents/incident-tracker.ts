@@ -4,9 +4,10 @@
 // most maxPendingKeys windows are kept (the least recently hit are dropped first, half of them at a time), and sample
 // text has a byte budget, so an attacker writing ten million distinct addresses costs a fixed amount of memory.
 
+import { formatDuration } from '../config/duration.js';
 import { GenerationalMap } from '../core/generational-map.js';
 import { fillPlaceholders } from '../core/template.js';
-import type { Incident, Match, TrackerChanges, TrackerState } from '../core/types.js';
+import type { EventType, Incident, Match, TrackerChanges, TrackerState } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
@@ -28,6 +29,8 @@ export const DEFAULT_MAX_PENDING_KEYS = 50_000;
 export const WINDOW_TEXT_BUDGET = 8 * 1024 * 1024;
 /** A sample line is kept this long at most (Slack shows 1,000 characters of it). */
 export const SAMPLE_CHARS = 2000;
+/** What a detector's incident found before its line: how many prior events (failures), over how long. */
+const DETECTOR_FIELDS = ['failures', 'span'];
 /** Distinct values an incident lists per aggregated field. */
 const SPREAD_VALUES = 10;
 
@@ -52,12 +55,18 @@ export class IncidentTracker {
   private readonly open = new Map<string, { incident: Incident; lastActivityAt: number }>();
   private readonly lastCounted: GenerationalMap<string, number>;
   private readonly silences = new Map<string, number | null>();
+  /** The detectors that weigh each kind of event (detect: rules), for the events of the rules reading their sources. */
+  private readonly detectors = new Map<EventType, CompiledRule[]>();
   private textBytes = 0;
   /** Windows dropped to stay within maxPendingKeys, since start. */
   evicted = 0;
 
   constructor(rules: readonly CompiledRule[], options: TrackerOptions, state: TrackerState = { open: [], hits: [] }) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
+    for (const rule of rules) {
+      for (const event of rule.detect?.after ?? [])
+        this.detectors.set(event, [...(this.detectors.get(event) ?? []), rule]);
+    }
     this.options = options;
     this.maxKeys = options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS;
     this.windows = new GenerationalMap(this.maxKeys, (gone) => {
@@ -94,7 +103,7 @@ export class IncidentTracker {
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
-    for (const { match, at } of matches) {
+    for (const { match, at } of this.detectors.size > 0 ? this.withPriors(matches) : matches) {
       const rule = this.rules.get(match.ruleId);
       if (!rule || match.repeat || this.isDuplicate(rule, match, at)) continue;
       const key = this.keyOf(rule, match);
@@ -106,16 +115,39 @@ export class IncidentTracker {
       const n = match.times ?? 1;
       const open = this.open.get(s);
       if (open) {
-        this.fold(open.incident, match, at, n, key.raw);
+        // A failure after the detector spoke says nothing new: the brute-force rule counts it.
+        if (match.prior) continue;
+        this.fold(open.incident, match, at, n, key.raw, rule.detect ? DETECTOR_FIELDS : []);
         open.lastActivityAt = now;
         if (!touched.has(open.incident)) touched.set(open.incident, 'updated');
         continue;
       }
       const window = this.liveWindow(s, at - rule.threshold.within);
+      if (rule.detect && !match.prior) {
+        // The detector's own event (a login) speaks only after enough prior ones (failures); it is never counted.
+        const prior = window.reduce((sum, h) => sum + h.n, 0);
+        if (prior < rule.threshold.count) {
+          // The window as it is now (liveWindow let go of the expired hits' text).
+          if (window.length > 0) this.windows.set(s, window);
+          else this.windows.delete(s);
+          continue;
+        }
+        const first = Math.min(...window.map((h) => h.at));
+        // Whole seconds: "after 23 failures in 9m12s".
+        const span = formatDuration(Math.floor(Math.max(0, at - first) / 1000) * 1000);
+        const fields = { ...match.fields, failures: String(prior), span };
+        window.push({ at, n: 0, text: match.event.text.slice(0, SAMPLE_CHARS) });
+        this.textBytes += window[window.length - 1]!.text!.length;
+        touched.set(
+          this.openIncident({ rule, match: { ...match, fields }, at, slot: s, window, key, count: prior }, now),
+          'opened',
+        );
+        continue;
+      }
       const text = this.textBytes < WINDOW_TEXT_BUDGET ? match.event.text.slice(0, SAMPLE_CHARS) : undefined;
       window.push({ at, n, ...(text === undefined ? {} : { text }), ...(key.raw ? { raw: key.raw } : {}) });
       this.textBytes += text?.length ?? 0;
-      if (window.reduce((sum, h) => sum + h.n, 0) < rule.threshold.count) {
+      if (match.prior || window.reduce((sum, h) => sum + h.n, 0) < rule.threshold.count) {
         this.windows.set(s, window);
         changes.hits.push({
           rule: rule.id,
@@ -126,29 +158,8 @@ export class IncidentTracker {
         });
         continue;
       }
-      this.forgetText(window);
-      this.windows.delete(s);
-      changes.cleared.push({ rule: rule.id, keyHash });
-      const incident: Incident = {
-        id: 0,
-        rule: rule.id,
-        severity: rule.severity,
-        title: renderTitle(rule.title, { ...match.fields, ...key.named }),
-        key: key.named,
-        fields: { ...match.fields },
-        count: window.reduce((sum, h) => sum + h.n, 0),
-        firstSeen: Math.min(...window.map((h) => h.at)),
-        lastSeen: at,
-        source: match.event.sourceId,
-        sample: window.flatMap((h) => (h.text === undefined ? [] : [h.text])),
-        status: 'open',
-      };
-      // Over the text budget the window kept counts only: the line that reached the threshold is shown all the same.
-      if (text === undefined) incident.sample.push(match.event.text.slice(0, SAMPLE_CHARS));
-      incident.sample = incident.sample.slice(-this.options.samples);
-      for (const h of window) if (h.raw) addSpread(incident, h.raw, h.n);
-      this.open.set(s, { incident, lastActivityAt: now });
-      touched.set(incident, 'opened');
+      const count = window.reduce((sum, h) => sum + h.n, 0);
+      touched.set(this.openIncident({ rule, match, at, slot: s, window, key, count }, now), 'opened');
     }
     for (const [incident, event] of touched) {
       changes.incidents.push(incident);
@@ -156,6 +167,60 @@ export class IncidentTracker {
     }
     this.batch = undefined;
     return this.withDropped(changes);
+  }
+
+  /** Opens an incident from a window that reached its threshold: the window is forgotten, the incident holds it. */
+  private openIncident(
+    opening: {
+      rule: CompiledRule;
+      match: Match;
+      at: number;
+      slot: string;
+      window: WindowHit[];
+      key: { named: Record<string, string> };
+      count: number;
+    },
+    now: number,
+  ): Incident {
+    const { rule, match, at, slot: s, window, key } = opening;
+    this.forgetText(window);
+    this.windows.delete(s);
+    this.batch!.cleared.push({ rule: rule.id, keyHash: s.slice(s.indexOf('\0') + 1) });
+    const incident: Incident = {
+      id: 0,
+      rule: rule.id,
+      severity: rule.severity,
+      title: renderTitle(rule.title, { ...match.fields, ...key.named }),
+      key: key.named,
+      fields: { ...match.fields },
+      count: opening.count,
+      firstSeen: Math.min(...window.map((h) => h.at)),
+      lastSeen: at,
+      source: match.event.sourceId,
+      sample: window.flatMap((h) => (h.text === undefined ? [] : [h.text])),
+      status: 'open',
+    };
+    // Over the text budget the window kept counts only: the line that reached the threshold is shown all the same.
+    if (window[window.length - 1]?.text === undefined) incident.sample.push(match.event.text.slice(0, SAMPLE_CHARS));
+    incident.sample = incident.sample.slice(-this.options.samples);
+    for (const h of window) if (h.raw) addSpread(incident, h.raw, h.n);
+    this.open.set(s, { incident, lastActivityAt: now });
+    return incident;
+  }
+
+  /** The matches, each event followed by what it is to the detectors that weigh it (a failure before a login). */
+  private withPriors(matches: readonly { match: Match; at: number }[]): { match: Match; at: number }[] {
+    const out: { match: Match; at: number }[] = [];
+    for (const m of matches) {
+      out.push(m);
+      const event = this.rules.get(m.match.ruleId)?.event;
+      if (!event || m.match.repeat || m.match.prior) continue;
+      for (const detector of this.detectors.get(event) ?? []) {
+        if (!detector.sources.includes(m.match.event.sourceId)) continue;
+        out.push({ match: { ...m.match, ruleId: detector.id, prior: true }, at: m.at });
+      }
+    }
+    return out;
   }
 
   private withDropped(changes: TrackerChanges): TrackerChanges {
@@ -262,10 +327,18 @@ export class IncidentTracker {
     for (const h of hits) this.textBytes -= h.text?.length ?? 0;
   }
 
-  private fold(incident: Incident, match: Match, at: number, n: number, raw?: Record<string, string>): void {
+  private fold(
+    incident: Incident,
+    match: Match,
+    at: number,
+    n: number,
+    raw: Record<string, string> | undefined,
+    kept: readonly string[],
+  ): void {
     incident.count += n;
     incident.lastSeen = Math.max(incident.lastSeen, at);
-    incident.fields = { ...match.fields };
+    // A detector's incident keeps what it found before (prior events, their span) beside the latest line's fields.
+    incident.fields = { ...match.fields, ...pick(incident.fields, kept) };
     incident.sample.push(match.event.text.slice(0, SAMPLE_CHARS));
     if (incident.sample.length > this.options.samples)
       incident.sample.splice(0, incident.sample.length - this.options.samples);
@@ -292,6 +365,10 @@ function addSpread(incident: Incident, raw: Record<string, string>, n: number): 
     if (spread.values.length < SPREAD_VALUES) spread.values.push(value);
     else spread.more += n;
   }
+}
+
+function pick(fields: Record<string, string>, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((n) => (fields[n] === undefined ? [] : [[n, fields[n]]])));
 }
 
 function slot(rule: string, keyHash: string): string {

@@ -12,6 +12,16 @@ export const customEntryKind = defineRuleEntryKind({
     context.claimId(entry.id, `${path}.id`, 'Give each rule its own id.');
     const rule = compileRegexRule(customSpec(entry, path), problems, warnings);
     if (!rule) return;
+    if (entry.event && !entry.program) {
+      // A detector's response acts on whoever its events name: they must be the program's own words, not any line's.
+      problems.push({
+        path: `${path}.event`,
+        message:
+          "an event for detectors needs program: (the program whose messages the pattern reads), so text inside another program's line cannot pose as it. Add program:, or remove event:.",
+      });
+      return;
+    }
+    if (entry.event) rule.event = entry.event;
     keepOfferable(rule, context);
     context.add(rule);
   },

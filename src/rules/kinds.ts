@@ -1,6 +1,7 @@
 // The kinds of rule, the only lists of them: the entries a config's rules: may hold (each compiled into rules), and
 // how each compiled kind reads a line. A new kind is a folder and a line in each list it needs.
 import { customEntryKind } from './custom-entry.js';
+import { detectEntryKind } from './detect/detect-entry.js';
 import type { RuleEntryKind } from './entry-kind.js';
 import { fail2banEntryKind } from './fail2ban/fail2ban-entry.js';
 import { matchFail2banRule } from './fail2ban/fail2ban-rule.js';
@@ -12,7 +13,7 @@ import type { RuleVerdict } from './verdict.js';
 import { matchWebRule } from './web/web-rule.js';
 
 /** Config entries, in the order their schemas are tried. */
-export const RULE_ENTRY_KINDS = [packEntryKind, fail2banEntryKind, customEntryKind] as const;
+export const RULE_ENTRY_KINDS = [packEntryKind, fail2banEntryKind, detectEntryKind, customEntryKind] as const;
 
 /** The entry kinds' schemas, for the config's union. */
 export const RULE_ENTRY_SCHEMAS = RULE_ENTRY_KINDS.map((kind) => kind.schema) as unknown as SchemasOf<

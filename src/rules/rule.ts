@@ -1,7 +1,7 @@
 // The vocabulary of rules: what a compiled rule is, whatever its kind, and what matching shares across a source's
 // lines. Types only, imported by every rule kind and by the compiler that builds them (so that none imports another).
 import type { BlockList } from 'node:net';
-import type { FieldType, Severity } from '../core/types.js';
+import type { EventType, FieldType, Severity } from '../core/types.js';
 import type { CompiledFail2banFilter, FilterMemory } from './fail2ban/fail2ban-filter.js';
 import type { ProcessMemory } from './process-memory.js';
 import type { WebCategory } from './web/web-signatures.js';
@@ -60,6 +60,13 @@ export interface CompiledRule {
   fail2ban?: Fail2banRuleState;
   /** The access-log category a web rule counts. */
   web?: { category: WebCategory };
+  /** What its matches mean to detectors (a pack's failures are `auth.failure`). */
+  event?: EventType;
+  /**
+   * A learned detector (detect:): its own matches are the events it judges (a login), the events in `after` from
+   * rules reading the same sources are what it judges them by (the failures before it).
+   */
+  detect?: { detector: string; after: readonly EventType[] };
 }
 
 /** A capture's values that make a match ignored: exact values, or addresses and ranges for ip and cidr fields. */

@@ -17,5 +17,6 @@ export const genericPack: MessagePackRule[] = [
     severity: 'medium',
     threshold: { count: 3, within: 10 * MINUTE, by: ['ip'] },
     title: 'Unauthorized access attempts from {ip}',
+    event: 'auth.failure',
   },
 ];

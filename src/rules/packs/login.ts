@@ -85,6 +85,7 @@ export const loginPack: MessagePackRule[] = [
     severity: 'medium',
     threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
     title: 'su failures by {user}',
+    event: 'auth.failure',
   },
   {
     kind: 'message',
@@ -184,6 +185,7 @@ export const loginPack: MessagePackRule[] = [
     severity: 'medium',
     threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
     title: 'Failed logins as {user}',
+    event: 'auth.failure',
   },
   {
     kind: 'message',
@@ -203,5 +205,6 @@ export const loginPack: MessagePackRule[] = [
     severity: 'high',
     threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
     title: 'Account {user} locked after failed logins',
+    event: 'auth.lockout',
   },
 ];

@@ -29,7 +29,7 @@ export const packEntryKind = defineRuleEntryKind({
         p.kind === 'web'
           ? compileWebRule(p, id, entry, threshold, severity, path, problems, warnings)
           : compileRegexRule(packSpec(p, id, at, entry, threshold, severity, path), problems, warnings);
-      if (rule) compiled.push({ ...rule, pack: entry.use });
+      if (rule) compiled.push({ ...rule, pack: entry.use, event: p.event });
     }
     // An ignore field or an action needs only one of the pack's rules to capture it; the others do without.
     if (!Array.isArray(entry.ignore)) {

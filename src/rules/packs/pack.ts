@@ -1,7 +1,7 @@
 // A built-in pack is a list of rules written once, so `rules: [{use: sshd, source: auth}]` is all a config needs. Each
 // pattern reads the message of the programs its rule names, from the message's start, and says which source file and
 // format string of that program it comes from.
-import type { FieldType, Severity } from '../../core/types.js';
+import type { EventType, FieldType, Severity } from '../../core/types.js';
 import type { WebCategory } from '../web/web-signatures.js';
 
 export interface MessagePattern {
@@ -34,6 +34,8 @@ interface PackRuleBase {
   threshold: { count: number; within: number; by: string[] };
   dedupe?: { by: string[]; within: number };
   title: string;
+  /** What a match means to detectors. */
+  event: EventType;
 }
 
 export interface MessagePackRule extends PackRuleBase {

@@ -209,6 +209,7 @@ const base = {
   severity: 'high',
   threshold: { count: 5, within: 10 * MINUTE, by: ['ip'] },
   title: 'SSH brute force from {ip}',
+  event: 'auth.failure',
 } as const satisfies Omit<MessagePackRule, 'patterns' | 'programs'>;
 
 export const SSHD_PATTERNS = normal;

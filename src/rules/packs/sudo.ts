@@ -51,6 +51,7 @@ export const sudoPack: MessagePackRule[] = [
     severity: 'medium',
     threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
     title: 'sudo password failures by {user}',
+    event: 'auth.failure',
   },
   {
     kind: 'message',
@@ -86,6 +87,7 @@ export const sudoPack: MessagePackRule[] = [
     severity: 'high',
     threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
     title: 'sudo refused for {user}: {reason}',
+    event: 'privilege.denied',
   },
   {
     kind: 'message',
@@ -99,5 +101,6 @@ export const sudoPack: MessagePackRule[] = [
     severity: 'high',
     threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
     title: 'Account {user} locked after failed sudo passwords',
+    event: 'auth.lockout',
   },
 ];

@@ -155,6 +155,8 @@ const web = (
     severity,
     threshold: { count, within: 10 * MINUTE, by: ['ip'] },
     title,
+    // Failed logins are failures to authenticate; the other categories are attacks on the application.
+    event: category === 'login' || category === 'basic-auth' ? 'auth.failure' : 'web.attack',
     ...(patterns ? { errors: { programs: server === 'apache' ? APACHE : NGINX, patterns } } : {}),
   };
 };
@@ -185,6 +187,7 @@ const nginxAuth: MessagePackRule = {
   severity: 'medium',
   threshold: { count: 5, within: 10 * MINUTE, by: ['ip'] },
   title: 'Basic-auth failures from {ip}',
+  event: 'auth.failure',
 };
 
 // Apache writes the message after the client's address, so every pattern takes the address from there.
@@ -248,6 +251,7 @@ const apacheAuth: MessagePackRule = {
   severity: 'medium',
   threshold: { count: 5, within: 10 * MINUTE, by: ['ip'] },
   title: 'Basic-auth failures from {ip}',
+  event: 'auth.failure',
 };
 
 export const nginxPack: PackRule[] = [nginxAuth, ...webRules('nginx')];

@@ -1,0 +1,12 @@
+// The learned detectors a `detect:` entry can name, the only list of them. A detector reads lines of its own (the
+// events it judges, a login) and weighs each against the events of other rules before it (the failures); what it
+// reads is built from the programs' own formats, as the packs are. A new detector is a file and a line here.
+import type { Detector } from './detector.js';
+import { successAfterFailures } from './success-after-failures.js';
+
+export const DETECTORS = {
+  'success-after-failures': successAfterFailures,
+} as const satisfies Record<string, Detector>;
+
+export type DetectorName = keyof typeof DETECTORS;
+export const DETECTOR_NAMES = Object.keys(DETECTORS) as [DetectorName, ...DetectorName[]];
