@@ -68,9 +68,12 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
       const t = r.threshold;
       const by = t.by.length ? ` by ${t.by.join(', ')}` : '';
       // A detector speaks on its own line (a login) after `count` of the events it weighs it by (failures).
-      const when = r.detect
-        ? `${r.event} after ${t.count} ${r.detect.after.join(' or ')} within ${formatDuration(t.within)}${by}`
-        : `${t.count} within ${formatDuration(t.within)}${by}`;
+      const learns = r.detect?.learns;
+      const when = learns
+        ? `${r.event} from a network (/${learns.ipv4Prefix}, /${learns.ipv6Prefix}) new to the user in ${formatDuration(learns.period)}, after learning for as long`
+        : r.detect
+          ? `${r.event} after ${t.count} ${r.detect.after.join(' or ')} within ${formatDuration(t.within)}${by}`
+          : `${t.count} within ${formatDuration(t.within)}${by}`;
       const offers = r.actions.length ? `, offers ${r.actions.join(', ')}` : '';
       if (r.fail2ban) {
         const { compiled, mode } = r.fail2ban;

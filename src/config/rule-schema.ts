@@ -122,6 +122,28 @@ export const detectRule = z
       description:
         "Replaces parts of the detector's threshold: how many prior events (count) within how long before (within), keyed by which fields (by).",
     }),
+    learn: z
+      .strictObject({
+        period: duration.optional().meta({
+          description: 'How long it learns before it speaks, and how long it remembers what it saw (default 30d).',
+        }),
+        ipv4Prefix: z
+          .number()
+          .int()
+          .min(8)
+          .max(32)
+          .optional()
+          .meta({ description: 'An IPv4 network: /24 by default.' }),
+        ipv6Prefix: z
+          .number()
+          .int()
+          .min(16)
+          .max(128)
+          .optional()
+          .meta({ description: 'An IPv6 network: /48 by default.' }),
+      })
+      .optional()
+      .meta({ description: 'For a detector that learns (new-login-source): its period and the size of a network.' }),
     actions: ruleActions,
   })
   .meta({ description: 'A learned detector, e.g. success-after-failures: a login after failures from its address.' });

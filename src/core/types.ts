@@ -187,11 +187,26 @@ export interface TrackerChanges {
   /** Incidents to write, new ones with id 0 (the store assigns it). */
   incidents: Incident[];
   events: IncidentEvent[];
+  /** Facts the learning detectors learned or refreshed (written over the stored ones), and those they let go. */
+  learned?: LearnedFact[];
+  forgotten?: { rule: string; subject: string; value: string }[];
+}
+
+/** What a learning detector knows: a subject (a user) seen with a value (a network), when first and last, how often. */
+export interface LearnedFact {
+  rule: string;
+  subject: string;
+  value: string;
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
 }
 
 export interface TrackerState {
   open: { incident: Incident; lastActivityAt: number }[];
   hits: Hit[];
+  /** What the learning detectors know. */
+  learned?: LearnedFact[];
   /** Rule + key pairs whose matches open nothing, until a time (or null: until lifted). */
   silences?: { rule: string; keyHash: string; until: number | null }[];
 }

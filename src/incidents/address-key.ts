@@ -100,3 +100,15 @@ export function formatGroups(g: Uint16Array): string {
   }
   return out;
 }
+
+/** The network an address is in, as CIDR text: IPv4 by ipv4Prefix, IPv6 by ipv6Prefix (IPv4-mapped ones as IPv4). */
+export function networkOf(value: string, ipv4Prefix: number, ipv6Prefix: number): string | undefined {
+  const key = value.includes(':') ? addressKey(value, ipv6Prefix) : value;
+  if (key.includes(':')) return key.includes('/') ? key : `${key}/128`;
+  const octets = key.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return undefined;
+  const bits = Math.max(0, Math.min(32, ipv4Prefix));
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const n = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) & mask;
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}/${bits}`;
+}

@@ -11,6 +11,7 @@ import type { EventType, Incident, Match, TrackerChanges, TrackerState } from '.
 import { keyHashOf } from '../core/types.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
+import { type BaselineChanges, Baselines, judgeNew } from './baselines.js';
 
 export interface TrackerOptions {
   reopenAfter: number;
@@ -57,6 +58,8 @@ export class IncidentTracker {
   private readonly silences = new Map<string, number | null>();
   /** The detectors that weigh each kind of event (detect: rules), for the events of the rules reading their sources. */
   private readonly detectors = new Map<EventType, CompiledRule[]>();
+  /** What the learning detectors know (the networks each user logged in from). */
+  private readonly baselines: Baselines;
   private textBytes = 0;
   /** Windows dropped to stay within maxPendingKeys, since start. */
   evicted = 0;
@@ -69,6 +72,7 @@ export class IncidentTracker {
     }
     this.options = options;
     this.maxKeys = options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS;
+    this.baselines = new Baselines(state.learned ?? []);
     this.windows = new GenerationalMap(this.maxKeys, (gone) => {
       for (const [s, hits] of gone) {
         this.forgetText(hits);
@@ -103,9 +107,13 @@ export class IncidentTracker {
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
-    for (const { match, at } of this.detectors.size > 0 ? this.withPriors(matches) : matches) {
-      const rule = this.rules.get(match.ruleId);
-      if (!rule || match.repeat || this.isDuplicate(rule, match, at)) continue;
+    const learned: BaselineChanges = { learned: [], forgotten: [] };
+    for (const { match: matched, at } of this.detectors.size > 0 ? this.withPriors(matches) : matches) {
+      const rule = this.rules.get(matched.ruleId);
+      if (!rule || matched.repeat || this.isDuplicate(rule, matched, at)) continue;
+      // A learning detector speaks only of what is new to it (a login from a network new to its user).
+      const match = rule.detect?.learns ? judgeNew(this.baselines, rule, matched, at, learned) : matched;
+      if (!match) continue;
       const key = this.keyOf(rule, match);
       // A match without a value for its key (an address the line did not name) cannot be counted for anyone.
       if (!key) continue;
@@ -123,7 +131,7 @@ export class IncidentTracker {
         continue;
       }
       const window = this.liveWindow(s, at - rule.threshold.within);
-      if (rule.detect && !match.prior) {
+      if (rule.detect && rule.detect.after.length > 0 && !match.prior) {
         // The detector's own event (a login) speaks only after enough prior ones (failures); it is never counted.
         const prior = window.reduce((sum, h) => sum + h.n, 0);
         if (prior < rule.threshold.count) {
@@ -165,6 +173,8 @@ export class IncidentTracker {
       changes.incidents.push(incident);
       changes.events.push({ event, incident });
     }
+    if (learned.learned.length > 0) changes.learned = learned.learned;
+    if (learned.forgotten.length > 0) changes.forgotten = learned.forgotten;
     this.batch = undefined;
     return this.withDropped(changes);
   }

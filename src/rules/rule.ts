@@ -66,7 +66,12 @@ export interface CompiledRule {
    * A learned detector (detect:): its own matches are the events it judges (a login), the events in `after` from
    * rules reading the same sources are what it judges them by (the failures before it).
    */
-  detect?: { detector: string; after: readonly EventType[] };
+  detect?: {
+    detector: string;
+    after: readonly EventType[];
+    /** What it learns each user's logins from, and for how long (new-login-source). */
+    learns?: { period: number; ipv4Prefix: number; ipv6Prefix: number };
+  };
 }
 
 /** A capture's values that make a match ignored: exact values, or addresses and ranges for ip and cidr fields. */

@@ -198,6 +198,31 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
       );
 
       it(
+        'keeps what learning detectors learned, each fact written over, and lets go of what they forgot',
+        using(async (store) => {
+          const fact = (value: string, lastSeen: number, count: number) => ({
+            rule: 'nls',
+            subject: 'alice',
+            value,
+            firstSeen: T,
+            lastSeen,
+            count,
+          });
+          await store.commit('auth', undefined, changes({ learned: [fact('10.0.0.0/24', T, 1), fact('b', T, 1)] }), T);
+          await store.commit(
+            'auth',
+            undefined,
+            changes({
+              learned: [fact('10.0.0.0/24', T + 5, 2)],
+              forgotten: [{ rule: 'nls', subject: 'alice', value: 'b' }],
+            }),
+            T + 5,
+          );
+          expect((await store.incidents.readTrackerState(T + 5)).learned).toEqual([fact('10.0.0.0/24', T + 5, 2)]);
+        }),
+      );
+
+      it(
         'keeps a weight with a count that stands for several matches',
         using(async (store) => {
           await store.commit(

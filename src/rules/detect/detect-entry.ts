@@ -3,7 +3,9 @@
 import { detectRule } from '../../config/rule-schema.js';
 import { compileRegexRule } from '../compile-regex-rule.js';
 import { definedOnly, defineRuleEntryKind, keepOfferable } from '../entry-kind.js';
-import { DETECTORS } from './detectors.js';
+import { DETECTOR_NAMES, DETECTORS } from './detectors.js';
+
+const learners = () => DETECTOR_NAMES.filter((name) => DETECTORS[name].learns).join(', ');
 
 export const detectEntryKind = defineRuleEntryKind({
   schema: detectRule,
@@ -14,11 +16,19 @@ export const detectEntryKind = defineRuleEntryKind({
     const id = entry.id ?? entry.detect;
     context.claimId(id, entry.id ? `${path}.id` : path, 'Give each rule its own id: add id: to this entry.');
     const threshold = { ...detector.threshold, ipv6Prefix: 64, ...definedOnly(entry.threshold ?? {}) };
+    const fields = { ...detector.fields, ...detector.adds };
     for (const [j, field] of threshold.by.entries()) {
-      if (detector.fields[field]) continue;
+      if (fields[field]) continue;
       problems.push({
         path: `${path}.threshold.by[${j}]`,
-        message: `detector ${entry.detect} keys by ${Object.keys(detector.fields).join(', ')}, not "${field}".`,
+        message: `detector ${entry.detect} keys by ${Object.keys(fields).join(', ')}, not "${field}".`,
+      });
+      return;
+    }
+    if (entry.learn && !detector.learns) {
+      problems.push({
+        path: `${path}.learn`,
+        message: `detector ${entry.detect} learns nothing; learn: is for ${learners()}. Remove it.`,
       });
       return;
     }
@@ -34,7 +44,8 @@ export const detectEntryKind = defineRuleEntryKind({
         fields: detector.fields,
         ignore: entry.ignore,
         severity: entry.severity ?? detector.severity,
-        threshold,
+        // Keyed by captures only here: the fields the detector adds (the network) are filled in by the tracker.
+        threshold: { ...threshold, by: threshold.by.filter((f) => detector.fields[f]) },
         actions: entry.actions,
       },
       problems,
@@ -44,7 +55,13 @@ export const detectEntryKind = defineRuleEntryKind({
     // Set here, not checked against the captures: {failures} and {span} are the tracker's, filled when it opens.
     rule.title = detector.title;
     rule.event = detector.event;
-    rule.detect = { detector: entry.detect, after: detector.after };
+    rule.threshold = threshold;
+    rule.fields = { ...rule.fields, ...detector.adds };
+    rule.detect = {
+      detector: entry.detect,
+      after: detector.after,
+      ...(detector.learns ? { learns: { ...detector.learns, ...definedOnly(entry.learn ?? {}) } } : {}),
+    };
     keepOfferable(rule, context);
     context.add(rule);
   },

@@ -2,10 +2,12 @@
 // events it judges, a login) and weighs each against the events of other rules before it (the failures); what it
 // reads is built from the programs' own formats, as the packs are. A new detector is a file and a line here.
 import type { Detector } from './detector.js';
+import { newLoginSource } from './new-login-source.js';
 import { successAfterFailures } from './success-after-failures.js';
 
 export const DETECTORS = {
   'success-after-failures': successAfterFailures,
+  'new-login-source': newLoginSource,
 } as const satisfies Record<string, Detector>;
 
 export type DetectorName = keyof typeof DETECTORS;

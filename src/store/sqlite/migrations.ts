@@ -14,6 +14,7 @@ import m0011 from './migrations/0011-action-plans.sql';
 import m0012 from './migrations/0012-outbox-first-due.sql';
 import m0013 from './migrations/0013-outbox-kinds-of-notifiers.sql';
 import m0014 from './migrations/0014-notifier-messages.sql';
+import m0015 from './migrations/0015-learned.sql';
 
 export const MIGRATIONS: readonly string[] = [
   m0001,
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly string[] = [
   m0012,
   m0013,
   m0014,
+  m0015,
 ];

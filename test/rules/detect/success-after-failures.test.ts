@@ -145,7 +145,7 @@ rules: [{ detect: success-after-failures, source: auth, threshold: { by: [port] 
 `,
         'bad.yml',
       ),
-    ).toThrow(/rules\[0\]\.threshold\.by\[0\].*keys by ip, user, method, not "port"/s);
+    ).toThrow(/rules\[0\]\.threshold\.by\[0\].*keys by ip, user, method, failures, span, not "port"/s);
   });
 });
 
