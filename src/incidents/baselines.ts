@@ -70,13 +70,6 @@ export class Baselines {
     return fact;
   }
 
-  /** Facts kept now, for a rule (all when none is named). */
-  facts(rule?: string): LearnedFact[] {
-    return [...this.subjects.entries()]
-      .filter(([key]) => rule === undefined || key.startsWith(`${rule}\0`))
-      .flatMap(([, values]) => [...values.values()]);
-  }
-
   private learn(rule: string, subject: string, value: string, at: number, changes: BaselineChanges): LearnedFact {
     const values = this.values(rule, subject);
     const fact = values.get(value) ?? { rule, subject, value, firstSeen: at, lastSeen: at, count: 0 };

@@ -30,8 +30,6 @@ export const DEFAULT_MAX_PENDING_KEYS = 50_000;
 export const WINDOW_TEXT_BUDGET = 8 * 1024 * 1024;
 /** A sample line is kept this long at most (Slack shows 1,000 characters of it). */
 export const SAMPLE_CHARS = 2000;
-/** What a detector's incident found before its line: how many prior events (failures), over how long. */
-const DETECTOR_FIELDS = ['failures', 'span'];
 /** Distinct values an incident lists per aggregated field. */
 const SPREAD_VALUES = 10;
 
@@ -125,7 +123,7 @@ export class IncidentTracker {
       if (open) {
         // A failure after the detector spoke says nothing new: the brute-force rule counts it.
         if (match.prior) continue;
-        this.fold(open.incident, match, at, n, key.raw, rule.detect ? DETECTOR_FIELDS : []);
+        this.fold(open.incident, match, at, n, key.raw, rule.detect?.adds ?? []);
         open.lastActivityAt = now;
         if (!touched.has(open.incident)) touched.set(open.incident, 'updated');
         continue;

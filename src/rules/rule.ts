@@ -69,6 +69,8 @@ export interface CompiledRule {
   detect?: {
     detector: string;
     after: readonly EventType[];
+    /** The fields it fills in itself (how many failures, over how long): an incident keeps them as lines fold in. */
+    adds: readonly string[];
     /** What it learns each user's logins from, and for how long (new-login-source). */
     learns?: { period: number; ipv4Prefix: number; ipv6Prefix: number };
   };

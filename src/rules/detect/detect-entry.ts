@@ -60,6 +60,7 @@ export const detectEntryKind = defineRuleEntryKind({
     rule.detect = {
       detector: entry.detect,
       after: detector.after,
+      adds: Object.keys(detector.adds),
       ...(detector.learns ? { learns: { ...detector.learns, ...definedOnly(entry.learn ?? {}) } } : {}),
     };
     keepOfferable(rule, context);
