@@ -1,5 +1,6 @@
 // `logwarden check`: the config's problems (or a summary of what it will watch), plus what only the running
 // machine can tell — are the files there and readable, is journalctl on PATH — as warnings.
+
 import { formatDuration } from '../config/duration.js';
 import { readSmtpEnv } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -7,6 +8,7 @@ import type { EscalationConfig, Person } from '../config/schema.js';
 import { type ConfigProblem, formatProblemLocation } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
+import { detectorNamed } from '../rules/detect/detectors.js';
 import { sourceKindOf } from '../sources/registry.js';
 
 /**
@@ -67,13 +69,10 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
     ...rules.map((r) => {
       const t = r.threshold;
       const by = t.by.length ? ` by ${t.by.join(', ')}` : '';
-      // A detector speaks on its own line (a login) after `count` of the events it weighs it by (failures).
-      const learns = r.detect?.learns;
-      const when = learns
-        ? `${r.event} from a network (/${learns.ipv4Prefix}, /${learns.ipv6Prefix}) new to the user in ${formatDuration(learns.period)}, after learning for as long`
-        : r.detect
-          ? `${r.event} after ${t.count} ${r.detect.after.join(' or ')} within ${formatDuration(t.within)}${by}`
-          : `${t.count} within ${formatDuration(t.within)}${by}`;
+      // A detector says when it speaks itself.
+      const when = r.detect
+        ? detectorNamed(r.detect.detector).explain({ ...r.detect.limits, by: t.by }, r.detect.learn)
+        : `${t.count} within ${formatDuration(t.within)}${by}`;
       const offers = r.actions.length ? `, offers ${r.actions.join(', ')}` : '';
       if (r.fail2ban) {
         const { compiled, mode } = r.fail2ban;

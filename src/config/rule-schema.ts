@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { EVENT_TYPES, FIELD_TYPES } from '../core/types.js';
 import { DETECTOR_NAMES } from '../rules/detect/detectors.js';
 import { PACK_NAMES } from '../rules/packs/index.js';
-import { captureName, duration, id, oneOrMany, severity } from './schema-values.js';
+import { captureName, duration, id, oneOrMany, severity, zoneName } from './schema-values.js';
 
 const thresholdCount = z
   .number()
@@ -125,7 +125,8 @@ export const detectRule = z
     learn: z
       .strictObject({
         period: duration.optional().meta({
-          description: 'How long it learns before it speaks, and how long it remembers what it saw (default 30d).',
+          description:
+            'How long it learns before it speaks, and how long it remembers what it saw (default: the detector’s, 30d for new-login-source).',
         }),
         ipv4Prefix: z
           .number()
@@ -141,9 +142,18 @@ export const detectRule = z
           .max(128)
           .optional()
           .meta({ description: 'An IPv6 network: /48 by default.' }),
+        timezone: zoneName.optional().meta({
+          description: "The zone of hours and weekdays (unusual-time, spike): an IANA name; default this host's.",
+        }),
+        history: z.number().int().min(1).max(100_000).optional().meta({
+          description: 'unusual-time: logins a user must have had before it speaks of them (default 20).',
+        }),
+        floor: z.number().int().min(1).max(10_000_000).optional().meta({
+          description: 'spike: counts in five minutes below this are never a spike (default 20).',
+        }),
       })
       .optional()
-      .meta({ description: 'For a detector that learns (new-login-source): its period and the size of a network.' }),
+      .meta({ description: 'For a detector that learns: its period, network sizes, time zone and minimums.' }),
     actions: ruleActions,
   })
   .meta({ description: 'A learned detector, e.g. success-after-failures: a login after failures from its address.' });

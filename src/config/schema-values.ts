@@ -60,6 +60,11 @@ export const sourceTimezone = z
       "The zone of the source's stamps that name none (syslog's `Nov 23 10:15:01`), when it is not this host's: an IANA name like Europe/Berlin.",
   });
 
+/** A zone for hours and weekdays: an IANA name. */
+export const zoneName = z
+  .string()
+  .refine((zone) => isTimeZone(zone), { message: 'is not a time zone. Write an IANA name like Europe/Berlin or UTC' });
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

@@ -46,10 +46,10 @@ export interface Match {
   /** The same attempt as an earlier line (a PAM failure, then the program's own line): counted once. */
   repeat?: boolean;
   /**
-   * An event a detector counts before its own line (a failure before a success): kept in the detector's window, it
-   * opens nothing by itself.
+   * An event of another rule a detector weighs (a failure before a success), by what it is: kept in the detector's
+   * window or judged by what it learned, it opens nothing unless the detector says so.
    */
-  prior?: boolean;
+  prior?: EventType;
 }
 
 export type IncidentStatus = 'open' | 'closed' | 'resolved';
@@ -200,6 +200,8 @@ export interface LearnedFact {
   firstSeen: number;
   lastSeen: number;
   count: number;
+  /** The detector's own summary (a spike's counts per hour of the week), in its own compact text. */
+  data?: string;
 }
 
 export interface TrackerState {

@@ -7,11 +7,12 @@
 import { formatDuration } from '../config/duration.js';
 import { GenerationalMap } from '../core/generational-map.js';
 import { fillPlaceholders } from '../core/template.js';
-import type { EventType, Incident, Match, TrackerChanges, TrackerState } from '../core/types.js';
+import type { EventType, Incident, LearnedFact, Match, TrackerChanges, TrackerState } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
+import { detectorNamed } from '../rules/detect/detectors.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
-import { type BaselineChanges, Baselines, judgeNew } from './baselines.js';
+import { DetectorMemories, type MemoryChanges, type MemoryLimits } from './detector-memory.js';
 
 export interface TrackerOptions {
   reopenAfter: number;
@@ -26,6 +27,8 @@ export function renderTitle(template: string, fields: Record<string, string>): s
 }
 
 export const DEFAULT_MAX_PENDING_KEYS = 50_000;
+/** What a judging detector remembers when it says nothing of its own. */
+const DEFAULT_MEMORY: MemoryLimits = { subjects: 10_000, values: 32, keep: 30 * 86_400_000 };
 /** Sample text kept in windows at most; beyond it new hits are counted without their text. */
 export const WINDOW_TEXT_BUDGET = 8 * 1024 * 1024;
 /** A sample line is kept this long at most (Slack shows 1,000 characters of it). */
@@ -56,8 +59,8 @@ export class IncidentTracker {
   private readonly silences = new Map<string, number | null>();
   /** The detectors that weigh each kind of event (detect: rules), for the events of the rules reading their sources. */
   private readonly detectors = new Map<EventType, CompiledRule[]>();
-  /** What the learning detectors know (the networks each user logged in from). */
-  private readonly baselines: Baselines;
+  /** What the judging detectors know (the networks each user logged in from). */
+  private readonly memories: DetectorMemories;
   private textBytes = 0;
   /** Windows dropped to stay within maxPendingKeys, since start. */
   evicted = 0;
@@ -70,7 +73,7 @@ export class IncidentTracker {
     }
     this.options = options;
     this.maxKeys = options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS;
-    this.baselines = new Baselines(state.learned ?? []);
+    this.memories = new DetectorMemories(state.learned ?? []);
     this.windows = new GenerationalMap(this.maxKeys, (gone) => {
       for (const [s, hits] of gone) {
         this.forgetText(hits);
@@ -105,13 +108,14 @@ export class IncidentTracker {
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
-    const learned: BaselineChanges = { learned: [], forgotten: [] };
+    const learned: MemoryChanges = { learned: [], forgotten: [] };
     for (const { match: matched, at } of this.detectors.size > 0 ? this.withPriors(matches) : matches) {
       const rule = this.rules.get(matched.ruleId);
       if (!rule || matched.repeat || this.isDuplicate(rule, matched, at)) continue;
-      // A learning detector speaks only of what is new to it (a login from a network new to its user).
-      const match = rule.detect?.learns ? judgeNew(this.baselines, rule, matched, at, learned) : matched;
-      if (!match) continue;
+      // A judging detector speaks only of what it finds anomalous (a login from a network new to its user).
+      const judged = rule.detect ? this.judge(rule, matched, at, learned) : { match: matched };
+      if (!judged) continue;
+      const { match } = judged;
       const key = this.keyOf(rule, match);
       // A match without a value for its key (an address the line did not name) cannot be counted for anyone.
       if (!key) continue;
@@ -120,6 +124,12 @@ export class IncidentTracker {
       if (this.isSilenced(s, now)) continue;
       const n = match.times ?? 1;
       const open = this.open.get(s);
+      if (judged.count !== undefined && !open) {
+        const window = [{ at, n, text: match.event.text.slice(0, SAMPLE_CHARS) }];
+        this.textBytes += window[0]!.text.length;
+        touched.set(this.openIncident({ rule, match, at, slot: s, window, key, count: judged.count }, now), 'opened');
+        continue;
+      }
       if (open) {
         // A failure after the detector spoke says nothing new: the brute-force rule counts it.
         if (match.prior) continue;
@@ -177,6 +187,39 @@ export class IncidentTracker {
     return this.withDropped(changes);
   }
 
+  /**
+   * A detector's input: a judging one's verdict (the match with the fields it adds, or undefined: nothing to say),
+   * learned from as it is judged; a counting one's input as it is.
+   */
+  private judge(
+    rule: CompiledRule,
+    match: Match,
+    at: number,
+    changes: MemoryChanges,
+  ): { match: Match; count?: number } | undefined {
+    const detect = rule.detect!;
+    const detector = detectorNamed(detect.detector);
+    if (!detector.judge) return { match };
+    const memory = this.memories.of(rule.id, detector.memory ?? DEFAULT_MEMORY, at, changes);
+    const found = detector.judge(
+      {
+        fields: match.fields,
+        at,
+        event: match.prior ?? rule.event!,
+        prior: match.prior !== undefined,
+        source: match.event.sourceId,
+        times: match.times ?? 1,
+        threshold: detect.limits,
+        learn: detect.learn,
+      },
+      memory,
+    );
+    if (!found) return undefined;
+    // What the judge found is the detector's own: it opens an incident (or grows the open one).
+    const { prior: _, ...own } = match;
+    return { match: { ...own, fields: { ...match.fields, ...found.fields } }, count: found.count ?? own.times ?? 1 };
+  }
+
   /** Opens an incident from a window that reached its threshold: the window is forgotten, the incident holds it. */
   private openIncident(
     opening: {
@@ -225,7 +268,7 @@ export class IncidentTracker {
       if (!event || m.match.repeat || m.match.prior) continue;
       for (const detector of this.detectors.get(event) ?? []) {
         if (!detector.sources.includes(m.match.event.sourceId)) continue;
-        out.push({ match: { ...m.match, ruleId: detector.id, prior: true }, at: m.at });
+        out.push({ match: { ...m.match, ruleId: detector.id, prior: event }, at: m.at });
       }
     }
     return out;
@@ -261,7 +304,23 @@ export class IncidentTracker {
       const rule = this.rules.get(ruleOf(s));
       if (!rule?.dedupe || at < now - rule.dedupe.within) this.lastCounted.delete(s);
     }
+    const memory: MemoryChanges = { learned: [], forgotten: [] };
+    this.memories.sweep(now, (id) => this.memoryLimitsOf(id), memory);
+    if (memory.forgotten.length > 0) changes.forgotten = memory.forgotten;
     return this.withDropped(changes);
+  }
+
+  /** What a rule's detector remembers at most (undefined: the rule keeps no memory). */
+  private memoryLimitsOf(id: string): MemoryLimits | undefined {
+    const detect = this.rules.get(id)?.detect;
+    if (!detect) return undefined;
+    const detector = detectorNamed(detect.detector);
+    return detector.judge ? (detector.memory ?? DEFAULT_MEMORY) : undefined;
+  }
+
+  /** What the judging detectors of a rule know (for /logs baseline). */
+  learned(rule: string): LearnedFact[] {
+    return this.memories.facts(rule);
   }
 
   /** Matches of this rule and key open no incident until `until` (null: until lifted). */

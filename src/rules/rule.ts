@@ -2,6 +2,7 @@
 // lines. Types only, imported by every rule kind and by the compiler that builds them (so that none imports another).
 import type { BlockList } from 'node:net';
 import type { EventType, FieldType, Severity } from '../core/types.js';
+import type { LearnSettings } from './detect/detector.js';
 import type { CompiledFail2banFilter, FilterMemory } from './fail2ban/fail2ban-filter.js';
 import type { ProcessMemory } from './process-memory.js';
 import type { WebCategory } from './web/web-signatures.js';
@@ -71,8 +72,10 @@ export interface CompiledRule {
     after: readonly EventType[];
     /** The fields it fills in itself (how many failures, over how long): an incident keeps them as lines fold in. */
     adds: readonly string[];
-    /** What it learns each user's logins from, and for how long (new-login-source). */
-    learns?: { period: number; ipv4Prefix: number; ipv6Prefix: number };
+    /** Its count and window (a judge's own: addresses within an hour; else prior events before its line). */
+    limits: { count: number; within: number };
+    /** How it learns (a learning detector): its period, network sizes, zone and minimums. */
+    learn: LearnSettings;
   };
 }
 

@@ -3,9 +3,19 @@
 import { detectRule } from '../../config/rule-schema.js';
 import { compileRegexRule } from '../compile-regex-rule.js';
 import { definedOnly, defineRuleEntryKind, keepOfferable } from '../entry-kind.js';
+import type { LearnSettings } from './detector.js';
 import { DETECTOR_NAMES, DETECTORS } from './detectors.js';
 
 const learners = () => DETECTOR_NAMES.filter((name) => DETECTORS[name].learns).join(', ');
+
+/** What every learning detector starts from, before its own defaults and the rule's learn:. */
+const LEARN_DEFAULTS: Omit<LearnSettings, 'timezone'> = {
+  period: 30 * 24 * 3_600_000,
+  ipv4Prefix: 24,
+  ipv6Prefix: 48,
+  history: 20,
+  floor: 20,
+};
 
 export const detectEntryKind = defineRuleEntryKind({
   schema: detectRule,
@@ -45,7 +55,7 @@ export const detectEntryKind = defineRuleEntryKind({
         ignore: entry.ignore,
         severity: entry.severity ?? detector.severity,
         // Keyed by captures only here: the fields the detector adds (the network) are filled in by the tracker.
-        threshold: { ...threshold, by: threshold.by.filter((f) => detector.fields[f]) },
+        threshold: { ...threshold, count: 1, by: threshold.by.filter((f) => detector.fields[f]) },
         actions: entry.actions,
       },
       problems,
@@ -54,14 +64,22 @@ export const detectEntryKind = defineRuleEntryKind({
     if (!rule) return;
     // Set here, not checked against the captures: {failures} and {span} are the tracker's, filled when it opens.
     rule.title = detector.title;
-    rule.event = detector.event;
-    rule.threshold = threshold;
+    if (detector.event) rule.event = detector.event;
+    // A judge opens an incident on the input it finds anomalous; its count and window are its own.
+    rule.threshold = detector.judge ? { ...threshold, count: 1 } : threshold;
     rule.fields = { ...rule.fields, ...detector.adds };
     rule.detect = {
       detector: entry.detect,
       after: detector.after,
       adds: Object.keys(detector.adds),
-      ...(detector.learns ? { learns: { ...detector.learns, ...definedOnly(entry.learn ?? {}) } } : {}),
+      limits: { count: threshold.count, within: threshold.within },
+      learn: {
+        ...LEARN_DEFAULTS,
+        // This host's zone, as the sources' stamps.
+        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        ...detector.learns,
+        ...definedOnly(entry.learn ?? {}),
+      },
     };
     keepOfferable(rule, context);
     context.add(rule);

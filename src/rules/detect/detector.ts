@@ -1,14 +1,16 @@
-// What a learned detector is (detectors.ts lists them).
-import type { EventType, FieldType, Severity } from '../../core/types.js';
+// What a learned detector is (detectors.ts lists them), and the memory a judging one keeps (the tracker holds it).
+import type { EventType, FieldType, LearnedFact, Severity } from '../../core/types.js';
 import type { MessagePattern } from '../packs/pack.js';
 
 export interface Detector {
   /** What it says of itself in `check` and the docs. */
   description: string;
-  /** The events of other rules it weighs its own lines by. */
+  /** When it speaks, for `check`: with the rule's threshold and learn settings. */
+  explain: (threshold: { count: number; within: number; by: readonly string[] }, learn: LearnSettings) => string;
+  /** The events of other rules it weighs (failures), from rules reading the same sources. */
   after: readonly EventType[];
-  /** What its own lines are. */
-  event: EventType;
+  /** What its own lines are (none: it reads only the events in `after`). */
+  event?: EventType;
   programs: readonly string[];
   patterns: MessagePattern[];
   /** The captures of its patterns, typed. */
@@ -16,16 +18,68 @@ export interface Detector {
   /** The fields it adds to its incidents itself (how many failures, the new network), typed. */
   adds: Record<string, FieldType>;
   severity: Severity;
-  /** How many prior events, within how long, keyed by which fields. */
+  /**
+   * Without `judge`: how many prior events within how long before its own line open an incident, keyed by which
+   * fields. With it: the judge's own limits (count, within), and the incident's key (by).
+   */
   threshold: { count: number; within: number; by: string[] };
-  /**
-   * The incident's title: the fields, and for a detector weighing prior events {failures} (how many) and {span} (over
-   * how long); for one that learns, {network} and {known} (the networks it knew).
-   */
+  /** The incident's title, with the fields and those it adds as placeholders. */
   title: string;
+  /** What it learns, and how long before it speaks (settings `learn:` may change). */
+  learns?: Partial<LearnSettings> & { period: number };
   /**
-   * It learns what each user's logins come from (networks of this size) over `period`, and speaks after that only of
-   * a login from a network not seen in the last `period`.
+   * Judges each input (its own line, or an event in `after`) by what it learned, learning from it: the fields it
+   * adds when the input is anomalous (an incident opens or grows), else undefined. Pure. Without it, the tracker
+   * counts prior events in a window before its own line (success-after-failures).
    */
-  learns?: { period: number; ipv4Prefix: number; ipv6Prefix: number };
+  judge?: (input: JudgeInput, memory: Memory) => Judgement | undefined;
+  /** What its memory holds at most: subjects (users, addresses), values per subject, and for how long unseen. */
+  memory?: { subjects: number; values: number; keep: number };
+}
+
+/** What a judge found: the fields it adds, and how many events the incident starts from (default the input's). */
+export interface Judgement {
+  fields: Record<string, string>;
+  count?: number;
+}
+
+/** A detector's settings: the learn: defaults of the schema, the detector's own, then the rule's. */
+export interface LearnSettings {
+  /** It learns this long before it speaks; a value unseen this long is new again. */
+  period: number;
+  ipv4Prefix: number;
+  ipv6Prefix: number;
+  /** The zone of hours and weekdays (unusual-time, spike). */
+  timezone: string;
+  /** Logins a user must have before unusual-time speaks of them. */
+  history: number;
+  /** Counts below this never make a spike. */
+  floor: number;
+}
+
+export interface JudgeInput {
+  fields: Record<string, string>;
+  /** When it happened. */
+  at: number;
+  /** What it is: the detector's own event, or the event of the rule it came from. */
+  event: EventType;
+  /** An event of another rule (a failure), not the detector's own line. */
+  prior: boolean;
+  source: string;
+  /** How many events the line stands for (rsyslog's `message repeated N times`). */
+  times: number;
+  threshold: { count: number; within: number };
+  learn: LearnSettings;
+}
+
+/** What a rule's detector knows: facts of subjects (a user's networks), kept bounded by the tracker. */
+export interface Memory {
+  /** When the rule began learning: its earliest input. */
+  readonly since: number;
+  get(subject: string, value: string): Readonly<LearnedFact> | undefined;
+  /** The subject's facts, the least recently seen first. */
+  facts(subject: string): readonly Readonly<LearnedFact>[];
+  /** The subject was seen with the value at `at`: counted `by` more (0: only seen), its data replaced when given. */
+  see(subject: string, value: string, at: number, by?: number, data?: string): Readonly<LearnedFact>;
+  forget(subject: string, value: string): void;
 }

@@ -12,3 +12,10 @@ export const DETECTORS = {
 
 export type DetectorName = keyof typeof DETECTORS;
 export const DETECTOR_NAMES = Object.keys(DETECTORS) as [DetectorName, ...DetectorName[]];
+
+/** The detector a compiled rule names (its name was checked by the schema). */
+export function detectorNamed(name: string): Detector {
+  const detector = (DETECTORS as Record<string, Detector>)[name];
+  if (!detector) throw new Error(`no detector ${name}`);
+  return detector;
+}

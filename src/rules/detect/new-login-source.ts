@@ -1,13 +1,18 @@
 // A login from a network the user has not logged in from lately: a stolen key or password used from elsewhere. It
 // learns each user's networks for a period before it speaks, and keeps learning.
+import { formatDuration } from '../../config/duration.js';
+import { networkOf } from '../../incidents/address-key.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
+import { judgeNovel } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
 
 export const newLoginSource: Detector = {
   description: 'a login from a network (/24, /48) the user has not logged in from during the learning period',
+  explain: (_t, learn) =>
+    `auth.success from a network (/${learn.ipv4Prefix}, /${learn.ipv6Prefix}) new to the user in ${formatDuration(learn.period)}, after learning for as long`,
   after: [],
   event: 'auth.success',
   programs: LOGIN_PROGRAMS,
@@ -18,5 +23,14 @@ export const newLoginSource: Detector = {
   // One incident per user and new network; the network is the detector's field.
   threshold: { count: 1, within: DAY, by: ['user', 'network'] },
   title: '{user} logged in from {ip}, a network new to them ({network}; known: {known})',
-  learns: { period: 30 * DAY, ipv4Prefix: 24, ipv6Prefix: 48 },
+  learns: { period: 30 * DAY },
+  // 32 networks per user, 10,000 users; a network unseen for a period is new again (kept a little longer).
+  memory: { subjects: 10_000, values: 32, keep: 60 * DAY },
+  judge({ fields: { user, ip }, at, learn }, memory) {
+    const network = ip === undefined ? undefined : networkOf(ip, learn.ipv4Prefix, learn.ipv6Prefix);
+    // A login whose user or address failed its type teaches nothing.
+    if (user === undefined || network === undefined) return undefined;
+    const novel = judgeNovel(memory, user, network, at, learn.period);
+    return novel && { fields: { network, known: novel.known } };
+  },
 };

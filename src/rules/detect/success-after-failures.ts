@@ -1,10 +1,13 @@
 // A login that succeeds after failures from the same address (or for the same user): the brute force that worked.
+import { formatDuration } from '../../config/duration.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
 
 export const successAfterFailures: Detector = {
   description: 'a successful login from an address (or for a user) that failed to log in just before',
+  explain: (t) =>
+    `auth.success after ${t.count} auth.failure within ${formatDuration(t.within)}${t.by.length ? ` by ${t.by.join(', ')}` : ''}`,
   after: ['auth.failure'],
   event: 'auth.success',
   programs: LOGIN_PROGRAMS,

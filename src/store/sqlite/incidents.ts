@@ -78,12 +78,12 @@ export class SqliteIncidents implements IncidentRepository {
       allIncidents: db.prepare<[], IncidentRow>('SELECT * FROM incidents ORDER BY id'),
       insertHit: db.prepare('INSERT INTO hits (rule, key_hash, at, expires_at, weight) VALUES (?, ?, ?, ?, ?)'),
       clearHits: db.prepare('DELETE FROM hits WHERE rule = ? AND key_hash = ?'),
-      allLearned: db.prepare<[], LearnedFact>(
-        'SELECT rule, subject, value, first_seen AS firstSeen, last_seen AS lastSeen, count FROM learned',
+      allLearned: db.prepare<[], Omit<LearnedFact, 'data'> & { data: string | null }>(
+        'SELECT rule, subject, value, first_seen AS firstSeen, last_seen AS lastSeen, count, data FROM learned',
       ),
       learn: db.prepare(
-        'INSERT INTO learned (rule, subject, value, first_seen, last_seen, count) VALUES (?, ?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (rule, subject, value) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, count = excluded.count',
+        'INSERT INTO learned (rule, subject, value, first_seen, last_seen, count, data) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (rule, subject, value) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, count = excluded.count, data = excluded.data',
       ),
       forget: db.prepare('DELETE FROM learned WHERE rule = ? AND subject = ? AND value = ?'),
       liveHits: db.prepare<[number], Hit>(
@@ -101,7 +101,7 @@ export class SqliteIncidents implements IncidentRepository {
       })),
       hits: this.statements.liveHits.all(now),
       silences: this.statements.liveSilences.all(now),
-      learned: this.statements.allLearned.all(),
+      learned: this.statements.allLearned.all().map(({ data, ...fact }) => (data === null ? fact : { ...fact, data })),
     };
   }
 
@@ -167,7 +167,7 @@ export class SqliteIncidents implements IncidentRepository {
     for (const h of changes.hits) this.statements.insertHit.run(h.rule, h.keyHash, h.at, h.expiresAt, h.weight ?? 1);
     for (const c of changes.cleared) this.statements.clearHits.run(c.rule, c.keyHash);
     for (const f of changes.learned ?? []) {
-      this.statements.learn.run(f.rule, f.subject, f.value, f.firstSeen, f.lastSeen, f.count);
+      this.statements.learn.run(f.rule, f.subject, f.value, f.firstSeen, f.lastSeen, f.count, f.data ?? null);
     }
     for (const f of changes.forgotten ?? []) this.statements.forget.run(f.rule, f.subject, f.value);
     for (const incident of changes.incidents) {

@@ -15,6 +15,7 @@ import m0012 from './migrations/0012-outbox-first-due.sql';
 import m0013 from './migrations/0013-outbox-kinds-of-notifiers.sql';
 import m0014 from './migrations/0014-notifier-messages.sql';
 import m0015 from './migrations/0015-learned.sql';
+import m0016 from './migrations/0016-learned-data.sql';
 
 export const MIGRATIONS: readonly string[] = [
   m0001,
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly string[] = [
   m0013,
   m0014,
   m0015,
+  m0016,
 ];

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Incident, Match, TrackerState } from '../../../src/core/types.js';
-import { MAX_VALUES } from '../../../src/incidents/baselines.js';
 import { IncidentTracker } from '../../../src/incidents/incident-tracker.js';
+import { newLoginSource } from '../../../src/rules/detect/new-login-source.js';
 import { matchChunk, SourceMatcher } from '../../../src/rules/match.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
@@ -92,9 +92,10 @@ describe('detect: new-login-source', () => {
     ]);
   });
 
-  it('keeps at most MAX_VALUES networks per user, letting go of the least recently seen', () => {
+  it('keeps at most 32 networks per user, letting go of the least recently seen', () => {
     const d = setup();
-    for (let n = 0; n < MAX_VALUES + 5; n++) d.login(T0 + n * 1000, 'alice', `10.${n}.0.1`);
+    expect(newLoginSource.memory?.values).toBe(32);
+    for (let n = 0; n < 32 + 5; n++) d.login(T0 + n * 1000, 'alice', `10.${n}.0.1`);
     // The five first networks went, oldest first.
     expect(d.forgotten.map((f) => f.value)).toEqual([0, 1, 2, 3, 4].map((n) => `10.${n}.0.0/24`));
   });
@@ -107,7 +108,7 @@ describe('detect: new-login-source', () => {
       'store: { path: ":memory:" }\nsources: [{ id: auth, path: /x }]\nrules: [{ detect: new-login-source, source: auth }]\n',
       'x.yml',
     );
-    expect(loaded.rules[0]!.detect?.learns).toEqual({ period: 30 * DAY, ipv4Prefix: 24, ipv6Prefix: 48 });
+    expect(loaded.rules[0]!.detect?.learn).toMatchObject({ period: 30 * DAY, ipv4Prefix: 24, ipv6Prefix: 48 });
     for (let day = 0; day < 11; day++) d1.login(T0 + day * DAY, 'alice', '10.1.2.3');
     await first.commit(
       'auth',

@@ -1,0 +1,31 @@
+// Novelty, shared by the detectors that speak of a value new to its subject (a network new to a user, a command a
+// user never ran): learned as it is judged, and told only once the rule has learned for a whole period.
+import type { Memory } from './detector.js';
+
+/** Values a "new" incident lists the subject as known with. */
+const KNOWN_SHOWN = 5;
+
+/**
+ * Learns that the subject was seen with the value at `at`. When the value is new to it (unseen within `period`) and
+ * the rule has learned for a whole period, says what was known of the subject: its values seen within the period,
+ * the most recent first ("none" when there were none).
+ */
+export function judgeNovel(
+  memory: Memory,
+  subject: string,
+  value: string,
+  at: number,
+  period: number,
+): { known: string } | undefined {
+  const recent = (lastSeen: number) => Math.abs(at - lastSeen) <= period;
+  const lastSeen = memory.get(subject, value)?.lastSeen;
+  const known = memory
+    .facts(subject)
+    .filter((f) => f.value !== value && recent(f.lastSeen))
+    .map((f) => f.value)
+    .reverse();
+  memory.see(subject, value, at);
+  if (at - memory.since < period || (lastSeen !== undefined && recent(lastSeen))) return undefined;
+  const more = known.length > KNOWN_SHOWN ? ` and ${known.length - KNOWN_SHOWN} more` : '';
+  return { known: `${known.slice(0, KNOWN_SHOWN).join(', ') || 'none'}${more}` };
+}
