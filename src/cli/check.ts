@@ -85,7 +85,9 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
       }
       const what = r.web
         ? `web ${r.web.category}`
-        : `${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}${r.programs ? ` on messages of ${r.programs[0] === '*' ? 'any program' : r.programs.length > 4 ? `${r.programs.slice(0, 4).join(', ')}…` : r.programs.join(', ')}` : ''}`;
+        : r.detect && r.patterns.length === 0
+          ? 'no lines of its own'
+          : `${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}${r.programs ? ` on messages of ${r.programs[0] === '*' ? 'any program' : r.programs.length > 4 ? `${r.programs.slice(0, 4).join(', ')}…` : r.programs.join(', ')}` : ''}`;
       return `  ${r.id}  ${r.severity}, ${when}, ${what}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${r.detect ? ` [detector ${r.detect.detector}]` : ''}${offers}`;
     }),
     ...(loaded.actions.size ? ['actions:'] : []),

@@ -2,12 +2,20 @@
 // events it judges, a login) and weighs each against the events of other rules before it (the failures); what it
 // reads is built from the programs' own formats, as the packs are. A new detector is a file and a line here.
 import type { Detector } from './detector.js';
+import { distributedAttack } from './distributed-attack.js';
 import { newLoginSource } from './new-login-source.js';
+import { slowAttack } from './slow-attack.js';
+import { spike } from './spike.js';
 import { successAfterFailures } from './success-after-failures.js';
+import { unusualTime } from './unusual-time.js';
 
 export const DETECTORS = {
   'success-after-failures': successAfterFailures,
   'new-login-source': newLoginSource,
+  'unusual-time': unusualTime,
+  spike,
+  'distributed-attack': distributedAttack,
+  'slow-attack': slowAttack,
 } as const satisfies Record<string, Detector>;
 
 export type DetectorName = keyof typeof DETECTORS;

@@ -1,0 +1,55 @@
+// One account tried from many addresses, each staying under the brute-force threshold: credential stuffing or a
+// botnet spreading its guesses so no address is ever blocked. It keeps, per user, the addresses that failed within the
+// window and how often, and the most such addresses it has seen at once (decayed), so an account the internet always
+// tries (root) must be tried by far more than usual.
+import { formatDuration } from '../../config/duration.js';
+import { MINUTE } from '../packs/pack.js';
+import type { Detector } from './detector.js';
+
+const DAY = 24 * 60 * MINUTE;
+/** An address failing this often in the window is a brute force of its own (the packs' threshold): not counted. */
+export const PER_ADDRESS = 5;
+/** How many times the usual peak of addresses a user must see at once. */
+const OVER_PEAK = 2;
+/** The usual peak halves every week it is not reached again. */
+const PEAK_HALF_LIFE = 7 * DAY;
+const PEAK = '~peak';
+
+export const distributedAttack: Detector = {
+  description: 'one user failing to log in from many addresses, each under the brute-force threshold',
+  explain: (t) =>
+    `auth.failure for one user from ≥ ${t.count} addresses (and ≥ ${OVER_PEAK}× its usual peak) within ${formatDuration(t.within)}, each failing fewer than ${PER_ADDRESS} times`,
+  after: ['auth.failure'],
+  programs: [],
+  patterns: [],
+  fields: {},
+  adds: { user: 'user', addresses: 'int', window: 'text', usual: 'int' },
+  severity: 'high',
+  threshold: { count: 20, within: 60 * MINUTE, by: ['user'] },
+  title: '{user} targeted from {addresses} addresses within {window}, each failing fewer than 5 times',
+  learns: { period: 0 },
+  memory: { subjects: 10_000, values: 256, keep: DAY },
+  judge({ fields: { user, ip }, at, prior, threshold, times }, memory) {
+    if (!prior || user === undefined || ip === undefined) return undefined;
+    const within = threshold.within;
+    const last = memory.get(user, ip);
+    // A count restarts when the address's last failure left the window.
+    const fresh = last !== undefined && last.lastSeen > at - within;
+    memory.see(user, ip, at, fresh ? times : times - (last?.count ?? 0));
+    let addresses = 0;
+    for (const f of memory.facts(user)) {
+      if (f.value !== PEAK && f.lastSeen > at - within && f.count < PER_ADDRESS) addresses++;
+    }
+    const peak = memory.get(user, PEAK);
+    const [before = 0, since = at] = (peak?.data ?? '').split(' ').filter(Boolean).map(Number);
+    const usual = before * 0.5 ** (Math.max(0, at - since) / PEAK_HALF_LIFE);
+    const over = addresses >= Math.max(threshold.count, OVER_PEAK * usual);
+    // An attack is not learned as usual: the peak grows only from what stayed under the bar.
+    if (!over && addresses > usual) memory.see(user, PEAK, at, 0, `${addresses} ${at}`);
+    if (!over) return undefined;
+    return {
+      fields: { user, addresses: String(addresses), window: formatDuration(within), usual: String(Math.round(usual)) },
+      count: addresses,
+    };
+  },
+};

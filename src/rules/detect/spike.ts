@@ -1,0 +1,145 @@
+// Many more events than usual for the hour of the week: an attack, or a change that breaks logins. Per source and kind
+// of event it counts every five minutes and keeps, per hour of the week, the decayed mean and spread of those counts
+// (the quiet five minutes too); a count is a spike when it reaches the floor and lies far above both. A spike's own
+// counts are not learned, so an attack does not teach it that attacks are usual.
+import { formatDuration } from '../../config/duration.js';
+import { MINUTE } from '../packs/pack.js';
+import type { Detector, Memory } from './detector.js';
+import { HOURS_OF_WEEK, hourOfWeek, hourOfWeekName, sparkline, weekdayTime } from './hours.js';
+
+const DAY = 24 * 60 * MINUTE;
+export const BUCKET = 5 * MINUTE;
+/** Weight left to a sample after 48 more of its hour (4 weeks of five-minute counts): half. */
+const DECAY = 0.5 ** (1 / 48);
+/** A spike is this many standard deviations above the mean, and this many times it. */
+const SPREADS = 6;
+const TIMES = 5;
+/** Quiet buckets learned at most when events resume: a week of them. */
+const MAX_GAP = (7 * DAY) / BUCKET;
+
+interface Stats {
+  n: number;
+  sum: number;
+  squares: number;
+}
+
+export const spike: Detector = {
+  description: 'far more events of a kind on a source in five minutes than usual for the hour of the week',
+  explain: (_t, learn) =>
+    `auth.failure, privilege.denied, auth.lockout or web.attack per source in 5 min ≥ ${learn.floor}, ≥ ${TIMES}× and ${SPREADS} deviations above the usual for the hour of the week (${learn.timezone}), after learning ${formatDuration(learn.period)}`,
+  after: ['auth.failure', 'privilege.denied', 'auth.lockout', 'web.attack'],
+  programs: [],
+  patterns: [],
+  fields: {},
+  adds: {
+    source: 'word',
+    event: 'word',
+    observed: 'int',
+    usual: 'text',
+    ratio: 'text',
+    when: 'text',
+    history: 'text',
+  },
+  severity: 'high',
+  threshold: { count: 1, within: BUCKET, by: ['source', 'event'] },
+  title: '{event} on {source}: {observed} in 5 minutes at {when}, {ratio}× the usual ({usual})',
+  learns: { period: 14 * DAY },
+  // Per source and event: an hour of the week's stats each, and the five minutes being counted.
+  memory: { subjects: 1000, values: HOURS_OF_WEEK + 1, keep: 365 * DAY },
+  judge({ at, event, source, times, learn }, memory) {
+    const subject = `${source} ${event}`;
+    const bucket = Math.floor(at / BUCKET);
+    const now = readNow(memory.get(subject, 'now')?.data) ?? { bucket, count: 0, fired: false };
+    // A line older than the five minutes being counted (a late writer) is in no count.
+    if (bucket < now.bucket) return undefined;
+    if (bucket > now.bucket) {
+      learnBuckets(memory, subject, now, bucket, at, learn.timezone);
+      Object.assign(now, { bucket, count: 0, fired: false });
+    }
+    now.count += times;
+    const learning = at - memory.since < learn.period;
+    const how = hourOfWeek(bucket * BUCKET, learn.timezone);
+    const usual = pooled(memory, subject, how);
+    const mean = usual.n > 0 ? usual.sum / usual.n : 0;
+    const spread = usual.n > 0 ? Math.sqrt(Math.max(0, usual.squares / usual.n - mean * mean)) : 0;
+    if (!learning && !now.fired) {
+      now.fired = now.count >= Math.max(learn.floor, mean + SPREADS * spread, TIMES * mean);
+    }
+    memory.see(subject, 'now', at, 0, `${now.bucket} ${now.count} ${now.fired ? 1 : 0}`);
+    if (!now.fired) return undefined;
+    const day = Math.floor(how / 24) * 24;
+    const means = Array.from({ length: 24 }, (_, h) => meanOf(read(memory.get(subject, String(day + h))?.data)));
+    return {
+      fields: {
+        source,
+        event,
+        observed: String(now.count),
+        usual: `${mean.toFixed(1)} per 5 min at ${hourOfWeekName(how)}, spread ${spread.toFixed(1)}`,
+        ratio: mean > 0 ? String(Math.round(now.count / mean)) : '∞',
+        when: weekdayTime(at, learn.timezone),
+        history: `${sparkline(means)} (usual per hour, ${hourOfWeekName(day).slice(0, 3)} 00–23h)`,
+      },
+      count: now.count,
+    };
+  },
+};
+
+function readNow(data: string | undefined): { bucket: number; count: number; fired: boolean } | undefined {
+  if (!data) return undefined;
+  const [bucket, count, fired] = data.split(' ').map(Number);
+  return { bucket: bucket!, count: count!, fired: fired === 1 };
+}
+
+function read(data: string | undefined): Stats {
+  if (!data) return { n: 0, sum: 0, squares: 0 };
+  const [n, sum, squares] = data.split(' ').map(Number);
+  return { n: n!, sum: sum!, squares: squares! };
+}
+
+function meanOf(s: Stats): number {
+  return s.n > 0 ? s.sum / s.n : 0;
+}
+
+/** The hour's stats with its neighbours': three hours of samples, so one burst in one hour stands out less. */
+function pooled(memory: Memory, subject: string, how: number): Stats {
+  const out = { n: 0, sum: 0, squares: 0 };
+  for (const delta of [-1, 0, 1]) {
+    const s = read(memory.get(subject, String((how + delta + HOURS_OF_WEEK) % HOURS_OF_WEEK))?.data);
+    out.n += s.n;
+    out.sum += s.sum;
+    out.squares += s.squares;
+  }
+  return out;
+}
+
+/** Learns the five minutes that ended (unless they were a spike) and the quiet ones since, up to `bucket`. */
+function learnBuckets(
+  memory: Memory,
+  subject: string,
+  ended: { bucket: number; count: number; fired: boolean },
+  bucket: number,
+  at: number,
+  timeZone: string,
+): void {
+  const samples = new Map<number, number[]>();
+  // An hour's twelve buckets share their hour of the week: one zone lookup each.
+  const hours = new Map<number, number>();
+  const add = (b: number, count: number) => {
+    const hour = Math.floor((b * BUCKET) / (60 * MINUTE));
+    const how = hours.get(hour) ?? hourOfWeek(b * BUCKET, timeZone);
+    hours.set(hour, how);
+    samples.set(how, [...(samples.get(how) ?? []), count]);
+  };
+  if (!ended.fired) add(ended.bucket, ended.count);
+  for (let b = Math.max(ended.bucket + 1, bucket - MAX_GAP); b < bucket; b++) add(b, 0);
+  for (const [how, counts] of samples) {
+    const s = read(memory.get(subject, String(how))?.data);
+    for (const c of counts) {
+      s.n = s.n * DECAY + 1;
+      s.sum = s.sum * DECAY + c;
+      s.squares = s.squares * DECAY + c * c;
+    }
+    const f = (x: number) => Number(x.toPrecision(6));
+    memory.see(subject, String(how), at, counts.length, `${f(s.n)} ${f(s.sum)} ${f(s.squares)}`);
+  }
+}
