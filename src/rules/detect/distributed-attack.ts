@@ -40,12 +40,22 @@ export const distributedAttack: Detector = {
     for (const f of memory.facts(user)) {
       if (f.value !== PEAK && f.lastSeen > at - within && f.count < PER_ADDRESS) addresses++;
     }
-    const peak = memory.get(user, PEAK);
-    const [before = 0, since = at] = (peak?.data ?? '').split(' ').filter(Boolean).map(Number);
-    const usual = before * 0.5 ** (Math.max(0, at - since) / PEAK_HALF_LIFE);
+    // The usual peak: the most addresses seen at once in a past window that stayed under the bar (decayed), so
+    // neither an attack nor the rise of the one going on now is learned as usual.
+    const [peak = 0, peakAt = at, period = Math.floor(at / within), most = 0] = (memory.get(user, PEAK)?.data ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+    const decayed = (p: number, since: number) => p * 0.5 ** (Math.max(0, at - since) / PEAK_HALF_LIFE);
+    let usual = decayed(peak, peakAt);
+    let now = { period, most };
+    if (Math.floor(at / within) > period) {
+      if (most < threshold.count && most > usual) usual = most;
+      now = { period: Math.floor(at / within), most: 0 };
+    }
     const over = addresses >= Math.max(threshold.count, OVER_PEAK * usual);
-    // An attack is not learned as usual: the peak grows only from what stayed under the bar.
-    if (!over && addresses > usual) memory.see(user, PEAK, at, 0, `${addresses} ${at}`);
+    now.most = Math.max(now.most, over ? threshold.count : addresses);
+    memory.see(user, PEAK, at, 0, `${Number(usual.toPrecision(4))} ${at} ${now.period} ${now.most}`);
     if (!over) return undefined;
     return {
       fields: { user, addresses: String(addresses), window: formatDuration(within), usual: String(Math.round(usual)) },

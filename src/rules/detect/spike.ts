@@ -14,6 +14,10 @@ const DECAY = 0.5 ** (1 / 48);
 /** A spike is this many standard deviations above the mean, and this many times it. */
 const SPREADS = 6;
 const TIMES = 5;
+/** A spike is also this many times the most seen in five minutes lately (outside spikes): bots' bursts are usual. */
+const OVER_PEAK = 1.5;
+/** That most halves every two weeks it is not reached again. */
+const PEAK_HALF_LIFE = 14 * DAY;
 /** Quiet buckets learned at most when events resume: a week of them. */
 const MAX_GAP = (7 * DAY) / BUCKET;
 
@@ -45,7 +49,7 @@ export const spike: Detector = {
   title: '{event} on {source}: {observed} in 5 minutes at {when}, {ratio}× the usual ({usual})',
   learns: { period: 14 * DAY },
   // Per source and event: an hour of the week's stats each, and the five minutes being counted.
-  memory: { subjects: 1000, values: HOURS_OF_WEEK + 1, keep: 365 * DAY },
+  memory: { subjects: 1000, values: HOURS_OF_WEEK + 2, keep: 365 * DAY },
   judge({ at, event, source, times, learn }, memory) {
     const subject = `${source} ${event}`;
     const bucket = Math.floor(at / BUCKET);
@@ -62,8 +66,10 @@ export const spike: Detector = {
     const usual = pooled(memory, subject, how);
     const mean = usual.n > 0 ? usual.sum / usual.n : 0;
     const spread = usual.n > 0 ? Math.sqrt(Math.max(0, usual.squares / usual.n - mean * mean)) : 0;
+    const [peak = 0, peakAt = at] = (memory.get(subject, 'peak')?.data ?? '').split(' ').map(Number);
+    const most = peak * 0.5 ** (Math.max(0, at - peakAt) / PEAK_HALF_LIFE);
     if (!learning && !now.fired) {
-      now.fired = now.count >= Math.max(learn.floor, mean + SPREADS * spread, TIMES * mean);
+      now.fired = now.count >= Math.max(learn.floor, mean + SPREADS * spread, TIMES * mean, OVER_PEAK * most);
     }
     memory.see(subject, 'now', at, 0, `${now.bucket} ${now.count} ${now.fired ? 1 : 0}`);
     if (!now.fired) return undefined;
@@ -74,7 +80,7 @@ export const spike: Detector = {
         source,
         event,
         observed: String(now.count),
-        usual: `${mean.toFixed(1)} per 5 min at ${hourOfWeekName(how)}, spread ${spread.toFixed(1)}`,
+        usual: `${mean.toFixed(1)} per 5 min at ${hourOfWeekName(how)}, spread ${spread.toFixed(1)}; lately at most ${Math.round(most)}`,
         ratio: mean > 0 ? String(Math.round(now.count / mean)) : '∞',
         when: weekdayTime(at, learn.timezone),
         history: `${sparkline(means)} (usual per hour, ${hourOfWeekName(day).slice(0, 3)} 00–23h)`,
@@ -130,7 +136,12 @@ function learnBuckets(
     hours.set(hour, how);
     samples.set(how, [...(samples.get(how) ?? []), count]);
   };
-  if (!ended.fired) add(ended.bucket, ended.count);
+  if (!ended.fired) {
+    add(ended.bucket, ended.count);
+    const [peak = 0, peakAt = at] = (memory.get(subject, 'peak')?.data ?? '').split(' ').map(Number);
+    const most = peak * 0.5 ** (Math.max(0, at - peakAt) / PEAK_HALF_LIFE);
+    if (ended.count > most) memory.see(subject, 'peak', at, 0, `${ended.count} ${at}`);
+  }
   for (let b = Math.max(ended.bucket + 1, bucket - MAX_GAP); b < bucket; b++) add(b, 0);
   for (const [how, counts] of samples) {
     const s = read(memory.get(subject, String(how))?.data);

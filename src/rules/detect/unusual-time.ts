@@ -35,14 +35,17 @@ export const unusualTime: Detector = {
     const counts = new Array<number>(HOURS_OF_WEEK).fill(0);
     for (const f of memory.facts(user)) counts[Number(f.value)] = f.count;
     const how = hourOfWeek(at, learn.timezone);
-    memory.see(user, String(how), at);
     const logins = counts.reduce((a, b) => a + b, 0);
-    if (logins < learn.history || at - memory.since < learn.period) return undefined;
+    const learning = logins < learn.history || at - memory.since < learn.period;
     const smooth = smoothed(counts);
     const total = smooth.reduce((a, b) => a + b, 0);
     const here = smooth[how]!;
     const rarer = smooth.reduce((sum, s) => (s <= here ? sum + s : sum), 0);
-    if (rarer / total >= RARE) return undefined;
+    // A login it speaks of is not learned as usual: an intruder's nights do not become the user's hours.
+    if (learning || rarer / total >= RARE) {
+      memory.see(user, String(how), at);
+      return undefined;
+    }
     const byHour = hoursOfDay(counts);
     return {
       fields: {
