@@ -11,6 +11,7 @@ export const DETECTOR_KINDS = [
   'spike',
   'distributed-attack',
   'slow-attack',
+  'source-quiet',
 ];
 
 export const WEEKS_CONFIG = `store: { path: ":memory:" }
@@ -23,6 +24,7 @@ rules:
   - { detect: spike, source: auth, learn: { timezone: UTC } }
   - { detect: distributed-attack, source: auth }
   - { detect: slow-attack, source: auth }
+  - { detect: source-quiet, source: auth, learn: { timezone: UTC } }
 `;
 
 const MINUTE = 60_000;
@@ -39,11 +41,29 @@ export function runHost(modules, host, config = WEEKS_CONFIG) {
   const lines = host.lines;
   let lastSweep = lines[0]?.at ?? 0;
   let learnedWrites = 0;
+  const take = (changes) => {
+    learnedWrites += changes.learned?.length ?? 0;
+    for (const e of changes.events) {
+      if (e.event !== 'opened') continue;
+      opened.push({
+        rule: e.incident.rule,
+        key: e.incident.key,
+        fields: e.incident.fields,
+        at: e.incident.lastSeen,
+        title: e.incident.title,
+      });
+    }
+  };
   for (let i = 0; i < lines.length; ) {
     // A chunk: what arrives within a second, 256 lines at most.
     let j = i;
     while (j < lines.length && j - i < 256 && lines[j].at - lines[i].at < 1000) j++;
     const now = lines[j - 1].at;
+    // The sweep runs on a timer: every minute, lines or none.
+    while (lines[i].at - lastSweep >= MINUTE) {
+      lastSweep += MINUTE;
+      take(tracker.sweep(lastSweep));
+    }
     const matches = [];
     matchChunk(
       matcher,
@@ -71,22 +91,7 @@ export function runHost(modules, host, config = WEEKS_CONFIG) {
       },
       now,
     );
-    const changes = tracker.record(matches, now);
-    learnedWrites += changes.learned?.length ?? 0;
-    for (const e of changes.events) {
-      if (e.event !== 'opened') continue;
-      opened.push({
-        rule: e.incident.rule,
-        key: e.incident.key,
-        fields: e.incident.fields,
-        at: e.incident.lastSeen,
-        title: e.incident.title,
-      });
-    }
-    if (now - lastSweep >= MINUTE) {
-      tracker.sweep(now);
-      lastSweep = now;
-    }
+    take(tracker.record(matches, now, 'auth'));
     i = j;
   }
   return { opened, learnedWrites, tracker, rules: loaded.rules };

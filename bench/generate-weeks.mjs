@@ -7,7 +7,7 @@
 // users (a few tries to a few dozen, seconds apart), sprays of single tries at root from many addresses, scanners.
 //
 // Anomalies (each labelled with its detector, key, and when it starts and becomes visible):
-// success-after-failures, new-login-source, unusual-time, spike, distributed-attack, slow-attack.
+// success-after-failures, new-login-source, unusual-time, spike, distributed-attack, slow-attack, source-quiet.
 
 export function mulberry32(seed) {
   let a = seed >>> 0;
@@ -281,6 +281,23 @@ export function generateHost({ host = 'web1', hostIndex = 0, weeks = 6, seed = 1
     labels.push({ kind: 'new-login-source', key: { user: user.name }, start: at, visible: at });
   }
 
+  // source-quiet: the log stops being written for two to four hours (rsyslog died, the disk filled), once a week.
+  const silences = [];
+  const injected = [...labels];
+  for (let week = Math.ceil(anomalyFrom / 7); week < weeks; week++) {
+    // Not over another anomaly: its lines are not lost.
+    for (let tries = 0; tries < 50; tries++) {
+      const start = START + (week * 7 + int(7)) * DAY + between(0, 20) * HOUR;
+      const stop = start + between(2, 4) * HOUR;
+      if (injected.some((l) => l.start < stop + HOUR && l.visible + (l.within ?? HOUR) > start - HOUR)) continue;
+      silences.push([start, stop]);
+      labels.push({ kind: 'source-quiet', key: { source: 'auth' }, start, visible: start, within: 2 * HOUR });
+      break;
+    }
+  }
+  const kept = events.filter((e) => !silences.some(([a, b]) => e.at >= a && e.at < b));
+  events.length = 0;
+  events.push(...kept);
   events.sort((a, b) => a.at - b.at);
   // Lines carry whole milliseconds: so do the labels.
   for (const l of labels) {

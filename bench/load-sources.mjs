@@ -23,6 +23,8 @@ export async function loadSources(modules) {
     target: 'node20.19',
     outfile,
     packages: 'external',
+    // Migrations are SQL files, bundled as text as scripts/build.mjs does.
+    loader: { '.sql': 'text' },
     logLevel: 'warning',
   });
   try {

@@ -219,7 +219,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         now,
       );
     }
-    const changes = tracker.record(matches, now);
+    const changes = tracker.record(matches, now, chunk.data.length > 0 ? chunk.sourceId : undefined);
     if (tracker.evicted > evictedReported) {
       warnOften(
         'evicted',

@@ -2,15 +2,45 @@
 // when first and last seen, how often, and the detector's own data. Pure and bounded: at most `subjects` subjects per
 // rule and `values` facts per subject (the least recently seen go first), facts unseen for `keep` are let go by
 // sweep(); every change is returned for the store, which writes it with the line that taught it.
-import type { LearnedFact } from '../core/types.js';
+import type { LearnedFact, TrackerChanges } from '../core/types.js';
 import type { Memory } from '../rules/detect/detector.js';
 
 /** The subject under which a rule's first input is kept: its learning period starts then. */
 const START = '';
 
-export interface MemoryChanges {
-  learned: LearnedFact[];
-  forgotten: { rule: string; subject: string; value: string }[];
+/**
+ * What a batch changed, by fact (rule, subject, value): its last state, or null when it was let go. A fact seen a
+ * thousand times in a batch (a spike's count) is written once.
+ */
+export class MemoryChanges {
+  private readonly facts = new Map<
+    string,
+    LearnedFact | { rule: string; subject: string; value: string; gone: true }
+  >();
+
+  learned(fact: LearnedFact): void {
+    this.facts.set(factKey(fact), { ...fact });
+  }
+
+  forgotten(rule: string, subject: string, value: string): void {
+    this.facts.set(factKey({ rule, subject, value }), { rule, subject, value, gone: true });
+  }
+
+  /** Into the tracker's changes: the facts to write and those to delete. */
+  into(changes: TrackerChanges): void {
+    const learned: LearnedFact[] = [];
+    const forgotten: { rule: string; subject: string; value: string }[] = [];
+    for (const f of this.facts.values()) {
+      if ('gone' in f) forgotten.push({ rule: f.rule, subject: f.subject, value: f.value });
+      else learned.push(f);
+    }
+    if (learned.length > 0) changes.learned = learned;
+    if (forgotten.length > 0) changes.forgotten = forgotten;
+  }
+}
+
+function factKey(f: { rule: string; subject: string; value: string }): string {
+  return `${f.rule}\0${f.subject}\0${f.value}`;
 }
 
 export interface MemoryLimits {
@@ -50,16 +80,16 @@ export class DetectorMemories {
         // Seen now: to the end of the order.
         values.delete(value);
         values.set(value, fact);
-        changes.learned.push({ ...fact });
+        changes.learned(fact);
         if (values.size > limits.values) {
           const oldest = values.keys().next().value!;
           values.delete(oldest);
-          changes.forgotten.push({ rule, subject, value: oldest });
+          changes.forgotten(rule, subject, oldest);
         }
         if (subjects.size > limits.subjects) {
           const [oldest, gone] = subjects.entries().next().value!;
           subjects.delete(oldest);
-          for (const v of gone.keys()) changes.forgotten.push({ rule, subject: oldest, value: v });
+          for (const v of gone.keys()) changes.forgotten(rule, oldest, v);
         }
         return fact;
       },
@@ -67,7 +97,7 @@ export class DetectorMemories {
         const values = subjects.get(subject);
         if (!values?.delete(value)) return;
         if (values.size === 0) subjects.delete(subject);
-        changes.forgotten.push({ rule, subject, value });
+        changes.forgotten(rule, subject, value);
       },
     };
   }
@@ -83,7 +113,7 @@ export class DetectorMemories {
         for (const [value, fact] of values) {
           if (fact.lastSeen < now - keep) {
             values.delete(value);
-            changes.forgotten.push({ rule, subject, value });
+            changes.forgotten(rule, subject, value);
           } else newest = Math.max(newest, fact.lastSeen);
         }
         if (values.size === 0) subjects.delete(subject);
@@ -103,7 +133,7 @@ export class DetectorMemories {
     if (start && start.firstSeen <= at) return start;
     const fact = { rule, subject: START, value: '', firstSeen: at, lastSeen: at, count: 1 };
     this.starts.set(rule, fact);
-    changes.learned.push({ ...fact });
+    changes.learned(fact);
     return fact;
   }
 

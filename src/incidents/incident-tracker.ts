@@ -12,7 +12,7 @@ import { keyHashOf } from '../core/types.js';
 import { detectorNamed } from '../rules/detect/detectors.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
-import { DetectorMemories, type MemoryChanges, type MemoryLimits } from './detector-memory.js';
+import { DetectorMemories, MemoryChanges, type MemoryLimits } from './detector-memory.js';
 
 export interface TrackerOptions {
   reopenAfter: number;
@@ -59,6 +59,8 @@ export class IncidentTracker {
   private readonly silences = new Map<string, number | null>();
   /** The detectors that weigh each kind of event (detect: rules), for the events of the rules reading their sources. */
   private readonly detectors = new Map<EventType, CompiledRule[]>();
+  /** The detectors that hear their sources (source-quiet). */
+  private readonly hearing: CompiledRule[] = [];
   /** What the judging detectors know (the networks each user logged in from). */
   private readonly memories: DetectorMemories;
   private textBytes = 0;
@@ -68,6 +70,7 @@ export class IncidentTracker {
   constructor(rules: readonly CompiledRule[], options: TrackerOptions, state: TrackerState = { open: [], hits: [] }) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     for (const rule of rules) {
+      if (rule.detect && detectorNamed(rule.detect.detector).hears) this.hearing.push(rule);
       for (const event of rule.detect?.after ?? [])
         this.detectors.set(event, [...(this.detectors.get(event) ?? []), rule]);
     }
@@ -103,12 +106,16 @@ export class IncidentTracker {
     return this.windows.size;
   }
 
-  /** Folds matches (with the time each happened) into windows and incidents; `now` is the arrival time. */
-  record(matches: readonly { match: Match; at: number }[], now: number): TrackerChanges {
+  /**
+   * Folds matches (with the time each happened) into windows and incidents; `now` is the arrival time, `heard` the
+   * source the lines came from (for the detectors that hear their sources).
+   */
+  record(matches: readonly { match: Match; at: number }[], now: number, heard?: string): TrackerChanges {
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
-    const learned: MemoryChanges = { learned: [], forgotten: [] };
+    const learned = new MemoryChanges();
+    if (heard !== undefined) this.hear(heard, now, learned);
     for (const { match: matched, at } of this.detectors.size > 0 ? this.withPriors(matches) : matches) {
       const rule = this.rules.get(matched.ruleId);
       if (!rule || matched.repeat || this.isDuplicate(rule, matched, at)) continue;
@@ -116,6 +123,10 @@ export class IncidentTracker {
       const judged = rule.detect ? this.judge(rule, matched, at, learned) : { match: matched };
       if (!judged) continue;
       const { match } = judged;
+      if (judged.count !== undefined) {
+        this.openOrFold(rule, match, at, now, judged.count, touched);
+        continue;
+      }
       const key = this.keyOf(rule, match);
       // A match without a value for its key (an address the line did not name) cannot be counted for anyone.
       if (!key) continue;
@@ -124,12 +135,6 @@ export class IncidentTracker {
       if (this.isSilenced(s, now)) continue;
       const n = match.times ?? 1;
       const open = this.open.get(s);
-      if (judged.count !== undefined && !open) {
-        const window = [{ at, n, text: match.event.text.slice(0, SAMPLE_CHARS) }];
-        this.textBytes += window[0]!.text.length;
-        touched.set(this.openIncident({ rule, match, at, slot: s, window, key, count: judged.count }, now), 'opened');
-        continue;
-      }
       if (open) {
         // A failure after the detector spoke says nothing new: the brute-force rule counts it.
         if (match.prior) continue;
@@ -177,14 +182,51 @@ export class IncidentTracker {
       const count = window.reduce((sum, h) => sum + h.n, 0);
       touched.set(this.openIncident({ rule, match, at, slot: s, window, key, count }, now), 'opened');
     }
+    this.finish(changes, touched, learned);
+    return this.withDropped(changes);
+  }
+
+  private finish(changes: TrackerChanges, touched: Map<Incident, 'opened' | 'updated'>, learned: MemoryChanges): void {
     for (const [incident, event] of touched) {
       changes.incidents.push(incident);
       changes.events.push({ event, incident });
     }
-    if (learned.learned.length > 0) changes.learned = learned.learned;
-    if (learned.forgotten.length > 0) changes.forgotten = learned.forgotten;
+    learned.into(changes);
     this.batch = undefined;
-    return this.withDropped(changes);
+  }
+
+  /** Tells the detectors that hear this source that it was read from at `now`. */
+  private hear(source: string, now: number, learned: MemoryChanges): void {
+    for (const rule of this.hearing) {
+      if (!rule.sources.includes(source)) continue;
+      const event = { sourceId: source, origin: source, text: '', truncated: false };
+      this.judge(rule, { ruleId: rule.id, event, fields: {} }, now, learned, 'source.read');
+    }
+  }
+
+  /** A detector's finding: a new incident, or more of the open one for its key (unless silenced). */
+  private openOrFold(
+    rule: CompiledRule,
+    match: Match,
+    at: number,
+    now: number,
+    count: number,
+    touched: Map<Incident, 'opened' | 'updated'>,
+  ): void {
+    const key = this.keyOf(rule, match);
+    if (!key) return;
+    const s = slot(rule.id, keyHashOf(key.values));
+    if (this.isSilenced(s, now)) return;
+    const open = this.open.get(s);
+    if (open) {
+      this.fold(open.incident, match, at, match.times ?? 1, key.raw, rule.detect?.adds ?? []);
+      open.lastActivityAt = now;
+      if (!touched.has(open.incident)) touched.set(open.incident, 'updated');
+      return;
+    }
+    const window = [{ at, n: 1, text: match.event.text.slice(0, SAMPLE_CHARS) }];
+    this.textBytes += window[0]!.text.length;
+    touched.set(this.openIncident({ rule, match, at, slot: s, window, key, count }, now), 'opened');
   }
 
   /**
@@ -196,6 +238,7 @@ export class IncidentTracker {
     match: Match,
     at: number,
     changes: MemoryChanges,
+    event: EventType | 'source.read' = match.prior ?? rule.event!,
   ): { match: Match; count?: number } | undefined {
     const detect = rule.detect!;
     const detector = detectorNamed(detect.detector);
@@ -205,7 +248,7 @@ export class IncidentTracker {
       {
         fields: match.fields,
         at,
-        event: match.prior ?? rule.event!,
+        event,
         prior: match.prior !== undefined,
         source: match.event.sourceId,
         times: match.times ?? 1,
@@ -304,9 +347,26 @@ export class IncidentTracker {
       const rule = this.rules.get(ruleOf(s));
       if (!rule?.dedupe || at < now - rule.dedupe.within) this.lastCounted.delete(s);
     }
-    const memory: MemoryChanges = { learned: [], forgotten: [] };
+    const memory = new MemoryChanges();
+    this.batch = changes;
+    const touched = new Map<Incident, 'opened' | 'updated'>();
+    for (const rule of this.hearing) {
+      const detector = detectorNamed(rule.detect!.detector);
+      const limits = detector.memory ?? DEFAULT_MEMORY;
+      const input = { now, sources: rule.sources, threshold: rule.detect!.limits, learn: rule.detect!.learn };
+      for (const found of detector.tick?.(input, this.memories.of(rule.id, limits, now, memory)) ?? []) {
+        const source = found.fields.source ?? rule.sources[0]!;
+        const text = renderTitle(rule.title, found.fields);
+        const match = {
+          ruleId: rule.id,
+          event: { sourceId: source, origin: source, text, truncated: false },
+          fields: found.fields,
+        };
+        this.openOrFold(rule, match, now, now, found.count ?? 1, touched);
+      }
+    }
     this.memories.sweep(now, (id) => this.memoryLimitsOf(id), memory);
-    if (memory.forgotten.length > 0) changes.forgotten = memory.forgotten;
+    this.finish(changes, touched, memory);
     return this.withDropped(changes);
   }
 

@@ -33,6 +33,12 @@ export interface Detector {
    * counts prior events in a window before its own line (success-after-failures).
    */
   judge?: (input: JudgeInput, memory: Memory) => Judgement | undefined;
+  /**
+   * It hears its sources themselves: `judge` is also given each chunk of lines read (event `source.read`, at the time
+   * it was read), and `tick` is asked at every sweep what it finds then (a source gone silent).
+   */
+  hears?: true;
+  tick?: (input: TickInput, memory: Memory) => Judgement[];
   /** What its memory holds at most: subjects (users, addresses), values per subject, and for how long unseen. */
   memory?: { subjects: number; values: number; keep: number };
 }
@@ -61,13 +67,21 @@ export interface JudgeInput {
   fields: Record<string, string>;
   /** When it happened. */
   at: number;
-  /** What it is: the detector's own event, or the event of the rule it came from. */
-  event: EventType;
+  /** What it is: the detector's own event, the event of the rule it came from, or lines read from its source. */
+  event: EventType | 'source.read';
   /** An event of another rule (a failure), not the detector's own line. */
   prior: boolean;
   source: string;
   /** How many events the line stands for (rsyslog's `message repeated N times`). */
   times: number;
+  threshold: { count: number; within: number };
+  learn: LearnSettings;
+}
+
+/** A sweep, to a detector that hears its sources. */
+export interface TickInput {
+  now: number;
+  sources: readonly string[];
   threshold: { count: number; within: number };
   learn: LearnSettings;
 }

@@ -5,6 +5,7 @@ import type { Detector } from './detector.js';
 import { distributedAttack } from './distributed-attack.js';
 import { newLoginSource } from './new-login-source.js';
 import { slowAttack } from './slow-attack.js';
+import { sourceQuiet } from './source-quiet.js';
 import { spike } from './spike.js';
 import { successAfterFailures } from './success-after-failures.js';
 import { unusualTime } from './unusual-time.js';
@@ -16,6 +17,7 @@ export const DETECTORS = {
   spike,
   'distributed-attack': distributedAttack,
   'slow-attack': slowAttack,
+  'source-quiet': sourceQuiet,
 } as const satisfies Record<string, Detector>;
 
 export type DetectorName = keyof typeof DETECTORS;

@@ -4,10 +4,17 @@ import { localParts } from '../../core/zoned-time.js';
 export const HOURS_OF_WEEK = 168;
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+// The last answer: a zone's offset is a whole number of quarter hours, so a quarter hour has one hour of the week.
+const QUARTER = 15 * 60_000;
+let last = { zone: '', quarter: Number.NaN, how: 0 };
+
 /** Monday 00:00–00:59 is 0, Sunday 23:00–23:59 is 167, in the zone's wall-clock time. */
 export function hourOfWeek(at: number, timeZone: string): number {
+  const quarter = Math.floor(at / QUARTER);
+  if (last.quarter === quarter && last.zone === timeZone) return last.how;
   const t = localParts(at, timeZone);
-  return t.weekday * 24 + t.hour;
+  last = { zone: timeZone, quarter, how: t.weekday * 24 + t.hour };
+  return last.how;
 }
 
 /** "Tue 03:14", in the zone's wall-clock time. */
