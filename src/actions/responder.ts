@@ -8,6 +8,7 @@ import type { CommandsConfig } from '../config/schema.js';
 import type { ActionClick } from '../core/commands.js';
 import type { Logger } from '../core/logger.js';
 import type { ActionOutcome, ActionPlan, ActionRun, Clock, FieldType, Incident, UndoOutcome } from '../core/types.js';
+import { incrementedTtl } from '../incidents/returning.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CommitOptions, Store } from '../store/ports.js';
 import type { ActionCatalog, ResolvedAction } from './action-catalog.js';
@@ -91,7 +92,8 @@ export function createResponder(deps: ResponderDeps): Responder {
     };
     if (undo?.ok) plan.undo = undo.argv;
     if (verify?.ok) plan.verify = verify.argv;
-    if (action.ttl !== undefined) plan.ttl = action.ttl;
+    // A returning address is contained longer each time (fail2ban's bantime.increment).
+    if (action.ttl !== undefined) plan.ttl = incrementedTtl(action.ttl, incident);
     return { ok: true, plan };
   };
   // Fails closed: values whose rule (and so whose types) is gone are not run.

@@ -11,10 +11,11 @@ import { StoreFailedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createThrottledWarn } from '../core/throttled-warn.js';
 import { systemTimers, type Timer, type Timers } from '../core/timers.js';
-import type { Clock, IncidentEvent, LineChunk, Match } from '../core/types.js';
+import type { Clock, IncidentEvent, LineChunk, Match, TrackerChanges } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import { createEscalator } from '../escalation/escalator.js';
 import { IncidentTracker } from '../incidents/incident-tracker.js';
+import { addressOf, markReturning } from '../incidents/returning.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { noMetrics } from '../metrics/metrics.js';
 import { type Notifier, wakeAll, wantsOf } from '../notify/notifier.js';
@@ -25,6 +26,7 @@ import type { RunningSource, SourceStatus } from '../sources/source.js';
 import { startLater } from '../sources/start-later.js';
 import type { CommitOptions, Store } from '../store/ports.js';
 import { createAuthorizer } from './authorize.js';
+import { createBlocklists } from './blocklists.js';
 import { createCommands } from './commands.js';
 
 export interface LogwardenDeps {
@@ -95,6 +97,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const logger = deps.logger.child({ component: 'pipeline' });
   const metrics = deps.metrics ?? noMetrics;
   const matchers = createSourceMatchers(rules, config.sources);
+  const blocklists = createBlocklists(config.incidents.blocklists, deps.logger.child({ component: 'blocklists' }));
   // Made at start, from what the store kept (open incidents, live counts, silences).
   let tracker!: IncidentTracker;
   let evictedReported = 0;
@@ -220,6 +223,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       );
     }
     const changes = tracker.record(matches, now, chunk.data.length > 0 ? chunk.sourceId : undefined);
+    await markReturningIn(changes, now);
     if (tracker.evicted > evictedReported) {
       warnOften(
         'evicted',
@@ -240,6 +244,20 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     if (changes.events.some((e) => e.event === 'opened')) void tick();
   };
 
+  // An address seen before (its incidents, the actions on them) or on a blocklist: its new incident says so.
+  const markReturningIn = async (changes: TrackerChanges, now: number) => {
+    const within = config.incidents.history;
+    for (const e of changes.events) {
+      if (e.event !== 'opened') continue;
+      const address = addressOf(e.incident);
+      if (!address) continue;
+      const listedIn = blocklists.listing(address);
+      const history =
+        within > 0 ? await store.incidents.historyOf(address, now - within) : { incidents: [], actions: [] };
+      markReturning(e.incident, history, listedIn, within, now);
+    }
+  };
+
   const undoDue = () =>
     responder
       .undoDue()
@@ -248,6 +266,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     inTurn(async () => {
       const now = clock();
       const changes = tracker.sweep(now);
+      await markReturningIn(changes, now);
       await commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
       for (const event of changes.events) emit(event);
       void tick();
@@ -319,6 +338,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     sourceStatus: () => new Map(config.sources.map((s, i) => [s.id, sources[i]!.status()])),
     async start() {
       tracker = new IncidentTracker(rules, config.incidents, await store.incidents.readTrackerState(clock()));
+      await blocklists.start();
       await responder.recover();
       for (const n of notifiers) n.start?.();
       for (const source of sources) await source.start();
@@ -336,6 +356,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) await source.syncNow();
       for (const source of sources) await source.stop();
       await turn;
+      await blocklists.stop();
       await responder.stop();
       // Chat platforms stop last: the audit anchor, and the notes of what stopped before, go out through them.
       for (const n of [...notifiers].reverse()) if (!n.chat) await n.stop?.();

@@ -234,6 +234,14 @@ export const configSchema = z
           description:
             'Keys (an address, a user) counted towards thresholds at once; beyond it the oldest counts are dropped.',
         }),
+        history: duration.default(90 * 86_400_000).meta({
+          description:
+            "How far back an address's earlier incidents make a new one returning: severity one higher, timed actions twice as long per earlier incident (0s: never).",
+        }),
+        blocklists: z.array(z.string().min(1)).default([]).meta({
+          description:
+            'Files of known-bad addresses and ranges (FireHOL netset: one per line, # comments), re-read when they change: an incident about one is returning.',
+        }),
       })
       .prefault({}),
     roles: z

@@ -204,6 +204,12 @@ export interface LearnedFact {
   data?: string;
 }
 
+/** What the store knows of an address: its earlier incidents and the actions that ran on them, newest first. */
+export interface AddressHistory {
+  incidents: { id: number; rule: string; firstSeen: number }[];
+  actions: { action: string; at: number }[];
+}
+
 export interface TrackerState {
   open: { incident: Incident; lastActivityAt: number }[];
   hits: Hit[];

@@ -9,6 +9,7 @@ import type {
   ActionOutcome,
   ActionPlan,
   ActionRun,
+  AddressHistory,
   AuditEntry,
   Decision,
   DecisionNote,
@@ -128,6 +129,8 @@ export interface IncidentRepository {
   ): Promise<boolean>;
   /** Open incidents by severity (for /metrics). */
   countOpenBySeverity(): Promise<{ severity: Severity; count: number }[]>;
+  /** The incidents about an address (their key's ip) first seen since `since`, and the actions that ran on them. */
+  historyOf(address: string, since: number): Promise<AddressHistory>;
 }
 
 export interface SilenceRepository {

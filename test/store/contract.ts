@@ -223,6 +223,33 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
       );
 
       it(
+        "tells an address's history: its incidents since a time, newest first, and the actions that succeeded on them",
+        using(async (store) => {
+          const old = await open(store, { firstSeen: T - 100 * 86_400_000 });
+          const first = await open(store, { rule: 'sshd' });
+          const second = await open(store, { rule: 'slow-attack', firstSeen: T + 50 });
+          await open(store, { key: { ip: '198.51.100.1' }, fields: { ip: '198.51.100.1' } });
+          const run = await store.actionRuns.claim(
+            { incidentId: first, actionId: 'block-ip', attempt: 1, actor: 'U1', approvals: 1 },
+            T + 10,
+          );
+          await store.actionRuns.finish(run.outcome === 'run' ? run.run.id : 0, { state: 'succeeded' }, T + 20);
+          const failed = await store.actionRuns.claim(
+            { incidentId: second, actionId: 'lock-user', attempt: 1, actor: 'U1', approvals: 1 },
+            T + 60,
+          );
+          await store.actionRuns.finish(failed.outcome === 'run' ? failed.run.id : 0, { state: 'failed' }, T + 70);
+          const history = await store.incidents.historyOf('203.0.113.7', T - 86_400_000);
+          expect(history.incidents).toEqual([
+            { id: second, rule: 'slow-attack', firstSeen: T + 50 },
+            { id: first, rule: 'sshd', firstSeen: T },
+          ]);
+          expect(history.actions).toEqual([{ action: 'block-ip', at: T + 20 }]);
+          expect(history.incidents.map((i) => i.id)).not.toContain(old);
+        }),
+      );
+
+      it(
         'keeps a weight with a count that stands for several matches',
         using(async (store) => {
           await store.commit(

@@ -1,5 +1,6 @@
 // The one Slack message an incident has, as Block Kit: rendered from the incident and what people did to it, so
 // updating the message is rendering it again. Pure.
+
 import type { ResolvedAction } from '../../actions/action-catalog.js';
 import { fingerprintOf, pickValues } from '../../actions/confirmed-values.js';
 import {
@@ -10,13 +11,15 @@ import {
   UNDO_ACTION_PREFIX,
 } from '../../chat/slack/blocks.js';
 import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn, escapePlainText } from '../../chat/slack/escape.js';
+import { formatDuration } from '../../config/duration.js';
 import { fillPlaceholders } from '../../core/template.js';
 import { cut } from '../../core/text.js';
 import type { ActionRun, Incident, IncidentDecisions, Severity } from '../../core/types.js';
+import { incrementedTtl } from '../../incidents/returning.js';
 import { parseLogHost } from '../../rules/log-timestamp.js';
 
 /** What a response action's button needs to know; a config's ResolvedAction is one. */
-export type ActionButton = Pick<ResolvedAction, 'id' | 'label' | 'confirm' | 'approvals'> &
+export type ActionButton = Pick<ResolvedAction, 'id' | 'label' | 'confirm' | 'approvals' | 'ttl'> &
   Partial<Pick<ResolvedAction, 'fields'>>;
 
 export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
@@ -78,16 +81,19 @@ export function renderIncidentMessage(
       ([name, { values, more }]) =>
         `*${escapeMrkdwn(name, 50)} seen*\n${values.map((v) => escapeInlineCode(v, 60)).join(' ')}${more ? ` and ${more} more` : ''}`,
     ),
-  ]
-    .slice(0, LIMITS.fields)
-    .map((text) => mrkdwn(cut(text, LIMITS.field)));
+  ].map((text) => mrkdwn(cut(text, LIMITS.field)));
+  // Ten fields a section: what a detector explains itself with goes on in the next ones, never cut.
+  const sections = [0, 1, 2]
+    .map((i) => fields.slice(i * LIMITS.fields, (i + 1) * LIMITS.fields))
+    .filter((part) => part.length > 0)
+    .map((part) => ({ type: 'section', fields: part }));
   const sample = incident.sample.map((line) => escapeCodeBlock(line, 1000)).join('\n');
   const runs = new Map((view.actions ?? []).map((run) => [run.actionId, run]));
   const labelOf = (id: string) => actions.find((a) => a.id === id)?.label ?? id;
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: header, emoji: false } },
     { type: 'context', elements: [mrkdwn(statusLine(incident, view))] },
-    { type: 'section', fields },
+    ...sections,
   ];
   if (sample) {
     blocks.push({ type: 'section', text: mrkdwn(`\`\`\`${cut(sample, LIMITS.section - 6)}\`\`\``) });
@@ -216,6 +222,11 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
     : action.approvals > 1
       ? `It runs once a second authorised person approves (incident #${incident.id}).`
       : `It runs now (incident #${incident.id}).`;
+  // A timed action says how long it lasts: longer for a returning address.
+  const lasts =
+    action.ttl !== undefined && !awaiting
+      ? ` It is undone by itself after ${formatDuration(incrementedTtl(action.ttl, incident))}${incident.fields.returning ? ` (${incident.fields.returning} earlier incidents: longer each time)` : ''}.`
+      : '';
   // The button says what its dialog showed: a request or an approval, and the fingerprint of its values.
   const shown = awaiting && run.plan ? run.plan.values : pickValues(incident.fields, action.fields);
   return [
@@ -227,7 +238,7 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
       ...(awaiting ? { style: 'primary' } : {}),
       confirm: {
         title: plain(awaiting ? 'Approve?' : 'Run this action?', 100),
-        text: plain(`${question} ${consequence}`, 300),
+        text: plain(`${question} ${consequence}${lasts}`, 300),
         confirm: plain(awaiting ? 'Approve' : 'Run'),
         deny: plain('Cancel'),
       },

@@ -1,6 +1,7 @@
 // Incidents and the threshold counts behind them: what the line path commits, what a restart reads back, and the
 // decisions people make on them.
 import type {
+  AddressHistory,
   Decision,
   DecisionNote,
   Hit,
@@ -90,6 +91,16 @@ export class SqliteIncidents implements IncidentRepository {
         'SELECT rule, key_hash AS keyHash, at, expires_at AS expiresAt, weight FROM hits WHERE expires_at > ?',
       ),
       expireHits: db.prepare('DELETE FROM hits WHERE expires_at <= ?'),
+      incidentsOf: db.prepare<[string, number], { id: number; rule: string; firstSeen: number }>(
+        `SELECT id, rule, first_seen AS firstSeen FROM incidents
+         WHERE json_extract(key_json, '$.ip') = ? AND first_seen >= ? ORDER BY id DESC LIMIT 100`,
+      ),
+      actionsOf: db.prepare<[string, number], { action: string; at: number }>(
+        `SELECT r.action_id AS action, coalesce(r.finished_at, r.requested_at) AS at FROM action_runs r
+         JOIN incidents i ON i.id = r.incident_id
+         WHERE json_extract(i.key_json, '$.ip') = ? AND i.first_seen >= ? AND r.state = 'succeeded'
+         ORDER BY r.id DESC LIMIT 100`,
+      ),
     };
   }
 
@@ -155,6 +166,13 @@ export class SqliteIncidents implements IncidentRepository {
       }
     });
     return changed;
+  }
+
+  async historyOf(address: string, since: number): Promise<AddressHistory> {
+    return {
+      incidents: this.statements.incidentsOf.all(address, since),
+      actions: this.statements.actionsOf.all(address, since),
+    };
   }
 
   async countOpenBySeverity(): Promise<{ severity: Severity; count: number }[]> {

@@ -16,6 +16,7 @@ import m0013 from './migrations/0013-outbox-kinds-of-notifiers.sql';
 import m0014 from './migrations/0014-notifier-messages.sql';
 import m0015 from './migrations/0015-learned.sql';
 import m0016 from './migrations/0016-learned-data.sql';
+import m0017 from './migrations/0017-incidents-by-address.sql';
 
 export const MIGRATIONS: readonly string[] = [
   m0001,
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly string[] = [
   m0014,
   m0015,
   m0016,
+  m0017,
 ];
