@@ -63,7 +63,7 @@ export const spike: Detector = {
     now.count += times;
     const learning = at - memory.since < learn.period;
     const how = hourOfWeek(bucket * BUCKET, learn.timezone);
-    const usual = pooled(memory, subject, how);
+    const usual = baseline(memory, subject, how);
     const mean = usual.n > 0 ? usual.sum / usual.n : 0;
     const spread = usual.n > 0 ? Math.sqrt(Math.max(0, usual.squares / usual.n - mean * mean)) : 0;
     const [peak = 0, peakAt = at] = (memory.get(subject, 'peak')?.data ?? '').split(' ').map(Number);
@@ -106,16 +106,24 @@ function meanOf(s: Stats): number {
   return s.n > 0 ? s.sum / s.n : 0;
 }
 
-/** The hour's stats with its neighbours': three hours of samples, so one burst in one hour stands out less. */
-function pooled(memory: Memory, subject: string, how: number): Stats {
-  const out = { n: 0, sum: 0, squares: 0 };
-  for (const delta of [-1, 0, 1]) {
-    const s = read(memory.get(subject, String((how + delta + HOURS_OF_WEEK) % HOURS_OF_WEEK))?.data);
-    out.n += s.n;
-    out.sum += s.sum;
-    out.squares += s.squares;
-  }
-  return out;
+/**
+ * The hour's stats with its neighbours': three hours of samples, so one burst in one hour stands out less. An hour of
+ * the week not seen yet (the first week) is judged by every hour's.
+ */
+function baseline(memory: Memory, subject: string, how: number): Stats {
+  const sum = (hours: number[]) => {
+    const out = { n: 0, sum: 0, squares: 0 };
+    for (const h of hours) {
+      const s = read(memory.get(subject, String(h))?.data);
+      out.n += s.n;
+      out.sum += s.sum;
+      out.squares += s.squares;
+    }
+    return out;
+  };
+  const near = sum([-1, 0, 1].map((d) => (how + d + HOURS_OF_WEEK) % HOURS_OF_WEEK));
+  // An hour's twelve five minutes.
+  return near.n >= 12 ? near : sum(Array.from({ length: HOURS_OF_WEEK }, (_, h) => h));
 }
 
 /** Learns the five minutes that ended (unless they were a spike) and the quiet ones since, up to `bucket`. */

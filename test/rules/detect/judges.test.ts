@@ -1,0 +1,178 @@
+// Each judging detector through the matcher and the incident tracker as the pipeline runs them (chunks as they
+// arrive, a sweep every minute): when it speaks, what its incident says, and when it stays silent.
+import { describe, expect, it } from 'vitest';
+import { type Opened, runHost } from '../../../bench/evaluate-detectors.mjs';
+import { parseConfig } from '../../../src/config/load.js';
+import { IncidentTracker } from '../../../src/incidents/incident-tracker.js';
+import { matchChunk, SourceMatcher } from '../../../src/rules/match.js';
+
+const MODULES = { parseConfig, SourceMatcher, matchChunk, IncidentTracker };
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Monday 5 January 2026, 00:00 UTC. */
+const MONDAY = Date.UTC(2026, 0, 5);
+
+const stamp = (at: number) => `${new Date(at).toISOString().slice(0, 23)}000+00:00`;
+const sshd = (at: number, message: string, pid = 4242) => ({ at, text: `${stamp(at)} web1 sshd[${pid}]: ${message}` });
+const failed = (at: number, ip: string, user = 'root') =>
+  sshd(at, `Failed password for ${user} from ${ip} port 50000 ssh2`, 1000 + (at % 50_000));
+const accepted = (at: number, user: string, ip: string) =>
+  sshd(at, `Accepted publickey for ${user} from ${ip} port 50022 ssh2`, 2000 + (at % 50_000));
+
+function run(rule: string, lines: { at: number; text: string }[]): Opened[] {
+  const config = `store: { path: ":memory:" }
+sources: [{ id: auth, path: /var/log/auth.log }]
+rules:
+  - { use: sshd, source: auth }
+  - ${rule}
+`;
+  const sorted = [...lines].sort((a, b) => a.at - b.at);
+  const host = { host: 'web1', lines: sorted, labels: [], start: sorted[0]!.at, end: sorted.at(-1)!.at };
+  return runHost(MODULES, host, config).opened.filter((o) => o.rule !== 'sshd');
+}
+
+/** alice's working days: a login at 09:10, 11:40, 14:20 and 16:50 on each weekday of `weeks`. */
+function workdays(weeks: number, user = 'alice') {
+  const out = [];
+  for (let day = 0; day < weeks * 7; day++) {
+    if (day % 7 >= 5) continue;
+    for (const h of [9 + 1 / 6, 11 + 2 / 3, 14 + 1 / 3, 16 + 5 / 6])
+      out.push(accepted(MONDAY + day * DAY + h * HOUR, user, '10.0.0.5'));
+  }
+  return out;
+}
+
+describe('unusual-time', () => {
+  const rule = '{ detect: unusual-time, source: auth, learn: { timezone: UTC } }';
+
+  it('speaks of a login at an hour the user never logs in, with their usual hours and a sparkline; it does not learn it', () => {
+    const night = MONDAY + 15 * DAY + 3 * HOUR + 14 * MINUTE;
+    const opened = run(rule, [
+      ...workdays(2),
+      accepted(night, 'alice', '10.0.0.5'),
+      accepted(night + DAY, 'alice', '10.0.0.5'),
+    ]);
+    expect(opened.map((o) => o.title)).toEqual([
+      'alice logged in from 10.0.0.5 at Tue 03:14, an hour they almost never log in (usually 09:00–17:00, Mon–Fri)',
+      'alice logged in from 10.0.0.5 at Wed 03:14, an hour they almost never log in (usually 09:00–17:00, Mon–Fri)',
+    ]);
+    expect(opened[0]!.fields).toMatchObject({ logins: '40', hours: '▁▁▁▁▁▁▁▁▁█▁█▁▁█▁█▁▁▁▁▁▁▁ (00–23h)' });
+  });
+
+  it('is silent at usual hours, an hour off them, and before 20 logins', () => {
+    const day = MONDAY + 15 * DAY;
+    expect(
+      run(rule, [
+        ...workdays(2),
+        accepted(day + 10 * HOUR, 'alice', '10.0.0.5'),
+        accepted(day + 17.5 * HOUR, 'alice', '10.0.0.5'),
+      ]),
+    ).toEqual([]);
+    expect(run(rule, [...workdays(2).slice(0, 19), accepted(day + 3 * HOUR, 'alice', '10.0.0.5')])).toEqual([]);
+  });
+
+  it('reads hours in its time zone', () => {
+    // 02:14 UTC on a Tuesday is 03:14 in Berlin; alice's days are 10:10–17:50 there.
+    const opened = run('{ detect: unusual-time, source: auth, learn: { timezone: Europe/Berlin } }', [
+      ...workdays(2),
+      accepted(MONDAY + 15 * DAY + 2 * HOUR + 14 * MINUTE, 'alice', '10.0.0.5'),
+    ]);
+    expect(opened.map((o) => o.fields.when)).toEqual(['Tue 03:14']);
+  });
+});
+
+describe('spike', () => {
+  const rule = '{ detect: spike, source: auth, learn: { timezone: UTC, period: 2d } }';
+  // Two failures every five minutes for three days, from a few addresses.
+  const steady = () => {
+    const out = [];
+    for (let at = MONDAY; at < MONDAY + 3 * DAY; at += 5 * MINUTE) {
+      out.push(failed(at + MINUTE, `198.51.100.${(at / MINUTE) % 200}`), failed(at + 3 * MINUTE, '203.0.113.9'));
+    }
+    return out;
+  };
+  const burst = (from: number, n: number) =>
+    Array.from({ length: n }, (_, k) => failed(from + k * 1000, `192.0.2.${k % 50}`));
+
+  it('speaks when five minutes hold far more than usual for the hour, and learns no spike as usual', () => {
+    const at = MONDAY + 3 * DAY + 10 * HOUR;
+    const opened = run(rule, [...steady(), ...burst(at, 60), ...burst(at + 2 * HOUR, 60)]);
+    expect(opened.map((o) => o.title)).toEqual([
+      // Thursday was never seen: every hour's five minutes are the usual (the quiet ones too).
+      expect.stringMatching(
+        /^auth\.failure on auth: 20 in 5 minutes at Thu 10:00, 1\d× the usual \(1\.\d per 5 min at Thu 10:00, spread 0\.\d; lately at most 2\)$/,
+      ),
+      // The first spike was not learned: the second is one too.
+      expect.stringMatching(/^auth\.failure on auth: 20 in 5 minutes at Thu 12:00, 1\d× the usual/),
+    ]);
+    expect(opened[0]!.fields.history).toMatch(/^[▁-█]{24} \(usual per hour, Thu 00–23h\)$/);
+  });
+
+  it('is silent while it learns, and under its floor', () => {
+    expect(run(rule, [...steady().filter((l) => l.at < MONDAY + DAY), ...burst(MONDAY + DAY + HOUR, 60)])).toEqual([]);
+    expect(run(rule, [...steady(), ...burst(MONDAY + 3 * DAY + 10 * HOUR, 17)])).toEqual([]);
+  });
+});
+
+describe('distributed-attack', () => {
+  const rule = '{ detect: distributed-attack, source: auth }';
+  const spread = (from: number, n: number, user = 'alice') =>
+    Array.from({ length: n }, (_, k) => failed(from + k * 60_000, `203.0.113.${k + 1}`, user));
+
+  it('speaks when one user fails from 20 addresses within the hour, each under the brute-force threshold', () => {
+    const opened = run(rule, spread(MONDAY, 25));
+    expect(opened.map((o) => o.title)).toEqual([
+      'alice targeted from 20 addresses within 1h, each failing fewer than 5 times',
+    ]);
+    expect(opened[0]!.at).toBe(MONDAY + 19 * 60_000);
+  });
+
+  it('counts no address failing 5 times (a brute force of its own), and none out of the window', () => {
+    const loud = Array.from({ length: 5 }, (_, k) => failed(MONDAY + k * 1000, '198.51.100.1', 'alice'));
+    expect(run(rule, [...spread(MONDAY, 19), ...loud])).toEqual([]);
+    const slow = Array.from({ length: 30 }, (_, k) => failed(MONDAY + k * 4 * MINUTE, `203.0.113.${k + 1}`, 'alice'));
+    expect(run(rule, slow)).toEqual([]);
+  });
+});
+
+describe('slow-attack', () => {
+  const rule = '{ detect: slow-attack, source: auth }';
+
+  it('speaks of one address failing every few minutes for hours, never five in ten minutes', () => {
+    const lines = Array.from({ length: 20 }, (_, k) => failed(MONDAY + k * 8 * MINUTE, '203.0.113.50'));
+    const opened = run(rule, lines);
+    expect(opened.map((o) => o.title)).toEqual([
+      '203.0.113.50 failed to log in 12 times over 1h30m, at most 2 in any 10 minutes: a slow brute force',
+    ]);
+  });
+
+  it('leaves a fast brute force to the packs', () => {
+    const lines = Array.from({ length: 40 }, (_, k) => failed(MONDAY + k * 2 * MINUTE, '203.0.113.50'));
+    expect(run(rule, lines)).toEqual([]);
+  });
+});
+
+describe('source-quiet', () => {
+  const rule = '{ detect: source-quiet, source: auth, learn: { timezone: UTC, period: 2d } }';
+  const cron = (from: number, until: number) => {
+    const out = [];
+    for (let at = from; at < until; at += 2 * MINUTE) {
+      out.push({
+        at,
+        text: `${stamp(at)} web1 CRON[1]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`,
+      });
+    }
+    return out;
+  };
+
+  it('speaks once a source is silent for far longer than its usual gaps, and not before it learned', () => {
+    const silentFrom = MONDAY + 3 * DAY;
+    const opened = run(rule, [...cron(MONDAY, silentFrom), ...cron(silentFrom + HOUR, silentFrom + 2 * HOUR)]);
+    expect(opened.map((o) => o.title)).toEqual(['auth has been silent for 15m (usually under 2m), since Wed 23:58']);
+    expect(opened[0]!.at).toBe(silentFrom - 2 * MINUTE + 15 * MINUTE);
+    expect(run(rule, [...cron(MONDAY, MONDAY + DAY), ...cron(MONDAY + DAY + HOUR, MONDAY + DAY + 2 * HOUR)])).toEqual(
+      [],
+    );
+  });
+});
