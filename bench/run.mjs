@@ -8,8 +8,14 @@
 //               and JIT warm-up, ~0.1 s, weigh more); target ≥ 20× its lines/s.
 //   memory:     bench/memory.mjs: N failures from N distinct addresses through the matcher and the threshold
 //               tracker, peak RSS (target < 300 MB at 10,000,000 keys).
+//   detectors:  the learned detectors on six generated weeks of three hosts (bench/generate-weeks.mjs, scored by
+//               bench/evaluate-detectors.mjs): per detector the share of injected anomalies found (target ≥ 0.9),
+//               how long after they became visible, false alerts per host and day (target ≤ 1 in all); and their
+//               state over a year of 1,000 users and 100,000 addresses (bench/detector-state.mjs: store < 50 MB,
+//               detector state < 100 MB).
 // Options: --lines N (default 1000000), --runs N (default 5), --samples N (default 200), --f2b-lines N,
-//          --f2b-runs N (default 3), --memory-keys N (default 10000000; 0 skips it).
+//          --f2b-runs N (default 3), --memory-keys N (default 10000000; 0 skips it), --state-days N (default 365;
+//          0 skips the detector state).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,7 +24,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { evaluate } from './evaluate-detectors.mjs';
 import { writeAuthLog } from './generate-auth-log.mjs';
+import { generateHost } from './generate-weeks.mjs';
 import { loadSources } from './load-sources.mjs';
 
 const { values } = parseArgs({
@@ -29,6 +37,7 @@ const { values } = parseArgs({
     'f2b-lines': { type: 'string' },
     'f2b-runs': { type: 'string', default: '3' },
     'memory-keys': { type: 'string', default: '10000000' },
+    'state-days': { type: 'string', default: '365' },
   },
 });
 const CLI = fileURLToPath(new URL('../bin/logwarden.js', import.meta.url));
@@ -49,6 +58,63 @@ const GREP_PATTERN = [
   '|sorry, you are not allowed to set|user not allowed to|account validation failure|Account or password is expired|PAM account management error',
   '|Password expired|Account expired or PAM|unknown (user|group)))',
 ].join('');
+
+async function detectors() {
+  const modules = await loadSources({
+    'src/config/load.ts': ['parseConfig'],
+    'src/rules/match.ts': ['SourceMatcher', 'matchChunk'],
+    'src/incidents/incident-tracker.ts': ['IncidentTracker'],
+  });
+  const hosts = [0, 1, 2].map((i) => generateHost({ host: `web${i + 1}`, hostIndex: i, seed: 1 }));
+  const started = performance.now();
+  const r = evaluate(modules, hosts);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    '\nlearned detectors, %d generated hosts × 6 weeks (%s lines, %s lines/s through matcher and tracker)',
+    hosts.length,
+    fmt(r.lines),
+    fmt(r.lines / seconds),
+  );
+  console.log('  detector                 found          time to detect (median, max)   false alerts / host-day');
+  const time = (ms) =>
+    ms === undefined
+      ? '-'
+      : ms < 1000
+        ? `${ms} ms`
+        : ms < 60_000
+          ? `${(ms / 1000).toFixed(0)} s`
+          : `${(ms / 60_000).toFixed(0)} min`;
+  for (const row of r.rows) {
+    console.log(
+      `  ${row.detector.padEnd(24)} ${`${row.detected}/${row.injected}`.padStart(5)} (${row.rate.toFixed(2)})   ${`${time(row.medianDelayMs)}, ${time(row.maxDelayMs)}`.padEnd(29)} ${row.falsePerHostDay.toFixed(2)}`,
+    );
+  }
+  const total = r.rows.reduce((sum, row) => sum + row.falsePerHostDay, 0);
+  console.log(
+    `  all detectors: ${total.toFixed(2)} false alerts per host-day (target ≤ 1); each found ≥ 0.9: ${r.rows.every((row) => row.rate >= 0.9) ? 'yes' : 'NO'}`,
+  );
+  const days = Number(values['state-days']);
+  if (days > 0) {
+    const m = spawnSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(new URL('./detector-state.mjs', import.meta.url)), '--days', String(days)],
+      { encoding: 'utf8' },
+    );
+    if (m.status !== 0) throw new Error(`detector state bench failed: ${m.stderr}`);
+    const st = JSON.parse(m.stdout);
+    console.log(
+      '\nlearned detectors over %d days: %s users, %s addresses (%s lines, %s s)',
+      st.days,
+      fmt(st.users),
+      fmt(st.addresses),
+      fmt(st.lines),
+      st.seconds,
+    );
+    console.log(
+      `  store ${st.storeMb} MB (target < 50 MB), ${fmt(st.learnedFacts)} facts; detector state ${st.stateMb} MB of heap after GC (target < 100 MB); process peak RSS ${st.peakRssMb} MB, ${st.baseRssMb} MB before the first line`,
+    );
+  }
+}
 
 function timed(command, args, env = process.env) {
   const started = process.hrtime.bigint();
@@ -416,6 +482,8 @@ try {
       `  peak RSS ${r.peakRssMb} MB   (target < 300 MB)   ${fmt(r.linesPerSecond)} lines/s; ${fmt(r.pendingKeys)} keys counted at the end, ${fmt(r.evicted)} dropped`,
     );
   }
+
+  await detectors();
 
   const l = await latency();
   const p = (xs, q) => quantile(xs, q).toFixed(1);

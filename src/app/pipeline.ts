@@ -384,7 +384,13 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     decide: (decision, incidentId, actor, snoozeFor) =>
       inTurn(async () => {
         const now = clock();
-        const silenceUntil = decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : null;
+        // A false positive of a detector that learns teaches it, and silences its key (a user, a source) only until
+        // the incident would have closed: the detector, not a silence, keeps the like of it quiet.
+        const teaching =
+          decision === 'false-positive' &&
+          tracker.teaches((await store.incidents.read(incidentId))?.incident.rule ?? '');
+        const silenceUntil =
+          decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : teaching ? now + config.incidents.reopenAfter : null;
         const changed = await commit(
           (options) => store.incidents.decide(decision, incidentId, actor, now, { ...options, silenceUntil }),
           1,
@@ -394,6 +400,17 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         const closed = (await store.incidents.read(incidentId))?.incident;
         if (!closed) return changed;
         if (decision !== 'resolve') tracker.silence(closed.rule, keyHashOf(Object.values(closed.key)), silenceUntil);
+        const taught = teaching ? tracker.teach(closed, now) : undefined;
+        if (taught) {
+          await commit((options) => store.commitSweep(taught.changes, now, options), 0);
+          await store.audit.append({
+            at: now,
+            actor,
+            action: 'detector:taught',
+            incidentId,
+            data: { rule: closed.rule, taught: taught.taught },
+          });
+        }
         emit({ event: 'closed', incident: closed });
         return changed;
       }),

@@ -212,6 +212,7 @@ export class IncidentTracker {
     now: number,
     count: number,
     touched: Map<Incident, 'opened' | 'updated'>,
+    since = at,
   ): void {
     const key = this.keyOf(rule, match);
     if (!key) return;
@@ -224,7 +225,7 @@ export class IncidentTracker {
       if (!touched.has(open.incident)) touched.set(open.incident, 'updated');
       return;
     }
-    const window = [{ at, n: 1, text: match.event.text.slice(0, SAMPLE_CHARS) }];
+    const window = [{ at: Math.min(since, at), n: 1, text: match.event.text.slice(0, SAMPLE_CHARS) }];
     this.textBytes += window[0]!.text.length;
     touched.set(this.openIncident({ rule, match, at, slot: s, window, key, count }, now), 'opened');
   }
@@ -362,7 +363,7 @@ export class IncidentTracker {
           event: { sourceId: source, origin: source, text, truncated: false },
           fields: found.fields,
         };
-        this.openOrFold(rule, match, now, now, found.count ?? 1, touched);
+        this.openOrFold(rule, match, now, now, found.count ?? 1, touched, found.since);
       }
     }
     this.memories.sweep(now, (id) => this.memoryLimitsOf(id), memory);
@@ -376,6 +377,38 @@ export class IncidentTracker {
     if (!detect) return undefined;
     const detector = detectorNamed(detect.detector);
     return detector.judge ? (detector.memory ?? DEFAULT_MEMORY) : undefined;
+  }
+
+  /**
+   * A person called an incident a false positive: its detector learns its finding as usual. Returns what it learned
+   * (for the audit) and the facts to write, or undefined when its detector has nothing to learn.
+   */
+  teach(incident: Incident, now: number): { taught: string; changes: TrackerChanges } | undefined {
+    const rule = this.rules.get(incident.rule);
+    const detector = rule?.detect && detectorNamed(rule.detect.detector);
+    if (!rule?.detect || !detector?.teach) return undefined;
+    const learned = new MemoryChanges();
+    const memory = this.memories.of(rule.id, detector.memory ?? DEFAULT_MEMORY, now, learned);
+    const taught = detector.teach(
+      {
+        fields: incident.fields,
+        key: incident.key,
+        firstSeen: incident.firstSeen,
+        at: incident.lastSeen,
+        learn: rule.detect.learn,
+      },
+      memory,
+    );
+    if (taught === undefined) return undefined;
+    const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
+    learned.into(changes);
+    return { taught, changes };
+  }
+
+  /** Whether a false positive of this rule teaches its detector (and so silences its key only briefly). */
+  teaches(ruleId: string): boolean {
+    const detect = this.rules.get(ruleId)?.detect;
+    return detect !== undefined && detectorNamed(detect.detector).teach !== undefined;
   }
 
   /** What the judging detectors of a rule know (for /logs baseline). */

@@ -39,6 +39,12 @@ export interface Detector {
    */
   hears?: true;
   tick?: (input: TickInput, memory: Memory) => Judgement[];
+  /**
+   * A person said an incident of it was a false positive: it learns the incident's finding as usual (the network
+   * becomes known, the hour usual, the count no spike), so the like of it does not speak again. Returns what it
+   * learned, for the audit; undefined when it has nothing to learn (the incident's key is silenced instead).
+   */
+  teach?: (incident: TaughtIncident, memory: Memory) => string | undefined;
   /** What its memory holds at most: subjects (users, addresses), values per subject, and for how long unseen. */
   memory?: { subjects: number; values: number; keep: number };
 }
@@ -47,6 +53,8 @@ export interface Detector {
 export interface Judgement {
   fields: Record<string, string>;
   count?: number;
+  /** When what it found began, when before the input (a silence: the last line before it). */
+  since?: number;
 }
 
 /** A detector's settings: the learn: defaults of the schema, the detector's own, then the rule's. */
@@ -75,6 +83,16 @@ export interface JudgeInput {
   /** How many events the line stands for (rsyslog's `message repeated N times`). */
   times: number;
   threshold: { count: number; within: number };
+  learn: LearnSettings;
+}
+
+/** An incident a person called a false positive, as a detector learns from it. */
+export interface TaughtIncident {
+  fields: Record<string, string>;
+  key: Record<string, string>;
+  /** When its finding happened (the login, the five minutes, the silence's start). */
+  firstSeen: number;
+  at: number;
   learn: LearnSettings;
 }
 

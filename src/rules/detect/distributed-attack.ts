@@ -29,6 +29,14 @@ export const distributedAttack: Detector = {
   title: '{user} targeted from {addresses} addresses within {window}, each failing fewer than 5 times',
   learns: { period: 0 },
   memory: { subjects: 10_000, values: 256, keep: DAY },
+  teach({ fields: { user, addresses }, at }, memory) {
+    const count = Number(addresses);
+    if (!user || !Number.isFinite(count)) return undefined;
+    const [, , period = 0, most = 0] = (memory.get(user, PEAK)?.data ?? '').split(' ').filter(Boolean).map(Number);
+    // Failures from this many addresses at once are usual for the user now.
+    memory.see(user, PEAK, at, 0, `${count} ${at} ${period} ${most}`);
+    return `${count} addresses at once are usual for ${user}`;
+  },
   judge({ fields: { user, ip }, at, prior, threshold, times }, memory) {
     if (!prior || user === undefined || ip === undefined) return undefined;
     const within = threshold.within;

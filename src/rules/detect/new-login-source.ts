@@ -26,6 +26,11 @@ export const newLoginSource: Detector = {
   learns: { period: 30 * DAY },
   // 32 networks per user, 10,000 users; a network unseen for a period is new again (kept a little longer).
   memory: { subjects: 10_000, values: 32, keep: 60 * DAY },
+  teach({ fields: { user, network }, at }, memory) {
+    if (!user || !network) return undefined;
+    memory.see(user, network, at);
+    return `${network} is known for ${user}`;
+  },
   judge({ fields: { user, ip }, at, learn }, memory) {
     const network = ip === undefined ? undefined : networkOf(ip, learn.ipv4Prefix, learn.ipv6Prefix);
     // A login whose user or address failed its type teaches nothing.

@@ -43,6 +43,14 @@ export const sourceQuiet: Detector = {
     if (last === undefined || Number.isNaN(last) || at >= last) memory.see(source, LAST, at, 1, `${at} 0`);
     return undefined;
   },
+  teach({ fields: { source }, firstSeen, at, learn }, memory) {
+    if (!source) return undefined;
+    // The silence, from the last line before it to when it was told, is a usual gap at that hour.
+    const how = hourOfWeek(firstSeen, learn.timezone);
+    const gap = Math.max(0, at - firstSeen);
+    memory.see(source, String(how), at, 1, `${gap} ${at}`);
+    return `a gap of ${formatDuration(Math.floor(gap / MINUTE) * MINUTE)} is usual for ${source} at ${weekdayTime(firstSeen, learn.timezone).slice(0, 3)} ${String(how % 24).padStart(2, '0')}:00`;
+  },
   tick({ now, sources, threshold, learn }, memory) {
     const found = [];
     for (const source of sources) {
@@ -62,6 +70,7 @@ export const sourceQuiet: Detector = {
           usual: formatDuration(Math.ceil(usual / MINUTE) * MINUTE),
           since: weekdayTime(last, learn.timezone),
         },
+        since: last,
       });
     }
     return found;

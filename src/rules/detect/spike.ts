@@ -50,6 +50,14 @@ export const spike: Detector = {
   learns: { period: 14 * DAY },
   // Per source and event: an hour of the week's stats each, and the five minutes being counted.
   memory: { subjects: 1000, values: HOURS_OF_WEEK + 2, keep: 365 * DAY },
+  teach({ fields: { source, event, observed }, at }, memory) {
+    const count = Number(observed);
+    if (!source || !event || !Number.isFinite(count)) return undefined;
+    // The most seen lately becomes this count: the next spike must be half as large again.
+    const [peak = 0] = (memory.get(`${source} ${event}`, 'peak')?.data ?? '').split(' ').map(Number);
+    memory.see(`${source} ${event}`, 'peak', at, 0, `${Math.max(peak, count)} ${at}`);
+    return `${count} ${event} on ${source} in five minutes is usual`;
+  },
   judge({ at, event, source, times, learn }, memory) {
     const subject = `${source} ${event}`;
     const bucket = Math.floor(at / BUCKET);

@@ -4,7 +4,7 @@
 import { formatDuration } from '../../config/duration.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
-import { HOURS_OF_WEEK, hourOfWeek, sparkline, weekdayTime } from './hours.js';
+import { HOURS_OF_WEEK, hourOfWeek, hourOfWeekName, sparkline, weekdayTime } from './hours.js';
 import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
 
 const DAY = 24 * 60 * MINUTE;
@@ -30,6 +30,12 @@ export const unusualTime: Detector = {
   learns: { period: 7 * DAY },
   // A count per hour of the week, 10,000 users, kept a year.
   memory: { subjects: 10_000, values: HOURS_OF_WEEK, keep: 365 * DAY },
+  teach({ fields: { user }, firstSeen, learn }, memory) {
+    if (!user) return undefined;
+    const how = hourOfWeek(firstSeen, learn.timezone);
+    memory.see(user, String(how), firstSeen);
+    return `${hourOfWeekName(how)} is an hour ${user} logs in`;
+  },
   judge({ fields: { user }, at, learn }, memory) {
     if (user === undefined) return undefined;
     const counts = new Array<number>(HOURS_OF_WEEK).fill(0);

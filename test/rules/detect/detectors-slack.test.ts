@@ -92,6 +92,53 @@ describe('learned detectors in Slack', () => {
     expect(find(expected[3]!)).toMatch(/\*history\*\\n`[▁-█]{24} \(usual per hour, \w{3} 00–23h\)`/);
   });
 
+  it('learns from a false positive: the hour becomes usual, the like of it says nothing, the audit says what it learned', async () => {
+    const dir = tempDir();
+    const history = join(dir, 'history.log');
+    writeFileSync(history, '');
+    let skew = 0;
+    const s = await startSlackSetup(dir, cleanup, {
+      clock: () => Date.now() + skew,
+      sources: [`{ id: hist, path: ${JSON.stringify(history)} }`],
+      rules: `rules:
+  - { use: sshd, source: auth, threshold: { count: 1 } }
+  - { detect: unusual-time, source: hist, learn: { period: 1d, timezone: UTC } }`,
+    });
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    const lines = [];
+    for (let day = 14; day >= 3; day--) {
+      for (const h of [9 + 1 / 6, 11 + 2 / 3, 14 + 1 / 3, 16 + 5 / 6])
+        lines.push(accepted(today - day * DAY + h * HOUR, 'alice', '10.0.0.5'));
+    }
+    lines.push(accepted(today - 2 * DAY + 3 * HOUR + 14 * MINUTE, 'alice', '10.0.0.5'));
+    appendFileSync(history, `${lines.map((l) => l.text).join('\n')}\n`);
+    await expect
+      .poll(() => s.events.filter((e) => e.incident.rule === 'unusual-time').map((e) => e.event))
+      .toEqual(['opened']);
+    const id = s.events.find((e) => e.incident.rule === 'unusual-time')!.incident.id;
+    await s.slack.send('interactive', s.click('U0ALICE', 'incident:false-positive', String(id)));
+    await expect.poll(() => s.audit().map((a) => a.action)).toContain('detector:taught');
+    expect(JSON.parse(s.audit().find((a) => a.action === 'detector:taught')!.data_json)).toMatchObject({
+      rule: 'unusual-time',
+      taught: `${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][(new Date(today - 2 * DAY).getUTCDay() + 6) % 7]} 03:00 is an hour alice logs in`,
+    });
+    // Two hours on (the brief silence is over), the next night at that hour says nothing; another hour still speaks.
+    skew = 2 * HOUR;
+    appendFileSync(
+      history,
+      `${accepted(today - DAY + 3 * HOUR + 40 * MINUTE, 'alice', '10.0.0.5').text}\n${accepted(today - DAY + 22 * HOUR + 10 * MINUTE, 'alice', '10.0.0.5').text}\n`,
+    );
+    await expect
+      .poll(() =>
+        s.events.filter((e) => e.incident.rule === 'unusual-time').map((e) => [e.event, e.incident.fields.when]),
+      )
+      .toEqual([
+        ['opened', expect.stringMatching(/ 03:14$/)],
+        ['closed', expect.stringMatching(/ 03:14$/)],
+        ['opened', expect.stringMatching(/ 22:10$/)],
+      ]);
+  });
+
   it('source-quiet: a source silent for far longer than usual opens a high incident at a sweep', async () => {
     const dir = tempDir();
     const log = join(dir, 'auth.log');
