@@ -77,5 +77,6 @@ export function createCommands(deps: CommandDeps): Commands {
     liftSilence: (actor, id) => deps.app.liftSilence(id, actor.id),
     readIncidents: () => deps.readIncidents(),
     readSilences: () => deps.readSilences(),
+    readBaseline: (subject) => deps.app.baseline(subject),
   };
 }

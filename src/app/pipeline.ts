@@ -375,6 +375,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       if (!escalator) return { outcome: 'not-configured' };
       return escalator.escalateNow(incidentId, actor);
     },
+    baseline: async (subject) => tracker.baseline(subject, clock()),
     liftSilence: (id, actor) =>
       inTurn(async () => {
         const lifted = await commit(() => store.silences.lift(id, actor, clock()), 0);

@@ -38,3 +38,9 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/** A duration roughly, in its largest unit: 10d, 5h, 3m (at least 1m). */
+export function formatRoughly(ms: number): string {
+  const unit = ms >= UNIT_MS.d ? UNIT_MS.d : ms >= UNIT_MS.h ? UNIT_MS.h : UNIT_MS.m;
+  return formatDuration(Math.max(1, Math.round(ms / unit)) * unit);
+}

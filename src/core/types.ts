@@ -204,6 +204,14 @@ export interface LearnedFact {
   data?: string;
 }
 
+/** What one detector learned of a subject (`/logs baseline`): plain text lines, escaped where they are shown. */
+export interface BaselineReport {
+  rule: string;
+  detector: string;
+  sources: readonly string[];
+  lines: string[];
+}
+
 /** What the store knows of an address: its earlier incidents and the actions that ran on them, newest first. */
 export interface AddressHistory {
   incidents: { id: number; rule: string; firstSeen: number }[];

@@ -3,7 +3,7 @@
 // rule and `values` facts per subject (the least recently seen go first), facts unseen for `keep` are let go by
 // sweep(); every change is returned for the store, which writes it with the line that taught it.
 import type { LearnedFact, TrackerChanges } from '../core/types.js';
-import type { Memory } from '../rules/detect/detector.js';
+import type { Memory, MemoryView } from '../rules/detect/detector.js';
 
 /** The subject under which a rule's first input is kept: its learning period starts then. */
 const START = '';
@@ -99,6 +99,16 @@ export class DetectorMemories {
         if (values.size === 0) subjects.delete(subject);
         changes.forgotten(rule, subject, value);
       },
+    };
+  }
+
+  /** The rule's memory, to read only (`/logs baseline`). */
+  view(rule: string): MemoryView {
+    const subjects = this.rules.get(rule);
+    return {
+      since: this.starts.get(rule)?.firstSeen,
+      get: (subject, value) => subjects?.get(subject)?.get(value),
+      facts: (subject) => [...(subjects?.get(subject)?.values() ?? [])],
     };
   }
 

@@ -7,7 +7,15 @@
 import { formatDuration } from '../config/duration.js';
 import { GenerationalMap } from '../core/generational-map.js';
 import { fillPlaceholders } from '../core/template.js';
-import type { EventType, Incident, LearnedFact, Match, TrackerChanges, TrackerState } from '../core/types.js';
+import type {
+  BaselineReport,
+  EventType,
+  Incident,
+  LearnedFact,
+  Match,
+  TrackerChanges,
+  TrackerState,
+} from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import { detectorNamed } from '../rules/detect/detectors.js';
 import type { CompiledRule } from '../rules/rule.js';
@@ -409,6 +417,18 @@ export class IncidentTracker {
   teaches(ruleId: string): boolean {
     const detect = this.rules.get(ruleId)?.detect;
     return detect !== undefined && detectorNamed(detect.detector).teach !== undefined;
+  }
+
+  /** What each detector learned of a subject (a user, a source, an address), for `/logs baseline`. */
+  baseline(subject: string, now: number): BaselineReport[] {
+    const out: BaselineReport[] = [];
+    for (const rule of this.rules.values()) {
+      if (!rule.detect) continue;
+      const detector = detectorNamed(rule.detect.detector);
+      const lines = detector.describe?.(subject, this.memories.view(rule.id), rule.detect.learn, now) ?? [];
+      if (lines.length > 0) out.push({ rule: rule.id, detector: rule.detect.detector, sources: rule.sources, lines });
+    }
+    return out;
   }
 
   /** What the judging detectors of a rule know (for /logs baseline). */

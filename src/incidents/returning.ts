@@ -1,7 +1,7 @@
 // Returning attackers: an incident about an address that was the subject of incidents before (or acted on, or is on
 // a blocklist the operator keeps) says so, is raised a severity, and its timed actions last longer each time (as
 // fail2ban's bantime.increment). Pure: the history is read from the store by the pipeline.
-import { formatDuration } from '../config/duration.js';
+import { formatRoughly as ago, formatDuration } from '../config/duration.js';
 import type { AddressHistory, Incident, Severity } from '../core/types.js';
 
 const RAISED: Record<Severity, Severity> = {
@@ -67,10 +67,4 @@ export function markReturning(
 export function incrementedTtl(ttl: number, incident: Incident): number {
   const earlier = Number(incident.fields.returning ?? 0);
   return Number.isInteger(earlier) && earlier > 0 ? ttl * 2 ** Math.min(earlier, MAX_DOUBLINGS) : ttl;
-}
-
-/** Roughly, in its largest unit: 10d, 5h, 3m. */
-function ago(ms: number): string {
-  const unit = ms >= 86_400_000 ? 86_400_000 : ms >= 3_600_000 ? 3_600_000 : 60_000;
-  return formatDuration(Math.max(1, Math.round(ms / unit)) * unit);
 }

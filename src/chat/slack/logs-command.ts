@@ -2,7 +2,7 @@
 // that came from a log is escaped and the reply is capped to Slack's limits.
 import type { FileSourceConfig, Person, SourceConfig } from '../../config/schema.js';
 import { cut } from '../../core/text.js';
-import type { Incident, SilenceRow } from '../../core/types.js';
+import type { BaselineReport, Incident, SilenceRow } from '../../core/types.js';
 import type { OnCall } from '../../escalation/oncall-schedule.js';
 import { formatSeconds, type QueryOutcome, type QueryPool } from '../../queries/query-pool.js';
 import type { SearchResult } from '../../queries/search-logs.js';
@@ -21,6 +21,8 @@ export interface LogsContext {
   queries: QueryPool;
   readIncidents(): Promise<Incident[]>;
   readSilences(): Promise<SilenceRow[]>;
+  /** What the learned detectors know of a subject (all rules: shown only for the rules of visible sources). */
+  readBaseline(subject: string): Promise<BaselineReport[]>;
   /** Lifts a silence; undefined when this user may not. */
   liftSilence?: (id: number) => Promise<boolean>;
   /** Who is on call; undefined without a schedule. */
@@ -180,6 +182,19 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
         mine && (await ctx.liftSilence(query.id))
           ? `Silence #${query.id} lifted.`
           : `No silence #${query.id} is in force.`,
+      );
+    }
+    case 'baseline': {
+      const visible = new Set(ctx.sources.map((s) => s.id));
+      const reports = (await ctx.readBaseline(query.subject)).filter((r) => r.sources.some((s) => visible.has(s)));
+      const name = escapeInlineCode(query.subject, 200);
+      if (reports.length === 0) return reply(`The learned detectors know nothing of ${name}.`);
+      return reply(
+        `What the learned detectors know of ${name}:`,
+        ...reports.map(
+          (r) =>
+            `*${escapeMrkdwn(r.rule, 100)}* (${escapeMrkdwn(r.detector, 100)})\n${r.lines.map((l) => escapeMrkdwn(l, 600)).join('\n')}`,
+        ),
       );
     }
     case 'stats': {

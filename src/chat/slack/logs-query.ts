@@ -9,6 +9,7 @@ export type LogsQuery =
   | { kind: 'incidents'; which: 'open' | 'all'; since?: number }
   | { kind: 'ip'; address: string }
   | { kind: 'stats'; since?: number }
+  | { kind: 'baseline'; subject: string }
   | { kind: 'silences' }
   | { kind: 'unsilence'; id: number }
   | { kind: 'oncall' }
@@ -21,6 +22,7 @@ export const LOGS_HELP = [
   '`/logs incidents [open|all] [since:…]` incidents, newest first',
   '`/logs ip <address>` everything known about an address',
   '`/logs stats [since:…]` top rules and keys',
+  '`/logs baseline <user|source|address>` what the learned detectors know of it',
   '`/logs silences` snoozes and false positives in force; `/logs unsilence <id>` lifts one',
   '`/logs oncall` who is on call now, and next',
 ];
@@ -49,6 +51,12 @@ export function parseLogsQuery(input: string): LogsQuery {
   switch (command.toLowerCase()) {
     case 'help':
       return { kind: 'help' };
+    case 'baseline': {
+      const subject = args[0];
+      if (!subject || args.length > 1 || subject.length > 200)
+        return { kind: 'invalid', message: 'baseline needs one user, source or address: `/logs baseline alice`.' };
+      return { kind: 'baseline', subject };
+    }
     case 'search': {
       const text = args.join(' ');
       if (!text)

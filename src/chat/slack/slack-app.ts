@@ -202,6 +202,7 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       queries,
       readIncidents: () => commands.readIncidents(),
       readSilences: () => commands.readSilences(),
+      readBaseline: (subject: string) => commands.readBaseline(subject),
       ...(access.mayLift ? { liftSilence: (id: number) => commands.liftSilence(actor, id) } : {}),
       ...(deps.oncall ? { oncall: deps.oncall } : {}),
       now: deps.clock(),

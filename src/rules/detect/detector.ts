@@ -45,6 +45,11 @@ export interface Detector {
    * learned, for the audit; undefined when it has nothing to learn (the incident's key is silenced instead).
    */
   teach?: (incident: TaughtIncident, memory: Memory) => string | undefined;
+  /**
+   * What it learned of a subject (a user, a source, an address), as lines of plain text for `/logs baseline`; empty
+   * when it knows nothing of it.
+   */
+  describe?: (subject: string, memory: MemoryView, learn: LearnSettings, now: number) => string[];
   /** What its memory holds at most: subjects (users, addresses), values per subject, and for how long unseen. */
   memory?: { subjects: number; values: number; keep: number };
 }
@@ -104,13 +109,19 @@ export interface TickInput {
   learn: LearnSettings;
 }
 
-/** What a rule's detector knows: facts of subjects (a user's networks), kept bounded by the tracker. */
-export interface Memory {
-  /** When the rule began learning: its earliest input. */
-  readonly since: number;
+/** What a rule's detector knows, to read. */
+export interface MemoryView {
+  /** When the rule began learning: its earliest input (undefined: it has had none). */
+  readonly since: number | undefined;
   get(subject: string, value: string): Readonly<LearnedFact> | undefined;
   /** The subject's facts, the least recently seen first. */
   facts(subject: string): readonly Readonly<LearnedFact>[];
+}
+
+/** What a rule's detector knows: facts of subjects (a user's networks), kept bounded by the tracker. */
+export interface Memory extends MemoryView {
+  /** When the rule began learning: its earliest input. */
+  readonly since: number;
   /** The subject was seen with the value at `at`: counted `by` more (0: only seen), its data replaced when given. */
   see(subject: string, value: string, at: number, by?: number, data?: string): Readonly<LearnedFact>;
   forget(subject: string, value: string): void;

@@ -29,6 +29,15 @@ export const distributedAttack: Detector = {
   title: '{user} targeted from {addresses} addresses within {window}, each failing fewer than 5 times',
   learns: { period: 0 },
   memory: { subjects: 10_000, values: 256, keep: DAY },
+  describe(user, memory, _learn, now) {
+    const peak = memory.get(user, PEAK);
+    const recent = memory.facts(user).filter((f) => f.value !== PEAK && f.lastSeen > now - 60 * MINUTE);
+    if (!peak && recent.length === 0) return [];
+    const [most = 0, at = now] = (peak?.data ?? '').split(' ').filter(Boolean).map(Number);
+    return [
+      `${user}: failures from ${recent.length} addresses in the last hour; at most ${Math.round(most * 0.5 ** (Math.max(0, now - at) / PEAK_HALF_LIFE))} at once lately`,
+    ];
+  },
   teach({ fields: { user, addresses }, at }, memory) {
     const count = Number(addresses);
     if (!user || !Number.isFinite(count)) return undefined;

@@ -1,11 +1,11 @@
 // A login from a network the user has not logged in from lately: a stolen key or password used from elsewhere. It
 // learns each user's networks for a period before it speaks, and keeps learning.
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration, formatRoughly } from '../../config/duration.js';
 import { networkOf } from '../../incidents/address-key.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
-import { judgeNovel } from './novelty.js';
+import { judgeNovel, learningLine } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
 
@@ -30,6 +30,17 @@ export const newLoginSource: Detector = {
     if (!user || !network) return undefined;
     memory.see(user, network, at);
     return `${network} is known for ${user}`;
+  },
+  describe(user, memory, learn, now) {
+    const networks = [...memory.facts(user)].reverse();
+    if (networks.length === 0) return [];
+    return [
+      `networks ${user} logged in from: ${networks
+        .slice(0, 10)
+        .map((f) => `${f.value} (${f.count}×, last ${formatRoughly(now - f.lastSeen)} ago)`)
+        .join(', ')}${networks.length > 10 ? ` and ${networks.length - 10} more` : ''}`,
+      ...learningLine(memory.since, learn.period, now),
+    ];
   },
   judge({ fields: { user, ip }, at, learn }, memory) {
     const network = ip === undefined ? undefined : networkOf(ip, learn.ipv4Prefix, learn.ipv6Prefix);

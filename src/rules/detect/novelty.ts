@@ -29,3 +29,11 @@ export function judgeNovel(
   const more = known.length > KNOWN_SHOWN ? ` and ${known.length - KNOWN_SHOWN} more` : '';
   return { known: `${known.slice(0, KNOWN_SHOWN).join(', ') || 'none'}${more}` };
 }
+
+/** "learning until …" while a rule has not learned for its period yet; nothing once it has. */
+export function learningLine(since: number | undefined, period: number, now: number): string[] {
+  if (since === undefined) return ['learning: nothing read yet'];
+  return now - since < period
+    ? [`learning: it speaks from ${new Date(since + period).toISOString().slice(0, 16)}Z`]
+    : [];
+}

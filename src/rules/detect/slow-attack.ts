@@ -25,6 +25,14 @@ export const slowAttack: Detector = {
   threshold: { count: 12, within: 6 * 60 * MINUTE, by: ['ip'] },
   title: '{ip} failed to log in {failures} times over {span}, at most {peak} in any 10 minutes: a slow brute force',
   memory: { subjects: 100_000, values: 1, keep: DAY },
+  describe(ip, memory) {
+    const fact = memory.get(ip.includes(':') ? addressKey(ip, 64) : ip, '');
+    if (!fact) return [];
+    const slots = (fact.data ?? '').split(',').filter(Boolean).length;
+    return [
+      `${ip}: ${fact.count} failures seen, in ${slots} ten-minute slots of the window, the last at ${new Date(fact.lastSeen).toISOString().slice(0, 16)}Z`,
+    ];
+  },
   judge({ fields: { ip }, at, prior, threshold, times }, memory) {
     if (!prior || ip === undefined) return undefined;
     const subject = addressKey(ip, 64);

@@ -1,10 +1,11 @@
 // A source that stops being written: a log daemon that died, a disk that filled, a log wiped by an intruder, a
 // forwarder cut off. The quietest sign of trouble, and detection's own health. It learns, per source and hour of the
 // week, the longest gap between reads lately (decayed), and speaks once the silence lasts far longer than that.
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration, formatRoughly } from '../../config/duration.js';
 import { MINUTE } from '../packs/pack.js';
-import type { Detector, Memory } from './detector.js';
-import { HOURS_OF_WEEK, hourOfWeek, weekdayTime } from './hours.js';
+import type { Detector, Memory, MemoryView } from './detector.js';
+import { HOURS_OF_WEEK, hourOfWeek, sparkline, weekdayTime } from './hours.js';
+import { learningLine } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
 /** A silence is this many times the longest usual gap at its hour (and its neighbours). */
@@ -51,6 +52,17 @@ export const sourceQuiet: Detector = {
     memory.see(source, String(how), at, 1, `${gap} ${at}`);
     return `a gap of ${formatDuration(Math.floor(gap / MINUTE) * MINUTE)} is usual for ${source} at ${weekdayTime(firstSeen, learn.timezone).slice(0, 3)} ${String(how % 24).padStart(2, '0')}:00`;
   },
+  describe(source, memory, learn, now) {
+    const last = memory.get(source, LAST);
+    if (!last?.data) return [];
+    const day = Math.floor(hourOfWeek(now, learn.timezone) / 24) * 24;
+    const gaps = Array.from({ length: 24 }, (_, h) => longest(memory, source, day + h, now));
+    const [at = now] = last.data.split(' ').map(Number);
+    return [
+      `${source}: last read ${formatRoughly(now - at)} ago; longest usual gap by hour today: ${sparkline(gaps)} (00–23h), at most ${formatDuration(Math.ceil(Math.max(...gaps, MINUTE) / MINUTE) * MINUTE)}`,
+      ...learningLine(memory.since, learn.period, now),
+    ];
+  },
   tick({ now, sources, threshold, learn }, memory) {
     const found = [];
     for (const source of sources) {
@@ -78,7 +90,7 @@ export const sourceQuiet: Detector = {
 };
 
 /** The longest usual gap starting in this hour of the week, decayed to `at`. */
-function longest(memory: Memory, source: string, how: number, at: number): number {
+function longest(memory: MemoryView, source: string, how: number, at: number): number {
   const [gap = 0, seen = at] = (memory.get(source, String(how))?.data ?? '').split(' ').map(Number);
   return gap * 0.5 ** (Math.max(0, at - seen) / HALF_LIFE);
 }

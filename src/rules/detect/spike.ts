@@ -4,8 +4,9 @@
 // counts are not learned, so an attack does not teach it that attacks are usual.
 import { formatDuration } from '../../config/duration.js';
 import { MINUTE } from '../packs/pack.js';
-import type { Detector, Memory } from './detector.js';
+import type { Detector, Memory, MemoryView } from './detector.js';
 import { HOURS_OF_WEEK, hourOfWeek, hourOfWeekName, sparkline, weekdayTime } from './hours.js';
+import { learningLine } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
 export const BUCKET = 5 * MINUTE;
@@ -57,6 +58,22 @@ export const spike: Detector = {
     const [peak = 0] = (memory.get(`${source} ${event}`, 'peak')?.data ?? '').split(' ').map(Number);
     memory.see(`${source} ${event}`, 'peak', at, 0, `${Math.max(peak, count)} ${at}`);
     return `${count} ${event} on ${source} in five minutes is usual`;
+  },
+  describe(source, memory, learn, now) {
+    const lines: string[] = [];
+    const how = hourOfWeek(now, learn.timezone);
+    const day = Math.floor(how / 24) * 24;
+    for (const event of spike.after) {
+      const subject = `${source} ${event}`;
+      if (memory.facts(subject).length === 0) continue;
+      const means = Array.from({ length: 24 }, (_, h) => meanOf(read(memory.get(subject, String(day + h))?.data)));
+      const [peak = 0] = (memory.get(subject, 'peak')?.data ?? '').split(' ').map(Number);
+      const usual = baseline(memory, subject, how);
+      lines.push(
+        `${event} on ${source}, usual per 5 min by hour on ${hourOfWeekName(day).slice(0, 3)}: ${sparkline(means)} (00–23h); now ${(usual.n > 0 ? usual.sum / usual.n : 0).toFixed(1)}, lately at most ${Math.round(peak)}`,
+      );
+    }
+    return lines.length > 0 ? [...lines, ...learningLine(memory.since, learn.period, now)] : [];
   },
   judge({ at, event, source, times, learn }, memory) {
     const subject = `${source} ${event}`;
@@ -118,7 +135,7 @@ function meanOf(s: Stats): number {
  * The hour's stats with its neighbours': three hours of samples, so one burst in one hour stands out less. An hour of
  * the week not seen yet (the first week) is judged by every hour's.
  */
-function baseline(memory: Memory, subject: string, how: number): Stats {
+function baseline(memory: MemoryView, subject: string, how: number): Stats {
   const sum = (hours: number[]) => {
     const out = { n: 0, sum: 0, squares: 0 };
     for (const h of hours) {

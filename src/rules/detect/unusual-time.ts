@@ -6,6 +6,7 @@ import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 import { HOURS_OF_WEEK, hourOfWeek, hourOfWeekName, sparkline, weekdayTime } from './hours.js';
 import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
+import { learningLine } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
 /** Below this share of the user's logins, the hours at most as usual as this one are unusual. */
@@ -35,6 +36,17 @@ export const unusualTime: Detector = {
     const how = hourOfWeek(firstSeen, learn.timezone);
     memory.see(user, String(how), firstSeen);
     return `${hourOfWeekName(how)} is an hour ${user} logs in`;
+  },
+  describe(user, memory, learn, now) {
+    const counts = new Array<number>(HOURS_OF_WEEK).fill(0);
+    for (const f of memory.facts(user)) counts[Number(f.value)] = f.count;
+    const logins = counts.reduce((a, b) => a + b, 0);
+    if (logins === 0) return [];
+    return [
+      `${user}'s ${logins} logins by hour (${learn.timezone}): ${sparkline(hoursOfDay(counts))} (00–23h), usually ${usualHours(counts)}`,
+      ...(logins < learn.history ? [`learning: it speaks after ${learn.history} logins`] : []),
+      ...learningLine(memory.since, learn.period, now),
+    ];
   },
   judge({ fields: { user }, at, learn }, memory) {
     if (user === undefined) return undefined;

@@ -90,6 +90,20 @@ describe('learned detectors in Slack', () => {
     // Each explains itself in its fields: the user's hours as a sparkline, the usual counts of the day.
     expect(find(expected[0]!)).toMatch(/\*hours\*\\n`▁▁▁▁▁▁▁▁▁█▁█▁▁█▁█▁▁▁▁▁▁▁ \(00–23h\)`/);
     expect(find(expected[3]!)).toMatch(/\*history\*\\n`[▁-█]{24} \(usual per hour, \w{3} 00–23h\)`/);
+    // /logs baseline: what they learned of a user, and of a source.
+    await s.slack.send('slash_commands', s.logs('U0ALICE', 'baseline alice'));
+    await s.slack.send('slash_commands', s.logs('U0ALICE', 'baseline hist'));
+    await expect.poll(() => s.replies().length).toBe(2);
+    const [user, source] = s.replies();
+    expect(user).toContain('What the learned detectors know of `alice`');
+    expect(user).toMatch(
+      /networks alice logged in from: 192\.0\.2\.0\/24 \(1×, last \w+ ago\), 10\.0\.0\.0\/24 \(57×, last \w+ ago\)/,
+    );
+    // 56: the two logins it spoke of (03:14, and 21:01 folded into that incident) were not learned.
+    expect(user).toMatch(/alice's 56 logins by hour \(UTC\): ▁▁▁▁▁▁▁▁▁█▁█▁▁█▁█▁▁▁▁▁▁▁ \(00–23h\), usually 09:00–17:00/);
+    expect(source).toMatch(
+      /auth\.failure on hist, usual per 5 min by hour on \w{3}: [▁-█]{24} \(00–23h\); now \d+\.\d, lately at most \d+/,
+    );
   });
 
   it('learns from a false positive: the hour becomes usual, the like of it says nothing, the audit says what it learned', async () => {
