@@ -106,6 +106,14 @@ async function startObservability(
   return listener;
 }
 
+/** The config's store, for commands that write to it without running (learn). */
+export async function openStore(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<Store> {
+  const { SqliteStore } = await import('../store/sqlite/sqlite-store.js');
+  return new SqliteStore(loaded.config.store.path, {
+    ...(env.LOGWARDEN_AUDIT_KEY === undefined ? {} : { auditKey: env.LOGWARDEN_AUDIT_KEY }),
+  });
+}
+
 export async function startRun(loaded: LoadedConfig, options: RunOptions): Promise<Running> {
   const { env, logger } = options;
   const clock = options.clock ?? Date.now;

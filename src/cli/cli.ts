@@ -30,7 +30,8 @@ function exitCodeOf(error: LogwardenError): number {
     error.code === ErrorCode.ConfigUnreadable ||
     error.code === ErrorCode.SlackAuthFailed ||
     error.code === ErrorCode.SmtpUnconfigured ||
-    error.code === ErrorCode.Fail2banFilterInvalid;
+    error.code === ErrorCode.Fail2banFilterInvalid ||
+    error.code === ErrorCode.LearnInput;
   return config ? EXIT_CONFIG : EXIT_FAILURE;
 }
 
@@ -376,6 +377,41 @@ function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
+
+program
+  .command('learn')
+  .description(
+    'Teach the learned detectors from old logs (logrotate’s .1 and .gz too), oldest first: what they learn goes to the store, and no incident is opened.',
+  )
+  .addOption(configOption())
+  .option(
+    '--source <id>',
+    'the source the files are old copies of (default: the one whose path they extend, or the only one)',
+  )
+  .argument('<logfile...>', 'files to read, e.g. /var/log/auth.log.4.gz … /var/log/auth.log')
+  .addHelpText(
+    'after',
+    '\nRun it before `logwarden run` starts, or restart run after: a running logwarden keeps what it learned in memory.',
+  )
+  .action(async (files: string[], options: { config: string; source?: string }) => {
+    const loaded = await readConfig(options.config);
+    const [{ openStore }, { learnFiles, renderLearnReport }] = await Promise.all([
+      import('../app/compose.js'),
+      import('./learn.js'),
+    ]);
+    const store = await openStore(loaded, process.env);
+    try {
+      const report = await learnFiles(files, {
+        loaded,
+        store,
+        now: Date.now(),
+        ...(options.source ? { source: options.source } : {}),
+      });
+      process.stdout.write(renderLearnReport(report));
+    } finally {
+      await store.close();
+    }
+  });
 
 program
   .command('schema')

@@ -5,8 +5,8 @@ import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.
 import { formatCount } from '../core/format-count.js';
 import { SourceMatcher } from '../rules/match.js';
 import type { CompiledRule } from '../rules/rule.js';
-import { LineSplitter } from '../sources/line-splitter.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
+import { isGzip, readLogStream } from '../sources/read-log-stream.js';
 import { splitAtLines, tallyChunk } from './replay-segment.js';
 import { PARALLEL_MIN_BYTES, type ReplayThreads } from './replay-threads.js';
 
@@ -71,18 +71,12 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       }
     };
     try {
-      if (file === '-') {
-        const splitter = new LineSplitter(options.maxLineBytes);
-        let read = 0;
-        for await (const block of process.stdin) {
-          read += (block as Buffer).length;
-          const data = splitter.push(block as Buffer);
-          if (data) handle(data);
-          progress(read, 0);
-        }
-        const last = splitter.flush();
-        if (last) handle(last);
-        bytes += read;
+      // Standard input and logrotate's .gz files are read as streams, on this thread.
+      if (file === '-' || isGzip(file)) {
+        bytes += await readLogStream(file, options.maxLineBytes, (data, read) => {
+          handle(data);
+          progress(read, file === '-' ? 0 : statSync(file).size);
+        });
         continue;
       }
       const size = statSync(file).size;

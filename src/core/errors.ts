@@ -11,6 +11,7 @@ export const ErrorCode = {
   SlackAuthFailed: 'logwarden_slack_auth_failed',
   SmtpUnconfigured: 'logwarden_smtp_unconfigured',
   Fail2banFilterInvalid: 'logwarden_fail2ban_filter_invalid',
+  LearnInput: 'logwarden_learn_input',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -87,6 +88,13 @@ export class JournalFailedError extends LogwardenError {
       options,
     );
     this.sourceId = sourceId;
+  }
+}
+
+/** `learn` was given files it cannot place (which source), or a config with nothing to learn for. */
+export class LearnInputError extends LogwardenError {
+  constructor(message: string) {
+    super(ErrorCode.LearnInput, message);
   }
 }
 
