@@ -78,5 +78,6 @@ export function createCommands(deps: CommandDeps): Commands {
     readIncidents: () => deps.readIncidents(),
     readSilences: () => deps.readSilences(),
     readBaseline: (subject) => deps.app.baseline(subject),
+    readLearning: () => deps.app.learning(),
   };
 }

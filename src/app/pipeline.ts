@@ -376,6 +376,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       return escalator.escalateNow(incidentId, actor);
     },
     baseline: async (subject) => tracker.baseline(subject, clock()),
+    learning: async () => tracker.learning(),
     liftSilence: (id, actor) =>
       inTurn(async () => {
         const lifted = await commit(() => store.silences.lift(id, actor, clock()), 0);

@@ -1,7 +1,7 @@
 // What people can ask of logwarden from a chat platform, and what comes of it, as types: the app answers with typed
 // outcomes (no markup), each platform renders them in its own words. Who asks is an Actor: a platform's user id and a
 // way to learn which of some groups they are in, asked only when a role needs it.
-import type { BaselineReport, Decision, Incident, SilenceRow } from './types.js';
+import type { BaselineReport, Decision, Incident, LearningStatus, SilenceRow } from './types.js';
 
 export interface Actor {
   /** The chat platform: "slack". */
@@ -80,6 +80,8 @@ export interface Operations {
   escalate(incidentId: number, actor: string): Promise<Exclude<EscalateOutcome, Refusal>>;
   /** What the learned detectors know of a user, a source or an address. */
   baseline(subject: string): Promise<BaselineReport[]>;
+  /** Each learning detector's learning period. */
+  learning(): Promise<LearningStatus[]>;
 }
 
 export interface Commands {
@@ -95,4 +97,5 @@ export interface Commands {
   readSilences(): Promise<SilenceRow[]>;
   /** What the learned detectors know of a subject, for someone openLogs let in. */
   readBaseline(subject: string): Promise<BaselineReport[]>;
+  readLearning(): Promise<LearningStatus[]>;
 }

@@ -212,6 +212,14 @@ export interface BaselineReport {
   lines: string[];
 }
 
+/** A learning detector's period: since when it learns (undefined: nothing read yet) and from when it speaks. */
+export interface LearningStatus {
+  rule: string;
+  detector: string;
+  since?: number;
+  speaksFrom?: number;
+}
+
 /** What the store knows of an address: its earlier incidents and the actions that ran on them, newest first. */
 export interface AddressHistory {
   incidents: { id: number; rule: string; firstSeen: number }[];

@@ -12,6 +12,7 @@ import type {
   EventType,
   Incident,
   LearnedFact,
+  LearningStatus,
   Match,
   TrackerChanges,
   TrackerState,
@@ -417,6 +418,22 @@ export class IncidentTracker {
   teaches(ruleId: string): boolean {
     const detect = this.rules.get(ruleId)?.detect;
     return detect !== undefined && detectorNamed(detect.detector).teach !== undefined;
+  }
+
+  /** Each learning detector's learning period: since when it learns, and from when it speaks (`/logs stats`). */
+  learning(): LearningStatus[] {
+    const out: LearningStatus[] = [];
+    for (const rule of this.rules.values()) {
+      const detect = rule.detect;
+      if (!detect || !detectorNamed(detect.detector).learns) continue;
+      const since = this.memories.view(rule.id).since;
+      out.push({
+        rule: rule.id,
+        detector: detect.detector,
+        ...(since === undefined ? {} : { since, speaksFrom: since + detect.learn.period }),
+      });
+    }
+    return out;
   }
 
   /** What each detector learned of a subject (a user, a source, an address), for `/logs baseline`. */

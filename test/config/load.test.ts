@@ -62,7 +62,13 @@ rules:
     );
     expect(config.store.path).toBe('./data/logwarden.db');
     expect(config.sources[0]).toEqual({ id: 'auth', type: 'file', path: '/x', from: 'end', maxLineBytes: 65536 });
-    expect(config.incidents).toEqual({ reopenAfter: 3_600_000, samples: 5, maxPendingKeys: 50_000 });
+    expect(config.incidents).toEqual({
+      reopenAfter: 3_600_000,
+      samples: 5,
+      maxPendingKeys: 50_000,
+      history: 90 * 86_400_000,
+      blocklists: [],
+    });
     expect(config.tail).toEqual({ pollInterval: 1000, rotateQuiet: 5000 });
     expect(rules[0]).toMatchObject({
       severity: 'medium',

@@ -17,6 +17,7 @@ describe('core/errors', () => {
       new errors.SlackAuthFailedError('invalid_auth'),
       new errors.SmtpUnconfiguredError(),
       new errors.Fail2banFilterInvalidError('sshd.conf', 'bad'),
+      new errors.LearnInputError('x.log: which source is it from?'),
     ];
     expect(instances.map((e) => e.constructor)).toEqual(expect.arrayContaining(classes));
     expect(classes).toHaveLength(instances.length);

@@ -2,7 +2,7 @@
 // that came from a log is escaped and the reply is capped to Slack's limits.
 import type { FileSourceConfig, Person, SourceConfig } from '../../config/schema.js';
 import { cut } from '../../core/text.js';
-import type { BaselineReport, Incident, SilenceRow } from '../../core/types.js';
+import type { BaselineReport, Incident, LearningStatus, SilenceRow } from '../../core/types.js';
 import type { OnCall } from '../../escalation/oncall-schedule.js';
 import { formatSeconds, type QueryOutcome, type QueryPool } from '../../queries/query-pool.js';
 import type { SearchResult } from '../../queries/search-logs.js';
@@ -23,6 +23,8 @@ export interface LogsContext {
   readSilences(): Promise<SilenceRow[]>;
   /** What the learned detectors know of a subject (all rules: shown only for the rules of visible sources). */
   readBaseline(subject: string): Promise<BaselineReport[]>;
+  /** Each learning detector's learning period (all rules: shown only for the rules of visible sources). */
+  readLearning(): Promise<LearningStatus[]>;
   /** Lifts a silence; undefined when this user may not. */
   liftSilence?: (id: number) => Promise<boolean>;
   /** Who is on call; undefined without a schedule. */
@@ -213,10 +215,26 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
         const key = Object.values(i.key).join(' ');
         if (key) byKey.set(key, (byKey.get(key) ?? 0) + i.count);
       }
+      const visible = new Set(ctx.sources.map((s) => s.id));
+      const learning = (await ctx.readLearning()).filter((l) =>
+        (ctx.ruleSources.get(l.rule) ?? []).some((s) => visible.has(s)),
+      );
+      const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
+      const learningLines = learning.map(
+        (l) =>
+          `${escapeInlineCode(l.rule, 100)} ${
+            l.since === undefined
+              ? 'has read nothing yet'
+              : l.speaksFrom! > ctx.now
+                ? `learning since ${when(l.since)}, speaks from ${when(l.speaksFrom!)}`
+                : `speaking (learned since ${when(l.since)})`
+          }`,
+      );
       return reply(
         `${recent.length} incidents${since === undefined ? '' : ' in that time'}.`,
         `*Top rules* (matches)\n${top(byRule) || '–'}`,
         `*Top keys* (matches)\n${top(byKey) || '–'}`,
+        ...(learningLines.length ? [`*Learned detectors*\n${learningLines.join('\n')}`] : []),
       );
     }
   }

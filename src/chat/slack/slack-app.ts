@@ -203,6 +203,7 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       readIncidents: () => commands.readIncidents(),
       readSilences: () => commands.readSilences(),
       readBaseline: (subject: string) => commands.readBaseline(subject),
+      readLearning: () => commands.readLearning(),
       ...(access.mayLift ? { liftSilence: (id: number) => commands.liftSilence(actor, id) } : {}),
       ...(deps.oncall ? { oncall: deps.oncall } : {}),
       now: deps.clock(),

@@ -94,7 +94,13 @@ describe('learned detectors in Slack', () => {
     await s.slack.send('slash_commands', s.logs('U0ALICE', 'baseline alice'));
     await s.slack.send('slash_commands', s.logs('U0ALICE', 'baseline hist'));
     await expect.poll(() => s.replies().length).toBe(2);
-    const [user, source] = s.replies();
+    await s.slack.send('slash_commands', s.logs('U0ALICE', 'stats'));
+    await expect.poll(() => s.replies().length).toBe(3);
+    const [user, source, stats] = s.replies();
+    // Each learning detector's period: all have learned a day (their period here) of history.
+    expect(stats).toContain('*Learned detectors*');
+    expect(stats).toMatch(/`unusual-time` speaking \(learned since \d{4}-\d\d-\d\dT\d\d:\d\dZ\)/);
+    expect(stats).toMatch(/`spike` speaking/);
     expect(user).toContain('What the learned detectors know of `alice`');
     expect(user).toMatch(
       /networks alice logged in from: 192\.0\.2\.0\/24 \(1×, last \w+ ago\), 10\.0\.0\.0\/24 \(57×, last \w+ ago\)/,
