@@ -28,6 +28,7 @@ import type { CommitOptions, Store } from '../store/ports.js';
 import { createAuthorizer } from './authorize.js';
 import { createBlocklists } from './blocklists.js';
 import { createCommands } from './commands.js';
+import { openGeoip } from './geoip.js';
 
 export interface LogwardenDeps {
   store: Store;
@@ -97,6 +98,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const logger = deps.logger.child({ component: 'pipeline' });
   const metrics = deps.metrics ?? noMetrics;
   const matchers = createSourceMatchers(rules, config.sources);
+  const geo = openGeoip(config.incidents.geoip);
   const blocklists = createBlocklists(config.incidents.blocklists, deps.logger.child({ component: 'blocklists' }));
   // Made at start, from what the store kept (open incidents, live counts, silences).
   let tracker!: IncidentTracker;
@@ -244,13 +246,20 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     if (changes.events.some((e) => e.event === 'opened')) void tick();
   };
 
-  // An address seen before (its incidents, the actions on them) or on a blocklist: its new incident says so.
+  // An address seen before (its incidents, the actions on them) or on a blocklist: its new incident says so; with
+  // MaxMind databases, it says where the address is too.
   const markReturningIn = async (changes: TrackerChanges, now: number) => {
     const within = config.incidents.history;
     for (const e of changes.events) {
       if (e.event !== 'opened') continue;
       const address = addressOf(e.incident);
       if (!address) continue;
+      const where =
+        e.incident.fields.where === undefined ? geo?.(e.incident.fields.ip ?? address.split('/')[0]!) : undefined;
+      if (where) {
+        const named = [where.asn === undefined ? undefined : `AS${where.asn}`, where.org, where.country];
+        e.incident.fields = { ...e.incident.fields, where: named.filter(Boolean).join(', ') };
+      }
       const listedIn = blocklists.listing(address);
       const history =
         within > 0 ? await store.incidents.historyOf(address, now - within) : { incidents: [], actions: [] };
@@ -337,7 +346,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     counts,
     sourceStatus: () => new Map(config.sources.map((s, i) => [s.id, sources[i]!.status()])),
     async start() {
-      tracker = new IncidentTracker(rules, config.incidents, await store.incidents.readTrackerState(clock()));
+      tracker = new IncidentTracker(
+        rules,
+        { ...config.incidents, ...(geo ? { geo } : {}) },
+        await store.incidents.readTrackerState(clock()),
+      );
       await blocklists.start();
       await responder.recover();
       for (const n of notifiers) n.start?.();

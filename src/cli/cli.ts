@@ -31,7 +31,8 @@ function exitCodeOf(error: LogwardenError): number {
     error.code === ErrorCode.SlackAuthFailed ||
     error.code === ErrorCode.SmtpUnconfigured ||
     error.code === ErrorCode.Fail2banFilterInvalid ||
-    error.code === ErrorCode.LearnInput;
+    error.code === ErrorCode.LearnInput ||
+    error.code === ErrorCode.GeoipUnreadable;
   return config ? EXIT_CONFIG : EXIT_FAILURE;
 }
 

@@ -4,6 +4,7 @@
 // learned in memory and writes over the same facts.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { openGeoip } from '../app/geoip.js';
 import { formatDuration } from '../config/duration.js';
 import type { LoadedConfig } from '../config/load.js';
 import { describeSystemError, LearnInputError, LogwardenError, ReplayInputUnreadableError } from '../core/errors.js';
@@ -63,7 +64,12 @@ export async function learnFiles(
   const ordered = oldestFirst(files).map((file) => ({ file, source: sourceOfFile(file, sources, options.source) }));
   // What the store knows already is the start; no incident, window or silence is carried or kept.
   const known = await store.incidents.readTrackerState(options.now);
-  const tracker = new IncidentTracker(rules, config.incidents, { open: [], hits: [], learned: known.learned ?? [] });
+  const geo = openGeoip(config.incidents.geoip);
+  const tracker = new IncidentTracker(
+    rules,
+    { ...config.incidents, ...(geo ? { geo } : {}) },
+    { open: [], hits: [], learned: known.learned ?? [] },
+  );
   const matchers = createSourceMatchers(rules, config.sources);
   const pending = new Map<string, LearnedFact | { rule: string; subject: string; value: string }>();
   const keep = (changes: TrackerChanges) => {

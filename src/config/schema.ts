@@ -238,6 +238,10 @@ export const configSchema = z
           description:
             "How far back an address's earlier incidents make a new one returning: severity one higher, timed actions twice as long per earlier incident (0s: never).",
         }),
+        geoip: z.array(z.string().min(1)).default([]).meta({
+          description:
+            'MaxMind-format databases (GeoLite2-ASN, GeoLite2-Country or City .mmdb), read at start: new-login-source learns the networks users log in from by ASN (else country) instead of /24, and incidents name where an address is.',
+        }),
         blocklists: z.array(z.string().min(1)).default([]).meta({
           description:
             'Files of known-bad addresses and ranges (FireHOL netset: one per line, # comments), re-read when they change: an incident about one is returning.',

@@ -12,6 +12,7 @@ export const ErrorCode = {
   SmtpUnconfigured: 'logwarden_smtp_unconfigured',
   Fail2banFilterInvalid: 'logwarden_fail2ban_filter_invalid',
   LearnInput: 'logwarden_learn_input',
+  GeoipUnreadable: 'logwarden_geoip_unreadable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -88,6 +89,19 @@ export class JournalFailedError extends LogwardenError {
       options,
     );
     this.sourceId = sourceId;
+  }
+}
+
+/** A MaxMind database the config names (incidents.geoip) cannot be read, or is not one. */
+export class GeoipUnreadableError extends LogwardenError {
+  readonly file: string;
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      ErrorCode.GeoipUnreadable,
+      `incidents.geoip: cannot read ${file}: ${reason}. Give a MaxMind .mmdb file (e.g. GeoLite2-ASN.mmdb) or remove it.`,
+      options,
+    );
+    this.file = file;
   }
 }
 

@@ -220,6 +220,9 @@ export interface LearningStatus {
   speaksFrom?: number;
 }
 
+/** Where an address is, from the operator's MaxMind databases: its autonomous system and country, as known. */
+export type GeoLookup = (ip: string) => { asn?: number; org?: string; country?: string } | undefined;
+
 /** What the store knows of an address: its earlier incidents and the actions that ran on them, newest first. */
 export interface AddressHistory {
   incidents: { id: number; rule: string; firstSeen: number }[];

@@ -10,6 +10,7 @@ import { fillPlaceholders } from '../core/template.js';
 import type {
   BaselineReport,
   EventType,
+  GeoLookup,
   Incident,
   LearnedFact,
   LearningStatus,
@@ -26,6 +27,8 @@ import { DetectorMemories, MemoryChanges, type MemoryLimits } from './detector-m
 export interface TrackerOptions {
   reopenAfter: number;
   samples: number;
+  /** Where an address is (the operator's MaxMind databases), for the detectors that learn networks. */
+  geo?: GeoLookup;
   /** Windows kept at most; the least recently hit is dropped beyond it. */
   maxPendingKeys?: number;
 }
@@ -264,6 +267,7 @@ export class IncidentTracker {
         times: match.times ?? 1,
         threshold: detect.limits,
         learn: detect.learn,
+        ...(this.options.geo ? { geo: this.options.geo } : {}),
       },
       memory,
     );

@@ -18,6 +18,7 @@ describe('core/errors', () => {
       new errors.SmtpUnconfiguredError(),
       new errors.Fail2banFilterInvalidError('sshd.conf', 'bad'),
       new errors.LearnInputError('x.log: which source is it from?'),
+      new errors.GeoipUnreadableError('/x.mmdb', 'gone'),
     ];
     expect(instances.map((e) => e.constructor)).toEqual(expect.arrayContaining(classes));
     expect(classes).toHaveLength(instances.length);

@@ -1,5 +1,5 @@
 // What a learned detector is (detectors.ts lists them), and the memory a judging one keeps (the tracker holds it).
-import type { EventType, FieldType, LearnedFact, Severity } from '../../core/types.js';
+import type { EventType, FieldType, GeoLookup, LearnedFact, Severity } from '../../core/types.js';
 import type { MessagePattern } from '../packs/pack.js';
 
 export interface Detector {
@@ -89,6 +89,8 @@ export interface JudgeInput {
   times: number;
   threshold: { count: number; within: number };
   learn: LearnSettings;
+  /** Where an address is, when the operator gave MaxMind databases (incidents.geoip). */
+  geo?: GeoLookup;
 }
 
 /** An incident a person called a false positive, as a detector learns from it. */

@@ -10,15 +10,16 @@ import { judgeNovel, learningLine } from './novelty.js';
 const DAY = 24 * 60 * MINUTE;
 
 export const newLoginSource: Detector = {
-  description: 'a login from a network (/24, /48) the user has not logged in from during the learning period',
+  description:
+    'a login from a network (/24, /48; with MaxMind databases, an autonomous system or country) the user has not logged in from during the learning period',
   explain: (_t, learn) =>
-    `auth.success from a network (/${learn.ipv4Prefix}, /${learn.ipv6Prefix}) new to the user in ${formatDuration(learn.period)}, after learning for as long`,
+    `auth.success from a network (/${learn.ipv4Prefix}, /${learn.ipv6Prefix}, or AS with incidents.geoip) new to the user in ${formatDuration(learn.period)}, after learning for as long`,
   after: [],
   event: 'auth.success',
   programs: LOGIN_PROGRAMS,
   patterns: SSH_LOGINS,
   fields: LOGIN_FIELDS,
-  adds: { network: 'cidr', known: 'text' },
+  adds: { network: 'text', known: 'text', where: 'text' },
   severity: 'medium',
   // One incident per user and new network; the network is the detector's field.
   threshold: { count: 1, within: DAY, by: ['user', 'network'] },
@@ -42,11 +43,19 @@ export const newLoginSource: Detector = {
       ...learningLine(memory.since, learn.period, now),
     ];
   },
-  judge({ fields: { user, ip }, at, learn }, memory) {
-    const network = ip === undefined ? undefined : networkOf(ip, learn.ipv4Prefix, learn.ipv6Prefix);
-    // A login whose user or address failed its type teaches nothing.
-    if (user === undefined || network === undefined) return undefined;
+  judge({ fields: { user, ip }, at, learn, geo }, memory) {
+    if (user === undefined || ip === undefined) return undefined;
+    // With the operator's MaxMind databases a network is an autonomous system (else a country); else a prefix.
+    const where = geo?.(ip);
+    const network =
+      where?.asn !== undefined
+        ? `AS${where.asn}`
+        : (where?.country ?? networkOf(ip, learn.ipv4Prefix, learn.ipv6Prefix));
+    // A login whose address failed its type teaches nothing.
+    if (network === undefined) return undefined;
     const novel = judgeNovel(memory, user, network, at, learn.period);
-    return novel && { fields: { network, known: novel.known } };
+    if (!novel) return undefined;
+    const named = [where?.org, where?.country].filter(Boolean).join(', ');
+    return { fields: { network, known: novel.known, ...(named ? { where: named } : {}) } };
   },
 };
