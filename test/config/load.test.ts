@@ -67,6 +67,7 @@ rules:
       samples: 5,
       maxPendingKeys: 50_000,
       history: 90 * 86_400_000,
+      geoip: [],
       blocklists: [],
     });
     expect(config.tail).toEqual({ pollInterval: 1000, rotateQuiet: 5000 });
