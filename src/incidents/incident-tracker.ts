@@ -19,6 +19,7 @@ import type {
   TrackerState,
 } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
+import { parseEnvelope } from '../envelope/parse-envelope.js';
 import { detectorNamed } from '../rules/detect/detectors.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
@@ -264,6 +265,8 @@ export class IncidentTracker {
         event,
         prior: match.prior !== undefined,
         source: match.event.sourceId,
+        // The envelope again, for a detector's input only: few lines, and the matcher's verdict does not carry it.
+        ...(detector.wantsHost ? hostOf(match.event.text) : {}),
         times: match.times ?? 1,
         threshold: detect.limits,
         learn: detect.learn,
@@ -555,6 +558,11 @@ export class IncidentTracker {
     this.lastCounted.set(s, at);
     return false;
   }
+}
+
+function hostOf(text: string): { host?: string } {
+  const host = parseEnvelope(text).host;
+  return host ? { host } : {};
 }
 
 function addSpread(incident: Incident, raw: Record<string, string>, n: number): void {

@@ -50,6 +50,8 @@ export interface Detector {
    * when it knows nothing of it.
    */
   describe?: (subject: string, memory: MemoryView, learn: LearnSettings, now: number) => string[];
+  /** It judges by the host a line's envelope names (`host` in its input). */
+  wantsHost?: true;
   /** What its memory holds at most: subjects (users, addresses), values per subject, and for how long unseen. */
   memory?: { subjects: number; values: number; keep: number };
 }
@@ -85,6 +87,8 @@ export interface JudgeInput {
   /** An event of another rule (a failure), not the detector's own line. */
   prior: boolean;
   source: string;
+  /** The host the line's envelope names (a central log holds many), when it names one. */
+  host?: string;
   /** How many events the line stands for (rsyslog's `message repeated N times`). */
   times: number;
   threshold: { count: number; within: number };

@@ -3,6 +3,7 @@
 // reads is built from the programs' own formats, as the packs are. A new detector is a file and a line here.
 import type { Detector } from './detector.js';
 import { distributedAttack } from './distributed-attack.js';
+import { newLoginHost } from './new-login-host.js';
 import { newLoginSource } from './new-login-source.js';
 import { newSudoCommand } from './new-sudo-command.js';
 import { slowAttack } from './slow-attack.js';
@@ -14,6 +15,7 @@ import { unusualTime } from './unusual-time.js';
 export const DETECTORS = {
   'success-after-failures': successAfterFailures,
   'new-login-source': newLoginSource,
+  'new-login-host': newLoginHost,
   'unusual-time': unusualTime,
   'new-sudo-command': newSudoCommand,
   spike,

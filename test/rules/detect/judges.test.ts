@@ -82,6 +82,26 @@ describe('unusual-time', () => {
   });
 });
 
+describe('new-login-host', () => {
+  const rule = '{ detect: new-login-host, source: auth, learn: { period: 2d } }';
+  const on = (at: number, host: string, user = 'alice') => ({
+    at,
+    text: `${stamp(at)} ${host} sshd[${at % 50_000}]: Accepted publickey for ${user} from 10.0.0.5 port 50022 ssh2`,
+  });
+
+  it("speaks of a user's first login on a host of a central log, once it has learned; a host's name case is one", () => {
+    const lines = [0, 1, 2, 3].flatMap((d) => [on(MONDAY + d * DAY, 'web1'), on(MONDAY + d * DAY + HOUR, 'WEB2')]);
+    lines.push(
+      on(MONDAY + DAY + 2 * HOUR, 'db1', 'bob'),
+      on(MONDAY + 3 * DAY + 2 * HOUR, 'web2'),
+      on(MONDAY + 3 * DAY + 3 * HOUR, 'db1'),
+    );
+    expect(run(rule, lines).map((o) => o.title)).toEqual([
+      'alice logged in on db1 from 10.0.0.5, a host new to them (known: web2, web1)',
+    ]);
+  });
+});
+
 describe('spike', () => {
   const rule = '{ detect: spike, source: auth, learn: { timezone: UTC, period: 2d } }';
   // Two failures every five minutes for three days, from a few addresses.
