@@ -5,7 +5,7 @@ import { formatDuration } from '../../config/duration.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 import { HOURS_OF_WEEK, hourOfWeek, hourOfWeekName, sparkline, weekdayTime } from './hours.js';
-import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
+import { LOGIN_FIELDS, SESSION_PROGRAMS, SSH_LOGINS, SU_SESSIONS } from './logins.js';
 import { learningLine } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
@@ -15,19 +15,19 @@ const RARE = 0.01;
 const USUAL = 0.8;
 
 export const unusualTime: Detector = {
-  description: 'a login at an hour of the week the user almost never logs in',
+  description: 'a login (sshd, or su by a named user) at an hour of the week the user almost never logs in',
   explain: (_t, learn) =>
     `auth.success at an hour of the week (${learn.timezone}) holding under ${RARE * 100}% of the user's logins, after ${learn.history} logins and ${formatDuration(learn.period)} of learning`,
   after: [],
   event: 'auth.success',
-  programs: LOGIN_PROGRAMS,
-  patterns: SSH_LOGINS,
-  fields: LOGIN_FIELDS,
+  programs: SESSION_PROGRAMS,
+  patterns: [...SSH_LOGINS, ...SU_SESSIONS],
+  fields: { ...LOGIN_FIELDS, target: 'user' },
   adds: { when: 'text', usual: 'text', logins: 'int', hours: 'text' },
   severity: 'medium',
   // One incident per user at a time; later odd logins fold in.
   threshold: { count: 1, within: DAY, by: ['user'] },
-  title: '{user} logged in from {ip} at {when}, an hour they almost never log in (usually {usual})',
+  title: '{user} logged in ({method}) at {when}, an hour they almost never log in (usually {usual})',
   learns: { period: 7 * DAY },
   // A count per hour of the week, 10,000 users, kept a year.
   memory: { subjects: 10_000, values: HOURS_OF_WEEK, keep: 365 * DAY },

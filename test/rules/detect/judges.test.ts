@@ -54,8 +54,8 @@ describe('unusual-time', () => {
       accepted(night + DAY, 'alice', '10.0.0.5'),
     ]);
     expect(opened.map((o) => o.title)).toEqual([
-      'alice logged in from 10.0.0.5 at Tue 03:14, an hour they almost never log in (usually 09:00–17:00, Mon–Fri)',
-      'alice logged in from 10.0.0.5 at Wed 03:14, an hour they almost never log in (usually 09:00–17:00, Mon–Fri)',
+      'alice logged in (publickey) at Tue 03:14, an hour they almost never log in (usually 09:00–17:00, Mon–Fri)',
+      'alice logged in (publickey) at Wed 03:14, an hour they almost never log in (usually 09:00–17:00, Mon–Fri)',
     ]);
     expect(opened[0]!.fields).toMatchObject({ logins: '40', hours: '▁▁▁▁▁▁▁▁▁█▁█▁▁█▁█▁▁▁▁▁▁▁ (00–23h)' });
   });
@@ -70,6 +70,18 @@ describe('unusual-time', () => {
       ]),
     ).toEqual([]);
     expect(run(rule, [...workdays(2).slice(0, 19), accepted(day + 3 * HOUR, 'alice', '10.0.0.5')])).toEqual([]);
+  });
+
+  it("reads su's sessions as the activity of the user who ran it, not of the account it opened", () => {
+    const at = MONDAY + 15 * DAY + 3 * HOUR + 10 * MINUTE;
+    const su = (t: number, by: string) => ({
+      at: t,
+      text: `${stamp(t)} web1 su[777]: pam_unix(su:session): session opened for user root(uid=0) by ${by}(uid=1000)`,
+    });
+    const opened = run(rule, [...workdays(2), su(at - HOUR, ''), su(at, 'alice')]);
+    expect(opened.map((o) => [o.title, o.fields.target])).toEqual([
+      ['alice logged in (su) at Tue 03:10, an hour they almost never log in (usually 09:00–17:00, Mon–Fri)', 'root'],
+    ]);
   });
 
   it('reads hours in its time zone', () => {
