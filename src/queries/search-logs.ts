@@ -1,8 +1,9 @@
-// /logs search and tail: reading the configured log files (and their .1 rotations) on demand, in a worker thread
+// /logs search and tail: reading the configured log files (and their rotations, .gz too) on demand, in a worker thread
 // (query-pool.ts), within a time and a byte budget. A substring is found with Buffer.indexOf over whole blocks, as
 // grep would; a regex runs on a linear-time engine (RE2), first narrowed by a literal it must contain.
-import { closeSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import picomatch from 'picomatch';
 import { RE2JS } from 're2js';
 import type { FileSourceConfig } from '../config/schema.js';
@@ -58,10 +59,15 @@ const MAX_RESULT_CHARS = 2000;
 /** Thrown from a block's lines to stop reading at once when the time is up (caught below). */
 const OUT_OF_TIME = new Error('out of time');
 
+/** Rotations searched at most per file: logrotate's `.1` and `.2.gz` … `.9.gz` (or uncompressed `.2` …). */
+const MAX_ROTATIONS = 9;
+/** A compressed rotation is inflated in memory up to this much (and the search's byte budget): a bound per file. */
+const MAX_INFLATED = 256 * 1024 * 1024;
+
 /**
- * The files of a source, newest first: each current file, then its .1 rotation. Only regular files: a glob's match
- * or a rotation that is a link is never read (a link named `zz.log` or `access.log.1` could point anywhere); the
- * source's own configured path may be one.
+ * The files of a source, newest first: each current file, then its rotations (`.1`, `.1.gz`, `.2.gz` … `.9`,
+ * `.9.gz`). Only regular files: a glob's match or a rotation that is a link is never read (a link named `zz.log` or
+ * `access.log.1` could point anywhere); the source's own configured path may be one.
  */
 export function listSourceFiles(source: FileSourceConfig): string[] {
   const scan = picomatch.scan(source.path);
@@ -81,7 +87,11 @@ export function listSourceFiles(source: FileSourceConfig): string[] {
       current = [];
     }
   } else current = [source.path];
-  const rotated = current.map((f) => `${f}.1`).filter((f) => !current.includes(f) && isPlainFile(f));
+  const rotated = current.flatMap((f) =>
+    Array.from({ length: MAX_ROTATIONS }, (_, i) => [`${f}.${i + 1}`, `${f}.${i + 1}.gz`])
+      .flat()
+      .filter((r) => !current.includes(r) && isPlainFile(r)),
+  );
   return [...current, ...rotated];
 }
 
@@ -173,18 +183,38 @@ export function searchLogs(
       files++;
       const before = bytesRead;
       try {
-        readLineBlocks(
-          fd,
-          { start: 0, end: Number.POSITIVE_INFINITY },
-          source.maxLineBytes,
-          (data) => forEachCandidate(data, literals, source.maxLineBytes, keep),
-          (read) => {
-            bytesRead = before + read;
-            if (bytesRead >= budget.bytes) cut = { reason: 'bytes', bytesRead, filesRead: files - 1 };
-            else if (clock() >= deadline) cut = { reason: 'time', bytesRead, filesRead: files - 1 };
-            return cut === undefined;
-          },
-        );
+        if (file.endsWith('.gz')) {
+          // Inflated whole, within what is left of the budget (and a bound per file); its lines as any file's.
+          const room = Math.max(1, Math.min(MAX_INFLATED, budget.bytes - bytesRead));
+          let data: Buffer;
+          try {
+            if (fstatSync(fd).size > room)
+              throw Object.assign(new Error('too large'), { code: 'ERR_BUFFER_TOO_LARGE' });
+            data = gunzipSync(readWhole(fd), { maxOutputLength: room });
+          } catch (error) {
+            if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+              cut = { reason: 'bytes', bytesRead: before + room, filesRead: files - 1 };
+            }
+            throw error;
+          }
+          bytesRead = before + data.length;
+          forEachCandidate(data, literals, source.maxLineBytes, keep);
+          if (bytesRead >= budget.bytes) cut = { reason: 'bytes', bytesRead, filesRead: files };
+          else if (clock() >= deadline) cut = { reason: 'time', bytesRead, filesRead: files };
+        } else {
+          readLineBlocks(
+            fd,
+            { start: 0, end: Number.POSITIVE_INFINITY },
+            source.maxLineBytes,
+            (data) => forEachCandidate(data, literals, source.maxLineBytes, keep),
+            (read) => {
+              bytesRead = before + read;
+              if (bytesRead >= budget.bytes) cut = { reason: 'bytes', bytesRead, filesRead: files - 1 };
+              else if (clock() >= deadline) cut = { reason: 'time', bytesRead, filesRead: files - 1 };
+              return cut === undefined;
+            },
+          );
+        }
       } catch {
         // Out of time within a block, or unreadable midway (an I/O error): what was found stands.
       } finally {
@@ -194,6 +224,19 @@ export function searchLogs(
     }
   }
   return { lines: found.slice(0, request.limit), files, refused, ...(cut ? { cut } : {}) };
+}
+
+/** A file's bytes, from an open descriptor. */
+function readWhole(fd: number): Buffer {
+  const size = fstatSync(fd).size;
+  const out = Buffer.alloc(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, out, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return out.subarray(0, read);
 }
 
 // Lines that contain one of the literals (every line when there is none to look for), decoded.

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLogsQuery } from '../../../src/chat/slack/logs-query.js';
 import type { FileSourceConfig } from '../../../src/config/schema.js';
@@ -67,6 +68,29 @@ describe('searchLogs', () => {
     expect(all.lines.map((l) => l.text)).toEqual(['new Failed 4', 'new Failed 3', 'old Failed 2', 'old Failed 1']);
     const three = searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 3 }, Date.now());
     expect(three.lines.map((l) => l.text)).toEqual(['new Failed 4', 'new Failed 3', 'old Failed 2']);
+  });
+
+  it("reads logrotate's compressed rotations, newest first, and stops at the byte budget inside one", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'auth.log'), 'new Failed 5\n');
+    writeFileSync(join(dir, 'auth.log.1'), 'Failed 4\n');
+    writeFileSync(join(dir, 'auth.log.2.gz'), gzipSync('Failed 3\nother\n'));
+    writeFileSync(join(dir, 'auth.log.3.gz'), gzipSync(`Failed 2\n${'x'.repeat(100_000)}\nFailed 1\n`));
+    expect(listSourceFiles(source(dir)).map((f) => f.slice(dir.length + 1))).toEqual([
+      'auth.log',
+      'auth.log.1',
+      'auth.log.2.gz',
+      'auth.log.3.gz',
+    ]);
+    const all = searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 10 }, Date.now());
+    expect(all.lines.map((l) => l.text)).toEqual(['new Failed 5', 'Failed 4', 'Failed 3', 'Failed 1', 'Failed 2']);
+    // A bomb, or a rotation larger than what is left of the budget, is not inflated past it.
+    const cut = searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 10 }, Date.now(), {
+      timeMs: 60_000,
+      bytes: 50_000,
+    });
+    expect(cut.lines.map((l) => l.text)).toEqual(['new Failed 5', 'Failed 4', 'Failed 3']);
+    expect(cut.cut).toMatchObject({ reason: 'bytes', filesRead: 3 });
   });
 
   it('searches by regex and by time', () => {
