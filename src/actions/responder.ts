@@ -290,7 +290,12 @@ export function createResponder(deps: ResponderDeps): Responder {
     const action = catalog.get(click.actionId);
     const offered = await (async () => {
       const incident = (await store.incidents.read(click.incidentId))?.incident;
-      return incident ? deps.rules.get(incident.rule)?.actions.includes(click.actionId) : undefined;
+      if (!incident) return undefined;
+      // The rule's actions, and those the incident offers as ran on its address before.
+      return (
+        (deps.rules.get(incident.rule)?.actions.includes(click.actionId) ?? false) ||
+        (incident.offers ?? []).includes(click.actionId)
+      );
     })();
     if (!action || offered === false) {
       await store.audit.append({

@@ -264,6 +264,13 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       const history =
         within > 0 ? await store.incidents.historyOf(address, now - within) : { incidents: [], actions: [] };
       markReturning(e.incident, history, listedIn, within, now);
+      // What ran on the address before is offered again, when the rule does not offer it and it can act on this one.
+      const offers = [...new Set(history.actions.map((a) => a.action))].filter((id) => {
+        const action = loaded.actions.get(id);
+        const rule = rules.find((r) => r.id === e.incident.rule);
+        return action && rule && !rule.actions.includes(id) && (action.fields ?? []).every((f) => rule.fields[f]);
+      });
+      if (offers.length > 0) e.incident.offers = offers;
     }
   };
 

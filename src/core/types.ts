@@ -72,6 +72,11 @@ export interface Incident {
    * carried another value.
    */
   spread?: Record<string, { values: string[]; more: number }>;
+  /**
+   * Actions it offers besides its rule's: those that ran on its address's earlier incidents (a block for one rule
+   * offered when the address turns up in another). Chosen from logwarden's own records, never from log text.
+   */
+  offers?: string[];
 }
 
 /** What people did to an incident. Slack user ids come from Slack, never from logs. */

@@ -4,7 +4,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../src/actions/confirmed-values.js';
 import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
+import { createFakeCommands } from '../helpers/fake-commands.js';
 import { startSlackSetup } from '../helpers/slack-setup.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -66,5 +68,48 @@ actions:
         );
       })
       .toBe(true);
+  });
+
+  it('offers on an address that comes back under another rule the action that ran on it before, and runs it', async () => {
+    const dir = tempDir();
+    const fakes = createFakeCommands(dir, ['block', 'unblock']);
+    const s = await startSlackSetup(dir, cleanup, {
+      env: fakes.env,
+      rules: `rules:
+  - { use: sshd, source: auth, threshold: { count: 1 }, actions: [block-ip] }
+  - id: preauth-close
+    source: auth
+    program: sshd
+    pattern: 'Connection closed by (?<ip>[0-9.]+) port \\d+ \\[preauth\\]$'
+    fields: { ip: ip }
+    threshold: { count: 1, by: [ip] }`,
+      extra: `actions:
+  - { id: block-ip, label: Block IP, command: [block, '{ip}'], undo: [unblock, '{ip}'], roles: [responders] }
+commands: { env: [PATH] }
+`,
+    });
+    const value = (incident: number) => `${incident}:1:r:${fingerprintOf({ ip: '203.0.113.7' })}`;
+    // The setup's incident (#1, sshd) about 203.0.113.7: blocked.
+    await s.slack.send('interactive', s.click('U0ALICE', 'action:block-ip', value(1)));
+    await expect.poll(() => fakes.calls().map((c) => [c.name, ...c.args])).toEqual([['block', '203.0.113.7']]);
+    await expect.poll(async () => (await s.store.incidents.read(1))?.decisions.actions?.[0]?.state).toBe('succeeded');
+    // It comes back under a rule that offers nothing: its message offers the block that ran on it.
+    appendFileSync(s.log, line('sshd[77]: Connection closed by 203.0.113.7 port 40022 [preauth]'));
+    const tops = () => s.slack.callsOf('chat.postMessage').filter((c) => !c.params.thread_ts);
+    await expect.poll(() => tops().length).toBe(2);
+    const back = JSON.stringify(tops()[1]!.params.blocks);
+    expect(back).toContain('"action_id":"action:block-ip"');
+    expect(back).toContain('block-ip ran, the last');
+    await s.slack.send('interactive', s.click('U0ALICE', 'action:block-ip', value(2)));
+    await expect
+      .poll(() => fakes.calls().map((c) => [c.name, ...c.args]))
+      .toEqual([
+        ['block', '203.0.113.7'],
+        ['block', '203.0.113.7'],
+      ]);
+    // Another address, never acted on, under that rule is offered nothing.
+    appendFileSync(s.log, line('sshd[78]: Connection closed by 198.51.100.4 port 40022 [preauth]'));
+    await expect.poll(() => tops().length).toBe(3);
+    expect(JSON.stringify(tops()[2]!.params.blocks)).not.toContain('action:block-ip');
   });
 });

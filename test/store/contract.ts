@@ -223,6 +223,16 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
       );
 
       it(
+        'keeps the actions an incident offers besides its rule’s',
+        using(async (store) => {
+          const id = await open(store, { offers: ['block-ip'] });
+          expect((await store.incidents.read(id))?.incident.offers).toEqual(['block-ip']);
+          const plain = await open(store, { key: { ip: '198.51.100.1' } });
+          expect((await store.incidents.read(plain))?.incident).not.toHaveProperty('offers');
+        }),
+      );
+
+      it(
         "tells an address's history: its incidents since a time, newest first, and the actions that succeeded on them",
         using(async (store) => {
           const old = await open(store, { firstSeen: T - 100 * 86_400_000 });

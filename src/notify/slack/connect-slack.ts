@@ -119,6 +119,7 @@ export async function connectSlack(
       updateInterval: config.updateInterval,
       threadInterval: config.threadInterval,
       ruleActions,
+      actionById: (id) => catalog.get(id),
       escalate: deps.escalation !== undefined,
       ...(deps.refusalOf ? { refusalOf: deps.refusalOf } : {}),
       linkOf: (channel, ts) => (workspaceUrl ? renderSlackPermalink(workspaceUrl, channel, ts) : undefined),

@@ -28,6 +28,8 @@ export interface SlackDeliveryOptions {
   threadInterval: number;
   /** The response actions each rule offers, as buttons. */
   ruleActions?: Readonly<Record<string, readonly ActionButton[]>>;
+  /** Any configured action by id, for those an incident offers besides its rule's (incident.offers). */
+  actionById?: (id: string) => ActionButton | undefined;
   /** Offer an Escalate button (escalation is configured). */
   escalate?: boolean;
   /** Why an action is not offered on an incident as it is now (a protected value), or undefined. */
@@ -63,6 +65,14 @@ export function createSlackDelivery(
   const { store, client, clock, logger } = deps;
   const backoff = options.backoff ?? defaultBackoff;
   const labels = new Map(Object.values(options.ruleActions ?? {}).flatMap((list) => list.map((a) => [a.id, a.label])));
+  // The rule's buttons, then those the incident offers as ran on its address before.
+  const actionsOf = (incident: Incident): ActionButton[] => {
+    const own = options.ruleActions?.[incident.rule] ?? [];
+    const more = (incident.offers ?? []).flatMap((id) =>
+      own.some((a) => a.id === id) ? [] : (options.actionById?.(id) ?? []),
+    );
+    return [...own, ...more];
+  };
   // A note goes into the thread of the incident's message, once that message exists.
   const deliverNote = async (job: OutboxJob): Promise<JobOutcome> => {
     const message = await store.messages.read(SLACK_CHANNEL, job.incidentId);
@@ -83,15 +93,10 @@ export function createSlackDelivery(
     if (job.kind === 'slack.note') return deliverNote(job);
     const found = await store.incidents.read(job.incidentId);
     if (!found) return { done: true };
-    const message = renderIncidentMessage(
-      found.incident,
-      found.decisions,
-      options.ruleActions?.[found.incident.rule] ?? [],
-      {
-        escalate: options.escalate === true,
-        ...(options.refusalOf ? { refusalOf: (actionId: string) => options.refusalOf!(found.incident, actionId) } : {}),
-      },
-    );
+    const message = renderIncidentMessage(found.incident, found.decisions, actionsOf(found.incident), {
+      escalate: options.escalate === true,
+      ...(options.refusalOf ? { refusalOf: (actionId: string) => options.refusalOf!(found.incident, actionId) } : {}),
+    });
     const stored = await store.messages.read(SLACK_CHANNEL, job.incidentId);
     const written = (channel: string, ts: string, noted: { notedCount: number; notedAt: number }, now: number) => {
       const link = options.linkOf?.(channel, ts) ?? stored?.link;

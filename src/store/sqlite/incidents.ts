@@ -42,14 +42,14 @@ export class SqliteIncidents implements IncidentRepository {
     this.statements = {
       insertIncident: db.prepare(
         `INSERT INTO incidents (rule, key_hash, key_json, severity, title, fields_json, count, first_seen, last_seen,
-           last_activity_at, source, sample_json, status, spread_json)
+           last_activity_at, source, sample_json, status, spread_json, offers_json)
          VALUES (@rule, @key_hash, @key_json, @severity, @title, @fields_json, @count, @first_seen, @last_seen,
-           @last_activity_at, @source, @sample_json, @status, @spread_json)`,
+           @last_activity_at, @source, @sample_json, @status, @spread_json, @offers_json)`,
       ),
       updateIncident: db.prepare(
         `UPDATE incidents SET title = @title, fields_json = @fields_json, count = @count, last_seen = @last_seen,
            last_activity_at = @last_activity_at, sample_json = @sample_json, status = @status,
-           spread_json = @spread_json, version = version + 1
+           spread_json = @spread_json, offers_json = @offers_json, version = version + 1
          WHERE id = @id`,
       ),
       incidentById: db.prepare<[number], IncidentRow & { version: number }>('SELECT * FROM incidents WHERE id = ?'),
@@ -198,6 +198,7 @@ export class SqliteIncidents implements IncidentRepository {
         sample_json: JSON.stringify(incident.sample),
         status: incident.status,
         spread_json: incident.spread ? JSON.stringify(incident.spread) : null,
+        offers_json: incident.offers?.length ? JSON.stringify(incident.offers) : null,
       };
       if (incident.id === 0) {
         const result = this.statements.insertIncident.run({

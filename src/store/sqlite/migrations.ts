@@ -17,6 +17,7 @@ import m0014 from './migrations/0014-notifier-messages.sql';
 import m0015 from './migrations/0015-learned.sql';
 import m0016 from './migrations/0016-learned-data.sql';
 import m0017 from './migrations/0017-incidents-by-address.sql';
+import m0018 from './migrations/0018-incident-offers.sql';
 
 export const MIGRATIONS: readonly string[] = [
   m0001,
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly string[] = [
   m0015,
   m0016,
   m0017,
+  m0018,
 ];

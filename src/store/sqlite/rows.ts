@@ -16,6 +16,7 @@ export interface IncidentRow {
   sample_json: string;
   status: string;
   spread_json?: string | null;
+  offers_json?: string | null;
   acknowledged_by?: string | null;
   acknowledged_at?: number | null;
   resolved_by?: string | null;
@@ -63,6 +64,7 @@ export function incidentFromRow(row: IncidentRow): Incident {
     sample: JSON.parse(row.sample_json),
     status: row.status as Incident['status'],
     ...(row.spread_json ? { spread: JSON.parse(row.spread_json) } : {}),
+    ...(row.offers_json ? { offers: JSON.parse(row.offers_json) } : {}),
   };
 }
 
