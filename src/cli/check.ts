@@ -72,7 +72,9 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
       // A detector says when it speaks itself.
       const when = r.detect
         ? detectorNamed(r.detect.detector).explain({ ...r.detect.limits, by: t.by }, r.detect.learn)
-        : `${t.count} within ${formatDuration(t.within)}${by}`;
+        : r.quiet
+          ? `opens nothing: ${r.event} for the detectors`
+          : `${t.count} within ${formatDuration(t.within)}${by}`;
       const offers = r.actions.length ? `, offers ${r.actions.join(', ')}` : '';
       if (r.fail2ban) {
         const { compiled, mode } = r.fail2ban;

@@ -84,7 +84,7 @@ export class IncidentTracker {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     for (const rule of rules) {
       if (rule.detect && detectorNamed(rule.detect.detector).hears) this.hearing.push(rule);
-      for (const event of rule.detect?.after ?? [])
+      for (const event of [...(rule.detect?.after ?? []), ...(rule.detect?.triggers ?? [])])
         this.detectors.set(event, [...(this.detectors.get(event) ?? []), rule]);
     }
     this.options = options;
@@ -131,7 +131,8 @@ export class IncidentTracker {
     if (heard !== undefined) this.hear(heard, now, learned);
     for (const { match: matched, at } of this.detectors.size > 0 ? this.withPriors(matches) : matches) {
       const rule = this.rules.get(matched.ruleId);
-      if (!rule || matched.repeat || this.isDuplicate(rule, matched, at)) continue;
+      // A quiet rule's matches are events for the detectors only (withPriors handed them on).
+      if (!rule || rule.quiet || matched.repeat || this.isDuplicate(rule, matched, at)) continue;
       // A judging detector speaks only of what it finds anomalous (a login from a network new to its user).
       const judged = rule.detect ? this.judge(rule, matched, at, learned) : { match: matched };
       if (!judged) continue;
@@ -147,17 +148,19 @@ export class IncidentTracker {
       const s = slot(rule.id, keyHash);
       if (this.isSilenced(s, now)) continue;
       const n = match.times ?? 1;
+      // An event a detector judges as its own line (a web login that succeeded) is one.
+      const own = !match.prior || (rule.detect?.triggers.includes(match.prior) ?? false);
       const open = this.open.get(s);
       if (open) {
         // A failure after the detector spoke says nothing new: the brute-force rule counts it.
-        if (match.prior) continue;
+        if (!own) continue;
         this.fold(open.incident, match, at, n, key.raw, rule.detect?.adds ?? []);
         open.lastActivityAt = now;
         if (!touched.has(open.incident)) touched.set(open.incident, 'updated');
         continue;
       }
       const window = this.liveWindow(s, at - rule.threshold.within);
-      if (rule.detect && rule.detect.after.length > 0 && !match.prior) {
+      if (rule.detect && rule.detect.after.length > 0 && own) {
         // The detector's own event (a login) speaks only after enough prior ones (failures); it is never counted.
         const prior = window.reduce((sum, h) => sum + h.n, 0);
         if (prior < rule.threshold.count) {
@@ -325,10 +328,21 @@ export class IncidentTracker {
     for (const m of matches) {
       out.push(m);
       const event = this.rules.get(m.match.ruleId)?.event;
-      if (!event || m.match.repeat || m.match.prior) continue;
+      // A detector's own lines are its own: another detector does not weigh them.
+      if (!event || m.match.repeat || m.match.prior || this.rules.get(m.match.ruleId)?.detect) continue;
+      const from = this.rules.get(m.match.ruleId)!;
       for (const detector of this.detectors.get(event) ?? []) {
         if (!detector.sources.includes(m.match.event.sourceId)) continue;
-        out.push({ match: { ...m.match, ruleId: detector.id, prior: event }, at: m.at });
+        // An event it judges as its own line (a web login) brings no field the detector types otherwise: a web user
+        // is not a system account its actions could lock.
+        const fields = detector.detect?.triggers.includes(event)
+          ? Object.fromEntries(
+              Object.entries(m.match.fields).filter(
+                ([f]) => detector.fields[f] === undefined || detector.fields[f] === from.fields[f],
+              ),
+            )
+          : m.match.fields;
+        out.push({ match: { ...m.match, ruleId: detector.id, prior: event, fields }, at: m.at });
       }
     }
     return out;

@@ -63,6 +63,8 @@ export interface CompiledRule {
   web?: { category: WebCategory };
   /** What its matches mean to detectors (a pack's failures are `auth.failure`). */
   event?: EventType;
+  /** It opens nothing itself: its matches are events for the detectors (a web login that succeeded). */
+  quiet?: true;
   /**
    * A learned detector (detect:): its own matches are the events it judges (a login), the events in `after` from
    * rules reading the same sources are what it judges them by (the failures before it).
@@ -70,6 +72,8 @@ export interface CompiledRule {
   detect?: {
     detector: string;
     after: readonly EventType[];
+    /** Events of other rules it judges as its own lines (a web login that succeeded). */
+    triggers: readonly EventType[];
     /** The fields it fills in itself (how many failures, over how long): an incident keeps them as lines fold in. */
     adds: readonly string[];
     /** Its count and window (a judge's own: addresses within an hour; else prior events before its line). */

@@ -71,6 +71,7 @@ export const detectEntryKind = defineRuleEntryKind({
     rule.detect = {
       detector: entry.detect,
       after: detector.after,
+      triggers: detector.triggers ?? [],
       adds: Object.keys(detector.adds),
       limits: { count: threshold.count, within: threshold.within },
       learn: {

@@ -9,6 +9,8 @@ export interface Detector {
   explain: (threshold: { count: number; within: number; by: readonly string[] }, learn: LearnSettings) => string;
   /** The events of other rules it weighs (failures), from rules reading the same sources. */
   after: readonly EventType[];
+  /** Events of other rules it judges as its own lines (a web login that succeeded, read by the web pack). */
+  triggers?: readonly EventType[];
   /** What its own lines are (none: it reads only the events in `after`). */
   event?: EventType;
   programs: readonly string[];

@@ -5,10 +5,13 @@ import type { Detector } from './detector.js';
 import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
 
 export const successAfterFailures: Detector = {
-  description: 'a successful login from an address (or for a user) that failed to log in just before',
+  description:
+    'a successful login (sshd, or a web login or basic auth the web pack read) from an address (or for a user) that failed to log in just before',
   explain: (t) =>
     `auth.success after ${t.count} auth.failure within ${formatDuration(t.within)}${t.by.length ? ` by ${t.by.join(', ')}` : ''}`,
   after: ['auth.failure'],
+  // A web login that succeeded (the web pack's login-ok and auth-ok), as its own sshd Accepted.
+  triggers: ['auth.success'],
   event: 'auth.success',
   programs: LOGIN_PROGRAMS,
   patterns: SSH_LOGINS,

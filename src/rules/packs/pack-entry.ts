@@ -161,5 +161,6 @@ function compileWebRule(
     ...(p.dedupe ? { dedupe: p.dedupe } : {}),
     actions: [],
     web: { category: p.category },
+    ...(p.quiet ? { quiet: true as const } : {}),
   };
 }

@@ -36,6 +36,8 @@ interface PackRuleBase {
   title: string;
   /** What a match means to detectors. */
   event: EventType;
+  /** It opens nothing itself: its matches are events for the detectors (a login that succeeded). */
+  quiet?: true;
 }
 
 export interface MessagePackRule extends PackRuleBase {

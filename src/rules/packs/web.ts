@@ -171,6 +171,13 @@ export const webRules = (server?: Server): WebPackRule[] => [
   web('basic-auth', 'auth-401', 'medium', 10, 'Authentication failures (401) from {ip}', server),
   web('waf', 'waf', 'high', 3, 'Requests blocked by the firewall from {ip}', server),
   web('flood', 'flood', 'medium', 10, 'Request flood from {ip} (rate limited)', server),
+  // Successes open nothing: success-after-failures weighs them against the failures before.
+  { ...web('login-ok', 'login-ok', 'info', 1, 'Login from {ip}'), event: 'auth.success', quiet: true },
+  {
+    ...web('basic-auth-ok', 'auth-ok', 'info', 1, '{user} authenticated from {ip}'),
+    event: 'auth.success',
+    quiet: true,
+  },
 ];
 
 const nginxAuth: MessagePackRule = {

@@ -69,6 +69,12 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     categories.set('login', `POST ${lowerPath}`);
   }
   if (status === 401) categories.set('basic-auth', '401');
+  // Successes, for the detectors (a login after failures): a login form answered with its redirect, and a request
+  // the server let in as a basic-auth user (its %u / $remote_user).
+  if (method === 'POST' && LOGIN_PATHS.test(lowerPath) && status >= 300 && status < 400) {
+    categories.set('login-ok', `POST ${lowerPath}`);
+  }
+  if (access.user && access.user !== '-' && status >= 200 && status < 400) categories.set('basic-auth-ok', access.user);
 
   const shown = target.query ? `${target.path}?${target.query}` : target.path;
   const request = method ? `${method} ${shown}${access.protocol ? ` ${access.protocol}` : ''}` : access.request;

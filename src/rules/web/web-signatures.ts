@@ -12,6 +12,8 @@ export const WEB_CATEGORIES = [
   'scanner',
   'waf',
   'flood',
+  'login-ok',
+  'basic-auth-ok',
 ] as const;
 export type WebCategory = (typeof WEB_CATEGORIES)[number];
 

@@ -94,6 +94,39 @@ describe('unusual-time', () => {
   });
 });
 
+describe('success-after-failures on the web', () => {
+  const access = (at: number, request: string, status: number, user = '-') => {
+    const d = new Date(at);
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const clf = `${String(d.getUTCDate()).padStart(2, '0')}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${d.toISOString().slice(11, 19)} +0000`;
+    return {
+      at,
+      text: `203.0.113.9 - ${user} [${clf}] "${request} HTTP/1.1" ${status} 512 "-" "python-requests/2.31"`,
+    };
+  };
+  const config = `{ use: web, source: auth }
+  - { detect: success-after-failures, source: auth }`;
+
+  it('speaks when a web login form redirects (it let in) after failures from the address; a success alone opens nothing', () => {
+    const failures = Array.from({ length: 6 }, (_, k) => access(MONDAY + k * 5000, 'POST /wp-login.php', 200));
+    const opened = run(config, [...failures, access(MONDAY + 40_000, 'POST /wp-login.php', 302)]);
+    expect(opened.filter((o) => o.rule === 'success-after-failures').map((o) => o.title)).toEqual([
+      '? logged in from 203.0.113.9 after 6 failures in 40s',
+    ]);
+    expect(run(config, [access(MONDAY, 'POST /wp-login.php', 302)])).toEqual([]);
+  });
+
+  it('reads a basic-auth user the server let in, and never hands it on as a system account', () => {
+    const failures = Array.from({ length: 5 }, (_, k) => access(MONDAY + k * 1000, 'GET /admin/', 401));
+    const opened = run(config, [...failures, access(MONDAY + 9000, 'GET /admin/', 200, 'admin')]).filter(
+      (o) => o.rule === 'success-after-failures',
+    );
+    expect(opened.map((o) => [o.title, o.fields.user])).toEqual([
+      ['? logged in from 203.0.113.9 after 5 failures in 9s', undefined],
+    ]);
+  });
+});
+
 describe('new-login-host', () => {
   const rule = '{ detect: new-login-host, source: auth, learn: { period: 2d } }';
   const on = (at: number, host: string, user = 'alice') => ({

@@ -20,7 +20,9 @@ export function matchesOf(matcher: SourceMatcher, line: string) {
     matcher,
     Buffer.from(`${line}\n`),
     (_l, verdicts) => {
-      for (const v of verdicts) if (v.outcome === 'matched') found.push({ rule: v.rule.id, fields: v.fields });
+      // A quiet rule's match (a login that succeeded) is an event for the detectors, not a finding.
+      for (const v of verdicts)
+        if (v.outcome === 'matched' && !v.rule.quiet) found.push({ rule: v.rule.id, fields: v.fields });
     },
     NOW,
   );
