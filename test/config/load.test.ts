@@ -96,6 +96,8 @@ rules:
       'nginx-auth-401',
       'nginx-waf',
       'nginx-flood',
+      'nginx-login-ok',
+      'nginx-auth-ok',
       'generic',
       'app-login',
     ]);
