@@ -75,6 +75,7 @@ export function createCommands(deps: CommandDeps): Commands {
       return { outcome: 'granted', sources, mayLift: await authorizer.holds(actor, allow.falsePositive) };
     },
     liftSilence: (actor, id) => deps.app.liftSilence(id, actor.id),
+    unlearn: (actor, id) => deps.app.unlearn(id, actor.id),
     readIncidents: () => deps.readIncidents(),
     readSilences: () => deps.readSilences(),
     readBaseline: (subject) => deps.app.baseline(subject),

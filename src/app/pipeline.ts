@@ -14,7 +14,7 @@ import { systemTimers, type Timer, type Timers } from '../core/timers.js';
 import type { Clock, IncidentEvent, LineChunk, Match, TrackerChanges } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import { createEscalator } from '../escalation/escalator.js';
-import { IncidentTracker } from '../incidents/incident-tracker.js';
+import { IncidentTracker, type TaughtFact } from '../incidents/incident-tracker.js';
 import { addressOf, markReturning } from '../incidents/returning.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { noMetrics } from '../metrics/metrics.js';
@@ -397,6 +397,25 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     },
     baseline: async (subject) => tracker.baseline(subject, clock()),
     learning: async () => tracker.learning(),
+    unlearn: (incidentId, actor) =>
+      inTurn(async () => {
+        const rows = (await store.audit.readAll()).filter((r) => r.incidentId === incidentId);
+        const lesson = rows.findLast((r) => r.action === 'detector:taught');
+        if (!lesson) return { outcome: 'nothing' as const };
+        if (rows.some((r) => r.action === 'detector:untaught' && r.id > lesson.id)) {
+          return { outcome: 'already' as const };
+        }
+        const { rule, taught, undo } = JSON.parse(lesson.dataJson) as {
+          rule: string;
+          taught: string;
+          undo: TaughtFact[];
+        };
+        const now = clock();
+        const changes = tracker.unteach(rule, undo ?? []);
+        await commit((options) => store.commitSweep(changes, now, options), 0);
+        await store.audit.append({ at: now, actor, action: 'detector:untaught', incidentId, data: { rule, taught } });
+        return { outcome: 'unlearned' as const, rule, taught };
+      }),
     liftSilence: (id, actor) =>
       inTurn(async () => {
         const lifted = await commit(() => store.silences.lift(id, actor, clock()), 0);
@@ -430,7 +449,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
             actor,
             action: 'detector:taught',
             incidentId,
-            data: { rule: closed.rule, taught: taught.taught },
+            data: { rule: closed.rule, taught: taught.taught, undo: taught.undo },
           });
         }
         emit({ event: 'closed', incident: closed });

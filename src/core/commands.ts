@@ -82,7 +82,14 @@ export interface Operations {
   baseline(subject: string): Promise<BaselineReport[]>;
   /** Each learning detector's learning period. */
   learning(): Promise<LearningStatus[]>;
+  /** Takes back what a false positive taught a detector (the audit's detector:taught of the incident). */
+  unlearn(incidentId: number, actor: string): Promise<UnlearnOutcome>;
 }
+
+export type UnlearnOutcome =
+  | { outcome: 'unlearned'; rule: string; taught: string }
+  | { outcome: 'nothing' }
+  | { outcome: 'already' };
 
 export interface Commands {
   decide(actor: Actor, decision: Decision, incidentId: number, snoozeFor?: number): Promise<DecideOutcome>;
@@ -98,4 +105,6 @@ export interface Commands {
   /** What the learned detectors know of a subject, for someone openLogs let in. */
   readBaseline(subject: string): Promise<BaselineReport[]>;
   readLearning(): Promise<LearningStatus[]>;
+  /** Takes a lesson back for someone openLogs said may lift silences. */
+  unlearn(actor: Actor, incidentId: number): Promise<UnlearnOutcome>;
 }

@@ -102,6 +102,18 @@ export class DetectorMemories {
     };
   }
 
+  /** Puts a fact back as it was (null: lets it go), recording the change. */
+  restore(rule: string, subject: string, value: string, fact: LearnedFact | null, changes: MemoryChanges): void {
+    if (fact === null) {
+      const values = this.rules.get(rule)?.get(subject);
+      if (values?.delete(value)) changes.forgotten(rule, subject, value);
+      if (values?.size === 0) this.rules.get(rule)!.delete(subject);
+      return;
+    }
+    this.valuesOf(rule, subject).set(value, { ...fact });
+    changes.learned({ ...fact });
+  }
+
   /** The rule's memory, to read only (`/logs baseline`). */
   view(rule: string): MemoryView {
     const subjects = this.rules.get(rule);

@@ -20,6 +20,7 @@ import type {
 } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import { parseEnvelope } from '../envelope/parse-envelope.js';
+import type { Memory } from '../rules/detect/detector.js';
 import { detectorNamed } from '../rules/detect/detectors.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
@@ -37,6 +38,13 @@ export interface TrackerOptions {
 /** A title with its {field} placeholders filled; a field the match lacks shows as "?". */
 export function renderTitle(template: string, fields: Record<string, string>): string {
   return fillPlaceholders(template, (name) => fields[name] ?? '?');
+}
+
+/** A fact a lesson changed, as it was before (null: it was not). */
+export interface TaughtFact {
+  subject: string;
+  value: string;
+  fact: LearnedFact | null;
 }
 
 export const DEFAULT_MAX_PENDING_KEYS = 50_000;
@@ -413,12 +421,33 @@ export class IncidentTracker {
    * A person called an incident a false positive: its detector learns its finding as usual. Returns what it learned
    * (for the audit) and the facts to write, or undefined when its detector has nothing to learn.
    */
-  teach(incident: Incident, now: number): { taught: string; changes: TrackerChanges } | undefined {
+  teach(incident: Incident, now: number): { taught: string; changes: TrackerChanges; undo: TaughtFact[] } | undefined {
     const rule = this.rules.get(incident.rule);
     const detector = rule?.detect && detectorNamed(rule.detect.detector);
     if (!rule?.detect || !detector?.teach) return undefined;
     const learned = new MemoryChanges();
-    const memory = this.memories.of(rule.id, detector.memory ?? DEFAULT_MEMORY, now, learned);
+    const base = this.memories.of(rule.id, detector.memory ?? DEFAULT_MEMORY, now, learned);
+    // What each fact it changes was before, to take the lesson back (/logs unlearn).
+    const before = new Map<string, TaughtFact>();
+    const remember = (subject: string, value: string) => {
+      const key = `${subject}\0${value}`;
+      if (before.has(key)) return;
+      const fact = base.get(subject, value);
+      before.set(key, { subject, value, fact: fact ? { ...fact } : null });
+    };
+    const memory: Memory = {
+      since: base.since,
+      get: base.get,
+      facts: base.facts,
+      see: (subject, value, at, by, data) => {
+        remember(subject, value);
+        return base.see(subject, value, at, by, data);
+      },
+      forget: (subject, value) => {
+        remember(subject, value);
+        base.forget(subject, value);
+      },
+    };
     const taught = detector.teach(
       {
         fields: incident.fields,
@@ -432,7 +461,16 @@ export class IncidentTracker {
     if (taught === undefined) return undefined;
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     learned.into(changes);
-    return { taught, changes };
+    return { taught, changes, undo: [...before.values()] };
+  }
+
+  /** Takes a lesson back: the facts it changed as they were before (a fact that was not, let go). */
+  unteach(ruleId: string, undo: readonly TaughtFact[]): TrackerChanges {
+    const changes = new MemoryChanges();
+    for (const { subject, value, fact } of undo) this.memories.restore(ruleId, subject, value, fact, changes);
+    const out: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
+    changes.into(out);
+    return out;
   }
 
   /** Whether a false positive of this rule teaches its detector (and so silences its key only briefly). */

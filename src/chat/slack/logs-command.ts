@@ -1,6 +1,7 @@
 // /logs: answers a parsed query from the log files and the store, as an ephemeral Slack message. Everything shown
 // that came from a log is escaped and the reply is capped to Slack's limits.
 import type { FileSourceConfig, Person, SourceConfig } from '../../config/schema.js';
+import type { UnlearnOutcome } from '../../core/commands.js';
 import { cut } from '../../core/text.js';
 import type { BaselineReport, Incident, LearningStatus, SilenceRow } from '../../core/types.js';
 import type { OnCall } from '../../escalation/oncall-schedule.js';
@@ -25,6 +26,8 @@ export interface LogsContext {
   readBaseline(subject: string): Promise<BaselineReport[]>;
   /** Each learning detector's learning period (all rules: shown only for the rules of visible sources). */
   readLearning(): Promise<LearningStatus[]>;
+  /** Takes back a false positive's lesson to a detector; undefined when this user may not (as liftSilence). */
+  unlearn?: (incidentId: number) => Promise<UnlearnOutcome>;
   /** Lifts a silence; undefined when this user may not. */
   liftSilence?: (id: number) => Promise<boolean>;
   /** Who is on call; undefined without a schedule. */
@@ -197,6 +200,19 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
           (r) =>
             `*${escapeMrkdwn(r.rule, 100)}* (${escapeMrkdwn(r.detector, 100)})\n${r.lines.map((l) => escapeMrkdwn(l, 600)).join('\n')}`,
         ),
+      );
+    }
+    case 'unlearn': {
+      if (!ctx.unlearn) return reply('You are not allowed to take lessons back (the falsePositive roles may).');
+      const outcome = await ctx.unlearn(query.incident);
+      if (outcome.outcome === 'nothing')
+        return reply(
+          `Incident #${query.incident} taught no detector anything: it was not marked a false positive of one.`,
+        );
+      if (outcome.outcome === 'already')
+        return reply(`What incident #${query.incident} taught was already taken back.`);
+      return reply(
+        `Taken back from ${escapeInlineCode(outcome.rule, 100)}: ${escapeMrkdwn(outcome.taught, 300)} (as it learned it before incident #${query.incident}).`,
       );
     }
     case 'stats': {

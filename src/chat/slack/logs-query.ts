@@ -12,6 +12,7 @@ export type LogsQuery =
   | { kind: 'baseline'; subject: string }
   | { kind: 'silences' }
   | { kind: 'unsilence'; id: number }
+  | { kind: 'unlearn'; incident: number }
   | { kind: 'oncall' }
   /** message is mrkdwn, with what the person typed already escaped. */
   | { kind: 'invalid'; message: string };
@@ -24,6 +25,7 @@ export const LOGS_HELP = [
   '`/logs stats [since:…]` top rules and keys',
   '`/logs baseline <user|source|address>` what the learned detectors know of it',
   '`/logs silences` snoozes and false positives in force; `/logs unsilence <id>` lifts one',
+  '`/logs unlearn <incident>` takes back what a false positive taught a learned detector',
   '`/logs oncall` who is on call now, and next',
 ];
 
@@ -99,6 +101,15 @@ export function parseLogsQuery(input: string): LogsQuery {
       if (!Number.isInteger(id) || id < 1)
         return { kind: 'invalid', message: 'unsilence needs an id from `/logs silences`.' };
       return { kind: 'unsilence', id };
+    }
+    case 'unlearn': {
+      const incident = Number(String(args[0] ?? '').replace(/^#/, ''));
+      if (!Number.isInteger(incident) || incident < 1)
+        return {
+          kind: 'invalid',
+          message: 'unlearn needs the number of an incident marked a false positive: `/logs unlearn 12`.',
+        };
+      return { kind: 'unlearn', incident };
     }
     default:
       return { kind: 'invalid', message: `There is no /logs ${escapeInlineCode(command, 40)}. Try \`/logs help\`.` };

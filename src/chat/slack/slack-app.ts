@@ -204,7 +204,12 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       readSilences: () => commands.readSilences(),
       readBaseline: (subject: string) => commands.readBaseline(subject),
       readLearning: () => commands.readLearning(),
-      ...(access.mayLift ? { liftSilence: (id: number) => commands.liftSilence(actor, id) } : {}),
+      ...(access.mayLift
+        ? {
+            liftSilence: (id: number) => commands.liftSilence(actor, id),
+            unlearn: (id: number) => commands.unlearn(actor, id),
+          }
+        : {}),
       ...(deps.oncall ? { oncall: deps.oncall } : {}),
       now: deps.clock(),
     });

@@ -157,6 +157,27 @@ describe('learned detectors in Slack', () => {
         ['closed', expect.stringMatching(/ 03:14$/)],
         ['opened', expect.stringMatching(/ 22:10$/)],
       ]);
+    // The lesson can be taken back, once: the hour it taught is unlearned (the logins it let in since stay).
+    const logins = async () => {
+      const before = s.replies().length;
+      await s.slack.send('slash_commands', s.logs('U0ALICE', 'baseline alice'));
+      await expect.poll(() => s.replies().length).toBe(before + 1);
+      return Number(/alice's (\d+) logins/.exec(s.replies().at(-1)!)?.[1]);
+    };
+    const taughtCount = await logins();
+    await s.slack.send('slash_commands', s.logs('U0ALICE', `unlearn ${id}`));
+    await expect
+      .poll(() => s.replies().at(-1))
+      .toMatch(/^Taken back from `unusual-time`: \w{3} 03:00 is an hour alice logs in/);
+    await s.slack.send('slash_commands', s.logs('U0ALICE', `unlearn ${id}`));
+    await expect.poll(() => s.replies().at(-1)).toMatch(/already taken back/);
+    expect(await logins()).toBe(taughtCount - 1);
+    expect(
+      s
+        .audit()
+        .map((a) => a.action)
+        .filter((a) => a.startsWith('detector:')),
+    ).toEqual(['detector:taught', 'detector:untaught']);
   });
 
   it('source-quiet: a source silent for far longer than usual opens a high incident at a sweep', async () => {
