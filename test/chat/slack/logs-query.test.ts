@@ -32,6 +32,13 @@ describe('parseLogsQuery', () => {
     { text: 'incidents', query: { kind: 'incidents', which: 'open' } },
     { text: 'ip 203.0.113.7', query: { kind: 'ip', address: '203.0.113.7' } },
     { text: 'stats since:15m', query: { kind: 'stats', since: 900_000 } },
+    { text: 'baseline alice', query: { kind: 'baseline', subject: 'alice' } },
+    {
+      text: 'baseline alice bob',
+      query: { kind: 'invalid', message: 'baseline needs one user, source or address: `/logs baseline alice`.' },
+    },
+    { text: 'unlearn #12', query: { kind: 'unlearn', incident: 12 } },
+    { text: 'unlearn 0', query: { kind: 'invalid', message: expect.stringContaining('unlearn needs the number') } },
     {
       text: 'search',
       query: { kind: 'invalid', message: 'search needs something to look for: `/logs search Failed password`.' },
