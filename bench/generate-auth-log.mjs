@@ -1,17 +1,7 @@
 // Writes a deterministic, realistic auth.log: mostly benign sshd, sudo, cron and systemd lines, ~5% attacks in the
 // formats current Debian and Ubuntu write (syslog and ISO timestamps, sshd and sshd-session, IPv4 and IPv6).
 import { createWriteStream } from 'node:fs';
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './generate-weeks.mjs';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

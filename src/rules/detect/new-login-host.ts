@@ -1,11 +1,11 @@
 // A user's first login on a host: in a log gathered from many hosts (rsyslog, Vector), an account that only ever used
 // the web servers turning up on the database server. It learns which hosts each user logs in on for a period, then
 // speaks of a host new to them. The host is the one the line's envelope names, as the host's own syslog wrote it.
-import { formatDuration, formatRoughly } from '../../config/duration.js';
+import { formatDuration } from '../../config/duration.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
-import { judgeNovel, learningLine } from './novelty.js';
+import { describeKnown, judgeNovel } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
 
@@ -25,17 +25,7 @@ export const newLoginHost: Detector = {
   learns: { period: 30 * DAY },
   wantsHost: true,
   memory: { subjects: 10_000, values: 64, keep: 60 * DAY },
-  describe(user, memory, learn, now) {
-    const hosts = [...memory.facts(user)].reverse();
-    if (hosts.length === 0) return [];
-    return [
-      `hosts ${user} logged in on: ${hosts
-        .slice(0, 10)
-        .map((f) => `${f.value} (${f.count}×, last ${formatRoughly(now - f.lastSeen)} ago)`)
-        .join(', ')}${hosts.length > 10 ? ` and ${hosts.length - 10} more` : ''}`,
-      ...learningLine(memory.since, learn.period, now),
-    ];
-  },
+  describe: (user, memory, learn, now) => describeKnown(`hosts ${user} logged in on`, user, memory, learn, now),
   teach({ fields: { user, host }, at }, memory) {
     if (!user || !host) return undefined;
     memory.see(user, host, at);

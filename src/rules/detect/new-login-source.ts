@@ -1,11 +1,11 @@
 // A login from a network the user has not logged in from lately: a stolen key or password used from elsewhere. It
 // learns each user's networks for a period before it speaks, and keeps learning.
-import { formatDuration, formatRoughly } from '../../config/duration.js';
+import { formatDuration } from '../../config/duration.js';
 import { networkOf } from '../../incidents/address-key.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 import { LOGIN_FIELDS, LOGIN_PROGRAMS, SSH_LOGINS } from './logins.js';
-import { judgeNovel, learningLine } from './novelty.js';
+import { describeKnown, judgeNovel } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
 
@@ -32,17 +32,7 @@ export const newLoginSource: Detector = {
     memory.see(user, network, at);
     return `${network} is known for ${user}`;
   },
-  describe(user, memory, learn, now) {
-    const networks = [...memory.facts(user)].reverse();
-    if (networks.length === 0) return [];
-    return [
-      `networks ${user} logged in from: ${networks
-        .slice(0, 10)
-        .map((f) => `${f.value} (${f.count}×, last ${formatRoughly(now - f.lastSeen)} ago)`)
-        .join(', ')}${networks.length > 10 ? ` and ${networks.length - 10} more` : ''}`,
-      ...learningLine(memory.since, learn.period, now),
-    ];
-  },
+  describe: (user, memory, learn, now) => describeKnown(`networks ${user} logged in from`, user, memory, learn, now),
   judge({ fields: { user, ip }, at, learn, geo }, memory) {
     if (user === undefined || ip === undefined) return undefined;
     // With the operator's MaxMind databases a network is an autonomous system (else a country); else a prefix.

@@ -1,9 +1,9 @@
 // A command a user never ran through sudo before: an intruder with a stolen sudoer's password reaching for a shell, a
 // downloader or a packet tool. It learns each user's commands (by executable) for a period, then speaks of a new one.
-import { formatDuration, formatRoughly } from '../../config/duration.js';
+import { formatDuration } from '../../config/duration.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
-import { judgeNovel, learningLine } from './novelty.js';
+import { describeKnown, judgeNovel } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
 /** Fields before USER= or COMMAND= (HOST, TTY, PWD, GROUP, TSID, ENV, CHROOT…): the caller's text may be in them. */
@@ -32,17 +32,7 @@ export const newSudoCommand: Detector = {
   learns: { period: 30 * DAY },
   // 64 executables per user, 10,000 users.
   memory: { subjects: 10_000, values: 64, keep: 60 * DAY },
-  describe(user, memory, learn, now) {
-    const commands = [...memory.facts(user)].reverse();
-    if (commands.length === 0) return [];
-    return [
-      `commands ${user} ran through sudo: ${commands
-        .slice(0, 10)
-        .map((f) => `${f.value} (${f.count}×, last ${formatRoughly(now - f.lastSeen)} ago)`)
-        .join(', ')}${commands.length > 10 ? ` and ${commands.length - 10} more` : ''}`,
-      ...learningLine(memory.since, learn.period, now),
-    ];
-  },
+  describe: (user, memory, learn, now) => describeKnown(`commands ${user} ran through sudo`, user, memory, learn, now),
   teach({ fields: { user, executable }, at }, memory) {
     if (!user || !executable) return undefined;
     memory.see(user, executable, at);

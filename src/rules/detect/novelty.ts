@@ -1,6 +1,7 @@
 // Novelty, shared by the detectors that speak of a value new to its subject (a network new to a user, a command a
 // user never ran): learned as it is judged, and told only once the rule has learned for a whole period.
-import type { Memory } from './detector.js';
+import { formatRoughly } from '../../config/duration.js';
+import type { LearnSettings, Memory, MemoryView } from './detector.js';
 
 /** Values a "new" incident lists the subject as known with. */
 const KNOWN_SHOWN = 5;
@@ -36,4 +37,22 @@ export function learningLine(since: number | undefined, period: number, now: num
   return now - since < period
     ? [`learning: it speaks from ${new Date(since + period).toISOString().slice(0, 16)}Z`]
     : [];
+}
+
+/** What a novelty detector knows of a subject, for `/logs baseline`: "<label>: a (23×, last 2d ago), …" and its period. */
+export function describeKnown(
+  label: string,
+  subject: string,
+  memory: MemoryView,
+  learn: LearnSettings,
+  now: number,
+): string[] {
+  const known = [...memory.facts(subject)].reverse();
+  if (known.length === 0) return [];
+  const shown = known
+    .slice(0, KNOWN_SHOWN * 2)
+    .map((f) => `${f.value} (${f.count}×, last ${formatRoughly(now - f.lastSeen)} ago)`)
+    .join(', ');
+  const more = known.length > KNOWN_SHOWN * 2 ? ` and ${known.length - KNOWN_SHOWN * 2} more` : '';
+  return [`${label}: ${shown}${more}`, ...learningLine(memory.since, learn.period, now)];
 }
