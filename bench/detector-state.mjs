@@ -108,7 +108,7 @@ for (let day = 0; day < DAYS; day++) {
 const seconds = (performance.now() - started) / 1000;
 globalThis.gc?.();
 const heapMb = Math.round(process.memoryUsage().heapUsed / 1048576);
-const learnedRows = loaded.rules.reduce((sum, r) => sum + tracker.learned(r.id).length, 0);
+const learnedRows = loaded.rules.reduce((sum, r) => sum + tracker.detectors.learned(r.id).length, 0);
 await store.close();
 const storeMb = statSync(path).size / 1048576;
 console.log(

@@ -14,7 +14,8 @@ import { systemTimers, type Timer, type Timers } from '../core/timers.js';
 import type { Clock, IncidentEvent, LineChunk, Match, TrackerChanges } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import { createEscalator } from '../escalation/escalator.js';
-import { IncidentTracker, type TaughtFact } from '../incidents/incident-tracker.js';
+import type { TaughtFact } from '../incidents/detectors.js';
+import { IncidentTracker } from '../incidents/incident-tracker.js';
 import { addressOf, markReturning } from '../incidents/returning.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { noMetrics } from '../metrics/metrics.js';
@@ -395,8 +396,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       if (!escalator) return { outcome: 'not-configured' };
       return escalator.escalateNow(incidentId, actor);
     },
-    baseline: async (subject) => tracker.baseline(subject, clock()),
-    learning: async () => tracker.learning(),
+    baseline: async (subject) => tracker.detectors.baseline(subject, clock()),
+    learning: async () => tracker.detectors.learning(),
     unlearn: (incidentId, actor) =>
       inTurn(async () => {
         const rows = (await store.audit.readAll()).filter((r) => r.incidentId === incidentId);
@@ -411,7 +412,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
           undo: TaughtFact[];
         };
         const now = clock();
-        const changes = tracker.unteach(rule, undo ?? []);
+        const changes = tracker.detectors.unteach(rule, undo ?? []);
         await commit((options) => store.commitSweep(changes, now, options), 0);
         await store.audit.append({ at: now, actor, action: 'detector:untaught', incidentId, data: { rule, taught } });
         return { outcome: 'unlearned' as const, rule, taught };
@@ -429,7 +430,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         // the incident would have closed: the detector, not a silence, keeps the like of it quiet.
         const teaching =
           decision === 'false-positive' &&
-          tracker.teaches((await store.incidents.read(incidentId))?.incident.rule ?? '');
+          tracker.detectors.teaches((await store.incidents.read(incidentId))?.incident.rule ?? '');
         const silenceUntil =
           decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : teaching ? now + config.incidents.reopenAfter : null;
         const changed = await commit(
@@ -441,7 +442,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         const closed = (await store.incidents.read(incidentId))?.incident;
         if (!closed) return changed;
         if (decision !== 'resolve') tracker.silence(closed.rule, keyHashOf(Object.values(closed.key)), silenceUntil);
-        const taught = teaching ? tracker.teach(closed, now) : undefined;
+        const taught = teaching ? tracker.detectors.teach(closed, now) : undefined;
         if (taught) {
           await commit((options) => store.commitSweep(taught.changes, now, options), 0);
           await store.audit.append({

@@ -143,7 +143,7 @@ export async function learnFiles(
     report.lines += lines;
   }
   for (const rule of detecting) {
-    const facts = tracker.learned(rule.id);
+    const facts = tracker.detectors.learned(rule.id);
     report.rules.push({
       rule: rule.id,
       detector: rule.detect!.detector,

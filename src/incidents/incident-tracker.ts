@@ -7,24 +7,12 @@
 import { formatDuration } from '../config/duration.js';
 import { GenerationalMap } from '../core/generational-map.js';
 import { fillPlaceholders } from '../core/template.js';
-import type {
-  BaselineReport,
-  EventType,
-  GeoLookup,
-  Incident,
-  LearnedFact,
-  LearningStatus,
-  Match,
-  TrackerChanges,
-  TrackerState,
-} from '../core/types.js';
+import type { GeoLookup, Incident, Match, TrackerChanges, TrackerState } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
-import { parseEnvelope } from '../envelope/parse-envelope.js';
-import type { Memory } from '../rules/detect/detector.js';
-import { detectorNamed } from '../rules/detect/detectors.js';
 import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
-import { DetectorMemories, MemoryChanges, type MemoryLimits } from './detector-memory.js';
+import { MemoryChanges } from './detector-memory.js';
+import { Detectors } from './detectors.js';
 
 export interface TrackerOptions {
   reopenAfter: number;
@@ -40,16 +28,7 @@ export function renderTitle(template: string, fields: Record<string, string>): s
   return fillPlaceholders(template, (name) => fields[name] ?? '?');
 }
 
-/** A fact a lesson changed, as it was before (null: it was not). */
-export interface TaughtFact {
-  subject: string;
-  value: string;
-  fact: LearnedFact | null;
-}
-
 export const DEFAULT_MAX_PENDING_KEYS = 50_000;
-/** What a judging detector remembers when it says nothing of its own. */
-const DEFAULT_MEMORY: MemoryLimits = { subjects: 10_000, values: 32, keep: 30 * 86_400_000 };
 /** Sample text kept in windows at most; beyond it new hits are counted without their text. */
 export const WINDOW_TEXT_BUDGET = 8 * 1024 * 1024;
 /** A sample line is kept this long at most (Slack shows 1,000 characters of it). */
@@ -78,26 +57,17 @@ export class IncidentTracker {
   private readonly open = new Map<string, { incident: Incident; lastActivityAt: number }>();
   private readonly lastCounted: GenerationalMap<string, number>;
   private readonly silences = new Map<string, number | null>();
-  /** The detectors that weigh each kind of event (detect: rules), for the events of the rules reading their sources. */
-  private readonly detectors = new Map<EventType, CompiledRule[]>();
-  /** The detectors that hear their sources (source-quiet). */
-  private readonly hearing: CompiledRule[] = [];
-  /** What the judging detectors know (the networks each user logged in from). */
-  private readonly memories: DetectorMemories;
+  /** The learned detectors: what they weigh, judge and remember. */
+  readonly detectors: Detectors;
   private textBytes = 0;
   /** Windows dropped to stay within maxPendingKeys, since start. */
   evicted = 0;
 
   constructor(rules: readonly CompiledRule[], options: TrackerOptions, state: TrackerState = { open: [], hits: [] }) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
-    for (const rule of rules) {
-      if (rule.detect && detectorNamed(rule.detect.detector).hears) this.hearing.push(rule);
-      for (const event of [...(rule.detect?.after ?? []), ...(rule.detect?.triggers ?? [])])
-        this.detectors.set(event, [...(this.detectors.get(event) ?? []), rule]);
-    }
     this.options = options;
     this.maxKeys = options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS;
-    this.memories = new DetectorMemories(state.learned ?? []);
+    this.detectors = new Detectors(this.rules, state.learned ?? [], options.geo);
     this.windows = new GenerationalMap(this.maxKeys, (gone) => {
       for (const [s, hits] of gone) {
         this.forgetText(hits);
@@ -136,13 +106,13 @@ export class IncidentTracker {
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
     const learned = new MemoryChanges();
-    if (heard !== undefined) this.hear(heard, now, learned);
-    for (const { match: matched, at } of this.detectors.size > 0 ? this.withPriors(matches) : matches) {
+    if (heard !== undefined) this.detectors.hear(heard, now, learned);
+    for (const { match: matched, at } of this.detectors.withPriors(matches)) {
       const rule = this.rules.get(matched.ruleId);
       // A quiet rule's matches are events for the detectors only (withPriors handed them on).
       if (!rule || rule.quiet || matched.repeat || this.isDuplicate(rule, matched, at)) continue;
       // A judging detector speaks only of what it finds anomalous (a login from a network new to its user).
-      const judged = rule.detect ? this.judge(rule, matched, at, learned) : { match: matched };
+      const judged = rule.detect ? this.detectors.judge(rule, matched, at, learned) : { match: matched };
       if (!judged) continue;
       const { match } = judged;
       if (judged.count !== undefined) {
@@ -219,15 +189,6 @@ export class IncidentTracker {
     this.batch = undefined;
   }
 
-  /** Tells the detectors that hear this source that it was read from at `now`. */
-  private hear(source: string, now: number, learned: MemoryChanges): void {
-    for (const rule of this.hearing) {
-      if (!rule.sources.includes(source)) continue;
-      const event = { sourceId: source, origin: source, text: '', truncated: false };
-      this.judge(rule, { ruleId: rule.id, event, fields: {} }, now, learned, 'source.read');
-    }
-  }
-
   /** A detector's finding: a new incident, or more of the open one for its key (unless silenced). */
   private openOrFold(
     rule: CompiledRule,
@@ -252,43 +213,6 @@ export class IncidentTracker {
     const window = [{ at: Math.min(since, at), n: 1, text: match.event.text.slice(0, SAMPLE_CHARS) }];
     this.textBytes += window[0]!.text.length;
     touched.set(this.openIncident({ rule, match, at, slot: s, window, key, count }, now), 'opened');
-  }
-
-  /**
-   * A detector's input: a judging one's verdict (the match with the fields it adds, or undefined: nothing to say),
-   * learned from as it is judged; a counting one's input as it is.
-   */
-  private judge(
-    rule: CompiledRule,
-    match: Match,
-    at: number,
-    changes: MemoryChanges,
-    event: EventType | 'source.read' = match.prior ?? rule.event!,
-  ): { match: Match; count?: number } | undefined {
-    const detect = rule.detect!;
-    const detector = detectorNamed(detect.detector);
-    if (!detector.judge) return { match };
-    const memory = this.memories.of(rule.id, detector.memory ?? DEFAULT_MEMORY, at, changes);
-    const found = detector.judge(
-      {
-        fields: match.fields,
-        at,
-        event,
-        prior: match.prior !== undefined,
-        source: match.event.sourceId,
-        // The envelope again, for a detector's input only: few lines, and the matcher's verdict does not carry it.
-        ...(detector.wantsHost ? hostOf(match.event.text) : {}),
-        times: match.times ?? 1,
-        threshold: detect.limits,
-        learn: detect.learn,
-        ...(this.options.geo ? { geo: this.options.geo } : {}),
-      },
-      memory,
-    );
-    if (!found) return undefined;
-    // What the judge found is the detector's own: it opens an incident (or grows the open one).
-    const { prior: _, ...own } = match;
-    return { match: { ...own, fields: { ...match.fields, ...found.fields } }, count: found.count ?? own.times ?? 1 };
   }
 
   /** Opens an incident from a window that reached its threshold: the window is forgotten, the incident holds it. */
@@ -330,32 +254,6 @@ export class IncidentTracker {
     return incident;
   }
 
-  /** The matches, each event followed by what it is to the detectors that weigh it (a failure before a login). */
-  private withPriors(matches: readonly { match: Match; at: number }[]): { match: Match; at: number }[] {
-    const out: { match: Match; at: number }[] = [];
-    for (const m of matches) {
-      out.push(m);
-      const event = this.rules.get(m.match.ruleId)?.event;
-      // A detector's own lines are its own: another detector does not weigh them.
-      if (!event || m.match.repeat || m.match.prior || this.rules.get(m.match.ruleId)?.detect) continue;
-      const from = this.rules.get(m.match.ruleId)!;
-      for (const detector of this.detectors.get(event) ?? []) {
-        if (!detector.sources.includes(m.match.event.sourceId)) continue;
-        // An event it judges as its own line (a web login) brings no field the detector types otherwise: a web user
-        // is not a system account its actions could lock.
-        const fields = detector.detect?.triggers.includes(event)
-          ? Object.fromEntries(
-              Object.entries(m.match.fields).filter(
-                ([f]) => detector.fields[f] === undefined || detector.fields[f] === from.fields[f],
-              ),
-            )
-          : m.match.fields;
-        out.push({ match: { ...m.match, ruleId: detector.id, prior: event, fields }, at: m.at });
-      }
-    }
-    return out;
-  }
-
   private withDropped(changes: TrackerChanges): TrackerChanges {
     if (this.dropped.length > 0) {
       changes.dropped = this.dropped;
@@ -389,127 +287,12 @@ export class IncidentTracker {
     const memory = new MemoryChanges();
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
-    for (const rule of this.hearing) {
-      const detector = detectorNamed(rule.detect!.detector);
-      const limits = detector.memory ?? DEFAULT_MEMORY;
-      const input = { now, sources: rule.sources, threshold: rule.detect!.limits, learn: rule.detect!.learn };
-      for (const found of detector.tick?.(input, this.memories.of(rule.id, limits, now, memory)) ?? []) {
-        const source = found.fields.source ?? rule.sources[0]!;
-        const text = renderTitle(rule.title, found.fields);
-        const match = {
-          ruleId: rule.id,
-          event: { sourceId: source, origin: source, text, truncated: false },
-          fields: found.fields,
-        };
-        this.openOrFold(rule, match, now, now, found.count ?? 1, touched, found.since);
-      }
+    for (const found of this.detectors.tick(now, memory)) {
+      this.openOrFold(found.rule, found.match, now, now, found.count, touched, found.since);
     }
-    this.memories.sweep(now, (id) => this.memoryLimitsOf(id), memory);
+    this.detectors.sweep(now, memory);
     this.finish(changes, touched, memory);
     return this.withDropped(changes);
-  }
-
-  /** What a rule's detector remembers at most (undefined: the rule keeps no memory). */
-  private memoryLimitsOf(id: string): MemoryLimits | undefined {
-    const detect = this.rules.get(id)?.detect;
-    if (!detect) return undefined;
-    const detector = detectorNamed(detect.detector);
-    return detector.judge ? (detector.memory ?? DEFAULT_MEMORY) : undefined;
-  }
-
-  /**
-   * A person called an incident a false positive: its detector learns its finding as usual. Returns what it learned
-   * (for the audit) and the facts to write, or undefined when its detector has nothing to learn.
-   */
-  teach(incident: Incident, now: number): { taught: string; changes: TrackerChanges; undo: TaughtFact[] } | undefined {
-    const rule = this.rules.get(incident.rule);
-    const detector = rule?.detect && detectorNamed(rule.detect.detector);
-    if (!rule?.detect || !detector?.teach) return undefined;
-    const learned = new MemoryChanges();
-    const base = this.memories.of(rule.id, detector.memory ?? DEFAULT_MEMORY, now, learned);
-    // What each fact it changes was before, to take the lesson back (/logs unlearn).
-    const before = new Map<string, TaughtFact>();
-    const remember = (subject: string, value: string) => {
-      const key = `${subject}\0${value}`;
-      if (before.has(key)) return;
-      const fact = base.get(subject, value);
-      before.set(key, { subject, value, fact: fact ? { ...fact } : null });
-    };
-    const memory: Memory = {
-      since: base.since,
-      get: base.get,
-      facts: base.facts,
-      see: (subject, value, at, by, data) => {
-        remember(subject, value);
-        return base.see(subject, value, at, by, data);
-      },
-      forget: (subject, value) => {
-        remember(subject, value);
-        base.forget(subject, value);
-      },
-    };
-    const taught = detector.teach(
-      {
-        fields: incident.fields,
-        key: incident.key,
-        firstSeen: incident.firstSeen,
-        at: incident.lastSeen,
-        learn: rule.detect.learn,
-      },
-      memory,
-    );
-    if (taught === undefined) return undefined;
-    const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
-    learned.into(changes);
-    return { taught, changes, undo: [...before.values()] };
-  }
-
-  /** Takes a lesson back: the facts it changed as they were before (a fact that was not, let go). */
-  unteach(ruleId: string, undo: readonly TaughtFact[]): TrackerChanges {
-    const changes = new MemoryChanges();
-    for (const { subject, value, fact } of undo) this.memories.restore(ruleId, subject, value, fact, changes);
-    const out: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
-    changes.into(out);
-    return out;
-  }
-
-  /** Whether a false positive of this rule teaches its detector (and so silences its key only briefly). */
-  teaches(ruleId: string): boolean {
-    const detect = this.rules.get(ruleId)?.detect;
-    return detect !== undefined && detectorNamed(detect.detector).teach !== undefined;
-  }
-
-  /** Each learning detector's learning period: since when it learns, and from when it speaks (`/logs stats`). */
-  learning(): LearningStatus[] {
-    const out: LearningStatus[] = [];
-    for (const rule of this.rules.values()) {
-      const detect = rule.detect;
-      if (!detect || !detectorNamed(detect.detector).learns) continue;
-      const since = this.memories.view(rule.id).since;
-      out.push({
-        rule: rule.id,
-        detector: detect.detector,
-        ...(since === undefined ? {} : { since, speaksFrom: since + detect.learn.period }),
-      });
-    }
-    return out;
-  }
-
-  /** What each detector learned of a subject (a user, a source, an address), for `/logs baseline`. */
-  baseline(subject: string, now: number): BaselineReport[] {
-    const out: BaselineReport[] = [];
-    for (const rule of this.rules.values()) {
-      if (!rule.detect) continue;
-      const detector = detectorNamed(rule.detect.detector);
-      const lines = detector.describe?.(subject, this.memories.view(rule.id), rule.detect.learn, now) ?? [];
-      if (lines.length > 0) out.push({ rule: rule.id, detector: rule.detect.detector, sources: rule.sources, lines });
-    }
-    return out;
-  }
-
-  /** What the judging detectors of a rule know (for /logs baseline). */
-  learned(rule: string): LearnedFact[] {
-    return this.memories.facts(rule);
   }
 
   /** Matches of this rule and key open no incident until `until` (null: until lifted). */
@@ -610,11 +393,6 @@ export class IncidentTracker {
     this.lastCounted.set(s, at);
     return false;
   }
-}
-
-function hostOf(text: string): { host?: string } {
-  const host = parseEnvelope(text).host;
-  return host ? { host } : {};
 }
 
 function addSpread(incident: Incident, raw: Record<string, string>, n: number): void {

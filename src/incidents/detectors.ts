@@ -1,0 +1,266 @@
+// The learned detectors as the tracker runs them: which events each weighs (and judges as its own lines), what each
+// judging one remembers (DetectorMemories), what it finds at a sweep, and what people teach it. Pure: the tracker
+// opens and folds the incidents; this says what the detectors make of each input.
+
+import { fillPlaceholders } from '../core/template.js';
+import type {
+  BaselineReport,
+  EventType,
+  GeoLookup,
+  Incident,
+  LearnedFact,
+  LearningStatus,
+  Match,
+  TrackerChanges,
+} from '../core/types.js';
+import { parseEnvelope } from '../envelope/parse-envelope.js';
+import type { Memory } from '../rules/detect/detector.js';
+import { detectorNamed } from '../rules/detect/detectors.js';
+import type { CompiledRule } from '../rules/rule.js';
+import { DetectorMemories, MemoryChanges, type MemoryLimits } from './detector-memory.js';
+
+/** What a judging detector remembers when it says nothing of its own. */
+const DEFAULT_MEMORY: MemoryLimits = { subjects: 10_000, values: 32, keep: 30 * 86_400_000 };
+
+/** A fact a lesson changed, as it was before (null: it was not). */
+export interface TaughtFact {
+  subject: string;
+  value: string;
+  fact: LearnedFact | null;
+}
+
+/** What a detector found at a sweep: an incident to open (or grow) for its rule. */
+export interface SweepFinding {
+  rule: CompiledRule;
+  match: Match;
+  count: number;
+  since?: number;
+}
+
+export class Detectors {
+  private readonly rules: ReadonlyMap<string, CompiledRule>;
+  /** The detectors that weigh each kind of event, or judge it as their own line, from rules reading their sources. */
+  private readonly byEvent = new Map<EventType, CompiledRule[]>();
+  /** The detectors that hear their sources (source-quiet). */
+  private readonly hearing: CompiledRule[] = [];
+  private readonly memories: DetectorMemories;
+  private readonly geo: GeoLookup | undefined;
+
+  constructor(rules: ReadonlyMap<string, CompiledRule>, learned: readonly LearnedFact[], geo?: GeoLookup) {
+    this.rules = rules;
+    this.geo = geo;
+    this.memories = new DetectorMemories(learned);
+    for (const rule of rules.values()) {
+      if (rule.detect && detectorNamed(rule.detect.detector).hears) this.hearing.push(rule);
+      for (const event of [...(rule.detect?.after ?? []), ...(rule.detect?.triggers ?? [])])
+        this.byEvent.set(event, [...(this.byEvent.get(event) ?? []), rule]);
+    }
+  }
+
+  /**
+   * A detector's input: a judging one's verdict (the match with the fields it adds, or undefined: nothing to say),
+   * learned from as it is judged; a counting one's input as it is.
+   */
+  judge(
+    rule: CompiledRule,
+    match: Match,
+    at: number,
+    changes: MemoryChanges,
+    event: EventType | 'source.read' = match.prior ?? rule.event!,
+  ): { match: Match; count?: number } | undefined {
+    const detect = rule.detect!;
+    const detector = detectorNamed(detect.detector);
+    if (!detector.judge) return { match };
+    const memory = this.memories.of(rule.id, detector.memory ?? DEFAULT_MEMORY, at, changes);
+    const found = detector.judge(
+      {
+        fields: match.fields,
+        at,
+        event,
+        prior: match.prior !== undefined,
+        source: match.event.sourceId,
+        // The envelope again, for a detector's input only: few lines, and the matcher's verdict does not carry it.
+        ...(detector.wantsHost ? hostOf(match.event.text) : {}),
+        times: match.times ?? 1,
+        threshold: detect.limits,
+        learn: detect.learn,
+        ...(this.geo ? { geo: this.geo } : {}),
+      },
+      memory,
+    );
+    if (!found) return undefined;
+    // What the judge found is the detector's own: it opens an incident (or grows the open one).
+    const { prior: _, ...own } = match;
+    return { match: { ...own, fields: { ...match.fields, ...found.fields } }, count: found.count ?? own.times ?? 1 };
+  }
+
+  /** Tells the detectors that hear this source that it was read from at `now`. */
+  hear(source: string, now: number, learned: MemoryChanges): void {
+    for (const rule of this.hearing) {
+      if (!rule.sources.includes(source)) continue;
+      const event = { sourceId: source, origin: source, text: '', truncated: false };
+      this.judge(rule, { ruleId: rule.id, event, fields: {} }, now, learned, 'source.read');
+    }
+  }
+
+  /** The matches, each event followed by what it is to the detectors that weigh it (a failure before a login). */
+  withPriors(matches: readonly { match: Match; at: number }[]): readonly { match: Match; at: number }[] {
+    if (this.byEvent.size === 0) return matches;
+    const out: { match: Match; at: number }[] = [];
+    for (const m of matches) {
+      out.push(m);
+      const event = this.rules.get(m.match.ruleId)?.event;
+      // A detector's own lines are its own: another detector does not weigh them.
+      if (!event || m.match.repeat || m.match.prior || this.rules.get(m.match.ruleId)?.detect) continue;
+      const from = this.rules.get(m.match.ruleId)!;
+      for (const detector of this.byEvent.get(event) ?? []) {
+        if (!detector.sources.includes(m.match.event.sourceId)) continue;
+        // An event it judges as its own line (a web login) brings no field the detector types otherwise: a web user
+        // is not a system account its actions could lock.
+        const fields = detector.detect?.triggers.includes(event)
+          ? Object.fromEntries(
+              Object.entries(m.match.fields).filter(
+                ([f]) => detector.fields[f] === undefined || detector.fields[f] === from.fields[f],
+              ),
+            )
+          : m.match.fields;
+        out.push({ match: { ...m.match, ruleId: detector.id, prior: event, fields }, at: m.at });
+      }
+    }
+    return out;
+  }
+
+  /** What a rule's detector remembers at most (undefined: the rule keeps no memory). */
+  private memoryLimitsOf(id: string): MemoryLimits | undefined {
+    const detect = this.rules.get(id)?.detect;
+    if (!detect) return undefined;
+    const detector = detectorNamed(detect.detector);
+    return detector.judge ? (detector.memory ?? DEFAULT_MEMORY) : undefined;
+  }
+
+  /**
+   * A person called an incident a false positive: its detector learns its finding as usual. Returns what it learned
+   * (for the audit) and the facts to write, or undefined when its detector has nothing to learn.
+   */
+  teach(incident: Incident, now: number): { taught: string; changes: TrackerChanges; undo: TaughtFact[] } | undefined {
+    const rule = this.rules.get(incident.rule);
+    const detector = rule?.detect && detectorNamed(rule.detect.detector);
+    if (!rule?.detect || !detector?.teach) return undefined;
+    const learned = new MemoryChanges();
+    const base = this.memories.of(rule.id, detector.memory ?? DEFAULT_MEMORY, now, learned);
+    // What each fact it changes was before, to take the lesson back (/logs unlearn).
+    const before = new Map<string, TaughtFact>();
+    const remember = (subject: string, value: string) => {
+      const key = `${subject}\0${value}`;
+      if (before.has(key)) return;
+      const fact = base.get(subject, value);
+      before.set(key, { subject, value, fact: fact ? { ...fact } : null });
+    };
+    const memory: Memory = {
+      since: base.since,
+      get: base.get,
+      facts: base.facts,
+      see: (subject, value, at, by, data) => {
+        remember(subject, value);
+        return base.see(subject, value, at, by, data);
+      },
+      forget: (subject, value) => {
+        remember(subject, value);
+        base.forget(subject, value);
+      },
+    };
+    const taught = detector.teach(
+      {
+        fields: incident.fields,
+        key: incident.key,
+        firstSeen: incident.firstSeen,
+        at: incident.lastSeen,
+        learn: rule.detect.learn,
+      },
+      memory,
+    );
+    if (taught === undefined) return undefined;
+    const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
+    learned.into(changes);
+    return { taught, changes, undo: [...before.values()] };
+  }
+
+  /** Takes a lesson back: the facts it changed as they were before (a fact that was not, let go). */
+  unteach(ruleId: string, undo: readonly TaughtFact[]): TrackerChanges {
+    const changes = new MemoryChanges();
+    for (const { subject, value, fact } of undo) this.memories.restore(ruleId, subject, value, fact, changes);
+    const out: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
+    changes.into(out);
+    return out;
+  }
+
+  /** Whether a false positive of this rule teaches its detector (and so silences its key only briefly). */
+  teaches(ruleId: string): boolean {
+    const detect = this.rules.get(ruleId)?.detect;
+    return detect !== undefined && detectorNamed(detect.detector).teach !== undefined;
+  }
+
+  /** Each learning detector's learning period: since when it learns, and from when it speaks (`/logs stats`). */
+  learning(): LearningStatus[] {
+    const out: LearningStatus[] = [];
+    for (const rule of this.rules.values()) {
+      const detect = rule.detect;
+      if (!detect || !detectorNamed(detect.detector).learns) continue;
+      const since = this.memories.view(rule.id).since;
+      out.push({
+        rule: rule.id,
+        detector: detect.detector,
+        ...(since === undefined ? {} : { since, speaksFrom: since + detect.learn.period }),
+      });
+    }
+    return out;
+  }
+
+  /** What each detector learned of a subject (a user, a source, an address), for `/logs baseline`. */
+  baseline(subject: string, now: number): BaselineReport[] {
+    const out: BaselineReport[] = [];
+    for (const rule of this.rules.values()) {
+      if (!rule.detect) continue;
+      const detector = detectorNamed(rule.detect.detector);
+      const lines = detector.describe?.(subject, this.memories.view(rule.id), rule.detect.learn, now) ?? [];
+      if (lines.length > 0) out.push({ rule: rule.id, detector: rule.detect.detector, sources: rule.sources, lines });
+    }
+    return out;
+  }
+
+  /** What the judging detectors of a rule know (for /logs baseline). */
+  learned(rule: string): LearnedFact[] {
+    return this.memories.facts(rule);
+  }
+
+  /** What the detectors that hear their sources find now (a source gone silent). */
+  tick(now: number, changes: MemoryChanges): SweepFinding[] {
+    const found: SweepFinding[] = [];
+    for (const rule of this.hearing) {
+      const detector = detectorNamed(rule.detect!.detector);
+      const limits = detector.memory ?? DEFAULT_MEMORY;
+      const input = { now, sources: rule.sources, threshold: rule.detect!.limits, learn: rule.detect!.learn };
+      for (const f of detector.tick?.(input, this.memories.of(rule.id, limits, now, changes)) ?? []) {
+        const source = f.fields.source ?? rule.sources[0]!;
+        const text = fillPlaceholders(rule.title, (name) => f.fields[name] ?? '?');
+        const match = {
+          ruleId: rule.id,
+          event: { sourceId: source, origin: source, text, truncated: false },
+          fields: f.fields,
+        };
+        found.push({ rule, match, count: f.count ?? 1, ...(f.since === undefined ? {} : { since: f.since }) });
+      }
+    }
+    return found;
+  }
+
+  /** Lets go of what each detector has not seen for its time. */
+  sweep(now: number, changes: MemoryChanges): void {
+    this.memories.sweep(now, (id) => this.memoryLimitsOf(id), changes);
+  }
+}
+
+function hostOf(text: string): { host?: string } {
+  const host = parseEnvelope(text).host;
+  return host ? { host } : {};
+}
