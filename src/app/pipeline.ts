@@ -11,12 +11,10 @@ import { StoreFailedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createThrottledWarn } from '../core/throttled-warn.js';
 import { systemTimers, type Timer, type Timers } from '../core/timers.js';
-import type { Clock, IncidentEvent, LineChunk, Match, TrackerChanges } from '../core/types.js';
+import type { Clock, IncidentEvent, LineChunk, Match } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import { createEscalator } from '../escalation/escalator.js';
-import type { TaughtFact } from '../incidents/detectors.js';
 import { IncidentTracker } from '../incidents/incident-tracker.js';
-import { addressOf, markReturning } from '../incidents/returning.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { noMetrics } from '../metrics/metrics.js';
 import { type Notifier, wakeAll, wantsOf } from '../notify/notifier.js';
@@ -26,10 +24,12 @@ import { sourceKindOf } from '../sources/registry.js';
 import type { RunningSource, SourceStatus } from '../sources/source.js';
 import { startLater } from '../sources/start-later.js';
 import type { CommitOptions, Store } from '../store/ports.js';
+import { createAddressMarks } from './address-marks.js';
 import { createAuthorizer } from './authorize.js';
 import { createBlocklists } from './blocklists.js';
 import { createCommands } from './commands.js';
 import { openGeoip } from './geoip.js';
+import { createLessons } from './lessons.js';
 
 export interface LogwardenDeps {
   store: Store;
@@ -100,7 +100,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const metrics = deps.metrics ?? noMetrics;
   const matchers = createSourceMatchers(rules, config.sources);
   const geo = openGeoip(config.incidents.geoip);
-  const blocklists = createBlocklists(config.incidents.blocklists, deps.logger.child({ component: 'blocklists' }));
+  const addresses = createAddressMarks({
+    store,
+    rules,
+    actions: loaded.actions,
+    history: config.incidents.history,
+    geo,
+    blocklists: createBlocklists(config.incidents.blocklists, deps.logger.child({ component: 'blocklists' })),
+  });
   // Made at start, from what the store kept (open incidents, live counts, silences).
   let tracker!: IncidentTracker;
   let evictedReported = 0;
@@ -226,7 +233,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       );
     }
     const changes = tracker.record(matches, now, chunk.data.length > 0 ? chunk.sourceId : undefined);
-    await markReturningIn(changes, now);
+    await addresses.mark(changes, now);
     if (tracker.evicted > evictedReported) {
       warnOften(
         'evicted',
@@ -247,33 +254,13 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     if (changes.events.some((e) => e.event === 'opened')) void tick();
   };
 
-  // An address seen before (its incidents, the actions on them) or on a blocklist: its new incident says so; with
-  // MaxMind databases, it says where the address is too.
-  const markReturningIn = async (changes: TrackerChanges, now: number) => {
-    const within = config.incidents.history;
-    for (const e of changes.events) {
-      if (e.event !== 'opened') continue;
-      const address = addressOf(e.incident);
-      if (!address) continue;
-      const where =
-        e.incident.fields.where === undefined ? geo?.(e.incident.fields.ip ?? address.split('/')[0]!) : undefined;
-      if (where) {
-        const named = [where.asn === undefined ? undefined : `AS${where.asn}`, where.org, where.country];
-        e.incident.fields = { ...e.incident.fields, where: named.filter(Boolean).join(', ') };
-      }
-      const listedIn = blocklists.listing(address);
-      const history =
-        within > 0 ? await store.incidents.historyOf(address, now - within) : { incidents: [], actions: [] };
-      markReturning(e.incident, history, listedIn, within, now);
-      // What ran on the address before is offered again, when the rule does not offer it and it can act on this one.
-      const offers = [...new Set(history.actions.map((a) => a.action))].filter((id) => {
-        const action = loaded.actions.get(id);
-        const rule = rules.find((r) => r.id === e.incident.rule);
-        return action && rule && !rule.actions.includes(id) && (action.fields ?? []).every((f) => rule.fields[f]);
-      });
-      if (offers.length > 0) e.incident.offers = offers;
-    }
-  };
+  const lessons = createLessons({
+    store,
+    detectors: () => tracker.detectors,
+    write: async (changes, now) => {
+      await commit((options) => store.commitSweep(changes, now, options), 0);
+    },
+  });
 
   const undoDue = () =>
     responder
@@ -283,7 +270,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     inTurn(async () => {
       const now = clock();
       const changes = tracker.sweep(now);
-      await markReturningIn(changes, now);
+      await addresses.mark(changes, now);
       await commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
       for (const event of changes.events) emit(event);
       void tick();
@@ -359,7 +346,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         { ...config.incidents, ...(geo ? { geo } : {}) },
         await store.incidents.readTrackerState(clock()),
       );
-      await blocklists.start();
+      await addresses.start();
       await responder.recover();
       for (const n of notifiers) n.start?.();
       for (const source of sources) await source.start();
@@ -377,7 +364,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) await source.syncNow();
       for (const source of sources) await source.stop();
       await turn;
-      await blocklists.stop();
+      await addresses.stop();
       await responder.stop();
       // Chat platforms stop last: the audit anchor, and the notes of what stopped before, go out through them.
       for (const n of [...notifiers].reverse()) if (!n.chat) await n.stop?.();
@@ -398,25 +385,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     },
     baseline: async (subject) => tracker.detectors.baseline(subject, clock()),
     learning: async () => tracker.detectors.learning(),
-    unlearn: (incidentId, actor) =>
-      inTurn(async () => {
-        const rows = (await store.audit.readAll()).filter((r) => r.incidentId === incidentId);
-        const lesson = rows.findLast((r) => r.action === 'detector:taught');
-        if (!lesson) return { outcome: 'nothing' as const };
-        if (rows.some((r) => r.action === 'detector:untaught' && r.id > lesson.id)) {
-          return { outcome: 'already' as const };
-        }
-        const { rule, taught, undo } = JSON.parse(lesson.dataJson) as {
-          rule: string;
-          taught: string;
-          undo: TaughtFact[];
-        };
-        const now = clock();
-        const changes = tracker.detectors.unteach(rule, undo ?? []);
-        await commit((options) => store.commitSweep(changes, now, options), 0);
-        await store.audit.append({ at: now, actor, action: 'detector:untaught', incidentId, data: { rule, taught } });
-        return { outcome: 'unlearned' as const, rule, taught };
-      }),
+    unlearn: (incidentId, actor) => inTurn(() => lessons.unlearn(incidentId, actor, clock())),
     liftSilence: (id, actor) =>
       inTurn(async () => {
         const lifted = await commit(() => store.silences.lift(id, actor, clock()), 0);
@@ -428,9 +397,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         const now = clock();
         // A false positive of a detector that learns teaches it, and silences its key (a user, a source) only until
         // the incident would have closed: the detector, not a silence, keeps the like of it quiet.
-        const teaching =
-          decision === 'false-positive' &&
-          tracker.detectors.teaches((await store.incidents.read(incidentId))?.incident.rule ?? '');
+        const teaching = decision === 'false-positive' && (await lessons.teaches(incidentId));
         const silenceUntil =
           decision === 'snooze' ? now + (snoozeFor ?? 3_600_000) : teaching ? now + config.incidents.reopenAfter : null;
         const changed = await commit(
@@ -442,17 +409,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         const closed = (await store.incidents.read(incidentId))?.incident;
         if (!closed) return changed;
         if (decision !== 'resolve') tracker.silence(closed.rule, keyHashOf(Object.values(closed.key)), silenceUntil);
-        const taught = teaching ? tracker.detectors.teach(closed, now) : undefined;
-        if (taught) {
-          await commit((options) => store.commitSweep(taught.changes, now, options), 0);
-          await store.audit.append({
-            at: now,
-            actor,
-            action: 'detector:taught',
-            incidentId,
-            data: { rule: closed.rule, taught: taught.taught, undo: taught.undo },
-          });
-        }
+        if (teaching) await lessons.teach(closed, actor, now);
         emit({ event: 'closed', incident: closed });
         return changed;
       }),
