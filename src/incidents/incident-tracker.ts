@@ -236,7 +236,7 @@ export class IncidentTracker {
       id: 0,
       rule: rule.id,
       severity: rule.severity,
-      title: renderTitle(rule.title, { ...match.fields, ...key.named }),
+      title: renderTitle(rule.title, { ...rule.detect?.untitled, ...match.fields, ...key.named }),
       key: key.named,
       fields: { ...match.fields },
       count: opening.count,

@@ -74,6 +74,8 @@ export interface CompiledRule {
     after: readonly EventType[];
     /** Events of other rules it judges as its own lines (a web login that succeeded). */
     triggers: readonly EventType[];
+    /** What its title says where a line names no value (a web form's login names no user: "someone"). */
+    untitled?: Readonly<Record<string, string>>;
     /** The fields it fills in itself (how many failures, over how long): an incident keeps them as lines fold in. */
     adds: readonly string[];
     /** Its count and window (a judge's own: addresses within an hour; else prior events before its line). */

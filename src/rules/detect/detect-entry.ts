@@ -72,6 +72,7 @@ export const detectEntryKind = defineRuleEntryKind({
       detector: entry.detect,
       after: detector.after,
       triggers: detector.triggers ?? [],
+      ...(detector.untitled ? { untitled: detector.untitled } : {}),
       adds: Object.keys(detector.adds),
       limits: { count: threshold.count, within: threshold.within },
       learn: {

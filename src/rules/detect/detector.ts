@@ -27,6 +27,8 @@ export interface Detector {
   threshold: { count: number; within: number; by: string[] };
   /** The incident's title, with the fields and those it adds as placeholders. */
   title: string;
+  /** What the title says where a line names no value (a web form's login names no user: "someone"). */
+  untitled?: Record<string, string>;
   /** What it learns, and how long before it speaks (settings `learn:` may change). */
   learns?: Partial<LearnSettings> & { period: number };
   /**

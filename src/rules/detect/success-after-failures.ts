@@ -20,4 +20,5 @@ export const successAfterFailures: Detector = {
   severity: 'critical',
   threshold: { count: 5, within: 10 * MINUTE, by: ['ip'] },
   title: '{user} logged in from {ip} after {failures} failures in {span}',
+  untitled: { user: 'someone' },
 };

@@ -111,7 +111,7 @@ describe('success-after-failures on the web', () => {
     const failures = Array.from({ length: 6 }, (_, k) => access(MONDAY + k * 5000, 'POST /wp-login.php', 200));
     const opened = run(config, [...failures, access(MONDAY + 40_000, 'POST /wp-login.php', 302)]);
     expect(opened.filter((o) => o.rule === 'success-after-failures').map((o) => o.title)).toEqual([
-      '? logged in from 203.0.113.9 after 6 failures in 40s',
+      'someone logged in from 203.0.113.9 after 6 failures in 40s',
     ]);
     expect(run(config, [access(MONDAY, 'POST /wp-login.php', 302)])).toEqual([]);
   });
@@ -122,7 +122,7 @@ describe('success-after-failures on the web', () => {
       (o) => o.rule === 'success-after-failures',
     );
     expect(opened.map((o) => [o.title, o.fields.user])).toEqual([
-      ['? logged in from 203.0.113.9 after 5 failures in 9s', undefined],
+      ['someone logged in from 203.0.113.9 after 5 failures in 9s', undefined],
     ]);
   });
 });
