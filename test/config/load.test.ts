@@ -97,7 +97,6 @@ rules:
       'nginx-waf',
       'nginx-flood',
       'nginx-login-ok',
-      'nginx-auth-ok',
       'generic',
       'app-login',
     ]);

@@ -173,11 +173,17 @@ export const webRules = (server?: Server): WebPackRule[] => [
   web('flood', 'flood', 'medium', 10, 'Request flood from {ip} (rate limited)', server),
   // Successes open nothing: success-after-failures weighs them against the failures before.
   { ...web('login-ok', 'login-ok', 'info', 1, 'Login from {ip}'), event: 'auth.success', quiet: true },
-  {
-    ...web('basic-auth-ok', 'auth-ok', 'info', 1, '{user} authenticated from {ip}'),
-    event: 'auth.success',
-    quiet: true,
-  },
+  // Apache's %u is the user its auth modules let in; nginx's $remote_user is whatever a request's Authorization header
+  // names, let in or not, so a client could claim a success there: only the apache pack reads one.
+  ...(server === 'apache'
+    ? [
+        {
+          ...web('basic-auth-ok', 'auth-ok', 'info', 1, '{user} authenticated from {ip}'),
+          event: 'auth.success' as const,
+          quiet: true as const,
+        },
+      ]
+    : []),
 ];
 
 const nginxAuth: MessagePackRule = {

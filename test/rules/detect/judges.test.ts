@@ -104,7 +104,7 @@ describe('success-after-failures on the web', () => {
       text: `203.0.113.9 - ${user} [${clf}] "${request} HTTP/1.1" ${status} 512 "-" "python-requests/2.31"`,
     };
   };
-  const config = `{ use: web, source: auth }
+  const config = `{ use: apache, source: auth }
   - { detect: success-after-failures, source: auth }`;
 
   it('speaks when a web login form redirects (it let in) after failures from the address; a success alone opens nothing', () => {
@@ -116,7 +116,7 @@ describe('success-after-failures on the web', () => {
     expect(run(config, [access(MONDAY, 'POST /wp-login.php', 302)])).toEqual([]);
   });
 
-  it('reads a basic-auth user the server let in, and never hands it on as a system account', () => {
+  it("reads a basic-auth user Apache let in (not nginx's, which any request names), never as a system account", () => {
     const failures = Array.from({ length: 5 }, (_, k) => access(MONDAY + k * 1000, 'GET /admin/', 401));
     const opened = run(config, [...failures, access(MONDAY + 9000, 'GET /admin/', 200, 'admin')]).filter(
       (o) => o.rule === 'success-after-failures',
@@ -124,6 +124,10 @@ describe('success-after-failures on the web', () => {
     expect(opened.map((o) => [o.title, o.fields.user])).toEqual([
       ['someone logged in from 203.0.113.9 after 5 failures in 9s', undefined],
     ]);
+    const nginx = `{ use: nginx, source: auth }
+  - { detect: success-after-failures, source: auth }`;
+    const fromNginx = run(nginx, [...failures, access(MONDAY + 9000, 'GET /admin/', 200, 'admin')]);
+    expect(fromNginx.filter((o) => o.rule === 'success-after-failures')).toEqual([]);
   });
 });
 
