@@ -31,10 +31,12 @@ export function createAddressMarks(deps: {
       for (const e of changes.events) {
         if (e.event !== 'opened') continue;
         const incident = e.incident;
+        // Marks are logwarden's: a line's values under their names go, whether or not the incident names an address.
+        const { returning: _r, history: _h, ...fields } = incident.fields;
+        incident.fields = fields;
         const address = addressOf(incident);
         if (!address) continue;
-        const where =
-          incident.fields.where === undefined ? geo?.(incident.fields.ip ?? address.split('/')[0]!) : undefined;
+        const where = incident.fields.where === undefined ? geo?.(address.split('/')[0]!) : undefined;
         if (where) {
           const named = [where.asn === undefined ? undefined : `AS${where.asn}`, where.org, where.country];
           incident.fields = { ...incident.fields, where: named.filter(Boolean).join(', ') };

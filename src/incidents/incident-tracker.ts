@@ -13,6 +13,7 @@ import type { CompiledRule } from '../rules/rule.js';
 import { addressKey } from './address-key.js';
 import { MemoryChanges } from './detector-memory.js';
 import { Detectors } from './detectors.js';
+import { RETURNING_MARKS } from './returning.js';
 
 export interface TrackerOptions {
   reopenAfter: number;
@@ -376,8 +377,10 @@ export class IncidentTracker {
   ): void {
     incident.count += n;
     incident.lastSeen = Math.max(incident.lastSeen, at);
-    // A detector's incident keeps what it found before (prior events, their span) beside the latest line's fields.
-    incident.fields = { ...match.fields, ...pick(incident.fields, kept) };
+    // A detector's incident keeps what it found before (prior events, their span) beside the latest line's fields, and
+    // every incident its address's marks (never a line's: they lengthen timed actions).
+    const { [RETURNING_MARKS[0]]: _r, [RETURNING_MARKS[1]]: _h, ...fields } = match.fields;
+    incident.fields = { ...fields, ...pick(incident.fields, [...kept, ...RETURNING_MARKS, 'where']) };
     incident.sample.push(match.event.text.slice(0, SAMPLE_CHARS));
     if (incident.sample.length > this.options.samples)
       incident.sample.splice(0, incident.sample.length - this.options.samples);

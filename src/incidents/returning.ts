@@ -14,9 +14,15 @@ const RAISED: Record<Severity, Severity> = {
 /** A timed action lasts 2^n times as long after n earlier incidents, up to 2^5 times. */
 const MAX_DOUBLINGS = 5;
 
-/** The address an incident is about: its key's ip (an IPv6 one by its prefix), else its ip field. */
+/** The fields only logwarden writes (a line's are dropped): `returning` lengthens timed actions. */
+export const RETURNING_MARKS = ['returning', 'history'] as const;
+
+/**
+ * The address an incident is about: its key's ip (an IPv6 one by its prefix). Not a field of its latest line: the
+ * line that tipped a user's incident (distributed-attack) names an address the attacker chose.
+ */
 export function addressOf(incident: Incident): string | undefined {
-  return incident.key.ip ?? incident.fields.ip;
+  return incident.key.ip;
 }
 
 /**
@@ -31,6 +37,9 @@ export function markReturning(
   within: number,
   now: number,
 ): boolean {
+  // What a line captured under these names is not ours to trust.
+  const { returning: _r, history: _h, ...fields } = incident.fields;
+  incident.fields = fields;
   const earlier = history.incidents.filter((h) => h.id !== incident.id);
   if (earlier.length === 0 && !listedIn) return false;
   incident.severity = RAISED[incident.severity];

@@ -31,7 +31,7 @@ describe('returning attackers in Slack', () => {
     program: sshd
     pattern: 'Connection closed by (?<ip>[0-9.]+) port \\d+ \\[preauth\\]$'
     fields: { ip: ip }
-    threshold: { count: 1 }
+    threshold: { count: 1, by: [ip] }
     title: 'closed before auth by {ip}'
     severity: low
     actions: [block-ip]`,

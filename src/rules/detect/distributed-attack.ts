@@ -3,6 +3,7 @@
 // window and how often, and the most such addresses it has seen at once (decayed), so an account the internet always
 // tries (root) must be tried by far more than usual.
 import { formatDuration } from '../../config/duration.js';
+import { addressKey } from '../../incidents/address-key.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 
@@ -23,12 +24,14 @@ export const distributedAttack: Detector = {
   programs: [],
   patterns: [],
   fields: {},
-  adds: { user: 'user', addresses: 'int', window: 'text', usual: 'int' },
+  // `user` as the packs type it: a name an attacker typed (an invalid user), never an account an action locks.
+  adds: { user: 'text', addresses: 'int', window: 'text', usual: 'int' },
   severity: 'high',
   threshold: { count: 20, within: 60 * MINUTE, by: ['user'] },
   title: '{user} targeted from {addresses} addresses within {window}, each failing fewer than 5 times',
   learns: { period: 0 },
-  memory: { subjects: 10_000, values: 256, keep: DAY },
+  // At most 5,000 users × 48 networks (each an address, an IPv6 one by its /64): 240,000 facts.
+  memory: { subjects: 5_000, values: 48, keep: DAY },
   describe(user, memory, _learn, now) {
     const peak = memory.get(user, PEAK);
     const recent = memory.facts(user).filter((f) => f.value !== PEAK && f.lastSeen > now - 60 * MINUTE);
@@ -52,10 +55,12 @@ export const distributedAttack: Detector = {
   judge({ fields: { user, ip }, at, prior, threshold, times }, memory) {
     if (!prior || user === undefined || ip === undefined) return undefined;
     const within = threshold.within;
-    const last = memory.get(user, ip);
+    // One IPv6 host holds a /64 of addresses: they count as one.
+    const network = addressKey(ip, 64);
+    const last = memory.get(user, network);
     // A count restarts when the address's last failure left the window.
     const fresh = last !== undefined && last.lastSeen > at - within;
-    memory.see(user, ip, at, fresh ? times : times - (last?.count ?? 0));
+    memory.see(user, network, at, fresh ? times : times - (last?.count ?? 0));
     let addresses = 0;
     for (const f of memory.facts(user)) {
       if (f.value !== PEAK && f.lastSeen > at - within && f.count < PER_ADDRESS) addresses++;

@@ -43,7 +43,7 @@ export const spike: Detector = {
     usual: 'text',
     ratio: 'text',
     when: 'text',
-    history: 'text',
+    day: 'text',
   },
   severity: 'high',
   threshold: { count: 1, within: BUCKET, by: ['source', 'event'] },
@@ -108,7 +108,7 @@ export const spike: Detector = {
         usual: `${mean.toFixed(1)} per 5 min at ${hourOfWeekName(how)}, spread ${spread.toFixed(1)}; lately at most ${Math.round(most)}`,
         ratio: mean > 0 ? String(Math.round(now.count / mean)) : '∞',
         when: weekdayTime(at, learn.timezone),
-        history: `${sparkline(means)} (usual per hour, ${hourOfWeekName(day).slice(0, 3)} 00–23h)`,
+        day: `${sparkline(means)} (usual per hour, ${hourOfWeekName(day).slice(0, 3)} 00–23h)`,
       },
       count: now.count,
     };

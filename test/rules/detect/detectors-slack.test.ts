@@ -89,7 +89,7 @@ describe('learned detectors in Slack', () => {
 
     // Each explains itself in its fields: the user's hours as a sparkline, the usual counts of the day.
     expect(find(expected[0]!)).toMatch(/\*hours\*\\n`▁▁▁▁▁▁▁▁▁█▁█▁▁█▁█▁▁▁▁▁▁▁ \(00–23h\)`/);
-    expect(find(expected[3]!)).toMatch(/\*history\*\\n`[▁-█]{24} \(usual per hour, \w{3} 00–23h\)`/);
+    expect(find(expected[3]!)).toMatch(/\*day\*\\n`[▁-█]{24} \(usual per hour, \w{3} 00–23h\)`/);
     // /logs baseline: what they learned of a user, and of a source.
     await s.slack.send('slash_commands', s.logs('U0ALICE', 'baseline alice'));
     await s.slack.send('slash_commands', s.logs('U0ALICE', 'baseline hist'));

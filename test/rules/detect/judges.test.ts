@@ -175,7 +175,7 @@ describe('spike', () => {
       // The first spike was not learned: the second is one too.
       expect.stringMatching(/^auth\.failure on auth: 20 in 5 minutes at Thu 12:00, 1\d× the usual/),
     ]);
-    expect(opened[0]!.fields.history).toMatch(/^[▁-█]{24} \(usual per hour, Thu 00–23h\)$/);
+    expect(opened[0]!.fields.day).toMatch(/^[▁-█]{24} \(usual per hour, Thu 00–23h\)$/);
   });
 
   it('is silent while it learns, and under its floor', () => {
@@ -195,6 +195,16 @@ describe('distributed-attack', () => {
       'alice targeted from 20 addresses within 1h, each failing fewer than 5 times',
     ]);
     expect(opened[0]!.at).toBe(MONDAY + 19 * 60_000);
+  });
+
+  it("types the user as the packs do (text: a name an attacker typed), and counts an IPv6 host's /64 once", () => {
+    const rules = parseConfig(
+      'store: { path: ":memory:" }\nsources: [{ id: auth, path: /x }]\nrules: [{ detect: distributed-attack, source: auth }]\n',
+      'd.yml',
+    ).rules;
+    expect(rules[0]!.fields.user).toBe('text');
+    const one = Array.from({ length: 25 }, (_, k) => failed(MONDAY + k * 60_000, `2001:db8:1:2::${k + 1}`, 'alice'));
+    expect(run(rule, one)).toEqual([]);
   });
 
   it('counts no address failing 5 times (a brute force of its own), and none out of the window', () => {
