@@ -35,7 +35,7 @@ const GRACE = 60 * MINUTE;
 
 /** One host: every incident the detectors opened, and the labels they are scored against. */
 export function runHost(modules, host, config = WEEKS_CONFIG) {
-  const { parseConfig, SourceMatcher, matchChunk, IncidentTracker } = modules;
+  const { parseConfig, SourceMatcher, matchChunk, IncidentTracker, matchOf } = modules;
   const loaded = parseConfig(config, 'weeks.yml');
   const matcher = new SourceMatcher(loaded.rules, 65536);
   const tracker = new IncidentTracker(loaded.rules, { reopenAfter: 60 * MINUTE, samples: 5 });
@@ -79,16 +79,7 @@ export function runHost(modules, host, config = WEEKS_CONFIG) {
         for (const v of verdicts) {
           if (v.outcome !== 'matched') continue;
           const event = { sourceId: 'auth', origin: 'auth.log', text: line.text, truncated: false };
-          matches.push({
-            match: {
-              ruleId: v.rule.id,
-              event,
-              fields: v.fields,
-              ...(v.times ? { times: v.times } : {}),
-              ...(v.repeat ? { repeat: true } : {}),
-            },
-            at: v.time ?? context.time(now) ?? now,
-          });
+          matches.push({ match: matchOf(v, event), at: v.time ?? context.time(now) ?? now });
         }
       },
       now,

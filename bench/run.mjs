@@ -63,6 +63,7 @@ async function detectors() {
   const modules = await loadSources({
     'src/config/load.ts': ['parseConfig'],
     'src/rules/match.ts': ['SourceMatcher', 'matchChunk'],
+    'src/rules/verdict.ts': ['matchOf'],
     'src/incidents/incident-tracker.ts': ['IncidentTracker'],
   });
   const hosts = [0, 1, 2].map((i) => generateHost({ host: `web${i + 1}`, hostIndex: i, seed: 1 }));

@@ -19,6 +19,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { noMetrics } from '../metrics/metrics.js';
 import { type Notifier, wakeAll, wantsOf } from '../notify/notifier.js';
 import { createSourceMatchers, matchChunk } from '../rules/match.js';
+import { matchOf } from '../rules/verdict.js';
 import { countLines } from '../sources/line-splitter.js';
 import { sourceKindOf } from '../sources/registry.js';
 import type { RunningSource, SourceStatus } from '../sources/source.js';
@@ -217,16 +218,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
                 'line was cut at maxLineBytes',
               );
             }
-            matches.push({
-              match: {
-                ruleId: v.rule.id,
-                event,
-                fields: v.fields,
-                ...(v.times ? { times: v.times } : {}),
-                ...(v.repeat ? { repeat: true } : {}),
-              },
-              at: v.time ?? context.time(now) ?? now,
-            });
+            matches.push({ match: matchOf(v, event), at: v.time ?? context.time(now) ?? now });
           }
         },
         now,

@@ -12,6 +12,7 @@ import { formatCount } from '../core/format-count.js';
 import type { LearnedFact, Match, TrackerChanges } from '../core/types.js';
 import { IncidentTracker } from '../incidents/incident-tracker.js';
 import { createSourceMatchers, matchChunk } from '../rules/match.js';
+import { matchOf } from '../rules/verdict.js';
 import { readLogStream } from '../sources/read-log-stream.js';
 import type { Store } from '../store/ports.js';
 
@@ -110,16 +111,7 @@ export async function learnFiles(
             for (const v of verdicts) {
               if (v.outcome !== 'matched') continue;
               const event = { sourceId: source, origin: file, text: line.text, truncated: line.truncated };
-              matches.push({
-                match: {
-                  ruleId: v.rule.id,
-                  event,
-                  fields: v.fields,
-                  ...(v.times ? { times: v.times } : {}),
-                  ...(v.repeat ? { repeat: true } : {}),
-                },
-                at: v.time ?? at,
-              });
+              matches.push({ match: matchOf(v, event), at: v.time ?? at });
             }
           },
           mtime,

@@ -1,7 +1,7 @@
 // What a rule says of a line, and the checks every rule kind applies the same way: captures typed (a bad value is
 // dropped unless the count is keyed by it), values the config scopes out ignored. Pure.
 import { BlockList, isIP } from 'node:net';
-import type { FieldType } from '../core/types.js';
+import type { FieldType, LogEvent, Match } from '../core/types.js';
 import { isValidField } from './field-types.js';
 import type { CompiledRule, FieldIgnore, RuleIgnore } from './rule.js';
 
@@ -19,6 +19,17 @@ export type RuleVerdict =
     }
   | { outcome: 'ignored'; rule: CompiledRule }
   | { outcome: 'rejected'; rule: CompiledRule; field: string; type: FieldType; value: string };
+
+/** A matched verdict as the tracker counts it: the line's event, its fields, and what the line stands for. */
+export function matchOf(v: Extract<RuleVerdict, { outcome: 'matched' }>, event: LogEvent): Match {
+  return {
+    ruleId: v.rule.id,
+    event,
+    fields: v.fields,
+    ...(v.times ? { times: v.times } : {}),
+    ...(v.repeat ? { repeat: true } : {}),
+  };
+}
 
 export const NO_IGNORE: RuleIgnore = { lines: [], fields: [] };
 

@@ -5,8 +5,9 @@ import { type Opened, runHost } from '../../../bench/evaluate-detectors.mjs';
 import { parseConfig } from '../../../src/config/load.js';
 import { IncidentTracker } from '../../../src/incidents/incident-tracker.js';
 import { matchChunk, SourceMatcher } from '../../../src/rules/match.js';
+import { matchOf } from '../../../src/rules/verdict.js';
 
-const MODULES = { parseConfig, SourceMatcher, matchChunk, IncidentTracker };
+const MODULES = { parseConfig, SourceMatcher, matchChunk, IncidentTracker, matchOf };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

@@ -7,11 +7,12 @@ import { generateHost } from '../../../bench/generate-weeks.mjs';
 import { parseConfig } from '../../../src/config/load.js';
 import { IncidentTracker } from '../../../src/incidents/incident-tracker.js';
 import { matchChunk, SourceMatcher } from '../../../src/rules/match.js';
+import { matchOf } from '../../../src/rules/verdict.js';
 
 describe('learned detectors on generated weeks', () => {
   it('find their anomalies with few false alerts', () => {
     const hosts = [0, 1].map((i) => generateHost({ host: `web${i + 1}`, hostIndex: i, seed: 7 }));
-    const result = evaluate({ parseConfig, SourceMatcher, matchChunk, IncidentTracker }, hosts);
+    const result = evaluate({ parseConfig, SourceMatcher, matchChunk, IncidentTracker, matchOf }, hosts);
     for (const row of result.rows) {
       expect(row.injected, row.detector).toBeGreaterThanOrEqual(2);
       expect(row.rate, row.detector).toBeGreaterThanOrEqual(0.9);
