@@ -6,8 +6,12 @@ import type { Detector } from './detector.js';
 import { describeKnown, judgeNovel } from './novelty.js';
 
 const DAY = 24 * 60 * MINUTE;
-/** Fields before USER= or COMMAND= (HOST, TTY, PWD, GROUP, TSID, ENV, CHROOT…): the caller's text may be in them. */
-const FIELDS = '(?:.{0,8192}? ; )?';
+/**
+ * Where sudo logs its target and command: at the start of a line, or after " ; " (a line sudo split mid-fields may
+ * begin with either).
+ */
+const RUNAS = /(?:^|; )USER=([^ ;]{1,256}) ;/g;
+const COMMANDS = /(?:^|; )COMMAND=([^ ]{1,256})/g;
 
 export const newSudoCommand: Detector = {
   description: 'a command (by executable) a user has not run through sudo during the learning period',
@@ -17,31 +21,60 @@ export const newSudoCommand: Detector = {
   programs: ['sudo'],
   patterns: [
     {
-      // A command run, not a refusal: fields from the first (a refusal starts with its reason). Only a line with one
-      // USER= and one COMMAND=: PWD and the arguments are the caller's own text, and sudo does not escape " ; " in
-      // them; a line holding more is not judged.
-      re: ` {0,8}(?<user>[^ :]{1,256}) : (?=[A-Z]{2,8}=)(?!.* ; USER=.* ; USER=)(?!.* ; COMMAND=.* ; COMMAND=)${FIELDS}USER=(?<runas>[^ ;]{1,256}) ; ${FIELDS}COMMAND=(?<command>[^ ]{1,4096})(?: .{0,8192})?$`,
+      // A command run, not a refusal: fields from the first (a refusal starts with its reason).
+      re: ' {0,8}(?<user>[^ :]{1,256}) : (?=[A-Z]{2,8}=)(?<logged>.{1,16384})$',
       from: 'sudo plugins/sudoers/logging.c new_logline(): "%s : %s ; PWD=%s ; USER=%s ; COMMAND=%s" with optional HOST/TTY/CHROOT/GROUP/TSID/ENV fields (1.8.0–1.9.17); the user is the invoking account from its passwd entry',
     },
+    {
+      // A line longer than syslog_maxlen is split at a space; a long PWD pushes USER= and COMMAND= into the rest.
+      re: ' {0,8}(?<user>[^ :]{1,256}) : \\(command continued\\) (?<logged>.{1,16384})$',
+      from: 'sudo plugins/sudoers/logging.c do_syslog(): FMT_CONTD "%8s : (command continued) %s" (1.8.0–1.9.17)',
+    },
   ],
-  fields: { user: 'user', runas: 'user', command: 'text' },
-  adds: { executable: 'text', known: 'text' },
+  fields: { user: 'user', logged: 'text' },
+  adds: { executable: 'text', runas: 'text', known: 'text' },
   severity: 'medium',
   threshold: { count: 1, within: DAY, by: ['user', 'executable'] },
   title: '{user} ran {executable} as {runas} through sudo, a command new to them (known: {known})',
+  untitled: { runas: 'someone' },
   learns: { period: 30 * DAY },
   // 64 executables per user, 10,000 users.
   memory: { subjects: 10_000, values: 64, keep: 60 * DAY },
   describe: (user, memory, learn, now) => describeKnown(`commands ${user} ran through sudo`, user, memory, learn, now),
   teach({ fields: { user, executable }, at }, memory) {
     if (!user || !executable) return undefined;
-    memory.see(user, executable, at);
+    for (const one of executable.split(' or ')) memory.see(user, one, at);
     return `${executable} is a command ${user} runs`;
   },
-  judge({ fields: { user, command }, at, learn }, memory) {
-    if (user === undefined || command === undefined) return undefined;
-    const executable = command.slice(0, 256);
-    const novel = judgeNovel(memory, user, executable, at, learn.period);
-    return novel && { fields: { executable, known: novel.known } };
+  judge({ fields: { user, logged }, at, learn }, memory) {
+    if (user === undefined || logged === undefined) return undefined;
+    const commands = [...new Set(Array.from(logged.matchAll(COMMANDS), (m) => m[1]!))];
+    if (commands.length === 1) {
+      // The USER= nearest before the command: a directory (PWD, before it) may hold a " ; USER=" of its own.
+      const before = logged.slice(0, logged.search(/(?:^|; )COMMAND=/) + 1);
+      const runas = Array.from(before.matchAll(RUNAS), (m) => m[1]!).at(-1) ?? 'someone';
+      const novel = judgeNovel(memory, user, commands[0]!, at, learn.period);
+      return novel && { fields: { executable: commands[0]!, runas, known: novel.known } };
+    }
+    // The directory and the arguments are the caller's own text and sudo does not escape " ; " in them: a line naming
+    // two commands cannot say which ran. None is learned; it is told when any of them is new to the user.
+    const learning = at - memory.since < learn.period;
+    const unknown = commands.filter((c) => !memory.get(user, c));
+    if (learning || unknown.length === 0) return undefined;
+    const runas = [...new Set(Array.from(logged.matchAll(RUNAS), (m) => m[1]!))].join(' or ') || 'someone';
+    const known =
+      memory
+        .facts(user)
+        .map((f) => f.value)
+        .reverse()
+        .slice(0, 5)
+        .join(', ') || 'none';
+    return {
+      fields: {
+        executable: commands.join(' or '),
+        runas,
+        known: `${known}; the line names ${commands.length} commands, its directory or arguments hold " ; COMMAND="`,
+      },
+    };
   },
 };

