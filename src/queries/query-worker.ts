@@ -12,6 +12,6 @@ const budget = (b: { timeMs: number; bytes: number }) => ({
 });
 parentPort?.postMessage(
   job.kind === 'search'
-    ? searchLogs(job.sources, job.request, job.now, budget(job.budget))
+    ? await searchLogs(job.sources, job.request, job.now, budget(job.budget))
     : tailSource(job.source, job.count),
 );

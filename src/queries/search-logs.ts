@@ -1,15 +1,16 @@
 // /logs search and tail: reading the configured log files (and their rotations, .gz too) on demand, in a worker thread
 // (query-pool.ts), within a time and a byte budget. A substring is found with Buffer.indexOf over whole blocks, as
 // grep would; a regex runs on a linear-time engine (RE2), first narrowed by a literal it must contain.
-import { closeSync, fstatSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import picomatch from 'picomatch';
 import { RE2JS } from 're2js';
 import type { FileSourceConfig } from '../config/schema.js';
 import { parseLogTimestamp } from '../rules/log-timestamp.js';
 import { decodeLine, scanLines } from '../rules/match.js';
 import { analyzePattern } from '../rules/pattern-analysis.js';
+import { LineSplitter } from '../sources/line-splitter.js';
 import { isPlainFile, LogFileRefusedError, openLogFile } from '../sources/open-log-file.js';
 import { readLineBlocks } from '../sources/read-line-blocks.js';
 
@@ -61,8 +62,8 @@ const OUT_OF_TIME = new Error('out of time');
 
 /** Rotations searched at most per file: logrotate's `.1` and `.2.gz` … `.9.gz` (or uncompressed `.2` …). */
 const MAX_ROTATIONS = 9;
-/** A compressed rotation is inflated in memory up to this much (and the search's byte budget): a bound per file. */
-const MAX_INFLATED = 256 * 1024 * 1024;
+/** A compressed rotation is inflated this much at a time: the budget and the deadline are checked between blocks. */
+const INFLATE_BLOCK = 64 * 1024;
 
 /**
  * The files of a source, newest first: each current file, then its rotations (`.1`, `.1.gz`, `.2.gz` … `.9`,
@@ -138,13 +139,13 @@ function literalsOf(request: SearchRequest): Buffer[] {
 }
 
 /** Lines that match, newest first, at most `limit`; stops when the budget is spent and says how far it got. */
-export function searchLogs(
+export async function searchLogs(
   sources: readonly FileSourceConfig[],
   request: SearchRequest,
   now: number,
   budget: QueryBudget = { timeMs: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY },
   clock: () => number = performance.now.bind(performance),
-): SearchResult {
+): Promise<SearchResult> {
   // Compiling is the query's work too (a long pattern can take a tenth of a second): here, in the worker.
   const compiled = compileSearch(request);
   if ('problem' in compiled) return { lines: [], files: 0, refused: [], problem: compiled.problem };
@@ -184,23 +185,26 @@ export function searchLogs(
       const before = bytesRead;
       try {
         if (file.endsWith('.gz')) {
-          // Inflated whole, within what is left of the budget (and a bound per file); its lines as any file's.
-          const room = Math.max(1, Math.min(MAX_INFLATED, budget.bytes - bytesRead));
-          let data: Buffer;
+          // Inflated as a stream, block by block, within what is left of the budget: a small file that inflates to
+          // gigabytes is stopped at the budget, never held.
+          const splitter = new LineSplitter(source.maxLineBytes);
+          // The stream closes the file, once its last read is done.
+          const raw = createReadStream('', { fd });
+          fd = -1;
           try {
-            if (fstatSync(fd).size > room)
-              throw Object.assign(new Error('too large'), { code: 'ERR_BUFFER_TOO_LARGE' });
-            data = gunzipSync(readWhole(fd), { maxOutputLength: room });
-          } catch (error) {
-            if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-              cut = { reason: 'bytes', bytesRead: before + room, filesRead: files - 1 };
+            for await (const block of raw.pipe(createGunzip({ chunkSize: INFLATE_BLOCK }))) {
+              bytesRead += (block as Buffer).length;
+              const data = splitter.push(block as Buffer);
+              if (data) forEachCandidate(data, literals, source.maxLineBytes, keep);
+              if (bytesRead >= budget.bytes) cut = { reason: 'bytes', bytesRead, filesRead: files - 1 };
+              else if (clock() >= deadline) cut = { reason: 'time', bytesRead, filesRead: files - 1 };
+              if (cut) break;
             }
-            throw error;
+            const last = cut ? undefined : splitter.flush();
+            if (last) forEachCandidate(last, literals, source.maxLineBytes, keep);
+          } finally {
+            if (!raw.closed) await new Promise<void>((closed) => raw.destroy().once('close', () => closed()));
           }
-          bytesRead = before + data.length;
-          forEachCandidate(data, literals, source.maxLineBytes, keep);
-          if (bytesRead >= budget.bytes) cut = { reason: 'bytes', bytesRead, filesRead: files };
-          else if (clock() >= deadline) cut = { reason: 'time', bytesRead, filesRead: files };
         } else {
           readLineBlocks(
             fd,
@@ -218,25 +222,12 @@ export function searchLogs(
       } catch {
         // Out of time within a block, or unreadable midway (an I/O error): what was found stands.
       } finally {
-        closeSync(fd);
+        if (fd !== -1) closeSync(fd);
       }
       found.push(...hits.reverse());
     }
   }
   return { lines: found.slice(0, request.limit), files, refused, ...(cut ? { cut } : {}) };
-}
-
-/** A file's bytes, from an open descriptor. */
-function readWhole(fd: number): Buffer {
-  const size = fstatSync(fd).size;
-  const out = Buffer.alloc(size);
-  let read = 0;
-  while (read < size) {
-    const n = readSync(fd, out, read, size - read, read);
-    if (n === 0) break;
-    read += n;
-  }
-  return out.subarray(0, read);
 }
 
 // Lines that contain one of the literals (every line when there is none to look for), decoded.

@@ -66,18 +66,18 @@ describe('searchLogs', () => {
     return { id: 'auth', type: 'file', path: join(dir, 'auth.log'), from: 'end', maxLineBytes: 65536 };
   }
 
-  it('finds lines in the file and its .1 rotation, newest first, up to the limit', () => {
+  it('finds lines in the file and its .1 rotation, newest first, up to the limit', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'auth.log.1'), 'old Failed 1\nold Failed 2\nother\n');
     writeFileSync(join(dir, 'auth.log'), 'new Failed 3\nnoise\nnew Failed 4\n');
     expect(listSourceFiles(source(dir))).toEqual([join(dir, 'auth.log'), join(dir, 'auth.log.1')]);
-    const all = searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 10 }, Date.now());
+    const all = await searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 10 }, Date.now());
     expect(all.lines.map((l) => l.text)).toEqual(['new Failed 4', 'new Failed 3', 'old Failed 2', 'old Failed 1']);
-    const three = searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 3 }, Date.now());
+    const three = await searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 3 }, Date.now());
     expect(three.lines.map((l) => l.text)).toEqual(['new Failed 4', 'new Failed 3', 'old Failed 2']);
   });
 
-  it("reads logrotate's compressed rotations, newest first, and stops at the byte budget inside one", () => {
+  it("reads logrotate's compressed rotations, newest first, and stops at the byte budget inside one", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'auth.log'), 'new Failed 5\n');
     writeFileSync(join(dir, 'auth.log.1'), 'Failed 4\n');
@@ -89,27 +89,48 @@ describe('searchLogs', () => {
       'auth.log.2.gz',
       'auth.log.3.gz',
     ]);
-    const all = searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 10 }, Date.now());
+    const all = await searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 10 }, Date.now());
     expect(all.lines.map((l) => l.text)).toEqual(['new Failed 5', 'Failed 4', 'Failed 3', 'Failed 1', 'Failed 2']);
-    // A bomb, or a rotation larger than what is left of the budget, is not inflated past it.
-    const cut = searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 10 }, Date.now(), {
+    // A rotation larger than what is left of the budget is inflated up to it: what it found by then stands.
+    const cut = await searchLogs([source(dir)], { text: 'Failed', regex: false, limit: 10 }, Date.now(), {
       timeMs: 60_000,
       bytes: 50_000,
     });
-    expect(cut.lines.map((l) => l.text)).toEqual(['new Failed 5', 'Failed 4', 'Failed 3']);
+    expect(cut.lines.map((l) => l.text)).toEqual(['new Failed 5', 'Failed 4', 'Failed 3', 'Failed 2']);
     expect(cut.cut).toMatchObject({ reason: 'bytes', filesRead: 3 });
   });
 
-  it('searches by regex and by time', () => {
+  it('inflates a compressed rotation as a stream: a bomb is stopped at the budget, and by the deadline', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'auth.log'), '');
+    // 64 MiB of lines in 64 KiB.
+    writeFileSync(join(dir, 'auth.log.2.gz'), gzipSync(Buffer.alloc(64 << 20, 'Failed x\n'), { level: 9 }));
+    const request = { text: 'nothing like it', regex: false, limit: 10 };
+    const bytes = await searchLogs([source(dir)], request, Date.now(), { timeMs: 60_000, bytes: 1 << 20 });
+    expect(bytes.cut).toMatchObject({ reason: 'bytes', filesRead: 1 });
+    expect(bytes.cut!.bytesRead).toBeLessThan((1 << 20) + (64 << 10) + 1);
+    let t = 0;
+    const time = await searchLogs(
+      [source(dir)],
+      request,
+      Date.now(),
+      { timeMs: 5000, bytes: Infinity },
+      () => (t += 1000),
+    );
+    expect(time.cut).toMatchObject({ reason: 'time', filesRead: 1 });
+    expect(time.cut!.bytesRead).toBeLessThan(64 << 20);
+  });
+
+  it('searches by regex and by time', async () => {
     const dir = tempDir();
     const now = Date.parse('2026-11-23T12:00:00Z');
     writeFileSync(
       join(dir, 'auth.log'),
       '2026-11-23T09:00:00Z Failed password for root\n2026-11-23T11:30:00Z Failed publickey for bob\n2026-11-23T11:40:00Z Accepted password for bob\n',
     );
-    const regex = searchLogs([source(dir)], { text: 'Failed (password|publickey)', regex: true, limit: 10 }, now);
+    const regex = await searchLogs([source(dir)], { text: 'Failed (password|publickey)', regex: true, limit: 10 }, now);
     expect(regex.lines).toHaveLength(2);
-    const recent = searchLogs([source(dir)], { text: 'Failed', regex: false, since: 3_600_000, limit: 10 }, now);
+    const recent = await searchLogs([source(dir)], { text: 'Failed', regex: false, since: 3_600_000, limit: 10 }, now);
     expect(recent.lines.map((l) => l.text)).toEqual(['2026-11-23T11:30:00Z Failed publickey for bob']);
   });
 
@@ -121,44 +142,51 @@ describe('searchLogs', () => {
     expect(validateSearch({ text: '(', regex: true, limit: 1 })).toMatch(/cannot be searched for: .*missing/);
   });
 
-  it('answers the patterns that freeze a backtracking engine, at once and correctly', () => {
+  it('answers the patterns that freeze a backtracking engine, at once and correctly', async () => {
     const dir = tempDir();
     const attack = `GET /${'a'.repeat(3400)}! Failed for from port ${'ssh2 '.repeat(40)}`;
     writeFileSync(
       join(dir, 'auth.log'),
       `${attack}\n${'a'.repeat(3400)}\nFailed password for x from 1.2.3.4 port 22 ssh2\n`,
     );
-    const search = (text: string) => searchLogs([source(dir)], { text, regex: true, limit: 10 }, Date.now()).lines;
-    expect(search('Failed.*for.*from.*port.*ssh2')).toHaveLength(2);
-    expect(search('(a|a){1,60}$')).toHaveLength(1);
-    expect(search('(a+)+$')).toHaveLength(1);
+    const search = async (text: string) =>
+      (await searchLogs([source(dir)], { text, regex: true, limit: 10 }, Date.now())).lines;
+    expect(await search('Failed.*for.*from.*port.*ssh2')).toHaveLength(2);
+    expect(await search('(a|a){1,60}$')).toHaveLength(1);
+    expect(await search('(a+)+$')).toHaveLength(1);
   });
 
-  it('reads RE2 syntax as RE2 does, without a literal screen that would read it otherwise', () => {
+  it('reads RE2 syntax as RE2 does, without a literal screen that would read it otherwise', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'auth.log'), 'FAILED password\nFailed. yes\nFailedX no\nzzz\n');
-    const search = (text: string) =>
-      searchLogs([source(dir)], { text, regex: true, limit: 10 }, Date.now()).lines.map((l) => l.text);
-    expect(search('(?i)failed password')).toEqual(['FAILED password']);
-    expect(search('\\QFailed.\\E')).toEqual(['Failed. yes']);
-    expect(search('z\\z')).toEqual(['zzz']);
+    const search = async (text: string) =>
+      (await searchLogs([source(dir)], { text, regex: true, limit: 10 }, Date.now())).lines.map((l) => l.text);
+    expect(await search('(?i)failed password')).toEqual(['FAILED password']);
+    expect(await search('\\QFailed.\\E')).toEqual(['Failed. yes']);
+    expect(await search('z\\z')).toEqual(['zzz']);
   });
 
-  it('stops at its byte budget and at its time budget, saying how far it got', () => {
+  it('stops at its byte budget and at its time budget, saying how far it got', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'auth.log'), 'noise line of text\n'.repeat(200_000));
     const request = { text: 'Failed', regex: false, limit: 10 };
-    const bytes = searchLogs([source(dir)], request, Date.now(), { timeMs: 60_000, bytes: 1 << 20 });
+    const bytes = await searchLogs([source(dir)], request, Date.now(), { timeMs: 60_000, bytes: 1 << 20 });
     expect(bytes.cut).toEqual({ reason: 'bytes', bytesRead: expect.any(Number), filesRead: 0 });
     expect(bytes.cut!.bytesRead).toBeGreaterThanOrEqual(1 << 20);
     expect(bytes.cut!.bytesRead).toBeLessThan(2 << 20);
     let t = 0;
-    const time = searchLogs([source(dir)], request, Date.now(), { timeMs: 5000, bytes: Infinity }, () => (t += 1000));
+    const time = await searchLogs(
+      [source(dir)],
+      request,
+      Date.now(),
+      { timeMs: 5000, bytes: Infinity },
+      () => (t += 1000),
+    );
     expect(time.cut).toMatchObject({ reason: 'time', filesRead: 0 });
-    expect(searchLogs([source(dir)], request, Date.now()).cut).toBeUndefined();
+    expect((await searchLogs([source(dir)], request, Date.now())).cut).toBeUndefined();
   });
 
-  it('stops within a block when its time is up: one long line can take a regex long to read', () => {
+  it('stops within a block when its time is up: one long line can take a regex long to read', async () => {
     const dir = tempDir();
     // 32 lines of 4,000 characters: one block, so a check between blocks would come only after all of them.
     writeFileSync(join(dir, 'auth.log'), `${'x'.repeat(4000)}\n`.repeat(32));
@@ -169,7 +197,7 @@ describe('searchLogs', () => {
       t += 1000;
       return t;
     };
-    const result = searchLogs(
+    const result = await searchLogs(
       [source(dir)],
       { text: 'x{3}y', regex: true, limit: 10 },
       Date.now(),
@@ -181,10 +209,10 @@ describe('searchLogs', () => {
     expect(reads).toBeLessThan(10);
   });
 
-  it('says why a regex cannot be searched for, from the search itself (run in the worker)', () => {
+  it('says why a regex cannot be searched for, from the search itself (run in the worker)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'auth.log'), 'a\n');
-    expect(searchLogs([source(dir)], { text: '(?=a)', regex: true, limit: 1 }, Date.now())).toEqual({
+    expect(await searchLogs([source(dir)], { text: '(?=a)', regex: true, limit: 1 }, Date.now())).toEqual({
       lines: [],
       files: 0,
       refused: [],
@@ -202,7 +230,7 @@ describe('searchLogs', () => {
     expect(tailSource(glob, 1).lines).toEqual(['real']);
   });
 
-  it('never reads a link a glob finds or a .1 rotation that is a link; the configured path may be one', () => {
+  it('never reads a link a glob finds or a .1 rotation that is a link; the configured path may be one', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'logwarden.env'), 'SLACK_BOT_TOKEN=SECRET\n');
     mkdirSync(join(dir, 'logs'));
@@ -211,20 +239,20 @@ describe('searchLogs', () => {
     symlinkSync(join(dir, 'logwarden.env'), join(dir, 'logs', 'app.log.1'));
     const glob: FileSourceConfig = { ...source(dir), path: join(dir, 'logs', '*.log') };
     expect(listSourceFiles(glob)).toEqual([join(dir, 'logs', 'app.log')]);
-    expect(searchLogs([glob], { text: 'SECRET', regex: false, limit: 10 }, Date.now()).lines).toEqual([]);
+    expect((await searchLogs([glob], { text: 'SECRET', regex: false, limit: 10 }, Date.now())).lines).toEqual([]);
     symlinkSync(join(dir, 'logs', 'app.log'), join(dir, 'linked.log'));
     const linked: FileSourceConfig = { ...source(dir), path: join(dir, 'linked.log') };
-    expect(searchLogs([linked], { text: 'app', regex: false, limit: 10 }, Date.now()).lines).toHaveLength(1);
+    expect((await searchLogs([linked], { text: 'app', regex: false, limit: 10 }, Date.now())).lines).toHaveLength(1);
   });
 
-  it('refuses a FIFO and a device instead of hanging or spinning, and says so', () => {
+  it('refuses a FIFO and a device instead of hanging or spinning, and says so', async () => {
     const dir = tempDir();
     execFileSync('mkfifo', [join(dir, 'auth.log')]);
-    const fifo = searchLogs([source(dir)], { text: 'x', regex: false, limit: 10 }, Date.now());
+    const fifo = await searchLogs([source(dir)], { text: 'x', regex: false, limit: 10 }, Date.now());
     expect(fifo.refused).toEqual([{ file: join(dir, 'auth.log'), reason: 'a FIFO (named pipe)' }]);
     expect(tailSource(source(dir), 5)).toEqual({ lines: [], refused: 'a FIFO (named pipe)' });
     const zero: FileSourceConfig = { ...source(dir), path: '/dev/zero' };
-    expect(searchLogs([zero], { text: 'x', regex: false, limit: 10 }, Date.now()).refused).toEqual([
+    expect((await searchLogs([zero], { text: 'x', regex: false, limit: 10 }, Date.now())).refused).toEqual([
       { file: '/dev/zero', reason: 'a device' },
     ]);
     expect(tailSource(zero, 5).refused).toBe('a device');
