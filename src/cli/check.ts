@@ -57,7 +57,27 @@ function renderEscalation(escalation: EscalationConfig, now: number): string[] {
   return lines;
 }
 
-export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly string[], now: number): string {
+/** Whether a learning detector speaks yet, as `check` says it. */
+function learningStatus(since: number | undefined, period: number, now: number): string {
+  const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
+  if (since === undefined) {
+    return `learning: nothing read yet; it learns for ${formatDuration(period)} from its first line (or from old logs: logwarden learn)`;
+  }
+  return since + period > now
+    ? `learning since ${when(since)}: it speaks from ${when(since + period)}`
+    : `speaking: learned since ${when(since)}`;
+}
+
+/**
+ * The config summarised. `learningSince` is when each rule's detector started learning, from the store (undefined
+ * when there is no store yet): a learning detector says whether it speaks yet.
+ */
+export function renderCheckSummary(
+  loaded: LoadedConfig,
+  hostWarnings: readonly string[],
+  now: number,
+  learningSince?: ReadonlyMap<string, number>,
+): string {
   const { config, rules } = loaded;
   const packs = [...new Set(rules.flatMap((r) => (r.pack ? [r.pack] : [])))];
   const lines = [
@@ -90,7 +110,10 @@ export function renderCheckSummary(loaded: LoadedConfig, hostWarnings: readonly 
         : r.detect && r.patterns.length === 0
           ? 'no lines of its own'
           : `${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}${r.programs ? ` on messages of ${r.programs[0] === '*' ? 'any program' : r.programs.length > 4 ? `${r.programs.slice(0, 4).join(', ')}…` : r.programs.join(', ')}` : ''}`;
-      return `  ${r.id}  ${r.severity}, ${when}, ${what}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${r.detect ? ` [detector ${r.detect.detector}]` : ''}${offers}`;
+      const rule = `  ${r.id}  ${r.severity}, ${when}, ${what}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${r.detect ? ` [detector ${r.detect.detector}]` : ''}${offers}`;
+      return r.detect && detectorNamed(r.detect.detector).learns
+        ? `${rule}\n    ${learningStatus(learningSince?.get(r.id), r.detect.learn.period, now)}`
+        : rule;
     }),
     ...(loaded.actions.size ? ['actions:'] : []),
     ...[...loaded.actions.values()].flatMap((a) => [

@@ -222,7 +222,9 @@ program
     const notFiles = sourcesNotFiles(loaded);
     if (notFiles.length > 0) throw new ConfigInvalidError(loaded.file, notFiles);
     const warnings = [...checkSourcesOnHost(loaded, process.env), ...checkMailOnHost(loaded, process.env)];
-    process.stdout.write(renderCheckSummary(loaded, warnings, Date.now()));
+    const { readLearningStarts } = await import('../store/store-files.js');
+    const learningSince = readLearningStarts(loaded.config.store.path);
+    process.stdout.write(renderCheckSummary(loaded, warnings, Date.now(), learningSince));
   });
 
 program

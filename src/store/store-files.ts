@@ -37,6 +37,29 @@ export function readAuditRows(path: string): AuditRow[] | undefined {
   }
 }
 
+/**
+ * When each rule's detector started learning (its first line), by rule, read-only for `check`; undefined when there is
+ * no store file yet, or it cannot be read (a store of an older version learns nothing yet).
+ */
+export function readLearningStarts(path: string): Map<string, number> | undefined {
+  if (path === ':memory:' || !existsSync(path)) return undefined;
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const rows = db
+        .prepare<[], { rule: string; since: number }>(
+          "SELECT rule, first_seen AS since FROM learned WHERE subject = ''",
+        )
+        .all();
+      return new Map(rows.map((r) => [r.rule, r.since]));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 /** The audit key to check a store with, without creating one: given, or read from its file; undefined when neither. */
 export function readAuditKey(storePath: string, given?: string): Buffer | undefined {
   if (given !== undefined || existsSync(auditKeyFile(storePath))) return loadAuditKey(storePath, given);

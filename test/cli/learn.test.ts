@@ -37,6 +37,11 @@ rules:
   - { detect: spike, source: auth, learn: { timezone: UTC } }
 `,
     );
+    const before = await runCli(['check', '-c', config]);
+    expect(before.stdout).toContain('  new-login-source  medium, auth.success from a network');
+    expect(
+      before.stdout.match(/^ {4}learning: nothing read yet; it learns for \S+ from its first line .*$/gm),
+    ).toHaveLength(3);
     const learned = await runCli(['learn', '-c', config, log, `${log}.1`, `${log}.2.gz`]);
     expect(learned.stderr).toBe('');
     expect(learned.code).toBe(0);
@@ -61,6 +66,9 @@ rules:
     } finally {
       await store.close();
     }
+    // check reads when each started learning from the store (the logs' first line, long past).
+    const after = await runCli(['check', '-c', config]);
+    expect(after.stdout.match(/^ {4}speaking: learned since 2026-01-05T\d\d:\d\dZ$/gm)).toHaveLength(3);
     // replay reads the .gz as it reads the plain file.
     writeFileSync(join(dir, 'plain.log'), week(0));
     const [gz, plain] = await Promise.all([
