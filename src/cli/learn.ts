@@ -9,7 +9,8 @@ import { formatDuration } from '../config/duration.js';
 import type { LoadedConfig } from '../config/load.js';
 import { describeSystemError, LearnInputError, LogwardenError, ReplayInputUnreadableError } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
-import type { LearnedFact, Match, TrackerChanges } from '../core/types.js';
+import { stripControls } from '../core/text.js';
+import { type Incident, type LearnedFact, type Match, SEVERITIES, type TrackerChanges } from '../core/types.js';
 import { IncidentTracker } from '../incidents/incident-tracker.js';
 import { createSourceMatchers, matchChunk } from '../rules/match.js';
 import { matchOf } from '../rules/verdict.js';
@@ -21,7 +22,15 @@ export interface LearnReport {
   lines: number;
   seconds: number;
   rules: { rule: string; detector: string; facts: number; subjects: number; from?: number; until?: number }[];
+  /**
+   * The incidents the rules would have opened over these logs, the most severe and then the oldest first: an intrusion
+   * in old logs is learned as usual (its network known, its hour usual) unless someone looks.
+   */
+  opened: Pick<Incident, 'rule' | 'severity' | 'title' | 'firstSeen' | 'count'>[];
 }
+
+/** Incidents the report lists at most (it says how many more). */
+const OPENED_SHOWN = 20;
 
 /** Which source a file is an old copy of: the one given, the one whose path it extends (auth.log.2.gz), the only one. */
 export function sourceOfFile(file: string, sources: readonly { id: string; path?: string }[], given?: string): string {
@@ -73,7 +82,9 @@ export async function learnFiles(
   );
   const matchers = createSourceMatchers(rules, config.sources);
   const pending = new Map<string, LearnedFact | { rule: string; subject: string; value: string }>();
+  const opened = new Map<string, Incident>();
   const keep = (changes: TrackerChanges) => {
+    for (const i of changes.incidents) opened.set(`${i.rule}\0${JSON.stringify(i.key)}\0${i.firstSeen}`, i);
     for (const f of changes.learned ?? []) pending.set(`${f.rule}\0${f.subject}\0${f.value}`, f);
     for (const f of changes.forgotten ?? []) pending.set(`${f.rule}\0${f.subject}\0${f.value}`, f);
   };
@@ -85,7 +96,7 @@ export async function learnFiles(
     await store.commitSweep({ hits: [], cleared: [], incidents: [], events: [], learned, forgotten }, options.now);
   };
   const started = performance.now();
-  const report: LearnReport = { files: [], lines: 0, seconds: 0, rules: [] };
+  const report: LearnReport = { files: [], lines: 0, seconds: 0, rules: [], opened: [] };
   let latest = 0;
   let swept = 0;
   for (const { file, source } of ordered) {
@@ -144,6 +155,9 @@ export async function learnFiles(
       ...(facts.length ? { from: Math.min(...facts.map((f) => f.firstSeen)), until: latest } : {}),
     });
   }
+  report.opened = [...opened.values()]
+    .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.firstSeen - b.firstSeen)
+    .map(({ rule, severity, title, firstSeen, count }) => ({ rule, severity, title, firstSeen, count }));
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }
@@ -159,6 +173,21 @@ export function renderLearnReport(report: LearnReport): string {
         ? `  ${r.rule} [${r.detector}]: nothing learned`
         : `  ${r.rule} [${r.detector}]: ${formatCount(r.facts)} facts of ${formatCount(r.subjects)} ${r.subjects === 1 ? 'subject' : 'subjects'}, from ${day(r.from!)} to ${day(r.until!)} UTC (${formatDuration(Math.floor((r.until! - r.from!) / 3_600_000) * 3_600_000 || 0)})`,
     ),
+    '',
+    ...(report.opened.length === 0
+      ? ['No rule would have opened an incident over these logs.']
+      : [
+          `The rules would have opened ${formatCount(report.opened.length)} ${report.opened.length === 1 ? 'incident' : 'incidents'} over these logs (none was kept). Look at them: what an intruder did then was learned as usual.`,
+          ...report.opened
+            .slice(0, OPENED_SHOWN)
+            .map(
+              (i) =>
+                `  ${day(i.firstSeen)}  ${i.severity.padEnd(8)} ${i.rule}: ${stripControls(i.title)}${i.count > 1 ? ` (${i.count}×)` : ''}`,
+            ),
+          ...(report.opened.length > OPENED_SHOWN
+            ? [`  … and ${formatCount(report.opened.length - OPENED_SHOWN)} more`]
+            : []),
+        ]),
     '',
     'Start `logwarden run` (or restart it) to use what was learned.',
     '',

@@ -81,6 +81,48 @@ rules:
     expect(gz.stdout).toMatch(/^Replayed 14,401 lines/);
   });
 
+  it('lists what the rules would have opened over the old logs, the most severe first: an intrusion is not learned unseen', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'auth.log');
+    const at = (m: number) => `2026-03-02T03:${String(m).padStart(2, '0')}:00.000000+00:00 web1 sshd[${100 + m}]:`;
+    writeFileSync(
+      log,
+      [
+        ...Array.from(
+          { length: 6 },
+          (_, m) => `${at(m)} Failed password for alice from 203.0.113.7 port 4000${m} ssh2`,
+        ),
+        `${at(7)} Accepted password for alice from 203.0.113.7 port 40007 ssh2`,
+        // Log text never reaches the terminal as escapes.
+        `${at(8)} Invalid user \u001b[31mred from 198.51.100.9 port 1 ssh2`,
+        '',
+      ].join('\n'),
+    );
+    const config = join(dir, 'logwarden.yml');
+    writeFileSync(
+      config,
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: auth, path: ${JSON.stringify(log)} }]
+rules:
+  - { use: sshd, source: auth }
+  - { detect: success-after-failures, source: auth }
+  - { detect: new-login-source, source: auth }
+`,
+    );
+    const learned = await runCli(['learn', '-c', config, log]);
+    expect(learned.code).toBe(0);
+    const listed = learned.stdout.split('\n');
+    const from = listed.findIndex((l) => l.startsWith('The rules would have opened'));
+    expect(listed[from]).toBe(
+      'The rules would have opened 2 incidents over these logs (none was kept). Look at them: what an intruder did then was learned as usual.',
+    );
+    expect(listed.slice(from + 1, from + 3)).toEqual([
+      '  2026-03-02 03:00  critical success-after-failures: alice logged in from 203.0.113.7 after 6 failures in 7m (6×)',
+      expect.stringMatching(/^ {2}2026-03-02 03:00 {2}high {5}sshd: .*203\.0\.113\.7.* \(6×\)$/),
+    ]);
+    expect(learned.stdout).not.toContain('\u001b');
+  });
+
   it('exits 2 when there is nothing to learn for, or a file has no source', async () => {
     const dir = tempDir();
     const log = join(dir, 'auth.log');
