@@ -261,7 +261,13 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const sweep = () =>
     inTurn(async () => {
       const now = clock();
-      const changes = tracker.sweep(now);
+      // A source that cannot be read is detection's own trouble: source-quiet speaks of it.
+      const problems = new Map<string, string>();
+      sources.forEach((running, i) => {
+        const status = running.status();
+        if (!status.ready && status.problem) problems.set(config.sources[i]!.id, status.problem);
+      });
+      const changes = tracker.sweep(now, problems);
       await addresses.mark(changes, now);
       await commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
       for (const event of changes.events) emit(event);

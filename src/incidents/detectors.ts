@@ -94,12 +94,13 @@ export class Detectors {
     return { match: { ...own, fields: { ...match.fields, ...found.fields } }, count: found.count ?? own.times ?? 1 };
   }
 
-  /** Tells the detectors that hear this source that it was read from at `now`. */
-  hear(source: string, now: number, learned: MemoryChanges): void {
+  /** Tells the detectors that hear this source that it was read from at `now`, and how many lines of it matched. */
+  hear(source: string, now: number, matched: number, learned: MemoryChanges): void {
     for (const rule of this.hearing) {
       if (!rule.sources.includes(source)) continue;
       const event = { sourceId: source, origin: source, text: '', truncated: false };
-      this.judge(rule, { ruleId: rule.id, event, fields: {} }, now, learned, 'source.read');
+      const fields = { matched: String(matched) };
+      this.judge(rule, { ruleId: rule.id, event, fields }, now, learned, 'source.read');
     }
   }
 
@@ -234,12 +235,12 @@ export class Detectors {
   }
 
   /** What the detectors that hear their sources find now (a source gone silent). */
-  tick(now: number, changes: MemoryChanges): SweepFinding[] {
+  tick(now: number, changes: MemoryChanges, problems: ReadonlyMap<string, string>): SweepFinding[] {
     const found: SweepFinding[] = [];
     for (const rule of this.hearing) {
       const detector = detectorNamed(rule.detect!.detector);
       const limits = detector.memory ?? DEFAULT_MEMORY;
-      const input = { now, sources: rule.sources, threshold: rule.detect!.limits, learn: rule.detect!.learn };
+      const input = { now, sources: rule.sources, problems, threshold: rule.detect!.limits, learn: rule.detect!.learn };
       for (const f of detector.tick?.(input, this.memories.of(rule.id, limits, now, changes)) ?? []) {
         const source = f.fields.source ?? rule.sources[0]!;
         const text = fillPlaceholders(rule.title, (name) => f.fields[name] ?? '?');

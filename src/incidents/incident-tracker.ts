@@ -107,7 +107,7 @@ export class IncidentTracker {
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
     const learned = new MemoryChanges();
-    if (heard !== undefined) this.detectors.hear(heard, now, learned);
+    if (heard !== undefined) this.detectors.hear(heard, now, matches.length, learned);
     for (const { match: matched, at } of this.detectors.withPriors(matches)) {
       const rule = this.rules.get(matched.ruleId);
       // A quiet rule's matches are events for the detectors only (withPriors handed them on).
@@ -263,8 +263,11 @@ export class IncidentTracker {
     return changes;
   }
 
-  /** Closes incidents quiet for reopenAfter and forgets expired windows. */
-  sweep(now: number): TrackerChanges {
+  /**
+   * Closes incidents quiet for reopenAfter and forgets expired windows; the detectors that hear their sources are
+   * told which cannot be read now, and why.
+   */
+  sweep(now: number, problems: ReadonlyMap<string, string> = new Map()): TrackerChanges {
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     for (const [s, o] of this.open) {
       if (now - o.lastActivityAt < this.options.reopenAfter) continue;
@@ -288,7 +291,7 @@ export class IncidentTracker {
     const memory = new MemoryChanges();
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
-    for (const found of this.detectors.tick(now, memory)) {
+    for (const found of this.detectors.tick(now, memory, problems)) {
       this.openOrFold(found.rule, found.match, now, now, found.count, touched, found.since);
     }
     this.detectors.sweep(now, memory);

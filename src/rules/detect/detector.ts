@@ -115,6 +115,8 @@ export interface TaughtIncident {
 export interface TickInput {
   now: number;
   sources: readonly string[];
+  /** Why a source cannot be read now (a file it may not open, journalctl not running), by source. */
+  problems: ReadonlyMap<string, string>;
   threshold: { count: number; within: number };
   learn: LearnSettings;
 }

@@ -215,4 +215,33 @@ tail: { pollInterval: 20ms }
       ['opened', 'high', 'auth has been silent for 16m (usually under 1m), since Mon 09:09'],
     ]);
   });
+
+  it('source-quiet: a source that cannot be read for `within` opens an incident saying why, learning or not', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'gone', 'auth.log');
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: auth, path: ${JSON.stringify(log)} }]
+rules: [{ detect: source-quiet, source: auth, learn: { timezone: UTC } }]
+tail: { pollInterval: 20ms }
+`,
+      'broken.yml',
+    );
+    let now = Date.UTC(2026, 0, 5, 8);
+    const events: IncidentEvent[] = [];
+    const lw = await startLogwarden(loaded, { clock: () => now, onEvent: (e) => events.push(e) });
+    cleanup.push(() => lw.stop());
+    await lw.app.sweep();
+    now += 14 * MINUTE;
+    await lw.app.sweep();
+    expect(events).toEqual([]);
+    now += MINUTE;
+    await lw.app.sweep();
+    // Told once.
+    now += 30 * MINUTE;
+    await lw.app.sweep();
+    expect(events.map((e) => [e.event, e.incident.severity, e.incident.title])).toEqual([
+      ['opened', 'high', `auth cannot be read (${join(dir, 'gone')} does not exist) for 15m, since Mon 08:00`],
+    ]);
+  });
 });

@@ -264,6 +264,29 @@ describe('source-quiet', () => {
       [],
     );
   });
+  it('speaks once a source is still written but its rules match nothing for far longer than usual', () => {
+    const changed = MONDAY + 3 * DAY;
+    // A failure every ten minutes with the cron lines, then the failures in a form the rules do not read.
+    const failures = (from: number, until: number, form: (at: number) => { at: number; text: string }) =>
+      Array.from({ length: Math.floor((until - from) / (10 * MINUTE)) }, (_, k) =>
+        form(from + k * 10 * MINUTE + 30_000),
+      );
+    const reformed = (at: number) => sshd(at, 'authentication failure; rhost=203.0.113.9 user=root (new format)');
+    const opened = run(rule.replace('source-quiet', 'source-quiet, id: quiet'), [
+      ...cron(MONDAY, changed + 4 * HOUR),
+      ...failures(MONDAY, changed, (at) => failed(at, '203.0.113.9')),
+      ...failures(changed, changed + 4 * HOUR, reformed),
+    ]);
+    expect(opened.filter((o) => o.rule === 'quiet').map((o) => o.title)).toEqual([
+      'auth is written, but no rule has matched its lines for 30m (usually under 10m): has its format or the config changed?, since Wed 23:50',
+    ]);
+    // Where the rules match seldom (under once an hour), nothing is awaited.
+    const seldom = run(rule, [
+      ...cron(MONDAY, changed + 8 * HOUR),
+      ...Array.from({ length: 30 }, (_, k) => failed(MONDAY + k * 2 * HOUR + 30_000, '203.0.113.9')),
+    ]);
+    expect(seldom.filter((o) => o.rule === 'source-quiet')).toEqual([]);
+  });
 });
 
 describe('new-sudo-command', () => {
