@@ -20,6 +20,8 @@ import type { CompiledRule } from '../rules/rule.js';
 import { DetectorMemories, MemoryChanges, type MemoryLimits } from './detector-memory.js';
 
 /** What a judging detector remembers when it says nothing of its own. */
+/** How long the store keeps what a rule removed from the config learned, unseen, in case it comes back. */
+const ORPHANS_KEPT = 365 * 86_400_000;
 const DEFAULT_MEMORY: MemoryLimits = { subjects: 10_000, values: 32, keep: 30 * 86_400_000 };
 
 /** A fact a lesson changed, as it was before (null: it was not). */
@@ -45,11 +47,16 @@ export class Detectors {
   private readonly hearing: CompiledRule[] = [];
   private readonly memories: DetectorMemories;
   private readonly geo: GeoLookup | undefined;
+  /** Stored facts of rules gone from the config, until the first sweep lets go of those unseen for a year. */
+  private orphans: readonly LearnedFact[];
 
   constructor(rules: ReadonlyMap<string, CompiledRule>, learned: readonly LearnedFact[], geo?: GeoLookup) {
     this.rules = rules;
     this.geo = geo;
-    this.memories = new DetectorMemories(learned);
+    // Facts of rules no longer in the config are not held: the store keeps them a year (the rule may come back).
+    const judging = (rule: string) => this.memoryLimitsOf(rule) !== undefined;
+    this.memories = new DetectorMemories(learned.filter((f) => judging(f.rule)));
+    this.orphans = learned.filter((f) => !judging(f.rule));
     for (const rule of rules.values()) {
       if (rule.detect && detectorNamed(rule.detect.detector).hears) this.hearing.push(rule);
       for (const event of [...(rule.detect?.after ?? []), ...(rule.detect?.triggers ?? [])])
@@ -258,6 +265,8 @@ export class Detectors {
   /** Lets go of what each detector has not seen for its time. */
   sweep(now: number, changes: MemoryChanges): void {
     this.memories.sweep(now, (id) => this.memoryLimitsOf(id), changes);
+    for (const f of this.orphans) if (f.lastSeen < now - ORPHANS_KEPT) changes.forgotten(f.rule, f.subject, f.value);
+    this.orphans = [];
   }
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
 import type { Match } from '../../src/core/types.js';
 import { IncidentTracker } from '../../src/incidents/incident-tracker.js';
 import type { CompiledRule } from '../../src/rules/rule.js';
@@ -277,5 +278,37 @@ describe('IncidentTracker with its store', () => {
     expect(restarted.record([{ match: match(key), at: 11 }], 11).events).toEqual([]);
     expect(restarted.record([{ match: match(key), at: 12 }], 12).events[0]?.event).toBe('opened');
     await store.close();
+  });
+});
+
+describe('learned facts of rules gone from the config', () => {
+  it('are not held, and the first sweep lets go of those unseen for a year', () => {
+    const loaded = parseConfig(
+      'sources: [{ id: auth, path: /var/log/auth.log }]\nrules: [{ detect: new-login-source, source: auth }]\n',
+      'x.yml',
+    );
+    const YEAR = 365 * 86_400_000;
+    const now = Date.UTC(2026, 5, 1);
+    const fact = (rule: string, value: string, lastSeen: number) => ({
+      rule,
+      subject: 'alice',
+      value,
+      firstSeen: lastSeen,
+      lastSeen,
+      count: 1,
+    });
+    const tracker = new IncidentTracker(loaded.rules, options, {
+      open: [],
+      hits: [],
+      learned: [
+        fact('new-login-source', '10.0.0.0/24', now - 86_400_000),
+        fact('gone', 'old', now - YEAR - 1),
+        fact('gone', 'recent', now - 86_400_000),
+      ],
+    });
+    expect(tracker.detectors.learned('gone')).toEqual([]);
+    expect(tracker.sweep(now).forgotten).toEqual([{ rule: 'gone', subject: 'alice', value: 'old' }]);
+    // Once: the store keeps the recent one until a start a year on.
+    expect((tracker.sweep(now + YEAR).forgotten ?? []).filter((f) => f.rule === 'gone')).toEqual([]);
   });
 });
