@@ -47,9 +47,16 @@ export function createLessons(deps: {
         taught: string;
         undo?: TaughtFact[];
       };
-      await deps.write(deps.detectors().unteach(rule, undo ?? []), now);
-      await store.audit.append({ at: now, actor, action: 'detector:untaught', incidentId, data: { rule, taught } });
-      return { outcome: 'unlearned', rule, taught };
+      const { changes, kept } = deps.detectors().unteach(rule, undo ?? []);
+      await deps.write(changes, now);
+      await store.audit.append({
+        at: now,
+        actor,
+        action: 'detector:untaught',
+        incidentId,
+        data: { rule, taught, ...(kept ? { kept } : {}) },
+      });
+      return { outcome: 'unlearned', rule, taught, kept };
     },
   };
 }

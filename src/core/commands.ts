@@ -87,7 +87,8 @@ export interface Operations {
 }
 
 export type UnlearnOutcome =
-  | { outcome: 'unlearned'; rule: string; taught: string }
+  /** `kept`: facts the lesson changed that have learned more since, left as they are. */
+  | { outcome: 'unlearned'; rule: string; taught: string; kept: number }
   | { outcome: 'nothing' }
   | { outcome: 'already' };
 

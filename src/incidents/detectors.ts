@@ -28,7 +28,10 @@ const DEFAULT_MEMORY: MemoryLimits = { subjects: 10_000, values: 32, keep: 30 * 
 export interface TaughtFact {
   subject: string;
   value: string;
+  /** The fact before the lesson (null: there was none). */
   fact: LearnedFact | null;
+  /** The fact as the lesson left it (absent in lessons audited before it was kept). */
+  after?: LearnedFact | null;
 }
 
 /** What a detector found at a sweep: an incident to open (or grow) for its rule. */
@@ -190,16 +193,39 @@ export class Detectors {
     if (taught === undefined) return undefined;
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     learned.into(changes);
-    return { taught, changes, undo: [...before.values()] };
+    const undo = [...before.values()].map((t) => {
+      const after = base.get(t.subject, t.value);
+      return { ...t, after: after ? { ...after } : null };
+    });
+    return { taught, changes, undo };
   }
 
-  /** Takes a lesson back: the facts it changed as they were before (a fact that was not, let go). */
-  unteach(ruleId: string, undo: readonly TaughtFact[]): TrackerChanges {
+  /**
+   * Takes a lesson back: the facts it changed as they were before (a fact it made, let go, whatever was seen of it
+   * since: that too was the finding). A fact that was there before and has learned more since the lesson loses what
+   * the lesson counted; one whose summary the lesson changed (a spike's peak) is kept as it is, counted in `kept`:
+   * restoring it would drop what was learned since.
+   */
+  unteach(ruleId: string, undo: readonly TaughtFact[]): { changes: TrackerChanges; kept: number } {
     const changes = new MemoryChanges();
-    for (const { subject, value, fact } of undo) this.memories.restore(ruleId, subject, value, fact, changes);
+    const view = this.memories.view(ruleId);
+    let kept = 0;
+    for (const { subject, value, fact, after } of undo) {
+      const now = view.get(subject, value);
+      const changedSince = after !== undefined && !sameFact(now, after);
+      if (fact !== null && changedSince) {
+        // A lesson that only counted (a login at an hour) is taken out of the count; any other change, kept.
+        if (now && after && after.data === fact.data && after.count > fact.count) {
+          const count = Math.max(0, now.count - (after.count - fact.count));
+          this.memories.restore(ruleId, subject, value, { ...now, count }, changes);
+        } else kept++;
+        continue;
+      }
+      this.memories.restore(ruleId, subject, value, fact, changes);
+    }
     const out: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     changes.into(out);
-    return out;
+    return { changes: out, kept };
   }
 
   /** Whether a false positive of this rule teaches its detector (and so silences its key only briefly). */
@@ -273,4 +299,9 @@ export class Detectors {
 function hostOf(text: string): { host?: string } {
   const host = parseEnvelope(text).host;
   return host ? { host } : {};
+}
+
+function sameFact(a: Readonly<LearnedFact> | undefined, b: LearnedFact | null): boolean {
+  if (!a || !b) return !a && !b;
+  return a.lastSeen === b.lastSeen && a.count === b.count && a.data === b.data;
 }

@@ -312,3 +312,86 @@ describe('learned facts of rules gone from the config', () => {
     expect((tracker.sweep(now + YEAR).forgotten ?? []).filter((f) => f.rule === 'gone')).toEqual([]);
   });
 });
+
+describe('a lesson taken back', () => {
+  it('restores what it changed, takes its count out of one that learned more since, lets go of what it made', () => {
+    const loaded = parseConfig(
+      'sources: [{ id: auth, path: /var/log/auth.log }]\nrules: [{ detect: unusual-time, source: auth, learn: { timezone: UTC } }]\n',
+      'x.yml',
+    );
+    const monday3 = Date.UTC(2026, 0, 5, 3, 10);
+    const tracker = new IncidentTracker(loaded.rules, options, {
+      open: [],
+      hits: [],
+      learned: [{ rule: 'unusual-time', subject: 'alice', value: '3', firstSeen: 0, lastSeen: 0, count: 3 }],
+    });
+    const incident = (firstSeen: number) => ({
+      id: 1,
+      rule: 'unusual-time',
+      severity: 'medium' as const,
+      title: '',
+      key: { user: 'alice' },
+      fields: { user: 'alice' },
+      count: 1,
+      firstSeen,
+      lastSeen: firstSeen,
+      source: 'auth',
+      sample: [],
+      status: 'open' as const,
+    });
+    const count = (value: string) =>
+      tracker.detectors.learned('unusual-time').find((f) => f.subject === 'alice' && f.value === value)?.count;
+    const first = tracker.detectors.teach(incident(monday3), monday3)!;
+    const second = tracker.detectors.teach(incident(monday3 + 60_000), monday3 + 60_000)!;
+    const made = tracker.detectors.teach(incident(monday3 + 3_600_000), monday3 + 3_600_000)!;
+    expect([count('3'), count('4')]).toEqual([5, 1]);
+    // The first lesson's count learned more since (the second lesson): what it counted is taken out of it.
+    expect(tracker.detectors.unteach('unusual-time', first.undo).kept).toBe(0);
+    expect(count('3')).toBe(4);
+    // The second is the last change to it: restored to before it.
+    expect(tracker.detectors.unteach('unusual-time', second.undo).kept).toBe(0);
+    expect(count('3')).toBe(3);
+    // An hour the lesson made is let go.
+    expect(tracker.detectors.unteach('unusual-time', made.undo).changes.forgotten).toEqual([
+      { rule: 'unusual-time', subject: 'alice', value: '4' },
+    ]);
+    expect(count('4')).toBeUndefined();
+  });
+
+  it("keeps a summary the lesson changed and that changed since (a spike's peak), and says so", () => {
+    const loaded = parseConfig(
+      'sources: [{ id: auth, path: /var/log/auth.log }]\nrules: [{ detect: spike, source: auth }]\n',
+      'x.yml',
+    );
+    const at = Date.UTC(2026, 0, 5, 3);
+    const peak = { rule: 'spike', subject: 'auth auth.failure', value: 'peak', firstSeen: 0, lastSeen: 0, count: 0 };
+    const tracker = new IncidentTracker(loaded.rules, options, {
+      open: [],
+      hits: [],
+      learned: [{ ...peak, data: `30 ${at}` }],
+    });
+    const lesson = (observed: number, when: number) =>
+      tracker.detectors.teach(
+        {
+          id: 1,
+          rule: 'spike',
+          severity: 'high',
+          title: '',
+          key: { source: 'auth', event: 'auth.failure' },
+          fields: { source: 'auth', event: 'auth.failure', observed: String(observed) },
+          count: observed,
+          firstSeen: when,
+          lastSeen: when,
+          source: 'auth',
+          sample: [],
+          status: 'open',
+        },
+        when,
+      )!;
+    const data = () => tracker.detectors.learned('spike').find((f) => f.value === 'peak')?.data;
+    const first = lesson(40, at + 60_000);
+    lesson(60, at + 120_000);
+    expect(tracker.detectors.unteach('spike', first.undo).kept).toBe(1);
+    expect(data()).toBe(`60 ${at + 120_000}`);
+  });
+});

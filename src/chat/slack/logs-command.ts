@@ -212,7 +212,7 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       if (outcome.outcome === 'already')
         return reply(`What incident #${query.incident} taught was already taken back.`);
       return reply(
-        `Taken back from ${escapeInlineCode(outcome.rule, 100)}: ${escapeMrkdwn(outcome.taught, 300)} (as it learned it before incident #${query.incident}).`,
+        `Taken back from ${escapeInlineCode(outcome.rule, 100)}: ${escapeMrkdwn(outcome.taught, 300)} (as it learned it before incident #${query.incident}${outcome.kept ? `; ${outcome.kept} of its counts learned more since and were kept as they are` : ''}).`,
       );
     }
     case 'stats': {
