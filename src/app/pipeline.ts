@@ -387,8 +387,12 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     liftSilence: (id, actor) =>
       inTurn(async () => {
         const lifted = await commit(() => store.silences.lift(id, actor, clock()), 0);
-        if (lifted) tracker.unsilence(lifted.rule, lifted.keyHash);
-        return lifted !== undefined;
+        if (!lifted) return { lifted: false };
+        tracker.unsilence(lifted.rule, lifted.keyHash);
+        // Lifting a false positive's silence undoes the false positive: what it taught a detector too.
+        const unlearned =
+          lifted.incidentId === undefined ? undefined : await lessons.unlearn(lifted.incidentId, actor, clock());
+        return { lifted: true, ...(unlearned?.outcome === 'unlearned' ? { unlearned } : {}) };
       }),
     decide: (decision, incidentId, actor, snoozeFor) =>
       inTurn(async () => {

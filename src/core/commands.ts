@@ -71,7 +71,7 @@ export interface Operations {
   /** Acknowledges, resolves, snoozes (for `snoozeFor` ms) or marks a false positive; false when nothing changed. */
   decide(decision: Decision, incidentId: number, actor: string, snoozeFor?: number): Promise<boolean>;
   /** Lifts a silence: its rule and key open incidents again. */
-  liftSilence(id: number, actor: string): Promise<boolean>;
+  liftSilence(id: number, actor: string): Promise<LiftOutcome>;
   /** Runs, requests or approves a response action; resolves with plain words for the clicker. */
   respond(click: ActionClick): Promise<string | undefined>;
   /** Undoes a response action's run. */
@@ -85,6 +85,11 @@ export interface Operations {
   /** Takes back what a false positive taught a detector (the audit's detector:taught of the incident). */
   unlearn(incidentId: number, actor: string): Promise<UnlearnOutcome>;
 }
+
+/** A silence lifted (or not in force), and the lesson its false positive taught a detector, taken back with it. */
+export type LiftOutcome =
+  | { lifted: false }
+  | { lifted: true; unlearned?: Extract<UnlearnOutcome, { outcome: 'unlearned' }> };
 
 export type UnlearnOutcome =
   /** `kept`: facts the lesson changed that have learned more since, left as they are. */
@@ -100,7 +105,7 @@ export interface Commands {
   /** Authorises /logs (and audits the query). */
   openLogs(actor: Actor, query: string): Promise<LogsAccess>;
   /** Lifts a silence for someone openLogs said may. */
-  liftSilence(actor: Actor, id: number): Promise<boolean>;
+  liftSilence(actor: Actor, id: number): Promise<LiftOutcome>;
   readIncidents(): Promise<Incident[]>;
   readSilences(): Promise<SilenceRow[]>;
   /** What the learned detectors know of a subject, for someone openLogs let in. */

@@ -314,6 +314,8 @@ export interface Silence {
   rule: string;
   keyHash: string;
   until: number | null;
+  /** The incident a person silenced it from, when one (a false positive's). */
+  incidentId?: number;
 }
 
 export interface SilenceRow extends Silence {

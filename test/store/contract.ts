@@ -394,6 +394,7 @@ export function describeStoreContract(name: string, adapter: StoreUnderTest): vo
             rule: 'ssh-brute',
             keyHash: keyHashOf(['203.0.113.7']),
             until: T + 3,
+            incidentId: id,
           });
           expect(await store.silences.lift(silence!.id, 'U2', T + 4)).toBeUndefined();
           expect(await store.silences.readActive(T + 5)).toEqual([]);

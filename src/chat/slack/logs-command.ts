@@ -1,7 +1,7 @@
 // /logs: answers a parsed query from the log files and the store, as an ephemeral Slack message. Everything shown
 // that came from a log is escaped and the reply is capped to Slack's limits.
 import type { FileSourceConfig, Person, SourceConfig } from '../../config/schema.js';
-import type { UnlearnOutcome } from '../../core/commands.js';
+import type { LiftOutcome, UnlearnOutcome } from '../../core/commands.js';
 import { cut } from '../../core/text.js';
 import type { BaselineReport, Incident, LearningStatus, SilenceRow } from '../../core/types.js';
 import type { OnCall } from '../../escalation/oncall-schedule.js';
@@ -29,7 +29,7 @@ export interface LogsContext {
   /** Takes back a false positive's lesson to a detector; undefined when this user may not (as liftSilence). */
   unlearn?: (incidentId: number) => Promise<UnlearnOutcome>;
   /** Lifts a silence; undefined when this user may not. */
-  liftSilence?: (id: number) => Promise<boolean>;
+  liftSilence?: (id: number) => Promise<LiftOutcome>;
   /** Who is on call; undefined without a schedule. */
   oncall?: () => OnCall;
   now: number;
@@ -183,10 +183,13 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
       if (!ctx.liftSilence) return reply('You are not allowed to lift silences (the falsePositive roles may).');
       // A silence of a rule whose sources this person may not see is not theirs to lift (nor to know of).
       const mine = (await silences()).some((x) => x.id === query.id);
+      const outcome = mine ? await ctx.liftSilence(query.id) : { lifted: false as const };
+      if (!outcome.lifted) return reply(`No silence #${query.id} is in force.`);
+      const taken = outcome.unlearned;
       return reply(
-        mine && (await ctx.liftSilence(query.id))
-          ? `Silence #${query.id} lifted.`
-          : `No silence #${query.id} is in force.`,
+        taken
+          ? `Silence #${query.id} lifted, and what its false positive taught ${escapeInlineCode(taken.rule, 100)} taken back: ${escapeMrkdwn(taken.taught, 300)}.`
+          : `Silence #${query.id} lifted.`,
       );
     }
     case 'baseline': {

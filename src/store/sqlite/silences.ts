@@ -19,7 +19,9 @@ export class SqliteSilences implements SilenceRepository {
          FROM silences WHERE until IS NULL OR until > ? ORDER BY id`,
       ),
       liftSilence: db.prepare('UPDATE silences SET until = ? WHERE id = ? AND (until IS NULL OR until > ?)'),
-      silenceById: db.prepare<[number], Silence>('SELECT rule, key_hash AS keyHash, until FROM silences WHERE id = ?'),
+      silenceById: db.prepare<[number], Silence & { incidentId: number | null }>(
+        'SELECT rule, key_hash AS keyHash, until, incident_id AS incidentId FROM silences WHERE id = ?',
+      ),
     };
   }
 
@@ -34,7 +36,11 @@ export class SqliteSilences implements SilenceRepository {
     this.database.transaction(() => {
       const changed = this.statements.liftSilence.run(now, id, now).changes === 1;
       this.audit.appendNow({ at: now, actor, action: 'silence:lift', data: { silence: id, changed } });
-      if (changed) lifted = this.statements.silenceById.get(id);
+      const row = changed ? this.statements.silenceById.get(id) : undefined;
+      if (row) {
+        const { incidentId, ...silence } = row;
+        lifted = incidentId === null ? silence : { ...silence, incidentId };
+      }
     });
     return lifted;
   }

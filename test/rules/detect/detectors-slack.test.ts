@@ -180,6 +180,50 @@ describe('learned detectors in Slack', () => {
     ).toEqual(['detector:taught', 'detector:untaught']);
   });
 
+  it('lifting the silence of a false positive with /logs unsilence takes back what it taught, once', async () => {
+    const dir = tempDir();
+    const history = join(dir, 'history.log');
+    writeFileSync(history, '');
+    const s = await startSlackSetup(dir, cleanup, {
+      sources: [`{ id: hist, path: ${JSON.stringify(history)} }`],
+      rules: `rules:
+  - { use: sshd, source: auth, threshold: { count: 1 } }
+  - { detect: unusual-time, source: hist, learn: { period: 1d, timezone: UTC } }`,
+    });
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    const lines = [];
+    for (let day = 14; day >= 3; day--) {
+      for (const h of [9 + 1 / 6, 11 + 2 / 3, 14 + 1 / 3, 16 + 5 / 6])
+        lines.push(accepted(today - day * DAY + h * HOUR, 'alice', '10.0.0.5'));
+    }
+    lines.push(accepted(today - 2 * DAY + 3 * HOUR + 14 * MINUTE, 'alice', '10.0.0.5'));
+    appendFileSync(history, `${lines.map((l) => l.text).join('\n')}\n`);
+    await expect.poll(() => s.events.filter((e) => e.incident.rule === 'unusual-time').length).toBe(1);
+    const id = s.events.find((e) => e.incident.rule === 'unusual-time')!.incident.id;
+    await s.slack.send('interactive', s.click('U0ALICE', 'incident:false-positive', String(id)));
+    await expect.poll(() => s.audit().map((a) => a.action)).toContain('detector:taught');
+    const ask = async (text: string) => {
+      const before = s.replies().length;
+      await s.slack.send('slash_commands', s.logs('U0ALICE', text));
+      await expect.poll(() => s.replies().length).toBe(before + 1);
+      return s.replies().at(-1)!;
+    };
+    const silence = /#(\d+) `unusual-time alice` false-positive/.exec(await ask('silences'))?.[1];
+    expect(silence).toBeDefined();
+    expect(await ask(`unsilence ${silence}`)).toMatch(
+      new RegExp(
+        `^Silence #${silence} lifted, and what its false positive taught \`unusual-time\` taken back: \\w{3} 03:00 is an hour alice logs in\\. `,
+      ),
+    );
+    expect(await ask(`unlearn ${id}`)).toMatch(/already taken back/);
+    expect(
+      s
+        .audit()
+        .map((a) => a.action)
+        .filter((a) => a.startsWith('detector:') || a.startsWith('silence:')),
+    ).toEqual(['detector:taught', 'silence:lift', 'detector:untaught']);
+  });
+
   it('source-quiet: a source silent for far longer than usual opens a high incident at a sweep', async () => {
     const dir = tempDir();
     const log = join(dir, 'auth.log');
