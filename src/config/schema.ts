@@ -1,12 +1,11 @@
 // The one place logwarden's configuration is described: shapes, defaults and the help text editors show (the rules'
 // part in rule-schema.ts, the values both use in schema-values.ts).
-import { isIP } from 'node:net';
 // The namespace import lets the bundler leave out what is not used (zod's 40-odd locales).
 import * as z from 'zod';
 import { PRESET_NAMES } from '../actions/presets.js';
 import { RULE_ENTRY_SCHEMAS } from '../rules/kinds.js';
 import { SOURCE_SCHEMAS } from '../sources/registry.js';
-import { byteSize, duration, id, severity } from './schema-values.js';
+import { addressOrRange, byteSize, duration, id, severity } from './schema-values.js';
 
 // Each kind of source brings its schema (sources/registry.ts); `type:` tells them apart, a file when it is left out.
 const source = z.union(SOURCE_SCHEMAS);
@@ -142,14 +141,6 @@ const escalation = z
   })
   .meta({ description: 'Escalation by email (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASS, SMTP_SECURE).' });
 
-/** `10.0.0.5`, `10.0.0.0/24`, `2001:db8::/48`: the prefix within the family's bits. */
-function isAddressOrRange(value: string): boolean {
-  const [address = '', prefix, ...rest] = value.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0 || address.includes('%')) return false;
-  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
-}
-
 export const configSchema = z
   .strictObject({
     store: z
@@ -197,11 +188,7 @@ export const configSchema = z
     protect: z
       .strictObject({
         ips: z
-          .array(
-            z.string().refine((v) => isAddressOrRange(v), {
-              message: 'must be an address or a CIDR range, like 10.0.0.0/24 or 2001:db8::/48',
-            }),
-          )
+          .array(addressOrRange)
           .default([])
           .meta({ description: 'Addresses and ranges no action may act on (admin networks, bastions).' }),
         users: z

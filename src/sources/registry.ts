@@ -2,11 +2,13 @@
 import { fileSourceKind } from './file/kind.js';
 import { journaldSourceKind } from './journald/kind.js';
 import type { SourceKind } from './source.js';
+import { syslogSourceKind } from './syslog/kind.js';
 
 export type { FileSourceConfig } from './file/schema.js';
 export type { JournaldSourceConfig } from './journald/schema.js';
+export type { SyslogSourceConfig } from './syslog/schema.js';
 
-export const SOURCE_KINDS = [fileSourceKind, journaldSourceKind] as const;
+export const SOURCE_KINDS = [fileSourceKind, journaldSourceKind, syslogSourceKind] as const;
 
 /** The kinds' config schemas, in order (the first takes entries without `type:`), for the config's union. */
 export const SOURCE_SCHEMAS = SOURCE_KINDS.map((kind) => kind.schema) as unknown as SchemasOf<typeof SOURCE_KINDS>;

@@ -1,0 +1,83 @@
+// The config entry of a syslog source: where it listens (UDP, TCP, TCP with TLS), who may send, and its limits.
+import * as z from 'zod';
+import { addressOrRange, id, maxLineBytes, sourceTimezone } from '../../config/schema-values.js';
+
+/** `udp://0.0.0.0:514`, `tcp://[::]:601`, `tls://127.0.0.1:6514`. */
+export const LISTEN = /^(udp|tcp|tls):\/\/(\[[0-9A-Fa-f:.]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|localhost):([0-9]{1,5})$/;
+
+export interface ListenAddress {
+  transport: 'udp' | 'tcp' | 'tls';
+  host: string;
+  port: number;
+}
+
+export function parseListen(text: string): ListenAddress {
+  const [, transport, host, port] = LISTEN.exec(text)!;
+  return {
+    transport: transport as ListenAddress['transport'],
+    host: host!.replace(/^\[|\]$/g, ''),
+    port: Number(port),
+  };
+}
+
+const listen = z
+  .string()
+  .regex(LISTEN, {
+    message: 'must be udp://, tcp:// or tls:// with an address and a port, like tcp://0.0.0.0:601 or tls://[::]:6514',
+  })
+  .refine((v) => parseListen(v).port <= 65535, { message: 'has a port above 65535' });
+
+export const syslogSourceSchema = z
+  .strictObject({
+    id,
+    type: z.literal('syslog'),
+    listen: z
+      .union([listen, z.array(listen).min(1)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .meta({
+        description: 'Where to listen: udp://, tcp:// (RFC 6587 framing) or tls:// (RFC 5425), with address and port.',
+      }),
+    allow: z.array(addressOrRange).min(1).default(['127.0.0.0/8', '::1']).meta({
+      description:
+        'Sender addresses and networks that may send (others are refused, counted and logged once a minute). Default: this host only.',
+    }),
+    tls: z
+      .strictObject({
+        cert: z.string().min(1).meta({ description: 'The server certificate (PEM).' }),
+        key: z.string().min(1).meta({ description: 'Its private key (PEM).' }),
+        ca: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ description: 'CA certificates (PEM) that sign the senders’ certificates.' }),
+        clientCerts: z
+          .boolean()
+          .default(false)
+          .meta({ description: 'Require a client certificate signed by `ca` (mutual TLS).' }),
+      })
+      .optional()
+      .meta({ description: 'For tls:// listeners.' }),
+    maxConnections: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1000)
+      .meta({ description: 'TCP and TLS connections at once.' }),
+    maxLineBytes,
+    timezone: sourceTimezone,
+  })
+  .superRefine((s, ctx) => {
+    if (s.listen.some((l) => l.startsWith('tls://')) && !s.tls) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: 'is needed for a tls:// listener: give tls: { cert, key }',
+      });
+    }
+    if (s.tls?.clientCerts && !s.tls.ca) {
+      ctx.addIssue({ code: 'custom', path: ['tls', 'ca'], message: 'is needed to check client certificates' });
+    }
+  });
+
+export type SyslogSourceConfig = z.output<typeof syslogSourceSchema>;

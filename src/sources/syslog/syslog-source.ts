@@ -1,0 +1,258 @@
+// A syslog source: listens on UDP (a datagram is a message, RFC 5426), TCP (RFC 6587 framing) and TCP with TLS
+// (RFC 5425), from allowed senders only, and passes each message on as a line, in chunks per sender. A slow store
+// slows the senders: TCP connections are paused while too much waits (their window fills, rsyslog's queue holds the
+// rest); UDP cannot be slowed, so datagrams beyond the bound are dropped and counted.
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { BlockList, createServer, isIP, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { Logger } from '../../core/logger.js';
+import type { Timer, Timers } from '../../core/timers.js';
+import type { LineChunk } from '../../core/types.js';
+import type { RunningSource, SourceStatus } from '../source.js';
+import { datagramFrame, SyslogFramer } from './framing.js';
+import { parseListen, type SyslogSourceConfig } from './schema.js';
+
+export interface SyslogDeps {
+  onChunk(chunk: LineChunk): Promise<void>;
+  logger: Logger;
+  timers: Timers;
+}
+
+/** What a syslog source counted since it started (for /metrics and the tests). */
+export interface SyslogCounts {
+  messages: number;
+  /** Connections and datagrams from senders not allowed. */
+  refused: number;
+  oversized: number;
+  malformed: number;
+  /** Datagrams dropped while the store was behind. */
+  dropped: number;
+  /** Times the TCP senders were paused while the store was behind. */
+  pauses: number;
+}
+
+/** Messages waiting to be passed on, at most: over it TCP senders are paused and datagrams dropped. */
+const HIGH_WATER_BYTES = 4 << 20;
+/** Messages per chunk at most. */
+const BATCH = 2000;
+/** A refused sender is logged once a minute at most. */
+const REFUSAL_LOG_EVERY = 60_000;
+/** A listener that could not bind is tried again this often. */
+const REBIND_DELAY = 5000;
+
+export function createSyslogSource(
+  config: SyslogSourceConfig,
+  deps: SyslogDeps,
+): RunningSource & { counts: SyslogCounts } {
+  const { logger } = deps;
+  const allowed = new BlockList();
+  for (const range of config.allow) {
+    const [address = '', prefix] = range.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) allowed.addAddress(address, family);
+    else allowed.addSubnet(address, Number(prefix), family);
+  }
+  const counts: SyslogCounts = { messages: 0, refused: 0, oversized: 0, malformed: 0, dropped: 0, pauses: 0 };
+  const refusedLogged = new Map<string, number>();
+  const listeners = config.listen.map((text) => ({
+    text,
+    address: parseListen(text),
+    problem: 'not started' as string | undefined,
+  }));
+  const servers: (Server | UdpSocket)[] = [];
+  const sockets = new Set<Socket>();
+  const paused = new Set<Socket>();
+  const rebinds: Timer[] = [];
+  // By sender: the messages waiting to be passed on.
+  const waiting = new Map<string, Buffer[]>();
+  let waitingBytes = 0;
+  let flushing: Promise<void> | undefined;
+  let stopped = false;
+
+  const isAllowed = (address: string | undefined) => {
+    if (!address) return false;
+    const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+    return allowed.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
+  };
+  const refuse = (sender: string, how: string) => {
+    counts.refused++;
+    const now = Date.now();
+    if (now - (refusedLogged.get(sender) ?? 0) < REFUSAL_LOG_EVERY) return;
+    if (refusedLogged.size > 10_000) refusedLogged.clear();
+    refusedLogged.set(sender, now);
+    logger.warn(
+      { source: config.id, sender, how },
+      'a sender not in allow: was refused (logged once a minute per sender)',
+    );
+  };
+
+  const take = (sender: string, frames: readonly Buffer[]) => {
+    if (frames.length === 0) return;
+    const list = waiting.get(sender) ?? [];
+    waiting.set(sender, list);
+    for (const f of frames) {
+      list.push(f);
+      waitingBytes += f.length + 1;
+    }
+    counts.messages += frames.length;
+    if (waitingBytes > HIGH_WATER_BYTES && paused.size < sockets.size) {
+      counts.pauses++;
+      for (const s of sockets) {
+        s.pause();
+        paused.add(s);
+      }
+    }
+    flushing ??= flush();
+  };
+
+  // One chunk per sender at a time, until nothing waits; the senders paused meanwhile resume once under the bound.
+  const flush = async (): Promise<void> => {
+    try {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (waiting.size > 0 && !stopped) {
+        const [sender, list] = waiting.entries().next().value as [string, Buffer[]];
+        const batch = list.splice(0, BATCH);
+        if (list.length === 0) waiting.delete(sender);
+        let bytes = 0;
+        for (const f of batch) bytes += f.length + 1;
+        const data = Buffer.allocUnsafe(bytes);
+        let at = 0;
+        for (const f of batch) {
+          at += f.copy(data, at);
+          data[at++] = 0x0a;
+        }
+        try {
+          await deps.onChunk({ sourceId: config.id, origin: `syslog ${sender}`, data });
+        } finally {
+          waitingBytes -= bytes;
+        }
+        if (waitingBytes <= HIGH_WATER_BYTES / 2 && paused.size > 0) {
+          for (const s of paused) s.resume();
+          paused.clear();
+        }
+      }
+    } finally {
+      flushing = undefined;
+      if (waiting.size > 0 && !stopped) flushing = flush();
+    }
+  };
+
+  const onFramed = (sender: string, framed: { frames: Buffer[]; oversized: number; malformed: number }) => {
+    counts.oversized += framed.oversized;
+    counts.malformed += framed.malformed;
+    take(sender, framed.frames);
+  };
+
+  const onConnection = (socket: Socket) => {
+    const sender = socket.remoteAddress ?? 'unknown';
+    if (!isAllowed(socket.remoteAddress)) {
+      refuse(sender, 'tcp');
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    const framer = new SyslogFramer(config.maxLineBytes);
+    if (waitingBytes > HIGH_WATER_BYTES) {
+      socket.pause();
+      paused.add(socket);
+    }
+    socket.on('data', (bytes: Buffer) => onFramed(sender, framer.push(bytes)));
+    socket.on('end', () => onFramed(sender, framer.end()));
+    // A sender's connection reset is the sender's business (it reconnects and resends); it is closed and forgotten.
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      paused.delete(socket);
+    });
+  };
+
+  const tlsOptions = () => {
+    const t = config.tls!;
+    return {
+      cert: readFileSync(t.cert),
+      key: readFileSync(t.key),
+      ...(t.ca ? { ca: readFileSync(t.ca) } : {}),
+      requestCert: t.clientCerts,
+      rejectUnauthorized: t.clientCerts,
+    };
+  };
+
+  const bind = (listener: (typeof listeners)[number]): Promise<void> => {
+    const { address } = listener;
+    return new Promise<void>((resolve) => {
+      const failed = (error: Error) => {
+        listener.problem = `${listener.text}: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
+        logger.error(
+          { source: config.id, listen: listener.text, err: error.message },
+          `cannot listen on ${listener.text}; trying again in 5 s`,
+        );
+        if (!stopped) rebinds.push(deps.timers.after(REBIND_DELAY, () => void bind(listener)));
+        resolve();
+      };
+      if (address.transport === 'udp') {
+        const socket = createSocket({ type: isIP(address.host) === 6 ? 'udp6' : 'udp4' });
+        socket.once('error', failed);
+        socket.on('message', (message, from) => {
+          if (!isAllowed(from.address)) return refuse(from.address, 'udp');
+          if (waitingBytes > HIGH_WATER_BYTES) {
+            counts.dropped++;
+            return;
+          }
+          onFramed(from.address, datagramFrame(message, config.maxLineBytes));
+        });
+        socket.bind(address.port, address.host, () => {
+          socket.off('error', failed);
+          socket.on('error', (error) =>
+            logger.warn({ source: config.id, err: error.message }, 'syslog UDP socket error'),
+          );
+          listener.problem = undefined;
+          servers.push(socket);
+          resolve();
+        });
+        return;
+      }
+      let server: Server;
+      try {
+        server = address.transport === 'tls' ? createTlsServer(tlsOptions(), onConnection) : createServer(onConnection);
+      } catch (error) {
+        failed(error as Error);
+        return;
+      }
+      server.maxConnections = config.maxConnections;
+      server.once('error', failed);
+      server.listen({ port: address.port, host: address.host }, () => {
+        server.off('error', failed);
+        server.on('error', (error) => logger.warn({ source: config.id, err: error.message }, 'syslog listener error'));
+        listener.problem = undefined;
+        servers.push(server);
+        resolve();
+      });
+    });
+  };
+
+  return {
+    counts,
+    async start() {
+      await Promise.all(listeners.map(bind));
+    },
+    async stop() {
+      stopped = true;
+      for (const t of rebinds) t.cancel();
+      for (const s of sockets) s.destroy();
+      await Promise.all(
+        servers.map(
+          (s) => new Promise<void>((resolve) => ('listen' in s ? s.close(() => resolve()) : s.close(() => resolve()))),
+        ),
+      );
+      await flushing;
+    },
+    async syncNow() {
+      while (flushing !== undefined) await flushing;
+    },
+    status(): SourceStatus {
+      const problems = listeners.flatMap((l) => (l.problem ? [l.problem] : []));
+      return { ready: problems.length === 0, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+    },
+  };
+}

@@ -1,0 +1,207 @@
+// The syslog source on loopback: util-linux's real `logger` sending RFC 5424 and RFC 3164 over TCP (line feed and
+// octet-counted frames) and UDP, TLS from a Node client with a throwaway certificate, senders refused by `allow:`,
+// a slow store slowing a flooding sender (its TCP window fills) instead of memory growing, and the whole pipeline
+// opening an incident from lines another host sent.
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { connect as connectTcp, createServer } from 'node:net';
+import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { systemTimers } from '../../src/core/timers.js';
+import type { IncidentEvent, LineChunk } from '../../src/core/types.js';
+import { syslogSourceSchema } from '../../src/sources/syslog/schema.js';
+import { createSyslogSource } from '../../src/sources/syslog/syslog-source.js';
+import { silentLogger } from '../helpers/fixtures.js';
+import { startLogwarden } from '../helpers/start-logwarden.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** A port free on loopback now. */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startSource(entry: Record<string, unknown>, onChunk?: (chunk: LineChunk) => Promise<void>) {
+  const lines: { origin: string; text: string }[] = [];
+  const source = createSyslogSource(syslogSourceSchema.parse({ id: 'net', type: 'syslog', ...entry }), {
+    onChunk:
+      onChunk ??
+      (async (chunk) => {
+        for (const text of chunk.data.toString().split('\n').slice(0, -1)) lines.push({ origin: chunk.origin, text });
+      }),
+    logger: silentLogger,
+    timers: systemTimers,
+  });
+  await source.start();
+  cleanup.push(() => source.stop());
+  return { source, lines };
+}
+
+const logger = (...args: string[]) => execFileSync('logger', args, { stdio: 'pipe' });
+
+describe('syslog source', () => {
+  it('reads what logger sends over TCP (line feed and octet-counted frames, RFC 5424 and 3164) and UDP', async () => {
+    const [tcp, udp] = [await freePort(), await freePort()];
+    const { source, lines } = await startSource({ listen: [`tcp://127.0.0.1:${tcp}`, `udp://127.0.0.1:${udp}`] });
+    expect(source.status()).toEqual({ ready: true });
+    const at = ['-n', '127.0.0.1', '-t', 'sshd', '-i'];
+    logger(...at, '-P', String(tcp), '-T', '--rfc5424', 'Failed password for root from 203.0.113.7 port 22 ssh2');
+    logger(...at, '-P', String(tcp), '-T', '--octet-count', '--rfc5424', 'Invalid user admin from 203.0.113.8 port 22');
+    logger(...at, '-P', String(tcp), '-T', '--rfc3164', 'Failed password for bob from 203.0.113.9 port 22 ssh2');
+    logger(...at, '-P', String(udp), '-d', '--rfc5424', 'Failed password for carol from 203.0.113.10 port 22 ssh2');
+    await expect.poll(() => lines.length).toBe(4);
+    expect(lines.map((l) => l.origin)).toEqual(Array(4).fill('syslog 127.0.0.1'));
+    // In any order: the loggers ran while this thread waited for them.
+    expect(lines.map((l) => l.text)).toHaveLength(4);
+    expect(lines.map((l) => l.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^<13>1 \S+ \S+ sshd \d+ - \[timeQuality .*\] Failed password for root from 203\.0\.113\.7 port 22 ssh2$/,
+        ),
+        expect.stringMatching(
+          /^<13>1 \S+ \S+ sshd \d+ - \[timeQuality .*\] Invalid user admin from 203\.0\.113\.8 port 22$/,
+        ),
+        expect.stringMatching(
+          /^<13>\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ sshd\[\d+\]: Failed password for bob from 203\.0\.113\.9 port 22 ssh2$/,
+        ),
+        expect.stringMatching(/^<13>1 \S+ \S+ sshd \d+ - \[timeQuality .*\] Failed password for carol/),
+      ]),
+    );
+    expect(source.counts).toMatchObject({ messages: 4, refused: 0, malformed: 0 });
+  });
+
+  it('refuses senders outside allow: (TCP and UDP), counts them, and reads on', async () => {
+    const [tcp, udp] = [await freePort(), await freePort()];
+    const { source, lines } = await startSource({
+      listen: [`tcp://127.0.0.1:${tcp}`, `udp://127.0.0.1:${udp}`],
+      allow: ['127.0.0.1'],
+    });
+    // 127.0.0.2 is loopback too, and not allowed.
+    const refused = connectTcp({ port: tcp, host: '127.0.0.1', localAddress: '127.0.0.2' });
+    refused.on('error', () => undefined);
+    refused.write('<13>Dec  4 05:00:00 forged sshd[1]: Failed password for root from 198.51.100.1 port 1 ssh2\n');
+    await once(refused, 'close');
+    const { createSocket } = await import('node:dgram');
+    const dgram = createSocket('udp4');
+    await new Promise<void>((resolve) => dgram.bind(0, '127.0.0.2', resolve));
+    dgram.send('<13>Dec  4 05:00:00 forged sshd[1]: hello', udp, '127.0.0.1');
+    await expect.poll(() => source.counts.refused).toBe(2);
+    dgram.close();
+    logger('-n', '127.0.0.1', '-P', String(tcp), '-T', '-t', 'app', 'allowed');
+    await expect.poll(() => lines.map((l) => l.text.slice(-7))).toEqual(['allowed']);
+  });
+
+  it('speaks TLS (RFC 5425) with the configured certificate', async () => {
+    const dir = tempDir();
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
+    const port = await freePort();
+    const { lines } = await startSource({
+      listen: `tls://127.0.0.1:${port}`,
+      tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') },
+    });
+    const client = connectTls({
+      port,
+      host: '127.0.0.1',
+      servername: 'localhost',
+      ca: execFileSync('cat', [join(dir, 'cert.pem')]),
+    });
+    await once(client, 'secureConnect');
+    const message = '<38>1 2026-12-04T05:00:00Z web3 sshd 7 - - Accepted publickey for alice from 10.0.0.5 port 5 ssh2';
+    client.end(`${Buffer.byteLength(message)} ${message}`);
+    await expect.poll(() => lines.map((l) => l.text)).toEqual([message]);
+  });
+
+  it('slows a flooding sender while the store is behind: its TCP window fills, nothing is lost', async () => {
+    const port = await freePort();
+    let release: () => void = () => undefined;
+    let gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let received = 0;
+    const { source } = await startSource({ listen: `tcp://127.0.0.1:${port}` }, async (chunk) => {
+      await gate;
+      received += chunk.data.toString().split('\n').length - 1;
+    });
+    const sender = connectTcp({ port, host: '127.0.0.1' });
+    await once(sender, 'connect');
+    const line = `<13>Dec  4 05:00:00 web1 app: ${'z'.repeat(200)}\n`;
+    const total = 200_000;
+    let written = 0;
+    const pump = (): void => {
+      while (written < total) {
+        written++;
+        if (!sender.write(line)) {
+          sender.once('drain', pump);
+          return;
+        }
+      }
+      sender.end();
+    };
+    pump();
+    // The store is stuck: the sender is paused (its writes wait, its window fills) rather than the source reading all
+    // 44 MB into memory.
+    await expect.poll(() => source.counts.pauses, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(written).toBeLessThan(total);
+    expect(source.counts.messages * line.length).toBeLessThan(16 << 20);
+    release();
+    gate = Promise.resolve();
+    await expect.poll(() => received, { timeout: 20_000 }).toBe(total);
+  });
+
+  it('through the pipeline: another host’s failures open an incident', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: net, type: syslog, listen: "tcp://127.0.0.1:${port}" }]
+rules: [{ use: sshd, source: net }]
+`,
+      'net.yml',
+    );
+    const events: IncidentEvent[] = [];
+    const lw = await startLogwarden(loaded, { clock: () => Date.now(), onEvent: (e) => events.push(e) });
+    cleanup.push(() => lw.stop());
+    const sender = connectTcp({ port, host: '127.0.0.1' });
+    await once(sender, 'connect');
+    for (let k = 0; k < 5; k++) {
+      sender.write(
+        `<38>1 2026-12-04T05:00:0${k}Z web7 sshd 4${k} - - Failed password for root from 203.0.113.7 port 4${k} ssh2\n`,
+      );
+    }
+    sender.end();
+    await expect
+      .poll(() => events.map((e) => [e.event, e.incident.title]))
+      .toEqual([['opened', 'SSH brute force from 203.0.113.7']]);
+  });
+});
