@@ -34,6 +34,8 @@ describe('SyslogFramer', () => {
       'java: error \tat x.y(Z.java:1)',
     ]);
     expect(framer.end().frames.map(String)).toEqual(['tail without lf']);
+    // rsyslog's RFC 5424 template ends its message with a line feed inside the count.
+    expect(frames(new SyslogFramer(1024), `${Buffer.byteLength(A) + 1} ${A}\n`).frames).toEqual([A]);
   });
 
   it('cuts an oversized frame to the limit and skips its rest, in either framing', () => {

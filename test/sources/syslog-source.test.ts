@@ -179,6 +179,21 @@ describe('syslog source', () => {
     await expect.poll(() => received, { timeout: 20_000 }).toBe(total);
   });
 
+  it('stops gracefully: a sender told to go (FIN) is still read until it closes, and what it sent is passed on', async () => {
+    const port = await freePort();
+    const { source, lines } = await startSource({ listen: `tcp://127.0.0.1:${port}` });
+    const sender = connectTcp({ port, host: '127.0.0.1', allowHalfOpen: true });
+    await once(sender, 'connect');
+    sender.write('<13>Dec  4 05:00:00 web1 app: before the stop\n');
+    await expect.poll(() => lines.length).toBe(1);
+    const stopping = source.stop();
+    await once(sender, 'end');
+    // Told to go, the sender still sends what it had (rsyslog does: it does not read its connection).
+    sender.end('<13>Dec  4 05:00:01 web1 app: after the FIN\n');
+    await stopping;
+    expect(lines.map((l) => l.text.replace(/^.* app: /, ''))).toEqual(['before the stop', 'after the FIN']);
+  });
+
   it('through the pipeline: another host’s failures open an incident', async () => {
     const dir = tempDir();
     const port = await freePort();

@@ -144,7 +144,10 @@ export class SyslogFramer {
       return start + this.maxFrameBytes;
     }
     if (data.length - start < length) return undefined;
-    const frame = data.subarray(start, start + length);
+    // rsyslog's RFC 5424 templates end the message with a line feed, inside the count: it goes, as CR and NUL do.
+    let end = start + length;
+    while (end > start && (data[end - 1] === LF || data[end - 1] === 0x0d || data[end - 1] === 0x00)) end--;
+    const frame = data.subarray(start, end);
     // A counted frame may hold line feeds (a stack trace): one line each way, so they become spaces.
     if (frame.length > 0) out.frames.push(frame.includes(LF) ? spaced(frame) : frame);
     return start + length;

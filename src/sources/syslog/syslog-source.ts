@@ -38,6 +38,8 @@ const HIGH_WATER_BYTES = 4 << 20;
 const BATCH = 2000;
 /** A refused sender is logged once a minute at most. */
 const REFUSAL_LOG_EVERY = 60_000;
+/** How long a stop waits for senders to close their connections. */
+const DRAIN_MS = 2000;
 /** A listener that could not bind is tried again this often. */
 const REBIND_DELAY = 5000;
 
@@ -110,7 +112,7 @@ export function createSyslogSource(
   const flush = async (): Promise<void> => {
     try {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      while (waiting.size > 0 && !stopped) {
+      while (waiting.size > 0) {
         const [sender, list] = waiting.entries().next().value as [string, Buffer[]];
         const batch = list.splice(0, BATCH);
         if (list.length === 0) waiting.delete(sender);
@@ -134,7 +136,7 @@ export function createSyslogSource(
       }
     } finally {
       flushing = undefined;
-      if (waiting.size > 0 && !stopped) flushing = flush();
+      if (waiting.size > 0) flushing = flush();
     }
   };
 
@@ -236,16 +238,28 @@ export function createSyslogSource(
     async start() {
       await Promise.all(listeners.map(bind));
     },
+    // A graceful stop loses nothing a sender sent: no new connection is taken, each sender is told (FIN) and read
+    // until it closes (rsyslog sees the FIN before its next message, and sends that one after reconnecting), for
+    // DRAIN_MS at most; then everything read is passed on.
     async stop() {
       stopped = true;
       for (const t of rebinds) t.cancel();
-      for (const s of sockets) s.destroy();
-      await Promise.all(
-        servers.map(
-          (s) => new Promise<void>((resolve) => ('listen' in s ? s.close(() => resolve()) : s.close(() => resolve()))),
-        ),
+      const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      const ended = Promise.all(
+        [...sockets].map((socket) => {
+          const gone = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+          socket.resume();
+          socket.end();
+          return gone;
+        }),
       );
-      await flushing;
+      const cut = deps.timers.after(DRAIN_MS, () => {
+        for (const socket of sockets) socket.destroy();
+      });
+      await ended;
+      cut.cancel();
+      await closed;
+      while (flushing !== undefined) await flushing;
     },
     async syncNow() {
       while (flushing !== undefined) await flushing;
