@@ -306,6 +306,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       logger: deps.logger.child({ component: 'source' }),
       // journalctl gets what commands get: no Slack token, no SMTP password.
       env: allowedEnv(deps.env, config.commands.env),
+      secret: (name) => deps.env[name],
       onChunk: processChunk,
       positions: {
         readOffset: async (dev, ino) => (await store.checkpoints.readOffset(dev, ino))?.offset,

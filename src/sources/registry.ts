@@ -1,14 +1,16 @@
 // The kinds of source, the only list of them: a new kind is a folder (its schema and hooks, source.ts) and a line here.
 import { fileSourceKind } from './file/kind.js';
+import { httpSourceKind } from './http/kind.js';
 import { journaldSourceKind } from './journald/kind.js';
 import type { SourceKind } from './source.js';
 import { syslogSourceKind } from './syslog/kind.js';
 
 export type { FileSourceConfig } from './file/schema.js';
+export type { HttpSourceConfig } from './http/schema.js';
 export type { JournaldSourceConfig } from './journald/schema.js';
 export type { SyslogSourceConfig } from './syslog/schema.js';
 
-export const SOURCE_KINDS = [fileSourceKind, journaldSourceKind, syslogSourceKind] as const;
+export const SOURCE_KINDS = [fileSourceKind, journaldSourceKind, syslogSourceKind, httpSourceKind] as const;
 
 /** The kinds' config schemas, in order (the first takes entries without `type:`), for the config's union. */
 export const SOURCE_SCHEMAS = SOURCE_KINDS.map((kind) => kind.schema) as unknown as SchemasOf<typeof SOURCE_KINDS>;

@@ -49,6 +49,8 @@ export interface SourceDeps {
   logger: Logger;
   /** The environment of child processes it starts (journalctl): what commands get, no tokens. */
   env: NodeJS.ProcessEnv;
+  /** A variable of logwarden's own environment, for a source's own credentials (an HTTP sender's token). */
+  secret(name: string): string | undefined;
   /**
    * Receives complete lines; resolves once they are processed and committed with chunk.position. A source reads on
    * only after that (so a slow store slows reading, and nothing waits in memory unbounded).

@@ -25,7 +25,7 @@ const listen = z
   .regex(LISTEN, {
     message: 'must be udp://, tcp:// or tls:// with an address and a port, like tcp://0.0.0.0:601 or tls://[::]:6514',
   })
-  .refine((v) => parseListen(v).port <= 65535, { message: 'has a port above 65535' });
+  .refine((v) => !LISTEN.test(v) || parseListen(v).port <= 65535, { message: 'has a port above 65535' });
 
 export const syslogSourceSchema = z
   .strictObject({

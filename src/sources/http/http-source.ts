@@ -1,0 +1,289 @@
+// An HTTP source: senders (Vector's and Fluent Bit's http outputs, any script) POST events as NDJSON or a JSON array,
+// gzip or not, with a bearer token of their own. A request is answered 200 only once its lines are committed, so a
+// sender that retries on anything else never loses a line; an event id (idField) keeps a retry from counting twice.
+// While the store is behind, requests beyond the bound are answered 429 with Retry-After, never buffered unbounded.
+import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { BlockList, isIP } from 'node:net';
+import { createGunzip } from 'node:zlib';
+import type { Logger } from '../../core/logger.js';
+import type { Timer, Timers } from '../../core/timers.js';
+import type { LineChunk } from '../../core/types.js';
+import type { RunningSource, SourceStatus } from '../source.js';
+import { type HttpSourceConfig, parseHttpListen } from './schema.js';
+
+export interface HttpSourceDeps {
+  onChunk(chunk: LineChunk): Promise<void>;
+  secret(name: string): string | undefined;
+  logger: Logger;
+  timers: Timers;
+}
+
+export interface HttpCounts {
+  requests: number;
+  /** Bytes of lines read and not committed yet (a gauge). */
+  waitingBytes: number;
+  lines: number;
+  /** By why: not allowed (403), no or a wrong token (401), too large (413), not JSON (400), store behind (429). */
+  refused: { address: number; token: number; size: number; malformed: number; busy: number };
+  duplicates: number;
+  /** Events without a string line in `field`, and lines cut to maxLineBytes. */
+  skipped: number;
+  oversized: number;
+}
+
+/** Bytes of lines waiting to be committed at most: a request beyond it is answered 429. */
+const HIGH_WATER_BYTES = 16 << 20;
+/** Event ids remembered to drop retries. */
+const IDS_KEPT = 100_000;
+const REFUSAL_LOG_EVERY = 60_000;
+const REBIND_DELAY = 5000;
+
+class HttpRefusal extends Error {
+  readonly status: number;
+  readonly kind: keyof HttpCounts['refused'];
+
+  constructor(status: number, kind: keyof HttpCounts['refused'], message: string) {
+    super(message);
+    this.status = status;
+    this.kind = kind;
+  }
+}
+
+export function createHttpSource(
+  config: HttpSourceConfig,
+  deps: HttpSourceDeps,
+): RunningSource & { counts: HttpCounts } {
+  const { logger } = deps;
+  const allowed = new BlockList();
+  for (const range of config.allow) {
+    const [address = '', prefix] = range.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) allowed.addAddress(address, family);
+    else allowed.addSubnet(address, Number(prefix), family);
+  }
+  const counts: HttpCounts = {
+    requests: 0,
+    waitingBytes: 0,
+    lines: 0,
+    refused: { address: 0, token: 0, size: 0, malformed: 0, busy: 0 },
+    duplicates: 0,
+    skipped: 0,
+    oversized: 0,
+  };
+  const tokens = config.senders.map((s) => ({ name: s.name, env: s.tokenEnv, token: deps.secret(s.tokenEnv) }));
+  const missing = tokens.filter((t) => !t.token).map((t) => t.env);
+  const ids = new Map<string, true>();
+  const logged = new Map<string, number>();
+  const listen = parseHttpListen(config.listen);
+  let problem: string | undefined = 'not started';
+  let server: Server | undefined;
+  let rebind: Timer | undefined;
+  let stopped = false;
+  // Chunks are committed one at a time, in the order their requests were read.
+  let committing: Promise<void> = Promise.resolve();
+
+  const isAllowed = (address: string | undefined) => {
+    if (!address) return false;
+    const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+    return allowed.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
+  };
+  const senderOf = (header: string | undefined) => {
+    const given = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? '')?.[1];
+    if (!given) return undefined;
+    const bytes = Buffer.from(given);
+    return tokens.find((t) => {
+      const want = Buffer.from(t.token ?? '');
+      return want.length > 0 && want.length === bytes.length && timingSafeEqual(want, bytes);
+    })?.name;
+  };
+  const note = (who: string, refusal: HttpRefusal) => {
+    counts.refused[refusal.kind]++;
+    const now = Date.now();
+    if (now - (logged.get(`${who} ${refusal.kind}`) ?? 0) < REFUSAL_LOG_EVERY) return;
+    if (logged.size > 10_000) logged.clear();
+    logged.set(`${who} ${refusal.kind}`, now);
+    logger.warn(
+      { source: config.id, sender: who, status: refusal.status },
+      `${refusal.message} (logged once a minute per sender)`,
+    );
+  };
+
+  /** The request's body, inflated when gzip, within maxBodyBytes. */
+  const readBody = (request: IncomingMessage): Promise<Buffer> => {
+    const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip') {
+      return Promise.reject(new HttpRefusal(415, 'malformed', `a body in ${encoding} cannot be read (gzip or none)`));
+    }
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > config.maxBodyBytes) {
+      return Promise.reject(new HttpRefusal(413, 'size', `a body of ${declared} bytes is over maxBodyBytes`));
+    }
+    const stream = encoding === 'gzip' ? request.pipe(createGunzip()) : request;
+    return new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      let length = 0;
+      stream.on('data', (part: Buffer) => {
+        length += part.length;
+        if (length > config.maxBodyBytes) {
+          stream.destroy();
+          reject(new HttpRefusal(413, 'size', 'a body over maxBodyBytes'));
+          return;
+        }
+        parts.push(part);
+      });
+      stream.on('end', () => resolve(Buffer.concat(parts, length)));
+      stream.on('error', () => reject(new HttpRefusal(400, 'malformed', 'a body that is not gzip as it says')));
+    });
+  };
+
+  /** The lines of the events posted, and the ids taking them. */
+  const linesOf = (body: Buffer): { lines: string[]; ids: string[] } => {
+    const text = body.toString('utf8').trim();
+    let events: unknown[];
+    try {
+      events = text.startsWith('[')
+        ? (JSON.parse(text) as unknown[])
+        : text
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .map((l) => JSON.parse(l) as unknown);
+    } catch {
+      throw new HttpRefusal(400, 'malformed', 'a body that is not NDJSON or a JSON array');
+    }
+    if (!Array.isArray(events)) throw new HttpRefusal(400, 'malformed', 'a body that is not NDJSON or a JSON array');
+    const lines: string[] = [];
+    const taken: string[] = [];
+    const inBody = new Set<string>();
+    for (const event of events) {
+      const record = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : undefined;
+      const line = typeof event === 'string' ? event : record?.[config.field];
+      if (typeof line !== 'string' || line === '') {
+        counts.skipped++;
+        continue;
+      }
+      const rawId = config.idField ? record?.[config.idField] : undefined;
+      const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId).slice(0, 256) : undefined;
+      if (id !== undefined && (ids.has(id) || inBody.has(id))) {
+        counts.duplicates++;
+        continue;
+      }
+      if (id !== undefined) {
+        inBody.add(id);
+        taken.push(id);
+      }
+      // One event, one line: its own line breaks become spaces; cut to the limit as a file's line is.
+      let one = line.replace(/[\r\n]+/g, ' ');
+      if (Buffer.byteLength(one) > config.maxLineBytes) {
+        counts.oversized++;
+        one = Buffer.from(one).subarray(0, config.maxLineBytes).toString('utf8');
+      }
+      lines.push(one);
+    }
+    return { lines, ids: taken };
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    counts.requests++;
+    const address = request.socket.remoteAddress ?? 'unknown';
+    let who = address;
+    const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(JSON.stringify(body));
+    };
+    try {
+      if (!isAllowed(request.socket.remoteAddress)) throw new HttpRefusal(403, 'address', 'a sender not in allow:');
+      const url = new URL(request.url ?? '/', 'http://x');
+      if (url.pathname !== config.path) return answer(404, { error: `POST to ${config.path}` });
+      if (request.method !== 'POST') return answer(405, { error: 'POST only' }, { allow: 'POST' });
+      const sender = senderOf(request.headers.authorization);
+      if (!sender) throw new HttpRefusal(401, 'token', 'a request without a known bearer token');
+      who = sender;
+      if (counts.waitingBytes > HIGH_WATER_BYTES)
+        throw new HttpRefusal(429, 'busy', 'a request while the store is behind');
+      const { lines, ids: taken } = linesOf(await readBody(request));
+      if (lines.length === 0) return answer(200, { accepted: 0, duplicates: counts.duplicates });
+      const data = Buffer.from(`${lines.join('\n')}\n`);
+      counts.waitingBytes += data.length;
+      const committed = committing.then(() => deps.onChunk({ sourceId: config.id, origin: `http ${sender}`, data }));
+      committing = committed.catch(() => undefined);
+      try {
+        await committed;
+      } finally {
+        counts.waitingBytes -= data.length;
+      }
+      for (const id of taken) ids.set(id, true);
+      while (ids.size > IDS_KEPT) ids.delete(ids.keys().next().value!);
+      counts.lines += lines.length;
+      answer(200, { accepted: lines.length });
+    } catch (error) {
+      if (error instanceof HttpRefusal) {
+        note(who, error);
+        request.resume();
+        return answer(
+          error.status,
+          { error: error.message },
+          error.status === 429 ? { 'retry-after': '1' } : error.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+        );
+      }
+      // Not committed: the sender must send it again.
+      logger.error(
+        { source: config.id, sender: who, err: (error as Error).message },
+        'posted lines could not be committed',
+      );
+      answer(503, { error: 'not committed; send again' }, { 'retry-after': '5' });
+    }
+  };
+
+  const bind = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const failed = (error: Error) => {
+        problem = `${config.listen}: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
+        logger.error(
+          { source: config.id, err: error.message },
+          `cannot listen on ${config.listen}; trying again in 5 s`,
+        );
+        if (!stopped) rebind = deps.timers.after(REBIND_DELAY, () => void bind());
+        resolve();
+      };
+      let made: Server;
+      try {
+        const onRequest = (request: IncomingMessage, response: ServerResponse) => void handle(request, response);
+        made = listen.tls
+          ? createHttpsServer({ cert: readFileSync(config.tls!.cert), key: readFileSync(config.tls!.key) }, onRequest)
+          : createServer(onRequest);
+      } catch (error) {
+        failed(error as Error);
+        return;
+      }
+      made.requestTimeout = 60_000;
+      made.once('error', failed);
+      made.listen({ port: listen.port, host: listen.host }, () => {
+        made.off('error', failed);
+        server = made;
+        problem = missing.length ? `${missing.join(', ')} not set: those senders are refused` : undefined;
+        resolve();
+      });
+    });
+
+  return {
+    counts,
+    start: bind,
+    async stop() {
+      stopped = true;
+      rebind?.cancel();
+      // Requests being read are answered (once committed); no new one is taken.
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeIdleConnections();
+      await committing;
+    },
+    async syncNow() {
+      await committing;
+    },
+    status(): SourceStatus {
+      return { ready: problem === undefined, ...(problem ? { problem } : {}) };
+    },
+  };
+}
