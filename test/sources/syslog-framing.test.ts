@@ -2,6 +2,7 @@
 // or broken sender sends (bad counts, oversized frames, a byte at a time, binary) counted and never held unbounded.
 import { describe, expect, it } from 'vitest';
 import { SyslogFramer } from '../../src/sources/syslog/framing.js';
+import { RelpFramer, relpOpenResponse, relpResponse } from '../../src/sources/syslog/relp.js';
 
 const frames = (framer: SyslogFramer, ...pieces: (string | Buffer)[]) => {
   const out = { frames: [] as string[], oversized: 0, malformed: 0 };
@@ -90,5 +91,40 @@ describe('SyslogFramer', () => {
       dribbled.push(Buffer.from([b]));
       expect(dribbled.heldBytes).toBeLessThanOrEqual(max + 10);
     }
+  });
+});
+
+describe('RelpFramer', () => {
+  const offers = 'relp_version=0\nrelp_software=librelp,1.11.0,http://librelp.adiscon.com\ncommands=syslog';
+  const open = `1 open ${offers.length} ${offers}\n`;
+  const syslog = (txnr: number, message: string) => `${txnr} syslog ${Buffer.byteLength(message)} ${message}\n`;
+
+  it('reads RELP commands whatever the pieces they arrive in, and answers as librelp expects', () => {
+    const stream = `${open}${syslog(2, A)}${syslog(3, B)}4 close 0\n`;
+    const whole = new RelpFramer(1024).push(Buffer.from(stream));
+    expect(whole.commands.map((c) => [c.txnr, c.command, c.data.toString()])).toEqual([
+      [1, 'open', 'relp_version=0\nrelp_software=librelp,1.11.0,http://librelp.adiscon.com\ncommands=syslog'],
+      [2, 'syslog', A],
+      [3, 'syslog', B],
+      [4, 'close', ''],
+    ]);
+    const bytewise = new RelpFramer(1024);
+    const commands = [...Buffer.from(stream)].flatMap((b) => bytewise.push(Buffer.from([b])).commands);
+    expect(commands.map((c) => c.txnr)).toEqual([1, 2, 3, 4]);
+    expect(relpResponse(2, '200 OK').toString()).toBe('2 rsp 6 200 OK\n');
+    expect(relpResponse(4, '').toString()).toBe('4 rsp 0\n');
+    expect(relpOpenResponse(1, whole.commands[0]!.data).toString()).toBe(
+      '1 rsp 61 200 OK\nrelp_version=0\nrelp_software=logwarden\ncommands=syslog\n',
+    );
+  });
+
+  it('says the stream is broken for what is not RELP, a frame without its trailer, or one too large', () => {
+    expect(new RelpFramer(1024).push(Buffer.from('<13>Dec  4 05:00:00 web1 app: plain syslog\n')).broken).toBe(
+      'a frame that is not RELP',
+    );
+    expect(new RelpFramer(1024).push(Buffer.from('2 syslog 3 abcX')).broken).toBe('a frame without its trailer');
+    expect(new RelpFramer(1024).push(Buffer.from('2 syslog 999999 ')).broken).toBe('a frame of 999999 bytes');
+    const ok = new RelpFramer(1024).push(Buffer.from(`${syslog(2, 'x')}2 sysl`));
+    expect([ok.commands.length, ok.broken]).toEqual([1, undefined]);
   });
 });

@@ -68,21 +68,28 @@ function certificates(dir: string) {
   return { ca: join(dir, 'ca.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server.key') };
 }
 
-/** rsyslogd in the foreground, reading `input` as sshd's lines and forwarding them to 127.0.0.1:port over TLS. */
-function startRsyslog(dir: string, input: string, port: number, ca: string): ChildProcess {
+/** rsyslogd in the foreground, reading `input` as sshd's lines and forwarding them to 127.0.0.1:port. */
+function startRsyslog(dir: string, input: string, port: number, how: { tlsCa: string } | 'relp'): ChildProcess {
   const work = join(dir, 'rsyslog-work');
   mkdirSync(work, { recursive: true });
   const conf = join(dir, 'rsyslog.conf');
+  const queue = `queue.type="LinkedList" queue.filename="forward" queue.saveOnShutdown="on" queue.maxDiskSpace="64m"
+       action.resumeRetryCount="-1" action.resumeInterval="1"`;
   writeFileSync(
     conf,
-    `global(workDirectory="${work}" DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="${ca}")
+    how === 'relp'
+      ? `global(workDirectory="${work}")
+module(load="imfile" PollingInterval="1")
+module(load="omrelp")
+input(type="imfile" File="${input}" Tag="sshd[4242]:" Facility="auth" Severity="info")
+action(type="omrelp" target="127.0.0.1" port="${port}" template="RSYSLOG_SyslogProtocol23Format" ${queue})
+`
+      : `global(workDirectory="${work}" DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="${how.tlsCa}")
 module(load="imfile" PollingInterval="1")
 input(type="imfile" File="${input}" Tag="sshd[4242]:" Facility="auth" Severity="info")
 action(type="omfwd" target="127.0.0.1" port="${port}" protocol="tcp" template="RSYSLOG_SyslogProtocol23Format"
        TCP_Framing="octet-counted" StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name"
-       StreamDriverPermittedPeers="localhost"
-       queue.type="LinkedList" queue.filename="forward" queue.saveOnShutdown="on" queue.maxDiskSpace="64m"
-       action.resumeRetryCount="-1" action.resumeInterval="1")
+       StreamDriverPermittedPeers="localhost" ${queue})
 `,
   );
   const child = spawn('rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslog.pid')], {
@@ -132,7 +139,7 @@ rules:
       });
     const lw = await start();
     cleanup.push(() => lw.stop());
-    startRsyslog(dir, input, port, tls.ca);
+    startRsyslog(dir, input, port, { tlsCa: tls.ca });
     appendFileSync(
       input,
       Array.from({ length: 5 }, (_, k) => `Failed password for root from 203.0.113.7 port 4${k} ssh2\n`).join(''),
@@ -148,6 +155,57 @@ rules:
     write(200);
     await expect.poll(() => seen.size, { timeout: 20_000 }).toBe(200);
     write(800);
+    await expect.poll(() => seen.size, { timeout: 30_000 }).toBe(1000);
+    expect(duplicates).toBe(0);
+  }, 90_000);
+
+  it('over RELP: logwarden stops and starts again while rsyslog keeps sending, and every line arrives once', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const input = join(dir, 'auth.log');
+    writeFileSync(input, '');
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: fleet, type: syslog, listen: "relp://127.0.0.1:${port}" }]
+rules:
+  - { id: every-line, source: fleet, program: sshd, pattern: 'line (?<n>\\d+) of the test', fields: { n: int }, severity: info, threshold: { count: 1, by: [n] } }
+`,
+      'relp.yml',
+    );
+    const seen = new Set<string>();
+    let duplicates = 0;
+    const start = () =>
+      startLogwarden(loaded, {
+        clock: () => Date.now(),
+        onEvent: (e) => {
+          if (e.event === 'opened') seen.add(e.incident.fields.n!);
+          if (e.event === 'updated') duplicates++;
+        },
+      });
+    let lw = await start();
+    startRsyslog(dir, input, port, 'relp');
+    let n = 0;
+    const write = (count: number) => {
+      appendFileSync(input, Array.from({ length: count }, () => `line ${++n} of the test\n`).join(''));
+    };
+    write(200);
+    await expect.poll(() => seen.size, { timeout: 20_000 }).toBe(200);
+    // Stopped while rsyslog sends; down until rsyslog has tried (and failed: no RELP there) to send what was written
+    // meanwhile, twice.
+    write(300);
+    await lw.stop();
+    let attempts = 0;
+    const down = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    }).listen(port, '127.0.0.1');
+    await once(down, 'listening');
+    write(200);
+    await expect.poll(() => attempts, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await new Promise((resolve) => down.close(resolve));
+    lw = await start();
+    cleanup.push(() => lw.stop());
+    write(300);
     await expect.poll(() => seen.size, { timeout: 30_000 }).toBe(1000);
     expect(duplicates).toBe(0);
   }, 90_000);

@@ -2,11 +2,12 @@
 import * as z from 'zod';
 import { addressOrRange, id, maxLineBytes, sourceTimezone } from '../../config/schema-values.js';
 
-/** `udp://0.0.0.0:514`, `tcp://[::]:601`, `tls://127.0.0.1:6514`. */
-export const LISTEN = /^(udp|tcp|tls):\/\/(\[[0-9A-Fa-f:.]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|localhost):([0-9]{1,5})$/;
+/** `udp://0.0.0.0:514`, `tcp://[::]:601`, `tls://127.0.0.1:6514`, `relp://0.0.0.0:2514`. */
+export const LISTEN =
+  /^(udp|tcp|tls|relp):\/\/(\[[0-9A-Fa-f:.]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|localhost):([0-9]{1,5})$/;
 
 export interface ListenAddress {
-  transport: 'udp' | 'tcp' | 'tls';
+  transport: 'udp' | 'tcp' | 'tls' | 'relp';
   host: string;
   port: number;
 }
@@ -23,7 +24,8 @@ export function parseListen(text: string): ListenAddress {
 const listen = z
   .string()
   .regex(LISTEN, {
-    message: 'must be udp://, tcp:// or tls:// with an address and a port, like tcp://0.0.0.0:601 or tls://[::]:6514',
+    message:
+      'must be udp://, tcp://, tls:// or relp:// with an address and a port, like tcp://0.0.0.0:601 or tls://[::]:6514',
   })
   .refine((v) => !LISTEN.test(v) || parseListen(v).port <= 65535, { message: 'has a port above 65535' });
 
@@ -35,7 +37,8 @@ export const syslogSourceSchema = z
       .union([listen, z.array(listen).min(1)])
       .transform((v) => (Array.isArray(v) ? v : [v]))
       .meta({
-        description: 'Where to listen: udp://, tcp:// (RFC 6587 framing) or tls:// (RFC 5425), with address and port.',
+        description:
+          'Where to listen: udp://, tcp:// (RFC 6587 framing), tls:// (RFC 5425) or relp:// (rsyslog’s omrelp: acknowledged, nothing lost over a restart), with address and port.',
       }),
     allow: z.array(addressOrRange).min(1).default(['127.0.0.0/8', '::1']).meta({
       description:

@@ -11,6 +11,7 @@ import type { Timer, Timers } from '../../core/timers.js';
 import type { LineChunk } from '../../core/types.js';
 import type { RunningSource, SourceStatus } from '../source.js';
 import { datagramFrame, SyslogFramer } from './framing.js';
+import { RELP_SERVER_CLOSE, RelpFramer, relpOpenResponse, relpResponse } from './relp.js';
 import { parseListen, type SyslogSourceConfig } from './schema.js';
 
 export interface SyslogDeps {
@@ -30,6 +31,12 @@ export interface SyslogCounts {
   dropped: number;
   /** Times the TCP senders were paused while the store was behind. */
   pauses: number;
+}
+
+/** A message read and not passed on yet; a RELP one is answered once it is committed. */
+interface Waiting {
+  frame: Buffer;
+  ack?: () => void;
 }
 
 /** Messages waiting to be passed on, at most: over it TCP senders are paused and datagrams dropped. */
@@ -67,7 +74,9 @@ export function createSyslogSource(
   const paused = new Set<Socket>();
   const rebinds: Timer[] = [];
   // By sender: the messages waiting to be passed on.
-  const waiting = new Map<string, Buffer[]>();
+  const waiting = new Map<string, Waiting[]>();
+  // RELP sessions: answered once what they sent is committed.
+  const relpSockets = new Set<Socket>();
   let waitingBytes = 0;
   let flushing: Promise<void> | undefined;
   let stopped = false;
@@ -89,13 +98,13 @@ export function createSyslogSource(
     );
   };
 
-  const take = (sender: string, frames: readonly Buffer[]) => {
+  const take = (sender: string, frames: readonly Buffer[], ack?: () => void) => {
     if (frames.length === 0) return;
     const list = waiting.get(sender) ?? [];
     waiting.set(sender, list);
-    for (const f of frames) {
-      list.push(f);
-      waitingBytes += f.length + 1;
+    for (const frame of frames) {
+      list.push(ack ? { frame, ack } : { frame });
+      waitingBytes += frame.length + 1;
     }
     counts.messages += frames.length;
     if (waitingBytes > HIGH_WATER_BYTES && paused.size < sockets.size) {
@@ -113,15 +122,15 @@ export function createSyslogSource(
     try {
       await new Promise<void>((resolve) => setImmediate(resolve));
       while (waiting.size > 0) {
-        const [sender, list] = waiting.entries().next().value as [string, Buffer[]];
+        const [sender, list] = waiting.entries().next().value as [string, Waiting[]];
         const batch = list.splice(0, BATCH);
         if (list.length === 0) waiting.delete(sender);
         let bytes = 0;
-        for (const f of batch) bytes += f.length + 1;
+        for (const w of batch) bytes += w.frame.length + 1;
         const data = Buffer.allocUnsafe(bytes);
         let at = 0;
-        for (const f of batch) {
-          at += f.copy(data, at);
+        for (const w of batch) {
+          at += w.frame.copy(data, at);
           data[at++] = 0x0a;
         }
         try {
@@ -129,7 +138,9 @@ export function createSyslogSource(
         } finally {
           waitingBytes -= bytes;
         }
-        if (waitingBytes <= HIGH_WATER_BYTES / 2 && paused.size > 0) {
+        // Committed: RELP senders hear so, and drop the messages from their queue.
+        for (const w of batch) w.ack?.();
+        if (waitingBytes <= HIGH_WATER_BYTES / 2 && paused.size > 0 && !stopped) {
           for (const s of paused) s.resume();
           paused.clear();
         }
@@ -165,6 +176,61 @@ export function createSyslogSource(
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       sockets.delete(socket);
+      paused.delete(socket);
+    });
+  };
+
+  // A RELP session: `open` answered with what this server takes, each `syslog` once committed, `close` at once.
+  const onRelpConnection = (socket: Socket) => {
+    const sender = socket.remoteAddress ?? 'unknown';
+    if (!isAllowed(socket.remoteAddress)) {
+      refuse(sender, 'relp');
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    relpSockets.add(socket);
+    const framer = new RelpFramer(config.maxLineBytes);
+    let open = false;
+    const answer = (frame: Buffer) => {
+      if (socket.writable) socket.write(frame);
+    };
+    if (waitingBytes > HIGH_WATER_BYTES) {
+      socket.pause();
+      paused.add(socket);
+    }
+    socket.on('data', (bytes: Buffer) => {
+      const read = framer.push(bytes);
+      for (const { txnr, command, data } of read.commands) {
+        if (command === 'open') {
+          open = true;
+          answer(relpOpenResponse(txnr, data));
+        } else if (command === 'syslog' && open) {
+          const framed = datagramFrame(data, config.maxLineBytes);
+          counts.oversized += framed.oversized;
+          if (framed.frames.length === 0) answer(relpResponse(txnr, '200 OK'));
+          else take(sender, framed.frames, () => answer(relpResponse(txnr, '200 OK')));
+        } else if (command === 'close') {
+          answer(relpResponse(txnr, ''));
+          socket.end();
+        } else {
+          counts.malformed++;
+          answer(relpResponse(txnr, open ? '500 command not supported' : '500 session not open'));
+        }
+      }
+      if (read.broken) {
+        counts.malformed++;
+        logger.warn(
+          { source: config.id, sender, why: read.broken },
+          'a RELP session sent a frame that cannot be read; it is closed',
+        );
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      relpSockets.delete(socket);
       paused.delete(socket);
     });
   };
@@ -216,7 +282,10 @@ export function createSyslogSource(
       }
       let server: Server;
       try {
-        server = address.transport === 'tls' ? createTlsServer(tlsOptions(), onConnection) : createServer(onConnection);
+        server =
+          address.transport === 'tls'
+            ? createTlsServer(tlsOptions(), onConnection)
+            : createServer(address.transport === 'relp' ? onRelpConnection : onConnection);
       } catch (error) {
         failed(error as Error);
         return;
@@ -245,14 +314,20 @@ export function createSyslogSource(
       stopped = true;
       for (const t of rebinds) t.cancel();
       const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      // A RELP sender is read no more: what it sent and was not answered, it sends again after reconnecting.
+      for (const socket of relpSockets) socket.pause();
       const ended = Promise.all(
         [...sockets].map((socket) => {
           const gone = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-          socket.resume();
-          socket.end();
+          if (!relpSockets.has(socket)) {
+            socket.resume();
+            socket.end();
+          }
           return gone;
         }),
       );
+      while (flushing !== undefined) await flushing;
+      for (const socket of relpSockets) socket.end(RELP_SERVER_CLOSE);
       const cut = deps.timers.after(DRAIN_MS, () => {
         for (const socket of sockets) socket.destroy();
       });
