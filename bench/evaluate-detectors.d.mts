@@ -24,7 +24,14 @@ export function runHost(
   modules: unknown,
   host: WeeksHost,
   config?: string,
-): { opened: Opened[]; learnedWrites: number; tracker: unknown; rules: unknown[] };
+): {
+  opened: Opened[];
+  /** Each incident as it stands after the last line, by `${rule} ${JSON.stringify(key)}`. */
+  latest: Map<string, { title: string; fields: Record<string, string>; count: number }>;
+  learnedWrites: number;
+  tracker: unknown;
+  rules: unknown[];
+};
 export function evaluate(
   modules: unknown,
   hosts: WeeksHost[],

@@ -40,12 +40,18 @@ export function runHost(modules, host, config = WEEKS_CONFIG) {
   const matcher = new SourceMatcher(loaded.rules, 65536);
   const tracker = new IncidentTracker(loaded.rules, { reopenAfter: 60 * MINUTE, samples: 5 });
   const opened = [];
+  // Each incident as it stands after the last line (by rule and key): what it grew into.
+  const latest = new Map();
   const lines = host.lines;
   let lastSweep = lines[0]?.at ?? 0;
   let learnedWrites = 0;
   const take = (changes) => {
     learnedWrites += changes.learned?.length ?? 0;
     for (const e of changes.events) {
+      latest.set(`${e.incident.rule} ${JSON.stringify(e.incident.key)}`, {
+        ...e.incident,
+        fields: { ...e.incident.fields },
+      });
       if (e.event !== 'opened') continue;
       opened.push({
         rule: e.incident.rule,
@@ -87,7 +93,7 @@ export function runHost(modules, host, config = WEEKS_CONFIG) {
     take(tracker.record(matches, now, 'auth'));
     i = j;
   }
-  return { opened, learnedWrites, tracker, rules: loaded.rules };
+  return { opened, latest, learnedWrites, tracker, rules: loaded.rules };
 }
 
 /** Scores one host's incidents against its labels, per detector. */

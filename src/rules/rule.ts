@@ -76,7 +76,8 @@ export interface CompiledRule {
     triggers: readonly EventType[];
     /** What its title says where a line names no value (a web form's login names no user: "someone"). */
     untitled?: Readonly<Record<string, string>>;
-    /** The fields it fills in itself (how many failures, over how long): an incident keeps them as lines fold in. */
+    /** The fields it fills in itself (how many failures, over how long): an incident keeps them as lines fold in
+     * (none for a detector whose finding grows: its latest is told). */
     adds: readonly string[];
     /** Its count and window (a judge's own: addresses within an hour; else prior events before its line). */
     limits: { count: number; within: number };

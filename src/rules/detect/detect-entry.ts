@@ -73,7 +73,8 @@ export const detectEntryKind = defineRuleEntryKind({
       after: detector.after,
       triggers: detector.triggers ?? [],
       ...(detector.untitled ? { untitled: detector.untitled } : {}),
-      adds: Object.keys(detector.adds),
+      // A finding that grows (more hosts) is told as it is now; another keeps what it first found.
+      adds: detector.grows ? [] : Object.keys(detector.adds),
       limits: { count: threshold.count, within: threshold.within },
       learn: {
         ...LEARN_DEFAULTS,

@@ -54,6 +54,8 @@ export interface Detector {
    * when it knows nothing of it.
    */
   describe?: (subject: string, memory: MemoryView, learn: LearnSettings, now: number) => string[];
+  /** Its latest finding replaces the earlier in its incident (a list of hosts that grows), instead of the first. */
+  grows?: true;
   /** It judges by the host a line's envelope names (`host` in its input). */
   wantsHost?: true;
   /** What its memory holds at most: subjects (users, addresses), values per subject, and for how long unseen. */

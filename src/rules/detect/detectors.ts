@@ -3,6 +3,7 @@
 // reads is built from the programs' own formats, as the packs are. A new detector is a file and a line here.
 import type { Detector } from './detector.js';
 import { distributedAttack } from './distributed-attack.js';
+import { fleetAttack } from './fleet-attack.js';
 import { newLoginHost } from './new-login-host.js';
 import { newLoginSource } from './new-login-source.js';
 import { newSudoCommand } from './new-sudo-command.js';
@@ -22,6 +23,7 @@ export const DETECTORS = {
   'distributed-attack': distributedAttack,
   'slow-attack': slowAttack,
   'source-quiet': sourceQuiet,
+  'fleet-attack': fleetAttack,
 } as const satisfies Record<string, Detector>;
 
 export type DetectorName = keyof typeof DETECTORS;

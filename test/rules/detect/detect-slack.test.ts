@@ -90,7 +90,7 @@ tail: { pollInterval: 50ms }
     const bad = await runCli(['check', '-c', join(dir, 'bad.yml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
-      'bad.yml:3:40 rules[1].detect: "success-after-failure" must name a detector: success-after-failures, new-login-source, new-login-host, unusual-time, new-sudo-command, spike, distributed-attack, slow-attack, source-quiet.',
+      'bad.yml:3:40 rules[1].detect: "success-after-failure" must name a detector: success-after-failures, new-login-source, new-login-host, unusual-time, new-sudo-command, spike, distributed-attack, slow-attack, source-quiet, fleet-attack.',
     );
   });
 });

@@ -22,6 +22,11 @@ const accepted = (at: number, user: string, ip: string) =>
   sshd(at, `Accepted publickey for ${user} from ${ip} port 50022 ssh2`, 2000 + (at % 50_000));
 
 function run(rule: string, lines: { at: number; text: string }[]): Opened[] {
+  return runAll(rule, lines).opened;
+}
+
+/** The incidents opened but for the sshd pack's, and each as it grew. */
+function runAll(rule: string, lines: { at: number; text: string }[]) {
   const config = `store: { path: ":memory:" }
 sources: [{ id: auth, path: /var/log/auth.log }]
 rules:
@@ -30,7 +35,8 @@ rules:
 `;
   const sorted = [...lines].sort((a, b) => a.at - b.at);
   const host = { host: 'web1', lines: sorted, labels: [], start: sorted[0]!.at, end: sorted.at(-1)!.at };
-  return runHost(MODULES, host, config).opened.filter((o) => o.rule !== 'sshd');
+  const result = runHost(MODULES, host, config);
+  return { opened: result.opened.filter((o) => o.rule !== 'sshd'), latest: result.latest };
 }
 
 /** alice's working days: a login at 09:10, 11:40, 14:20 and 16:50 on each weekday of `weeks`. */
@@ -332,5 +338,34 @@ describe('new-sudo-command', () => {
     expect(opened.map((o) => o.title)).toEqual([
       'alice ran /usr/bin/curl as root through sudo, a command new to them (known: /usr/bin/apt)',
     ]);
+  });
+});
+
+describe('fleet-attack', () => {
+  const rule = '{ detect: fleet-attack, source: auth }';
+  const on = (at: number, host: string, ip = '203.0.113.7') => ({
+    at,
+    text: `${stamp(at)} ${host} sshd[${1000 + (at % 50_000)}]: Failed password for root from ${ip} port 50000 ssh2`,
+  });
+
+  it('opens one incident when an address fails on three hosts within ten minutes, and grows it as it reaches more', () => {
+    const { opened, latest: grown } = runAll(rule, [
+      on(MONDAY, 'web1'),
+      on(MONDAY + MINUTE, 'web2'),
+      on(MONDAY + 2 * MINUTE, 'web2'),
+      on(MONDAY + 3 * MINUTE, 'db1'),
+      on(MONDAY + 4 * MINUTE, 'mail1'),
+      // Another address on two hosts only, and one whose hosts are an hour apart.
+      on(MONDAY + MINUTE, 'web1', '198.51.100.1'),
+      on(MONDAY + 2 * MINUTE, 'web2', '198.51.100.1'),
+      on(MONDAY, 'web1', '198.51.100.2'),
+      on(MONDAY + HOUR, 'web2', '198.51.100.2'),
+      on(MONDAY + 2 * HOUR, 'web3', '198.51.100.2'),
+    ]);
+    expect(opened.map((o) => o.title)).toEqual(['203.0.113.7 attacking 3 hosts: web1, web2, db1']);
+    expect(grown.get('fleet-attack {"ip":"203.0.113.7"}')!.fields).toMatchObject({
+      hosts: '4',
+      names: 'web1, web2, db1, mail1',
+    });
   });
 });
