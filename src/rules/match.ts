@@ -24,12 +24,18 @@ const CR = 13;
 const MAX_LITERALS = 64;
 
 /** The text of the line at [start, end) of data (end excludes "\n"), cut to maxLineBytes. */
+const BREAKS = /[\r\u2028\u2029]/;
+const ALL_BREAKS = /[\r\u2028\u2029]/g;
+
 export function decodeLine(data: Buffer, start: number, end: number, maxLineBytes: number): DecodedLine {
   let stop = end;
   if (stop > start && data[stop - 1] === CR) stop--;
   const truncated = stop - start > maxLineBytes;
   if (truncated) stop = start + maxLineBytes;
-  return { text: data.toString('utf8', start, stop), truncated };
+  const text = data.toString('utf8', start, stop);
+  // A pattern's `.` stops at CR, U+2028 and U+2029: inside a line (written by whoever wrote its text) they are
+  // spaces, or a command or a user name holding one would hide from every pattern that reads past it.
+  return BREAKS.test(text) ? { text: text.replace(ALL_BREAKS, ' '), truncated } : { text, truncated };
 }
 
 /** The part of the first block the screen's words are chosen on. */

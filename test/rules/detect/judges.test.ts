@@ -327,6 +327,19 @@ describe('new-sudo-command', () => {
     ]);
   });
 
+  it('is not blinded by a line separator or a carriage return in the arguments or the directory', () => {
+    const at = MONDAY + 3 * DAY;
+    const opened = run(rule, [
+      ...usual(),
+      ran(at, '/usr/bin/nc -l 1 \u2028'),
+      ran(at + HOUR, '/usr/bin/socat -', '/tmp/\u2029\r'),
+    ]);
+    expect(opened.map((o) => o.title)).toEqual([
+      'alice ran /usr/bin/nc as root through sudo, a command new to them (known: /usr/bin/apt)',
+      'alice ran /usr/bin/socat as root through sudo, a command new to them (known: /usr/bin/nc, /usr/bin/apt)',
+    ]);
+  });
+
   it('reads the command from the rest of a line sudo split, and never a refusal', () => {
     const at = MONDAY + 3 * DAY;
     const opened = run(rule, [
