@@ -291,7 +291,13 @@ export class Detectors {
   /** Lets go of what each detector has not seen for its time. */
   sweep(now: number, changes: MemoryChanges): void {
     this.memories.sweep(now, (id) => this.memoryLimitsOf(id), changes);
-    for (const f of this.orphans) if (f.lastSeen < now - ORPHANS_KEPT) changes.forgotten(f.rule, f.subject, f.value);
+    // A gone rule is let go whole once its newest fact is a year old: its learning start alone (never seen again
+    // after its first input) would make it learn from scratch if it came back.
+    const newest = new Map<string, number>();
+    for (const f of this.orphans) newest.set(f.rule, Math.max(newest.get(f.rule) ?? 0, f.lastSeen));
+    for (const f of this.orphans) {
+      if (newest.get(f.rule)! < now - ORPHANS_KEPT) changes.forgotten(f.rule, f.subject, f.value);
+    }
     this.orphans = [];
   }
 }

@@ -282,7 +282,7 @@ describe('IncidentTracker with its store', () => {
 });
 
 describe('learned facts of rules gone from the config', () => {
-  it('are not held, and the first sweep lets go of those unseen for a year', () => {
+  it('are not held, and the first sweep lets go of a rule that learned nothing for a year, whole', () => {
     const loaded = parseConfig(
       'sources: [{ id: auth, path: /var/log/auth.log }]\nrules: [{ detect: new-login-source, source: auth }]\n',
       'x.yml',
@@ -303,11 +303,14 @@ describe('learned facts of rules gone from the config', () => {
       learned: [
         fact('new-login-source', '10.0.0.0/24', now - 86_400_000),
         fact('gone', 'old', now - YEAR - 1),
-        fact('gone', 'recent', now - 86_400_000),
+        { ...fact('gone', 'recent', now - 86_400_000), subject: 'bob' },
+        // A rule that learned nothing for a year, and the learning start of one that did lately.
+        fact('older', 'x', now - YEAR - 2),
+        { ...fact('gone', '', now - 2 * YEAR), subject: '' },
       ],
     });
     expect(tracker.detectors.learned('gone')).toEqual([]);
-    expect(tracker.sweep(now).forgotten).toEqual([{ rule: 'gone', subject: 'alice', value: 'old' }]);
+    expect(tracker.sweep(now).forgotten).toEqual([{ rule: 'older', subject: 'alice', value: 'x' }]);
     // Once: the store keeps the recent one until a start a year on.
     expect((tracker.sweep(now + YEAR).forgotten ?? []).filter((f) => f.rule === 'gone')).toEqual([]);
   });

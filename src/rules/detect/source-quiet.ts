@@ -48,10 +48,12 @@ export const sourceQuiet: Detector = {
     if (event !== 'source.read') return undefined;
     const silenceTold = markOf(memory, source, LAST)?.told === true;
     learnGap(memory, source, LAST, '', at, learn.timezone);
-    if (Number(fields.matched) > 0) learnGap(memory, source, MATCHED, MATCH_GAP, at, learn.timezone);
-    // After a silence told, matches are not awaited again until one comes: the same outage is told once (and the gap
-    // across it is not learned).
-    else if (silenceTold && memory.get(source, MATCHED)) memory.see(source, MATCHED, at, 0, `${at} 1`);
+    // After a silence told, the gap across it is no usual gap between matches, and matches are not awaited again until
+    // one comes: the same outage is told once.
+    if (Number(fields.matched) > 0) {
+      if (silenceTold) memory.see(source, MATCHED, at, 1, `${at} 0`);
+      else learnGap(memory, source, MATCHED, MATCH_GAP, at, learn.timezone);
+    } else if (silenceTold && memory.get(source, MATCHED)) memory.see(source, MATCHED, at, 0, `${at} 1`);
     return undefined;
   },
   teach({ fields: { source, kind }, firstSeen, at, learn }, memory) {
@@ -143,6 +145,9 @@ export const sourceQuiet: Detector = {
       const how = hourOfWeek(matched, learn.timezone);
       const usual = pooled(memory, source, MATCH_GAP, how, now);
       if (usual <= 0 || usual > MATCHES_AT_MOST_APART) continue;
+      // Only where matches are usual now too: a workday's last match at 17:50 is no format change at 18:30.
+      const nowUsual = longest(memory, source, `${MATCH_GAP}${hourOfWeek(last, learn.timezone)}`, now);
+      if (nowUsual <= 0 || nowUsual > MATCHES_AT_MOST_APART) continue;
       const unmatched = last - matched;
       if (unmatched < Math.max(threshold.within, TIMES * Math.max(usual, MINUTE))) continue;
       memory.see(source, MATCHED, matched, 0, `${matched} 1`);

@@ -271,7 +271,8 @@ describe('source-quiet', () => {
     );
   });
   it('speaks once a source is still written but its rules match nothing for far longer than usual', () => {
-    const changed = MONDAY + 3 * DAY;
+    // A Tuesday morning, a week after the same hours were learned.
+    const changed = MONDAY + 8 * DAY + 10 * HOUR;
     // A failure every ten minutes with the cron lines, then the failures in a form the rules do not read.
     const failures = (from: number, until: number, form: (at: number) => { at: number; text: string }) =>
       Array.from({ length: Math.floor((until - from) / (10 * MINUTE)) }, (_, k) =>
@@ -284,8 +285,14 @@ describe('source-quiet', () => {
       ...failures(changed, changed + 4 * HOUR, reformed),
     ]);
     expect(opened.filter((o) => o.rule === 'quiet').map((o) => o.title)).toEqual([
-      'auth is written, but no rule has matched its lines for 30m (usually under 10m): has its format or the config changed?, since Wed 23:50',
+      'auth is written, but no rule has matched its lines for 30m (usually under 10m): has its format or the config changed?, since Tue 09:50',
     ]);
+    // Matches in working hours only (a workday's last at 17:50): the evening is no format change.
+    const workdays = Array.from({ length: 14 }, (_, d) =>
+      failures(MONDAY + d * DAY + 9 * HOUR, MONDAY + d * DAY + 18 * HOUR, (at) => failed(at, '203.0.113.9')),
+    ).flat();
+    const evenings = run(rule, [...cron(MONDAY, MONDAY + 14 * DAY), ...workdays]);
+    expect(evenings.filter((o) => o.rule === 'source-quiet')).toEqual([]);
     // Where the rules match seldom (under once an hour), nothing is awaited.
     const seldom = run(rule, [
       ...cron(MONDAY, changed + 8 * HOUR),
