@@ -88,7 +88,7 @@ export const spike: Detector = {
     // A line older than the five minutes being counted (a late writer) is in no count.
     if (bucket < now.bucket) return undefined;
     if (bucket > now.bucket) {
-      learnBuckets(memory, subject, now, bucket, at, learn.timezone);
+      learnBuckets(memory, subject, now, bucket, at, learn.timezone, learn.floor);
       Object.assign(now, { bucket, count: 0, fired: false });
     }
     now.count += times;
@@ -168,6 +168,7 @@ function learnBuckets(
   bucket: number,
   at: number,
   timeZone: string,
+  floor: number,
 ): void {
   const samples = new Map<number, number[]>();
   // An hour's twelve buckets share their hour of the week: one zone lookup each.
@@ -184,11 +185,22 @@ function learnBuckets(
     .map((pair) => pair.split(':').map(Number) as [number, number]);
   if (!ended.fired && ended.count > 0) pending.push([ended.bucket, ended.count]);
   const settled = pending.filter(([b]) => b < bucket - SETTLES);
-  const [peak = 0, peakAt = at] = (memory.get(subject, 'peak')?.data ?? '').split(' ').map(Number);
+  const [peak = 0, peakAt = at, base = 0, baseAt = 0] = (memory.get(subject, 'peak')?.data ?? '')
+    .split(' ')
+    .map(Number);
   const most = peak * 0.5 ** (Math.max(0, at - peakAt) / PEAK_HALF_LIFE);
-  const highest = Math.max(0, ...settled.map(([, c]) => c));
-  if (highest > most) memory.see(subject, 'peak', at, 0, `${highest} ${at}`);
-  for (const [b, c] of settled) add(b, c);
+  // The peak at most doubles in a day (from the floor): a flood that grows by the hour cannot carry it along.
+  const [dayBase, dayAt] = at - baseAt >= DAY ? [most, at] : [base, baseAt];
+  const highest = Math.min(Math.max(0, ...settled.map(([, c]) => c)), Math.max(2 * dayBase, floor));
+  if (highest > most || dayAt !== baseAt) {
+    const kept = highest > most ? `${highest} ${at}` : `${peak} ${peakAt}`;
+    memory.see(subject, 'peak', at, 0, `${kept} ${dayBase} ${dayAt}`);
+  }
+  // A count is learned at most TIMES the usual (or the floor): a flood's counts move the mean and spread no faster.
+  for (const [b, c] of settled) {
+    const usual = baseline(memory, subject, hourOfWeek(b * BUCKET, timeZone));
+    add(b, Math.min(c, Math.max(TIMES * (usual.n > 0 ? usual.sum / usual.n : 0), floor)));
+  }
   if (settled.length > 0 || pending.length > 0) {
     memory.see(
       subject,

@@ -194,6 +194,27 @@ describe('spike', () => {
     ]);
   });
 
+  it('catches a flood kept under the floor for an hour and then grown by 1.4× an hour: it cannot teach itself', () => {
+    const from = MONDAY + 3 * DAY + HOUR;
+    const flood: { at: number; text: string }[] = [];
+    for (let k = 0; k < 12 * 12; k++) {
+      // Smoothly: each five minutes 1.4^(1/12) times the last.
+      const count = Math.round(19 * 1.4 ** (Math.max(0, k - 14) / 12));
+      const at = from + k * 5 * MINUTE;
+      flood.push(
+        ...Array.from({ length: count }, (_, j) => failed(at + Math.floor((j * 290_000) / count), `192.0.2.${j % 50}`)),
+      );
+    }
+    const opened = run(rule, [...steady(), ...flood]);
+    console.log(
+      'DBG',
+      opened.map((o) => [new Date(o.at).toISOString(), o.title]),
+    );
+    expect(opened).toHaveLength(1);
+    // Within the first hours of the growth, not after it reached 180 times the usual.
+    expect(opened[0]!.at - (from + 14 * 5 * MINUTE)).toBeLessThan(4 * HOUR);
+  });
+
   it('is silent while it learns, and under its floor', () => {
     expect(run(rule, [...steady().filter((l) => l.at < MONDAY + DAY), ...burst(MONDAY + DAY + HOUR, 60)])).toEqual([]);
     expect(run(rule, [...steady(), ...burst(MONDAY + 3 * DAY + 10 * HOUR, 17)])).toEqual([]);
