@@ -206,10 +206,6 @@ describe('spike', () => {
       );
     }
     const opened = run(rule, [...steady(), ...flood]);
-    console.log(
-      'DBG',
-      opened.map((o) => [new Date(o.at).toISOString(), o.title]),
-    );
     expect(opened).toHaveLength(1);
     // Within the first hours of the growth, not after it reached 180 times the usual.
     expect(opened[0]!.at - (from + 14 * 5 * MINUTE)).toBeLessThan(4 * HOUR);
