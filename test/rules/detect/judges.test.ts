@@ -364,6 +364,23 @@ describe('new-sudo-command', () => {
     ]);
   });
 
+  it('shows every run-as user a line names (ENV= is the caller’s text too), and tells long paths apart', () => {
+    const at = MONDAY + 3 * DAY;
+    const long = (end: string) => `/tmp/${'d'.repeat(300)}/${end}`;
+    const opened = run(rule, [
+      ...usual(),
+      sudo(at, 'TTY=pts/0 ; PWD=/home/alice ; USER=root ; ENV=X=a ; USER=nobody ; COMMAND=/usr/bin/nc -l 1'),
+      ran(at + 2 * HOUR, long('a')),
+      ran(at + 4 * HOUR, long('b')),
+    ]);
+    expect(opened.map((o) => o.title.replace(/d{100,}/, 'd…'))).toEqual([
+      'alice ran /usr/bin/nc as root or nobody through sudo, a command new to them (known: /usr/bin/apt)',
+      expect.stringMatching(/^alice ran \/tmp\/d……#[0-9a-f]{8} as root through sudo/),
+      expect.stringMatching(/^alice ran \/tmp\/d……#[0-9a-f]{8} as root through sudo/),
+    ]);
+    expect(opened[1]!.key.executable).not.toBe(opened[2]!.key.executable);
+  });
+
   it('reads the command from the rest of a line sudo split, and never a refusal', () => {
     const at = MONDAY + 3 * DAY;
     const opened = run(rule, [
@@ -371,10 +388,14 @@ describe('new-sudo-command', () => {
       sudo(at, `TTY=pts/0 ; PWD=/tmp/${'a'.repeat(900)} ;`),
       sudo(at, '(command continued) USER=root ; COMMAND=/usr/bin/curl -o /tmp/x http://198.51.100.7/x'),
       sudo(at + HOUR, 'command not allowed ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/wget'),
+      // What the rest of a split line names is not learned (it may continue a refusal): curl is new still.
+      ran(at + 2 * HOUR, '/usr/bin/curl -V'),
     ]);
     expect(opened.map((o) => o.title)).toEqual([
+      'alice ran /usr/bin/curl as root through sudo, a command new to them (known: /usr/bin/apt; read from the rest of a line sudo split, which may continue a refusal)',
       'alice ran /usr/bin/curl as root through sudo, a command new to them (known: /usr/bin/apt)',
     ]);
+    expect(opened[0]!.key).toEqual({ user: 'alice', executable: '/usr/bin/curl' });
   });
 });
 
