@@ -47,7 +47,8 @@ export function createLessons(deps: {
         taught: string;
         undo?: TaughtFact[];
       };
-      const { changes, kept } = deps.detectors().unteach(rule, undo ?? []);
+      const findingAt = (await store.incidents.read(incidentId))?.incident.firstSeen;
+      const { changes, kept } = deps.detectors().unteach(rule, undo ?? [], findingAt);
       await deps.write(changes, now);
       await store.audit.append({
         at: now,

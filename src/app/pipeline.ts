@@ -261,11 +261,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const sweep = () =>
     inTurn(async () => {
       const now = clock();
-      // A source that cannot be read is detection's own trouble: source-quiet speaks of it.
+      // A source that cannot be read (not merely one file of a glob) is detection's own trouble: source-quiet speaks.
       const problems = new Map<string, string>();
       sources.forEach((running, i) => {
         const status = running.status();
-        if (!status.ready && status.problem) problems.set(config.sources[i]!.id, status.problem);
+        if (!status.ready && status.problem && !status.partial) problems.set(config.sources[i]!.id, status.problem);
       });
       const changes = tracker.sweep(now, problems);
       await addresses.mark(changes, now);

@@ -76,7 +76,7 @@ export function renderCheckSummary(
   loaded: LoadedConfig,
   hostWarnings: readonly string[],
   now: number,
-  learningSince?: ReadonlyMap<string, number>,
+  learningSince?: ReadonlyMap<string, number> | { unreadable: string },
 ): string {
   const { config, rules } = loaded;
   const packs = [...new Set(rules.flatMap((r) => (r.pack ? [r.pack] : [])))];
@@ -112,7 +112,11 @@ export function renderCheckSummary(
           : `${r.patterns.length} ${r.patterns.length === 1 ? 'pattern' : 'patterns'}${r.programs ? ` on messages of ${r.programs[0] === '*' ? 'any program' : r.programs.length > 4 ? `${r.programs.slice(0, 4).join(', ')}…` : r.programs.join(', ')}` : ''}`;
       const rule = `  ${r.id}  ${r.severity}, ${when}, ${what}, reads ${r.sources.join(', ')}${r.pack ? ` [pack ${r.pack}]` : ''}${r.detect ? ` [detector ${r.detect.detector}]` : ''}${offers}`;
       return r.detect && detectorNamed(r.detect.detector).learns
-        ? `${rule}\n    ${learningStatus(learningSince?.get(r.id), r.detect.learn.period, now)}`
+        ? `${rule}\n    ${
+            learningSince && 'unreadable' in learningSince
+              ? `learning: unknown, the store cannot be read (${learningSince.unreadable})`
+              : learningStatus(learningSince?.get(r.id), r.detect.learn.period, now)
+          }`
         : rule;
     }),
     ...(loaded.actions.size ? ['actions:'] : []),

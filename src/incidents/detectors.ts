@@ -201,17 +201,23 @@ export class Detectors {
   }
 
   /**
-   * Takes a lesson back: the facts it changed as they were before (a fact it made, let go, whatever was seen of it
-   * since: that too was the finding). A fact that was there before and has learned more since the lesson loses what
+   * Takes a lesson back: the facts it changed as they were before (a fact it made, or the finding made as it was
+   * judged — first seen at or after `findingAt` — let go, whatever was seen of it since: that too was the finding). A fact that was there before and has learned more since the lesson loses what
    * the lesson counted; one whose summary the lesson changed (a spike's peak) is kept as it is, counted in `kept`:
    * restoring it would drop what was learned since.
    */
-  unteach(ruleId: string, undo: readonly TaughtFact[]): { changes: TrackerChanges; kept: number } {
+  unteach(
+    ruleId: string,
+    undo: readonly TaughtFact[],
+    findingAt = Number.POSITIVE_INFINITY,
+  ): { changes: TrackerChanges; kept: number } {
     const changes = new MemoryChanges();
     const view = this.memories.view(ruleId);
     let kept = 0;
-    for (const { subject, value, fact, after } of undo) {
+    for (const { subject, value, fact: taughtOver, after } of undo) {
       const now = view.get(subject, value);
+      // A value first seen by the finding itself (a novelty detector learns what it judges) was the finding: let go.
+      const fact = taughtOver && taughtOver.firstSeen >= findingAt ? null : taughtOver;
       const changedSince = after !== undefined && !sameFact(now, after);
       if (fact !== null && changedSince) {
         // A lesson that only counted (a login at an hour) is taken out of the count; any other change, kept.

@@ -192,7 +192,10 @@ export async function searchLogs(
           const raw = createReadStream('', { fd });
           fd = -1;
           try {
-            for await (const block of raw.pipe(createGunzip({ chunkSize: INFLATE_BLOCK }))) {
+            const inflate = createGunzip({ chunkSize: INFLATE_BLOCK });
+            // A read error (EIO) ends the inflating too: pipe() would leave it waiting for bytes that never come.
+            raw.on('error', (error) => inflate.destroy(error));
+            for await (const block of raw.pipe(inflate)) {
               bytesRead += (block as Buffer).length;
               const data = splitter.push(block as Buffer);
               if (data) forEachCandidate(data, literals, source.maxLineBytes, keep);

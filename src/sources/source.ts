@@ -22,6 +22,8 @@ export interface SourceStatus {
   ready: boolean;
   /** Why not, when not. */
   problem?: string;
+  /** The problem is with some of its files only (a glob's): the others are read. */
+  partial?: boolean;
   /** Files: bytes written and not read yet, per file. */
   files?: { path: string; lagBytes: number }[];
   /** journald: how far behind its time stamp the last entry was read, in seconds. */

@@ -39,9 +39,9 @@ export function readAuditRows(path: string): AuditRow[] | undefined {
 
 /**
  * When each rule's detector started learning (its first line), by rule, read-only for `check`; undefined when there is
- * no store file yet, or it cannot be read (a store of an older version learns nothing yet).
+ * no store file yet; why, when it cannot be read (permissions, an older version's store without `learned`).
  */
-export function readLearningStarts(path: string): Map<string, number> | undefined {
+export function readLearningStarts(path: string): Map<string, number> | { unreadable: string } | undefined {
   if (path === ':memory:' || !existsSync(path)) return undefined;
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -55,8 +55,8 @@ export function readLearningStarts(path: string): Map<string, number> | undefine
     } finally {
       db.close();
     }
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { unreadable: (error as Error).message };
   }
 }
 

@@ -123,6 +123,22 @@ rules:
     expect(learned.stdout).not.toContain('\u001b');
   });
 
+  it('check says the learning state is unknown when the store cannot be read, not that nothing was read', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'store.db'), 'not a database');
+    const config = join(dir, 'logwarden.yml');
+    writeFileSync(
+      config,
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: auth, path: ${JSON.stringify(join(dir, 'auth.log'))} }]
+rules: [{ detect: new-login-source, source: auth }]
+`,
+    );
+    const checked = await runCli(['check', '-c', config]);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/^ {4}learning: unknown, the store cannot be read \(.+\)$/m);
+  });
+
   it('exits 2 when there is nothing to learn for, or a file has no source', async () => {
     const dir = tempDir();
     const log = join(dir, 'auth.log');

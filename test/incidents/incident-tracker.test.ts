@@ -398,3 +398,46 @@ describe('a lesson taken back', () => {
     expect(data()).toBe(`60 ${at + 120_000}`);
   });
 });
+
+describe('a novelty lesson taken back', () => {
+  it('lets go of the value the finding itself learned as it judged it', () => {
+    const loaded = parseConfig(
+      'sources: [{ id: auth, path: /var/log/auth.log }]\nrules: [{ detect: new-sudo-command, source: auth }]\n',
+      'x.yml',
+    );
+    const T = Date.UTC(2026, 2, 2, 10);
+    const fact = (value: string, firstSeen: number) => ({
+      rule: 'new-sudo-command',
+      subject: 'alice',
+      value,
+      firstSeen,
+      lastSeen: T,
+      count: 1,
+    });
+    // Judged at T: the command became known as it was told.
+    const tracker = new IncidentTracker(loaded.rules, options, {
+      open: [],
+      hits: [],
+      learned: [fact('/usr/bin/apt', T - 86_400_000), fact('/usr/bin/nc', T)],
+    });
+    const incident = {
+      id: 3,
+      rule: 'new-sudo-command',
+      severity: 'medium' as const,
+      title: '',
+      key: { user: 'alice', executable: '/usr/bin/nc' },
+      fields: { user: 'alice', executable: '/usr/bin/nc' },
+      count: 1,
+      firstSeen: T,
+      lastSeen: T,
+      source: 'auth',
+      sample: [],
+      status: 'open' as const,
+    };
+    const lesson = tracker.detectors.teach(incident, T + 60_000)!;
+    const known = () => tracker.detectors.learned('new-sudo-command').map((f) => f.value);
+    expect(known()).toEqual(['/usr/bin/apt', '/usr/bin/nc']);
+    tracker.detectors.unteach('new-sudo-command', lesson.undo, T);
+    expect(known()).toEqual(['/usr/bin/apt']);
+  });
+});

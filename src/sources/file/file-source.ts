@@ -117,6 +117,7 @@ export function createFileSource(config: FileSourceConfig, options: FileSourceOp
       return {
         ready: problem === undefined && (isGlob ? watcher !== undefined : true),
         ...(problem !== undefined ? { problem: problem === 'ENOENT' ? `${config.path} does not exist` : problem } : {}),
+        ...(problem !== undefined && isGlob && files.some((f) => f.open) ? { partial: true } : {}),
         files: files.map((f) => ({ path: f.path, lagBytes: f.lagBytes })),
       };
     },
