@@ -8,6 +8,8 @@
 //               and JIT warm-up, ~0.1 s, weigh more); target ≥ 20× its lines/s.
 //   memory:     bench/memory.mjs: N failures from N distinct addresses through the matcher and the threshold
 //               tracker, peak RSS (target < 300 MB at 10,000,000 keys).
+//   syslog:     bench/syslog-ingest.mjs: messages a second over TCP into `logwarden run` (target ≥ 100,000, RSS
+//               < 250 MB), and message → incident p99 while 10,000 messages a second arrive (target ≤ 20 ms).
 //   detectors:  the learned detectors on six generated weeks of three hosts (bench/generate-weeks.mjs, scored by
 //               bench/evaluate-detectors.mjs): per detector the share of injected anomalies found (target ≥ 0.9),
 //               how long after they became visible, false alerts per host and day (target ≤ 1 in all); and their
@@ -28,6 +30,7 @@ import { evaluate } from './evaluate-detectors.mjs';
 import { writeAuthLog } from './generate-auth-log.mjs';
 import { generateHost } from './generate-weeks.mjs';
 import { loadSources } from './load-sources.mjs';
+import { measureSyslogIngest } from './syslog-ingest.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -505,6 +508,15 @@ try {
   console.log(`  search "Invalid user admin"        ${search.text.seconds.toFixed(3)} s   (target < 1 s)`);
   console.log(`  search /Failed password for (root|invalid user admin)/  ${search.regex.seconds.toFixed(3)} s`);
   console.log(`  search /(ro|ad)[a-z]* f/ (RE2 on every line)  ${search.unscreened.seconds.toFixed(3)} s`);
+
+  const ingest = await measureSyslogIngest({ samples: Number(values.samples) });
+  console.log('\nsyslog over TCP into `logwarden run` (octet-counted RFC 5424, sshd pack, store file)');
+  console.log(
+    `  ${fmt(ingest.messages)} messages from one sender: ${fmt(ingest.perSecond)} messages/s (target ≥ 100,000), peak RSS ${ingest.peakRssMb} MB (target < 250 MB)`,
+  );
+  console.log(
+    `  message → incident at ${fmt(ingest.rate)} messages/s: p50 ${ingest.p50.toFixed(1)} ms   p99 ${ingest.p99.toFixed(1)} ms   (target p99 ≤ 20 ms)`,
+  );
 
   const slackTimes = await slackLatency();
   console.log('\nlatency, line appended → chat.postMessage at a loopback Slack API (%d samples)', slackTimes.length);
