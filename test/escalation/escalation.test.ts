@@ -181,7 +181,8 @@ describe('escalation by email', () => {
     await expect.poll(t.sentTo).toEqual(['alice@example.com']);
     const mail = t.smtp.messages[0]!;
     expect(mail.subject).toBe(
-      '[logwarden] CRITICAL: Breach: x Bcc: mallory@evil.example Subject: pwned X-Injected: 1 (incident #1)',
+      // The line's CR and U+2028 are read as spaces (a pattern's `.` stops at them), each one.
+      '[logwarden] CRITICAL: Breach: x Bcc: mallory@evil.example Subject: pwned  X-Injected: 1 (incident #1)',
     );
     expect(mail.bcc).toBeUndefined();
     expect(mail.headers.has('x-injected')).toBe(false);
