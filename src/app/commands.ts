@@ -80,5 +80,6 @@ export function createCommands(deps: CommandDeps): Commands {
     readSilences: () => deps.readSilences(),
     readBaseline: (subject) => deps.app.baseline(subject),
     readLearning: () => deps.app.learning(),
+    readSenders: () => deps.app.senders(),
   };
 }

@@ -384,6 +384,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     },
     baseline: async (subject) => tracker.detectors.baseline(subject, clock()),
     learning: async () => tracker.detectors.learning(),
+    senders: async () =>
+      config.sources.flatMap((s, i) => {
+        const senders = sources[i]!.status().senders;
+        return senders ? [{ source: s.id, type: s.type, senders }] : [];
+      }),
     unlearn: (incidentId, actor) => inTurn(() => lessons.unlearn(incidentId, actor, clock())),
     liftSilence: (id, actor) =>
       inTurn(async () => {

@@ -82,6 +82,8 @@ export interface Operations {
   baseline(subject: string): Promise<BaselineReport[]>;
   /** Each learning detector's learning period. */
   learning(): Promise<LearningStatus[]>;
+  /** Who sends to each network source (syslog, http). */
+  senders(): Promise<SourceSenders[]>;
   /** Takes back what a false positive taught a detector (the audit's detector:taught of the incident). */
   unlearn(incidentId: number, actor: string): Promise<UnlearnOutcome>;
 }
@@ -111,6 +113,14 @@ export interface Commands {
   /** What the learned detectors know of a subject, for someone openLogs let in. */
   readBaseline(subject: string): Promise<BaselineReport[]>;
   readLearning(): Promise<LearningStatus[]>;
+  readSenders(): Promise<SourceSenders[]>;
   /** Takes a lesson back for someone openLogs said may lift silences. */
   unlearn(actor: Actor, incidentId: number): Promise<UnlearnOutcome>;
+}
+
+/** A network source and who sends to it, the most recently heard first. */
+export interface SourceSenders {
+  source: string;
+  type: string;
+  senders: { sender: string; lastAt: number; lines: number; perMinute: number }[];
 }

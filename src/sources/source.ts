@@ -28,6 +28,17 @@ export interface SourceStatus {
   files?: { path: string; lagBytes: number }[];
   /** journald: how far behind its time stamp the last entry was read, in seconds. */
   lagSeconds?: number;
+  /** Network sources: who sent, when last, and how much (`/logs hosts`). */
+  senders?: SenderStatus[];
+}
+
+export interface SenderStatus {
+  /** The sender's address (syslog) or name (http). */
+  sender: string;
+  lastAt: number;
+  lines: number;
+  /** Lines in the last full minute. */
+  perMinute: number;
 }
 
 /** Where sources resumed from, as committed with their chunks. */

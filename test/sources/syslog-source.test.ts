@@ -14,6 +14,7 @@ import type { IncidentEvent, LineChunk } from '../../src/core/types.js';
 import { syslogSourceSchema } from '../../src/sources/syslog/schema.js';
 import { createSyslogSource } from '../../src/sources/syslog/syslog-source.js';
 import { silentLogger } from '../helpers/fixtures.js';
+import { startSlackSetup } from '../helpers/slack-setup.js';
 import { startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -54,7 +55,7 @@ describe('syslog source', () => {
   it('reads what logger sends over TCP (line feed and octet-counted frames, RFC 5424 and 3164) and UDP', async () => {
     const [tcp, udp] = [await freePort(), await freePort()];
     const { source, lines } = await startSource({ listen: [`tcp://127.0.0.1:${tcp}`, `udp://127.0.0.1:${udp}`] });
-    expect(source.status()).toEqual({ ready: true });
+    expect(source.status()).toEqual({ ready: true, senders: [] });
     const at = ['-n', '127.0.0.1', '-t', 'sshd', '-i'];
     logger(...at, '-P', String(tcp), '-T', '--rfc5424', 'Failed password for root from 203.0.113.7 port 22 ssh2');
     logger(...at, '-P', String(tcp), '-T', '--octet-count', '--rfc5424', 'Invalid user admin from 203.0.113.8 port 22');
@@ -192,6 +193,28 @@ describe('syslog source', () => {
     sender.end('<13>Dec  4 05:00:01 web1 app: after the FIN\n');
     await stopping;
     expect(lines.map((l) => l.text.replace(/^.* app: /, ''))).toEqual(['before the stop', 'after the FIN']);
+  });
+
+  it('/logs hosts in Slack: who sends, when last, how many a minute; only to those who may see the source', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const s = await startSlackSetup(dir, cleanup, {
+      sources: [`{ id: net, type: syslog, listen: "tcp://127.0.0.1:${port}" }`],
+    });
+    const sender = connectTcp({ port, host: '127.0.0.1' });
+    await once(sender, 'connect');
+    sender.end(['a', 'b', 'c'].map((x) => `<13>Dec  4 05:00:00 web1 app: ${x}\n`).join(''));
+    await expect.poll(async () => (await s.app.senders())[0]?.senders[0]?.lines).toBe(3);
+    const ask = async (user: string) => {
+      const before = s.replies().length;
+      await s.slack.send('slash_commands', s.logs(user, 'hosts'));
+      await expect.poll(() => s.replies().length).toBe(before + 1);
+      return s.replies().at(-1)!;
+    };
+    expect(await ask('U0ALICE')).toMatch(
+      /^1 sender to 1 source, the most recently heard first: .*\*net\* \(syslog\)\\n`127\.0\.0\.1` last line \d+ s ago · [03] lines\/min · 3 lines/,
+    );
+    expect(await ask('U0WEB')).toMatch(/^No source you may see takes lines from other hosts/);
   });
 
   it('through the pipeline: another host’s failures open an incident', async () => {

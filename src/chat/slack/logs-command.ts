@@ -1,7 +1,7 @@
 // /logs: answers a parsed query from the log files and the store, as an ephemeral Slack message. Everything shown
 // that came from a log is escaped and the reply is capped to Slack's limits.
 import type { FileSourceConfig, Person, SourceConfig } from '../../config/schema.js';
-import type { LiftOutcome, UnlearnOutcome } from '../../core/commands.js';
+import type { LiftOutcome, SourceSenders, UnlearnOutcome } from '../../core/commands.js';
 import { cut } from '../../core/text.js';
 import type { BaselineReport, Incident, LearningStatus, SilenceRow } from '../../core/types.js';
 import type { OnCall } from '../../escalation/oncall-schedule.js';
@@ -26,6 +26,8 @@ export interface LogsContext {
   readBaseline(subject: string): Promise<BaselineReport[]>;
   /** Each learning detector's learning period (all rules: shown only for the rules of visible sources). */
   readLearning(): Promise<LearningStatus[]>;
+  /** Who sends to each network source (all sources: shown only for visible ones). */
+  readSenders(): Promise<SourceSenders[]>;
   /** Takes back a false positive's lesson to a detector; undefined when this user may not (as liftSilence). */
   unlearn?: (incidentId: number) => Promise<UnlearnOutcome>;
   /** Lifts a silence; undefined when this user may not. */
@@ -43,6 +45,8 @@ function personLine(p: Person): string {
 }
 
 const SECTION = 2900;
+/** Senders listed per source at most. */
+const HOSTS_SHOWN = 30;
 
 const section = (text: string) => ({
   type: 'section',
@@ -190,6 +194,33 @@ export async function answerLogsQuery(query: LogsQuery, ctx: LogsContext): Promi
         taken
           ? `Silence #${query.id} lifted, and what its false positive taught ${escapeInlineCode(taken.rule, 100)} taken back: ${escapeMrkdwn(taken.taught, 300)}.`
           : `Silence #${query.id} lifted.`,
+      );
+    }
+    case 'hosts': {
+      const visible = new Set(ctx.sources.map((s) => s.id));
+      const network = (await ctx.readSenders()).filter((s) => visible.has(s.source));
+      if (network.length === 0) {
+        return reply('No source you may see takes lines from other hosts (`type: syslog` or `type: http`).');
+      }
+      const ago = (ms: number) => {
+        const s = Math.max(0, Math.round((ctx.now - ms) / 1000));
+        return s < 120 ? `${s} s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+      };
+      const count = network.reduce((n, s) => n + s.senders.length, 0);
+      return reply(
+        `${count} ${count === 1 ? 'sender' : 'senders'} to ${network.length} ${network.length === 1 ? 'source' : 'sources'}, the most recently heard first:`,
+        ...network.map(
+          (s) =>
+            `*${escapeMrkdwn(s.source, 100)}* (${s.type})\n${
+              s.senders
+                .slice(0, HOSTS_SHOWN)
+                .map(
+                  (x) =>
+                    `${escapeInlineCode(x.sender, 100)} last line ${ago(x.lastAt)} · ${x.perMinute.toLocaleString('en-US')} lines/min · ${x.lines.toLocaleString('en-US')} lines`,
+                )
+                .join('\n') || 'nothing received yet'
+            }${s.senders.length > HOSTS_SHOWN ? `\n… and ${s.senders.length - HOSTS_SHOWN} more` : ''}`,
+        ),
       );
     }
     case 'baseline': {

@@ -10,6 +10,7 @@ export type LogsQuery =
   | { kind: 'ip'; address: string }
   | { kind: 'stats'; since?: number }
   | { kind: 'baseline'; subject: string }
+  | { kind: 'hosts' }
   | { kind: 'silences' }
   | { kind: 'unsilence'; id: number }
   | { kind: 'unlearn'; incident: number }
@@ -24,6 +25,7 @@ export const LOGS_HELP = [
   '`/logs ip <address>` everything known about an address',
   '`/logs stats [since:…]` top rules and keys',
   '`/logs baseline <user|source|address>` what the learned detectors know of it',
+  '`/logs hosts` who sends lines to the syslog and HTTP sources: when last, how many a minute',
   '`/logs silences` snoozes and false positives in force; `/logs unsilence <id>` lifts one',
   '`/logs unlearn <incident>` takes back what a false positive taught a learned detector',
   '`/logs oncall` who is on call now, and next',
@@ -92,6 +94,8 @@ export function parseLogsQuery(input: string): LogsQuery {
     }
     case 'stats':
       return { kind: 'stats', ...withSince };
+    case 'hosts':
+      return { kind: 'hosts' };
     case 'silences':
       return { kind: 'silences' };
     case 'oncall':

@@ -204,6 +204,7 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       readSilences: () => commands.readSilences(),
       readBaseline: (subject: string) => commands.readBaseline(subject),
       readLearning: () => commands.readLearning(),
+      readSenders: () => commands.readSenders(),
       ...(access.mayLift
         ? {
             liftSilence: (id: number) => commands.liftSilence(actor, id),

@@ -11,6 +11,7 @@ import { createGunzip } from 'node:zlib';
 import type { Logger } from '../../core/logger.js';
 import type { Timer, Timers } from '../../core/timers.js';
 import type { LineChunk } from '../../core/types.js';
+import { Senders } from '../senders.js';
 import type { RunningSource, SourceStatus } from '../source.js';
 import { type HttpSourceConfig, parseHttpListen } from './schema.js';
 
@@ -76,6 +77,7 @@ export function createHttpSource(
   const tokens = config.senders.map((s) => ({ name: s.name, env: s.tokenEnv, token: deps.secret(s.tokenEnv) }));
   const missing = tokens.filter((t) => !t.token).map((t) => t.env);
   const ids = new Map<string, true>();
+  const senders = new Senders();
   const logged = new Map<string, number>();
   const listen = parseHttpListen(config.listen);
   let problem: string | undefined = 'not started';
@@ -217,6 +219,7 @@ export function createHttpSource(
       for (const id of taken) ids.set(id, true);
       while (ids.size > IDS_KEPT) ids.delete(ids.keys().next().value!);
       counts.lines += lines.length;
+      senders.heard(sender, lines.length, Date.now());
       answer(200, { accepted: lines.length });
     } catch (error) {
       if (error instanceof HttpRefusal) {
@@ -283,7 +286,7 @@ export function createHttpSource(
       await committing;
     },
     status(): SourceStatus {
-      return { ready: problem === undefined, ...(problem ? { problem } : {}) };
+      return { ready: problem === undefined, ...(problem ? { problem } : {}), senders: senders.list(Date.now()) };
     },
   };
 }

@@ -9,6 +9,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../core/logger.js';
 import type { Timer, Timers } from '../../core/timers.js';
 import type { LineChunk } from '../../core/types.js';
+import { Senders } from '../senders.js';
 import type { RunningSource, SourceStatus } from '../source.js';
 import { datagramFrame, SyslogFramer } from './framing.js';
 import { RELP_SERVER_CLOSE, RelpFramer, relpOpenResponse, relpResponse } from './relp.js';
@@ -75,6 +76,7 @@ export function createSyslogSource(
   const rebinds: Timer[] = [];
   // By sender: the messages waiting to be passed on.
   const waiting = new Map<string, Waiting[]>();
+  const senders = new Senders();
   // RELP sessions: answered once what they sent is committed.
   const relpSockets = new Set<Socket>();
   let waitingBytes = 0;
@@ -107,6 +109,7 @@ export function createSyslogSource(
       waitingBytes += frame.length + 1;
     }
     counts.messages += frames.length;
+    senders.heard(sender, frames.length, Date.now());
     if (waitingBytes > HIGH_WATER_BYTES && paused.size < sockets.size) {
       counts.pauses++;
       for (const s of sockets) {
@@ -341,7 +344,11 @@ export function createSyslogSource(
     },
     status(): SourceStatus {
       const problems = listeners.flatMap((l) => (l.problem ? [l.problem] : []));
-      return { ready: problems.length === 0, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+      return {
+        ready: problems.length === 0,
+        ...(problems.length ? { problem: problems.join('; ') } : {}),
+        senders: senders.list(Date.now()),
+      };
     },
   };
 }
