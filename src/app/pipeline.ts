@@ -224,7 +224,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
         now,
       );
     }
-    const changes = tracker.record(matches, now, chunk.data.length > 0 ? chunk.sourceId : undefined);
+    const changes = tracker.record(matches, now, chunk.data.length > 0 ? chunk.sourceId : undefined, chunk.sender);
     await addresses.mark(changes, now);
     if (tracker.evicted > evictedReported) {
       warnOften(

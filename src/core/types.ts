@@ -26,6 +26,8 @@ export interface LineChunk {
   data: Buffer;
   /** Where reading resumes once this chunk is processed (none for a kind of source that keeps no position). */
   position?: SourcePosition;
+  /** Who sent the lines, for a network source (an address, an HTTP sender's name): heard as a source of its own. */
+  sender?: string;
 }
 
 /** One line that a rule matched, with its typed captures. */

@@ -70,6 +70,7 @@ export class DetectorMemories {
       since: start.firstSeen,
       get: (subject, value) => subjects.get(subject)?.get(value),
       facts: (subject) => [...(subjects.get(subject)?.values() ?? [])],
+      subjects: () => subjects.keys(),
       see: (subject, value, seenAt, by = 1, data) => {
         const values = valuesOf(subject);
         const fact = values.get(value) ?? { rule, subject, value, firstSeen: seenAt, lastSeen: seenAt, count: 0 };
@@ -121,6 +122,7 @@ export class DetectorMemories {
       since: this.starts.get(rule)?.firstSeen,
       get: (subject, value) => subjects?.get(subject)?.get(value),
       facts: (subject) => [...(subjects?.get(subject)?.values() ?? [])],
+      subjects: () => subjects?.keys() ?? [],
     };
   }
 

@@ -105,12 +105,15 @@ export class Detectors {
   }
 
   /** Tells the detectors that hear this source that it was read from at `now`, and how many lines of it matched. */
-  hear(source: string, now: number, matched: number, learned: MemoryChanges): void {
+  hear(source: string, now: number, matched: number, learned: MemoryChanges, sender?: string): void {
     for (const rule of this.hearing) {
       if (!rule.sources.includes(source)) continue;
-      const event = { sourceId: source, origin: source, text: '', truncated: false };
       const fields = { matched: String(matched) };
-      this.judge(rule, { ruleId: rule.id, event, fields }, now, learned, 'source.read');
+      // A network source's sender is heard as a source of its own (`fleet 10.0.0.5`): a host that stops sending.
+      for (const heard of sender === undefined ? [source] : [source, `${source} ${sender}`]) {
+        const event = { sourceId: heard, origin: heard, text: '', truncated: false };
+        this.judge(rule, { ruleId: rule.id, event, fields }, now, learned, 'source.read');
+      }
     }
   }
 
@@ -171,6 +174,7 @@ export class Detectors {
       since: base.since,
       get: base.get,
       facts: base.facts,
+      subjects: base.subjects,
       see: (subject, value, at, by, data) => {
         remember(subject, value);
         return base.see(subject, value, at, by, data);
@@ -281,7 +285,8 @@ export class Detectors {
       const limits = detector.memory ?? DEFAULT_MEMORY;
       const input = { now, sources: rule.sources, problems, threshold: rule.detect!.limits, learn: rule.detect!.learn };
       for (const f of detector.tick?.(input, this.memories.of(rule.id, limits, now, changes)) ?? []) {
-        const source = f.fields.source ?? rule.sources[0]!;
+        // A sender's finding belongs to its source (`fleet 10.0.0.5`: fleet).
+        const source = f.fields.source?.split(' ')[0] ?? rule.sources[0]!;
         const text = fillPlaceholders(rule.title, (name) => f.fields[name] ?? '?');
         const match = {
           ruleId: rule.id,

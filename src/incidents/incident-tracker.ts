@@ -100,14 +100,19 @@ export class IncidentTracker {
 
   /**
    * Folds matches (with the time each happened) into windows and incidents; `now` is the arrival time, `heard` the
-   * source the lines came from (for the detectors that hear their sources).
+   * source the lines came from and `sender` who sent them to a network source (for the detectors that hear them).
    */
-  record(matches: readonly { match: Match; at: number }[], now: number, heard?: string): TrackerChanges {
+  record(
+    matches: readonly { match: Match; at: number }[],
+    now: number,
+    heard?: string,
+    sender?: string,
+  ): TrackerChanges {
     const changes: TrackerChanges = { hits: [], cleared: [], incidents: [], events: [] };
     this.batch = changes;
     const touched = new Map<Incident, 'opened' | 'updated'>();
     const learned = new MemoryChanges();
-    if (heard !== undefined) this.detectors.hear(heard, now, matches.length, learned);
+    if (heard !== undefined) this.detectors.hear(heard, now, matches.length, learned, sender);
     for (const { match: matched, at } of this.detectors.withPriors(matches)) {
       const rule = this.rules.get(matched.ruleId);
       // A quiet rule's matches are events for the detectors only (withPriors handed them on).

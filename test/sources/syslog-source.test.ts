@@ -19,6 +19,7 @@ import { startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
+const MINUTE = 60_000;
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
@@ -215,6 +216,48 @@ describe('syslog source', () => {
       /^1 sender to 1 source, the most recently heard first: .*\*net\* \(syslog\)\\n`127\.0\.0\.1` last line \d+ s ago · [03] lines\/min · 3 lines/,
     );
     expect(await ask('U0WEB')).toMatch(/^No source you may see takes lines from other hosts/);
+  });
+
+  it('a host that stops sending is told by source-quiet, as a source of its own, while the others go on', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: net, type: syslog, listen: "tcp://127.0.0.1:${port}" }]
+rules: [{ detect: source-quiet, source: net, learn: { period: 1h, timezone: UTC } }]
+`,
+      'quiet.yml',
+    );
+    let now = Date.UTC(2026, 0, 5, 8);
+    const events: IncidentEvent[] = [];
+    const lw = await startLogwarden(loaded, { clock: () => now, onEvent: (e) => events.push(e) });
+    cleanup.push(() => lw.stop());
+    const connectFrom = async (localAddress: string) => {
+      const socket = connectTcp({ port, host: '127.0.0.1', localAddress });
+      await once(socket, 'connect');
+      return socket;
+    };
+    const [web1, web2] = [await connectFrom('127.0.0.1'), await connectFrom('127.0.0.2')];
+    cleanup.push(() => {
+      web1.destroy();
+      web2.destroy();
+    });
+    const linesOf = async (sender: string) =>
+      (await lw.app.senders())[0]?.senders.find((x) => x.sender === sender)?.lines ?? 0;
+    // A line a minute from each for 70 minutes (it learns for an hour), each read before the clock moves on.
+    for (let k = 1; k <= 86; k++) {
+      web1.write(`<13>Jan  5 08:00:00 web1 app: ${k}\n`);
+      await expect.poll(() => linesOf('127.0.0.1')).toBe(k);
+      if (k <= 70) {
+        web2.write(`<13>Jan  5 08:00:00 web2 app: ${k}\n`);
+        await expect.poll(() => linesOf('127.0.0.2')).toBe(k);
+      }
+      now += MINUTE;
+      await lw.app.sweep();
+    }
+    expect(events.map((e) => [e.event, e.incident.title, e.incident.source])).toEqual([
+      ['opened', 'net 127.0.0.2 has been silent for 15m (usually under 1m), since Mon 09:09', 'net'],
+    ]);
   });
 
   it('through the pipeline: another host’s failures open an incident', async () => {

@@ -130,6 +130,8 @@ export interface MemoryView {
   get(subject: string, value: string): Readonly<LearnedFact> | undefined;
   /** The subject's facts, the least recently seen first. */
   facts(subject: string): readonly Readonly<LearnedFact>[];
+  /** Every subject it knows of, the least recently seen first. */
+  subjects(): Iterable<string>;
 }
 
 /** What a rule's detector knows: facts of subjects (a user's networks), kept bounded by the tracker. */

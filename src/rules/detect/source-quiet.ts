@@ -3,6 +3,7 @@
 // week, the longest gap between reads lately (decayed), and speaks once the silence lasts far longer than that. The
 // same for the lines its rules match: a source still written whose rules no longer match (a program's new format, a
 // config change) is blind as surely. And a source that cannot be read (permissions, journalctl gone) for `within`.
+// Each sender of a network source (syslog, http) is heard as a source of its own: a host that stops sending.
 import { formatDuration, formatRoughly } from '../../config/duration.js';
 import { stripControls } from '../../core/text.js';
 import { MINUTE } from '../packs/pack.js';
@@ -87,7 +88,10 @@ export const sourceQuiet: Detector = {
   tick({ now, sources, problems, threshold, learn }, memory) {
     const found: Judgement[] = [];
     const minutes = (ms: number) => formatDuration(Math.floor(ms / MINUTE) * MINUTE);
-    for (const source of sources) {
+    // The sources, and the senders of network sources heard as sources of their own (`fleet 10.0.0.5`).
+    const known = [...memory.subjects()];
+    const heard = [...sources, ...known.filter((s) => sources.some((source) => s.startsWith(`${source} `)))];
+    for (const source of heard) {
       // Unreadable: told once it lasts `within`, learning or not (nothing is learned of it).
       const problem = problems.get(source);
       const broken = markOf(memory, source, BROKEN);

@@ -209,7 +209,9 @@ export function createHttpSource(
       if (lines.length === 0) return answer(200, { accepted: 0, duplicates: counts.duplicates });
       const data = Buffer.from(`${lines.join('\n')}\n`);
       counts.waitingBytes += data.length;
-      const committed = committing.then(() => deps.onChunk({ sourceId: config.id, origin: `http ${sender}`, data }));
+      const committed = committing.then(() =>
+        deps.onChunk({ sourceId: config.id, origin: `http ${sender}`, data, sender }),
+      );
       committing = committed.catch(() => undefined);
       try {
         await committed;

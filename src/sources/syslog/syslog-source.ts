@@ -137,7 +137,7 @@ export function createSyslogSource(
           data[at++] = 0x0a;
         }
         try {
-          await deps.onChunk({ sourceId: config.id, origin: `syslog ${sender}`, data });
+          await deps.onChunk({ sourceId: config.id, origin: `syslog ${sender}`, data, sender });
         } finally {
           waitingBytes -= bytes;
         }
