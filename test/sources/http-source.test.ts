@@ -1,9 +1,7 @@
 // The HTTP source on loopback, posted to as Vector's and Fluent Bit's http outputs do: NDJSON and JSON arrays, gzip,
 // a bearer token per sender; answered 200 only once the lines are committed, retries dropped by event id, refusals
 // counted (wrong token, sender not allowed, too large, not JSON, store behind), and an incident through the pipeline.
-import { once } from 'node:events';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import type { IncidentEvent, LineChunk } from '../../src/core/types.js';
 import { createHttpSource } from '../../src/sources/http/http-source.js';
 import { httpSourceSchema } from '../../src/sources/http/schema.js';
 import { silentLogger } from '../helpers/fixtures.js';
+import { freePort } from '../helpers/free-port.js';
 import { startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -21,14 +20,6 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const TOKEN = 'vector-token-0123456789';
 

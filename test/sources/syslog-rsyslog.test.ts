@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { IncidentEvent } from '../../src/core/types.js';
+import { freePort } from '../helpers/free-port.js';
 import { startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -19,14 +20,6 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A CA and a server certificate for localhost signed by it, made with openssl. */
 function certificates(dir: string) {

@@ -4,7 +4,7 @@
 // opening an incident from lines another host sent.
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { connect as connectTcp, createServer } from 'node:net';
+import { connect as connectTcp } from 'node:net';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import type { IncidentEvent, LineChunk } from '../../src/core/types.js';
 import { syslogSourceSchema } from '../../src/sources/syslog/schema.js';
 import { createSyslogSource } from '../../src/sources/syslog/syslog-source.js';
 import { silentLogger } from '../helpers/fixtures.js';
+import { freePort } from '../helpers/free-port.js';
 import { startSlackSetup } from '../helpers/slack-setup.js';
 import { startLogwarden } from '../helpers/start-logwarden.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -24,15 +25,6 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-/** A port free on loopback now. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startSource(entry: Record<string, unknown>, onChunk?: (chunk: LineChunk) => Promise<void>) {
   const lines: { origin: string; text: string }[] = [];

@@ -6,11 +6,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { BlockList, isIP } from 'node:net';
 import { createGunzip } from 'node:zlib';
 import type { Logger } from '../../core/logger.js';
 import type { Timer, Timers } from '../../core/timers.js';
 import type { LineChunk } from '../../core/types.js';
+import { createSenderAllowlist } from '../sender-allowlist.js';
 import { Senders } from '../senders.js';
 import type { RunningSource, SourceStatus } from '../source.js';
 import { type HttpSourceConfig, parseHttpListen } from './schema.js';
@@ -58,13 +58,7 @@ export function createHttpSource(
   deps: HttpSourceDeps,
 ): RunningSource & { counts: HttpCounts } {
   const { logger } = deps;
-  const allowed = new BlockList();
-  for (const range of config.allow) {
-    const [address = '', prefix] = range.split('/');
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (prefix === undefined) allowed.addAddress(address, family);
-    else allowed.addSubnet(address, Number(prefix), family);
-  }
+  const isAllowed = createSenderAllowlist(config.allow);
   const counts: HttpCounts = {
     requests: 0,
     waitingBytes: 0,
@@ -87,11 +81,6 @@ export function createHttpSource(
   // Chunks are committed one at a time, in the order their requests were read.
   let committing: Promise<void> = Promise.resolve();
 
-  const isAllowed = (address: string | undefined) => {
-    if (!address) return false;
-    const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-    return allowed.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
-  };
   const senderOf = (header: string | undefined) => {
     const given = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? '')?.[1];
     if (!given) return undefined;

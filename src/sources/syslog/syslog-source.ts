@@ -4,11 +4,12 @@
 // rest); UDP cannot be slowed, so datagrams beyond the bound are dropped and counted.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { BlockList, createServer, isIP, type Server, type Socket } from 'node:net';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../core/logger.js';
 import type { Timer, Timers } from '../../core/timers.js';
 import type { LineChunk } from '../../core/types.js';
+import { createSenderAllowlist } from '../sender-allowlist.js';
 import { Senders } from '../senders.js';
 import type { RunningSource, SourceStatus } from '../source.js';
 import { datagramFrame, SyslogFramer } from './framing.js';
@@ -56,13 +57,7 @@ export function createSyslogSource(
   deps: SyslogDeps,
 ): RunningSource & { counts: SyslogCounts } {
   const { logger } = deps;
-  const allowed = new BlockList();
-  for (const range of config.allow) {
-    const [address = '', prefix] = range.split('/');
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (prefix === undefined) allowed.addAddress(address, family);
-    else allowed.addSubnet(address, Number(prefix), family);
-  }
+  const isAllowed = createSenderAllowlist(config.allow);
   const counts: SyslogCounts = { messages: 0, refused: 0, oversized: 0, malformed: 0, dropped: 0, pauses: 0 };
   const refusedLogged = new Map<string, number>();
   const listeners = config.listen.map((text) => ({
@@ -83,11 +78,6 @@ export function createSyslogSource(
   let flushing: Promise<void> | undefined;
   let stopped = false;
 
-  const isAllowed = (address: string | undefined) => {
-    if (!address) return false;
-    const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-    return allowed.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
-  };
   const refuse = (sender: string, how: string) => {
     counts.refused++;
     const now = Date.now();
