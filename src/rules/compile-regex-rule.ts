@@ -71,11 +71,23 @@ export function compileRegexRule(
     patterns.push(compiled);
   });
   if (patterns.length < spec.patterns.length) return undefined;
+  // A key or title by `host`, in a rule over a program's messages: the host the line's envelope names (a central log,
+  // a syslog or HTTP source), unless a pattern captures one itself.
+  const wantsHost = [...spec.threshold.by, ...(spec.dedupe?.by ?? []), ...placeholdersOf(spec.title ?? '')].includes(
+    'host',
+  );
+  if (spec.programs && wantsHost) {
+    for (const p of patterns) {
+      if (p.captures.includes('host')) continue;
+      p.hostFromEnvelope = true;
+      p.captures.push('host');
+    }
+  }
   if (patterns.some((p) => p.ipFromProcess)) for (const p of patterns) if (!p.ipFromProcess) p.remember = true;
   checkFieldNames(spec, patterns, problems);
   if (problems.length > before) return undefined;
   const fields: Record<string, FieldType> = {};
-  for (const p of patterns) for (const c of p.captures) fields[c] = spec.fields[c] ?? 'text';
+  for (const p of patterns) for (const c of p.captures) fields[c] = spec.fields[c] ?? (c === 'host' ? 'host' : 'text');
   const ignore = compileIgnore(spec.ignore, fields, path, spec.pack, problems, warnings);
   if (!ignore) return undefined;
   const captured = Object.keys(fields).filter((f) => patterns.every((p) => p.captures.includes(f)));

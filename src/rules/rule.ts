@@ -26,6 +26,8 @@ export interface CompiledPattern {
   remember?: boolean;
   /** The address is the client the web server wrote outside the message. */
   ipFromClient?: boolean;
+  /** `host` is the host the line's envelope names (a key by host, for a rule over a program's messages). */
+  hostFromEnvelope?: boolean;
   /** The captured `path` must look like a probe for the line to count. */
   check?: 'probe-path';
   /** The `detail` field when the pattern captures none. */

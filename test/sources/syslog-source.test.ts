@@ -252,6 +252,34 @@ rules: [{ detect: source-quiet, source: net, learn: { period: 1h, timezone: UTC 
     ]);
   });
 
+  it('counts by host when a rule says so: the host each line’s envelope names', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: net, type: syslog, listen: "tcp://127.0.0.1:${port}" }]
+rules: [{ use: sshd, source: net, threshold: { count: 3, by: [ip, host] } }]
+`,
+      'byhost.yml',
+    );
+    const events: IncidentEvent[] = [];
+    const lw = await startLogwarden(loaded, { clock: () => Date.now(), onEvent: (e) => events.push(e) });
+    cleanup.push(() => lw.stop());
+    const sender = connectTcp({ port, host: '127.0.0.1' });
+    await once(sender, 'connect');
+    // Two failures on each of web1 and web2, then a third on web2: only web2 reaches three.
+    for (const [k, host] of ['web1', 'web2', 'web1', 'web2', 'web2'].entries()) {
+      sender.write(
+        `<38>1 2026-12-04T05:00:0${k}Z ${host} sshd 4${k} - - Failed password for root from 203.0.113.7 port 4${k} ssh2\n`,
+      );
+    }
+    sender.end();
+    await expect
+      .poll(() => events.map((e) => [e.event, e.incident.key]))
+      .toEqual([['opened', { ip: '203.0.113.7', host: 'web2' }]]);
+    expect(events[0]!.incident.fields.host).toBe('web2');
+  });
+
   it('through the pipeline: another host’s failures open an incident', async () => {
     const dir = tempDir();
     const port = await freePort();
