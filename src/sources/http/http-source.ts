@@ -26,6 +26,8 @@ export interface HttpCounts {
   requests: number;
   /** Bytes of lines read and not committed yet (a gauge). */
   waitingBytes: number;
+  /** Bytes of request bodies being read (a gauge). */
+  readingBytes: number;
   lines: number;
   /** By why: not allowed (403), no or a wrong token (401), too large (413), not JSON (400), store behind (429). */
   refused: { address: number; token: number; size: number; malformed: number; busy: number };
@@ -35,8 +37,10 @@ export interface HttpCounts {
   oversized: number;
 }
 
-/** Bytes of lines waiting to be committed at most: a request beyond it is answered 429. */
+/** Bytes of lines waiting to be committed and bodies being read, at most: a request beyond it is answered 429. */
 const HIGH_WATER_BYTES = 16 << 20;
+/** Connections at once (each may be reading a body). */
+const MAX_CONNECTIONS = 256;
 /** Event ids remembered to drop retries. */
 const IDS_KEPT = 100_000;
 const REFUSAL_LOG_EVERY = 60_000;
@@ -62,6 +66,7 @@ export function createHttpSource(
   const counts: HttpCounts = {
     requests: 0,
     waitingBytes: 0,
+    readingBytes: 0,
     lines: 0,
     refused: { address: 0, token: 0, size: 0, malformed: 0, busy: 0 },
     duplicates: 0,
@@ -116,17 +121,39 @@ export function createHttpSource(
     return new Promise<Buffer>((resolve, reject) => {
       const parts: Buffer[] = [];
       let length = 0;
+      // Bodies being read count with the lines waiting: many large requests at once are answered 429, not held.
+      const release = () => {
+        counts.readingBytes -= length;
+        length = 0;
+      };
       stream.on('data', (part: Buffer) => {
         length += part.length;
-        if (length > config.maxBodyBytes) {
-          stream.destroy();
-          reject(new HttpRefusal(413, 'size', 'a body over maxBodyBytes'));
+        counts.readingBytes += part.length;
+        if (length > config.maxBodyBytes || counts.readingBytes + counts.waitingBytes > HIGH_WATER_BYTES) {
+          const tooLarge = length > config.maxBodyBytes;
+          release();
+          // The rest is read and dropped (destroying the request would reset the connection before the answer).
+          stream.removeAllListeners('data');
+          if (stream !== request) stream.destroy();
+          request.resume();
+          reject(
+            tooLarge
+              ? new HttpRefusal(413, 'size', 'a body over maxBodyBytes')
+              : new HttpRefusal(429, 'busy', 'a request while too much is being read or committed'),
+          );
           return;
         }
         parts.push(part);
       });
-      stream.on('end', () => resolve(Buffer.concat(parts, length)));
-      stream.on('error', () => reject(new HttpRefusal(400, 'malformed', 'a body that is not gzip as it says')));
+      stream.on('end', () => {
+        const body = Buffer.concat(parts, length);
+        release();
+        resolve(body);
+      });
+      stream.on('error', () => {
+        release();
+        reject(new HttpRefusal(400, 'malformed', 'a body that is not gzip as it says'));
+      });
     });
   };
 
@@ -181,7 +208,9 @@ export function createHttpSource(
     const address = request.socket.remoteAddress ?? 'unknown';
     let who = address;
     const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      // A refusal closes the connection: what is left of its body is not worth reading.
+      const closing: Record<string, string> = status >= 400 ? { connection: 'close' } : {};
+      response.writeHead(status, { 'content-type': 'application/json', ...closing, ...headers });
       response.end(JSON.stringify(body));
     };
     try {
@@ -253,6 +282,7 @@ export function createHttpSource(
         return;
       }
       made.requestTimeout = 60_000;
+      made.maxConnections = MAX_CONNECTIONS;
       made.once('error', failed);
       made.listen({ port: listen.port, host: listen.host }, () => {
         made.off('error', failed);
