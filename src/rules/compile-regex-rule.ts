@@ -72,22 +72,23 @@ export function compileRegexRule(
   });
   if (patterns.length < spec.patterns.length) return undefined;
   // A key or title by `host`, in a rule over a program's messages: the host the line's envelope names (a central log,
-  // a syslog or HTTP source), unless a pattern captures one itself.
+  // a syslog or HTTP source), typed as a host name — never a `host` the message's own text names (sshd's client).
   const wantsHost = [...spec.threshold.by, ...(spec.dedupe?.by ?? []), ...placeholdersOf(spec.title ?? '')].includes(
     'host',
   );
-  if (spec.programs && wantsHost) {
+  const hostFromEnvelope = spec.programs !== undefined && wantsHost;
+  if (hostFromEnvelope) {
     for (const p of patterns) {
-      if (p.captures.includes('host')) continue;
       p.hostFromEnvelope = true;
-      p.captures.push('host');
+      if (!p.captures.includes('host')) p.captures.push('host');
     }
   }
   if (patterns.some((p) => p.ipFromProcess)) for (const p of patterns) if (!p.ipFromProcess) p.remember = true;
   checkFieldNames(spec, patterns, problems);
   if (problems.length > before) return undefined;
   const fields: Record<string, FieldType> = {};
-  for (const p of patterns) for (const c of p.captures) fields[c] = spec.fields[c] ?? (c === 'host' ? 'host' : 'text');
+  for (const p of patterns) for (const c of p.captures) fields[c] = spec.fields[c] ?? 'text';
+  if (hostFromEnvelope) fields.host = 'host';
   const ignore = compileIgnore(spec.ignore, fields, path, spec.pack, problems, warnings);
   if (!ignore) return undefined;
   const captured = Object.keys(fields).filter((f) => patterns.every((p) => p.captures.includes(f)));

@@ -280,6 +280,47 @@ rules: [{ use: sshd, source: net, threshold: { count: 3, by: [ip, host] } }]
     expect(events[0]!.incident.fields.host).toBe('web2');
   });
 
+  it('through the pipeline, hostile frames are counted and dropped or cut, and the source reads on', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: net, type: syslog, listen: "tcp://127.0.0.1:${port}", maxLineBytes: 1024 }]
+rules: [{ use: sshd, source: net, threshold: { count: 2, by: [ip, host] } }]
+`,
+      'hostile.yml',
+    );
+    const events: IncidentEvent[] = [];
+    const lw = await startLogwarden(loaded, { clock: () => Date.now(), onEvent: (e) => events.push(e) });
+    cleanup.push(() => lw.stop());
+    // A count of 100 MB: what follows on that connection is the frame's rest, skipped (it is the sender's own loss).
+    const liar = connectTcp({ port, host: '127.0.0.1' });
+    await once(liar, 'connect');
+    liar.end(`99999999 ${'x'.repeat(2000)}\n<13>Dec  4 05:00:00 web9 app: swallowed\n`);
+    await once(liar, 'close');
+    const sender = connectTcp({ port, host: '127.0.0.1' });
+    await once(sender, 'connect');
+    const fail = (host: string) =>
+      `<38>1 2026-12-04T05:00:00Z ${host} sshd 7 - - Failed password for root from 203.0.113.7 port 1 ssh2`;
+    sender.write(
+      Buffer.concat([
+        Buffer.from('12x not a count\n'),
+        Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x0a]),
+        Buffer.from(`${'y'.repeat(5000)}\n`),
+        // Host names no host has: a mention, a terminal escape, a name longer than DNS allows.
+        Buffer.from(`${fail('<!channel>')}\n${fail('<!channel>')}\n`),
+        Buffer.from(`${fail('web\u001b[31m')}\n${fail('web\u001b[31m')}\n`),
+        Buffer.from(`${fail('h'.repeat(300))}\n${fail('h'.repeat(300))}\n`),
+        Buffer.from(`${fail('web1')}\n${fail('web1')}\n`),
+      ]),
+    );
+    sender.end();
+    // Only the host that is one opens an incident; a host field that is no host name keys nothing.
+    await expect
+      .poll(() => events.map((e) => [e.event, e.incident.key]))
+      .toEqual([['opened', { ip: '203.0.113.7', host: 'web1' }]]);
+  });
+
   it('through the pipeline: another host’s failures open an incident', async () => {
     const dir = tempDir();
     const port = await freePort();

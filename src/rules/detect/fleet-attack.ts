@@ -3,6 +3,7 @@
 // each line's envelope names (a central log, or the syslog and HTTP sources).
 import { formatDuration } from '../../config/duration.js';
 import { addressKey } from '../../incidents/address-key.js';
+import { isValidField } from '../field-types.js';
 import { MINUTE } from '../packs/pack.js';
 import type { Detector } from './detector.js';
 
@@ -37,7 +38,8 @@ export const fleetAttack: Detector = {
     ];
   },
   judge({ fields: { ip }, host, at, prior, threshold, times }, memory) {
-    if (!prior || ip === undefined || host === undefined) return undefined;
+    // A host name that is none (a sender's `<!channel>`) names no host of the fleet.
+    if (!prior || ip === undefined || host === undefined || !isValidField('host', host)) return undefined;
     const subject = addressKey(ip, 64);
     memory.see(subject, host.toLowerCase().slice(0, 255), at, times);
     const hosts = memory

@@ -419,6 +419,10 @@ describe('fleet-attack', () => {
       on(MONDAY, 'web1', '198.51.100.2'),
       on(MONDAY + HOUR, 'web2', '198.51.100.2'),
       on(MONDAY + 2 * HOUR, 'web3', '198.51.100.2'),
+      // Host names that are none count for no host.
+      on(MONDAY, '<!channel>', '198.51.100.3'),
+      on(MONDAY, 'web$1', '198.51.100.3'),
+      on(MONDAY, 'web1', '198.51.100.3'),
     ]);
     expect(opened.map((o) => o.title)).toEqual(['203.0.113.7 attacking 3 hosts: web1, web2, db1']);
     expect(grown.get('fleet-attack {"ip":"203.0.113.7"}')!.fields).toMatchObject({
