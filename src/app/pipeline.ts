@@ -26,11 +26,13 @@ import type { RunningSource, SourceStatus } from '../sources/source.js';
 import { startLater } from '../sources/start-later.js';
 import type { CommitOptions, Store } from '../store/ports.js';
 import { createAddressMarks } from './address-marks.js';
+import { createAuditAnchor } from './audit-anchor.js';
 import { createAuthorizer } from './authorize.js';
 import { createBlocklists } from './blocklists.js';
 import { createCommands } from './commands.js';
 import { openGeoip } from './geoip.js';
 import { createLessons } from './lessons.js';
+import { positionsIn, sendersOf, unreadableSources } from './source-wiring.js';
 
 export interface LogwardenDeps {
   store: Store;
@@ -261,13 +263,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   const sweep = () =>
     inTurn(async () => {
       const now = clock();
-      // A source that cannot be read (not merely one file of a glob) is detection's own trouble: source-quiet speaks.
-      const problems = new Map<string, string>();
-      sources.forEach((running, i) => {
-        const status = running.status();
-        if (!status.ready && status.problem && !status.partial) problems.set(config.sources[i]!.id, status.problem);
-      });
-      const changes = tracker.sweep(now, problems);
+      // A source that cannot be read is detection's own trouble: source-quiet speaks of it.
+      const changes = tracker.sweep(now, unreadableSources(config.sources, sources));
       await addresses.mark(changes, now);
       await commit((options) => store.commitSweep(changes, now, options), changes.incidents.length);
       for (const event of changes.events) emit(event);
@@ -277,27 +274,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
 
   const sources: RunningSource[] = config.sources.map((source) => createSource(source));
   let sweepTimer: Timer | undefined;
-  // The audit chain's head, kept outside the store: in the log at every change, in a Slack channel now and then.
-  let anchor: { line: string; posted: boolean } | undefined;
-  let anchorTimer: Timer | undefined;
-  store.audit.onAnchor = (line, head) => {
-    logger.info({ rows: head.rows, last: head.last, anchor: line }, 'audit anchor');
-    anchor = { line, posted: false };
-  };
-  const postAnchor = async () => {
-    const channel = config.audit.anchorChannel;
-    if (!channel || !chat || !anchor || anchor.posted) return;
-    const current = anchor;
-    try {
-      await chat.postText(channel, current.line);
-      current.posted = true;
-    } catch (error) {
-      logger.warn(
-        { channel, err: (error as Error).message },
-        'cannot post the audit anchor to Slack; it is tried again at the next interval, and it is in this log meanwhile',
-      );
-    }
-  };
+  const anchor = createAuditAnchor({
+    store,
+    chat,
+    channel: config.audit.anchorChannel,
+    interval: config.audit.anchorInterval,
+    timers,
+    logger,
+  });
 
   function createSource(source: SourceConfig): RunningSource {
     return startLater(sourceKindOf(source.type, loaded.kinds.sources), source, {
@@ -308,12 +292,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       env: allowedEnv(deps.env, config.commands.env),
       secret: (name) => deps.env[name],
       onChunk: processChunk,
-      positions: {
-        readOffset: async (dev, ino) => (await store.checkpoints.readOffset(dev, ino))?.offset,
-        readOffsetsForPath: (path) => store.checkpoints.readOffsetsForPath(path),
-        forgetOffset: (dev, ino) => store.checkpoints.forgetOffset(dev, ino),
-        readCursor: (id) => store.checkpoints.readCursor(id),
-      },
+      positions: positionsIn(store),
       tail: config.tail,
     });
   }
@@ -351,15 +330,10 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       for (const source of sources) await source.start();
       const interval = deps.sweepInterval ?? Math.min(10_000, Math.max(100, config.incidents.reopenAfter / 10));
       sweepTimer = timers.every(interval, () => void sweep().catch(() => undefined));
-      if (config.audit.anchorChannel && chat) {
-        anchor ??= { line: await store.audit.renderAnchor(), posted: false };
-        void postAnchor();
-        anchorTimer = timers.every(config.audit.anchorInterval, () => void postAnchor());
-      }
+      await anchor.start();
     },
     async stop() {
       sweepTimer?.cancel();
-      anchorTimer?.cancel();
       for (const source of sources) await source.syncNow();
       for (const source of sources) await source.stop();
       await turn;
@@ -368,7 +342,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       // Chat platforms stop last: the audit anchor, and the notes of what stopped before, go out through them.
       for (const n of [...notifiers].reverse()) if (!n.chat) await n.stop?.();
       // The head as it is at the end goes out too, before Slack stops.
-      await postAnchor();
+      await anchor.stop();
       for (const n of notifiers) if (n.chat) await n.stop?.();
     },
     async syncNow() {
@@ -384,11 +358,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     },
     baseline: async (subject) => tracker.detectors.baseline(subject, clock()),
     learning: async () => tracker.detectors.learning(),
-    senders: async () =>
-      config.sources.flatMap((s, i) => {
-        const senders = sources[i]!.status().senders;
-        return senders ? [{ source: s.id, type: s.type, senders }] : [];
-      }),
+    senders: async () => sendersOf(config.sources, sources),
     unlearn: (incidentId, actor) => inTurn(() => lessons.unlearn(incidentId, actor, clock())),
     liftSilence: (id, actor) =>
       inTurn(async () => {
