@@ -43,6 +43,7 @@ async function startSource(entry: Record<string, unknown>, onChunk?: (chunk: Lin
       secret: (name) => (name === 'VECTOR_TOKEN' ? TOKEN : undefined),
       logger: silentLogger,
       timers: systemTimers,
+      clock: Date.now,
     },
   );
   await source.start();

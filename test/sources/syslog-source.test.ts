@@ -36,6 +36,7 @@ async function startSource(entry: Record<string, unknown>, onChunk?: (chunk: Lin
       }),
     logger: silentLogger,
     timers: systemTimers,
+    clock: Date.now,
   });
   await source.start();
   cleanup.push(() => source.stop());

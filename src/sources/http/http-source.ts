@@ -8,8 +8,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import { createGunzip } from 'node:zlib';
 import type { Logger } from '../../core/logger.js';
+import { createThrottledWarn } from '../../core/throttled-warn.js';
 import type { Timer, Timers } from '../../core/timers.js';
-import type { LineChunk } from '../../core/types.js';
+import type { Clock, LineChunk } from '../../core/types.js';
 import { createSenderAllowlist } from '../sender-allowlist.js';
 import { Senders } from '../senders.js';
 import type { RunningSource, SourceStatus } from '../source.js';
@@ -17,6 +18,7 @@ import { type HttpSourceConfig, parseHttpListen } from './schema.js';
 
 export interface HttpSourceDeps {
   onChunk(chunk: LineChunk): Promise<void>;
+  clock: Clock;
   secret(name: string): string | undefined;
   logger: Logger;
   timers: Timers;
@@ -43,7 +45,6 @@ const HIGH_WATER_BYTES = 16 << 20;
 const MAX_CONNECTIONS = 256;
 /** Event ids remembered to drop retries. */
 const IDS_KEPT = 100_000;
-const REFUSAL_LOG_EVERY = 60_000;
 const REBIND_DELAY = 5000;
 
 class HttpRefusal extends Error {
@@ -77,7 +78,6 @@ export function createHttpSource(
   const missing = tokens.filter((t) => !t.token).map((t) => t.env);
   const ids = new Map<string, true>();
   const senders = new Senders();
-  const logged = new Map<string, number>();
   const listen = parseHttpListen(config.listen);
   let problem: string | undefined = 'not started';
   let server: Server | undefined;
@@ -95,13 +95,11 @@ export function createHttpSource(
       return want.length > 0 && want.length === bytes.length && timingSafeEqual(want, bytes);
     })?.name;
   };
+  const warnOnce = createThrottledWarn(logger, deps.clock);
   const note = (who: string, refusal: HttpRefusal) => {
     counts.refused[refusal.kind]++;
-    const now = Date.now();
-    if (now - (logged.get(`${who} ${refusal.kind}`) ?? 0) < REFUSAL_LOG_EVERY) return;
-    if (logged.size > 10_000) logged.clear();
-    logged.set(`${who} ${refusal.kind}`, now);
-    logger.warn(
+    warnOnce(
+      `${who} ${refusal.kind}`,
       { source: config.id, sender: who, status: refusal.status },
       `${refusal.message} (logged once a minute per sender)`,
     );
@@ -239,7 +237,7 @@ export function createHttpSource(
       for (const id of taken) ids.set(id, true);
       while (ids.size > IDS_KEPT) ids.delete(ids.keys().next().value!);
       counts.lines += lines.length;
-      senders.heard(sender, lines.length, Date.now());
+      senders.heard(sender, lines.length, deps.clock());
       answer(200, { accepted: lines.length });
     } catch (error) {
       if (error instanceof HttpRefusal) {
@@ -307,7 +305,7 @@ export function createHttpSource(
       await committing;
     },
     status(): SourceStatus {
-      return { ready: problem === undefined, ...(problem ? { problem } : {}), senders: senders.list(Date.now()) };
+      return { ready: problem === undefined, ...(problem ? { problem } : {}), senders: senders.list(deps.clock()) };
     },
   };
 }

@@ -23,6 +23,7 @@ export const httpSourceKind = defineSourceKind({
       secret: deps.secret,
       logger: deps.logger,
       timers: deps.timers,
+      clock: deps.clock,
     });
   },
 });

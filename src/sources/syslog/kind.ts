@@ -22,6 +22,11 @@ export const syslogSourceKind = defineSourceKind({
   },
   async create(s, deps): Promise<RunningSource> {
     const { createSyslogSource } = await import('./syslog-source.js');
-    return createSyslogSource(s, { onChunk: deps.onChunk, logger: deps.logger, timers: deps.timers });
+    return createSyslogSource(s, {
+      onChunk: deps.onChunk,
+      clock: deps.clock,
+      logger: deps.logger,
+      timers: deps.timers,
+    });
   },
 });

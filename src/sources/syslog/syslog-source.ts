@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../core/logger.js';
+import { createThrottledWarn } from '../../core/throttled-warn.js';
 import type { Timer, Timers } from '../../core/timers.js';
-import type { LineChunk } from '../../core/types.js';
+import type { Clock, LineChunk } from '../../core/types.js';
 import { createSenderAllowlist } from '../sender-allowlist.js';
 import { Senders } from '../senders.js';
 import type { RunningSource, SourceStatus } from '../source.js';
@@ -18,6 +19,7 @@ import { parseListen, type SyslogSourceConfig } from './schema.js';
 
 export interface SyslogDeps {
   onChunk(chunk: LineChunk): Promise<void>;
+  clock: Clock;
   logger: Logger;
   timers: Timers;
 }
@@ -45,8 +47,6 @@ interface Waiting {
 const HIGH_WATER_BYTES = 4 << 20;
 /** Messages per chunk at most. */
 const BATCH = 2000;
-/** A refused sender is logged once a minute at most. */
-const REFUSAL_LOG_EVERY = 60_000;
 /** How long a stop waits for senders to close their connections. */
 const DRAIN_MS = 2000;
 /** A listener that could not bind is tried again this often. */
@@ -59,7 +59,6 @@ export function createSyslogSource(
   const { logger } = deps;
   const isAllowed = createSenderAllowlist(config.allow);
   const counts: SyslogCounts = { messages: 0, refused: 0, oversized: 0, malformed: 0, dropped: 0, pauses: 0 };
-  const refusedLogged = new Map<string, number>();
   const listeners = config.listen.map((text) => ({
     text,
     address: parseListen(text),
@@ -78,13 +77,11 @@ export function createSyslogSource(
   let flushing: Promise<void> | undefined;
   let stopped = false;
 
+  const warnOnce = createThrottledWarn(logger, deps.clock);
   const refuse = (sender: string, how: string) => {
     counts.refused++;
-    const now = Date.now();
-    if (now - (refusedLogged.get(sender) ?? 0) < REFUSAL_LOG_EVERY) return;
-    if (refusedLogged.size > 10_000) refusedLogged.clear();
-    refusedLogged.set(sender, now);
-    logger.warn(
+    warnOnce(
+      `refused ${sender}`,
       { source: config.id, sender, how },
       'a sender not in allow: was refused (logged once a minute per sender)',
     );
@@ -99,7 +96,7 @@ export function createSyslogSource(
       waitingBytes += frame.length + 1;
     }
     counts.messages += frames.length;
-    senders.heard(sender, frames.length, Date.now());
+    senders.heard(sender, frames.length, deps.clock());
     if (waitingBytes > HIGH_WATER_BYTES && paused.size < sockets.size) {
       counts.pauses++;
       for (const s of sockets) {
@@ -337,7 +334,7 @@ export function createSyslogSource(
       return {
         ready: problems.length === 0,
         ...(problems.length ? { problem: problems.join('; ') } : {}),
-        senders: senders.list(Date.now()),
+        senders: senders.list(deps.clock()),
       };
     },
   };
