@@ -3,8 +3,6 @@
 
 import { createHmac } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
@@ -22,15 +20,8 @@ import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { createClickPayload, createCommandPayload } from '../../src/sandbox/slack-sandbox.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { silentLogger } from './fixtures.js';
+import { freePort } from './free-port.js';
 import { FIRST_TS, startSlackApi } from './slack-api-server.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 export interface SlackSetupOptions {
   http?: boolean;

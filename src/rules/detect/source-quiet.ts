@@ -88,6 +88,23 @@ export const sourceQuiet: Detector = {
   tick({ now, sources, problems, threshold, learn }, memory) {
     const found: Judgement[] = [];
     const minutes = (ms: number) => formatDuration(Math.floor(ms / MINUTE) * MINUTE);
+    // A gap told: how long, against the usual longest, since when.
+    const tell = (
+      source: string,
+      kind: string,
+      since: number,
+      gap: number,
+      usual: number,
+      say: (gap: string, usual: string) => string,
+    ) => {
+      const fields = {
+        source,
+        silent: minutes(gap),
+        usual: formatDuration(Math.ceil(usual / MINUTE) * MINUTE),
+        since: weekdayTime(since, learn.timezone),
+      };
+      found.push({ fields: { ...fields, kind, finding: say(fields.silent, fields.usual) }, since });
+    };
     // The sources, and the senders of network sources heard as sources of their own (`fleet 10.0.0.5`).
     const known = [...memory.subjects()];
     const heard = [...sources, ...known.filter((s) => sources.some((source) => s.startsWith(`${source} `)))];
@@ -125,20 +142,14 @@ export const sourceQuiet: Detector = {
         const silent = now - last;
         if (silent >= Math.max(threshold.within, TIMES * usual)) {
           memory.see(source, LAST, last, 0, `${last} 1`);
-          const fields = {
+          tell(
             source,
-            silent: minutes(silent),
-            usual: formatDuration(Math.ceil(usual / MINUTE) * MINUTE),
-            since: weekdayTime(last, learn.timezone),
-          };
-          found.push({
-            fields: {
-              ...fields,
-              kind: 'silent',
-              finding: `has been silent for ${fields.silent} (usually under ${fields.usual})`,
-            },
-            since: last,
-          });
+            'silent',
+            last,
+            silent,
+            usual,
+            (gap, most) => `has been silent for ${gap} (usually under ${most})`,
+          );
           continue;
         }
       }
@@ -155,20 +166,15 @@ export const sourceQuiet: Detector = {
       const unmatched = last - matched;
       if (unmatched < Math.max(threshold.within, TIMES * Math.max(usual, MINUTE))) continue;
       memory.see(source, MATCHED, matched, 0, `${matched} 1`);
-      const fields = {
+      tell(
         source,
-        silent: minutes(unmatched),
-        usual: formatDuration(Math.ceil(usual / MINUTE) * MINUTE),
-        since: weekdayTime(matched, learn.timezone),
-      };
-      found.push({
-        fields: {
-          ...fields,
-          kind: 'unmatched',
-          finding: `is written, but no rule has matched its lines for ${fields.silent} (usually under ${fields.usual}): has its format or the config changed?`,
-        },
-        since: matched,
-      });
+        'unmatched',
+        matched,
+        unmatched,
+        usual,
+        (gap, most) =>
+          `is written, but no rule has matched its lines for ${gap} (usually under ${most}): has its format or the config changed?`,
+      );
     }
     return found;
   },
