@@ -1,7 +1,12 @@
 // The response actions of a config, with presets filled in and checked as a whole: ids unique, a command to run,
-// an undo for every ttl, roles that exist. Pure.
+// an undo for every ttl, roles that exist, fleet targets that name hosts. Pure, but for finding the playbooks the
+// package ships.
+import { fileURLToPath } from 'node:url';
+import type { FleetConfig } from '../config/fleet-schema.js';
 import type { ActionConfig } from '../config/schema.js';
 import type { ConfigProblem } from '../core/errors.js';
+import { packageFile } from '../core/package-files.js';
+import { type ResolvedTarget, resolveTarget } from './fleet/fleet.js';
 import { PRESETS } from './presets.js';
 import { placeholdersOf } from './render-argv.js';
 
@@ -17,8 +22,13 @@ export interface ResolvedAction {
   roles: readonly string[];
   approvals: number;
   dryRun: boolean;
-  /** Every {field} its command, undo, verify and confirm use. */
+  /** Every {field} its command, undo, verify and confirm use (and its playbook's vars). */
   fields: string[];
+  /** Fleet hosts it runs on, over `via`; this host when absent. */
+  target?: ResolvedTarget;
+  via?: 'ssh' | 'ansible';
+  /** via: ansible — the playbook and its undo (the same one with state=absent when not given), and its vars. */
+  ansible?: { program: string; playbook: string; undoPlaybook?: string; vars: Readonly<Record<string, string>> };
 }
 
 export type ActionCatalog = ReadonlyMap<string, ResolvedAction>;
@@ -26,6 +36,7 @@ export type ActionCatalog = ReadonlyMap<string, ResolvedAction>;
 export function createActionCatalog(
   actions: readonly ActionConfig[],
   roleNames: readonly string[],
+  fleet?: FleetConfig,
 ): { catalog: ActionCatalog; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const catalog = new Map<string, ResolvedAction>();
@@ -36,7 +47,9 @@ export function createActionCatalog(
       return;
     }
     const preset = a.preset ? PRESETS[a.preset] : undefined;
-    const command = a.command ?? preset?.command;
+    const fleetPart = fleetPartOf(a, path, fleet, problems);
+    if (fleetPart === null) return;
+    const command = a.command ?? fleetPart?.command ?? preset?.command;
     if (!command) {
       problems.push({
         path: `${path}.command`,
@@ -44,8 +57,12 @@ export function createActionCatalog(
       });
       return;
     }
-    const undo = a.undo ?? (preset && 'undo' in preset ? preset.undo : undefined);
-    const verify = a.verify ?? (preset && 'verify' in preset ? preset.verify : undefined);
+    const undo = fleetPart?.ansible
+      ? fleetPart.undo
+      : (a.undo ?? (preset && 'undo' in preset ? preset.undo : undefined));
+    const verify = fleetPart?.ansible
+      ? undefined
+      : (a.verify ?? (preset && 'verify' in preset ? preset.verify : undefined));
     if (a.ttl !== undefined && !undo) {
       problems.push({
         path: `${path}.ttl`,
@@ -79,7 +96,13 @@ export function createActionCatalog(
       });
     }
     const confirm = a.confirm ?? preset?.confirm;
-    const templates = [command, undo ?? [], verify ?? [], confirm ? [confirm] : []];
+    const templates = [
+      command,
+      undo ?? [],
+      verify ?? [],
+      confirm ? [confirm] : [],
+      Object.values(fleetPart?.ansible?.vars ?? {}),
+    ];
     catalog.set(a.id, {
       id: a.id,
       label: a.label ?? preset?.label ?? a.id,
@@ -92,8 +115,100 @@ export function createActionCatalog(
       roles: a.roles,
       approvals: a.approvals,
       dryRun: a.dryRun,
-      fields: [...new Set(templates.flatMap((t) => placeholdersOf(t)))],
+      // The host an origin action runs on is where, not what: it is confirmed as the run's hosts, never checked as a value.
+      fields: [...new Set(templates.flatMap((t) => placeholdersOf(t)))].filter(
+        (f) => !(f === 'host' && fleetPart?.target.kind === 'origin'),
+      ),
+      ...(fleetPart ? { target: fleetPart.target, via: a.via } : {}),
+      ...(fleetPart?.ansible ? { ansible: fleetPart.ansible } : {}),
     });
   });
   return { catalog, problems };
+}
+
+type FleetPart = {
+  target: ResolvedTarget;
+  command?: readonly string[];
+  undo?: readonly string[];
+  ansible?: NonNullable<ResolvedAction['ansible']>;
+};
+
+// An action with a target: the fleet it needs, the hosts it names, and for Ansible the playbook (the preset's
+// shipped one, or the config's) with vars that are each one {field}. undefined: a local action; null: a problem.
+function fleetPartOf(
+  a: ActionConfig,
+  path: string,
+  fleet: FleetConfig | undefined,
+  problems: ConfigProblem[],
+): FleetPart | undefined | null {
+  const ansibleKeys = (['playbook', 'undoPlaybook', 'vars'] as const).filter((k) => a[k] !== undefined);
+  if (a.target === undefined) {
+    if (ansibleKeys.length > 0) {
+      problems.push({
+        path: `${path}.${ansibleKeys[0]}`,
+        message: 'is for an action with target: and via: ansible. Add them, or remove it.',
+      });
+      return null;
+    }
+    return undefined;
+  }
+  if (!fleet) {
+    problems.push({
+      path: `${path}.target`,
+      message: 'needs a fleet: add fleet: {ssh: {key, knownHosts}, hosts: [...]} (README: Watching many hosts).',
+    });
+    return null;
+  }
+  const resolved = resolveTarget(a.target, fleet);
+  if (!resolved.ok) {
+    problems.push({ path: `${path}.target`, message: resolved.reason });
+    return null;
+  }
+  if (a.via === 'ssh') {
+    if (ansibleKeys.length > 0) {
+      problems.push({
+        path: `${path}.${ansibleKeys[0]}`,
+        message: 'is for via: ansible. Set via: ansible or remove it.',
+      });
+      return null;
+    }
+    return { target: resolved.target };
+  }
+  const preset = a.preset ? PRESETS[a.preset] : undefined;
+  if (a.command || a.undo || a.verify) {
+    problems.push({
+      path: `${path}.${a.command ? 'command' : a.undo ? 'undo' : 'verify'}`,
+      message: 'is for a local or via: ssh action; via: ansible runs playbook: (or the preset’s). Remove it.',
+    });
+    return null;
+  }
+  const playbook =
+    a.playbook ?? (preset ? fileURLToPath(packageFile(`playbooks/${preset.ansible.playbook}`)) : undefined);
+  if (!playbook) {
+    problems.push({
+      path: `${path}.playbook`,
+      message: 'is required with via: ansible: give a playbook path, or a preset: like nftables-block-ip.',
+    });
+    return null;
+  }
+  const vars = a.vars ?? preset?.ansible.vars ?? {};
+  for (const [name, template] of Object.entries(vars)) {
+    const names = placeholdersOf([template]);
+    if (names.length !== 1 || template !== `{${names[0]}}`) {
+      if (a.vars === undefined) continue;
+      problems.push({
+        path: `${path}.vars.${name}`,
+        message: 'must be one {field} and nothing else, like "{ip}": a typed value, passed to the playbook as it is.',
+      });
+      return null;
+    }
+  }
+  const program = fleet.ansible.program;
+  const undoPlaybook = a.undoPlaybook ?? (a.playbook === undefined && preset?.ansible.undo ? playbook : undefined);
+  return {
+    target: resolved.target,
+    command: [program, playbook],
+    ...(undoPlaybook ? { undo: [program, undoPlaybook] } : {}),
+    ansible: { program, playbook, ...(undoPlaybook ? { undoPlaybook } : {}), vars },
+  };
 }

@@ -8,6 +8,11 @@ export interface ActionPreset {
   undo?: readonly string[];
   verify?: readonly string[];
   confirm: string;
+  /**
+   * `via: ansible`: the shipped playbook (playbooks/) that does the same, its fixed extra-vars and the {field} values
+   * it takes. It runs with state=present, its undo with state=absent.
+   */
+  ansible: { playbook: string; vars: Readonly<Record<string, string>>; undo: boolean };
 }
 
 const sudo = (program: string, ...args: string[]) => ['sudo', '-n', program, ...args];
@@ -23,6 +28,7 @@ export const PRESETS = {
     undo: nftElement('delete'),
     verify: nftElement('get'),
     confirm: 'Block {ip} in the nftables set inet logwarden blocklist?',
+    ansible: { playbook: 'block-ip.yml', vars: { ip: '{ip}', logwarden_firewall: 'nftables' }, undo: true },
   },
   'iptables-block-ip': {
     label: 'Block IP',
@@ -30,23 +36,27 @@ export const PRESETS = {
     undo: iptables('-D'),
     verify: iptables('-C'),
     confirm: 'Drop all traffic from {ip} with iptables?',
+    ansible: { playbook: 'block-ip.yml', vars: { ip: '{ip}', logwarden_firewall: 'iptables' }, undo: true },
   },
   'ufw-block-ip': {
     label: 'Block IP',
     command: sudo('/usr/sbin/ufw', 'prepend', 'deny', 'from', '{ip}'),
     undo: sudo('/usr/sbin/ufw', 'delete', 'deny', 'from', '{ip}'),
     confirm: 'Deny all traffic from {ip} with ufw?',
+    ansible: { playbook: 'block-ip.yml', vars: { ip: '{ip}', logwarden_firewall: 'ufw' }, undo: true },
   },
   'lock-user': {
     label: 'Lock user',
     command: sudo('/usr/sbin/usermod', '-L', '{user}'),
     undo: sudo('/usr/sbin/usermod', '-U', '{user}'),
     confirm: "Lock {user}'s password?",
+    ansible: { playbook: 'lock-user.yml', vars: { user: '{user}' }, undo: true },
   },
   'kill-user-sessions': {
     label: 'End sessions',
     command: sudo('/usr/bin/pkill', '-KILL', '-u', '{user}'),
     confirm: 'Kill every process of {user}?',
+    ansible: { playbook: 'kill-user-sessions.yml', vars: { user: '{user}' }, undo: false },
   },
 } as const satisfies Record<string, ActionPreset>;
 

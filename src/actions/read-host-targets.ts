@@ -5,6 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces, userInfo } from 'node:os';
+import type { FleetConfig } from '../config/fleet-schema.js';
 import type { ProtectConfig } from '../config/schema.js';
 import { systemTimers, type Timers } from '../core/timers.js';
 import type { Clock } from '../core/types.js';
@@ -199,7 +200,7 @@ export function hostTargetsOf(
   protect: ProtectConfig,
   env: NodeJS.ProcessEnv,
   logger: { warn(details: Record<string, unknown>, message: string): void },
-  uses: { slack: boolean; smtp: boolean },
+  uses: { slack: boolean; smtp: boolean; fleet?: FleetConfig | undefined },
   clock: Clock,
   timers: Timers = systemTimers,
 ): () => ProtectedTargets {
@@ -207,6 +208,13 @@ export function hostTargetsOf(
   const servers: [host: string, reason: string][] = [];
   if (uses.slack) servers.push([hostOf(env.SLACK_API_URL) ?? 'slack.com', 'the Slack API server']);
   if (uses.smtp && env.SMTP_HOST) servers.push([env.SMTP_HOST, 'the SMTP server']);
+  // The fleet's own hosts: blocking one's address anywhere would cut it off from the others (and from logwarden).
+  for (const host of uses.fleet?.hosts ?? []) {
+    const address = host.address ?? host.name;
+    if (isIP(address) !== 0) endpoints.push({ address, reason: `a fleet host (${host.name})` });
+    else servers.push([address, `a fleet host (${host.name})`]);
+  }
+  if (uses.fleet) protect = { ...protect, hosts: [...protect.hosts, ...uses.fleet.hosts.map((h) => h.name)] };
   // Looked up now and again every RELOOKUP_MS (the servers' addresses change); addresses seen once stay protected.
   const seen = new Set<string>();
   const resolve = () => {

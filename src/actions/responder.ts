@@ -13,8 +13,11 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { CommitOptions, Store } from '../store/ports.js';
 import type { ActionCatalog, ResolvedAction } from './action-catalog.js';
 import { fingerprintOf, pickValues } from './confirmed-values.js';
+import { ansiblePlanArgv, confirmedOf, fleetSummary, targetHostsOf, targetsShown } from './fleet/fleet.js';
+import type { FleetRunner } from './fleet/fleet-runner.js';
+import { type FleetRunDeps, runOnHosts, undoOnHosts } from './fleet/fleet-runs.js';
 import { type ProtectedTargets, protectionOfValues } from './protected-targets.js';
-import { type ArgvResult, renderArgv } from './render-argv.js';
+import { type ArgvResult, placeholdersOf, renderArgv } from './render-argv.js';
 import type { CommandResult, RunCommandOptions } from './run-command.js';
 
 export interface ResponderDeps {
@@ -37,6 +40,8 @@ export interface ResponderDeps {
   protectedTargets(): ProtectedTargets;
   /** The addresses a host name resolves to now (every one is checked before a command gets the name). */
   resolveHost(name: string): Promise<string[]>;
+  /** Runs actions with a target on the fleet's hosts; without it, such an action is refused. */
+  fleet?: FleetRunner;
 }
 
 export interface Responder {
@@ -80,10 +85,22 @@ export function createResponder(deps: ResponderDeps): Responder {
   ): { ok: true; plan: ActionPlan } | { ok: false; reason: string } => {
     const types = incident ? typesOf(incident) : undefined;
     if (!incident || !types) return { ok: false, reason: 'its incident or rule is no longer configured' };
+    let targets: string[] | undefined;
+    if (action.target) {
+      const found = targetHostsOf(action.target, incident.fields);
+      if (!found.ok) return found;
+      targets = found.hosts;
+    }
     const fill = (template: readonly string[] | undefined): ArgvResult | undefined =>
       template ? renderArgv(template, incident.fields, types) : undefined;
-    const argv = fill(action.command)!;
-    const undo = fill(action.undo);
+    const argv = action.ansible
+      ? ansibleArgvOf(action.ansible, incident.fields, types, 'present')
+      : fill(action.command)!;
+    const undo = action.ansible
+      ? action.ansible.undoPlaybook
+        ? ansibleArgvOf(action.ansible, incident.fields, types, 'absent')
+        : undefined
+      : fill(action.undo);
     const verify = fill(action.verify);
     for (const r of [argv, undo, verify]) if (r && !r.ok) return r;
     const plan: ActionPlan = {
@@ -92,6 +109,10 @@ export function createResponder(deps: ResponderDeps): Responder {
     };
     if (undo?.ok) plan.undo = undo.argv;
     if (verify?.ok) plan.verify = verify.argv;
+    if (targets) {
+      plan.targets = targets;
+      plan.via = action.via ?? 'ssh';
+    }
     // A returning address is contained longer each time (fail2ban's bantime.increment).
     if (action.ttl !== undefined) plan.ttl = incrementedTtl(action.ttl, incident);
     return { ok: true, plan };
@@ -145,6 +166,8 @@ export function createResponder(deps: ResponderDeps): Responder {
       outcome = { state: 'refused', detail: protection };
     } else if (action.dryRun || deps.dryRun) {
       outcome = { state: 'dry-run', argv: planned.plan.argv };
+    } else if (planned.plan.targets) {
+      outcome = await executeOnFleet(runId, planned.plan, incident, click.actor);
     } else {
       const { plan } = planned;
       const result = await deps.run(plan.argv, runOptions(action.timeout));
@@ -185,9 +208,85 @@ export function createResponder(deps: ResponderDeps): Responder {
     return undefined;
   };
 
+  const fleetDeps = (timeout: number): FleetRunDeps | undefined =>
+    deps.fleet && {
+      store,
+      clock,
+      fleet: deps.fleet,
+      options: runOptions(timeout),
+      onChange: deps.onChange,
+      stopping: stopping.signal,
+    };
+  // A fleet run: each host once, then the run recorded as they came out ("done on 5/6 hosts; web3: unreachable").
+  const executeOnFleet = async (
+    runId: number,
+    plan: ActionPlan,
+    incident: Incident | undefined,
+    actor: string,
+  ): Promise<ActionOutcome> => {
+    const action = catalog.get((await store.actionRuns.read(runId))!.actionId)!;
+    const fleet = fleetDeps(action.timeout);
+    const types = incident ? typesOf(incident) : undefined;
+    if (!fleet || !types) {
+      return {
+        state: 'refused',
+        detail: fleet ? 'its incident or rule is no longer configured' : 'no fleet: is configured',
+      };
+    }
+    await runOnHosts(fleet, { id: runId }, plan, types, plan.targets ?? [], false, actor);
+    const run = (await store.actionRuns.read(runId))!;
+    const hosts = run.hosts ?? [];
+    const all = hosts.length === (plan.targets ?? []).length && hosts.every((h) => h.state === 'succeeded');
+    return {
+      state: all ? 'succeeded' : hosts.some((h) => h.state === 'interrupted') ? 'interrupted' : 'failed',
+      argv: plan.argv,
+      detail: fleetSummary(run),
+    };
+  };
+
+  // Undoes a fleet run on its hosts whose undo is available (or, for its ttl, on those given).
+  const undoFleetRun = async (run: ActionRun, actor: string, due?: readonly string[]): Promise<string | undefined> => {
+    const action = catalog.get(run.actionId);
+    const fleet = action ? fleetDeps(action.timeout) : undefined;
+    const hosts = due ?? (run.hosts ?? []).filter((h) => h.undoState === 'available').map((h) => h.host);
+    if (!fleet || hosts.length === 0) {
+      return `${action?.label ?? run.actionId} is not waiting to be undone on any host (already undone, or being undone).`;
+    }
+    const { failed } = await undoOnHosts(fleet, run, hosts, actor);
+    await store.actionRuns.noteRun(
+      run.id,
+      failed.length > 0 ? 'undo-failed' : 'undone',
+      actor,
+      clock(),
+      deps.commitOptions,
+    );
+    deps.metrics?.actionFinished(failed.length > 0 ? 'undo-failed' : 'undone');
+    deps.onChange();
+    return undefined;
+  };
+
+  // Runs a fleet run again on the hosts where it failed or was refused, as it was confirmed.
+  const retryFleetRun = async (run: ActionRun, click: ActionClick): Promise<string | undefined> => {
+    const action = catalog.get(run.actionId)!;
+    const incident = (await store.incidents.read(run.incidentId))?.incident;
+    const fleet = fleetDeps(action.timeout);
+    const types = incident ? typesOf(incident) : undefined;
+    const plan = run.plan!;
+    const protection = types
+      ? (protectionOf(incident, plan) ?? (await resolvedProtection(incident, plan)))
+      : 'its incident or rule is no longer configured';
+    if (!fleet || protection) return `${action.label} was not retried: ${protection ?? 'no fleet: is configured'}.`;
+    const failed = (run.hosts ?? []).filter((h) => h.state === 'failed' || h.state === 'refused').map((h) => h.host);
+    await runOnHosts(fleet, run, plan, types!, failed, true, click.actor);
+    await store.actionRuns.noteRun(run.id, 'finished', click.actor, clock(), deps.commitOptions);
+    deps.onChange();
+    return undefined;
+  };
+
   const undoRun = async (runId: number, actor: string): Promise<string | undefined> => {
     const run = await store.actionRuns.read(runId);
     const action = run ? catalog.get(run.actionId) : undefined;
+    if (run?.plan?.targets) return undoFleetRun(run, actor);
     if (!run || !action?.undo) return 'That action has no undo.';
     if (!(await store.actionRuns.claimUndo(runId, actor, clock())))
       return `${action.label} is not waiting to be undone (already undone, or being undone).`;
@@ -240,6 +339,16 @@ export function createResponder(deps: ResponderDeps): Responder {
     action: ResolvedAction,
   ): string | undefined => {
     if (!click.confirmed) return undefined;
+    if (click.confirmed.mode === 'retry') {
+      const plan = existing?.plan;
+      if (!plan?.targets || !existing?.hosts?.some((h) => h.state === 'failed' || h.state === 'refused')) {
+        return `${action.label} has no host to retry (it ran on every host, or is running).`;
+      }
+      if (fingerprintOf(confirmedOf(plan.values, plan.targets)) !== click.confirmed.fingerprint) {
+        return `The run of ${action.label} is not the one the message you clicked showed: look at the updated message.`;
+      }
+      return undefined;
+    }
     const awaiting = existing?.state === 'awaiting-approval';
     if (click.confirmed.mode === 'request' && awaiting) {
       return `Someone requested ${action.label} meanwhile; the message now shows Approve, with what they asked for.`;
@@ -248,7 +357,11 @@ export function createResponder(deps: ResponderDeps): Responder {
       return `There is no request of ${action.label} waiting for approval (it ran, or was refused).`;
     }
     if (existing && !awaiting) return undefined;
-    const shown = awaiting ? existing.plan?.values : incident ? pickValues(incident.fields, action.fields) : undefined;
+    const shown = awaiting
+      ? existing.plan && confirmedOf(existing.plan.values, existing.plan.targets)
+      : incident
+        ? confirmedOf(pickValues(incident.fields, action.fields), targetsShown(action.target, incident.fields))
+        : undefined;
     if (shown && fingerprintOf(shown) !== click.confirmed.fingerprint) {
       return `The incident names other values than the message you clicked showed: look at the updated message and click again.`;
     }
@@ -273,6 +386,15 @@ export function createResponder(deps: ResponderDeps): Responder {
     },
     async undoDue() {
       for (const run of await store.actionRuns.readDueUndos(clock())) await track(undoRun(run.id, 'logwarden'));
+      // A fleet run's hosts each have their own ttl.
+      const due = new Map<number, string[]>();
+      for (const { runId, host } of await store.actionRuns.readDueHostUndos(clock())) {
+        due.set(runId, [...(due.get(runId) ?? []), host]);
+      }
+      for (const [runId, hosts] of due) {
+        const run = await store.actionRuns.read(runId);
+        if (run) await track(undoFleetRun(run, 'logwarden', hosts));
+      }
     },
     async recover() {
       if ((await store.actionRuns.recover(clock(), deps.commitOptions)).length > 0) deps.onChange();
@@ -332,6 +454,7 @@ export function createResponder(deps: ResponderDeps): Responder {
     const existing = await store.actionRuns.readFor(click.incidentId, click.actionId, click.attempt);
     const stale = staleClick(click, existing, found?.incident, action);
     if (stale) return refuse('action:stale', stale, `${stale} Nothing was run.`);
+    if (click.confirmed?.mode === 'retry' && existing) return retryFleetRun(existing, click);
     let plan: ActionPlan | undefined;
     let approvals = action.approvals;
     if (!existing && found) {
@@ -371,4 +494,27 @@ export function createResponder(deps: ResponderDeps): Responder {
         return execute(claim.run.id, click);
     }
   }
+}
+
+/** A playbook run's argv: its vars that are one {field} take the incident's typed value (checked), the rest as written. */
+function ansibleArgvOf(
+  ansible: NonNullable<ResolvedAction['ansible']>,
+  fields: Readonly<Record<string, string>>,
+  types: Readonly<Record<string, FieldType>>,
+  state: 'present' | 'absent',
+): ArgvResult {
+  const values: Record<string, string> = {};
+  const fixed: Record<string, string> = {};
+  for (const [name, template] of Object.entries(ansible.vars)) {
+    const [field, ...more] = placeholdersOf([template]);
+    if (field === undefined || more.length > 0 || template !== `{${field}}`) {
+      fixed[name] = template;
+      continue;
+    }
+    const filled = renderArgv([template], fields, types);
+    if (!filled.ok) return filled;
+    values[name] = filled.argv[0]!;
+  }
+  const playbook = state === 'present' ? ansible.playbook : (ansible.undoPlaybook ?? ansible.playbook);
+  return { ok: true, argv: ansiblePlanArgv(ansible.program, playbook, values, fixed, state) };
 }

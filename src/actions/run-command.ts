@@ -15,6 +15,8 @@ export interface RunCommandOptions {
   /** The environment logwarden itself has; only `envAllowlist` names are passed on. */
   env: NodeJS.ProcessEnv;
   envAllowlist: readonly string[];
+  /** Set for this command whatever the allowlist says (a backend's own settings, like ANSIBLE_CONFIG). */
+  extraEnv?: Readonly<Record<string, string>>;
   /** Bytes of stdout and of stderr kept; the rest is counted in the hash only. */
   maxOutput: number;
 }
@@ -47,7 +49,7 @@ export function allowedEnv(env: NodeJS.ProcessEnv, allowlist: readonly string[])
 
 export async function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
   const [file, ...args] = argv;
-  const env = allowedEnv(options.env, options.envAllowlist);
+  const env = { ...allowedEnv(options.env, options.envAllowlist), ...options.extraEnv };
   // execa (a hundred modules) is loaded by the first command, not by every start-up.
   const { execa } = await import('execa');
   const started = performance.now();

@@ -134,6 +134,7 @@ export async function startRun(loaded: LoadedConfig, options: RunOptions): Promi
     {
       slack: loaded.config.slack !== undefined,
       smtp: loaded.config.escalation !== undefined,
+      fleet: loaded.config.fleet,
     },
     clock,
     timers,

@@ -1,5 +1,6 @@
 // The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
+import { createFleetRunner } from '../actions/fleet/fleet-runner.js';
 import type { ProtectedTargets } from '../actions/protected-targets.js';
 import { hostTargetsOf, resolveHost } from '../actions/read-host-targets.js';
 import { createResponder } from '../actions/responder.js';
@@ -159,6 +160,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     escalator?.tick().catch((error: unknown) => logger.error({ err: error }, 'taking escalation steps failed'));
 
   const actionsLogger = deps.logger.child({ component: 'actions' });
+  const fleet = config.fleet ? createFleetRunner(config.fleet, deps.runCommand ?? runCommand) : undefined;
   const responder = createResponder({
     store,
     clock,
@@ -173,13 +175,14 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     commitOptions,
     onChange: () => wakeAll(notifiers),
     resolveHost: deps.resolveHost ?? resolveHost,
+    ...(fleet ? { fleet } : {}),
     protectedTargets:
       deps.protectedTargets ??
       hostTargetsOf(
         config.protect,
         deps.env,
         actionsLogger,
-        { slack: !!config.slack, smtp: !!config.escalation },
+        { slack: !!config.slack, smtp: !!config.escalation, fleet: config.fleet },
         clock,
         timers,
       ),
@@ -339,6 +342,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       await turn;
       await addresses.stop();
       await responder.stop();
+      fleet?.close();
       // Chat platforms stop last: the audit anchor, and the notes of what stopped before, go out through them.
       for (const n of [...notifiers].reverse()) if (!n.chat) await n.stop?.();
       // The head as it is at the end goes out too, before Slack stops.

@@ -113,7 +113,7 @@ export function parseConfig(text: string, file: string, kinds: ConfigKinds = BUI
       message: 'posts to Slack, which is not configured. Add slack: (see README: Slack), or remove anchorChannel.',
     });
   }
-  const actions = createActionCatalog(config.actions, roleNames);
+  const actions = createActionCatalog(config.actions, roleNames, config.fleet);
   problems.push(...actions.problems);
   const compiled = compileRules(config.rules, sourceIds, {
     catalog: actions.catalog,

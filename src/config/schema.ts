@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { PRESET_NAMES } from '../actions/presets.js';
 import { RULE_ENTRY_SCHEMAS } from '../rules/kinds.js';
 import { SOURCE_SCHEMAS } from '../sources/registry.js';
+import { actionTarget, fleetSchema } from './fleet-schema.js';
 import { addressOrRange, byteSize, duration, id, severity } from './schema-values.js';
 
 // Each kind of source brings its schema (sources/registry.ts); `type:` tells them apart, a file when it is left out.
@@ -40,15 +41,29 @@ const action = z
       .optional()
       .meta({ description: 'The question asked before it runs; {field} placeholders are filled in.' }),
     roles: z.array(id).default(['responders']).meta({ description: 'The roles allowed to run it.' }),
-    approvals: z
-      .number()
-      .int()
-      .min(1)
-      .max(2)
-      .default(1)
-      .meta({ description: '2: the first click requests, a second authorised person approves and it runs.' }),
+    approvals: z.number().int().min(1).max(2).optional().meta({
+      description:
+        '2: the first click requests, a second authorised person approves and it runs (default 1; 2 for target: all).',
+    }),
     dryRun: z.boolean().default(false).meta({ description: 'Record and show what would run; run nothing.' }),
+    target: actionTarget,
+    via: z.enum(['ssh', 'ansible'], { message: 'must be ssh or ansible' }).default('ssh').meta({
+      description:
+        'With a target: ssh runs the command on each host (fixed argv, values as single arguments); ansible runs a playbook (the preset’s shipped one, or playbook:).',
+    }),
+    playbook: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'via: ansible — the playbook to run; vars: give its extra-vars.' }),
+    undoPlaybook: z.string().min(1).optional().meta({ description: 'via: ansible — the playbook that undoes it.' }),
+    vars: z
+      .record(z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be an Ansible variable name' }), z.string())
+      .optional()
+      .meta({ description: 'via: ansible — extra-vars, each one {field} (a typed value), passed as JSON.' }),
   })
+  // Acting on every host at once takes two people unless the config says otherwise.
+  .transform((a) => ({ ...a, approvals: a.approvals ?? (a.target === 'all' ? 2 : 1) }))
   .meta({ description: 'A response a button runs: an argv command (never a shell) with typed {field} values.' });
 
 const EMAIL = /^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
@@ -155,6 +170,7 @@ export const configSchema = z
     sources: z.array(source).min(1, { message: 'needs at least one source' }),
     rules: z.array(z.union(RULE_ENTRY_SCHEMAS)).min(1, { message: 'needs at least one rule' }),
     actions: z.array(action).default([]).meta({ description: 'Response actions rules can offer as buttons.' }),
+    fleet: fleetSchema,
     commands: z
       .strictObject({
         env: z

@@ -21,9 +21,10 @@ export interface ActionClick {
   actor: string;
   /**
    * What the button's dialog showed: a new request or an approval, and the fingerprint of its values. A click whose
-   * dialog no longer matches the incident (or the request it would approve) runs nothing.
+   * dialog no longer matches the incident (or the request it would approve) runs nothing. A retry runs a fleet run
+   * again on the hosts where it failed.
    */
-  confirmed?: { mode: 'request' | 'approve'; fingerprint: string };
+  confirmed?: { mode: 'request' | 'approve' | 'retry'; fingerprint: string };
 }
 
 /** Why nothing was done for someone: not in a role that may (the roles that may), or their groups could not be checked. */

@@ -129,6 +129,34 @@ export interface ActionPlan {
   values: Record<string, string>;
   /** When set, the undo runs by itself this many ms after the command succeeded (or was interrupted). */
   ttl?: number;
+  /**
+   * The fleet hosts it runs on (an action with `target:`), as confirmed: argv, undo and verify run on each of them
+   * (over SSH, or as the playbook run Ansible limits to that host), each host once.
+   */
+  targets?: string[];
+  /** How it reaches them. */
+  via?: 'ssh' | 'ansible';
+}
+
+/** A fleet run on one of its hosts: taken once per (run, host); a failed host can be retried, a done one never rerun. */
+export interface HostRun {
+  host: string;
+  state: Extract<ActionRunState, 'running' | 'succeeded' | 'failed' | 'refused' | 'dry-run' | 'interrupted'>;
+  /** 1, and one more for each retry of a failed host. */
+  tries: number;
+  argv?: string[];
+  exitCode?: number;
+  durationMs?: number;
+  outputHash?: string;
+  output?: string;
+  verified?: boolean;
+  detail?: string;
+  finishedAt?: number;
+  undoState?: UndoState;
+  undoAt?: number;
+  undoBy?: string;
+  undoExitCode?: number;
+  undoDetail?: string;
 }
 
 export interface ActionRun {
@@ -160,6 +188,8 @@ export interface ActionRun {
   undoBy?: string;
   undoExitCode?: number;
   undoDetail?: string;
+  /** A fleet run's hosts, in the order of its plan's targets; its state and undo state are theirs together. */
+  hosts?: HostRun[];
 }
 
 /** What one action thread reply says: a snapshot of the run when it was written. */
@@ -298,6 +328,15 @@ export type ActionOutcome = Pick<
 > & {
   state: Extract<ActionRunState, 'succeeded' | 'failed' | 'refused' | 'dry-run' | 'interrupted'>;
   /** The run can be undone (and by itself at undoAt, when set). */
+  undo?: { at?: number };
+};
+
+/** How a fleet run ended on one host, to record. */
+export type HostOutcome = Pick<
+  HostRun,
+  'argv' | 'exitCode' | 'durationMs' | 'outputHash' | 'output' | 'verified' | 'detail'
+> & {
+  state: Exclude<HostRun['state'], 'running'>;
   undo?: { at?: number };
 };
 

@@ -14,6 +14,7 @@ import type {
   Decision,
   DecisionNote,
   EscalationRow,
+  HostOutcome,
   Incident,
   IncidentDecisions,
   MailNote,
@@ -186,6 +187,25 @@ export interface ActionRunRepository {
   recover(now: number, options?: CommitOptions): Promise<ActionRun[]>;
   read(runId: number): Promise<ActionRun | undefined>;
   readFor(incidentId: number, actionId: string, attempt: number): Promise<ActionRun | undefined>;
+  /**
+   * Takes a fleet run's host once (audited): a host not yet run (retry false), or one that failed or was refused
+   * (retry true); false when it is taken, ran, or may have.
+   */
+  claimHost(runId: number, host: string, retry: boolean, actor: string, now: number): Promise<boolean>;
+  finishHost(runId: number, host: string, outcome: HostOutcome, now: number): Promise<void>;
+  /** Takes one host's undo (a click or its ttl), once. */
+  claimHostUndo(runId: number, host: string, actor: string, now: number): Promise<boolean>;
+  finishHostUndo(runId: number, host: string, result: UndoOutcome, now: number): Promise<void>;
+  /** Hosts whose ttl has passed, to undo now. */
+  readDueHostUndos(now: number): Promise<{ runId: number; host: string }[]>;
+  /** A thread note saying where a fleet run stands now (after a retry or an undo of its hosts). */
+  noteRun(
+    runId: number,
+    event: ActionNote['event'],
+    actor: string,
+    now: number,
+    options?: CommitOptions,
+  ): Promise<ActionRun>;
 }
 
 export interface EscalationRepository {

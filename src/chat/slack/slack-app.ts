@@ -16,6 +16,10 @@ import { parseLogsQuery } from './logs-query.js';
 import { listenSigned } from './signed-http-listener.js';
 
 /** How Slack reaches logwarden: a Socket Mode connection (no public URL) or signed HTTP requests to a port. */
+
+/** The letter a response button's value carries for what its dialog confirmed. */
+const CLICK_MODES = { r: 'request', a: 'approve', t: 'retry' } as const;
+
 export type SlackTransport =
   | { mode: 'socket'; appToken: string }
   | { mode: 'http'; signingSecret: string; port: number; host: string };
@@ -167,14 +171,15 @@ export async function startSlackApp(options: SlackAppOptions, deps: SlackAppDeps
       await ack();
       const a = action as { action_id?: string; value?: string };
       const actionId = (a.action_id ?? '').slice(prefix.length);
-      // "42:1:r:<fingerprint>": incident 42, attempt 1, a request of what the dialog showed (undo: "42:1").
+      // "42:1:r:<fingerprint>": incident 42, attempt 1, a request of what the dialog showed (a: an approval, t: a retry
+      // on a fleet run's failed hosts; undo: "42:1").
       const [incidentText, attemptText = '1', mode, fingerprint] = (a.value ?? '').split(':');
       const click = {
         incidentId: Number(incidentText),
         actionId,
         attempt: Number(attemptText),
-        ...((mode === 'r' || mode === 'a') && fingerprint
-          ? { confirmed: { mode: mode === 'r' ? ('request' as const) : ('approve' as const), fingerprint } }
+        ...(mode && mode in CLICK_MODES && fingerprint
+          ? { confirmed: { mode: CLICK_MODES[mode as keyof typeof CLICK_MODES], fingerprint } }
           : {}),
       };
       if (!Number.isInteger(click.incidentId) || !Number.isInteger(click.attempt) || click.attempt < 1) return;

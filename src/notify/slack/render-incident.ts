@@ -3,6 +3,7 @@
 
 import type { ResolvedAction } from '../../actions/action-catalog.js';
 import { fingerprintOf, pickValues } from '../../actions/confirmed-values.js';
+import { confirmedOf, fleetSummary, targetsShown } from '../../actions/fleet/fleet.js';
 import {
   INCIDENT_ACTIONS,
   RESPONSE_ACTION_PREFIX,
@@ -20,7 +21,7 @@ import { parseLogHost } from '../../rules/log-timestamp.js';
 
 /** What a response action's button needs to know; a config's ResolvedAction is one. */
 export type ActionButton = Pick<ResolvedAction, 'id' | 'label' | 'confirm' | 'approvals' | 'ttl'> &
-  Partial<Pick<ResolvedAction, 'fields'>>;
+  Partial<Pick<ResolvedAction, 'fields' | 'target'>>;
 
 export const SNOOZE_CHOICES = ['1h', '4h', '24h'] as const;
 
@@ -130,6 +131,7 @@ export function renderIncidentMessage(
     ...(open
       ? runnable.filter((a) => !refused.has(a.id)).flatMap((a) => renderActionButton(incident, a, runs.get(a.id)))
       : []),
+    ...(open ? actions.flatMap((a) => renderRetryButton(incident, a, runs.get(a.id))) : []),
     ...actions.flatMap((a) => renderUndoButton(incident, a, runs.get(a.id))),
   ];
   if (responses.length > 0) {
@@ -216,7 +218,10 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
   const verb = awaiting ? 'Approve: ' : run ? 'Run again: ' : '';
   // An approval confirms what was requested: its values, and the argv kept with it.
   const values = awaiting && run.plan ? run.plan.values : incident.fields;
-  const question = action.confirm ? fillConfirm(action.confirm, values) : `Run ${action.label}?`;
+  // A fleet action names where it runs: the hosts confirmed with a request, or those it would run on now.
+  const hosts = awaiting && run.plan ? run.plan.targets : targetsShown(action.target, incident.fields);
+  const where = hosts ? ` On ${hosts.length === 0 ? 'no fleet host' : hostList(hosts)}.` : '';
+  const question = `${action.confirm ? fillConfirm(action.confirm, values) : `Run ${action.label}?`}${where}`;
   const consequence = awaiting
     ? `Requested by someone else; approving runs ${run.plan ? run.plan.argv.join(' ') : 'it'} now (incident #${incident.id}).${changedSince(run, incident) ? ' The incident has named other values since; this runs what was requested.' : ''}`
     : action.approvals > 1
@@ -228,7 +233,7 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
       ? ` It is undone by itself after ${formatDuration(incrementedTtl(action.ttl, incident))}${incident.fields.returning ? ` (${incident.fields.returning} earlier incidents: longer each time)` : ''}.`
       : '';
   // The button says what its dialog showed: a request or an approval, and the fingerprint of its values.
-  const shown = awaiting && run.plan ? run.plan.values : pickValues(incident.fields, action.fields);
+  const shown = confirmedOf(awaiting && run.plan ? run.plan.values : pickValues(incident.fields, action.fields), hosts);
   return [
     {
       type: 'button',
@@ -246,13 +251,44 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
   ];
 }
 
+// A fleet run that failed on some hosts: run it again on those only, as it was confirmed.
+function renderRetryButton(incident: Incident, action: ActionButton, run: ActionRun | undefined) {
+  const failed = (run?.hosts ?? []).filter((h) => h.state === 'failed' || h.state === 'refused').map((h) => h.host);
+  if (!run?.plan?.targets || failed.length === 0 || run.state === 'running') return [];
+  return [
+    {
+      type: 'button',
+      action_id: `${RESPONSE_ACTION_PREFIX}${action.id}`,
+      text: plain(`Retry: ${action.label} on ${failed.length} host${failed.length === 1 ? '' : 's'}`),
+      value: `${incident.id}:${run.attempt}:t:${fingerprintOf(confirmedOf(run.plan.values, run.plan.targets))}`,
+      confirm: {
+        title: plain('Retry on the failed hosts?', 100),
+        text: plain(
+          `Runs ${showArgvPlain(run.plan.argv)} again on ${hostList(failed)} (incident #${incident.id}).`,
+          300,
+        ),
+        confirm: plain('Retry'),
+        deny: plain('Cancel'),
+      },
+    },
+  ];
+}
+
+function hostList(hosts: readonly string[]): string {
+  return hosts.length > 5 ? `${hosts.slice(0, 5).join(', ')} and ${hosts.length - 5} more` : hosts.join(', ');
+}
+
+const showArgvPlain = (argv: readonly string[]) => cut(argv.join(' '), 120);
+
 function renderUndoButton(incident: Incident, action: ActionButton, run: ActionRun | undefined) {
   if (run?.undoState !== 'available') return [];
   return [
     {
       type: 'button',
       action_id: `${UNDO_ACTION_PREFIX}${action.id}`,
-      text: plain(`Undo: ${action.label}`),
+      text: plain(
+        `Undo: ${action.label}${run.hosts ? ` on ${run.hosts.filter((h) => h.undoState === 'available').length} hosts` : ''}`,
+      ),
       value: `${incident.id}:${run.attempt}`,
       confirm: {
         title: plain('Undo this action?', 100),
@@ -287,13 +323,19 @@ export function renderRunStatus(run: ActionRun, label: string): string {
       line = `:hourglass: ${name} ${run.plan ? `${showArgv(run.plan.argv)} ` : ''}requested by ${who}: waiting for a second person to approve`;
       break;
     case 'running':
-      line = `:gear: ${name} running (${who})`;
+      line = run.hosts
+        ? `:gear: ${name} running (${who}): ${escapeMrkdwn(fleetSummary(run), 300)}`
+        : `:gear: ${name} running (${who})`;
       break;
     case 'succeeded':
-      line = `:white_check_mark: ${name} ${run.argv ? showArgv(run.argv) : ''} — ${who}, ${exit}`;
+      line = run.hosts
+        ? `:white_check_mark: ${name} ${run.argv ? showArgv(run.argv) : ''} — ${who}, ${escapeMrkdwn(fleetSummary(run), 300)}`
+        : `:white_check_mark: ${name} ${run.argv ? showArgv(run.argv) : ''} — ${who}, ${exit}`;
       break;
     case 'failed':
-      line = `:x: ${name} failed — ${who}, ${exit}`;
+      line = run.hosts
+        ? `:x: ${name} ${escapeMrkdwn(fleetSummary(run), 500)} — ${who}`
+        : `:x: ${name} failed — ${who}, ${exit}`;
       break;
     case 'refused':
       line = `:no_entry: ${name} refused (${escapeMrkdwn(run.detail ?? '', 300)}); nothing ran — ${who}`;

@@ -18,6 +18,7 @@ import m0015 from './migrations/0015-learned.sql';
 import m0016 from './migrations/0016-learned-data.sql';
 import m0017 from './migrations/0017-incidents-by-address.sql';
 import m0018 from './migrations/0018-incident-offers.sql';
+import m0019 from './migrations/0019-action-host-runs.sql';
 
 export const MIGRATIONS: readonly string[] = [
   m0001,
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly string[] = [
   m0016,
   m0017,
   m0018,
+  m0019,
 ];
