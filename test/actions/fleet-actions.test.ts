@@ -14,7 +14,6 @@ import { type RunningLogwarden, startLogwarden } from '../helpers/start-logwarde
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
-const HOUR = 3_600_000;
 const open: { hosts?: SshHosts; running: RunningLogwarden[] } = { running: [] };
 
 afterEach(async () => {
