@@ -8,16 +8,16 @@ import type { CommandsConfig } from '../config/schema.js';
 import type { ActionClick } from '../core/commands.js';
 import type { Logger } from '../core/logger.js';
 import type { ActionOutcome, ActionPlan, ActionRun, Clock, FieldType, Incident, UndoOutcome } from '../core/types.js';
-import { incrementedTtl } from '../incidents/returning.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CommitOptions, Store } from '../store/ports.js';
 import type { ActionCatalog, ResolvedAction } from './action-catalog.js';
+import { planOf } from './action-plan.js';
 import { fingerprintOf, pickValues } from './confirmed-values.js';
-import { ansiblePlanArgv, confirmedOf, fleetSummary, targetHostsOf, targetsShown } from './fleet/fleet.js';
+import { confirmedOf, targetsShown } from './fleet/fleet.js';
 import type { FleetRunner } from './fleet/fleet-runner.js';
-import { type FleetRunDeps, runOnHosts, undoOnHosts } from './fleet/fleet-runs.js';
+import { createFleetRuns } from './fleet/fleet-runs.js';
 import { type ProtectedTargets, protectionOfValues } from './protected-targets.js';
-import { type ArgvResult, placeholdersOf, renderArgv } from './render-argv.js';
+import type { ArgvResult } from './render-argv.js';
 import type { CommandResult, RunCommandOptions } from './run-command.js';
 
 export interface ResponderDeps {
@@ -79,44 +79,8 @@ export function createResponder(deps: ResponderDeps): Responder {
   });
   const typesOf = (incident: Incident) => deps.rules.get(incident.rule)?.fields;
   // The argvs a request confirms, filled with the incident's values now, each checked against its type.
-  const planFor = (
-    incident: Incident | undefined,
-    action: ResolvedAction,
-  ): { ok: true; plan: ActionPlan } | { ok: false; reason: string } => {
-    const types = incident ? typesOf(incident) : undefined;
-    if (!incident || !types) return { ok: false, reason: 'its incident or rule is no longer configured' };
-    let targets: string[] | undefined;
-    if (action.target) {
-      const found = targetHostsOf(action.target, incident.fields);
-      if (!found.ok) return found;
-      targets = found.hosts;
-    }
-    const fill = (template: readonly string[] | undefined): ArgvResult | undefined =>
-      template ? renderArgv(template, incident.fields, types) : undefined;
-    const argv = action.ansible
-      ? ansibleArgvOf(action.ansible, incident.fields, types, 'present')
-      : fill(action.command)!;
-    const undo = action.ansible
-      ? action.ansible.undoPlaybook
-        ? ansibleArgvOf(action.ansible, incident.fields, types, 'absent')
-        : undefined
-      : fill(action.undo);
-    const verify = fill(action.verify);
-    for (const r of [argv, undo, verify]) if (r && !r.ok) return r;
-    const plan: ActionPlan = {
-      argv: (argv as { argv: string[] }).argv,
-      values: pickValues(incident.fields, action.fields),
-    };
-    if (undo?.ok) plan.undo = undo.argv;
-    if (verify?.ok) plan.verify = verify.argv;
-    if (targets) {
-      plan.targets = targets;
-      plan.via = action.via ?? 'ssh';
-    }
-    // A returning address is contained longer each time (fail2ban's bantime.increment).
-    if (action.ttl !== undefined) plan.ttl = incrementedTtl(action.ttl, incident);
-    return { ok: true, plan };
-  };
+  const planFor = (incident: Incident | undefined, action: ResolvedAction) =>
+    planOf(incident, incident ? typesOf(incident) : undefined, action);
   // Fails closed: values whose rule (and so whose types) is gone are not run.
   const protectionOf = (incident: Incident | undefined, plan: ActionPlan) => {
     const types = incident ? typesOf(incident) : undefined;
@@ -167,7 +131,7 @@ export function createResponder(deps: ResponderDeps): Responder {
     } else if (action.dryRun || deps.dryRun) {
       outcome = { state: 'dry-run', argv: planned.plan.argv };
     } else if (planned.plan.targets) {
-      outcome = await executeOnFleet(runId, planned.plan, incident, click.actor);
+      outcome = await fleetRuns.execute(runId, planned.plan, incident, click.actor);
     } else {
       const { plan } = planned;
       const result = await deps.run(plan.argv, runOptions(action.timeout));
@@ -208,85 +172,24 @@ export function createResponder(deps: ResponderDeps): Responder {
     return undefined;
   };
 
-  const fleetDeps = (timeout: number): FleetRunDeps | undefined =>
-    deps.fleet && {
-      store,
-      clock,
-      fleet: deps.fleet,
-      options: runOptions(timeout),
-      onChange: deps.onChange,
-      stopping: stopping.signal,
-    };
-  // A fleet run: each host once, then the run recorded as they came out ("done on 5/6 hosts; web3: unreachable").
-  const executeOnFleet = async (
-    runId: number,
-    plan: ActionPlan,
-    incident: Incident | undefined,
-    actor: string,
-  ): Promise<ActionOutcome> => {
-    const action = catalog.get((await store.actionRuns.read(runId))!.actionId)!;
-    const fleet = fleetDeps(action.timeout);
-    const types = incident ? typesOf(incident) : undefined;
-    if (!fleet || !types) {
-      return {
-        state: 'refused',
-        detail: fleet ? 'its incident or rule is no longer configured' : 'no fleet: is configured',
-      };
-    }
-    await runOnHosts(fleet, { id: runId }, plan, types, plan.targets ?? [], false, actor);
-    const run = (await store.actionRuns.read(runId))!;
-    const hosts = run.hosts ?? [];
-    const all = hosts.length === (plan.targets ?? []).length && hosts.every((h) => h.state === 'succeeded');
-    return {
-      state: all ? 'succeeded' : hosts.some((h) => h.state === 'interrupted') ? 'interrupted' : 'failed',
-      argv: plan.argv,
-      detail: fleetSummary(run),
-    };
-  };
-
-  // Undoes a fleet run on its hosts whose undo is available (or, for its ttl, on those given).
-  const undoFleetRun = async (run: ActionRun, actor: string, due?: readonly string[]): Promise<string | undefined> => {
-    const action = catalog.get(run.actionId);
-    const fleet = action ? fleetDeps(action.timeout) : undefined;
-    const hosts = due ?? (run.hosts ?? []).filter((h) => h.undoState === 'available').map((h) => h.host);
-    if (!fleet || hosts.length === 0) {
-      return `${action?.label ?? run.actionId} is not waiting to be undone on any host (already undone, or being undone).`;
-    }
-    const { failed } = await undoOnHosts(fleet, run, hosts, actor);
-    await store.actionRuns.noteRun(
-      run.id,
-      failed.length > 0 ? 'undo-failed' : 'undone',
-      actor,
-      clock(),
-      deps.commitOptions,
-    );
-    deps.metrics?.actionFinished(failed.length > 0 ? 'undo-failed' : 'undone');
-    deps.onChange();
-    return undefined;
-  };
-
-  // Runs a fleet run again on the hosts where it failed or was refused, as it was confirmed.
-  const retryFleetRun = async (run: ActionRun, click: ActionClick): Promise<string | undefined> => {
-    const action = catalog.get(run.actionId)!;
-    const incident = (await store.incidents.read(run.incidentId))?.incident;
-    const fleet = fleetDeps(action.timeout);
-    const types = incident ? typesOf(incident) : undefined;
-    const plan = run.plan!;
-    const protection = types
-      ? (protectionOf(incident, plan) ?? (await resolvedProtection(incident, plan)))
-      : 'its incident or rule is no longer configured';
-    if (!fleet || protection) return `${action.label} was not retried: ${protection ?? 'no fleet: is configured'}.`;
-    const failed = (run.hosts ?? []).filter((h) => h.state === 'failed' || h.state === 'refused').map((h) => h.host);
-    await runOnHosts(fleet, run, plan, types!, failed, true, click.actor);
-    await store.actionRuns.noteRun(run.id, 'finished', click.actor, clock(), deps.commitOptions);
-    deps.onChange();
-    return undefined;
-  };
+  const fleetRuns = createFleetRuns({
+    store,
+    clock,
+    catalog,
+    ...(deps.fleet ? { fleet: deps.fleet } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    commitOptions: deps.commitOptions,
+    onChange: deps.onChange,
+    runOptions,
+    stopping: stopping.signal,
+    typesOf,
+    protectionOf: async (incident, plan) => protectionOf(incident, plan) ?? (await resolvedProtection(incident, plan)),
+  });
 
   const undoRun = async (runId: number, actor: string): Promise<string | undefined> => {
     const run = await store.actionRuns.read(runId);
     const action = run ? catalog.get(run.actionId) : undefined;
-    if (run?.plan?.targets) return undoFleetRun(run, actor);
+    if (run?.plan?.targets) return fleetRuns.undo(run, actor);
     if (!run || !action?.undo) return 'That action has no undo.';
     if (!(await store.actionRuns.claimUndo(runId, actor, clock())))
       return `${action.label} is not waiting to be undone (already undone, or being undone).`;
@@ -393,7 +296,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       }
       for (const [runId, hosts] of due) {
         const run = await store.actionRuns.read(runId);
-        if (run) await track(undoFleetRun(run, 'logwarden', hosts));
+        if (run) await track(fleetRuns.undo(run, 'logwarden', hosts));
       }
     },
     async recover() {
@@ -454,7 +357,7 @@ export function createResponder(deps: ResponderDeps): Responder {
     const existing = await store.actionRuns.readFor(click.incidentId, click.actionId, click.attempt);
     const stale = staleClick(click, existing, found?.incident, action);
     if (stale) return refuse('action:stale', stale, `${stale} Nothing was run.`);
-    if (click.confirmed?.mode === 'retry' && existing) return retryFleetRun(existing, click);
+    if (click.confirmed?.mode === 'retry' && existing) return fleetRuns.retry(existing, click);
     let plan: ActionPlan | undefined;
     let approvals = action.approvals;
     if (!existing && found) {
@@ -494,27 +397,4 @@ export function createResponder(deps: ResponderDeps): Responder {
         return execute(claim.run.id, click);
     }
   }
-}
-
-/** A playbook run's argv: its vars that are one {field} take the incident's typed value (checked), the rest as written. */
-function ansibleArgvOf(
-  ansible: NonNullable<ResolvedAction['ansible']>,
-  fields: Readonly<Record<string, string>>,
-  types: Readonly<Record<string, FieldType>>,
-  state: 'present' | 'absent',
-): ArgvResult {
-  const values: Record<string, string> = {};
-  const fixed: Record<string, string> = {};
-  for (const [name, template] of Object.entries(ansible.vars)) {
-    const [field, ...more] = placeholdersOf([template]);
-    if (field === undefined || more.length > 0 || template !== `{${field}}`) {
-      fixed[name] = template;
-      continue;
-    }
-    const filled = renderArgv([template], fields, types);
-    if (!filled.ok) return filled;
-    values[name] = filled.argv[0]!;
-  }
-  const playbook = state === 'present' ? ansible.playbook : (ansible.undoPlaybook ?? ansible.playbook);
-  return { ok: true, argv: ansiblePlanArgv(ansible.program, playbook, values, fixed, state) };
 }

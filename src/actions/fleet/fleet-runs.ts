@@ -2,10 +2,21 @@
 // that host's own protected addresses, run (and verified) through its backend, recorded; the same for undoing it, by
 // a click or when the host's ttl passes. A retry takes only hosts that failed or were refused: a host where it ran,
 // or may have, never runs twice.
-import type { ActionPlan, ActionRun, Clock, FieldType, HostOutcome } from '../../core/types.js';
-import type { Store } from '../../store/ports.js';
+import type { ActionClick } from '../../core/commands.js';
+import type {
+  ActionOutcome,
+  ActionPlan,
+  ActionRun,
+  Clock,
+  FieldType,
+  HostOutcome,
+  Incident,
+} from '../../core/types.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import type { CommitOptions, Store } from '../../store/ports.js';
+import type { ActionCatalog } from '../action-catalog.js';
 import type { CommandResult, RunCommandOptions } from '../run-command.js';
-import { hostFailure } from './fleet.js';
+import { fleetSummary, hostFailure } from './fleet.js';
 import type { FleetRunner } from './fleet-runner.js';
 
 export interface FleetRunDeps {
@@ -95,6 +106,99 @@ export async function undoOnHosts(
     deps.onChange();
   });
   return { undone, failed };
+}
+
+export interface FleetRunsDeps {
+  store: Store;
+  clock: Clock;
+  catalog: ActionCatalog;
+  fleet?: FleetRunner;
+  metrics?: Metrics;
+  commitOptions: CommitOptions;
+  onChange(): void;
+  runOptions(timeout: number): RunCommandOptions;
+  stopping: AbortSignal;
+  typesOf(incident: Incident): Readonly<Record<string, FieldType>> | undefined;
+  /** Why the plan's values may not be acted on anywhere now (logwarden's protected targets), or undefined. */
+  protectionOf(incident: Incident | undefined, plan: ActionPlan): Promise<string | undefined>;
+}
+
+/** What the responder does with a run that has targets: run it, undo it, retry its failed hosts. */
+export function createFleetRuns(deps: FleetRunsDeps) {
+  const { store, clock, catalog, typesOf } = deps;
+  const fleetDeps = (timeout: number): FleetRunDeps | undefined =>
+    deps.fleet && {
+      store,
+      clock,
+      fleet: deps.fleet,
+      options: deps.runOptions(timeout),
+      onChange: deps.onChange,
+      stopping: deps.stopping,
+    };
+  // A fleet run: each host once, then the run recorded as they came out ("done on 5/6 hosts; web3: unreachable").
+  const execute = async (
+    runId: number,
+    plan: ActionPlan,
+    incident: Incident | undefined,
+    actor: string,
+  ): Promise<ActionOutcome> => {
+    const action = catalog.get((await store.actionRuns.read(runId))!.actionId)!;
+    const fleet = fleetDeps(action.timeout);
+    const types = incident ? typesOf(incident) : undefined;
+    if (!fleet || !types) {
+      return {
+        state: 'refused',
+        detail: fleet ? 'its incident or rule is no longer configured' : 'no fleet: is configured',
+      };
+    }
+    await runOnHosts(fleet, { id: runId }, plan, types, plan.targets ?? [], false, actor);
+    const run = (await store.actionRuns.read(runId))!;
+    const hosts = run.hosts ?? [];
+    const all = hosts.length === (plan.targets ?? []).length && hosts.every((h) => h.state === 'succeeded');
+    return {
+      state: all ? 'succeeded' : hosts.some((h) => h.state === 'interrupted') ? 'interrupted' : 'failed',
+      argv: plan.argv,
+      detail: fleetSummary(run),
+    };
+  };
+
+  // Undoes a fleet run on its hosts whose undo is available (or, for its ttl, on those given).
+  const undo = async (run: ActionRun, actor: string, due?: readonly string[]): Promise<string | undefined> => {
+    const action = catalog.get(run.actionId);
+    const fleet = action ? fleetDeps(action.timeout) : undefined;
+    const hosts = due ?? (run.hosts ?? []).filter((h) => h.undoState === 'available').map((h) => h.host);
+    if (!fleet || hosts.length === 0) {
+      return `${action?.label ?? run.actionId} is not waiting to be undone on any host (already undone, or being undone).`;
+    }
+    const { failed } = await undoOnHosts(fleet, run, hosts, actor);
+    await store.actionRuns.noteRun(
+      run.id,
+      failed.length > 0 ? 'undo-failed' : 'undone',
+      actor,
+      clock(),
+      deps.commitOptions,
+    );
+    deps.metrics?.actionFinished(failed.length > 0 ? 'undo-failed' : 'undone');
+    deps.onChange();
+    return undefined;
+  };
+
+  // Runs a fleet run again on the hosts where it failed or was refused, as it was confirmed.
+  const retry = async (run: ActionRun, click: ActionClick): Promise<string | undefined> => {
+    const action = catalog.get(run.actionId)!;
+    const incident = (await store.incidents.read(run.incidentId))?.incident;
+    const fleet = fleetDeps(action.timeout);
+    const types = incident ? typesOf(incident) : undefined;
+    const plan = run.plan!;
+    const protection = types ? await deps.protectionOf(incident, plan) : 'its incident or rule is no longer configured';
+    if (!fleet || protection) return `${action.label} was not retried: ${protection ?? 'no fleet: is configured'}.`;
+    const failed = (run.hosts ?? []).filter((h) => h.state === 'failed' || h.state === 'refused').map((h) => h.host);
+    await runOnHosts(fleet, run, plan, types!, failed, true, click.actor);
+    await store.actionRuns.noteRun(run.id, 'finished', click.actor, clock(), deps.commitOptions);
+    deps.onChange();
+    return undefined;
+  };
+  return { execute, undo, retry };
 }
 
 function resultFields(result: CommandResult) {
