@@ -1,8 +1,10 @@
 // Response actions end to end: a click through the real Bolt app (Socket Mode) runs a real executable, exactly once,
 // only for people in the action's roles, and what happened shows on the message, in the thread and in the audit log.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../src/actions/confirmed-values.js';
+import { confirmedOf } from '../../src/actions/fleet/fleet.js';
 import { formatSyslogTime } from '../../src/sandbox/attack-generator.js';
 import { createFakeCommands } from '../helpers/fake-commands.js';
 import { startSlackSetup } from '../helpers/slack-setup.js';
@@ -230,5 +232,55 @@ describe('response actions through Slack', () => {
     expect(message()).not.toContain('undo:block-ip');
     await slack.send('interactive', click('U0LEAD', 'undo:block-ip', '1:1'));
     await expect.poll(() => replies().at(-1)).toContain('is not waiting to be undone');
+  });
+});
+
+describe('a fleet action through Slack', () => {
+  it('runs on each host, shows the one it could not reach, and Retry runs there only', async () => {
+    const dir = tempDir();
+    const fakes = createFakeCommands(dir, ['ssh-fake', 'block']);
+    writeFileSync(join(fakes.bin, 'ssh-down'), '10.0.0.13\n');
+    const hosts = ['web1', 'web2', 'web3'];
+    const s = await startSlackSetup(dir, cleanup, {
+      rules: RULES.replace('[block-ip, lock-user, broken, slow]', '[block-all]'),
+      extra: `fleet:
+  ssh: { program: ssh-fake, key: /etc/logwarden/key, knownHosts: /etc/logwarden/known_hosts }
+  hosts:
+    - { name: web1, address: 10.0.0.11 }
+    - { name: web2, address: 10.0.0.12 }
+    - { name: web3, address: 10.0.0.13 }
+actions:
+  - { id: block-all, label: Block everywhere, target: all, approvals: 1, command: [block, '{ip}'], undo: [unblock, '{ip}'] }
+commands: { env: [PATH] }
+`,
+      env: fakes.env,
+    });
+    const message = () => JSON.stringify(s.slack.callsOf('chat.update').at(-1)?.params.blocks ?? '');
+    const threads = () =>
+      s.slack
+        .callsOf('chat.postMessage')
+        .filter((c) => c.params.thread_ts)
+        .map((c) => String(c.params.text));
+    const blocks = JSON.stringify(s.slack.callsOf('chat.postMessage')[0]!.params.blocks);
+    expect(blocks).toContain('Run Block everywhere? On web1, web2, web3.');
+    const value = `1:1:r:${fingerprintOf(confirmedOf(IP, hosts))}`;
+    expect(blocks).toContain(`"value":"${value}"`);
+    await s.slack.send('interactive', s.click('U0ALICE', 'action:block-all', value));
+    await expect.poll(message).toContain('done on 2/3 hosts; web3: unreachable (ssh exit 255)');
+    await expect.poll(() => threads().join('\n')).toContain('• `web3`: failed, unreachable (ssh exit 255)');
+    const sent = () => fakes.calls().map((c) => c.args[c.args.indexOf('--') + 1]);
+    expect(sent().sort()).toEqual(['10.0.0.11', '10.0.0.12', '10.0.0.13']);
+    // Each host got the fixed argv, the address one argument.
+    expect(fakes.calls()[0]!.args.slice(-2)).toEqual(['block', '203.0.113.7']);
+
+    writeFileSync(join(fakes.bin, 'ssh-down'), '');
+    const retry = /"value":"(1:1:t:[0-9a-f]+)"/.exec(message())![1]!;
+    await s.slack.send('interactive', s.click('U0ALICE', 'action:block-all', retry));
+    await s.slack.send('interactive', s.click('U0ALICE', 'action:block-all', retry));
+    await expect.poll(message).toContain(':white_check_mark: *Block everywhere*');
+    expect(message()).toContain('done on 3/3 hosts');
+    expect(message()).not.toContain('Retry:');
+    expect(sent().sort()).toEqual(['10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.13']);
+    await expect.poll(() => threads().join('\n')).toContain('(try 2)');
   });
 });

@@ -1,6 +1,8 @@
 // The escalation mail, as text and HTML: the incident, its samples, who did what so far, and the Slack permalink.
 // Log text is attacker-controlled: the subject is one line without control characters (no header can be injected),
 // and the HTML escapes everything. Pure.
+
+import { fleetSummary } from '../../actions/fleet/fleet.js';
 import { cut, stripControls, stripControlsKeepingLines } from '../../core/text.js';
 import type { ActionRun, Incident, IncidentDecisions } from '../../core/types.js';
 
@@ -53,7 +55,11 @@ function renderHistory({ incident, decisions, labelOf }: EscalationMailInput): s
 }
 
 function renderRun(run: ActionRun, label: string): string {
-  const result = run.exitCode === undefined ? (run.detail ?? run.state) : `exit ${run.exitCode}`;
+  const result = run.hosts
+    ? fleetSummary(run)
+    : run.exitCode === undefined
+      ? (run.detail ?? run.state)
+      : `exit ${run.exitCode}`;
   return `${label}: ${run.state} (${result}), requested by Slack user ${run.requestedBy}${run.argv ? `: ${run.argv.join(' ')}` : ''}`;
 }
 

@@ -1,9 +1,10 @@
 // The thread replies under an incident's message: new matches since the last reply, a decision, what a response
 // action did, an escalation mail. Slack mrkdwn, log text escaped. Pure.
 
+import { fleetSummary } from '../../actions/fleet/fleet.js';
 import { slackDate } from '../../chat/slack/blocks.js';
 import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from '../../chat/slack/escape.js';
-import type { ActionNote, DecisionNote, Incident, MailNote, ThreadNote } from '../../core/types.js';
+import type { ActionNote, ActionRun, DecisionNote, Incident, MailNote, ThreadNote } from '../../core/types.js';
 import { renderExit, showArgv } from './render-incident.js';
 
 /** The thread reply about matches since the last one: how many, and the latest line. */
@@ -31,6 +32,9 @@ export function renderMailNote({ to, reason, error }: MailNote): string {
 export function renderActionNote({ event, actor, run }: ActionNote, label: string): string {
   const name = `*${escapeMrkdwn(label, 40)}*`;
   const by = actor === 'logwarden' ? 'logwarden' : `<@${actor}>`;
+  if (run.hosts && (event === 'finished' || event === 'undone' || event === 'undo-failed')) {
+    return renderFleetNote(event, by, name, run);
+  }
   switch (event) {
     case 'requested':
       return `${by} asks to run ${name}${run.plan ? `: ${showArgv(run.plan.argv)}` : ''}. A second person allowed to run it must press Approve on the message.`;
@@ -56,6 +60,36 @@ export function renderActionNote({ event, actor, run }: ActionNote, label: strin
   const hash = run.outputHash ? ` · output sha256 \`${run.outputHash.slice(0, 16)}\`` : '';
   const output = run.output ? `\n\`\`\`${escapeCodeBlock(run.output, 2500)}\`\`\`` : '';
   return `${head}${undo}${hash}${output}`;
+}
+
+// A fleet run: where it stands as a whole, then one line per host (its exit, time, output hash, or why not).
+function renderFleetNote(
+  event: 'finished' | 'undone' | 'undo-failed',
+  by: string,
+  name: string,
+  run: ActionRun,
+): string {
+  const hosts = run.hosts ?? [];
+  const head =
+    event === 'finished'
+      ? `${run.state === 'succeeded' ? ':white_check_mark:' : ':x:'} ${by} ran ${name}${run.argv ? `: ${showArgv(run.argv)}` : ''} → ${escapeMrkdwn(fleetSummary(run), 300)}`
+      : `${event === 'undone' ? ':leftwards_arrow_with_hook:' : ':x:'} ${by === 'logwarden' ? `${name} reached its ttl on some hosts` : `${by} undid ${name}`}: undone on ${hosts.filter((h) => h.undoState === 'done').length}/${hosts.length} hosts`;
+  const lines = hosts.slice(0, 20).map((h) => {
+    const undo =
+      h.undoState === 'done'
+        ? ' · undone'
+        : h.undoState === 'available' && h.undoDetail
+          ? ` · undo failed: ${escapeMrkdwn(h.undoDetail, 200)}`
+          : h.undoAt
+            ? ` · undo at ${slackDate(h.undoAt)}`
+            : '';
+    const how =
+      h.state === 'succeeded'
+        ? `exit 0${h.durationMs === undefined ? '' : ` in ${h.durationMs} ms`}${h.outputHash ? ` · output sha256 \`${h.outputHash.slice(0, 16)}\`` : ''}`
+        : escapeMrkdwn(h.detail ?? h.state, 300);
+    return `• ${escapeInlineCode(h.host, 64)}: ${h.state === 'succeeded' ? '' : `${h.state}, `}${how}${undo}${h.tries > 1 ? ` (try ${h.tries})` : ''}`;
+  });
+  return [head, ...lines, ...(hosts.length > 20 ? [`… and ${hosts.length - 20} more hosts`] : [])].join('\n');
 }
 
 /** The thread reply that records who did what; Slack user ids come from Slack, never from logs. */

@@ -1,0 +1,225 @@
+// Fleet actions as a config declares them and a message shows them: the problems a config is told (with the path and
+// the fix), the defaults (two approvals for every host), the hosts a target names whatever a log line says, the argv
+// that reaches a host, and the Slack message of a run that failed on one host.
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../src/actions/confirmed-values.js';
+import { confirmedOf, inventoryOf, resolveTarget, sshArgv, targetHostsOf } from '../../src/actions/fleet/fleet.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ConfigInvalidError } from '../../src/core/errors.js';
+import type { ActionRun, Incident } from '../../src/core/types.js';
+import { renderIncidentMessage } from '../../src/notify/slack/render-incident.js';
+
+const FLEET = `fleet:
+  ssh: { key: /etc/logwarden/key, knownHosts: /etc/logwarden/known_hosts }
+  hosts:
+    - { name: web1, address: 10.0.0.11, groups: [web] }
+    - { name: web2, address: 10.0.0.12, port: 2222, groups: [web] }
+    - { name: db1, address: 10.0.0.21, groups: [db], vars: { logwarden_firewall: iptables } }
+`;
+
+function load(actions: string, fleet = FLEET) {
+  return parseConfig(
+    `sources: [{ id: auth, path: /var/log/auth.log }]
+rules:
+  - id: per-host
+    source: auth
+    pattern: '(?<host>\\S+) sshd: Failed password from (?<ip>\\S+)'
+    fields: { host: host, ip: ip }
+${fleet}actions:
+${actions}`,
+    'fleet.yml',
+  );
+}
+
+function problemsOf(actions: string, fleet = FLEET): string[] {
+  try {
+    load(actions, fleet);
+  } catch (error) {
+    if (error instanceof ConfigInvalidError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('fleet actions in the config', () => {
+  it('takes two approvals to act on every host unless told, one elsewhere', () => {
+    const { actions } = load(`  - { id: all, preset: nftables-block-ip, target: all }
+  - { id: all-one, preset: nftables-block-ip, target: all, approvals: 1 }
+  - { id: here, preset: nftables-block-ip, target: origin }
+  - { id: web, preset: lock-user, target: { group: web }, via: ansible }
+  - { id: local, preset: nftables-block-ip }
+`);
+    expect(Object.fromEntries([...actions].map(([id, a]) => [id, a.approvals]))).toEqual({
+      all: 2,
+      'all-one': 1,
+      here: 1,
+      web: 1,
+      local: 1,
+    });
+    expect(actions.get('all')?.target).toMatchObject({ kind: 'hosts', hosts: ['web1', 'web2', 'db1'] });
+    expect(actions.get('web')?.target).toMatchObject({ kind: 'hosts', hosts: ['web1', 'web2'] });
+    // The shipped playbook, run again with state=absent to undo.
+    const web = actions.get('web')!;
+    expect(web.ansible?.playbook).toMatch(/playbooks\/lock-user\.yml$/);
+    expect(existsSync(web.ansible!.playbook)).toBe(true);
+    expect(web.ansible?.undoPlaybook).toBe(web.ansible?.playbook);
+    expect(web.fields).toEqual(['user']);
+    expect(actions.get('local')?.target).toBeUndefined();
+  });
+
+  it('names the path and the fix of every mistake', () => {
+    expect(problemsOf('  - { id: a, preset: nftables-block-ip, target: all }\n', '')).toEqual([
+      'actions[0].target: needs a fleet: add fleet: {ssh: {key, knownHosts}, hosts: [...]} (README: Watching many hosts).',
+    ]);
+    expect(problemsOf('  - { id: a, preset: nftables-block-ip, target: { group: dbs } }\n')).toEqual([
+      'actions[0].target: no fleet host is in group "dbs". Groups: web, db. Add groups: [dbs] to a host under fleet.hosts, or name another group.',
+    ]);
+    expect(problemsOf('  - { id: a, command: [/bin/true], target: all, via: ansible, playbook: /p.yml }\n')).toEqual([
+      'actions[0].command: is for a local or via: ssh action; via: ansible runs playbook: (or the preset’s). Remove it.',
+    ]);
+    expect(problemsOf('  - { id: a, target: all, via: ansible }\n')).toEqual([
+      'actions[0].playbook: is required with via: ansible: give a playbook path, or a preset: like nftables-block-ip.',
+    ]);
+    expect(problemsOf("  - { id: a, target: all, via: ansible, playbook: /p.yml, vars: { ip: 'x {ip}' } }\n")).toEqual([
+      'actions[0].vars.ip: must be one {field} and nothing else, like "{ip}": a typed value, passed to the playbook as it is.',
+    ]);
+    expect(problemsOf('  - { id: a, preset: lock-user, playbook: /p.yml }\n')).toEqual([
+      'actions[0].playbook: is for an action with target: and via: ansible. Add them, or remove it.',
+    ]);
+    expect(problemsOf('  - { id: a, preset: lock-user, target: all, playbook: /p.yml }\n')).toEqual([
+      'actions[0].playbook: is for via: ansible. Set via: ansible or remove it.',
+    ]);
+    expect(
+      problemsOf('  - { id: a, preset: lock-user, target: all }\n', FLEET.replace('web1,', "'web 1',")).join('\n'),
+    ).toMatch(/fleet\.hosts\.0\.name|fleet\.hosts\[0\]\.name/);
+  });
+});
+
+describe('where a fleet action runs', () => {
+  const { fleet } = load('  - { id: a, preset: lock-user, target: origin }\n').config;
+  const origin = resolveTarget('origin', fleet!);
+
+  it('acts on the host an incident names only when the fleet lists it', () => {
+    if (!origin.ok) throw new Error(origin.reason);
+    expect(targetHostsOf(origin.target, { host: 'WEB2.' })).toEqual({ ok: true, hosts: ['web2'] });
+    expect(targetHostsOf(origin.target, { host: 'web2.attacker.example' })).toEqual({
+      ok: false,
+      reason: 'web2.attacker.example is not a host of the fleet (fleet.hosts)',
+    });
+    expect(targetHostsOf(origin.target, { ip: '203.0.113.7' })).toMatchObject({ ok: false });
+  });
+
+  it('runs ssh with no config file, no prompt, the pinned keys only, and each remote argument one word', () => {
+    const argv = sshArgv(fleet!.ssh, fleet!.hosts[1]!, ['sudo', '-n', '/usr/sbin/nft', 'add', '{ 203.0.113.7 }']);
+    expect(argv.slice(0, 4)).toEqual(['ssh', '-F', '/dev/null', '-T']);
+    for (const option of [
+      'BatchMode=yes',
+      'StrictHostKeyChecking=yes',
+      'UserKnownHostsFile=/etc/logwarden/known_hosts',
+      'GlobalKnownHostsFile=/dev/null',
+      'IdentitiesOnly=yes',
+    ]) {
+      expect(argv[argv.indexOf(option) - 1]).toBe('-o');
+    }
+    expect(argv.slice(argv.indexOf('--'))).toEqual([
+      '--',
+      '10.0.0.12',
+      'sudo',
+      '-n',
+      '/usr/sbin/nft',
+      'add',
+      "'{ 203.0.113.7 }'",
+    ]);
+    expect(argv[argv.indexOf('-p') + 1]).toBe('2222');
+    expect(argv[argv.indexOf('-l') + 1]).toBe('logwarden');
+  });
+
+  it('writes an inventory of the hosts, their groups and variables', () => {
+    const inventory = inventoryOf(fleet!) as {
+      all: { hosts: Record<string, Record<string, unknown>>; children: Record<string, unknown> };
+    };
+    expect(inventory.all.hosts.db1).toEqual({
+      ansible_host: '10.0.0.21',
+      ansible_port: 22,
+      logwarden_firewall: 'iptables',
+    });
+    expect(inventory.all.children).toEqual({
+      web: { hosts: { web1: null, web2: null } },
+      db: { hosts: { db1: null } },
+    });
+  });
+});
+
+describe('a fleet run on its message', () => {
+  const incident: Incident = {
+    id: 7,
+    rule: 'per-host',
+    severity: 'high',
+    title: 'SSH brute force',
+    key: {},
+    fields: { ip: '203.0.113.7', host: 'web2' },
+    count: 5,
+    firstSeen: 0,
+    lastSeen: 0,
+    source: 'fleet',
+    sample: [],
+    status: 'open',
+  };
+  const plan = {
+    argv: ['sudo', '-n', '/usr/sbin/nft'],
+    values: { ip: '203.0.113.7' },
+    targets: ['web1', 'web2', 'web3'],
+  };
+  const run: ActionRun = {
+    id: 1,
+    incidentId: 7,
+    actionId: 'block-all',
+    attempt: 1,
+    state: 'failed',
+    requestedBy: 'U0ALICE',
+    requestedAt: 0,
+    plan,
+    argv: plan.argv,
+    hosts: [
+      { host: 'web1', state: 'succeeded', tries: 1, undoState: 'available' },
+      { host: 'web2', state: 'succeeded', tries: 1, undoState: 'available' },
+      { host: 'web3', state: 'failed', tries: 1, detail: 'unreachable (ssh exit 255)' },
+    ],
+    undoState: 'available',
+  };
+  const button = { id: 'block-all', label: 'Block everywhere', approvals: 2, fields: ['ip'] };
+
+  it('says where it ran and offers Retry on the failed host and Undo where it ran', () => {
+    const message = renderIncidentMessage(incident, { actions: [run] }, [
+      { ...button, target: { kind: 'hosts', label: 'every host', hosts: ['web1', 'web2', 'web3'] } },
+    ]);
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('done on 2/3 hosts; web3: unreachable (ssh exit 255)');
+    const elements = (
+      message.blocks as { type: string; block_id?: string; elements?: Record<string, unknown>[] }[]
+    ).find((b) => b.block_id === 'actions:7')!.elements!;
+    const retry = elements.find((e) => (e.text as { text: string }).text.startsWith('Retry'))!;
+    expect(retry.value).toBe(`7:1:t:${fingerprintOf(confirmedOf(plan.values, plan.targets))}`);
+    expect(JSON.stringify(retry.confirm)).toContain('again on web3');
+    expect(elements.map((e) => (e.text as { text: string }).text)).toEqual([
+      'Run again: Block everywhere',
+      'Retry: Block everywhere on 1 host',
+      'Undo: Block everywhere on 2 hosts',
+    ]);
+  });
+
+  it('asks to run on the hosts it names, and its button confirms them', () => {
+    const origin = { kind: 'origin' as const, label: 'the host it came from', hosts: ['web1', 'web2'] };
+    const message = renderIncidentMessage(incident, {}, [{ ...button, approvals: 1, target: origin }]);
+    const elements = (message.blocks as { block_id?: string; elements?: Record<string, unknown>[] }[]).find(
+      (b) => b.block_id === 'actions:7',
+    )!.elements!;
+    expect(JSON.stringify(elements[0]!.confirm)).toContain('On web2.');
+    expect(elements[0]!.value).toBe(`7:1:r:${fingerprintOf(confirmedOf({ ip: '203.0.113.7' }, ['web2']))}`);
+    const forged = renderIncidentMessage({ ...incident, fields: { ...incident.fields, host: 'evil' } }, {}, [
+      { ...button, approvals: 1, target: origin },
+    ]);
+    expect(JSON.stringify(forged.blocks)).toContain('On no fleet host.');
+  });
+});
