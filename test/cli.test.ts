@@ -177,6 +177,7 @@ describe('logwarden schema', () => {
       'sources',
       'rules',
       'actions',
+      'fleet',
       'commands',
       'audit',
       'protect',
