@@ -4,9 +4,8 @@ import { createFleetRunner } from '../actions/fleet/fleet-runner.js';
 import type { ProtectedTargets } from '../actions/protected-targets.js';
 import { hostTargetsOf, resolveHost } from '../actions/read-host-targets.js';
 import { createResponder } from '../actions/responder.js';
-import { allowedEnv, type CommandResult, type RunCommandOptions, runCommand } from '../actions/run-command.js';
+import { type CommandResult, type RunCommandOptions, runCommand } from '../actions/run-command.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { SourceConfig } from '../config/schema.js';
 import type { Allow, Commands, Operations } from '../core/commands.js';
 import { StoreFailedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -22,9 +21,7 @@ import { type Notifier, wakeAll, wantsOf } from '../notify/notifier.js';
 import { createSourceMatchers, matchChunk } from '../rules/match.js';
 import { matchOf } from '../rules/verdict.js';
 import { countLines } from '../sources/line-splitter.js';
-import { sourceKindOf } from '../sources/registry.js';
 import type { RunningSource, SourceStatus } from '../sources/source.js';
-import { startLater } from '../sources/start-later.js';
 import type { CommitOptions, Store } from '../store/ports.js';
 import { createAddressMarks } from './address-marks.js';
 import { createAuditAnchor } from './audit-anchor.js';
@@ -33,7 +30,8 @@ import { createBlocklists } from './blocklists.js';
 import { createCommands } from './commands.js';
 import { openGeoip } from './geoip.js';
 import { createLessons } from './lessons.js';
-import { positionsIn, sendersOf, unreadableSources } from './source-wiring.js';
+import { createSourceSpools } from './source-spools.js';
+import { sendersOf, startSource, unreadableSources } from './source-wiring.js';
 
 export interface LogwardenDeps {
   store: Store;
@@ -243,6 +241,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       (options) => store.commit(chunk.sourceId, chunk.position, changes, now, options),
       changes.incidents.length,
     );
+    if (chunk.sender !== undefined) spools.write(chunk);
     for (const event of changes.events) {
       if (event.event === 'opened') metrics.incidentOpened(event.incident.severity);
       emit(event);
@@ -251,6 +250,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     if (changes.events.some((e) => e.event === 'opened')) void tick();
   };
 
+  // What each sender of a network source sent, kept on disk for /logs (a failure to write is told, never fatal).
+  const spools = createSourceSpools(config.sources, warnOften);
   const lessons = createLessons({
     store,
     detectors: () => tracker.detectors,
@@ -275,7 +276,16 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       void undoDue();
     });
 
-  const sources: RunningSource[] = config.sources.map((source) => createSource(source));
+  const sources: RunningSource[] = config.sources.map((source) =>
+    startSource(loaded, source, {
+      clock,
+      timers,
+      logger: deps.logger.child({ component: 'source' }),
+      env: deps.env,
+      onChunk: processChunk,
+      store,
+    }),
+  );
   let sweepTimer: Timer | undefined;
   const anchor = createAuditAnchor({
     store,
@@ -285,20 +295,6 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     timers,
     logger,
   });
-
-  function createSource(source: SourceConfig): RunningSource {
-    return startLater(sourceKindOf(source.type, loaded.kinds.sources), source, {
-      clock,
-      timers,
-      logger: deps.logger.child({ component: 'source' }),
-      // journalctl gets what commands get: no Slack token, no SMTP password.
-      env: allowedEnv(deps.env, config.commands.env),
-      secret: (name) => deps.env[name],
-      onChunk: processChunk,
-      positions: positionsIn(store),
-      tail: config.tail,
-    });
-  }
 
   const authorizer = createAuthorizer({
     roles: config.roles,
@@ -343,6 +339,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       await addresses.stop();
       await responder.stop();
       fleet?.close();
+      spools.close();
       // Chat platforms stop last: the audit anchor, and the notes of what stopped before, go out through them.
       for (const n of [...notifiers].reverse()) if (!n.chat) await n.stop?.();
       // The head as it is at the end goes out too, before Slack stops.

@@ -1,6 +1,7 @@
 // Reads logwarden.yml once at start-up: YAML → zod → rule compilation, every problem reported together with the
 // file, line, config path and a fix. What comes out is frozen and complete (all defaults filled in).
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { type ActionCatalog, createActionCatalog } from '../actions/action-catalog.js';
@@ -72,6 +73,12 @@ export function parseConfig(text: string, file: string, kinds: ConfigKinds = BUI
   // Entries of other kinds than the built-in ones are typed as these: each is handled by its own kind.
   const config = parsed.data as Config;
   const sourceIds = config.sources.map((s) => s.id);
+  // A network source's copies of recent lines sit beside the store unless the config says where; none in memory.
+  for (const s of config.sources as { id: string; spool?: { dir?: string; maxBytes: number } }[]) {
+    if (s.spool && s.spool.dir === undefined && config.store.path !== ':memory:') {
+      s.spool.dir = join(dirname(config.store.path), 'spool', s.id);
+    }
+  }
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   config.sources.forEach((s, i) => {

@@ -52,6 +52,23 @@ export const maxLineBytes = z
   .default(64 * 1024)
   .meta({ description: 'Longer lines are cut to this many bytes and flagged.' });
 
+// What every network source has: a copy of recent lines per sender on disk, so /logs can read remote hosts.
+export const spool = z
+  .strictObject({
+    dir: z.string().min(1).optional().meta({
+      description: "Where the copies go (default: spool/<source id> beside the store; none with store ':memory:').",
+    }),
+    maxBytes: z
+      .union([z.literal(0), byteSize])
+      .default(16 * 1024 * 1024)
+      .meta({ description: 'Bytes kept per sender: its file is rotated to .1 at this size (0: no copy).' }),
+  })
+  .prefault({})
+  .meta({
+    description:
+      'A bounded copy of recent lines per sender, which `/logs search`, `tail` and `ip` read as they read files.',
+  });
+
 export const sourceTimezone = z
   .string()
   .refine((zone) => isTimeZone(zone), { message: 'is not a time zone. Write an IANA name like Europe/Berlin or UTC' })

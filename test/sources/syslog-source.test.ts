@@ -4,6 +4,7 @@
 // opening an incident from lines another host sent.
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
@@ -209,6 +210,38 @@ describe('syslog source', () => {
       /^1 sender to 1 source, the most recently heard first: .*\*net\* \(syslog\)\\n`127\.0\.0\.1` last line \d+ s ago · [03] lines\/min · 3 lines/,
     );
     expect(await ask('U0WEB')).toMatch(/^No source you may see takes lines from other hosts/);
+  });
+
+  it('/logs search, tail and ip read what the remote hosts sent, from a bounded copy per sender', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const s = await startSlackSetup(dir, cleanup, {
+      sources: [`{ id: net, type: syslog, listen: "tcp://127.0.0.1:${port}", allow: [127.0.0.0/8] }`],
+    });
+    for (const [from, host] of [
+      ['127.0.0.1', 'web1'],
+      ['127.0.0.2', 'web2'],
+    ] as const) {
+      const sender = connectTcp({ port, host: '127.0.0.1', localAddress: from });
+      await once(sender, 'connect');
+      sender.end(
+        `<38>Dec  4 05:00:00 ${host} sshd[7]: Failed password for root from 198.51.100.${host.at(-1)} port 22 ssh2\n`,
+      );
+    }
+    await expect.poll(async () => (await s.app.senders())[0]?.senders.length).toBe(2);
+    const spool = join(dir, 'spool', 'net');
+    await expect.poll(() => existsSync(join(spool, '127.0.0.2.log'))).toBe(true);
+    const ask = async (text: string) => {
+      const before = s.replies().length;
+      await s.slack.send('slash_commands', s.logs('U0ALICE', text));
+      await expect.poll(() => s.replies().length).toBe(before + 1);
+      return JSON.stringify(s.slack.callsOf('/respond').at(-1)!.params);
+    };
+    const found = await ask('search Failed password source:net');
+    expect(found).toContain('web1 sshd[7]: Failed password for root from 198.51.100.1');
+    expect(found).toContain('web2 sshd[7]: Failed password for root from 198.51.100.2');
+    expect(await ask('ip 198.51.100.2')).toContain('web2 sshd[7]: Failed password');
+    expect(await ask('tail net 5')).toMatch(/web[12] sshd\[7\]/);
   });
 
   it('a host that stops sending is told by source-quiet, as a source of its own, while the others go on', async () => {

@@ -7,6 +7,7 @@ import type { BaselineReport, Incident, LearningStatus, SilenceRow } from '../..
 import type { OnCall } from '../../escalation/oncall-schedule.js';
 import { formatSeconds, type QueryOutcome, type QueryPool } from '../../queries/query-pool.js';
 import type { SearchResult } from '../../queries/search-logs.js';
+import { spoolAsFileSource } from '../../sources/sender-spool.js';
 import { type SlackMessage, slackDate } from './blocks.js';
 import { escapeCodeBlock, escapeInlineCode, escapeMrkdwn } from './escape.js';
 import { LOGS_HELP, type LogsQuery } from './logs-query.js';
@@ -63,8 +64,13 @@ function reply(title: string, ...parts: string[]): SlackMessage {
   return { text: cut(title, 3000), blocks };
 }
 
-const fileSources = (sources: readonly SourceConfig[]) =>
-  sources.filter((s): s is FileSourceConfig => s.type === 'file');
+// The files /logs reads: each file source's, and each network source's copies of what its senders sent.
+const fileSources = (sources: readonly SourceConfig[]): FileSourceConfig[] =>
+  sources.flatMap((s) => {
+    if (s.type === 'file') return [s as FileSourceConfig];
+    const spooled = spoolAsFileSource(s as Parameters<typeof spoolAsFileSource>[0]);
+    return spooled ? [spooled] : [];
+  });
 
 function incidentLine(i: Incident): string {
   return `#${i.id} ${i.severity.toUpperCase()} ${escapeMrkdwn(i.title, 150)} · ${i.count}× · ${i.status} · last ${new Date(i.lastSeen).toISOString()}`;

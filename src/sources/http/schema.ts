@@ -1,7 +1,7 @@
 // The config entry of an HTTP source: where it listens, the senders and the variables holding their tokens, and how
 // a posted event holds its line.
 import * as z from 'zod';
-import { addressOrRange, byteSize, id, maxLineBytes, sourceTimezone } from '../../config/schema-values.js';
+import { addressOrRange, byteSize, id, maxLineBytes, sourceTimezone, spool } from '../../config/schema-values.js';
 
 /** `http://127.0.0.1:8687`, `https://[::]:8687`. */
 export const HTTP_LISTEN = /^(https?):\/\/(\[[0-9A-Fa-f:.]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|localhost):([0-9]{1,5})$/;
@@ -60,6 +60,7 @@ export const httpSourceSchema = z
     maxBodyBytes: byteSize
       .default(10 << 20)
       .meta({ description: 'The largest request body, after gzip (413 beyond).' }),
+    spool,
     maxLineBytes,
     timezone: sourceTimezone,
   })

@@ -1,6 +1,6 @@
 // The config entry of a syslog source: where it listens (UDP, TCP, TCP with TLS), who may send, and its limits.
 import * as z from 'zod';
-import { addressOrRange, id, maxLineBytes, sourceTimezone } from '../../config/schema-values.js';
+import { addressOrRange, id, maxLineBytes, sourceTimezone, spool } from '../../config/schema-values.js';
 
 /** `udp://0.0.0.0:514`, `tcp://[::]:601`, `tls://127.0.0.1:6514`, `relp://0.0.0.0:2514`. */
 export const LISTEN =
@@ -67,6 +67,7 @@ export const syslogSourceSchema = z
       .max(100_000)
       .default(1000)
       .meta({ description: 'TCP and TLS connections at once.' }),
+    spool,
     maxLineBytes,
     timezone: sourceTimezone,
   })
