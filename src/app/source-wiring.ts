@@ -45,6 +45,7 @@ export function positionsIn(store: Store): SourcePositions {
     readOffsetsForPath: (path) => store.checkpoints.readOffsetsForPath(path),
     forgetOffset: (dev, ino) => store.checkpoints.forgetOffset(dev, ino),
     readCursor: (id) => store.checkpoints.readCursor(id),
+    readEventIds: (id, limit) => store.checkpoints.readEventIds(id, limit),
   };
 }
 

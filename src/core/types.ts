@@ -16,7 +16,9 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 /** Where a chunk of lines came from, precise enough to resume there after a restart. */
 export type SourcePosition =
   | { kind: 'file'; path: string; dev: number; ino: number; offset: number }
-  | { kind: 'journal'; cursor: string };
+  | { kind: 'journal'; cursor: string }
+  /** The event ids a network source's chunk took (HTTP idField): a retry of one is dropped, after a restart too. */
+  | { kind: 'events'; ids: string[] };
 
 /** Complete lines read from one source, as raw bytes (every line ends with "\n"). */
 export interface LineChunk {

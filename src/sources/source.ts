@@ -51,6 +51,8 @@ export interface SourcePositions {
   forgetOffset(dev: number, ino: number): Promise<void>;
   /** The journal cursor a source was committed at. */
   readCursor(sourceId: string): Promise<string | undefined>;
+  /** The newest event ids a network source took (committed with their lines), newest first. */
+  readEventIds?(sourceId: string, limit: number): Promise<string[]>;
 }
 
 /** What a running source may use of the rest of logwarden. */

@@ -108,6 +108,8 @@ export interface CheckpointRepository {
   readOffsetsForPath(path: string): Promise<StoredOffset[]>;
   forgetOffset(dev: number, ino: number): Promise<void>;
   readCursor(sourceId: string): Promise<string | undefined>;
+  /** The newest event ids a source took, newest first. */
+  readEventIds(sourceId: string, limit: number): Promise<string[]>;
 }
 
 export interface IncidentRepository {

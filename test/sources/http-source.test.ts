@@ -1,6 +1,7 @@
 // The HTTP source on loopback, posted to as Vector's and Fluent Bit's http outputs do: NDJSON and JSON arrays, gzip,
 // a bearer token per sender; answered 200 only once the lines are committed, retries dropped by event id, refusals
 // counted (wrong token, sender not allowed, too large, not JSON, store behind), and an incident through the pipeline.
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -143,6 +144,30 @@ describe('http source', () => {
     expect(source.counts.duplicates).toBe(2);
   });
 
+  it('asks a retry to come again while the same event id is being committed, then drops it', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const committed: string[] = [];
+    const { port } = await startSource({ idField: 'id' }, async (chunk) => {
+      await gate;
+      committed.push(chunk.data.toString());
+    });
+    const first = post(port, JSON.stringify({ id: 'a1', message: 'once' }));
+    await expect.poll(() => committed.length === 0).toBe(true);
+    // The first request is held in its commit: the same id again is told to wait, not taken twice nor dropped.
+    let again = await post(port, JSON.stringify({ id: 'a1', message: 'once' }));
+    for (let i = 0; i < 50 && again.status !== 429; i++)
+      again = await post(port, JSON.stringify({ id: 'a1', message: 'once' }));
+    expect(again.status).toBe(429);
+    expect(again.headers['retry-after']).toBe('1');
+    open();
+    expect((await first).status).toBe(200);
+    expect((await post(port, JSON.stringify({ id: 'a1', message: 'once' }))).status).toBe(200);
+    expect(committed).toEqual(['once\n']);
+  });
+
   it('refuses, counts and never crashes: no or a wrong token, a sender not allowed, too large, not JSON, wrong path', async () => {
     const { source, lines, port } = await startSource({ allow: ['127.0.0.1'], maxBodyBytes: 4096 });
     const ok = JSON.stringify({ message: 'x' });
@@ -180,6 +205,27 @@ describe('http source', () => {
     expect(source.counts.refused.busy).toBeGreaterThan(0);
     release();
     expect((await first).status).toBe(200);
+  });
+
+  it('keeps the event ids it took with their lines: a retry after a restart is dropped too', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources: [{ id: ship, type: http, listen: "http://127.0.0.1:${port}", idField: id, senders: [{ name: vector, tokenEnv: VECTOR_TOKEN }] }]
+rules: [{ use: sshd, source: ship }]
+`,
+      'ship.yml',
+    );
+    const events = (ids: number[]) => ids.map((id) => JSON.stringify({ id, message: `event ${id}` })).join('\n');
+    const first = await startLogwarden(loaded, { clock: () => Date.now(), env: { VECTOR_TOKEN: TOKEN } });
+    expect((await post(port, events([1, 2]))).status).toBe(200);
+    await first.stop();
+    const second = await startLogwarden(loaded, { clock: () => Date.now(), env: { VECTOR_TOKEN: TOKEN } });
+    cleanup.push(() => second.stop());
+    await expect.poll(async () => (await post(port, events([2, 3]))).status).toBe(200);
+    // The spool holds what was committed, once each.
+    expect(readFileSync(join(dir, 'spool', 'ship', 'vector.log'), 'utf8')).toBe('event 1\nevent 2\nevent 3\n');
   });
 
   it('through the pipeline: posted failures open an incident', async () => {

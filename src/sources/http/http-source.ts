@@ -22,6 +22,8 @@ export interface HttpSourceDeps {
   secret(name: string): string | undefined;
   logger: Logger;
   timers: Timers;
+  /** The event ids it took before a restart, newest first. */
+  readEventIds?(sourceId: string, limit: number): Promise<string[]>;
 }
 
 export interface HttpCounts {
@@ -77,6 +79,8 @@ export function createHttpSource(
   const tokens = config.senders.map((s) => ({ name: s.name, env: s.tokenEnv, token: deps.secret(s.tokenEnv) }));
   const missing = tokens.filter((t) => !t.token).map((t) => t.env);
   const ids = new Map<string, true>();
+  // Ids of requests being committed: the same id in another request meanwhile is asked to come again.
+  const pending = new Set<string>();
   const senders = new Senders();
   const listen = parseHttpListen(config.listen);
   let problem: string | undefined = 'not started';
@@ -182,6 +186,9 @@ export function createHttpSource(
       }
       const rawId = config.idField ? record?.[config.idField] : undefined;
       const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId).slice(0, 256) : undefined;
+      if (id !== undefined && pending.has(id)) {
+        throw new HttpRefusal(429, 'busy', 'an event id another request is committing');
+      }
       if (id !== undefined && (ids.has(id) || inBody.has(id))) {
         counts.duplicates++;
         continue;
@@ -225,14 +232,18 @@ export function createHttpSource(
       if (lines.length === 0) return answer(200, { accepted: 0, duplicates: counts.duplicates });
       const data = Buffer.from(`${lines.join('\n')}\n`);
       counts.waitingBytes += data.length;
+      for (const id of taken) pending.add(id);
+      // The ids go into the store with the lines, in one commit.
+      const position = taken.length > 0 ? { position: { kind: 'events' as const, ids: taken } } : {};
       const committed = committing.then(() =>
-        deps.onChunk({ sourceId: config.id, origin: `http ${sender}`, data, sender }),
+        deps.onChunk({ sourceId: config.id, origin: `http ${sender}`, data, sender, ...position }),
       );
       committing = committed.catch(() => undefined);
       try {
         await committed;
       } finally {
         counts.waitingBytes -= data.length;
+        for (const id of taken) pending.delete(id);
       }
       for (const id of taken) ids.set(id, true);
       while (ids.size > IDS_KEPT) ids.delete(ids.keys().next().value!);
@@ -292,7 +303,11 @@ export function createHttpSource(
 
   return {
     counts,
-    start: bind,
+    async start() {
+      // Oldest first, so the oldest are let go first.
+      for (const id of ((await deps.readEventIds?.(config.id, IDS_KEPT)) ?? []).reverse()) ids.set(id, true);
+      await bind();
+    },
     async stop() {
       stopped = true;
       rebind?.cancel();

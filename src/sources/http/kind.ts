@@ -24,6 +24,7 @@ export const httpSourceKind = defineSourceKind({
       logger: deps.logger,
       timers: deps.timers,
       clock: deps.clock,
+      ...(deps.positions.readEventIds ? { readEventIds: deps.positions.readEventIds } : {}),
     });
   },
 });

@@ -19,6 +19,7 @@ import m0016 from './migrations/0016-learned-data.sql';
 import m0017 from './migrations/0017-incidents-by-address.sql';
 import m0018 from './migrations/0018-incident-offers.sql';
 import m0019 from './migrations/0019-action-host-runs.sql';
+import m0020 from './migrations/0020-event-ids.sql';
 
 export const MIGRATIONS: readonly string[] = [
   m0001,
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly string[] = [
   m0017,
   m0018,
   m0019,
+  m0020,
 ];
