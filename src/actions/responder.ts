@@ -7,13 +7,12 @@ import { isIP } from 'node:net';
 import type { CommandsConfig } from '../config/schema.js';
 import type { ActionClick } from '../core/commands.js';
 import type { Logger } from '../core/logger.js';
-import type { ActionOutcome, ActionPlan, ActionRun, Clock, FieldType, Incident, UndoOutcome } from '../core/types.js';
+import type { ActionOutcome, ActionPlan, Clock, FieldType, Incident, UndoOutcome } from '../core/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CommitOptions, Store } from '../store/ports.js';
 import type { ActionCatalog, ResolvedAction } from './action-catalog.js';
 import { planOf } from './action-plan.js';
-import { fingerprintOf, pickValues } from './confirmed-values.js';
-import { confirmedOf, targetsShown } from './fleet/fleet.js';
+import { staleClick } from './confirmed-values.js';
 import type { FleetRunner } from './fleet/fleet-runner.js';
 import { createFleetRuns } from './fleet/fleet-runs.js';
 import { type ProtectedTargets, protectionOfValues } from './protected-targets.js';
@@ -56,7 +55,8 @@ export interface Responder {
   settle(): Promise<void>;
   /**
    * logwarden is stopping: new requests are refused, running commands get commands.shutdownGrace to finish, then
-   * their process groups are killed and the runs recorded as interrupted, undo kept. Resolves when all have ended.
+   * their process groups are killed and the runs recorded as interrupted, undo kept. Resolves when all have ended
+   * (and the fleet's temporary files are removed).
    */
   stop(): Promise<void>;
 }
@@ -182,6 +182,7 @@ export function createResponder(deps: ResponderDeps): Responder {
     onChange: deps.onChange,
     runOptions,
     stopping: stopping.signal,
+    dryRun: deps.dryRun === true,
     typesOf,
     protectionOf: async (incident, plan) => protectionOf(incident, plan) ?? (await resolvedProtection(incident, plan)),
   });
@@ -233,44 +234,6 @@ export function createResponder(deps: ResponderDeps): Responder {
     return undefined;
   };
 
-  // A click on a dialog that no longer says what would happen: the incident names other values since the message was
-  // drawn, someone else's request now awaits approval, or the request to approve is not the one shown.
-  const staleClick = (
-    click: ActionClick,
-    existing: ActionRun | undefined,
-    incident: Incident | undefined,
-    action: ResolvedAction,
-  ): string | undefined => {
-    if (!click.confirmed) return undefined;
-    if (click.confirmed.mode === 'retry') {
-      const plan = existing?.plan;
-      if (!plan?.targets || !existing?.hosts?.some((h) => h.state === 'failed' || h.state === 'refused')) {
-        return `${action.label} has no host to retry (it ran on every host, or is running).`;
-      }
-      if (fingerprintOf(confirmedOf(plan.values, plan.targets)) !== click.confirmed.fingerprint) {
-        return `The run of ${action.label} is not the one the message you clicked showed: look at the updated message.`;
-      }
-      return undefined;
-    }
-    const awaiting = existing?.state === 'awaiting-approval';
-    if (click.confirmed.mode === 'request' && awaiting) {
-      return `Someone requested ${action.label} meanwhile; the message now shows Approve, with what they asked for.`;
-    }
-    if (click.confirmed.mode === 'approve' && !awaiting) {
-      return `There is no request of ${action.label} waiting for approval (it ran, or was refused).`;
-    }
-    if (existing && !awaiting) return undefined;
-    const shown = awaiting
-      ? existing.plan && confirmedOf(existing.plan.values, existing.plan.targets)
-      : incident
-        ? confirmedOf(pickValues(incident.fields, action.fields), targetsShown(action.target, incident.fields))
-        : undefined;
-    if (shown && fingerprintOf(shown) !== click.confirmed.fingerprint) {
-      return `The incident names other values than the message you clicked showed: look at the updated message and click again.`;
-    }
-    return undefined;
-  };
-
   return {
     request(click) {
       if (stopping.signal.aborted)
@@ -308,6 +271,7 @@ export function createResponder(deps: ResponderDeps): Responder {
     async stop() {
       stopping.abort();
       await this.settle();
+      deps.fleet?.close();
     },
   };
 

@@ -1,5 +1,6 @@
 // The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
+import { SENDER_FIELD } from '../actions/fleet/fleet.js';
 import { createFleetRunner } from '../actions/fleet/fleet-runner.js';
 import type { ProtectedTargets } from '../actions/protected-targets.js';
 import { hostTargetsOf, resolveHost } from '../actions/read-host-targets.js';
@@ -158,7 +159,6 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     escalator?.tick().catch((error: unknown) => logger.error({ err: error }, 'taking escalation steps failed'));
 
   const actionsLogger = deps.logger.child({ component: 'actions' });
-  const fleet = config.fleet ? createFleetRunner(config.fleet, deps.runCommand ?? runCommand) : undefined;
   const responder = createResponder({
     store,
     clock,
@@ -173,7 +173,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
     commitOptions,
     onChange: () => wakeAll(notifiers),
     resolveHost: deps.resolveHost ?? resolveHost,
-    ...(fleet ? { fleet } : {}),
+    ...(config.fleet ? { fleet: createFleetRunner(config.fleet, deps.runCommand ?? runCommand) } : {}),
     protectedTargets:
       deps.protectedTargets ??
       hostTargetsOf(
@@ -221,7 +221,11 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
                 'line was cut at maxLineBytes',
               );
             }
-            matches.push({ match: matchOf(v, event), at: v.time ?? context.time(now) ?? now });
+            const match = matchOf(v, event);
+            // Who sent a line naming a host, unforgeable by its text: `target: origin` acts only on that host's own.
+            if (chunk.sender !== undefined && match.fields.host !== undefined)
+              match.fields[SENDER_FIELD] = chunk.sender;
+            matches.push({ match, at: v.time ?? context.time(now) ?? now });
           }
         },
         now,
@@ -338,7 +342,6 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
       await turn;
       await addresses.stop();
       await responder.stop();
-      fleet?.close();
       spools.close();
       // Chat platforms stop last: the audit anchor, and the notes of what stopped before, go out through them.
       for (const n of [...notifiers].reverse()) if (!n.chat) await n.stop?.();

@@ -18,10 +18,14 @@ const fleetHost = z.strictObject({
   }),
   address: z
     .string()
-    .regex(/^[A-Za-z0-9.:_-]{1,253}$/, { message: 'must be an IP address or a DNS name' })
+    .regex(/^[A-Za-z0-9.:_][A-Za-z0-9.:_-]{0,252}$/, { message: 'must be an IP address or a DNS name' })
     .optional()
     .meta({ description: 'Where to connect (default: the name). Fleet addresses are protected on every host.' }),
   port: z.number().int().min(1).max(65_535).optional().meta({ description: 'Its SSH port (default: fleet.ssh.port).' }),
+  senders: z.array(z.string().min(1)).optional().meta({
+    description:
+      'Where its lines arrive from (default: its address): `target: origin` acts on it only for lines sent from one of these, as a syslog relay’s address or an HTTP sender’s name.',
+  }),
   groups: z.array(id).default([]).meta({ description: 'Inventory groups it is in, for `target: {group: …}`.' }),
   protect: z
     .array(addressOrRange)

@@ -4,7 +4,15 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../src/actions/confirmed-values.js';
-import { confirmedOf, inventoryOf, resolveTarget, sshArgv, targetHostsOf } from '../../src/actions/fleet/fleet.js';
+import {
+  confirmedOf,
+  hostOutcomeOf,
+  hostsToRetry,
+  inventoryOf,
+  resolveTarget,
+  sshArgv,
+  targetHostsOf,
+} from '../../src/actions/fleet/fleet.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigInvalidError } from '../../src/core/errors.js';
 import type { ActionRun, Incident } from '../../src/core/types.js';
@@ -108,6 +116,16 @@ describe('where a fleet action runs', () => {
       reason: 'web2.attacker.example is not a host of the fleet (fleet.hosts)',
     });
     expect(targetHostsOf(origin.target, { ip: '203.0.113.7' })).toMatchObject({ ok: false });
+    // Over the network, only for lines web2 itself sent: another sender naming web2 picks no host.
+    expect(targetHostsOf(origin.target, { host: 'web2', '@sender': '10.0.0.12' })).toEqual({
+      ok: true,
+      hosts: ['web2'],
+    });
+    expect(targetHostsOf(origin.target, { host: 'web2', '@sender': '10.0.0.11' })).toEqual({
+      ok: false,
+      reason:
+        "its lines naming web2 came from 10.0.0.11, which is not web2's (10.0.0.12; list a relay under its senders:)",
+    });
   });
 
   it('runs ssh with no config file, no prompt, the pinned keys only, and each remote argument one word', () => {
@@ -210,7 +228,12 @@ describe('a fleet run on its message', () => {
   });
 
   it('asks to run on the hosts it names, and its button confirms them', () => {
-    const origin = { kind: 'origin' as const, label: 'the host it came from', hosts: ['web1', 'web2'] };
+    const origin = {
+      kind: 'origin' as const,
+      label: 'the host it came from',
+      hosts: ['web1', 'web2'],
+      senders: { web1: ['10.0.0.11'], web2: ['10.0.0.12'] },
+    };
     const message = renderIncidentMessage(incident, {}, [{ ...button, approvals: 1, target: origin }]);
     const elements = (message.blocks as { block_id?: string; elements?: Record<string, unknown>[] }[]).find(
       (b) => b.block_id === 'actions:7',
@@ -221,5 +244,61 @@ describe('a fleet run on its message', () => {
       { ...button, approvals: 1, target: origin },
     ]);
     expect(JSON.stringify(forged.blocks)).toContain('On no fleet host.');
+  });
+});
+
+describe('how a command on a host ended', () => {
+  const result = (exitCode: number | undefined, output = '', more: Record<string, unknown> = {}) => ({
+    ...(exitCode === undefined ? {} : { exitCode }),
+    output,
+    ...more,
+  });
+  it('retries only where it did not run, and keeps the undo where it may have', () => {
+    expect(hostOutcomeOf('ssh', result(0))).toEqual({ state: 'succeeded' });
+    expect(hostOutcomeOf('ssh', result(255, 'ssh: connect to host 10.0.0.13 port 22: Connection refused'))).toEqual({
+      state: 'failed',
+      detail: 'unreachable (ssh exit 255)',
+    });
+    expect(hostOutcomeOf('ssh', result(255, 'Host key verification failed.')).detail).toMatch(/may be an attack/);
+    // Cut off after it connected: the command may have run.
+    expect(hostOutcomeOf('ssh', result(255, 'client_loop: send disconnect: Broken pipe')).state).toBe('interrupted');
+    expect(hostOutcomeOf('ssh', result(undefined, '', { timedOut: true, detail: 'timed out after 30000 ms' }))).toEqual(
+      {
+        state: 'interrupted',
+        detail: 'timed out after 30000 ms: whether it took effect there is unknown',
+      },
+    );
+    expect(hostOutcomeOf('ansible', result(4, 'fatal: [web3]: UNREACHABLE! => {}')).detail).toBe(
+      'unreachable (ansible-playbook exit 4)',
+    );
+    expect(hostOutcomeOf('ansible', result(4, 'ERROR! the playbook could not be read')).detail).toBe(
+      'ansible-playbook exit 4 (see its output)',
+    );
+    expect(hostOutcomeOf('ssh', result(1)).state).toBe('failed');
+  });
+});
+
+describe('what Retry runs', () => {
+  const base: ActionRun = {
+    id: 1,
+    incidentId: 1,
+    actionId: 'a',
+    attempt: 1,
+    state: 'interrupted',
+    requestedBy: 'U1',
+    requestedAt: 0,
+    plan: { argv: ['x'], values: {}, targets: ['web1', 'web2', 'web3', 'web4'] },
+  };
+  it('takes the hosts that failed and those a restart never reached, never one where it ran or may have', () => {
+    const run: ActionRun = {
+      ...base,
+      hosts: [
+        { host: 'web1', state: 'succeeded', tries: 1 },
+        { host: 'web2', state: 'interrupted', tries: 1 },
+        { host: 'web3', state: 'failed', tries: 1 },
+      ],
+    };
+    expect(hostsToRetry(run)).toEqual(['web3', 'web4']);
+    expect(hostsToRetry({ ...run, state: 'running' })).toEqual([]);
   });
 });

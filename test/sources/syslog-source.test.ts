@@ -312,6 +312,8 @@ rules: [{ use: sshd, source: net, threshold: { count: 3, by: [ip, host] } }]
       .poll(() => events.map((e) => [e.event, e.incident.key]))
       .toEqual([['opened', { ip: '203.0.113.7', host: 'web2' }]]);
     expect(events[0]!.incident.fields.host).toBe('web2');
+    // Who sent it, beside what its text says: no capture can be named @sender.
+    expect(events[0]!.incident.fields['@sender']).toBe('127.0.0.1');
   });
 
   it('through the pipeline, hostile frames are counted and dropped or cut, and the source reads on', async () => {

@@ -52,6 +52,8 @@ describe('fleet host runs in the store', () => {
     expect(run?.undoState).toBe('available');
     expect(run?.undoAt).toBe(T + 10);
     expect(await again.actionRuns.readNextUndoAt()).toBe(T + 10);
+    // The run itself has no undo of its own (each host has its own ttl): the run-level due list never names it.
+    expect(await again.actionRuns.readDueUndos(T + 10_000_000)).toEqual([]);
     expect(await again.actionRuns.readDueHostUndos(T + 10)).toEqual([{ runId, host: 'web1' }]);
     expect(await again.actionRuns.claimHostUndo(runId, 'web1', 'logwarden', T + 10)).toBe(true);
     expect(await again.actionRuns.claimHostUndo(runId, 'web1', 'U1', T + 10)).toBe(false);

@@ -1,7 +1,7 @@
 // Runs a fleet plan's argv on one host: through ssh (the fixed remote argv, quoted), or as its playbook limited to
 // that host, with an inventory and an ansible.cfg logwarden writes into a private folder once (so no ansible.cfg of
 // the working directory or the home folder changes what runs). Each host's own protected addresses are checked here.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FleetConfig, FleetHostConfig } from '../../config/fleet-schema.js';
@@ -48,8 +48,10 @@ export function createFleetRunner(
     ]),
   );
   let folder: string | undefined;
+  // Written once, and again if a temp cleaner removed them: a missing inventory would match no host and exit 0.
   const ansibleFiles = () => {
-    if (folder) return folder;
+    if (folder && existsSync(join(folder, 'inventory.json')) && existsSync(join(folder, 'ansible.cfg'))) return folder;
+    if (folder) rmSync(folder, { recursive: true, force: true });
     folder = mkdtempSync(join(tmpdir(), 'logwarden-ansible-'));
     writeFileSync(join(folder, 'inventory.json'), JSON.stringify(inventoryOf(fleet), null, 2), { mode: 0o600 });
     writeFileSync(
@@ -89,6 +91,9 @@ export function createFleetRunner(
           LC_ALL: 'C.UTF-8',
           HOME: dir,
           ANSIBLE_NOCOLOR: '1',
+          // An inventory it cannot read, or a host it does not list, is an error, never a run on no host.
+          ANSIBLE_INVENTORY_UNPARSED_FAILED: 'True',
+          ANSIBLE_HOST_PATTERN_MISMATCH: 'error',
         },
       });
     },

@@ -14,9 +14,9 @@ import type {
 } from '../../core/types.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { CommitOptions, Store } from '../../store/ports.js';
-import type { ActionCatalog } from '../action-catalog.js';
+import type { ActionCatalog, ResolvedAction } from '../action-catalog.js';
 import type { CommandResult, RunCommandOptions } from '../run-command.js';
-import { fleetSummary, hostFailure } from './fleet.js';
+import { fleetSummary, hostOutcomeOf, hostsToRetry } from './fleet.js';
 import type { FleetRunner } from './fleet-runner.js';
 
 export interface FleetRunDeps {
@@ -27,43 +27,48 @@ export interface FleetRunDeps {
   /** Something changed that Slack should show. */
   onChange(): void;
   stopping: AbortSignal;
+  /** Record what would run on each host, run nothing (`--dry-run`, or the action's dryRun). */
+  dryRun: boolean;
 }
 
-/** Runs a plan on its hosts (or, retrying, on those that failed), `concurrency` at a time. */
+/**
+ * Runs a plan on hosts, `concurrency` at a time: each taken first (a host with a row is taken again only when it
+ * failed: a retry). A stop starts no more hosts: those left are offered to Retry.
+ */
 export async function runOnHosts(
   deps: FleetRunDeps,
-  run: Pick<ActionRun, 'id'>,
+  run: Pick<ActionRun, 'id' | 'hosts'>,
   plan: ActionPlan,
   types: Readonly<Record<string, FieldType>>,
   hosts: readonly string[],
-  retry: boolean,
   actor: string,
 ): Promise<void> {
   const { store, clock, fleet } = deps;
   const via = plan.via ?? 'ssh';
+  const tried = new Set((run.hosts ?? []).map((h) => h.host));
   await eachLimit(hosts, fleet.concurrency, async (host) => {
-    if (!(await store.actionRuns.claimHost(run.id, host, retry, actor, clock()))) return;
+    if (deps.stopping.aborted) return;
+    if (!(await store.actionRuns.claimHost(run.id, host, tried.has(host), actor, clock()))) return;
     deps.onChange();
     let outcome: HostOutcome;
     const protection = fleet.has(host)
       ? fleet.protectionOn(host, plan.values, types)
       : `${host} is no longer a fleet host (fleet.hosts)`;
     if (protection) outcome = { state: 'refused', detail: protection };
+    else if (deps.dryRun) outcome = { state: 'dry-run', argv: plan.argv, detail: 'dry run: nothing was run' };
     else {
       const result = await fleet.run(host, via, plan.argv, deps.options);
-      const succeeded = result.exitCode === 0;
+      const { state, detail } = hostOutcomeOf(via, result);
       let verified: boolean | undefined;
-      if (succeeded && plan.verify && !deps.stopping.aborted) {
+      if (state === 'succeeded' && plan.verify && !deps.stopping.aborted) {
         verified = (await fleet.run(host, via, plan.verify, deps.options)).exitCode === 0;
       }
-      // Killed at its timeout or by a stop: it may have taken effect there, so its undo stays on offer.
-      const undoable = succeeded || result.interrupted === true || result.timedOut === true;
+      // Whether it took effect there is unknown (timed out, killed, cut off): its undo stays on offer.
+      const undoable = state !== 'failed';
       outcome = {
-        state: result.interrupted ? 'interrupted' : succeeded ? 'succeeded' : 'failed',
+        state,
         ...resultFields(result),
-        ...(result.exitCode !== undefined && result.exitCode !== 0
-          ? { detail: hostFailure(via, result.exitCode) }
-          : {}),
+        ...(detail ? { detail } : {}),
         ...(verified !== undefined ? { verified } : {}),
         ...(undoable && plan.undo ? { undo: plan.ttl !== undefined ? { at: clock() + plan.ttl } : {} } : {}),
       };
@@ -91,13 +96,15 @@ export async function undoOnHosts(
     let result: { ok: boolean; detail?: string; exitCode?: number; argv?: string[] };
     if (!undo) result = { ok: false, detail: 'the run kept no undo command' };
     else if (!fleet.has(host)) result = { ok: false, detail: `${host} is no longer a fleet host (fleet.hosts)` };
+    else if (deps.dryRun) result = { ok: true, argv: undo, detail: 'dry run: nothing was run' };
     else {
       const r = await fleet.run(host, via, undo, deps.options);
+      const { state, detail } = hostOutcomeOf(via, r);
       result = {
-        ok: r.exitCode === 0,
+        ok: state === 'succeeded',
         argv: r.argv,
         ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
-        ...(r.exitCode === 0 ? {} : { detail: r.detail ?? hostFailure(via, r.exitCode!) }),
+        ...(detail ? { detail } : {}),
       };
     }
     await store.actionRuns.finishHostUndo(run.id, host, result, clock());
@@ -118,6 +125,8 @@ export interface FleetRunsDeps {
   onChange(): void;
   runOptions(timeout: number): RunCommandOptions;
   stopping: AbortSignal;
+  /** `logwarden run --dry-run`: nothing runs on any host. */
+  dryRun: boolean;
   typesOf(incident: Incident): Readonly<Record<string, FieldType>> | undefined;
   /** Why the plan's values may not be acted on anywhere now (logwarden's protected targets), or undefined. */
   protectionOf(incident: Incident | undefined, plan: ActionPlan): Promise<string | undefined>;
@@ -126,14 +135,15 @@ export interface FleetRunsDeps {
 /** What the responder does with a run that has targets: run it, undo it, retry its failed hosts. */
 export function createFleetRuns(deps: FleetRunsDeps) {
   const { store, clock, catalog, typesOf } = deps;
-  const fleetDeps = (timeout: number): FleetRunDeps | undefined =>
+  const fleetDeps = (action: ResolvedAction): FleetRunDeps | undefined =>
     deps.fleet && {
       store,
       clock,
       fleet: deps.fleet,
-      options: deps.runOptions(timeout),
+      options: deps.runOptions(action.timeout),
       onChange: deps.onChange,
       stopping: deps.stopping,
+      dryRun: deps.dryRun || action.dryRun,
     };
   // A fleet run: each host once, then the run recorded as they came out ("done on 5/6 hosts; web3: unreachable").
   const execute = async (
@@ -143,7 +153,7 @@ export function createFleetRuns(deps: FleetRunsDeps) {
     actor: string,
   ): Promise<ActionOutcome> => {
     const action = catalog.get((await store.actionRuns.read(runId))!.actionId)!;
-    const fleet = fleetDeps(action.timeout);
+    const fleet = fleetDeps(action);
     const types = incident ? typesOf(incident) : undefined;
     if (!fleet || !types) {
       return {
@@ -151,7 +161,7 @@ export function createFleetRuns(deps: FleetRunsDeps) {
         detail: fleet ? 'its incident or rule is no longer configured' : 'no fleet: is configured',
       };
     }
-    await runOnHosts(fleet, { id: runId }, plan, types, plan.targets ?? [], false, actor);
+    await runOnHosts(fleet, { id: runId }, plan, types, plan.targets ?? [], actor);
     const run = (await store.actionRuns.read(runId))!;
     const hosts = run.hosts ?? [];
     const all = hosts.length === (plan.targets ?? []).length && hosts.every((h) => h.state === 'succeeded');
@@ -165,7 +175,7 @@ export function createFleetRuns(deps: FleetRunsDeps) {
   // Undoes a fleet run on its hosts whose undo is available (or, for its ttl, on those given).
   const undo = async (run: ActionRun, actor: string, due?: readonly string[]): Promise<string | undefined> => {
     const action = catalog.get(run.actionId);
-    const fleet = action ? fleetDeps(action.timeout) : undefined;
+    const fleet = action ? fleetDeps(action) : undefined;
     const hosts = due ?? (run.hosts ?? []).filter((h) => h.undoState === 'available').map((h) => h.host);
     if (!fleet || hosts.length === 0) {
       return `${action?.label ?? run.actionId} is not waiting to be undone on any host (already undone, or being undone).`;
@@ -187,13 +197,12 @@ export function createFleetRuns(deps: FleetRunsDeps) {
   const retry = async (run: ActionRun, click: ActionClick): Promise<string | undefined> => {
     const action = catalog.get(run.actionId)!;
     const incident = (await store.incidents.read(run.incidentId))?.incident;
-    const fleet = fleetDeps(action.timeout);
+    const fleet = fleetDeps(action);
     const types = incident ? typesOf(incident) : undefined;
     const plan = run.plan!;
     const protection = types ? await deps.protectionOf(incident, plan) : 'its incident or rule is no longer configured';
     if (!fleet || protection) return `${action.label} was not retried: ${protection ?? 'no fleet: is configured'}.`;
-    const failed = (run.hosts ?? []).filter((h) => h.state === 'failed' || h.state === 'refused').map((h) => h.host);
-    await runOnHosts(fleet, run, plan, types!, failed, true, click.actor);
+    await runOnHosts(fleet, run, plan, types!, hostsToRetry(run), click.actor);
     await store.actionRuns.noteRun(run.id, 'finished', click.actor, clock(), deps.commitOptions);
     deps.onChange();
     return undefined;

@@ -6,16 +6,27 @@ import type { ActionRun } from '../../core/types.js';
 
 /** A target as a config resolves it: the incident's own host, or a fixed list of hosts (a group, or all). */
 export type ResolvedTarget =
-  | { kind: 'origin'; label: string; hosts: readonly string[] }
+  | {
+      kind: 'origin';
+      label: string;
+      hosts: readonly string[];
+      /** Where each host's lines may arrive from (a syslog sender's address, an HTTP sender's name). */
+      senders: Readonly<Record<string, readonly string[]>>;
+    }
   | { kind: 'hosts'; label: string; hosts: readonly string[] };
+
+/** The field a match from a network source carries its sender in: no capture can be named so. */
+export const SENDER_FIELD = '@sender';
 
 export function resolveTarget(
   target: ActionTargetConfig,
   fleet: FleetConfig,
 ): { ok: true; target: ResolvedTarget } | { ok: false; reason: string } {
   const names = fleet.hosts.map((h) => h.name);
-  if (target === 'origin')
-    return { ok: true, target: { kind: 'origin', label: 'the host it came from', hosts: names } };
+  if (target === 'origin') {
+    const senders = Object.fromEntries(fleet.hosts.map((h) => [h.name, h.senders ?? [h.address ?? h.name]]));
+    return { ok: true, target: { kind: 'origin', label: 'the host it came from', hosts: names, senders } };
+  }
   if (target === 'all') return { ok: true, target: { kind: 'hosts', label: 'every host', hosts: names } };
   const members = fleet.hosts.filter((h) => h.groups.includes(target.group)).map((h) => h.name);
   if (members.length === 0) {
@@ -30,8 +41,9 @@ export function resolveTarget(
 
 /**
  * The hosts an action acts on for an incident. `origin` is the host the incident's `host` field names (a rule keyed
- * by host: the host its lines' envelope names), and only when that is a fleet host: a forged host name picks no
- * machine the config does not list, and the confirm dialog shows which one it is.
+ * by host: the host its lines' envelope names), only when that is a fleet host and, for lines that came over the
+ * network, only when they came from that host's own address (or its `senders:`): a sender that writes another
+ * host's name in its lines picks no machine. Lines of a local file are taken at their word, as the file is.
  */
 export function targetHostsOf(
   target: ResolvedTarget,
@@ -47,6 +59,14 @@ export function targetHostsOf(
   }
   const host = target.hosts.find((h) => h.toLowerCase() === named.toLowerCase().replace(/\.$/, ''));
   if (!host) return { ok: false, reason: `${named.slice(0, 64)} is not a host of the fleet (fleet.hosts)` };
+  const sender = fields[SENDER_FIELD];
+  const allowed = target.senders[host] ?? [];
+  if (sender !== undefined && !allowed.includes(sender)) {
+    return {
+      ok: false,
+      reason: `its lines naming ${host} came from ${sender.slice(0, 64)}, which is not ${host}'s (${allowed.join(', ')}; list a relay under its senders:)`,
+    };
+  }
   return { ok: true, hosts: [host] };
 }
 
@@ -133,12 +153,60 @@ export function ansiblePlanArgv(
   return [program, playbook, '--extra-vars', JSON.stringify(vars)];
 }
 
-/** How a host run ended, in words, from its backend's exit code (ssh 255, ansible-playbook 4: not reached). */
-export function hostFailure(via: 'ssh' | 'ansible', exitCode: number): string {
-  if (via === 'ssh' && exitCode === 255) return 'unreachable (ssh exit 255)';
-  if (via === 'ansible' && exitCode === 4) return 'unreachable (ansible-playbook exit 4)';
-  if (via === 'ansible' && exitCode === 2) return 'a task failed (ansible-playbook exit 2)';
-  return `exit ${exitCode}`;
+// What ssh prints when it never got to run the command: nothing ran, so the host may be tried again.
+const SSH_NOT_CONNECTED =
+  /ssh: connect to host .*(Connection refused|Connection timed out|No route to host|Network is unreachable)|ssh: Could not resolve hostname|Permission denied \(|kex_exchange_identification|Connection closed by .* port \d+|Connection reset by .* port \d+/;
+const SSH_HOST_KEY = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \S+ host key is known/;
+
+/**
+ * How a command on a host ended: succeeded; failed (it did not run there, or ran and said no: it may be retried); or
+ * unknown (timed out, killed, or ssh lost the connection after it began): never retried, its undo kept.
+ */
+export function hostOutcomeOf(
+  via: 'ssh' | 'ansible',
+  result: { exitCode?: number; output: string; detail?: string; interrupted?: boolean; timedOut?: boolean },
+): { state: 'succeeded' | 'failed' | 'interrupted'; detail?: string } {
+  if (result.interrupted || result.timedOut) {
+    return { state: 'interrupted', detail: `${result.detail ?? 'stopped'}: whether it took effect there is unknown` };
+  }
+  const code = result.exitCode;
+  if (code === 0) return { state: 'succeeded' };
+  if (code === undefined) return { state: 'failed', detail: result.detail ?? 'did not start' };
+  if (via === 'ssh' && code === 255) {
+    if (SSH_HOST_KEY.test(result.output)) {
+      return {
+        state: 'failed',
+        detail:
+          'its host key is not the one in fleet.ssh.knownHosts (ssh exit 255): check the host, this may be an attack',
+      };
+    }
+    if (SSH_NOT_CONNECTED.test(result.output)) return { state: 'failed', detail: 'unreachable (ssh exit 255)' };
+    return { state: 'interrupted', detail: 'ssh exit 255 after connecting: whether the command ran is unknown' };
+  }
+  if (via === 'ansible' && code === 4) {
+    return {
+      state: 'failed',
+      detail: result.output.includes('UNREACHABLE!')
+        ? 'unreachable (ansible-playbook exit 4)'
+        : 'ansible-playbook exit 4 (see its output)',
+    };
+  }
+  if (via === 'ansible' && code === 2) return { state: 'failed', detail: 'a task failed (ansible-playbook exit 2)' };
+  return { state: 'failed', detail: `exit ${code}` };
+}
+
+/**
+ * The hosts Retry runs a finished fleet run on: where it failed or was refused, and those it never reached (a
+ * restart or a stop came first). None while it runs; never a host where it ran or may have.
+ */
+export function hostsToRetry(run: ActionRun): string[] {
+  if (!run.plan?.targets || run.state === 'running' || run.state === 'awaiting-approval') return [];
+  const hosts = run.hosts ?? [];
+  const seen = new Set(hosts.map((h) => h.host));
+  return [
+    ...hosts.filter((h) => h.state === 'failed' || h.state === 'refused').map((h) => h.host),
+    ...run.plan.targets.filter((t) => !seen.has(t)),
+  ];
 }
 
 /** The inventory Ansible reads: the fleet's hosts, their groups and variables, the pinned key and known_hosts. */

@@ -3,7 +3,7 @@
 
 import type { ResolvedAction } from '../../actions/action-catalog.js';
 import { fingerprintOf, pickValues } from '../../actions/confirmed-values.js';
-import { confirmedOf, fleetSummary, targetsShown } from '../../actions/fleet/fleet.js';
+import { confirmedOf, fleetSummary, hostsToRetry, targetsShown } from '../../actions/fleet/fleet.js';
 import {
   INCIDENT_ACTIONS,
   RESPONSE_ACTION_PREFIX,
@@ -253,8 +253,8 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
 
 // A fleet run that failed on some hosts: run it again on those only, as it was confirmed.
 function renderRetryButton(incident: Incident, action: ActionButton, run: ActionRun | undefined) {
-  const failed = (run?.hosts ?? []).filter((h) => h.state === 'failed' || h.state === 'refused').map((h) => h.host);
-  if (!run?.plan?.targets || failed.length === 0 || run.state === 'running') return [];
+  const failed = run ? hostsToRetry(run) : [];
+  if (!run?.plan?.targets || failed.length === 0) return [];
   return [
     {
       type: 'button',
@@ -281,7 +281,8 @@ function hostList(hosts: readonly string[]): string {
 const showArgvPlain = (argv: readonly string[]) => cut(argv.join(' '), 120);
 
 function renderUndoButton(incident: Incident, action: ActionButton, run: ActionRun | undefined) {
-  if (run?.undoState !== 'available') return [];
+  // A fleet run still running on some hosts is undone once it has ended (else those would stay blocked).
+  if (run?.undoState !== 'available' || (run.hosts && run.state === 'running')) return [];
   return [
     {
       type: 'button',

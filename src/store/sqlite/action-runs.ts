@@ -89,7 +89,9 @@ export class SqliteActionRuns implements ActionRunRepository {
       finishHost: db.prepare(
         `UPDATE action_host_runs SET state = @state, argv_json = @argv_json, exit_code = @exit_code,
            duration_ms = @duration_ms, output_hash = @output_hash, output = @output, verified = @verified,
-           detail = @detail, finished_at = @finished_at, undo_state = @undo_state, undo_at = @undo_at
+           detail = @detail, finished_at = @finished_at,
+           undo_state = COALESCE(@undo_state, undo_state),
+           undo_at = CASE WHEN @undo_state IS NULL THEN undo_at ELSE @undo_at END
          WHERE run_id = @run_id AND host = @host AND state = 'running'`,
       ),
       claimHostUndo: db.prepare(
@@ -248,8 +250,9 @@ export class SqliteActionRuns implements ActionRunRepository {
             id: row.id,
             now,
             detail: 'logwarden stopped while it ran; its outcome is unknown',
-            undo: plan?.undo ? 1 : 0,
-            undo_at: plan?.undo && plan.ttl !== undefined ? now + plan.ttl : null,
+            // A fleet run's undo is its hosts' (below), each with its own ttl.
+            undo: plan?.undo && !plan.targets ? 1 : 0,
+            undo_at: plan?.undo && !plan.targets && plan.ttl !== undefined ? now + plan.ttl : null,
           });
         }
         if (row.undo_state === 'running') this.statements.interruptUndo.run('interrupted by a restart', row.id);
