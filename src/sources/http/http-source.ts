@@ -160,7 +160,7 @@ export function createHttpSource(
   };
 
   /** The lines of the events posted, and the ids taking them. */
-  const linesOf = (body: Buffer): { lines: string[]; ids: string[] } => {
+  const linesOf = (body: Buffer, sender: string): { lines: string[]; ids: string[] } => {
     const text = body.toString('utf8').trim();
     let events: unknown[];
     try {
@@ -185,7 +185,9 @@ export function createHttpSource(
         continue;
       }
       const rawId = config.idField ? record?.[config.idField] : undefined;
-      const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId).slice(0, 256) : undefined;
+      // By sender: one sender cannot silence another's events by sending their ids first.
+      const id =
+        typeof rawId === 'string' || typeof rawId === 'number' ? `${sender} ${String(rawId).slice(0, 256)}` : undefined;
       if (id !== undefined && pending.has(id)) {
         throw new HttpRefusal(429, 'busy', 'an event id another request is committing');
       }
@@ -228,7 +230,7 @@ export function createHttpSource(
       who = sender;
       if (counts.waitingBytes > HIGH_WATER_BYTES)
         throw new HttpRefusal(429, 'busy', 'a request while the store is behind');
-      const { lines, ids: taken } = linesOf(await readBody(request));
+      const { lines, ids: taken } = linesOf(await readBody(request), sender);
       if (lines.length === 0) return answer(200, { accepted: 0, duplicates: counts.duplicates });
       const data = Buffer.from(`${lines.join('\n')}\n`);
       counts.waitingBytes += data.length;

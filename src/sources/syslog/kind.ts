@@ -1,6 +1,7 @@
 // The syslog source kind: messages from other hosts (rsyslog, syslog-ng, network devices, `logger -n`) over UDP, TCP
 // and TLS (syslog-source.ts, loaded only when one runs). It keeps no position: a sender that resends after a
-// reconnect (rsyslog's queue) is what carries messages over a restart.
+// reconnect (rsyslog's queue, RELP) is what carries messages over a restart; with idFrom, the ids it took are kept,
+// so what it sends again is dropped.
 import { accessSync, constants } from 'node:fs';
 import { defineSourceKind, type RunningSource } from '../source.js';
 import { syslogSourceSchema } from './schema.js';
@@ -27,6 +28,7 @@ export const syslogSourceKind = defineSourceKind({
       clock: deps.clock,
       logger: deps.logger,
       timers: deps.timers,
+      ...(deps.positions.readEventIds ? { readEventIds: deps.positions.readEventIds } : {}),
     });
   },
 });

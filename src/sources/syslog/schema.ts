@@ -67,6 +67,10 @@ export const syslogSourceSchema = z
       .max(100_000)
       .default(1000)
       .meta({ description: 'TCP and TLS connections at once.' }),
+    idFrom: z.enum(['msgid'], { message: 'must be msgid' }).optional().meta({
+      description:
+        "msgid: an RFC 5424 message's MSGID is its event id (rsyslog's %uuid%, README): a message a sender sends again after logwarden was killed is dropped, even after the restart.",
+    }),
     spool,
     maxLineBytes,
     timezone: sourceTimezone,

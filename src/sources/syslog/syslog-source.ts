@@ -22,6 +22,8 @@ export interface SyslogDeps {
   clock: Clock;
   logger: Logger;
   timers: Timers;
+  /** The event ids it took before a restart, newest first (idFrom). */
+  readEventIds?(sourceId: string, limit: number): Promise<string[]>;
 }
 
 /** What a syslog source counted since it started (for /metrics and the tests). */
@@ -35,12 +37,29 @@ export interface SyslogCounts {
   dropped: number;
   /** Times the TCP senders were paused while the store was behind. */
   pauses: number;
+  /** Messages dropped as sent before (idFrom): a sender's resend of what was committed. */
+  duplicates: number;
 }
 
-/** A message read and not passed on yet; a RELP one is answered once it is committed. */
+/**
+ * A message read and not passed on yet; a RELP one is answered once it is committed. A message sent again (its event
+ * id taken) is not passed on, but answered only once the first one is committed (it may still be waiting).
+ */
 interface Waiting {
   frame: Buffer;
   ack?: () => void;
+  id?: string;
+  again?: boolean;
+}
+
+/** Event ids remembered per source to drop what a sender sends again. */
+const IDS_KEPT = 100_000;
+
+/** An RFC 5424 message's MSGID, when it has one: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID …`. */
+export function msgIdOf(frame: Buffer): string | undefined {
+  const head = frame.subarray(0, 400).toString('latin1');
+  const id = /^<\d{1,3}>1 \S+ \S+ \S+ \S+ ([\x21-\x7e]{1,32}) /.exec(head)?.[1];
+  return id === '-' ? undefined : id;
 }
 
 /** Messages waiting to be passed on, at most: over it TCP senders are paused and datagrams dropped. */
@@ -58,7 +77,18 @@ export function createSyslogSource(
 ): RunningSource & { counts: SyslogCounts } {
   const { logger } = deps;
   const isAllowed = createSenderAllowlist(config.allow);
-  const counts: SyslogCounts = { messages: 0, refused: 0, oversized: 0, malformed: 0, dropped: 0, pauses: 0 };
+  const counts: SyslogCounts = {
+    messages: 0,
+    refused: 0,
+    oversized: 0,
+    malformed: 0,
+    dropped: 0,
+    pauses: 0,
+    duplicates: 0,
+  };
+  // Event ids (by sender: one sender cannot silence another's) committed, and those waiting to be.
+  const ids = new Map<string, true>();
+  const pending = new Set<string>();
   const listeners = config.listen.map((text) => ({
     text,
     address: parseListen(text),
@@ -92,7 +122,17 @@ export function createSyslogSource(
     const list = waiting.get(sender) ?? [];
     waiting.set(sender, list);
     for (const frame of frames) {
-      list.push(ack ? { frame, ack } : { frame });
+      const msgId = config.idFrom ? msgIdOf(frame) : undefined;
+      const id = msgId === undefined ? undefined : `${sender} ${msgId}`;
+      const again = id !== undefined && (ids.has(id) || pending.has(id));
+      if (again) counts.duplicates++;
+      else if (id !== undefined) pending.add(id);
+      list.push({
+        frame,
+        ...(ack ? { ack } : {}),
+        ...(id !== undefined && !again ? { id } : {}),
+        ...(again ? { again } : {}),
+      });
       waitingBytes += frame.length + 1;
     }
     counts.messages += frames.length;
@@ -116,17 +156,30 @@ export function createSyslogSource(
         const batch = list.splice(0, BATCH);
         if (list.length === 0) waiting.delete(sender);
         let bytes = 0;
-        for (const w of batch) bytes += w.frame.length + 1;
+        let waited = 0;
+        for (const w of batch) {
+          waited += w.frame.length + 1;
+          if (!w.again) bytes += w.frame.length + 1;
+        }
         const data = Buffer.allocUnsafe(bytes);
         let at = 0;
         for (const w of batch) {
+          if (w.again) continue;
           at += w.frame.copy(data, at);
           data[at++] = 0x0a;
         }
+        const taken = batch.flatMap((w) => (w.id === undefined ? [] : [w.id]));
         try {
-          await deps.onChunk({ sourceId: config.id, origin: `syslog ${sender}`, data, sender });
+          // The ids go into the store with the lines, in one commit.
+          const position = taken.length > 0 ? { position: { kind: 'events' as const, ids: taken } } : {};
+          if (bytes > 0) {
+            await deps.onChunk({ sourceId: config.id, origin: `syslog ${sender}`, data, sender, ...position });
+          }
+          for (const id of taken) ids.set(id, true);
+          while (ids.size > IDS_KEPT) ids.delete(ids.keys().next().value!);
         } finally {
-          waitingBytes -= bytes;
+          waitingBytes -= waited;
+          for (const id of taken) pending.delete(id);
         }
         // Committed: RELP senders hear so, and drop the messages from their queue.
         for (const w of batch) w.ack?.();
@@ -295,6 +348,9 @@ export function createSyslogSource(
   return {
     counts,
     async start() {
+      // Oldest first, so the oldest are let go first.
+      if (config.idFrom)
+        for (const id of ((await deps.readEventIds?.(config.id, IDS_KEPT)) ?? []).reverse()) ids.set(id, true);
       await Promise.all(listeners.map(bind));
     },
     // A graceful stop loses nothing a sender sent: no new connection is taken, each sender is told (FIN) and read
