@@ -13,7 +13,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { systemTimers } from '../../src/core/timers.js';
 import type { IncidentEvent, LineChunk } from '../../src/core/types.js';
 import { syslogSourceSchema } from '../../src/sources/syslog/schema.js';
-import { createSyslogSource } from '../../src/sources/syslog/syslog-source.js';
+import { createSyslogSource, msgIdOf } from '../../src/sources/syslog/syslog-source.js';
 import { silentLogger } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/free-port.js';
 import { startSlackSetup } from '../helpers/slack-setup.js';
@@ -47,6 +47,32 @@ async function startSource(entry: Record<string, unknown>, onChunk?: (chunk: Lin
 const logger = (...args: string[]) => execFileSync('logger', args, { stdio: 'pipe' });
 
 describe('syslog source', () => {
+  it('with idFrom: msgid, drops a message sent again with the same MSGID by the same sender, not by another', async () => {
+    const port = await freePort();
+    const chunks: LineChunk[] = [];
+    const { source } = await startSource({ listen: `tcp://127.0.0.1:${port}`, idFrom: 'msgid' }, async (chunk) => {
+      chunks.push(chunk);
+    });
+    const frame = (id: string, text: string) => `<38>1 2026-12-04T05:00:00Z web1 sshd 7 ${id} - ${text}\n`;
+    for (const from of ['127.0.0.1', '127.0.0.2']) {
+      const sender = connectTcp({ port, host: '127.0.0.1', localAddress: from });
+      await once(sender, 'connect');
+      sender.end(frame('A1', 'one') + frame('A1', 'one again') + frame('-', 'no id') + frame('-', 'no id'));
+      await once(sender, 'close');
+    }
+    await expect.poll(() => chunks.flatMap((c) => c.data.toString().split('\n').filter(Boolean)).length).toBe(6);
+    expect(source.counts.duplicates).toBe(2);
+    // The ids go to the store with their lines.
+    expect(chunks.map((c) => c.position)).toEqual([
+      { kind: 'events', ids: ['127.0.0.1 A1'] },
+      { kind: 'events', ids: ['127.0.0.2 A1'] },
+    ]);
+    expect(msgIdOf(Buffer.from(frame('1F2AF4176B004C62A9BD758AC57EE3AE', 'x')))).toBe(
+      '1F2AF4176B004C62A9BD758AC57EE3AE',
+    );
+    expect(msgIdOf(Buffer.from('<38>Dec  4 05:00:00 web1 sshd[7]: A1 x'))).toBeUndefined();
+  });
+
   it('reads what logger sends over TCP (line feed and octet-counted frames, RFC 5424 and 3164) and UDP', async () => {
     const [tcp, udp] = [await freePort(), await freePort()];
     const { source, lines } = await startSource({ listen: [`tcp://127.0.0.1:${tcp}`, `udp://127.0.0.1:${udp}`] });
