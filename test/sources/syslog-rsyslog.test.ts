@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { IncidentEvent } from '../../src/core/types.js';
@@ -58,11 +59,39 @@ function certificates(dir: string) {
     '-out',
     'server.pem',
   );
-  return { ca: join(dir, 'ca.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server.key') };
+  // A client certificate too: librelp's TLS (omrelp tls="on" with x509 checks) offers certificate ciphers only with one.
+  run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=web1', '-keyout', 'client.key', '-out', 'client.csr');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    'client.pem',
+  );
+  return {
+    ca: join(dir, 'ca.pem'),
+    cert: join(dir, 'server.pem'),
+    key: join(dir, 'server.key'),
+    clientCert: join(dir, 'client.pem'),
+    clientKey: join(dir, 'client.key'),
+  };
 }
 
 /** rsyslogd in the foreground, reading `input` as sshd's lines and forwarding them to 127.0.0.1:port. */
-function startRsyslog(dir: string, input: string, port: number, how: { tlsCa: string } | 'relp'): ChildProcess {
+function startRsyslog(
+  dir: string,
+  input: string,
+  port: number,
+  how: { tlsCa: string } | 'relp' | { relpTls: ReturnType<typeof certificates> },
+): ChildProcess {
   const work = join(dir, 'rsyslog-work');
   mkdirSync(work, { recursive: true });
   const conf = join(dir, 'rsyslog.conf');
@@ -70,14 +99,23 @@ function startRsyslog(dir: string, input: string, port: number, how: { tlsCa: st
        action.resumeRetryCount="-1" action.resumeInterval="1"`;
   writeFileSync(
     conf,
-    how === 'relp'
+    typeof how === 'object' && 'relpTls' in how
       ? `global(workDirectory="${work}")
+module(load="imfile" PollingInterval="1")
+module(load="omrelp")
+input(type="imfile" File="${input}" Tag="sshd[4242]:" Facility="auth" Severity="info")
+action(type="omrelp" target="127.0.0.1" port="${port}" template="RSYSLOG_SyslogProtocol23Format"
+       tls="on" tls.caCert="${how.relpTls.ca}" tls.myCert="${how.relpTls.clientCert}" tls.myPrivKey="${how.relpTls.clientKey}"
+       tls.authMode="name" tls.permittedPeer=["localhost"] ${queue})
+`
+      : how === 'relp'
+        ? `global(workDirectory="${work}")
 module(load="imfile" PollingInterval="1")
 module(load="omrelp")
 input(type="imfile" File="${input}" Tag="sshd[4242]:" Facility="auth" Severity="info")
 action(type="omrelp" target="127.0.0.1" port="${port}" template="RSYSLOG_SyslogProtocol23Format" ${queue})
 `
-      : `global(workDirectory="${work}" DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="${how.tlsCa}")
+        : `global(workDirectory="${work}" DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="${how.tlsCa}")
 module(load="imfile" PollingInterval="1")
 input(type="imfile" File="${input}" Tag="sshd[4242]:" Facility="auth" Severity="info")
 action(type="omfwd" target="127.0.0.1" port="${port}" protocol="tcp" template="RSYSLOG_SyslogProtocol23Format"
@@ -150,6 +188,49 @@ rules:
     write(800);
     await expect.poll(() => seen.size, { timeout: 30_000 }).toBe(1000);
     expect(duplicates).toBe(0);
+  }, 90_000);
+
+  it('over RELP with TLS, client certificates checked: every line arrives once, and a stranger is refused', async () => {
+    const dir = tempDir();
+    const tls = certificates(dir);
+    const port = await freePort();
+    const input = join(dir, 'auth.log');
+    writeFileSync(input, '');
+    const loaded = parseConfig(
+      `store: { path: ${JSON.stringify(join(dir, 'store.db'))} }
+sources:
+  - id: fleet
+    type: syslog
+    listen: "relp+tls://127.0.0.1:${port}"
+    tls: { cert: ${JSON.stringify(tls.cert)}, key: ${JSON.stringify(tls.key)}, ca: ${JSON.stringify(tls.ca)}, clientCerts: true }
+rules:
+  - { id: every-line, source: fleet, program: sshd, pattern: 'line (?<n>\\d+) of the test', fields: { n: int }, severity: info, threshold: { count: 1, by: [n] } }
+`,
+      'relp-tls.yml',
+    );
+    const seen = new Set<string>();
+    let duplicates = 0;
+    const lw = await startLogwarden(loaded, {
+      clock: () => Date.now(),
+      onEvent: (e) => {
+        if (e.event === 'opened') seen.add(e.incident.fields.n!);
+        if (e.event === 'updated') duplicates++;
+      },
+    });
+    cleanup.push(() => lw.stop());
+    startRsyslog(dir, input, port, { relpTls: tls });
+    appendFileSync(input, Array.from({ length: 300 }, (_, k) => `line ${k + 1} of the test\n`).join(''));
+    await expect.poll(() => seen.size, { timeout: 30_000 }).toBe(300);
+    expect(duplicates).toBe(0);
+    // A client without a certificate the CA signed gets no session.
+    const stranger = connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false });
+    const closed = await new Promise<string>((resolve) => {
+      stranger.on('error', (error) => resolve(error.message));
+      stranger.on('close', () => resolve('closed'));
+      stranger.on('secureConnect', () => stranger.write('1 open 0\n'));
+      stranger.on('data', () => resolve('answered'));
+    });
+    expect(closed).not.toBe('answered');
   }, 90_000);
 
   it('over RELP: logwarden stops and starts again while rsyslog keeps sending, and every line arrives once', async () => {

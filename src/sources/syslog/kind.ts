@@ -17,7 +17,9 @@ export const syslogSourceKind = defineSourceKind({
         accessSync(file, constants.R_OK);
         return [];
       } catch {
-        return [`source ${s.id}: ${file} cannot be read; the tls:// listener will not start without it`];
+        return [
+          `source ${s.id}: ${file} cannot be read; its tls:// and relp+tls:// listeners will not start without it`,
+        ];
       }
     });
   },

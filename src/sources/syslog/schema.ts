@@ -2,12 +2,12 @@
 import * as z from 'zod';
 import { addressOrRange, id, maxLineBytes, sourceTimezone, spool } from '../../config/schema-values.js';
 
-/** `udp://0.0.0.0:514`, `tcp://[::]:601`, `tls://127.0.0.1:6514`, `relp://0.0.0.0:2514`. */
+/** `udp://0.0.0.0:514`, `tcp://[::]:601`, `tls://127.0.0.1:6514`, `relp://0.0.0.0:2514`, `relp+tls://[::]:2515`. */
 export const LISTEN =
-  /^(udp|tcp|tls|relp):\/\/(\[[0-9A-Fa-f:.]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|localhost):([0-9]{1,5})$/;
+  /^(udp|tcp|tls|relp|relp\+tls):\/\/(\[[0-9A-Fa-f:.]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|localhost):([0-9]{1,5})$/;
 
 export interface ListenAddress {
-  transport: 'udp' | 'tcp' | 'tls' | 'relp';
+  transport: 'udp' | 'tcp' | 'tls' | 'relp' | 'relp+tls';
   host: string;
   port: number;
 }
@@ -25,7 +25,7 @@ const listen = z
   .string()
   .regex(LISTEN, {
     message:
-      'must be udp://, tcp://, tls:// or relp:// with an address and a port, like tcp://0.0.0.0:601 or tls://[::]:6514',
+      'must be udp://, tcp://, tls://, relp:// or relp+tls:// with an address and a port, like tcp://0.0.0.0:601 or tls://[::]:6514',
   })
   .refine((v) => !LISTEN.test(v) || parseListen(v).port <= 65535, { message: 'has a port above 65535' });
 
@@ -38,7 +38,7 @@ export const syslogSourceSchema = z
       .transform((v) => (Array.isArray(v) ? v : [v]))
       .meta({
         description:
-          'Where to listen: udp://, tcp:// (RFC 6587 framing), tls:// (RFC 5425) or relp:// (rsyslog’s omrelp: acknowledged, nothing lost over a restart), with address and port.',
+          'Where to listen: udp://, tcp:// (RFC 6587 framing), tls:// (RFC 5425), relp:// (rsyslog’s omrelp: acknowledged, nothing lost over a restart) or relp+tls:// (omrelp with tls="on"), with address and port.',
       }),
     allow: z.array(addressOrRange).min(1).default(['127.0.0.0/8', '::1']).meta({
       description:
@@ -59,7 +59,7 @@ export const syslogSourceSchema = z
           .meta({ description: 'Require a client certificate signed by `ca` (mutual TLS).' }),
       })
       .optional()
-      .meta({ description: 'For tls:// listeners.' }),
+      .meta({ description: 'For tls:// and relp+tls:// listeners.' }),
     maxConnections: z
       .number()
       .int()
@@ -76,11 +76,12 @@ export const syslogSourceSchema = z
     timezone: sourceTimezone,
   })
   .superRefine((s, ctx) => {
-    if (s.listen.some((l) => l.startsWith('tls://')) && !s.tls) {
+    const secured = s.listen.find((l) => l.startsWith('tls://') || l.startsWith('relp+tls://'));
+    if (secured && !s.tls) {
       ctx.addIssue({
         code: 'custom',
         path: ['tls'],
-        message: 'is needed for a tls:// listener: give tls: { cert, key }',
+        message: `is needed for a ${secured.split('//')[0]}// listener: give tls: { cert, key }`,
       });
     }
     if (s.tls?.clientCerts && !s.tls.ca) {

@@ -325,10 +325,12 @@ export function createSyslogSource(
       }
       let server: Server;
       try {
+        const relp = address.transport === 'relp' || address.transport === 'relp+tls';
+        const handler = relp ? onRelpConnection : onConnection;
         server =
-          address.transport === 'tls'
-            ? createTlsServer(tlsOptions(), onConnection)
-            : createServer(address.transport === 'relp' ? onRelpConnection : onConnection);
+          address.transport === 'tls' || address.transport === 'relp+tls'
+            ? createTlsServer(tlsOptions(), handler)
+            : createServer(handler);
       } catch (error) {
         failed(error as Error);
         return;
