@@ -4,7 +4,7 @@
 // the fail2ban reader is compared with), systemd (systemd-analyze checks the example service unit) and rsyslog with
 // its TLS driver and RELP output (the syslog source is tested against a real rsyslogd forwarding to it),
 // openssh-server and ansible-core (fleet actions run over a real ssh into sshd on loopback, and a real
-// ansible-playbook). Run as root
+// ansible-playbook), and iproute2 (network namespaces stand in for separate fleet hosts). Run as root
 // with apt-get (as CI is), this installs what is missing;
 // otherwise it prints the exact command and stops, so that no test fails half-way for want of a package.
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,7 @@ const NEEDED = [
   { pkg: 'rsyslog-relp', files: [`${RSYSLOG_MODULES}/omrelp.so`] },
   { pkg: 'openssh-server', files: ['/usr/sbin/sshd', '/usr/bin/ssh', '/usr/bin/ssh-keygen'] },
   { pkg: 'ansible-core', files: ['/usr/bin/ansible-playbook'] },
+  { pkg: 'iproute2', files: ['/usr/sbin/ip'] },
 ];
 
 const missing = () => NEEDED.filter((n) => !n.files.every((f) => existsSync(f))).map((n) => n.pkg);
@@ -37,7 +38,7 @@ if (packages.length > 0) {
       `The tests need ${packages.join(', ')} (Debian packages), which are not installed.\n` +
         (apt
           ? `Install them with:\n\n  sudo ${command}\n\nthen run npm test again.\n`
-          : `Install the equivalents of the Debian packages ${packages.join(', ')} (visudo, chromium, fail2ban-regex and /etc/fail2ban, systemd-analyze, rsyslogd and its gtls and omrelp modules, sshd and ssh, ansible-playbook), then run npm test again.\n`),
+          : `Install the equivalents of the Debian packages ${packages.join(', ')} (visudo, chromium, fail2ban-regex and /etc/fail2ban, systemd-analyze, rsyslogd and its gtls and omrelp modules, sshd and ssh, ansible-playbook, ip), then run npm test again.\n`),
     );
     process.exit(1);
   }

@@ -11,7 +11,12 @@ import { freePort } from './free-port.js';
 export interface SshHost {
   name: string;
   port: number;
+  /** Where its sshd listens: 127.0.0.1, or its own address inside its network namespace. */
+  address: string;
 }
+
+/** A host to start: a name on loopback, or one in a network namespace of its own with its address there. */
+export type SshHostSpec = string | { name: string; netns: string; address: string };
 
 export interface SshHosts {
   hosts: SshHost[];
@@ -27,7 +32,9 @@ export interface SshHosts {
   stop(): Promise<void>;
 }
 
-export async function startSshHosts(dir: string, names: readonly string[]): Promise<SshHosts> {
+export async function startSshHosts(dir: string, specs: readonly SshHostSpec[]): Promise<SshHosts> {
+  const names = specs.map((s) => (typeof s === 'string' ? s : s.name));
+  const specOf = (name: string) => specs.find((s) => (typeof s === 'string' ? s : s.name) === name)!;
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const key = join(dir, 'client_ed25519');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
@@ -46,12 +53,13 @@ export async function startSshHosts(dir: string, names: readonly string[]): Prom
   const configs = new Map<string, string>();
   const hosts: SshHost[] = [];
   const up = async (name: string) => {
-    const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configs.get(name)!], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const spec = specOf(name);
+    const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', configs.get(name)!];
+    const [file, ...args] = typeof spec === 'string' ? sshd : ['ip', 'netns', 'exec', spec.netns, ...sshd];
+    const child = spawn(file!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     running.set(name, child);
-    const { port } = hosts.find((h) => h.name === name)!;
-    await expect.poll(() => accepts(port), { timeout: 10_000 }).toBe(true);
+    const { port, address } = hosts.find((h) => h.name === name)!;
+    await expect.poll(() => accepts(address, port), { timeout: 10_000 }).toBe(true);
   };
   const down = async (name: string) => {
     const child = running.get(name);
@@ -62,7 +70,10 @@ export async function startSshHosts(dir: string, names: readonly string[]): Prom
     await exited;
   };
   for (const name of names) {
-    const port = await freePort();
+    const spec = specOf(name);
+    const address = typeof spec === 'string' ? '127.0.0.1' : spec.address;
+    // A host of its own network namespace has port 22 to itself.
+    const port = typeof spec === 'string' ? await freePort() : 22;
     const hostKey = join(dir, `${name}_host_ed25519`);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
     const config = join(dir, `${name}_sshd_config`);
@@ -70,7 +81,7 @@ export async function startSshHosts(dir: string, names: readonly string[]): Prom
       config,
       [
         `Port ${port}`,
-        'ListenAddress 127.0.0.1',
+        `ListenAddress ${address}`,
         `HostKey ${hostKey}`,
         `AuthorizedKeysFile ${authorized}`,
         `PidFile ${join(dir, `${name}.pid`)}`,
@@ -86,8 +97,9 @@ export async function startSshHosts(dir: string, names: readonly string[]): Prom
       ].join('\n'),
     );
     configs.set(name, config);
-    knownHosts.push(`[127.0.0.1]:${port} ${readFileSync(`${hostKey}.pub`, 'utf8').trim()}`);
-    hosts.push({ name, port });
+    const pinned = port === 22 ? address : `[${address}]:${port}`;
+    knownHosts.push(`${pinned} ${readFileSync(`${hostKey}.pub`, 'utf8').trim()}`);
+    hosts.push({ name, port, address });
   }
   for (const name of names) await up(name);
   const knownHostsFile = join(dir, 'known_hosts');
@@ -106,9 +118,9 @@ export async function startSshHosts(dir: string, names: readonly string[]): Prom
   };
 }
 
-function accepts(port: number): Promise<boolean> {
+function accepts(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, address);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
