@@ -1,6 +1,8 @@
 // `logwarden check`: the config's problems (or a summary of what it will watch), plus what only the running
 // machine can tell — are the files there and readable, is journalctl on PATH — as warnings.
 
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import { formatDuration } from '../config/duration.js';
 import { readSmtpEnv } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -21,9 +23,49 @@ export function sourcesNotFiles(loaded: LoadedConfig): ConfigProblem[] {
   );
 }
 
+/** What only this machine can tell of the config (its sources, mail server and fleet), as warning texts. */
+export function checkOnHost(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
+  return [...checkSourcesOnHost(loaded, env), ...checkMailOnHost(loaded, env), ...checkFleetOnHost(loaded, env)];
+}
+
 /** What the machine says about each source, as warning texts. */
 export function checkSourcesOnHost(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
   return loaded.config.sources.flatMap((s) => sourceKindOf(s.type, loaded.kinds.sources).checkOnHost(s, env));
+}
+
+/**
+ * Fleet actions need the key and known_hosts logwarden connects with, readable by it, and ssh (and ansible-playbook
+ * for via: ansible) on PATH: else every host of every run fails.
+ */
+export function checkFleetOnHost(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
+  const fleet = loaded.config.fleet;
+  if (!fleet) return [];
+  const vias = new Set([...loaded.actions.values()].flatMap((a) => (a.via && a.target ? [a.via] : [])));
+  const unreadable = [fleet.ssh.key, fleet.ssh.knownHosts].flatMap((file) => {
+    try {
+      accessSync(file, constants.R_OK);
+      return [];
+    } catch {
+      return [`fleet.ssh: ${file} cannot be read by this user; every fleet action will fail until it can`];
+    }
+  });
+  const programs = [fleet.ssh.program, ...(vias.has('ansible') ? [fleet.ansible.program] : [])];
+  const missing = programs.flatMap((program) =>
+    onPath(program, env) ? [] : [`fleet: ${program} is not on PATH (apt install openssh-client, or ansible-core)`],
+  );
+  return [...unreadable, ...missing];
+}
+
+function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
+  const dirs = program.includes('/') ? [''] : (env.PATH ?? '').split(':').filter(Boolean);
+  return dirs.some((dir) => {
+    try {
+      accessSync(dir ? join(dir, program) : program, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Escalation needs a mail server from the environment; `run` refuses to start without one. */
@@ -122,6 +164,11 @@ export function renderCheckSummary(
     ...(loaded.actions.size ? ['actions:'] : []),
     ...[...loaded.actions.values()].flatMap((a) => [
       `  ${a.id}  "${a.label}"${a.dryRun ? ' (dry run)' : ''}, roles ${a.roles.join(', ')}${a.approvals > 1 ? ', two-person' : ''}, timeout ${formatDuration(a.timeout)}`,
+      ...(a.target
+        ? [
+            `    where:  ${a.target.kind === 'origin' ? 'the fleet host the incident came from' : `${a.target.label} (${a.target.hosts.join(', ')})`}, over ${a.via}`,
+          ]
+        : []),
       `    run:    ${a.command.join(' ')}`,
       ...(a.verify ? [`    verify: ${a.verify.join(' ')}`] : []),
       ...(a.undo

@@ -218,10 +218,10 @@ program
   .addOption(configOption())
   .action(async (options: { config: string }) => {
     const loaded = await readConfig(options.config);
-    const { checkMailOnHost, checkSourcesOnHost, renderCheckSummary, sourcesNotFiles } = await import('./check.js');
+    const { checkOnHost, renderCheckSummary, sourcesNotFiles } = await import('./check.js');
     const notFiles = sourcesNotFiles(loaded);
     if (notFiles.length > 0) throw new ConfigInvalidError(loaded.file, notFiles);
-    const warnings = [...checkSourcesOnHost(loaded, process.env), ...checkMailOnHost(loaded, process.env)];
+    const warnings = checkOnHost(loaded, process.env);
     const { readLearningStarts } = await import('../store/store-files.js');
     const learningSince = readLearningStarts(loaded.config.store.path);
     process.stdout.write(renderCheckSummary(loaded, warnings, Date.now(), learningSince));

@@ -13,6 +13,7 @@ import {
   sshArgv,
   targetHostsOf,
 } from '../../src/actions/fleet/fleet.js';
+import { checkFleetOnHost, renderCheckSummary } from '../../src/cli/check.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigInvalidError } from '../../src/core/errors.js';
 import type { ActionRun, Incident } from '../../src/core/types.js';
@@ -300,5 +301,22 @@ describe('what Retry runs', () => {
     };
     expect(hostsToRetry(run)).toEqual(['web3', 'web4']);
     expect(hostsToRetry({ ...run, state: 'running' })).toEqual([]);
+  });
+});
+
+describe('logwarden check with a fleet', () => {
+  it('says where each fleet action runs, and what this machine lacks for it', () => {
+    const loaded = load(`  - { id: everywhere, preset: nftables-block-ip, target: all }
+  - { id: web, preset: lock-user, target: { group: web }, via: ansible }
+`);
+    const summary = renderCheckSummary(loaded, [], Date.UTC(2026, 11, 4));
+    expect(summary).toContain('    where:  every host (web1, web2, db1), over ssh');
+    expect(summary).toContain('    where:  group web (web1, web2), over ansible');
+    expect(checkFleetOnHost(loaded, { PATH: '/nonexistent' })).toEqual([
+      'fleet.ssh: /etc/logwarden/key cannot be read by this user; every fleet action will fail until it can',
+      'fleet.ssh: /etc/logwarden/known_hosts cannot be read by this user; every fleet action will fail until it can',
+      'fleet: ssh is not on PATH (apt install openssh-client, or ansible-core)',
+      'fleet: ansible-playbook is not on PATH (apt install openssh-client, or ansible-core)',
+    ]);
   });
 });
