@@ -37,6 +37,7 @@ export function createActionCatalog(
   actions: readonly ActionConfig[],
   roleNames: readonly string[],
   fleet?: FleetConfig,
+  networkSources: readonly string[] = [],
 ): { catalog: ActionCatalog; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const catalog = new Map<string, ResolvedAction>();
@@ -47,7 +48,7 @@ export function createActionCatalog(
       return;
     }
     const preset = a.preset ? PRESETS[a.preset] : undefined;
-    const fleetPart = fleetPartOf(a, path, fleet, problems);
+    const fleetPart = fleetPartOf(a, path, fleet, networkSources, problems);
     if (fleetPart === null) return;
     const command = a.command ?? fleetPart?.command ?? preset?.command;
     if (!command) {
@@ -139,6 +140,7 @@ function fleetPartOf(
   a: ActionConfig,
   path: string,
   fleet: FleetConfig | undefined,
+  networkSources: readonly string[],
   problems: ConfigProblem[],
 ): FleetPart | undefined | null {
   const ansibleKeys = (['playbook', 'undoPlaybook', 'vars'] as const).filter((k) => a[k] !== undefined);
@@ -159,7 +161,7 @@ function fleetPartOf(
     });
     return null;
   }
-  const resolved = resolveTarget(a.target, fleet);
+  const resolved = resolveTarget(a.target, fleet, networkSources);
   if (!resolved.ok) {
     problems.push({ path: `${path}.target`, message: resolved.reason });
     return null;

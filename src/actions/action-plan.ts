@@ -16,7 +16,7 @@ export function planOf(
   if (!incident || !types) return { ok: false, reason: 'its incident or rule is no longer configured' };
   let targets: string[] | undefined;
   if (action.target) {
-    const found = targetHostsOf(action.target, incident.fields);
+    const found = targetHostsOf(action.target, incident);
     if (!found.ok) return found;
     targets = found.hosts;
   }

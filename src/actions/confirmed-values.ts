@@ -56,7 +56,7 @@ export function staleClick(
   const shown = awaiting
     ? existing.plan && confirmedOf(existing.plan.values, existing.plan.targets)
     : incident
-      ? confirmedOf(pickValues(incident.fields, action.fields), targetsShown(action.target, incident.fields))
+      ? confirmedOf(pickValues(incident.fields, action.fields), targetsShown(action.target, incident))
       : undefined;
   if (shown && fingerprintOf(shown) !== click.confirmed.fingerprint) {
     return `The incident names other values than the message you clicked showed: look at the updated message and click again.`;

@@ -1,6 +1,6 @@
 // The composition root: builds every stage from the loaded config and wires sources → rules → incidents → store and
 // outputs. The clock, the environment and the store come in from the CLI (or a test); nothing below reaches for them.
-import { SENDER_FIELD } from '../actions/fleet/fleet.js';
+import { createSenderStamp } from '../actions/fleet/fleet.js';
 import { createFleetRunner } from '../actions/fleet/fleet-runner.js';
 import type { ProtectedTargets } from '../actions/protected-targets.js';
 import { hostTargetsOf, resolveHost } from '../actions/read-host-targets.js';
@@ -116,6 +116,7 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
   let evictedReported = 0;
   const counts = new Map(rules.map((r) => [r.id, { matched: 0, ignored: 0, rejected: 0 }]));
   const warnOften = createThrottledWarn(logger, clock);
+  const stampSender = createSenderStamp(config.fleet);
 
   const escalator = config.escalation
     ? createEscalator({
@@ -222,9 +223,8 @@ export function createLogwarden(loaded: LoadedConfig, deps: LogwardenDeps): Logw
               );
             }
             const match = matchOf(v, event);
-            // Who sent a line naming a host, unforgeable by its text: `target: origin` acts only on that host's own.
-            if (chunk.sender !== undefined && match.fields.host !== undefined)
-              match.fields[SENDER_FIELD] = chunk.sender;
+            // Who sent it, unforgeable by its text: `target: origin` acts only on a host's own lines.
+            if (chunk.sender !== undefined) stampSender(match.fields, chunk.sender);
             matches.push({ match, at: v.time ?? context.time(now) ?? now });
           }
         },

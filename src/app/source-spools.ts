@@ -15,10 +15,10 @@ export function createSourceSpools(
       try {
         if (spool === undefined) {
           const source = sources.find((s) => s.id === chunk.sourceId) as
-            | { spool?: { dir?: string; maxBytes: number } }
+            | { spool?: { dir?: string; maxBytes: number; maxTotal: number } }
             | undefined;
-          const { dir, maxBytes = 0 } = source?.spool ?? {};
-          spool = dir && maxBytes > 0 ? createSenderSpool(dir, maxBytes) : null;
+          const { dir, maxBytes = 0, maxTotal = 0 } = source?.spool ?? {};
+          spool = dir && maxBytes > 0 ? createSenderSpool(dir, maxBytes, maxTotal) : null;
           spools.set(chunk.sourceId, spool);
         }
         if (chunk.sender !== undefined) spool?.append(chunk.sender, chunk.data);

@@ -1,7 +1,7 @@
 // Reads logwarden.yml once at start-up: YAML → zod → rule compilation, every problem reported together with the
 // file, line, config path and a fix. What comes out is frozen and complete (all defaults filled in).
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { type ActionCatalog, createActionCatalog } from '../actions/action-catalog.js';
@@ -73,13 +73,24 @@ export function parseConfig(text: string, file: string, kinds: ConfigKinds = BUI
   // Entries of other kinds than the built-in ones are typed as these: each is handled by its own kind.
   const config = parsed.data as Config;
   const sourceIds = config.sources.map((s) => s.id);
+  const problems: ConfigProblem[] = [];
   // A network source's copies of recent lines sit beside the store unless the config says where; none in memory.
-  for (const s of config.sources as { id: string; spool?: { dir?: string; maxBytes: number } }[]) {
+  const spools = new Map<string, number>();
+  (config.sources as { id: string; spool?: { dir?: string; maxBytes: number } }[]).forEach((s, i) => {
     if (s.spool && s.spool.dir === undefined && config.store.path !== ':memory:') {
       s.spool.dir = join(dirname(config.store.path), 'spool', s.id);
     }
-  }
-  const problems: ConfigProblem[] = [];
+    if (s.spool?.dir && s.spool.maxBytes > 0) {
+      const other = spools.get(resolve(s.spool.dir));
+      if (other !== undefined) {
+        problems.push({
+          path: `sources[${i}].spool.dir`,
+          message: `is also sources[${other}]'s: /logs would show one source's lines as the other's. Give each its own.`,
+        });
+      }
+      spools.set(resolve(s.spool.dir), i);
+    }
+  });
   const seen = new Set<string>();
   config.sources.forEach((s, i) => {
     if (seen.has(s.id)) {
@@ -120,7 +131,8 @@ export function parseConfig(text: string, file: string, kinds: ConfigKinds = BUI
       message: 'posts to Slack, which is not configured. Add slack: (see README: Slack), or remove anchorChannel.',
     });
   }
-  const actions = createActionCatalog(config.actions, roleNames, config.fleet);
+  const networkSources = config.sources.flatMap((s) => ('spool' in s ? [s.id] : []));
+  const actions = createActionCatalog(config.actions, roleNames, config.fleet, networkSources);
   problems.push(...actions.problems);
   const compiled = compileRules(config.rules, sourceIds, {
     catalog: actions.catalog,

@@ -62,6 +62,9 @@ export const spool = z
       .union([z.literal(0), byteSize])
       .default(16 * 1024 * 1024)
       .meta({ description: 'Bytes kept per sender: its file is rotated to .1 at this size (0: no copy).' }),
+    maxTotal: byteSize.default(1 << 30).meta({
+      description: 'Bytes kept for all senders together: the least recently heard senders’ files are deleted first.',
+    }),
   })
   .prefault({})
   .meta({

@@ -12,7 +12,15 @@ export function createSenderAllowlist(ranges: readonly string[]): (address: stri
   }
   return (address) => {
     if (!address) return false;
-    const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+    const plain = plainAddress(address);
     return allowed.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
   };
+}
+
+/**
+ * A sender's address as the config writes it: an IPv4 sender on a dual-stack listener (`::ffff:10.0.0.5`) as the
+ * IPv4 one, IPv6 in lower case; what a spool file and `target: origin` compare with.
+ */
+export function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address.toLowerCase();
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../src/actions/confirmed-values.js';
 import {
   confirmedOf,
+  createSenderStamp,
   hostOutcomeOf,
   hostsToRetry,
   inventoryOf,
@@ -109,20 +110,26 @@ describe('where a fleet action runs', () => {
   const { fleet } = load('  - { id: a, preset: lock-user, target: origin }\n').config;
   const origin = resolveTarget('origin', fleet!);
 
+  const at = (fields: Record<string, string>, source = 'auth') => ({ fields, source });
+
   it('acts on the host an incident names only when the fleet lists it', () => {
     if (!origin.ok) throw new Error(origin.reason);
-    expect(targetHostsOf(origin.target, { host: 'WEB2.' })).toEqual({ ok: true, hosts: ['web2'] });
-    expect(targetHostsOf(origin.target, { host: 'web2.attacker.example' })).toEqual({
+    expect(targetHostsOf(origin.target, at({ host: 'WEB2.' }))).toEqual({ ok: true, hosts: ['web2'] });
+    expect(targetHostsOf(origin.target, at({ host: 'web2.attacker.example' }))).toEqual({
       ok: false,
       reason: 'web2.attacker.example is not a host of the fleet (fleet.hosts)',
     });
-    expect(targetHostsOf(origin.target, { ip: '203.0.113.7' })).toMatchObject({ ok: false });
+    expect(targetHostsOf(origin.target, at({ ip: '203.0.113.7' }))).toMatchObject({ ok: false });
     // Over the network, only for lines web2 itself sent: another sender naming web2 picks no host.
-    expect(targetHostsOf(origin.target, { host: 'web2', '@sender': '10.0.0.12' })).toEqual({
+    expect(targetHostsOf(origin.target, at({ host: 'web2', '@sender': '10.0.0.12' }))).toEqual({
       ok: true,
       hosts: ['web2'],
     });
-    expect(targetHostsOf(origin.target, { host: 'web2', '@sender': '10.0.0.11' })).toEqual({
+    // An IPv4 sender on a dual-stack listener is the IPv4 address.
+    expect(targetHostsOf(origin.target, at({ host: 'web2', '@sender': '::ffff:10.0.0.12' }))).toMatchObject({
+      ok: true,
+    });
+    expect(targetHostsOf(origin.target, at({ host: 'web2', '@sender': '10.0.0.11' }))).toEqual({
       ok: false,
       reason:
         "its lines naming web2 came from 10.0.0.11, which is not web2's (10.0.0.12; list a relay under its senders:)",
@@ -234,6 +241,7 @@ describe('a fleet run on its message', () => {
       label: 'the host it came from',
       hosts: ['web1', 'web2'],
       senders: { web1: ['10.0.0.11'], web2: ['10.0.0.12'] },
+      networkSources: [],
     };
     const message = renderIncidentMessage(incident, {}, [{ ...button, approvals: 1, target: origin }]);
     const elements = (message.blocks as { block_id?: string; elements?: Record<string, unknown>[] }[]).find(
@@ -318,5 +326,26 @@ describe('logwarden check with a fleet', () => {
       'fleet: ssh is not on PATH (apt install openssh-client, or ansible-core)',
       'fleet: ansible-playbook is not on PATH (apt install openssh-client, or ansible-core)',
     ]);
+  });
+});
+
+describe('the sender a network line carries', () => {
+  it('stamps every match, and a fleet host named by another sender is that sender’s claim', () => {
+    const { config } = load('  - { id: a, preset: lock-user, target: origin }\n');
+    const stamp = createSenderStamp(config.fleet);
+    const own = { host: 'web2', ip: '203.0.113.7' };
+    stamp(own, '10.0.0.12');
+    expect(own).toEqual({ host: 'web2', ip: '203.0.113.7', '@sender': '10.0.0.12' });
+    const forged: Record<string, string> = { host: 'WEB2', ip: '203.0.113.7' };
+    stamp(forged, '10.0.0.11');
+    expect(forged.host).toBe('WEB2 (sent by 10.0.0.11)');
+    const other: Record<string, string> = { host: 'laptop', user: 'bob' };
+    stamp(other, '10.0.0.11');
+    expect(other).toEqual({ host: 'laptop', user: 'bob', '@sender': '10.0.0.11' });
+    // An incident of a network source that records no sender (a detector's) is acted on nowhere.
+    const networked = resolveTarget('origin', config.fleet!, ['fleet']);
+    if (!networked.ok) throw new Error(networked.reason);
+    expect(targetHostsOf(networked.target, { fields: { host: 'web2' }, source: 'fleet' })).toMatchObject({ ok: false });
+    expect(targetHostsOf(networked.target, { fields: { host: 'web2' }, source: 'auth' })).toMatchObject({ ok: true });
   });
 });

@@ -75,15 +75,14 @@ actions:
     await click(own.id, 'block-origin');
     expect(ssh.calls()).toEqual(['web-a [add] [203.0.113.21]']);
 
-    // web-a writing web-b's name: the incident is web-b's by its text, but web-b did not send it.
+    // web-a writing web-b's name: counted as web-a's claim, never as web-b's own lines.
     await sendFrom(a, port, 'web-b', '203.0.113.22');
     await expect.poll(() => opened().length).toBe(2);
     const forged = opened()[1]!;
     await click(forged.id, 'block-origin');
     const refused = await lw.store.actionRuns.readFor(forged.id, 'block-origin', 1);
-    expect(refused?.detail).toBe(
-      `its lines naming web-b came from ${a.address}, which is not web-b's (${b.address}; list a relay under its senders:)`,
-    );
+    expect(forged.fields.host).toBe(`web-b (sent by ${a.address})`);
+    expect(refused?.detail).toBe(`web-b (sent by ${a.address}) is not a host of the fleet (fleet.hosts)`);
 
     // Everywhere, as asked; but never one of the fleet's own addresses.
     await click(forged.id, 'block-everywhere');

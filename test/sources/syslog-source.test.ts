@@ -57,15 +57,22 @@ describe('syslog source', () => {
     for (const from of ['127.0.0.1', '127.0.0.2']) {
       const sender = connectTcp({ port, host: '127.0.0.1', localAddress: from });
       await once(sender, 'connect');
-      sender.end(frame('A1', 'one') + frame('A1', 'one again') + frame('-', 'no id') + frame('-', 'no id'));
+      // The same message twice (a resend), another with the same MSGID (a device's fixed tag), and two without one.
+      sender.end(
+        frame('A1', 'one') + frame('A1', 'one') + frame('A1', 'two') + frame('-', 'no id') + frame('-', 'no id'),
+      );
       await once(sender, 'close');
     }
-    await expect.poll(() => chunks.flatMap((c) => c.data.toString().split('\n').filter(Boolean)).length).toBe(6);
+    await expect.poll(() => chunks.flatMap((c) => c.data.toString().split('\n').filter(Boolean)).length).toBe(8);
     expect(source.counts.duplicates).toBe(2);
-    // The ids go to the store with their lines.
-    expect(chunks.map((c) => c.position)).toEqual([
-      { kind: 'events', ids: ['127.0.0.1 A1'] },
-      { kind: 'events', ids: ['127.0.0.2 A1'] },
+    // The ids go to the store with their lines: two per sender, theirs alone.
+    expect(
+      chunks.map((c) =>
+        c.position?.kind === 'events' ? c.position.ids.map((id) => id.split(' ').slice(0, 2).join(' ')) : [],
+      ),
+    ).toEqual([
+      ['127.0.0.1 A1', '127.0.0.1 A1'],
+      ['127.0.0.2 A1', '127.0.0.2 A1'],
     ]);
     expect(msgIdOf(Buffer.from(frame('1F2AF4176B004C62A9BD758AC57EE3AE', 'x')))).toBe(
       '1F2AF4176B004C62A9BD758AC57EE3AE',

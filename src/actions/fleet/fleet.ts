@@ -12,6 +12,8 @@ export type ResolvedTarget =
       hosts: readonly string[];
       /** Where each host's lines may arrive from (a syslog sender's address, an HTTP sender's name). */
       senders: Readonly<Record<string, readonly string[]>>;
+      /** The config's network sources: an incident of theirs is acted on only by the sender it records. */
+      networkSources: readonly string[];
     }
   | { kind: 'hosts'; label: string; hosts: readonly string[] };
 
@@ -21,11 +23,15 @@ export const SENDER_FIELD = '@sender';
 export function resolveTarget(
   target: ActionTargetConfig,
   fleet: FleetConfig,
+  networkSources: readonly string[] = [],
 ): { ok: true; target: ResolvedTarget } | { ok: false; reason: string } {
   const names = fleet.hosts.map((h) => h.name);
   if (target === 'origin') {
-    const senders = Object.fromEntries(fleet.hosts.map((h) => [h.name, h.senders ?? [h.address ?? h.name]]));
-    return { ok: true, target: { kind: 'origin', label: 'the host it came from', hosts: names, senders } };
+    const senders = Object.fromEntries(fleet.hosts.map((h) => [h.name, sendersOfHost(h)]));
+    return {
+      ok: true,
+      target: { kind: 'origin', label: 'the host it came from', hosts: names, senders, networkSources },
+    };
   }
   if (target === 'all') return { ok: true, target: { kind: 'hosts', label: 'every host', hosts: names } };
   const members = fleet.hosts.filter((h) => h.groups.includes(target.group)).map((h) => h.name);
@@ -47,9 +53,10 @@ export function resolveTarget(
  */
 export function targetHostsOf(
   target: ResolvedTarget,
-  fields: Readonly<Record<string, string>>,
+  incident: { fields: Readonly<Record<string, string>>; source: string },
 ): { ok: true; hosts: string[] } | { ok: false; reason: string } {
   if (target.kind === 'hosts') return { ok: true, hosts: [...target.hosts] };
+  const { fields } = incident;
   const named = fields.host;
   if (named === undefined) {
     return {
@@ -61,7 +68,13 @@ export function targetHostsOf(
   if (!host) return { ok: false, reason: `${named.slice(0, 64)} is not a host of the fleet (fleet.hosts)` };
   const sender = fields[SENDER_FIELD];
   const allowed = target.senders[host] ?? [];
-  if (sender !== undefined && !allowed.includes(sender)) {
+  if (sender === undefined && target.networkSources.includes(incident.source)) {
+    return {
+      ok: false,
+      reason: `it came over the network from a sender it does not record, so ${host} cannot be told apart`,
+    };
+  }
+  if (sender !== undefined && !allowed.includes(plainSender(sender))) {
     return {
       ok: false,
       reason: `its lines naming ${host} came from ${sender.slice(0, 64)}, which is not ${host}'s (${allowed.join(', ')}; list a relay under its senders:)`,
@@ -73,11 +86,36 @@ export function targetHostsOf(
 /** The hosts a fleet action's dialog names for an incident now (none when it names no fleet host). */
 export function targetsShown(
   target: ResolvedTarget | undefined,
-  fields: Readonly<Record<string, string>>,
+  incident: { fields: Readonly<Record<string, string>>; source: string },
 ): string[] | undefined {
   if (!target) return undefined;
-  const found = targetHostsOf(target, fields);
+  const found = targetHostsOf(target, incident);
   return found.ok ? found.hosts : [];
+}
+
+/** Where a fleet host's lines may come from, as senders are recorded. */
+function sendersOfHost(host: FleetHostConfig): string[] {
+  return (host.senders ?? [host.address ?? host.name]).map(plainSender);
+}
+
+/** An address as a source records its sender: an IPv4-mapped IPv6 address as the IPv4 one, in lower case. */
+function plainSender(sender: string): string {
+  return sender.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').toLowerCase();
+}
+
+/**
+ * Stamps a match from a network source with its sender (a field no capture can be named), and a line naming a fleet
+ * host that another sender sent as that sender's claim, `web2 (sent by 10.0.0.9)`: counted apart from the host's own
+ * lines, never taken for it, whatever its text says.
+ */
+export function createSenderStamp(fleet: FleetConfig | undefined) {
+  const senders = new Map((fleet?.hosts ?? []).map((h) => [h.name.toLowerCase(), sendersOfHost(h)]));
+  return (fields: Record<string, string>, sender: string): void => {
+    fields[SENDER_FIELD] = sender;
+    const host = fields.host;
+    const allowed = host === undefined ? undefined : senders.get(host.toLowerCase().replace(/\.$/, ''));
+    if (allowed && !allowed.includes(plainSender(sender))) fields.host = `${host} (sent by ${sender.slice(0, 64)})`;
+  };
 }
 
 /** What a person confirms of a fleet action: its values and the hosts, so a click runs on no host it did not show. */

@@ -219,7 +219,7 @@ function renderActionButton(incident: Incident, action: ActionButton, run: Actio
   // An approval confirms what was requested: its values, and the argv kept with it.
   const values = awaiting && run.plan ? run.plan.values : incident.fields;
   // A fleet action names where it runs: the hosts confirmed with a request, or those it would run on now.
-  const hosts = awaiting && run.plan ? run.plan.targets : targetsShown(action.target, incident.fields);
+  const hosts = awaiting && run.plan ? run.plan.targets : targetsShown(action.target, incident);
   const where = hosts ? ` On ${hosts.length === 0 ? 'no fleet host' : hostList(hosts)}.` : '';
   const question = `${action.confirm ? fillConfirm(action.confirm, values) : `Run ${action.label}?`}${where}`;
   const consequence = awaiting

@@ -2,7 +2,7 @@
 // gzip or not, with a bearer token of their own. A request is answered 200 only once its lines are committed, so a
 // sender that retries on anything else never loses a line; an event id (idField) keeps a retry from counting twice.
 // While the store is behind, requests beyond the bound are answered 429 with Retry-After, never buffered unbounded.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -45,6 +45,11 @@ export interface HttpCounts {
 const HIGH_WATER_BYTES = 16 << 20;
 /** Connections at once (each may be reading a body). */
 const MAX_CONNECTIONS = 256;
+/** An event id as kept: a long one by its hash, so two that share a beginning stay two. */
+function idOf(raw: string): string {
+  return raw.length <= 128 ? raw : `#${createHash('sha256').update(raw).digest('base64')}`;
+}
+
 /** Event ids remembered to drop retries. */
 const IDS_KEPT = 100_000;
 const REBIND_DELAY = 5000;
@@ -187,7 +192,7 @@ export function createHttpSource(
       const rawId = config.idField ? record?.[config.idField] : undefined;
       // By sender: one sender cannot silence another's events by sending their ids first.
       const id =
-        typeof rawId === 'string' || typeof rawId === 'number' ? `${sender} ${String(rawId).slice(0, 256)}` : undefined;
+        typeof rawId === 'string' || typeof rawId === 'number' ? `${sender} ${idOf(String(rawId))}` : undefined;
       if (id !== undefined && pending.has(id)) {
         throw new HttpRefusal(429, 'busy', 'an event id another request is committing');
       }

@@ -2,6 +2,7 @@
 // (RFC 5425), from allowed senders only, and passes each message on as a line, in chunks per sender. A slow store
 // slows the senders: TCP connections are paused while too much waits (their window fills, rsyslog's queue holds the
 // rest); UDP cannot be slowed, so datagrams beyond the bound are dropped and counted.
+import { createHash } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
@@ -10,7 +11,7 @@ import type { Logger } from '../../core/logger.js';
 import { createThrottledWarn } from '../../core/throttled-warn.js';
 import type { Timer, Timers } from '../../core/timers.js';
 import type { Clock, LineChunk } from '../../core/types.js';
-import { createSenderAllowlist } from '../sender-allowlist.js';
+import { createSenderAllowlist, plainAddress } from '../sender-allowlist.js';
 import { Senders } from '../senders.js';
 import type { RunningSource, SourceStatus } from '../source.js';
 import { datagramFrame, SyslogFramer } from './framing.js';
@@ -123,7 +124,12 @@ export function createSyslogSource(
     waiting.set(sender, list);
     for (const frame of frames) {
       const msgId = config.idFrom ? msgIdOf(frame) : undefined;
-      const id = msgId === undefined ? undefined : `${sender} ${msgId}`;
+      // A resend is the same bytes: the id is the MSGID and the frame's hash, so a device that puts a fixed tag in
+      // MSGID loses nothing, and one sender's ids never touch another's.
+      const id =
+        msgId === undefined
+          ? undefined
+          : `${sender} ${msgId} ${createHash('sha256').update(frame).digest('base64').slice(0, 16)}`;
       const again = id !== undefined && (ids.has(id) || pending.has(id));
       if (again) counts.duplicates++;
       else if (id !== undefined) pending.add(id);
@@ -201,7 +207,7 @@ export function createSyslogSource(
   };
 
   const onConnection = (socket: Socket) => {
-    const sender = socket.remoteAddress ?? 'unknown';
+    const sender = plainAddress(socket.remoteAddress ?? 'unknown');
     if (!isAllowed(socket.remoteAddress)) {
       refuse(sender, 'tcp');
       socket.destroy();
@@ -225,7 +231,7 @@ export function createSyslogSource(
 
   // A RELP session: `open` answered with what this server takes, each `syslog` once committed, `close` at once.
   const onRelpConnection = (socket: Socket) => {
-    const sender = socket.remoteAddress ?? 'unknown';
+    const sender = plainAddress(socket.remoteAddress ?? 'unknown');
     if (!isAllowed(socket.remoteAddress)) {
       refuse(sender, 'relp');
       socket.destroy();
@@ -310,7 +316,7 @@ export function createSyslogSource(
             counts.dropped++;
             return;
           }
-          onFramed(from.address, datagramFrame(message, config.maxLineBytes));
+          onFramed(plainAddress(from.address), datagramFrame(message, config.maxLineBytes));
         });
         socket.bind(address.port, address.host, () => {
           socket.off('error', failed);

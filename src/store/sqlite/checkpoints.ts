@@ -6,8 +6,8 @@ import type { SqliteDatabase } from './database.js';
 
 /** Event ids kept per source (the HTTP source remembers as many). */
 export const EVENT_IDS_KEPT = 100_000;
-/** Old ids are let go once every this many writes of a source. */
-const PRUNE_EVERY = 1000;
+/** Old ids are let go once a source has taken this many since (and when they are read, at start). */
+const PRUNE_EVERY = 10_000;
 
 export class SqliteCheckpoints implements CheckpointRepository {
   private readonly statements;
@@ -60,6 +60,7 @@ export class SqliteCheckpoints implements CheckpointRepository {
   }
 
   async readEventIds(sourceId: string, limit: number): Promise<string[]> {
+    this.statements.pruneEventIds.run({ source: sourceId, keep: EVENT_IDS_KEPT });
     return this.statements.eventIds.all(sourceId, limit).map((r) => r.event_id);
   }
 
@@ -71,9 +72,9 @@ export class SqliteCheckpoints implements CheckpointRepository {
       this.statements.upsertCursor.run(sourceId, position.cursor, now);
     } else if (position?.kind === 'events') {
       for (const id of position.ids) this.statements.insertEventId.run(sourceId, id, now);
-      const writes = (this.writes.get(sourceId) ?? 0) + 1;
-      this.writes.set(sourceId, writes % PRUNE_EVERY);
-      if (writes >= PRUNE_EVERY) this.statements.pruneEventIds.run({ source: sourceId, keep: EVENT_IDS_KEPT });
+      const taken = (this.writes.get(sourceId) ?? 0) + position.ids.length;
+      this.writes.set(sourceId, taken >= PRUNE_EVERY ? 0 : taken);
+      if (taken >= PRUNE_EVERY) this.statements.pruneEventIds.run({ source: sourceId, keep: EVENT_IDS_KEPT });
     }
   }
 }
