@@ -1,6 +1,7 @@
 // Syslog over a stream (RFC 6587): each frame is either octet-counted (`<length> <message>`, RFC 5425's framing too)
 // or ends at a line feed (non-transparent framing, what `omfwd` sends by default). A sender may mix them frame by
 // frame; a message starts with `<`, a count with a digit, so each frame says which it is. Pure: bytes in, frames out.
+import { createHash } from 'node:crypto';
 
 /** What became of the bytes pushed: whole frames, and the ones that could not be read as sent. */
 export interface Framed {
@@ -193,4 +194,22 @@ export function datagramFrame(message: Buffer, maxFrameBytes: number): Framed {
     oversized: end > maxFrameBytes ? 1 : 0,
     malformed: 0,
   };
+}
+
+/** An RFC 5424 message's MSGID, when it has one: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID …`. */
+export function msgIdOf(frame: Buffer): string | undefined {
+  const head = frame.subarray(0, 400).toString('latin1');
+  const id = /^<\d{1,3}>1 \S+ \S+ \S+ \S+ ([\x21-\x7e]{1,32}) /.exec(head)?.[1];
+  return id === '-' ? undefined : id;
+}
+
+/**
+ * A message's event id (idFrom: msgid), when it has a MSGID: a resend is the same bytes, so the id is the MSGID and
+ * the frame's hash (a device that puts a fixed tag in MSGID loses nothing), by sender (one never touches another's).
+ */
+export function eventIdOf(sender: string, frame: Buffer): string | undefined {
+  const msgId = msgIdOf(frame);
+  return msgId === undefined
+    ? undefined
+    : `${sender} ${msgId} ${createHash('sha256').update(frame).digest('base64').slice(0, 16)}`;
 }

@@ -2,7 +2,6 @@
 // (RFC 5425), from allowed senders only, and passes each message on as a line, in chunks per sender. A slow store
 // slows the senders: TCP connections are paused while too much waits (their window fills, rsyslog's queue holds the
 // rest); UDP cannot be slowed, so datagrams beyond the bound are dropped and counted.
-import { createHash } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
@@ -14,7 +13,7 @@ import type { Clock, LineChunk } from '../../core/types.js';
 import { createSenderAllowlist, plainAddress } from '../sender-allowlist.js';
 import { Senders } from '../senders.js';
 import type { RunningSource, SourceStatus } from '../source.js';
-import { datagramFrame, SyslogFramer } from './framing.js';
+import { datagramFrame, eventIdOf, SyslogFramer } from './framing.js';
 import { RELP_SERVER_CLOSE, RelpFramer, relpOpenResponse, relpResponse } from './relp.js';
 import { parseListen, type SyslogSourceConfig } from './schema.js';
 
@@ -55,13 +54,6 @@ interface Waiting {
 
 /** Event ids remembered per source to drop what a sender sends again. */
 const IDS_KEPT = 100_000;
-
-/** An RFC 5424 message's MSGID, when it has one: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID …`. */
-export function msgIdOf(frame: Buffer): string | undefined {
-  const head = frame.subarray(0, 400).toString('latin1');
-  const id = /^<\d{1,3}>1 \S+ \S+ \S+ \S+ ([\x21-\x7e]{1,32}) /.exec(head)?.[1];
-  return id === '-' ? undefined : id;
-}
 
 /** Messages waiting to be passed on, at most: over it TCP senders are paused and datagrams dropped. */
 const HIGH_WATER_BYTES = 4 << 20;
@@ -123,13 +115,7 @@ export function createSyslogSource(
     const list = waiting.get(sender) ?? [];
     waiting.set(sender, list);
     for (const frame of frames) {
-      const msgId = config.idFrom ? msgIdOf(frame) : undefined;
-      // A resend is the same bytes: the id is the MSGID and the frame's hash, so a device that puts a fixed tag in
-      // MSGID loses nothing, and one sender's ids never touch another's.
-      const id =
-        msgId === undefined
-          ? undefined
-          : `${sender} ${msgId} ${createHash('sha256').update(frame).digest('base64').slice(0, 16)}`;
+      const id = config.idFrom ? eventIdOf(sender, frame) : undefined;
       const again = id !== undefined && (ids.has(id) || pending.has(id));
       if (again) counts.duplicates++;
       else if (id !== undefined) pending.add(id);

@@ -49,7 +49,7 @@ export interface ActionRunRow {
   verified: number | null;
   detail: string | null;
   finished_at: number | null;
-  undo_state: ActionRun['undoState'] | null;
+  undo_state: UndoState | null;
   undo_at: number | null;
   undo_by: string | null;
   undo_exit_code: number | null;
@@ -96,7 +96,11 @@ export interface HostRunRow {
   undo_detail: string | null;
 }
 
-export function hostRunFromRow(row: HostRunRow): HostRun {
+/** The columns a run and a fleet run's host share: how it ended and its undo. */
+type OutcomeColumns = Omit<HostRunRow, 'run_id' | 'host' | 'state' | 'tries'>;
+
+/** How a run (or one host of it) ended and its undo, without the columns it has none of. */
+function outcomeOf(row: OutcomeColumns) {
   const optional = {
     argv: row.argv_json === null ? null : (JSON.parse(row.argv_json) as string[]),
     exitCode: row.exit_code,
@@ -112,12 +116,11 @@ export function hostRunFromRow(row: HostRunRow): HostRun {
     undoExitCode: row.undo_exit_code,
     undoDetail: row.undo_detail,
   };
-  return {
-    host: row.host,
-    state: row.state,
-    tries: row.tries,
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
-  };
+  return Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null));
+}
+
+export function hostRunFromRow(row: HostRunRow): HostRun {
+  return { host: row.host, state: row.state, tries: row.tries, ...outcomeOf(row) };
 }
 
 /**
@@ -149,23 +152,6 @@ export function withHosts(run: ActionRun, hosts: readonly HostRun[]): ActionRun 
 }
 
 export function actionRunFromRow(row: ActionRunRow): ActionRun {
-  const optional = {
-    approvedBy: row.approved_by,
-    plan: row.plan_json === null ? null : (JSON.parse(row.plan_json) as ActionPlan),
-    argv: row.argv_json === null ? null : (JSON.parse(row.argv_json) as string[]),
-    exitCode: row.exit_code,
-    durationMs: row.duration_ms,
-    outputHash: row.output_hash,
-    output: row.output,
-    verified: row.verified === null ? null : row.verified === 1,
-    detail: row.detail,
-    finishedAt: row.finished_at,
-    undoState: row.undo_state,
-    undoAt: row.undo_at,
-    undoBy: row.undo_by,
-    undoExitCode: row.undo_exit_code,
-    undoDetail: row.undo_detail,
-  };
   return {
     id: row.id,
     incidentId: row.incident_id,
@@ -174,6 +160,8 @@ export function actionRunFromRow(row: ActionRunRow): ActionRun {
     state: row.state,
     requestedBy: row.requested_by,
     requestedAt: row.requested_at,
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
+    ...(row.approved_by === null ? {} : { approvedBy: row.approved_by }),
+    ...(row.plan_json === null ? {} : { plan: JSON.parse(row.plan_json) as ActionPlan }),
+    ...outcomeOf(row),
   };
 }
