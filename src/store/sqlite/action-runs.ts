@@ -12,19 +12,22 @@ import type {
 import type { ActionClaimRequest, ActionRunRepository, CommitOptions } from '../ports.js';
 import type { SqliteAudit } from './audit.js';
 import type { SqliteDatabase } from './database.js';
+import { SqliteHostRuns } from './host-runs.js';
 import type { OutboxQueue } from './outbox.js';
-import { type ActionRunRow, actionRunFromRow, type HostRunRow, hostRunFromRow, withHosts } from './rows.js';
+import { type ActionRunRow, actionRunFromRow, withHosts } from './rows.js';
 
 export class SqliteActionRuns implements ActionRunRepository {
   private readonly statements;
   private readonly database: SqliteDatabase;
   private readonly audit: SqliteAudit;
   private readonly queue: OutboxQueue;
+  private readonly hosts: SqliteHostRuns;
 
   constructor(database: SqliteDatabase, audit: SqliteAudit, queue: OutboxQueue) {
     this.database = database;
     this.audit = audit;
     this.queue = queue;
+    this.hosts = new SqliteHostRuns(database, audit);
     const { db } = database;
     this.statements = {
       incidentExists: db.prepare<[number], { id: number }>('SELECT id FROM incidents WHERE id = ?'),
@@ -76,51 +79,6 @@ export class SqliteActionRuns implements ActionRunRepository {
       ),
       interruptUndo: db.prepare(
         "UPDATE action_runs SET undo_state = 'available', undo_detail = ? WHERE id = ? AND undo_state = 'running'",
-      ),
-      hostsOf: db.prepare<[number], HostRunRow>('SELECT * FROM action_host_runs WHERE run_id = ? ORDER BY rowid'),
-      insertHost: db.prepare(
-        "INSERT INTO action_host_runs (run_id, host, state) VALUES (?, ?, 'running') ON CONFLICT DO NOTHING",
-      ),
-      // Only a host that failed (or was refused) is tried again; one that ran, or may have, never is.
-      retryHost: db.prepare(
-        `UPDATE action_host_runs SET state = 'running', tries = tries + 1, detail = NULL, exit_code = NULL
-         WHERE run_id = ? AND host = ? AND state IN ('failed', 'refused')`,
-      ),
-      finishHost: db.prepare(
-        `UPDATE action_host_runs SET state = @state, argv_json = @argv_json, exit_code = @exit_code,
-           duration_ms = @duration_ms, output_hash = @output_hash, output = @output, verified = @verified,
-           detail = @detail, finished_at = @finished_at,
-           undo_state = COALESCE(@undo_state, undo_state),
-           undo_at = CASE WHEN @undo_state IS NULL THEN undo_at ELSE @undo_at END
-         WHERE run_id = @run_id AND host = @host AND state = 'running'`,
-      ),
-      claimHostUndo: db.prepare(
-        `UPDATE action_host_runs SET undo_state = 'running', undo_by = ?
-         WHERE run_id = ? AND host = ? AND undo_state = 'available'`,
-      ),
-      finishHostUndo: db.prepare(
-        `UPDATE action_host_runs SET undo_state = ?, undo_at = CASE WHEN ? THEN NULL ELSE undo_at END,
-           undo_exit_code = ?, undo_detail = ?
-         WHERE run_id = ? AND host = ? AND undo_state = 'running'`,
-      ),
-      dueHostUndos: db.prepare<[number], { run_id: number; host: string }>(
-        "SELECT run_id, host FROM action_host_runs WHERE undo_state = 'available' AND undo_at <= ? ORDER BY undo_at",
-      ),
-      nextHostUndoAt: db.prepare<[], { at: number | null }>(
-        "SELECT min(undo_at) AS at FROM action_host_runs WHERE undo_state = 'available'",
-      ),
-      interruptedHosts: db.prepare<[], HostRunRow>(
-        "SELECT * FROM action_host_runs WHERE state = 'running' OR undo_state = 'running' ORDER BY run_id, rowid",
-      ),
-      interruptHost: db.prepare(
-        `UPDATE action_host_runs SET state = 'interrupted', finished_at = @now, detail = @detail,
-           undo_state = CASE WHEN @undo THEN 'available' ELSE undo_state END,
-           undo_at = CASE WHEN @undo THEN @undo_at ELSE undo_at END
-         WHERE run_id = @run_id AND host = @host AND state = 'running'`,
-      ),
-      interruptHostUndo: db.prepare(
-        `UPDATE action_host_runs SET undo_state = 'available', undo_detail = ?
-         WHERE run_id = ? AND host = ? AND undo_state = 'running'`,
       ),
     };
   }
@@ -235,7 +193,7 @@ export class SqliteActionRuns implements ActionRunRepository {
   }
 
   async readNextUndoAt(): Promise<number | undefined> {
-    const times = [this.statements.nextUndoAt.get()?.at, this.statements.nextHostUndoAt.get()?.at];
+    const times = [this.statements.nextUndoAt.get()?.at, this.hosts.nextUndoAt()];
     const due = times.filter((t): t is number => typeof t === 'number');
     return due.length > 0 ? Math.min(...due) : undefined;
   }
@@ -268,21 +226,7 @@ export class SqliteActionRuns implements ActionRunRepository {
         found.push(run);
       }
       // A fleet run's host that was running may have taken effect there: its undo stays on offer, with its ttl.
-      for (const row of this.statements.interruptedHosts.all()) {
-        const plan = this.planOf(row.run_id);
-        if (row.state === 'running') {
-          this.statements.interruptHost.run({
-            run_id: row.run_id,
-            host: row.host,
-            now,
-            detail: 'logwarden stopped while it ran; its outcome is unknown',
-            undo: plan?.undo ? 1 : 0,
-            undo_at: plan?.undo && plan.ttl !== undefined ? now + plan.ttl : null,
-          });
-        }
-        if (row.undo_state === 'running') {
-          this.statements.interruptHostUndo.run('interrupted by a restart', row.run_id, row.host);
-        }
+      for (const row of this.hosts.recover(now, (runId) => this.planOf(runId))) {
         const run = this.readById(row.run_id);
         this.audit.appendNow({
           at: now,
@@ -300,91 +244,24 @@ export class SqliteActionRuns implements ActionRunRepository {
     return found;
   }
 
-  async claimHost(runId: number, host: string, retry: boolean, actor: string, now: number): Promise<boolean> {
-    let claimed = false;
-    this.database.transaction(() => {
-      claimed = (retry ? this.statements.retryHost : this.statements.insertHost).run(runId, host).changes === 1;
-      const run = this.statements.actionRunById.get(runId);
-      this.audit.appendNow({
-        at: now,
-        actor,
-        action: claimed ? (retry ? 'action:host-retry' : 'action:host-run') : 'action:host-taken',
-        ...(run ? { incidentId: run.incident_id } : {}),
-        data: { run: runId, action: run?.action_id, host },
-      });
-    });
-    return claimed;
+  claimHost(runId: number, host: string, retry: boolean, actor: string, now: number): Promise<boolean> {
+    return Promise.resolve(this.hosts.claim(runId, host, retry, actor, now));
   }
 
-  async finishHost(runId: number, host: string, outcome: HostOutcome, now: number): Promise<void> {
-    this.database.transaction(() => {
-      this.statements.finishHost.run({
-        run_id: runId,
-        host,
-        state: outcome.state,
-        argv_json: outcome.argv ? JSON.stringify(outcome.argv) : null,
-        exit_code: outcome.exitCode ?? null,
-        duration_ms: outcome.durationMs ?? null,
-        output_hash: outcome.outputHash ?? null,
-        output: outcome.output ?? null,
-        verified: outcome.verified === undefined ? null : Number(outcome.verified),
-        detail: outcome.detail ?? null,
-        finished_at: now,
-        undo_state: outcome.undo ? 'available' : null,
-        undo_at: outcome.undo?.at ?? null,
-      });
-      const run = this.statements.actionRunById.get(runId);
-      const { output: _output, ...recorded } = outcome;
-      this.audit.appendNow({
-        at: now,
-        actor: run?.approved_by ?? run?.requested_by ?? 'logwarden',
-        action: `action:host-${outcome.state}`,
-        ...(run ? { incidentId: run.incident_id } : {}),
-        data: { run: runId, action: run?.action_id, host, ...recorded },
-      });
-    });
+  finishHost(runId: number, host: string, outcome: HostOutcome, now: number): Promise<void> {
+    return Promise.resolve(this.hosts.finish(runId, host, outcome, now));
   }
 
-  async claimHostUndo(runId: number, host: string, actor: string, now: number): Promise<boolean> {
-    let claimed = false;
-    this.database.transaction(() => {
-      claimed = this.statements.claimHostUndo.run(actor, runId, host).changes === 1;
-      const run = this.statements.actionRunById.get(runId);
-      this.audit.appendNow({
-        at: now,
-        actor,
-        action: claimed ? 'action:undo' : 'action:undo-taken',
-        ...(run ? { incidentId: run.incident_id } : {}),
-        data: { run: runId, action: run?.action_id, host },
-      });
-    });
-    return claimed;
+  claimHostUndo(runId: number, host: string, actor: string, now: number): Promise<boolean> {
+    return Promise.resolve(this.hosts.claimUndo(runId, host, actor, now));
   }
 
-  async finishHostUndo(runId: number, host: string, result: UndoOutcome, now: number): Promise<void> {
-    this.database.transaction(() => {
-      // A failed undo stays available for a person to retry; the ttl does not loop on it.
-      this.statements.finishHostUndo.run(
-        result.ok ? 'done' : 'available',
-        1,
-        result.exitCode ?? null,
-        result.detail ?? null,
-        runId,
-        host,
-      );
-      const run = this.statements.actionRunById.get(runId);
-      this.audit.appendNow({
-        at: now,
-        actor: 'logwarden',
-        action: result.ok ? 'action:undone' : 'action:undo-failed',
-        ...(run ? { incidentId: run.incident_id } : {}),
-        data: { run: runId, action: run?.action_id, host, ...result },
-      });
-    });
+  finishHostUndo(runId: number, host: string, result: UndoOutcome, now: number): Promise<void> {
+    return Promise.resolve(this.hosts.finishUndo(runId, host, result, now));
   }
 
   async readDueHostUndos(now: number): Promise<{ runId: number; host: string }[]> {
-    return this.statements.dueHostUndos.all(now).map((r) => ({ runId: r.run_id, host: r.host }));
+    return this.hosts.due(now);
   }
 
   /** A chat note on a fleet run after its hosts moved on (a retry, an undo): a snapshot of the run as it is now. */
@@ -428,7 +305,7 @@ export class SqliteActionRuns implements ActionRunRepository {
   }
 
   private joined(row: ActionRunRow): ActionRun {
-    return withHosts(actionRunFromRow(row), this.statements.hostsOf.all(row.id).map(hostRunFromRow));
+    return withHosts(actionRunFromRow(row), this.hosts.of(row.id));
   }
 
   private note(options: CommitOptions, run: ActionRun, event: ActionNote['event'], actor: string, now: number): void {
