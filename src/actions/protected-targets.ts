@@ -31,6 +31,18 @@ const range = (address: string, prefix: number, reason: string): ProtectedRange 
   reason,
 });
 
+/** A range as a config writes it (`10.0.0.5`, `10.0.0.0/24`, `2001:db8::/48`): a lone address is its own /32 or /128. */
+export function configuredRange(entry: string, reason: string): ProtectedRange {
+  const [address = '', prefix] = entry.split('/');
+  const v6 = address.includes(':');
+  return {
+    address,
+    prefix: prefix === undefined ? (v6 ? 128 : 32) : Number(prefix),
+    family: v6 ? 'ipv6' : 'ipv4',
+    reason,
+  };
+}
+
 /** The special ranges, protected on every host. */
 export const SPECIAL_RANGES: readonly ProtectedRange[] = [
   range('127.0.0.0', 8, 'loopback'),

@@ -9,7 +9,13 @@ import type { FleetConfig } from '../config/fleet-schema.js';
 import type { ProtectConfig } from '../config/schema.js';
 import { systemTimers, type Timers } from '../core/timers.js';
 import type { Clock } from '../core/types.js';
-import { type ProtectedRange, type ProtectedTargets, protectionOf, SPECIAL_RANGES } from './protected-targets.js';
+import {
+  configuredRange,
+  type ProtectedRange,
+  type ProtectedTargets,
+  protectionOf,
+  SPECIAL_RANGES,
+} from './protected-targets.js';
 
 export interface HostFiles {
   passwd: string;
@@ -80,16 +86,7 @@ export function hostTargets(
     }
   }
   for (const e of endpoints) ranges.push(exact(e.address, e.reason));
-  for (const entry of protect.ips) {
-    const [address, prefix] = entry.split('/');
-    const v6 = address!.includes(':');
-    ranges.push({
-      address: address!,
-      prefix: prefix === undefined ? (v6 ? 128 : 32) : Number(prefix),
-      family: v6 ? 'ipv6' : 'ipv4',
-      reason: `listed under protect.ips (${entry})`,
-    });
-  }
+  for (const entry of protect.ips) ranges.push(configuredRange(entry, `listed under protect.ips (${entry})`));
 
   const users = new Map<string, string>();
   const uidMin = loginDef(files.loginDefs, 'UID_MIN') ?? 1000;

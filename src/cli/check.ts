@@ -2,13 +2,13 @@
 // machine can tell — are the files there and readable, is journalctl on PATH — as warnings.
 
 import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
 import { formatDuration } from '../config/duration.js';
 import { readSmtpEnv } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { EscalationConfig, Person } from '../config/schema.js';
 import { type ConfigProblem, formatProblemLocation } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
+import { isOnPath } from '../core/on-path.js';
 import { whoIsOnCall } from '../escalation/oncall-schedule.js';
 import { detectorNamed } from '../rules/detect/detectors.js';
 import { sourceKindOf } from '../sources/registry.js';
@@ -51,21 +51,9 @@ export function checkFleetOnHost(loaded: LoadedConfig, env: NodeJS.ProcessEnv): 
   });
   const programs = [fleet.ssh.program, ...(vias.has('ansible') ? [fleet.ansible.program] : [])];
   const missing = programs.flatMap((program) =>
-    onPath(program, env) ? [] : [`fleet: ${program} is not on PATH (apt install openssh-client, or ansible-core)`],
+    isOnPath(program, env) ? [] : [`fleet: ${program} is not on PATH (apt install openssh-client, or ansible-core)`],
   );
   return [...unreadable, ...missing];
-}
-
-function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
-  const dirs = program.includes('/') ? [''] : (env.PATH ?? '').split(':').filter(Boolean);
-  return dirs.some((dir) => {
-    try {
-      accessSync(dir ? join(dir, program) : program, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Escalation needs a mail server from the environment; `run` refuses to start without one. */

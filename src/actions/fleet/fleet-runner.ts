@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FleetConfig, FleetHostConfig } from '../../config/fleet-schema.js';
 import type { FieldType } from '../../core/types.js';
-import { type ProtectedRange, type ProtectedTargets, protectionOfValues } from '../protected-targets.js';
+import { configuredRange, type ProtectedTargets, protectionOfValues } from '../protected-targets.js';
 import type { CommandResult, RunCommandOptions } from '../run-command.js';
 import { ansibleHostArgv, inventoryOf, sshArgv } from './fleet.js';
 
@@ -40,7 +40,9 @@ export function createFleetRunner(
     fleet.hosts.map((h) => [
       h.name,
       {
-        ranges: h.protect.map((entry) => rangeOf(entry, h.name)),
+        ranges: h.protect.map((entry) =>
+          configuredRange(entry, `listed under protect of fleet host ${h.name} (${entry})`),
+        ),
         users: new Map(),
         hosts: new Map(),
         shortestPrefix: { ipv4: 0, ipv6: 0 },
@@ -107,16 +109,5 @@ export function createFleetRunner(
       if (folder) rmSync(folder, { recursive: true, force: true });
       folder = undefined;
     },
-  };
-}
-
-function rangeOf(entry: string, host: string): ProtectedRange {
-  const [address = '', prefix] = entry.split('/');
-  const v6 = address.includes(':');
-  return {
-    address,
-    prefix: prefix === undefined ? (v6 ? 128 : 32) : Number(prefix),
-    family: v6 ? 'ipv6' : 'ipv4',
-    reason: `listed under protect of fleet host ${host} (${entry})`,
   };
 }

@@ -1,8 +1,8 @@
 // The journald source kind: `journalctl --follow --output=json` as a child process (journald-source.ts, loaded only
 // when one runs), resumed from the committed cursor.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+
 import type { JournalFailedError } from '../../core/errors.js';
+import { isOnPath } from '../../core/on-path.js';
 import { defineSourceKind, type RunningSource } from '../source.js';
 import { journaldSourceSchema } from './schema.js';
 
@@ -12,17 +12,9 @@ export const journaldSourceKind = defineSourceKind({
   describe: (s) =>
     `journald ${[...(s.unit ?? []).map((u) => `unit=${u}`), ...s.matches].join(' ') || '(all entries)'} (from ${s.from})`,
   checkOnHost(s, env) {
-    const found =
-      s.journalctl.includes('/') ||
-      (env.PATH ?? '').split(delimiter).some((dir) => {
-        try {
-          accessSync(join(dir, s.journalctl), constants.X_OK);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-    return found ? [] : [`source ${s.id}: ${s.journalctl} is not on PATH; install systemd or set journalctl:`];
+    return isOnPath(s.journalctl, env)
+      ? []
+      : [`source ${s.id}: ${s.journalctl} is not on PATH; install systemd or set journalctl:`];
   },
   async create(s, deps): Promise<RunningSource> {
     const { createJournaldSource } = await import('./journald-source.js');

@@ -41,8 +41,7 @@ export class SqliteHostRuns {
          WHERE run_id = ? AND host = ? AND undo_state = 'available'`,
       ),
       finishHostUndo: db.prepare(
-        `UPDATE action_host_runs SET undo_state = ?, undo_at = CASE WHEN ? THEN NULL ELSE undo_at END,
-           undo_exit_code = ?, undo_detail = ?
+        `UPDATE action_host_runs SET undo_state = ?, undo_at = NULL, undo_exit_code = ?, undo_detail = ?
          WHERE run_id = ? AND host = ? AND undo_state = 'running'`,
       ),
       dueHostUndos: db.prepare<[number], { run_id: number; host: string }>(
@@ -142,7 +141,6 @@ export class SqliteHostRuns {
       // A failed undo stays available for a person to retry; the ttl does not loop on it.
       this.statements.finishHostUndo.run(
         result.ok ? 'done' : 'available',
-        1,
         result.exitCode ?? null,
         result.detail ?? null,
         runId,
