@@ -13,6 +13,12 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const FIELD_TYPES = ['ip', 'cidr', 'user', 'host', 'port', 'int', 'signed', 'word', 'text'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
+/**
+ * What a pattern's match must also pass to count: `probe-path`, its `path` looks like a probe (web-signatures.ts);
+ * `tally-over-deny`, pam_tally2's `tally` is above its `deny` (the lockout: with `debug` it logs every check).
+ */
+export type PatternCheck = 'probe-path' | 'tally-over-deny';
+
 /** Where a chunk of lines came from, precise enough to resume there after a restart. */
 export type SourcePosition =
   | { kind: 'file'; path: string; dev: number; ino: number; offset: number }

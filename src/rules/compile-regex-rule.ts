@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import type { IgnoreConfig } from '../config/rule-schema.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { placeholdersOf } from '../core/template.js';
-import type { FieldType, Severity } from '../core/types.js';
+import type { FieldType, PatternCheck, Severity } from '../core/types.js';
 import { webServerOf } from '../envelope/web-server-logs.js';
 import { FIELD_TYPE_HELP } from './field-types.js';
 import { analyzePattern } from './pattern-analysis.js';
@@ -28,7 +28,7 @@ export interface RegexRuleSpec {
     timesFrom?: string;
     ipFromProcess?: boolean;
     ipFromClient?: boolean;
-    check?: 'probe-path';
+    check?: PatternCheck;
     detail?: string;
   }[];
   caseInsensitive: boolean;

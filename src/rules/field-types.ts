@@ -52,14 +52,23 @@ function isCidr(v: string): boolean {
   return Number(bits) <= (version === 4 ? 32 : 128);
 }
 
-const LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/;
+// A login name as the passwd database gives it, or as a directory service does: SSSD's fully qualified
+// `alice@corp.example.com` (what `realm join` sets up) and winbind's `CORP\alice`. None of "@", "\" and "." is
+// read by a command that takes a user (no shell ever sees it), and the name part keeps a letter.
+const LOGIN_NAME =
+  /^(?:(?<domain>[A-Za-z0-9][A-Za-z0-9_.-]{0,62})\\)?(?<name>[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\$?)(?:@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8})?$/;
+
+function isLoginName(v: string): boolean {
+  const m = LOGIN_NAME.exec(v);
+  return m !== null && /[A-Za-z]/.test(m.groups!.name!);
+}
 
 export const FIELD_VALIDATORS: Record<FieldType, (value: string) => boolean> = {
   ip: isAddress,
   cidr: isCidr,
   // POSIX-ish login names, plus the trailing $ of machine accounts; with a letter, as a name of digits alone is read
   // as a uid by pkill -u, chown and the like (`0` is root).
-  user: (v) => LOGIN_NAME.test(v) && /[A-Za-z]/.test(v),
+  user: isLoginName,
   host: isHost,
   port: (v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65_535,
   // No sign: `kill -TERM -1` signals every process.
@@ -72,7 +81,7 @@ export const FIELD_VALIDATORS: Record<FieldType, (value: string) => boolean> = {
 export const FIELD_TYPE_HELP: Record<FieldType, string> = {
   ip: 'an IPv4 or IPv6 address (without a zone id)',
   cidr: 'an address with a prefix length, like 10.0.0.0/8',
-  user: 'a login name: letters, digits, "_", "." or "-", at most 32, not starting with "-", with at least one letter',
+  user: 'a login name: letters, digits, "_", "." or "-", not starting with "-", with at least one letter; maybe with a directory\'s domain (alice@corp.example.com, CORP\\alice)',
   host: 'a host name or an IP address (not a number such as 0x7f000001)',
   port: 'a port number from 1 to 65535',
   int: 'a whole number without a sign',

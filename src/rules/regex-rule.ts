@@ -1,6 +1,8 @@
 // Rules made of regular expressions: custom rules over whole lines, and pack rules (or custom rules with `program:`)
 // over the message of the programs they name, from its start, so text inside one message never reads as another
 // program's line and an address captured after attacker text is the one the program wrote last.
+
+import type { PatternCheck } from '../core/types.js';
 import type { Envelope } from '../envelope/envelope.js';
 import type { LineContext } from './line-context.js';
 import { type AttemptState, recent } from './process-memory.js';
@@ -33,7 +35,7 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, state: Mat
     const m = pattern.regex.exec(text);
     if (!m) continue;
     const captures = capturesOf(pattern, m);
-    if (pattern.check === 'probe-path' && !isProbePath(captures.path ?? '')) continue;
+    if (pattern.check && !passes(pattern.check, captures)) continue;
     if (pattern.detail !== undefined) captures.detail ??= pattern.detail;
     // Only lines that pair into attempts or pass an address on need their process remembered.
     const tracked = pattern.counts !== undefined || pattern.ipFromProcess || pattern.remember;
@@ -95,6 +97,11 @@ function attemptKey(by: readonly string[], fields: Readonly<Record<string, strin
     key += `${value}\0`;
   }
   return key;
+}
+
+function passes(check: PatternCheck, captures: Readonly<Record<string, string | undefined>>): boolean {
+  if (check === 'probe-path') return isProbePath(captures.path ?? '');
+  return Number(captures.tally) > Number(captures.deny);
 }
 
 /** The pattern's named groups, by name. */

@@ -1,7 +1,7 @@
 // The vocabulary of rules: what a compiled rule is, whatever its kind, and what matching shares across a source's
 // lines. Types only, imported by every rule kind and by the compiler that builds them (so that none imports another).
 import type { BlockList } from 'node:net';
-import type { EventType, FieldType, Severity } from '../core/types.js';
+import type { EventType, FieldType, PatternCheck, Severity } from '../core/types.js';
 import type { LearnSettings } from './detect/detector.js';
 import type { CompiledFail2banFilter, FilterMemory } from './fail2ban/fail2ban-filter.js';
 import type { ProcessMemory } from './process-memory.js';
@@ -28,8 +28,7 @@ export interface CompiledPattern {
   ipFromClient?: boolean;
   /** `host` is the host the line's envelope names (a key by host, for a rule over a program's messages). */
   hostFromEnvelope?: boolean;
-  /** The captured `path` must look like a probe for the line to count. */
-  check?: 'probe-path';
+  check?: PatternCheck;
   /** The `detail` field when the pattern captures none. */
   detail?: string;
 }

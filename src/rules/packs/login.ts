@@ -3,7 +3,7 @@
 // login prompt are free text, so every user capture is anchored on the fixed text after it (the closed set of
 // pam_strerror() texts, a closing quote, the end of the line).
 import { type MessagePackRule, MINUTE } from './pack.js';
-import { ANY_SERVICE, PAM_ERROR, pamAuthFailure, pamLockout, pamMoreFailures } from './pam.js';
+import { ANY_SERVICE, PAM_ERROR, pamAuthFailure, pamAuthFailureByCaller, pamLockout, pamMoreFailures } from './pam.js';
 
 const SU_PROGRAMS = ['su', 'runuser'];
 /** Programs that log people in, by their log tags; gdm's worker is named `gdm-session-worker [pam/gdm-password]`. */
@@ -24,8 +24,12 @@ const LOGIN_PROGRAMS = [
   'mdm',
   'unix_chkpwd',
   'polkit-agent-helper-1',
+  'cockpit-session',
   'kcheckpass',
+  'kscreenlocker_greet',
+  'kscreenlocker_worker',
   'xscreensaver',
+  'xscreensaver-auth',
   'gnome-screensaver',
   'mate-screensaver',
   'cinnamon-screensaver-pam-helper',
@@ -86,6 +90,23 @@ export const loginPack: MessagePackRule[] = [
     threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
     title: 'su failures by {user}',
     event: 'auth.failure',
+  },
+  {
+    kind: 'message',
+    suffix: 'pkexec',
+    programs: ['pkexec'],
+    patterns: [
+      {
+        // The caller's passwd name, then the target's; TTY, CWD and COMMAND after them are the caller's own text.
+        re: '(?<user>[^\\s:]{1,256}): Error executing command as another user: Not authorized(?: \\[USER=(?<target>[^\\]\\s]{1,256})\\])?',
+        from: 'polkit src/programs/pkexec.c log_message(): "%s: %s [USER=%s] [TTY=%s] [CWD=%s] [COMMAND=%s]" with "Error executing command as another user: Not authorized"',
+      },
+    ],
+    fields: { user: 'user', target: 'user' },
+    severity: 'medium',
+    threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
+    title: 'pkexec refused for {user}',
+    event: 'privilege.denied',
   },
   {
     kind: 'message',
@@ -158,6 +179,11 @@ export const loginPack: MessagePackRule[] = [
         from: 'Linux-PAM modules/pam_unix/passverify.c helper_verify_password() via unix_chkpwd: "password check failed for user (%s)"',
       },
       {
+        re: pamAuthFailureByCaller('polkit-1'),
+        from: 'Linux-PAM modules/pam_unix/support.c under polkit-agent-helper-1: polkit asks for the password of the account it authenticates as (root, an admin) and sets PAM_RUSER to the caller, who is counted',
+        counts: 'pam',
+      },
+      {
         re: pamAuthFailure(ANY_SERVICE, { rhost: 'from', user: 'user' }),
         from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s" (login, gdm-password, lightdm, sddm…)',
         counts: 'pam',
@@ -173,6 +199,19 @@ export const loginPack: MessagePackRule[] = [
         counts: 'follow-up',
       },
       {
+        re: `pam_winbind\\(${ANY_SERVICE}:auth\\): user '(?<user>[^']{1,256})' denied access \\(incorrect password or invalid membership\\)$`,
+        from: 'samba nsswitch/pam_winbind.c _pam_winbind_auth_log(): "user \'%s\' denied access (incorrect password or invalid membership)" (PAM_AUTH_ERR)',
+        counts: 'pam',
+      },
+      {
+        re: 'Authentication failure for (?<user>\\S{1,256}) \\(invoked by uid \\d{1,10}\\)$',
+        from: 'kscreenlocker kcheckpass/kcheckpass.c (Plasma ≤ 5.24): "Authentication failure for %s (invoked by uid %d)"',
+      },
+      {
+        re: 'FAILED LOGIN \\d{1,10} ON DISPLAY "[^"]{0,256}", FOR "(?<user>[^"]{0,256})"$',
+        from: 'xscreensaver driver/xscreensaver-auth.c / passwd.c: "FAILED LOGIN %d ON DISPLAY \\"%s\\", FOR \\"%s\\""',
+      },
+      {
         re: `pam_securetty\\(${ANY_SERVICE}:auth\\): access denied: tty '(?<tty>[^']{0,256})' is not secure !$`,
         from: 'Linux-PAM modules/pam_securetty/pam_securetty.c: "access denied: tty \'%s\' is not secure !"',
       },
@@ -181,7 +220,7 @@ export const loginPack: MessagePackRule[] = [
         from: 'Linux-PAM modules/pam_access/pam_access.c: "access denied for user `%s\' from `%s\'"',
       },
     ],
-    fields: { user: 'user', from: 'text', tty: 'text', count: 'int', reason: 'text' },
+    fields: { user: 'user', target: 'user', from: 'text', tty: 'text', count: 'int', reason: 'text' },
     severity: 'medium',
     threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
     title: 'Failed logins as {user}',
@@ -192,8 +231,8 @@ export const loginPack: MessagePackRule[] = [
     suffix: 'lockout',
     programs: [...SU_PROGRAMS, ...LOGIN_PROGRAMS],
     patterns: [
-      ...pamLockout(ANY_SERVICE).map((re) => ({
-        re,
+      ...pamLockout(ANY_SERVICE).map((lockout) => ({
+        ...lockout,
         from: 'Linux-PAM modules/pam_faillock/main.c: "Consecutive login failures for user %s account temporarily locked"; pam_tally2.c "user %s (%lu) tally %hu, deny %hu"',
       })),
       {
@@ -201,7 +240,7 @@ export const loginPack: MessagePackRule[] = [
         from: 'shadow src/login.c (no PAM): "exceeded failure limit for \'%s\' %s"',
       },
     ],
-    fields: { user: 'user' },
+    fields: { user: 'user', tally: 'int', deny: 'int' },
     severity: 'high',
     threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
     title: 'Account {user} locked after failed logins',

@@ -1,7 +1,7 @@
 // A built-in pack is a list of rules written once, so `rules: [{use: sshd, source: auth}]` is all a config needs. Each
 // pattern reads the message of the programs its rule names, from the message's start, and says which source file and
 // format string of that program it comes from.
-import type { EventType, FieldType, Severity } from '../../core/types.js';
+import type { EventType, FieldType, PatternCheck, Severity } from '../../core/types.js';
 import type { WebCategory } from '../web/web-signatures.js';
 
 export interface MessagePattern {
@@ -21,8 +21,8 @@ export interface MessagePattern {
   ipFromProcess?: true;
   /** The address is the client the web server wrote outside the message (Apache's `[client …]`). */
   ipFromClient?: true;
-  /** The captured `path` must look like a probe (see web-signatures.ts) for the line to count. */
-  check?: 'probe-path';
+  /** What the match must also pass to count (see PatternCheck). */
+  check?: PatternCheck;
   /** What the incident says the line was, when the pattern captures no `detail` of its own. */
   detail?: string;
 }

@@ -1,6 +1,7 @@
 // Linux-PAM's lines, written under whichever program loaded the module: shared by the sshd, sudo and login packs.
 // Since Linux-PAM 0.99.1 pam_syslog() prefixes `pam_unix(SERVICE:auth): `; before, the module was in the tag
 // (`su(pam_unix)[1]:`) and the message starts at the text.
+import type { PatternCheck } from '../../core/types.js';
 
 /** pam_strerror()'s texts (libpam/pam_strerror.c), the closed set that ends many failure lines. */
 export const PAM_ERRORS = [
@@ -51,13 +52,25 @@ export function pamAuthFailure(
 }
 
 /**
+ * The same line where the program set PAM_RUSER to the caller and the user to the account whose password is asked
+ * (sudo with targetpw, polkit's helper asking for root's): the caller is `user`, the account `target`. Lines without
+ * a ruser are left to pamAuthFailure.
+ */
+export function pamAuthFailureByCaller(services: string): string {
+  return `${pamPrefix(services)}authentication failure; ${pamFields({ ruser: 'user', user: 'target' }, true)}`;
+}
+
+/**
  * `logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s  user=%s` with each field into the named capture;
  * `rhostPattern` replaces the rhost value's pattern (and brings its own captures).
  */
-function pamFields(names: { ruser?: string; rhost?: string; rhostPattern?: string; user?: string }): string {
+function pamFields(
+  names: { ruser?: string; rhost?: string; rhostPattern?: string; user?: string },
+  ruserRequired = false,
+): string {
   const group = (name: string | undefined, body: string) => (name ? `(?<${name}>${body})` : body);
   const rhost = names.rhostPattern ?? group(names.rhost, '\\S{1,256}');
-  return `logname=\\S{0,256} uid=\\d{0,10} euid=\\d{0,10} tty=\\S{0,256} ruser=(?:${group(names.ruser, '\\S{1,256}')})? rhost=(?:${rhost})? {0,2}(?:user=(?:${group(names.user, '.{1,256}?')})?)? {0,4}$`;
+  return `logname=\\S{0,256} uid=\\d{0,10} euid=\\d{0,10} tty=\\S{0,256} ruser=(?:${group(names.ruser, '\\S{1,256}')})${ruserRequired ? '' : '?'} rhost=(?:${rhost})? {0,2}(?:user=(?:${group(names.user, '.{1,256}?')})?)? {0,4}$`;
 }
 
 /** `N more authentication failure(s); logname=… user=…` at pam_end, after failures already logged one by one. */
@@ -68,8 +81,16 @@ export function pamMoreFailures(
   return `(?:PAM |${MODULE}\\((?:${services}):auth\\): )?\\d{1,5} more authentication failures?; ${pamFields(names)}`;
 }
 
-/** pam_faillock (Linux-PAM ≥ 1.4, and RHEL's backport) and pam_tally2 / pam_tally locking an account. */
-export const pamLockout = (services: string): string[] => [
-  `${MODULE}\\((?:${services}):\\w{1,16}\\): Consecutive login failures for user (?<user>\\S{1,256}) account temporarily locked$`,
-  `pam_tally2?\\((?:${services}):\\w{1,16}\\): user (?<user>\\S{1,256}) \\(\\d{1,10}\\) tally \\d{1,10}, deny \\d{1,10}$`,
+/**
+ * pam_faillock (Linux-PAM ≥ 1.4, and RHEL's backport) and pam_tally2 / pam_tally locking an account: pam_tally2
+ * writes its line at every check with `debug`, a lockout only once the tally is above deny (tally_check()).
+ */
+export const pamLockout = (services: string): { re: string; check?: PatternCheck }[] => [
+  {
+    re: `${MODULE}\\((?:${services}):\\w{1,16}\\): Consecutive login failures for user (?<user>\\S{1,256}) account temporarily locked$`,
+  },
+  {
+    re: `pam_tally2?\\((?:${services}):\\w{1,16}\\): user (?<user>\\S{1,256}) \\(\\d{1,10}\\) tally (?<tally>\\d{1,5}), deny (?<deny>\\d{1,5})$`,
+    check: 'tally-over-deny',
+  },
 ];

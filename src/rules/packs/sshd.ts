@@ -125,8 +125,8 @@ const normal: MessagePattern[] = [
     re: `drop connection #\\d{1,10} from \\[(?<ip>${IP})\\]:\\d{1,5} on \\[[^\\]]{1,64}\\]:\\d{1,5} penalty: (?:failed authentication|attempted authentication by invalid user)$`,
     from: 'openssh sshd.c (PerSourcePenalties, 9.8+): "drop connection #%d from [%s]:%d on [%s]:%d %s" with "penalty: failed authentication"',
   },
-  ...pamLockout('sshd').map((re) => ({
-    re,
+  ...pamLockout('sshd').map((lockout) => ({
+    ...lockout,
     from: 'Linux-PAM pam_faillock "Consecutive login failures for user %s account temporarily locked"; pam_tally2 "user %s (%lu) tally %hu, deny %hu"',
     ipFromProcess: true as const,
   })),
@@ -205,7 +205,7 @@ const aggressive: MessagePattern[] = [
 const base = {
   kind: 'message',
   suffix: '',
-  fields: { ip: 'ip', user: 'text', method: 'text', host: 'text' },
+  fields: { ip: 'ip', user: 'text', method: 'text', host: 'text', tally: 'int', deny: 'int' },
   severity: 'high',
   threshold: { count: 5, within: 10 * MINUTE, by: ['ip'] },
   title: 'SSH brute force from {ip}',

@@ -4,7 +4,7 @@
 // from the start of the body only, and a field is captured only when nothing before it could have been written by
 // the caller.
 import { type MessagePackRule, MINUTE } from './pack.js';
-import { PAM_ERROR, pamAuthFailure, pamLockout } from './pam.js';
+import { PAM_ERROR, pamAuthFailure, pamAuthFailureByCaller, pamLockout } from './pam.js';
 
 const PROGRAMS = ['sudo', 'sudoedit'];
 const USER = '(?<user>\\S{1,256}) : ';
@@ -22,8 +22,13 @@ export const sudoPack: MessagePackRule[] = [
     programs: PROGRAMS,
     patterns: [
       {
+        re: pamAuthFailureByCaller('sudo|sudo-i'),
+        from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s", service sudo or sudo-i (once per sudo run); sudo plugins/sudoers/auth/pam.c sets PAM_RUSER to the caller (pam_ruser, on by default) and the user to whose password is asked (root with targetpw/rootpw)',
+        counts: 'pam',
+      },
+      {
         re: pamAuthFailure('sudo|sudo-i', { user: 'user' }),
-        from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s", service sudo or sudo-i (once per sudo run)',
+        from: 'the same with !pam_ruser (no ruser=): the user is the caller unless targetpw/rootpw/runaspw is set',
         counts: 'pam',
       },
       {
@@ -47,7 +52,7 @@ export const sudoPack: MessagePackRule[] = [
         from: 'sudo plugins/sudoers/logging.c log_auth_failure(): "a password is required" (sudo -n, 1.8.6+)',
       },
     ],
-    fields: { user: 'user', attempts: 'int' },
+    fields: { user: 'user', target: 'user', attempts: 'int' },
     severity: 'medium',
     threshold: { count: 3, within: 10 * MINUTE, by: ['user'] },
     title: 'sudo password failures by {user}',
@@ -93,11 +98,11 @@ export const sudoPack: MessagePackRule[] = [
     kind: 'message',
     suffix: 'lockout',
     programs: PROGRAMS,
-    patterns: pamLockout('sudo|sudo-i').map((re) => ({
-      re,
+    patterns: pamLockout('sudo|sudo-i').map((lockout) => ({
+      ...lockout,
       from: 'Linux-PAM modules/pam_faillock/main.c: "Consecutive login failures for user %s account temporarily locked"; pam_tally2.c "user %s (%lu) tally %hu, deny %hu"',
     })),
-    fields: { user: 'user' },
+    fields: { user: 'user', tally: 'int', deny: 'int' },
     severity: 'high',
     threshold: { count: 1, within: 10 * MINUTE, by: ['user'] },
     title: 'Account {user} locked after failed sudo passwords',

@@ -329,13 +329,111 @@ export const loginTable: PackTable = {
     {
       message:
         'pam_unix(polkit-1:auth): authentication failure; logname=alice uid=1000 euid=0 tty= ruser=alice rhost=  user=root',
-      from: 'Linux-PAM pam_unix under polkit-agent-helper-1',
+      from: "Linux-PAM pam_unix under polkit-agent-helper-1: the caller (ruser) asked for root's password",
       program: 'polkit-agent-helper-1',
       rule: 'login',
-      fields: { user: 'root' },
+      fields: { user: 'alice', target: 'root' },
+    },
+    {
+      message:
+        'pam_unix(polkit-1:auth): authentication failure; logname= uid=1000 euid=0 tty= ruser= rhost=  user=alice',
+      from: 'Linux-PAM pam_unix under polkit-agent-helper-1, no ruser: the account asked for',
+      program: 'polkit-agent-helper-1',
+      rule: 'login',
+      fields: { user: 'alice' },
+    },
+    // Directory accounts (SSSD's fully qualified names, winbind's DOMAIN\user)
+    {
+      message: 'FAILED SU (to root) alice@corp.example.com on pts/0',
+      from: 'util-linux su-common.c, an SSSD user with fully qualified names (realm join)',
+      rule: 'login-su',
+      fields: { user: 'alice@corp.example.com', target: 'root' },
+    },
+    {
+      message: 'FAILED LOGIN 1 FROM tty1 FOR CORP\\alice, Authentication failure',
+      from: 'util-linux login.c loginpam_auth(), a winbind user',
+      program: 'login',
+      rule: 'login',
+      fields: { user: 'CORP\\alice' },
+    },
+    {
+      message:
+        'pam_faillock(su:auth): Consecutive login failures for user alice@corp.example.com account temporarily locked',
+      from: 'Linux-PAM pam_faillock, an SSSD user',
+      rule: 'login-lockout',
+      fields: { user: 'alice@corp.example.com' },
+    },
+    // Remote and desktop logins, screen lockers
+    {
+      message:
+        'pam_unix(cockpit:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=::ffff:203.0.113.7  user=alice',
+      from: 'cockpit src/session/session.c: pam_start("cockpit", user) with PAM_RHOST, Linux-PAM pam_unix support.c',
+      program: 'cockpit-session',
+      rule: 'login',
+      fields: { user: 'alice', from: '::ffff:203.0.113.7' },
+    },
+    {
+      message: 'pam_unix(kde:auth): authentication failure; logname= uid=1000 euid=1000 tty= ruser= rhost=  user=alice',
+      from: 'kscreenlocker greeter/authenticator (Plasma 5.25+, service kde), Linux-PAM pam_unix support.c',
+      program: 'kscreenlocker_greet',
+      rule: 'login',
+      fields: { user: 'alice' },
+    },
+    {
+      message: "pam_winbind(gdm-password:auth): user 'alice' denied access (incorrect password or invalid membership)",
+      from: 'samba nsswitch/pam_winbind.c: "user \'%s\' denied access (incorrect password or invalid membership)"',
+      program: 'gdm-password',
+      rule: 'login',
+      fields: { user: 'alice' },
+    },
+    {
+      message: 'Authentication failure for alice (invoked by uid 1000)',
+      from: 'kscreenlocker kcheckpass.c: "Authentication failure for %s (invoked by uid %d)"',
+      program: 'kcheckpass',
+      rule: 'login',
+      fields: { user: 'alice' },
+    },
+    {
+      message: 'FAILED LOGIN 2 ON DISPLAY ":0.0", FOR "alice"',
+      from: 'xscreensaver xscreensaver-auth.c: "FAILED LOGIN %d ON DISPLAY \\"%s\\", FOR \\"%s\\""',
+      program: 'xscreensaver-auth',
+      rule: 'login',
+      fields: { user: 'alice' },
+    },
+    // pkexec
+    {
+      message:
+        'alice: Error executing command as another user: Not authorized [USER=root] [TTY=unknown] [CWD=/home/alice] [COMMAND=/bin/bash]',
+      from: 'polkit pkexec.c log_message(): "%s: %s [USER=%s] [TTY=%s] [CWD=%s] [COMMAND=%s]"',
+      program: 'pkexec',
+      rule: 'login-pkexec',
+      fields: { user: 'alice', target: 'root' },
+    },
+    {
+      message:
+        'alice: Error executing command as another user: Not authorized [USER=root] [TTY=/dev/pts/0] [CWD=/tmp/x] [USER=mallory] [COMMAND=/bin/true [USER=bob]]',
+      from: 'polkit pkexec.c, a caller\'s directory and command holding "[USER=": the target is the first field, pkexec\'s own',
+      program: 'pkexec',
+      rule: 'login-pkexec',
+      fields: { user: 'alice', target: 'root' },
     },
   ],
   noMatch: [
+    {
+      message: 'pam_tally2(su:auth): user alice (1000) tally 2, deny 3',
+      from: 'Linux-PAM pam_tally2.c tally_check() with debug: every check is logged, the account is not locked',
+    },
+    {
+      message:
+        'alice: Error executing command as another user: Request dismissed [USER=root] [TTY=unknown] [CWD=/] [COMMAND=/bin/true]',
+      from: 'polkit pkexec.c: the caller closed the dialog',
+      program: 'pkexec',
+    },
+    {
+      message: 'alice: Executing command [USER=root] [TTY=unknown] [CWD=/] [COMMAND=/bin/sh -c "Not authorized"]',
+      from: 'polkit pkexec.c: success',
+      program: 'pkexec',
+    },
     { message: '(to root) alice on pts/0', from: 'util-linux su-common.c, success: "(to %s) %s on %s"' },
     { message: '(to failed) alice on pts/0', from: 'util-linux su-common.c, success to a user named "failed"' },
     {

@@ -138,8 +138,47 @@ export const sudoTable: PackTable = {
       rule: 'sudo-lockout',
       fields: { user: 'alice' },
     },
+    {
+      message:
+        'pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/1 ruser=alice rhost=  user=root',
+      from: 'sudo auth/pam.c with targetpw/rootpw: pam_start() for root, PAM_RUSER the caller, who is counted',
+      rule: 'sudo-auth',
+      fields: { user: 'alice', target: 'root' },
+    },
+    {
+      message:
+        'pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/1 ruser= rhost=  user=alice',
+      from: 'sudo auth/pam.c with !pam_ruser: no ruser=, the user is the caller',
+      rule: 'sudo-auth',
+      fields: { user: 'alice' },
+    },
+    // Directory accounts: SSSD's fully qualified names (realm join), winbind's DOMAIN\user
+    {
+      message:
+        'alice@corp.example.com : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/alice@corp.example.com ; USER=root ; COMMAND=/usr/bin/id',
+      from: 'sudo logging.c, an SSSD user',
+      rule: 'sudo-auth',
+      fields: { user: 'alice@corp.example.com', attempts: '3' },
+    },
+    {
+      message:
+        'pam_sss(sudo:auth): authentication failure; logname=alice@corp.example.com uid=1234801105 euid=0 tty=/dev/pts/1 ruser=alice@corp.example.com rhost= user=alice@corp.example.com',
+      from: 'sssd src/sss_client/pam_sss.c: the same fields as pam_unix, one space before user=',
+      rule: 'sudo-auth',
+      fields: { user: 'alice@corp.example.com' },
+    },
+    {
+      message: 'CORP\\bob : user NOT in sudoers ; TTY=pts/0 ; PWD=/home/CORP/bob ; USER=root ; COMMAND=/bin/bash',
+      from: 'sudo logging.c log_denial(), a winbind user',
+      rule: 'sudo-not-allowed',
+      fields: { user: 'CORP\\bob', target: 'root' },
+    },
   ],
   noMatch: [
+    {
+      message: 'pam_tally2(sudo:auth): user alice (1000) tally 0, deny 5',
+      from: 'Linux-PAM pam_tally2.c tally_check() with debug: every check is logged, nothing is locked',
+    },
     {
       message: '   alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt update',
       from: 'logging.c log_allowed(): an accepted command',
