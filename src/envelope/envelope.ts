@@ -47,6 +47,8 @@ export interface AccessRecord {
   status: number;
   referer?: string;
   userAgent?: string;
+  /** Quoted fields after the user agent (nginx's `main` format ends with `"$http_x_forwarded_for"`), at most four. */
+  extra?: string[];
 }
 
 export interface Envelope {

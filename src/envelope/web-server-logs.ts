@@ -21,8 +21,13 @@ export function parseNginxError(line: string): Envelope | undefined {
   return env;
 }
 
+/** `2026/11/23 10:15:01 `: a whole error-log line forwarded through syslog (rsyslog's imfile) starts with it. */
+const NGINX_ERROR_TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /;
+
 /** An nginx error message inside a syslog envelope: the level, pid and connection number move to the envelope. */
 export function readNginxSyslogError(env: Envelope): void {
+  const time = NGINX_ERROR_TIME.exec(env.message);
+  if (time) env.message = env.message.slice(time[0].length);
   const m = NGINX_SYSLOG_ERROR.exec(env.message);
   if (!m) return;
   env.level = m[1]!;
@@ -66,9 +71,14 @@ export function parseApacheError(line: string): Envelope | undefined {
   return env;
 }
 
-/** Apache's bracketed fields from `at` (after the time, or at the start of its syslog message), then the message. */
+/**
+ * Apache's bracketed fields from `at` (after the time, or at the start of its syslog message, where a whole error-log
+ * line forwarded by rsyslog's imfile has its time first), then the message.
+ */
 export function readApacheFields(env: Envelope, text: string, start: number): void {
   let at = start;
+  const stamp = APACHE_STAMP.exec(start === 0 ? text : '');
+  if (stamp) at = stamp[0].length;
   let v24 = false;
   const clients: string[] = [];
   for (let n = 0; n < 6; n++) {
@@ -128,8 +138,10 @@ export function parseAccessRecord(line: string, start = 0): { record: AccessReco
   if (!isMonthAt(line, stampOpen + 5)) return undefined;
   const head = line.slice(start, stampOpen).split(' ');
   if (head.length < 3) return undefined;
-  // client ident user, or vhost client ident user; a user name may hold spaces (Apache logs %u unescaped).
-  const vhost = head.length >= 4 && isIP(head[0]!) === 0 && isIP(head[1]!) !== 0;
+  // client ident user, or vhost client ident user; a user name may hold spaces (Apache logs %u unescaped). The ident
+  // is "-" (nginx writes nothing else, Apache only with IdentityCheck, which is not read): an address second is the
+  // client after a virtual host, which is the client's Host header (`$host $remote_addr …`) and may be an address too.
+  const vhost = head.length >= 4 && isIP(head[1]!) !== 0;
   const client = vhost ? head[1]! : head[0]!;
   const user = head.slice(vhost ? 3 : 2).join(' ');
   const request = readQuoted(line, open + 2);
@@ -163,11 +175,29 @@ export function parseAccessRecord(line: string, start = 0): { record: AccessReco
       record.referer = referer.text;
       if (line[referer.end] === ' ' && line[referer.end + 1] === '"') {
         const agent = readQuoted(line, referer.end + 1);
-        if (agent) record.userAgent = agent.text;
+        if (agent) {
+          record.userAgent = agent.text;
+          readExtraFields(line, agent.end, record);
+        }
       }
     }
   }
   return { record, stampStart: stampOpen + 2 };
+}
+
+const MAX_EXTRA_FIELDS = 4;
+
+/** The quoted fields after the user agent (X-Forwarded-For, a cookie, the host: headers a format logs). */
+function readExtraFields(line: string, from: number, record: AccessRecord): void {
+  let at = from;
+  const extra: string[] = [];
+  while (extra.length < MAX_EXTRA_FIELDS && line[at] === ' ' && line[at + 1] === '"') {
+    const field = readQuoted(line, at + 1);
+    if (!field) break;
+    extra.push(field.text);
+    at = field.end;
+  }
+  if (extra.length > 0) record.extra = extra;
 }
 
 /** The quoted field whose opening quote is at `at`, unescaped, and the index after its closing quote. */

@@ -40,7 +40,7 @@ const ERRORS: Record<Server, Partial<Record<WebCategory, MessagePattern[]>>> = {
         { check: 'probe-path', detail: 'file does not exist' },
       ),
       onClient(
-        '(?:AH0(?:1264|2811): )?(?:stderr from \\S{1,4096}: )?script not found or unable to stat: (?<path>\\S{1,4096})',
+        '(?:AH0(?:1264|2811): )?(?:stderr from \\S{1,4096}: )?script not found or unable to stat(?:: (?<path>\\S{1,4096}))?',
         'httpd modules/generators/mod_cgi(d).c: "AH01264: script not found or unable to stat: %s" (2.4.60+: "stderr from %s: …")',
         { detail: 'script not found' },
       ),
@@ -89,7 +89,9 @@ const ERRORS: Record<Server, Partial<Record<WebCategory, MessagePattern[]>>> = {
   },
   nginx: {
     probe: [
-      atNginxClient(
+      // The path is the decoded URI, which may hold `" failed (2: …), client: X, server: ` itself (%22): the client only
+      // when every one on the line agrees.
+      onClient(
         '(?:open\\(\\) |stat\\(\\) )?"(?<path>[^"]{1,4096})" (?:failed|is not found) \\(2: No such file or directory\\)',
         'nginx src/http/modules/ngx_http_static_module.c / ngx_http_index_module.c: "%s \\"%s\\" failed" / "\\"%s\\" is not found" with "(2: No such file or directory)", when the path is a known probe',
         { check: 'probe-path', detail: 'file not found' },

@@ -6,6 +6,7 @@ import { decodeTarget } from './decode-request.js';
 import {
   INJECTION,
   LOG4SHELL,
+  LOGIN_API_PATHS,
   LOGIN_PATHS,
   PROBE_ALWAYS,
   PROBE_ON_ERROR,
@@ -36,7 +37,12 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   const categories = new Map<WebCategory, string>();
   const target = decodeTarget(access.target ?? '');
   const lowerPath = target.path.toLowerCase().replace(/\\/g, '/');
-  const headers = [access.userAgent, access.referer, access.user === '-' ? undefined : access.user]
+  const headers = [
+    access.userAgent,
+    access.referer,
+    access.user === '-' ? undefined : access.user,
+    ...(access.extra ?? []),
+  ]
     .filter((v): v is string => v !== undefined && v !== '-' && v !== '')
     .map((v) => (v.length > MAX_FIELD ? v.slice(0, MAX_FIELD) : v).toLowerCase());
   const method = access.method;
@@ -64,16 +70,16 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     firstMatch(PROBE_ALWAYS, lowerPath) ?? (status >= 400 ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined);
   if (probe) categories.set('probe', probe);
 
-  // A login that succeeds redirects (WordPress answers a failed one with the form again, 200).
-  if (method === 'POST' && LOGIN_PATHS.test(lowerPath) && !(status >= 300 && status < 400)) {
-    categories.set('login', `POST ${lowerPath}`);
-  }
+  // A login form that succeeds redirects (WordPress answers a failed one with the form again, 200); a login API
+  // answers a success with 2xx and a failure with 4xx.
+  const loginPath = method === 'POST' ? lowerPath.replace(/\/{2,}/g, '/') : '';
+  const login = LOGIN_PATHS.test(loginPath) ? 'form' : LOGIN_API_PATHS.test(loginPath) ? 'api' : undefined;
+  const loginOk = login === 'form' ? status >= 300 && status < 400 : status >= 200 && status < 300;
+  if (login && !loginOk && (login === 'form' || status >= 400)) categories.set('login', `POST ${loginPath}`);
   if (status === 401) categories.set('basic-auth', '401');
   // Successes, for the detectors (a login after failures): a login form answered with its redirect, and a request
   // the server let in as a basic-auth user (its %u / $remote_user).
-  if (method === 'POST' && LOGIN_PATHS.test(lowerPath) && status >= 300 && status < 400) {
-    categories.set('login-ok', `POST ${lowerPath}`);
-  }
+  if (login && loginOk) categories.set('login-ok', `POST ${loginPath}`);
   if (access.user && access.user !== '-' && status >= 200 && status < 400) categories.set('basic-auth-ok', access.user);
 
   const shown = target.query ? `${target.path}?${target.query}` : target.path;

@@ -26,10 +26,12 @@ const sig = (name: string, re: RegExp): Signature => ({ name, re });
 
 /** Path traversal, local and remote file inclusion, stream wrappers, SSRF to cloud metadata. On the decoded target. */
 export const TRAVERSAL: readonly Signature[] = [
-  sig('../', /(?:^|[/=;:?&,"'(])\.{2,3}(?:[/;?\0]|$)/),
+  // In the path a single `..` is enough (browsers resolve them before sending); in the query a value holds a relative
+  // path now and then (`src=../uploads/a.jpg`), a climb out takes two.
+  sig('../', /^[^?]*\/\.{2,3}(?:[/;?\0]|$)|[/=;:?&,"'(]\.{2,3}[/;]\.{2,3}(?:[/;?\0]|$)/),
   sig('..;/', /\.\.;/),
   sig('....//', /\.{4}\/{1,2}/),
-  sig('/etc/passwd', /(?:^|[/=:])etc\/(?:passwd|shadow|group|sudoers|issue|hosts|crontab|master\.passwd)\b/),
+  sig('/etc/passwd', /(?:^|[/=:])etc\/(?:passwd|shadow|group|sudoers|crontab|master\.passwd)\b/),
   sig('/proc/self', /\/proc\/(?:self|\d{1,7})\/(?:environ|cmdline|fd|maps|status|mem|root)/),
   sig('win.ini', /\b(?:win|system|boot)\.ini\b/),
   sig('c:/windows', /\b[a-z]:\/(?:windows|winnt|inetpub|boot\.ini|users)\b/),
@@ -45,17 +47,22 @@ export const TRAVERSAL: readonly Signature[] = [
 
 /** SQL, script, command and template injection, expression-language exploits. On the decoded target. */
 export const INJECTION: readonly Signature[] = [
-  sig('sql: union select', /\bunion(?:[\s(+]|\/\*[^*]{0,64}\*\/){1,8}(?:all\s+|distinct\s+)?\(?\s*select\b/),
+  sig(
+    'sql: union select',
+    /\bunion(?:[\s(+\xa0]|\/\*[^*]{0,64}\*\/){1,8}(?:(?:all|distinct)(?:[\s(+\xa0]|\/\*[^*]{0,64}\*\/){0,8})?\(?\s*select\b/,
+  ),
   sig('sql: comment keyword', /\/\*!\d{0,5}\s*(?:union|select|and|or|concat)\b/),
   sig(
     'sql: function',
-    /\b(?:sleep\s*\(\s*\d|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
+    /\b(?:sleep\s*(?:\/\*[^*]{0,64}\*\/\s*)?\(\s*\d|ascii\s*\(\s*substr(?:ing)?\s*\(|cast\s*\(\s*\(?\s*chr\s*\(|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
   ),
   sig('sql: schema', /\b(?:information_schema|mysql\.user|pg_catalog|pg_shadow|sysobjects|syscolumns|all_tables)\b/),
   sig('sql: waitfor delay', /\bwaitfor\s+delay\b/),
   sig('sql: into outfile', /\binto\s+(?:out|dump)file\b/),
   sig('sql: @@version', /@@version\b/),
-  sig('sql: tautology', /['"`)]\s*(?:or|and|\|\||&&)\s+(?:['"`(]\s*)?[\w'"]{1,32}\s*(?:['"`]\s*)?(?:=|<>|!=|\blike\b)/),
+  sig('sql: tautology', /['"`)]\s*(?:or|and|\|\||&&)\s+(?:['"`(]\s*)?[\w'"]{1,32}\s*(?:['"`]\s*)?(?:=|<>|!=)/),
+  sig('sql: tautology', /'\s*(?:or|and)\s*'[^']{0,32}'\s*(?:=|<>|!=)\s*'/),
+  sig('sql: subquery', /\|\|\s*\(\s*select\b|\(\s*select\s+(?:database|version|user|current_user)\s*\(/),
   sig('sql: tautology', /\b(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
   sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#|\/\*|;\s*--)/),
   sig(
@@ -65,44 +72,52 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: order by probe', /\border\s+by\s+\d{1,3}\s*(?:--|#|\/\*)/),
   sig(
     'xss: tag',
-    /<\s*(?:\/\s*)?(?:script|iframe|svg|img|body|object|embed|math|details|video|audio|marquee|input|form|meta|link|style|base|applet|frame|frameset|isindex|xss)\b/,
+    // A tag as a browser reads one: "<" right before its name ("price < input cost" is text).
+    /<(?:\/\s*)?(?:script|iframe|svg|img|body|object|embed|math|details|video|audio|marquee|input|form|meta|link|style|base|applet|frame|frameset|isindex|xss)\b/,
   ),
-  sig('xss: javascript:', /\b(?:java|vb|live)script\s*:/),
+  // Not "JavaScript: The Good Parts" in a search.
+  sig('xss: javascript:', /\b(?:java|vb|live)script\s*:(?!\s)/),
   sig(
     'xss: event handler',
     /[\s"'/;<]on(?:error|load|mouse[a-z]{2,8}|focus|blur|click|dblclick|key[a-z]{2,5}|toggle|begin|end|animation[a-z]{3,10}|transition[a-z]{2,6}|pointer[a-z]{2,6}|submit|change|input|resize|scroll|wheel|drag[a-z]{0,5}|drop|copy|paste|cut|play|pause|touch[a-z]{2,5}|hashchange|message|pageshow|unload|beforeunload|start|finish)\s*=/,
   ),
-  sig('xss: call', /\b(?:alert|prompt|confirm)\s*\(|\bdocument\s*\.\s*(?:cookie|domain|write)\b|\bfromcharcode\s*\(/),
+  sig(
+    'xss: call',
+    /\b(?:alert|prompt|confirm)\s*(?:\(\s*(?:\d|['"`/]|document\b|window\b|this\b)|`)|\bdocument\s*\.\s*(?:cookie|domain|write)\b|\bfromcharcode\s*\(/,
+  ),
   sig('xss: data uri', /\bdata:\s*text\/html/),
   sig(
     'command',
-    /(?:[;|`]|&&|\$\()\s*(?:(?:wget|curl|bash|sh|zsh|dash|nc|ncat|netcat|telnet|tftp|ftpget|busybox|chmod|uname|whoami|nslookup|powershell)\b|(?:cat|ping|perl|python[23]?|php|rm|cmd(?:\.exe)?)\s)/,
+    /(?:[;|`]|&&|\$\()\s*(?:(?:wget|curl|nc|ncat|netcat|telnet|tftp|ftpget|busybox|chmod|uname|whoami|nslookup|powershell)\b|(?:bash|sh|zsh|dash)(?=$|[\s;&<>`)-])|(?:cat|ping|perl|python[23]?|php|rm|cmd(?:\.exe)?)\s|ls\s+-[a-z]{1,4}\b)/,
   ),
   // `id` is also a common parameter name (`a|id` in a list of columns): only after `;`, a backtick or `$(`.
-  sig('command', /(?:[;`]|\$\()\s*id\b(?!=)/),
+  sig('command', /(?:[;`]|&&|\|\||\$\()\s*id\b(?!=)/),
   sig('command: $IFS', /\$\{ifs\}|\$ifs\$\d/),
   sig('command: shell path', /\/bin\/(?:ba|da|z|k)?sh\b|\bcmd(?:\.exe)?\s*\/c\b/),
   sig('command: download', /\b(?:wget|curl)\s+(?:-[\w-]{1,16}\s+){0,4}(?:https?|ftp):\/\//),
-  sig('command: chmod', /\bchmod\s+(?:[0-7]{3,4}|\+x)\b|\bcd\s+\/(?:tmp|var\/tmp|dev\/shm)\b/),
+  // After a command separator: "chmod 777 permission denied" is a search.
+  sig('command: chmod', /(?:[;|`]|&&|\$\()\s*(?:chmod\s+(?:[0-7]{3,4}|\+x)|cd\s+\/(?:tmp|var\/tmp|dev\/shm))\b/),
   sig('spring4shell', /\bclass\.(?:module\.)?classloader\b/),
   sig('ognl', /[%$]\{\s*(?:\(\s*)?#|#_memberaccess|@java\.lang\.runtime@|\(#context\[|xwork2?\.dispatcher|\bognl\./),
-  sig('thinkphp', /invokefunction|think\/app|call_user_func_array/),
+  sig('thinkphp', /invokefunction|think\/(?:app|request)\/|call_user_func_array/),
   sig(
     'php code',
-    /<\?php|\b(?:system|passthru|shell_exec|popen|proc_open|assert|phpinfo|base64_decode|eval)\s*\(|allow_url_include|auto_prepend_file|\bdie\s*\(\s*md5\s*\(/,
+    // Words of English too (system, assert, eval) only with the call's parenthesis right after them.
+    /<\?php|\b(?:passthru|shell_exec|proc_open|phpinfo|base64_decode)\s*\(|\b(?:system|popen|assert|eval)\(|allow_url_include|auto_prepend_file|\bdie\s*\(\s*@?md5\s*\(/,
   ),
   sig(
     'template injection',
     /\{\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}\}|\$\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}|__class__|__globals__/,
   ),
-  sig('crlf', /[\r\n]/),
+  // A header written into the response (`%0d%0aSet-Cookie:`), not a newline pasted into a search.
+  sig('crlf', /\r\n|[\r\n]\s*[\w-]{1,64}\s*:/),
 ];
 
 /** Expression lookups that hide `${jndi:` (`${${lower:j}ndi:`, `${${::-j}ndi:`, `${env:X:-j}`) are undone first. */
 export const LOG4SHELL: Signature = sig('log4shell', /\$\{\s*jndi\s*:/);
 
 /** Shellshock in any field the server logged. */
-export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*;/);
+export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*[;>]/);
 
 /** Files that are never served on purpose: asked for at all, they are a probe; served, a leak. On the decoded path. */
 export const PROBE_ALWAYS: readonly Signature[] = [
@@ -116,6 +131,10 @@ export const PROBE_ALWAYS: readonly Signature[] = [
     /\/(?:wp-config|configuration|config|settings|localsettings|database)\.(?:php|inc|yml|yaml|json|py|rb)(?:\.[a-z0-9]{1,8}|~|_[a-z0-9]{1,8}|-[a-z0-9]{1,8})$/,
   ),
   sig('webshell', /\/(?:c99|r57|wso|b374k|alfa|alfa-rex|indoxploit|priv8|sh3ll|webshell|symlink)\.php\d?$/),
+  // PHPUnit's code-execution helper: served, the exploit ran.
+  sig('phpunit', /\/phpunit\/.{0,256}eval-stdin\.php$/),
+  // WordPress's config under a backup name, an editor's swap file of any file.
+  sig('config backup', /\/wp-config\.(?:bak|old|orig|save|txt|backup)$|\/\.[\w.-]{1,64}\.sw[op]$/),
 ];
 
 /** Admin panels, scanned applications, backups and webshells: a probe when they are not there (4xx/5xx). */
@@ -141,7 +160,8 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   sig('phpunit', /\/phpunit\/|eval-stdin\.php/),
   sig(
     'wordpress',
-    /\/(?:wp-admin|wp-includes|wp-content\/plugins|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users)/,
+    // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
+    /\/(?:wp-admin(?!\/admin-ajax\.php)|wp-includes|wp-content\/plugins(?![^?]*\.(?:css|js|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|eot)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users)/,
   ),
   sig(
     'admin login',
@@ -154,9 +174,13 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   ),
   sig(
     'exchange/vpn',
-    /\/(?:owa\/auth|ecp\/|autodiscover\/autodiscover\.|remote\/login|global-protect\/|dana-na\/|\+cscoe\+\/|sslvpn|vpn\/)/,
+    /\/(?:owa\/auth|ecp\/|autodiscover\/autodiscover\.json|remote\/login|global-protect\/|dana-na\/|\+cscoe\+\/|sslvpn|vpn\/)/,
   ),
-  sig('backup', /\.(?:bak|backup|old|orig|save|swp|swo|sql|sqlite3?|db|tar|tgz|tar\.gz|zip|rar|7z|gz|bz2|war)$|~$/),
+  // Not a compressed sitemap (`sitemap.xml.gz`) or log.
+  sig(
+    'backup',
+    /\.(?:bak|backup|old|orig|save|swp|swo|sql|sqlite3?|db|tar|tgz|tar\.gz|sql\.gz|zip|rar|7z|bz2|war)$|~$/,
+  ),
   sig('webshell', /\/(?:shell|cmd|up|upload|uploader|filemanager|mini|x|xx|ws|wp-shell|0|1|404|indoxploit)\.php\d?$/),
   sig('elmah/trace', /\/(?:elmah|trace)\.axd\b/),
 ];
@@ -211,7 +235,7 @@ export const SCANNER_AGENTS = new RegExp(
     'muieblackcat',
     'webshag',
     'grendel-scan',
-    'httpx',
+    '(?<!python-)httpx',
     'interactsh',
     'struts-pwn',
     // Address harvesters and comment spammers (fail2ban's apache-badbots names them too).
@@ -229,6 +253,13 @@ export const SCANNER_AGENTS = new RegExp(
   'i',
 );
 
-/** Login pages: brute force is many POSTs to them. */
+/**
+ * Login forms: brute force is many POSTs to them not answered with the redirect of a success. WordPress's anywhere
+ * under the site (`/blog/wp-login.php`; bots also write `//xmlrpc.php`, read with the slashes folded).
+ */
 export const LOGIN_PATHS =
-  /^\/(?:wp-login\.php|xmlrpc\.php|user\/login|users\/sign_in|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|user\.php)\/?$/;
+  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|user\.php|login\.aspx)\/?$/;
+
+/** Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. */
+export const LOGIN_API_PATHS =
+  /^\/(?:api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;

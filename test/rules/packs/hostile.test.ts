@@ -183,7 +183,23 @@ const rows: Hostile[] = [
   {
     packs: ['nginx'],
     line: `${NGINX_ERR} "/srv/www/x, client: ${FAKE}, server: y/.env" failed (2: No such file or directory), client: ${REAL}, server: example.com, request: "GET /.env HTTP/1.1"`,
-    why: 'a probed path holding a client: the path is quoted, the client after it is nginx’s',
+    why: 'a probed path holding a client: two clients, so the line blames no one',
+  },
+  {
+    packs: ['nginx'],
+    line: `${NGINX_ERR} open() "/srv/www/.env" failed (2: No such file or directory), client: ${FAKE}, server: x" failed (2: No such file or directory), client: ${REAL}, server: example.com, request: "GET /.env%22%20failed%20(2:%20No%20such%20file%20or%20directory),%20client:%20${FAKE},%20server:%20x HTTP/1.1"`,
+    why: 'a probed path closing its own quote (%22) and spelling nginx’s whole tail: two clients, the line blames no one',
+  },
+  {
+    packs: ['web', 'nginx'],
+    line: `${FAKE} ${REAL} - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 153 "-" "curl/8.5"`,
+    why: 'nginx-proxy’s `$host $remote_addr …` with a Host header that is an address: the client is the second field',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['web', 'nginx'],
+    line: `${REAL} - ${FAKE} - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 153 "-" "curl/8.5"`,
+    why: 'a basic-auth user that is an address (and holds a space): the ident before it is "-", the client is first',
     owner: { ip: REAL },
   },
   {

@@ -62,7 +62,7 @@ const webCases = (rows: (MatchRow | NoMatchRow)[]): Case[] =>
   });
 const errorCases = (rows: (MatchRow | NoMatchRow)[]): Case[] =>
   rows.flatMap((row) => {
-    const pack = row.line!.startsWith('[') ? 'apache' : 'nginx';
+    const pack = row.line!.startsWith('[') || / apache2: /.test(row.line!) ? 'apache' : 'nginx';
     return [{ pack, line: row.line!, row }] as Case[];
   });
 
