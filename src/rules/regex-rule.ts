@@ -78,12 +78,13 @@ function markAttempt(
       attempt.reportedAt = at;
       return;
     case 'follow-up':
-      // A follow-up alone (no failure line before it) is an attempt; the next follow-up belongs to it.
-      if (recent(attempt.reportedAt, at)) verdict.repeat = true;
+      // A follow-up alone (no failure line before it) is an attempt; after one it belongs to it, as the next does.
+      if (pamPending || recent(attempt.reportedAt, at)) verdict.repeat = true;
       attempt.reportedAt = at;
       return;
     default:
-      attempt.reportedAt = undefined;
+      // A failure of its own: what follows it (the connection's closing line) belongs to it.
+      attempt.reportedAt = at;
   }
 }
 

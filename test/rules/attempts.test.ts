@@ -174,4 +174,51 @@ describe('counting attempts', () => {
     const line = S(6, `message repeated 4 times: [ Failed password for root from ${IP} port 22 ssh2]`);
     expect(attempts('sshd', [line])).toBe(4);
   });
+
+  it('counts a connection once in sshd-aggressive: its closing lines belong to the failure before them', () => {
+    const bot = [
+      S(7, PAM),
+      S(7, `Failed password for root from ${IP} port 40000 ssh2`),
+      S(7, `Received disconnect from ${IP} port 40000:11: Bye Bye [preauth]`),
+      S(7, `Disconnected from authenticating user root ${IP} port 40000 [preauth]`),
+    ];
+    expect(attempts('sshd-aggressive', bot)).toBe(1);
+    expect(attempts('sshd', bot)).toBe(1);
+    // A client whose keys were all refused: "no more authentication methods", then the disconnect.
+    const keys = [
+      S(8, `Received disconnect from ${IP} port 40001:14: No supported authentication methods available [preauth]`),
+      S(8, `Disconnected from authenticating user bob ${IP} port 40001 [preauth]`),
+    ];
+    expect(attempts('sshd-aggressive', keys)).toBe(1);
+    // A scanner: its closing line alone is the attempt.
+    expect(attempts('sshd-aggressive', [S(9, `Connection closed by ${IP} port 40002 [preauth]`)])).toBe(1);
+    expect(
+      attempts('sshd-aggressive', [
+        S(10, 'error: kex_exchange_identification: read: Connection reset by peer'),
+        S(10, `Connection reset by ${IP} port 40003`),
+      ]),
+    ).toBe(1);
+  });
+
+  it("counts OpenSSH 7.4's invalid user once: the monitor's line and input_userauth_request's are one", () => {
+    const lines = [
+      S(11, `Invalid user deploy2 from ${IP} port 40004`),
+      S(11, 'input_userauth_request: invalid user deploy2 [preauth]'),
+      S(11, `Connection closed by ${IP} port 40004 [preauth]`),
+    ];
+    expect(attempts('sshd', lines)).toBe(1);
+    expect(attempts('sshd-aggressive', lines)).toBe(1);
+  });
+
+  it('counts a user refused by AllowUsers once per attempt, its PAM and "Failed" lines among it', () => {
+    const pam = `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${IP}  user=alice`;
+    const lines = [
+      S(12, `User alice from ${IP} not allowed because not listed in AllowUsers`),
+      S(12, pam),
+      S(12, `Failed password for invalid user alice from ${IP} port 40005 ssh2`),
+      S(12, pam),
+      S(12, `Failed password for invalid user alice from ${IP} port 40005 ssh2`),
+    ];
+    expect(attempts('sshd', lines)).toBe(2);
+  });
 });

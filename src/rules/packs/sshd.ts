@@ -35,6 +35,7 @@ const normal: MessagePattern[] = [
   {
     re: `${LEVEL}Failed publickey for invalid user ${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
     from: 'openssh auth.c auth_log() for publickey and an invalid user (only with privilege separation off, 7.0–7.4); a valid user trying keys is normal',
+    counts: 'after-pam',
   },
   {
     re: `Invalid user ${USER} from (?<ip>${IP})${TAIL}$`,
@@ -49,17 +50,20 @@ const normal: MessagePattern[] = [
   },
   {
     re: 'input_userauth_request: invalid user [^:]{0,512} \\[preauth\\]$',
-    from: 'openssh auth2.c input_userauth_request(): "input_userauth_request: invalid user %s" (7.0–7.4, no address)',
+    from: 'openssh auth2.c input_userauth_request(): "input_userauth_request: invalid user %s" (7.0–7.4, no address), right after the monitor\'s "Invalid user": the same attempt',
     ipFromProcess: true,
+    counts: 'pam',
   },
   {
     re: `User ${USER} from ${ADDRESS_OR_NAME} not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group|a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)${TAIL}$`,
-    from: 'openssh auth.c allowed_user(): "User %.100s from %.100s not allowed because …" (DenyUsers, AllowUsers, no group, DenyGroups, AllowGroups)',
+    from: 'openssh auth.c allowed_user(): "User %.100s from %.100s not allowed because …" (DenyUsers, AllowUsers, no group, DenyGroups, AllowGroups), once a connection: its PAM failure and "Failed … for invalid user" lines are the same attempt',
+    counts: 'pam',
   },
   {
     re: `User ${USER} not allowed because (?:account is locked|shell \\S{0,256} does not exist|shell \\S{0,256} is not executable)${TAIL}$`,
     from: 'openssh auth.c allowed_user(): "User %.100s not allowed because account is locked", "… shell %.100s does not exist", "… is not executable"',
     ipFromProcess: true,
+    counts: 'pam',
   },
   {
     re: `administratively prohibited connection for (?:invalid user )?${USER} from (?<ip>${IP})${PORT}${TAIL}$`,
@@ -103,8 +107,10 @@ const normal: MessagePattern[] = [
     counts: 'follow-up',
   },
   {
-    re: `Disconnecting: (?:Too many authentication failures(?: for (?:invalid user )?${USER}(?: from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?)?)?|Change of username or service not allowed: .{0,512})${PREAUTH}$`,
-    from: 'openssh packet.c: "Disconnecting: %.100s" (before 7.5): "Too many authentication failures[ for %.100s]" (≤6.7 with user, 7.0–7.4 without user or address)',
+    // Everything after "for" is the client's: ≤6.6 wrote the user alone, 6.7 "for %s%.100s from %.200s port %d %s" cut
+    // at 100 bytes, so a long user name ends the line with an address of its choosing. The address is the process's.
+    re: `Disconnecting: (?:Too many authentication failures(?: for .{1,512}?)?|Change of username or service not allowed: .{0,512})${PREAUTH}$`,
+    from: 'openssh packet.c: "Disconnecting: %.100s" (before 7.5): "Too many authentication failures[ for %.100s]" (≤6.7 with the user, cut at 100 bytes; 7.0–7.4 without user or address)',
     counts: 'follow-up',
     ipFromProcess: true,
   },
@@ -113,8 +119,8 @@ const normal: MessagePattern[] = [
     from: 'openssh auth.c auth_root_allowed(): "ROOT LOGIN REFUSED FROM %.200s" (7.0–7.2), "… port %d" (7.3+)',
   },
   {
-    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?3: .{0,512}Auth fail(?:ed)?\\.?${PREAUTH}$`,
-    from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s" (7.2+; "from %s: %u: %.400s" before), reason 3 and "Auth fail" (JSch-based clients giving up)',
+    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?3: .{0,512}Auth (?:fail(?:ed)?|cancel)(?: for methods '[^']{0,256}')?\\.?${PREAUTH}$`,
+    from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s" (7.2+; "from %s: %u: %.400s" before), reason 3 and JSch\'s "Auth fail" (clients giving up; mwiede/jsch Session.java: "Auth fail for methods \'%s\'", "Auth cancel for methods …")',
     counts: 'follow-up',
   },
   {
@@ -122,7 +128,7 @@ const normal: MessagePattern[] = [
     from: 'tcp_wrappers refuse(): "refused connect from %s" with eval_client(): "[user@]host (address)" or the address (distribution builds of sshd with libwrap)',
   },
   {
-    re: `drop connection #\\d{1,10} from \\[(?<ip>${IP})\\]:\\d{1,5} on \\[[^\\]]{1,64}\\]:\\d{1,5} penalty: (?:failed authentication|attempted authentication by invalid user)$`,
+    re: `drop connection #\\d{1,10} from \\[(?<ip>${IP})\\]:\\d{1,5} on \\[[^\\]]{1,64}\\]:\\d{1,5} penalty: (?:failed authentication|attempted authentication by invalid user|connection prohibited by RefuseConnection)$`,
     from: 'openssh sshd.c (PerSourcePenalties, 9.8+): "drop connection #%d from [%s]:%d on [%s]:%d %s" with "penalty: failed authentication"',
   },
   ...pamLockout('sshd').map((lockout) => ({
@@ -135,16 +141,27 @@ const normal: MessagePattern[] = [
 /** Connections dropped before authenticating: scanners and bots, but also clients that try several keys and give up. */
 const aggressive: MessagePattern[] = [
   {
+    // The line that ends a connection: one attempt when nothing before it was counted, else part of that one.
     re: `${LEVEL}Connection (?:closed|reset) by ${PREAMBLE}(?<ip>${IP})(?:${PORT})? \\[preauth\\]$`,
     from: 'openssh packet.c sshpkt_fatal(): "Connection closed by %s", "Connection reset by %s" with remote_id (7.5+; "%.200s port %d" 7.2–7.4, no port 7.0–7.1)',
+    counts: 'follow-up',
   },
   {
     re: `Disconnected from ${PREAMBLE}(?<ip>${IP})(?:${PORT})? \\[preauth\\]$`,
-    from: 'openssh packet.c sshpkt_fatal(): "Disconnected from %s" with remote_id',
+    from: 'openssh packet.c sshpkt_fatal(): "Disconnected from %s" with remote_id (after "Received disconnect", or the failures of the connection)',
+    counts: 'follow-up',
   },
   {
     re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?14: .{0,512}${PREAUTH}$`,
     from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s", reason 14 (SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE)',
+    counts: 'follow-up',
+  },
+  {
+    // No [preauth] and no user: written in the banner exchange, before privilege separation (after login a reset is
+    // serverloop's "Read error from remote host"). A bare "Connection closed by" is also a session's end on 9.8+.
+    re: `Connection reset by (?<ip>${IP})(?:${PORT})?$`,
+    from: 'openssh sshd.c / sshd-session.c sshpkt_fatal(ssh, r, "banner exchange") with ECONNRESET: "Connection reset by %s port %d" (8.3–10.x, no [preauth])',
+    counts: 'follow-up',
   },
   {
     re: `Did not receive identification string from (?<ip>${IP})(?:${PORT})?$`,
@@ -187,7 +204,7 @@ const aggressive: MessagePattern[] = [
     from: 'openssh packet.c sshpkt_fatal(): "%s%sConnection %s %s: %s" with tag ssh_dispatch_run_fatal (message authentication code incorrect, Connection corrupted, …)',
   },
   {
-    re: 'Read from socket failed: Connection reset by peer(?: \\[preauth\\])?$',
+    re: `${LEVEL}Read from socket failed: Connection reset by peer(?: \\[preauth\\])?$`,
     from: 'openssh packet.c (6.x): "Read from socket failed: %.100s" (no address)',
     ipFromProcess: true,
   },

@@ -22,6 +22,11 @@ interface Hostile {
 }
 
 const rows: Hostile[] = [
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Disconnecting: Too many authentication failures for root from ${FAKE} port 22 ssh2 [preauth]`,
+    why: 'OpenSSH 6.7 cuts "for %s%.100s from %.200s …" at 100 bytes: a long user name ends the line with its own address',
+  },
   // sshd
   {
     packs: ['sshd', 'sshd-aggressive'],

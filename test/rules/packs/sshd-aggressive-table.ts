@@ -138,6 +138,16 @@ export const sshdAggressiveTable: PackTable = {
       fields: {},
     },
     {
+      message: 'fatal: Read from socket failed: Connection reset by peer [preauth]',
+      from: 'packet.c (6.x) relayed by monitor.c at FATAL: log.c\'s "fatal: " prefix',
+      fields: {},
+    },
+    {
+      message: `Connection reset by ${A} port 40002`,
+      from: 'sshd.c / sshd-session.c sshpkt_fatal(ssh, r, "banner exchange") with ECONNRESET (8.3+, no [preauth]): a port scanner',
+      fields: { ip: A },
+    },
+    {
       message: `Failed password for root from ${A} port 52814 ssh2`,
       from: 'auth.c auth_log() (everything sshd counts, sshd-aggressive counts too)',
       fields: { ip: A },

@@ -203,14 +203,25 @@ export const sshdTable: PackTable = {
       fields: { ip: A },
     },
     {
+      message: `Received disconnect from ${A} port 52814:3: com.jcraft.jsch.JSchException: Auth fail for methods 'publickey,password' [preauth]`,
+      from: 'mwiede/jsch Session.java: "Auth fail for methods \'%s\'" as the reason of SSH_DISCONNECT 3',
+      fields: { ip: A },
+    },
+    {
+      message: `drop connection #0 from [${A}]:53000 on [192.0.2.10]:22 penalty: connection prohibited by RefuseConnection`,
+      from: 'openssh sshd.c "drop connection #%d from [%s]:%d on [%s]:%d %s", srclimit.c "penalty: connection prohibited by RefuseConnection" (9.9+)',
+      fields: { ip: A },
+    },
+    {
       message: 'Disconnecting: Too many authentication failures [preauth]',
       from: 'packet.c "Disconnecting: %.100s" (7.0–7.4: no user, no address)',
       fields: {},
     },
     {
       message: 'Disconnecting: Too many authentication failures for root [preauth]',
-      from: 'auth.h AUTH_FAIL_MSG "Too many authentication failures for %.100s" (≤ 6.6)',
-      fields: { user: 'root' },
+      from: 'auth.h AUTH_FAIL_MSG "Too many authentication failures for %.100s" (≤ 6.6): the user is the client\'s text, not read',
+      fields: {},
+      absent: ['user'],
     },
     {
       message: `Disconnecting invalid user admin ${A} port 52816: Change of username or service not allowed: (admin,ssh-connection) -> (root,ssh-connection) [preauth]`,
