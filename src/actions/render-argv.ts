@@ -4,7 +4,7 @@
 
 import { fillPlaceholders, placeholdersOf as placeholdersOfText } from '../core/template.js';
 import type { FieldType } from '../core/types.js';
-import { FIELD_TYPE_HELP, isValidField } from '../rules/field-types.js';
+import { isRunnableField, RUNNABLE_TYPE_HELP } from '../rules/field-types.js';
 
 export type ArgvResult = { ok: true; argv: string[] } | { ok: false; reason: string };
 
@@ -28,8 +28,8 @@ export function renderArgv(
     if (!RUNNABLE_TYPES.has(type)) {
       return { ok: false, reason: `${name} is free text (type text), which never goes into a command` };
     }
-    if (!isValidField(type, value)) {
-      return { ok: false, reason: `${name} is not ${FIELD_TYPE_HELP[type]}, so the command was not run` };
+    if (!isRunnableField(type, value)) {
+      return { ok: false, reason: `${name} is not ${RUNNABLE_TYPE_HELP[type]}, so the command was not run` };
     }
   }
   const argv = template.map((arg) => fillPlaceholders(arg, (name) => fields[name]));

@@ -63,6 +63,13 @@ function isLoginName(v: string): boolean {
   return m !== null && /[A-Za-z]/.test(m.groups!.name!);
 }
 
+/** A name of this host's passwd database: what a command here (usermod, pkill -u) may be given. */
+const LOCAL_LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/;
+
+function isLocalLoginName(v: string): boolean {
+  return LOCAL_LOGIN_NAME.test(v) && /[A-Za-z]/.test(v);
+}
+
 export const FIELD_VALIDATORS: Record<FieldType, (value: string) => boolean> = {
   ip: isAddress,
   cidr: isCidr,
@@ -93,3 +100,16 @@ export const FIELD_TYPE_HELP: Record<FieldType, string> = {
 export function isValidField(type: FieldType, value: string): boolean {
   return FIELD_VALIDATORS[type](value);
 }
+
+/**
+ * Whether a value may go into a command as its type: as isValidField, but a user must be a local login name (a
+ * directory's `alice@corp.example.com` or `CORP\alice` is counted and shown, and locked in the directory, not here).
+ */
+export function isRunnableField(type: FieldType, value: string): boolean {
+  return type === 'user' ? isLocalLoginName(value) : isValidField(type, value);
+}
+
+export const RUNNABLE_TYPE_HELP: Record<FieldType, string> = {
+  ...FIELD_TYPE_HELP,
+  user: 'a local login name: letters, digits, "_", "." or "-", at most 32, not starting with "-", with at least one letter (a directory account is locked in its directory)',
+};

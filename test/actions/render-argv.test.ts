@@ -34,6 +34,21 @@ describe('renderArgv', () => {
     },
   );
 
+  it("counts a directory's account as a user, but runs no local command on it", () => {
+    for (const user of ['alice@corp.example.com', 'CORP\\alice']) {
+      expect(renderArgv(['/usr/sbin/usermod', '-L', '{user}'], { user }, TYPES)).toEqual({
+        ok: false,
+        reason: expect.stringMatching(
+          /^user is not a local login name: .*a directory account is locked in its directory\), so the command was not run$/,
+        ),
+      });
+    }
+    expect(renderArgv(['/usr/sbin/usermod', '-L', '{user}'], { user: 'alice' }, TYPES)).toEqual({
+      ok: true,
+      argv: ['/usr/sbin/usermod', '-L', 'alice'],
+    });
+  });
+
   it('never puts free text into a command, nor a capture the incident lacks', () => {
     expect(renderArgv(['/bin/echo', '{note}'], { note: 'hello' }, TYPES)).toEqual({
       ok: false,

@@ -148,7 +148,7 @@ describe('response actions on an injected clock', () => {
         /^block-ip: ip is not an IPv4 or IPv6 address \(without a zone id\), so the command was not run\.$/,
       );
       const user = await app.respond({ incidentId: id, actionId: 'who', attempt: 1, actor: 'U0ALICE' });
-      if (user !== undefined) expect(user).toMatch(/^who: user is not a login name/);
+      if (user !== undefined) expect(user).toMatch(/^who: user is not a local login name/);
     }
     // Values the user type lets through are plain login names, each one whole argv element after "--".
     for (const call of t.fakes.calls()) {
