@@ -119,8 +119,14 @@ const normal: MessagePattern[] = [
     from: 'openssh auth.c auth_root_allowed(): "ROOT LOGIN REFUSED FROM %.200s" (7.0–7.2), "… port %d" (7.3+)',
   },
   {
-    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?3: .{0,512}Auth (?:fail(?:ed)?|cancel)(?: for methods '[^']{0,256}')?\\.?${PREAUTH}$`,
-    from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s" (7.2+; "from %s: %u: %.400s" before), reason 3 and JSch\'s "Auth fail" (clients giving up; mwiede/jsch Session.java: "Auth fail for methods \'%s\'", "Auth cancel for methods …")',
+    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?3: .{0,512}Auth fail(?:ed)?(?: for methods '[^']{0,256}')?\\.?${PREAUTH}$`,
+    from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s" (7.2+; "from %s: %u: %.400s" before), reason 3 and JSch\'s "Auth fail" (clients giving up; mwiede/jsch Session.java: "Auth fail for methods \'%s\'")',
+    counts: 'follow-up',
+  },
+  {
+    // A pattern of its own: the screen looks for one rare word a pattern (not "Received disconnect", in every session's end).
+    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?3: .{0,512}Auth cancel(?: for methods '[^']{0,256}')?\\.?${PREAUTH}$`,
+    from: 'mwiede/jsch Session.java: "Auth cancel for methods \'%s\'" as the reason of SSH_DISCONNECT 3',
     counts: 'follow-up',
   },
   {
