@@ -29,12 +29,12 @@ export const TRAVERSAL: readonly Signature[] = [
   // In the path a single `..` is enough (browsers resolve them before sending); in the query a value holds a relative
   // path now and then (`src=../uploads/a.jpg`), a climb out takes two.
   sig('../', /^[^?]*\/\.{2,3}(?:[/;?\0]|$)|[/=;:?&,"'(]\.{2,3}[/;]\.{2,3}(?:[/;?\0]|$)/),
-  sig('..;/', /\.\.;/),
+  sig('..;/', /\.\.;|\/\.;\//),
   sig('....//', /\.{4}\/{1,2}/),
   sig('/etc/passwd', /(?:^|[/=:])etc\/(?:passwd|shadow|group|sudoers|crontab|master\.passwd)\b/),
   sig('/proc/self', /\/proc\/(?:self|\d{1,7})\/(?:environ|cmdline|fd|maps|status|mem|root)/),
   sig('win.ini', /\b(?:win|system|boot)\.ini\b/),
-  sig('c:/windows', /\b[a-z]:\/(?:windows|winnt|inetpub|boot\.ini|users)\b/),
+  sig('c:/windows', /\b[a-z]:\/(?:windows|winnt|inetpub|boot\.ini)\b/),
   sig('system32', /\/windows\/system32\//),
   sig('web-inf', /\bweb-inf\/(?:web|classes|lib)/),
   sig('wrapper://', /\b(?:php|file|expect|phar|zip|glob|data|gopher|dict|jar|zlib|compress\.zlib|ldap|tftp):\/\//),
@@ -54,7 +54,7 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: comment keyword', /\/\*!\d{0,5}\s*(?:union|select|and|or|concat)\b/),
   sig(
     'sql: function',
-    /\b(?:sleep\s*(?:\/\*[^*]{0,64}\*\/\s*)?\(\s*\d|ascii\s*\(\s*substr(?:ing)?\s*\(|cast\s*\(\s*\(?\s*chr\s*\(|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
+    /\b(?:sleep\s*(?:\/\*[^*]{0,64}\*\/\s*)?\(\s*\d{1,3}\s*\)|ascii\s*\(\s*substr(?:ing)?\s*\(|cast\s*\(\s*\(?\s*chr\s*\(|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
   ),
   sig('sql: schema', /\b(?:information_schema|mysql\.user|pg_catalog|pg_shadow|sysobjects|syscolumns|all_tables)\b/),
   sig('sql: waitfor delay', /\bwaitfor\s+delay\b/),
@@ -107,7 +107,7 @@ export const INJECTION: readonly Signature[] = [
   ),
   sig(
     'template injection',
-    /\{\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}\}|\$\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}|__class__|__globals__/,
+    /\{\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}\}|[$#]\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}|__class__|__globals__/,
   ),
   // A header written into the response (`%0d%0aSet-Cookie:`), not a newline pasted into a search.
   sig('crlf', /\r\n|[\r\n]\s*[\w-]{1,64}\s*:/),
@@ -150,7 +150,7 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   sig('solr admin', /\/solr\/(?:admin|#|[\w-]{1,64}\/(?:select|config|dataimport))/),
   sig(
     'java consoles',
-    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/|script$|hudson|nacos\/|druid\/|geoserver\/)/,
+    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/)/,
   ),
   sig(
     'router exploit',
