@@ -138,11 +138,12 @@ export function parseAccessRecord(line: string, start = 0): { record: AccessReco
   if (!isMonthAt(line, stampOpen + 5)) return undefined;
   const head = line.slice(start, stampOpen).split(' ');
   if (head.length < 3) return undefined;
-  // client ident user, or vhost client ident user; a user name may hold spaces (Apache logs %u unescaped). The ident
-  // is "-" (nginx writes nothing else, Apache only with IdentityCheck, which is not read): an address second is the
-  // client after a virtual host, which is the client's Host header (`$host $remote_addr …`) and may be an address too.
+  // client ident user, or vhost client ident user; a user name may hold spaces (Apache logs %u unescaped). When the
+  // first two fields are both addresses either may be the client's own text: a Host header (nginx-proxy's
+  // `$host $remote_addr`), an X-Forwarded-For (`$remote_addr $http_x_forwarded_for`), an identd's answer: the line
+  // names no client then.
   const vhost = head.length >= 4 && isIP(head[1]!) !== 0;
-  const client = vhost ? head[1]! : head[0]!;
+  const client = !vhost ? head[0]! : isIP(head[0]!) !== 0 ? '-' : head[1]!;
   const user = head.slice(vhost ? 3 : 2).join(' ');
   const request = readQuoted(line, open + 2);
   if (!request) return undefined;

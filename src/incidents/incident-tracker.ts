@@ -10,6 +10,7 @@ import { fillPlaceholders } from '../core/template.js';
 import type { GeoLookup, Incident, Match, TrackerChanges, TrackerState } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import type { CompiledRule } from '../rules/rule.js';
+import { accountKey } from './account-key.js';
 import { addressKey } from './address-key.js';
 import { MemoryChanges } from './detector-memory.js';
 import { Detectors } from './detectors.js';
@@ -338,8 +339,8 @@ export class IncidentTracker {
   }
 
   /**
-   * The values a match is counted under (IPv6 addresses in ip fields by their prefix), the same by field name, and
-   * the raw values behind prefixes; undefined when a key field has no value.
+   * The values a match is counted under (IPv6 addresses in ip fields by their prefix, accounts by their name in lower
+   * case), the same by field name, and the raw values behind them; undefined when a key field has no value.
    */
   private keyOf(
     rule: CompiledRule,
@@ -351,7 +352,9 @@ export class IncidentTracker {
     for (const field of rule.threshold.by) {
       const value = match.fields[field];
       if (value === undefined) return undefined;
-      const key = rule.fields[field] === 'ip' ? addressKey(value, rule.threshold.ipv6Prefix) : value;
+      const type = rule.fields[field];
+      const key =
+        type === 'ip' ? addressKey(value, rule.threshold.ipv6Prefix) : type === 'user' ? accountKey(value) : value;
       if (key !== value) {
         raw ??= {};
         raw[field] = value;

@@ -39,7 +39,10 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, state: Mat
     if (pattern.detail !== undefined) captures.detail ??= pattern.detail;
     // Only lines that pair into attempts or pass an address on need their process remembered.
     const tracked = pattern.counts !== undefined || pattern.ipFromProcess || pattern.remember;
-    const process = env && tracked ? memory.processOf(env) : -1;
+    // Lines without a pid share one process per program: sudo's (which logs none) are one user's run, but an
+    // address's would be every connection it made (a scan counted once, an address taken from another connection).
+    const pairs = env !== undefined && (env.pid !== undefined || !rule.threshold.by.includes('ip'));
+    const process = pairs && tracked ? memory.processOf(env!) : -1;
     const at = process === -1 ? now : (line.time(now) ?? now);
     if (pattern.ipFromClient) captures.ip = env?.client;
     if (pattern.hostFromEnvelope) captures.host = env?.host;

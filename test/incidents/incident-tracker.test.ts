@@ -106,6 +106,35 @@ describe('IncidentTracker.record', () => {
     expect(after.record([{ match: match('203.0.113.7'), at: 3 }], 3).events[0]?.event).toBe('opened');
   });
 
+  it("counts a directory account's spellings as one account, and shows the spellings seen", () => {
+    const tracker = new IncidentTracker(
+      [
+        rule({
+          id: 'login',
+          title: 'Failed logins as {user}',
+          fields: { user: 'user' },
+          keyFields: ['user'],
+          captured: ['user'],
+          threshold: { count: 3, within: 10 * MIN, by: ['user'], ipv6Prefix: 64 },
+        }),
+      ],
+      options,
+    );
+    const as = (user: string, t: number) => ({
+      match: { ruleId: 'login', event: match('x').event, fields: { user } },
+      at: t,
+    });
+    const changes = tracker.record(
+      [as('ALICE@corp.example.com', 0), as('CORP\\alice', 1), as('Alice@Corp.Example.Com', 2)],
+      2,
+    );
+    const opened = changes.events.find((e) => e.event === 'opened')!;
+    expect(opened.incident.title).toBe('Failed logins as alice');
+    expect(opened.incident.key).toEqual({ user: 'alice' });
+    // What a command would be given is the line's own value, never the key.
+    expect(opened.incident.fields.user).toBe('Alice@Corp.Example.Com');
+  });
+
   it('counts lines of one attempt once with dedupe', () => {
     const tracker = new IncidentTracker(
       [

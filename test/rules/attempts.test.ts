@@ -200,6 +200,22 @@ describe('counting attempts', () => {
     ).toBe(1);
   });
 
+  it('never pairs the lines of an address when they carry no pid: each connection counts', () => {
+    const bare = (message: string) => `Nov 23 10:01:11 web1 sshd: ${message}`;
+    const closes = [1, 2, 3, 4, 5, 6].map((n) => bare(`Connection closed by ${IP} port 4000${n} [preauth]`));
+    expect(attempts('sshd-aggressive', closes)).toBe(6);
+    const scans = [1, 2, 3, 4, 5, 6].flatMap((n) => [
+      bare(`Invalid user admin${n} from ${IP} port 4100${n}`),
+      bare(`Connection closed by invalid user admin${n} ${IP} port 4100${n} [preauth]`),
+    ]);
+    expect(attempts('sshd', scans)).toBe(6);
+    // RFC 5424 with procid "-" is a line without a pid too.
+    const rfc = [1, 2, 3].map(
+      (n) => `<38>1 2026-11-23T10:01:1${n}Z web1 sshd - - - Connection closed by ${IP} port 4200${n} [preauth]`,
+    );
+    expect(attempts('sshd-aggressive', rfc)).toBe(3);
+  });
+
   it("counts OpenSSH 7.4's invalid user once: the monitor's line and input_userauth_request's are one", () => {
     const lines = [
       S(11, `Invalid user deploy2 from ${IP} port 40004`),

@@ -179,8 +179,8 @@ export const loginPack: MessagePackRule[] = [
         from: 'Linux-PAM modules/pam_unix/passverify.c helper_verify_password() via unix_chkpwd: "password check failed for user (%s)"',
       },
       {
-        re: pamAuthFailureByCaller('polkit-1'),
-        from: 'Linux-PAM modules/pam_unix/support.c under polkit-agent-helper-1: polkit asks for the password of the account it authenticates as (root, an admin) and sets PAM_RUSER to the caller, who is counted',
+        re: pamAuthFailureByCaller('polkit-1', 'logname'),
+        from: "Linux-PAM modules/pam_unix/support.c under polkit-agent-helper-1: polkit authenticates an admin account (pam_start and PAM_RUSER both user_to_auth); the caller is the session's login name (logname=), who is counted",
         counts: 'pam',
       },
       {

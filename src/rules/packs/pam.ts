@@ -56,8 +56,9 @@ export function pamAuthFailure(
  * (sudo with targetpw, polkit's helper asking for root's): the caller is `user`, the account `target`. Lines without
  * a ruser are left to pamAuthFailure.
  */
-export function pamAuthFailureByCaller(services: string): string {
-  return `${pamPrefix(services)}authentication failure; ${pamFields({ ruser: 'user', user: 'target' }, true)}`;
+export function pamAuthFailureByCaller(services: string, caller: 'ruser' | 'logname' = 'ruser'): string {
+  // The module's prefix names the service: without it (an old `x(pam_unix)` tag) the line could be any service's.
+  return `${MODULE}\\((?:${services}):auth\\): authentication failure; ${pamFields({ [caller]: 'user', user: 'target' }, caller)}`;
 }
 
 /**
@@ -65,12 +66,13 @@ export function pamAuthFailureByCaller(services: string): string {
  * `rhostPattern` replaces the rhost value's pattern (and brings its own captures).
  */
 function pamFields(
-  names: { ruser?: string; rhost?: string; rhostPattern?: string; user?: string },
-  ruserRequired = false,
+  names: { logname?: string; ruser?: string; rhost?: string; rhostPattern?: string; user?: string },
+  required?: 'ruser' | 'logname',
 ): string {
   const group = (name: string | undefined, body: string) => (name ? `(?<${name}>${body})` : body);
   const rhost = names.rhostPattern ?? group(names.rhost, '\\S{1,256}');
-  return `logname=\\S{0,256} uid=\\d{0,10} euid=\\d{0,10} tty=\\S{0,256} ruser=(?:${group(names.ruser, '\\S{1,256}')})${ruserRequired ? '' : '?'} rhost=(?:${rhost})? {0,2}(?:user=(?:${group(names.user, '.{1,256}?')})?)? {0,4}$`;
+  const logname = required === 'logname' ? group(names.logname, '\\S{1,256}') : '\\S{0,256}';
+  return `logname=${logname} uid=\\d{0,10} euid=\\d{0,10} tty=\\S{0,256} ruser=(?:${group(names.ruser, '\\S{1,256}')})${required === 'ruser' ? '' : '?'} rhost=(?:${rhost})? {0,2}(?:user=(?:${group(names.user, '.{1,256}?')})?)? {0,4}$`;
 }
 
 /** `N more authentication failure(s); logname=… user=…` at pam_end, after failures already logged one by one. */

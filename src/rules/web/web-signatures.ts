@@ -29,7 +29,7 @@ export const TRAVERSAL: readonly Signature[] = [
   // In the path a single `..` is enough (browsers resolve them before sending); in the query a value holds a relative
   // path now and then (`src=../uploads/a.jpg`), a climb out takes two.
   sig('../', /^[^?]*\/\.{2,3}(?:[/;?\0]|$)|[/=;:?&,"'(]\.{2,3}[/;]\.{2,3}(?:[/;?\0]|$)/),
-  sig('..;/', /\.\.;|\/\.;\//),
+  sig('..;/', /\.\.;|^[^?]*\/\.;\//),
   sig('....//', /\.{4}\/{1,2}/),
   sig('/etc/passwd', /(?:^|[/=:])etc\/(?:passwd|shadow|group|sudoers|crontab|master\.passwd)\b/),
   sig('/proc/self', /\/proc\/(?:self|\d{1,7})\/(?:environ|cmdline|fd|maps|status|mem|root)/),
@@ -91,7 +91,7 @@ export const INJECTION: readonly Signature[] = [
     /(?:[;|`]|&&|\$\()\s*(?:(?:wget|curl|nc|ncat|netcat|telnet|tftp|ftpget|busybox|chmod|uname|whoami|nslookup|powershell)\b|(?:bash|sh|zsh|dash)(?=$|[\s;&<>`)-])|(?:cat|ping|perl|python[23]?|php|rm|cmd(?:\.exe)?)\s|ls\s+-[a-z]{1,4}\b)/,
   ),
   // `id` is also a common parameter name (`a|id` in a list of columns): only after `;`, a backtick or `$(`.
-  sig('command', /(?:[;`]|&&|\|\||\$\()\s*id\b(?!=)/),
+  sig('command', /(?:[;`]|\$\()\s*id\b(?!=)/),
   sig('command: $IFS', /\$\{ifs\}|\$ifs\$\d/),
   sig('command: shell path', /\/bin\/(?:ba|da|z|k)?sh\b|\bcmd(?:\.exe)?\s*\/c\b/),
   sig('command: download', /\b(?:wget|curl)\s+(?:-[\w-]{1,16}\s+){0,4}(?:https?|ftp):\/\//),
@@ -110,7 +110,7 @@ export const INJECTION: readonly Signature[] = [
     /\{\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}\}|[$#]\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}|__class__|__globals__/,
   ),
   // A header written into the response (`%0d%0aSet-Cookie:`), not a newline pasted into a search.
-  sig('crlf', /\r\n|[\r\n]\s*[\w-]{1,64}\s*:/),
+  sig('crlf', /\r\n|[\r\n][ \t]{0,8}[\w-]{1,64}[ \t]{0,8}:/),
 ];
 
 /** Expression lookups that hide `${jndi:` (`${${lower:j}ndi:`, `${${::-j}ndi:`, `${env:X:-j}`) are undone first. */

@@ -198,8 +198,12 @@ const rows: Hostile[] = [
   {
     packs: ['web', 'nginx'],
     line: `${FAKE} ${REAL} - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 153 "-" "curl/8.5"`,
-    why: 'nginx-proxy’s `$host $remote_addr …` with a Host header that is an address: the client is the second field',
-    owner: { ip: REAL },
+    why: 'nginx-proxy’s `$host $remote_addr …` with a Host header that is an address: no client (it may as well be `$remote_addr $http_x_forwarded_for`)',
+  },
+  {
+    packs: ['web', 'nginx'],
+    line: `${REAL} ${FAKE} - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 153 "-" "curl/8.5"`,
+    why: '`$remote_addr $http_x_forwarded_for - $remote_user`: the second address is the client’s own header',
   },
   {
     packs: ['web', 'nginx'],

@@ -328,16 +328,16 @@ export const loginTable: PackTable = {
     },
     {
       message:
-        'pam_unix(polkit-1:auth): authentication failure; logname=alice uid=1000 euid=0 tty= ruser=alice rhost=  user=root',
-      from: "Linux-PAM pam_unix under polkit-agent-helper-1: the caller (ruser) asked for root's password",
+        'pam_unix(polkit-1:auth): authentication failure; logname=alice uid=1000 euid=0 tty= ruser=root rhost=  user=root',
+      from: 'polkit polkit-agent-helper-pam.c: pam_start("polkit-1", user_to_auth) and PAM_RUSER user_to_auth; the caller is the session\'s logname',
       program: 'polkit-agent-helper-1',
       rule: 'login',
       fields: { user: 'alice', target: 'root' },
     },
     {
       message:
-        'pam_unix(polkit-1:auth): authentication failure; logname= uid=1000 euid=0 tty= ruser= rhost=  user=alice',
-      from: 'Linux-PAM pam_unix under polkit-agent-helper-1, no ruser: the account asked for',
+        'pam_unix(polkit-1:auth): authentication failure; logname= uid=1000 euid=0 tty= ruser=alice rhost=  user=alice',
+      from: 'polkit-agent-helper-pam.c, no login name (no session): the account asked for',
       program: 'polkit-agent-helper-1',
       rule: 'login',
       fields: { user: 'alice' },

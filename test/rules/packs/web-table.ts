@@ -230,8 +230,6 @@ export const webAccessMatch: MatchRow[] = [
   attack('GET /webmail/ HTTP/1.1', 'web-probe', 'webmail', 404),
   attack('GET /hudson/ HTTP/1.1', 'web-probe', 'java consoles', 404),
   attack('GET /news?id=(select*from(select(sleep(20)))a) HTTP/1.1', 'web-injection', 'sql: function', 200),
-  attack('GET /ping?ip=127.0.0.1%26%26id HTTP/1.1', 'web-injection', 'command', 200),
-  attack('GET /ping?ip=x%7C%7Cid HTTP/1.1', 'web-injection', 'command', 200),
   attack('GET /?a=fetch&content=<php>die(@md5(HelloThinkCMF))</php> HTTP/1.1', 'web-injection', 'php code', 200),
   // leaks: served, not only asked for
   attack('POST /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1', 'web-probe', 'phpunit', 200),
@@ -279,6 +277,13 @@ export const webAccessNoMatch: NoMatchRow[] = [
   { line: access('GET /api/items?fields=name|id|price HTTP/1.1', 200), from: `${from}; a column list` },
   { line: access('GET /search?q=immune+system+(biology) HTTP/1.1', 200), from: `${from}; words, not PHP` },
   { line: access('GET /search?q=sleep(5+hours)+a+night HTTP/1.1', 200), from },
+  { line: access('GET /api/items?filter=name||id HTTP/1.1', 200), from: `${from}; "id" is a parameter's name too` },
+  { line: access('GET /q?x=1&&id&y=2 HTTP/1.1', 200), from },
+  { line: access('GET /q?x=/.;/ HTTP/1.1', 200), from: `${from}; Tomcat's /.;/ is read in the path only` },
+  {
+    line: access(`GET /search?q=${'%0a'.repeat(2700)} HTTP/1.1`, 200),
+    from: `${from}; newlines alone (and linear: no backtracking on them)`,
+  },
   { line: access('GET /docs/C:/Users+folder HTTP/1.1', 200), from },
   { line: access('GET /hudson-valley-events HTTP/1.1', 404), from },
   { line: access('GET /search?q=JavaScript:+The+Good+Parts HTTP/1.1', 200), from: `${from}; a book title` },
