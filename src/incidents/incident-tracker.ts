@@ -10,8 +10,7 @@ import { fillPlaceholders } from '../core/template.js';
 import type { GeoLookup, Incident, Match, TrackerChanges, TrackerState } from '../core/types.js';
 import { keyHashOf } from '../core/types.js';
 import type { CompiledRule } from '../rules/rule.js';
-import { accountKey } from './account-key.js';
-import { addressKey } from './address-key.js';
+import { addSpread, countKeyOf } from './count-key.js';
 import { MemoryChanges } from './detector-memory.js';
 import { Detectors } from './detectors.js';
 import { RETURNING_MARKS } from './returning.js';
@@ -35,14 +34,11 @@ export const DEFAULT_MAX_PENDING_KEYS = 50_000;
 export const WINDOW_TEXT_BUDGET = 8 * 1024 * 1024;
 /** A sample line is kept this long at most (Slack shows 1,000 characters of it). */
 export const SAMPLE_CHARS = 2000;
-/** Distinct values an incident lists per aggregated field. */
-const SPREAD_VALUES = 10;
-
 interface WindowHit {
   at: number;
   n: number;
   text?: string;
-  /** The raw values of key fields counted by prefix: the IPv6 address behind its /64. */
+  /** The raw values of key fields counted under another value: the IPv6 address behind its /64. */
   raw?: Record<string, string>;
 }
 
@@ -126,7 +122,7 @@ export class IncidentTracker {
         this.openOrFold(rule, match, at, now, judged.count, touched);
         continue;
       }
-      const key = this.keyOf(rule, match);
+      const key = countKeyOf(rule, match);
       // A match without a value for its key (an address the line did not name) cannot be counted for anyone.
       if (!key) continue;
       const keyHash = keyHashOf(key.values);
@@ -206,7 +202,7 @@ export class IncidentTracker {
     touched: Map<Incident, 'opened' | 'updated'>,
     since = at,
   ): void {
-    const key = this.keyOf(rule, match);
+    const key = countKeyOf(rule, match);
     if (!key) return;
     const s = slot(rule.id, keyHashOf(key.values));
     if (this.isSilenced(s, now)) return;
@@ -338,33 +334,6 @@ export class IncidentTracker {
     return undefined;
   }
 
-  /**
-   * The values a match is counted under (IPv6 addresses in ip fields by their prefix, accounts by their name in lower
-   * case), the same by field name, and the raw values behind them; undefined when a key field has no value.
-   */
-  private keyOf(
-    rule: CompiledRule,
-    match: Match,
-  ): { values: string[]; named: Record<string, string>; raw?: Record<string, string> } | undefined {
-    const values: string[] = [];
-    const named: Record<string, string> = {};
-    let raw: Record<string, string> | undefined;
-    for (const field of rule.threshold.by) {
-      const value = match.fields[field];
-      if (value === undefined) return undefined;
-      const type = rule.fields[field];
-      const key =
-        type === 'ip' ? addressKey(value, rule.threshold.ipv6Prefix) : type === 'user' ? accountKey(value) : value;
-      if (key !== value) {
-        raw ??= {};
-        raw[field] = value;
-      }
-      values.push(key);
-      named[field] = key;
-    }
-    return { values, named, ...(raw ? { raw } : {}) };
-  }
-
   /** The window of a slot without the hits older than `after` (a new one when there is none). */
   private liveWindow(s: string, after: number): WindowHit[] {
     const window = this.windows.get(s);
@@ -406,17 +375,6 @@ export class IncidentTracker {
     if (last !== undefined && Math.abs(at - last) <= rule.dedupe.within) return true;
     this.lastCounted.set(s, at);
     return false;
-  }
-}
-
-function addSpread(incident: Incident, raw: Record<string, string>, n: number): void {
-  incident.spread ??= {};
-  for (const [field, value] of Object.entries(raw)) {
-    incident.spread[field] ??= { values: [], more: 0 };
-    const spread = incident.spread[field];
-    if (spread.values.includes(value)) continue;
-    if (spread.values.length < SPREAD_VALUES) spread.values.push(value);
-    else spread.more += n;
   }
 }
 
