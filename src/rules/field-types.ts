@@ -73,8 +73,8 @@ function isLocalLoginName(v: string): boolean {
 export const FIELD_VALIDATORS: Record<FieldType, (value: string) => boolean> = {
   ip: isAddress,
   cidr: isCidr,
-  // POSIX-ish login names, plus the trailing $ of machine accounts; with a letter, as a name of digits alone is read
-  // as a uid by pkill -u, chown and the like (`0` is root).
+  // POSIX-ish login names, plus the trailing $ of machine accounts and a directory's domain; with a letter, as a name
+  // of digits alone is read as a uid by pkill -u, chown and the like (`0` is root).
   user: isLoginName,
   host: isHost,
   port: (v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65_535,

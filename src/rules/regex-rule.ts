@@ -1,7 +1,6 @@
 // Rules made of regular expressions: custom rules over whole lines, and pack rules (or custom rules with `program:`)
 // over the message of the programs they name, from its start, so text inside one message never reads as another
 // program's line and an address captured after attacker text is the one the program wrote last.
-
 import type { PatternCheck } from '../core/types.js';
 import type { Envelope } from '../envelope/envelope.js';
 import type { LineContext } from './line-context.js';
