@@ -8,7 +8,9 @@ import type { LoadedConfig } from '../config/load.js';
 import { ConfigInvalidError, ErrorCode, LogwardenError } from '../core/errors.js';
 import { createLogger, logLevelOf } from '../core/logger.js';
 import { packageVersion } from '../core/package-files.js';
+import { EXIT_CONFIG, EXIT_FAILURE } from './exit-codes.js';
 import type { ReplayProgress } from './replay.js';
+import type { ReplayCommandOptions } from './replay-fail2ban-command.js';
 import { defaultReplayJobs } from './replay-threads.js';
 
 // The config reader pulls in zod, the YAML parser and the rule compiler: only the commands that read a config load it.
@@ -19,9 +21,6 @@ async function readConfig(file: string): Promise<LoadedConfig> {
 
 const logLevel = (fallback: string) =>
   logLevelOf(process.env.LOG_LEVEL, fallback, (text) => process.stderr.write(`logwarden: ${text}\n`));
-
-const EXIT_CONFIG = 2;
-const EXIT_FAILURE = 1;
 
 // Exit 2 is "fix the configuration first" (systemd can be told not to restart on it): the file or the tokens.
 function exitCodeOf(error: LogwardenError): number {
@@ -58,64 +57,6 @@ function onSignals(stop: (signal: string) => Promise<void>) {
   };
   process.on('SIGTERM', () => void handle('SIGTERM'));
   process.on('SIGINT', () => void handle('SIGINT'));
-}
-
-interface ReplayCommandOptions {
-  config: string;
-  rule?: string;
-  json?: boolean;
-  jobs: number;
-  fail2banFilter?: string;
-  mode?: string;
-  set: string[];
-  maxretry: number;
-  findtime: string;
-}
-
-// replay --fail2ban-filter: the filter read from the user's system, no config needed.
-async function replayFail2ban(files: string[], options: ReplayCommandOptions) {
-  const vars: Record<string, string> = {};
-  for (const pair of options.set) {
-    const m = /^([\w-]+)=([\s\S]*)$/.exec(pair);
-    if (!m) {
-      process.stderr.write(`logwarden: --set ${pair} is not key=value. Write e.g. --set publickey=any.\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    vars[m[1]!] = m[2]!;
-  }
-  const [
-    { readFail2banFilter },
-    { readTextIfExists },
-    { compileFail2banFilter },
-    { replayFail2banFilter, renderFail2banReport },
-    { parseDuration },
-  ] = await Promise.all([
-    import('../rules/fail2ban/read-filter.js'),
-    import('../config/read-text.js'),
-    import('../rules/fail2ban/fail2ban-filter.js'),
-    import('./replay-fail2ban.js'),
-    import('../config/duration.js'),
-  ]);
-  const findtime = parseDuration(options.findtime);
-  if (findtime === undefined || !Number.isInteger(options.maxretry) || options.maxretry < 1) {
-    process.stderr.write(
-      `logwarden: --maxretry ${options.maxretry} --findtime ${options.findtime}: give a count of 1 or more and a duration like 10m.\n`,
-    );
-    process.exit(EXIT_CONFIG);
-  }
-  const filter = readFail2banFilter(options.fail2banFilter!, readTextIfExists, {
-    vars,
-    ...(options.mode ? { mode: options.mode } : {}),
-  });
-  const compiled = compileFail2banFilter(filter);
-  const report = await replayFail2banFilter(files, {
-    compiled,
-    jail: { maxretry: options.maxretry, findtime },
-    maxLineBytes: 64 * 1024,
-    json: options.json === true,
-    write: (text) => process.stdout.write(text),
-  });
-  (options.json ? process.stderr : process.stdout).write(renderFail2banReport(report, filter.failregex));
 }
 
 const configOption = () =>
@@ -254,7 +195,7 @@ program
   )
   .argument('<logfile...>', 'files to read; - reads standard input')
   .action(async (files: string[], options: ReplayCommandOptions) => {
-    if (options.fail2banFilter) return replayFail2ban(files, options);
+    if (options.fail2banFilter) return (await import('./replay-fail2ban-command.js')).replayFail2ban(files, options);
     // Started first, so that they load the matcher while this thread reads the config.
     const { replayThreadsFor, startReplayThreads } = await import('./replay-threads.js');
     const threadCount = options.json ? 0 : replayThreadsFor(files, options.jobs);
