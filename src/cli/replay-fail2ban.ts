@@ -6,14 +6,10 @@ import { statSync } from 'node:fs';
 import { formatDuration } from '../config/duration.js';
 import { describeSystemError, ReplayInputUnreadableError } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
-import {
-  type BanSummary,
-  type CompiledFail2banFilter,
-  classifyFail2banLine,
-  createLiteralScreen,
-  FilterMemory,
-  summariseBans,
-} from '../rules/fail2ban/fail2ban-filter.js';
+import { type BanSummary, summariseBans } from '../rules/fail2ban/ban-summary.js';
+import { type CompiledFail2banFilter, classifyFail2banLine } from '../rules/fail2ban/fail2ban-filter.js';
+import { FilterMemory } from '../rules/fail2ban/filter-memory.js';
+import { createLiteralScreen } from '../rules/fail2ban/literal-screen.js';
 import { decodeLine, scanLines } from '../rules/match.js';
 import { countBytes, searchWindow } from '../rules/search-window.js';
 import { LineSplitter } from '../sources/line-splitter.js';

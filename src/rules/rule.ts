@@ -3,7 +3,8 @@
 import type { BlockList } from 'node:net';
 import type { EventType, FieldType, PatternCheck, Severity } from '../core/types.js';
 import type { LearnSettings } from './detect/detector.js';
-import type { CompiledFail2banFilter, FilterMemory } from './fail2ban/fail2ban-filter.js';
+import type { CompiledFail2banFilter } from './fail2ban/fail2ban-filter.js';
+import type { FilterMemory } from './fail2ban/filter-memory.js';
 import type { ProcessMemory } from './process-memory.js';
 import type { WebCategory } from './web/web-signatures.js';
 

@@ -3,8 +3,9 @@
 // is found and cut out first, prefregex narrows the line to its <F-CONTENT>, then every failregex is tried. Pure.
 import { Fail2banFilterInvalidError } from '../../core/errors.js';
 import { analyzePattern } from '../pattern-analysis.js';
-import { countBytes, rarityRank, searchWindow } from '../search-window.js';
 import { createDateDetector, type DateDetector, type FoundDate } from './date-detector.js';
+import { FilterMemory, type Groups, mergeFailure } from './filter-memory.js';
+import { createLiteralScreen, wordsOf } from './literal-screen.js';
 import { translatePythonRegex, UnsupportedRegexError } from './python-regex.js';
 import type { Fail2banFilter } from './read-filter.js';
 import { groupNameOfTag, resolveFail2banTags } from './resolve-tags.js';
@@ -37,14 +38,6 @@ export interface CompiledFail2banFilter {
   words: string[][][] | null;
   /** The screen chosen without a sample of the text (what the rule engine's prefilter uses). */
   literals: string[] | null;
-}
-
-/** Words to search lines for before anything else runs, and what finding each means. */
-export interface LiteralScreen {
-  /** A line holding none of these is missed without running anything; null: every line is tried. */
-  literals: string[] | null;
-  /** For each of literals, the failregexes (indices, ascending) that can match a line holding it. */
-  screen: number[][];
 }
 
 export type LineOutcome = 'matched' | 'ignored' | 'missed';
@@ -134,69 +127,6 @@ export function compileFail2banFilter(filter: Fail2banFilter, options: CompileOp
 // fail2ban checks ignoreregex before failregex when there are few of them compared to failregex.
 const ignoresFirst = (ignores: number, fails: number) => ignores > 0 && ignores < fails - 2;
 
-// Searching a block for more literals than this costs more than it saves (and scanLines takes at most 64).
-const MAX_LITERALS = 64;
-// Costs in stops of Buffer#indexOf at a byte like the window's first (measured on the bench's auth.log).
-const PASS_COST = 1400;
-const BYTES_PER_PASS_COST = 190;
-const LINE_COST = 220;
-
-// The regexes read the line without its date, and cutting the date out joins the text around it: "[" and "]" of
-// "[27/Jun/2013:11:55:44]" become the "[]" a filter then writes. As the join comes in front of a non-word character
-// (see DateDetector), a literal is only sure to be in the line as read within one of its words (3 or more long).
-function wordsOf(regexes: readonly CompiledRegex[]): string[][][] | null {
-  const words = regexes.map((r) => r.anchors.map((a) => [...a.matchAll(/[A-Za-z0-9_]{3,}/g)].map((m) => m[0])));
-  return words.some((w) => w.length === 0 || w.some((candidates) => candidates.length === 0)) ? null : words;
-}
-
-/**
- * Which words to search lines for, so that each literal of each regex has one of its words searched for: few, and
- * cheap to search. Each search costs a pass over the text (about as much as stopping at one byte in 190), plus a
- * stop at each byte like its window's first, plus each line it brings in (about 220 stops). With a sample of the
- * text to be read those are counted; without one, capitals count as rare. The cheapest word per
- * literal it settles goes first (a greedy set cover): " not allowed because …" six ways over is one search for
- * "because", not six.
- */
-export function createLiteralScreen(
-  compiled: Pick<CompiledFail2banFilter, 'words' | 'failregex'>,
-  sample?: Buffer,
-  counts: Uint32Array | undefined = sample && countBytes(sample),
-): LiteralScreen {
-  if (compiled.words === null) return { literals: null, screen: [] };
-  const cost = (word: string): number => {
-    // Without a sample, short words stand for common ones.
-    if (!sample || !counts) return PASS_COST + 100 * rarityRank(searchWindow(word)) + 20_000 / word.length;
-    let lines = 0;
-    for (let at = sample.indexOf(word); at !== -1; at = sample.indexOf(word, at + word.length)) lines++;
-    return sample.length / BYTES_PER_PASS_COST + counts[searchWindow(word, counts).charCodeAt(0)]! + LINE_COST * lines;
-  };
-  let uncovered = [...new Map(compiled.words.flat().map((words) => [words.join(' '), words])).values()];
-  const candidates = new Map([...new Set(uncovered.flat())].map((w) => [w, cost(w)]));
-  const chosen: string[] = [];
-  while (uncovered.length > 0) {
-    let best = '';
-    let bestRatio = Number.POSITIVE_INFINITY;
-    for (const [word, price] of candidates) {
-      const settles = uncovered.filter((words) => words.some((w) => w.includes(word))).length;
-      if (settles > 0 && price / settles < bestRatio) {
-        best = word;
-        bestRatio = price / settles;
-      }
-    }
-    chosen.push(best);
-    uncovered = uncovered.filter((words) => !words.some((w) => w.includes(best)));
-  }
-  // A line holding "Connection" holds "Connect": searching for the shorter of nested words finds both.
-  const literals = chosen.filter((l) => !chosen.some((other) => other !== l && l.includes(other)));
-  if (literals.length > MAX_LITERALS) return { literals: null, screen: [] };
-  return {
-    literals,
-    screen: literals.map((l) =>
-      compiled.failregex.flatMap((r, i) => (r.anchors.some((a) => a.includes(l)) ? [i] : [])),
-    ),
-  };
-}
-
 function search(regex: CompiledRegex, text: string): RegExpExecArray | undefined {
   const { anchors, variants } = regex;
   if (anchors.length > 0) {
@@ -230,84 +160,6 @@ function definedGroups(
   }
   for (const [alt, name] of regex.alternates) if (groups[alt] && !groups[name]) groups[name] = groups[alt];
   return groups;
-}
-
-type Groups = Record<string, unknown> & { users?: string[] };
-
-/**
- * What fail2ban remembers across lines: per connection (the <F-MLFID> part of prefregex, like "sshd[1234]:"), a
- * failure seen before its address or an accepted login that clears earlier failures, bounded like fail2ban's cache;
- * and for a multi-line filter, the last maxlines lines (dates cut out) not yet part of a match.
- */
-export class FilterMemory {
-  lines: string[] = [];
-  private readonly entries = new Map<string, Groups>();
-  private readonly limit: number;
-  constructor(limit = 100) {
-    this.limit = limit;
-  }
-  get(id: string) {
-    return this.entries.get(id);
-  }
-  set(id: string, groups: Groups) {
-    this.entries.delete(id);
-    this.entries.set(id, groups);
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
-  }
-  delete(id: string) {
-    this.entries.delete(id);
-  }
-}
-
-// The distinct users a connection's lines named (a short array: connections name one or two).
-const addUser = (fail: Groups, user: unknown) => {
-  if (typeof user === 'string' && user) {
-    if (!fail.users) fail.users = [user];
-    else if (!fail.users.includes(user)) fail.users.push(user);
-  }
-  return fail.users;
-};
-
-// fail2ban's failure merge for one connection id: nofail and gained flags, forgetting, pending failures. A key
-// fail2ban deletes is set to undefined here (deleting turns objects slow), which every reader takes as absent.
-function mergeFailure(memory: FilterMemory, mlfid: string, current: Groups): Groups {
-  let fail = current;
-  const previous = memory.get(mlfid);
-  let flags = 0;
-  if (fail.mlfgained) {
-    flags |= 8 | 1;
-    if (!fail.nofail) fail.nofail = fail.mlfgained;
-  } else if (fail.nofail) flags |= 1;
-  if (fail.mlfforget) {
-    fail.mlfforget = undefined;
-    flags |= 2;
-  }
-  let users: string[] | undefined;
-  if (previous) {
-    users = addUser(previous, fail.user);
-    if (previous.nofail) {
-      previous.nofail = undefined;
-      flags |= 4;
-    }
-    if (previous.mlfgained) {
-      previous.mlfgained = undefined;
-      flags |= 4;
-    }
-    if (flags & 8) previous.mlfpending = undefined;
-    for (const k in fail) if (fail[k] !== undefined) previous[k] = fail[k];
-    fail = previous;
-    if (flags & 2) memory.delete(mlfid);
-  } else if (!(flags & 2)) {
-    users = addUser(fail, fail.user);
-    memory.set(mlfid, fail);
-  }
-  const pending = fail.mlfpending;
-  fail.mlfpending = undefined;
-  if (pending || (users && users.length > 1)) {
-    fail.nofail = undefined;
-    fail.mlfgained = undefined;
-  }
-  return fail;
 }
 
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -515,32 +367,4 @@ export function classifyFail2banLine(
     if (!memory.lines.includes(earlier)) consumed++;
   }
   return consumed ? { ...result, consumed } : result;
-}
-
-export interface BanSummary {
-  /** How often an address reached maxretry failures within findtime (its count starting again after each). */
-  bans: number;
-  /** Bans per address, most first. */
-  byHost: [host: string, bans: number][];
-}
-
-/** What a jail with these settings would have done over failures in log order, on the log's own times. Pure. */
-export function summariseBans(
-  failures: Iterable<{ host: string; time: number }>,
-  maxretry: number,
-  findtime: number,
-): BanSummary {
-  const windows = new Map<string, number[]>();
-  const byHost = new Map<string, number>();
-  let bans = 0;
-  for (const { host, time } of failures) {
-    const window = (windows.get(host) ?? []).filter((t) => t > time - findtime);
-    window.push(time);
-    if (window.length >= maxretry) {
-      bans++;
-      byHost.set(host, (byHost.get(host) ?? 0) + 1);
-      windows.delete(host);
-    } else windows.set(host, window);
-  }
-  return { bans, byHost: [...byHost].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) };
 }

@@ -7,12 +7,8 @@ import type { Fail2banRuleConfig } from '../../config/rule-schema.js';
 import { type ConfigProblem, Fail2banFilterInvalidError } from '../../core/errors.js';
 import type { CompiledRule, Fail2banRuleState } from '../rule.js';
 import { NO_IGNORE, type RuleVerdict } from '../verdict.js';
-import {
-  type CompiledFail2banFilter,
-  classifyFail2banLine,
-  compileFail2banFilter,
-  FilterMemory,
-} from './fail2ban-filter.js';
+import { type CompiledFail2banFilter, classifyFail2banLine, compileFail2banFilter } from './fail2ban-filter.js';
+import { FilterMemory } from './filter-memory.js';
 import { type ReadFilterFile, readFail2banFilter } from './read-filter.js';
 
 /** The rule id a fail2ban entry gets without an id: the filter's name (sshd for …/filter.d/sshd.conf). */

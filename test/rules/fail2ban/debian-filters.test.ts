@@ -8,11 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readTextIfExists } from '../../../src/config/read-text.js';
-import {
-  classifyFail2banLine,
-  compileFail2banFilter,
-  FilterMemory,
-} from '../../../src/rules/fail2ban/fail2ban-filter.js';
+import { classifyFail2banLine, compileFail2banFilter } from '../../../src/rules/fail2ban/fail2ban-filter.js';
+import { FilterMemory } from '../../../src/rules/fail2ban/filter-memory.js';
 import { readFail2banFilter } from '../../../src/rules/fail2ban/read-filter.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { useTempDir } from '../../helpers/temp-dir.js';

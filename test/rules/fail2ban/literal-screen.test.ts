@@ -1,11 +1,8 @@
 // The words replay and the rule engine search raw lines for before running a fail2ban filter: every line a regex
 // can match must hold one, although the regexes read the line with its date cut out (which joins the text around it).
 import { describe, expect, it } from 'vitest';
-import {
-  classifyFail2banLine,
-  compileFail2banFilter,
-  createLiteralScreen,
-} from '../../../src/rules/fail2ban/fail2ban-filter.js';
+import { classifyFail2banLine, compileFail2banFilter } from '../../../src/rules/fail2ban/fail2ban-filter.js';
+import { createLiteralScreen } from '../../../src/rules/fail2ban/literal-screen.js';
 import type { Fail2banFilter } from '../../../src/rules/fail2ban/read-filter.js';
 
 const filter = (failregex: string[], more: Partial<Fail2banFilter> = {}): Fail2banFilter => ({

@@ -1,7 +1,7 @@
 // What a jail would have banned: maxretry failures of one address within findtime, on the log's times; the count
 // starts again after a ban.
 import { describe, expect, it } from 'vitest';
-import { summariseBans } from '../../../src/rules/fail2ban/fail2ban-filter.js';
+import { summariseBans } from '../../../src/rules/fail2ban/ban-summary.js';
 
 const MIN = 60_000;
 const at = (host: string, minutes: number) => ({ host, time: minutes * MIN });
