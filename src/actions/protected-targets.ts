@@ -2,7 +2,8 @@
 // and resolvers, loopback and the other special ranges, address ranges wide enough to cut the host off, root and the
 // system accounts, this program's own account. The operator adds more with `protect:`; no config removes these.
 // Pure: the host's facts are read elsewhere (read-host-targets.ts) and passed in.
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { addressFamily } from '../core/address-family.js';
 import type { FieldType } from '../core/types.js';
 import { pickValues } from './confirmed-values.js';
 
@@ -27,7 +28,7 @@ export interface ProtectedTargets {
 const range = (address: string, prefix: number, reason: string): ProtectedRange => ({
   address,
   prefix,
-  family: isIP(address) === 6 ? 'ipv6' : 'ipv4',
+  family: addressFamily(address) === 6 ? 'ipv6' : 'ipv4',
   reason,
 });
 
@@ -76,7 +77,7 @@ export function protectionOf(type: FieldType, value: string, targets: ProtectedT
       return reason === undefined ? undefined : `${value} is protected: ${reason}`;
     }
     case 'host': {
-      if (isIP(value) !== 0) return addressProtection(value, targets);
+      if (addressFamily(value) !== 0) return addressProtection(value, targets);
       const name = value.toLowerCase().replace(/\.$/, '');
       const reason =
         targets.hosts.get(name) ??
@@ -90,7 +91,7 @@ export function protectionOf(type: FieldType, value: string, targets: ProtectedT
 }
 
 function addressProtection(value: string, targets: ProtectedTargets): string | undefined {
-  const family = isIP(value) === 6 ? 'ipv6' : 'ipv4';
+  const family = addressFamily(value) === 6 ? 'ipv6' : 'ipv4';
   if (family === 'ipv6' && value.includes('%')) return `${value} is protected: it names an interface (zone id)`;
   // BlockList reads an IPv4-mapped IPv6 address (::ffff:127.0.0.1, ::ffff:7f00:1) as the IPv4 one.
   const found = targets.ranges.find((r) => listOf(r).check(value, family));
@@ -152,8 +153,8 @@ function cidrProtection(value: string, targets: ProtectedTargets): string | unde
   const slash = value.indexOf('/');
   const address = value.slice(0, slash);
   const prefix = Number(value.slice(slash + 1));
-  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  if (isIP(address) === 0 || !Number.isInteger(prefix)) return `${value} is protected: it is not a range`;
+  const family = addressFamily(address) === 6 ? 'ipv6' : 'ipv4';
+  if (addressFamily(address) === 0 || !Number.isInteger(prefix)) return `${value} is protected: it is not a range`;
   // An IPv4-mapped range (::ffff:10.0.0.0/104, however it is spelled) is as wide as the IPv4 range it maps.
   const b = family === 'ipv6' ? ipv6Bytes(address) : undefined;
   const mapped = b?.slice(0, 10).every((x) => x === 0) === true && b[10] === 255 && b[11] === 255 && prefix >= 96;

@@ -3,10 +3,10 @@
 // time they are asked for, at most every REREAD_MS, so an address or a resolver that changes is protected as it is.
 import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { hostname, networkInterfaces, userInfo } from 'node:os';
 import type { FleetConfig } from '../config/fleet-schema.js';
 import type { ProtectConfig } from '../config/schema.js';
+import { addressFamily } from '../core/address-family.js';
 import { systemTimers, type Timers } from '../core/timers.js';
 import type { Clock } from '../core/types.js';
 import {
@@ -82,7 +82,7 @@ export function hostTargets(
   ] as const) {
     for (const m of text.matchAll(/^\s*nameserver\s+(\S+)/gm)) {
       const address = m[1]!.replace(/%.*$/, '');
-      if (isIP(address) !== 0) ranges.push(exact(address, `a resolver in ${file}`));
+      if (addressFamily(address) !== 0) ranges.push(exact(address, `a resolver in ${file}`));
     }
   }
   for (const e of endpoints) ranges.push(exact(e.address, e.reason));
@@ -120,7 +120,7 @@ export function hostTargets(
   };
   for (const line of files.hosts.split('\n')) {
     const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (!address || isIP(address.replace(/%.*$/, '')) === 0) continue;
+    if (!address || addressFamily(address.replace(/%.*$/, '')) === 0) continue;
     const reason = protectionOf('ip', address.replace(/%.*$/, ''), partial);
     if (reason) for (const n of names) hosts.set(n.toLowerCase(), `/etc/hosts names it ${address}`);
   }
@@ -208,7 +208,7 @@ export function hostTargetsOf(
   // The fleet's own hosts: blocking one's address anywhere would cut it off from the others (and from logwarden).
   for (const host of uses.fleet?.hosts ?? []) {
     const address = host.address ?? host.name;
-    if (isIP(address) !== 0) endpoints.push({ address, reason: `a fleet host (${host.name})` });
+    if (addressFamily(address) !== 0) endpoints.push({ address, reason: `a fleet host (${host.name})` });
     else servers.push([address, `a fleet host (${host.name})`]);
   }
   if (uses.fleet) protect = { ...protect, hosts: [...protect.hosts, ...uses.fleet.hosts.map((h) => h.name)] };

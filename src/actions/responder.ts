@@ -3,8 +3,8 @@
 // one runner, verify it, record everything, and later undo it — by a click or when its ttl passes, even after a
 // restart. I/O (store, runner, clock) is passed in.
 
-import { isIP } from 'node:net';
 import type { CommandsConfig } from '../config/schema.js';
+import { addressFamily } from '../core/address-family.js';
 import type { ActionClick } from '../core/commands.js';
 import type { Logger } from '../core/logger.js';
 import type { ActionOutcome, ActionPlan, Clock, FieldType, Incident, UndoOutcome } from '../core/types.js';
@@ -93,7 +93,7 @@ export function createResponder(deps: ResponderDeps): Responder {
   const resolvedProtection = async (incident: Incident | undefined, plan: ActionPlan): Promise<string | undefined> => {
     const types = incident ? typesOf(incident) : undefined;
     for (const [name, value] of Object.entries(plan.values)) {
-      if (types?.[name] !== 'host' || isIP(value) !== 0) continue;
+      if (types?.[name] !== 'host' || addressFamily(value) !== 0) continue;
       let addresses: string[];
       try {
         addresses = await deps.resolveHost(value);

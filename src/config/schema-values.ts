@@ -1,7 +1,8 @@
 // The values every part of the configuration is made of: durations, ids, capture names, severities.
 // The namespace import lets the bundler leave out what is not used (zod's 40-odd locales).
-import { isIP } from 'node:net';
+
 import * as z from 'zod';
+import { addressFamily } from '../core/address-family.js';
 import { SEVERITIES } from '../core/types.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
@@ -98,7 +99,7 @@ function isTimeZone(zone: string): boolean {
 /** `10.0.0.5`, `10.0.0.0/24`, `2001:db8::/48`: the prefix within the family's bits. */
 export function isAddressOrRange(value: string): boolean {
   const [address = '', prefix, ...rest] = value.split('/');
-  const family = isIP(address);
+  const family = addressFamily(address);
   if (family === 0 || rest.length > 0 || address.includes('%')) return false;
   return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
 }

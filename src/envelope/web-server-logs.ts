@@ -1,7 +1,7 @@
 // The envelopes of web servers' own logs: nginx's and Apache's error logs, and access logs (common, combined, with a
 // leading virtual host, bare or inside a web server's syslog message). Quoted access-log fields are unescaped the way
 // nginx (`\xHH`) and Apache (`\"`, `\\`, `\xhh`) escape them, so a quote inside a field never ends it. Pure.
-import { isIP } from 'node:net';
+import { addressFamily } from '../core/address-family.js';
 import { type AccessRecord, type Envelope, newEnvelope } from './envelope.js';
 import { isDigit, isMonthAt } from './syslog.js';
 
@@ -50,7 +50,7 @@ function readNginxClient(env: Envelope): void {
     if (client !== undefined && m[1] !== client) return;
     client = m[1];
   }
-  if (client !== undefined && isIP(client)) env.client = client;
+  if (client !== undefined && addressFamily(client)) env.client = client;
 }
 
 // `[Mon Nov 23 10:15:01.123456 2026]` (2.4) or `[Mon Nov 23 10:15:01 2026]` (2.2).
@@ -101,8 +101,8 @@ export function readApacheFields(env: Envelope, text: string, start: number): vo
   for (const client of clients) {
     const bracketed = /^\[([^\]]+)\]/.exec(client);
     const unported = client.replace(/:\d{1,5}$/, '');
-    const address = bracketed ? bracketed[1]! : v24 || !isIP(client) ? unported : client;
-    if (isIP(address)) {
+    const address = bracketed ? bracketed[1]! : v24 || !addressFamily(client) ? unported : client;
+    if (addressFamily(address)) {
       env.client = address;
       break;
     }
@@ -142,8 +142,8 @@ export function parseAccessRecord(line: string, start = 0): { record: AccessReco
   // first two fields are both addresses either may be the client's own text: a Host header (nginx-proxy's
   // `$host $remote_addr`), an X-Forwarded-For (`$remote_addr $http_x_forwarded_for`), an identd's answer: the line
   // names no client then.
-  const vhost = head.length >= 4 && isIP(head[1]!) !== 0;
-  const client = !vhost ? head[0]! : isIP(head[0]!) !== 0 ? '-' : head[1]!;
+  const vhost = head.length >= 4 && addressFamily(head[1]!) !== 0;
+  const client = !vhost ? head[0]! : addressFamily(head[0]!) !== 0 ? '-' : head[1]!;
   const user = head.slice(vhost ? 3 : 2).join(' ');
   const request = readQuoted(line, open + 2);
   if (!request) return undefined;

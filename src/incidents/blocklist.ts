@@ -1,6 +1,7 @@
 // A local blocklist in FireHOL's netset format (one address or CIDR range per line, # comments): the addresses an
 // operator already knows are bad. Parsed into node's BlockList; pure (the file is read and watched by app/).
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { addressFamily } from '../core/address-family.js';
 
 export interface ParsedBlocklist {
   list: BlockList;
@@ -17,7 +18,7 @@ export function parseBlocklist(text: string): ParsedBlocklist {
     const line = raw.replace(/[#;].*$/, '').trim();
     if (line === '') return;
     const [address, bits] = line.split('/');
-    const family = isIP(address ?? '');
+    const family = addressFamily(address ?? '');
     const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
     if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) {
       invalid.push(i + 1);
@@ -32,6 +33,6 @@ export function parseBlocklist(text: string): ParsedBlocklist {
 /** Whether an address (or an IPv6 prefix key like 2001:db8::/64, by its first address) is on the list. */
 export function isListed(list: BlockList, address: string): boolean {
   const plain = address.split('/')[0]!;
-  const family = isIP(plain);
+  const family = addressFamily(plain);
   return family !== 0 && list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
 }

@@ -2,8 +2,8 @@
 // backtracking, its literals found for the screen), the names they capture against the fields, titles and keys the
 // rule declares, and its ignore list.
 
-import { isIP } from 'node:net';
 import type { IgnoreConfig } from '../config/rule-schema.js';
+import { addressFamily } from '../core/address-family.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { placeholdersOf } from '../core/template.js';
 import type { FieldType, PatternCheck, Severity } from '../core/types.js';
@@ -160,7 +160,7 @@ export function compileIgnore(
     const subnets: { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[] = [];
     values.forEach((entry, j) => {
       const [address = '', prefix] = entry.split('/');
-      const family = isIP(address);
+      const family = addressFamily(address);
       const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
       if (!family || !/^\d{0,3}$/.test(prefix ?? '') || bits < 0 || bits > (family === 6 ? 128 : 32)) {
         problems.push({

@@ -1,33 +1,13 @@
 // What each capture type accepts. A value that passes here is safe to show and, later, to pass to a command as one
 // argv element: no spaces, no leading "-", no shell or Slack metacharacters — except `text`, which is only shown.
-import { isIP } from 'node:net';
+import { addressFamily, isDottedQuad } from '../core/address-family.js';
 import type { FieldType } from '../core/types.js';
 
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
-/** `a.b.c.d`, each 0–255 without leading zeros: the common case, read without a pattern. */
-function isDottedQuad(v: string): boolean {
-  let parts = 0;
-  let value = 0;
-  let digits = 0;
-  for (let i = 0; i <= v.length; i++) {
-    const c = i === v.length ? 46 : v.charCodeAt(i);
-    if (c === 46 /* . */) {
-      if (digits === 0 || value > 255 || ++parts > 4) return false;
-      value = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && value === 0) return false;
-      value = value * 10 + c - 48;
-      digits++;
-    } else return false;
-  }
-  return parts === 4;
-}
-
 /** An address as node:net reads it, without an IPv6 zone id (`fe80::1%eth0` names an interface, not a host). */
 function isAddress(v: string): boolean {
-  return isDottedQuad(v) || (!v.includes('%') && isIP(v) !== 0);
+  return isDottedQuad(v) || (!v.includes('%') && addressFamily(v) !== 0);
 }
 
 // What inet_aton reads as an address: `0x7f000001`, `2130706433`, `0177.1`, `127.1` all reach 127.0.0.1 when a
@@ -45,7 +25,7 @@ function isCidr(v: string): boolean {
   const slash = v.indexOf('/');
   if (slash < 0) return false;
   const address = v.slice(0, slash);
-  const version = isAddress(address) ? isIP(address) : 0;
+  const version = isAddress(address) ? addressFamily(address) : 0;
   const bits = v.slice(slash + 1);
   // No leading zeros: iptables reads /016 as octal (/14).
   if (version === 0 || !/^(?:0|[1-9]\d{0,2})$/.test(bits)) return false;

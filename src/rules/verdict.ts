@@ -1,6 +1,7 @@
 // What a rule says of a line, and the checks every rule kind applies the same way: captures typed (a bad value is
 // dropped unless the count is keyed by it), values the config scopes out ignored. Pure.
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { addressFamily } from '../core/address-family.js';
 import type { FieldType, LogEvent, Match } from '../core/types.js';
 import { isValidField } from './field-types.js';
 import type { CompiledRule, FieldIgnore, RuleIgnore } from './rule.js';
@@ -72,7 +73,7 @@ export function isIgnoredByField(ignore: RuleIgnore, fields: Readonly<Record<str
     if (value === undefined) continue;
     if (f.values.includes(value)) return true;
     if (f.subnets) {
-      const family = isIP(value);
+      const family = addressFamily(value);
       if (family !== 0 && blockListOf(f).check(value, family === 6 ? 'ipv6' : 'ipv4')) return true;
     }
   }

@@ -15,8 +15,10 @@ export class WordScanner {
   private readonly offsets: number[];
   /** By the last two bytes under the slice: how far the scan may jump (0: some word's slice ends with them). */
   private readonly shift: Uint8Array;
-  /** By the same two bytes: the words whose slice ends with them. */
-  private readonly endingWith: (number[] | undefined)[];
+  /** By the same two bytes: where in `endings` the words whose slice ends with them are listed (a typed array: a
+   * sparse array of 65,536 holds its elements in a dictionary, and took milliseconds to build). */
+  private readonly endingAt: Uint32Array;
+  private readonly endings: number[][] = [[]];
 
   /**
    * `pairs`, how often each byte pair occurs in a piece of the text to be searched (countPairs), chooses each word's
@@ -28,7 +30,7 @@ export class WordScanner {
     this.span = Math.min(MAX_SPAN, ...words.map((w) => w.length));
     this.offsets = this.words.map((word) => (pairs ? rarestSlice(word, this.span, pairs).at : 0));
     this.shift = new Uint8Array(PAIRS).fill(this.span - 1);
-    this.endingWith = new Array(PAIRS);
+    this.endingAt = new Uint32Array(PAIRS);
     this.words.forEach((word, w) => {
       const at = this.offsets[w]!;
       for (let j = 1; j < this.span; j++) {
@@ -36,9 +38,11 @@ export class WordScanner {
         const jump = this.span - 1 - j;
         if (jump < this.shift[pair]!) this.shift[pair] = jump;
         if (jump === 0) {
-          const ending = this.endingWith[pair] ?? [];
-          ending.push(w);
-          this.endingWith[pair] = ending;
+          if (this.endingAt[pair] === 0) {
+            this.endingAt[pair] = this.endings.length;
+            this.endings.push([]);
+          }
+          this.endings[this.endingAt[pair]!]!.push(w);
         }
       }
     });
@@ -68,7 +72,7 @@ export class WordScanner {
 
   // The loop alone, so that the compiler's first (on-stack) version of it holds nothing it has not seen run yet.
   private skim(data: Uint8Array): void {
-    const { span, shift, endingWith, words, offsets } = this;
+    const { span, shift, endingAt, endings, words, offsets } = this;
     const length = data.length;
     // Both bytes in one load (little-endian: the first is the low byte, as the table is indexed).
     const view = new DataView(data.buffer, data.byteOffset, length);
@@ -81,7 +85,7 @@ export class WordScanner {
         continue;
       }
       const aligned = i - span + 1;
-      const ending = endingWith[pair]!;
+      const ending = endings[endingAt[pair]!]!;
       for (let e = 0; e < ending.length; e++) {
         const w = ending[e]!;
         const word = words[w]!;

@@ -1,9 +1,10 @@
 // A rule that runs a fail2ban filter as it is: the filter read from the system's filter.d at load, its failures
 // counted like a jail counts them (maxretry within findtime, by address, on the log's own timestamps), ignoreip
 // honoured. The address is the `ip` field, so block-IP actions work as with any rule.
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
 import { basename } from 'node:path';
 import type { Fail2banRuleConfig } from '../../config/rule-schema.js';
+import { addressFamily } from '../../core/address-family.js';
 import { type ConfigProblem, Fail2banFilterInvalidError } from '../../core/errors.js';
 import type { CompiledRule, Fail2banRuleState } from '../rule.js';
 import { NO_IGNORE, type RuleVerdict } from '../verdict.js';
@@ -20,7 +21,7 @@ function parseIgnoreIp(list: readonly string[], path: string, problems: ConfigPr
   const block = new BlockList();
   list.forEach((entry, j) => {
     const [address = '', prefix] = entry.split('/');
-    const family = isIP(address);
+    const family = addressFamily(address);
     const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
     if (!family || !Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) {
       problems.push({
@@ -101,7 +102,7 @@ export function matchFail2banRule(
   // A failure whose address comes on a later line of the same connection counts then (fail2ban's mlfpending).
   if (result.host === undefined) return undefined;
   const ip = result.host;
-  const family = isIP(ip);
+  const family = addressFamily(ip);
   if (!family) return { outcome: 'rejected', rule, field: 'ip', type: 'ip', value: ip };
   if (state.ignoreIp?.check(ip, family === 6 ? 'ipv6' : 'ipv4')) return { outcome: 'ignored', rule };
   const user = result.groups?.user;

@@ -4,8 +4,9 @@
 // rest); UDP cannot be slowed, so datagrams beyond the bound are dropped and counted.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { addressFamily } from '../../core/address-family.js';
 import type { Logger } from '../../core/logger.js';
 import { createThrottledWarn } from '../../core/throttled-warn.js';
 import type { Timer, Timers } from '../../core/timers.js';
@@ -294,7 +295,7 @@ export function createSyslogSource(
         resolve();
       };
       if (address.transport === 'udp') {
-        const socket = createSocket({ type: isIP(address.host) === 6 ? 'udp6' : 'udp4' });
+        const socket = createSocket({ type: addressFamily(address.host) === 6 ? 'udp6' : 'udp4' });
         socket.once('error', failed);
         socket.on('message', (message, from) => {
           if (!isAllowed(from.address)) return refuse(from.address, 'udp');
