@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { countPairs, WordScanner } from '../../src/rules/word-scan.js';
+
+// A deterministic generator (mulberry32): the same text on every run.
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['Failed password', 'Invalid user ', 'authentication failure', 'uthentication', 'Auth fail', 'ailed pa'];
+
+/** Lines of filler from a small alphabet (so parts of words recur), with the words put in at random. */
+function text(bytes: number, seed: number): Buffer {
+  const next = random(seed);
+  let out = '';
+  while (out.length < bytes) {
+    let line = '';
+    const length = Math.floor(next() * 120);
+    while (line.length < length) {
+      line += next() < 0.04 ? WORDS[Math.floor(next() * WORDS.length)] : 'aeilnu dFAPf:'[Math.floor(next() * 13)];
+    }
+    out += `${line}\n`;
+  }
+  return Buffer.from(out.slice(0, bytes));
+}
+
+/** What the scanner should find: each line holding a word, in order, with the words it holds. */
+function naive(data: Buffer, words: readonly string[]) {
+  const lines: { start: number; end: number; words: number[] }[] = [];
+  let start = 0;
+  while (start < data.length) {
+    let end = data.indexOf(10, start);
+    if (end === -1) end = data.length;
+    const line = data.toString('latin1', start, end);
+    const held = words.flatMap((w, i) => (line.includes(w) ? [i] : []));
+    if (held.length > 0) lines.push({ start, end, words: held });
+    start = end + 1;
+  }
+  return lines;
+}
+
+function scanned(scanner: WordScanner, data: Buffer) {
+  const n = scanner.scan(data);
+  return Array.from({ length: n }, (_, k) => ({
+    start: scanner.lineStarts[k]!,
+    end: scanner.lineEnds[k]!,
+    words: scanner.found.slice(scanner.foundFrom[k]!, scanner.foundFrom[k + 1]!).sort((a, b) => a - b),
+  }));
+}
+
+describe('WordScanner', () => {
+  it.each([0, 50, 4095, 4096, 4097, 10_000, 70_000, 262_144])(
+    'finds the lines a plain search finds, in order, in %i bytes (one cursor, or two from 4 KiB)',
+    (bytes) => {
+      for (const seed of [1, 2, 3]) {
+        const data = text(bytes, seed * 1000 + bytes);
+        const scanner = new WordScanner(
+          WORDS.map((w) => Buffer.from(w)),
+          countPairs(data.subarray(0, 4096)),
+        );
+        const expected = naive(data, WORDS);
+        if (bytes >= 4096) expect(expected.length).toBeGreaterThan(10);
+        expect(scanned(scanner, data)).toEqual(expected);
+      }
+    },
+  );
+
+  it('finds a word on the line where the second cursor starts and on the last line without a newline', () => {
+    const half = `${'x'.repeat(3000)}\n`;
+    const data = Buffer.from(`${half}${half}Auth fail at the cut\n${'y'.repeat(3000)}\nends with Invalid user `);
+    const scanner = new WordScanner(WORDS.map((w) => Buffer.from(w)));
+    expect(scanned(scanner, data)).toEqual(naive(data, WORDS));
+    expect(scanned(scanner, data)).toHaveLength(2);
+  });
+});
