@@ -55,7 +55,7 @@ function scanned(scanner: WordScanner, data: Buffer) {
 
 describe('WordScanner', () => {
   it.each([0, 50, 4095, 4096, 4097, 10_000, 70_000, 262_144])(
-    'finds the lines a plain search finds, in order, in %i bytes (one cursor, or two from 4 KiB)',
+    'finds the lines a plain search finds, in order, in %i bytes (in one part, or three from 4 KiB)',
     (bytes) => {
       for (const seed of [1, 2, 3]) {
         const data = text(bytes, seed * 1000 + bytes);
@@ -70,11 +70,21 @@ describe('WordScanner', () => {
     },
   );
 
-  it('finds a word on the line where the second cursor starts and on the last line without a newline', () => {
-    const half = `${'x'.repeat(3000)}\n`;
-    const data = Buffer.from(`${half}${half}Auth fail at the cut\n${'y'.repeat(3000)}\nends with Invalid user `);
+  it('finds words at the start of the lines where the second and third parts start, and on a last line without "\\n"', () => {
+    const data = Buffer.from(`${`${'x'.repeat(99)}\n`.repeat(90)}ends with Invalid user `);
+    // The parts start at the line starts after a third and two thirds of the block, as the scanner cuts it.
+    const second = data.indexOf(10, Math.floor(data.length / 3)) + 1;
+    const third = data.indexOf(10, Math.floor((2 * data.length) / 3)) + 1;
+    data.write('Auth fail', second);
+    data.write('Failed password', third);
+    data.write('authentication failure', third - 23);
     const scanner = new WordScanner(WORDS.map((w) => Buffer.from(w)));
     expect(scanned(scanner, data)).toEqual(naive(data, WORDS));
-    expect(scanned(scanner, data)).toHaveLength(2);
+    expect(scanned(scanner, data).map((l) => l.start)).toEqual([
+      second,
+      third - 100,
+      third,
+      data.length - 'ends with Invalid user '.length,
+    ]);
   });
 });
