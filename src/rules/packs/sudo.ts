@@ -1,4 +1,5 @@
-// sudo's refusals and password failures, from sudo's own lines and the PAM modules it loads. A sudo line is
+// sudo's refusals and password failures, from sudo's own lines and the PAM modules it loads (and OpenDoas's, the
+// sudo replacement some distributions ship, whose lines name the caller from the passwd entry too). A sudo line is
 // `"%8s : %s"`: the invoking user (from the passwd entry, not the attacker), then a reason for failures, then
 // `TTY= ; PWD= ; USER= ; COMMAND=` fields, of which PWD, ENV and COMMAND are the caller's own text: reasons are read
 // from the start of the body only, and a field is captured only when nothing before it could have been written by
@@ -6,7 +7,9 @@
 import { type MessagePackRule, MINUTE } from './pack.js';
 import { PAM_ERROR, pamAuthFailure, pamAuthFailureByCaller, pamLockout } from './pam.js';
 
-const PROGRAMS = ['sudo', 'sudoedit'];
+const PROGRAMS = ['sudo', 'sudoedit', 'doas'];
+/** The PAM services of sudo (`sudo -i`'s own) and of OpenDoas (which sets PAM_RUSER to the caller, as sudo does). */
+const SERVICES = 'sudo|sudo-i|doas';
 const USER = '(?<user>\\S{1,256}) : ';
 /**
  * The fields after a reason, up to USER=. The caller's PWD (and COMMAND) may hold " ; USER=x ; ": the target is
@@ -22,12 +25,12 @@ export const sudoPack: MessagePackRule[] = [
     programs: PROGRAMS,
     patterns: [
       {
-        re: pamAuthFailureByCaller('sudo|sudo-i'),
+        re: pamAuthFailureByCaller(SERVICES),
         from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s", service sudo or sudo-i (once per sudo run); sudo plugins/sudoers/auth/pam.c sets PAM_RUSER to the caller (pam_ruser, on by default) and the user to whose password is asked (root with targetpw/rootpw)',
         counts: 'pam',
       },
       {
-        re: pamAuthFailure('sudo|sudo-i', { user: 'user' }),
+        re: pamAuthFailure(SERVICES, { user: 'user' }),
         from: 'the same with !pam_ruser (no ruser=): the user is the caller unless targetpw/rootpw/runaspw is set',
         counts: 'pam',
       },
@@ -45,6 +48,11 @@ export const sudoPack: MessagePackRule[] = [
       {
         re: `${USER}pam_authenticate: ${PAM_ERROR} [;:] `,
         from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_verify(): "pam_authenticate: %s" (1.8.0–1.8.6)',
+        counts: 'after-pam',
+      },
+      {
+        re: 'failed auth for (?<user>\\S{1,256})$',
+        from: 'OpenDoas pam.c doas_pam(), shadow.c shadowauth(); OpenBSD doas.c: syslog(LOG_AUTHPRIV | LOG_NOTICE, "failed auth for %s", myname) (the caller, from its passwd entry)',
         counts: 'after-pam',
       },
       {
@@ -84,6 +92,10 @@ export const sudoPack: MessagePackRule[] = [
         from: 'sudo plugins/sudoers/auth/pam.c sudo_pam_approval(): "Password expired, contact your system administrator"',
       },
       {
+        re: '(?<reason>command not permitted) for (?<user>\\S{1,256}): ',
+        from: 'OpenDoas and OpenBSD doas.c main(): "command not permitted for %s: %s" (the caller, then its command line)',
+      },
+      {
         re: `${USER}(?<reason>unknown (?:user|group)):? `,
         from: 'sudo plugins/sudoers/sudoers.c set_runaspw()/set_runasgr(): "unknown user: %s" (1.8–1.9.12), "unknown user %s" (1.9.13+)',
       },
@@ -98,7 +110,7 @@ export const sudoPack: MessagePackRule[] = [
     kind: 'message',
     suffix: 'lockout',
     programs: PROGRAMS,
-    patterns: pamLockout('sudo|sudo-i').map((lockout) => ({
+    patterns: pamLockout(SERVICES).map((lockout) => ({
       ...lockout,
       from: 'Linux-PAM modules/pam_faillock/main.c: "Consecutive login failures for user %s account temporarily locked"; pam_tally2.c "user %s (%lu) tally %hu, deny %hu"',
     })),

@@ -110,6 +110,12 @@ const rows: Hostile[] = [
   },
   {
     packs: ['sudo'],
+    line: 'Nov 23 10:15:01 web1 doas: command not permitted for alice: /bin/echo failed auth for root',
+    why: "doas's refusal whose command line spells a failure of root's: alice's refusal only",
+    owner: { user: 'alice' },
+  },
+  {
+    packs: ['sudo'],
     line: `${SUDO}    alice : TTY=pts/1 ; PWD=/tmp/x : 3 incorrect password attempts ; USER=root ; COMMAND=/bin/ls`,
     why: 'an accepted command whose directory spells a failure',
   },

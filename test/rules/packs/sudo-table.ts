@@ -127,6 +127,35 @@ export const sudoTable: PackTable = {
       fields: { user: 'alice' },
     },
     {
+      message: 'failed auth for alice',
+      program: 'doas',
+      from: 'OpenDoas pam.c / shadow.c, OpenBSD doas.c: "failed auth for %s" (the caller)',
+      rule: 'sudo-auth',
+      fields: { user: 'alice' },
+    },
+    {
+      message:
+        'pam_unix(doas:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/1 ruser=alice rhost=  user=root',
+      program: 'doas',
+      from: 'Linux-PAM pam_unix under OpenDoas, which sets PAM_RUSER to the caller',
+      rule: 'sudo-auth',
+      fields: { user: 'alice' },
+    },
+    {
+      message: 'command not permitted for alice: /usr/bin/passwd root',
+      program: 'doas',
+      from: 'OpenDoas doas.c: "command not permitted for %s: %s"',
+      rule: 'sudo-not-allowed',
+      fields: { user: 'alice', reason: 'command not permitted' },
+    },
+    {
+      message: 'pam_faillock(doas:auth): Consecutive login failures for user alice account temporarily locked',
+      program: 'doas',
+      from: 'Linux-PAM pam_faillock under OpenDoas',
+      rule: 'sudo-lockout',
+      fields: { user: 'alice' },
+    },
+    {
       message: 'pam_faillock(sudo:auth): Consecutive login failures for user alice account temporarily locked',
       from: 'Linux-PAM pam_faillock: "Consecutive login failures for user %s account temporarily locked"',
       rule: 'sudo-lockout',
@@ -211,6 +240,17 @@ export const sudoTable: PackTable = {
     {
       message: 'pam_unix(sudo:auth): auth could not identify password for [alice]',
       from: 'Linux-PAM pam_unix_auth.c: "auth could not identify password for [%s]" (no password given)',
+    },
+    {
+      message: 'alice ran command /usr/bin/id as root from /home/alice',
+      program: 'doas',
+      from: 'OpenDoas doas.c: "%s ran command %s as %s from %s"',
+    },
+    { message: 'tty required for alice', program: 'doas', from: 'OpenDoas shadow.c: "tty required for %s"' },
+    {
+      message: 'alice ran command /bin/echo failed auth for root as root from /tmp',
+      program: 'doas',
+      from: 'OpenDoas doas.c: an accepted command whose arguments look like a failure',
     },
     {
       message: '   alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; ENV=FOO=bar ; COMMAND=/usr/bin/env',
