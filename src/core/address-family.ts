@@ -75,3 +75,12 @@ export function addressFamily(v: string): 0 | 4 | 6 {
   }
   return isIPv6(v, to) ? 6 : 0;
 }
+
+/**
+ * An IPv4 address written as IPv6 (`::ffff:192.0.2.1`, what a dual-stack socket hands nginx and Apache) as the IPv4
+ * address it is, so one client counts once and a block on it stops its IPv4 traffic; any other text as it is.
+ */
+export function unmapIPv4(v: string): string {
+  const m = /^(?:0{0,4}:){2,6}ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i.exec(v);
+  return m && isDottedQuad(m[1]!) && addressFamily(v) === 6 ? m[1]! : v;
+}

@@ -1,7 +1,7 @@
 // What a rule says of a line, and the checks every rule kind applies the same way: captures typed (a bad value is
 // dropped unless the count is keyed by it), values the config scopes out ignored. Pure.
 import { BlockList } from 'node:net';
-import { addressFamily } from '../core/address-family.js';
+import { addressFamily, unmapIPv4 } from '../core/address-family.js';
 import type { FieldType, LogEvent, Match } from '../core/types.js';
 import { isValidField } from './field-types.js';
 import type { CompiledRule, FieldIgnore, RuleIgnore } from './rule.js';
@@ -47,7 +47,7 @@ export function typeCaptures(
     const value = captures[name];
     if (value === undefined) continue;
     const type = rule.fields[name] ?? 'text';
-    if (isValidField(type, value)) fields[name] = value;
+    if (isValidField(type, value)) fields[name] = type === 'ip' ? unmapIPv4(value) : value;
     else if (rule.keyFields.includes(name)) return { outcome: 'rejected', rule, field: name, type, value };
   }
   return { fields };

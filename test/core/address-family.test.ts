@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { addressFamily } from '../../src/core/address-family.js';
+import { addressFamily, unmapIPv4 } from '../../src/core/address-family.js';
 
 // A deterministic generator (mulberry32): the same strings on every run.
 function random(seed: number) {
@@ -103,5 +103,17 @@ describe('addressFamily', () => {
     expect(strings.length - valid).toBeGreaterThan(10_000);
     const disagree = strings.filter((s) => addressFamily(s) !== isIP(s)).map((s) => [s, addressFamily(s), isIP(s)]);
     expect(disagree.slice(0, 10)).toEqual([]);
+  });
+
+  it.each([
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['::FFFF:192.0.2.1', '192.0.2.1'],
+    ['0:0:0:0:0:ffff:192.0.2.1', '192.0.2.1'],
+    ['::ffff:c000:201', '::ffff:c000:201'],
+    ['::ffff:192.0.2.256', '::ffff:192.0.2.256'],
+    ['2001:db8::ffff:192.0.2.1', '2001:db8::ffff:192.0.2.1'],
+    ['192.0.2.1', '192.0.2.1'],
+  ])('unmapIPv4(%j) is %j', (text, plain) => {
+    expect(unmapIPv4(text)).toBe(plain);
   });
 });

@@ -55,6 +55,13 @@ const ERRORS: Record<Server, Partial<Record<WebCategory, MessagePattern[]>>> = {
         { detail: 'primary script unknown' },
       ),
     ],
+    traversal: [
+      onClient(
+        '(?:AH10244: )?invalid URI path \\(',
+        'httpd server/request.c ap_process_request_internal(): "AH10244: invalid URI path (%s)" (2.4.49+: a path that climbs above the root, refused with 400)',
+        { detail: 'invalid URI path' },
+      ),
+    ],
     injection: [
       onClient(
         '(?:AH01215: )?(?:stderr from \\S{1,4096}: )?/bin/(?:ba|da)?sh: (?:warning: HTTP_[^:]{1,256}: ignoring function definition attempt|error importing function definition for `HTTP_)',
@@ -95,6 +102,12 @@ const ERRORS: Record<Server, Partial<Record<WebCategory, MessagePattern[]>>> = {
         '(?:open\\(\\) |stat\\(\\) )?"(?<path>[^"]{1,4096})" (?:failed|is not found) \\(2: No such file or directory\\)',
         'nginx src/http/modules/ngx_http_static_module.c / ngx_http_index_module.c: "%s \\"%s\\" failed" / "\\"%s\\" is not found" with "(2: No such file or directory)", when the path is a known probe',
         { check: 'probe-path', detail: 'file not found' },
+      ),
+      // A deny rule's refusal (`location ~ /\\. { deny all; }`): the request line follows the client; its path is read.
+      onClient(
+        'access forbidden by rule(?: while [a-z ]{1,64})?, client: [^,]{1,64}, server: [^,]{0,256}, request: "[A-Za-z]{1,16} (?<path>[^ "?]{1,4096})',
+        'nginx src/http/modules/ngx_http_access_module.c: "access forbidden by rule", then ", client: %V, server: %V, request: \\"%V\\"", when the path is a known probe',
+        { check: 'probe-path', detail: 'access forbidden' },
       ),
       atNginxClient(
         'FastCGI sent in stderr: "Primary script unknown"',

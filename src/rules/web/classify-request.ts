@@ -4,12 +4,17 @@
 import type { AccessRecord } from '../../envelope/envelope.js';
 import { decodeTarget } from './decode-request.js';
 import {
+  HEADER_INJECTION,
   INJECTION,
   LOG4SHELL,
   LOGIN_API_PATHS,
   LOGIN_PATHS,
+  NON_HTTP_REQUESTS,
   PROBE_ALWAYS,
   PROBE_ON_ERROR,
+  PROBE_ON_NOT_FOUND,
+  PROBE_TARGET,
+  SCANNER_AGENT_NAMES,
   SCANNER_AGENTS,
   SHELLSHOCK,
   type Signature,
@@ -28,8 +33,8 @@ export interface RequestFindings {
 
 /** Header fields are read this far: an attacker sets their length. */
 const MAX_FIELD = 8192;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode).
-const BINARY = /[\x00-\x08\x0e-\x1f\x7f-\xff]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode, Redis's CR LF).
+const BINARY = /[\x00-\x08\x0a\x0d-\x1f\x7f-\xff]/;
 /** Nested lookups undone at most this many times. */
 const MAX_LOOKUP_PASSES = 8;
 
@@ -48,13 +53,17 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   const method = access.method;
   const status = access.status;
 
-  const agent = SCANNER_AGENTS.exec((access.userAgent ?? '').slice(0, MAX_FIELD));
+  const userAgent = (access.userAgent ?? '').slice(0, MAX_FIELD);
+  const agent = SCANNER_AGENTS.exec(userAgent);
   if (agent) categories.set('scanner', `user agent ${agent[1]!.toLowerCase()}`);
+  else if (SCANNER_AGENT_NAMES.test(userAgent)) categories.set('scanner', `user agent ${userAgent.toLowerCase()}`);
   else if (/w00tw00t/i.test(access.request)) categories.set('scanner', 'w00tw00t');
   else if (method === 'CONNECT' || /^[a-z][a-z0-9+.-]{1,15}:\/\//i.test(access.target ?? '')) {
     categories.set('scanner', 'proxy probe');
   } else if (method === undefined && BINARY.test(access.request)) {
     categories.set('scanner', 'binary request line');
+  } else if (NON_HTTP_REQUESTS.test(access.request)) {
+    categories.set('scanner', 'another protocol');
   }
 
   const traversal = firstMatch(TRAVERSAL, target.text);
@@ -62,18 +71,26 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
 
   const injection =
     firstMatch(INJECTION, target.text) ??
+    (headers.some((h) => HEADER_INJECTION.test(h)) ? 'injection in a header' : undefined) ??
     ([target.text, ...headers].some((t) => LOG4SHELL.re.test(undoLookups(t))) ? LOG4SHELL.name : undefined) ??
     ([target.text, ...headers].some((t) => SHELLSHOCK.re.test(t)) ? SHELLSHOCK.name : undefined);
   if (injection) categories.set('injection', injection);
 
   const probe =
-    firstMatch(PROBE_ALWAYS, lowerPath) ?? (status >= 400 ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined);
+    firstMatch(PROBE_ALWAYS, lowerPath) ??
+    firstMatch(PROBE_TARGET, target.text) ??
+    (status >= 400 ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined) ??
+    (status === 404 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined);
   if (probe) categories.set('probe', probe);
 
   // A login form that succeeds redirects (WordPress answers a failed one with the form again, 200); a login API
   // answers a success with 2xx and a failure with 4xx.
   const loginPath = method === 'POST' ? lowerPath.replace(/\/{2,}/g, '/') : '';
-  const login = LOGIN_PATHS.test(loginPath) ? 'form' : LOGIN_API_PATHS.test(loginPath) ? 'api' : undefined;
+  const login = isLoginForm(loginPath, target.query.toLowerCase())
+    ? 'form'
+    : LOGIN_API_PATHS.test(loginPath)
+      ? 'api'
+      : undefined;
   const loginOk = login === 'form' ? status >= 300 && status < 400 : status >= 200 && status < 300;
   if (login && !loginOk && (login === 'form' || status >= 400)) categories.set('login', `POST ${loginPath}`);
   if (status === 401) categories.set('basic-auth', '401');
@@ -85,6 +102,19 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   const shown = target.query ? `${target.path}?${target.query}` : target.path;
   const request = method ? `${method} ${shown}${access.protocol ? ` ${access.protocol}` : ''}` : access.request;
   return { request, path: target.path, categories };
+}
+
+/**
+ * A POST to a login form: Joomla's administrator/index.php only without a query (with one, it is the admin's own
+ * work), Jetpack's signed calls to xmlrpc.php are not logins, and OpenCart's form is named by its query.
+ */
+function isLoginForm(path: string, query: string): boolean {
+  if (path === '') return false;
+  if (LOGIN_PATHS.test(path)) {
+    if (query !== '' && path.endsWith('/administrator/index.php')) return false;
+    return !(path.endsWith('/xmlrpc.php') && query.startsWith('for=jetpack'));
+  }
+  return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }
 
 function firstMatch(signatures: readonly Signature[], text: string): string | undefined {
@@ -101,7 +131,11 @@ export function undoLookups(text: string): string {
   if (!text.includes('${')) return text;
   let current = text;
   for (let i = 0; i < MAX_LOOKUP_PASSES; i++) {
-    const next = current.replace(LOOKUPS, (_, a?: string, b?: string, c?: string) => a ?? b ?? c ?? '');
+    // Java upper-cases the dotless ı to I: `${upper:ı}` spells the i of jndi (nginx logs its bytes as `\xC4\xB1`,
+    // read here as the two characters "Ä±", lower-cased "ä±").
+    const next = current.replace(LOOKUPS, (_, a?: string, b?: string, c?: string) =>
+      (a ?? b ?? c ?? '').replace(/ı|ä±|Ä±/g, 'i'),
+    );
     if (next === current) break;
     current = next;
   }

