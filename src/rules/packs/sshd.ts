@@ -1,12 +1,17 @@
 // OpenSSH's authentication failures, every message read from its start (tags sshd, and sshd-session since 9.8; what
-// sshd-auth logs in 10.x is relayed under sshd-session). The client chooses the user name (up to 100 bytes, spaces
+// sshd-auth logs in 10.x is relayed under sshd-session), and Dropbear's (OpenWrt, Alpine, embedded systems). The client chooses the user name (up to 100 bytes, spaces
 // and quotes kept, never a ":"), the disconnect reason and the version string: an address is captured only where
 // sshd wrote it after such text, anchored at the end of the line, or before any of it. Formats, versions and
 // levels: openssh-portable 7.0p1–10.5p1 (auth.c, auth2.c, auth-pam.c, packet.c, sshd.c, kex.c, serverloop.c).
 import { IP, type MessagePackRule, type MessagePattern, MINUTE } from './pack.js';
 import { pamAuthFailure, pamLockout, pamMoreFailures } from './pam.js';
 
-const PROGRAMS = ['sshd', 'sshd-session', 'sshd-auth'];
+const PROGRAMS = ['sshd', 'sshd-session', 'sshd-auth', 'dropbear'];
+/**
+ * Dropbear's `svr_ses.addrstring`: `a.b.c.d:port`, `[v6]:port` (svr-session.c; unbracketed before 2020, where the
+ * last ":" still ends the address). Always the last thing on its line or right after "from <".
+ */
+const DROPBEAR_ADDRESS = `\\[?(?<ip>${IP})\\]?:\\d{1,5}`;
 /** A user name as sshd logs it: anything but ":", matched lazily so the address at the end of the line wins. */
 const USER = '(?<user>[^:]{0,512}?)';
 const PORT = ' port \\d{1,5}';
@@ -136,6 +141,26 @@ const normal: MessagePattern[] = [
   {
     re: `drop connection #\\d{1,10} from \\[(?<ip>${IP})\\]:\\d{1,5} on \\[[^\\]]{1,64}\\]:\\d{1,5} penalty: (?:failed authentication|attempted authentication by invalid user|connection prohibited by RefuseConnection)$`,
     from: 'openssh sshd.c (PerSourcePenalties, 9.8+): "drop connection #%d from [%s]:%d on [%s]:%d %s" with "penalty: failed authentication"',
+  },
+  {
+    re: `[Bb]ad (?:PAM )?password attempt for '(?<user>.{0,256}?)' from ${DROPBEAR_ADDRESS}$`,
+    from: 'dropbear svr-authpasswd.c / svr-authpam.c: "Bad password attempt for \'%s\' from %s", "Bad PAM password attempt for \'%s\' from %s" (the PAM variant names the client\'s user; the address is last); "bad password attempt" before 0.53',
+    counts: 'after-pam',
+  },
+  {
+    re: `[Ll]ogin attempt for nonexistent user (?:'.{0,256}' )?from ${DROPBEAR_ADDRESS}$`,
+    from: 'dropbear svr-auth.c checkusername(): "Login attempt for nonexistent user from %s" (once per connection; older versions named the user in quotes before "from")',
+  },
+  {
+    // Dropbear ends the connection past MaxAuthTries: the failures before it were each counted.
+    re: `[Ee]xit before auth from <${DROPBEAR_ADDRESS}>: (?:\\(user '[^']{0,64}', \\d{1,5} fails\\): )?Max auth tries reached - user '[^']{0,64}'$`,
+    from: 'dropbear svr-session.c svr_dropbear_exit(): "Exit before auth from <%s>: (user \'%s\', %u fails): %s" with svr-auth.c "Max auth tries reached - user \'%s\'" (2020+)',
+    counts: 'follow-up',
+  },
+  {
+    re: `[Ee]xit before auth \\(user '[^']{0,64}', \\d{1,5} fails\\): Max auth tries reached - user '[^']{0,64}' from ${DROPBEAR_ADDRESS}$`,
+    from: "dropbear before 2020: \"Exit before auth (user '%s', %u fails): Max auth tries reached - user '%s' from %s\"",
+    counts: 'follow-up',
   },
   ...pamLockout('sshd').map((lockout) => ({
     ...lockout,

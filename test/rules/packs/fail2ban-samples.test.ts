@@ -19,6 +19,7 @@ const FAMILIES: [string, PackName][] = [
   ['apache-noscript', 'apache'],
   ['apache-overflows', 'apache'],
   ['apache-shellshock', 'apache'],
+  ['dropbear', 'sshd'],
 ];
 
 function failures(name: string): { text: string; host?: string }[] {

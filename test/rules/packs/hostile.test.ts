@@ -97,6 +97,12 @@ const rows: Hostile[] = [
     line: `Nov 23 10:15:01 web1 myapp[3]: Nov 23 10:15:01 web1 sshd[1]: Failed password for root from ${FAKE} port 1 ssh2`,
     why: "a whole sshd line as another program's message",
   },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `Nov 23 10:15:01 web1 dropbear[4242]: Bad PAM password attempt for 'x' from ${FAKE}:22' from ${REAL}:52814`,
+    why: "Dropbear's PAM line names the client's user in quotes: the address Dropbear wrote last is the client",
+    owner: { ip: REAL },
+  },
   // sudo and login inside sshd's text
   {
     packs: ['sudo', 'login'],

@@ -10,6 +10,42 @@ export const sshdTable: PackTable = {
   programs: ['sshd', 'sshd-session'],
   match: [
     {
+      message: `Bad password attempt for 'root' from ${A}:52814`,
+      program: 'dropbear',
+      from: 'dropbear svr-authpasswd.c: "Bad password attempt for \'%s\' from %s"',
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      message: `Bad PAM password attempt for 'admin' from [${V6}]:52814`,
+      program: 'dropbear',
+      from: 'dropbear svr-authpam.c: "Bad PAM password attempt for \'%s\' from %s" (IPv6 bracketed)',
+      fields: { ip: V6, user: 'admin' },
+    },
+    {
+      message: `Login attempt for nonexistent user from ${A}:52814`,
+      program: 'dropbear',
+      from: 'dropbear svr-auth.c checkusername(): "Login attempt for nonexistent user from %s"',
+      fields: { ip: A },
+    },
+    {
+      message: `login attempt for nonexistent user 'oracle' from ${A}:52814`,
+      program: 'dropbear',
+      from: 'dropbear before 0.53: "login attempt for nonexistent user \'%s\' from %s"',
+      fields: { ip: A },
+    },
+    {
+      message: `Exit before auth from <${A}:52814>: (user 'root', 10 fails): Max auth tries reached - user 'root'`,
+      program: 'dropbear',
+      from: 'dropbear svr-session.c: "Exit before auth from <%s>: (user \'%s\', %u fails): %s" (2020+)',
+      fields: { ip: A },
+    },
+    {
+      message: `Exit before auth (user 'root', 3 fails): Max auth tries reached - user 'root' from ${A}:52814`,
+      program: 'dropbear',
+      from: "dropbear before 2020: \"Exit before auth (user '%s', %u fails): Max auth tries reached - user '%s' from %s\"",
+      fields: { ip: A },
+    },
+    {
       message: `Failed password for root from ${A} port 52814 ssh2`,
       from: 'auth.c auth_log(): "%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s"',
       fields: { ip: A, user: 'root', method: 'password' },
@@ -282,6 +318,21 @@ export const sshdTable: PackTable = {
     },
   ],
   noMatch: [
+    {
+      message: `Child connection from ${A}:52814`,
+      program: 'dropbear',
+      from: 'dropbear svr-main.c: "Child connection from %s:%s"',
+    },
+    {
+      message: `Password auth succeeded for 'root' from ${A}:52814`,
+      program: 'dropbear',
+      from: 'dropbear svr-authpasswd.c: "Password auth succeeded for \'%s\' from %s"',
+    },
+    {
+      message: `Exit before auth from <${A}:52814>: Exited normally`,
+      program: 'dropbear',
+      from: 'dropbear svr-session.c: a connection closed before authenticating, no failure',
+    },
     { message: 'Accepted password for deploy from 10.0.0.5 port 50522 ssh2', from: 'auth.c auth_log(), Accepted' },
     {
       message: `Accepted publickey for deploy from 10.0.0.5 port 50522 ssh2: ED25519 SHA256:${'x'.repeat(43)}`,
