@@ -145,11 +145,15 @@ export function undoLookups(text: string): string {
 /** A script a request asked for: missing, it is what scanners look for (fail2ban's apache-noscript). */
 const SCRIPT = /\.(?:php[345]?|phtml|asp|aspx|jsp|cgi|pl|exe|dll|sh|py)$|\/cgi-bin\/|\/php(?:[45]|[.-]cgi)?$/;
 
-/** Whether a path a server could not serve (from its error log) is one scanners look for. */
+/**
+ * Whether a path a server could not serve (from its error log) is one scanners look for: also a traversal the server
+ * resolved under its root (`/var/www/html/etc/passwd`).
+ */
 export function isProbePath(path: string): boolean {
   const lower = path.toLowerCase().replace(/\\/g, '/');
   return (
     firstMatch(PROBE_ALWAYS, lower) !== undefined ||
+    firstMatch(TRAVERSAL, lower) !== undefined ||
     firstMatch(PROBE_ON_ERROR, lower) !== undefined ||
     SCRIPT.test(lower)
   );

@@ -584,6 +584,12 @@ export const webErrorMatch: MatchRow[] = [
     fields: { ip: C, detail: 'access forbidden' },
   },
   {
+    line: `${NGINX} [error] 812#812: *7 open() "/usr/share/nginx/html/etc/passwd" failed (2: No such file or directory), client: ${C}, server: _, request: "GET /static/../../etc/passwd HTTP/1.1", host: "example.com"`,
+    from: 'ngx_http_static_module.c: a traversal nginx resolved under its root',
+    rule: 'nginx-probe',
+    fields: { ip: C, detail: 'file not found' },
+  },
+  {
     line: `${APACHE_24} [core:error] [pid 1] [client ${C}:1] AH10244: invalid URI path (/cgi-bin/.%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd)`,
     from: 'server/request.c: "AH10244: invalid URI path (%s)" (2.4.49+ refusing a climb above the root)',
     rule: 'apache-traversal',
