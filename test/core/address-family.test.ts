@@ -1,17 +1,7 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../bench/generate-weeks.mjs';
 import { addressFamily, unmapIPv4 } from '../../src/core/address-family.js';
-
-// A deterministic generator (mulberry32): the same strings on every run.
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   '0',
@@ -44,7 +34,7 @@ const TOKENS = [
 
 /** Addresses built group by group (gaps, dotted quads, zones placed at random), and token soup around them. */
 function corpus(count: number): string[] {
-  const next = random(42);
+  const next = mulberry32(42);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
   const out: string[] = [];
   for (let n = 0; n < count; n++) {

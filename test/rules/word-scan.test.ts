@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../bench/generate-weeks.mjs';
 import { countPairs, WordScanner } from '../../src/rules/word-scan.js';
-
-// A deterministic generator (mulberry32): the same text on every run.
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['Failed password', 'Invalid user ', 'authentication failure', 'uthentication', 'Auth fail', 'ailed pa'];
 
 /** Lines of filler from a small alphabet (so parts of words recur), with the words put in at random. */
 function text(bytes: number, seed: number): Buffer {
-  const next = random(seed);
+  const next = mulberry32(seed);
   let out = '';
   while (out.length < bytes) {
     let line = '';
