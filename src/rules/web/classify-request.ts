@@ -4,6 +4,7 @@
 import type { AccessRecord } from '../../envelope/envelope.js';
 import { decodeTarget } from './decode-request.js';
 import {
+  AGENT_SQL,
   HEADER_INJECTION,
   INJECTION,
   LOG4SHELL,
@@ -71,7 +72,9 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
 
   const injection =
     firstMatch(INJECTION, target.text) ??
-    (headers.some((h) => HEADER_INJECTION.test(h)) ? 'injection in a header' : undefined) ??
+    (headers.some((h) => HEADER_INJECTION.test(h)) || AGENT_SQL.test(userAgent.toLowerCase())
+      ? 'injection in a header'
+      : undefined) ??
     ([target.text, ...headers].some((t) => LOG4SHELL.re.test(undoLookups(t))) ? LOG4SHELL.name : undefined) ??
     ([target.text, ...headers].some((t) => SHELLSHOCK.re.test(t)) ? SHELLSHOCK.name : undefined) ??
     // ThinkPHP 5.0's RCE posts its payload (unlogged) to the captcha route; a real captcha is fetched with GET.
@@ -82,7 +85,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     firstMatch(PROBE_ALWAYS, lowerPath) ??
     firstMatch(PROBE_TARGET, target.text) ??
     (status >= 400 ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined) ??
-    (status === 404 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined) ??
+    (status >= 400 && status !== 413 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined) ??
     // Tomcat's PUT of a JSP (CVE-2017-12615: `PUT /x.jsp/`); no site takes its pages by PUT.
     (method === 'PUT' && /\.jspx?\/?$/.test(lowerPath) ? 'jsp upload' : undefined);
   if (probe) categories.set('probe', probe);
@@ -109,15 +112,12 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
 }
 
 /**
- * A POST to a login form: Joomla's administrator/index.php only without a query (with one, it is the admin's own
- * work), Jetpack's signed calls to xmlrpc.php are not logins, and OpenCart's form is named by its query.
+ * A POST to a login form, whatever its query says (the application reads the body: a query an attacker adds must not
+ * hide a brute force); OpenCart's form is named by its query.
  */
 function isLoginForm(path: string, query: string): boolean {
   if (path === '') return false;
-  if (LOGIN_PATHS.test(path)) {
-    if (query !== '' && path.endsWith('/administrator/index.php')) return false;
-    return !(path.endsWith('/xmlrpc.php') && query.startsWith('for=jetpack'));
-  }
+  if (LOGIN_PATHS.test(path)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }
 
@@ -146,6 +146,9 @@ export function undoLookups(text: string): string {
   return current;
 }
 
+/** A climb the server resolved under its root: the file it was after, at the end of the path. */
+const RESOLVED_TRAVERSAL = /\/etc\/(?:passwd|shadow|group|hosts)$|\/proc\/self\/|\/(?:win|system|boot)\.ini$/;
+
 /** A script a request asked for: missing, it is what scanners look for (fail2ban's apache-noscript). */
 const SCRIPT = /\.(?:php[345]?|phtml|asp|aspx|jsp|cgi|pl|exe|dll|sh|py)$|\/cgi-bin\/|\/php(?:[45]|[.-]cgi)?$/;
 
@@ -157,7 +160,7 @@ export function isProbePath(path: string): boolean {
   const lower = path.toLowerCase().replace(/\\/g, '/');
   return (
     firstMatch(PROBE_ALWAYS, lower) !== undefined ||
-    firstMatch(TRAVERSAL, lower) !== undefined ||
+    RESOLVED_TRAVERSAL.test(lower) ||
     firstMatch(PROBE_ON_ERROR, lower) !== undefined ||
     SCRIPT.test(lower)
   );

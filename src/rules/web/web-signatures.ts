@@ -84,14 +84,17 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: subquery', /\|\|\s*\(\s*select\b|\(\s*select\s+(?:database|version|user|current_user)\s*\(/),
   sig('sql: tautology', /\b(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
   // A comment after a quote ends a query (`'--`, `'#`); a colour in JSON (`"#ff6384"`) does not.
-  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--(?:[\s-]|$|&)|#(?:\s|$|&)|\/\*|;\s*--)/),
+  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#(?![0-9a-f]{3,8}\b)|\/\*|;\s*--)/),
+  // Equal operands (`' or a=a-- -`).
+  sig('sql: tautology', /['"`)]\s*(?:or|and)\s+(\w{1,32})\s*=\s*\1\b/),
   sig(
     'sql: blind probe',
     /-1\s*=\s*0[+\s]0[+\s]0[+\s]1\b|\(\s*select\s+(?:\(\s*)?case\s+when\b|\brlike\s+(?:\(\s*)?select\b|['"]\s*(?:and|or)\s+\(\s*select\b/,
   ),
+  // Operators on credentials only (`filter[price][$gte]=10` is an API's own query); the prototype as a key only.
   sig(
     'nosql / prototype pollution',
-    /\[\$(?:ne|gt|gte|lt|lte|regex|where|in|nin|exists|eq)\]|__proto__|constructor\[prototype\]|constructor\.prototype/,
+    /(?:user(?:name)?|login|email|pass(?:word)?|passwd|token)\]?\[\$(?:ne|gt|gte|lt|lte|regex|where|in|nin|exists|eq)\]|\$where\]?=|(?:^|[?&[])__proto__(?:\]|\[|\.[\w$]{1,64}=)|constructor(?:\]\[|\[)prototype\]|constructor\.prototype\.[\w$]{1,64}=/,
   ),
   sig(
     'sql: stacked query',
@@ -117,13 +120,16 @@ export const INJECTION: readonly Signature[] = [
   sig(
     'command',
     // `nc` and `cat` with what they act on: a list "NY|NC|SC" or "tom;cat food" is text.
-    /(?:[;|`]|&&|\$\()\s*(?:(?:wget|curl|tftp|ftpget|busybox|chmod|uname|whoami|nslookup|powershell)\b|(?:nc|ncat|netcat|telnet)\s+[-\w]|(?:bash|sh|zsh|dash)(?=$|[\s;&<>`)-])|cat\s+[-/~.]|(?:ping|perl|python[23]?|php|rm|cmd(?:\.exe)?)\s|ls\s+-[a-z]{1,4}\b)/,
+    /(?:[;|`]|&&|\$\()\s*(?:(?:wget|curl|tftp|ftpget|busybox|chmod|uname|whoami|nslookup|powershell)\b|(?:nc|ncat|netcat|telnet)\s+[-\w]|(?:bash|sh|zsh|dash)(?=$|[\s;&<>`)-])|cat\s+(?:[-/~.]|[\w.-]{1,64}\.\w{1,5}\b)|(?:ping|perl|python[23]?|php|rm|cmd(?:\.exe)?)\s|ls\s+-[a-z]{1,4}\b)/,
   ),
   // `id` is also a common parameter name (`a|id` in a list of columns): only after `;`, a backtick or `$(`.
   sig('command', /(?:[;`]|\$\()\s*id\b(?!=)/),
   sig('command: $IFS', /\$\{ifs\}|\$ifs\$\d/),
   // A webshell's parameter running a first command (`shell.php?cmd=id`), and routers' command endpoints.
-  sig('command', /[?&](?:cmd|c|command|exec)=(?:id|whoami|uname(?: -a)?|pwd|ls(?: -la?)?)(?:&|$)/),
+  sig(
+    'command',
+    /[?&](?:cmd|command|exec)=(?:id|whoami|uname(?: -a)?|pwd|ls(?: -la?)?)(?:&|$)|[?&]c=(?:whoami|uname(?: -a)?)(?:&|$)/,
+  ),
   sig('command', /todo=syscmd|nas_sharing\.cgi\?.{0,128}\bsystem=|\/cgi-bin\/admin\.cgi\?command=syscommand/),
   sig('command: shell path', /\/bin\/(?:ba|da|z|k)?sh\b|\bcmd(?:\.exe)?\s*\/c\b/),
   sig('command: download', /\b(?:wget|curl)\s+(?:-[\w-]{1,16}\s+){0,4}(?:https?|ftp):\/\//),
@@ -134,7 +140,7 @@ export const INJECTION: readonly Signature[] = [
   // Expression languages reaching Java (Confluence, VMware Workspace ONE, Spring, FreeMarker, GeoServer).
   sig(
     'java expression',
-    /java\.lang\.(?:runtime|processbuilder)|\.getclass\(\)|freemarker\.template\.utility\.execute|\bt\(\s*java\.|bootstrapstatusprovider\.applicationconfig|\/descriptorbyname\/org\.jenkinsci\.plugins\.scriptsecurity|"[^"]{1,128}"\.execute\(\)/,
+    /java\.lang\.(?:runtime|processbuilder)['"]?\s*[).@]|\.getclass\(\)\s*\.|freemarker\.template\.utility\.execute|\bt\(\s*java\.|bootstrapstatusprovider\.applicationconfig|\/descriptorbyname\/org\.jenkinsci\.plugins\.scriptsecurity|"[^"]{1,128}"\.execute\(\)/,
   ),
   sig(
     'drupal render array',
@@ -151,14 +157,14 @@ export const INJECTION: readonly Signature[] = [
   sig(
     'template injection',
     // Arithmetic in any engine's delimiters (`{{7*7}}`, `${(111+111)}`, `*{7*7}`, `<%= 7*7 %>`), a polyglot.
-    /(?:\{\{|[$#*@]\{|<%=)\s*(?:\(\s*)?['"]?\d{1,6}['"]?\s*[-+*]\s*['"]?\d{1,6}['"]?(?:\s*\))?\s*(?:\}\}?|%>)|\$\{\{<%\[%|__class__|__globals__/,
+    /(?:\{\{|[$#*@]\{|<%=)\s*(?:\(\s*)?['"]?\d{1,6}['"]?\s*[+*]\s*['"]?\d{1,6}['"]?(?:\s*\))?\s*(?:\}\}?|%>)|\$\{\{<%\[%|__class__|__globals__/,
   ),
   // A header written into the response (`%0d%0aSet-Cookie:`), not a newline pasted into a search.
   // (A newline in a query value is text typed into a form; in the path, or before a header's name, a response split.
   // "嘊嘍" are the UTF-8 sequences some servers cut to their last byte, CR LF.)
   sig(
     'crlf',
-    /^[^?]*[\r\n]|[\r\n\u560a\u560d][ \t]{0,8}(?:set-cookie|location|content-[\w-]{1,32}|refresh|link|host|access-control-[\w-]{1,32}|x-[\w-]{1,48})[ \t]{0,8}:/,
+    /^[^?]*[\r\n]|[\r\n\u560a\u560d][ \t]{0,8}(?:set-cookie|cookie|location|cache-control|content-[\w-]{1,32}|refresh|link|host|access-control-[\w-]{1,32}|x-[\w-]{1,48})[ \t]{0,8}:|\r?\n\r?\n[ \t]{0,8}</,
   ),
 ];
 
@@ -172,13 +178,10 @@ export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*
 export const PROBE_ALWAYS: readonly Signature[] = [
   sig(
     'dotfile',
-    /\/\.(?:env|git|svn|hg|bzr|cvs|htpasswd|htaccess|ssh|aws|azure|docker|dockercfg|kube|npmrc|pypirc|bash_history|zsh_history|mysql_history|psql_history|gitignore|ds_store|idea|vscode|s3cfg|netrc|pgpass|git-credentials|gitconfig|travis\.yml|boto|gitlab-ci\.yml|github\/|circleci\/|my\.cnf)(?:$|[/._~-])|\/terraform\.tfstate(?:\.backup)?$|\/[\w-]{1,32}\.env$/,
+    /\/\.(?:env|git|svn|hg|bzr|cvs|htpasswd|htaccess|ssh|aws|azure|docker|dockercfg|kube|npmrc|pypirc|bash_history|zsh_history|mysql_history|psql_history|gitignore|ds_store|idea|vscode|s3cfg|netrc|pgpass|git-credentials|gitconfig|travis\.yml|boto|gitlab-ci\.yml|github|circleci|my\.cnf)(?:$|[/._~-])|\/terraform\.tfstate(?:\.backup)?$|\/[\w-]{1,32}\.env$/,
   ),
   // (A public key, `id_ed25519.pub`, is published on purpose.)
-  sig(
-    'private key',
-    /\/id_(?:rsa|dsa|ecdsa|ed25519)$|\/(?:server|private|privkey|priv)[\w-]{0,16}\.(?:key|pem)$|\/key\.pem$/,
-  ),
+  sig('private key', /\/id_(?:rsa|dsa|ecdsa|ed25519)$|\/(?:server|private|privkey|priv)\.(?:key|pem)$|\/key\.pem$/),
   sig(
     'secrets',
     /\/credentials\.(?:json|ya?ml|xml)$|\/app\/etc\/(?:local\.xml|env\.php)$|\/wp-content\/debug\.log$|\/storage\/logs\/laravel[\w-]{0,16}\.log$/,
@@ -210,7 +213,7 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   // apache-botsearch samples hold), and not Thunderbird's autoconfig lookup.
   sig(
     'webmail',
-    /\/(?:(?:roundcube|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}|(?:ext)?mails?|mail_this_entry)(?:$|[/?])(?![^?]*config-v1\.1\.xml)/,
+    /\/(?:(?:roundcube|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}|(?:ext)?mails?|mail_this_entry)(?:$|[/?])(?![^?]{0,512}config-v1\.1\.xml)/,
   ),
   sig('server-status', /\/server-(?:status|info)\b/),
   sig('laravel ignition', /\/_ignition\/|\/telescope\/requests|\/_profiler\b|\/debug\/default\/view/),
@@ -231,7 +234,7 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   // pprof, vCenter's SDK) asked of a web server that is none of them.
   sig(
     'infrastructure api',
-    /\/(?:v1\.\d{2}\/)?containers\/(?:json|create)|^\/api\/v1\/(?:namespaces|pods|nodes|secrets)|\/runningpods\/|^\/v2\/(?:keys\/|_catalog)|\/ws\/v1\/cluster\/|^\/_cat\/|\/debug\/pprof\/|^\/v1\/agent\/|^\/sdk$/,
+    /\/(?:v1\.\d{2}\/)?containers\/(?:json|create)(?:$|[/?])|^\/api\/v1\/(?:pods|nodes|secrets|namespaces(?:\/[\w-]{1,64}\/(?:secrets|pods))?)$|\/runningpods\/|^\/v2\/(?:keys\/|_catalog)|\/ws\/v1\/cluster\/|^\/_cat\/|\/debug\/pprof\/|^\/v1\/agent\/|^\/sdk$/,
   ),
   // Paths of applications with known exploits (Confluence, vCenter, Telerik, Jira, Liferay, MOVEit, OFBiz, vBulletin,
   // CrushFTP, SAP, Zimbra, GitLab, ThinkPHP, Drupal).
@@ -245,12 +248,12 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
     'wordpress',
     // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
     // Nor a script or stylesheet of WordPress's own gone from a cache, nor the editor asking who it is (`users/me`).
-    /\/(?:wp-admin(?!\/admin-ajax\.php)|(?:wp-includes|wp-content\/plugins)(?![^?]*\.(?:css|js|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|eot)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
+    /\/(?:wp-admin(?!\/admin-ajax\.php)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|eot)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
   ),
   sig(
     'admin login',
     // Not an application's own API under /api/ answering an expired session.
-    /^(?!\/api\/).{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
+    /^(?!\/api\/)[\s\S]{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
   ),
   sig(
     'installer',
@@ -368,7 +371,9 @@ export const SCANNER_AGENT_NAMES = /^(?:hello,? world|custom-asynchttpclient)$/i
 export const NON_HTTP_REQUESTS = /^ssh-\d\.\d-|^mglndd_|^jdwp-handshake$|^\S+ \S+ rtsp\/1\.0$/i;
 
 /** Attacks that travel in the User-Agent or Referer (a browser sends neither): code, markup, SQL and commands. */
-export const HEADER_INJECTION = /<\?(?:php|=)|<script\b|\bsleep\s*\(\s*\d{1,3}\s*\)|`\s*(?:wget|curl)\s/;
+export const HEADER_INJECTION = /<\?(?:php|=)|<script\b|`\s*(?:wget|curl)\s/;
+/** SQL in the User-Agent (a Referer may be a search page whose query names sleep()). */
+export const AGENT_SQL = /\bsleep\s*\(\s*\d{1,3}\s*\)|'\s*(?:and|or)\s+\d{1,10}\s*=\s*\d{1,10}/;
 
 /**
  * Login forms: brute force is many POSTs to them not answered with the redirect of a success. WordPress's anywhere

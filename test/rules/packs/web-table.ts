@@ -342,6 +342,24 @@ export const webAccessMatch: MatchRow[] = [
   ),
   attack('POST /index.php?s=captcha HTTP/1.1', 'web-injection', 'thinkphp', 404, UA, "ThinkPHP 5.0's RCE"),
   attack('PUT /1.jsp/ HTTP/1.1', 'web-probe', 'jsp upload', 404, UA, 'Tomcat CVE-2017-12615'),
+  attack(
+    'POST /xmlrpc.php?for=jetpack HTTP/1.1',
+    'web-login',
+    'POST /xmlrpc.php',
+    200,
+    UA,
+    'a query does not hide a brute force',
+  ),
+  attack('GET /.github/workflows/main.yml HTTP/1.1', 'web-probe', 'dotfile', 200),
+  attack(
+    "GET /login.php?user=admin'%23x HTTP/1.1",
+    'web-injection',
+    'sql: quote comment',
+    200,
+    UA,
+    "MySQL's # needs no space",
+  ),
+  attack('GET /uploads/shell.php HTTP/1.1', 'web-probe', 'webshell', 403, UA, 'a denied webshell name'),
   attack('POST /ctrlt/DeviceUpgrade_1 HTTP/1.1', 'web-probe', 'router exploit', 404, UA, 'Huawei HG532'),
   attack('GET /System/deviceInfo?auth=YWRtaW46MTEK HTTP/1.1', 'web-probe', 'router exploit', 404, UA, 'Hikvision'),
   attack('GET /remote/info HTTP/1.1', 'web-probe', 'exchange/vpn', 404, UA, 'FortiGate'),
@@ -458,22 +476,10 @@ export const webAccessNoMatch: NoMatchRow[] = [
     line: access('GET /api/v1/admin/users?page=2 HTTP/1.1', 403),
     from: `${from}; an API's own admin, session expired`,
   },
-  {
-    line: access('POST /administrator/index.php?option=com_ajax&group=system&format=raw HTTP/1.1', 200),
-    from: `${from}; Joomla's admin at work, not its login`,
-  },
   { line: access('POST /upload.php HTTP/1.1', 413), from: `${from}; an upload too large` },
   {
     line: access('GET /wp-json/wp/v2/users/me?_locale=user HTTP/1.1', 403),
     from: `${from}; the editor's nonce expired`,
-  },
-  {
-    line: access(
-      'POST /xmlrpc.php?for=jetpack&token=abc%3A1%3A2&signature=Zm9v HTTP/1.1',
-      200,
-      'Jetpack by WordPress.com',
-    ),
-    from: `${from}; Jetpack's signed calls`,
   },
   { line: access('GET /wp-includes/js/wp-emoji-release.min.js?ver=6.4.2 HTTP/1.1', 404), from },
   {
@@ -488,6 +494,13 @@ export const webAccessNoMatch: NoMatchRow[] = [
   { line: access('GET /tags/shell HTTP/1.1', 404), from },
   { line: access('GET /id_ed25519.pub HTTP/1.1', 200, 'curl/8.5.0'), from: `${from}; a published public key` },
   { line: access('GET /search?q=how+to+edit+/etc/hosts HTTP/1.1', 200), from },
+  {
+    line: access('GET /api/items?filter[price][$gte]=10 HTTP/1.1', 200),
+    from: `${from}; an API's own query operators`,
+  },
+  { line: access('GET /search?q=java.lang.Runtime HTTP/1.1', 200), from },
+  { line: access('GET /presentations/server-migration.key HTTP/1.1', 200), from: `${from}; a Keynote file` },
+  { line: access('GET /report?d=${2024-01} HTTP/1.1', 200), from },
   { line: access('GET /index.php?s=captcha HTTP/1.1', 200), from: `${from}; ThinkPHP's captcha image` },
 ];
 
