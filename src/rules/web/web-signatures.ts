@@ -84,7 +84,8 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: subquery', /\|\|\s*\(\s*select\b|\(\s*select\s+(?:database|version|user|current_user)\s*\(/),
   sig('sql: tautology', /\b(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
   // A comment after a quote ends a query (`'--`, `'#`); a colour in JSON (`"#ff6384"`) does not.
-  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#(?![0-9a-f]{3,8}\b)|\/\*|;\s*--)/),
+  // Not a colour or a hashtag inside a JSON string (`"#ff6384"`, `"#sale"`).
+  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#(?![0-9a-f]{3,8}\b|[a-z][\w-]{0,31}["'])|\/\*|;\s*--)/),
   // Equal operands (`' or a=a-- -`).
   sig('sql: tautology', /['"`)]\s*(?:or|and)\s+(\w{1,32})\s*=\s*\1\b/),
   sig(

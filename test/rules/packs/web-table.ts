@@ -501,6 +501,10 @@ export const webAccessNoMatch: NoMatchRow[] = [
   { line: access('GET /search?q=java.lang.Runtime HTTP/1.1', 200), from },
   { line: access('GET /presentations/server-migration.key HTTP/1.1', 200), from: `${from}; a Keynote file` },
   { line: access('GET /report?d=${2024-01} HTTP/1.1', 200), from },
+  {
+    line: access('GET /api/v1/products?filter=%7B%22tag%22%3A%22%23sale%22%7D HTTP/1.1', 200),
+    from: `${from}; a hashtag in JSON`,
+  },
   { line: access('GET /index.php?s=captcha HTTP/1.1', 200), from: `${from}; ThinkPHP's captcha image` },
 ];
 
