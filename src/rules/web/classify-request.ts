@@ -72,7 +72,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
 
   const injection =
     firstMatch(INJECTION, target.text) ??
-    (headers.some((h) => HEADER_INJECTION.test(h)) || AGENT_SQL.test(userAgent.toLowerCase())
+    (headers.some((h) => HEADER_INJECTION.test(h)) || AGENT_SQL.test(userAgent)
       ? 'injection in a header'
       : undefined) ??
     ([target.text, ...headers].some((t) => LOG4SHELL.re.test(undoLookups(t))) ? LOG4SHELL.name : undefined) ??

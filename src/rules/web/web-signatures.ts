@@ -374,7 +374,7 @@ export const NON_HTTP_REQUESTS = /^ssh-\d\.\d-|^mglndd_|^jdwp-handshake$|^\S+ \S
 /** Attacks that travel in the User-Agent or Referer (a browser sends neither): code, markup, SQL and commands. */
 export const HEADER_INJECTION = /<\?(?:php|=)|<script\b|`\s*(?:wget|curl)\s/;
 /** SQL in the User-Agent (a Referer may be a search page whose query names sleep()). */
-export const AGENT_SQL = /\bsleep\s*\(\s*\d{1,3}\s*\)|'\s*(?:and|or)\s+\d{1,10}\s*=\s*\d{1,10}/;
+export const AGENT_SQL = /\bsleep\s*\(\s*\d{1,3}\s*\)|'\s*(?:and|or)\s+\d{1,10}\s*=\s*\d{1,10}/i;
 
 /**
  * Login forms: brute force is many POSTs to them not answered with the redirect of a success. WordPress's anywhere
