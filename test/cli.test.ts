@@ -226,6 +226,26 @@ describe('logwarden replay', () => {
     expect(stderr).toContain('Replayed 2 lines');
   });
 
+  it('numbers --json lines within each file', async () => {
+    const dir = tempDir();
+    const line = '2026-11-23T10:04:02Z web1 myapp[1]: login failed for user bob from 198.51.100.23';
+    writeFileSync(join(dir, 'a.log'), `noise\nnoise\n${line}\n`);
+    writeFileSync(join(dir, 'b.log'), `noise\n${line}\n`);
+    const { code, stdout } = await runCli(
+      ['replay', '-c', example, '--rule', 'app-login', '--json', join(dir, 'a.log'), join(dir, 'b.log')],
+      { cwd: ROOT },
+    );
+    expect(code).toBe(0);
+    const matches = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; line: number });
+    expect(matches.map((m) => [m.file, m.line])).toEqual([
+      [join(dir, 'a.log'), 3],
+      [join(dir, 'b.log'), 2],
+    ]);
+  });
+
   it('counts the same with worker threads as without', async () => {
     const dir = tempDir();
     const log = join(dir, 'big.log');

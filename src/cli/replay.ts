@@ -52,6 +52,8 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   let reported = started;
   for (const file of files) {
     let out: string[] = [];
+    // --json numbers lines within their file, as an editor or grep -n would.
+    let fileLines = 0;
     const onMatch = options.json
       ? (line: number, text: string, rule: string, fields: Record<string, string>) => {
           out.push(JSON.stringify({ file, line, text, rule, fields }));
@@ -64,7 +66,9 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       options.onProgress({ file, lines, fileBytes, fileSize, seconds: (now - started) / 1000 });
     };
     const handle = (data: Buffer) => {
-      lines += tallyChunk(matcher, data, counts, onMatch, lines, options.now);
+      const read = tallyChunk(matcher, data, counts, onMatch, fileLines, options.now);
+      fileLines += read;
+      lines += read;
       if (out.length > 0) {
         options.write(`${out.join('\n')}\n`);
         out = [];
