@@ -12,6 +12,8 @@ export const ENVELOPE_FORMATS = [
   'journal-full',
   /** `2026/11/23 10:15:01 [error] 812#812: *5 …` */
   'nginx-error',
+  /** `2026-11-23 10:15:01: (mod_auth.c.868) …` (also `10:15:01.123456789:`): lighttpd's error log */
+  'lighttpd-error',
   /** `[Mon Nov 23 10:15:01.123456 2026] [auth_basic:error] [pid 1:tid 2] [client 1.2.3.4:5] …` and Apache 2.2's form */
   'apache-error',
   /** `1.2.3.4 - - [23/Nov/2026:10:15:01 +0000] "GET / HTTP/1.1" 200 …`, with or without a leading virtual host */

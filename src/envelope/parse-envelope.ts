@@ -13,6 +13,7 @@ import {
 import {
   parseAccessRecord,
   parseApacheError,
+  parseLighttpdError,
   parseNginxError,
   readApacheFields,
   readNginxSyslogError,
@@ -75,6 +76,10 @@ function parseWebServerLog(line: string): Envelope | undefined {
   if (isDigit(c) && line[4] === '/') {
     const nginx = parseNginxError(line);
     if (nginx) return nginx;
+  }
+  if (isDigit(c) && line[4] === '-' && (line[19] === ':' || line[19] === '.')) {
+    const lighttpd = parseLighttpdError(line);
+    if (lighttpd) return lighttpd;
   }
   const access = parseAccessRecord(line);
   if (!access) return undefined;

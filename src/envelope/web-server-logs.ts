@@ -21,6 +21,20 @@ export function parseNginxError(line: string): Envelope | undefined {
   return env;
 }
 
+/**
+ * lighttpd's error log: log.c writes `%F %T: ` (or `%F %T.nnnnnnnnn: ` with server.errorlog-high-precision) and then
+ * `(source.c.line) `, which stays in the message (it is also all a syslog line from lighttpd starts with).
+ */
+const LIGHTTPD_ERROR = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?): (?=\(?[\w-]{1,64}\.c\.\d{1,6}\) )/;
+
+export function parseLighttpdError(line: string): Envelope | undefined {
+  const m = LIGHTTPD_ERROR.exec(line);
+  if (!m) return undefined;
+  const env = newEnvelope('lighttpd-error', line.slice(m[0].length), { kind: 'iso', start: 0, end: m[1]!.length });
+  env.program = 'lighttpd';
+  return env;
+}
+
 /** `2026/11/23 10:15:01 `: a whole error-log line forwarded through syslog (rsyslog's imfile) starts with it. */
 const NGINX_ERROR_TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /;
 

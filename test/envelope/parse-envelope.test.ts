@@ -157,6 +157,31 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     },
   },
   {
+    from: 'lighttpd error log (log.c: "%F %T: " then "(source.c.line) ")',
+    line: "2026-11-23 10:15:01: (mod_auth.c.868) password doesn't match for /admin username: bob IP: 203.0.113.7",
+    expected: {
+      format: 'lighttpd-error',
+      program: 'lighttpd',
+      message: "(mod_auth.c.868) password doesn't match for /admin username: bob IP: 203.0.113.7",
+      time: '2026-11-23T10:15:01.000',
+    },
+  },
+  {
+    from: 'lighttpd error log, server.errorlog-high-precision ("%F %T.nnnnnnnnn: ")',
+    line: '2026-11-23 10:15:01.123456789: (server.c.1939) server started (lighttpd/1.4.76)',
+    expected: {
+      format: 'lighttpd-error',
+      program: 'lighttpd',
+      message: '(server.c.1939) server started (lighttpd/1.4.76)',
+      time: '2026-11-23T10:15:01.123',
+    },
+  },
+  {
+    from: "an application's line with an ISO time and a colon is not lighttpd's without its source tag",
+    line: "2026-11-23 10:15:01: password doesn't match for /admin username: bob IP: 203.0.113.7",
+    expected: { format: 'none', program: undefined },
+  },
+  {
     from: 'Apache 2.4 error log (default ErrorLogFormat)',
     line: '[Mon Nov 23 10:15:01.123456 2026] [auth_basic:error] [pid 1234:tid 5678] [client 203.0.113.7:52114] AH01617: user admin: authentication failure for "/admin": Password Mismatch',
     expected: {

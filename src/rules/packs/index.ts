@@ -4,7 +4,7 @@ import { loginPack } from './login.js';
 import type { PackRule } from './pack.js';
 import { sshdAggressivePack, sshdPack } from './sshd.js';
 import { sudoPack } from './sudo.js';
-import { apachePack, nginxPack, webPack } from './web.js';
+import { apachePack, lighttpdPack, nginxPack, webPack } from './web.js';
 
 export const PACKS = {
   sshd: sshdPack,
@@ -13,6 +13,7 @@ export const PACKS = {
   login: loginPack,
   nginx: nginxPack,
   apache: apachePack,
+  lighttpd: lighttpdPack,
   web: webPack,
   generic: genericPack,
 } as const satisfies Record<string, PackRule[]>;

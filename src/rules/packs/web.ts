@@ -282,6 +282,42 @@ const apacheAuth: MessagePackRule = {
   event: 'auth.failure',
 };
 
+// lighttpd's log.c puts `(source.c.line) ` before every message (one lighttpd build wrote it without the `(`); the
+// address is the last thing on the line, after the path and user a client chose.
+const LIGHTTPD_SOURCE = '\\(?(?:http_auth|mod_auth|mod_authn_gssapi)\\.c\\.\\d{1,6}\\) ';
+const LIGHTTPD_IP = `,? IP: (?<ip>${IP})\\s{0,4}$`;
+
+const lighttpdAuth: MessagePackRule = {
+  kind: 'message',
+  suffix: 'auth',
+  programs: ['lighttpd'],
+  patterns: [
+    {
+      re: `${LIGHTTPD_SOURCE}password doesn't match for .{0,8192}? username: ?(?<user>.{0,256}?)${LIGHTTPD_IP}`,
+      from: 'lighttpd1.4 src/mod_auth.c mod_auth_check_basic(): "password doesn\'t match for %s username: %s IP: %s" (1.4.56+; mod_authn_gssapi.c the same); 1.4.x before: log_error_write("sbsBsB", "password doesn\'t match for", uri, "username:", user, ", IP:", addr) (http_auth.c until 1.4.41)',
+    },
+    {
+      re: `${LIGHTTPD_SOURCE}digest: auth failed for {1,2}(?<user>.{0,256}?) ?: wrong password${LIGHTTPD_IP}`,
+      from: 'lighttpd1.4 src/mod_auth.c mod_auth_check_digest(): "digest: auth failed for %.*s: wrong password, IP: %s"; before 1.4.56 "digest: auth failed for ", user, ": wrong password, IP:" (spaces around the user)',
+    },
+    {
+      re: `${LIGHTTPD_SOURCE}digest: auth failed: uri mismatch \\(.{0,16384}\\)${LIGHTTPD_IP}`,
+      from: 'lighttpd1.4 src/mod_auth.c: "digest: auth failed: uri mismatch (%s != %s), IP: %s" (1.4.56+; the same words through log_error_write before, in http_auth.c until 1.4.41)',
+    },
+    {
+      re: `${LIGHTTPD_SOURCE}get_password failed${LIGHTTPD_IP}`,
+      from: 'lighttpd1.4 src/http_auth.c (until 1.4.41): log_error_write("ss", "get_password failed, IP:", addr) — a user the backend does not know',
+    },
+  ],
+  fields: { ip: 'ip', user: 'text' },
+  severity: 'medium',
+  threshold: { count: 5, within: 10 * MINUTE, by: ['ip'] },
+  title: 'Basic-auth failures from {ip}',
+  event: 'auth.failure',
+};
+
 export const nginxPack: PackRule[] = [nginxAuth, ...webRules('nginx')];
+/** lighttpd's access log is the combined format (with the virtual host second); its error log adds auth failures. */
+export const lighttpdPack: PackRule[] = [lighttpdAuth, ...webRules()];
 export const apachePack: PackRule[] = [apacheAuth, ...webRules('apache')];
 export const webPack: PackRule[] = webRules();

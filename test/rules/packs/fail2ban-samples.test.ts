@@ -20,6 +20,7 @@ const FAMILIES: [string, PackName][] = [
   ['apache-overflows', 'apache'],
   ['apache-shellshock', 'apache'],
   ['dropbear', 'sshd'],
+  ['lighttpd-auth', 'lighttpd'],
 ];
 
 function failures(name: string): { text: string; host?: string }[] {

@@ -235,6 +235,23 @@ const rows: Hostile[] = [
     owner: { ip: REAL },
   },
   {
+    packs: ['lighttpd'],
+    line: `2026-11-23 10:15:01: (mod_auth.c.868) password doesn't match for /a username: root IP: ${FAKE} username: x IP: ${REAL}`,
+    why: "a path spelling mod_auth's tail: lighttpd writes the client last, after everything the client chose (where the path ends and the user starts is the client's to say: both are its text)",
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['lighttpd'],
+    line: `2026-11-23 10:15:01: (mod_auth.c.868) password doesn't match for /a username: x IP: ${FAKE} IP: ${REAL}`,
+    why: 'a basic-auth user ending in " IP: <address>": the last address is the client',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['lighttpd'],
+    line: `2026-11-23 10:15:01: (mod_cgi.c.300) cgi died: (mod_auth.c.868) password doesn't match for /a username: x IP: ${FAKE}`,
+    why: "another module's message quoting mod_auth's: the source tag must start the message",
+  },
+  {
     packs: ['apache'],
     line: `${APACHE_ERR} [client ${REAL}:4000] AH01618: user x [client ${FAKE}:1] not found: /private`,
     why: 'a basic-auth user holding a client field: Apache wrote the client before the message',

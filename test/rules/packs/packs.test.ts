@@ -11,7 +11,14 @@ import { sshdAggressiveTable } from './sshd-aggressive-table.js';
 import { sshdTable } from './sshd-table.js';
 import { sudoTable } from './sudo-table.js';
 import type { MatchRow, NoMatchRow, PackTable } from './table.js';
-import { webAccessMatch, webAccessNoMatch, webErrorMatch, webErrorNoMatch } from './web-table.js';
+import {
+  lighttpdMatch,
+  lighttpdNoMatch,
+  webAccessMatch,
+  webAccessNoMatch,
+  webErrorMatch,
+  webErrorNoMatch,
+} from './web-table.js';
 
 const PIDS: Record<string, string> = { sshd: '4242', 'sshd-session': '4243', sudo: '812' };
 
@@ -60,9 +67,9 @@ const webCases = (rows: (MatchRow | NoMatchRow)[]): Case[] =>
       },
     ] as Case[];
   });
-const errorCases = (rows: (MatchRow | NoMatchRow)[]): Case[] =>
+const errorCases = (rows: (MatchRow | NoMatchRow)[], server?: PackName): Case[] =>
   rows.flatMap((row) => {
-    const pack = row.line!.startsWith('[') || / apache2: /.test(row.line!) ? 'apache' : 'nginx';
+    const pack = server ?? (row.line!.startsWith('[') || / apache2: /.test(row.line!) ? 'apache' : 'nginx');
     return [{ pack, line: row.line!, row }] as Case[];
   });
 
@@ -70,11 +77,13 @@ const matchCases = [
   ...tables.flatMap(({ table, envelopes }) => expand(table, envelopes, table.match)),
   ...webCases(webAccessMatch),
   ...errorCases(webErrorMatch),
+  ...errorCases(lighttpdMatch, 'lighttpd'),
 ];
 const noMatchCases = [
   ...tables.flatMap(({ table, envelopes }) => expand(table, envelopes, table.noMatch)),
   ...webCases(webAccessNoMatch),
   ...errorCases(webErrorNoMatch),
+  ...errorCases(lighttpdNoMatch, 'lighttpd'),
 ];
 
 const matchers = new Map<PackName, SourceMatcher>();
@@ -95,26 +104,33 @@ describe('the pack tables', () => {
   });
 });
 
-describe.each(['sshd', 'sshd-aggressive', 'sudo', 'login', 'generic', 'web', 'nginx', 'apache'] as PackName[])(
-  'the %s pack',
-  (pack) => {
-    const mine = matchCases.filter((c) => c.pack === pack);
-    const theirs = noMatchCases.filter((c) => c.pack === pack);
+describe.each([
+  'sshd',
+  'sshd-aggressive',
+  'sudo',
+  'login',
+  'generic',
+  'web',
+  'nginx',
+  'apache',
+  'lighttpd',
+] as PackName[])('the %s pack', (pack) => {
+  const mine = matchCases.filter((c) => c.pack === pack);
+  const theirs = noMatchCases.filter((c) => c.pack === pack);
 
-    it.each(mine.map((c) => ({ ...c, name: c.line.slice(0, 110) })))('matches $name', ({ line, row, rule }) => {
-      const m = row as MatchRow;
-      const found = matchesOf(matcherFor(pack), line);
-      const expected = rule ?? m.rule ?? pack;
-      const hit = found.find((f) => f.rule === expected);
-      expect(hit, `${line}\n  (${m.from}) → ${JSON.stringify(found)}`).toBeDefined();
-      expect(hit!.fields).toMatchObject(m.fields);
-      for (const field of m.absent ?? []) expect(hit!.fields[field]).toBeUndefined();
+  it.each(mine.map((c) => ({ ...c, name: c.line.slice(0, 110) })))('matches $name', ({ line, row, rule }) => {
+    const m = row as MatchRow;
+    const found = matchesOf(matcherFor(pack), line);
+    const expected = rule ?? m.rule ?? pack;
+    const hit = found.find((f) => f.rule === expected);
+    expect(hit, `${line}\n  (${m.from}) → ${JSON.stringify(found)}`).toBeDefined();
+    expect(hit!.fields).toMatchObject(m.fields);
+    for (const field of m.absent ?? []) expect(hit!.fields[field]).toBeUndefined();
+  });
+
+  if (theirs.length > 0) {
+    it.each(theirs.map((c) => ({ ...c, name: c.line.slice(0, 110) })))('leaves alone $name', ({ line }) => {
+      expect(matchesOf(matcherFor(pack), line)).toEqual([]);
     });
-
-    if (theirs.length > 0) {
-      it.each(theirs.map((c) => ({ ...c, name: c.line.slice(0, 110) })))('leaves alone $name', ({ line }) => {
-        expect(matchesOf(matcherFor(pack), line)).toEqual([]);
-      });
-    }
-  },
-);
+  }
+});

@@ -647,6 +647,87 @@ export const webErrorMatch: MatchRow[] = [
   },
 ];
 
+const LIGHTTPD = '2026-11-23 10:15:01:';
+const LIGHTTPD_AUTH = 'lighttpd1.4 src/mod_auth.c';
+
+export const lighttpdMatch: MatchRow[] = [
+  {
+    line: `${LIGHTTPD} (mod_auth.c.868) password doesn't match for /admin/ username: admin IP: ${C}`,
+    from: `${LIGHTTPD_AUTH} (1.4.56+): "password doesn't match for %s username: %s IP: %s"`,
+    rule: 'lighttpd-auth',
+    fields: { ip: C, user: 'admin' },
+  },
+  {
+    line: `2026-11-23 10:15:01.123456789: (mod_auth.c.868) password doesn't match for /admin/ username: admin IP: 2001:db8::7`,
+    from: `${LIGHTTPD_AUTH}, server.errorlog-high-precision (log.c "%F %T.nnnnnnnnn: ")`,
+    rule: 'lighttpd-auth',
+    fields: { ip: '2001:db8::7', user: 'admin' },
+  },
+  {
+    line: `${LIGHTTPD} (mod_auth.c.525) password doesn't match for /test-url username: test, IP: ${C}`,
+    from: `${LIGHTTPD_AUTH} (1.4.42–1.4.55): log_error_write("sbsBsB", "password doesn't match for", uri, "username:", user, ", IP:", addr)`,
+    rule: 'lighttpd-auth',
+    fields: { ip: C, user: 'test' },
+  },
+  {
+    line: `${LIGHTTPD} (http_auth.c.875) password doesn't match for /gitweb/ username: francois, IP: ${C}`,
+    from: 'lighttpd1.4 src/http_auth.c (until 1.4.41): the same words',
+    rule: 'lighttpd-auth',
+    fields: { ip: C, user: 'francois' },
+  },
+  {
+    line: `${LIGHTTPD} (http_auth.c.877) get_password failed, IP: ${C}`,
+    from: 'lighttpd1.4 src/http_auth.c (until 1.4.41): log_error_write("ss", "get_password failed, IP:", addr)',
+    rule: 'lighttpd-auth',
+    fields: { ip: C },
+  },
+  {
+    line: `${LIGHTTPD} (mod_auth.c.1564) digest: auth failed for bob: wrong password, IP: ${C}`,
+    from: `${LIGHTTPD_AUTH} (1.4.56+): "digest: auth failed for %.*s: wrong password, IP: %s"`,
+    rule: 'lighttpd-auth',
+    fields: { ip: C, user: 'bob' },
+  },
+  {
+    line: `${LIGHTTPD} (mod_auth.c.791) digest: auth failed for  tester : wrong password, IP: ${C}`,
+    from: `${LIGHTTPD_AUTH} (before 1.4.56): log_error_write with "digest: auth failed for ", user, ": wrong password, IP:"`,
+    rule: 'lighttpd-auth',
+    fields: { ip: C, user: 'tester' },
+  },
+  {
+    line: `${LIGHTTPD} (mod_auth.c.1435) digest: auth failed: uri mismatch (/a != /b), IP: ${C}`,
+    from: `${LIGHTTPD_AUTH}: "digest: auth failed: uri mismatch (%s != %s), IP: %s"`,
+    rule: 'lighttpd-auth',
+    fields: { ip: C },
+  },
+  {
+    line: `Nov 23 10:15:01 web1 lighttpd[812]: (mod_auth.c.868) password doesn't match for /admin/ username: root IP: ${C}`,
+    from: `${LIGHTTPD_AUTH} through syslog (server.errorlog-use-syslog: log.c sends the message without its time)`,
+    rule: 'lighttpd-auth',
+    fields: { ip: C, user: 'root' },
+  },
+  {
+    line: `${C} www.example.com - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 345 "-" "curl/8.5.0"`,
+    from: 'lighttpd1.4 src/mod_accesslog.c default format: "%h %V %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\""',
+    rule: 'lighttpd-probe',
+    fields: { ip: C, detail: 'dotfile' },
+  },
+];
+
+export const lighttpdNoMatch: NoMatchRow[] = [
+  {
+    line: `${LIGHTTPD} (server.c.1939) server started (lighttpd/1.4.76)`,
+    from: 'lighttpd1.4 src/server.c: "server started (" PACKAGE_DESC ")"',
+  },
+  {
+    line: `${LIGHTTPD} (mod_auth.c.823) missing ':' in bob`,
+    from: `${LIGHTTPD_AUTH}: "missing ':' in %s" (a malformed header, no address)`,
+  },
+  {
+    line: `${LIGHTTPD} (mod_fastcgi.c.421) FastCGI-stderr: password doesn't match for /x username: a IP: ${C}`,
+    from: 'lighttpd1.4 src/mod_fastcgi.c: "FastCGI-stderr:%s" — an application writing the words is not mod_auth',
+  },
+];
+
 export const webErrorNoMatch: NoMatchRow[] = [
   {
     line: `${NGINX} [error] 812#812: *7 access forbidden by rule, client: 10.0.0.5, server: _, request: "GET /private/report.pdf HTTP/1.1", host: "example.com"`,
