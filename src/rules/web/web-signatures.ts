@@ -49,8 +49,12 @@ export const TRAVERSAL: readonly Signature[] = [
   sig('wrapper://', /\b(?:php|file|expect|phar|zip|glob|data|gopher|dict|jar|zlib|compress\.zlib|ldap|tftp):\/\//),
   sig('php://', /\bphp:\/\/(?:input|filter|stdin|fd|memory)/),
   // The URL stops at the next "=": searches started at each "=http://" never overlap, so "=http://=http://…" is linear.
-  // A file's URL cut by "?" (`=http://x/shell.txt?`), not a return address that ends in one (`=https://x/search?`).
-  sig('remote include', /=\s*(?:https?|ftp):\/\/[^\s&=]{1,2048}\.[a-z0-9]{1,5}(?:\?{1,8}|\0)(?:&|$)/),
+  // A file's URL cut by "?" (`=http://x/shell.txt?`), not a return address that ends in one (`=https://x/search?`);
+  // any path cut so on a bare IPv4 host (`=http://192.0.2.9/x?`), where no site sends its visitors back.
+  sig(
+    'remote include',
+    /=\s*(?:https?|ftp):\/\/(?:[^\s&=]{1,2048}\.[a-z0-9]{1,5}|\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\/[^\s&=?]{0,2048})(?:\?{1,8}|\0)(?:&|$)/,
+  ),
   sig(
     'cloud metadata',
     /\b169\.254\.169\.254\b|\bmetadata\.google\.internal\b|\[(?:fd00:ec2::254|::ffff:a9fe:a9fe)\]|\b100\.100\.100\.200\b|:\/\/(?:2852039166|0xa9fea9fe)\b/,

