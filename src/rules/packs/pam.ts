@@ -84,6 +84,37 @@ export function pamMoreFailures(
 }
 
 /**
+ * Other PAM modules' refusals of one attempt, under the given services' auth (or account) stage, without an address:
+ * each is one attempt, the same as the program's own failure line that may follow. `user` is the account tried.
+ */
+export const pamModuleRefusals = (services: string): { re: string; from: string }[] => [
+  {
+    re: `pam_succeed_if\\((?:${services}):auth\\): requirement ".{1,256}?" not met by user "(?<user>.{0,256})"$`,
+    from: 'Linux-PAM modules/pam_succeed_if/pam_succeed_if.c: "requirement \\"%s\\" not met by user \\"%s\\"" (RHEL\'s password-auth: uid >= 1000 after pam_unix failed)',
+  },
+  {
+    re: `pam_sss\\((?:${services}):auth\\): received for user (?<user>.{0,256}?): (?:7 \\(Authentication failure\\)|10 \\(User not known to the underlying authentication module\\))$`,
+    from: 'sssd src/sss_client/pam_sss.c send_and_receive(): "received for user %s: %d (%s)" (7 and 10 only)',
+  },
+  {
+    re: `pam_ldap\\((?:${services}):auth\\): (?:Authentication failure|User not known to the underlying authentication module); user=(?<user>.{0,256})$`,
+    from: 'nss-pam-ldapd pam/pam.c: pam_syslog("%s; user=%s", pam_strerror(), username)',
+  },
+  {
+    re: `pam_unix\\((?:${services}):auth\\): bad username \\[(?<user>.{0,256})\\]$`,
+    from: 'Linux-PAM modules/pam_unix/pam_unix_auth.c: "bad username [%s]" (a name starting with "-" or "+")',
+  },
+  {
+    re: `pam_listfile\\((?:${services}):auth\\): Refused user (?<user>.{0,256}?) for service \\S{1,64}$`,
+    from: 'Linux-PAM modules/pam_listfile/pam_listfile.c: "Refused user %s for service %s"',
+  },
+  {
+    re: `(?:pam_google_authenticator\\((?:${services}):auth\\): )?Invalid verification code for (?<user>.{0,256})$`,
+    from: 'google-authenticator-libpam pam_google_authenticator.c: log_message("Invalid verification code for %s") under the "service(pam_google_authenticator)" tag',
+  },
+];
+
+/**
  * pam_faillock (Linux-PAM ≥ 1.4, and RHEL's backport) and pam_tally2 / pam_tally locking an account: pam_tally2
  * writes its line at every check with `debug`, a lockout only once the tally is above deny (tally_check()).
  */

@@ -4,7 +4,7 @@
 // sshd wrote it after such text, anchored at the end of the line, or before any of it. Formats, versions and
 // levels: openssh-portable 7.0p1–10.5p1 (auth.c, auth2.c, auth-pam.c, packet.c, sshd.c, kex.c, serverloop.c).
 import { IP, type MessagePackRule, type MessagePattern, MINUTE } from './pack.js';
-import { pamAuthFailure, pamLockout, pamMoreFailures } from './pam.js';
+import { pamAuthFailure, pamLockout, pamModuleRefusals, pamMoreFailures } from './pam.js';
 
 const PROGRAMS = ['sshd', 'sshd-session', 'sshd-auth', 'dropbear'];
 /**
@@ -21,15 +21,17 @@ const PREAUTH = '(?: \\[preauth\\])?';
 /** The level prefix log.c writes for error() and fatal(). */
 const LEVEL = '(?:(?:error|fatal): )?';
 /**
- * auth_log()'s info after "ssh2": a key type and fingerprint, never text with spaces the client could shape (a
- * certificate's key ID and hostbased's client user/host are the client's own text, so those lines are not read).
+ * auth_log()'s info after "ssh2: ": a key and its fingerprint, a certificate's key ID and CA, hostbased's client user
+ * and host. The client shapes some of it, but it comes after the address, and the user name before the address cannot
+ * hold the ": " that starts it: the address is the one sshd wrote.
  */
-const KEY_INFO =
-  '(?:: [A-Z][A-Z0-9-]{1,40} (?:SHA256:[A-Za-z0-9+/]{43}|MD5:[0-9a-f]{2}(?::[0-9a-f]{2}){15}|[0-9a-f]{2}(?::[0-9a-f]{2}){15}))?';
+const KEY_INFO = '(?:: .{1,2048})?';
 /** The connection's preamble in sshpkt_fatal() and Disconnecting lines (7.5+): `[authenticating |invalid ]user X `. */
 const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
 /** Where sshd writes the canonical host name (UseDNS yes) or the address: a name is shown, never counted as one. */
-const ADDRESS_OR_NAME = `(?:(?<ip>${IP})|(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}))`;
+// An address starts with a digit (IPv4) or a hex group and ":" (IPv6): `bad.cafe` is a name; a link-local address's
+// scope (`fe80::1%eth0`) is not part of it.
+const ADDRESS_OR_NAME = `(?:(?=\\d|[0-9A-Fa-f]{0,4}:)(?<ip>${IP})(?:%[\\w.-]{1,32})?|(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}))`;
 
 const normal: MessagePattern[] = [
   {
@@ -89,6 +91,12 @@ const normal: MessagePattern[] = [
     from: 'Linux-PAM modules/pam_unix/support.c _unix_verify_password(): "check pass; user unknown" (every attempt at a user that does not exist)',
     counts: 'pam',
     ipFromProcess: true,
+  },
+  ...pamModuleRefusals('sshd').map((p) => ({ ...p, counts: 'pam' as const, ipFromProcess: true as const })),
+  {
+    re: `pam_access\\(sshd:(?:account|auth)\\): access denied for user \`(?<user>.{0,256}?)' from \`${ADDRESS_OR_NAME}'$`,
+    from: "Linux-PAM modules/pam_access/pam_access.c: \"access denied for user `%s' from `%s'\" (the client's address, or its name with UseDNS)",
+    counts: 'pam',
   },
   {
     re: pamMoreFailures('sshd', { rhostPattern: ADDRESS_OR_NAME, user: 'user' }),

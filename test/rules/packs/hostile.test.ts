@@ -30,6 +30,18 @@ const rows: Hostile[] = [
   // sshd
   {
     packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Failed publickey for invalid user x from ${REAL} port 4242 ssh2: ED25519-CERT SHA256:${'B'.repeat(43)} ID y from ${FAKE} port 22 ssh2 (serial 1) CA ED25519 SHA256:${'C'.repeat(43)}`,
+    why: "a certificate's key ID spelling a failure's tail: the user before the address cannot hold the ': ' after it",
+    owner: { ip: REAL, user: 'x' },
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `${SSHD} Failed hostbased for invalid user x from ${FAKE} port 22 ssh2 from ${REAL} port 4242 ssh2: client user "a", client host "b from ${FAKE} port 1 ssh2"`,
+    why: 'a user name and a hostbased client host both spelling addresses: the last address before ": " is sshd’s',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
     line: `${SSHD} Received disconnect from ${REAL} port 4242:11: sshd[1]: Failed password for root from ${FAKE} port 22 ssh2 [preauth]`,
     why: "a disconnect reason holding sshd's own failure line",
   },

@@ -194,6 +194,67 @@ export const sshdTable: PackTable = {
       fields: { ip: A, user: 'carol' },
     },
     {
+      message: 'pam_succeed_if(sshd:auth): requirement "uid >= 1000" not met by user "root"',
+      from: 'Linux-PAM pam_succeed_if.c: "requirement \\"%s\\" not met by user \\"%s\\"" (RHEL password-auth)',
+      fields: { user: 'root' },
+    },
+    {
+      message: 'pam_sss(sshd:auth): received for user deploy: 7 (Authentication failure)',
+      from: 'sssd pam_sss.c: "received for user %s: %d (%s)"',
+      fields: { user: 'deploy' },
+    },
+    {
+      message:
+        'pam_sss(sshd:auth): received for user oracle: 10 (User not known to the underlying authentication module)',
+      from: 'sssd pam_sss.c: "received for user %s: %d (%s)", PAM_USER_UNKNOWN',
+      fields: { user: 'oracle' },
+    },
+    {
+      message: 'pam_ldap(sshd:auth): Authentication failure; user=alice',
+      from: 'nss-pam-ldapd pam/pam.c: "%s; user=%s"',
+      fields: { user: 'alice' },
+    },
+    {
+      message: 'pam_unix(sshd:auth): bad username [-admin]',
+      from: 'Linux-PAM pam_unix_auth.c: "bad username [%s]"',
+      fields: { user: '-admin' },
+    },
+    {
+      message: 'pam_listfile(sshd:auth): Refused user alice for service sshd',
+      from: 'Linux-PAM pam_listfile.c: "Refused user %s for service %s"',
+      fields: { user: 'alice' },
+    },
+    {
+      message: 'Invalid verification code for alice',
+      from: 'google-authenticator-libpam: "Invalid verification code for %s" (tag sshd(pam_google_authenticator))',
+      fields: { user: 'alice' },
+    },
+    {
+      message: `pam_access(sshd:account): access denied for user \`git' from \`${A}'`,
+      from: 'Linux-PAM pam_access.c: "access denied for user `%s\' from `%s\'"',
+      fields: { ip: A, user: 'git' },
+    },
+    {
+      message: "pam_access(sshd:account): access denied for user `git' from `bad.cafe'",
+      from: 'Linux-PAM pam_access.c, UseDNS: a name of hex letters is a name, not an address',
+      fields: { host: 'bad.cafe', user: 'git' },
+    },
+    {
+      message: 'error: PAM: Authentication failure for root from fe80::1%eth0',
+      from: 'openssh auth-pam.c: "PAM: %s for %s%.100s from %.100s", a link-local client with its scope',
+      fields: { ip: 'fe80::1', user: 'root' },
+    },
+    {
+      message: `Failed publickey for invalid user admin from ${A} port 52814 ssh2: ED25519-CERT SHA256:${'B'.repeat(43)} ID alice (serial 7) CA ED25519 SHA256:${'C'.repeat(43)}`,
+      from: 'auth.c auth_log() with auth2-pubkey.c format_key_info(): "%s %s ID %s (serial %llu) CA %s %s%s%s" (a certificate)',
+      fields: { ip: A, user: 'admin' },
+    },
+    {
+      message: `Failed hostbased for invalid user postgres from ${A} port 52814 ssh2: client user "postgres", client host "db1"`,
+      from: 'auth2-hostbased.c auth2_record_info(): "client user \\"%.100s\\", client host \\"%.100s\\""',
+      fields: { ip: A, user: 'postgres' },
+    },
+    {
       message: 'pam_unix(sshd:auth): check pass; user unknown',
       from: 'Linux-PAM pam_unix support.c _unix_verify_password(): "check pass; user unknown"',
       fields: {},
@@ -318,6 +379,19 @@ export const sshdTable: PackTable = {
     },
   ],
   noMatch: [
+    {
+      message: 'pam_succeed_if(sshd:account): requirement "user ingroup wheel" not met by user "deploy"',
+      from: 'Linux-PAM pam_succeed_if.c in the account stage (a policy check after login, not a password attempt)',
+    },
+    {
+      message:
+        'pam_sss(sshd:auth): received for user deploy: 9 (Authentication service cannot retrieve authentication info)',
+      from: 'sssd pam_sss.c: the directory unreachable, not a wrong password',
+    },
+    {
+      message: 'pam_succeed_if(sshd:auth): requirement "uid >= 1000" was met by user "alice"',
+      from: 'Linux-PAM pam_succeed_if.c: "was met"',
+    },
     {
       message: `Child connection from ${A}:52814`,
       program: 'dropbear',
