@@ -10,6 +10,8 @@ export const ENVELOPE_FORMATS = [
   'rfc5424',
   /** `Mon 2026-11-23 10:15:01 UTC web1 sshd[123]: …` (journalctl -o short-full) */
   'journal-full',
+  /** `1764412501.123456 web1 sshd[123]: …` (journalctl -o short-unix: seconds since the epoch, UTC by definition) */
+  'journal-unix',
   /** `2026/11/23 10:15:01 [error] 812#812: *5 …` */
   'nginx-error',
   /** `2026-11-23 10:15:01: (mod_auth.c.868) …` (also `10:15:01.123456789:`): lighttpd's error log */
@@ -24,7 +26,7 @@ export const ENVELOPE_FORMATS = [
 export type EnvelopeFormat = (typeof ENVELOPE_FORMATS)[number];
 
 /** How the line's own time stamp is written, and where it is. */
-export type StampKind = 'syslog' | 'iso' | 'journal-full' | 'nginx' | 'apache' | 'clf';
+export type StampKind = 'syslog' | 'iso' | 'journal-full' | 'unix' | 'nginx' | 'apache' | 'clf';
 
 export interface Stamp {
   kind: StampKind;

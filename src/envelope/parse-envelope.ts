@@ -5,6 +5,7 @@ import {
   isoStampEnd,
   parseIsoSyslog,
   parseJournalFull,
+  parseJournalUnix,
   parseRfc3164,
   parseRfc5424,
   priEnd,
@@ -47,6 +48,7 @@ function parseSyslogFamily(line: string): Envelope | undefined {
     if (pri > 0 && line[pri + 1] === ' ') env = parseRfc5424(line, pri);
     else if (pri > 0 && isDigit(line.charCodeAt(pri + 1)) && line[pri + 2] === ' ') env = parseRfc5424(line, pri);
     else if (line[pri + 4] === '-') env = parseIsoSyslog(line, pri);
+    else if (line[pri + 10] === '.') env = parseJournalUnix(line, pri);
   } else if (c >= 65 && c <= 90) {
     env = syslogStampEnd(line, pri) > 0 ? parseRfc3164(line, pri) : parseJournalFull(line, pri);
   }

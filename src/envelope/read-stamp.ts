@@ -76,6 +76,9 @@ function readAt(line: string, stamp: Stamp, now: number): number | undefined {
       return readIso(line, stamp.start + 4, stamp.end);
     case 'syslog':
       return readSyslog(line, stamp.start, stamp.end, now);
+    case 'unix':
+      // Seconds since the epoch are UTC: no zone applies.
+      return Math.round(Number(line.slice(stamp.start, stamp.end)) * 1000);
     case 'apache':
       return readApache(line.slice(stamp.start, stamp.end));
     case 'clf':

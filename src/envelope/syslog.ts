@@ -255,6 +255,17 @@ export function parseJournalFull(line: string, at: number): Envelope | undefined
   return readHostTagMessage(line, zoneEnd + 1, env, true) ? env : undefined;
 }
 
+/** journalctl -o short-unix: `1764412501.123456 host tag[pid]: msg` (ten digits of seconds, then microseconds). */
+export function parseJournalUnix(line: string, at: number): Envelope | undefined {
+  let i = at;
+  while (i < at + 10 && isDigit(line.charCodeAt(i))) i++;
+  if (i !== at + 10 || line[i] !== '.') return undefined;
+  const end = fractionEnd(line, i);
+  if (line[end] !== ' ') return undefined;
+  const env = newEnvelope('journal-unix', '', { kind: 'unix', start: at, end });
+  return readHostTagMessage(line, end + 1, env, true) ? env : undefined;
+}
+
 /** `<PRI>` at the start: the index after it, or 0. */
 export function priEnd(line: string): number {
   if (line.charCodeAt(0) !== 60 /* < */) return 0;

@@ -157,6 +157,18 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     },
   },
   {
+    from: 'journalctl -o short-unix (seconds since the epoch, microseconds)',
+    line: '1795428901.123456 web1 sshd[4242]: Invalid user bob from 203.0.113.8 port 22',
+    expected: {
+      format: 'journal-unix',
+      host: 'web1',
+      program: 'sshd',
+      pid: '4242',
+      message: 'Invalid user bob from 203.0.113.8 port 22',
+      time: '2026-11-23T10:15:01.123Z',
+    },
+  },
+  {
     from: 'lighttpd error log (log.c: "%F %T: " then "(source.c.line) ")',
     line: "2026-11-23 10:15:01: (mod_auth.c.868) password doesn't match for /admin username: bob IP: 203.0.113.7",
     expected: {

@@ -28,6 +28,11 @@ export const JOURNAL_FULL: Envelope = {
   wrap: (program, pid, message) => `Mon 2026-11-23 10:15:01 UTC web1 ${tag(program, pid)}: ${message}`,
 };
 
+export const JOURNAL_UNIX: Envelope = {
+  name: 'journalctl -o short-unix',
+  wrap: (program, pid, message) => `1795428901.123456 web1 ${tag(program, pid)}: ${message}`,
+};
+
 export const SOLARIS: Envelope = {
   name: 'Solaris/illumos with a message id',
   wrap: (program, pid, message) => `Nov 23 10:15:01 sol11 ${tag(program, pid)}: [ID 800047 auth.info] ${message}`,
