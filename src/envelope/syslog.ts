@@ -178,7 +178,7 @@ function tokenEnd(line: string, at: number): number {
  */
 export function readHostTagMessage(line: string, at: number, env: Envelope, requireTag: boolean): boolean {
   let i = at;
-  for (let token = 0; token < 2 && i < line.length; token++) {
+  for (let token = 0; token < 3 && i < line.length; token++) {
     const end = tokenEnd(line, i);
     if (line.charCodeAt(end - 1) === 58 /* : */ && end - 1 > i) {
       if (readTag(line, i, end - 1, env)) {
@@ -186,7 +186,14 @@ export function readHostTagMessage(line: string, at: number, env: Envelope, requ
         return true;
       }
     }
-    if (token === 1) break;
+    if (token > 0) {
+      // BusyBox syslogd (Alpine's default) writes the facility and level between the host and the tag.
+      if (token === 1 && FACILITY_LEVEL.test(line.slice(i, end))) {
+        i = end + 1;
+        continue;
+      }
+      break;
+    }
     env.host = line.slice(i, end);
     i = end + 1;
   }
@@ -265,6 +272,10 @@ export function parseJournalUnix(line: string, at: number): Envelope | undefined
   const env = newEnvelope('journal-unix', '', { kind: 'unix', start: at, end });
   return readHostTagMessage(line, end + 1, env, true) ? env : undefined;
 }
+
+/** `authpriv.notice`: BusyBox syslogd's `%s %.64s %s %s` puts it before the tag (syslogd.c timestamp_and_log()). */
+const FACILITY_LEVEL =
+  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security|console|local[0-7])\.(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug|panic)$/;
 
 /** `<PRI>` at the start: the index after it, or 0. */
 export function priEnd(line: string): number {

@@ -157,6 +157,11 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     },
   },
   {
+    from: 'BusyBox syslogd (Alpine): the facility and level between the host and the tag',
+    line: 'Nov 23 10:15:08 web1 authpriv.notice su: FAILED SU (to root) alice on pts/0',
+    expected: { format: 'rfc3164', host: 'web1', program: 'su', message: 'FAILED SU (to root) alice on pts/0' },
+  },
+  {
     from: 'journalctl -o short-unix (seconds since the epoch, microseconds)',
     line: '1795428901.123456 web1 sshd[4242]: Invalid user bob from 203.0.113.8 port 22',
     expected: {

@@ -3,7 +3,24 @@
 // login prompt are free text, so every user capture is anchored on the fixed text after it (the closed set of
 // pam_strerror() texts, a closing quote, the end of the line).
 import { type MessagePackRule, MINUTE } from './pack.js';
-import { ANY_SERVICE, PAM_ERROR, pamAuthFailure, pamAuthFailureByCaller, pamLockout, pamMoreFailures } from './pam.js';
+import {
+  ANY_SERVICE,
+  PAM_ERROR,
+  pamAuthFailure,
+  pamAuthFailureByCaller,
+  pamLockout,
+  pamModuleRefusals,
+  pamMoreFailures,
+  pamWinbindRefusal,
+} from './pam.js';
+
+const SU_SERVICES = 'su|su-l|runuser|runuser-l';
+/** A module's line under su names the account tried (the target), never the caller: it is counted for no one. */
+const asTarget = (p: { re: string; from: string }) => ({
+  ...p,
+  re: p.re.replace('(?<user>', '(?<target>'),
+  counts: 'pam' as const,
+});
 
 const SU_PROGRAMS = ['su', 'runuser'];
 /** Programs that log people in, by their log tags; gdm's worker is named `gdm-session-worker [pam/gdm-password]`. */
@@ -31,7 +48,10 @@ const LOGIN_PROGRAMS = [
   'xscreensaver',
   'xscreensaver-auth',
   'gnome-screensaver',
+  'gnome-screensaver-dialog',
   'mate-screensaver',
+  'mate-screensaver-dialog',
+  'xfce4-screensaver-dialog',
   'cinnamon-screensaver-pam-helper',
   'i3lock',
   'swaylock',
@@ -80,10 +100,16 @@ export const loginPack: MessagePackRule[] = [
         from: 'illumos usr/src/cmd/su/su.c: "\'su %s\' failed for %s on %s" ([ID 810491 auth.crit])',
       },
       {
-        re: pamAuthFailure('su|su-l|runuser|runuser-l', { ruser: 'user', user: 'target' }),
+        re: pamAuthFailure(SU_SERVICES, { ruser: 'user', user: 'target' }),
         from: 'Linux-PAM modules/pam_unix/support.c: "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s", service su or su-l',
         counts: 'pam',
       },
+      {
+        re: pamMoreFailures(SU_SERVICES, { ruser: 'user', user: 'target' }),
+        from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; … ruser=%s rhost=%s  user=%s" at pam_end',
+        counts: 'follow-up',
+      },
+      ...[...pamModuleRefusals(SU_SERVICES), pamWinbindRefusal(SU_SERVICES)].map(asTarget),
     ],
     fields: { user: 'user', target: 'text', tty: 'text' },
     severity: 'medium',
@@ -94,8 +120,18 @@ export const loginPack: MessagePackRule[] = [
   {
     kind: 'message',
     suffix: 'pkexec',
-    programs: ['pkexec'],
+    programs: ['pkexec', 'polkitd'],
     patterns: [
+      {
+        // The subject's command line in [] is the caller's text: the owner polkit wrote last is the one counted.
+        re: 'Operator of \\S{1,256} FAILED to authenticate to gain authorization for action \\S{1,256} for .{0,8192} \\(owned by unix-user:(?<user>[^\\s)]{1,256})\\)$',
+        from: 'polkit src/polkitbackend/polkitbackendinteractiveauthority.c: "Operator of %s FAILED to authenticate to gain authorization for action %s for %s [%s] (owned by %s)" (0.105–126; pkexec, run0 and systemctl as a user)',
+      },
+      {
+        // CVE-2021-4034 (PwnKit): pkexec started with an empty argv reads its environment as arguments.
+        re: '(?<user>[^\\s:]{1,256}): (?:The value for the SHELL variable was not found (?:in )?the /etc/shells file|The value for environment variable XAUTHORITY contains suscipious content)(?: \\[USER=(?<target>[^\\]\\s]{1,256})\\])?',
+        from: 'polkit src/programs/pkexec.c validate_environment_variable(): log_message("The value for the SHELL variable was not found the /etc/shells file"), "…contains suscipious content" (sic; "not found in" from 121)',
+      },
       {
         // The caller's passwd name, then the target's; TTY, CWD and COMMAND after them are the caller's own text.
         re: '(?<user>[^\\s:]{1,256}): Error executing command as another user: Not authorized(?: \\[USER=(?<target>[^\\]\\s]{1,256})\\])?',
@@ -198,11 +234,10 @@ export const loginPack: MessagePackRule[] = [
         from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; logname=%s … user=%s"',
         counts: 'follow-up',
       },
-      {
-        re: `pam_winbind\\(${ANY_SERVICE}:auth\\): user '(?<user>[^']{1,256})' denied access \\(incorrect password or invalid membership\\)$`,
-        from: 'samba nsswitch/pam_winbind.c _pam_winbind_auth_log(): "user \'%s\' denied access (incorrect password or invalid membership)" (PAM_AUTH_ERR)',
-        counts: 'pam',
-      },
+      ...[...pamModuleRefusals(ANY_SERVICE), pamWinbindRefusal(ANY_SERVICE)].map((p) => ({
+        ...p,
+        counts: 'pam' as const,
+      })),
       {
         re: 'Authentication failure for (?<user>\\S{1,256}) \\(invoked by uid \\d{1,10}\\)$',
         from: 'kscreenlocker kcheckpass/kcheckpass.c (Plasma ≤ 5.24): "Authentication failure for %s (invoked by uid %d)"',

@@ -78,9 +78,10 @@ function pamFields(
 /** `N more authentication failure(s); logname=… user=…` at pam_end, after failures already logged one by one. */
 export function pamMoreFailures(
   services: string,
-  names: { ruser?: string; rhost?: string; rhostPattern?: string; user?: string } = {},
+  names: { logname?: string; ruser?: string; rhost?: string; rhostPattern?: string; user?: string } = {},
+  required?: 'ruser',
 ): string {
-  return `(?:PAM |${MODULE}\\((?:${services}):auth\\): )?\\d{1,5} more authentication failures?; ${pamFields(names)}`;
+  return `(?:PAM |${MODULE}\\((?:${services}):auth\\): )?\\d{1,5} more authentication failures?; ${pamFields(names, required)}`;
 }
 
 /**
@@ -88,10 +89,6 @@ export function pamMoreFailures(
  * each is one attempt, the same as the program's own failure line that may follow. `user` is the account tried.
  */
 export const pamModuleRefusals = (services: string): { re: string; from: string }[] => [
-  {
-    re: `pam_succeed_if\\((?:${services}):auth\\): requirement ".{1,256}?" not met by user "(?<user>.{0,256})"$`,
-    from: 'Linux-PAM modules/pam_succeed_if/pam_succeed_if.c: "requirement \\"%s\\" not met by user \\"%s\\"" (RHEL\'s password-auth: uid >= 1000 after pam_unix failed)',
-  },
   {
     re: `pam_sss\\((?:${services}):auth\\): received for user (?<user>.{0,256}?): (?:7 \\(Authentication failure\\)|10 \\(User not known to the underlying authentication module\\))$`,
     from: 'sssd src/sss_client/pam_sss.c send_and_receive(): "received for user %s: %d (%s)" (7 and 10 only)',
@@ -113,6 +110,22 @@ export const pamModuleRefusals = (services: string): { re: string; from: string 
     from: 'google-authenticator-libpam pam_google_authenticator.c: log_message("Invalid verification code for %s") under the "service(pam_google_authenticator)" tag',
   },
 ];
+
+/**
+ * pam_succeed_if's unmet requirement: a refusal only where the stack reaches it after pam_unix failed (RHEL's
+ * password-auth for sshd: `uid >= 1000 quiet_success`); display managers log it for their nopasswdlogin check at every
+ * login, so only the services that ask for it read it.
+ */
+export const pamSucceedIfRefusal = (services: string): { re: string; from: string } => ({
+  re: `pam_succeed_if\\((?:${services}):auth\\): requirement ".{1,256}?" not met by user "(?<user>.{0,256})"$`,
+  from: 'Linux-PAM modules/pam_succeed_if/pam_succeed_if.c: "requirement \\"%s\\" not met by user \\"%s\\"" (RHEL\'s password-auth: uid >= 1000 after pam_unix failed)',
+});
+
+/** samba's pam_winbind refusing a domain account's password (AD-joined hosts). */
+export const pamWinbindRefusal = (services: string): { re: string; from: string } => ({
+  re: `pam_winbind\\((?:${services}):auth\\): user '(?<user>[^']{1,256})' denied access \\(incorrect password or invalid membership\\)$`,
+  from: 'samba nsswitch/pam_winbind.c _pam_winbind_auth_log(): "user \'%s\' denied access (incorrect password or invalid membership)" (PAM_AUTH_ERR)',
+});
 
 /**
  * pam_faillock (Linux-PAM ≥ 1.4, and RHEL's backport) and pam_tally2 / pam_tally locking an account: pam_tally2

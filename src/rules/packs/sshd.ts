@@ -4,7 +4,7 @@
 // sshd wrote it after such text, anchored at the end of the line, or before any of it. Formats, versions and
 // levels: openssh-portable 7.0p1–10.5p1 (auth.c, auth2.c, auth-pam.c, packet.c, sshd.c, kex.c, serverloop.c).
 import { IP, type MessagePackRule, type MessagePattern, MINUTE } from './pack.js';
-import { pamAuthFailure, pamLockout, pamModuleRefusals, pamMoreFailures } from './pam.js';
+import { pamAuthFailure, pamLockout, pamModuleRefusals, pamMoreFailures, pamSucceedIfRefusal } from './pam.js';
 
 const PROGRAMS = ['sshd', 'sshd-session', 'sshd-auth', 'dropbear'];
 /**
@@ -92,7 +92,11 @@ const normal: MessagePattern[] = [
     counts: 'pam',
     ipFromProcess: true,
   },
-  ...pamModuleRefusals('sshd').map((p) => ({ ...p, counts: 'pam' as const, ipFromProcess: true as const })),
+  ...[pamSucceedIfRefusal('sshd'), ...pamModuleRefusals('sshd')].map((p) => ({
+    ...p,
+    counts: 'pam' as const,
+    ipFromProcess: true as const,
+  })),
   {
     re: `pam_access\\(sshd:(?:account|auth)\\): access denied for user \`(?<user>.{0,256}?)' from \`${ADDRESS_OR_NAME}'$`,
     from: "Linux-PAM modules/pam_access/pam_access.c: \"access denied for user `%s' from `%s'\" (the client's address, or its name with UseDNS)",

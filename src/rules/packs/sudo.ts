@@ -5,7 +5,15 @@
 // from the start of the body only, and a field is captured only when nothing before it could have been written by
 // the caller.
 import { type MessagePackRule, MINUTE } from './pack.js';
-import { PAM_ERROR, pamAuthFailure, pamAuthFailureByCaller, pamLockout } from './pam.js';
+import {
+  PAM_ERROR,
+  pamAuthFailure,
+  pamAuthFailureByCaller,
+  pamLockout,
+  pamModuleRefusals,
+  pamMoreFailures,
+  pamWinbindRefusal,
+} from './pam.js';
 
 const PROGRAMS = ['sudo', 'sudoedit', 'doas'];
 /** The PAM services of sudo (`sudo -i`'s own) and of OpenDoas (which sets PAM_RUSER to the caller, as sudo does). */
@@ -34,6 +42,17 @@ export const sudoPack: MessagePackRule[] = [
         from: 'the same with !pam_ruser (no ruser=): the user is the caller unless targetpw/rootpw/runaspw is set',
         counts: 'pam',
       },
+      {
+        re: pamMoreFailures(SERVICES, { ruser: 'user', user: 'target' }, 'ruser'),
+        from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; logname=%s … ruser=%s rhost=%s  user=%s" at pam_end (the caller in ruser=, as above; sudo-rs writes no line of its own)',
+        counts: 'follow-up',
+      },
+      {
+        re: pamMoreFailures(SERVICES, { user: 'user' }),
+        from: 'the same without ruser= (!pam_ruser)',
+        counts: 'follow-up',
+      },
+      ...[...pamModuleRefusals(SERVICES), pamWinbindRefusal(SERVICES)].map((p) => ({ ...p, counts: 'pam' as const })),
       {
         re: `${USER}(?<attempts>\\d{1,6}) incorrect password attempts? ; `,
         from: 'sudo plugins/sudoers/logging.c log_auth_failure() / fmt_authfail_message(): "%u incorrect password attempt" / "…attempts" (1.8.0–1.9.17)',

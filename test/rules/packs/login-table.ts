@@ -417,8 +417,75 @@ export const loginTable: PackTable = {
       rule: 'login-pkexec',
       fields: { user: 'alice', target: 'root' },
     },
+    {
+      message:
+        'Operator of unix-session:2 FAILED to authenticate to gain authorization for action org.freedesktop.policykit.exec for unix-process:4321:98765 [bash] (owned by unix-user:alice)',
+      from: 'polkit polkitbackendinteractiveauthority.c: "Operator of %s FAILED to authenticate to gain authorization for action %s for %s [%s] (owned by %s)"',
+      program: 'polkitd',
+      rule: 'login-pkexec',
+      fields: { user: 'alice' },
+    },
+    {
+      message:
+        'mallory: The value for the SHELL variable was not found the /etc/shells file [USER=root] [TTY=/dev/pts/1] [CWD=/tmp/x] [COMMAND=GCONV_PATH=./pwnkit.so:. PATH=GCONV_PATH=. SHELL=/lol CHARSET=PWNKIT]',
+      from: 'polkit pkexec.c validate_environment_variable() (≤ 0.120): CVE-2021-4034 (PwnKit)',
+      program: 'pkexec',
+      rule: 'login-pkexec',
+      fields: { user: 'mallory', target: 'root' },
+    },
+    {
+      message:
+        'mallory: The value for environment variable XAUTHORITY contains suscipious content [USER=root] [TTY=/dev/pts/1] [CWD=/tmp] [COMMAND=/bin/sh]',
+      from: 'polkit pkexec.c validate_environment_variable(): "…contains suscipious content" (sic)',
+      program: 'pkexec',
+      rule: 'login-pkexec',
+      fields: { user: 'mallory' },
+    },
+    {
+      message:
+        'pam_unix(su:auth): 2 more authentication failures; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=root',
+      from: 'Linux-PAM pam_unix support.c _cleanup_failures() under su',
+      program: 'su',
+      rule: 'login-su',
+      fields: { user: 'alice', target: 'root' },
+    },
+    {
+      message: 'pam_sss(su-l:auth): received for user root: 7 (Authentication failure)',
+      from: 'sssd pam_sss.c under su: the account tried is the target, the caller is not named',
+      program: 'su',
+      rule: 'login-su',
+      fields: { target: 'root' },
+      absent: ['user'],
+    },
+    {
+      message: "pam_winbind(su:auth): user 'EXAMPLE\\alice' denied access (incorrect password or invalid membership)",
+      from: 'samba pam_winbind.c under su',
+      program: 'su',
+      rule: 'login-su',
+      fields: { target: 'EXAMPLE\\alice' },
+    },
+    {
+      message: 'pam_ldap(login:auth): Authentication failure; user=alice',
+      from: 'nss-pam-ldapd pam/pam.c: "%s; user=%s"',
+      program: 'login',
+      rule: 'login',
+      fields: { user: 'alice' },
+    },
+    {
+      message:
+        'pam_unix(gnome-screensaver:auth): authentication failure; logname= uid=1000 euid=1000 tty=:0 ruser= rhost=  user=alice',
+      from: 'Linux-PAM pam_unix under gnome-screensaver-dialog (GNOME 2/MATE/Xfce lockers)',
+      program: 'gnome-screensaver-dialog',
+      rule: 'login',
+      fields: { user: 'alice' },
+    },
   ],
   noMatch: [
+    {
+      message: 'pam_succeed_if(lightdm:auth): requirement "user ingroup nopasswdlogin" not met by user "alice"',
+      from: 'Linux-PAM pam_succeed_if.c: lightdm checks its nopasswdlogin group at every login',
+      program: 'lightdm',
+    },
     {
       message: 'pam_tally2(su:auth): user alice (1000) tally 2, deny 3',
       from: 'Linux-PAM pam_tally2.c tally_check() with debug: every check is logged, the account is not locked',

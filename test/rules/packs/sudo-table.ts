@@ -202,8 +202,37 @@ export const sudoTable: PackTable = {
       rule: 'sudo-not-allowed',
       fields: { user: 'CORP\\bob', target: 'root' },
     },
+    {
+      message:
+        'pam_unix(sudo:auth): 2 more authentication failures; logname=alice uid=1000 euid=0 tty=/dev/pts/1 ruser=alice rhost=  user=alice',
+      from: 'Linux-PAM pam_unix support.c _cleanup_failures() at pam_end (sudo-rs writes no line of its own)',
+      rule: 'sudo-auth',
+      fields: { user: 'alice' },
+    },
+    {
+      message: 'pam_sss(sudo:auth): received for user alice: 7 (Authentication failure)',
+      from: 'sssd pam_sss.c: "received for user %s: %d (%s)"',
+      rule: 'sudo-auth',
+      fields: { user: 'alice' },
+    },
+    {
+      message: "pam_winbind(sudo:auth): user 'EXAMPLE\\alice' denied access (incorrect password or invalid membership)",
+      from: 'samba pam_winbind.c _pam_winbind_auth_log() under sudo',
+      rule: 'sudo-auth',
+      fields: { user: 'EXAMPLE\\alice' },
+    },
+    {
+      message: 'Invalid verification code for alice',
+      from: 'google-authenticator-libpam under sudo (tag sudo(pam_google_authenticator))',
+      rule: 'sudo-auth',
+      fields: { user: 'alice' },
+    },
   ],
   noMatch: [
+    {
+      message: 'pam_succeed_if(sudo:auth): requirement "uid >= 1000" not met by user "root"',
+      from: 'Linux-PAM pam_succeed_if.c: read only under sshd, where RHEL reaches it after a failure',
+    },
     {
       message: 'pam_tally2(sudo:auth): user alice (1000) tally 0, deny 5',
       from: 'Linux-PAM pam_tally2.c tally_check() with debug: every check is logged, nothing is locked',
