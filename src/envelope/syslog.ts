@@ -118,7 +118,7 @@ export function syslogStampEnd(line: string, at: number): number {
   return end < 0 ? -1 : fractionEnd(line, end);
 }
 
-const TAG = /^([^\s[\]():]{1,128})\]?(?:\(([A-Za-z0-9_.-]{1,64})\))?(?:\[(\d{1,10})\])?\]?$/;
+const TAG = /^([^\s[\]():]{1,128})\]?(?:\(([A-Za-z0-9_.=-]{1,64})\))?(?:\[(\d{1,10})\])?\]?$/;
 const MAX_PROGRAM = 128;
 
 /** Whether a plain program name holds this character (anything else is left to the pattern). */
@@ -140,6 +140,17 @@ function isProgramChar(c: number): boolean {
  * `gdm-session-worker [pam/gdm-password]`), `gdm-password][123]` once journald has added the pid. False when it is
  * no tag.
  */
+/** A whole tag without its pid: the program and an old-style PAM module, when it has that shape. */
+function readTagName(app: string, env: Envelope): boolean {
+  if (!/[(\]]/.test(app)) return false;
+  const m = TAG.exec(app);
+  if (!m) return false;
+  env.program = m[1]!;
+  if (m[2]) env.module = m[2];
+  if (m[3]) env.pid ??= m[3];
+  return true;
+}
+
 function readTag(line: string, at: number, end: number, env: Envelope): boolean {
   // Nearly every tag is `prog[pid]` or `prog`: read in place; the pattern takes the other forms.
   let i = at;
@@ -312,8 +323,9 @@ export function parseRfc5424(line: string, at: number): Envelope | undefined {
   const [, host, app, procid] = fields as [string, string, string, string, string];
   const env = newEnvelope('rfc5424', '', stamp);
   if (host !== '-') env.host = host;
-  if (app !== '-') env.program = app;
   if (procid !== '-') env.pid = procid;
+  // An APP-NAME taken from an old tag (`su(pam_unix)`, gdm's `gdm-password]`) is read as the tag would be.
+  if (app !== '-' && !readTagName(app, env)) env.program = app;
   let m = sdEnd;
   if (line[m] === ' ') m++;
   if (line.charCodeAt(m) === 0xfeff) m++;

@@ -157,6 +157,21 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     },
   },
   {
+    from: 'RFC 5424 whose APP-NAME is an old PAM tag',
+    line: '<86>1 2026-11-23T10:15:01Z web1 su(pam_unix) 4242 - - authentication failure; logname=alice uid=1000 euid=0 tty=pts/0 ruser=alice rhost=  user=root',
+    expected: { format: 'rfc5424', program: 'su', module: 'pam_unix', pid: '4242' },
+  },
+  {
+    from: "RFC 5424 whose APP-NAME is gdm's worker tag",
+    line: '<86>1 2026-11-23T10:15:01Z web1 gdm-password] 4242 - - pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice',
+    expected: { format: 'rfc5424', program: 'gdm-password', pid: '4242' },
+  },
+  {
+    from: "polkit 0.105's tag with its authority",
+    line: 'Nov 23 10:15:01 web1 polkitd(authority=local)[812]: Registered Authentication Agent for unix-session:2',
+    expected: { format: 'rfc3164', program: 'polkitd', pid: '812' },
+  },
+  {
     from: 'BusyBox syslogd (Alpine): the facility and level between the host and the tag',
     line: 'Nov 23 10:15:08 web1 authpriv.notice su: FAILED SU (to root) alice on pts/0',
     expected: { format: 'rfc3164', host: 'web1', program: 'su', message: 'FAILED SU (to root) alice on pts/0' },

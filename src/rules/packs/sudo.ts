@@ -95,6 +95,10 @@ export const sudoPack: MessagePackRule[] = [
         from: 'sudo plugins/sudoers/logging.c log_denial(): "user NOT in sudoers", "user NOT authorized on host" (1.8.0–1.9.17)',
       },
       {
+        re: `pam_sss\\((?:${SERVICES}):account\\): (?<reason>Access denied) for user (?<user>\\S{1,256}): 6 \\(Permission denied\\)$`,
+        from: 'sssd src/sss_client/pam_sss.c: "Access denied for user %s: %d (%s)" in the account stage (FreeIPA/AD access rules refusing sudo)',
+      },
+      {
         re: `${USER}(?<reason>command not allowed|setid command rejected in intercept mode) ; ${RUNAS}`,
         from: 'sudo plugins/sudoers/logging.c log_denial(): "command not allowed" (1.8.0–1.9.17), "setid command rejected in intercept mode" (1.9.15+)',
       },

@@ -227,6 +227,12 @@ export const sudoTable: PackTable = {
       rule: 'sudo-auth',
       fields: { user: 'alice' },
     },
+    {
+      message: 'pam_sss(sudo:account): Access denied for user alice: 6 (Permission denied)',
+      from: 'sssd pam_sss.c: "Access denied for user %s: %d (%s)" (account stage)',
+      rule: 'sudo-not-allowed',
+      fields: { user: 'alice' },
+    },
   ],
   noMatch: [
     {
