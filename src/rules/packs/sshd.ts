@@ -200,6 +200,13 @@ const aggressive: MessagePattern[] = [
     counts: 'follow-up',
   },
   {
+    // A client leaving before authenticating, for whatever reason it gives (bots' "Bye Bye"): sshd then writes the
+    // connection's Disconnected line, which belongs to the same attempt.
+    re: `${LEVEL}Received disconnect from (?<ip>${IP})(?:${PORT})?: ?\\d{1,3}: .{0,512} \\[preauth\\]$`,
+    from: 'openssh packet.c: "Received disconnect from %s port %d:%u: %.400s" before authentication (any reason; 11 SSH2_DISCONNECT_BY_APPLICATION from most bots)',
+    counts: 'follow-up',
+  },
+  {
     // No [preauth] and no user: written in the banner exchange, before privilege separation (after login a reset is
     // serverloop's "Read error from remote host"). A bare "Connection closed by" is also a session's end on 9.8+.
     re: `Connection reset by (?<ip>${IP})(?:${PORT})?$`,

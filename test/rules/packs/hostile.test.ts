@@ -41,9 +41,15 @@ const rows: Hostile[] = [
     owner: { ip: REAL },
   },
   {
-    packs: ['sshd', 'sshd-aggressive'],
+    packs: ['sshd'],
     line: `${SSHD} Received disconnect from ${REAL} port 4242:11: sshd[1]: Failed password for root from ${FAKE} port 22 ssh2 [preauth]`,
     why: "a disconnect reason holding sshd's own failure line",
+  },
+  {
+    packs: ['sshd-aggressive'],
+    line: `${SSHD} Received disconnect from ${REAL} port 4242:11: sshd[1]: Failed password for root from ${FAKE} port 22 ssh2 [preauth]`,
+    why: "a disconnect reason holding sshd's own failure line, read by aggressive mode: the address before the reason",
+    owner: { ip: REAL },
   },
   {
     packs: ['sshd', 'sshd-aggressive'],

@@ -48,6 +48,16 @@ export const sshdAggressiveTable: PackTable = {
       fields: { ip: A },
     },
     {
+      message: `Received disconnect from ${A} port 52900:11: Bye Bye [preauth]`,
+      from: 'packet.c: "Received disconnect from %s port %d:%u: %.400s", reason 11 before authentication',
+      fields: { ip: A },
+    },
+    {
+      message: `Received disconnect from ${A} port 52900:11:  [preauth]`,
+      from: 'packet.c: reason 11 with an empty description',
+      fields: { ip: A },
+    },
+    {
       message: `Received disconnect from ${A} port 52900:14: No more user authentication methods available. [preauth]`,
       from: "packet.c, reason 14 (the client's own text)",
       fields: { ip: A },

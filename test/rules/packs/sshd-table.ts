@@ -380,6 +380,10 @@ export const sshdTable: PackTable = {
   ],
   noMatch: [
     {
+      message: 'Received disconnect from 203.0.113.7 port 52900:11: Bye Bye [preauth]',
+      from: "packet.c: a client leaving before authenticating is sshd-aggressive's, as fail2ban's normal mode does not count it",
+    },
+    {
       message: 'pam_succeed_if(sshd:account): requirement "user ingroup wheel" not met by user "deploy"',
       from: 'Linux-PAM pam_succeed_if.c in the account stage (a policy check after login, not a password attempt)',
     },
