@@ -65,6 +65,10 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     categories.set('scanner', 'binary request line');
   } else if (NON_HTTP_REQUESTS.test(access.request)) {
     categories.set('scanner', 'another protocol');
+  } else if (status === 400 && (access.request === '' || access.request === '-')) {
+    // Bytes but no request line, refused: a scanner's. A connection that sends nothing is not logged by nginx
+    // (ngx_http_wait_request_handler) and is Apache's 408 (a browser's unused preconnection), never this.
+    categories.set('scanner', 'empty request');
   }
 
   const traversal = firstMatch(TRAVERSAL, target.text);

@@ -262,6 +262,18 @@ export const webAccessMatch: MatchRow[] = [
     fields: { ip: C, detail: 'binary request line' },
   },
   {
+    line: `${C} - - [23/Nov/2026:10:15:01 +0000] "" 400 0 "-" "-"`,
+    from: 'ngx_http_request.c: bytes but no request line, closed with 400 ($request empty)',
+    rule: 'web-scanner',
+    fields: { ip: C, detail: 'empty request' },
+  },
+  {
+    line: `${C} - - [23/Nov/2026:10:15:01 +0000] "-" 400 0 "-" "-"`,
+    from: 'ngx_http_request.c: the same with $request unset; a connection that sends nothing is not logged (nginx 1.3.15+, CHANGES: "no longer logged to access_log with error code 400")',
+    rule: 'web-scanner',
+    fields: { ip: C, detail: 'empty request' },
+  },
+  {
     line: access('GET /.env HTTP/1.1', 404, UA, `::ffff:${C}`),
     from: `${from}; a dual-stack socket's IPv4-mapped client, counted as the IPv4 address it is`,
     rule: 'web-probe',
@@ -380,6 +392,10 @@ export const webAccessMatch: MatchRow[] = [
 ];
 
 export const webAccessNoMatch: NoMatchRow[] = [
+  {
+    line: `${C} - - [23/Nov/2026:10:15:01 +0000] "-" 408 0 "-" "-"`,
+    from: "httpd mod_reqtimeout: a browser's preconnection never used (408), not a scan",
+  },
   { line: access('GET / HTTP/1.1', 200), from },
   { line: access('GET /index.html HTTP/1.1', 304), from },
   { line: access('GET /favicon.ico HTTP/1.1', 404), from: `${from}; a missing favicon is no probe` },
@@ -456,10 +472,6 @@ export const webAccessNoMatch: NoMatchRow[] = [
     from: `${from}; an internal address passed whole, not cut by "?"`,
   },
   { line: access('GET /a/b/c/../d HTTP/1.1', 200).replace('/c/../d', '/c/d'), from },
-  {
-    line: `${C} - - [23/Nov/2026:10:15:01 +0000] "-" 400 0 "-" "-"`,
-    from: 'ngx_http_log_module.c: a connection closed before its request ("-")',
-  },
   {
     line: `${C} - - [23/Nov/2026:10:15:01 +0000] "-" 408 - "-" "-"`,
     from: 'mod_log_config.c: an idle connection timing out ("-" 408)',
