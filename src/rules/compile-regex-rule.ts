@@ -24,7 +24,7 @@ export interface RegexRuleSpec {
   programs?: readonly string[];
   patterns: {
     source: string;
-    counts?: 'pam' | 'after-pam' | 'follow-up';
+    counts?: 'pam' | 'after-pam' | 'follow-up' | 'pam-more';
     timesFrom?: string;
     ipFromProcess?: boolean;
     ipFromClient?: boolean;

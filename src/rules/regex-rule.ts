@@ -79,6 +79,12 @@ function markAttempt(
       attempt.pamPendingAt = undefined;
       attempt.reportedAt = at;
       return;
+    case 'pam-more':
+      // The failures after the first: already counted when the program reported its attempts, else these many more.
+      if (recent(attempt.reportedAt, at)) verdict.repeat = true;
+      attempt.pamPendingAt = undefined;
+      attempt.reportedAt = at;
+      return;
     case 'follow-up':
       // A follow-up alone (no failure line before it) is an attempt; after one it belongs to it, as the next does.
       if (pamPending || recent(attempt.reportedAt, at)) verdict.repeat = true;

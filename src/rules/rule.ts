@@ -18,7 +18,7 @@ export interface CompiledPattern {
   anchorSets: string[][];
   captures: string[];
   /** A PAM failure, or the program's own line that may follow one for the same attempt (counted once). */
-  counts?: 'pam' | 'after-pam' | 'follow-up';
+  counts?: 'pam' | 'after-pam' | 'follow-up' | 'pam-more';
   /** The capture holding how many attempts the line stands for. */
   timesFrom?: string;
   /** The address comes from earlier lines of the same process. */

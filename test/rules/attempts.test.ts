@@ -92,6 +92,13 @@ describe('counting attempts', () => {
     expect(attempts('sudo', [pam, gaveUp(3)])).toBe(3);
     expect(attempts('sudo', [pam, gaveUp(1)])).toBe(1);
     expect(attempts('sudo', [gaveUp(2)])).toBe(2);
+    // pam_unix's tally at pam_end follows sudo's own line: already counted.
+    const more = sudo(
+      'pam_unix(sudo:auth): 2 more authentication failures; logname=alice uid=1000 euid=0 tty=/dev/pts/1 ruser=alice rhost=  user=alice',
+    );
+    expect(attempts('sudo', [pam, gaveUp(3), more])).toBe(3);
+    // sudo-rs writes no line of its own: the tally is its retries.
+    expect(attempts('sudo', [pam, more])).toBe(3);
   });
 
   it("counts shadow su's four lines for one wrong password once", () => {

@@ -15,6 +15,8 @@ import {
 } from './pam.js';
 
 const SU_SERVICES = 'su|su-l|runuser|runuser-l';
+/** Every service but polkit's, whose PAM user is not the caller. */
+const NOT_POLKIT = `(?!polkit-1:)${ANY_SERVICE}`;
 /** A module's line under su names the account tried (the target), never the caller: it is counted for no one. */
 const asTarget = (p: { re: string; from: string }) => ({
   ...p,
@@ -120,17 +122,13 @@ export const loginPack: MessagePackRule[] = [
   {
     kind: 'message',
     suffix: 'pkexec',
-    programs: ['pkexec', 'polkitd'],
+    programs: ['pkexec'],
     patterns: [
       {
-        // The subject's command line in [] is the caller's text: the owner polkit wrote last is the one counted.
-        re: 'Operator of \\S{1,256} FAILED to authenticate to gain authorization for action \\S{1,256} for .{0,8192} \\(owned by unix-user:(?<user>[^\\s)]{1,256})\\)$',
-        from: 'polkit src/polkitbackend/polkitbackendinteractiveauthority.c: "Operator of %s FAILED to authenticate to gain authorization for action %s for %s [%s] (owned by %s)" (0.105–126; pkexec, run0 and systemctl as a user)',
-      },
-      {
-        // CVE-2021-4034 (PwnKit): pkexec started with an empty argv reads its environment as arguments.
-        re: '(?<user>[^\\s:]{1,256}): (?:The value for the SHELL variable was not found (?:in )?the /etc/shells file|The value for environment variable XAUTHORITY contains suscipious content)(?: \\[USER=(?<target>[^\\]\\s]{1,256})\\])?',
-        from: 'polkit src/programs/pkexec.c validate_environment_variable(): log_message("The value for the SHELL variable was not found the /etc/shells file"), "…contains suscipious content" (sic; "not found in" from 121)',
+        // CVE-2021-4034 (PwnKit): pkexec started with an empty argv reads its environment as arguments. Polkit 121
+        // fixed it and reworded the first line ("not found in"), which then only means a shell missing from the list.
+        re: '(?<user>[^\\s:]{1,256}): (?:The value for the SHELL variable was not found the /etc/shells file|The value for environment variable [A-Z_]{1,64} contains suscipious content)(?: \\[USER=(?<target>[^\\]\\s]{1,256})\\])?',
+        from: 'polkit src/programs/pkexec.c validate_environment_variable() (≤ 0.120): log_message("The value for the SHELL variable was not found the /etc/shells file"), "The value for environment variable %s contains suscipious content" (sic)',
       },
       {
         // The caller's passwd name, then the target's; TTY, CWD and COMMAND after them are the caller's own text.
@@ -234,10 +232,12 @@ export const loginPack: MessagePackRule[] = [
         from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; logname=%s … user=%s"',
         counts: 'follow-up',
       },
-      ...[...pamModuleRefusals(ANY_SERVICE), pamWinbindRefusal(ANY_SERVICE)].map((p) => ({
+      ...[...pamModuleRefusals(NOT_POLKIT), pamWinbindRefusal(NOT_POLKIT)].map((p) => ({
         ...p,
         counts: 'pam' as const,
       })),
+      // polkit authenticates the admin account the caller picked in its dialog: a module's line names that account.
+      ...[...pamModuleRefusals('polkit-1'), pamWinbindRefusal('polkit-1')].map(asTarget),
       {
         re: 'Authentication failure for (?<user>\\S{1,256}) \\(invoked by uid \\d{1,10}\\)$',
         from: 'kscreenlocker kcheckpass/kcheckpass.c (Plasma ≤ 5.24): "Authentication failure for %s (invoked by uid %d)"',

@@ -12,9 +12,11 @@ export interface MessagePattern {
   /**
    * How it counts beside the same process's other lines, so one attempt that logs several lines counts once: `pam` is
    * a PAM module's failure, which the program follows with its own line for the attempt (`after-pam`); `follow-up` is
-   * a further line about the attempt just reported (shadow su's `- /dev/pts/0 alice:root` after `FAILED su for`).
+   * a further line about the attempt just reported (shadow su's `- /dev/pts/0 alice:root` after `FAILED su for`);
+   * `pam-more` is pam_unix's tally at pam_end of the failures after the first (`timesFrom` them), which the program's
+   * own line may already have reported (sudo's `3 incorrect password attempts`; sudo-rs writes none).
    */
-  counts?: 'pam' | 'after-pam' | 'follow-up';
+  counts?: 'pam' | 'after-pam' | 'follow-up' | 'pam-more';
   /** The line stands for as many attempts as this capture says (sudo's `3 incorrect password attempts`). */
   timesFrom?: string;
   /** The message names no address: it is the one the same process named before (sshd's pid is the connection). */

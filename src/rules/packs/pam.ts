@@ -78,10 +78,11 @@ function pamFields(
 /** `N more authentication failure(s); logname=… user=…` at pam_end, after failures already logged one by one. */
 export function pamMoreFailures(
   services: string,
-  names: { logname?: string; ruser?: string; rhost?: string; rhostPattern?: string; user?: string } = {},
+  names: { logname?: string; ruser?: string; rhost?: string; rhostPattern?: string; user?: string; more?: string } = {},
   required?: 'ruser',
 ): string {
-  return `(?:PAM |${MODULE}\\((?:${services}):auth\\): )?\\d{1,5} more authentication failures?; ${pamFields(names, required)}`;
+  const more = names.more ? `(?<${names.more}>\\d{1,5})` : '\\d{1,5}';
+  return `(?:PAM |${MODULE}\\((?:${services}):auth\\): )?${more} more authentication failures?; ${pamFields(names, required)}`;
 }
 
 /**
@@ -117,7 +118,8 @@ export const pamModuleRefusals = (services: string): { re: string; from: string 
  * login, so only the services that ask for it read it.
  */
 export const pamSucceedIfRefusal = (services: string): { re: string; from: string } => ({
-  re: `pam_succeed_if\\((?:${services}):auth\\): requirement ".{1,256}?" not met by user "(?<user>.{0,256})"$`,
+  // Only the uid test RHEL stacks after pam_unix: a group test before a second factor logs "not met" at every login.
+  re: `pam_succeed_if\\((?:${services}):auth\\): requirement "uid >= \\d{1,10}" not met by user "(?<user>.{0,256})"$`,
   from: 'Linux-PAM modules/pam_succeed_if/pam_succeed_if.c: "requirement \\"%s\\" not met by user \\"%s\\"" (RHEL\'s password-auth: uid >= 1000 after pam_unix failed)',
 });
 

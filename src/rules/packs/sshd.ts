@@ -29,18 +29,19 @@ const KEY_INFO = '(?:: .{1,2048})?';
 /** The connection's preamble in sshpkt_fatal() and Disconnecting lines (7.5+): `[authenticating |invalid ]user X `. */
 const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
 /** Where sshd writes the canonical host name (UseDNS yes) or the address: a name is shown, never counted as one. */
-// An address starts with a digit (IPv4) or a hex group and ":" (IPv6): `bad.cafe` is a name; a link-local address's
+// An address is four dotted numbers (IPv4) or starts with a hex group and ":" (IPv6): `bad.cafe` and `123.cafe` are names; a link-local address's
 // scope (`fe80::1%eth0`) is not part of it.
-const ADDRESS_OR_NAME = `(?:(?=\\d|[0-9A-Fa-f]{0,4}:)(?<ip>${IP})(?:%[\\w.-]{1,32})?|(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}))`;
+const ADDRESS_OR_NAME = `(?:(?=\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\w.-])|[0-9A-Fa-f]{0,4}:)(?<ip>${IP})(?:%[\\w.-]{1,32})?|(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}))`;
 
 const normal: MessagePattern[] = [
   {
-    re: `${LEVEL}Failed (?<method>password|keyboard-interactive/pam|keyboard-interactive/bsdauth|keyboard-interactive|hostbased|gssapi-with-mic|none|publickey-hostbound-v00@openssh\\.com|unknown) for (?:invalid user )?${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
+    re: `${LEVEL}Failed (?<method>password|keyboard-interactive/pam|keyboard-interactive/bsdauth|keyboard-interactive|hostbased|gssapi-with-mic|none|unknown) for (?:invalid user )?${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
     from: 'openssh auth.c auth_log(): "%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s" with authmsg "Failed" (7.0–10.5); auth2-gss.c "Failed gssapi-with-mic for %s%.100s from %.200s port %d ssh2" (10.4+)',
     counts: 'after-pam',
   },
   {
-    re: `${LEVEL}Failed publickey for invalid user ${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
+    // auth2.c logs the method the client asked for: 8.9+ clients ask for publickey-hostbound-v00@openssh.com.
+    re: `${LEVEL}Failed (?<method>publickey|publickey-hostbound-v00@openssh\\.com) for invalid user ${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
     from: 'openssh auth.c auth_log() for publickey and an invalid user (only with privilege separation off, 7.0–7.4); a valid user trying keys is normal',
     counts: 'after-pam',
   },

@@ -43,14 +43,16 @@ export const sudoPack: MessagePackRule[] = [
         counts: 'pam',
       },
       {
-        re: pamMoreFailures(SERVICES, { ruser: 'user', user: 'target' }, 'ruser'),
-        from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; logname=%s … ruser=%s rhost=%s  user=%s" at pam_end (the caller in ruser=, as above; sudo-rs writes no line of its own)',
-        counts: 'follow-up',
+        re: pamMoreFailures(SERVICES, { ruser: 'user', user: 'target', more: 'attempts' }, 'ruser'),
+        from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; logname=%s … ruser=%s rhost=%s  user=%s" at pam_end, after sudo\'s own line (check.c: verify_user() logs, then sudo_auth_cleanup() ends PAM); sudo-rs writes no line of its own, so these are its retries',
+        counts: 'pam-more',
+        timesFrom: 'attempts',
       },
       {
-        re: pamMoreFailures(SERVICES, { user: 'user' }),
+        re: pamMoreFailures(SERVICES, { user: 'user', more: 'attempts' }),
         from: 'the same without ruser= (!pam_ruser)',
-        counts: 'follow-up',
+        counts: 'pam-more',
+        timesFrom: 'attempts',
       },
       ...[...pamModuleRefusals(SERVICES), pamWinbindRefusal(SERVICES)].map((p) => ({ ...p, counts: 'pam' as const })),
       {

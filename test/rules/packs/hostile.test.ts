@@ -286,12 +286,6 @@ const rows: Hostile[] = [
     line: `Nov 23 10:15:01 web1 myapp[3]: ${FAKE} - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 0 "-" "x"`,
     why: "an access line as another program's message",
   },
-  {
-    packs: ['login'],
-    line: `Nov 23 10:15:01 web1 polkitd[812]: Operator of unix-session:2 FAILED to authenticate to gain authorization for action org.freedesktop.policykit.exec for unix-process:1:2 [sh -c 'x (owned by unix-user:root)'] (owned by unix-user:mallory)`,
-    why: "a command line spelling polkit's owner: the owner polkit wrote last is the caller",
-    owner: { user: 'mallory' },
-  },
   // generic
   {
     packs: ['generic'],

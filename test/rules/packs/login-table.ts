@@ -419,14 +419,6 @@ export const loginTable: PackTable = {
     },
     {
       message:
-        'Operator of unix-session:2 FAILED to authenticate to gain authorization for action org.freedesktop.policykit.exec for unix-process:4321:98765 [bash] (owned by unix-user:alice)',
-      from: 'polkit polkitbackendinteractiveauthority.c: "Operator of %s FAILED to authenticate to gain authorization for action %s for %s [%s] (owned by %s)"',
-      program: 'polkitd',
-      rule: 'login-pkexec',
-      fields: { user: 'alice' },
-    },
-    {
-      message:
         'mallory: The value for the SHELL variable was not found the /etc/shells file [USER=root] [TTY=/dev/pts/1] [CWD=/tmp/x] [COMMAND=GCONV_PATH=./pwnkit.so:. PATH=GCONV_PATH=. SHELL=/lol CHARSET=PWNKIT]',
       from: 'polkit pkexec.c validate_environment_variable() (≤ 0.120): CVE-2021-4034 (PwnKit)',
       program: 'pkexec',
@@ -479,8 +471,28 @@ export const loginTable: PackTable = {
       rule: 'login',
       fields: { user: 'alice' },
     },
+    {
+      message: 'pam_sss(polkit-1:auth): received for user bob: 7 (Authentication failure)',
+      from: 'sssd pam_sss.c under polkit: bob is the admin account picked in the dialog, not the caller: counted for no one',
+      program: 'polkit-agent-helper-1',
+      rule: 'login',
+      fields: { target: 'bob' },
+      absent: ['user'],
+    },
   ],
   noMatch: [
+    {
+      message:
+        'Operator of unix-session:2 FAILED to authenticate to gain authorization for action org.freedesktop.color-manager.create-device for system-bus-name::1.81 [/usr/libexec/gsd-color] (owned by unix-user:alice)',
+      from: 'polkit polkitbackendinteractiveauthority.c: "FAILED to authenticate" is also a dismissed dialog, and the owner comes after the caller\'s command line',
+      program: 'polkitd',
+    },
+    {
+      message:
+        'carol: The value for the SHELL variable was not found in the /etc/shells file [USER=root] [TTY=/dev/pts/0] [CWD=/home/carol] [COMMAND=/usr/sbin/gparted]',
+      from: 'polkit 121+ pkexec.c: a shell missing from /etc/shells, after the PwnKit fix',
+      program: 'pkexec',
+    },
     {
       message: 'pam_succeed_if(lightdm:auth): requirement "user ingroup nopasswdlogin" not met by user "alice"',
       from: 'Linux-PAM pam_succeed_if.c: lightdm checks its nopasswdlogin group at every login',

@@ -240,6 +240,16 @@ export const sshdTable: PackTable = {
       fields: { host: 'bad.cafe', user: 'git' },
     },
     {
+      message: "pam_access(sshd:account): access denied for user `git' from `123.cafe'",
+      from: 'Linux-PAM pam_access.c, UseDNS: digits and hex letters that are not four numbers are a name',
+      fields: { host: '123.cafe', user: 'git' },
+    },
+    {
+      message: `Failed publickey-hostbound-v00@openssh.com for invalid user admin from ${A} port 52814 ssh2: ED25519 SHA256:${'D'.repeat(43)}`,
+      from: 'auth2.c userauth_finish() logs the method the client asked for: 8.9+ clients ask for the hostbound one',
+      fields: { ip: A, user: 'admin', method: 'publickey-hostbound-v00@openssh.com' },
+    },
+    {
       message: 'error: PAM: Authentication failure for root from fe80::1%eth0',
       from: 'openssh auth-pam.c: "PAM: %s for %s%.100s from %.100s", a link-local client with its scope',
       fields: { ip: 'fe80::1', user: 'root' },
@@ -379,6 +389,14 @@ export const sshdTable: PackTable = {
     },
   ],
   noMatch: [
+    {
+      message: `Failed publickey-hostbound-v00@openssh.com for alice from 203.0.113.7 port 52814 ssh2: ED25519 SHA256:${'D'.repeat(43)}`,
+      from: 'auth.c auth_log(): a valid user\'s 8.9+ client trying its keys, as "Failed publickey" (not counted)',
+    },
+    {
+      message: 'pam_succeed_if(sshd:auth): requirement "user ingroup no2fa" not met by user "alice"',
+      from: 'Linux-PAM pam_succeed_if.c: a group test before a second factor, at every login',
+    },
     {
       message: 'Received disconnect from 203.0.113.7 port 52900:11: Bye Bye [preauth]',
       from: "packet.c: a client leaving before authenticating is sshd-aggressive's, as fail2ban's normal mode does not count it",

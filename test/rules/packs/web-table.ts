@@ -464,6 +464,10 @@ export const webAccessNoMatch: NoMatchRow[] = [
   { line: access('GET /products?sort=price&order=asc HTTP/1.1', 200), from },
   { line: access('GET /redirect?next=https://example.com/account HTTP/1.1', 302), from: `${from}; a redirect target` },
   {
+    line: access('GET /login?return=http%3A%2F%2F10.0.0.5%2Fapp%2F%3F HTTP/1.1', 200),
+    from: `${from}; an intranet's return address on a private host, ending in "?"`,
+  },
+  {
     line: access('GET /login?return=https://shop.example.com/search? HTTP/1.1', 200),
     from: `${from}; a return address ending in "?"`,
   },
