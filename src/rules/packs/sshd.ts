@@ -191,6 +191,11 @@ const aggressive: MessagePattern[] = [
     counts: 'follow-up',
   },
   {
+    re: `${LEVEL}Connection from ${PREAMBLE}(?<ip>${IP})(?:${PORT})? timed out \\[preauth\\]$`,
+    from: 'openssh packet.c sshpkt_fatal() SSH_ERR_CONN_TIMEOUT: "Connection %s %s timed out" with "from" and remote_id (7.5+; "%.200s port %d" 7.0–7.4)',
+    counts: 'follow-up',
+  },
+  {
     re: `Disconnected from ${PREAMBLE}(?<ip>${IP})(?:${PORT})? \\[preauth\\]$`,
     from: 'openssh packet.c sshpkt_fatal(): "Disconnected from %s" with remote_id (after "Received disconnect", or the failures of the connection)',
     counts: 'follow-up',
@@ -241,6 +246,10 @@ const aggressive: MessagePattern[] = [
   {
     re: `${LEVEL}Unable to negotiate with (?<ip>${IP})(?:${PORT})?: no matching \\S{1,64}(?: \\S{1,32}){0,3} found`,
     from: 'openssh packet.c sshpkt_fatal(): "Unable to negotiate with %s: %s. Their offer: %s" (client\'s list after the address)',
+  },
+  {
+    re: `${LEVEL}Protocol major versions differ: \\d{1,3} vs\\. \\d{1,3}${PREAUTH}$`,
+    from: 'openssh kex.c kex_exchange_identification(): "Protocol major versions differ: %d vs. %d" (8.0+; no address, the first line of its connection at INFO: names no one)',
   },
   {
     re: `${LEVEL}Protocol major versions differ for (?<ip>${IP})(?:${PORT})?: `,

@@ -48,6 +48,16 @@ export const sshdAggressiveTable: PackTable = {
       fields: { ip: A },
     },
     {
+      message: 'error: Protocol major versions differ: 2 vs. 1',
+      from: 'kex.c kex_exchange_identification(): an SSH-1 client (8.0+), no address',
+      fields: {},
+    },
+    {
+      message: `Connection from authenticating user git ${A} port 48806 timed out [preauth]`,
+      from: 'packet.c sshpkt_fatal(): "Connection %s %s timed out" (server side: "from")',
+      fields: { ip: A },
+    },
+    {
       message: `Received disconnect from ${A} port 52900:11: Bye Bye [preauth]`,
       from: 'packet.c: "Received disconnect from %s port %d:%u: %.400s", reason 11 before authentication',
       fields: { ip: A },
