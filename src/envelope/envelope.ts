@@ -12,6 +12,8 @@ export const ENVELOPE_FORMATS = [
   'journal-full',
   /** `1764412501.123456 web1 sshd[123]: …` (journalctl -o short-unix: seconds since the epoch, UTC by definition) */
   'journal-unix',
+  /** `[ 1399.123456] web1 sudo[123]: …` (journalctl -o short-monotonic: seconds since boot, no time of day) */
+  'journal-monotonic',
   /** `2026/11/23 10:15:01 [error] 812#812: *5 …` */
   'nginx-error',
   /** `2026-11-23 10:15:01: (mod_auth.c.868) …` (also `10:15:01.123456789:`): lighttpd's error log */

@@ -5,6 +5,7 @@ import {
   isoStampEnd,
   parseIsoSyslog,
   parseJournalFull,
+  parseJournalMonotonic,
   parseJournalUnix,
   parseRfc3164,
   parseRfc5424,
@@ -74,7 +75,7 @@ function readWebServerMessage(env: Envelope, server: string): void {
 
 function parseWebServerLog(line: string): Envelope | undefined {
   const c = line.charCodeAt(0);
-  if (c === 91 /* [ */) return parseApacheError(line);
+  if (c === 91 /* [ */) return parseApacheError(line) ?? parseJournalMonotonic(line);
   if (isDigit(c) && line[4] === '/') {
     const nginx = parseNginxError(line);
     if (nginx) return nginx;

@@ -284,6 +284,14 @@ export function parseJournalUnix(line: string, at: number): Envelope | undefined
   return readHostTagMessage(line, end + 1, env, true) ? env : undefined;
 }
 
+/** journalctl -o short-monotonic: `[ 1399.123456] host tag[pid]: msg`; the time since boot says no time of day. */
+export function parseJournalMonotonic(line: string): Envelope | undefined {
+  const m = /^\[ {0,12}\d{1,12}\.\d{6}\] /.exec(line.slice(0, 32));
+  if (!m) return undefined;
+  const env = newEnvelope('journal-monotonic', '');
+  return readHostTagMessage(line, m[0].length, env, true) ? env : undefined;
+}
+
 /** `authpriv.notice`: BusyBox syslogd's `%s %.64s %s %s` puts it before the tag (syslogd.c timestamp_and_log()). */
 const FACILITY_LEVEL =
   /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security|console|local[0-7])\.(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug|panic)$/;

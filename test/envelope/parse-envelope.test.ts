@@ -177,6 +177,17 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     expected: { format: 'rfc3164', host: 'web1', program: 'su', message: 'FAILED SU (to root) alice on pts/0' },
   },
   {
+    from: 'journalctl -o short-monotonic (seconds since boot: no time of day is read)',
+    line: '[ 1399.123456] web1 sudo[4242]:    alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
+    expected: {
+      format: 'journal-monotonic',
+      host: 'web1',
+      program: 'sudo',
+      pid: '4242',
+      message: 'alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
+    },
+  },
+  {
     from: 'journalctl -o short-unix (seconds since the epoch, microseconds)',
     line: '1795428901.123456 web1 sshd[4242]: Invalid user bob from 203.0.113.8 port 22',
     expected: {
