@@ -28,6 +28,11 @@ export const JOURNAL_FULL: Envelope = {
   wrap: (program, pid, message) => `Mon 2026-11-23 10:15:01 UTC web1 ${tag(program, pid)}: ${message}`,
 };
 
+export const BUSYBOX: Envelope = {
+  name: 'BusyBox syslogd (facility.level before the tag)',
+  wrap: (program, pid, message) => `Nov 23 10:15:01 alpine authpriv.notice ${tag(program, pid)}: ${message}`,
+};
+
 export const JOURNAL_UNIX: Envelope = {
   name: 'journalctl -o short-unix',
   wrap: (program, pid, message) => `1795428901.123456 web1 ${tag(program, pid)}: ${message}`,

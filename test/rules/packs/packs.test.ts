@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceMatcher } from '../../../src/rules/match.js';
 import type { PackName } from '../../../src/rules/packs/index.js';
-import { type Envelope, JOURNAL_FULL, JOURNAL_UNIX, SOLARIS, SYSLOG_ENVELOPES } from './envelopes.js';
+import { BUSYBOX, type Envelope, JOURNAL_FULL, JOURNAL_UNIX, SOLARIS, SYSLOG_ENVELOPES } from './envelopes.js';
 import { genericTable } from './generic-table.js';
 import { loginTable } from './login-table.js';
 import { matchesOf, packMatcher } from './matching.js';
@@ -45,10 +45,10 @@ function expand(table: PackTable, envelopes: readonly Envelope[], rows: (MatchRo
 }
 
 const tables: { table: PackTable; envelopes: readonly Envelope[] }[] = [
-  { table: sshdTable, envelopes: [...SYSLOG_ENVELOPES, JOURNAL_FULL, JOURNAL_UNIX, SOLARIS] },
+  { table: sshdTable, envelopes: [...SYSLOG_ENVELOPES, JOURNAL_FULL, JOURNAL_UNIX, SOLARIS, BUSYBOX] },
   { table: sshdAggressiveTable, envelopes: SYSLOG_ENVELOPES },
   { table: sudoTable, envelopes: sudoTable.envelopes! },
-  { table: loginTable, envelopes: loginTable.envelopes! },
+  { table: loginTable, envelopes: [...loginTable.envelopes!, BUSYBOX] },
   { table: genericTable, envelopes: SYSLOG_ENVELOPES },
 ];
 
