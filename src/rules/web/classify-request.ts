@@ -104,7 +104,10 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
       : undefined;
   const loginOk = login === 'form' ? status >= 300 && status < 400 : status >= 200 && status < 300;
   if (login && !loginOk && (login === 'form' || status >= 400)) categories.set('login', `POST ${loginPath}`);
-  if (status === 401) categories.set('basic-auth', '401');
+  // A refused credential: the request named a user (the server logs the one it was sent, let in or not). A 401 with
+  // none is a challenge — a browser's first request to a protected page, an app asking whether its visitor is
+  // signed in — and is every site's ordinary traffic.
+  if (status === 401 && access.user && access.user !== '-') categories.set('basic-auth', '401');
   // Successes, for the detectors (a login after failures): a login form answered with its redirect, and a request
   // the server let in as a basic-auth user (its %u / $remote_user).
   if (login && loginOk) categories.set('login-ok', `POST ${loginPath}`);

@@ -124,7 +124,8 @@ describe('success-after-failures on the web', () => {
   });
 
   it("reads a basic-auth user Apache let in (not nginx's, which any request names), never as a system account", () => {
-    const failures = Array.from({ length: 5 }, (_, k) => access(MONDAY + k * 1000, 'GET /admin/', 401));
+    // Each guess sends a user: Apache logs the one it refused with the 401.
+    const failures = Array.from({ length: 5 }, (_, k) => access(MONDAY + k * 1000, 'GET /admin/', 401, `guess${k}`));
     const opened = run(config, [...failures, access(MONDAY + 9000, 'GET /admin/', 200, 'admin')]).filter(
       (o) => o.rule === 'success-after-failures',
     );

@@ -236,7 +236,6 @@ export const webAccessMatch: MatchRow[] = [
   attack('POST /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1', 'web-probe', 'phpunit', 200),
   attack('GET /wp-config.bak HTTP/1.1', 'web-probe', 'config backup', 200),
   attack('GET /.wp-config.php.swp HTTP/1.1', 'web-probe', 'config backup', 200, UA, "vim's swap file"),
-  attack('GET /admin/ HTTP/1.1', 'web-auth-401', '401', 401),
   {
     line: `${C} - admin [23/Nov/2026:10:15:01 +0000] "GET /private/ HTTP/1.1" 401 381 "-" "curl/8.5.0"`,
     from: `${from}; the attempted user is logged with the 401`,
@@ -392,6 +391,14 @@ export const webAccessMatch: MatchRow[] = [
 ];
 
 export const webAccessNoMatch: NoMatchRow[] = [
+  {
+    line: access('GET /reports/2026/ HTTP/1.1', 401),
+    from: `${from}; a challenge: no credentials were sent (a browser's first request to a protected page)`,
+  },
+  {
+    line: access('GET /api/v1/me HTTP/1.1', 401),
+    from: `${from}; an app asking whether its visitor is signed in`,
+  },
   {
     line: `${C} - - [23/Nov/2026:10:15:01 +0000] "-" 408 0 "-" "-"`,
     from: "httpd mod_reqtimeout: a browser's preconnection never used (408), not a scan",
