@@ -41,7 +41,7 @@ const normal: MessagePattern[] = [
   },
   {
     // auth2.c logs the method the client asked for: 8.9+ clients ask for publickey-hostbound-v00@openssh.com.
-    re: `${LEVEL}Failed (?<method>publickey|publickey-hostbound-v00@openssh\\.com) for invalid user ${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
+    re: `${LEVEL}Failed (?<method>publickey(?:-hostbound-v00@openssh\\.com)?) for invalid user ${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
     from: 'openssh auth.c auth_log() for publickey and an invalid user (only with privilege separation off, 7.0–7.4); a valid user trying keys is normal',
     counts: 'after-pam',
   },
