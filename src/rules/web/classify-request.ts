@@ -5,6 +5,7 @@ import type { AccessRecord } from '../../envelope/envelope.js';
 import { decodeTarget } from './decode-request.js';
 import {
   AGENT_SQL,
+  FILE_VIEW,
   HEADER_INJECTION,
   INJECTION,
   LOG4SHELL,
@@ -15,6 +16,7 @@ import {
   PROBE_ON_ERROR,
   PROBE_ON_NOT_FOUND,
   PROBE_TARGET,
+  PROBE_WHEN_ABSENT,
   SCANNER_AGENT_NAMES,
   SCANNER_AGENTS,
   SHELLSHOCK,
@@ -85,11 +87,15 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     (method === 'POST' && /(?:^|&)s=\/?captcha(?:&|$)/i.test(target.query) ? 'thinkphp' : undefined);
   if (injection) categories.set('injection', injection);
 
+  const fileView = FILE_VIEW.test(lowerPath);
+  // 416 is a download resumed past its end, not a path that is missing.
+  const refused = status >= 400 && status !== 416;
   const probe =
-    firstMatch(PROBE_ALWAYS, lowerPath) ??
+    (fileView ? undefined : firstMatch(PROBE_ALWAYS, lowerPath)) ??
     firstMatch(PROBE_TARGET, target.text) ??
-    (status >= 400 ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined) ??
-    (status >= 400 && status !== 413 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined) ??
+    (refused && !fileView ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined) ??
+    (refused && !fileView && status !== 413 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined) ??
+    ((status === 404 || status === 410) && !fileView ? firstMatch(PROBE_WHEN_ABSENT, lowerPath) : undefined) ??
     // Tomcat's PUT of a JSP (CVE-2017-12615: `PUT /x.jsp/`); no site takes its pages by PUT.
     (method === 'PUT' && /\.jspx?\/?$/.test(lowerPath) ? 'jsp upload' : undefined);
   if (probe) categories.set('probe', probe);
@@ -169,6 +175,7 @@ export function isProbePath(path: string): boolean {
     firstMatch(PROBE_ALWAYS, lower) !== undefined ||
     RESOLVED_TRAVERSAL.test(lower) ||
     firstMatch(PROBE_ON_ERROR, lower) !== undefined ||
+    firstMatch(PROBE_WHEN_ABSENT, lower) !== undefined ||
     SCRIPT.test(lower)
   );
 }

@@ -180,6 +180,13 @@ export const LOG4SHELL: Signature = sig('log4shell', /\$\{\s*jndi\s*:/);
 /** Shellshock in any field the server logged. */
 export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*[;>]/);
 
+/**
+ * A repository's or a synced folder's own files, viewed through the application that keeps them (GitLab, Gitea/Forgejo,
+ * Nextcloud's WebDAV): a `.gitignore` or `.env.example` there is a file in someone's project, not a probe of the site.
+ */
+export const FILE_VIEW =
+  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|\/api\/v4\/projects\/[^/]{1,256}\/repository\/(?:files|tree|archive)|\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|\/releases\/download\//;
+
 /** Files that are never served on purpose: asked for at all, they are a probe; served, a leak. On the decoded path. */
 export const PROBE_ALWAYS: readonly Signature[] = [
   sig(
@@ -251,12 +258,6 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   sig('cgi-bin', /\/cgi-bin\//),
   sig('phpunit', /\/phpunit\/|eval-stdin\.php/),
   sig(
-    'wordpress',
-    // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
-    // Nor a script or stylesheet of WordPress's own gone from a cache, nor the editor asking who it is (`users/me`).
-    /\/(?:wp-admin(?!\/admin-ajax\.php)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|eot)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
-  ),
-  sig(
     'admin login',
     // Not an application's own API under /api/ answering an expired session.
     /^(?!\/api\/)[\s\S]{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
@@ -273,12 +274,26 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
     'exchange/vpn',
     /\/(?:owa\/auth|ecp\/|autodiscover\/autodiscover\.json|remote\/(?:login|info$)|global-protect\/|dana-na\/|dana-cached\/|dana-ws\/|\+cscoe\+\/|\+cscot\+\/|sslvpn|ssl-vpn\/|vpns?\/|ws\/cli\/open|api\/v2\/cmdb\/|mifs\/|api\/v1\/configuration\/users\/|logon\/logonpoint\/|gwtest\/formssso|tmui\/|mgmt\/(?:tm|shared)\/|webui\/logoutconfirm|webui_wsma_http|mapi\/nspi|aspnet_client\/.{1,64}\.aspx$)/,
   ),
-  // Not a compressed sitemap (`sitemap.xml.gz`) or log.
+  // Not a compressed sitemap (`sitemap.xml.gz`) or log; an archive only at the site's root or named as a backup (a
+  // release download gone from /downloads/ is not a probe).
   sig(
     'backup',
-    /\.(?:bak|backup|old|orig|save|swp|swo|sql|sqlite3?|db|tar|tgz|tar\.gz|sql\.gz|zip|rar|7z|bz2|war)$|~$/,
+    /\.(?:bak|backup|old|orig|save|swp|swo|sql|sqlite3?|db|sql\.gz)$|~$|^\/[^/]{1,128}\.(?:tar|tgz|tar\.gz|zip|rar|7z|bz2|war)$|(?:backup|bak|dump|wwwroot|htdocs|public_html)[^/]{0,64}\.(?:tar|tgz|tar\.gz|zip|rar|7z|bz2)$/,
   ),
   sig('elmah/trace', /\/(?:elmah|trace)\.axd\b/),
+];
+
+/**
+ * WordPress's paths, a probe where WordPress is not (404, 410): on a WordPress site its own admin answers 400, 403 and
+ * 413 in ordinary use (an expired nonce, an upload too large).
+ */
+export const PROBE_WHEN_ABSENT: readonly Signature[] = [
+  sig(
+    'wordpress',
+    // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
+    // Nor a script or stylesheet of WordPress's own gone from a cache, nor the editor asking who it is (`users/me`).
+    /\/(?:wp-admin(?!\/admin-ajax\.php)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
+  ),
 ];
 
 /** Names real sites also use (`upload.php` answering 413): a webshell hunt only when they are not there at all (404). */
@@ -335,7 +350,8 @@ export const SCANNER_AGENTS = new RegExp(
     'skipfish',
     'whatweb',
     'hydra',
-    'medusa',
+    // Medusa's HTTP module sends this; a "Medusa/1.0" agent is pymedusa, a media downloader.
+    'teh forest lobster',
     'xray',
     'goby',
     'zmap',

@@ -235,6 +235,17 @@ export const webAccessMatch: MatchRow[] = [
   // leaks: served, not only asked for
   attack('POST /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1', 'web-probe', 'phpunit', 200),
   attack('GET /wp-config.bak HTTP/1.1', 'web-probe', 'config backup', 200),
+  attack('GET /www.tar.gz HTTP/1.1', 'web-probe', 'backup', 404),
+  attack('GET /old/site-backup-2024.tar.gz HTTP/1.1', 'web-probe', 'backup', 404, UA, 'named as a backup'),
+  attack('GET /wp-login.php HTTP/1.1', 'web-probe', 'wordpress', 404, UA, 'WordPress where it is not'),
+  attack(
+    'GET /admin/ HTTP/1.1',
+    'web-scanner',
+    'user agent teh forest lobster',
+    401,
+    'Teh Forest Lobster',
+    "Medusa's HTTP module",
+  ),
   attack('GET /.wp-config.php.swp HTTP/1.1', 'web-probe', 'config backup', 200, UA, "vim's swap file"),
   {
     line: `${C} - admin [23/Nov/2026:10:15:01 +0000] "GET /private/ HTTP/1.1" 401 381 "-" "curl/8.5.0"`,
@@ -391,6 +402,39 @@ export const webAccessMatch: MatchRow[] = [
 ];
 
 export const webAccessNoMatch: NoMatchRow[] = [
+  {
+    line: access('GET /acme/webshop/-/blob/main/.gitignore HTTP/1.1', 200),
+    from: `${from}; a file in a GitLab project`,
+  },
+  {
+    line: access('GET /alice/dotfiles/src/branch/main/.ssh/config HTTP/1.1', 200),
+    from: `${from}; a file in a Gitea repository`,
+  },
+  {
+    line: access('GET /api/v4/projects/42/repository/files/.gitlab-ci.yml/raw?ref=main HTTP/1.1', 200),
+    from: `${from}; gitlab-runner reading its project's CI file`,
+  },
+  {
+    line: access('PROPFIND /remote.php/webdav/Documents/.DS_Store HTTP/1.1', 404),
+    from: `${from}; macOS Finder on a Nextcloud WebDAV mount`,
+  },
+  {
+    line: access('GET /downloads/app-1.2.0-linux-amd64.tar.gz HTTP/1.1', 404),
+    from: `${from}; a release download gone`,
+  },
+  { line: access('GET /app-1.5.0-windows.zip HTTP/1.1', 416), from: `${from}; a download resumed past its end` },
+  {
+    line: access('POST /wp-admin/async-upload.php HTTP/1.1', 413),
+    from: `${from}; a WordPress upload too large`,
+  },
+  {
+    line: access('GET /wp-admin/post.php?post=12&action=trash&_wpnonce=abc HTTP/1.1', 403),
+    from: `${from}; WordPress refusing an expired nonce`,
+  },
+  {
+    line: access('GET /api?t=caps HTTP/1.1', 200, 'Medusa/1.0.19 (Linux; 5.15.0; 8a2b)'),
+    from: `${from}; pymedusa, a media downloader, asking an indexer`,
+  },
   {
     line: access('GET /reports/2026/ HTTP/1.1', 401),
     from: `${from}; a challenge: no credentials were sent (a browser's first request to a protected page)`,
