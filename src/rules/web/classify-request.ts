@@ -2,23 +2,25 @@
 // decoded first, then each category's signatures are read on it (and on the header fields the server logged, for
 // the attacks that travel in headers). Pure.
 import type { AccessRecord } from '../../envelope/envelope.js';
-import { decodeTarget } from './decode-request.js';
 import {
   AGENT_SQL,
-  FILE_VIEW,
   HEADER_INJECTION,
+  NON_HTTP_REQUESTS,
+  SCANNER_AGENT_NAMES,
+  SCANNER_AGENTS,
+} from './agent-signatures.js';
+import { decodeTarget } from './decode-request.js';
+import {
+  FILE_VIEW,
   INJECTION,
   LOG4SHELL,
   LOGIN_API_PATHS,
   LOGIN_PATHS,
-  NON_HTTP_REQUESTS,
   PROBE_ALWAYS,
   PROBE_ON_ERROR,
   PROBE_ON_NOT_FOUND,
   PROBE_TARGET,
   PROBE_WHEN_ABSENT,
-  SCANNER_AGENT_NAMES,
-  SCANNER_AGENTS,
   SHELLSHOCK,
   type Signature,
   TRAVERSAL,
