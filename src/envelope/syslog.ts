@@ -134,12 +134,6 @@ function isProgramChar(c: number): boolean {
   );
 }
 
-/**
- * Reads the program tag at [at, end) (the text before its colon) into the envelope: `sshd`, `sshd[123]`,
- * `sshd(pam_unix)[123]` (Linux-PAM before 0.99), and gdm's `gdm-password]` (its worker's argv[0] is
- * `gdm-session-worker [pam/gdm-password]`), `gdm-password][123]` once journald has added the pid. False when it is
- * no tag.
- */
 /** A whole tag without its pid: the program and an old-style PAM module, when it has that shape. */
 function readTagName(app: string, env: Envelope): boolean {
   if (!/[(\]]/.test(app)) return false;
@@ -151,6 +145,12 @@ function readTagName(app: string, env: Envelope): boolean {
   return true;
 }
 
+/**
+ * Reads the program tag at [at, end) (the text before its colon) into the envelope: `sshd`, `sshd[123]`,
+ * `sshd(pam_unix)[123]` (Linux-PAM before 0.99), and gdm's `gdm-password]` (its worker's argv[0] is
+ * `gdm-session-worker [pam/gdm-password]`), `gdm-password][123]` once journald has added the pid. False when it is
+ * no tag.
+ */
 function readTag(line: string, at: number, end: number, env: Envelope): boolean {
   // Nearly every tag is `prog[pid]` or `prog`: read in place; the pattern takes the other forms.
   let i = at;
