@@ -259,8 +259,8 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   sig('phpunit', /\/phpunit\/|eval-stdin\.php/),
   sig(
     'admin login',
-    // Not an application's own API under /api/ answering an expired session.
-    /^(?!\/api\/)[\s\S]{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
+    // Not an application's own API (`/api/…`, Ghost's `/ghost/api/admin/…`) answering an expired session.
+    /^(?![^?]{0,256}?\/api\/)[\s\S]{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
   ),
   sig(
     'installer',

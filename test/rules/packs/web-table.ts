@@ -403,6 +403,10 @@ export const webAccessMatch: MatchRow[] = [
 
 export const webAccessNoMatch: NoMatchRow[] = [
   {
+    line: access('GET /ghost/api/admin/users/me/?include=roles HTTP/1.1', 403),
+    from: `${from}; Ghost's admin API answering an expired session`,
+  },
+  {
     line: access('GET /acme/webshop/-/blob/main/.gitignore HTTP/1.1', 200),
     from: `${from}; a file in a GitLab project`,
   },
