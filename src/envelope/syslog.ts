@@ -134,9 +134,12 @@ function isProgramChar(c: number): boolean {
   );
 }
 
+/** What only a tag-shaped APP-NAME holds: an old PAM module's `(` or gdm's `]`. */
+const TAG_MARK = /[(\]]/;
+
 /** A whole tag without its pid: the program and an old-style PAM module, when it has that shape. */
 function readTagName(app: string, env: Envelope): boolean {
-  if (!/[(\]]/.test(app)) return false;
+  if (!TAG_MARK.test(app)) return false;
   const m = TAG.exec(app);
   if (!m) return false;
   env.program = m[1]!;

@@ -17,12 +17,12 @@ import {
 const SU_SERVICES = 'su|su-l|runuser|runuser-l';
 /** Every service but polkit's, whose PAM user is not the caller. */
 const NOT_POLKIT = `(?!polkit-1:)${ANY_SERVICE}`;
-/** A module's line under su names the account tried (the target), never the caller: it is counted for no one. */
-const asTarget = (p: { re: string; from: string }) => ({
-  ...p,
-  re: p.re.replace('(?<user>', '(?<target>'),
-  counts: 'pam' as const,
-});
+/** A module's line that names the account tried as the target (never the caller) is counted for no one. */
+const targetRefusals = (services: string) =>
+  [...pamModuleRefusals(services, 'target'), pamWinbindRefusal(services, 'target')].map((p) => ({
+    ...p,
+    counts: 'pam' as const,
+  }));
 
 const SU_PROGRAMS = ['su', 'runuser'];
 /** Programs that log people in, by their log tags; gdm's worker is named `gdm-session-worker [pam/gdm-password]`. */
@@ -111,7 +111,8 @@ export const loginPack: MessagePackRule[] = [
         from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; … ruser=%s rhost=%s  user=%s" at pam_end',
         counts: 'follow-up',
       },
-      ...[...pamModuleRefusals(SU_SERVICES), pamWinbindRefusal(SU_SERVICES)].map(asTarget),
+      // Under su the account tried is the target.
+      ...targetRefusals(SU_SERVICES),
     ],
     fields: { user: 'user', target: 'text', tty: 'text' },
     severity: 'medium',
@@ -237,7 +238,7 @@ export const loginPack: MessagePackRule[] = [
         counts: 'pam' as const,
       })),
       // polkit authenticates the admin account the caller picked in its dialog: a module's line names that account.
-      ...[...pamModuleRefusals('polkit-1'), pamWinbindRefusal('polkit-1')].map(asTarget),
+      ...targetRefusals('polkit-1'),
       {
         re: 'Authentication failure for (?<user>\\S{1,256}) \\(invoked by uid \\d{1,10}\\)$',
         from: 'kscreenlocker kcheckpass/kcheckpass.c (Plasma ≤ 5.24): "Authentication failure for %s (invoked by uid %d)"',

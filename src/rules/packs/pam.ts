@@ -86,28 +86,30 @@ export function pamMoreFailures(
 }
 
 /**
- * Other PAM modules' refusals of one attempt, under the given services' auth (or account) stage, without an address:
- * each is one attempt, the same as the program's own failure line that may follow. `user` is the account tried.
+ * Other PAM modules' refusals of one attempt, under the given services' auth stage, without an address: each is one
+ * attempt, the same as the program's own failure line that may follow. The account tried goes to the `account`
+ * capture: `user` where it is the one counted, `target` where the module names someone else (su's target, the admin
+ * polkit asks for).
  */
-export const pamModuleRefusals = (services: string): { re: string; from: string }[] => [
+export const pamModuleRefusals = (services: string, account = 'user'): { re: string; from: string }[] => [
   {
-    re: `pam_sss\\((?:${services}):auth\\): received for user (?<user>.{0,256}?): (?:7 \\(Authentication failure\\)|10 \\(User not known to the underlying authentication module\\))$`,
+    re: `pam_sss\\((?:${services}):auth\\): received for user (?<${account}>.{0,256}?): (?:7 \\(Authentication failure\\)|10 \\(User not known to the underlying authentication module\\))$`,
     from: 'sssd src/sss_client/pam_sss.c send_and_receive(): "received for user %s: %d (%s)" (7 and 10 only)',
   },
   {
-    re: `pam_ldap\\((?:${services}):auth\\): (?:Authentication failure|User not known to the underlying authentication module); user=(?<user>.{0,256})$`,
+    re: `pam_ldap\\((?:${services}):auth\\): (?:Authentication failure|User not known to the underlying authentication module); user=(?<${account}>.{0,256})$`,
     from: 'nss-pam-ldapd pam/pam.c: pam_syslog("%s; user=%s", pam_strerror(), username)',
   },
   {
-    re: `pam_unix\\((?:${services}):auth\\): bad username \\[(?<user>.{0,256})\\]$`,
+    re: `pam_unix\\((?:${services}):auth\\): bad username \\[(?<${account}>.{0,256})\\]$`,
     from: 'Linux-PAM modules/pam_unix/pam_unix_auth.c: "bad username [%s]" (a name starting with "-" or "+")',
   },
   {
-    re: `pam_listfile\\((?:${services}):auth\\): Refused user (?<user>.{0,256}?) for service \\S{1,64}$`,
+    re: `pam_listfile\\((?:${services}):auth\\): Refused user (?<${account}>.{0,256}?) for service \\S{1,64}$`,
     from: 'Linux-PAM modules/pam_listfile/pam_listfile.c: "Refused user %s for service %s"',
   },
   {
-    re: `(?:pam_google_authenticator\\((?:${services}):auth\\): )?Invalid verification code for (?<user>.{0,256})$`,
+    re: `(?:pam_google_authenticator\\((?:${services}):auth\\): )?Invalid verification code for (?<${account}>.{0,256})$`,
     from: 'google-authenticator-libpam pam_google_authenticator.c: log_message("Invalid verification code for %s") under the "service(pam_google_authenticator)" tag',
   },
 ];
@@ -124,8 +126,8 @@ export const pamSucceedIfRefusal = (services: string): { re: string; from: strin
 });
 
 /** samba's pam_winbind refusing a domain account's password (AD-joined hosts). */
-export const pamWinbindRefusal = (services: string): { re: string; from: string } => ({
-  re: `pam_winbind\\((?:${services}):auth\\): user '(?<user>[^']{1,256})' denied access \\(incorrect password or invalid membership\\)$`,
+export const pamWinbindRefusal = (services: string, account = 'user'): { re: string; from: string } => ({
+  re: `pam_winbind\\((?:${services}):auth\\): user '(?<${account}>[^']{1,256})' denied access \\(incorrect password or invalid membership\\)$`,
   from: 'samba nsswitch/pam_winbind.c _pam_winbind_auth_log(): "user \'%s\' denied access (incorrect password or invalid membership)" (PAM_AUTH_ERR)',
 });
 
