@@ -80,12 +80,23 @@ export function chooseScreenWords(
     }
   }
   const list = [...words];
-  const prices = priceWords(list, sample, pairs);
   // Which patterns each word settles, found once (plain loops: this runs once, before anything is compiled).
   const settles = list.map((word) => {
     const settled: number[] = [];
     for (let p = 0; p < uncovered.length; p++) if (settledBy(uncovered[p]!, word)) settled.push(p);
     return settled;
+  });
+  // Only words that settle a pattern can be chosen: the others (two in three of the sshd and sudo packs') are not
+  // priced, which saves scanning the sample for them.
+  const prices = new Array<number>(list.length).fill(Number.POSITIVE_INFINITY);
+  const priced = list.flatMap((_, w) => (settles[w]!.length > 0 ? [w] : []));
+  const wordPrices = priceWords(
+    priced.map((w) => list[w]!),
+    sample,
+    pairs,
+  );
+  priced.forEach((w, k) => {
+    prices[w] = wordPrices[k]!;
   });
   // How many patterns not covered yet each word settles, kept up to date as patterns are covered (through the words
   // settling each pattern), so that each round of the greedy choice is one pass over the words.
