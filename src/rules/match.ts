@@ -83,29 +83,18 @@ export class SourceMatcher {
 
   // The words to search for are chosen on the first block read, as a sample of what this source holds.
   private chooseWords(sample: Buffer): WordScanner {
+    // Numbered across rules as the marks are: pattern k of the list is its rule's pattern k − patternBase.
     const patterns = this.rules.flatMap((rule) => rule.patterns.map((p) => p.anchorSets));
-    const settles = (sets: string[][], word: string) => sets.some((set) => set.every((a) => a.includes(word)));
+    const ruleOf = this.rules.flatMap((rule, i) => rule.patterns.map(() => i));
     // Counted once, for choosing the words and for aligning them.
     const pairs = countPairs(sample);
     const words = chooseScreenWords(patterns, sample, pairs);
-    this.wordRules = [];
-    this.wordPatterns = [];
-    for (const word of words) {
-      let rules = 0;
-      const screened: number[] = [];
-      this.rules.forEach((rule, i) => {
-        rule.patterns.forEach((p, j) => {
-          // A word screens for a pattern when it settles one of the pattern's anchor sets.
-          if (!settles(p.anchorSets, word) && !p.anchors.includes(word)) return;
-          rules |= this.allRules === -1 ? -1 : 1 << i;
-          screened.push(this.patternBase[i]! + j);
-        });
-      });
-      this.wordRules.push(rules);
-      this.wordPatterns.push(screened);
-    }
+    this.wordPatterns = words.map((w) => w.patterns);
+    this.wordRules = words.map((w) =>
+      this.allRules === -1 ? -1 : w.patterns.reduce((rules, p) => rules | (1 << ruleOf[p]!), 0),
+    );
     return new WordScanner(
-      words.map((w) => Buffer.from(w, 'utf8')),
+      words.map((w) => Buffer.from(w.word, 'utf8')),
       pairs,
     );
   }

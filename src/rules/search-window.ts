@@ -65,8 +65,10 @@ export function chooseScreenWords(
   patterns: readonly (readonly (readonly string[])[])[],
   sample?: Uint8Array,
   pairs: Uint32Array | undefined = sample && countPairs(sample),
-): string[] {
-  const uncovered = patterns.filter((sets) => sets.length > 0);
+): ScreenWord[] {
+  // Patterns without anchor sets are screened by no word; `index` maps back to the caller's numbering.
+  const index = patterns.flatMap((sets, p) => (sets.length > 0 ? [p] : []));
+  const uncovered = index.map((p) => patterns[p]!);
   const words = new Set<string>();
   for (const anchor of uncovered.flat(2)) {
     // " : " would let in half the lines of a log: anchors of five characters or more, three of them letters ("PAM: ");
@@ -110,7 +112,14 @@ export function chooseScreenWords(
     covered[p] = true;
     for (const w of settlers[p]!) open[w]!--;
   };
-  const chosen: string[] = [];
+  // Each chosen word with the patterns it screens for: those it settles, and the pattern whose literals it stands for.
+  const chosen = new Map<string, Set<number>>();
+  const choose = (word: string, screened: readonly number[]) => {
+    const set = chosen.get(word) ?? new Set<number>();
+    for (const p of screened) set.add(index[p]!);
+    chosen.set(word, set);
+  };
+  const settlesOf = new Map(list.map((word, w) => [word, settles[w]!]));
   for (let left = uncovered.length; left > 0; left--) {
     let best = -1;
     let bestRatio = Number.POSITIVE_INFINITY;
@@ -124,16 +133,22 @@ export function chooseScreenWords(
       // No word settles the pattern (its literals are short, or alternatives share no word): its first (best) set
       // is searched for as it is, each of its literals a word.
       const p = covered.indexOf(false);
-      chosen.push(...uncovered[p]![0]!);
+      for (const literal of uncovered[p]![0]!) choose(literal, [p, ...(settlesOf.get(literal) ?? [])]);
       cover(p);
       continue;
     }
-    chosen.push(list[best]!);
+    choose(list[best]!, settles[best]!);
     const newly = settles[best]!.filter((p) => !covered[p]);
     for (const p of newly) cover(p);
     left -= newly.length - 1;
   }
-  return [...new Set(chosen)];
+  return [...chosen].map(([word, screened]) => ({ word, patterns: [...screened] }));
+}
+
+/** A word the screen searches for, and the patterns (by their index in chooseScreenWords' argument) it screens for. */
+export interface ScreenWord {
+  word: string;
+  patterns: number[];
 }
 
 /** Whether every literal of one of the pattern's anchor sets contains the word. */
