@@ -36,6 +36,8 @@ export interface RequestFindings {
   categories: Map<WebCategory, string>;
 }
 
+/** A repository's file view names files (`bin/sh` in a root file system overlay): no shell path there. */
+const INJECTION_IN_FILE_VIEW = INJECTION.filter((s) => s.name !== 'command: shell path');
 /** Header fields are read this far: an attacker sets their length. */
 const MAX_FIELD = 8192;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode, Redis's CR LF).
@@ -78,8 +80,9 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   const traversal = firstMatch(TRAVERSAL, target.text);
   if (traversal) categories.set('traversal', traversal);
 
+  const fileView = FILE_VIEW.test(lowerPath);
   const injection =
-    firstMatch(INJECTION, target.text) ??
+    firstMatch(fileView ? INJECTION_IN_FILE_VIEW : INJECTION, target.text) ??
     (headers.some((h) => HEADER_INJECTION.test(h)) || AGENT_SQL.test(userAgent)
       ? 'injection in a header'
       : undefined) ??
@@ -89,13 +92,16 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     (method === 'POST' && /(?:^|&)s=\/?captcha(?:&|$)/i.test(target.query) ? 'thinkphp' : undefined);
   if (injection) categories.set('injection', injection);
 
-  const fileView = FILE_VIEW.test(lowerPath);
   // 416 is a download resumed past its end, not a path that is missing.
   const refused = status >= 400 && status !== 416;
+  const namedUser = access.user !== undefined && access.user !== '-' && access.user !== '';
+  // A 401 that named no user is the application there asking who it is (its owner's first request, an expired
+  // session), not a scan finding nothing: the panels below count it only with a user (a refused guess).
+  const refusedPanel = refused && (status !== 401 || namedUser);
   const probe =
     (fileView ? undefined : firstMatch(PROBE_ALWAYS, lowerPath)) ??
     firstMatch(PROBE_TARGET, target.text) ??
-    (refused && !fileView ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined) ??
+    (refusedPanel && !fileView ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined) ??
     (refused && !fileView && status !== 413 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined) ??
     ((status === 404 || status === 410) && !fileView ? firstMatch(PROBE_WHEN_ABSENT, lowerPath) : undefined) ??
     // Tomcat's PUT of a JSP (CVE-2017-12615: `PUT /x.jsp/`); no site takes its pages by PUT.
@@ -110,12 +116,15 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     : LOGIN_API_PATHS.test(loginPath)
       ? 'api'
       : undefined;
-  const loginOk = login === 'form' ? status >= 300 && status < 400 : status >= 200 && status < 300;
+  const loginOk =
+    login === 'form'
+      ? (status >= 300 && status < 400) || answeredJson(loginPath, status, access.bytes)
+      : status >= 200 && status < 300;
   if (login && !loginOk && (login === 'form' || status >= 400)) categories.set('login', `POST ${loginPath}`);
   // A refused credential: the request named a user (the server logs the one it was sent, let in or not). A 401 with
   // none is a challenge — a browser's first request to a protected page, an app asking whether its visitor is
   // signed in — and is every site's ordinary traffic.
-  if (status === 401 && access.user && access.user !== '-') categories.set('basic-auth', '401');
+  if (status === 401 && namedUser) categories.set('basic-auth', '401');
   // Successes, for the detectors (a login after failures): a login form answered with its redirect, and a request
   // the server let in as a basic-auth user (its %u / $remote_user).
   if (login && loginOk) categories.set('login-ok', `POST ${loginPath}`);
@@ -135,6 +144,18 @@ function isLoginForm(path: string, query: string): boolean {
   if (LOGIN_PATHS.test(path)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }
+
+/**
+ * A form re-shown after a failed login is a page that holds the form again, more than MIN_PAGE_BYTES even compressed
+ * (the servers log the bytes sent); a login that answers 2xx with fewer is an API's success (Grafana's `/login`:
+ * `{"message":"Logged in","redirectUrl":"/"}`). Not WordPress's XML-RPC, whose refusal is a small 200 too.
+ */
+function answeredJson(path: string, status: number, bytes: number | undefined): boolean {
+  return status >= 200 && status < 300 && bytes !== undefined && bytes < MIN_PAGE_BYTES && !WORDPRESS_LOGIN.test(path);
+}
+
+const MIN_PAGE_BYTES = 128;
+const WORDPRESS_LOGIN = /\/(?:wp-login|xmlrpc)\.php$/;
 
 function firstMatch(signatures: readonly Signature[], text: string): string | undefined {
   if (text === '') return undefined;

@@ -80,17 +80,19 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: waitfor delay', /\bwaitfor\s+delay\b/),
   sig('sql: into outfile', /\binto\s+(?:out|dump)file\b/),
   sig('sql: @@version', /@@version\b/),
-  // The left side a number or a quoted literal: `' or 1=1`, `") or "a"="a`; not JQL's `"x" AND status = y`.
+  // The left side a number, or a quoted literal compared with another: `' or 1=1`, `") or "a"="a`; not JQL's
+  // `"x" AND status = y` nor its quoted field names (`AND "Story Points" = 5`, `AND "Epic Link" = WEB-42`).
   sig(
     'sql: tautology',
-    /['"`)]\s*(?:or|and|\|\||&&)\s+(?:['"`(]\s*)?(?:\d{1,10}|['"`][^'"`]{0,32}['"`])\s*(?:=|<>|!=)/,
+    /['"`)]\s*(?:or|and|\|\||&&)\s+(?:['"`(]\s*)?(?:\d{1,10}\s*(?:=|<>|!=)|['"`][^'"`]{0,32}['"`]\s*(?:=|<>|!=)\s*['"`])/,
   ),
   sig('sql: tautology', /'\s*(?:or|and)\s*'[^']{0,32}'\s*(?:=|<>|!=)\s*'/),
   sig('sql: subquery', /\|\|\s*\(\s*select\b|\(\s*select\s+(?:database|version|user|current_user)\s*\(/),
-  sig('sql: tautology', /\b(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
+  // Bare, right after the value it is appended to (`id=1 and 1=1`, `/item/5 or 2=2`): not prose ("if x = 1 and 1 = 1").
+  sig('sql: tautology', /(?:^|[?&=(/])[\w.-]{0,32}\)?\s+(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
   // A comment after a quote ends a query (`'--`, `'#`); a colour in JSON (`"#ff6384"`) does not.
   // Not a colour or a hashtag inside a JSON string (`"#ff6384"`, `"#sale"`).
-  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#(?![0-9a-f]{3,8}\b|[a-z][\w-]{0,31}["'])|\/\*|;\s*--)/),
+  sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#(?![0-9a-f]{3,8}\b|[\w-]{1,32}["'])|\/\*|;\s*--)/),
   // Equal operands (`' or a=a-- -`).
   sig('sql: tautology', /['"`)]\s*(?:or|and)\s+(\w{1,32})\s*=\s*\1\b/),
   sig(
@@ -100,7 +102,7 @@ export const INJECTION: readonly Signature[] = [
   // Operators on credentials only (`filter[price][$gte]=10` is an API's own query); the prototype as a key only.
   sig(
     'nosql / prototype pollution',
-    /(?:user(?:name)?|login|email|pass(?:word)?|passwd|token)\]?\[\$(?:ne|gt|gte|lt|lte|regex|where|in|nin|exists|eq)\]|\$where\]?=|(?:^|[?&[])__proto__(?:\]|\[|\.[\w$]{1,64}=)|constructor(?:\]\[|\[)prototype\]|constructor\.prototype\.[\w$]{1,64}=/,
+    /(?:user(?:name)?|login|email|pass(?:word)?|passwd|token)\]?\[\$(?:ne|gt|gte|lt|lte|regex|where|in|nin|exists)\]|\$where\]?=|(?:^|[?&[])__proto__(?:\]|\[|\.[\w$]{1,64}=)|constructor(?:\]\[|\[)prototype\]|constructor\.prototype\.[\w$]{1,64}=/,
   ),
   sig(
     'sql: stacked query',
@@ -185,7 +187,7 @@ export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*
  * Nextcloud's WebDAV): a `.gitignore` or `.env.example` there is a file in someone's project, not a probe of the site.
  */
 export const FILE_VIEW =
-  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|\/api\/v4\/projects\/[^/]{1,256}\/repository\/(?:files|tree|archive)|\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|\/releases\/download\//;
+  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|\/api\/v4\/projects\/(?:[^/]{1,256}\/){1,8}repository\/(?:files|tree|archive)|\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|\/releases\/download\//;
 
 /** Files that are never served on purpose: asked for at all, they are a probe; served, a leak. On the decoded path. */
 export const PROBE_ALWAYS: readonly Signature[] = [
@@ -216,6 +218,12 @@ export const PROBE_ALWAYS: readonly Signature[] = [
   ),
 ];
 
+const ADMIN_PATH = String.raw`^(?![^?]{0,256}?\/api\/)[\s\S]{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)`;
+const ADMIN_LOGIN_DOOR = new RegExp(
+  String.raw`${ADMIN_PATH}(?:\/?$|\.php|\.asp|\.aspx|\.jsp|\/(?:(?:log|sign)-?in|index|default|auth|account)\b|\/[^/]{1,64}\.(?:php|asp|aspx|jsp|cgi|html?)$)`,
+);
+const ADMIN_LOGIN_ANY = new RegExp(String.raw`${ADMIN_PATH}(?:$|\/|\.php|\.asp|\.aspx|\.jsp)`);
+
 /** Admin panels, scanned applications, backups and webshells: a probe when they are not there (4xx/5xx). */
 export const PROBE_ON_ERROR: readonly Signature[] = [
   sig(
@@ -234,10 +242,13 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
     'spring actuator',
     /\/actuator(?:$|\/)|\/(?:env|heapdump|trace|mappings|functionrouter)$|\/jolokia(?:$|\/)|\/h2-console/,
   ),
-  sig('solr admin', /\/solr\/(?:admin|#|[\w-]{1,64}\/(?:select|config|dataimport))/),
+  // Not a core's select, which answers a searcher's unbalanced query with 400 (the Velocity exploit is in its query).
+  sig('solr admin', /\/solr\/(?:admin|#|[\w-]{1,64}\/(?:config|dataimport))/),
   sig(
     'java consoles',
-    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/|wls-wsat\/|_async\/)|^\/cli$/,
+    // Not the pages of a Jenkins that is there (its jobs, views, queue), nor GeoServer's tile cache refusing a tile
+    // outside its grid (400).
+    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/)|wls-wsat\/|_async\/)|^\/cli$/,
   ),
   sig(
     'router exploit',
@@ -257,11 +268,11 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   ),
   sig('cgi-bin', /\/cgi-bin\//),
   sig('phpunit', /\/phpunit\/|eval-stdin\.php/),
-  sig(
-    'admin login',
-    // Not an application's own API (`/api/…`, Ghost's `/ghost/api/admin/…`) answering an expired session.
-    /^(?![^?]{0,256}?\/api\/)[\s\S]{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)(?:$|\/|\.php|\.asp|\.aspx|\.jsp)/,
-  ),
+  // The panel's door: its own page, its login, a script beside it (`/admin/`, `/admin/login`, `/admin/config.php`).
+  // Deeper pages answering 403 are the staff of a site that has one (Django's `/admin/autocomplete/`, Drupal's
+  // `/admin/content`); they count only when missing (PROBE_WHEN_ABSENT). Not an application's own API (`/api/…`,
+  // Ghost's `/ghost/api/admin/…`) answering an expired session.
+  sig('admin login', ADMIN_LOGIN_DOOR),
   sig(
     'installer',
     /\/(?:setup|install|installer|upgrade|config|configuration|phpinfo|php_info|info|test|i)\.php$|^\/install\/|\/(?:php_?info|pinfo)$/,
@@ -288,11 +299,13 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
  * 413 in ordinary use (an expired nonce, an upload too large).
  */
 export const PROBE_WHEN_ABSENT: readonly Signature[] = [
+  sig('admin login', ADMIN_LOGIN_ANY),
   sig(
     'wordpress',
     // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
-    // Nor a script or stylesheet of WordPress's own gone from a cache, nor the editor asking who it is (`users/me`).
-    /\/(?:wp-admin(?!\/admin-ajax\.php)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
+    // Nor a script, stylesheet or image of WordPress's own gone from a cache (its admin's css/, js/, images/), nor the
+    // editor asking who it is (`users/me`).
+    /\/(?:wp-admin(?!\/admin-ajax\.php|\/(?:css|js|images)\/[^?]{0,256}\.(?:css|js|map|png|gif|svg|webp)$)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
   ),
 ];
 
@@ -309,6 +322,8 @@ export const PROBE_TARGET: readonly Signature[] = [
   // Hikvision's authentication bypass (its fixed `admin:11` token), GPON's, Cisco IOS XE's, and debuggers.
   sig('router exploit', /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\//),
   sig('exchange/vpn', /webui_wsma_http|logoutconfirm\.html\?logon_hash=/),
+  // Solr's Velocity template injection (CVE-2019-17558) on a core's select.
+  sig('solr admin', /\/solr\/[\w-]{1,64}\/select\?.{0,2048}\bwt=velocity\b/),
   sig(
     'application exploit',
     /routestring=ajax\/render\/|\/api\/index\.php\/v1\/config\/application\?public=true|^\/app\?service=page\/setupcompleted|xdebug_session_start=|\{working_dir\}/,
@@ -320,8 +335,11 @@ export const PROBE_TARGET: readonly Signature[] = [
  * under the site (`/blog/wp-login.php`; bots also write `//xmlrpc.php`, read with the slashes folded).
  */
 export const LOGIN_PATHS =
-  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|user\.php|login\.aspx)\/?$/;
+  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|user\.php|login\.aspx)\/?$/;
 
-/** Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. */
+/**
+ * Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. A `/session`
+ * is one (Rails APIs, Discourse, whose success answers 200 with the user).
+ */
 export const LOGIN_API_PATHS =
-  /^\/(?:api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;
+  /^\/(?:sessions?|api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;

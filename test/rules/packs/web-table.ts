@@ -5,8 +5,8 @@ import type { MatchRow, NoMatchRow, PackTable } from './table.js';
 
 const C = '203.0.113.50';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
-const access = (request: string, status = 404, agent = UA, client = C, user = '-') =>
-  `${client} - ${user} [23/Nov/2026:10:15:01 +0000] "${request}" ${status} 153 "-" "${agent}"`;
+const access = (request: string, status = 404, agent = UA, client = C, user = '-', bytes = 153) =>
+  `${client} - ${user} [23/Nov/2026:10:15:01 +0000] "${request}" ${status} ${bytes} "-" "${agent}"`;
 const from = 'ngx_http_log_module.c combined: "$remote_addr - $remote_user [$time_local] \\"$request\\" $status …"';
 
 const attack = (
@@ -398,7 +398,53 @@ export const webAccessMatch: MatchRow[] = [
   attack('GET / HTTP/1.1', 'web-scanner', 'user agent hello, world', 200, 'Hello, World'),
   attack('GET / HTTP/1.1', 'web-scanner', 'user agent libredtail', 200, 'libredtail-http'),
   attack('SSH-2.0-Go', 'web-scanner', 'another protocol', 400, '-', 'an SSH client at port 80'),
-  attack('POST /index.php?route=account/login HTTP/1.1', 'web-login', 'POST /index.php', 200, UA, "OpenCart's form"),
+  {
+    line: access('POST /index.php?route=account/login HTTP/1.1', 200, UA, C, '-', 9_418),
+    from: `${from}; OpenCart's form shown again (a page, kilobytes)`,
+    rule: 'web-login',
+    fields: { ip: C, detail: 'POST /index.php' },
+  },
+  {
+    line: access('POST /login HTTP/1.1', 200, UA, C, '-', 6_512),
+    from: `${from}; a login form shown again`,
+    rule: 'web-login',
+    fields: { ip: C, detail: 'POST /login' },
+  },
+  {
+    line: access('POST /xmlrpc.php HTTP/1.1', 200, UA, C, '-', 403),
+    from: `${from}; XML-RPC's refusal is a small fault document, answered 200`,
+    rule: 'web-login',
+    fields: { ip: C, detail: 'POST /xmlrpc.php' },
+  },
+  {
+    line: access('POST /session HTTP/1.1', 422),
+    from: `${from}; a session API refusing`,
+    rule: 'web-login',
+    fields: { ip: C, detail: 'POST /session' },
+  },
+  attack('GET /item.php?id=1+and+1%3D1 HTTP/1.1', 'web-injection', 'sql: tautology', 200),
+  attack('GET /product/5%20or%202=2 HTTP/1.1', 'web-injection', 'sql: tautology', 200),
+  attack('GET /list?cat=-1)+or+7%3D7 HTTP/1.1', 'web-injection', 'sql: tautology', 200),
+  attack(
+    'GET /solr/core1/select?q=1&wt=velocity&v.template=custom&v.template.custom=x HTTP/1.1',
+    'web-probe',
+    'solr admin',
+    400,
+    UA,
+    'Velocity template injection (CVE-2019-17558)',
+  ),
+  attack('GET /admin/ HTTP/1.1', 'web-probe', 'admin login', 403),
+  attack('GET /admin/login?next=/ HTTP/1.1', 'web-probe', 'admin login', 403),
+  attack('GET /admin/config.php HTTP/1.1', 'web-probe', 'admin login', 403),
+  attack('GET /admin/content HTTP/1.1', 'web-probe', 'admin login', 404, UA, 'a deeper admin page, missing'),
+  attack('GET /jenkins/script HTTP/1.1', 'web-probe', 'java consoles', 403),
+  attack('GET /wp-admin/css/colors/blue/blue.php HTTP/1.1', 'web-probe', 'wordpress', 404, UA, 'a webshell hunt'),
+  {
+    line: access('GET /manager/html HTTP/1.1', 401, UA, C, 'tomcat'),
+    from: `${from}; a guessed Tomcat manager password`,
+    rule: 'web-probe',
+    fields: { ip: C, detail: 'java consoles' },
+  },
 ];
 
 export const webAccessNoMatch: NoMatchRow[] = [
@@ -586,6 +632,73 @@ export const webAccessNoMatch: NoMatchRow[] = [
     from: `${from}; a hashtag in JSON`,
   },
   { line: access('GET /index.php?s=captcha HTTP/1.1', 200), from: `${from}; ThinkPHP's captcha image` },
+  {
+    line: access('POST /login HTTP/1.1', 200, UA, C, '-', 41),
+    from: `${from}; Grafana's JSON login answering a success ({"message":"Logged in"})`,
+  },
+  {
+    line: access('POST /session HTTP/1.1', 200, UA, C, '-', 2_845),
+    from: `${from}; Discourse's login answering a success with the user`,
+  },
+  { line: access('GET /search?q=if+x+%3D+1+and+1+%3D+1+then HTTP/1.1', 200), from: `${from}; words, not SQL` },
+  {
+    line: access(
+      'GET /issues/?jql=project%20%3D%20%22WEB%22%20AND%20%22Story%20Points%22%20%3D%205%20AND%20status%20!%3D%20Done HTTP/1.1',
+      200,
+    ),
+    from: `${from}; JQL: a quoted field name compared with a number`,
+  },
+  {
+    line: access(
+      'GET /issues/?jql=project%20%3D%20WEB%20AND%20sprint%20in%20openSprints()%20AND%20%22Epic%20Link%22%20%3D%20WEB-42 HTTP/1.1',
+      200,
+    ),
+    from: `${from}; JQL: a quoted field name after a function`,
+  },
+  {
+    line: access('GET /api/v2/search?q=%22%23100DaysOfCode%22&resolve=false HTTP/1.1', 200),
+    from: `${from}; a quoted hashtag starting with a digit (Mastodon)`,
+  },
+  {
+    line: access('GET /api/users?filters%5Busername%5D%5B%24eq%5D=alice HTTP/1.1', 200),
+    from: `${from}; Strapi's equality filter`,
+  },
+  {
+    line: access('GET /jenkins/job/new-service/lastBuild/api/json HTTP/1.1', 404),
+    from: `${from}; a Jenkins job never built`,
+  },
+  { line: access('POST /jenkins/ajaxBuildQueue HTTP/1.1', 403), from: `${from}; Jenkins, session expired` },
+  {
+    line: access('GET /geoserver/gwc/service/wmts?layer=topp%3Astates&TileCol=63&TileRow=40 HTTP/1.1', 400),
+    from: `${from}; GeoWebCache refusing a tile outside its grid`,
+  },
+  {
+    line: access('GET /solr/drupal/select?q=title%3A(union+AND&wt=json HTTP/1.1', 400),
+    from: `${from}; Solr refusing a searcher's unbalanced query`,
+  },
+  {
+    line: access('GET /admin/autocomplete/?term=uni&app_label=shop HTTP/1.1', 403),
+    from: `${from}; Django's admin, staff without the permission`,
+  },
+  { line: access('GET /admin/content HTTP/1.1', 403), from: `${from}; Drupal's admin, an editor without the role` },
+  { line: access('GET /manager/html HTTP/1.1', 401), from: `${from}; Tomcat's manager asking its owner who he is` },
+  { line: access('GET /_cat/indices?v HTTP/1.1', 401), from: `${from}; Elasticsearch asking for credentials` },
+  {
+    line: access('GET /index.php/apps/mail/api/mailboxes/5/messages?limit=20 HTTP/1.1', 401),
+    from: `${from}; Nextcloud Mail, session expired`,
+  },
+  {
+    line: access('GET /api/v4/projects/acme%2Fwebshop/repository/files/.github%2Frenovate.json?ref=main HTTP/1.1', 404),
+    from: `${from}; Renovate reading a GitLab project's file by its path`,
+  },
+  {
+    line: access('GET /alice/dotfiles/src/branch/main/bin/sh HTTP/1.1', 200),
+    from: `${from}; a file named bin/sh in a Gitea repository`,
+  },
+  {
+    line: access('GET /wp-admin/css/colors/blue/colors.min.css?ver=6.5.3 HTTP/1.1', 404),
+    from: `${from}; WordPress's own stylesheet gone from a cache`,
+  },
 ];
 
 const APACHE_24 = '[Mon Nov 23 10:15:01.123456 2026]';
