@@ -60,6 +60,10 @@ const LOGIN_PROGRAMS = [
   'vlock',
 ];
 
+// util-linux's login logs under the system's locale and libpam translates pam_strerror() ("FAILED LOGIN 1 FROM tty1
+// FOR root, Fehler bei Authentifizierung"): the reason is any text (the line is a failure whatever it says).
+const LOCALIZED_PAM_ERROR = '.{1,128}';
+
 export const loginPack: MessagePackRule[] = [
   {
     kind: 'message',
@@ -149,17 +153,17 @@ export const loginPack: MessagePackRule[] = [
     programs: LOGIN_PROGRAMS,
     patterns: [
       {
-        re: `FAILED LOGIN (?<count>\\d{1,10}) FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${PAM_ERROR}$`,
+        re: `FAILED LOGIN (?<count>\\d{1,10}) FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${LOCALIZED_PAM_ERROR}$`,
         from: 'util-linux login-utils/login.c loginpam_auth(): "FAILED LOGIN %u FROM %s FOR %s, %s" (2.22–2.42; %d before)',
         counts: 'after-pam',
       },
       {
-        re: `FAILED LOGIN SESSION FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${PAM_ERROR}$`,
+        re: `FAILED LOGIN SESSION FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${LOCALIZED_PAM_ERROR}$`,
         from: 'util-linux login-utils/login.c loginpam_auth(): "FAILED LOGIN SESSION FROM %s FOR %s, %s"',
         counts: 'after-pam',
       },
       {
-        re: `TOO MANY LOGIN TRIES \\((?<count>\\d{1,10})\\) FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${PAM_ERROR}$`,
+        re: `TOO MANY LOGIN TRIES \\((?<count>\\d{1,10})\\) FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${LOCALIZED_PAM_ERROR}$`,
         from: 'util-linux login-utils/login.c loginpam_auth(): "TOO MANY LOGIN TRIES (%u) FROM %s FOR %s, %s"',
         counts: 'after-pam',
       },

@@ -132,6 +132,20 @@ export const loginTable: PackTable = {
       fields: { user: 'admin', from: 'evil.example.net' },
     },
     {
+      message: 'FAILED LOGIN 1 FROM tty1 FOR root, Fehler bei Authentifizierung',
+      from: 'util-linux login.c with LANG=de_DE: libpam po/de.po translates pam_strerror() "Authentication failure"',
+      program: 'login',
+      rule: 'login',
+      fields: { user: 'root', from: 'tty1', count: '1' },
+    },
+    {
+      message: "FAILED LOGIN 1 FROM tty1 FOR alice, Échec de l'authentification",
+      from: 'util-linux login.c with LANG=fr_FR: libpam po/fr.po',
+      program: 'login',
+      rule: 'login',
+      fields: { user: 'alice', from: 'tty1' },
+    },
+    {
       message: 'FAILED LOGIN 1 FROM (null) FOR root, Authentication failure',
       from: 'util-linux login.c ≤ 2.20: "FAILED LOGIN %d FROM %s FOR %s, %s" with a null host',
       program: 'login',
