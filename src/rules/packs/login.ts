@@ -2,6 +2,7 @@
 // login, BusyBox, BSD su, Solaris/illumos, gdm/lightdm/sddm and screen lockers through PAM. User names typed at a
 // login prompt are free text, so every user capture is anchored on the fixed text after it (the closed set of
 // pam_strerror() texts, a closing quote, the end of the line).
+import { LOGIN_TRANSLATIONS } from './login-translations.js';
 import { type MessagePackRule, MINUTE } from './pack.js';
 import {
   ANY_SERVICE,
@@ -63,6 +64,58 @@ const LOGIN_PROGRAMS = [
 // util-linux's login logs under the system's locale and libpam translates pam_strerror() ("FAILED LOGIN 1 FROM tty1
 // FOR root, Fehler bei Authentifizierung"): the reason is any text (the line is a failure whatever it says).
 const LOCALIZED_PAM_ERROR = '.{1,128}';
+
+/** What each of login's failure formats prints, in its argument order. */
+const LOGIN_FORMAT_ARGUMENTS: Record<string, readonly ('count' | 'from' | 'user' | 'reason')[]> = {
+  'FAILED LOGIN %u FROM %s FOR %s, %s': ['count', 'from', 'user', 'reason'],
+  'TOO MANY LOGIN TRIES (%u) FROM %s FOR %s, %s': ['count', 'from', 'user', 'reason'],
+  'FAILED LOGIN SESSION FROM %s FOR %s, %s': ['from', 'user', 'reason'],
+};
+const ARGUMENT_PATTERNS = {
+  count: '(?<count>\\d{1,10})',
+  from: '(?<from>\\S{1,256})',
+  user: '(?:\\(unknown\\)|(?<user>.{0,256}))',
+  reason: LOCALIZED_PAM_ERROR,
+};
+
+/**
+ * A translated format as a pattern: its text literal, each conversion (`%u`, `%s`, or numbered like `%3$s` where the
+ * translation reorders them) the pattern of the argument it prints. Undefined for a translation that does not print
+ * each argument once (gettext would print garbage there).
+ */
+export function translatedLoginPattern(msgid: string, msgstr: string): string | undefined {
+  const args = LOGIN_FORMAT_ARGUMENTS[msgid];
+  if (!args) return undefined;
+  const printed = new Set<string>();
+  let next = 0;
+  let at = 0;
+  let pattern = '';
+  for (const m of msgstr.matchAll(/%(?:(\d)\$)?([usd%])/g)) {
+    pattern += escapeLiteral(msgstr.slice(at, m.index));
+    at = m.index + m[0].length;
+    if (m[2] === '%') {
+      pattern += '%';
+      continue;
+    }
+    const arg = args[m[1] ? Number(m[1]) - 1 : next++];
+    if (!arg || printed.has(arg)) return undefined;
+    printed.add(arg);
+    pattern += ARGUMENT_PATTERNS[arg];
+  }
+  pattern += escapeLiteral(msgstr.slice(at));
+  return printed.size === args.length ? `${pattern}$` : undefined;
+}
+
+const escapeLiteral = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+// In English (2.22–2.42; `%d` before 2.22, the same text), then as each language writes them.
+const utilLinuxLoginFailures = [
+  ...Object.keys(LOGIN_FORMAT_ARGUMENTS).map((msgid) => ({ msgid, msgstr: msgid, from: 'login-utils/login.c' })),
+  ...LOGIN_TRANSLATIONS.map((t) => ({ ...t, from: `po/${t.language}.po` })),
+].flatMap(({ msgid, msgstr, from }) => {
+  const re = translatedLoginPattern(msgid, msgstr);
+  return re ? [{ re, from: `util-linux ${from} loginpam_auth(): "${msgstr}"`, counts: 'after-pam' as const }] : [];
+});
 
 export const loginPack: MessagePackRule[] = [
   {
@@ -152,21 +205,7 @@ export const loginPack: MessagePackRule[] = [
     suffix: '',
     programs: LOGIN_PROGRAMS,
     patterns: [
-      {
-        re: `FAILED LOGIN (?<count>\\d{1,10}) FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${LOCALIZED_PAM_ERROR}$`,
-        from: 'util-linux login-utils/login.c loginpam_auth(): "FAILED LOGIN %u FROM %s FOR %s, %s" (2.22–2.42; %d before)',
-        counts: 'after-pam',
-      },
-      {
-        re: `FAILED LOGIN SESSION FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${LOCALIZED_PAM_ERROR}$`,
-        from: 'util-linux login-utils/login.c loginpam_auth(): "FAILED LOGIN SESSION FROM %s FOR %s, %s"',
-        counts: 'after-pam',
-      },
-      {
-        re: `TOO MANY LOGIN TRIES \\((?<count>\\d{1,10})\\) FROM (?<from>\\S{1,256}) FOR (?:\\(unknown\\)|(?<user>.{0,256})), ${LOCALIZED_PAM_ERROR}$`,
-        from: 'util-linux login-utils/login.c loginpam_auth(): "TOO MANY LOGIN TRIES (%u) FROM %s FOR %s, %s"',
-        counts: 'after-pam',
-      },
+      ...utilLinuxLoginFailures,
       {
         re: `FAILED LOGIN \\((?<count>\\d{1,10})\\) on '(?<tty>[^']{0,256})'(?: from '(?<from>[^']{0,256})')? FOR '(?<user>.{0,256})', ${PAM_ERROR}$`,
         from: "shadow src/login.c: \"FAILED LOGIN (%u)%s FOR '%s', %s\" with fromhost \" on '%.100s'[ from '%.200s']\"",
