@@ -82,10 +82,23 @@ export function chooseScreenWords(
     }
   }
   const list = [...words];
-  // Which patterns each word settles, found once (plain loops: this runs once, before anything is compiled).
+  // Which patterns each word settles, found once. Every pattern's literals in one text: where a word occurs there names
+  // the only patterns it can settle, one search per word rather than a test per pattern (this runs before anything is
+  // compiled, and packs hold hundreds of patterns).
+  const starts: number[] = [];
+  let literals = '';
+  for (const sets of uncovered) {
+    starts.push(literals.length);
+    literals += `${sets.flat().join('\n')}\n\n`;
+  }
   const settles = list.map((word) => {
     const settled: number[] = [];
-    for (let p = 0; p < uncovered.length; p++) if (settledBy(uncovered[p]!, word)) settled.push(p);
+    let at = literals.indexOf(word);
+    while (at !== -1) {
+      const p = lastAtOrBefore(starts, at);
+      if (settledBy(uncovered[p]!, word)) settled.push(p);
+      at = p + 1 < starts.length ? literals.indexOf(word, starts[p + 1]) : -1;
+    }
     return settled;
   });
   // Only words that settle a pattern can be chosen: the others (two in three of the sshd and sudo packs') are not
@@ -149,6 +162,18 @@ export function chooseScreenWords(
 export interface ScreenWord {
   word: string;
   patterns: number[];
+}
+
+/** The index of the last of the ascending `values` at or before `at` (values[0] is 0). */
+function lastAtOrBefore(values: readonly number[], at: number): number {
+  let low = 0;
+  let high = values.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (values[mid]! <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /** Whether every literal of one of the pattern's anchor sets contains the word. */
