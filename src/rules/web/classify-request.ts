@@ -148,10 +148,12 @@ function isLoginForm(path: string, query: string): boolean {
 /**
  * A form re-shown after a failed login is a page that holds the form again, more than MIN_PAGE_BYTES even compressed
  * (the servers log the bytes sent); a login that answers 2xx with fewer is an API's success (Grafana's `/login`:
- * `{"message":"Logged in","redirectUrl":"/"}`). Not WordPress's XML-RPC, whose refusal is a small 200 too.
+ * `{"message":"Logged in","redirectUrl":"/"}`). Not WordPress's XML-RPC, whose refusal is a small 200 too, nor a 206:
+ * the client chose its size with a Range header.
  */
 function answeredJson(path: string, status: number, bytes: number | undefined): boolean {
-  return status >= 200 && status < 300 && bytes !== undefined && bytes < MIN_PAGE_BYTES && !WORDPRESS_LOGIN.test(path);
+  if (status < 200 || status >= 300 || status === 206 || bytes === undefined) return false;
+  return bytes < MIN_PAGE_BYTES && !WORDPRESS_LOGIN.test(path);
 }
 
 const MIN_PAGE_BYTES = 128;

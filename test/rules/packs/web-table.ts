@@ -417,6 +417,12 @@ export const webAccessMatch: MatchRow[] = [
     fields: { ip: C, detail: 'POST /xmlrpc.php' },
   },
   {
+    line: access('POST /login HTTP/1.1', 206, UA, C, '-', 10),
+    from: `${from}; a failed form's page cut short by the client's own Range header`,
+    rule: 'web-login',
+    fields: { ip: C, detail: 'POST /login' },
+  },
+  {
     line: access('POST /session HTTP/1.1', 422),
     from: `${from}; a session API refusing`,
     rule: 'web-login',
