@@ -25,7 +25,8 @@ const targetRefusals = (services: string) =>
     counts: 'pam' as const,
   }));
 
-const SU_PROGRAMS = ['su', 'runuser'];
+// `su-l`: the tag of PAM modules that log under their service's name (google-authenticator-libpam) for `su -`.
+const SU_PROGRAMS = ['su', 'runuser', 'su-l'];
 /** Programs that log people in, by their log tags; gdm's worker is named `gdm-session-worker [pam/gdm-password]`. */
 const LOGIN_PROGRAMS = [
   'login',

@@ -15,7 +15,8 @@ import {
   pamWinbindRefusal,
 } from './pam.js';
 
-const PROGRAMS = ['sudo', 'sudoedit', 'doas'];
+// `sudo-i`: the tag of PAM modules that log under their service's name (google-authenticator-libpam) for `sudo -i`.
+const PROGRAMS = ['sudo', 'sudoedit', 'doas', 'sudo-i'];
 /** The PAM services of sudo (`sudo -i`'s own) and of OpenDoas (which sets PAM_RUSER to the caller, as sudo does). */
 const SERVICES = 'sudo|sudo-i|doas';
 const USER = '(?<user>\\S{1,256}) : ';

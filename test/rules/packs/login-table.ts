@@ -506,6 +506,14 @@ export const loginTable: PackTable = {
       absent: ['user'],
     },
     {
+      message: 'Invalid verification code for root',
+      from: 'google-authenticator-libpam under `su -`: its tag is the PAM service (su-l), the account the target',
+      program: 'su-l',
+      rule: 'login-su',
+      fields: { target: 'root' },
+      absent: ['user'],
+    },
+    {
       message: "pam_winbind(su:auth): user 'EXAMPLE\\alice' denied access (incorrect password or invalid membership)",
       from: 'samba pam_winbind.c under su',
       program: 'su',

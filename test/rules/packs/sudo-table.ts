@@ -228,6 +228,13 @@ export const sudoTable: PackTable = {
       fields: { user: 'alice' },
     },
     {
+      message: 'Invalid verification code for alice',
+      from: 'google-authenticator-libpam under `sudo -i`: its tag is the PAM service, sudo-i(pam_google_authenticator)',
+      program: 'sudo-i',
+      rule: 'sudo-auth',
+      fields: { user: 'alice' },
+    },
+    {
       message: 'pam_sss(sudo:account): Access denied for user alice: 6 (Permission denied)',
       from: 'sssd pam_sss.c: "Access denied for user %s: %d (%s)" (account stage)',
       rule: 'sudo-not-allowed',
