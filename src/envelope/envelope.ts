@@ -51,8 +51,6 @@ export interface AccessRecord {
   target?: string;
   protocol?: string;
   status: number;
-  /** The size of the answer's body (`%b`, `$body_bytes_sent`), when the line gives one. */
-  bytes?: number;
   referer?: string;
   userAgent?: string;
   /** Quoted fields after the user agent (nginx's `main` format ends with `"$http_x_forwarded_for"`), at most four. */

@@ -183,8 +183,6 @@ export function parseAccessRecord(line: string, start = 0): { record: AccessReco
     } else record.target = request.text.slice(first + 1);
   }
   // The size, then the quoted referer and user agent of the combined format.
-  const sizeText = /^ (\d{1,15})(?=[ \n]|$)/.exec(line.slice(at, at + 17));
-  if (sizeText) record.bytes = Number(sizeText[1]);
   const size = line.indexOf(' ', at + 1);
   if (size > 0 && line[size + 1] === '"') {
     const referer = readQuoted(line, size + 1);

@@ -36,8 +36,12 @@ export interface RequestFindings {
   categories: Map<WebCategory, string>;
 }
 
-/** A repository's file view names files (`bin/sh` in a root file system overlay): no shell path there. */
+/** A repository's file view names files (`bin/sh` in a root file system overlay): no shell path in its path. */
 const INJECTION_IN_FILE_VIEW = INJECTION.filter((s) => s.name !== 'command: shell path');
+/** What a 401 with no user still counts as: an exposed panel (PROBE_ON_ERROR without the services that ask). */
+const PROBE_ON_ERROR_UNLESS_CHALLENGED = PROBE_ON_ERROR.filter(
+  (s) => !['webmail', 'infrastructure api', 'cgi-bin'].includes(s.name),
+);
 /** Header fields are read this far: an attacker sets their length. */
 const MAX_FIELD = 8192;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode, Redis's CR LF).
@@ -81,8 +85,12 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   if (traversal) categories.set('traversal', traversal);
 
   const fileView = FILE_VIEW.test(lowerPath);
+  const queryAt = target.text.indexOf('?');
   const injection =
-    firstMatch(fileView ? INJECTION_IN_FILE_VIEW : INJECTION, target.text) ??
+    (fileView
+      ? (firstMatch(INJECTION_IN_FILE_VIEW, queryAt < 0 ? target.text : target.text.slice(0, queryAt)) ??
+        (queryAt < 0 ? undefined : firstMatch(INJECTION, target.text.slice(queryAt))))
+      : firstMatch(INJECTION, target.text)) ??
     (headers.some((h) => HEADER_INJECTION.test(h)) || AGENT_SQL.test(userAgent)
       ? 'injection in a header'
       : undefined) ??
@@ -95,13 +103,16 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   // 416 is a download resumed past its end, not a path that is missing.
   const refused = status >= 400 && status !== 416;
   const namedUser = access.user !== undefined && access.user !== '-' && access.user !== '';
-  // A 401 that named no user is the application there asking who it is (its owner's first request, an expired
-  // session), not a scan finding nothing: the panels below count it only with a user (a refused guess).
-  const refusedPanel = refused && (status !== 401 || namedUser);
+  // A 401 that named no user is a service there asking who it is (its owner's first request, an expired session):
+  // webmail, infrastructure APIs and CGIs count it only with a user (a refused guess). An admin panel or a Java console
+  // answering one is still a probe: it shows the panel is exposed.
+  const challenged = status === 401 && !namedUser;
   const probe =
     (fileView ? undefined : firstMatch(PROBE_ALWAYS, lowerPath)) ??
     firstMatch(PROBE_TARGET, target.text) ??
-    (refusedPanel && !fileView ? firstMatch(PROBE_ON_ERROR, lowerPath) : undefined) ??
+    (refused && !fileView
+      ? firstMatch(challenged ? PROBE_ON_ERROR_UNLESS_CHALLENGED : PROBE_ON_ERROR, lowerPath)
+      : undefined) ??
     (refused && !fileView && status !== 413 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined) ??
     ((status === 404 || status === 410) && !fileView ? firstMatch(PROBE_WHEN_ABSENT, lowerPath) : undefined) ??
     // Tomcat's PUT of a JSP (CVE-2017-12615: `PUT /x.jsp/`); no site takes its pages by PUT.
@@ -116,10 +127,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     : LOGIN_API_PATHS.test(loginPath)
       ? 'api'
       : undefined;
-  const loginOk =
-    login === 'form'
-      ? (status >= 300 && status < 400) || answeredJson(loginPath, status, access.bytes)
-      : status >= 200 && status < 300;
+  const loginOk = login === 'form' ? status >= 300 && status < 400 : status >= 200 && status < 300;
   if (login && !loginOk && (login === 'form' || status >= 400)) categories.set('login', `POST ${loginPath}`);
   // A refused credential: the request named a user (the server logs the one it was sent, let in or not). A 401 with
   // none is a challenge — a browser's first request to a protected page, an app asking whether its visitor is
@@ -144,20 +152,6 @@ function isLoginForm(path: string, query: string): boolean {
   if (LOGIN_PATHS.test(path)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }
-
-/**
- * A form re-shown after a failed login is a page that holds the form again, more than MIN_PAGE_BYTES even compressed
- * (the servers log the bytes sent); a login that answers 2xx with fewer is an API's success (Grafana's `/login`:
- * `{"message":"Logged in","redirectUrl":"/"}`). Not WordPress's XML-RPC, whose refusal is a small 200 too, nor a 206:
- * the client chose its size with a Range header.
- */
-function answeredJson(path: string, status: number, bytes: number | undefined): boolean {
-  if (status < 200 || status >= 300 || status === 206 || bytes === undefined) return false;
-  return bytes < MIN_PAGE_BYTES && !WORDPRESS_LOGIN.test(path);
-}
-
-const MIN_PAGE_BYTES = 128;
-const WORDPRESS_LOGIN = /\/(?:wp-login|xmlrpc)\.php$/;
 
 function firstMatch(signatures: readonly Signature[], text: string): string | undefined {
   if (text === '') return undefined;

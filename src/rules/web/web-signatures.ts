@@ -89,7 +89,7 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: tautology', /'\s*(?:or|and)\s*'[^']{0,32}'\s*(?:=|<>|!=)\s*'/),
   sig('sql: subquery', /\|\|\s*\(\s*select\b|\(\s*select\s+(?:database|version|user|current_user)\s*\(/),
   // Bare, right after the value it is appended to (`id=1 and 1=1`, `/item/5 or 2=2`): not prose ("if x = 1 and 1 = 1").
-  sig('sql: tautology', /(?:^|[?&=(/])[\w.-]{0,32}\)?\s+(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
+  sig('sql: tautology', /(?:^|[?&=(/])[\w.,;:@-]{0,32}\)?\s+(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
   // A comment after a quote ends a query (`'--`, `'#`); a colour in JSON (`"#ff6384"`) does not.
   // Not a colour or a hashtag inside a JSON string (`"#ff6384"`, `"#sale"`).
   sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#(?![0-9a-f]{3,8}\b|[\w-]{1,32}["'])|\/\*|;\s*--)/),
@@ -187,7 +187,7 @@ export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*
  * Nextcloud's WebDAV): a `.gitignore` or `.env.example` there is a file in someone's project, not a probe of the site.
  */
 export const FILE_VIEW =
-  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|\/api\/v4\/projects\/(?:[^/]{1,256}\/){1,8}repository\/(?:files|tree|archive)|\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|\/releases\/download\//;
+  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|^(?:\/[\w.-]{1,64})?\/api\/v4\/projects\/(?:[^/]{1,256}\/){1,8}repository\/(?:files|tree|archive)|^(?:\/[\w.-]{1,64})?\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|\/releases\/download\//;
 
 /** Files that are never served on purpose: asked for at all, they are a probe; served, a leak. On the decoded path. */
 export const PROBE_ALWAYS: readonly Signature[] = [
@@ -246,9 +246,9 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   sig('solr admin', /\/solr\/(?:admin|#|[\w-]{1,64}\/(?:config|dataimport))/),
   sig(
     'java consoles',
-    // Not the pages of a Jenkins that is there (its jobs, views, queue), nor GeoServer's tile cache refusing a tile
+    // Not the pages of a Jenkins that is there (its jobs, views, queue), nor GeoServer's tile service refusing a tile
     // outside its grid (400).
-    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/)|wls-wsat\/|_async\/)|^\/cli$/,
+    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/)|^\/cli$/,
   ),
   sig(
     'router exploit',
@@ -322,8 +322,12 @@ export const PROBE_TARGET: readonly Signature[] = [
   // Hikvision's authentication bypass (its fixed `admin:11` token), GPON's, Cisco IOS XE's, and debuggers.
   sig('router exploit', /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\//),
   sig('exchange/vpn', /webui_wsma_http|logoutconfirm\.html\?logon_hash=/),
-  // Solr's Velocity template injection (CVE-2019-17558) on a core's select.
-  sig('solr admin', /\/solr\/[\w-]{1,64}\/select\?.{0,2048}\bwt=velocity\b/),
+  // Solr's Velocity template injection (CVE-2019-17558), XML parser XXE (CVE-2017-12629) and SQL handler on a core's
+  // select.
+  sig(
+    'solr admin',
+    /\/solr\/[\w-]{1,64}\/select\?.{0,2048}(?:\bwt=velocity\b|\{!xmlparser\b|[?&]qt=\/(?:sql|stream)\b)/,
+  ),
   sig(
     'application exploit',
     /routestring=ajax\/render\/|\/api\/index\.php\/v1\/config\/application\?public=true|^\/app\?service=page\/setupcompleted|xdebug_session_start=|\{working_dir\}/,
@@ -335,11 +339,8 @@ export const PROBE_TARGET: readonly Signature[] = [
  * under the site (`/blog/wp-login.php`; bots also write `//xmlrpc.php`, read with the slashes folded).
  */
 export const LOGIN_PATHS =
-  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|user\.php|login\.aspx)\/?$/;
+  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|user\.php|login\.aspx)\/?$/;
 
-/**
- * Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. A `/session`
- * is one (Rails APIs, Discourse, whose success answers 200 with the user).
- */
+/** Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. */
 export const LOGIN_API_PATHS =
-  /^\/(?:sessions?|api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;
+  /^\/(?:api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;

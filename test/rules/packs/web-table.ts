@@ -400,7 +400,7 @@ export const webAccessMatch: MatchRow[] = [
   attack('SSH-2.0-Go', 'web-scanner', 'another protocol', 400, '-', 'an SSH client at port 80'),
   {
     line: access('POST /index.php?route=account/login HTTP/1.1', 200, UA, C, '-', 9_418),
-    from: `${from}; OpenCart's form shown again (a page, kilobytes)`,
+    from: `${from}; OpenCart's form shown again`,
     rule: 'web-login',
     fields: { ip: C, detail: 'POST /index.php' },
   },
@@ -412,19 +412,13 @@ export const webAccessMatch: MatchRow[] = [
   },
   {
     line: access('POST /xmlrpc.php HTTP/1.1', 200, UA, C, '-', 403),
-    from: `${from}; XML-RPC's refusal is a small fault document, answered 200`,
+    from: `${from}; XML-RPC answers a refusal with a fault document and 200`,
     rule: 'web-login',
     fields: { ip: C, detail: 'POST /xmlrpc.php' },
   },
   {
-    line: access('POST /login HTTP/1.1', 206, UA, C, '-', 10),
-    from: `${from}; a failed form's page cut short by the client's own Range header`,
-    rule: 'web-login',
-    fields: { ip: C, detail: 'POST /login' },
-  },
-  {
     line: access('POST /session HTTP/1.1', 422),
-    from: `${from}; a session API refusing`,
+    from: `${from}; a session form refusing`,
     rule: 'web-login',
     fields: { ip: C, detail: 'POST /session' },
   },
@@ -444,6 +438,18 @@ export const webAccessMatch: MatchRow[] = [
   attack('GET /admin/config.php HTTP/1.1', 'web-probe', 'admin login', 403),
   attack('GET /admin/content HTTP/1.1', 'web-probe', 'admin login', 404, UA, 'a deeper admin page, missing'),
   attack('GET /jenkins/script HTTP/1.1', 'web-probe', 'java consoles', 403),
+  attack('GET /manager/html HTTP/1.1', 'web-probe', 'java consoles', 401, UA, 'an exposed Tomcat manager asking'),
+  attack('GET /geoserver/gwc/rest/seed HTTP/1.1', 'web-probe', 'java consoles', 403, UA, "GeoWebCache's REST API"),
+  attack('GET /solr/a/select?q={!xmlparser v=x} HTTP/1.1', 'web-probe', 'solr admin', 400, UA, 'XXE (CVE-2017-12629)'),
+  attack('GET /item?id=1,2+and+1%3D1 HTTP/1.1', 'web-injection', 'sql: tautology', 200),
+  attack(
+    'GET /shell.php/api/v4/projects/a/repository/files/x?c=;/bin/sh%20-c%20id HTTP/1.1',
+    'web-injection',
+    'command: shell path',
+    200,
+    UA,
+    'a file view faked in the path: the query is read whole',
+  ),
   attack('GET /wp-admin/css/colors/blue/blue.php HTTP/1.1', 'web-probe', 'wordpress', 404, UA, 'a webshell hunt'),
   {
     line: access('GET /manager/html HTTP/1.1', 401, UA, C, 'tomcat'),
@@ -638,14 +644,6 @@ export const webAccessNoMatch: NoMatchRow[] = [
     from: `${from}; a hashtag in JSON`,
   },
   { line: access('GET /index.php?s=captcha HTTP/1.1', 200), from: `${from}; ThinkPHP's captcha image` },
-  {
-    line: access('POST /login HTTP/1.1', 200, UA, C, '-', 41),
-    from: `${from}; Grafana's JSON login answering a success ({"message":"Logged in"})`,
-  },
-  {
-    line: access('POST /session HTTP/1.1', 200, UA, C, '-', 2_845),
-    from: `${from}; Discourse's login answering a success with the user`,
-  },
   { line: access('GET /search?q=if+x+%3D+1+and+1+%3D+1+then HTTP/1.1', 200), from: `${from}; words, not SQL` },
   {
     line: access(
@@ -687,7 +685,6 @@ export const webAccessNoMatch: NoMatchRow[] = [
     from: `${from}; Django's admin, staff without the permission`,
   },
   { line: access('GET /admin/content HTTP/1.1', 403), from: `${from}; Drupal's admin, an editor without the role` },
-  { line: access('GET /manager/html HTTP/1.1', 401), from: `${from}; Tomcat's manager asking its owner who he is` },
   { line: access('GET /_cat/indices?v HTTP/1.1', 401), from: `${from}; Elasticsearch asking for credentials` },
   {
     line: access('GET /index.php/apps/mail/api/mailboxes/5/messages?limit=20 HTTP/1.1', 401),
