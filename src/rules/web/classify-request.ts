@@ -85,12 +85,8 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   if (traversal) categories.set('traversal', traversal);
 
   const fileView = FILE_VIEW.test(lowerPath);
-  const queryAt = target.text.indexOf('?');
   const injection =
-    (fileView
-      ? (firstMatch(INJECTION_IN_FILE_VIEW, queryAt < 0 ? target.text : target.text.slice(0, queryAt)) ??
-        (queryAt < 0 ? undefined : firstMatch(INJECTION, target.text.slice(queryAt))))
-      : firstMatch(INJECTION, target.text)) ??
+    injectionIn(target.text, fileView) ??
     (headers.some((h) => HEADER_INJECTION.test(h)) || AGENT_SQL.test(userAgent)
       ? 'injection in a header'
       : undefined) ??
@@ -151,6 +147,14 @@ function isLoginForm(path: string, query: string): boolean {
   if (path === '') return false;
   if (LOGIN_PATHS.test(path)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
+}
+
+/** The injection in a decoded target; in a file view's path, a file's name is no shell path (its query still is). */
+function injectionIn(text: string, fileView: boolean): string | undefined {
+  if (!fileView) return firstMatch(INJECTION, text);
+  const q = text.indexOf('?');
+  if (q < 0) return firstMatch(INJECTION_IN_FILE_VIEW, text);
+  return firstMatch(INJECTION_IN_FILE_VIEW, text.slice(0, q)) ?? firstMatch(INJECTION, text.slice(q));
 }
 
 function firstMatch(signatures: readonly Signature[], text: string): string | undefined {
