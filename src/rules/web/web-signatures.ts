@@ -88,8 +88,11 @@ export const INJECTION: readonly Signature[] = [
   ),
   sig('sql: tautology', /'\s*(?:or|and)\s*'[^']{0,32}'\s*(?:=|<>|!=)\s*'/),
   sig('sql: subquery', /\|\|\s*\(\s*select\b|\(\s*select\s+(?:database|version|user|current_user)\s*\(/),
-  // Bare, right after the value it is appended to (`id=1 and 1=1`, `/item/5 or 2=2`): not prose ("if x = 1 and 1 = 1").
-  sig('sql: tautology', /(?:^|[?&=(/])[\w.,;:@-]{0,32}\)?\s+(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
+  // Bare, right after the value it is appended to (`id=1 and 1=1`, `/item/5 or 2=2`, a UUID): not prose ("if x = 1 and
+  // 1 = 1").
+  sig('sql: tautology', /(?:^|[?&=(/])[^\s&=?/]{0,64}\)?\s+(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
+  // A single-quoted value compared with anything (`admin' or '1'=1--`); JQL quotes its field names with `"`.
+  sig('sql: tautology', /'\s*(?:or|and)\s+'[^']{0,32}'\s*(?:=|<>|!=)/),
   // A comment after a quote ends a query (`'--`, `'#`); a colour in JSON (`"#ff6384"`) does not.
   // Not a colour or a hashtag inside a JSON string (`"#ff6384"`, `"#sale"`).
   sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#(?![0-9a-f]{3,8}\b|[\w-]{1,32}["'])|\/\*|;\s*--)/),
@@ -248,7 +251,7 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
     'java consoles',
     // Not the pages of a Jenkins that is there (its jobs, views, queue), nor GeoServer's tile service refusing a tile
     // outside its grid (400).
-    /\/(?:manager\/html|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/)|^\/cli$/,
+    /\/(?:manager\/(?:html|text\/|status|jmxproxy)|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/)|^\/cli$/,
   ),
   sig(
     'router exploit',
@@ -322,12 +325,15 @@ export const PROBE_TARGET: readonly Signature[] = [
   // Hikvision's authentication bypass (its fixed `admin:11` token), GPON's, Cisco IOS XE's, and debuggers.
   sig('router exploit', /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\//),
   sig('exchange/vpn', /webui_wsma_http|logoutconfirm\.html\?logon_hash=/),
-  // Solr's Velocity template injection (CVE-2019-17558), XML parser XXE (CVE-2017-12629) and SQL handler on a core's
-  // select.
+  // Solr's Velocity template injection (CVE-2019-17558), XML parser XXE (CVE-2017-12629), SQL handler and shards SSRF
+  // (CVE-2017-3164) on a core's select, anywhere in its query.
   sig(
     'solr admin',
-    /\/solr\/[\w-]{1,64}\/select\?.{0,2048}(?:\bwt=velocity\b|\{!xmlparser\b|[?&]qt=\/(?:sql|stream)\b)/,
+    /\/solr\/[\w-]{1,64}\/select\?[\s\S]*?(?:[?&]wt=velocity\b|\{!xmlparser\b|[?&]qt=\/(?:sql|stream)\b|[?&]shards=)/,
   ),
+  // Jenkins' script check with its script in the query (CVE-2018-1000861 and its descendants), under any prefix; the
+  // pipeline editor posts it in the body.
+  sig('java consoles', /descriptorbyname\/[\w.$]{1,256}\/checkscript(?:compile)?\?/),
   sig(
     'application exploit',
     /routestring=ajax\/render\/|\/api\/index\.php\/v1\/config\/application\?public=true|^\/app\?service=page\/setupcompleted|xdebug_session_start=|\{working_dir\}/,

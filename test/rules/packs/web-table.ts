@@ -442,6 +442,16 @@ export const webAccessMatch: MatchRow[] = [
   attack('GET /geoserver/gwc/rest/seed HTTP/1.1', 'web-probe', 'java consoles', 403, UA, "GeoWebCache's REST API"),
   attack('GET /solr/a/select?q={!xmlparser v=x} HTTP/1.1', 'web-probe', 'solr admin', 400, UA, 'XXE (CVE-2017-12629)'),
   attack('GET /item?id=1,2+and+1%3D1 HTTP/1.1', 'web-injection', 'sql: tautology', 200),
+  attack('GET /o?id=550e8400-e29b-41d4-a716-446655440000%20and%201=1 HTTP/1.1', 'web-injection', 'sql: tautology', 200),
+  attack("GET /login?id=admin'%20or%20'1'=1-- HTTP/1.1", 'web-injection', 'sql: tautology', 200),
+  attack('GET /manager/text/deploy?path=/shell&update=true HTTP/1.1', 'web-probe', 'java consoles', 401),
+  attack(
+    'GET /securityRealm/user/admin/descriptorByName/org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition/checkScriptCompile?value=x HTTP/1.1',
+    'web-probe',
+    'java consoles',
+    403,
+  ),
+  attack('GET /solr/a/select?q=1&shards=evil.example:8983/solr/x HTTP/1.1', 'web-probe', 'solr admin', 400),
   attack(
     'GET /shell.php/api/v4/projects/a/repository/files/x?c=;/bin/sh%20-c%20id HTTP/1.1',
     'web-injection',
