@@ -1,7 +1,8 @@
 // Failed su, console and display-manager logins, and accounts locked after failures: util-linux and shadow su and
 // login, BusyBox, BSD su, Solaris/illumos, gdm/lightdm/sddm and screen lockers through PAM. User names typed at a
 // login prompt are free text, so every user capture is anchored on the fixed text after it (the closed set of
-// pam_strerror() texts, a closing quote, the end of the line).
+// pam_strerror() texts, a closing quote, the end of the line); util-linux's login, whose reason libpam translates, is
+// the exception: its reason is any text, and a split that leaves `, ` in the user is refused by the user type.
 import { LOGIN_TRANSLATIONS } from './login-translations.js';
 import { type MessagePackRule, MINUTE } from './pack.js';
 import {

@@ -86,13 +86,12 @@ export const INJECTION: readonly Signature[] = [
     'sql: tautology',
     /['"`)]\s*(?:or|and|\|\||&&)\s+(?:['"`(]\s*)?(?:\d{1,10}\s*(?:=|<>|!=)|['"`][^'"`]{0,32}['"`]\s*(?:=|<>|!=)\s*['"`])/,
   ),
-  sig('sql: tautology', /'\s*(?:or|and)\s*'[^']{0,32}'\s*(?:=|<>|!=)\s*'/),
   sig('sql: subquery', /\|\|\s*\(\s*select\b|\(\s*select\s+(?:database|version|user|current_user)\s*\(/),
   // Bare, right after the value it is appended to (`id=1 and 1=1`, `/item/5 or 2=2`, a UUID): not prose ("if x = 1 and
   // 1 = 1").
   sig('sql: tautology', /(?:^|[?&=(/])[^\s&=?/]{0,64}\)?\s+(?:or|and)\s+(\d{1,10})\s*=\s*\1\b/),
-  // A single-quoted value compared with anything (`admin' or '1'=1--`); JQL quotes its field names with `"`.
-  sig('sql: tautology', /'\s*(?:or|and)\s+'[^']{0,32}'\s*(?:=|<>|!=)/),
+  // A single-quoted value compared with anything (`admin' or '1'=1--`, `'or'a'='a`); JQL quotes its field names with `"`.
+  sig('sql: tautology', /'\s*(?:or|and)\s*'[^']{0,32}'\s*(?:=|<>|!=)/),
   // A comment after a quote ends a query (`'--`, `'#`); a colour in JSON (`"#ff6384"`) does not.
   // Not a colour or a hashtag inside a JSON string (`"#ff6384"`, `"#sale"`).
   sig('sql: quote comment', /['"]\s*(?:\)\s*)?(?:--|#(?![0-9a-f]{3,8}\b|[\w-]{1,32}["'])|\/\*|;\s*--)/),
