@@ -72,8 +72,11 @@ export const SCANNER_AGENTS = new RegExp(
   'i',
 );
 
-/** Bots that name themselves with a whole, fixed User-Agent (Mirai's loaders and their kin). */
-export const SCANNER_AGENT_NAMES = /^(?:hello,? world|custom-asynchttpclient)$/i;
+/**
+ * Bots that name themselves with a whole, fixed User-Agent (Mirai's loaders and their kin), or sign a browser's with
+ * "Hello World" after its last product (no browser ends so). The name is the last group that matched.
+ */
+export const SCANNER_AGENT_NAMES = /^(hello,? world|custom-asynchttpclient)$|\)(?:\s\S{1,64}){1,4}\s(hello,? world)$/i;
 
 /** What a port-80 listener is sent by clients of other protocols (SSH, Nmap's probe, Redis, WebLogic T3, JDWP). */
 export const NON_HTTP_REQUESTS = /^ssh-\d\.\d-|^mglndd_|^jdwp-handshake$|^\S+ \S+ rtsp\/1\.0$/i;

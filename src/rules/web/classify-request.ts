@@ -65,9 +65,8 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   const status = access.status;
 
   const userAgent = (access.userAgent ?? '').slice(0, MAX_FIELD);
-  const agent = SCANNER_AGENTS.exec(userAgent);
-  if (agent) categories.set('scanner', `user agent ${agent[1]!.toLowerCase()}`);
-  else if (SCANNER_AGENT_NAMES.test(userAgent)) categories.set('scanner', `user agent ${userAgent.toLowerCase()}`);
+  const agent = SCANNER_AGENTS.exec(userAgent) ?? SCANNER_AGENT_NAMES.exec(userAgent);
+  if (agent) categories.set('scanner', `user agent ${(agent[2] ?? agent[1])!.toLowerCase()}`);
   else if (/w00tw00t/i.test(access.request)) categories.set('scanner', 'w00tw00t');
   else if (method === 'CONNECT' || /^[a-z][a-z0-9+.-]{1,15}:\/\//i.test(access.target ?? '')) {
     categories.set('scanner', 'proxy probe');

@@ -195,7 +195,7 @@ export const FILE_VIEW =
 export const PROBE_ALWAYS: readonly Signature[] = [
   sig(
     'dotfile',
-    /\/\.(?:env|git|svn|hg|bzr|cvs|htpasswd|htaccess|ssh|aws|azure|docker|dockercfg|kube|npmrc|pypirc|bash_history|zsh_history|mysql_history|psql_history|gitignore|ds_store|idea|vscode|s3cfg|netrc|pgpass|git-credentials|gitconfig|travis\.yml|boto|gitlab-ci\.yml|github|circleci|my\.cnf)(?:$|[/._~-])|\/terraform\.tfstate(?:\.backup)?$|\/[\w-]{1,32}\.env$/,
+    /\/\.(?:env|git|svn|hg|bzr|cvs|htpasswd|htaccess|ssh|aws|azure|docker|dockercfg|dockerenv|kube|npmrc|pypirc|bash_history|zsh_history|mysql_history|psql_history|gitignore|ds_store|idea|vscode|s3cfg|netrc|pgpass|git-credentials|gitconfig|travis\.yml|boto|gitlab-ci\.yml|github|circleci|my\.cnf)(?:$|[/._~-])|\/terraform\.tfstate(?:\.backup)?$|\/[\w-]{1,32}\.env$/,
   ),
   // (A public key, `id_ed25519.pub`, is published on purpose.)
   sig('private key', /\/id_(?:rsa|dsa|ecdsa|ed25519)$|\/(?:server|private|privkey|priv)\.(?:key|pem)$|\/key\.pem$/),
@@ -230,7 +230,7 @@ const ADMIN_LOGIN_ANY = new RegExp(String.raw`${ADMIN_PATH}(?:$|\/|\.php|\.asp|\
 export const PROBE_ON_ERROR: readonly Signature[] = [
   sig(
     'admin panel',
-    /\/(?:(?:typo3\/|xampp\/|admin\/)?_?(?:php-?my-?admin|pma|myadmin)[\w.-]{0,32}|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16})(?:$|[/?])/,
+    /\/(?:(?:typo3\/|xampp\/|admin\/)?_?(?:php-?my-?admin|pma|myadmin)[\w.-]{0,32}|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16}|phpliteadmin[\w.-]{0,16}|sqlite\/main\.php)(?:$|[/?])/,
   ),
   // `mail` only as a whole segment (not /mailing-list, /mailchimp; but the old mail_this_entry CGI fail2ban's
   // apache-botsearch samples hold), and not Thunderbird's autoconfig lookup.
@@ -250,23 +250,24 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
     'java consoles',
     // Not the pages of a Jenkins that is there (its jobs, views, queue), nor GeoServer's tile service refusing a tile
     // outside its grid (400).
-    /\/(?:manager\/(?:html|text\/|status|jmxproxy)|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/)|^\/cli$/,
+    /\/(?:manager\/(?:html|text\/|status|jmxproxy)|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/|ws_utc\/)|^\/cli$/,
   ),
   sig(
     'router exploit',
-    /\/(?:hnap1|boaform|boafrm\/|goform|cgi-bin\/(?:luci|login\.cgi|mainfunction\.cgi)|setup\.cgi|gponform|tmunblock\.cgi|hndunblock\.cgi|apply\.cgi|diag\.html|currentsetting\.htm|boarddataww\.php|sdk\/weblanguage|getcfg\.php|hedwig\.cgi|soap\.cgi|command\.php|picsdesc\.xml|wanipcn\.xml|ud\/act|ctrlt\/deviceupgrade_1|web_shell_cmd\.gch|dvr\/cmd|editblackandwhitelist|cmd,\/)|^\/shell$/,
+    /\/(?:hnap1|boaform|boafrm\/|goform|cgi-bin\/(?:luci|login\.cgi|mainfunction\.cgi)|setup\.cgi|gponform|tmunblock\.cgi|hndunblock\.cgi|apply\.cgi|diag\.html|currentsetting\.htm|boarddataww\.php|sdk\/weblanguage|getcfg\.php|hedwig\.cgi|soap\.cgi|command\.php|picsdesc\.xml|wanipcn\.xml|ud\/act|ctrlt\/deviceupgrade_1|web_shell_cmd\.gch|dvr\/cmd|editblackandwhitelist|cmd,\/|device\.rsp|isapi\/security\/usercheck|onvif\/device_service)|^\/shell$/,
   ),
   // Container, cluster and service APIs (Docker, Kubernetes, etcd, registries, YARN, Elasticsearch, Consul, Go's
   // pprof, vCenter's SDK) asked of a web server that is none of them.
   sig(
     'infrastructure api',
-    /\/(?:v1\.\d{2}\/)?containers\/(?:json|create)(?:$|[/?])|^\/api\/v1\/(?:pods|nodes|secrets|namespaces(?:\/[\w-]{1,64}\/(?:secrets|pods))?)$|\/runningpods\/|^\/v2\/(?:keys\/|_catalog)|\/ws\/v1\/cluster\/|^\/_cat\/|\/debug\/pprof\/|^\/v1\/agent\/|^\/sdk$/,
+    /\/(?:v1\.\d{2}\/)?containers\/(?:json|create)(?:$|[/?])|^\/api\/v1\/(?:pods|nodes|secrets|namespaces(?:\/[\w-]{1,64}\/(?:secrets|pods))?)$|\/runningpods\/|^\/v2\/(?:keys\/|_catalog)|\/ws\/v1\/cluster\/|^\/_cat\/|\/debug\/pprof\/|^\/v1\/agent\/|^\/sdk$|^\/_all_dbs$/,
   ),
   // Paths of applications with known exploits (Confluence, vCenter, Telerik, Jira, Liferay, MOVEit, OFBiz, vBulletin,
-  // CrushFTP, SAP, Zimbra, GitLab, ThinkPHP, Drupal).
+  // CrushFTP, SAP, Zimbra, GitLab, ThinkPHP, Drupal; Struts' showcase, SQL Server's report server, ColdFusion, UEditor,
+  // Seeyon, IPTV middleware, Red Lion's HMI, Cacti's Weathermap, Metabase's setup token).
   sig(
     'application exploit',
-    /\/(?:pages\/doenterpagevariables\.action|pages\/createpage-entervariables\.action|template\/aui\/text-inline\.vm|setup\/setupadministrator\.action)$|\/(?:ui\/vropspluginui\/|analytics\/telemetry\/ph\/|telerik\.web\.ui\.webresource\.axd|secure\/contactadministrators!default\.jspa|api\/jsonws\/invoke|setupwizard\.aspx|moveitisapi\/|webtools\/control\/|ajax\/render\/widget_|developmentserver\/metadatauploader|service\/extension\/backup\/mboximport|webinterface\/function\/|(?:tp|thinkphp)\/public\/)|^\/uploads\/user$|\/sites\/default\/settings\.php$/,
+    /\/(?:pages\/doenterpagevariables\.action|pages\/createpage-entervariables\.action|template\/aui\/text-inline\.vm|setup\/setupadministrator\.action)$|\/(?:ui\/vropspluginui\/|analytics\/telemetry\/ph\/|telerik\.web\.ui\.webresource\.axd|secure\/contactadministrators!default\.jspa|api\/jsonws\/invoke|setupwizard\.aspx|moveitisapi\/|webtools\/control\/|ajax\/render\/widget_|developmentserver\/metadatauploader|service\/extension\/backup\/mboximport|webinterface\/function\/|(?:tp|thinkphp)\/public\/|struts2-showcase\/|reportserver(?:$|\/)|cf_scripts\/|seeyon\/|stalker_portal\/|portal\/redlion$|ueditor\/[^?]{0,64}controller\.(?:ashx|jsp|php)|plugins\/weathermap\/editor\.php)|^\/uploads\/user$|^\/login\.action$|^\/api\/session\/properties$|\/sites\/default\/settings\.php$/,
   ),
   sig('cgi-bin', /\/cgi-bin\//),
   sig('phpunit', /\/phpunit\/|eval-stdin\.php/),
@@ -281,11 +282,11 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   ),
   sig(
     'secrets',
-    /\/(?:config\.(?:json|ya?ml)|credentials|secrets?\.(?:json|ya?ml)|settings\.py|database\.yml|sftp-config\.json|\.?ftpconfig|docker-compose\.ya?ml|appsettings\.json|web\.config)$/,
+    /\/(?:config\.(?:json|ya?ml)|credentials|secrets?\.(?:json|ya?ml)|settings\.py|database\.yml|sftp-config\.json|\.?ftpconfig|docker-compose\.ya?ml|dockerrun\.aws\.json|appsettings\.json|web\.config)$/,
   ),
   sig(
     'exchange/vpn',
-    /\/(?:owa\/auth|ecp\/|autodiscover\/autodiscover\.json|remote\/(?:login|info$)|global-protect\/|dana-na\/|dana-cached\/|dana-ws\/|\+cscoe\+\/|\+cscot\+\/|sslvpn|ssl-vpn\/|vpns?\/|ws\/cli\/open|api\/v2\/cmdb\/|mifs\/|api\/v1\/configuration\/users\/|logon\/logonpoint\/|gwtest\/formssso|tmui\/|mgmt\/(?:tm|shared)\/|webui\/logoutconfirm|webui_wsma_http|mapi\/nspi|aspnet_client\/.{1,64}\.aspx$)/,
+    /\/(?:owa\/auth|owa\/?$|ecp\/|api\/sonicos\/|autodiscover\/autodiscover\.json|remote\/(?:login|info$)|global-protect\/|dana-na\/|dana-cached\/|dana-ws\/|\+cscoe\+\/|\+cscot\+\/|sslvpn|ssl-vpn\/|vpns?\/|ws\/cli\/open|api\/v2\/cmdb\/|mifs\/|api\/v1\/configuration\/users\/|logon\/logonpoint\/|gwtest\/formssso|tmui\/|mgmt\/(?:tm|shared)\/|webui\/logoutconfirm|webui_wsma_http|mapi\/nspi|aspnet_client\/.{1,64}\.aspx$)/,
   ),
   // Not a compressed sitemap (`sitemap.xml.gz`) or log; an archive only at the site's root or named as a backup (a
   // release download gone from /downloads/ is not a probe).
@@ -306,8 +307,8 @@ export const PROBE_WHEN_ABSENT: readonly Signature[] = [
     'wordpress',
     // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
     // Nor a script, stylesheet or image of WordPress's own gone from a cache (its admin's css/, js/, images/), nor the
-    // editor asking who it is (`users/me`).
-    /\/(?:wp-admin(?!\/admin-ajax\.php|\/(?:css|js|images)\/[^?]{0,256}\.(?:css|js|map|png|gif|svg|webp)$)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json)$)|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
+    // editor asking who it is (`users/me`). A script under uploads is a dropped webshell looked for.
+    /\/(?:wp-admin(?!\/admin-ajax\.php|\/(?:css|js|images)\/[^?]{0,256}\.(?:css|js|map|png|gif|svg|webp)$)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json)$)|wp-content\/uploads\/[^?]{0,256}\.(?:php\d?|phtml)$|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
   ),
 ];
 
@@ -315,7 +316,7 @@ export const PROBE_WHEN_ABSENT: readonly Signature[] = [
 export const PROBE_ON_NOT_FOUND: readonly Signature[] = [
   sig(
     'webshell',
-    /\/(?:shell|cmd|up|upload|uploader|filemanager|mini|x|xx|ws|wp-shell|0|1|404|indoxploit|radio|fm|simple|bypass|gecko|chosen|mar|wp_filemanager)\.(?:php\d?|jsp|aspx?)$/,
+    /\/(?:shell|cmd|up|upl|upload|uploader|filemanager|mini|x|xx|ws|wp-shell|0|1|404|indoxploit|radio|fm|simple|bypass|gecko|chosen|mar|wp_filemanager)\.(?:php\d?|jsp|aspx?)$/,
   ),
 ];
 
@@ -335,7 +336,7 @@ export const PROBE_TARGET: readonly Signature[] = [
   sig('java consoles', /descriptorbyname\/[\w.$]{1,256}\/checkscript(?:compile)?\?/),
   sig(
     'application exploit',
-    /routestring=ajax\/render\/|\/api\/index\.php\/v1\/config\/application\?public=true|^\/app\?service=page\/setupcompleted|xdebug_session_start=|\{working_dir\}/,
+    /routestring=ajax\/render\/|\/(?:api\/index\.php|index\.php\/api)\/v1\/config\/application\?public=true|^\/app\?service=page\/setupcompleted|xdebug_session_start=|\{working_dir\}/,
   ),
 ];
 
