@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Writes src/rules/packs/login-translations.ts: util-linux login's failure lines as each language writes them. login
-// logs with _() under the system's locale, so a German host writes "ANMELDUNG 1 VON tty1 FÜR root, … FEHLGESCHLAGEN".
-// Read from util-linux's own po/ files: node scripts/login-translations.mjs <util-linux checkout>. Fuzzy, obsolete and
-// untranslated entries are left out (gettext does not use them); the charset each file declares is decoded.
+// logs with _() under the system's locale, so a German host writes "ANMELDUNG 1 VON tty1 FÜR root, … FEHLGESCHLAGEN";
+// the reason after the user is libpam's pam_strerror(), translated too ("…, Использовано максимальное число попыток,
+// заданное для службы"). Read from the projects' own po/ files:
+//   node scripts/login-translations.mjs <util-linux checkout> <linux-pam checkout>
+// Fuzzy, obsolete and untranslated entries are left out (gettext does not use them); the charset each file declares is
+// decoded.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,46 +15,66 @@ const MSGIDS = [
   'TOO MANY LOGIN TRIES (%u) FROM %s FOR %s, %s',
   'FAILED LOGIN SESSION FROM %s FOR %s, %s',
 ];
+/** The commas a language may separate the user from the reason with (ASCII, full-width, ideographic, Arabic). */
+const COMMAS = /[,，、،]/;
 
-const checkout = process.argv[2];
-if (!checkout) {
-  process.stderr.write('usage: node scripts/login-translations.mjs <util-linux checkout>\n');
+const [utilLinux, linuxPam] = process.argv.slice(2);
+if (!utilLinux || !linuxPam) {
+  process.stderr.write('usage: node scripts/login-translations.mjs <util-linux checkout> <linux-pam checkout>\n');
   process.exit(2);
 }
-const commit = execFileSync('git', ['-C', checkout, 'log', '-1', '--format=%h %cs'], { encoding: 'utf8' }).trim();
-const poDir = join(checkout, 'po');
-const rows = [];
-for (const file of readdirSync(poDir)
-  .filter((f) => f.endsWith('.po'))
-  .sort()) {
-  const raw = readFileSync(join(poDir, file));
-  const charset = /charset=([\w-]+)/.exec(raw.toString('latin1'))?.[1] ?? 'utf-8';
-  const text = new TextDecoder(charset.toLowerCase()).decode(raw);
-  for (const entry of text.split(/\n\s*\n/)) {
-    const lines = entry.trim().split('\n');
-    if (lines.some((l) => l.startsWith('#~') || (l.startsWith('#,') && l.includes('fuzzy')))) continue;
-    const field = (name) => {
-      const at = lines.findIndex((l) => l.startsWith(`${name} "`));
-      if (at === -1) return '';
-      let value = JSON.parse(lines[at].slice(name.length + 1));
-      for (let i = at + 1; i < lines.length && lines[i].startsWith('"'); i++) value += JSON.parse(lines[i]);
-      return value;
-    };
-    const msgid = field('msgid');
-    const msgstr = field('msgstr');
-    if (MSGIDS.includes(msgid) && msgstr !== '' && msgstr !== msgid) {
-      rows.push({ language: file.slice(0, -3), msgid, msgstr });
+const commitOf = (checkout) =>
+  execFileSync('git', ['-C', checkout, 'log', '-1', '--format=%h %cs'], { encoding: 'utf8' }).trim();
+
+/** Each translated entry of a checkout's po/*.po whose msgid is wanted, as { language, msgid, msgstr }. */
+function translations(checkout, wanted) {
+  const poDir = join(checkout, 'po');
+  const rows = [];
+  for (const file of readdirSync(poDir)
+    .filter((f) => f.endsWith('.po'))
+    .sort()) {
+    const raw = readFileSync(join(poDir, file));
+    const charset = /charset=([\w-]+)/.exec(raw.toString('latin1'))?.[1] ?? 'utf-8';
+    const text = new TextDecoder(charset.toLowerCase()).decode(raw);
+    for (const entry of text.split(/\n\s*\n/)) {
+      const lines = entry.trim().split('\n');
+      if (lines.some((l) => l.startsWith('#~') || (l.startsWith('#,') && l.includes('fuzzy')))) continue;
+      const field = (name) => {
+        const at = lines.findIndex((l) => l.startsWith(`${name} "`));
+        if (at === -1) return '';
+        let value = JSON.parse(lines[at].slice(name.length + 1));
+        for (let i = at + 1; i < lines.length && lines[i].startsWith('"'); i++) value += JSON.parse(lines[i]);
+        return value;
+      };
+      const msgid = field('msgid');
+      const msgstr = field('msgstr');
+      if (wanted.has(msgid) && msgstr !== '' && msgstr !== msgid)
+        rows.push({ language: file.slice(0, -3), msgid, msgstr });
     }
   }
+  return rows;
 }
-const body = rows
+
+const logins = translations(utilLinux, new Set(MSGIDS));
+// pam_strerror()'s messages, as libpam/pam_strerror.c spells them.
+const strerror = readFileSync(join(linuxPam, 'libpam/pam_strerror.c'), 'utf8');
+const pamMessages = new Set([...strerror.matchAll(/_\("([^"]+)"\)/g)].map((m) => m[1]));
+const reasonsWithComma = [
+  ...new Set(
+    translations(linuxPam, pamMessages)
+      .map((r) => r.msgstr)
+      .filter((s) => COMMAS.test(s)),
+  ),
+].sort();
+
+const body = logins
   .map(
     (r) => `  { language: '${r.language}', msgid: ${JSON.stringify(r.msgid)}, msgstr: ${JSON.stringify(r.msgstr)} },`,
   )
   .join('\n');
 writeFileSync(
   new URL('../src/rules/packs/login-translations.ts', import.meta.url),
-  `// Generated by scripts/login-translations.mjs from util-linux ${commit} po/*.po: do not edit.
+  `// Generated by scripts/login-translations.mjs from util-linux ${commitOf(utilLinux)} and Linux-PAM ${commitOf(linuxPam)} po/*.po: do not edit.
 // util-linux login-utils/login.c loginpam_auth() logs these with _(), under the system's locale.
 
 export interface LoginTranslation {
@@ -63,11 +86,14 @@ export interface LoginTranslation {
 export const LOGIN_TRANSLATIONS: readonly LoginTranslation[] = [
 ${body}
 ];
+
+/** Linux-PAM libpam/pam_strerror.c's messages, translated, that hold a comma (the reason after the user). */
+export const PAM_REASONS_WITH_COMMA: readonly string[] = ${JSON.stringify(reasonsWithComma)};
 `,
 );
-// In the repository's style, so that running this again changes nothing when util-linux did not.
+// In the repository's style, so that running this again changes nothing when neither project did.
 execFileSync('npx', ['biome', 'format', '--write', 'src/rules/packs/login-translations.ts'], {
   cwd: new URL('..', import.meta.url),
   stdio: 'inherit',
 });
-process.stdout.write(`${rows.length} translations from util-linux ${commit}\n`);
+process.stdout.write(`${logins.length} login translations, ${reasonsWithComma.length} PAM reasons with a comma\n`);

@@ -3,7 +3,7 @@
 // login prompt are free text, so every user capture is anchored on the fixed text after it (the closed set of
 // pam_strerror() texts, a closing quote, the end of the line); util-linux's login, whose reason libpam translates, is
 // the exception: its reason is any text, and a split that leaves `, ` in the user is refused by the user type.
-import { LOGIN_TRANSLATIONS } from './login-translations.js';
+import { LOGIN_TRANSLATIONS, PAM_REASONS_WITH_COMMA } from './login-translations.js';
 import { type MessagePackRule, MINUTE } from './pack.js';
 import {
   ANY_SERVICE,
@@ -64,8 +64,12 @@ const LOGIN_PROGRAMS = [
 ];
 
 // util-linux's login logs under the system's locale and libpam translates pam_strerror() ("FAILED LOGIN 1 FROM tty1
-// FOR root, Fehler bei Authentifizierung"): the reason is any text (the line is a failure whatever it says).
-const LOCALIZED_PAM_ERROR = '.{1,128}';
+// FOR root, Fehler bei Authentifizierung"): the reason is any text without a comma (the line is a failure whatever it
+// says), or one of libpam's translations that hold one. The user typed at the prompt is read up to the first comma
+// that leaves such a reason: a typed name holding ", " and more stays whole, and a translated reason holding ", " is
+// not taken for part of the user.
+const escapeLiteral = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const LOCALIZED_PAM_ERROR = `(?:${PAM_REASONS_WITH_COMMA.map(escapeLiteral).join('|')}|[^,，、،]{1,128})`;
 
 /** What each of login's failure formats prints, in its argument order. */
 const LOGIN_FORMAT_ARGUMENTS: Record<string, readonly ('count' | 'from' | 'user' | 'reason')[]> = {
@@ -76,7 +80,7 @@ const LOGIN_FORMAT_ARGUMENTS: Record<string, readonly ('count' | 'from' | 'user'
 const ARGUMENT_PATTERNS = {
   count: '(?<count>\\d{1,10})',
   from: '(?<from>\\S{1,256})',
-  user: '(?:\\(unknown\\)|(?<user>.{0,256}))',
+  user: '(?:\\(unknown\\)|(?<user>.{0,256}?))',
   reason: LOCALIZED_PAM_ERROR,
 };
 
@@ -107,8 +111,6 @@ export function translatedLoginPattern(msgid: string, msgstr: string): string | 
   pattern += escapeLiteral(msgstr.slice(at));
   return printed.size === args.length ? `${pattern}$` : undefined;
 }
-
-const escapeLiteral = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 // In English (2.22–2.42; `%d` before 2.22, the same text), then as each language writes them.
 const utilLinuxLoginFailures = [

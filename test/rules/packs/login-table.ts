@@ -146,6 +146,20 @@ export const loginTable: PackTable = {
       fields: { user: 'alice', from: 'tty1' },
     },
     {
+      message: 'FAILED LOGIN 3 FROM tty1 FOR root, Использовано максимальное число попыток, заданное для службы',
+      from: 'util-linux login.c with LANG=ru_RU: libpam po/ru.po translates "Have exhausted maximum number of retries for service" with a comma',
+      program: 'login',
+      rule: 'login',
+      fields: { user: 'root', from: 'tty1', count: '3' },
+    },
+    {
+      message: 'FAILED LOGIN 1 FROM tty1 FOR root, Kullanıcı, yetkilendirme modülü altyapısında tanımlı değil',
+      from: 'util-linux login.c with LANG=tr_TR: libpam po/tr.po, "User not known to the underlying authentication module"',
+      program: 'login',
+      rule: 'login',
+      fields: { user: 'root' },
+    },
+    {
       message: 'ANMELDUNG 1 VON tty1 FÜR root, Fehler bei Authentifizierung FEHLGESCHLAGEN',
       from: 'util-linux po/de.po: msgstr "ANMELDUNG %u VON %s FÜR %s, %s FEHLGESCHLAGEN" (login under LANG=de_DE)',
       program: 'login',
