@@ -71,6 +71,13 @@ function readNginxClient(env: Envelope): void {
 const APACHE_STAMP = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,6})? \d{4}\]/;
 const APACHE_FIELD =
   /^\[(?:(pid) (\d{1,10})(?::tid \d{1,20})?|(client|remote) (\[[0-9A-Fa-f:.]{1,45}\](?::\d{1,5})?|[^\]\s]{1,64})|([\w-]{0,64}):([a-z]{1,8}\d?)|([a-z]{1,8}))\]/;
+/**
+ * The APR status httpd writes before the client when the error has one (server/log.c log_apr_status(): "(%d)",
+ * "(EAI %d)", "(OS %d)" or "(os 0x%08x)", then apr_strerror()'s text and ": "): `(20023)The given path was above the
+ * root path: [client …] AH00127: …`. The system's own words, not the request's; taken only before a client.
+ */
+const APACHE_STATUS =
+  /^\((?:-?\d{1,6}|EAI -?\d{1,6}|OS \d{1,6}|os 0x[0-9a-f]{8})\)[^[\]\n]{0,200}?: (?=\[(?:client|remote) )/;
 
 /**
  * Apache's error log: the time, then `[module:level]` (2.4) or `[level]` (2.2), `[pid …]`, `[client …]`; the message
@@ -96,7 +103,8 @@ export function readApacheFields(env: Envelope, text: string, start: number): vo
   let v24 = false;
   const clients: string[] = [];
   for (let n = 0; n < 6; n++) {
-    const i = text[at] === ' ' ? at + 1 : at;
+    let i = text[at] === ' ' ? at + 1 : at;
+    if (text[i] === '(' && clients.length === 0) i += APACHE_STATUS.exec(text.slice(i, i + 320))?.[0].length ?? 0;
     const f = APACHE_FIELD.exec(text.slice(i, i + 96));
     if (!f) break;
     at = i + f[0].length;

@@ -239,6 +239,20 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     },
   },
   {
+    from: 'Apache 2.4 error log, an error with an APR status (server/log.c log_apr_status(): "(%d)" + apr_strerror() + ": ")',
+    line: '[Mon Nov 23 10:15:01.123456 2026] [core:error] [pid 1234:tid 5678] (20023)The given path was above the root path: [client 203.0.113.7:52114] AH00127: Cannot map GET /../x HTTP/1.1 to file',
+    expected: {
+      client: '203.0.113.7',
+      pid: '1234',
+      message: 'AH00127: Cannot map GET /../x HTTP/1.1 to file',
+    },
+  },
+  {
+    from: 'Apache 2.4 error log, an APR status with no client after it (a startup error): no client',
+    line: '[Mon Nov 23 10:15:01.123456 2026] [core:error] [pid 1234] (13)Permission denied: AH00035: access to /x denied',
+    expected: { client: undefined, message: '(13)Permission denied: AH00035: access to /x denied' },
+  },
+  {
     from: 'Apache 2.4 error log, IPv6 client with its port',
     line: '[Mon Nov 23 10:15:01.123456 2026] [auth_basic:error] [pid 1234] [client 2001:db8::9:52114] AH01618: user eve not found: /private',
     expected: { client: '2001:db8::9', message: 'AH01618: user eve not found: /private' },

@@ -61,6 +61,11 @@ const ERRORS: Record<Server, Partial<Record<WebCategory, MessagePattern[]>>> = {
         'httpd server/request.c ap_process_request_internal(): "AH10244: invalid URI path (%s)" (2.4.49+: a path that climbs above the root, refused with 400)',
         { detail: 'invalid URI path' },
       ),
+      onClient(
+        '(?:AH00127: )?Cannot map [A-Z]{1,16} (?=[^ ]{0,8192}?(?:\\.\\.|%2[Ee]))',
+        'httpd server/core.c core_translate(): "AH00127: Cannot map %s to file" with r->the_request, after "(20023)The given path was above the root path: " (a request line climbing with .. or %2e)',
+        { detail: 'cannot map' },
+      ),
     ],
     injection: [
       onClient(

@@ -847,6 +847,12 @@ export const webErrorMatch: MatchRow[] = [
     fields: { ip: C },
   },
   {
+    line: `${APACHE_24} [core:error] [pid 1:tid 2] (20023)The given path was above the root path: [client ${C}:1] AH00127: Cannot map GET /cgi-bin/.%2e/.%2e/.%2e/bin/sh HTTP/1.1 to file`,
+    from: 'server/core.c: "AH00127: Cannot map %s to file", its APR status before the client (server/log.c log_apr_status())',
+    rule: 'apache-traversal',
+    fields: { ip: C, detail: 'cannot map' },
+  },
+  {
     line: `${APACHE_24} [authz_core:error] [pid 1] [client ${C}:1] AH01630: client denied by server configuration: /var/www/html/.htpasswd`,
     from: 'mod_authz_core.c: "AH01630: client denied by server configuration: %s%s"',
     rule: 'apache-auth',
@@ -984,6 +990,10 @@ export const lighttpdNoMatch: NoMatchRow[] = [
 ];
 
 export const webErrorNoMatch: NoMatchRow[] = [
+  {
+    line: `${APACHE_24} [core:error] [pid 1:tid 2] (36)File name too long: [client 10.0.0.5:1] AH00127: Cannot map GET /${'a'.repeat(300)} HTTP/1.1 to file`,
+    from: 'server/core.c: "AH00127: Cannot map %s to file" for a path that climbs nowhere',
+  },
   {
     line: `${NGINX} [error] 812#812: *7 access forbidden by rule, client: 10.0.0.5, server: _, request: "GET /private/report.pdf HTTP/1.1", host: "example.com"`,
     from: 'ngx_http_access_module.c: a deny rule refusing an ordinary path',
