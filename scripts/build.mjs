@@ -29,9 +29,6 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   // The notices go into one file (below), as the licences of the bundled packages ask.
   legalComments: 'none',
-  minifyWhitespace: !!process.env.MW,
-  minifySyntax: !!process.env.MS,
-  minifyIdentifiers: !!process.env.MI,
   metafile: true,
   logLevel: 'warning',
 });
