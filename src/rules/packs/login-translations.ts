@@ -289,7 +289,7 @@ export const LOGIN_TRANSLATIONS: readonly LoginTranslation[] = [
   },
 ];
 
-/** Linux-PAM libpam/pam_strerror.c's messages, translated, that hold a comma (the reason after the user). */
+/** Linux-PAM libpam/pam_strerror.c's messages, translated, that hold an ASCII comma (the reason after the user). */
 export const PAM_REASONS_WITH_COMMA: readonly string[] = [
   'A hitelesítési token már nem érvényes, újra van szükség',
   'Isiqinisekiso sokugunyaza asisasebenzi, kudingeka esisha',
@@ -307,9 +307,7 @@ export const PAM_REASONS_WITH_COMMA: readonly string[] = [
   'Лексему розпізнавання заблоковано, зайнято',
   'Отсутствуют данные, специфичные для модуля',
   'אסימון האימות אינו תקף עוד, נדרש אחד חדש',
-  'لم يعد الرمز المميز للتصديق صالحًا، مطلوب رمز مميز جديد',
   'ਪ੍ਰਮਾਣਿਕਤਾ ਟੋਕਨ ਦੀ ਮਿਆਦ ਪੁੱਗ ਚੁੱਕੀ ਹੈ, ਨਵੇਂ ਦੀ ਲੋੜ ਹੈ',
   'దృవీకరణ టోకెన్ అవసరములేదు, కొత్తది అవసరము',
   'ആധികാരികത ഉറപ്പാക്കുന്ന സര്‍വീസിന്, ആവശ്യമുളള വിവരങ്ങള്‍ ലഭ്യമാക്കുവാന്‍ സാധ്യമായില്ല',
-  '憑證不足，無法存取驗證資料',
 ];

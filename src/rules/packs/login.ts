@@ -2,7 +2,8 @@
 // login, BusyBox, BSD su, Solaris/illumos, gdm/lightdm/sddm and screen lockers through PAM. User names typed at a
 // login prompt are free text, so every user capture is anchored on the fixed text after it (the closed set of
 // pam_strerror() texts, a closing quote, the end of the line); util-linux's login, whose reason libpam translates, is
-// the exception: its reason is any text, and a split that leaves `, ` in the user is refused by the user type.
+// the exception: its reason is any text without a comma or one of libpam's translations that hold one, and a split
+// that leaves `, ` in the user is refused by the user type.
 import { LOGIN_TRANSLATIONS, PAM_REASONS_WITH_COMMA } from './login-translations.js';
 import { type MessagePackRule, MINUTE } from './pack.js';
 import {
@@ -64,12 +65,12 @@ const LOGIN_PROGRAMS = [
 ];
 
 // util-linux's login logs under the system's locale and libpam translates pam_strerror() ("FAILED LOGIN 1 FROM tty1
-// FOR root, Fehler bei Authentifizierung"): the reason is any text without a comma (the line is a failure whatever it
-// says), or one of libpam's translations that hold one. The user typed at the prompt is read up to the first comma
-// that leaves such a reason: a typed name holding ", " and more stays whole, and a translated reason holding ", " is
-// not taken for part of the user.
+// FOR root, Fehler bei Authentifizierung"): the reason is any text without an ASCII comma (the line is a failure
+// whatever it says; the other scripts' commas, ，、،, may be in it), or one of libpam's translations that hold one. The
+// user typed at the prompt is read up to the first comma that leaves such a reason: a typed name holding ", " and more
+// stays whole, and a translated reason holding ", " is not taken for part of the user.
 const escapeLiteral = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const LOCALIZED_PAM_ERROR = `(?:${PAM_REASONS_WITH_COMMA.map(escapeLiteral).join('|')}|[^,，、،]{1,128})`;
+const LOCALIZED_PAM_ERROR = `(?:${PAM_REASONS_WITH_COMMA.map(escapeLiteral).join('|')}|[^,]{1,128})`;
 
 /** What each of login's failure formats prints, in its argument order. */
 const LOGIN_FORMAT_ARGUMENTS: Record<string, readonly ('count' | 'from' | 'user' | 'reason')[]> = {

@@ -250,24 +250,23 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
     'java consoles',
     // Not the pages of a Jenkins that is there (its jobs, views, queue), nor GeoServer's tile service refusing a tile
     // outside its grid (400).
-    /\/(?:manager\/(?:html|text\/|status|jmxproxy)|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/|ws_utc\/)|^\/cli$/,
+    /\/(?:manager\/(?:html|text\/|status|jmxproxy)|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/)|^\/cli$/,
   ),
   sig(
     'router exploit',
-    /\/(?:hnap1|boaform|boafrm\/|goform|cgi-bin\/(?:luci|login\.cgi|mainfunction\.cgi)|setup\.cgi|gponform|tmunblock\.cgi|hndunblock\.cgi|apply\.cgi|diag\.html|currentsetting\.htm|boarddataww\.php|sdk\/weblanguage|getcfg\.php|hedwig\.cgi|soap\.cgi|command\.php|picsdesc\.xml|wanipcn\.xml|ud\/act|ctrlt\/deviceupgrade_1|web_shell_cmd\.gch|dvr\/cmd|editblackandwhitelist|cmd,\/|device\.rsp|isapi\/security\/usercheck|onvif\/device_service)|^\/shell$/,
+    /\/(?:hnap1|boaform|boafrm\/|goform|cgi-bin\/(?:luci|login\.cgi|mainfunction\.cgi)|setup\.cgi|gponform|tmunblock\.cgi|hndunblock\.cgi|apply\.cgi|diag\.html|currentsetting\.htm|boarddataww\.php|sdk\/weblanguage|getcfg\.php|hedwig\.cgi|soap\.cgi|command\.php|picsdesc\.xml|wanipcn\.xml|ud\/act|ctrlt\/deviceupgrade_1|web_shell_cmd\.gch|dvr\/cmd|editblackandwhitelist|cmd,\/)|^\/shell$/,
   ),
   // Container, cluster and service APIs (Docker, Kubernetes, etcd, registries, YARN, Elasticsearch, Consul, Go's
   // pprof, vCenter's SDK) asked of a web server that is none of them.
   sig(
     'infrastructure api',
-    /\/(?:v1\.\d{2}\/)?containers\/(?:json|create)(?:$|[/?])|^\/api\/v1\/(?:pods|nodes|secrets|namespaces(?:\/[\w-]{1,64}\/(?:secrets|pods))?)$|\/runningpods\/|^\/v2\/(?:keys\/|_catalog)|\/ws\/v1\/cluster\/|^\/_cat\/|\/debug\/pprof\/|^\/v1\/agent\/|^\/sdk$|^\/_all_dbs$/,
+    /\/(?:v1\.\d{2}\/)?containers\/(?:json|create)(?:$|[/?])|^\/api\/v1\/(?:pods|nodes|secrets|namespaces(?:\/[\w-]{1,64}\/(?:secrets|pods))?)$|\/runningpods\/|^\/v2\/(?:keys\/|_catalog)|\/ws\/v1\/cluster\/|^\/_cat\/|\/debug\/pprof\/|^\/v1\/agent\/|^\/sdk$/,
   ),
   // Paths of applications with known exploits (Confluence, vCenter, Telerik, Jira, Liferay, MOVEit, OFBiz, vBulletin,
-  // CrushFTP, SAP, Zimbra, GitLab, ThinkPHP, Drupal; Struts' showcase, SQL Server's report server, ColdFusion, UEditor,
-  // Seeyon, IPTV middleware, Red Lion's HMI, Cacti's Weathermap, Metabase's setup token).
+  // CrushFTP, SAP, Zimbra, GitLab, ThinkPHP, Drupal).
   sig(
     'application exploit',
-    /\/(?:pages\/doenterpagevariables\.action|pages\/createpage-entervariables\.action|template\/aui\/text-inline\.vm|setup\/setupadministrator\.action)$|\/(?:ui\/vropspluginui\/|analytics\/telemetry\/ph\/|telerik\.web\.ui\.webresource\.axd|secure\/contactadministrators!default\.jspa|api\/jsonws\/invoke|setupwizard\.aspx|moveitisapi\/|webtools\/control\/|ajax\/render\/widget_|developmentserver\/metadatauploader|service\/extension\/backup\/mboximport|webinterface\/function\/|(?:tp|thinkphp)\/public\/|struts2-showcase\/|reportserver(?:$|\/)|cf_scripts\/|seeyon\/|stalker_portal\/|portal\/redlion$|ueditor\/[^?]{0,64}controller\.(?:ashx|jsp|php)|plugins\/weathermap\/editor\.php)|^\/uploads\/user$|^\/login\.action$|^\/api\/session\/properties$|\/sites\/default\/settings\.php$/,
+    /\/(?:pages\/doenterpagevariables\.action|pages\/createpage-entervariables\.action|template\/aui\/text-inline\.vm|setup\/setupadministrator\.action)$|\/(?:ui\/vropspluginui\/|analytics\/telemetry\/ph\/|telerik\.web\.ui\.webresource\.axd|secure\/contactadministrators!default\.jspa|api\/jsonws\/invoke|setupwizard\.aspx|moveitisapi\/|webtools\/control\/|ajax\/render\/widget_|developmentserver\/metadatauploader|service\/extension\/backup\/mboximport|webinterface\/function\/|(?:tp|thinkphp)\/public\/)|^\/uploads\/user$|\/sites\/default\/settings\.php$/,
   ),
   sig('cgi-bin', /\/cgi-bin\//),
   sig('phpunit', /\/phpunit\/|eval-stdin\.php/),
@@ -286,7 +285,7 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   ),
   sig(
     'exchange/vpn',
-    /\/(?:owa\/auth|owa\/?$|ecp\/|api\/sonicos\/|autodiscover\/autodiscover\.json|remote\/(?:login|info$)|global-protect\/|dana-na\/|dana-cached\/|dana-ws\/|\+cscoe\+\/|\+cscot\+\/|sslvpn|ssl-vpn\/|vpns?\/|ws\/cli\/open|api\/v2\/cmdb\/|mifs\/|api\/v1\/configuration\/users\/|logon\/logonpoint\/|gwtest\/formssso|tmui\/|mgmt\/(?:tm|shared)\/|webui\/logoutconfirm|webui_wsma_http|mapi\/nspi|aspnet_client\/.{1,64}\.aspx$)/,
+    /\/(?:owa\/auth|ecp\/|api\/sonicos\/|autodiscover\/autodiscover\.json|remote\/(?:login|info$)|global-protect\/|dana-na\/|dana-cached\/|dana-ws\/|\+cscoe\+\/|\+cscot\+\/|sslvpn|ssl-vpn\/|vpns?\/|ws\/cli\/open|api\/v2\/cmdb\/|mifs\/|api\/v1\/configuration\/users\/|logon\/logonpoint\/|gwtest\/formssso|tmui\/|mgmt\/(?:tm|shared)\/|webui\/logoutconfirm|webui_wsma_http|mapi\/nspi|aspnet_client\/.{1,64}\.aspx$)/,
   ),
   // Not a compressed sitemap (`sitemap.xml.gz`) or log; an archive only at the site's root or named as a backup (a
   // release download gone from /downloads/ is not a probe).
@@ -303,6 +302,17 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
  */
 export const PROBE_WHEN_ABSENT: readonly Signature[] = [
   sig('admin login', ADMIN_LOGIN_ANY),
+  // Where the application is, these are its own pages, answering its users' wrong passwords (Hikvision's userCheck,
+  // an NVR's ONVIF calls, SSRS's and OWA's Windows-auth challenges), outages and too-large uploads: only a path that is
+  // not there at all is someone looking for it. Struts' showcase, SQL Server's report server (and its named instances),
+  // ColdFusion's CKEditor, UEditor, Seeyon, IPTV middleware, Red Lion's HMI, Cacti's Weathermap, Metabase's setup
+  // token, CouchDB's database list, WebLogic's test page, Confluence's login.
+  sig(
+    'application exploit',
+    /^\/(?:struts2-showcase\/|reportserver(?:_[\w$]{1,32})?(?:$|\/)|cf_scripts\/scripts\/ajax\/ckeditor\/|seeyon\/|stalker_portal\/|portal\/redlion$|plugins\/weathermap\/editor\.php$|api\/session\/properties$|_all_dbs$|ws_utc\/|login\.action$)|\/ueditor\/[^/]{1,32}\/controller\.(?:ashx|jsp|php)$/,
+  ),
+  sig('router exploit', /\/(?:isapi\/security\/usercheck|onvif\/device_service|device\.rsp)$/),
+  sig('exchange/vpn', /^\/owa\/?$/),
   sig(
     'wordpress',
     // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
@@ -322,8 +332,12 @@ export const PROBE_ON_NOT_FOUND: readonly Signature[] = [
 
 /** Exploits that name no file, read on the decoded target with its query: a probe whatever the answer. */
 export const PROBE_TARGET: readonly Signature[] = [
-  // Hikvision's authentication bypass (its fixed `admin:11` token), GPON's, Cisco IOS XE's, and debuggers.
-  sig('router exploit', /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\//),
+  // Hikvision's authentication bypass (its fixed `admin:11` token), GPON's, TBK DVRs' command injection (its fixed
+  // command name, CVE-2024-3721), Cisco IOS XE's, and debuggers.
+  sig(
+    'router exploit',
+    /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\/|\/device\.rsp\?[^#]{0,256}?cmd=___s_o_s_t_r_e_a_max___/,
+  ),
   sig('exchange/vpn', /webui_wsma_http|logoutconfirm\.html\?logon_hash=/),
   // Solr's Velocity template injection (CVE-2019-17558), XML parser XXE (CVE-2017-12629), SQL handler and shards SSRF
   // (CVE-2017-3164) on a core's select, anywhere in its query.
@@ -336,7 +350,7 @@ export const PROBE_TARGET: readonly Signature[] = [
   sig('java consoles', /descriptorbyname\/[\w.$]{1,256}\/checkscript(?:compile)?\?/),
   sig(
     'application exploit',
-    /routestring=ajax\/render\/|\/(?:api\/index\.php|index\.php\/api)\/v1\/config\/application\?public=true|^\/app\?service=page\/setupcompleted|xdebug_session_start=|\{working_dir\}/,
+    /routestring=ajax\/render\/|\/(?:api\/index\.php|index\.php\/api)\/v1\/(?:config\/application|users)\?(?:[^#]{0,512}&)?public=(?:true|1)(?:&|$)|^\/app\?service=page\/setupcompleted|xdebug_session_start=|\{working_dir\}/,
   ),
 ];
 

@@ -153,6 +153,13 @@ export const loginTable: PackTable = {
       fields: { user: 'root', from: 'tty1', count: '3' },
     },
     {
+      message: 'FAILED LOGIN 1 FROM tty1 FOR alice, 憑證不足，無法存取驗證資料',
+      from: 'util-linux login.c with LANG=zh_TW: libpam po/zh_TW.po, "Insufficient credentials to access authentication data" with a full-width comma',
+      program: 'login',
+      rule: 'login',
+      fields: { user: 'alice' },
+    },
+    {
       message: 'FAILED LOGIN 1 FROM tty1 FOR root, Kullanıcı, yetkilendirme modülü altyapısında tanımlı değil',
       from: 'util-linux login.c with LANG=tr_TR: libpam po/tr.po, "User not known to the underlying authentication module"',
       program: 'login',
