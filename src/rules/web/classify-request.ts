@@ -42,6 +42,8 @@ const INJECTION_IN_FILE_VIEW = INJECTION.filter((s) => s.name !== 'command: shel
 const PROBE_ON_ERROR_UNLESS_CHALLENGED = PROBE_ON_ERROR.filter(
   (s) => !['webmail', 'infrastructure api', 'cgi-bin'].includes(s.name),
 );
+/** The methods WebDAV adds to HTTP's, and those it uses to write files. */
+const WEBDAV_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'PUT', 'DELETE']);
 /** Header fields are read this far: an attacker sets their length. */
 const MAX_FIELD = 8192;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode, Redis's CR LF).
@@ -83,7 +85,16 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   const traversal = firstMatch(TRAVERSAL, target.text);
   if (traversal) categories.set('traversal', traversal);
 
-  const fileView = FILE_VIEW.test(lowerPath);
+  // An authenticated WebDAV client (a sync tool, a mounted share) handling its owner's files: `.git`, `.htaccess`, an
+  // editor's swap file are files there. Not when refused: the server logs whatever user a client claims.
+  const fileView =
+    FILE_VIEW.test(lowerPath) ||
+    (method !== undefined &&
+      WEBDAV_METHODS.has(method) &&
+      access.user !== undefined &&
+      access.user !== '-' &&
+      access.user !== '' &&
+      ((status >= 200 && status < 300) || status === 404));
   const injection =
     injectionIn(target.text, fileView) ??
     (headers.some((h) => HEADER_INJECTION.test(h)) || AGENT_SQL.test(userAgent)
@@ -95,8 +106,9 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     (method === 'POST' && /(?:^|&)s=\/?captcha(?:&|$)/i.test(target.query) ? 'thinkphp' : undefined);
   if (injection) categories.set('injection', injection);
 
-  // 416 is a download resumed past its end, not a path that is missing.
-  const refused = status >= 400 && status !== 416;
+  // 416 is a download resumed past its end, 499 a client that stopped waiting, 502–504 an application down or slow
+  // behind the server: none says the path is missing (a probe during an outage goes uncounted).
+  const refused = status >= 400 && status !== 416 && status !== 499 && (status < 502 || status > 504);
   const namedUser = access.user !== undefined && access.user !== '-' && access.user !== '';
   // A 401 that named no user is a service there asking who it is (its owner's first request, an expired session):
   // webmail, infrastructure APIs and CGIs count it only with a user (a refused guess). An admin panel or a Java console
@@ -144,6 +156,13 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
  */
 function isLoginForm(path: string, query: string): boolean {
   if (path === '') return false;
+  // WordPress's password reset and lost-password forms post to wp-login.php too, and check no password.
+  if (
+    path.endsWith('/wp-login.php') &&
+    /(?:^|&)action=(?:rp|resetpass|lostpassword|retrievepassword)(?:&|$)/.test(query)
+  ) {
+    return false;
+  }
   if (LOGIN_PATHS.test(path)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }

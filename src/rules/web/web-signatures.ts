@@ -74,7 +74,7 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: comment keyword', /\/\*!\d{0,5}\s*(?:union|select|and|or|concat)\b/),
   sig(
     'sql: function',
-    /\b(?:sleep\s*(?:\/\*[^*]{0,64}\*\/\s*)?\(\s*\d{1,3}\s*\)|ascii\s*\(\s*substr(?:ing)?\s*\(|cast\s*\(\s*\(?\s*chr\s*\(|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
+    /\b(?:(?<!\.)sleep\s*(?:\/\*[^*]{0,64}\*\/\s*)?\(\s*\d{1,3}\s*\)|ascii\s*\(\s*substr(?:ing)?\s*\(|cast\s*\(\s*\(?\s*chr\s*\(|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
   ),
   sig('sql: schema', /\b(?:information_schema|mysql\.user|pg_catalog|pg_shadow|sysobjects|syscolumns|all_tables)\b/),
   sig('sql: waitfor delay', /\bwaitfor\s+delay\b/),
@@ -158,16 +158,17 @@ export const INJECTION: readonly Signature[] = [
   ),
   // PHP's pearcmd reached by a traversal or register_argc_argv, and php-cgi's `?-s` source disclosure.
   sig('php-cgi / pearcmd', /\bpearcmd\b|[\s+]config-create[\s+]|^[^?]*\?-s$/),
-  sig('thinkphp', /invokefunction|think\/(?:app|request)\/|call_user_func_array/),
+  sig('thinkphp', /invokefunction|think\/(?:app|request)\/|function=call_user_func_array/),
   sig(
     'php code',
-    // Words of English too (system, assert, eval) only with the call's parenthesis right after them.
-    /<\?php|\b(?:passthru|shell_exec|proc_open|phpinfo|base64_decode)\s*\(|\b(?:system|popen|assert|eval)\(|allow_url_include|auto_prepend_file|\bdie\s*\(\s*@?md5\s*\(/,
+    // Words of English too (system, assert, eval) only with the call's parenthesis right after them; a call with an
+    // argument (a snippet in a search box names `eval()`, Python's `os.system(`), but phpinfo(), which takes none.
+    /<\?php|\b(?:passthru|shell_exec|proc_open|base64_decode)\s*\((?!\s*\))|\bphpinfo\s*\(|(?<!\.)\b(?:system|popen|assert|eval)\((?!\s*\))|allow_url_include|auto_prepend_file|\bdie\s*\(\s*@?md5\s*\(/,
   ),
   sig(
     'template injection',
     // Arithmetic in any engine's delimiters (`{{7*7}}`, `${(111+111)}`, `*{7*7}`, `<%= 7*7 %>`), a polyglot.
-    /(?:\{\{|[$#*@]\{|<%=)\s*(?:\(\s*)?['"]?\d{1,6}['"]?\s*[+*]\s*['"]?\d{1,6}['"]?(?:\s*\))?\s*(?:\}\}?|%>)|\$\{\{<%\[%|__class__|__globals__/,
+    /(?:\{\{|[$#*@]\{|<%=)\s*(?:\(\s*)?['"]?\d{1,6}['"]?\s*[+*]\s*['"]?\d{1,6}['"]?(?:\s*\))?\s*(?:\}\}?|%>)|\$\{\{<%\[%|[.'"[]__(?:class|globals)__/,
   ),
   // A header written into the response (`%0d%0aSet-Cookie:`), not a newline pasted into a search.
   // (A newline in a query value is text typed into a form; in the path, or before a header's name, a response split.
@@ -189,7 +190,7 @@ export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*
  * Nextcloud's WebDAV): a `.gitignore` or `.env.example` there is a file in someone's project, not a probe of the site.
  */
 export const FILE_VIEW =
-  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|^(?:\/[\w.-]{1,64})?\/api\/v4\/projects\/(?:[^/]{1,256}\/){1,8}repository\/(?:files|tree|archive)|^(?:\/[\w.-]{1,64})?\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|\/releases\/download\//;
+  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|^(?:\/[\w.-]{1,64})?\/api\/v4\/projects\/(?:[^/]{1,256}\/){1,8}repository\/(?:files|tree|archive)|^(?:\/[\w.-]{1,64})?\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|\/public\.php\/(?:web)?dav\/|\/releases\/download\/|\/_(?:edit|new|delete)\/[^/]{1,256}\/|^\/-\/ide\/project\/(?:[^/]{1,256}\/){2,8}(?:edit|tree|blob)\//;
 
 /** Files that are never served on purpose: asked for at all, they are a probe; served, a leak. On the decoded path. */
 export const PROBE_ALWAYS: readonly Signature[] = [
@@ -203,9 +204,10 @@ export const PROBE_ALWAYS: readonly Signature[] = [
     'secrets',
     /\/credentials\.(?:json|ya?ml|xml)$|\/app\/etc\/(?:local\.xml|env\.php)$|\/wp-content\/debug\.log$|\/storage\/logs\/laravel[\w-]{0,16}\.log$/,
   ),
+  // Not the templates projects ship beside them (`config.php.dist`, `database.yml.example`).
   sig(
     'config backup',
-    /\/(?:wp-config|configuration|config|settings|localsettings|database)\.(?:php|inc|yml|yaml|json|py|rb)(?:\.[a-z0-9]{1,8}|~|_[a-z0-9]{1,8}|-[a-z0-9]{1,8})$/,
+    /\/(?:wp-config|configuration|config|settings|localsettings|database)\.(?:php|inc|yml|yaml|json|py|rb)(?:\.(?!(?:sample|example|dist|template|default|tmpl)$)[a-z0-9]{1,8}|~|_[a-z0-9]{1,8}|-[a-z0-9]{1,8})$/,
   ),
   sig(
     'webshell',
@@ -220,29 +222,32 @@ export const PROBE_ALWAYS: readonly Signature[] = [
   ),
 ];
 
-const ADMIN_PATH = String.raw`^(?![^?]{0,256}?\/api\/)[\s\S]{0,8192}?\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)`;
+const ADMIN_PATH = String.raw`^(?![^?]{0,256}?\/api\/)[\s\S]{0,8192}?(?<!\/wp-admin)\/(?:admin(?:istrator)?|manager|cpanel|webadmin|siteadmin|admincp|panel)`;
 const ADMIN_LOGIN_DOOR = new RegExp(
-  String.raw`${ADMIN_PATH}(?:\/?$|\.php|\.asp|\.aspx|\.jsp|\/(?:(?:log|sign)-?in|index|default|auth|account)\b|\/[^/]{1,64}\.(?:php|asp|aspx|jsp|cgi|html?)$)`,
+  String.raw`${ADMIN_PATH}(?:\/?$|\.php|\.asp|\.aspx|\.jsp|\/(?:(?:log|sign)-?in|index|default)\b|\/(?:auth|account)(?:\/?$|\/(?:(?:log|sign)-?in|index)\b)|\/[^/]{1,64}\.(?:php|asp|aspx|jsp|cgi|html?)$)`,
 );
-const ADMIN_LOGIN_ANY = new RegExp(String.raw`${ADMIN_PATH}(?:$|\/|\.php|\.asp|\.aspx|\.jsp)`);
+// Not the panel's own scripts, stylesheets and images gone from a cache (an old bundle's chunks).
+const ADMIN_LOGIN_ANY = new RegExp(
+  String.raw`${ADMIN_PATH}(?:$|\/(?![^?]{0,512}\.(?:js|css|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf)$)|\.php|\.asp|\.aspx|\.jsp)`,
+);
 
 /** Admin panels, scanned applications, backups and webshells: a probe when they are not there (4xx/5xx). */
 export const PROBE_ON_ERROR: readonly Signature[] = [
   sig(
     'admin panel',
-    /\/(?:(?:typo3\/|xampp\/|admin\/)?_?(?:php-?my-?admin|pma|myadmin)[\w.-]{0,32}|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16}|phpliteadmin[\w.-]{0,16}|sqlite\/main\.php)(?:$|[/?])/,
+    /\/(?:(?:typo3\/|xampp\/|admin\/)?_?(?:php-?my-?admin[\w.-]{0,32}|pma(?:my|pper)?(?:[\d._-][\w.-]{0,30})?|myadmin[\w.-]{0,32})|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16}|phpliteadmin[\w.-]{0,16}|sqlite\/main\.php)(?:$|[/?])/,
   ),
   // `mail` only as a whole segment (not /mailing-list, /mailchimp; but the old mail_this_entry CGI fail2ban's
   // apache-botsearch samples hold), and not Thunderbird's autoconfig lookup.
   sig(
     'webmail',
-    /\/(?:(?:roundcube|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}|(?:ext)?mails?|mail_this_entry)(?:$|[/?])(?![^?]{0,512}config-v1\.1\.xml)/,
+    /(?<!\/apps)\/(?:(?:roundcube|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}|(?:ext)?mails?|mail_this_entry)(?:$|[/?])(?![^?]{0,512}config-v1\.1\.xml)/,
   ),
   sig('server-status', /\/server-(?:status|info)\b/),
   sig('laravel ignition', /\/_ignition\/|\/telescope\/requests|\/_profiler\b|\/debug\/default\/view/),
   sig(
     'spring actuator',
-    /\/actuator(?:$|\/)|\/(?:env|heapdump|trace|mappings|functionrouter)$|\/jolokia(?:$|\/)|\/h2-console/,
+    /\/actuator(?:$|\/)|(?<!\/jobs\/\d{1,20})\/(?:env|heapdump|trace|mappings|functionrouter)$|\/jolokia(?:$|\/)|\/h2-console/,
   ),
   // Not a core's select, which answers a searcher's unbalanced query with 400 (the Velocity exploit is in its query).
   sig('solr admin', /\/solr\/(?:admin|#|[\w-]{1,64}\/(?:config|dataimport))/),
@@ -250,7 +255,7 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
     'java consoles',
     // Not the pages of a Jenkins that is there (its jobs, views, queue), nor GeoServer's tile service refusing a tile
     // outside its grid (400).
-    /\/(?:manager\/(?:html|text\/|status|jmxproxy)|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/)|^\/cli$/,
+    /\/(?:manager\/(?:html|text\/|status|jmxproxy)|host-manager|jmx-console|web-console|invoker\/|console\/login|axis2\/|jenkins\/(?!job\/|view\/|static\/|ajax|blue\/|user\/|adjuncts\/)|script$|hudson(?:$|\/)|nacos\/|druid\/(?!v2\/)|geoserver\/(?!gwc\/service\/)|wls-wsat\/|_async\/)|^\/cli$/,
   ),
   sig(
     'router exploit',
@@ -285,7 +290,7 @@ export const PROBE_ON_ERROR: readonly Signature[] = [
   ),
   sig(
     'exchange/vpn',
-    /\/(?:owa\/auth|ecp\/|api\/sonicos\/|autodiscover\/autodiscover\.json|remote\/(?:login|info$)|global-protect\/|dana-na\/|dana-cached\/|dana-ws\/|\+cscoe\+\/|\+cscot\+\/|sslvpn|ssl-vpn\/|vpns?\/|ws\/cli\/open|api\/v2\/cmdb\/|mifs\/|api\/v1\/configuration\/users\/|logon\/logonpoint\/|gwtest\/formssso|tmui\/|mgmt\/(?:tm|shared)\/|webui\/logoutconfirm|webui_wsma_http|mapi\/nspi|aspnet_client\/.{1,64}\.aspx$)/,
+    /\/(?:owa\/auth|ecp\/|api\/sonicos\/|remote\/(?:login|info$)|global-protect\/|dana-na\/|dana-cached\/|dana-ws\/|\+cscoe\+\/|\+cscot\+\/|sslvpn|ssl-vpn\/|ws\/cli\/open|api\/v2\/cmdb\/|mifs\/|api\/v1\/configuration\/users\/|logon\/logonpoint\/|gwtest\/formssso|tmui\/|mgmt\/(?:tm|shared)\/|webui\/logoutconfirm|webui_wsma_http|mapi\/nspi|aspnet_client\/.{1,64}\.aspx$)|^\/vpns?\//,
   ),
   // Not a compressed sitemap (`sitemap.xml.gz`) or log; an archive only at the site's root or named as a backup (a
   // release download gone from /downloads/ is not a probe).
@@ -318,7 +323,7 @@ export const PROBE_WHEN_ABSENT: readonly Signature[] = [
     // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
     // Nor a script, stylesheet or image of WordPress's own gone from a cache (its admin's css/, js/, images/), nor the
     // editor asking who it is (`users/me`). A script under uploads is a dropped webshell looked for.
-    /\/(?:wp-admin(?!\/admin-ajax\.php|\/(?:css|js|images)\/[^?]{0,256}\.(?:css|js|map|png|gif|svg|webp)$)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json)$)|wp-content\/uploads\/[^?]{0,256}\.(?:php\d?|phtml)$|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
+    /\/(?:wp-admin(?!\/admin-ajax\.php|\/(?:css|js|images)\/[^?]{0,256}\.(?:css|js|map|png|gif|svg|webp)$)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json|xsl)$)|wp-content\/uploads\/[^?]{0,256}\.(?:php\d?|phtml)$|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
   ),
 ];
 
@@ -338,7 +343,12 @@ export const PROBE_TARGET: readonly Signature[] = [
     'router exploit',
     /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\/|\/device\.rsp\?[^#]{0,256}?cmd=___s_o_s_t_r_e_a_max___/,
   ),
-  sig('exchange/vpn', /webui_wsma_http|logoutconfirm\.html\?logon_hash=/),
+  // Not Outlook's own autodiscover lookup (`?Email=alice@example.com&Protocol=…`): ProxyShell's names a backend path
+  // after the `?` (`?@x/mapi/nspi/`, `/powershell`).
+  sig(
+    'exchange/vpn',
+    /webui_wsma_http|logoutconfirm\.html\?logon_hash=|\/autodiscover\/autodiscover\.json\?(?:@|[^#]{0,512}?\/(?:mapi|powershell|owa|ecp)\b)/,
+  ),
   // Solr's Velocity template injection (CVE-2019-17558), XML parser XXE (CVE-2017-12629), SQL handler and shards SSRF
   // (CVE-2017-3164) on a core's select, anywhere in its query.
   sig(

@@ -430,6 +430,26 @@ export const webAccessMatch: MatchRow[] = [
   ),
   attack('GET /Dockerrun.aws.json HTTP/1.1', 'web-probe', 'secrets', 404, UA, 'Elastic Beanstalk'),
   attack('GET /owa/ HTTP/1.1', 'web-probe', 'exchange/vpn', 404),
+  attack('GET /vpn/../vpns/cfg/smb.conf HTTP/1.1', 'web-traversal', '../', 404, UA, 'Citrix ADC'),
+  attack('GET /vpns/portal/scripts/newbm.pl HTTP/1.1', 'web-probe', 'exchange/vpn', 404, UA, 'Citrix ADC'),
+  attack('GET /pma2018/ HTTP/1.1', 'web-probe', 'admin panel', 404),
+  attack('GET /druid/index.html HTTP/1.1', 'web-probe', 'java consoles', 404),
+  attack('GET /trace HTTP/1.1', 'web-probe', 'spring actuator', 404),
+  attack('GET /admin/auth/login HTTP/1.1', 'web-probe', 'admin login', 403),
+  attack('GET /config.php.bak HTTP/1.1', 'web-probe', 'config backup', 404),
+  attack('GET /search?q=1%20and%20sleep(5) HTTP/1.1', 'web-injection', 'sql: function', 200),
+  attack("GET /?name={{''.__class__.__mro__}} HTTP/1.1", 'web-injection', 'template injection', 200),
+  attack("GET /?x=system('id') HTTP/1.1", 'web-injection', 'php code', 200),
+  attack('GET /?page=phpinfo() HTTP/1.1', 'web-injection', 'php code', 200),
+  attack(
+    'GET /autodiscover/autodiscover.json?@evil.example/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.example HTTP/1.1',
+    'web-probe',
+    'exchange/vpn',
+    200,
+    UA,
+    'ProxyShell',
+  ),
+  attack('PROPFIND /.env HTTP/1.1', 'web-probe', 'dotfile', 404, UA, 'WebDAV with no user is no sync client'),
   attack('GET /ReportServer_SQLEXPRESS/ HTTP/1.1', 'web-probe', 'application exploit', 404, UA, 'a named instance'),
   attack(
     'GET /api/index.php/v1/users?public=true HTTP/1.1',
@@ -541,6 +561,70 @@ export const webAccessMatch: MatchRow[] = [
 ];
 
 export const webAccessNoMatch: NoMatchRow[] = [
+  // A second ordinary set's false alarms (an audit of 1,264 lines of ordinary traffic)
+  {
+    line: access('PUT /dav/backup/projects/site/.git/config HTTP/1.1', 201, 'rclone/v1.68.2', C, 'backup'),
+    from: `${from}; an authenticated WebDAV sync writing a working copy`,
+  },
+  {
+    line: access('PROPFIND /remote/files/.htaccess HTTP/1.1', 404, 'davfs2/1.7.0 neon/0.33.0', C, 'alice'),
+    from: `${from}; a mounted share asking for a file it does not have`,
+  },
+  {
+    line: access('GET /alice/site/_edit/main/.gitlab-ci.yml HTTP/1.1', 200),
+    from: `${from}; Gitea's web editor on a file of the repository`,
+  },
+  {
+    line: access('GET /-/ide/project/acme/shop/edit/main/-/.env.example HTTP/1.1', 200),
+    from: `${from}; GitLab's Web IDE`,
+  },
+  {
+    line: access('GET /search?q=time.sleep(1)%20vs%20asyncio.sleep(1) HTTP/1.1', 200),
+    from: `${from}; a search for Python's sleep`,
+  },
+  { line: access('GET /search?q=__class__%20python HTTP/1.1', 200), from: `${from}; a search for a dunder name` },
+  {
+    line: access('GET /search?q=eval()%20is%20evil HTTP/1.1', 200),
+    from: `${from}; a call with no argument, named in a search`,
+  },
+  { line: access('GET /search?q=os.system(cmd) HTTP/1.1', 200), from: `${from}; Python's os.system` },
+  {
+    line: access('GET /?s=call_user_func_array%20example HTTP/1.1', 200),
+    from: `${from}; a PHP function named in a search`,
+  },
+  { line: access('GET /blog/pmax-campaign-tips HTTP/1.1', 404), from: `${from}; an article gone` },
+  { line: access('GET /help/vpn/windows-setup HTTP/1.1', 404), from: `${from}; a help page gone` },
+  { line: access('POST /druid/v2/sql HTTP/1.1', 500), from: `${from}; Apache Druid's own query API failing` },
+  {
+    line: access('GET /api/v4/jobs/8812/trace HTTP/1.1', 403),
+    from: `${from}; GitLab refusing a cancelled job's trace`,
+  },
+  { line: access('GET /apps/mail/api/accounts HTTP/1.1', 401), from: `${from}; Nextcloud Mail, its session expired` },
+  {
+    line: access('GET /wp-admin/admin.php?page=wc-settings HTTP/1.1', 403),
+    from: `${from}; WordPress refusing an editor a settings page`,
+  },
+  { line: access('GET /admin/auth/user/ HTTP/1.1', 403), from: `${from}; Django's user list refused to staff` },
+  { line: access('GET /admin/account/emailaddress/ HTTP/1.1', 403), from: `${from}; django-allauth's admin page` },
+  {
+    line: access('GET /admin/static/js/chunk-4f2a.js HTTP/1.1', 404),
+    from: `${from}; an admin's old bundle chunk gone from the cache`,
+  },
+  { line: access('GET /config/settings.php.dist HTTP/1.1', 404), from: `${from}; a template a project ships` },
+  { line: access('GET /backup.zip HTTP/1.1', 499), from: `${from}; a download the client stopped waiting for` },
+  { line: access('GET /phpmyadmin/ HTTP/1.1', 502), from: `${from}; phpMyAdmin's PHP-FPM down` },
+  {
+    line: access('POST /wp-login.php?action=rp HTTP/1.1', 200),
+    from: `${from}; WordPress's password reset form, no password checked`,
+  },
+  {
+    line: access(
+      'GET /autodiscover/autodiscover.json?Email=alice%40example.com&Protocol=AutodiscoverV1&RedirectCount=1 HTTP/1.1',
+      404,
+      'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.18129; Pro)',
+    ),
+    from: `${from}; Outlook's own autodiscover lookup`,
+  },
   { line: access('GET /wp-content/uploads/2024/01/photo.jpg HTTP/1.1', 404), from: `${from}; a picture gone` },
   { line: access('GET /owa/ HTTP/1.1', 302), from: `${from}; Exchange's webmail sending to its login` },
   { line: access('GET /owa/ HTTP/1.1', 401), from: `${from}; OWA's Windows-auth challenge` },
