@@ -85,15 +85,15 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   const traversal = firstMatch(TRAVERSAL, target.text);
   if (traversal) categories.set('traversal', traversal);
 
+  const namedUser = access.user !== undefined && access.user !== '-' && access.user !== '';
   // An authenticated WebDAV client (a sync tool, a mounted share) handling its owner's files: `.git`, `.htaccess`, an
-  // editor's swap file are files there. Not when refused: the server logs whatever user a client claims.
+  // editor's swap file are files there; a 404 too (a share asks for files it does not have). Not 401/403: the server
+  // logs whatever user a client claims — and a WebDAV method reads no file, so a claimed user hides no theft.
   const fileView =
     FILE_VIEW.test(lowerPath) ||
     (method !== undefined &&
       WEBDAV_METHODS.has(method) &&
-      access.user !== undefined &&
-      access.user !== '-' &&
-      access.user !== '' &&
+      namedUser &&
       ((status >= 200 && status < 300) || status === 404));
   const injection =
     injectionIn(target.text, fileView) ??
@@ -109,7 +109,6 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   // 416 is a download resumed past its end, 499 a client that stopped waiting, 502–504 an application down or slow
   // behind the server: none says the path is missing (a probe during an outage goes uncounted).
   const refused = status >= 400 && status !== 416 && status !== 499 && (status < 502 || status > 504);
-  const namedUser = access.user !== undefined && access.user !== '-' && access.user !== '';
   // A 401 that named no user is a service there asking who it is (its owner's first request, an expired session):
   // webmail, infrastructure APIs and CGIs count it only with a user (a refused guess). An admin panel or a Java console
   // answering one is still a probe: it shows the panel is exposed.
