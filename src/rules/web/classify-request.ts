@@ -42,8 +42,8 @@ const INJECTION_IN_FILE_VIEW = INJECTION.filter((s) => s.name !== 'command: shel
 const PROBE_ON_ERROR_UNLESS_CHALLENGED = PROBE_ON_ERROR.filter(
   (s) => !['webmail', 'infrastructure api', 'cgi-bin'].includes(s.name),
 );
-/** The methods WebDAV adds to HTTP's, and those it uses to write files. */
-const WEBDAV_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'PUT', 'DELETE']);
+/** WebDAV's methods that neither read nor write a file's content (listing, properties, locks, folders). */
+const WEBDAV_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'LOCK', 'UNLOCK']);
 /** Header fields are read this far: an attacker sets their length. */
 const MAX_FIELD = 8192;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode, Redis's CR LF).
@@ -86,9 +86,10 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   if (traversal) categories.set('traversal', traversal);
 
   const namedUser = access.user !== undefined && access.user !== '-' && access.user !== '';
-  // An authenticated WebDAV client (a sync tool, a mounted share) handling its owner's files: `.git`, `.htaccess`, an
-  // editor's swap file are files there; a 404 too (a share asks for files it does not have). Not 401/403: the server
-  // logs whatever user a client claims — and a WebDAV method reads no file, so a claimed user hides no theft.
+  // An authenticated WebDAV client (a sync tool, a mounted share) listing its owner's files: `.git`, `.htaccess`, an
+  // editor's swap file are files there; a 404 too (a share asks for files it does not have). Not 401/403, and not a
+  // PUT, COPY or MOVE: the server logs whatever user a client claims, even where it asks for none, and a claimed user
+  // must not hide a `.htaccess` written to an open share (a backup tool's writes are for `ignore:` by its address).
   const fileView =
     FILE_VIEW.test(lowerPath) ||
     (method !== undefined &&

@@ -450,6 +450,12 @@ export const webAccessMatch: MatchRow[] = [
     'ProxyShell',
   ),
   attack('PROPFIND /.env HTTP/1.1', 'web-probe', 'dotfile', 404, UA, 'WebDAV with no user is no sync client'),
+  {
+    line: access('PUT /uploads/.htaccess HTTP/1.1', 201, UA, C, 'x'),
+    from: `${from}; a .htaccess written to an open WebDAV share, a user claimed in the header`,
+    rule: 'web-probe',
+    fields: { ip: C, detail: 'dotfile' },
+  },
   attack('GET /ReportServer_SQLEXPRESS/ HTTP/1.1', 'web-probe', 'application exploit', 404, UA, 'a named instance'),
   attack(
     'GET /api/index.php/v1/users?public=true HTTP/1.1',
@@ -563,8 +569,8 @@ export const webAccessMatch: MatchRow[] = [
 export const webAccessNoMatch: NoMatchRow[] = [
   // A second ordinary set's false alarms (an audit of 1,264 lines of ordinary traffic)
   {
-    line: access('PUT /dav/backup/projects/site/.git/config HTTP/1.1', 201, 'rclone/v1.68.2', C, 'backup'),
-    from: `${from}; an authenticated WebDAV sync writing a working copy`,
+    line: access('MKCOL /dav/backup/projects/site/.git/ HTTP/1.1', 201, 'rclone/v1.68.2', C, 'backup'),
+    from: `${from}; an authenticated WebDAV sync making a working copy's folders`,
   },
   {
     line: access('PROPFIND /remote/files/.htaccess HTTP/1.1', 404, 'davfs2/1.7.0 neon/0.33.0', C, 'alice'),
