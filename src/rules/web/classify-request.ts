@@ -9,7 +9,7 @@ import {
   SCANNER_AGENT_NAMES,
   SCANNER_AGENTS,
 } from './agent-signatures.js';
-import { decodeTarget } from './decode-request.js';
+import { type DecodedTarget, decodeTarget, percentDecode } from './decode-request.js';
 import {
   FILE_VIEW,
   INJECTION,
@@ -42,6 +42,23 @@ const INJECTION_IN_FILE_VIEW = INJECTION.filter((s) => s.name !== 'command: shel
 const PROBE_ON_ERROR_UNLESS_CHALLENGED = PROBE_ON_ERROR.filter(
   (s) => !['webmail', 'infrastructure api', 'cgi-bin'].includes(s.name),
 );
+/**
+ * Query parameters that carry what a person typed into a search box. An attack string found only there is counted as
+ * a probe (a few from one address), not as an attack on its own: people search for `<script type="module">`,
+ * `/etc/hosts` and `$(uname -r)`; a scanner trying a search box sends many.
+ */
+const SEARCH_PARAMS = new Set([
+  'q',
+  's',
+  'search',
+  'query',
+  'term',
+  'keyword',
+  'keywords',
+  'k',
+  'searchterm',
+  'search_query',
+]);
 /** WebDAV's methods that neither read nor write a file's content (listing, properties, locks, folders). */
 const WEBDAV_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'LOCK', 'UNLOCK']);
 /** Header fields are read this far: an attacker sets their length. */
@@ -82,8 +99,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     categories.set('scanner', 'empty request');
   }
 
-  const traversal = firstMatch(TRAVERSAL, target.text);
-  if (traversal) categories.set('traversal', traversal);
+  let traversal = firstMatch(TRAVERSAL, target.text);
 
   const namedUser = access.user !== undefined && access.user !== '-' && access.user !== '';
   // An authenticated WebDAV client (a sync tool, a mounted share) listing its owner's files: `.git`, `.htaccess`, an
@@ -96,8 +112,21 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
       WEBDAV_METHODS.has(method) &&
       namedUser &&
       ((status >= 200 && status < 300) || status === 404));
+  let targetInjection = injectionIn(target.text, fileView);
+  // Found only in what was typed into a search box: a probe (below).
+  let searched: string | undefined;
+  const bare = traversal || targetInjection ? withoutSearchText(access.target ?? '') : undefined;
+  if (bare && traversal && !firstMatch(TRAVERSAL, bare.text)) {
+    searched = traversal;
+    traversal = undefined;
+  }
+  if (bare && targetInjection && !injectionIn(bare.text, fileView)) {
+    searched ??= targetInjection;
+    targetInjection = undefined;
+  }
+  if (traversal) categories.set('traversal', traversal);
   const injection =
-    injectionIn(target.text, fileView) ??
+    targetInjection ??
     (headers.some((h) => HEADER_INJECTION.test(h)) || AGENT_SQL.test(userAgent)
       ? 'injection in a header'
       : undefined) ??
@@ -123,7 +152,8 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     (refused && !fileView && status !== 413 ? firstMatch(PROBE_ON_NOT_FOUND, lowerPath) : undefined) ??
     ((status === 404 || status === 410) && !fileView ? firstMatch(PROBE_WHEN_ABSENT, lowerPath) : undefined) ??
     // Tomcat's PUT of a JSP (CVE-2017-12615: `PUT /x.jsp/`); no site takes its pages by PUT.
-    (method === 'PUT' && /\.jspx?\/?$/.test(lowerPath) ? 'jsp upload' : undefined);
+    (method === 'PUT' && /\.jspx?\/?$/.test(lowerPath) ? 'jsp upload' : undefined) ??
+    (searched ? `search: ${searched}` : undefined);
   if (probe) categories.set('probe', probe);
 
   // A login form that succeeds redirects (WordPress answers a failed one with the form again, 200); a login API
@@ -165,6 +195,16 @@ function isLoginForm(path: string, query: string): boolean {
   }
   if (LOGIN_PATHS.test(path)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
+}
+
+/** The target without its search parameters, decoded as targets are; undefined when it has none. */
+function withoutSearchText(raw: string): DecodedTarget | undefined {
+  const q = raw.indexOf('?');
+  if (q < 0) return undefined;
+  const params = raw.slice(q + 1).split('&');
+  // The name as the application reads it (`%71=` is `q=`).
+  const kept = params.filter((p) => !SEARCH_PARAMS.has(percentDecode(p.split('=', 1)[0]!).toLowerCase()));
+  return kept.length === params.length ? undefined : decodeTarget(`${raw.slice(0, q)}?${kept.join('&')}`);
 }
 
 /** The injection in a decoded target; in a file view's path, a file's name is no shell path (its query still is). */
