@@ -38,14 +38,17 @@ export interface RequestFindings {
 
 /** A repository's file view names files (`bin/sh` in a root file system overlay): no shell path in its path. */
 const INJECTION_IN_FILE_VIEW = INJECTION.filter((s) => s.name !== 'command: shell path');
+/** What a WebDAV client's miss is still read for: all but the dotfiles a share asks for. */
+const PROBE_ALWAYS_BUT_DOTFILES = PROBE_ALWAYS.filter((s) => s.name !== 'dotfile');
 /** What a 401 with no user still counts as: an exposed panel (PROBE_ON_ERROR without the services that ask). */
 const PROBE_ON_ERROR_UNLESS_CHALLENGED = PROBE_ON_ERROR.filter(
   (s) => !['webmail', 'infrastructure api', 'cgi-bin'].includes(s.name),
 );
 /**
- * Query parameters that carry what a person typed into a search box. An attack string found only there is counted as
- * a probe (a few from one address), not as an attack on its own: people search for `<script type="module">`,
- * `/etc/hosts` and `$(uname -r)`; a scanner trying a search box sends many.
+ * Query parameters that carry what a person typed into a search box. Markup and file names found only there count as
+ * a probe (a few from one address), not as an attack on their own: people search for `<script type="module">` and
+ * `/etc/hosts`; a scanner trying a search box sends many. Not SQL, commands or exploits: an autocomplete's `term` or
+ * a lookup's `query` may run them, and ThinkPHP's `s` is a route.
  */
 const SEARCH_PARAMS = new Set([
   'q',
@@ -59,6 +62,24 @@ const SEARCH_PARAMS = new Set([
   'searchterm',
   'search_query',
 ]);
+/** The signatures a search box's text may hold in ordinary use (see SEARCH_PARAMS). */
+const SEARCHABLE = new Set([
+  'xss: tag',
+  'xss: call',
+  'xss: event handler',
+  'xss: javascript:',
+  'xss: data uri',
+  '/etc/passwd',
+  'system file',
+  'win.ini',
+  'c:/windows',
+  'system32',
+  'web-inf',
+  '/proc/self',
+  'NUL byte',
+]);
+/** WebDAV's answers that only a WebDAV server gives: 207 Multi-Status to PROPFIND/PROPPATCH, 201 to MKCOL. */
+const WEBDAV_ANSWERS: Readonly<Record<string, number>> = { PROPFIND: 207, PROPPATCH: 207, MKCOL: 201 };
 /** WebDAV's methods that neither read nor write a file's content (listing, properties, locks, folders). */
 const WEBDAV_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'LOCK', 'UNLOCK']);
 /** Header fields are read this far: an attacker sets their length. */
@@ -102,25 +123,24 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   let traversal = firstMatch(TRAVERSAL, target.text);
 
   const namedUser = access.user !== undefined && access.user !== '-' && access.user !== '';
-  // An authenticated WebDAV client (a sync tool, a mounted share) listing its owner's files: `.git`, `.htaccess`, an
-  // editor's swap file are files there; a 404 too (a share asks for files it does not have). Not 401/403, and not a
-  // PUT, COPY or MOVE: the server logs whatever user a client claims, even where it asks for none, and a claimed user
-  // must not hide a `.htaccess` written to an open share (a backup tool's writes are for `ignore:` by its address).
-  const fileView =
-    FILE_VIEW.test(lowerPath) ||
-    (method !== undefined &&
-      WEBDAV_METHODS.has(method) &&
-      namedUser &&
-      ((status >= 200 && status < 300) || status === 404));
+  // A WebDAV client (a sync tool, a mounted share) listing its owner's files: `.git`, `.htaccess`, an editor's swap
+  // file are files there — when the server answered as only a WebDAV server does. Asking for a dotfile it does not
+  // have (404) is no probe either; anything else is still read (PHP-FPM runs a script for LOCK too). Not a PUT, COPY
+  // or MOVE: the server logs whatever user a client claims, even where it asks for none, and a claimed user must not
+  // hide a `.htaccess` written to an open share (a backup tool's writes are for `ignore:` by its address).
+  const webdav = method !== undefined && WEBDAV_METHODS.has(method) && namedUser;
+  const fileView = FILE_VIEW.test(lowerPath) || (webdav && WEBDAV_ANSWERS[method!] === status);
+  const webdavMiss = webdav && status === 404;
   let targetInjection = injectionIn(target.text, fileView);
   // Found only in what was typed into a search box: a probe (below).
   let searched: string | undefined;
-  const bare = traversal || targetInjection ? withoutSearchText(access.target ?? '') : undefined;
-  if (bare && traversal && !firstMatch(TRAVERSAL, bare.text)) {
+  const searchable = SEARCHABLE.has(traversal ?? '') || SEARCHABLE.has(targetInjection ?? '');
+  const bare = searchable && !/graphql\/?$/.test(lowerPath) ? withoutSearchText(access.target ?? '') : undefined;
+  if (bare && traversal && SEARCHABLE.has(traversal) && !firstMatch(TRAVERSAL, bare.text)) {
     searched = traversal;
     traversal = undefined;
   }
-  if (bare && targetInjection && !injectionIn(bare.text, fileView)) {
+  if (bare && targetInjection && SEARCHABLE.has(targetInjection) && !injectionIn(bare.text, fileView)) {
     searched ??= targetInjection;
     targetInjection = undefined;
   }
@@ -144,7 +164,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   // answering one is still a probe: it shows the panel is exposed.
   const challenged = status === 401 && !namedUser;
   const probe =
-    (fileView ? undefined : firstMatch(PROBE_ALWAYS, lowerPath)) ??
+    (fileView ? undefined : firstMatch(webdavMiss ? PROBE_ALWAYS_BUT_DOTFILES : PROBE_ALWAYS, lowerPath)) ??
     firstMatch(PROBE_TARGET, target.text) ??
     (refused && !fileView
       ? firstMatch(challenged ? PROBE_ON_ERROR_UNLESS_CHALLENGED : PROBE_ON_ERROR, lowerPath)
@@ -186,13 +206,6 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
  */
 function isLoginForm(path: string, query: string): boolean {
   if (path === '') return false;
-  // WordPress's password reset and lost-password forms post to wp-login.php too, and check no password.
-  if (
-    path.endsWith('/wp-login.php') &&
-    /(?:^|&)action=(?:rp|resetpass|lostpassword|retrievepassword)(?:&|$)/.test(query)
-  ) {
-    return false;
-  }
   if (LOGIN_PATHS.test(path)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }
@@ -201,7 +214,8 @@ function isLoginForm(path: string, query: string): boolean {
 function withoutSearchText(raw: string): DecodedTarget | undefined {
   const q = raw.indexOf('?');
   if (q < 0) return undefined;
-  const params = raw.slice(q + 1).split('&');
+  // `;` separates parameters too for some (Rails before Rack 3, Perl's CGI.pm): splitting there only keeps more text.
+  const params = raw.slice(q + 1).split(/[&;]/);
   // The name as the application reads it (`%71=` is `q=`).
   const kept = params.filter((p) => !SEARCH_PARAMS.has(percentDecode(p.split('=', 1)[0]!).toLowerCase()));
   return kept.length === params.length ? undefined : decodeTarget(`${raw.slice(0, q)}?${kept.join('&')}`);

@@ -74,7 +74,7 @@ export const INJECTION: readonly Signature[] = [
   sig('sql: comment keyword', /\/\*!\d{0,5}\s*(?:union|select|and|or|concat)\b/),
   sig(
     'sql: function',
-    /\b(?:(?<!\.)sleep\s*(?:\/\*[^*]{0,64}\*\/\s*)?\(\s*\d{1,3}\s*\)|ascii\s*\(\s*substr(?:ing)?\s*\(|cast\s*\(\s*\(?\s*chr\s*\(|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
+    /\b(?:(?<![a-z0-9_]\.)sleep\s*(?:\/\*[^*]{0,64}\*\/\s*)?\(\s*\d{1,3}\s*\)|ascii\s*\(\s*substr(?:ing)?\s*\(|cast\s*\(\s*\(?\s*chr\s*\(|benchmark\s*\(|pg_sleep\s*\(|extractvalue\s*\(|updatexml\s*\(|load_file\s*\(|group_concat\s*\(|concat(?:_ws)?\s*\(\s*0x|char\s*\(\s*\d{1,3}\s*[,)]|dbms_pipe\.|utl_inaddr\.|xp_cmdshell)/,
   ),
   sig('sql: schema', /\b(?:information_schema|mysql\.user|pg_catalog|pg_shadow|sysobjects|syscolumns|all_tables)\b/),
   sig('sql: waitfor delay', /\bwaitfor\s+delay\b/),
@@ -163,12 +163,12 @@ export const INJECTION: readonly Signature[] = [
     'php code',
     // Words of English too (system, assert, eval) only with the call's parenthesis right after them; a call with an
     // argument (a snippet in a search box names `eval()`, Python's `os.system(`), but phpinfo(), which takes none.
-    /<\?php|\b(?:passthru|shell_exec|proc_open|base64_decode)\s*\((?!\s*\))|\bphpinfo\s*\(|(?<!\.)\b(?:system|popen|assert|eval)\((?!\s*\))|allow_url_include|auto_prepend_file|\bdie\s*\(\s*@?md5\s*\(/,
+    /<\?php|\b(?:passthru|shell_exec|proc_open|base64_decode)\s*\((?!\s*\))|\bphpinfo\s*\(|(?<![a-z0-9_]\.)\b(?:system|popen|assert|eval)\((?!\s*\))|allow_url_include|auto_prepend_file|\bdie\s*\(\s*@?md5\s*\(/,
   ),
   sig(
     'template injection',
     // Arithmetic in any engine's delimiters (`{{7*7}}`, `${(111+111)}`, `*{7*7}`, `<%= 7*7 %>`), a polyglot.
-    /(?:\{\{|[$#*@]\{|<%=)\s*(?:\(\s*)?['"]?\d{1,6}['"]?\s*[+*]\s*['"]?\d{1,6}['"]?(?:\s*\))?\s*(?:\}\}?|%>)|\$\{\{<%\[%|[.'"[]__(?:class|globals)__/,
+    /(?:\{\{|[$#*@]\{|<%=)\s*(?:\(\s*)?['"]?\d{1,6}['"]?\s*[+*]\s*['"]?\d{1,6}['"]?(?:\s*\))?\s*(?:\}\}?|%>)|\$\{\{<%\[%|[.'"[]__(?:class|globals)__|=__(?:class|globals)__(?:&|$)/,
   ),
   // A header written into the response (`%0d%0aSet-Cookie:`), not a newline pasted into a search.
   // (A newline in a query value is text typed into a form; in the path, or before a header's name, a response split.
@@ -190,7 +190,7 @@ export const SHELLSHOCK: Signature = sig('shellshock', /\(\)\s*\{[^}]{0,64}\}\s*
  * Nextcloud's WebDAV): a `.gitignore` or `.env.example` there is a file in someone's project, not a probe of the site.
  */
 export const FILE_VIEW =
-  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|^(?:\/[\w.-]{1,64})?\/api\/v4\/projects\/(?:[^/]{1,256}\/){1,8}repository\/(?:files|tree|archive)|^(?:\/[\w.-]{1,64})?\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|\/public\.php\/(?:web)?dav\/|\/releases\/download\/|\/_(?:edit|new|delete)\/[^/]{1,256}\/|^\/-\/ide\/project\/(?:[^/]{1,256}\/){2,8}(?:edit|tree|blob)\//;
+  /\/-\/(?:blob|raw|tree|blame|edit|commits|archive)\/|\/(?:src|raw|blame|commits)\/(?:branch|commit|tag)\/|^(?:\/[\w.-]{1,64})?\/api\/v4\/projects\/(?:[^/]{1,256}\/){1,8}repository\/(?:files|tree|archive)|^(?:\/[\w.-]{1,64})?\/api\/v1\/repos\/[^/]{1,256}\/[^/]{1,256}\/(?:contents|raw|media)\/|\/remote\.php\/(?:web)?dav\/|^(?:\/[\w.-]{1,64})?\/public\.php\/(?:web)?dav\/|\/releases\/download\/|^(?:\/[\w.-]{1,64})?\/[^/]{1,256}\/[^/]{1,256}\/_(?:edit|new|delete)\/|^\/-\/ide\/project\/(?:[^/]{1,256}\/){2,8}(?:edit|tree|blob)\//;
 
 /** Files that are never served on purpose: asked for at all, they are a probe; served, a leak. On the decoded path. */
 export const PROBE_ALWAYS: readonly Signature[] = [
@@ -235,13 +235,13 @@ const ADMIN_LOGIN_ANY = new RegExp(
 export const PROBE_ON_ERROR: readonly Signature[] = [
   sig(
     'admin panel',
-    /\/(?:(?:typo3\/|xampp\/|admin\/)?_?(?:php-?my-?admin[\w.-]{0,32}|pma(?:my|pper)?(?:[\d._-][\w.-]{0,30})?|myadmin[\w.-]{0,32})|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16}|phpliteadmin[\w.-]{0,16}|sqlite\/main\.php)(?:$|[/?])/,
+    /\/(?:(?:typo3\/|xampp\/|admin\/)?_?(?:php-?my-?admin[\w.-]{0,32}|pma(?:my|pper|db|admin)?(?:[\d._-][\w.-]{0,30})?|myadmin[\w.-]{0,32})|mysqladmin|sqladmin|dbadmin|adminer[\w.-]{0,16}|phpliteadmin[\w.-]{0,16}|sqlite\/main\.php)(?:$|[/?])/,
   ),
   // `mail` only as a whole segment (not /mailing-list, /mailchimp; but the old mail_this_entry CGI fail2ban's
   // apache-botsearch samples hold), and not Thunderbird's autoconfig lookup.
   sig(
     'webmail',
-    /(?<!\/apps)\/(?:(?:roundcube|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}|(?:ext)?mails?|mail_this_entry)(?:$|[/?])(?![^?]{0,512}config-v1\.1\.xml)/,
+    /\/(?:(?:roundcube|horde|(?:v-?)?webmail|squirrelmail|rainloop)[\w.-]{0,32}|(?<!\/apps\/)(?:ext)?mails?|mail_this_entry)(?:$|[/?])(?![^?]{0,512}config-v1\.1\.xml)/,
   ),
   sig('server-status', /\/server-(?:status|info)\b/),
   sig('laravel ignition', /\/_ignition\/|\/telescope\/requests|\/_profiler\b|\/debug\/default\/view/),

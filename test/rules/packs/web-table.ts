@@ -69,7 +69,61 @@ export const webAccessMatch: MatchRow[] = [
   attack('GET /profile?ref=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E HTTP/1.1', 'web-injection', 'xss: tag', 200),
   // Typed into a search box: people search for such text; one is a probe, a scanner's many an incident.
   attack('GET /search?q=%3Cscript%3Ealert(1)%3C/script%3E HTTP/1.1', 'web-probe', 'search: xss: tag', 200),
-  attack("GET /?s=1'%20or%20'1'='1 HTTP/1.1", 'web-probe', 'search: sql: tautology', 200),
+  attack(
+    "GET /?s=1'%20or%20'1'='1 HTTP/1.1",
+    'web-injection',
+    'sql: tautology',
+    200,
+    UA,
+    'SQL in a search box stays one',
+  ),
+  attack(
+    'GET /index.php?s=/Index/\\think\\app/invokefunction&function=phpinfo&vars[0]=100 HTTP/1.1',
+    'web-injection',
+    'thinkphp',
+    200,
+    UA,
+    "ThinkPHP's s is a route",
+  ),
+  attack(
+    'GET /search?q=x;name=%3Cscript%3Ealert(1)%3C/script%3E HTTP/1.1',
+    'web-injection',
+    'xss: tag',
+    200,
+    UA,
+    'after a ; (a separator for some)',
+  ),
+  attack('GET /graphql?query=%3Cscript%3Ealert(1)%3C/script%3E HTTP/1.1', 'web-injection', 'xss: tag', 200),
+  attack("GET /x?x=__import__('os').system('id') HTTP/1.1", 'web-injection', 'php code', 200, UA, "Python's, chained"),
+  attack("GET /x?name='.system('id').' HTTP/1.1", 'web-injection', 'php code', 200, UA, 'a PHP string broken out of'),
+  attack(
+    'GET /x?x={{request|attr(request.args.c)}}&c=__class__ HTTP/1.1',
+    'web-injection',
+    'template injection',
+    200,
+    UA,
+    "Jinja's attr() with the name in another parameter",
+  ),
+  attack(
+    'POST /wp-login.php?action=lostpassword HTTP/1.1',
+    'web-login',
+    'POST /wp-login.php',
+    200,
+    UA,
+    "the body's action wins",
+  ),
+  {
+    line: access('LOCK /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1', 200, UA, C, 'x'),
+    from: `${from}; PHP-FPM runs a script for LOCK too, a user claimed in the header`,
+    rule: 'web-probe',
+    fields: { ip: C, detail: 'phpunit' },
+  },
+  {
+    line: access('PROPFIND /phpmyadmin/ HTTP/1.1', 404, UA, C, 'x'),
+    from: `${from}; a WebDAV miss skips only the dotfiles`,
+    rule: 'web-probe',
+    fields: { ip: C, detail: 'admin panel' },
+  },
   attack(
     'GET /w/index.php?search=%2Fetc%2Fpasswd&title=Special:Search HTTP/1.1',
     'web-probe',
@@ -595,8 +649,8 @@ export const webAccessMatch: MatchRow[] = [
 export const webAccessNoMatch: NoMatchRow[] = [
   // A second ordinary set's false alarms (an audit of 1,264 lines of ordinary traffic)
   {
-    line: access('MKCOL /dav/backup/projects/site/.git/ HTTP/1.1', 201, 'rclone/v1.68.2', C, 'backup'),
-    from: `${from}; an authenticated WebDAV sync making a working copy's folders`,
+    line: access('PROPFIND /dav/backup/projects/site/.git/ HTTP/1.1', 207, 'rclone/v1.68.2', C, 'backup'),
+    from: `${from}; a WebDAV sync listing a working copy, answered as only WebDAV answers`,
   },
   {
     line: access('PROPFIND /remote/files/.htaccess HTTP/1.1', 404, 'davfs2/1.7.0 neon/0.33.0', C, 'alice'),
@@ -645,10 +699,6 @@ export const webAccessNoMatch: NoMatchRow[] = [
   { line: access('GET /config/settings.php.dist HTTP/1.1', 404), from: `${from}; a template a project ships` },
   { line: access('GET /backup.zip HTTP/1.1', 499), from: `${from}; a download the client stopped waiting for` },
   { line: access('GET /phpmyadmin/ HTTP/1.1', 502), from: `${from}; phpMyAdmin's PHP-FPM down` },
-  {
-    line: access('POST /wp-login.php?action=rp HTTP/1.1', 200),
-    from: `${from}; WordPress's password reset form, no password checked`,
-  },
   {
     line: access(
       'GET /autodiscover/autodiscover.json?Email=alice%40example.com&Protocol=AutodiscoverV1&RedirectCount=1 HTTP/1.1',
