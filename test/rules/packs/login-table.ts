@@ -153,6 +153,13 @@ export const loginTable: PackTable = {
       fields: { user: 'root', from: 'tty1', count: '3' },
     },
     {
+      message: '失敗したログインセッション tty1 から root へ, 認証失敗',
+      from: 'util-linux 2.23 po/ja.po: msgstr "失敗したログインセッション %s から %s へ, %s" (CentOS 7 under LANG=ja_JP; rewritten by 2.28)',
+      program: 'login',
+      rule: 'login',
+      fields: { user: 'root', from: 'tty1' },
+    },
+    {
       message: 'FAILED LOGIN 1 FROM tty1 FOR alice, 憑證不足，無法存取驗證資料',
       from: 'util-linux login.c with LANG=zh_TW: libpam po/zh_TW.po, "Insufficient credentials to access authentication data" with a full-width comma',
       program: 'login',
