@@ -135,7 +135,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   // Found only in what was typed into a search box: a probe (below).
   let searched: string | undefined;
   const searchable = SEARCHABLE.has(traversal ?? '') || SEARCHABLE.has(targetInjection ?? '');
-  const bare = searchable && !/graphql\/?$/.test(lowerPath) ? withoutSearchText(access.target ?? '') : undefined;
+  const bare = searchable ? withoutSearchText(access.target ?? '', lowerPath) : undefined;
   if (bare && traversal && SEARCHABLE.has(traversal) && !firstMatch(TRAVERSAL, bare.text)) {
     searched = traversal;
     traversal = undefined;
@@ -210,10 +210,13 @@ function isLoginForm(path: string, query: string): boolean {
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }
 
-/** The target without its search parameters, decoded as targets are; undefined when it has none. */
-function withoutSearchText(raw: string): DecodedTarget | undefined {
+/**
+ * The target without its search parameters, decoded as targets are; undefined when it has none, or is a GraphQL
+ * endpoint (`path`, decoded and lower case: its `query` is code).
+ */
+function withoutSearchText(raw: string, path: string): DecodedTarget | undefined {
   const q = raw.indexOf('?');
-  if (q < 0) return undefined;
+  if (q < 0 || /graphql\/?$/.test(path)) return undefined;
   // `;` separates parameters too for some (Rails before Rack 3, Perl's CGI.pm): splitting there only keeps more text.
   const params = raw.slice(q + 1).split(/[&;]/);
   // The name as the application reads it (`%71=` is `q=`).
