@@ -7,6 +7,10 @@ import { type Envelope, newEnvelope, type Stamp } from './envelope.js';
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const WEEKDAYS = 'MonTueWedThuFriSatSun';
 const SPACE = 32;
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === 9 /* tab */;
+}
 const COLON = 58;
 const DASH = 45;
 const PLUS = 43;
@@ -216,10 +220,17 @@ export function readHostTagMessage(line: string, at: number, env: Envelope, requ
   return true;
 }
 
-/** The message from `at`, without its leading spaces, Solaris's `[ID n facility.level]` or rsyslog's repeat wrapper. */
+/**
+ * The message from `at`, without its leading and trailing spaces, Solaris's `[ID n facility.level]` or rsyslog's
+ * repeat wrapper. Trailing blanks are dropped because programs' own formats never end in one that matters, while
+ * relays, copies and `%msg%` templates add them.
+ */
 export function setMessage(env: Envelope, line: string, at: number): void {
   let i = at;
   while (line.charCodeAt(i) === SPACE) i++;
+  let stop = line.length;
+  while (stop > i && isBlank(line.charCodeAt(stop - 1))) stop--;
+  if (stop < line.length) line = line.slice(0, stop);
   if (line.startsWith('[ID ', i)) {
     const m = /^\[ID (\d{1,10}) [a-z0-9]{1,16}\.[a-z]{1,16}\] */.exec(line.slice(i, i + 64));
     if (m) {

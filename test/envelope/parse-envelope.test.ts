@@ -70,6 +70,16 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     },
   },
   {
+    from: 'blanks a relay or a copy added after the message (programs never end a message in one)',
+    line: 'Nov 23 10:15:01 web1 sshd[1234]: Failed password for root from 203.0.113.7 port 52114 ssh2 \t ',
+    expected: { program: 'sshd', message: 'Failed password for root from 203.0.113.7 port 52114 ssh2' },
+  },
+  {
+    from: "rsyslog's repeated-message reduction, a blank after its bracket",
+    line: 'Nov 23 10:15:01 web1 sshd[1234]: message repeated 2 times: [ Invalid user a from 203.0.113.7 port 1] ',
+    expected: { program: 'sshd', repeated: 2, message: 'Invalid user a from 203.0.113.7 port 1' },
+  },
+  {
     from: "rsyslog's repeated-message reduction",
     line: 'Nov 23 10:15:01 web1 sshd[1234]: message repeated 4 times: [ Failed password for root from 203.0.113.7 port 52114 ssh2]',
     expected: { program: 'sshd', repeated: 4, message: 'Failed password for root from 203.0.113.7 port 52114 ssh2' },
