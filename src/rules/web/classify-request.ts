@@ -77,11 +77,25 @@ const SEARCHABLE = new Set([
   'web-inf',
   '/proc/self',
   'NUL byte',
+  'sql: quote probe',
 ]);
 /** WebDAV's answers that only a WebDAV server gives: 207 Multi-Status to PROPFIND/PROPPATCH, 201 to MKCOL. */
 const WEBDAV_ANSWERS: Readonly<Record<string, number>> = { PROPFIND: 207, PROPPATCH: 207, MKCOL: 201 };
 /** WebDAV's methods that neither read nor write a file's content (listing, properties, locks, folders). */
 const WEBDAV_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'LOCK', 'UNLOCK']);
+/**
+ * The methods clients send: HTTP's, WebDAV's and its extensions' (CalDAV, DeltaV, Exchange's), caches' purges,
+ * Outlook Anywhere's and SSTP's. Anything else a server refused came from a tool trying it (`PRI` to an HTTP/1 port,
+ * a VPN scanner's `SSTP_DUPLEX_POST`, `TRACK`, a fuzzer's lower case).
+ */
+const KNOWN_METHODS = new Set(
+  (
+    'GET HEAD POST PUT DELETE OPTIONS PATCH QUERY PROPFIND PROPPATCH MKCOL COPY MOVE LOCK UNLOCK SEARCH REPORT ' +
+    'MKCALENDAR ACL BIND UNBIND REBIND ORDERPATCH MKREDIRECTREF UPDATEREDIRECTREF CHECKOUT CHECKIN UNCHECKOUT MERGE ' +
+    'MKACTIVITY MKWORKSPACE VERSION-CONTROL BASELINE-CONTROL UPDATE LABEL SUBSCRIBE UNSUBSCRIBE NOTIFY POLL BMOVE ' +
+    'BDELETE BPROPFIND BPROPPATCH BCOPY X-MS-ENUMATTS PURGE BAN REFRESH LINK UNLINK RPC_IN_DATA RPC_OUT_DATA'
+  ).split(' '),
+);
 /** Header fields are read this far: an attacker sets their length. */
 const MAX_FIELD = 8192;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode, Redis's CR LF).
@@ -114,6 +128,8 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     categories.set('scanner', 'binary request line');
   } else if (NON_HTTP_REQUESTS.test(access.request)) {
     categories.set('scanner', 'another protocol');
+  } else if (method !== undefined && status >= 400 && !KNOWN_METHODS.has(method)) {
+    categories.set('scanner', `method ${method.slice(0, 32)}`);
   } else if (status === 400 && (access.request === '' || access.request === '-')) {
     // Bytes but no request line, refused: a scanner's. A connection that sends nothing is not logged by nginx
     // (ngx_http_wait_request_handler) and is Apache's 408 (a browser's unused preconnection), never this.

@@ -111,6 +111,13 @@ export const INJECTION: readonly Signature[] = [
     /;\s*(?:drop|insert|delete|update|select|shutdown|exec|execute|declare|truncate|alter|create)\s+[\w@*]/,
   ),
   sig('sql: order by probe', /\border\s+by\s+\d{1,3}\s*(?:--|#|\/\*)/),
+  // A number with a quote after it ends a value (`id=1'`, `/item/5'"`): the first thing a tester tries, to see whether
+  // the query breaks (not a lone `"`: `screen=55"` is a size in inches); and sqlmap's heuristic check, a run of quotes,
+  // parentheses, commas and dots (`id=1)'.",(`).
+  sig(
+    'sql: quote probe',
+    /(?:^|[=/])\d{1,20}(?:\\?'|\\"|"(?=['")]))['")]{0,3}(?=&|$)|(?=[(),.]{0,16}['"])(?=[,.'"]{0,16}[()])[(),.'"]{6,16}(?=&|$)/,
+  ),
   sig(
     'xss: tag',
     // A tag as a browser reads one: "<" right before its name ("price < input cost" is text).
@@ -341,7 +348,7 @@ export const PROBE_TARGET: readonly Signature[] = [
   // command name, CVE-2024-3721), Cisco IOS XE's, and debuggers.
   sig(
     'router exploit',
-    /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\/|\/device\.rsp\?[^#]{0,256}?cmd=___s_o_s_t_r_e_a_max___/,
+    /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\/|\/device\.rsp\?[^#]{0,256}?cmd=___s_o_s_t_r_e_a_max___|^\/level\/\d{1,2}\/exec\//,
   ),
   // Not Outlook's own autodiscover lookup (`?Email=alice@example.com&Protocol=…`): ProxyShell's names a backend path
   // after the `?` (`?@x/mapi/nspi/`, `/powershell`).

@@ -575,6 +575,30 @@ export const webAccessMatch: MatchRow[] = [
     "a bot's signature after a browser's User-Agent",
   ),
   attack('SSH-2.0-Go', 'web-scanner', 'another protocol', 400, '-', 'an SSH client at port 80'),
+  attack('PRI * HTTP/2.0', 'web-scanner', 'method PRI', 400, UA, "HTTP/2's preface sent to an HTTP/1 port"),
+  attack(
+    'SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1',
+    'web-scanner',
+    'method SSTP_DUPLEX_POST',
+    404,
+    UA,
+    'an SSTP VPN scanner at a web server',
+  ),
+  attack('TRACK / HTTP/1.1', 'web-scanner', 'method TRACK', 405, UA, "IIS's TRACE, refused"),
+  attack('get / HTTP/1.1', 'web-scanner', 'method get', 400, UA, 'a fuzzer: methods are case-sensitive'),
+  attack('GET /level/15/exec/-/sh/run/CR HTTP/1.1', 'web-probe', 'router exploit', 404, UA, "Cisco IOS's HTTP exec"),
+  attack('GET /product?id=1%27 HTTP/1.1', 'web-injection', 'sql: quote probe', 500, UA, 'a quote to break the query'),
+  attack('GET /item/42%27%22 HTTP/1.1', 'web-injection', 'sql: quote probe', 404, UA, 'in a path segment'),
+  attack("GET /news.php?id=7')&lang=en HTTP/1.1", 'web-injection', 'sql: quote probe', 200, UA, 'and a parenthesis'),
+  attack(
+    'GET /view?id=1%29%27.%22%2C%28 HTTP/1.1',
+    'web-injection',
+    'sql: quote probe',
+    200,
+    UA,
+    "sqlmap's heuristic check (quotes, parentheses, commas, dots)",
+  ),
+  attack('GET /search?q=1%27%22 HTTP/1.1', 'web-probe', 'search: sql: quote probe', 500, UA, 'in a search box'),
   {
     line: access('POST /index.php?route=account/login HTTP/1.1', 200, UA, C, '-', 9_418),
     from: `${from}; OpenCart's form shown again`,
@@ -976,6 +1000,12 @@ export const webAccessNoMatch: NoMatchRow[] = [
     line: access('GET /wp-admin/css/colors/blue/colors.min.css?ver=6.5.3 HTTP/1.1', 404),
     from: `${from}; WordPress's own stylesheet gone from a cache`,
   },
+  { line: access('PURGE /blog/ HTTP/1.1', 405), from: `${from}; a cache purge the server does not take` },
+  { line: access('RPC_IN_DATA /rpc/rpcproxy.dll HTTP/1.1', 401), from: `${from}; Outlook Anywhere asking in` },
+  { line: access('OPTIONS * HTTP/1.1', 400), from: `${from}; a server-wide OPTIONS` },
+  { line: access('GET /shop/tv?screen=55%22&sort=price HTTP/1.1', 200), from: `${from}; a size in inches` },
+  { line: access("GET /wiki/5'-Nucleotidase HTTP/1.1", 200), from: `${from}; a title starting with a prime` },
+  { line: access("GET /recipes?tag=6'2 HTTP/1.1", 200), from: `${from}; feet and inches` },
 ];
 
 const APACHE_24 = '[Mon Nov 23 10:15:01.123456 2026]';
