@@ -2,6 +2,7 @@
 import { genericPack } from './generic.js';
 import { loginPack } from './login.js';
 import type { PackRule } from './pack.js';
+import { pamGenericPack } from './pam-generic.js';
 import { sshdAggressivePack, sshdPack } from './sshd.js';
 import { sudoPack } from './sudo.js';
 import { apachePack, lighttpdPack, nginxPack, webPack } from './web.js';
@@ -11,6 +12,7 @@ export const PACKS = {
   'sshd-aggressive': sshdAggressivePack,
   sudo: sudoPack,
   login: loginPack,
+  'pam-generic': pamGenericPack,
   nginx: nginxPack,
   apache: apachePack,
   lighttpd: lighttpdPack,

@@ -63,4 +63,11 @@ export type PackRule = MessagePackRule | WebPackRule;
 /** An IPv4 or IPv6 address as logs print it (ending in a digit, so a trailing ":" stays out); the `ip` type checks it. */
 export const IP = '[0-9A-Fa-f:.]{1,45}[0-9A-Fa-f]';
 
+/**
+ * Where a program writes the canonical host name (sshd's UseDNS, a PAM rhost) or the address: a name is shown, never
+ * counted as one. An address is four dotted numbers (IPv4) or starts with a hex group and ":" (IPv6): `bad.cafe` and
+ * `123.cafe` are names; a link-local address's scope (`fe80::1%eth0`) is not part of it.
+ */
+export const ADDRESS_OR_NAME = `(?:(?=\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\w.-])|[0-9A-Fa-f]{0,4}:)(?<ip>${IP})(?:%[\\w.-]{1,32})?|(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}))`;
+
 export const MINUTE = 60_000;

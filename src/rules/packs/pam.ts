@@ -31,7 +31,7 @@ export const PAM_ERRORS = [
 
 export const PAM_ERROR = `(?:${PAM_ERRORS.map((e) => e.replace(/[.;]/g, (c) => `\\${c}`)).join('|')})`;
 
-const MODULE = 'pam_[a-z0-9_]{1,32}';
+export const MODULE = 'pam_[a-z0-9_]{1,32}';
 
 /** `pam_unix(su:auth): ` for the given services (a regex alternation), or nothing (the old tag form). */
 export const pamPrefix = (services: string) => `(?:${MODULE}\\((?:${services}):auth\\): )?`;

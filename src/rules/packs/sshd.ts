@@ -4,7 +4,7 @@
 // version string: an address is captured only where sshd wrote it after such text, anchored at the end of the line,
 // or before any of it. Formats, versions and levels: openssh-portable 7.0p1–10.5p1 (auth.c, auth2.c, auth-pam.c,
 // packet.c, sshd.c, kex.c, serverloop.c).
-import { IP, type MessagePackRule, type MessagePattern, MINUTE } from './pack.js';
+import { ADDRESS_OR_NAME, IP, type MessagePackRule, type MessagePattern, MINUTE } from './pack.js';
 import { pamAuthFailure, pamLockout, pamModuleRefusals, pamMoreFailures, pamSucceedIfRefusal } from './pam.js';
 
 const PROGRAMS = ['sshd', 'sshd-session', 'sshd-auth', 'dropbear'];
@@ -29,10 +29,6 @@ const LEVEL = '(?:(?:error|fatal): )?';
 const KEY_INFO = '(?:: .{1,2048})?';
 /** The connection's preamble in sshpkt_fatal() and Disconnecting lines (7.5+): `[authenticating |invalid ]user X `. */
 const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
-/** Where sshd writes the canonical host name (UseDNS yes) or the address: a name is shown, never counted as one. */
-// An address is four dotted numbers (IPv4) or starts with a hex group and ":" (IPv6): `bad.cafe` and `123.cafe` are
-// names; a link-local address's scope (`fe80::1%eth0`) is not part of it.
-const ADDRESS_OR_NAME = `(?:(?=\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\w.-])|[0-9A-Fa-f]{0,4}:)(?<ip>${IP})(?:%[\\w.-]{1,32})?|(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}))`;
 
 const normal: MessagePattern[] = [
   {

@@ -286,6 +286,22 @@ const rows: Hostile[] = [
     line: `Nov 23 10:15:01 web1 myapp[3]: ${FAKE} - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 0 "-" "x"`,
     why: "an access line as another program's message",
   },
+  // pam-generic: FTP and mail servers hand PAM the typed name as ruser=, before the address
+  {
+    packs: ['pam-generic'],
+    line: `Nov 23 10:15:01 web1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser=a rhost=${FAKE}  user= rhost=${REAL}  user=a rhost=${FAKE}  user=`,
+    why: 'a typed name holding "rhost=X  user=": the address after it is not read from the name',
+  },
+  {
+    packs: ['pam-generic'],
+    line: `Nov 23 10:15:01 web1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser=a rhost=${FAKE} rhost=${REAL}`,
+    why: 'a typed name holding "rhost=X" and a space, no user= after the address',
+  },
+  {
+    packs: ['pam-generic'],
+    line: `Nov 23 10:15:01 web1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser=x rhost=${REAL}  user=x rhost=${FAKE}`,
+    why: 'a typed user after the address holding another rhost=',
+  },
   // generic
   {
     packs: ['generic'],

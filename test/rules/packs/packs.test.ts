@@ -7,6 +7,7 @@ import { BUSYBOX, type Envelope, JOURNAL_FULL, JOURNAL_UNIX, SOLARIS, SYSLOG_ENV
 import { genericTable } from './generic-table.js';
 import { loginTable } from './login-table.js';
 import { matchesOf, packMatcher } from './matching.js';
+import { pamGenericTable } from './pam-generic-table.js';
 import { sshdAggressiveTable } from './sshd-aggressive-table.js';
 import { sshdTable } from './sshd-table.js';
 import { sudoTable } from './sudo-table.js';
@@ -50,6 +51,7 @@ const tables: { table: PackTable; envelopes: readonly Envelope[] }[] = [
   { table: sudoTable, envelopes: sudoTable.envelopes! },
   { table: loginTable, envelopes: [...loginTable.envelopes!, BUSYBOX] },
   { table: genericTable, envelopes: SYSLOG_ENVELOPES },
+  { table: pamGenericTable, envelopes: SYSLOG_ENVELOPES },
 ];
 
 // Access-log rows are tried bare (web and apache packs) and inside nginx's syslog output (nginx pack).
@@ -110,6 +112,7 @@ describe.each([
   'sudo',
   'login',
   'generic',
+  'pam-generic',
   'web',
   'nginx',
   'apache',
