@@ -22,6 +22,8 @@ export const ENVELOPE_FORMATS = [
   'apache-error',
   /** `1.2.3.4 - - [23/Nov/2026:10:15:01 +0000] "GET / HTTP/1.1" 200 …`, with or without a leading virtual host */
   'access',
+  /** `type=USER_AUTH msg=audit(1764412501.123:456): pid=… msg='op=… exe="/usr/sbin/sshd" …'` (auditd's audit.log) */
+  'audit',
   /** Nothing recognised: the whole line is the message, from no known program. */
   'none',
 ] as const;

@@ -1,4 +1,5 @@
 // Splits a log line into its envelope (time, host, program, pid) and its message, once, whatever wrote it. Pure.
+import { AUDIT_PROGRAMS, parseAuditRecord, readAuditMessage } from './audit.js';
 import { type Envelope, newEnvelope } from './envelope.js';
 import {
   isDigit,
@@ -23,7 +24,9 @@ import {
 } from './web-server-logs.js';
 
 export function parseEnvelope(line: string): Envelope {
-  return parseSyslogFamily(line) ?? parseWebServerLog(line) ?? parseApplicationLog(line);
+  const c = line.charCodeAt(0);
+  const audit = c === 116 /* t */ || c === 110 /* n */ ? parseAuditRecord(line) : undefined;
+  return audit ?? parseSyslogFamily(line) ?? parseWebServerLog(line) ?? parseApplicationLog(line);
 }
 
 const LEVEL =
@@ -54,6 +57,7 @@ function parseSyslogFamily(line: string): Envelope | undefined {
     env = syslogStampEnd(line, pri) > 0 ? parseRfc3164(line, pri) : parseJournalFull(line, pri);
   }
   if (!env) return undefined;
+  if (env.program !== undefined && AUDIT_PROGRAMS.has(env.program)) readAuditMessage(env);
   const server = webServerOf(env.program);
   if (server) readWebServerMessage(env, server);
   return env;

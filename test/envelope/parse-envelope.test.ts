@@ -349,6 +349,52 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     line: 'Nov 23 10:15:01 web1 myapp[1]: 203.0.113.7 - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 0 "-" "x"',
     expected: { program: 'myapp', access: undefined },
   },
+  // Linux audit records: the program is the executable that sent the record, the message its type and text
+  {
+    from: "auditd's audit.log (libaudit audit_log_acct_message() under sshd's PAM stack)",
+    line: 'type=USER_AUTH msg=audit(1795428901.250:4567): pid=1234 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg=\'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed\'',
+    expected: {
+      format: 'audit',
+      program: 'sshd',
+      message:
+        'USER_AUTH op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed',
+      time: '2026-11-23T10:15:01.250Z',
+    },
+  },
+  {
+    from: "audit 3's enriched format (fields after a GS), a node name, a ' in the account",
+    line: 'node=web1 type=USER_ERR msg=audit(1795428901.250:4568): pid=1234 uid=0 auid=4294967295 ses=4294967295 msg=\'op=PAM:bad_ident grantors=? acct="o\'brien" exe="/usr/libexec/openssh/sshd-session" hostname=? addr=? terminal=ssh res=failed\'\x1dUID="root" AUID="unset"',
+    expected: {
+      format: 'audit',
+      program: 'sshd-session',
+      message:
+        'USER_ERR op=PAM:bad_ident grantors=? acct="o\'brien" exe="/usr/libexec/openssh/sshd-session" hostname=? addr=? terminal=ssh res=failed',
+    },
+  },
+  {
+    from: 'a kernel record (SYSCALL) names no sender: its exe= and comm= are the process, not a message',
+    line: 'type=SYSCALL msg=audit(1795428901.250:4569): arch=c000003e syscall=59 success=yes exit=0 comm="sshd" exe="/usr/sbin/sshd" key=(null)',
+    expected: { format: 'audit', program: 'audit' },
+  },
+  {
+    from: "journald's rendering of an audit record",
+    line: 'Nov 23 10:15:01 web1 audit[1234]: USER_AUTH pid=1234 uid=0 auid=4294967295 ses=4294967295 msg=\'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed\'',
+    expected: { format: 'rfc3164', program: 'sshd', host: 'web1', pid: '1234' },
+  },
+  {
+    from: 'the kernel log, auditd not running (numeric type)',
+    line: 'Nov 23 10:15:01 web1 kernel: audit: type=1100 audit(1795428901.250:4570): pid=1234 uid=0 auid=4294967295 ses=4294967295 msg=\'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed\'',
+    expected: {
+      program: 'sshd',
+      message:
+        'USER_AUTH op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed',
+    },
+  },
+  {
+    from: "another program's message holding an audit record stays that program's",
+    line: 'Nov 23 10:15:01 web1 myapp[1]: type=USER_AUTH msg=audit(1795428901.250:4571): pid=1 uid=0 auid=0 ses=1 msg=\'op=PAM:authentication acct="root" exe="/usr/sbin/sshd" hostname=? addr=6.6.6.6 terminal=ssh res=failed\'',
+    expected: { program: 'myapp' },
+  },
   { from: 'nothing known', line: 'just some text', expected: { format: 'none', message: 'just some text' } },
 ];
 

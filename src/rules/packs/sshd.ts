@@ -30,7 +30,26 @@ const KEY_INFO = '(?:: .{1,2048})?';
 /** The connection's preamble in sshpkt_fatal() and Disconnecting lines (7.5+): `[authenticating |invalid ]user X `. */
 const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
 
+/**
+ * Linux-PAM's audit record of a failed authentication under sshd, as libaudit writes it (audit_log_acct_message():
+ * `op=%s acct="%s" exe=%s hostname=%s addr=%s terminal=%s res=%s`, the account hex-encoded when it holds a space or a
+ * quote). hostname= is the PAM_RHOST sshd set; libaudit resolves it into addr=, so a name's addr= comes from DNS its
+ * owner controls: an address is read from hostname= when it is one, or from addr= when sshd handed that alone.
+ */
+const AUDIT_FAILURE =
+  '(?:USER_AUTH op=PAM:authentication|USER_ERR op=PAM:bad_ident)(?: grantors=\\S{1,4096})? acct=(?:"\\?"|"(?<user>[^"]{1,256})"|[0-9A-F]{1,512}) exe="[^"]{1,4096}"';
+const AUDIT_FROM =
+  'Linux-PAM libpam/pam_audit.c _pam_audit_writelog(): "PAM:authentication grantors=…" (USER_AUTH) or "PAM:bad_ident" (USER_ERR, an unknown user) with the user, PAM_RHOST and PAM_TTY (ssh), through libaudit audit_log_acct_message()';
+
 const normal: MessagePattern[] = [
+  {
+    re: `${AUDIT_FAILURE} hostname=${ADDRESS_OR_NAME} addr=\\S{1,64} terminal=ssh res=failed$`,
+    from: `${AUDIT_FROM}: hostname= is the client's address (or its name with UseDNS)`,
+  },
+  {
+    re: `${AUDIT_FAILURE} hostname=\\? addr=(?<ip>${IP}) terminal=ssh res=failed$`,
+    from: `${AUDIT_FROM}: no hostname, the address handed over as addr=`,
+  },
   {
     re: `${LEVEL}Failed (?<method>password|keyboard-interactive/pam|keyboard-interactive/bsdauth|keyboard-interactive|hostbased|gssapi-with-mic|none|unknown) for (?:invalid user )?${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
     from: 'openssh auth.c auth_log(): "%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s" with authmsg "Failed" (7.0–10.5); auth2-gss.c "Failed gssapi-with-mic for %s%.100s from %.200s port %d ssh2" (10.4+)',

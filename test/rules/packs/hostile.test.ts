@@ -286,6 +286,24 @@ const rows: Hostile[] = [
     line: `Nov 23 10:15:01 web1 myapp[3]: ${FAKE} - - [23/Nov/2026:10:15:01 +0000] "GET /.env HTTP/1.1" 404 0 "-" "x"`,
     why: "an access line as another program's message",
   },
+  // audit records: the account is the client's text, hex-encoded when it holds a space or a quote
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `type=USER_AUTH msg=audit(1795428901.250:1): pid=1 uid=0 auid=4294967295 ses=1 msg='op=PAM:authentication grantors=? acct=7820657865 exe="/usr/sbin/sshd" hostname=${REAL} addr=${REAL} terminal=ssh res=failed'`,
+    why: 'an account that spelled a whole record, hex-encoded by libaudit',
+    owner: { ip: REAL },
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `type=USER_AUTH msg=audit(1795428901.250:1): pid=1 uid=0 auid=4294967295 ses=1 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=evil.example addr=${FAKE} terminal=ssh res=failed'`,
+    why: "a host name whose DNS (its owner's) resolves to another address",
+    owner: { ip: undefined },
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive'],
+    line: `Nov 23 10:15:01 web1 myapp[1]: type=USER_AUTH msg=audit(1795428901.250:1): pid=1 uid=0 auid=0 ses=1 msg='op=PAM:authentication acct="root" exe="/usr/sbin/sshd" hostname=${FAKE} addr=${FAKE} terminal=ssh res=failed'`,
+    why: "an audit record inside another program's message",
+  },
   // pam-generic: FTP and mail servers hand PAM the typed name as ruser=, before the address
   {
     packs: ['pam-generic'],

@@ -4,11 +4,63 @@ import type { PackTable } from './table.js';
 
 const A = '203.0.113.7';
 const V6 = '2001:db8:7::15';
+/** An auditd record (audit.log) of the given type and user-space text, as libaudit sends it under sshd. */
+const audit = (type: string, text: string) =>
+  `type=${type} msg=audit(1795428901.250:4567): pid=4242 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg='${text}'`;
+const AUDIT =
+  'Linux-PAM libpam/pam_audit.c _pam_audit_writelog() through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"';
 
 export const sshdTable: PackTable = {
   pack: 'sshd',
   programs: ['sshd', 'sshd-session'],
   match: [
+    {
+      line: audit(
+        'USER_AUTH',
+        `op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed`,
+      ),
+      from: `${AUDIT}: a failed pam_authenticate() (USER_AUTH)`,
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      line: audit(
+        'USER_ERR',
+        `op=PAM:bad_ident grantors=? acct="?" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed`,
+      ),
+      from: `${AUDIT}: "PAM:bad_ident" at pam_end() for an unknown user (USER_ERR)`,
+      fields: { ip: A },
+      absent: ['user'],
+    },
+    {
+      line: audit(
+        'USER_AUTH',
+        `op=PAM:authentication grantors=? acct=61646D696E2031 exe="/usr/sbin/sshd" hostname=${V6} addr=${V6} terminal=ssh res=failed`,
+      ),
+      from: `${AUDIT}: an account holding a space, hex-encoded (audit_encode_value)`,
+      fields: { ip: V6 },
+    },
+    {
+      line: audit(
+        'USER_AUTH',
+        `op=PAM:authentication acct="admin" exe="/usr/sbin/sshd" hostname=? addr=${A} terminal=ssh res=failed`,
+      ),
+      from: `${AUDIT}: Linux-PAM before 1.1.8 (no grantors=), the address handed over as addr=`,
+      fields: { ip: A, user: 'admin' },
+    },
+    {
+      line: audit(
+        'USER_AUTH',
+        `op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=client.example.net addr=${A} terminal=ssh res=failed`,
+      ),
+      from: `${AUDIT}: UseDNS: addr= is what libaudit resolved the name to (DNS its owner controls), shown as the host only`,
+      fields: { host: 'client.example.net', user: 'root' },
+      absent: ['ip'],
+    },
+    {
+      line: `Nov 23 10:15:01 web1 audit[4242]: USER_AUTH pid=4242 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/libexec/openssh/sshd-session" hostname=${A} addr=${A} terminal=ssh res=failed'`,
+      from: `${AUDIT}; journald's rendering, sshd-session (9.8+) running PAM`,
+      fields: { ip: A, user: 'root' },
+    },
     {
       message: `Bad password attempt for 'root' from ${A}:52814`,
       program: 'dropbear',
@@ -389,6 +441,27 @@ export const sshdTable: PackTable = {
     },
   ],
   noMatch: [
+    {
+      line: audit(
+        'USER_AUTH',
+        `op=PAM:authentication grantors=pam_unix acct="root" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=success`,
+      ),
+      from: `${AUDIT}: a success`,
+    },
+    {
+      line: audit(
+        'USER_LOGIN',
+        `op=login acct="root" exe="/usr/sbin/sshd" hostname=? addr=${A} terminal=sshd res=failed`,
+      ),
+      from: 'openssh audit-linux.c linux_audit_record_event(): "login" for every failed method, a second key offered too (the PAM record is the attempt)',
+    },
+    {
+      line: audit(
+        'USER_AUTH',
+        `op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/vsftpd" hostname=${A} addr=${A} terminal=ftp res=failed`,
+      ),
+      from: `${AUDIT}: another program's record`,
+    },
     {
       message: `Failed publickey-hostbound-v00@openssh.com for alice from 203.0.113.7 port 52814 ssh2: ED25519 SHA256:${'D'.repeat(43)}`,
       from: 'auth.c auth_log(): a valid user\'s 8.9+ client trying its keys, as "Failed publickey" (not counted)',
