@@ -50,7 +50,10 @@ export function readAuditMessage(env: Envelope): void {
   if (m) readAuditBody(env, m[1]!, text.slice(kernel + m[0].length));
 }
 
-/** The record's type and user-space text as the message (`USER_AUTH op=… res=failed`), its executable the program. */
+/**
+ * The record's user-space text as the message (`op=PAM:authentication … res=failed`, as it stands in the line, so the
+ * screen's words find it), its executable the program, its type the message id (`USER_AUTH`).
+ */
 function readAuditBody(env: Envelope, type: string, body: string): void {
   const m = BODY.exec(body);
   if (!m) return;
@@ -58,5 +61,6 @@ function readAuditBody(env: Envelope, type: string, body: string): void {
   const exe = EXE.exec(text);
   if (!exe) return;
   env.program = exe[1]!.slice(exe[1]!.lastIndexOf('/') + 1);
-  env.message = `${TYPE_NAMES[type] ?? type} ${text}`;
+  env.message = text;
+  env.msgid = TYPE_NAMES[type] ?? type;
 }

@@ -68,7 +68,7 @@ export interface Envelope {
   pid?: string;
   /** The PAM module of an old-style tag: `sshd(pam_unix)[1]:` → pam_unix. */
   module?: string;
-  /** A Solaris/illumos message id: `[ID 800047 auth.info]` → 800047. */
+  /** A Solaris/illumos message id (`[ID 800047 auth.info]` → 800047), or an audit record's type (`USER_AUTH`). */
   msgid?: string;
   /** The message, after every envelope part (and inside `message repeated N times: [ … ]`). */
   message: string;

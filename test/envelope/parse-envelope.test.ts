@@ -356,8 +356,9 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     expected: {
       format: 'audit',
       program: 'sshd',
+      msgid: 'USER_AUTH',
       message:
-        'USER_AUTH op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed',
+        'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed',
       time: '2026-11-23T10:15:01.250Z',
     },
   },
@@ -367,8 +368,9 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     expected: {
       format: 'audit',
       program: 'sshd-session',
+      msgid: 'USER_ERR',
       message:
-        'USER_ERR op=PAM:bad_ident grantors=? acct="o\'brien" exe="/usr/libexec/openssh/sshd-session" hostname=? addr=? terminal=ssh res=failed',
+        'op=PAM:bad_ident grantors=? acct="o\'brien" exe="/usr/libexec/openssh/sshd-session" hostname=? addr=? terminal=ssh res=failed',
     },
   },
   {
@@ -386,8 +388,9 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     line: 'Nov 23 10:15:01 web1 kernel: audit: type=1100 audit(1795428901.250:4570): pid=1234 uid=0 auid=4294967295 ses=4294967295 msg=\'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed\'',
     expected: {
       program: 'sshd',
+      msgid: 'USER_AUTH',
       message:
-        'USER_AUTH op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed',
+        'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed',
     },
   },
   {

@@ -37,7 +37,7 @@ const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
  * owner controls: an address is read from hostname= when it is one, or from addr= when sshd handed that alone.
  */
 const AUDIT_FAILURE =
-  '(?:USER_AUTH op=PAM:authentication|USER_ERR op=PAM:bad_ident)(?: grantors=\\S{1,4096})? acct=(?:"\\?"|"(?<user>[^"]{1,256})"|[0-9A-F]{1,512}) exe="[^"]{1,4096}"';
+  'op=PAM:(?:authentication|bad_ident)(?: grantors=\\S{1,4096})? acct=(?:"\\?"|"(?<user>[^"]{1,256})"|[0-9A-F]{1,512}) exe="[^"]{1,4096}"';
 const AUDIT_FROM =
   'Linux-PAM libpam/pam_audit.c _pam_audit_writelog(): "PAM:authentication grantors=…" (USER_AUTH) or "PAM:bad_ident" (USER_ERR, an unknown user) with the user, PAM_RHOST and PAM_TTY (ssh), through libaudit audit_log_acct_message()';
 
