@@ -64,6 +64,26 @@ describe('counting attempts', () => {
     expect(attempts('sshd', lines)).toBe(3);
   });
 
+  it("counts an audited attempt once in a journal holding sshd's lines too, and each record of audit.log alone", () => {
+    const record = (pid: number) =>
+      `USER_AUTH pid=${pid} uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=${IP} addr=${IP} terminal=ssh res=failed'`;
+    const journal = (pid: number, message: string) =>
+      `Nov 23 10:01:11 web1 ${message.startsWith('USER_') ? 'audit' : 'sshd'}[${pid}]: ${message}`;
+    const failed = `Failed password for root from ${IP} port 22 ssh2`;
+    // journald (Fedora, RHEL): PAM's line, the audit record and sshd's line for the first attempt, then record and line.
+    const lines = [
+      journal(1, PAM),
+      journal(1, record(1)),
+      journal(1, failed),
+      journal(1, record(1)),
+      journal(1, failed),
+    ];
+    expect(attempts('sshd', lines)).toBe(2);
+    // audit.log alone: one record per attempt, however many a connection makes.
+    const raw = `type=${record(1).replace(' pid=', ' msg=audit(1795428901.250:7): pid=')}`;
+    expect(attempts('sshd', [raw, raw, raw])).toBe(3);
+  });
+
   it('counts a PAM failure without its companion line once', () => {
     expect(attempts('sshd', [S(2, PAM)])).toBe(1);
   });

@@ -36,20 +36,35 @@ const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
  * quote). hostname= is the PAM_RHOST sshd set; libaudit resolves it into addr=, so a name's addr= comes from DNS its
  * owner controls: an address is read from hostname= when it is one, or from addr= when sshd handed that alone.
  */
-const AUDIT_FAILURE =
-  'op=PAM:(?:authentication|bad_ident)(?: grantors=\\S{1,4096})? acct=(?:"\\?"|"(?<user>[^"]{1,256})"|[0-9A-F]{1,512}) exe="[^"]{1,4096}"';
+const auditFailure = (op: string) =>
+  `op=PAM:${op}(?: grantors=\\S{1,4096})? acct=(?:"\\?"|"(?<user>[^"]{1,256})"|[0-9A-F]{1,512}) exe="[^"]{1,4096}"`;
 const AUDIT_FROM =
-  'Linux-PAM libpam/pam_audit.c _pam_audit_writelog(): "PAM:authentication grantors=…" (USER_AUTH) or "PAM:bad_ident" (USER_ERR, an unknown user) with the user, PAM_RHOST and PAM_TTY (ssh), through libaudit audit_log_acct_message()';
+  'Linux-PAM libpam/pam_audit.c _pam_audit_writelog() with the user, PAM_RHOST and PAM_TTY (ssh), through libaudit audit_log_acct_message()';
+/**
+ * One attempt's records, both address forms: a failed pam_authenticate() (USER_AUTH), a PAM failure the sshd line that
+ * follows in the same journal belongs to; an unknown user's connection that ran no stack (USER_ERR bad_ident, at
+ * pam_end), the connection's closing record.
+ */
+const auditFailures: MessagePattern[] = (
+  [
+    ['authentication', 'pam', '"PAM:authentication grantors=…" (USER_AUTH)'],
+    ['bad_ident', 'follow-up', '"PAM:bad_ident" (USER_ERR) at pam_end() when no stack ran (an unknown user)'],
+  ] as const
+).flatMap(([op, counts, what]) => [
+  {
+    re: `${auditFailure(op)} hostname=${ADDRESS_OR_NAME} addr=\\S{1,64} terminal=ssh res=failed$`,
+    from: `${AUDIT_FROM}: ${what}; hostname= is the client's address (or its name with UseDNS)`,
+    counts,
+  },
+  {
+    re: `${auditFailure(op)} hostname=\\? addr=(?<ip>${IP}) terminal=ssh res=failed$`,
+    from: `${AUDIT_FROM}: ${what}; no hostname, the address handed over as addr=`,
+    counts,
+  },
+]);
 
 const normal: MessagePattern[] = [
-  {
-    re: `${AUDIT_FAILURE} hostname=${ADDRESS_OR_NAME} addr=\\S{1,64} terminal=ssh res=failed$`,
-    from: `${AUDIT_FROM}: hostname= is the client's address (or its name with UseDNS)`,
-  },
-  {
-    re: `${AUDIT_FAILURE} hostname=\\? addr=(?<ip>${IP}) terminal=ssh res=failed$`,
-    from: `${AUDIT_FROM}: no hostname, the address handed over as addr=`,
-  },
+  ...auditFailures,
   {
     re: `${LEVEL}Failed (?<method>password|keyboard-interactive/pam|keyboard-interactive/bsdauth|keyboard-interactive|hostbased|gssapi-with-mic|none|unknown) for (?:invalid user )?${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
     from: 'openssh auth.c auth_log(): "%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s" with authmsg "Failed" (7.0–10.5); auth2-gss.c "Failed gssapi-with-mic for %s%.100s from %.200s port %d ssh2" (10.4+)',
