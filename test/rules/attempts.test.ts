@@ -119,6 +119,10 @@ describe('counting attempts', () => {
     expect(attempts('sudo', [pam, gaveUp(3), more])).toBe(3);
     // sudo-rs writes no line of its own: the tally is its retries.
     expect(attempts('sudo', [pam, more])).toBe(3);
+    // A journal (every line with its pid) holding PAM's audit record too: the record is PAM's failure again.
+    const inJournal = (line: string) => line.replace(' sudo: ', ' sudo[812]: ');
+    const record = `Nov 23 10:01:11 web1 audit[812]: USER_AUTH pid=812 uid=1000 auid=1000 ses=3 msg='op=PAM:authentication grantors=? acct="alice" exe="/usr/bin/sudo" hostname=? addr=? terminal=/dev/pts/1 res=failed'`;
+    expect(attempts('sudo', [inJournal(pam), record, inJournal(gaveUp(3))])).toBe(3);
   });
 
   it("counts shadow su's four lines for one wrong password once", () => {

@@ -75,6 +75,21 @@ function pamFields(
   return `logname=${logname} uid=\\d{0,10} euid=\\d{0,10} tty=\\S{0,256} ruser=(?:${group(names.ruser, '\\S{1,256}')})${required === 'ruser' ? '' : '?'} rhost=(?:${rhost})? {0,2}(?:user=(?:${group(names.user, '.{1,256}?')})?)? {0,4}$`;
 }
 
+/**
+ * Linux-PAM's audit record of a stack that failed (libpam/pam_audit.c _pam_audit_writelog() through libaudit
+ * audit_log_acct_message(): `op=PAM:%s grantors=%s acct="%s" exe=%s hostname=%s addr=%s terminal=%s res=failed`), up
+ * to its executable: the account goes to `account` (libaudit hex-encodes one holding a space or a quote, and writes
+ * `"?"` for an unknown user).
+ */
+export const pamAuditRecord = (op: string, account: string) =>
+  `op=PAM:${op}(?: grantors=\\S{1,4096})? acct=(?:"\\?"|"(?<${account}>[^"]{1,256})"|[0-9A-F]{1,512}) exe="[^"]{1,4096}"`;
+
+/** A local program's failed pam_authenticate() in its audit record (no address): su, sudo, login, a display manager. */
+export const pamAuditAuthFailure = (account: string, tty?: string): { re: string; from: string } => ({
+  re: `${pamAuditRecord('authentication', account)} hostname=\\S{1,256} addr=\\S{1,64} terminal=${tty ? `(?<${tty}>\\S{1,256})` : '\\S{1,256}'} res=failed$`,
+  from: 'Linux-PAM libpam/pam_audit.c _pam_audit_writelog(): "PAM:authentication grantors=…" (USER_AUTH) through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"',
+});
+
 /** `N more authentication failure(s); logname=… user=…` at pam_end, after failures already logged one by one. */
 export function pamMoreFailures(
   services: string,

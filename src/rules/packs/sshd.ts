@@ -5,7 +5,14 @@
 // or before any of it. Formats, versions and levels: openssh-portable 7.0p1–10.5p1 (auth.c, auth2.c, auth-pam.c,
 // packet.c, sshd.c, kex.c, serverloop.c).
 import { ADDRESS_OR_NAME, IP, type MessagePackRule, type MessagePattern, MINUTE } from './pack.js';
-import { pamAuthFailure, pamLockout, pamModuleRefusals, pamMoreFailures, pamSucceedIfRefusal } from './pam.js';
+import {
+  pamAuditRecord,
+  pamAuthFailure,
+  pamLockout,
+  pamModuleRefusals,
+  pamMoreFailures,
+  pamSucceedIfRefusal,
+} from './pam.js';
 
 const PROGRAMS = ['sshd', 'sshd-session', 'sshd-auth', 'dropbear'];
 /**
@@ -36,8 +43,7 @@ const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
  * quote). hostname= is the PAM_RHOST sshd set; libaudit resolves it into addr=, so a name's addr= comes from DNS its
  * owner controls: an address is read from hostname= when it is one, or from addr= when sshd handed that alone.
  */
-const auditFailure = (op: string) =>
-  `op=PAM:${op}(?: grantors=\\S{1,4096})? acct=(?:"\\?"|"(?<user>[^"]{1,256})"|[0-9A-F]{1,512}) exe="[^"]{1,4096}"`;
+const auditFailure = (op: string) => pamAuditRecord(op, 'user');
 const AUDIT_FROM =
   'Linux-PAM libpam/pam_audit.c _pam_audit_writelog() with the user, PAM_RHOST and PAM_TTY (ssh), through libaudit audit_log_acct_message()';
 /**
