@@ -576,6 +576,7 @@ export const webAccessMatch: MatchRow[] = [
   ),
   attack('SSH-2.0-Go', 'web-scanner', 'another protocol', 400, '-', 'an SSH client at port 80'),
   attack('PRI * HTTP/2.0', 'web-scanner', 'method PRI', 400, UA, "HTTP/2's preface sent to an HTTP/1 port"),
+  attack('OPTIONS sip:nm SIP/2.0', 'web-scanner', 'another protocol', 400, UA, "a SIP scanner's OPTIONS (sipvicious)"),
   attack(
     'SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1',
     'web-scanner',
