@@ -330,7 +330,7 @@ export const PROBE_WHEN_ABSENT: readonly Signature[] = [
     // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
     // Nor a script, stylesheet or image of WordPress's own gone from a cache (its admin's css/, js/, images/), nor the
     // editor asking who it is (`users/me`). A script under uploads is a dropped webshell looked for.
-    /\/(?:wp-admin(?!\/admin-ajax\.php|\/(?:css|js|images)\/[^?]{0,256}\.(?:css|js|map|png|gif|svg|webp)$)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json|xsl)$)|wp-content\/uploads\/[^?]{0,256}\.(?:php\d?|phtml)$|wp-login\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
+    /\/(?:wp-admin(?!\/admin-ajax\.php|\/(?:css|js|images)\/[^?]{0,256}\.(?:css|js|map|png|gif|svg|webp)$)|(?:wp-includes|wp-content\/plugins)(?![^?]{0,512}\.(?:css|js|map|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|eot|json|xsl)$)|wp-content\/uploads\/[^?]{0,256}\.(?:php\d?|phtml)$|wp-(?:login|signup|activate)\.php|xmlrpc\.php|wp-config\.php|wp-json\/wp\/v2\/users(?!\/me\b))/,
   ),
 ];
 

@@ -211,6 +211,7 @@ export const webAccessMatch: MatchRow[] = [
   attack('GET /solr/admin/info/system HTTP/1.1', 'web-probe', 'solr admin', 404),
   attack('GET /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1', 'web-probe', 'phpunit', 404),
   attack('GET /wp-login.php HTTP/1.1', 'web-probe', 'wordpress', 404, UA, 'WordPress asked of a site without it'),
+  attack('GET /wp-signup.php HTTP/1.1', 'web-probe', 'wordpress', 404, UA, "WordPress's sign-up page (spam bots)"),
   attack('GET /backup.zip HTTP/1.1', 'web-probe', 'backup', 404),
   attack('GET /index.php~ HTTP/1.1', 'web-probe', 'backup', 404),
   attack('GET /c99.php HTTP/1.1', 'web-probe', 'webshell', 404),
