@@ -51,10 +51,11 @@ export const TRAVERSAL: readonly Signature[] = [
   // The URL stops at the next "=": searches started at each "=http://" never overlap, so "=http://=http://…" is linear.
   // A file's URL cut by "?" (`=http://x/shell.txt?`), not a return address that ends in one (`=https://x/search?`);
   // any path cut so on a bare public IPv4 host (`=http://192.0.2.9/x?`), where no site sends its visitors back (an
-  // intranet's return address may be a private one).
+  // intranet's return address may be a private one); any URL cut by two (`=http://x/media/component/??`): no address
+  // a site sends its visitors back to ends so.
   sig(
     'remote include',
-    /=\s*(?:https?|ftp):\/\/(?:[^\s&=]{1,2048}\.[a-z0-9]{1,5}|(?!10\.|127\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\/[^\s&=?]{0,2048})(?:\?{1,8}|\0)(?:&|$)/,
+    /=\s*(?:https?|ftp):\/\/(?:(?:[^\s&=]{1,2048}\.[a-z0-9]{1,5}|(?!10\.|127\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\/[^\s&=?]{0,2048})(?:\?{1,8}|\0)|[^\s&=?]{1,2048}\?{2,8})(?:&|$)/,
   ),
   sig(
     'cloud metadata',

