@@ -223,6 +223,8 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
 function isLoginForm(path: string, query: string): boolean {
   if (path === '') return false;
   if (LOGIN_PATHS.test(path)) return true;
+  // Roundcube's form, wherever it is installed (`/`, `/webmail/`): a failure is answered 401, a success 302.
+  if (/\/(?:index\.php)?$/.test(path) && /(?:^|&)_task=login(?:&|$)/.test(query)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }
 

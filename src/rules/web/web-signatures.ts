@@ -377,8 +377,8 @@ export const PROBE_TARGET: readonly Signature[] = [
  * under the site (`/blog/wp-login.php`; bots also write `//xmlrpc.php`, read with the slashes folded).
  */
 export const LOGIN_PATHS =
-  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|user\.php|login\.aspx)\/?$/;
+  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|admin\/login\.php|user\.php|login\.aspx|(?:auth\/)?realms\/[\w.-]{1,64}\/login-actions\/authenticate)\/?$/;
 
 /** Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. */
 export const LOGIN_API_PATHS =
-  /^\/(?:api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;
+  /^\/(?:rest\/auth\/1\/session|sogo\/connect|api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;
