@@ -319,13 +319,19 @@ export const PROBE_WHEN_ABSENT: readonly Signature[] = [
   // an NVR's ONVIF calls, SSRS's and OWA's Windows-auth challenges), outages and too-large uploads: only a path that is
   // not there at all is someone looking for it. Struts' showcase, SQL Server's report server (and its named instances),
   // ColdFusion's CKEditor, UEditor, Seeyon, IPTV middleware, Red Lion's HMI, Cacti's Weathermap, Metabase's setup
-  // token, CouchDB's database list, WebLogic's test page, Confluence's login.
+  // token, CouchDB's database list, WebLogic's test page, Confluence's login; Struts' upload action, Flink's jar upload,
+  // CrushFTP's web interface, JeecgBoot's report, e-cology's BeanShell servlet.
   sig(
     'application exploit',
-    /^\/(?:struts2-showcase\/|reportserver(?:_[\w$]{1,32})?(?:$|\/)|cf_scripts\/scripts\/ajax\/ckeditor\/|seeyon\/|stalker_portal\/|portal\/redlion$|plugins\/weathermap\/editor\.php$|api\/session\/properties$|_all_dbs$|ws_utc\/|login\.action$)|\/ueditor\/[^/]{1,32}\/controller\.(?:ashx|jsp|php)$/,
+    /^\/(?:upload\.action$|jars\/upload$|webinterface\/|jeecg-boot\/|weaver\/bsh\.servlet|struts2-showcase\/|reportserver(?:_[\w$]{1,32})?(?:$|\/)|cf_scripts\/scripts\/ajax\/ckeditor\/|seeyon\/|stalker_portal\/|portal\/redlion$|plugins\/weathermap\/editor\.php$|api\/session\/properties$|_all_dbs$|ws_utc\/|login\.action$)|\/ueditor\/[^/]{1,32}\/controller\.(?:ashx|jsp|php)$/,
   ),
-  sig('router exploit', /\/(?:isapi\/security\/usercheck|onvif\/device_service|device\.rsp)$/),
-  sig('exchange/vpn', /^\/owa\/?$/),
+  // D-Link cameras' credential leak (CVE-2020-25078).
+  sig('router exploit', /\/(?:isapi\/security\/usercheck|onvif\/device_service|device\.rsp|config\/getuser)$/),
+  // FortiOS's SSL-VPN pages (CVE-2024-21762 and kin), Check Point's (CVE-2024-24919), PAN-OS's management login.
+  sig(
+    'exchange/vpn',
+    /^\/(?:owa\/?$|remote\/(?:hostcheck_validate|fgt_lang|logincheck|info)$|clients\/mycrl$|php\/login\.php$)/,
+  ),
   sig(
     'wordpress',
     // Not WordPress's own admin-ajax.php answering 400, nor a theme's missing stylesheet or image.
@@ -350,6 +356,12 @@ export const PROBE_TARGET: readonly Signature[] = [
   sig(
     'router exploit',
     /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\/|\/device\.rsp\?[^#]{0,256}?cmd=___s_o_s_t_r_e_a_max___|^\/level\/\d{1,2}\/exec\//,
+  ),
+  // TeamCity's authentication bypass (CVE-2024-27198: a `;.jsp` path parameter, `/hax?jsp=`), Citrix ADC's reflected
+  // XSS through its menu pages (CVE-2023-24488 and kin).
+  sig(
+    'application exploit',
+    /^\/[^?]{0,256};\.jsp(?:$|\?)|^\/hax\?jsp=|^\/menu\/(?:guiw|ss|neo|stc|stapp)\?[^#]{0,256}nsbrand=/,
   ),
   // Not Outlook's own autodiscover lookup (`?Email=alice@example.com&Protocol=…`): ProxyShell's names a backend path
   // after the `?` (`?@x/mapi/nspi/`, `/powershell`).
