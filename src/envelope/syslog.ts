@@ -242,7 +242,9 @@ export function setMessage(env: Envelope, line: string, at: number): void {
     const m = /^message repeated (\d{1,9}) times: \[ */.exec(line.slice(i, i + 64));
     if (m) {
       env.repeated = Math.min(Number(m[1]), MAX_REPEATED);
-      env.message = line.slice(i + m[0].length, line.length - 1);
+      let end = line.length - 1;
+      while (end > i && isBlank(line.charCodeAt(end - 1))) end--;
+      env.message = line.slice(i + m[0].length, end);
       return;
     }
   }

@@ -28,6 +28,7 @@ export interface RegexRuleSpec {
     timesFrom?: string;
     ipFromProcess?: boolean;
     ipFromClient?: boolean;
+    programAs?: string;
     check?: PatternCheck;
     detail?: string;
   }[];
@@ -68,6 +69,10 @@ export function compileRegexRule(
     if (p.ipFromProcess) compiled.ipFromProcess = true;
     if (p.ipFromClient) compiled.ipFromClient = true;
     if ((p.ipFromProcess || p.ipFromClient) && !compiled.captures.includes('ip')) compiled.captures.push('ip');
+    if (p.programAs) {
+      compiled.programAs = p.programAs;
+      if (!compiled.captures.includes(p.programAs)) compiled.captures.push(p.programAs);
+    }
     patterns.push(compiled);
   });
   if (patterns.length < spec.patterns.length) return undefined;

@@ -45,6 +45,7 @@ export function matchRegexRule(rule: CompiledRule, line: LineContext, state: Mat
     const at = process === -1 ? now : (line.time(now) ?? now);
     if (pattern.ipFromClient) captures.ip = env?.client;
     if (pattern.hostFromEnvelope) captures.host = env?.host;
+    if (pattern.programAs && captures[pattern.programAs] === undefined) captures[pattern.programAs] = env?.program;
     if (pattern.ipFromProcess && captures.ip === undefined && process !== -1) captures.ip = memory.ipOf(process, at);
     const verdict = settleMatch(rule, line.text, captures, timesOf(pattern, captures, env));
     if (verdict.outcome !== 'matched' || process === -1) return verdict;

@@ -29,6 +29,8 @@ export interface CompiledPattern {
   ipFromClient?: boolean;
   /** `host` is the host the line's envelope names (a key by host, for a rule over a program's messages). */
   hostFromEnvelope?: boolean;
+  /** This capture is the line's program when the pattern's own group did not fill it. */
+  programAs?: string;
   check?: PatternCheck;
   /** The `detail` field when the pattern captures none. */
   detail?: string;

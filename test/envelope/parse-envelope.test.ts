@@ -75,6 +75,11 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     expected: { program: 'sshd', message: 'Failed password for root from 203.0.113.7 port 52114 ssh2' },
   },
   {
+    from: "rsyslog's repeated-message reduction of a message that ended in a blank",
+    line: 'Nov 23 10:15:01 web1 sshd[1234]: message repeated 3 times: [ Failed password for root from 203.0.113.7 port 1 ssh2 ]',
+    expected: { program: 'sshd', repeated: 3, message: 'Failed password for root from 203.0.113.7 port 1 ssh2' },
+  },
+  {
     from: "rsyslog's repeated-message reduction, a blank after its bracket",
     line: 'Nov 23 10:15:01 web1 sshd[1234]: message repeated 2 times: [ Invalid user a from 203.0.113.7 port 1] ',
     expected: { program: 'sshd', repeated: 2, message: 'Invalid user a from 203.0.113.7 port 1' },
@@ -358,7 +363,7 @@ const rows: { from: string; line: string; expected: Expected }[] = [
       program: 'sshd',
       msgid: 'USER_AUTH',
       message:
-        'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed',
+        'subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg=\'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed\'',
       time: '2026-11-23T10:15:01.250Z',
     },
   },
@@ -370,7 +375,7 @@ const rows: { from: string; line: string; expected: Expected }[] = [
       program: 'sshd-session',
       msgid: 'USER_ERR',
       message:
-        'op=PAM:bad_ident grantors=? acct="o\'brien" exe="/usr/libexec/openssh/sshd-session" hostname=? addr=? terminal=ssh res=failed',
+        'msg=\'op=PAM:bad_ident grantors=? acct="o\'brien" exe="/usr/libexec/openssh/sshd-session" hostname=? addr=? terminal=ssh res=failed\'',
     },
   },
   {
@@ -388,10 +393,16 @@ const rows: { from: string; line: string; expected: Expected }[] = [
     line: 'Nov 23 10:15:01 web1 kernel: audit: type=1100 audit(1795428901.250:4570): pid=1234 uid=0 auid=4294967295 ses=4294967295 msg=\'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed\'',
     expected: {
       program: 'sshd',
+      pid: '1234',
       msgid: 'USER_AUTH',
       message:
-        'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed',
+        'msg=\'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed\'',
     },
+  },
+  {
+    from: "audisp-syslog relaying through journald (its own pid in the tag): the sender's pid, written by the kernel",
+    line: 'Nov 23 10:15:01 web1 audisp-syslog[555]: type=USER_AUTH msg=audit(1795428901.250:4572): pid=4242 uid=0 auid=4294967295 ses=4294967295 msg=\'op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=203.0.113.7 addr=203.0.113.7 terminal=ssh res=failed\' UID="root" AUID="unset"',
+    expected: { program: 'sshd', pid: '4242', msgid: 'USER_AUTH' },
   },
   {
     from: "another program's message holding an audit record stays that program's",

@@ -66,7 +66,7 @@ describe('counting attempts', () => {
 
   it("counts an audited attempt once in a journal holding sshd's lines too, and each record of audit.log alone", () => {
     const record = (pid: number) =>
-      `USER_AUTH pid=${pid} uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=${IP} addr=${IP} terminal=ssh res=failed'`;
+      `USER_AUTH pid=${pid} uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=${IP} addr=${IP} terminal=ssh res=failed'`;
     const journal = (pid: number, message: string) =>
       `Nov 23 10:01:11 web1 ${message.startsWith('USER_') ? 'audit' : 'sshd'}[${pid}]: ${message}`;
     const failed = `Failed password for root from ${IP} port 22 ssh2`;

@@ -176,7 +176,7 @@ export const loginPack: MessagePackRule[] = [
       },
       // Under su the account tried is the target.
       ...targetRefusals(SU_SERVICES),
-      { ...pamAuditAuthFailure('target', 'tty'), counts: 'pam' },
+      pamAuditAuthFailure('tty'),
     ],
     fields: { user: 'user', target: 'text', tty: 'text' },
     severity: 'medium',
@@ -301,12 +301,7 @@ export const loginPack: MessagePackRule[] = [
         re: `pam_securetty\\(${ANY_SERVICE}:auth\\): access denied: tty '(?<tty>[^']{0,256})' is not secure !$`,
         from: 'Linux-PAM modules/pam_securetty/pam_securetty.c: "access denied: tty \'%s\' is not secure !"',
       },
-      {
-        // polkit's record names the admin account it asked for, not its caller.
-        ...pamAuditAuthFailure('user', 'tty'),
-        re: `(?!.{0,4096} exe="[^"]{0,4096}/polkit-agent-helper-1")${pamAuditAuthFailure('user', 'tty').re}`,
-        counts: 'pam',
-      },
+      pamAuditAuthFailure('tty'),
       {
         re: `pam_access\\(${ANY_SERVICE}:account\\): access denied for user \`(?<user>[^']{0,256})' from \`(?<from>[^']{0,256})'$`,
         from: 'Linux-PAM modules/pam_access/pam_access.c: "access denied for user `%s\' from `%s\'"',

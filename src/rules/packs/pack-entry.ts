@@ -96,6 +96,7 @@ function patternSpec(x: MessagePattern): RegexRuleSpec['patterns'][number] {
     ...(x.timesFrom ? { timesFrom: x.timesFrom } : {}),
     ...(x.ipFromProcess ? { ipFromProcess: true } : {}),
     ...(x.ipFromClient ? { ipFromClient: true } : {}),
+    ...(x.programAs ? { programAs: x.programAs } : {}),
     ...(x.check ? { check: x.check } : {}),
     ...(x.detail ? { detail: x.detail } : {}),
   };

@@ -23,6 +23,8 @@ export interface MessagePattern {
   ipFromProcess?: true;
   /** The address is the client the web server wrote outside the message (Apache's `[client …]`). */
   ipFromClient?: true;
+  /** This capture is the line's program when the pattern did not capture it (a PAM line's service, in old forms). */
+  programAs?: string;
   /** What the match must also pass to count (see PatternCheck). */
   check?: PatternCheck;
   /** What the incident says the line was, when the pattern captures no `detail` of its own. */

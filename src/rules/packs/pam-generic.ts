@@ -21,12 +21,14 @@ export const pamGenericPack: MessagePackRule[] = [
       {
         re: `${PREFIX}authentication failure; ${REMOTE}`,
         from: 'Linux-PAM modules/pam_unix/support.c _unix_verify_password(): "authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s" (the first failure of a PAM session; pam_sss the same)',
+        programAs: 'service',
       },
       {
         re: `(?:PAM |${MODULE}\\((?<service>${ANY_SERVICE}):auth\\): )?(?<attempts>\\d{1,5}) more authentication failures?; ${REMOTE}`,
         from: 'Linux-PAM modules/pam_unix/support.c _cleanup_failures(): "%d more authentication failure%s; …" at pam_end(): the failures after the first, logged only here',
         counts: 'pam-more',
         timesFrom: 'attempts',
+        programAs: 'service',
       },
     ],
     fields: { ip: 'ip', host: 'text', user: 'text', service: 'word', attempts: 'int' },

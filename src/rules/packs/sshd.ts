@@ -38,39 +38,29 @@ const KEY_INFO = '(?:: .{1,2048})?';
 const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
 
 /**
- * Linux-PAM's audit record of a failed authentication under sshd, as libaudit writes it (audit_log_acct_message():
- * `op=%s acct="%s" exe=%s hostname=%s addr=%s terminal=%s res=%s`, the account hex-encoded when it holds a space or a
- * quote). hostname= is the PAM_RHOST sshd set; libaudit resolves it into addr=, so a name's addr= comes from DNS its
- * owner controls: an address is read from hostname= when it is one, or from addr= when sshd handed that alone.
+ * Linux-PAM's audit records under sshd, as libaudit writes them (audit_log_acct_message(): `op=%s acct="%s" exe=%s
+ * hostname=%s addr=%s terminal=%s res=%s`, the account hex-encoded when it holds a space or a quote). The text is the
+ * sender's word (any CAP_AUDIT_WRITE holder, a container's root too, can send one): only a record whose SELinux subject,
+ * written by the kernel, is sshd's domain names the address; hostname= is the PAM_RHOST sshd set (libaudit resolves a
+ * name into addr=, from DNS its owner controls, so addr= is never read). Other records are matched for no one.
  */
-const auditFailure = (op: string) => pamAuditRecord(op, 'user');
 const AUDIT_FROM =
   'Linux-PAM libpam/pam_audit.c _pam_audit_writelog() with the user, PAM_RHOST and PAM_TTY (ssh), through libaudit audit_log_acct_message()';
-/**
- * One attempt's records, both address forms: a failed pam_authenticate() (USER_AUTH), a PAM failure the sshd line that
- * follows in the same journal belongs to; an unknown user's connection that ran no stack (USER_ERR bad_ident, at
- * pam_end), the connection's closing record.
- */
-const auditFailures: MessagePattern[] = (
-  [
-    ['authentication', 'pam', '"PAM:authentication grantors=…" (USER_AUTH)'],
-    ['bad_ident', 'follow-up', '"PAM:bad_ident" (USER_ERR) at pam_end() when no stack ran (an unknown user)'],
-  ] as const
-).flatMap(([op, counts, what]) => [
+const auditFailures = (op: string, what: string, counts: MessagePattern['counts']): MessagePattern[] => [
   {
-    re: `${auditFailure(op)} hostname=${ADDRESS_OR_NAME} addr=\\S{1,64} terminal=ssh res=failed$`,
-    from: `${AUDIT_FROM}: ${what}; hostname= is the client's address (or its name with UseDNS)`,
-    counts,
+    re: `${pamAuditRecord(op, 'user', 'sshd_t')} hostname=${ADDRESS_OR_NAME} addr=\\S{1,64} terminal=ssh res=failed'$`,
+    from: `${AUDIT_FROM}: ${what}, sent by sshd's SELinux domain (the kernel's subj=)`,
+    ...(counts ? { counts } : {}),
   },
   {
-    re: `${auditFailure(op)} hostname=\\? addr=(?<ip>${IP}) terminal=ssh res=failed$`,
-    from: `${AUDIT_FROM}: ${what}; no hostname, the address handed over as addr=`,
-    counts,
+    re: `${pamAuditRecord(op)} hostname=\\S{1,256} addr=\\S{1,64} terminal=ssh res=failed'$`,
+    from: `${AUDIT_FROM}: ${what}, from a sender the kernel does not vouch for: matched, counted for no one`,
   },
-]);
+];
 
 const normal: MessagePattern[] = [
-  ...auditFailures,
+  // A failed pam_authenticate(): a PAM failure, which sshd's own line that follows (in a journal) belongs to.
+  ...auditFailures('authentication', '"PAM:authentication grantors=…" (USER_AUTH)', 'pam'),
   {
     re: `${LEVEL}Failed (?<method>password|keyboard-interactive/pam|keyboard-interactive/bsdauth|keyboard-interactive|hostbased|gssapi-with-mic|none|unknown) for (?:invalid user )?${USER} from (?<ip>${IP})(?:${PORT})?(?: ssh[12])?${KEY_INFO}${PREAUTH}$`,
     from: 'openssh auth.c auth_log(): "%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s" with authmsg "Failed" (7.0–10.5); auth2-gss.c "Failed gssapi-with-mic for %s%.100s from %.200s port %d ssh2" (10.4+)',
@@ -221,6 +211,9 @@ const normal: MessagePattern[] = [
 
 /** Connections dropped before authenticating: scanners and bots, but also clients that try several keys and give up. */
 const aggressive: MessagePattern[] = [
+  // pam_end() of a connection whose PAM stack never ran: an unknown user's, but also a valid user's who gave up at the
+  // prompt or offered a wrong key (BatchMode, a git client): a closing line, as "Connection closed by … [preauth]" is.
+  ...auditFailures('bad_ident', '"PAM:bad_ident" (USER_ERR) at pam_end() when no stack ran', 'follow-up'),
   {
     // The line that ends a connection: one attempt when nothing before it was counted, else part of that one.
     re: `${LEVEL}Connection (?:closed|reset) by ${PREAMBLE}(?<ip>${IP})(?:${PORT})? \\[preauth\\]$`,

@@ -57,8 +57,7 @@ export const sudoPack: MessagePackRule[] = [
         timesFrom: 'attempts',
       },
       ...[...pamModuleRefusals(SERVICES), pamWinbindRefusal(SERVICES)].map((p) => ({ ...p, counts: 'pam' as const })),
-      // The account whose password was asked: the caller's, unless targetpw/rootpw (as pam_unix's line without ruser=).
-      { ...pamAuditAuthFailure('user'), counts: 'pam' },
+      pamAuditAuthFailure(),
       {
         re: `${USER}(?<attempts>\\d{1,6}) incorrect password attempts? ; `,
         from: 'sudo plugins/sudoers/logging.c log_auth_failure() / fmt_authfail_message(): "%u incorrect password attempt" / "…attempts" (1.8.0–1.9.17)',

@@ -77,7 +77,6 @@ const SEARCHABLE = new Set([
   'web-inf',
   '/proc/self',
   'NUL byte',
-  'sql: quote probe',
 ]);
 /** WebDAV's answers that only a WebDAV server gives: 207 Multi-Status to PROPFIND/PROPPATCH, 201 to MKCOL. */
 const WEBDAV_ANSWERS: Readonly<Record<string, number>> = { PROPFIND: 207, PROPPATCH: 207, MKCOL: 201 };
@@ -85,15 +84,16 @@ const WEBDAV_ANSWERS: Readonly<Record<string, number>> = { PROPFIND: 207, PROPPA
 const WEBDAV_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'LOCK', 'UNLOCK']);
 /**
  * The methods clients send: HTTP's, WebDAV's and its extensions' (CalDAV, DeltaV, Exchange's), caches' purges,
- * Outlook Anywhere's and SSTP's. Anything else a server refused came from a tool trying it (`PRI` to an HTTP/1 port,
- * a VPN scanner's `SSTP_DUPLEX_POST`, `TRACK`, a fuzzer's lower case).
+ * Outlook Anywhere's, HTTP/2's preface (`PRI`: an h2c client or health check at an HTTP/1 port), Icecast's `SOURCE`.
+ * Anything else a server refused came from a tool trying it (a VPN scanner's `SSTP_DUPLEX_POST` at a server that is
+ * no SSTP endpoint, `TRACK`, a fuzzer's lower case).
  */
 const KNOWN_METHODS = new Set(
   (
     'GET HEAD POST PUT DELETE OPTIONS PATCH QUERY PROPFIND PROPPATCH MKCOL COPY MOVE LOCK UNLOCK SEARCH REPORT ' +
     'MKCALENDAR ACL BIND UNBIND REBIND ORDERPATCH MKREDIRECTREF UPDATEREDIRECTREF CHECKOUT CHECKIN UNCHECKOUT MERGE ' +
     'MKACTIVITY MKWORKSPACE VERSION-CONTROL BASELINE-CONTROL UPDATE LABEL SUBSCRIBE UNSUBSCRIBE NOTIFY POLL BMOVE ' +
-    'BDELETE BPROPFIND BPROPPATCH BCOPY X-MS-ENUMATTS PURGE BAN REFRESH LINK UNLINK RPC_IN_DATA RPC_OUT_DATA'
+    'BDELETE BPROPFIND BPROPPATCH BCOPY X-MS-ENUMATTS PURGE BAN REFRESH LINK UNLINK RPC_IN_DATA RPC_OUT_DATA PRI SOURCE'
   ).split(' '),
 );
 /** Header fields are read this far: an attacker sets their length. */

@@ -112,13 +112,6 @@ export const INJECTION: readonly Signature[] = [
     /;\s*(?:drop|insert|delete|update|select|shutdown|exec|execute|declare|truncate|alter|create)\s+[\w@*]/,
   ),
   sig('sql: order by probe', /\border\s+by\s+\d{1,3}\s*(?:--|#|\/\*)/),
-  // A number with a quote after it ends a value (`id=1'`, `/item/5'"`): the first thing a tester tries, to see whether
-  // the query breaks (not a lone `"`: `screen=55"` is a size in inches); and sqlmap's heuristic check, a run of quotes,
-  // parentheses, commas and dots (`id=1)'.",(`).
-  sig(
-    'sql: quote probe',
-    /(?:^|[=/])\d{1,20}(?:\\?'|\\"|"(?=['")]))['")]{0,3}(?=&|$)|(?=[(),.]{0,16}['"])(?=[,.'"]{0,16}[()])[(),.'"]{6,16}(?=&|$)/,
-  ),
   sig(
     'xss: tag',
     // A tag as a browser reads one: "<" right before its name ("price < input cost" is text).
@@ -351,6 +344,13 @@ export const PROBE_ON_NOT_FOUND: readonly Signature[] = [
 
 /** Exploits that name no file, read on the decoded target with its query: a probe whatever the answer. */
 export const PROBE_TARGET: readonly Signature[] = [
+  // A number with a quote after it ends a value (`id=1'`, `/item/5'"`): the first thing a tester tries, to see whether
+  // the query breaks (not a lone `"`: `screen=55"` is a size in inches); and sqlmap's heuristic check, a run of quotes,
+  // parentheses, commas and dots (`id=1)'.",(,.`). Several of them: a link copied with its closing quote is one.
+  sig(
+    'sql: quote probe',
+    /(?:^|[=/])\d{1,20}(?:\\?'|\\"|"(?=['")]))['")]{0,3}(?=&|$)|(?=[(),.]{0,16}['"])(?=[,.'"]{0,16}[()])[(),.'"]{8,16}(?=&|$)/,
+  ),
   // Hikvision's authentication bypass (its fixed `admin:11` token), GPON's, TBK DVRs' command injection (its fixed
   // command name, CVE-2024-3721), Cisco IOS XE's, and debuggers.
   sig(

@@ -289,13 +289,13 @@ const rows: Hostile[] = [
   // audit records: the account is the client's text, hex-encoded when it holds a space or a quote
   {
     packs: ['sshd', 'sshd-aggressive'],
-    line: `type=USER_AUTH msg=audit(1795428901.250:1): pid=1 uid=0 auid=4294967295 ses=1 msg='op=PAM:authentication grantors=? acct=7820657865 exe="/usr/sbin/sshd" hostname=${REAL} addr=${REAL} terminal=ssh res=failed'`,
+    line: `type=USER_AUTH msg=audit(1795428901.250:1): pid=1 uid=0 auid=4294967295 ses=1 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct=7820657865 exe="/usr/sbin/sshd" hostname=${REAL} addr=${REAL} terminal=ssh res=failed'`,
     why: 'an account that spelled a whole record, hex-encoded by libaudit',
     owner: { ip: REAL },
   },
   {
     packs: ['sshd', 'sshd-aggressive'],
-    line: `type=USER_AUTH msg=audit(1795428901.250:1): pid=1 uid=0 auid=4294967295 ses=1 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=evil.example addr=${FAKE} terminal=ssh res=failed'`,
+    line: `type=USER_AUTH msg=audit(1795428901.250:1): pid=1 uid=0 auid=4294967295 ses=1 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=evil.example addr=${FAKE} terminal=ssh res=failed'`,
     why: "a host name whose DNS (its owner's) resolves to another address",
     owner: { ip: undefined },
   },
@@ -303,6 +303,16 @@ const rows: Hostile[] = [
     packs: ['sshd', 'sshd-aggressive'],
     line: `Nov 23 10:15:01 web1 myapp[1]: type=USER_AUTH msg=audit(1795428901.250:1): pid=1 uid=0 auid=0 ses=1 msg='op=PAM:authentication acct="root" exe="/usr/sbin/sshd" hostname=${FAKE} addr=${FAKE} terminal=ssh res=failed'`,
     why: "an audit record inside another program's message",
+  },
+  {
+    packs: ['sshd', 'sshd-aggressive', 'sudo', 'login'],
+    line: `type=USER_AUTH msg=audit(1795428901.250:1): pid=31337 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:container_t:s0:c12,c34 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=${FAKE} addr=${FAKE} terminal=ssh res=failed'`,
+    why: "a container's root (CAP_AUDIT_WRITE) sending a record that names sshd: the kernel's subject is not sshd's",
+  },
+  {
+    packs: ['sudo', 'login'],
+    line: `Nov 23 10:15:01 web1 audit[812]: USER_AUTH pid=812 uid=1001 auid=1001 ses=3 msg='op=PAM:authentication grantors=? acct="alice" exe="/usr/bin/sudo" hostname=web1 addr=? terminal=/dev/pts/1 res=failed'`,
+    why: 'sudo -u alice with targetpw: the account asked for is not the caller, and names no one counted',
   },
   // pam-generic: FTP and mail servers hand PAM the typed name as ruser=, before the address
   {

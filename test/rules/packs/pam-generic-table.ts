@@ -47,8 +47,8 @@ export const pamGenericTable: PackTable = {
     },
     {
       line: 'Nov 23 10:15:01 mail pop(pam_unix)[4920]: authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=203.0.113.7  user=anna',
-      from: `${FAILURE}; Linux-PAM before 0.99.2: the module in the tag`,
-      fields: { ip: '203.0.113.7', user: 'anna' },
+      from: `${FAILURE}; Linux-PAM before 0.99.2: the module in the tag, the program the service (for ignore: by service)`,
+      fields: { ip: '203.0.113.7', user: 'anna', service: 'pop' },
     },
     {
       message:
@@ -71,8 +71,9 @@ export const pamGenericTable: PackTable = {
     },
     {
       message: 'PAM 4 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.7  user=root',
-      from: `${MORE}, sshd's "PAM " prefix`,
-      fields: { ip: '203.0.113.7', attempts: '4' },
+      from: `${MORE}, sshd's "PAM " prefix: the program is the service`,
+      program: 'sshd',
+      fields: { ip: '203.0.113.7', attempts: '4', service: 'sshd' },
     },
   ],
   noMatch: [

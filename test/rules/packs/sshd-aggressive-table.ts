@@ -8,6 +8,12 @@ export const sshdAggressiveTable: PackTable = {
   programs: ['sshd', 'sshd-session'],
   match: [
     {
+      line: `type=USER_ERR msg=audit(1795428901.250:4567): pid=4242 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg='op=PAM:bad_ident grantors=? acct="?" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed'`,
+      from: 'Linux-PAM libpam/pam_audit.c _pam_audit_end(): "PAM:bad_ident" (USER_ERR) at pam_end() when no stack ran (an unknown user, or a valid one who gave up before a password)',
+      fields: { ip: A },
+      absent: ['user'],
+    },
+    {
       message: `Connection closed by authenticating user root ${A} port 52814 [preauth]`,
       from: 'packet.c sshpkt_fatal(): "Connection closed by %s" with remote_id "authenticating user X IP port N" (7.5+)',
       fields: { ip: A, user: 'root' },

@@ -24,15 +24,6 @@ export const sshdTable: PackTable = {
     },
     {
       line: audit(
-        'USER_ERR',
-        `op=PAM:bad_ident grantors=? acct="?" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed`,
-      ),
-      from: `${AUDIT}: "PAM:bad_ident" at pam_end() for an unknown user (USER_ERR)`,
-      fields: { ip: A },
-      absent: ['user'],
-    },
-    {
-      line: audit(
         'USER_AUTH',
         `op=PAM:authentication grantors=? acct=61646D696E2031 exe="/usr/sbin/sshd" hostname=${V6} addr=${V6} terminal=ssh res=failed`,
       ),
@@ -42,9 +33,9 @@ export const sshdTable: PackTable = {
     {
       line: audit(
         'USER_AUTH',
-        `op=PAM:authentication acct="admin" exe="/usr/sbin/sshd" hostname=? addr=${A} terminal=ssh res=failed`,
+        `op=PAM:authentication acct="admin" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed`,
       ),
-      from: `${AUDIT}: Linux-PAM before 1.1.8 (no grantors=), the address handed over as addr=`,
+      from: `${AUDIT}: Linux-PAM before 1.1.8 (no grantors=)`,
       fields: { ip: A, user: 'admin' },
     },
     {
@@ -57,9 +48,25 @@ export const sshdTable: PackTable = {
       absent: ['ip'],
     },
     {
-      line: `Nov 23 10:15:01 web1 audit[4242]: USER_AUTH pid=4242 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/libexec/openssh/sshd-session" hostname=${A} addr=${A} terminal=ssh res=failed'`,
+      line: `Nov 23 10:15:01 web1 audit[4242]: USER_AUTH pid=4242 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/libexec/openssh/sshd-session" hostname=${A} addr=${A} terminal=ssh res=failed'`,
       from: `${AUDIT}; journald's rendering, sshd-session (9.8+) running PAM`,
       fields: { ip: A, user: 'root' },
+    },
+    {
+      line: `Nov 23 10:15:01 web1 audisp-syslog[555]: type=USER_AUTH msg=audit(1795428901.250:4567): pid=4242 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed' UID="root" AUID="unset"`,
+      from: `${AUDIT}; audisp-syslog relaying the enriched format (its GS written as a space)`,
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      line: `Nov 23 10:15:01 web1 kernel: [ 1234.567890] audit: type=1100 audit(1795428901.250:4567): pid=4242 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:sshd_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed'`,
+      from: `${AUDIT}; the kernel log with printk's time, auditd not running`,
+      fields: { ip: A, user: 'root' },
+    },
+    {
+      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=4242 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed'`,
+      from: `${AUDIT}; no SELinux subject: any CAP_AUDIT_WRITE holder (a container's root) could have sent it, so it is counted for no one`,
+      fields: {},
+      absent: ['ip', 'user'],
     },
     {
       message: `Bad password attempt for 'root' from ${A}:52814`,
@@ -441,6 +448,13 @@ export const sshdTable: PackTable = {
     },
   ],
   noMatch: [
+    {
+      line: audit(
+        'USER_ERR',
+        `op=PAM:bad_ident grantors=? acct="?" exe="/usr/sbin/sshd" hostname=${A} addr=${A} terminal=ssh res=failed`,
+      ),
+      from: `${AUDIT}: "PAM:bad_ident" at pam_end() when no stack ran: also a valid user who gave up (sshd-aggressive's)`,
+    },
     {
       line: audit(
         'USER_AUTH',

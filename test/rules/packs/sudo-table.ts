@@ -12,7 +12,8 @@ export const sudoTable: PackTable = {
       line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="alice" exe="/usr/bin/sudo" hostname=? addr=? terminal=pts/1 res=failed'`,
       from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; sudo, the account whose password was asked',
       rule: 'sudo-auth',
-      fields: { user: 'alice' },
+      fields: { target: 'alice' },
+      absent: ['user'],
     },
     {
       message:
