@@ -79,6 +79,14 @@ describe('counting attempts', () => {
       journal(1, failed),
     ];
     expect(attempts('sshd', lines)).toBe(2);
+    // Without SELinux the record is only its sender's word: it takes the address its process logged, as one attempt.
+    const unvouched = lines.map((l) => l.replace(' subj=system_u:system_r:sshd_t:s0-s0:c0.c1023', ''));
+    expect(unvouched).not.toEqual(lines);
+    expect(attempts('sshd', unvouched)).toBe(2);
+    expect(fieldsOf('sshd', unvouched)[1]).toEqual({ ip: IP });
+    // audit.log alone without SELinux: no address to read.
+    const rawUnvouched = `type=${record(1).replace(' pid=', ' msg=audit(1795428901.250:7): pid=').replace(' subj=system_u:system_r:sshd_t:s0-s0:c0.c1023', '')}`;
+    expect(attempts('sshd', [rawUnvouched, rawUnvouched])).toBe(0);
     // audit.log alone: one record per attempt, however many a connection makes.
     const raw = `type=${record(1).replace(' pid=', ' msg=audit(1795428901.250:7): pid=')}`;
     expect(attempts('sshd', [raw, raw, raw])).toBe(3);

@@ -9,7 +9,6 @@ import { type MessagePackRule, MINUTE } from './pack.js';
 import {
   ANY_SERVICE,
   PAM_ERROR,
-  pamAuditAuthFailure,
   pamAuthFailure,
   pamAuthFailureByCaller,
   pamLockout,
@@ -176,7 +175,6 @@ export const loginPack: MessagePackRule[] = [
       },
       // Under su the account tried is the target.
       ...targetRefusals(SU_SERVICES),
-      pamAuditAuthFailure('tty'),
     ],
     fields: { user: 'user', target: 'text', tty: 'text' },
     severity: 'medium',
@@ -301,7 +299,6 @@ export const loginPack: MessagePackRule[] = [
         re: `pam_securetty\\(${ANY_SERVICE}:auth\\): access denied: tty '(?<tty>[^']{0,256})' is not secure !$`,
         from: 'Linux-PAM modules/pam_securetty/pam_securetty.c: "access denied: tty \'%s\' is not secure !"',
       },
-      pamAuditAuthFailure('tty'),
       {
         re: `pam_access\\(${ANY_SERVICE}:account\\): access denied for user \`(?<user>[^']{0,256})' from \`(?<from>[^']{0,256})'$`,
         from: 'Linux-PAM modules/pam_access/pam_access.c: "access denied for user `%s\' from `%s\'"',

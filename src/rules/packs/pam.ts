@@ -85,16 +85,6 @@ function pamFields(
 export const pamAuditRecord = (op: string, account?: string, domain?: string) =>
   `${domain ? `subj=[\\w.-]{1,64}:[\\w.-]{1,64}:${domain}(?::\\S{1,128})? ` : '(?:subj=\\S{1,256} )?'}msg='op=PAM:${op}(?: grantors=\\S{1,4096})? acct=(?:"\\?"|"${account ? `(?<${account}>[^"]{1,256})` : '[^"]{1,256}'}"|[0-9A-F]{1,512}) exe="[^"]{1,4096}"`;
 
-/**
- * A local program's failed pam_authenticate() in its audit record: su, sudo, login, a display manager. The account is
- * the one asked for (sudo's target with targetpw, polkit's admin), and the record is the sender's word (any
- * CAP_AUDIT_WRITE holder can send one): it goes to `target`, so the line is matched and counted for no one.
- */
-export const pamAuditAuthFailure = (tty?: string): { re: string; from: string } => ({
-  re: `${pamAuditRecord('authentication', 'target')} hostname=\\S{1,256} addr=\\S{1,64} terminal=${tty ? `(?<${tty}>\\S{1,256})` : '\\S{1,256}'} res=failed'$`,
-  from: 'Linux-PAM libpam/pam_audit.c _pam_audit_writelog(): "PAM:authentication grantors=…" (USER_AUTH) through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"',
-});
-
 /** `N more authentication failure(s); logname=… user=…` at pam_end, after failures already logged one by one. */
 export function pamMoreFailures(
   services: string,

@@ -42,7 +42,8 @@ const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
  * hostname=%s addr=%s terminal=%s res=%s`, the account hex-encoded when it holds a space or a quote). The text is the
  * sender's word (any CAP_AUDIT_WRITE holder, a container's root too, can send one): only a record whose SELinux subject,
  * written by the kernel, is sshd's domain names the address; hostname= is the PAM_RHOST sshd set (libaudit resolves a
- * name into addr=, from DNS its owner controls, so addr= is never read). Other records are matched for no one.
+ * name into addr=, from DNS its owner controls, so addr= is never read). Another record takes the address its process
+ * (the pid the kernel wrote) logged in its own lines, as sshd's lines without one do.
  */
 const AUDIT_FROM =
   'Linux-PAM libpam/pam_audit.c _pam_audit_writelog() with the user, PAM_RHOST and PAM_TTY (ssh), through libaudit audit_log_acct_message()';
@@ -53,8 +54,11 @@ const auditFailures = (op: string, what: string, counts: MessagePattern['counts'
     ...(counts ? { counts } : {}),
   },
   {
+    // The address only from what the same process (the kernel's pid, in a journal) logged itself.
     re: `${pamAuditRecord(op)} hostname=\\S{1,256} addr=\\S{1,64} terminal=ssh res=failed'$`,
-    from: `${AUDIT_FROM}: ${what}, from a sender the kernel does not vouch for: matched, counted for no one`,
+    from: `${AUDIT_FROM}: ${what}, from a sender the kernel does not vouch for: its address is the one its process logged (none in audit.log alone)`,
+    ...(counts ? { counts } : {}),
+    ipFromProcess: true,
   },
 ];
 

@@ -7,7 +7,6 @@
 import { type MessagePackRule, MINUTE } from './pack.js';
 import {
   PAM_ERROR,
-  pamAuditAuthFailure,
   pamAuthFailure,
   pamAuthFailureByCaller,
   pamLockout,
@@ -57,7 +56,6 @@ export const sudoPack: MessagePackRule[] = [
         timesFrom: 'attempts',
       },
       ...[...pamModuleRefusals(SERVICES), pamWinbindRefusal(SERVICES)].map((p) => ({ ...p, counts: 'pam' as const })),
-      pamAuditAuthFailure(),
       {
         re: `${USER}(?<attempts>\\d{1,6}) incorrect password attempts? ; `,
         from: 'sudo plugins/sudoers/logging.c log_auth_failure() / fmt_authfail_message(): "%u incorrect password attempt" / "…attempts" (1.8.0–1.9.17)',

@@ -8,34 +8,6 @@ export const loginTable: PackTable = {
   programs: ['su'],
   envelopes: [RFC3164, ISO],
   match: [
-    {
-      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/lib/polkit-1/polkit-agent-helper-1" hostname=? addr=? terminal=? res=failed'`,
-      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; polkit\'s names the admin account it asked for, not its caller',
-      rule: 'login',
-      fields: { target: 'root' },
-      absent: ['user'],
-    },
-    {
-      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/bin/su" hostname=? addr=? terminal=pts/0 res=failed'`,
-      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; su: the account tried is the target',
-      rule: 'login-su',
-      fields: { target: 'root', tty: 'pts/0' },
-      absent: ['user'],
-    },
-    {
-      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/bin/login" hostname=? addr=? terminal=tty1 res=failed'`,
-      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; login at a console',
-      rule: 'login',
-      fields: { target: 'root', tty: 'tty1' },
-      absent: ['user'],
-    },
-    {
-      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="alice" exe="/usr/libexec/gdm-session-worker" hostname=? addr=? terminal=/dev/tty1 res=failed'`,
-      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; gdm',
-      rule: 'login',
-      fields: { target: 'alice' },
-      absent: ['user'],
-    },
     // util-linux su
     {
       message: 'FAILED SU (to root) alice on pts/0',
@@ -601,6 +573,22 @@ export const loginTable: PackTable = {
     },
   ],
   noMatch: [
+    {
+      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/lib/polkit-1/polkit-agent-helper-1" hostname=? addr=? terminal=? res=failed'`,
+      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; polkit\'s names the admin account it asked for, not its caller; the word of its sender (any CAP_AUDIT_WRITE holder), naming the account asked for: not read',
+    },
+    {
+      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/bin/su" hostname=? addr=? terminal=pts/0 res=failed'`,
+      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; su: the account tried is the target; the word of its sender (any CAP_AUDIT_WRITE holder), naming the account asked for: not read',
+    },
+    {
+      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/bin/login" hostname=? addr=? terminal=tty1 res=failed'`,
+      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; login at a console; the word of its sender (any CAP_AUDIT_WRITE holder), naming the account asked for: not read',
+    },
+    {
+      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="alice" exe="/usr/libexec/gdm-session-worker" hostname=? addr=? terminal=/dev/tty1 res=failed'`,
+      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; gdm; the word of its sender (any CAP_AUDIT_WRITE holder), naming the account asked for: not read',
+    },
     {
       line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="root" exe="/usr/bin/login" hostname=? addr=? terminal=tty1 res=success'`,
       from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; a success',

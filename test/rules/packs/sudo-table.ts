@@ -9,13 +9,6 @@ export const sudoTable: PackTable = {
   envelopes: [RFC3164, ISO, JOURNAL_FULL],
   match: [
     {
-      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="alice" exe="/usr/bin/sudo" hostname=? addr=? terminal=pts/1 res=failed'`,
-      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; sudo, the account whose password was asked',
-      rule: 'sudo-auth',
-      fields: { target: 'alice' },
-      absent: ['user'],
-    },
-    {
       message:
         '   alice : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
       from: 'logging.c log_auth_failure(): "%u incorrect password attempts" (1.8.9+)',
@@ -249,6 +242,10 @@ export const sudoTable: PackTable = {
     },
   ],
   noMatch: [
+    {
+      line: `type=USER_AUTH msg=audit(1795428901.250:4567): pid=1187 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 msg='op=PAM:authentication grantors=? acct="alice" exe="/usr/bin/sudo" hostname=? addr=? terminal=pts/1 res=failed'`,
+      from: 'Linux-PAM libpam/pam_audit.c through libaudit audit_log_acct_message(): "op=%s acct=\\"%s\\" exe=%s hostname=%s addr=%s terminal=%s res=%s"; sudo, the account whose password was asked; the word of its sender, naming the account asked for (the target with targetpw): not read',
+    },
     {
       message: 'pam_succeed_if(sudo:auth): requirement "uid >= 1000" not met by user "root"',
       from: 'Linux-PAM pam_succeed_if.c: read only under sshd, where RHEL reaches it after a failure',
