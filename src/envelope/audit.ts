@@ -25,8 +25,8 @@ const RECORD = /^(?:node=\S{1,255} )?type=([A-Z_]{1,32}|\d{4}) (?:msg=)?audit\((
  * once audisp-syslog has written it). A typed account may hold a ' (libaudit quotes it without encoding it): the text
  * runs to the record's last quote.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: audit 3 separates its enriched fields with a GS (0x1d).
 const BODY =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: audit 3 separates its enriched fields with a GS (0x1d).
   /^(?:user )?pid=(\d{1,10}) uid=\d{1,10} auid=\d{1,10} ses=\d{1,10} ((?:subj=\S{1,256} )?msg='(.{1,4096})')(?:[\x1d ][A-Z][A-Z_]{0,31}=[^']*)?$/;
 const EXE = / exe="([^"]{1,4096})" /;
 
