@@ -7,13 +7,13 @@ import { type Envelope, newEnvelope, type Stamp } from './envelope.js';
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const WEEKDAYS = 'MonTueWedThuFriSatSun';
 const SPACE = 32;
+const COLON = 58;
+const DASH = 45;
+const PLUS = 43;
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === 9 /* tab */;
 }
-const COLON = 58;
-const DASH = 45;
-const PLUS = 43;
 
 /** `message repeated N times` counts at most this many: rsyslog writes the number, a forged line could lie. */
 export const MAX_REPEATED = 10_000;
