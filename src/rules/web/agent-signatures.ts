@@ -80,10 +80,10 @@ export const SCANNER_AGENT_NAMES = /^(hello,? world|custom-asynchttpclient)$|\)(
 
 /**
  * What a port-80 listener is sent by clients of other protocols (SSH, Nmap's probe, JDWP, and any request line that
- * names a protocol of its own: RTSP, SIP's OPTIONS scans).
+ * names a protocol of its own: RTSP, SIP's OPTIONS scans; not Icecast's `SOURCE /mount ICE/1.0`).
  */
 export const NON_HTTP_REQUESTS =
-  /^ssh-\d\.\d-|^mglndd_|^jdwp-handshake$|^\S+ \S+ (?!http\/)[a-z]{2,12}\/\d{1,2}\.\d{1,2}$/i;
+  /^ssh-\d\.\d-|^mglndd_|^jdwp-handshake$|^\S+ \S+ (?!http\/|ice\/)[a-z]{2,12}\/\d{1,2}\.\d{1,2}$/i;
 
 /** Attacks that travel in the User-Agent or Referer (a browser sends neither): code, markup, SQL and commands. */
 export const HEADER_INJECTION = /<\?(?:php|=)|<script\b|`\s*(?:wget|curl)\s/;

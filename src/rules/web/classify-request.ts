@@ -16,6 +16,7 @@ import {
   LOG4SHELL,
   LOGIN_API_PATHS,
   LOGIN_PATHS,
+  LONE_QUOTE,
   PROBE_ALWAYS,
   PROBE_ON_ERROR,
   PROBE_ON_NOT_FOUND,
@@ -84,7 +85,8 @@ const WEBDAV_ANSWERS: Readonly<Record<string, number>> = { PROPFIND: 207, PROPPA
 const WEBDAV_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'LOCK', 'UNLOCK']);
 /**
  * The methods clients send: HTTP's, WebDAV's and its extensions' (CalDAV, DeltaV, Exchange's), caches' purges,
- * Outlook Anywhere's, HTTP/2's preface (`PRI`: an h2c client or health check at an HTTP/1 port), Icecast's `SOURCE`.
+ * Outlook Anywhere's, HTTP/2's preface (`PRI`: an h2c client or health check at an HTTP/1 port), Icecast's `SOURCE`,
+ * and a load balancer's PROXY protocol header sent to a server not told to read it (a misconfiguration, not a scan).
  * Anything else a server refused came from a tool trying it (a VPN scanner's `SSTP_DUPLEX_POST` at a server that is
  * no SSTP endpoint, `TRACK`, a fuzzer's lower case).
  */
@@ -93,9 +95,17 @@ const KNOWN_METHODS = new Set(
     'GET HEAD POST PUT DELETE OPTIONS PATCH QUERY PROPFIND PROPPATCH MKCOL COPY MOVE LOCK UNLOCK SEARCH REPORT ' +
     'MKCALENDAR ACL BIND UNBIND REBIND ORDERPATCH MKREDIRECTREF UPDATEREDIRECTREF CHECKOUT CHECKIN UNCHECKOUT MERGE ' +
     'MKACTIVITY MKWORKSPACE VERSION-CONTROL BASELINE-CONTROL UPDATE LABEL SUBSCRIBE UNSUBSCRIBE NOTIFY POLL BMOVE ' +
-    'BDELETE BPROPFIND BPROPPATCH BCOPY X-MS-ENUMATTS PURGE BAN REFRESH LINK UNLINK RPC_IN_DATA RPC_OUT_DATA PRI SOURCE'
+    'BDELETE BPROPFIND BPROPPATCH BCOPY X-MS-ENUMATTS PURGE BAN REFRESH LINK UNLINK RPC_IN_DATA RPC_OUT_DATA PRI SOURCE PROXY'
   ).split(' '),
 );
+/** Browsers upper-case these six in fetch() and XHR; any other method goes out as the page wrote it (`patch`). */
+const BROWSER_NORMALISED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS']);
+
+function isClientMethod(method: string): boolean {
+  const upper = method.toUpperCase();
+  return KNOWN_METHODS.has(method) || (KNOWN_METHODS.has(upper) && !BROWSER_NORMALISED.has(upper));
+}
+
 /** Header fields are read this far: an attacker sets their length. */
 const MAX_FIELD = 8192;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: bytes no HTTP request line holds (a TLS hello, shellcode, Redis's CR LF).
@@ -128,7 +138,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     categories.set('scanner', 'binary request line');
   } else if (NON_HTTP_REQUESTS.test(access.request)) {
     categories.set('scanner', 'another protocol');
-  } else if (method !== undefined && status >= 400 && !KNOWN_METHODS.has(method)) {
+  } else if (method !== undefined && status >= 400 && !isClientMethod(method)) {
     categories.set('scanner', `method ${method.slice(0, 32)}`);
   } else if (status === 400 && (access.request === '' || access.request === '-')) {
     // Bytes but no request line, refused: a scanner's. A connection that sends nothing is not logged by nginx
@@ -189,6 +199,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
     ((status === 404 || status === 410) && !fileView ? firstMatch(PROBE_WHEN_ABSENT, lowerPath) : undefined) ??
     // Tomcat's PUT of a JSP (CVE-2017-12615: `PUT /x.jsp/`); no site takes its pages by PUT.
     (method === 'PUT' && /\.jspx?\/?$/.test(lowerPath) ? 'jsp upload' : undefined) ??
+    (status >= 500 && LONE_QUOTE.test(target.text) ? 'sql: quote probe' : undefined) ??
     (searched ? `search: ${searched}` : undefined);
   if (probe) categories.set('probe', probe);
 
@@ -197,7 +208,7 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   const loginPath = method === 'POST' ? lowerPath.replace(/\/{2,}/g, '/') : '';
   const login = isLoginForm(loginPath, target.query.toLowerCase())
     ? 'form'
-    : LOGIN_API_PATHS.test(loginPath)
+    : LOGIN_API_PATHS.test(loginPath) || isRoundcubeLogin(loginPath, target.query.toLowerCase())
       ? 'api'
       : undefined;
   const loginOk = login === 'form' ? status >= 300 && status < 400 : status >= 200 && status < 300;
@@ -220,11 +231,17 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
  * A POST to a login form, whatever its query says (the application reads the body: a query an attacker adds must not
  * hide a brute force); OpenCart's form is named by its query.
  */
+/**
+ * Roundcube's login, wherever it is installed (`/`, `/webmail/`): a failure is answered 401 (#7010), so it counts as
+ * an API's does; a 200 is its two-factor plugin's next step after a right password.
+ */
+function isRoundcubeLogin(path: string, query: string): boolean {
+  return /\/(?:index\.php)?$/.test(path) && /(?:^|&)_task=login(?:&|$)/.test(query);
+}
+
 function isLoginForm(path: string, query: string): boolean {
   if (path === '') return false;
   if (LOGIN_PATHS.test(path)) return true;
-  // Roundcube's form, wherever it is installed (`/`, `/webmail/`): a failure is answered 401, a success 302.
-  if (/\/(?:index\.php)?$/.test(path) && /(?:^|&)_task=login(?:&|$)/.test(query)) return true;
   return path.endsWith('/index.php') && /(?:^|&)route=(?:account|common)\/login(?:&|$)/.test(query);
 }
 

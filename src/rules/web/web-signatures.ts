@@ -316,7 +316,7 @@ export const PROBE_WHEN_ABSENT: readonly Signature[] = [
   // CrushFTP's web interface, JeecgBoot's report, e-cology's BeanShell servlet.
   sig(
     'application exploit',
-    /^\/(?:upload\.action$|jars\/upload$|webinterface\/|jeecg-boot\/|weaver\/bsh\.servlet|struts2-showcase\/|reportserver(?:_[\w$]{1,32})?(?:$|\/)|cf_scripts\/scripts\/ajax\/ckeditor\/|seeyon\/|stalker_portal\/|portal\/redlion$|plugins\/weathermap\/editor\.php$|api\/session\/properties$|_all_dbs$|ws_utc\/|login\.action$)|\/ueditor\/[^/]{1,32}\/controller\.(?:ashx|jsp|php)$/,
+    /^\/(?:upload\.action$|(?:flink\/)?jars\/upload$|webinterface\/function\/|jeecg-boot\/jmreport\/|weaver\/bsh\.servlet|menu\/(?:ss|neo|stc|stapp|guiw)$|struts2-showcase\/|reportserver(?:_[\w$]{1,32})?(?:$|\/)|cf_scripts\/scripts\/ajax\/ckeditor\/|seeyon\/|stalker_portal\/|portal\/redlion$|plugins\/weathermap\/editor\.php$|api\/session\/properties$|_all_dbs$|ws_utc\/|login\.action$)|\/ueditor\/[^/]{1,32}\/controller\.(?:ashx|jsp|php)$/,
   ),
   // D-Link cameras' credential leak (CVE-2020-25078).
   sig('router exploit', /\/(?:isapi\/security\/usercheck|onvif\/device_service|device\.rsp|config\/getuser)$/),
@@ -344,24 +344,26 @@ export const PROBE_ON_NOT_FOUND: readonly Signature[] = [
 
 /** Exploits that name no file, read on the decoded target with its query: a probe whatever the answer. */
 export const PROBE_TARGET: readonly Signature[] = [
-  // A number with a quote after it ends a value (`id=1'`, `/item/5'"`): the first thing a tester tries, to see whether
-  // the query breaks (not a lone `"`: `screen=55"` is a size in inches); and sqlmap's heuristic check, a run of quotes,
-  // parentheses, commas and dots (`id=1)'.",(,.`). Several of them: a link copied with its closing quote is one.
+  // A number with quotes or a bracket after it ending a value (`id=1'"`, `/item/5')`, `id=-1\'`): what a tester tries
+  // to see whether the query breaks (not `55"`, a size in inches, nor `8'`, feet, nor a link copied with its closing
+  // quote: a lone quote counts only when the server broke on it, LONE_QUOTE); and sqlmap's heuristic check, a run of
+  // quotes, brackets, commas and dots (`id=1)'.",(,.`).
   sig(
     'sql: quote probe',
-    /(?:^|[=/])\d{1,20}(?:\\?'|\\"|"(?=['")]))['")]{0,3}(?=&|$)|(?=[(),.]{0,16}['"])(?=[,.'"]{0,16}[()])[(),.'"]{8,16}(?=&|$)/,
+    /(?:^|[=/])-?\d{1,20}(?:\.\d{1,10})?(?:\\['"]|'['")]|"['")])['")]{0,3}(?=[&/?#;\s]|$)|(?=[(),.[\]]{0,16}['"])(?=[,.'"[\]]{0,16}[()[\]])[(),.'"[\]]{8,16}(?=&|$)/,
   ),
   // Hikvision's authentication bypass (its fixed `admin:11` token), GPON's, TBK DVRs' command injection (its fixed
   // command name, CVE-2024-3721), Cisco IOS XE's, and debuggers.
   sig(
     'router exploit',
-    /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\/|\/device\.rsp\?[^#]{0,256}?cmd=___s_o_s_t_r_e_a_max___|^\/level\/\d{1,2}\/exec\//,
+    /[?&]auth=ywrtaw46mtek(?:&|$)|^\/(?:gponform\/diag_form|diag\.html)\?(?:images|style)\/|\/device\.rsp\?[^#]{0,256}?cmd=___s_o_s_t_r_e_a_max___|^\/+level\/\d{1,2}\/exec(?:\/|$)|^\/+exec\/show\//,
   ),
-  // TeamCity's authentication bypass (CVE-2024-27198: a `;.jsp` path parameter, `/hax?jsp=`), Citrix ADC's reflected
-  // XSS through its menu pages (CVE-2023-24488 and kin).
+  // TeamCity's authentication bypass (CVE-2024-27198: a `;<anything>.jsp` path parameter, in the path or in a `jsp=`
+  // parameter under any path), Citrix ADC's menu pages with their exploits' parameters (CVE-2020-8193's `sid=nsroot`,
+  // the `nsbrand=` XSS) and its report's session bypass.
   sig(
     'application exploit',
-    /^\/[^?]{0,256};\.jsp(?:$|\?)|^\/hax\?jsp=|^\/menu\/(?:guiw|ss|neo|stc|stapp)\?[^#]{0,256}nsbrand=/,
+    /^\/[^?]{0,256};\w{0,16}\.jsp(?:$|\?)|[?&]jsp=[^&#]{0,512};\w{0,16}\.jsp(?:&|$)|^\/menu\/(?:guiw|ss|neo|stc|stapp)\?[^#]{0,256}(?:nsbrand|sid)=|^\/pcidss\/report\?[^#]{0,256}sid=loginchallengeresponse/,
   ),
   // Not Outlook's own autodiscover lookup (`?Email=alice@example.com&Protocol=…`): ProxyShell's names a backend path
   // after the `?` (`?@x/mapi/nspi/`, `/powershell`).
@@ -389,8 +391,14 @@ export const PROBE_TARGET: readonly Signature[] = [
  * under the site (`/blog/wp-login.php`; bots also write `//xmlrpc.php`, read with the slashes folded).
  */
 export const LOGIN_PATHS =
-  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|admin\/login\.php|user\.php|login\.aspx|(?:auth\/)?realms\/[\w.-]{1,64}\/login-actions\/authenticate)\/?$/;
+  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|admin\/login\.php|user\.php|login\.aspx)\/?$/;
 
-/** Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. */
+/** A number and one quote ending a value (`id=1'`): a probe only when the server broke on it (5xx). */
+export const LONE_QUOTE = /(?:^|[=/])-?\d{1,20}(?:\.\d{1,10})?'(?=[&/?#;\s]|$)/;
+
+/**
+ * Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. Jira's and
+ * Confluence's under their context path too (`/jira/rest/auth/1/session`).
+ */
 export const LOGIN_API_PATHS =
-  /^\/(?:rest\/auth\/1\/session|sogo\/connect|api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;
+  /^(?:\/[\w.-]{1,64}){0,2}\/rest\/auth\/1\/session\/?$|^\/(?:sogo\/connect|api\/login|api\/auth\/login|api\/v\d\/(?:auth\/)?login|oauth\/token|oauth2\/token|api\/(?:v\d\/)?(?:users\/)?(?:sign_?in|authenticate))\/?$/;
