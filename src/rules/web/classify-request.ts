@@ -10,12 +10,11 @@ import {
   SCANNER_AGENTS,
 } from './agent-signatures.js';
 import { type DecodedTarget, decodeTarget, percentDecode } from './decode-request.js';
+import { LOGIN_API_PATHS, LOGIN_PATHS } from './login-paths.js';
 import {
   FILE_VIEW,
   INJECTION,
   LOG4SHELL,
-  LOGIN_API_PATHS,
-  LOGIN_PATHS,
   LONE_QUOTE,
   PROBE_ALWAYS,
   PROBE_ON_ERROR,
