@@ -2,10 +2,11 @@
 
 /**
  * Login forms: brute force is many POSTs to them not answered with the redirect of a success. WordPress's anywhere
- * under the site (`/blog/wp-login.php`; bots also write `//xmlrpc.php`, read with the slashes folded).
+ * under the site (`/blog/wp-login.php`; bots also write `//xmlrpc.php`, read with the slashes folded); Jira's and
+ * Confluence's forms under their context path (`/jira/login.jsp`, `/dologin.action`).
  */
 export const LOGIN_PATHS =
-  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|admin\/login\.php|user\.php|login\.aspx)\/?$/;
+  /^(?:\/[\w.-]{1,64}){0,2}\/(?:wp-login\.php|xmlrpc\.php|login\.jsp|dologin\.action)$|^\/(?:user\/login|users\/sign_in|users\/login|login|signin|sign-in|log-in|logon|admin\/login|administrator(?:\/index\.php)?|auth\/login|account\/login|accounts\/login|session|sessions|j_security_check|j_spring_security_check|index\.php\/login|login\.php|admin\.php|admin\/login\.php|user\.php|login\.aspx)\/?$/;
 
 /**
  * Login APIs, which answer a success with 2xx (a token) and a failure with 4xx: only the failures count. Jira's and

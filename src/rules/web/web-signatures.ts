@@ -323,7 +323,7 @@ export const PROBE_WHEN_ABSENT: readonly Signature[] = [
   // FortiOS's SSL-VPN pages (CVE-2024-21762 and kin), Check Point's (CVE-2024-24919), PAN-OS's management login.
   sig(
     'exchange/vpn',
-    /^\/(?:owa\/?$|remote\/(?:hostcheck_validate|fgt_lang|logincheck|info)$|clients\/mycrl$|php\/login\.php$)/,
+    /^\/(?:owa\/?$|remote\/(?:hostcheck_validate|fgt_lang|logincheck|info)$|clients\/mycrl\/?$|php\/login\.php$)/,
   ),
   sig(
     'wordpress',
