@@ -47,17 +47,17 @@ const PREAMBLE = `(?:(?:authenticating |invalid )?user ${USER} )?`;
  */
 const AUDIT_FROM =
   'Linux-PAM libpam/pam_audit.c _pam_audit_writelog() with the user, PAM_RHOST and PAM_TTY (ssh), through libaudit audit_log_acct_message()';
-const auditFailures = (op: string, what: string, counts: MessagePattern['counts']): MessagePattern[] => [
+const auditFailures = (op: string, what: string, counts: NonNullable<MessagePattern['counts']>): MessagePattern[] => [
   {
     re: `${pamAuditRecord(op, 'user', 'sshd_t')} hostname=${ADDRESS_OR_NAME} addr=\\S{1,64} terminal=ssh res=failed'$`,
     from: `${AUDIT_FROM}: ${what}, sent by sshd's SELinux domain (the kernel's subj=)`,
-    ...(counts ? { counts } : {}),
+    counts,
   },
   {
     // The address only from what the same process (the kernel's pid, in a journal) logged itself.
     re: `${pamAuditRecord(op)} hostname=\\S{1,256} addr=\\S{1,64} terminal=ssh res=failed'$`,
     from: `${AUDIT_FROM}: ${what}, from a sender the kernel does not vouch for: its address is the one its process logged (none in audit.log alone)`,
-    ...(counts ? { counts } : {}),
+    counts,
     ipFromProcess: true,
   },
 ];

@@ -205,9 +205,10 @@ export function classifyRequest(access: AccessRecord): RequestFindings {
   // A login form that succeeds redirects (WordPress answers a failed one with the form again, 200); a login API
   // answers a success with 2xx and a failure with 4xx.
   const loginPath = method === 'POST' ? lowerPath.replace(/\/{2,}/g, '/') : '';
-  const login = isLoginForm(loginPath, target.query.toLowerCase())
+  const lowerQuery = target.query.toLowerCase();
+  const login = isLoginForm(loginPath, lowerQuery)
     ? 'form'
-    : LOGIN_API_PATHS.test(loginPath) || isRoundcubeLogin(loginPath, target.query.toLowerCase())
+    : LOGIN_API_PATHS.test(loginPath) || isRoundcubeLogin(loginPath, lowerQuery)
       ? 'api'
       : undefined;
   const loginOk = login === 'form' ? status >= 300 && status < 400 : status >= 200 && status < 300;
